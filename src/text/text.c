@@ -1,0 +1,118 @@
+/* UTF-8 validation, NFC and folding over utf8proc. */
+#include "text/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util/alloc.h"
+
+bool text_valid_utf8(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
+        if (k <= 0)
+            return false;
+        if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+            return false;
+        if (cp == 0x7f)
+            return false;
+        p += k;
+    }
+    return true;
+}
+
+static char *map(const char *s, utf8proc_option_t opts)
+{
+    if (!text_valid_utf8(s, strlen(s)))
+        return NULL;
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      opts | UTF8PROC_NULLTERM | UTF8PROC_STABLE);
+    if (n < 0)
+        return NULL;
+    /* utf8proc allocates with malloc; copy into our allocator's ownership rules. */
+    char *r = xstrndup((const char *)out, (size_t)n);
+    free(out);
+    return r;
+}
+
+char *text_nfc(const char *s)
+{
+    return map(s, UTF8PROC_COMPOSE);
+}
+
+char *text_fold(const char *s)
+{
+    /* Decompose, drop combining marks, casefold; then map đ/Đ (not decomposable). */
+    char *d = map(s, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    if (!d)
+        return NULL;
+    char *w = d;
+    for (const char *r = d; *r;) {
+        if ((unsigned char)r[0] == 0xC4 && ((unsigned char)r[1] == 0x91 ||
+                                            (unsigned char)r[1] == 0x90)) {
+            *w++ = 'd';
+            r += 2;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return d;
+}
+
+long text_length(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    long count = 0;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            return -1;
+        p += k;
+        count++;
+    }
+    return count;
+}
+
+void text_squeeze(char *s)
+{
+    char *w = s;
+    bool space = true; /* drops leading spaces */
+    for (char *r = s; *r; r++) {
+        bool ws = *r == ' ' || *r == '\t' || *r == '\n' || *r == '\r';
+        if (ws) {
+            if (!space)
+                *w++ = ' ';
+            space = true;
+        } else {
+            *w++ = *r;
+            space = false;
+        }
+    }
+    if (w > s && w[-1] == ' ')
+        w--;
+    *w = '\0';
+}
+
+void text_ascii_slug(const char *s, char *out, size_t outsize)
+{
+    size_t n = 0;
+    char *f = text_fold(s);
+    if (f) {
+        for (const char *p = f; *p && n + 1 < outsize; p++) {
+            char c = *p;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                out[n++] = c;
+            else if (c >= 'A' && c <= 'Z')
+                out[n++] = (char)(c - 'A' + 'a');
+        }
+        free(f);
+    }
+    if (outsize)
+        out[n] = '\0';
+}

@@ -1,0 +1,26 @@
+/* Text at the edge: UTF-8 validation, NFC normalisation (TCVN 6909:2001, standards.md
+ * §11) and Vietnamese search folding (case and diacritics, đ → d). */
+#ifndef QLVB_TEXT_H
+#define QLVB_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/result.h"
+
+/* True if s[0..n) is well-formed UTF-8 without NUL or C0 controls other than
+ * tab, LF and CR. */
+bool text_valid_utf8(const char *s, size_t n);
+/* NFC-normalised copy (malloc'd) or NULL if s is not valid UTF-8. */
+char *text_nfc(const char *s);
+/* Lowercase, diacritics removed, đ → d, NFC; malloc'd or NULL if invalid. */
+char *text_fold(const char *s);
+/* Number of code points (not bytes); -1 if invalid. */
+long text_length(const char *s);
+/* Collapses runs of white space to one space and trims both ends, in place. */
+void text_squeeze(char *s);
+/* Folds to ASCII lowercase letters and digits only (for host labels: "Sở TT&TT" →
+ * "stttt"); out must hold strlen(s)+1 bytes. */
+void text_ascii_slug(const char *s, char *out, size_t outsize);
+
+#endif
