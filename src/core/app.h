@@ -1,0 +1,39 @@
+/* The application context every layer shares: configuration and the database.
+ * Created once by `qlvb serve` (or a CLI command) and read-only afterwards. */
+#ifndef QLVB_APP_H
+#define QLVB_APP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+
+struct config {
+    char data_dir[PATH_MAX];
+    char db_url[PATH_MAX + 16];
+    char listen_host[64];
+    int port;
+    int threads;
+    int max_connections;
+    int connection_timeout;   /* seconds of inactivity before a connection is closed */
+    long max_body;            /* bytes; larger bodies get 413 */
+    int session_idle;         /* seconds */
+    int session_absolute;     /* seconds */
+    int lockout_threshold;    /* failed logins before a temporary lock */
+    int lockout_seconds;
+    bool secure_cookies;      /* set when served over TLS (or behind a TLS proxy) */
+    bool trust_proxy;         /* honour X-Forwarded-For / X-Forwarded-Proto */
+    char domain[128];         /* province domain for qlvb-<abbr>.<domain> host names */
+};
+
+struct app {
+    struct config cfg;
+    struct db *db;
+};
+
+void config_defaults(struct config *cfg);
+/* Reads QLVB_* environment variables over the defaults. */
+void config_from_env(struct config *cfg);
+
+#endif

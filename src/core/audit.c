@@ -1,0 +1,276 @@
+/* Hash-chained audit log. The hash covers every field, each length-prefixed, so no
+ * two different rows can serialise to the same bytes. */
+#include "core/audit.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "text/text.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/rand.h"
+#include "util/str.h"
+
+const struct audit_action audit_actions[] = {
+    {"login", "Đăng nhập"},
+    {"login_failed", "Đăng nhập thất bại"},
+    {"logout", "Đăng xuất"},
+    {"account_locked_out", "Tạm khóa do đăng nhập sai"},
+    {"password_change", "Đổi mật khẩu"},
+    {"password_reset", "Đặt lại mật khẩu"},
+    {"session_revoke", "Thu hồi phiên"},
+    {"agency_choose", "Chọn cơ quan làm việc"},
+    {"user_create", "Tạo người dùng"},
+    {"user_update", "Sửa người dùng"},
+    {"user_lock", "Khóa tài khoản"},
+    {"user_unlock", "Mở khóa tài khoản"},
+    {"membership_update", "Phân quyền, phòng ban, chức vụ"},
+    {"agency_create", "Tạo cơ quan"},
+    {"agency_update", "Sửa cơ quan"},
+    {"agency_import", "Nhập danh sách cơ quan"},
+    {"department_create", "Tạo phòng ban"},
+    {"department_update", "Sửa phòng ban"},
+    {"position_create", "Tạo chức vụ"},
+    {"position_update", "Sửa chức vụ"},
+    {"system_init", "Khởi tạo hệ thống"},
+    {NULL, NULL},
+};
+
+const char *audit_action_label(const char *key)
+{
+    for (const struct audit_action *a = audit_actions; a->key; a++)
+        if (strcmp(a->key, key) == 0)
+            return a->label;
+    return key;
+}
+
+static void field(struct buf *b, const char *s)
+{
+    if (!s)
+        s = "";
+    buf_printf(b, "%zu:", strlen(s));
+    buf_puts(b, s);
+    buf_putc(b, '\n');
+}
+
+static void row_hash(const char *prev, int64_t id, int64_t at, int64_t actor_id,
+                     const char *actor_login, int64_t agency_id, const char *action,
+                     const char *object_type, const char *object_id, const char *summary,
+                     const char *client_addr, char out[65])
+{
+    struct buf b = BUF_INIT(1 << 20);
+    char num[64];
+    field(&b, prev);
+    snprintf(num, sizeof(num), "%lld/%lld/%lld/%lld", (long long)id, (long long)at,
+             (long long)actor_id, (long long)agency_id);
+    field(&b, num);
+    field(&b, actor_login);
+    field(&b, action);
+    field(&b, object_type);
+    field(&b, object_id);
+    field(&b, summary);
+    field(&b, client_addr);
+    sha256_hex(buf_str(&b), b.len, out);
+    buf_release(&b);
+}
+
+result_t audit_append(struct db_conn *c, const struct audit_entry *e)
+{
+    /* The UPDATE takes the row lock first (PostgreSQL) / we already hold the write
+     * lock (SQLite BEGIN IMMEDIATE), so concurrent appenders serialise here. */
+    result_t r = db_run(c, "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1", "");
+    if (r != RES_OK)
+        return r;
+    struct db_stmt *s = NULL;
+    r = db_query(c, &s, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
+    if (r != RES_OK)
+        return r;
+    if (db_step(s) != RES_ROW) {
+        db_finalize(s);
+        return RES_DB;
+    }
+    int64_t id = db_col_i64(s, 0);
+    char prev[65];
+    str_copy(prev, db_col_text(s, 1), sizeof(prev));
+    db_finalize(s);
+
+    int64_t at = clock_now();
+    char hash[65];
+    row_hash(prev, id, at, e->actor_id, e->actor_login, e->agency_id, e->action, e->object_type,
+             e->object_id, e->summary, e->client_addr, hash);
+    r = db_run(c,
+               "INSERT INTO audit_log (id, at, actor_id, actor_login, agency_id, action, "
+               "object_type, object_id, summary, client_addr, prev_hash, hash) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+               "iiitittttttt", id, at, e->actor_id, e->actor_login ? e->actor_login : "",
+               e->agency_id, e->action, e->object_type ? e->object_type : "",
+               e->object_id ? e->object_id : "", e->summary ? e->summary : "",
+               e->client_addr ? e->client_addr : "", prev, hash);
+    if (r != RES_OK)
+        return r;
+    return db_run(c, "UPDATE audit_head SET last_hash = $1 WHERE id = 1", "t", hash);
+}
+
+result_t audit_record(struct db *db, const struct audit_entry *e)
+{
+    struct db_conn *c = db_conn(db);
+    if (!c)
+        return RES_DB;
+    result_t r = db_begin(c);
+    if (r != RES_OK)
+        return r;
+    r = audit_append(c, e);
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK) {
+        db_rollback(c);
+        log_error("msg=\"audit append failed\" action=%s", e->action);
+    }
+    return r;
+}
+
+result_t audit_verify(struct db *db, struct audit_verify_report *rep)
+{
+    memset(rep, 0, sizeof(*rep));
+    struct db_conn *c = db_conn(db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT id, at, actor_id, actor_login, agency_id, action, object_type, "
+                          "object_id, summary, client_addr, prev_hash, hash FROM audit_log "
+                          "ORDER BY id",
+                          "");
+    if (r != RES_OK)
+        return r;
+    char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+    int64_t expect = 1;
+    result_t verdict = RES_OK;
+    while ((r = db_step(s)) == RES_ROW) {
+        int64_t id = db_col_i64(s, 0);
+        char hash[65];
+        rep->rows++;
+        if (id != expect) {
+            rep->bad_id = expect;
+            snprintf(rep->reason, sizeof(rep->reason),
+                     "row %lld is missing (next row present is %lld)", (long long)expect,
+                     (long long)id);
+            verdict = RES_INVALID;
+            break;
+        }
+        const char *stored_prev = db_col_text(s, 10), *stored = db_col_text(s, 11);
+        if (!stored_prev || strcmp(stored_prev, prev) != 0) {
+            rep->bad_id = id;
+            snprintf(rep->reason, sizeof(rep->reason),
+                     "row %lld does not link to the previous row's hash", (long long)id);
+            verdict = RES_INVALID;
+            break;
+        }
+        row_hash(prev, id, db_col_i64(s, 1), db_col_i64(s, 2), db_col_text(s, 3),
+                 db_col_i64(s, 4), db_col_text(s, 5), db_col_text(s, 6), db_col_text(s, 7),
+                 db_col_text(s, 8), db_col_text(s, 9), hash);
+        if (!stored || strcmp(stored, hash) != 0) {
+            rep->bad_id = id;
+            snprintf(rep->reason, sizeof(rep->reason),
+                     "row %lld was altered: its content does not match its hash", (long long)id);
+            verdict = RES_INVALID;
+            break;
+        }
+        str_copy(prev, stored, sizeof(prev));
+        expect++;
+    }
+    db_finalize(s);
+    if (verdict != RES_OK)
+        return verdict;
+    if (r != RES_DONE)
+        return r;
+    int64_t last = 0;
+    struct db_stmt *h = NULL;
+    if (db_query(c, &h, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "") != RES_OK)
+        return RES_DB;
+    if (db_step(h) == RES_ROW) {
+        last = db_col_i64(h, 0);
+        const char *head_hash = db_col_text(h, 1);
+        if (last != expect - 1) {
+            rep->bad_id = expect;
+            snprintf(rep->reason, sizeof(rep->reason),
+                     "the log ends at row %lld but %lld rows were written: rows deleted at the end",
+                     (long long)(expect - 1), (long long)last);
+            verdict = RES_INVALID;
+        } else if (!head_hash || strcmp(head_hash, prev) != 0) {
+            rep->bad_id = last;
+            snprintf(rep->reason, sizeof(rep->reason),
+                     "the last row's hash differs from the recorded head");
+            verdict = RES_INVALID;
+        }
+    }
+    db_finalize(h);
+    return verdict;
+}
+
+result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **out)
+{
+    int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
+    const char *actor = f->actor && *f->actor ? f->actor : NULL;
+    char like[256] = "";
+    if (actor) {
+        /* Accent-insensitive name match; LIKE wildcards typed by the user are literal. */
+        char *folded = text_fold(actor);
+        size_t k = 0;
+        like[k++] = '%';
+        for (const char *p = folded ? folded : ""; *p && k < sizeof(like) - 3; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                like[k++] = '\\';
+            like[k++] = *p;
+        }
+        like[k++] = '%';
+        like[k] = '\0';
+        free(folded);
+    }
+    struct db_stmt *s = NULL;
+    result_t r = db_query(
+        c, &s,
+        "SELECT a.id, a.at, a.actor_login, COALESCE(u.full_name, ''), a.agency_id, "
+        "COALESCE(g.abbr, ''), a.action, a.object_type, a.object_id, a.summary, a.client_addr "
+        "FROM audit_log a LEFT JOIN app_user u ON u.id = a.actor_id "
+        "LEFT JOIN agency g ON g.id = a.agency_id "
+        "WHERE ($1 = 0 OR a.agency_id = $1) "
+        "AND ($2 = '' OR a.actor_login LIKE $2 ESCAPE '\\' OR u.full_name_folded LIKE $2 ESCAPE '\\') "
+        "AND ($3 = '' OR a.action = $3) AND ($4 = 0 OR a.at >= $4) AND ($5 = 0 OR a.at < $5) "
+        "AND ($6 = 0 OR a.id < $6) ORDER BY a.id DESC LIMIT $7",
+        "ittiiii", f->agency_id, actor ? like : "", f->action ? f->action : "", f->from, f->to,
+        f->before_id, (int64_t)limit);
+    if (r != RES_OK)
+        return r;
+    json_t *rows = json_array();
+    while ((r = db_step(s)) == RES_ROW) {
+        json_t *row = json_object();
+        json_object_set_new(row, "id", json_integer(db_col_i64(s, 0)));
+        char iso[40];
+        clock_format_iso(db_col_i64(s, 1), iso, sizeof(iso));
+        json_object_set_new(row, "at", json_string(iso));
+        json_object_set_new(row, "actor_login", json_string(db_col_text(s, 2)));
+        json_object_set_new(row, "actor_name", json_string(db_col_text(s, 3)));
+        json_object_set_new(row, "agency_id", json_integer(db_col_i64(s, 4)));
+        json_object_set_new(row, "agency", json_string(db_col_text(s, 5)));
+        const char *action = db_col_text(s, 6);
+        json_object_set_new(row, "action", json_string(action));
+        json_object_set_new(row, "action_label", json_string(audit_action_label(action)));
+        json_object_set_new(row, "object_type", json_string(db_col_text(s, 7)));
+        json_object_set_new(row, "object_id", json_string(db_col_text(s, 8)));
+        json_object_set_new(row, "summary", json_string(db_col_text(s, 9)));
+        json_object_set_new(row, "client_addr", json_string(db_col_text(s, 10)));
+        json_array_append_new(rows, row);
+    }
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(rows);
+        return r;
+    }
+    *out = rows;
+    return RES_OK;
+}

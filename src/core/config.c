@@ -1,0 +1,47 @@
+/* Configuration defaults and environment overrides (flags override both in cli/). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "util/str.h"
+
+void config_defaults(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    str_copy(cfg->data_dir, "data", sizeof(cfg->data_dir));
+    str_copy(cfg->listen_host, "127.0.0.1", sizeof(cfg->listen_host));
+    cfg->port = 8080;
+    cfg->threads = 0; /* 0 = number of cores */
+    cfg->max_connections = 1024;
+    cfg->connection_timeout = 60;
+    cfg->max_body = 1024 * 1024;
+    cfg->session_idle = 8 * 3600;     /* a working day */
+    cfg->session_absolute = 24 * 3600;
+    cfg->lockout_threshold = 5;
+    cfg->lockout_seconds = 15 * 60;
+    str_copy(cfg->domain, "quangbinh.gov.vn", sizeof(cfg->domain));
+}
+
+static void env_int(const char *name, int *out, int min, int max)
+{
+    const char *v = getenv(name);
+    int64_t n;
+    if (v && str_to_i64(v, min, max, &n) == RES_OK)
+        *out = (int)n;
+}
+
+void config_from_env(struct config *cfg)
+{
+    const char *v;
+    if ((v = getenv("QLVB_DATA")) && *v)
+        str_copy(cfg->data_dir, v, sizeof(cfg->data_dir));
+    if ((v = getenv("QLVB_DB")) && *v)
+        str_copy(cfg->db_url, v, sizeof(cfg->db_url));
+    if ((v = getenv("QLVB_DOMAIN")) && *v)
+        str_copy(cfg->domain, v, sizeof(cfg->domain));
+    env_int("QLVB_THREADS", &cfg->threads, 0, 256);
+    env_int("QLVB_SESSION_IDLE", &cfg->session_idle, 1, 30 * 86400);
+    env_int("QLVB_SESSION_ABSOLUTE", &cfg->session_absolute, 1, 90 * 86400);
+    env_int("QLVB_LOCKOUT_THRESHOLD", &cfg->lockout_threshold, 1, 1000);
+    env_int("QLVB_LOCKOUT_SECONDS", &cfg->lockout_seconds, 1, 86400);
+}

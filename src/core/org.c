@@ -1,0 +1,320 @@
+/* Departments and positions of an agency. Both are scoped: every call resolves the
+ * object's agency first and asks authz for that agency. */
+#include "core/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/validate.h"
+#include "db/db.h"
+#include "util/clock.h"
+
+static result_t commit_with_audit(struct db_conn *c, const struct actor *a, int64_t agency_id,
+                                  const char *action, const char *type, int64_t id,
+                                  const char *summary)
+{
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    struct audit_entry e = {a->user_id, a->login, agency_id, action, type, oid, summary,
+                            a->client_addr};
+    result_t r = audit_append(c, &e);
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK)
+        db_rollback(c);
+    return r;
+}
+
+static result_t dept_check_parent(struct db_conn *c, int64_t agency_id, int64_t self_id,
+                                  int64_t parent_id, struct verrs *errs)
+{
+    if (!parent_id)
+        return RES_OK;
+    int64_t pa;
+    if (db_one_i64(c, &pa, "SELECT agency_id FROM department WHERE id = $1", "i", parent_id) !=
+            RES_OK ||
+        pa != agency_id) {
+        verrs_add(errs, "parent_id", "Phòng ban cấp trên không tồn tại trong cơ quan này.");
+        return RES_INVALID;
+    }
+    int64_t cur = parent_id;
+    for (int depth = 0; cur && depth < 32; depth++) {
+        if (cur == self_id) {
+            verrs_add(errs, "parent_id", "Không thể chọn phòng ban cấp dưới làm cấp trên.");
+            return RES_INVALID;
+        }
+        if (db_one_i64(c, &cur, "SELECT COALESCE(parent_id, 0) FROM department WHERE id = $1",
+                       "i", cur) != RES_OK)
+            break;
+    }
+    return RES_OK;
+}
+
+static result_t dept_save(struct app *app, const struct actor *a, int64_t agency_id, int64_t id,
+                          const struct department_input *in, struct verrs *errs, int64_t *id_out)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    char *name = field_clean(in->name, "name", "tên phòng ban", true, 255, errs);
+    char *abbr = field_clean(in->abbr, "abbr", "tên viết tắt", false, 20, errs);
+    if (abbr && *abbr && !abbr_valid(abbr))
+        verrs_add(errs, "abbr", "Tên viết tắt chỉ gồm chữ cái, chữ số và dấu &, không dấu cách.");
+    result_t r = RES_INVALID;
+    if (errs->count || dept_check_parent(c, agency_id, id, in->parent_id, errs) != RES_OK)
+        goto out;
+    if ((r = db_begin(c)) != RES_OK)
+        goto out;
+    int64_t other;
+    if (db_one_i64(c, &other, "SELECT id FROM department WHERE agency_id = $1 AND name = $2 AND id <> $3",
+                   "iti", agency_id, name, id) == RES_OK) {
+        verrs_add(errs, "name", "Đã có phòng ban cùng tên.");
+        db_rollback(c);
+        r = RES_CONFLICT;
+        goto out;
+    }
+    if (id) {
+        r = db_run(c, "UPDATE department SET name = $1, abbr = $2, parent_id = $3 WHERE id = $4",
+                   "ttIi", name, abbr, in->parent_id, id);
+    } else {
+        r = db_one_i64(c, &id,
+                       "INSERT INTO department (agency_id, parent_id, name, abbr, active, created_at) "
+                       "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+                       "iItti", agency_id, in->parent_id, name, abbr, clock_now());
+    }
+    if (r != RES_OK) {
+        db_rollback(c);
+        goto out;
+    }
+    r = commit_with_audit(c, a, agency_id, id_out ? "department_create" : "department_update",
+                          "department", id, name);
+    if (r == RES_OK && id_out)
+        *id_out = id;
+out:
+    free(name);
+    free(abbr);
+    return r;
+}
+
+result_t department_create(struct app *app, const struct actor *a, int64_t agency_id,
+                           const struct department_input *in, struct verrs *errs, int64_t *id_out)
+{
+    result_t r = authz_check(a, AZ_ORG_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    int64_t dummy;
+    return dept_save(app, a, agency_id, 0, in, errs, id_out ? id_out : &dummy);
+}
+
+static result_t owner_agency(struct app *app, const char *sql, int64_t id, int64_t *agency_id)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    return db_one_i64(c, agency_id, sql, "i", id);
+}
+
+result_t department_update(struct app *app, const struct actor *a, int64_t id,
+                           const struct department_input *in, struct verrs *errs)
+{
+    int64_t agency_id;
+    result_t r = owner_agency(app, "SELECT agency_id FROM department WHERE id = $1", id, &agency_id);
+    if (r != RES_OK)
+        return r;
+    /* Not-found and forbidden look the same to another agency's administrator. */
+    if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    return dept_save(app, a, agency_id, id, in, errs, NULL);
+}
+
+static result_t set_active(struct app *app, const struct actor *a, const char *table, int64_t id,
+                           bool active)
+{
+    char sql[128];
+    int64_t agency_id;
+    snprintf(sql, sizeof(sql), "SELECT agency_id FROM %s WHERE id = $1", table);
+    result_t r = owner_agency(app, sql, id, &agency_id);
+    if (r != RES_OK)
+        return r;
+    if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    struct db_conn *c = db_conn(app->db);
+    if ((r = db_begin(c)) != RES_OK)
+        return r;
+    snprintf(sql, sizeof(sql), "UPDATE %s SET active = $1 WHERE id = $2", table);
+    if ((r = db_run(c, sql, "ii", (int64_t)active, id)) != RES_OK) {
+        db_rollback(c);
+        return r;
+    }
+    const char *action = strcmp(table, "department") == 0 ? "department_update" : "position_update";
+    return commit_with_audit(c, a, agency_id, action, table, id,
+                             active ? "Sử dụng lại" : "Ngừng sử dụng");
+}
+
+result_t department_set_active(struct app *app, const struct actor *a, int64_t id, bool active)
+{
+    return set_active(app, a, "department", id, active);
+}
+
+static void dept_walk(json_t *all, json_int_t parent, int depth, json_t *out, const char *pname)
+{
+    size_t i;
+    json_t *o;
+    if (depth > 16)
+        return;
+    json_array_foreach(all, i, o)
+    {
+        json_t *p = json_object_get(o, "parent_id");
+        if ((json_is_integer(p) ? json_integer_value(p) : 0) != parent)
+            continue;
+        json_object_set_new(o, "depth", json_integer(depth));
+        json_object_set_new(o, "parent_name", json_string(pname ? pname : ""));
+        json_array_append(out, o);
+        dept_walk(all, json_integer_value(json_object_get(o, "id")), depth + 1, out,
+                  json_string_value(json_object_get(o, "name")));
+    }
+}
+
+result_t department_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out)
+{
+    result_t r = authz_check(a, AZ_ORG_READ, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    struct db_stmt *s = NULL;
+    if (!c)
+        return RES_DB;
+    r = db_query(c, &s,
+                 "SELECT id, parent_id, name, abbr, active FROM department WHERE agency_id = $1 "
+                 "ORDER BY name",
+                 "i", agency_id);
+    if (r != RES_OK)
+        return r;
+    json_t *all = json_array();
+    while ((r = db_step(s)) == RES_ROW) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+        json_object_set_new(o, "parent_id",
+                            db_col_null(s, 1) ? json_null() : json_integer(db_col_i64(s, 1)));
+        json_object_set_new(o, "name", json_string(db_col_text(s, 2)));
+        json_object_set_new(o, "abbr", json_string(db_col_text(s, 3)));
+        json_object_set_new(o, "active", json_boolean(db_col_i64(s, 4)));
+        json_array_append_new(all, o);
+    }
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(all);
+        return r;
+    }
+    json_t *tree = json_array();
+    dept_walk(all, 0, 0, tree, NULL);
+    json_decref(all);
+    *out = tree;
+    return RES_OK;
+}
+
+static result_t pos_save(struct app *app, const struct actor *a, int64_t agency_id, int64_t id,
+                         const struct position_input *in, struct verrs *errs, int64_t *id_out)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    char *name = field_clean(in->name, "name", "tên chức vụ", true, 255, errs);
+    if (in->rank < 0 || in->rank > 10000)
+        verrs_add(errs, "rank", "Thứ tự phải là số từ 0 đến 10000.");
+    result_t r = RES_INVALID;
+    if (errs->count)
+        goto out;
+    if ((r = db_begin(c)) != RES_OK)
+        goto out;
+    int64_t other;
+    if (db_one_i64(c, &other, "SELECT id FROM position WHERE agency_id = $1 AND name = $2 AND id <> $3",
+                   "iti", agency_id, name, id) == RES_OK) {
+        verrs_add(errs, "name", "Đã có chức vụ cùng tên.");
+        db_rollback(c);
+        r = RES_CONFLICT;
+        goto out;
+    }
+    if (id)
+        r = db_run(c, "UPDATE position SET name = $1, rank = $2 WHERE id = $3", "tii", name,
+                   in->rank, id);
+    else
+        r = db_one_i64(c, &id,
+                       "INSERT INTO position (agency_id, name, rank, active, created_at) "
+                       "VALUES ($1, $2, $3, 1, $4) RETURNING id",
+                       "itii", agency_id, name, in->rank, clock_now());
+    if (r != RES_OK) {
+        db_rollback(c);
+        goto out;
+    }
+    r = commit_with_audit(c, a, agency_id, id_out ? "position_create" : "position_update",
+                          "position", id, name);
+    if (r == RES_OK && id_out)
+        *id_out = id;
+out:
+    free(name);
+    return r;
+}
+
+result_t position_create(struct app *app, const struct actor *a, int64_t agency_id,
+                         const struct position_input *in, struct verrs *errs, int64_t *id_out)
+{
+    result_t r = authz_check(a, AZ_ORG_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    int64_t dummy;
+    return pos_save(app, a, agency_id, 0, in, errs, id_out ? id_out : &dummy);
+}
+
+result_t position_update(struct app *app, const struct actor *a, int64_t id,
+                         const struct position_input *in, struct verrs *errs)
+{
+    int64_t agency_id;
+    result_t r = owner_agency(app, "SELECT agency_id FROM position WHERE id = $1", id, &agency_id);
+    if (r != RES_OK)
+        return r;
+    if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    return pos_save(app, a, agency_id, id, in, errs, NULL);
+}
+
+result_t position_set_active(struct app *app, const struct actor *a, int64_t id, bool active)
+{
+    return set_active(app, a, "position", id, active);
+}
+
+result_t position_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out)
+{
+    result_t r = authz_check(a, AZ_ORG_READ, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    struct db_stmt *s = NULL;
+    if (!c)
+        return RES_DB;
+    r = db_query(c, &s,
+                 "SELECT id, name, rank, active FROM position WHERE agency_id = $1 "
+                 "ORDER BY rank, name",
+                 "i", agency_id);
+    if (r != RES_OK)
+        return r;
+    json_t *arr = json_array();
+    while ((r = db_step(s)) == RES_ROW) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+        json_object_set_new(o, "name", json_string(db_col_text(s, 1)));
+        json_object_set_new(o, "rank", json_integer(db_col_i64(s, 2)));
+        json_object_set_new(o, "active", json_boolean(db_col_i64(s, 3)));
+        json_array_append_new(arr, o);
+    }
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(arr);
+        return r;
+    }
+    *out = arr;
+    return RES_OK;
+}

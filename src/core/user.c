@@ -1,0 +1,508 @@
+/* User accounts and memberships. */
+#include "core/user.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/password.h"
+#include "core/role.h"
+#include "core/validate.h"
+#include "db/db.h"
+#include "text/text.h"
+#include "util/clock.h"
+#include "util/str.h"
+
+struct user_clean {
+    char *full_name, *email, *phone, *folded;
+};
+
+static void clean_release(struct user_clean *c)
+{
+    free(c->full_name);
+    free(c->email);
+    free(c->phone);
+    free(c->folded);
+}
+
+static void clean_account(const struct user_input *in, struct user_clean *v, struct verrs *errs)
+{
+    memset(v, 0, sizeof(*v));
+    v->full_name = field_clean(in->full_name, "full_name", "họ và tên", true, 100, errs);
+    v->email = field_clean(in->email, "email", "thư điện tử", false, 254, errs);
+    v->phone = field_clean(in->phone, "phone", "số điện thoại", false, 20, errs);
+    if (v->email && *v->email && !email_valid(v->email))
+        verrs_add(errs, "email", "Thư điện tử không hợp lệ (ví dụ: hoa.nt@quangbinh.gov.vn).");
+    if (v->phone && *v->phone && !phone_valid(v->phone))
+        verrs_add(errs, "phone", "Số điện thoại phải có 9–15 chữ số.");
+    if (v->full_name)
+        v->folded = text_fold(v->full_name);
+}
+
+/* Department and position must belong to the agency; roles must be known bits. */
+static void check_membership(struct db_conn *c, int64_t agency_id, const struct user_input *in,
+                             struct verrs *errs)
+{
+    int64_t owner;
+    if (in->department_id &&
+        (db_one_i64(c, &owner, "SELECT agency_id FROM department WHERE id = $1 AND active = 1",
+                    "i", in->department_id) != RES_OK ||
+         owner != agency_id))
+        verrs_add(errs, "department_id", "Phòng ban không thuộc cơ quan này.");
+    if (in->position_id &&
+        (db_one_i64(c, &owner, "SELECT agency_id FROM position WHERE id = $1 AND active = 1", "i",
+                    in->position_id) != RES_OK ||
+         owner != agency_id))
+        verrs_add(errs, "position_id", "Chức vụ không thuộc cơ quan này.");
+    if (in->roles & ~(unsigned)ROLE_ALL)
+        verrs_add(errs, "roles", "Vai trò không hợp lệ.");
+    else if (!in->roles)
+        verrs_add(errs, "roles", "Chọn ít nhất một vai trò.");
+}
+
+static result_t audit_user(struct db_conn *c, const struct actor *a, int64_t agency_id,
+                           const char *action, int64_t user_id, const char *summary)
+{
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
+    struct audit_entry e = {a->user_id, a->login, agency_id, action, "user", oid, summary,
+                            a->client_addr};
+    return audit_append(c, &e);
+}
+
+result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
+                     const struct user_input *in, struct verrs *errs, int64_t *id_out,
+                     char temp_password[64], bool *added_post)
+{
+    temp_password[0] = '\0';
+    *added_post = false;
+    result_t r = authz_check(a, AZ_USER_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct user_clean v;
+    char login[16] = "";
+    if (!in->login || !citizen_id_valid(in->login))
+        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân gồm đúng 12 chữ số.");
+    else
+        str_copy(login, in->login, sizeof(login));
+    clean_account(in, &v, errs);
+    check_membership(c, agency_id, in, errs);
+    char password[PASSWORD_MAX * 4 + 1] = "";
+    if (in->password && *in->password) {
+        if (strlen(in->password) >= sizeof(password))
+            verrs_add(errs, "password", "Mật khẩu quá dài.");
+        else if (password_policy_ok(in->password, login, "password", errs))
+            str_copy(password, in->password, sizeof(password));
+    }
+    if (errs->count) {
+        r = RES_INVALID;
+        goto out;
+    }
+    int64_t existing = 0;
+    if (db_one_i64(c, &existing, "SELECT id FROM app_user WHERE login = $1", "t", login) ==
+        RES_OK) {
+        int64_t m;
+        if (db_one_i64(c, &m, "SELECT id FROM membership WHERE user_id = $1 AND agency_id = $2",
+                       "ii", existing, agency_id) == RES_OK) {
+            verrs_add(errs, "login", "Người dùng này đã có tài khoản trong cơ quan.");
+            r = RES_CONFLICT;
+            goto out;
+        }
+    }
+    char hash[PASSWORD_HASH_MAX] = "";
+    if (!existing) {
+        if (!password[0])
+            password_generate(password);
+        if ((r = password_hash(password, hash)) != RES_OK)
+            goto out;
+    }
+    if ((r = db_begin(c)) != RES_OK)
+        goto out;
+    int64_t now = clock_now(), uid = existing;
+    if (!existing) {
+        r = db_one_i64(c, &uid,
+                       "INSERT INTO app_user (login, full_name, full_name_folded, email, phone, "
+                       "password_hash, must_change_password, home_agency_id, created_at, "
+                       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) RETURNING id",
+                       "ttttttii", login, v.full_name, v.folded, v.email, v.phone, hash,
+                       agency_id, now);
+    }
+    if (r == RES_OK)
+        r = db_run(c,
+                   "INSERT INTO membership (user_id, agency_id, department_id, position_id, roles, "
+                   "active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+                   "iiIIii", uid, agency_id, in->department_id, in->position_id,
+                   (int64_t)in->roles, now);
+    char roles[160], summary[400];
+    role_label(in->roles, roles, sizeof(roles));
+    snprintf(summary, sizeof(summary), "%s %s — %s%s", login,
+             existing ? "(kiêm nhiệm)" : v.full_name, roles, existing ? "" : "");
+    if (r == RES_OK)
+        r = audit_user(c, a, agency_id, existing ? "membership_update" : "user_create", uid,
+                       summary);
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK) {
+        db_rollback(c);
+        if (r == RES_CONFLICT)
+            verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
+        goto out;
+    }
+    *id_out = uid;
+    if (existing)
+        *added_post = true;
+    else
+        str_copy(temp_password, password, 64);
+out:
+    explicit_bzero(password, sizeof(password));
+    clean_release(&v);
+    return r;
+}
+
+static result_t home_agency(struct db_conn *c, int64_t user_id, int64_t *home)
+{
+    return db_one_i64(c, home, "SELECT COALESCE(home_agency_id, 0) FROM app_user WHERE id = $1",
+                      "i", user_id);
+}
+
+result_t user_update(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
+                     const struct user_input *in, struct verrs *errs)
+{
+    result_t r = authz_check(a, AZ_USER_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    int64_t membership, home = 0;
+    if (db_one_i64(c, &membership,
+                   "SELECT id FROM membership WHERE user_id = $1 AND agency_id = $2", "ii", user_id,
+                   agency_id) != RES_OK ||
+        home_agency(c, user_id, &home) != RES_OK)
+        return RES_NOT_FOUND;
+    bool owns_account = authz_check(a, AZ_ACCOUNT_MANAGE, home) == RES_OK;
+    struct user_clean v = {0};
+    if (owns_account)
+        clean_account(in, &v, errs);
+    check_membership(c, agency_id, in, errs);
+    if (user_id == a->user_id && !(in->roles & ROLE_ADMIN) && (a->roles & ROLE_ADMIN) &&
+        agency_id == a->agency_id)
+        verrs_add(errs, "roles", "Bạn không thể bỏ vai trò quản trị của chính mình.");
+    if (errs->count) {
+        clean_release(&v);
+        return RES_INVALID;
+    }
+    if ((r = db_begin(c)) != RES_OK)
+        goto out;
+    if (owns_account)
+        r = db_run(c,
+                   "UPDATE app_user SET full_name = $1, full_name_folded = $2, email = $3, "
+                   "phone = $4, updated_at = $5 WHERE id = $6",
+                   "ttttii", v.full_name, v.folded, v.email, v.phone, clock_now(), user_id);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE membership SET department_id = $1, position_id = $2, roles = $3 "
+                   "WHERE id = $4",
+                   "IIii", in->department_id, in->position_id, (int64_t)in->roles, membership);
+    char roles[160], summary[400];
+    role_label(in->roles, roles, sizeof(roles));
+    snprintf(summary, sizeof(summary), "%s%s vai trò: %s", owns_account ? v.full_name : "",
+             owns_account ? ";" : "", roles);
+    if (r == RES_OK)
+        r = audit_user(c, a, agency_id, owns_account ? "user_update" : "membership_update", user_id,
+                       summary);
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK)
+        db_rollback(c);
+out:
+    clean_release(&v);
+    return r;
+}
+
+result_t user_set_disabled(struct app *app, const struct actor *a, int64_t user_id, bool disabled)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    int64_t home;
+    if (home_agency(c, user_id, &home) != RES_OK)
+        return RES_NOT_FOUND;
+    result_t r = authz_check(a, AZ_ACCOUNT_MANAGE, home);
+    if (r != RES_OK)
+        return r;
+    if (user_id == a->user_id && disabled)
+        return RES_CONFLICT; /* never lock yourself out */
+    if ((r = db_begin(c)) != RES_OK)
+        return r;
+    int64_t now = clock_now();
+    /* Unlocking also clears a lockout from failed logins. */
+    r = db_run(c,
+               "UPDATE app_user SET disabled = $1, failed_logins = 0, locked_until = 0, "
+               "updated_at = $2 WHERE id = $3",
+               "iii", (int64_t)disabled, now, user_id);
+    if (r == RES_OK && disabled)
+        r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
+                   "ii", now, user_id);
+    if (r == RES_OK)
+        r = audit_user(c, a, home, disabled ? "user_lock" : "user_unlock", user_id,
+                       disabled ? "Khóa tài khoản, thu hồi mọi phiên" : "Mở khóa tài khoản");
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK)
+        db_rollback(c);
+    return r;
+}
+
+result_t user_reset_password(struct app *app, const struct actor *a, int64_t user_id,
+                             char temp_password[64])
+{
+    temp_password[0] = '\0';
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    int64_t home;
+    if (home_agency(c, user_id, &home) != RES_OK)
+        return RES_NOT_FOUND;
+    result_t r = authz_check(a, AZ_ACCOUNT_MANAGE, home);
+    if (r != RES_OK)
+        return r;
+    char password[32], hash[PASSWORD_HASH_MAX];
+    password_generate(password);
+    if ((r = password_hash(password, hash)) != RES_OK)
+        goto out;
+    if ((r = db_begin(c)) != RES_OK)
+        goto out;
+    int64_t now = clock_now();
+    r = db_run(c,
+               "UPDATE app_user SET password_hash = $1, must_change_password = 1, "
+               "failed_logins = 0, locked_until = 0, updated_at = $2 WHERE id = $3",
+               "tii", hash, now, user_id);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
+                   "ii", now, user_id);
+    if (r == RES_OK)
+        r = audit_user(c, a, home, "password_reset", user_id,
+                       "Đặt lại mật khẩu, buộc đổi khi đăng nhập, thu hồi mọi phiên");
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK)
+        db_rollback(c);
+    else
+        str_copy(temp_password, password, 64);
+out:
+    explicit_bzero(password, sizeof(password));
+    return r;
+}
+
+static json_t *user_row(struct db_stmt *s)
+{
+    json_t *o = json_object();
+    int64_t now = clock_now();
+    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+    json_object_set_new(o, "login", json_string(db_col_text(s, 1)));
+    json_object_set_new(o, "full_name", json_string(db_col_text(s, 2)));
+    json_object_set_new(o, "email", json_string(db_col_text(s, 3)));
+    json_object_set_new(o, "phone", json_string(db_col_text(s, 4)));
+    bool disabled = db_col_i64(s, 5), must = db_col_i64(s, 6);
+    bool locked_out = db_col_i64(s, 7) > now;
+    json_object_set_new(o, "locked", json_boolean(disabled));
+    json_object_set_new(o, "locked_out", json_boolean(locked_out));
+    json_object_set_new(o, "must_change", json_boolean(must));
+    json_object_set_new(o, "status_label",
+                        json_string(disabled     ? "Đã khóa"
+                                    : locked_out ? "Tạm khóa (đăng nhập sai)"
+                                    : must       ? "Chưa đổi mật khẩu lần đầu"
+                                                 : "Đang hoạt động"));
+    json_object_set_new(o, "home_agency_id", json_integer(db_col_i64(s, 8)));
+    json_object_set_new(o, "department_id", db_col_null(s, 9) ? json_null()
+                                                               : json_integer(db_col_i64(s, 9)));
+    json_object_set_new(o, "department", json_string(db_col_text(s, 10) ? db_col_text(s, 10) : ""));
+    json_object_set_new(o, "position_id", db_col_null(s, 11) ? json_null()
+                                                             : json_integer(db_col_i64(s, 11)));
+    json_object_set_new(o, "position", json_string(db_col_text(s, 12) ? db_col_text(s, 12) : ""));
+    unsigned roles = (unsigned)db_col_i64(s, 13);
+    char label[160];
+    role_label(roles, label, sizeof(label));
+    json_object_set_new(o, "roles_label", json_string(label));
+    json_t *keys = json_array();
+    for (size_t i = 0; i < role_count; i++)
+        if (roles & role_table[i].bit)
+            json_array_append_new(keys, json_string(role_table[i].key));
+    json_object_set_new(o, "roles", keys);
+    return o;
+}
+
+#define USER_SELECT                                                                              \
+    "SELECT u.id, u.login, u.full_name, u.email, u.phone, u.disabled, u.must_change_password, "  \
+    "u.locked_until, COALESCE(u.home_agency_id, 0), m.department_id, d.name, m.position_id, "    \
+    "p.name, m.roles FROM membership m JOIN app_user u ON u.id = m.user_id "                     \
+    "LEFT JOIN department d ON d.id = m.department_id "                                          \
+    "LEFT JOIN position p ON p.id = m.position_id "
+
+result_t user_list(struct app *app, const struct actor *a, int64_t agency_id, const char *q,
+                   int page, int per_page, json_t **out, int64_t *total)
+{
+    result_t r = authz_check(a, AZ_USER_READ, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    if (per_page < 1 || per_page > 200)
+        per_page = 50;
+    if (page < 1 || page > 100000)
+        page = 1;
+    char like[256] = "";
+    if (q && *q) {
+        char *folded = text_fold(q);
+        size_t k = 0;
+        like[k++] = '%';
+        for (const char *p = folded ? folded : ""; *p && k < sizeof(like) - 3; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                like[k++] = '\\';
+            like[k++] = *p;
+        }
+        like[k++] = '%';
+        like[k] = '\0';
+        free(folded);
+    }
+    const char *where = "WHERE m.agency_id = $1 AND ($2 = '' OR u.login LIKE $2 ESCAPE '\\' OR "
+                        "u.full_name_folded LIKE $2 ESCAPE '\\') ";
+    char sql[1200];
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM membership m JOIN app_user u ON u.id = m.user_id %s",
+             where);
+    if ((r = db_one_i64(c, total, sql, "it", agency_id, like)) != RES_OK)
+        return r;
+    snprintf(sql, sizeof(sql), USER_SELECT "%s ORDER BY u.full_name_folded, u.id LIMIT $3 OFFSET $4",
+             where);
+    struct db_stmt *s = NULL;
+    if ((r = db_query(c, &s, sql, "itii", agency_id, like, (int64_t)per_page,
+                      (int64_t)(page - 1) * per_page)) != RES_OK)
+        return r;
+    json_t *arr = json_array();
+    while ((r = db_step(s)) == RES_ROW)
+        json_array_append_new(arr, user_row(s));
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(arr);
+        return r;
+    }
+    *out = arr;
+    return RES_OK;
+}
+
+result_t user_get(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
+                  json_t **out)
+{
+    result_t r = authz_check(a, AZ_USER_READ, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    if ((r = db_query(c, &s, USER_SELECT "WHERE m.agency_id = $1 AND u.id = $2", "ii", agency_id,
+                      user_id)) != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        *out = user_row(s);
+        json_object_set_new(*out, "manages_account",
+                            json_boolean(authz_check(a, AZ_ACCOUNT_MANAGE,
+                                                     json_integer_value(json_object_get(
+                                                         *out, "home_agency_id"))) == RES_OK));
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+result_t user_memberships(struct app *app, int64_t user_id, json_t **out)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT m.id, g.id, g.name, g.code, g.abbr, COALESCE(d.name, ''), "
+                          "COALESCE(p.name, ''), m.roles FROM membership m "
+                          "JOIN agency g ON g.id = m.agency_id "
+                          "LEFT JOIN department d ON d.id = m.department_id "
+                          "LEFT JOIN position p ON p.id = m.position_id "
+                          "WHERE m.user_id = $1 AND m.active = 1 AND g.active = 1 ORDER BY g.code",
+                          "i", user_id);
+    if (r != RES_OK)
+        return r;
+    json_t *arr = json_array();
+    while ((r = db_step(s)) == RES_ROW) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+        json_object_set_new(o, "agency_id", json_integer(db_col_i64(s, 1)));
+        json_object_set_new(o, "agency_name", json_string(db_col_text(s, 2)));
+        json_object_set_new(o, "agency_code", json_string(db_col_text(s, 3)));
+        json_object_set_new(o, "agency_abbr", json_string(db_col_text(s, 4)));
+        json_object_set_new(o, "department", json_string(db_col_text(s, 5)));
+        json_object_set_new(o, "position", json_string(db_col_text(s, 6)));
+        char label[160];
+        role_label((unsigned)db_col_i64(s, 7), label, sizeof(label));
+        json_object_set_new(o, "roles_label", json_string(label));
+        json_object_set_new(o, "roles_bits", json_integer(db_col_i64(s, 7)));
+        json_array_append_new(arr, o);
+    }
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(arr);
+        return r;
+    }
+    *out = arr;
+    return RES_OK;
+}
+
+result_t user_create_sysadmin(struct app *app, const char *login, const char *full_name,
+                              const char *password, struct verrs *errs)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    if (!citizen_id_valid(login))
+        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân gồm đúng 12 chữ số.");
+    char *name = field_clean(full_name, "full_name", "họ và tên", true, 100, errs);
+    password_policy_ok(password, login, "password", errs);
+    char hash[PASSWORD_HASH_MAX];
+    result_t r = RES_INVALID;
+    if (errs->count || (r = password_hash(password, hash)) != RES_OK)
+        goto out;
+    char *folded = text_fold(name);
+    int64_t now = clock_now(), id = 0;
+    if ((r = db_begin(c)) == RES_OK) {
+        r = db_one_i64(c, &id,
+                       "INSERT INTO app_user (login, full_name, full_name_folded, password_hash, "
+                       "must_change_password, is_sysadmin, created_at, updated_at) "
+                       "VALUES ($1, $2, $3, $4, 0, 1, $5, $5) RETURNING id",
+                       "tttti", login, name, folded, hash, now);
+    }
+    free(folded);
+    if (r == RES_OK) {
+        struct actor sys = {.system = true};
+        str_copy(sys.login, "system", sizeof(sys.login));
+        r = audit_user(c, &sys, 0, "user_create", id, "Quản trị hệ thống (dòng lệnh)");
+    }
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK) {
+        db_rollback(c);
+        if (r == RES_CONFLICT)
+            verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
+    }
+out:
+    free(name);
+    return r;
+}

@@ -1,0 +1,99 @@
+/* Identifier and text validators. */
+#include "core/validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text.h"
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool citizen_id_valid(const char *s)
+{
+    if (!s || strlen(s) != 12 || !all_digits(s, 12))
+        return false;
+    int province = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+    return province >= 1 && province <= 96;
+}
+
+bool agency_code_valid(const char *s)
+{
+    if (!s || strlen(s) != 13)
+        return false;
+    return all_digits(s, 3) && s[3] == '.' && all_digits(s + 4, 2) && s[6] == '.' &&
+           all_digits(s + 7, 2) && s[9] == '.' && s[10] >= 'A' && s[10] <= 'Z' &&
+           all_digits(s + 11, 2);
+}
+
+bool abbr_valid(const char *s)
+{
+    if (!s || !*s || text_length(s) > 20 || !text_valid_utf8(s, strlen(s)))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x80 && !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                           (*p >= '0' && *p <= '9') || *p == '&'))
+            return false;
+    return true;
+}
+
+bool email_valid(const char *s)
+{
+    if (!s || strlen(s) > 254)
+        return false;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return false;
+    const char *dot = strrchr(at, '.');
+    if (!dot || dot == at + 1 || dot[1] == '\0')
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',')
+            return false;
+    return true;
+}
+
+bool phone_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0, digits = 0;
+    if (n == 0 || n > 20)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (!(c == '+' && i == 0) && c != ' ' && c != '.' && c != '-')
+            return false;
+    }
+    return digits >= 9 && digits <= 15;
+}
+
+char *field_clean(const char *in, const char *field, const char *label, bool required,
+                  size_t max_chars, struct verrs *errs)
+{
+    if (!in)
+        in = "";
+    char *s = text_nfc(in);
+    if (!s) {
+        verrs_add(errs, field, "Ô “%s” chứa ký tự không hợp lệ (không phải UTF-8).", label);
+        return NULL;
+    }
+    text_squeeze(s);
+    if (required && !*s) {
+        verrs_add(errs, field, "Vui lòng nhập %s.", label);
+        free(s);
+        return NULL;
+    }
+    long n = text_length(s);
+    if (n < 0 || (size_t)n > max_chars) {
+        verrs_add(errs, field, "Ô “%s” không được dài quá %zu ký tự.", label, max_chars);
+        free(s);
+        return NULL;
+    }
+    return s;
+}

@@ -1,0 +1,58 @@
+/* The only database interface business code sees. Engines are drivers behind a
+ * vtable (db_driver.h): SQLite is the embedded default; a PostgreSQL driver plugs in
+ * without touching callers. SQL is written once with $1..$n placeholders.
+ *
+ * Connections are per thread: db_conn() returns the calling thread's connection,
+ * opening it on first use. Results use the project-wide result_t:
+ * RES_ROW / RES_DONE from db_step, RES_CONFLICT on constraint violations,
+ * RES_BUSY on lock contention, RES_RECONNECT when the connection is lost. */
+#ifndef QLVB_DB_H
+#define QLVB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/result.h"
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+/* url: "sqlite:/path/to/qlvb.db" (or a bare path), later "postgres://…" */
+result_t db_open(const char *url, struct db **out);
+void db_close(struct db *db);
+const char *db_engine(const struct db *db);
+/* Applies every embedded db/migrations/NNNN_*.sql not yet recorded in schema_version. */
+result_t db_migrate(struct db *db);
+int db_schema_version(struct db *db);
+
+struct db_conn *db_conn(struct db *db); /* NULL if the connection cannot be opened */
+const char *db_errmsg(struct db_conn *c);
+
+result_t db_begin(struct db_conn *c);   /* write intent: BEGIN IMMEDIATE on SQLite */
+result_t db_commit(struct db_conn *c);
+result_t db_rollback(struct db_conn *c);
+result_t db_exec(struct db_conn *c, const char *sql); /* no parameters; may hold several statements */
+
+result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
+result_t db_bind_i64(struct db_stmt *s, int idx, int64_t v);      /* idx is N of $N */
+result_t db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL */
+result_t db_bind_null(struct db_stmt *s, int idx);
+result_t db_step(struct db_stmt *s);
+int64_t db_col_i64(struct db_stmt *s, int col);
+const char *db_col_text(struct db_stmt *s, int col); /* NULL for SQL NULL; valid until next step */
+bool db_col_null(struct db_stmt *s, int col);
+void db_finalize(struct db_stmt *s); /* NULL is fine */
+int64_t db_changes(struct db_conn *c);
+
+/* Conveniences. `types` has one letter per parameter $1..$n:
+ *   'i' int64_t, 'I' int64_t id where 0 binds SQL NULL, 't' const char * (NULL => SQL
+ *   NULL), 'n' SQL NULL (no argument). */
+result_t db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const char *types, ...);
+/* Prepare, bind, step once and finalize. RES_OK if a statement ran to completion. */
+result_t db_run(struct db_conn *c, const char *sql, const char *types, ...);
+/* First column of the first row as int64; RES_NOT_FOUND if no row. */
+result_t db_one_i64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...);
+
+#endif

@@ -1,0 +1,32 @@
+/* Driver interface behind db.h. A driver provides connections and statements; db.c
+ * owns per-thread connection management, migrations and the convenience calls. */
+#ifndef QLVB_DB_DRIVER_H
+#define QLVB_DB_DRIVER_H
+
+#include "db/db.h"
+
+struct db_driver {
+    const char *name;
+    /* Text that replaces {{ID}} in migrations: an auto-assigned integer primary key. */
+    const char *id_column;
+    result_t (*connect)(const char *target, void **conn, char *err, size_t errsize);
+    void (*disconnect)(void *conn);
+    const char *(*errmsg)(void *conn);
+    result_t (*exec)(void *conn, const char *sql);
+    const char *begin_write_sql;
+    result_t (*prepare)(void *conn, const char *sql, void **stmt);
+    result_t (*bind_i64)(void *stmt, int idx, int64_t v);
+    result_t (*bind_text)(void *stmt, int idx, const char *v);
+    result_t (*bind_null)(void *stmt, int idx);
+    result_t (*step)(void *stmt);
+    int64_t (*col_i64)(void *stmt, int col);
+    const char *(*col_text)(void *stmt, int col);
+    bool (*col_null)(void *stmt, int col);
+    void (*reset)(void *stmt);     /* ready for reuse with new bindings */
+    void (*finalize)(void *stmt);
+    int64_t (*changes)(void *conn);
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+#endif

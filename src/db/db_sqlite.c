@@ -1,0 +1,159 @@
+/* SQLite driver: WAL, foreign keys, busy timeout, synchronous=FULL so an acknowledged
+ * commit survives a crash; $N placeholders bound by name (SQLite numbers named
+ * parameters by first appearance, so "$N" is looked up, never assumed). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db_driver.h"
+
+static result_t map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK: return RES_OK;
+    case SQLITE_ROW: return RES_ROW;
+    case SQLITE_DONE: return RES_DONE;
+    case SQLITE_CONSTRAINT: return RES_CONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return RES_BUSY;
+    case SQLITE_TOOBIG: return RES_TOO_LARGE;
+    case SQLITE_NOMEM: return RES_INTERNAL;
+    default: return RES_DB;
+    }
+}
+
+static result_t sq_connect(const char *target, void **conn, char *err, size_t errsize)
+{
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(target, &h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errsize, "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        sqlite3_close(h);
+        return RES_DB;
+    }
+    sqlite3_busy_timeout(h, 10000);
+    sqlite3_extended_result_codes(h, 1);
+    const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errsize, "%s", msg ? msg : "setup failed");
+        sqlite3_free(msg);
+        sqlite3_close(h);
+        return RES_DB;
+    }
+    *conn = h;
+    return RES_OK;
+}
+
+static void sq_disconnect(void *conn)
+{
+    sqlite3_close_v2(conn);
+}
+
+static const char *sq_errmsg(void *conn)
+{
+    return sqlite3_errmsg(conn);
+}
+
+static result_t sq_exec(void *conn, const char *sql)
+{
+    return map_rc(sqlite3_exec(conn, sql, NULL, NULL, NULL));
+}
+
+static result_t sq_prepare(void *conn, const char *sql, void **stmt)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK)
+        return map_rc(rc) == RES_BUSY ? RES_BUSY : RES_DB;
+    *stmt = st;
+    return RES_OK;
+}
+
+static int param_index(void *stmt, int idx)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "$%d", idx);
+    return sqlite3_bind_parameter_index(stmt, name);
+}
+
+static result_t sq_bind_i64(void *stmt, int idx, int64_t v)
+{
+    int i = param_index(stmt, idx);
+    return i ? map_rc(sqlite3_bind_int64(stmt, i, v)) : RES_INTERNAL;
+}
+
+static result_t sq_bind_text(void *stmt, int idx, const char *v)
+{
+    int i = param_index(stmt, idx);
+    if (!i)
+        return RES_INTERNAL;
+    if (!v)
+        return map_rc(sqlite3_bind_null(stmt, i));
+    return map_rc(sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT));
+}
+
+static result_t sq_bind_null(void *stmt, int idx)
+{
+    int i = param_index(stmt, idx);
+    return i ? map_rc(sqlite3_bind_null(stmt, i)) : RES_INTERNAL;
+}
+
+static result_t sq_step(void *stmt)
+{
+    return map_rc(sqlite3_step(stmt));
+}
+
+static int64_t sq_col_i64(void *stmt, int col)
+{
+    return sqlite3_column_int64(stmt, col);
+}
+
+static const char *sq_col_text(void *stmt, int col)
+{
+    return (const char *)sqlite3_column_text(stmt, col);
+}
+
+static bool sq_col_null(void *stmt, int col)
+{
+    return sqlite3_column_type(stmt, col) == SQLITE_NULL;
+}
+
+static void sq_reset(void *stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+}
+
+static void sq_finalize(void *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
+static int64_t sq_changes(void *conn)
+{
+    return sqlite3_changes64(conn);
+}
+
+const struct db_driver db_sqlite_driver = {
+    .name = "sqlite",
+    .id_column = "INTEGER PRIMARY KEY",
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .errmsg = sq_errmsg,
+    .exec = sq_exec,
+    .begin_write_sql = "BEGIN IMMEDIATE",
+    .prepare = sq_prepare,
+    .bind_i64 = sq_bind_i64,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_i64 = sq_col_i64,
+    .col_text = sq_col_text,
+    .col_null = sq_col_null,
+    .reset = sq_reset,
+    .finalize = sq_finalize,
+    .changes = sq_changes,
+};
