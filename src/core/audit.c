@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/app.h"
+#include "core/authz.h"
 #include "db/db.h"
 #include "text/text.h"
 #include "util/buf.h"
@@ -273,4 +275,14 @@ result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **ou
     }
     *out = rows;
     return RES_OK;
+}
+
+result_t audit_search(struct app *app, const struct actor *a, const struct audit_filter *f,
+                      json_t **out)
+{
+    result_t r = authz_check(a, AZ_AUDIT_READ, f->agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    return c ? audit_list(c, f, out) : RES_DB;
 }

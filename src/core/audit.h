@@ -55,5 +55,11 @@ struct audit_filter {
 };
 /* Array of rows, newest first. */
 result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **out);
+/* audit_list after the authorization check: agency 0 (everything) is for system
+ * administrators; an agency administrator reads only their agency's rows. */
+struct app;
+struct actor;
+result_t audit_search(struct app *app, const struct actor *a, const struct audit_filter *f,
+                      json_t **out);
 
 #endif

@@ -1,0 +1,45 @@
+/* JSON API handlers (/api/v1). Each parses and validates its input, calls one core
+ * function and renders JSON; errors are application/problem+json. */
+#ifndef QLVB_API_H
+#define QLVB_API_H
+
+#include "http/http.h"
+
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+void api_me_password(struct req *r);
+void api_me_agency(struct req *r);
+void api_me_sessions(struct req *r);
+void api_me_session_revoke(struct req *r);
+
+void api_agencies_list(struct req *r);
+void api_agencies_create(struct req *r);
+void api_agency_get(struct req *r);
+void api_agency_update(struct req *r);
+
+void api_departments_list(struct req *r);
+void api_departments_create(struct req *r);
+void api_department_update(struct req *r);
+void api_positions_list(struct req *r);
+void api_positions_create(struct req *r);
+void api_position_update(struct req *r);
+
+void api_users_list(struct req *r);
+void api_users_create(struct req *r);
+void api_user_get(struct req *r);
+void api_user_update(struct req *r);
+void api_user_reset_password(struct req *r);
+void api_user_lock(struct req *r);
+void api_user_unlock(struct req *r);
+
+void api_audit_list(struct req *r);
+void api_openapi(struct req *r);
+
+/* Shared by api and web: the agency an admin request acts on — the session's agency,
+ * or for system administrators an explicit ?agency_id=. */
+int64_t req_target_agency(struct req *r);
+struct audit_filter;
+bool audit_filter_from_query(struct req *r, struct audit_filter *f);
+
+#endif

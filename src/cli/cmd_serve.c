@@ -1,0 +1,107 @@
+/* `qlvb serve`: run the web UI and API. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "http/http.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "web/template.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Cách dùng: qlvb serve [tùy chọn]\n"
+            "  --listen HOST:PORT    địa chỉ lắng nghe (mặc định 127.0.0.1:8080; QLVB_LISTEN)\n"
+            "  --data DIR            thư mục dữ liệu (mặc định ./data; QLVB_DATA)\n"
+            "  --db URL              CSDL: sqlite:/đường/dẫn.db (QLVB_DB)\n"
+            "  --threads N           số luồng xử lý (mặc định = số lõi CPU; QLVB_THREADS)\n"
+            "  --max-body BYTES      dung lượng tối đa của một yêu cầu (mặc định 1048576)\n"
+            "  --session-idle SEC    phiên hết hạn khi không hoạt động (mặc định 28800)\n"
+            "  --session-max SEC     thời hạn tối đa của phiên (mặc định 86400)\n"
+            "  --secure-cookies      đặt cookie Secure (khi phục vụ qua HTTPS)\n"
+            "  --trust-proxy         tin X-Forwarded-For từ reverse proxy\n");
+}
+
+static bool parse_listen(const char *s, struct config *cfg)
+{
+    const char *colon = strrchr(s, ':');
+    int64_t port;
+    if (!colon || str_to_i64(colon + 1, 0, 65535, &port) != RES_OK)
+        return false;
+    size_t n = (size_t)(colon - s);
+    if (n == 0 || n >= sizeof(cfg->listen_host))
+        return false;
+    if (s[0] == '[' && colon[-1] == ']') { /* [::1]:8080 */
+        memcpy(cfg->listen_host, s + 1, n - 2);
+        cfg->listen_host[n - 2] = '\0';
+    } else {
+        memcpy(cfg->listen_host, s, n);
+        cfg->listen_host[n] = '\0';
+    }
+    cfg->port = (int)port;
+    return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct app app = {0};
+    cli_config(&app.cfg);
+    const char *listen = getenv("QLVB_LISTEN");
+    static const struct option opts[] = {
+        {"listen", required_argument, 0, 'l'},  {"data", required_argument, 0, 'd'},
+        {"db", required_argument, 0, 'b'},      {"threads", required_argument, 0, 't'},
+        {"max-body", required_argument, 0, 'm'}, {"session-idle", required_argument, 0, 'i'},
+        {"session-max", required_argument, 0, 'x'}, {"secure-cookies", no_argument, 0, 's'},
+        {"trust-proxy", no_argument, 0, 'p'},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    int c;
+    int64_t v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': listen = optarg; break;
+        case 'd': str_copy(app.cfg.data_dir, optarg, sizeof(app.cfg.data_dir)); break;
+        case 'b': str_copy(app.cfg.db_url, optarg, sizeof(app.cfg.db_url)); break;
+        case 't':
+        case 'm':
+        case 'i':
+        case 'x':
+            if (str_to_i64(optarg, 1, INT32_MAX, &v) != RES_OK) {
+                fprintf(stderr, "qlvb serve: giá trị không hợp lệ: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            if (c == 't')
+                app.cfg.threads = (int)v;
+            else if (c == 'm')
+                app.cfg.max_body = (long)v;
+            else if (c == 'i')
+                app.cfg.session_idle = (int)v;
+            else
+                app.cfg.session_absolute = (int)v;
+            break;
+        case 's': app.cfg.secure_cookies = true; break;
+        case 'p': app.cfg.trust_proxy = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (listen && !parse_listen(listen, &app.cfg)) {
+        fprintf(stderr, "qlvb serve: địa chỉ lắng nghe không hợp lệ '%s' (HOST:PORT)\n", listen);
+        return EXIT_USAGE;
+    }
+    if (tmpl_init() != RES_OK) {
+        fprintf(stderr, "qlvb serve: lỗi mẫu giao diện (template error)\n");
+        return EXIT_FAIL;
+    }
+    if (!cli_open(&app, false))
+        return EXIT_FAIL;
+    int rc = server_run(&app);
+    cli_close(&app);
+    tmpl_shutdown();
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}

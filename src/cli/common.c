@@ -1,0 +1,112 @@
+/* Command-line plumbing. */
+#include "cli/common.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "util/str.h"
+
+void cli_config(struct config *cfg)
+{
+    config_defaults(cfg);
+    config_from_env(cfg);
+}
+
+static bool mkdir_p(const char *path)
+{
+    char tmp[PATH_MAX];
+    str_copy(tmp, path, sizeof(tmp));
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+                return false;
+            *p = '/';
+        }
+    }
+    return mkdir(tmp, 0750) == 0 || errno == EEXIST;
+}
+
+bool cli_open(struct app *app, bool create)
+{
+    struct config *cfg = &app->cfg;
+    if (!cfg->db_url[0]) {
+        struct stat st;
+        if (stat(cfg->data_dir, &st) != 0) {
+            if (!create) {
+                fprintf(stderr,
+                        "qlvb: thư mục dữ liệu '%s' không tồn tại. Chạy 'qlvb init' trước "
+                        "(data directory missing).\n",
+                        cfg->data_dir);
+                return false;
+            }
+            if (!mkdir_p(cfg->data_dir)) {
+                fprintf(stderr, "qlvb: không tạo được thư mục '%s': %s\n", cfg->data_dir,
+                        strerror(errno));
+                return false;
+            }
+        }
+        snprintf(cfg->db_url, sizeof(cfg->db_url), "sqlite:%s/qlvb.db", cfg->data_dir);
+        if (!create) {
+            char path[PATH_MAX + 16];
+            snprintf(path, sizeof(path), "%s/qlvb.db", cfg->data_dir);
+            if (stat(path, &st) != 0) {
+                fprintf(stderr, "qlvb: chưa có CSDL trong '%s'. Chạy 'qlvb init' trước.\n",
+                        cfg->data_dir);
+                return false;
+            }
+        }
+    }
+    if (db_open(cfg->db_url, &app->db) != RES_OK) {
+        fprintf(stderr, "qlvb: không mở được CSDL '%s'.\n", cfg->db_url);
+        return false;
+    }
+    if (db_migrate(app->db) != RES_OK) {
+        fprintf(stderr, "qlvb: không cập nhật được cấu trúc CSDL (migration failed).\n");
+        db_close(app->db);
+        app->db = NULL;
+        return false;
+    }
+    return true;
+}
+
+void cli_close(struct app *app)
+{
+    db_close(app->db);
+    app->db = NULL;
+}
+
+struct actor cli_actor(void)
+{
+    struct actor a = {0};
+    a.system = true;
+    str_copy(a.login, "system", sizeof(a.login));
+    str_copy(a.full_name, "Dòng lệnh quản trị", sizeof(a.full_name));
+    str_copy(a.client_addr, "cli", sizeof(a.client_addr));
+    return a;
+}
+
+bool cli_read_password(const char *prompt, char *out, size_t n)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        fprintf(stderr, "%s", prompt);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool ok = fgets(out, (int)n, stdin) != NULL;
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fprintf(stderr, "\n");
+    }
+    if (ok)
+        out[strcspn(out, "\r\n")] = '\0';
+    return ok && out[0];
+}

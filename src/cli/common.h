@@ -1,0 +1,23 @@
+/* Shared command-line plumbing: the --data/--db options every command takes, and
+ * opening the application (database + migrations) from them. */
+#ifndef QLVB_CLI_COMMON_H
+#define QLVB_CLI_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/actor.h"
+#include "core/app.h"
+
+/* Fills cfg from defaults and environment; returns the db URL to use. */
+void cli_config(struct config *cfg);
+/* Opens the database named by cfg (creating the file if create is set) and applies
+ * migrations. Prints a Vietnamese error and returns false on failure. */
+bool cli_open(struct app *app, bool create);
+void cli_close(struct app *app);
+/* The installation acting through the command line. */
+struct actor cli_actor(void);
+/* Reads a password from the terminal without echo (or a line from stdin). */
+bool cli_read_password(const char *prompt, char *out, size_t n);
+
+#endif

@@ -1,0 +1,207 @@
+/* The demo province. Codes follow QD20 levels: sở and districts are level-2 units
+ * under the province (000.00.CC.H41), communes level-3 units under their district
+ * (000.BB.CC.H41). Citizen IDs start with 040, Nghệ An's province code. */
+#include "core/demo.h"
+
+#include <string.h>
+
+#include "core/actor.h"
+#include "core/agency.h"
+#include "core/org.h"
+#include "core/password.h"
+#include "core/role.h"
+#include "core/user.h"
+#include "db/db.h"
+#include "text/text.h"
+#include "util/clock.h"
+#include "util/str.h"
+
+struct demo_agency {
+    const char *code, *name, *abbr, *host, *parent;
+};
+
+static const struct demo_agency agencies[] = {
+    {"000.00.00.H41", "Ủy ban nhân dân tỉnh Nghệ An", "UBND", "qlvb-ubndtinh", NULL},
+    {"000.00.01.H41", "Văn phòng Ủy ban nhân dân tỉnh", "VPUBND", "qlvb-vpubnd", "000.00.00.H41"},
+    {"000.00.02.H41", "Sở Nội vụ", "SNV", "qlvb-snv", "000.00.00.H41"},
+    {"000.00.03.H41", "Sở Tài chính", "STC", "qlvb-stc", "000.00.00.H41"},
+    {"000.00.04.H41", "Sở Thông tin và Truyền thông", "STTTT", "qlvb-stttt", "000.00.00.H41"},
+    {"000.00.30.H41", "Ủy ban nhân dân huyện Nghi Lộc", "UBND", "qlvb-nghiloc", "000.00.00.H41"},
+    {"000.01.30.H41", "Ủy ban nhân dân xã Nghi Long", "UBND", "qlvb-nghilong", "000.00.30.H41"},
+    {"000.02.30.H41", "Ủy ban nhân dân xã Nghi Xá", "UBND", "qlvb-nghixa", "000.00.30.H41"},
+    {"000.00.31.H41", "Ủy ban nhân dân huyện Hưng Nguyên", "UBND", "qlvb-hungnguyen",
+     "000.00.00.H41"},
+    {"000.01.31.H41", "Ủy ban nhân dân xã Hưng Đạo", "UBND", "qlvb-hungdao", "000.00.31.H41"},
+    {"000.02.31.H41", "Ủy ban nhân dân xã Hưng Tây", "UBND", "qlvb-hungtay", "000.00.31.H41"},
+};
+
+struct demo_catalogue {
+    const char *agency;
+    const char *departments[4];
+    const char *positions[7];
+};
+
+static const struct demo_catalogue catalogues[] = {
+    {"000.00.00.H41", {"Lãnh đạo Ủy ban nhân dân tỉnh", NULL},
+     {"Chủ tịch", "Phó Chủ tịch", "Văn thư", NULL}},
+    {"000.00.01.H41", {"Phòng Hành chính - Tổ chức", "Phòng Tổng hợp", "Phòng Kinh tế", NULL},
+     {"Chánh Văn phòng", "Phó Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư", NULL}},
+    {"000.00.02.H41", {"Văn phòng Sở", "Phòng Tổ chức, biên chế", NULL},
+     {"Giám đốc", "Phó Giám đốc", "Trưởng phòng", "Chuyên viên", "Văn thư", NULL}},
+    {"000.00.04.H41",
+     {"Văn phòng Sở", "Phòng Bưu chính, Viễn thông", "Phòng Công nghệ thông tin", NULL},
+     {"Giám đốc", "Phó Giám đốc", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
+      NULL}},
+    {"000.00.30.H41", {"Văn phòng HĐND và UBND", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", NULL},
+     {"Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
+      NULL}},
+};
+
+struct demo_user {
+    const char *login, *name, *agency, *department, *position;
+    unsigned roles;
+    const char *email;
+};
+
+static const struct demo_user users[] = {
+    {"040090000101", "Nguyễn Văn Hùng", "000.00.00.H41", "Lãnh đạo Ủy ban nhân dân tỉnh",
+     "Chủ tịch", ROLE_AGENCY_LEADER, "hung.nv@nghean.gov.vn"},
+    {"040090000102", "Trần Thị Mai", "000.00.00.H41", NULL, "Văn thư", ROLE_CLERK, ""},
+    {"040090000111", "Lê Quang Minh", "000.00.01.H41", NULL, "Chánh Văn phòng",
+     ROLE_AGENCY_LEADER | ROLE_ADMIN, "minh.lq@nghean.gov.vn"},
+    {"040090000112", "Phạm Thị Thu Hà", "000.00.01.H41", "Phòng Hành chính - Tổ chức", "Văn thư",
+     ROLE_CLERK, ""},
+    {"040090000113", "Hoàng Đức Thắng", "000.00.01.H41", "Phòng Tổng hợp", "Trưởng phòng",
+     ROLE_DEPARTMENT_LEADER, ""},
+    {"040090000114", "Võ Thị Lan Anh", "000.00.01.H41", "Phòng Kinh tế", "Chuyên viên",
+     ROLE_SPECIALIST, ""},
+    {"040090000121", "Đặng Văn Tâm", "000.00.02.H41", "Văn phòng Sở", "Chuyên viên",
+     ROLE_ADMIN | ROLE_SPECIALIST, ""},
+    {"040090000141", "Nguyễn Thị Hoa", "000.00.04.H41", "Văn phòng Sở", "Chuyên viên",
+     ROLE_ADMIN, "hoa.nt@nghean.gov.vn"},
+    {"040090000142", "Bùi Văn Long", "000.00.04.H41", NULL, "Giám đốc", ROLE_AGENCY_LEADER, ""},
+    {"040090000143", "Ngô Thị Huyền", "000.00.04.H41", "Văn phòng Sở", "Văn thư", ROLE_CLERK, ""},
+    {"040090000144", "Trịnh Quốc Bảo", "000.00.04.H41", "Phòng Công nghệ thông tin",
+     "Trưởng phòng", ROLE_DEPARTMENT_LEADER, ""},
+    {"040090000145", "Đỗ Minh Châu", "000.00.04.H41", "Phòng Công nghệ thông tin", "Chuyên viên",
+     ROLE_SPECIALIST, ""},
+    {"040090000301", "Phan Văn Đức", "000.00.30.H41", "Văn phòng HĐND và UBND", "Chuyên viên",
+     ROLE_ADMIN, ""},
+    {"040090000302", "Lê Thị Ngọc", "000.00.30.H41", "Văn phòng HĐND và UBND", "Văn thư",
+     ROLE_CLERK, ""},
+    {"040090000303", "Hồ Sỹ Nam", "000.00.30.H41", NULL, "Chủ tịch", ROLE_AGENCY_LEADER, ""},
+    {"040090000304", "Chu Văn Thành", "000.00.30.H41", "Phòng Nội vụ", "Trưởng phòng",
+     ROLE_DEPARTMENT_LEADER, ""},
+    {"040090000305", "Thái Thị Phương", "000.00.30.H41", "Phòng Nội vụ", "Chuyên viên",
+     ROLE_SPECIALIST, ""},
+};
+
+/* Concurrent post: the head of the provincial office also sits in Sở Nội vụ. */
+static const struct demo_user concurrent[] = {
+    {"040090000111", "Lê Quang Minh", "000.00.02.H41", NULL, "Phó Giám đốc", ROLE_AGENCY_LEADER, ""},
+};
+
+static int64_t find_id(struct app *app, const char *sql, int64_t agency, const char *name)
+{
+    int64_t id = 0;
+    if (!name)
+        return 0;
+    db_one_i64(db_conn(app->db), &id, sql, "it", agency, name);
+    return id;
+}
+
+static result_t add_user(struct app *app, const struct actor *sys, const struct demo_user *u)
+{
+    int64_t agency = 0, id = 0;
+    agency_by_code(app, u->agency, &agency);
+    struct user_input in = {
+        .login = u->login,
+        .full_name = u->name,
+        .email = u->email,
+        .password = DEMO_PASSWORD,
+        .department_id = find_id(app, "SELECT id FROM department WHERE agency_id = $1 AND name = $2",
+                                 agency, u->department),
+        .position_id = find_id(app, "SELECT id FROM position WHERE agency_id = $1 AND name = $2",
+                               agency, u->position),
+        .roles = u->roles,
+    };
+    struct verrs e = {0};
+    char temp[64];
+    bool added = false;
+    result_t r = user_create(app, sys, agency, &in, &e, &id, temp, &added);
+    if (r != RES_OK) {
+        fprintf(stderr, "demo: user %s: %s %s\n", u->login, result_name(r),
+                e.count ? e.items[0].message : "");
+        return r;
+    }
+    /* Demo accounts are ready to use; real accounts must change at first login. */
+    db_run(db_conn(app->db), "UPDATE app_user SET must_change_password = 0 WHERE id = $1", "i", id);
+    return RES_OK;
+}
+
+result_t demo_seed(struct app *app, FILE *out)
+{
+    struct actor sys = {.system = true};
+    str_copy(sys.login, "system", sizeof(sys.login));
+    str_copy(sys.client_addr, "cli", sizeof(sys.client_addr));
+    result_t r;
+    for (size_t i = 0; i < sizeof(agencies) / sizeof(agencies[0]); i++) {
+        const struct demo_agency *d = &agencies[i];
+        int64_t parent = 0;
+        if (d->parent)
+            agency_by_code(app, d->parent, &parent);
+        struct agency_input in = {d->code, d->name, d->abbr, d->host, parent};
+        struct verrs e = {0};
+        if ((r = agency_create(app, &sys, &in, &e, NULL)) != RES_OK) {
+            fprintf(stderr, "demo: agency %s: %s %s\n", d->code, result_name(r),
+                    e.count ? e.items[0].message : "");
+            return r;
+        }
+    }
+    for (size_t i = 0; i < sizeof(catalogues) / sizeof(catalogues[0]); i++) {
+        int64_t agency = 0;
+        agency_by_code(app, catalogues[i].agency, &agency);
+        for (int k = 0; catalogues[i].departments[k]; k++) {
+            struct department_input in = {catalogues[i].departments[k], "", 0};
+            struct verrs e = {0};
+            if ((r = department_create(app, &sys, agency, &in, &e, NULL)) != RES_OK)
+                return r;
+        }
+        for (int k = 0; catalogues[i].positions[k]; k++) {
+            struct position_input in = {catalogues[i].positions[k], (k + 1) * 10};
+            struct verrs e = {0};
+            if ((r = position_create(app, &sys, agency, &in, &e, NULL)) != RES_OK)
+                return r;
+        }
+    }
+    struct verrs e = {0};
+    if ((r = user_create_sysadmin(app, "040080000001", "Quản trị Hệ thống", DEMO_PASSWORD, &e)) !=
+        RES_OK) {
+        fprintf(stderr, "demo: sysadmin: %s\n", e.count ? e.items[0].message : result_name(r));
+        return r;
+    }
+    fprintf(out, "\nTài khoản mẫu (mật khẩu của tất cả: %s)\n", DEMO_PASSWORD);
+    fprintf(out, "  %-13s %-24s %-14s %s\n", "Đăng nhập", "Họ và tên", "Cơ quan", "Vai trò");
+    fprintf(out, "  %-13s %-24s %-14s %s\n", "040080000001", "Quản trị Hệ thống", "(toàn hệ thống)",
+            "Quản trị hệ thống");
+    for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+        if ((r = add_user(app, &sys, &users[i])) != RES_OK)
+            return r;
+        char roles[160];
+        role_label(users[i].roles, roles, sizeof(roles));
+        const char *abbr = "";
+        for (size_t k = 0; k < sizeof(agencies) / sizeof(agencies[0]); k++)
+            if (strcmp(agencies[k].code, users[i].agency) == 0)
+                abbr = agencies[k].host + 5;
+        fprintf(out, "  %-13s %-*s %-14s %s\n", users[i].login,
+                24 + (int)(strlen(users[i].name) - (size_t)text_length(users[i].name)),
+                users[i].name, abbr, roles);
+    }
+    for (size_t i = 0; i < sizeof(concurrent) / sizeof(concurrent[0]); i++)
+        if ((r = add_user(app, &sys, &concurrent[i])) != RES_OK)
+            return r;
+    fprintf(out, "  (040090000111 kiêm nhiệm Phó Giám đốc Sở Nội vụ: chọn cơ quan sau khi đăng nhập)\n");
+    struct db_conn *c = db_conn(app->db);
+    db_run(c, "INSERT INTO setting (key, value) VALUES ('domain', 'nghean.gov.vn')", "");
+    return RES_OK;
+}

@@ -1,0 +1,114 @@
+/* The HTTP layer: one request context per request (arena-backed), input helpers that
+ * validate at the edge (UTF-8, NFC, limits), and response builders (HTML, JSON,
+ * problem+json, redirects, cookies). Handlers receive a struct req and fill its
+ * response; server.c queues it once the whole request has been read. */
+#ifndef QLVB_HTTP_H
+#define QLVB_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/app.h"
+#include "core/verr.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct MHD_Connection;
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 16
+#define REQ_MAX_FORM 64
+
+struct kv {
+    const char *key;
+    const char *value;
+};
+
+struct req {
+    struct arena arena;
+    struct app *app;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    char id[17];              /* request id, also sent as X-Request-Id */
+    double start_ms;
+    char client_addr[64];
+
+    /* body */
+    struct buf body;
+    bool body_too_large;
+    bool is_api;              /* /api/... : errors as problem+json */
+
+    /* route parameters (":id") */
+    struct kv params[REQ_MAX_PARAMS];
+    int nparams;
+
+    /* parsed form (application/x-www-form-urlencoded), lazily */
+    bool form_parsed;
+    bool form_bad;
+    struct kv form[REQ_MAX_FORM];
+    int nform;
+    json_t *json;             /* parsed JSON body, lazily; freed with the arena */
+
+    /* authentication */
+    bool authed;
+    bool bearer;              /* authenticated by Authorization: Bearer */
+    struct actor actor;
+    char csrf[65];
+    int64_t host_agency_id;
+
+    /* response */
+    int status;
+    const char *content_type;
+    struct buf out;
+    struct kv headers[REQ_MAX_HEADERS];
+    int nheaders;
+    bool responded;
+};
+
+/* ---- input ---- */
+const char *req_header(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+/* Query parameter, validated UTF-8 and NFC-normalised; NULL if absent or invalid. */
+const char *req_query(struct req *r, const char *name);
+const char *req_param(struct req *r, const char *name);
+/* Route parameter as a positive id; 0 if not a valid id. */
+int64_t req_param_id(struct req *r, const char *name);
+/* Form field (NFC); NULL if absent. req_form_bad() tells whether the body was invalid. */
+const char *req_form(struct req *r, const char *name);
+int req_form_all(struct req *r, const char *name, const char **out, int max);
+bool req_form_bad(struct req *r);
+/* Parsed JSON object body with every string NFC-normalised. On failure responds
+ * 400/415 itself and returns NULL. */
+json_t *req_json(struct req *r);
+/* Fetches a string member of a JSON object; NULL if absent or not a string. */
+const char *json_str(json_t *o, const char *key);
+
+/* ---- output ---- */
+void resp_header(struct req *r, const char *name, const char *value);
+void resp_cookie(struct req *r, const char *name, const char *value, long max_age, bool http_only);
+void resp_text(struct req *r, int status, const char *content_type, const char *body, size_t len);
+void resp_json(struct req *r, int status, json_t *body); /* steals the reference */
+void resp_redirect(struct req *r, const char *location);
+/* RFC 9457 problem details; Vietnamese title and detail; field errors optional. */
+void resp_problem(struct req *r, int status, const char *type, const char *title,
+                  const char *detail, const struct verrs *errs);
+/* A Vietnamese error response fitting the request: problem+json for the API, an
+ * HTML error page for the web. */
+void resp_error(struct req *r, int status, const char *title, const char *detail);
+/* Maps a core result to an HTTP error response. */
+void resp_result(struct req *r, result_t res);
+
+/* ---- server ---- */
+struct server_options {
+    const char *host;
+    int port;
+    int threads;
+};
+/* Runs until SIGTERM/SIGINT; finishes in-flight requests before returning. */
+int server_run(struct app *app);
+/* The fd of the listening socket bound by server_run (for tests and logs). */
+
+#endif

@@ -1,0 +1,239 @@
+/* Request input at the edge: headers, cookies, query, form and JSON bodies. All text
+ * is checked for UTF-8 and normalised to NFC before any handler sees it. */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "text/text.h"
+#include "util/str.h"
+
+const char *req_header(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+/* NFC copy in the arena, or NULL if not valid UTF-8. */
+static const char *clean_text(struct req *r, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *n = text_nfc(s);
+    if (!n)
+        return NULL;
+    const char *out = arena_strdup(&r->arena, n);
+    free(n);
+    return out;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!v || strlen(v) > 1000)
+        return NULL;
+    return clean_text(r, v);
+}
+
+const char *req_param(struct req *r, const char *name)
+{
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->params[i].key, name) == 0)
+            return r->params[i].value;
+    return NULL;
+}
+
+int64_t req_param_id(struct req *r, const char *name)
+{
+    int64_t id;
+    const char *v = req_param(r, name);
+    if (!v || str_to_i64(v, 1, INT64_MAX, &id) != RES_OK || v[0] == '+' || v[0] == '0')
+        return 0;
+    return id;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes application/x-www-form-urlencoded text in place; false on bad escapes. */
+static bool url_decode(char *s)
+{
+    char *w = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '+') {
+            *w++ = ' ';
+        } else if (*p == '%') {
+            int hi = hexval(p[1]), lo = hi >= 0 ? hexval(p[2]) : -1;
+            if (hi < 0 || lo < 0)
+                return false;
+            *w++ = (char)(hi << 4 | lo);
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return true;
+}
+
+static void parse_form(struct req *r)
+{
+    r->form_parsed = true;
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+        r->form_bad = r->body.len > 0;
+        return;
+    }
+    char *body = arena_strndup(&r->arena, buf_str(&r->body), r->body.len);
+    char *save = NULL;
+    for (char *pair = strtok_r(body, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+        if (r->nform == REQ_MAX_FORM) {
+            r->form_bad = true;
+            return;
+        }
+        char *eq = strchr(pair, '=');
+        char *value = eq ? eq + 1 : pair + strlen(pair);
+        if (eq)
+            *eq = '\0';
+        /* A decoded %00 ends the C string early; text_nfc then sees a shorter, still
+         * valid string, so refuse any %00 outright. */
+        if (strstr(pair, "%00") || strstr(value, "%00") || !url_decode(pair) ||
+            !url_decode(value)) {
+            r->form_bad = true;
+            return;
+        }
+        const char *k = clean_text(r, pair), *v = clean_text(r, value);
+        if (!k || !v) {
+            r->form_bad = true;
+            return;
+        }
+        r->form[r->nform].key = k;
+        r->form[r->nform].value = v;
+        r->nform++;
+    }
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+    if (!r->form_parsed)
+        parse_form(r);
+    for (int i = 0; i < r->nform; i++)
+        if (strcmp(r->form[i].key, name) == 0)
+            return r->form[i].value;
+    return NULL;
+}
+
+int req_form_all(struct req *r, const char *name, const char **out, int max)
+{
+    if (!r->form_parsed)
+        parse_form(r);
+    int n = 0;
+    for (int i = 0; i < r->nform && n < max; i++)
+        if (strcmp(r->form[i].key, name) == 0)
+            out[n++] = r->form[i].value;
+    return n;
+}
+
+bool req_form_bad(struct req *r)
+{
+    if (!r->form_parsed)
+        parse_form(r);
+    return r->form_bad;
+}
+
+static void json_release(void *p)
+{
+    json_decref(p);
+}
+
+/* Normalises every string of a JSON value to NFC; false if one is not valid text. */
+static bool json_nfc(json_t *v, int depth)
+{
+    if (depth > 32)
+        return false;
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        if (strlen(s) != json_string_length(v))
+            return false; /* embedded NUL */
+        char *n = text_nfc(s);
+        if (!n)
+            return false;
+        if (strcmp(n, s) != 0)
+            json_string_set(v, n);
+        free(n);
+        return true;
+    }
+    if (json_is_object(v)) {
+        const char *key;
+        json_t *val;
+        json_object_foreach(v, key, val)
+        {
+            if (!text_valid_utf8(key, strlen(key)) || !json_nfc(val, depth + 1))
+                return false;
+        }
+        return true;
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *val;
+        json_array_foreach(v, i, val)
+        {
+            if (!json_nfc(val, depth + 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+json_t *req_json(struct req *r)
+{
+    if (r->json)
+        return r->json;
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        resp_problem(r, 415, "unsupported_media_type", "Định dạng không được hỗ trợ",
+                     "Nội dung gửi lên phải là JSON (Content-Type: application/json).", NULL);
+        return NULL;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        char detail[400];
+        snprintf(detail, sizeof(detail), "JSON không hợp lệ tại dòng %d, cột %d: %s", err.line,
+                 err.column, err.text);
+        resp_problem(r, 400, "malformed_json", "Dữ liệu không hợp lệ", detail, NULL);
+        return NULL;
+    }
+    arena_on_release(&r->arena, json_release, j);
+    if (!json_is_object(j)) {
+        resp_problem(r, 400, "malformed_json", "Dữ liệu không hợp lệ",
+                     "Nội dung JSON phải là một đối tượng ({...}).", NULL);
+        return NULL;
+    }
+    if (!json_nfc(j, 0)) {
+        resp_problem(r, 400, "invalid_text", "Dữ liệu không hợp lệ",
+                     "Văn bản chứa ký tự không hợp lệ (không phải UTF-8 hoặc có ký tự điều khiển).",
+                     NULL);
+        return NULL;
+    }
+    r->json = j;
+    return j;
+}
+
+const char *json_str(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}

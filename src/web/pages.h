@@ -1,0 +1,47 @@
+/* Server-rendered pages of the web UI. Forms post back to the same paths; errors
+ * re-render the form with field messages; successes redirect (POST/redirect/GET). */
+#ifndef QLVB_PAGES_H
+#define QLVB_PAGES_H
+
+#include "http/http.h"
+
+void page_static(struct req *r);
+void page_login(struct req *r);
+void page_login_post(struct req *r);
+void page_logout(struct req *r);
+void page_password(struct req *r);
+void page_password_post(struct req *r);
+void page_choose_agency(struct req *r);
+void page_choose_agency_post(struct req *r);
+void page_home(struct req *r);
+void page_sessions(struct req *r);
+void page_session_revoke(struct req *r);
+void page_sessions_revoke_others(struct req *r);
+
+void page_admin_agencies(struct req *r);
+void page_admin_agencies_post(struct req *r);
+void page_admin_agency(struct req *r);
+void page_admin_agency_post(struct req *r);
+void page_admin_agency_toggle(struct req *r);
+void page_admin_departments(struct req *r);
+void page_admin_departments_post(struct req *r);
+void page_admin_department_post(struct req *r);
+void page_admin_department_toggle(struct req *r);
+void page_admin_positions(struct req *r);
+void page_admin_positions_post(struct req *r);
+void page_admin_position_post(struct req *r);
+void page_admin_position_toggle(struct req *r);
+void page_admin_users(struct req *r);
+void page_admin_user_new(struct req *r);
+void page_admin_users_post(struct req *r);
+void page_admin_user(struct req *r);
+void page_admin_user_post(struct req *r);
+void page_admin_user_reset(struct req *r);
+void page_admin_user_lock(struct req *r);
+void page_admin_user_unlock(struct req *r);
+void page_admin_audit(struct req *r);
+
+/* Field errors as a JSON object {field: message} for templates. */
+json_t *verrs_json(const struct verrs *e);
+
+#endif

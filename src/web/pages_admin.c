@@ -1,0 +1,610 @@
+/* Administration pages: agencies (system administrators), departments, positions,
+ * users and the audit log (agency administrators, for their own agency). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/agency.h"
+#include "core/audit.h"
+#include "core/authz.h"
+#include "core/org.h"
+#include "core/role.h"
+#include "core/user.h"
+#include "util/str.h"
+#include "web/pages.h"
+#include "web/render.h"
+
+static int64_t form_id(struct req *r, const char *name)
+{
+    int64_t v = 0;
+    const char *s = req_form(r, name);
+    if (!s || !*s || str_to_i64(s, 1, INT64_MAX, &v) != RES_OK)
+        return 0;
+    return v;
+}
+
+/* Options for a <select>: [{id, name, selected}] from a list with id/name. */
+static json_t *options(json_t *list, int64_t selected, int64_t exclude)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o)
+    {
+        json_int_t id = json_integer_value(json_object_get(o, "id"));
+        if (id == exclude)
+            continue;
+        json_t *name = json_object_get(o, "name");
+        json_int_t depth = json_integer_value(json_object_get(o, "depth"));
+        char label[600];
+        snprintf(label, sizeof(label), "%*s%s", (int)(depth * 2), "", json_string_value(name));
+        json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", id, "name", label,
+                                             "selected", id == selected));
+    }
+    return out;
+}
+
+/* Percent-encodes a query value (RFC 3986 unreserved characters kept). */
+static const char *url_encode(struct arena *a, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, n * 3 + 1), *w = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+            *w++ = (char)*p;
+        } else {
+            *w++ = '%';
+            *w++ = hex[*p >> 4];
+            *w++ = hex[*p & 15];
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+static void flash_redirect(struct req *r, const char *message, const char *to)
+{
+    web_flash(r, "success", message);
+    resp_redirect(r, to);
+}
+
+/* ---- agencies ---- */
+
+static void render_agencies(struct req *r, int status, json_t *form, const struct verrs *e)
+{
+    json_t *list = NULL;
+    result_t res = agency_list(r->app, &r->actor, &list);
+    if (res != RES_OK || authz_check(&r->actor, AZ_AGENCY_MANAGE, 0) != RES_OK) {
+        json_decref(list);
+        json_decref(form);
+        resp_result(r, RES_FORBIDDEN);
+        return;
+    }
+    int64_t parent = json_integer_value(json_object_get(form, "parent_id"));
+    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o,s:o}", "title", "Cơ quan", "agencies", list,
+                            "parents", options(list, parent, 0), "form", form, "errors",
+                            e ? verrs_json(e) : json_object());
+    web_render(r, status, "admin_agencies", ctx, "admin_agencies");
+}
+
+void page_admin_agencies(struct req *r)
+{
+    render_agencies(r, 200, json_object(), NULL);
+}
+
+void page_admin_agencies_post(struct req *r)
+{
+    struct agency_input in = {req_form(r, "code"), req_form(r, "name"), req_form(r, "abbr"),
+                              NULL, form_id(r, "parent_id")};
+    struct verrs e = {0};
+    result_t res = agency_create(r->app, &r->actor, &in, &e, NULL);
+    if (res == RES_OK) {
+        flash_redirect(r, "Đã tạo cơ quan.", "/admin/agencies");
+        return;
+    }
+    if (res != RES_INVALID && res != RES_CONFLICT) {
+        resp_result(r, res);
+        return;
+    }
+    json_t *form = json_pack("{s:s,s:s,s:s,s:I}", "code", in.code ? in.code : "", "name",
+                             in.name ? in.name : "", "abbr", in.abbr ? in.abbr : "", "parent_id",
+                             (json_int_t)in.parent_id);
+    render_agencies(r, 422, form, &e);
+}
+
+static void render_agency(struct req *r, int status, int64_t id, json_t *override,
+                          const struct verrs *e)
+{
+    json_t *agency = NULL, *list = NULL;
+    if (authz_check(&r->actor, AZ_AGENCY_MANAGE, id) != RES_OK ||
+        agency_get(r->app, &r->actor, id, &agency) != RES_OK ||
+        agency_list(r->app, &r->actor, &list) != RES_OK) {
+        json_decref(agency);
+        json_decref(override);
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    if (override)
+        json_object_update(agency, override);
+    json_decref(override);
+    json_t *p = json_object_get(agency, "parent_id");
+    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o}", "title", "Sửa cơ quan", "agency", agency,
+                            "parents", options(list, json_is_integer(p) ? json_integer_value(p) : 0, id),
+                            "errors", e ? verrs_json(e) : json_object());
+    json_decref(list);
+    web_render(r, status, "admin_agency_edit", ctx, "admin_agencies");
+}
+
+void page_admin_agency(struct req *r)
+{
+    render_agency(r, 200, req_param_id(r, "id"), NULL, NULL);
+}
+
+void page_admin_agency_post(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    struct agency_input in = {req_form(r, "code"), req_form(r, "name"), req_form(r, "abbr"),
+                              req_form(r, "host_label"), form_id(r, "parent_id")};
+    struct verrs e = {0};
+    result_t res = id ? agency_update(r->app, &r->actor, id, &in, &e) : RES_NOT_FOUND;
+    if (res == RES_OK) {
+        flash_redirect(r, "Đã lưu thông tin cơ quan.", "/admin/agencies");
+        return;
+    }
+    if (res != RES_INVALID && res != RES_CONFLICT) {
+        resp_result(r, res);
+        return;
+    }
+    json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "code", in.code ? in.code : "", "name",
+                          in.name ? in.name : "", "abbr", in.abbr ? in.abbr : "", "parent_id",
+                          (json_int_t)in.parent_id);
+    render_agency(r, 422, id, o, &e);
+}
+
+void page_admin_agency_toggle(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    json_t *agency = NULL;
+    if (!id || agency_get(r->app, &r->actor, id, &agency) != RES_OK) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    bool active = json_is_true(json_object_get(agency, "active"));
+    json_decref(agency);
+    result_t res = agency_set_active(r->app, &r->actor, id, !active);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    flash_redirect(r, active ? "Đã khóa cơ quan." : "Đã mở khóa cơ quan.", "/admin/agencies");
+}
+
+/* ---- departments ---- */
+
+static void render_departments(struct req *r, int status, json_t *form, const struct verrs *e)
+{
+    int64_t agency = req_target_agency(r);
+    json_t *list = NULL, *ag = NULL;
+    if (authz_check(&r->actor, AZ_ORG_MANAGE, agency) != RES_OK ||
+        department_list(r->app, &r->actor, agency, &list) != RES_OK) {
+        json_decref(form);
+        resp_result(r, RES_FORBIDDEN);
+        return;
+    }
+    agency_get(r->app, &r->actor, agency, &ag);
+    int64_t parent = json_integer_value(json_object_get(form, "parent_id"));
+    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Phòng ban", "agency",
+                            ag ? ag : json_object(), "departments", list, "parents",
+                            options(list, parent, 0), "form", form, "errors",
+                            e ? verrs_json(e) : json_object());
+    web_render(r, status, "admin_departments", ctx, "admin_departments");
+}
+
+void page_admin_departments(struct req *r)
+{
+    render_departments(r, 200, json_object(), NULL);
+}
+
+static void department_save(struct req *r, int64_t id)
+{
+    struct department_input in = {req_form(r, "name"), req_form(r, "abbr"), form_id(r, "parent_id")};
+    struct verrs e = {0};
+    result_t res = id ? department_update(r->app, &r->actor, id, &in, &e)
+                      : department_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
+    if (res == RES_OK) {
+        flash_redirect(r, id ? "Đã lưu phòng ban." : "Đã tạo phòng ban.", "/admin/departments");
+        return;
+    }
+    if (res != RES_INVALID && res != RES_CONFLICT) {
+        resp_result(r, res);
+        return;
+    }
+    render_departments(r, 422,
+                       json_pack("{s:s,s:s,s:I}", "name", in.name ? in.name : "", "abbr",
+                                 in.abbr ? in.abbr : "", "parent_id", (json_int_t)in.parent_id),
+                       &e);
+}
+
+void page_admin_departments_post(struct req *r)
+{
+    department_save(r, 0);
+}
+
+void page_admin_department_post(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    department_save(r, id);
+}
+
+static void toggle(struct req *r, result_t (*set)(struct app *, const struct actor *, int64_t, bool),
+                   const char *to)
+{
+    int64_t id = req_param_id(r, "id");
+    const char *active = req_form(r, "active");
+    result_t res = id ? set(r->app, &r->actor, id, active && strcmp(active, "1") == 0)
+                      : RES_NOT_FOUND;
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    flash_redirect(r, "Đã cập nhật.", to);
+}
+
+void page_admin_department_toggle(struct req *r)
+{
+    toggle(r, department_set_active, "/admin/departments");
+}
+
+/* ---- positions ---- */
+
+static void render_positions(struct req *r, int status, json_t *form, const struct verrs *e)
+{
+    int64_t agency = req_target_agency(r);
+    json_t *list = NULL;
+    if (authz_check(&r->actor, AZ_ORG_MANAGE, agency) != RES_OK ||
+        position_list(r->app, &r->actor, agency, &list) != RES_OK) {
+        json_decref(form);
+        resp_result(r, RES_FORBIDDEN);
+        return;
+    }
+    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o}", "title", "Chức vụ", "positions", list, "form",
+                            form, "errors", e ? verrs_json(e) : json_object());
+    web_render(r, status, "admin_positions", ctx, "admin_positions");
+}
+
+void page_admin_positions(struct req *r)
+{
+    render_positions(r, 200, json_object(), NULL);
+}
+
+static void position_save(struct req *r, int64_t id)
+{
+    struct position_input in = {req_form(r, "name"), 100};
+    struct verrs e = {0};
+    const char *rank = req_form(r, "rank");
+    if (rank && *rank && str_to_i64(rank, 0, 10000, &in.rank) != RES_OK)
+        verrs_add(&e, "rank", "Thứ tự phải là số từ 0 đến 10000.");
+    result_t res = e.count ? RES_INVALID
+                   : id    ? position_update(r->app, &r->actor, id, &in, &e)
+                           : position_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
+    if (res == RES_OK) {
+        flash_redirect(r, id ? "Đã lưu chức vụ." : "Đã tạo chức vụ.", "/admin/positions");
+        return;
+    }
+    if (res != RES_INVALID && res != RES_CONFLICT) {
+        resp_result(r, res);
+        return;
+    }
+    render_positions(r, 422,
+                     json_pack("{s:s,s:s}", "name", in.name ? in.name : "", "rank",
+                               rank ? rank : ""),
+                     &e);
+}
+
+void page_admin_positions_post(struct req *r)
+{
+    position_save(r, 0);
+}
+
+void page_admin_position_post(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    position_save(r, id);
+}
+
+void page_admin_position_toggle(struct req *r)
+{
+    toggle(r, position_set_active, "/admin/positions");
+}
+
+/* ---- users ---- */
+
+void page_admin_users(struct req *r)
+{
+    int64_t page = 1, total = 0;
+    const char *p = req_query(r, "page"), *q = req_query(r, "q");
+    if (p && str_to_i64(p, 1, 100000, &page) != RES_OK)
+        page = 1;
+    json_t *list = NULL;
+    result_t res = user_list(r->app, &r->actor, req_target_agency(r), q, (int)page, 50, &list,
+                             &total);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    json_t *pg = json_pack("{s:I,s:I}", "number", (json_int_t)page, "total", (json_int_t)total);
+    const char *qs = q && *q ? url_encode(&r->arena, q) : NULL;
+    if (page > 1)
+        json_object_set_new(pg, "prev_href",
+                            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s",
+                                                     (long long)page - 1, qs ? "&q=" : "",
+                                                     qs ? qs : "")));
+    if (page * 50 < total)
+        json_object_set_new(pg, "next_href",
+                            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s",
+                                                     (long long)page + 1, qs ? "&q=" : "",
+                                                     qs ? qs : "")));
+    web_render(r, 200, "admin_users",
+               json_pack("{s:s,s:o,s:s,s:o}", "title", "Người dùng", "users", list, "q",
+                         q ? q : "", "page", pg),
+               "admin_users");
+}
+
+static json_t *role_options(unsigned checked)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < role_count; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:b}", "key", role_table[i].key, "label",
+                                             role_table[i].label,
+                                             (checked & role_table[i].bit) != 0));
+    return arr;
+}
+
+static void render_user_form(struct req *r, int status, bool is_new, json_t *user,
+                             const struct verrs *e, const char *temp_password)
+{
+    int64_t agency = req_target_agency(r);
+    json_t *depts = NULL, *poss = NULL;
+    if (department_list(r->app, &r->actor, agency, &depts) != RES_OK)
+        depts = json_array();
+    if (position_list(r->app, &r->actor, agency, &poss) != RES_OK)
+        poss = json_array();
+    json_t *d = json_object_get(user, "department_id"), *p = json_object_get(user, "position_id");
+    unsigned roles = 0;
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(user, "roles"), i, k)
+    {
+        roles |= json_is_string(k) ? role_from_key(json_string_value(k)) : 0;
+    }
+    json_t *ctx = json_pack(
+        "{s:s,s:b,s:o,s:o,s:o,s:o,s:o}", "title", is_new ? "Thêm người dùng" : "Người dùng",
+        "is_new", is_new, "user", user, "departments",
+        options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0), "positions",
+        options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0), "roles",
+        role_options(roles), "errors", e ? verrs_json(e) : json_object());
+    if (temp_password && *temp_password)
+        json_object_set_new(ctx, "temp_password", json_string(temp_password));
+    json_decref(depts);
+    json_decref(poss);
+    web_render(r, status, "admin_user_form", ctx, "admin_users");
+}
+
+void page_admin_user_new(struct req *r)
+{
+    if (authz_check(&r->actor, AZ_USER_MANAGE, req_target_agency(r)) != RES_OK) {
+        resp_result(r, RES_FORBIDDEN);
+        return;
+    }
+    render_user_form(r, 200, true, json_pack("{s:[s]}", "roles", "specialist"), NULL, NULL);
+}
+
+static void user_input_from_form(struct req *r, struct user_input *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->login = req_form(r, "login");
+    in->full_name = req_form(r, "full_name");
+    in->email = req_form(r, "email");
+    in->phone = req_form(r, "phone");
+    in->password = req_form(r, "password");
+    in->department_id = form_id(r, "department_id");
+    in->position_id = form_id(r, "position_id");
+    const char *roles[8];
+    int n = req_form_all(r, "roles", roles, 8);
+    for (int i = 0; i < n; i++)
+        in->roles |= role_from_key(roles[i]);
+}
+
+static json_t *user_from_input(const struct user_input *in, int64_t id)
+{
+    json_t *roles = json_array();
+    for (size_t i = 0; i < role_count; i++)
+        if (in->roles & role_table[i].bit)
+            json_array_append_new(roles, json_string(role_table[i].key));
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "id", (json_int_t)id, "login",
+                     in->login ? in->login : "", "full_name", in->full_name ? in->full_name : "",
+                     "email", in->email ? in->email : "", "phone", in->phone ? in->phone : "",
+                     "department_id", (json_int_t)in->department_id, "position_id",
+                     (json_int_t)in->position_id, "roles", roles);
+}
+
+void page_admin_users_post(struct req *r)
+{
+    struct user_input in;
+    user_input_from_form(r, &in);
+    struct verrs e = {0};
+    int64_t id = 0, agency = req_target_agency(r);
+    char temp[64];
+    bool added = false;
+    result_t res = user_create(r->app, &r->actor, agency, &in, &e, &id, temp, &added);
+    if (res == RES_INVALID || res == RES_CONFLICT) {
+        render_user_form(r, 422, true, user_from_input(&in, 0), &e, NULL);
+        return;
+    }
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    json_t *user = NULL;
+    if (user_get(r->app, &r->actor, agency, id, &user) != RES_OK) {
+        resp_result(r, RES_INTERNAL);
+        return;
+    }
+    /* Show the initial password once, on this response only (never in a URL). */
+    web_flash(r, "success", added ? "Đã thêm kiêm nhiệm cho người dùng đã có tài khoản."
+                                  : "Đã tạo người dùng. Hãy trao mật khẩu ban đầu cho người dùng.");
+    render_user_form(r, 201, false, user, NULL, temp);
+}
+
+void page_admin_user(struct req *r)
+{
+    json_t *user = NULL;
+    int64_t id = req_param_id(r, "id");
+    result_t res = id ? user_get(r->app, &r->actor, req_target_agency(r), id, &user)
+                      : RES_NOT_FOUND;
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    render_user_form(r, 200, false, user, NULL, NULL);
+}
+
+void page_admin_user_post(struct req *r)
+{
+    int64_t id = req_param_id(r, "id"), agency = req_target_agency(r);
+    struct user_input in;
+    user_input_from_form(r, &in);
+    struct verrs e = {0};
+    result_t res = id ? user_update(r->app, &r->actor, agency, id, &in, &e) : RES_NOT_FOUND;
+    if (res == RES_INVALID || res == RES_CONFLICT) {
+        json_t *cur = NULL;
+        if (user_get(r->app, &r->actor, agency, id, &cur) != RES_OK) {
+            resp_result(r, RES_NOT_FOUND);
+            return;
+        }
+        json_t *edited = user_from_input(&in, id);
+        json_object_del(edited, "login");
+        json_object_update(cur, edited);
+        json_decref(edited);
+        render_user_form(r, 422, false, cur, &e, NULL);
+        return;
+    }
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    flash_redirect(r, "Đã lưu người dùng.", arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+}
+
+void page_admin_user_reset(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    char temp[64];
+    result_t res = id ? user_reset_password(r->app, &r->actor, id, temp) : RES_NOT_FOUND;
+    json_t *user = NULL;
+    if (res != RES_OK || user_get(r->app, &r->actor, req_target_agency(r), id, &user) != RES_OK) {
+        resp_result(r, res != RES_OK ? res : RES_NOT_FOUND);
+        return;
+    }
+    render_user_form(r, 200, false, user, NULL, temp);
+}
+
+static void user_lock(struct req *r, bool disabled)
+{
+    int64_t id = req_param_id(r, "id");
+    result_t res = id ? user_set_disabled(r->app, &r->actor, id, disabled) : RES_NOT_FOUND;
+    if (res == RES_CONFLICT) {
+        resp_error(r, 409, "Không thể tự khóa tài khoản của mình", NULL);
+        return;
+    }
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    flash_redirect(r, disabled ? "Đã khóa tài khoản và thu hồi mọi phiên." : "Đã mở khóa tài khoản.",
+                   arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+}
+
+void page_admin_user_lock(struct req *r)
+{
+    user_lock(r, true);
+}
+
+void page_admin_user_unlock(struct req *r)
+{
+    user_lock(r, false);
+}
+
+/* ---- audit ---- */
+
+void page_admin_audit(struct req *r)
+{
+    struct audit_filter f;
+    r->is_api = false;
+    if (!audit_filter_from_query(r, &f)) {
+        /* audit_filter_from_query answered with problem+json: show the page instead */
+        r->responded = false;
+        memset(&f, 0, sizeof(f));
+        f.agency_id = r->actor.sysadmin ? 0 : r->actor.agency_id;
+        f.limit = 50;
+    }
+    json_t *rows = NULL;
+    result_t res = audit_search(r->app, &r->actor, &f, &rows);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        const char *name = json_string_value(json_object_get(row, "actor_name"));
+        const char *login = json_string_value(json_object_get(row, "actor_login"));
+        json_object_set_new(row, "actor", json_string(arena_printf(
+                                              &r->arena, "%s%s%s%s", name && *name ? name : "",
+                                              name && *name ? " (" : "", login ? login : "",
+                                              name && *name ? ")" : "")));
+        const char *type = json_string_value(json_object_get(row, "object_type"));
+        const char *oid = json_string_value(json_object_get(row, "object_id"));
+        json_object_set_new(row, "object",
+                            json_string(arena_printf(&r->arena, "%s%s%s", type ? type : "",
+                                                     oid && *oid ? " #" : "", oid ? oid : "")));
+    }
+    json_t *actions = json_array();
+    for (const struct audit_action *a = audit_actions; a->key; a++)
+        json_array_append_new(actions, json_pack("{s:s,s:s,s:b}", "key", a->key, "label", a->label,
+                                                 f.action && strcmp(f.action, a->key) == 0));
+    const char *from = req_query(r, "from"), *to = req_query(r, "to");
+    json_t *filter = json_pack("{s:s,s:s,s:s,s:s}", "actor", f.actor ? f.actor : "", "action",
+                               f.action ? f.action : "", "from", from ? from : "", "to",
+                               to ? to : "");
+    json_t *page = json_object();
+    json_t *last = json_array_get(rows, json_array_size(rows) - 1);
+    if (last && json_array_size(rows) == (size_t)f.limit) {
+        const char *qa = f.actor ? url_encode(&r->arena, f.actor) : "";
+        json_object_set_new(
+            page, "next_href",
+            json_string(arena_printf(&r->arena, "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
+                                     (long long)json_integer_value(json_object_get(last, "id")), qa,
+                                     url_encode(&r->arena, f.action ? f.action : ""),
+                                     url_encode(&r->arena, from ? from : ""),
+                                     url_encode(&r->arena, to ? to : ""))));
+    }
+    if (f.before_id)
+        json_object_set_new(page, "prev_href", json_string("/admin/audit"));
+    web_render(r, 200, "audit",
+               json_pack("{s:s,s:o,s:o,s:o,s:o}", "title", "Nhật ký hệ thống", "rows", rows,
+                         "filter", filter, "actions", actions, "page", page),
+               "audit");
+}
