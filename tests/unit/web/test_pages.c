@@ -11,8 +11,8 @@
 #define CSRF_INPUT "<input type=\"hidden\" name=\"_csrf\" value=\"Zq3vK8mN2pR5tW9yB4cF7hJ0\">"
 
 static const char *const pages[] = {
-    "login",         "password_change",   "choose_agency",     "home",
-    "sessions",      "admin_agencies",    "admin_agency_edit", "admin_departments",
+    "login",           "password_change", "choose_agency",     "home",
+    "sessions",        "admin_agencies",  "admin_agency_edit", "admin_departments",
     "admin_positions", "admin_users",     "admin_user_form",   "audit",
     "error",
 };
@@ -229,7 +229,8 @@ TEST(hostile_values_are_escaped)
             CHECK(strstr(html, "<script>alert") == NULL);
             CHECK(strstr(html, "\" onmouseover") == NULL);
             CHECK(strstr(html, "x' Hoa") == NULL);
-            CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;x&#39;") !=
+            CHECK(strstr(html,
+                         "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;x&#39;") !=
                   NULL);
         }
         free(html);
