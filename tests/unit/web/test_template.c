@@ -1,6 +1,7 @@
 /* Template engine: escaping, sections, inverted sections, context stack, partials,
  * dotted names, output limits and compile errors (file and line), on in-memory
  * templates, plus the embedded set loaded by tmpl_init(). */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -240,6 +241,79 @@ TEST(embedded_templates_load)
     buf_release(&out);
 }
 
+/* Mangled templates (truncated, bytes replaced by tag characters) either compile or
+ * fail cleanly, and whatever compiles renders within limits; ASan watches. */
+TEST(mangled_sources_fail_cleanly)
+{
+    static const char *const seeds[] = {
+        "<ul>{{#xs}}<li>{{name}} {{{raw}}}</li>{{/xs}}{{^xs}}none{{/xs}}</ul>",
+        "{{! c }}{{>t}}{{#a.b}}{{.}}{{/a.b}}{{&x}}",
+        "{{#a}}\n  {{#b}}\n{{c}}\n  {{/b}}\n{{/a}}\n",
+    };
+    static const char alphabet[] = "{}#^/>!&=. \nab";
+    unsigned seed = 12345;
+    json_t *ctx = json_loads("{\"xs\":[{\"name\":\"<n>\"}],\"a\":{\"b\":[1,2],\"c\":true},"
+                             "\"raw\":\"<r>\",\"x\":1.5}",
+                             0, NULL);
+    int compiled = 0, rejected = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        char src[128];
+        const char *base = seeds[iter % 3];
+        size_t n = strlen(base);
+        memcpy(src, base, n + 1);
+        for (int k = 0; k < 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % n;
+            src[at] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+        }
+        if (iter % 7 == 0)
+            src[(seed >> 4) % n] = '\0';
+        const char *pairs[] = {"t", src, NULL};
+        if (load(pairs) != RES_OK) {
+            rejected++;
+            continue;
+        }
+        compiled++;
+        struct buf out = BUF_INIT(4096);
+        result_t r = tmpl_set_render(set, "t", ctx, &out);
+        CHECK(r == RES_OK || r == RES_TOO_LARGE);
+        buf_release(&out);
+    }
+    CHECK(compiled > 100);
+    CHECK(rejected > 100);
+    json_decref(ctx);
+}
+
+/* The compiled set is read-only: threads render the same template concurrently. */
+static void *render_many(void *arg)
+{
+    json_t *ctx = json_pack("{s:[s,s,s]}", "xs", "a", "<b>", "c");
+    long bad = 0;
+    for (int i = 0; i < 2000; i++) {
+        struct buf out = BUF_INIT(1024);
+        if (tmpl_set_render(arg, "t", ctx, &out) != RES_OK ||
+            strcmp(buf_str(&out), "[a][&lt;b&gt;][c]") != 0)
+            bad++;
+        buf_release(&out);
+    }
+    json_decref(ctx);
+    return (void *)bad;
+}
+
+TEST(concurrent_renders)
+{
+    const char *pairs[] = {"t", "{{#xs}}[{{.}}]{{/xs}}", NULL};
+    CHECK_INT(load(pairs), RES_OK);
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        CHECK_INT(pthread_create(&th[i], NULL, render_many, set), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        pthread_join(th[i], &bad);
+        CHECK_INT((long)bad, 0);
+    }
+}
+
 int main(void)
 {
     RUN(escapes_xss_payloads);
@@ -253,6 +327,8 @@ int main(void)
     RUN(output_limit);
     RUN(syntax_errors_name_file_and_line);
     RUN(embedded_templates_load);
+    RUN(mangled_sources_fail_cleanly);
+    RUN(concurrent_renders);
     tmpl_set_free(set);
     return CHECK_DONE("test_template");
 }
