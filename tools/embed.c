@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         int c;
         size_t n = 0;
         while ((c = fgetc(in)) != EOF) {
-            fprintf(out, "%s%d", n == 0 ? "\n" : (n % 32 ? "," : ",\n"), c);
+            fprintf(out, "%s%d", n == 0 ? "\n" : n % 32 ? "," : ",\n", c);
             n++;
         }
         fprintf(out, "%s0};\n", n ? "," : "");

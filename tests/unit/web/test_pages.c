@@ -1,0 +1,367 @@
+/* Every page template rendered with the realistic sample contexts of web/pages/NAME.json
+ * (shared with tools/preview.c): Vietnamese document, CSRF token in every POST form,
+ * labelled inputs, valid aria-describedby, accessible tables, escaped hostile values. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "text/text.h"
+#include "util/embedded.h"
+#include "web/template.h"
+
+#define CSRF_INPUT "<input type=\"hidden\" name=\"_csrf\" value=\"Zq3vK8mN2pR5tW9yB4cF7hJ0\">"
+
+static const char *const pages[] = {
+    "login",           "password_change", "choose_agency",     "home",
+    "sessions",        "admin_agencies",  "admin_agency_edit", "admin_departments",
+    "admin_positions", "admin_users",     "admin_user_form",   "audit",
+    "error",
+};
+#define NPAGES (sizeof(pages) / sizeof(pages[0]))
+
+/* common.json overlaid with pages/<name>.json; NULL when a file is missing. */
+static json_t *sample_context(const char *name)
+{
+    char path[256];
+    json_error_t jerr;
+    json_t *ctx = json_load_file("web/pages/common.json", 0, &jerr);
+    snprintf(path, sizeof(path), "web/pages/%s.json", name);
+    json_t *page = json_load_file(path, 0, &jerr);
+    if (!ctx || !page) {
+        fprintf(stderr, "%s: %s\n", path, jerr.text);
+        json_decref(ctx);
+        json_decref(page);
+        return NULL;
+    }
+    json_object_update(ctx, page);
+    json_decref(page);
+    return ctx;
+}
+
+/* Renders into a malloc'd string (NULL on failure). */
+static char *render_page(const char *name, json_t *ctx)
+{
+    struct buf out = BUF_INIT(1 << 20);
+    result_t r = tmpl_render(name, ctx, &out);
+    if (r != RES_OK) {
+        fprintf(stderr, "render %s: %s\n", name, result_name(r));
+        buf_release(&out);
+        return NULL;
+    }
+    return buf_detach(&out, NULL);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Copies attribute `attr` of the tag starting at `tag` (up to its '>') into val. */
+static int tag_attr(const char *tag, const char *attr, char *val, size_t size)
+{
+    const char *end = strchr(tag, '>');
+    char key[64];
+    snprintf(key, sizeof(key), " %s=\"", attr);
+    const char *a = strstr(tag, key);
+    if (!a || !end || a > end)
+        return 0;
+    a += strlen(key);
+    const char *q = strchr(a, '"');
+    snprintf(val, size, "%.*s", (int)(q - a), a);
+    return 1;
+}
+
+static int has_id(const char *html, const char *id)
+{
+    char key[160];
+    snprintf(key, sizeof(key), " id=\"%s\"", id);
+    return strstr(html, key) != NULL;
+}
+
+/* Each POST form carries the CSRF token before it closes. */
+static int post_forms_without_csrf(const char *html, int *forms)
+{
+    int missing = 0;
+    for (const char *p = html; (p = strstr(p, "<form")) != NULL; p++) {
+        const char *gt = strchr(p, '>');
+        const char *m = strstr(p, "method=\"post\"");
+        if (!m || m > gt)
+            continue;
+        (*forms)++;
+        const char *close = strstr(p, "</form>");
+        const char *tok = strstr(p, CSRF_INPUT);
+        if (!close || !tok || tok > close)
+            missing++;
+    }
+    return missing;
+}
+
+/* Inputs, selects and textareas have a <label for> or sit inside a <label>. */
+static int unlabelled_controls(const char *html, const char *page)
+{
+    static const char *const tags[] = {"<input", "<select", "<textarea"};
+    int bad = 0;
+    for (size_t t = 0; t < 3; t++) {
+        for (const char *p = html; (p = strstr(p, tags[t])) != NULL; p++) {
+            char type[32] = "", id[96] = "", key[128];
+            tag_attr(p, "type", type, sizeof(type));
+            if (!strcmp(type, "hidden"))
+                continue;
+            if (tag_attr(p, "id", id, sizeof(id))) {
+                snprintf(key, sizeof(key), "for=\"%s\"", id);
+                if (strstr(html, key))
+                    continue;
+            } else {
+                /* Wrapped: the nearest <label before is not closed yet. */
+                const char *open = NULL, *closed = NULL;
+                for (const char *q = html; (q = strstr(q, "<label")) && q < p; q++)
+                    open = q;
+                for (const char *q = html; (q = strstr(q, "</label>")) && q < p; q++)
+                    closed = q;
+                if (open && (!closed || closed < open))
+                    continue;
+            }
+            fprintf(stderr, "%s: unlabelled control %.60s\n", page, p);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+/* Every id named by aria-describedby / aria-labelledby / aria-controls exists. */
+static int dangling_aria_refs(const char *html, const char *page)
+{
+    static const char *const attrs[] = {"aria-describedby", "aria-labelledby", "aria-controls"};
+    int bad = 0;
+    for (size_t a = 0; a < 3; a++) {
+        char key[40];
+        snprintf(key, sizeof(key), " %s=\"", attrs[a]);
+        for (const char *p = html; (p = strstr(p, key)) != NULL; p++) {
+            const char *v = p + strlen(key), *end = strchr(v, '"');
+            while (v < end) {
+                size_t n = strcspn(v, " \"");
+                char id[96];
+                snprintf(id, sizeof(id), "%.*s", (int)n, v);
+                if (n && !has_id(html, id)) {
+                    fprintf(stderr, "%s: %s names missing id \"%s\"\n", page, attrs[a], id);
+                    bad++;
+                }
+                v += n + 1;
+            }
+        }
+    }
+    return bad;
+}
+
+/* Tables have a caption or aria-label; header cells declare their scope. */
+static int inaccessible_tables(const char *html, const char *page)
+{
+    int bad = 0;
+    for (const char *p = html; (p = strstr(p, "<table")) != NULL; p++) {
+        const char *cap = strstr(p, "<caption"), *head = strstr(p, "<thead");
+        const char *lab = strstr(p, "aria-label"), *gt = strchr(p, '>');
+        if (!(cap && (!head || cap < head)) && !(lab && lab < gt)) {
+            fprintf(stderr, "%s: table without caption\n", page);
+            bad++;
+        }
+    }
+    for (const char *p = html; (p = strstr(p, "<th")) != NULL; p++) {
+        if (p[3] != ' ' && p[3] != '>')
+            continue; /* <thead> */
+        char scope[16];
+        if (!tag_attr(p, "scope", scope, sizeof(scope))) {
+            fprintf(stderr, "%s: <th> without scope\n", page);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+TEST(every_page_renders_accessibly)
+{
+    int total_forms = 0;
+    for (size_t i = 0; i < NPAGES; i++) {
+        json_t *ctx = sample_context(pages[i]);
+        CHECK(ctx != NULL);
+        char *html = ctx ? render_page(pages[i], ctx) : NULL;
+        CHECK(html != NULL);
+        if (html) {
+            int forms = 0;
+            CHECK(strncmp(html, "<!doctype html>\n<html lang=\"vi\">", 32) == 0);
+            CHECK(strstr(html, "Bỏ qua đến nội dung chính") != NULL);
+            CHECK(strstr(html, "<main class=\"page\" id=\"main\"") != NULL);
+            CHECK(strstr(html, "</html>") != NULL);
+            CHECK(text_valid_utf8(html, strlen(html)));
+            CHECK_INT(post_forms_without_csrf(html, &forms), 0);
+            CHECK_INT(unlabelled_controls(html, pages[i]), 0);
+            CHECK_INT(dangling_aria_refs(html, pages[i]), 0);
+            CHECK_INT(inaccessible_tables(html, pages[i]), 0);
+            CHECK(strstr(html, "{{") == NULL);
+            total_forms += forms;
+        }
+        free(html);
+        json_decref(ctx);
+    }
+    CHECK(total_forms >= 30);
+}
+
+TEST(hostile_values_are_escaped)
+{
+    const char *evil = "Nguyễn <script>alert(1)</script>\" onmouseover=\"x' Hoa";
+    for (size_t i = 0; i < NPAGES; i++) {
+        json_t *ctx = sample_context(pages[i]);
+        if (!ctx)
+            continue;
+        json_t *u = json_object_get(ctx, "user");
+        if (json_is_object(u))
+            json_object_set_new(u, "full_name", json_string(evil));
+        json_object_set_new(ctx, "title", json_string(evil));
+        json_object_set_new(ctx, "q", json_string(evil));
+        json_object_set_new(ctx, "detail", json_string(evil));
+        json_t *rows = json_object_get(ctx, "agencies");
+        if (json_array_size(rows))
+            json_object_set_new(json_array_get(rows, 0), "name", json_string(evil));
+        char *html = render_page(pages[i], ctx);
+        CHECK(html != NULL);
+        if (html) {
+            CHECK(strstr(html, "<script>alert") == NULL);
+            CHECK(strstr(html, "\" onmouseover") == NULL);
+            CHECK(strstr(html, "x' Hoa") == NULL);
+            CHECK(strstr(html,
+                         "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;x&#39;") !=
+                  NULL);
+        }
+        free(html);
+        json_decref(ctx);
+    }
+}
+
+TEST(layout_navigation_follows_roles)
+{
+    json_t *ctx = sample_context("home");
+    char *html = render_page("home", ctx);
+    CHECK(html && strstr(html, "<a href=\"/\" aria-current=\"page\">Trang chủ</a>"));
+    CHECK(html && strstr(html, "href=\"/admin/agencies\""));
+    CHECK(html && strstr(html, "Xin chào, Nguyễn Thị Hoa"));
+    CHECK(html && strstr(html, "<form method=\"post\" action=\"/logout\">"));
+    CHECK(html && strstr(html, "Văn bản đến chờ xử lý"));
+    CHECK(html && count(html, "aria-current=\"page\"") == 1);
+    free(html);
+
+    json_object_set_new(ctx, "is_sysadmin", json_false());
+    html = render_page("home", ctx);
+    CHECK(html && !strstr(html, "href=\"/admin/agencies\""));
+    CHECK(html && strstr(html, "href=\"/admin/users\""));
+    free(html);
+
+    json_object_set_new(ctx, "is_admin", json_false());
+    html = render_page("home", ctx);
+    CHECK(html && !strstr(html, "Quản trị</span>"));
+    CHECK(html && !strstr(html, "href=\"/admin/"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("login");
+    html = render_page("login", ctx);
+    CHECK(html && !strstr(html, "/logout"));
+    CHECK(html && !strstr(html, "mainnav"));
+    CHECK(html && strstr(html, "role=\"alert\""));
+    CHECK(html && strstr(html, "autocomplete=\"username\""));
+    CHECK(html && strstr(html, "inputmode=\"numeric\""));
+    CHECK(html && strstr(html, "value=\"020185004321\""));
+    free(html);
+    json_decref(ctx);
+}
+
+TEST(page_details)
+{
+    json_t *ctx = sample_context("sessions");
+    char *html = render_page("sessions", ctx);
+    CHECK(html && count(html, "/revoke\"") == 2); /* not for the current session */
+    CHECK(html && strstr(html, "action=\"/sessions/revoke-others\""));
+    CHECK(html && strstr(html, "Phiên hiện tại"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("admin_user_form");
+    html = render_page("admin_user_form", ctx);
+    CHECK(html && strstr(html, "Kx7-mPq4-Wd9z"));
+    CHECK(html && strstr(html, "action=\"/admin/users/103\""));
+    CHECK(html && strstr(html, "action=\"/admin/users/103/reset-password\""));
+    CHECK(html && strstr(html, "action=\"/admin/users/103/lock\""));
+    CHECK(html && !strstr(html, "/unlock\""));
+    CHECK(html && strstr(html, "name=\"roles\" value=\"department_leader\" checked"));
+    CHECK(html && strstr(html, "id=\"email-error\">Địa chỉ thư điện tử không hợp lệ."));
+    CHECK(html && !strstr(html, "name=\"password\"")); /* only when creating */
+    /* The masthead still shows the signed-in user, not the account being edited. */
+    CHECK(html && strstr(html, "<span class=\"usermenu-name\">Nguyễn Thị Hoa</span>"));
+    free(html);
+    json_object_set_new(ctx, "is_new", json_true());
+    html = render_page("admin_user_form", ctx);
+    CHECK(html && strstr(html, "<form method=\"post\" action=\"/admin/users\" novalidate>"));
+    CHECK(html && strstr(html, "name=\"password\""));
+    CHECK(html && !strstr(html, "reset-password"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("admin_agencies");
+    html = render_page("admin_agencies", ctx);
+    CHECK(html && strstr(html, "000.01.05.H41"));
+    CHECK(html && strstr(html, "class=\"tree-name depth-2\""));
+    CHECK(html && strstr(html, "<option value=\"1\" selected>"));
+    CHECK(html && strstr(html, ">Mở khóa</button>")); /* Sở Tài chính is inactive */
+    CHECK(html && strstr(html, "id=\"code-error\""));
+    CHECK(html && strstr(html, "value=\"000.01.08\""));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("audit");
+    html = render_page("audit", ctx);
+    CHECK(html && strstr(html, "type=\"date\" id=\"from\" name=\"from\" value=\"2026-11-01\""));
+    CHECK(html && strstr(html, "rel=\"prev\""));
+    CHECK(html && strstr(html, "page=3&amp;from"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("error");
+    html = render_page("error", ctx);
+    CHECK(html && strstr(html, "404"));
+    CHECK(html && strstr(html, "Về Trang chủ"));
+    free(html);
+    json_decref(ctx);
+}
+
+TEST(web_files_are_nfc_utf8)
+{
+    int files = 0;
+    for (const struct embedded_file *f = embedded_files; f->name; f++) {
+        if (strncmp(f->name, "web/", 4) != 0)
+            continue;
+        files++;
+        const char *s = (const char *)f->data;
+        CHECK(text_valid_utf8(s, f->len));
+        char *nfc = text_nfc(s);
+        CHECK(nfc && strcmp(nfc, s) == 0);
+        if (!nfc || strcmp(nfc, s) != 0)
+            fprintf(stderr, "not NFC: %s\n", f->name);
+        free(nfc);
+    }
+    CHECK(files >= (int)NPAGES + 3);
+}
+
+int main(void)
+{
+    if (tmpl_init() != RES_OK) {
+        fprintf(stderr, "tmpl_init failed\n");
+        return 1;
+    }
+    RUN(every_page_renders_accessibly);
+    RUN(hostile_values_are_escaped);
+    RUN(layout_navigation_follows_roles);
+    RUN(page_details);
+    RUN(web_files_are_nfc_utf8);
+    tmpl_shutdown();
+    return CHECK_DONE("test_pages");
+}
