@@ -241,6 +241,8 @@ static bool user_input_from(json_t *in, struct user_input *ui, struct verrs *e)
     ui->email = json_str(in, "email");
     ui->phone = json_str(in, "phone");
     ui->password = json_str(in, "password");
+    json_t *mc = json_object_get(in, "must_change");
+    ui->must_change = json_is_boolean(mc) ? json_is_true(mc) : -1;
     bool ok = json_id(in, "department_id", &ui->department_id, e) &
               json_id(in, "position_id", &ui->position_id, e);
     json_t *roles = json_object_get(in, "roles");

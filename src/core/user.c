@@ -202,8 +202,10 @@ result_t user_update(struct app *app, const struct actor *a, int64_t agency_id, 
     if (owns_account)
         r = db_run(c,
                    "UPDATE app_user SET full_name = $1, full_name_folded = $2, email = $3, "
-                   "phone = $4, updated_at = $5 WHERE id = $6",
-                   "ttttii", v.full_name, v.folded, v.email, v.phone, clock_now(), user_id);
+                   "phone = $4, updated_at = $5, must_change_password = CASE WHEN $7 < 0 THEN "
+                   "must_change_password ELSE $7 END WHERE id = $6",
+                   "ttttiii", v.full_name, v.folded, v.email, v.phone, clock_now(), user_id,
+                   (int64_t)in->must_change);
     if (r == RES_OK)
         r = db_run(c,
                    "UPDATE membership SET department_id = $1, position_id = $2, roles = $3 "

@@ -23,6 +23,8 @@ struct user_input {
     int64_t department_id;   /* 0 = none */
     int64_t position_id;     /* 0 = none */
     unsigned roles;
+    int must_change;         /* update: 1/0 sets the forced-change flag, -1 keeps it;
+                                create always forces a change (standards.md §12) */
 };
 
 /* Creates the account with its home membership in agency_id. If the login already

@@ -22,7 +22,7 @@
 struct db_stmt {
     struct db_conn *conn;
     void *h;
-    const char *sql; /* identity of the cached statement (string literal) */
+    char *sql;       /* owned copy: callers may build SQL in reusable buffers */
     bool in_use;
     bool cached;
 };
@@ -46,8 +46,10 @@ struct db {
 
 static void conn_free(struct db_conn *c)
 {
-    for (int i = 0; i < c->ncache; i++)
+    for (int i = 0; i < c->ncache; i++) {
         c->db->drv->finalize(c->cache[i].h);
+        free(c->cache[i].sql);
+    }
     c->db->drv->disconnect(c->h);
     free(c);
 }
@@ -169,7 +171,7 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
     for (int i = 0; i < c->ncache; i++) {
         struct db_stmt *s = &c->cache[i];
-        if (!s->in_use && (s->sql == sql || strcmp(s->sql, sql) == 0)) {
+        if (!s->in_use && strcmp(s->sql, sql) == 0) {
             s->in_use = true;
             *out = s;
             return RES_OK;
@@ -191,7 +193,7 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
     }
     s->conn = c;
     s->h = h;
-    s->sql = sql;
+    s->sql = xstrdup(sql);
     s->in_use = true;
     *out = s;
     return RES_OK;
@@ -246,6 +248,7 @@ void db_finalize(struct db_stmt *s)
         s->in_use = false;
     } else {
         drv->finalize(s->h);
+        free(s->sql);
         free(s);
     }
 }

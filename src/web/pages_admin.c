@@ -390,7 +390,7 @@ static void render_user_form(struct req *r, int status, bool is_new, json_t *use
     }
     json_t *ctx = json_pack(
         "{s:s,s:b,s:o,s:o,s:o,s:o,s:o}", "title", is_new ? "Thêm người dùng" : "Người dùng",
-        "is_new", is_new, "user", user, "departments",
+        "is_new", is_new, "account", user, "departments",
         options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0), "positions",
         options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0), "roles",
         role_options(roles), "errors", e ? verrs_json(e) : json_object());
@@ -407,7 +407,8 @@ void page_admin_user_new(struct req *r)
         resp_result(r, RES_FORBIDDEN);
         return;
     }
-    render_user_form(r, 200, true, json_pack("{s:[s]}", "roles", "specialist"), NULL, NULL);
+    render_user_form(r, 200, true, json_pack("{s:[s],s:b}", "roles", "specialist", "must_change", 1),
+                     NULL, NULL);
 }
 
 static void user_input_from_form(struct req *r, struct user_input *in)
@@ -420,6 +421,8 @@ static void user_input_from_form(struct req *r, struct user_input *in)
     in->password = req_form(r, "password");
     in->department_id = form_id(r, "department_id");
     in->position_id = form_id(r, "position_id");
+    const char *mc = req_form(r, "must_change");
+    in->must_change = mc && strcmp(mc, "1") == 0;
     const char *roles[8];
     int n = req_form_all(r, "roles", roles, 8);
     for (int i = 0; i < n; i++)

@@ -66,6 +66,10 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
 
 void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav)
 {
+    /* Templates treat any object as true: an empty error set must be absent. */
+    json_t *errors = json_object_get(ctx, "errors");
+    if (errors && json_is_object(errors) && json_object_size(errors) == 0)
+        json_object_del(ctx, "errors");
     add_common(r, ctx, nav);
     buf_reset(&r->out);
     result_t res = tmpl_render(name, ctx, &r->out);
