@@ -66,7 +66,8 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     struct db_stmt *s = NULL;
     result_t r = db_query(c, &s,
                           "SELECT id, password_hash, disabled, locked_until, full_name, "
-                          "is_sysadmin, must_change_password FROM app_user WHERE login = $1",
+                          "is_sysadmin, must_change_password, COALESCE(home_agency_id, 0) "
+                          "FROM app_user WHERE login = $1",
                           "t", login);
     if (r != RES_OK)
         return r;
@@ -88,6 +89,8 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     str_copy(actor->full_name, db_col_text(s, 4), sizeof(actor->full_name));
     actor->sysadmin = db_col_i64(s, 5);
     actor->must_change_password = db_col_i64(s, 6);
+    /* Failures are filed under the account's agency so its administrators see them. */
+    int64_t audit_agency = req->host_agency_id ? req->host_agency_id : db_col_i64(s, 7);
     db_finalize(s);
 
     if (locked_until > now) {
@@ -95,7 +98,7 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         clock_format_vn(locked_until, when, sizeof(when));
         snprintf(message, msgsize,
                  "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %s.", when);
-        audit_login(app, uid, login, req->host_agency_id, "login_failed",
+        audit_login(app, uid, login, audit_agency, "login_failed",
                     "Đăng nhập khi đang tạm khóa", req->client_addr);
         return RES_LOCKED;
     }
@@ -114,7 +117,7 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         if (lock)
             db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
                    "ii", until, uid);
-        struct audit_entry e = {uid, login, req->host_agency_id,
+        struct audit_entry e = {uid, login, audit_agency,
                                 lock ? "account_locked_out" : "login_failed", "user", "",
                                 lock ? "Tạm khóa sau nhiều lần nhập sai mật khẩu" : "Sai mật khẩu",
                                 req->client_addr};
@@ -141,7 +144,7 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     if (disabled) {
         snprintf(message, msgsize,
                  "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị của cơ quan để mở khóa.");
-        audit_login(app, uid, login, req->host_agency_id, "login_failed", "Tài khoản đã bị khóa",
+        audit_login(app, uid, login, audit_agency, "login_failed", "Tài khoản đã bị khóa",
                     req->client_addr);
         return RES_LOCKED;
     }
@@ -154,7 +157,7 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
                        "AND active = 1",
                        "ii", uid, req->host_agency_id) != RES_OK) {
             snprintf(message, msgsize, "Bạn không có tài khoản làm việc tại cơ quan này.");
-            audit_login(app, uid, login, req->host_agency_id, "login_failed",
+            audit_login(app, uid, login, audit_agency, "login_failed",
                         "Không có chức danh tại cơ quan của địa chỉ truy cập", req->client_addr);
             return RES_FORBIDDEN;
         }

@@ -149,7 +149,8 @@ static void dispatch(struct req *r)
                 resp_redirect(r, "/password");
             return;
         }
-        if (!(rt->flags & RT_NO_AGENCY) && !r->actor.membership_id) {
+        /* System administrators act installation-wide, with or without a post. */
+        if (!(rt->flags & RT_NO_AGENCY) && !r->actor.membership_id && !r->actor.sysadmin) {
             if (r->is_api)
                 resp_problem(r, 409, "agency_required", "Chưa chọn cơ quan làm việc",
                              "Chọn cơ quan làm việc trước (POST /api/v1/me/agency).", NULL);
@@ -206,6 +207,15 @@ static enum MHD_Result queue(struct req *r)
     return ret;
 }
 
+static void too_large(struct req *r)
+{
+    char detail[160];
+    r->is_api = str_starts_with(r->path, "/api/");
+    snprintf(detail, sizeof(detail), "Dung lượng gửi lên vượt quá giới hạn %ld byte.",
+             r->app->cfg.max_body);
+    resp_error(r, 413, "Dữ liệu quá lớn", detail);
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -228,23 +238,29 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         client_address(r);
         atomic_fetch_add(&inflight, 1);
         *con_cls = r;
+        /* A declared body over the limit is refused before it is read: the one case
+         * where we answer on the first call (MHD then closes the connection, which
+         * is what we want for a client sending too much). */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        int64_t declared;
+        if (cl && str_to_i64(cl, 0, INT64_MAX, &declared) == RES_OK && declared > app->cfg.max_body) {
+            too_large(r);
+            return queue(r);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!r->body_too_large && !r->responded &&
-            buf_append(&r->body, upload_data, *upload_data_size) != RES_OK) {
+        /* Chunked bodies past the limit: discard the rest, answer 413 at the end. */
+        if (!r->body_too_large && buf_append(&r->body, upload_data, *upload_data_size) != RES_OK) {
             r->body_too_large = true;
             buf_release(&r->body);
-            r->is_api = str_starts_with(r->path, "/api/");
-            char detail[160];
-            snprintf(detail, sizeof(detail), "Dung lượng gửi lên vượt quá giới hạn %ld byte.",
-                     app->cfg.max_body);
-            resp_error(r, 413, "Dữ liệu quá lớn", detail);
-            *upload_data_size = 0;
-            return queue(r); /* MHD closes the connection after this response */
         }
         *upload_data_size = 0;
         return MHD_YES;
+    }
+    if (r->body_too_large) {
+        too_large(r);
+        return queue(r);
     }
     if (r->responded)
         return MHD_YES;

@@ -366,7 +366,7 @@ static json_t *role_options(unsigned checked)
     json_t *arr = json_array();
     for (size_t i = 0; i < role_count; i++)
         json_array_append_new(arr, json_pack("{s:s,s:s,s:b}", "key", role_table[i].key, "label",
-                                             role_table[i].label,
+                                             role_table[i].label, "checked",
                                              (checked & role_table[i].bit) != 0));
     return arr;
 }
@@ -587,7 +587,7 @@ void page_admin_audit(struct req *r)
     json_t *actions = json_array();
     for (const struct audit_action *a = audit_actions; a->key; a++)
         json_array_append_new(actions, json_pack("{s:s,s:s,s:b}", "key", a->key, "label", a->label,
-                                                 f.action && strcmp(f.action, a->key) == 0));
+                                                 "selected", f.action && strcmp(f.action, a->key) == 0));
     const char *from = req_query(r, "from"), *to = req_query(r, "to");
     json_t *filter = json_pack("{s:s,s:s,s:s,s:s}", "actor", f.actor ? f.actor : "", "action",
                                f.action ? f.action : "", "from", from ? from : "", "to",

@@ -1,0 +1,130 @@
+// Integration harness: a fresh data directory with the demo province, the real qlvb
+// binary on a free 127.0.0.1 port, and small HTTP helpers (fetch, cookies, forms).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BIN = process.env.QLVB_BIN || join(ROOT, 'build/qlvb');
+export const DEMO_PASSWORD = 'Demo@2026qlvb';
+export const ADMIN_STTTT = '040090000141';   // administrator of Sở TT&TT
+export const ADMIN_NGHILOC = '040090000301'; // administrator of UBND huyện Nghi Lộc
+export const SYSADMIN = '040080000001';
+
+const FAST_ENV = { QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' };
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+    s.on('error', rej);
+  });
+}
+
+export function qlvb(args, opts = {}) {
+  return execFileSync(BIN, args, { env: { ...process.env, ...FAST_ENV, ...(opts.env || {}) },
+    encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input });
+}
+
+export function qlvbStatus(args) {
+  try { return { code: 0, out: qlvb(args) }; }
+  catch (e) { return { code: e.status, out: (e.stdout || '') + (e.stderr || '') }; }
+}
+
+export class Server {
+  constructor(extraArgs = [], env = {}) { this.extraArgs = extraArgs; this.env = env; }
+  async start({ demo = true, dataDir } = {}) {
+    this.dir = dataDir || mkdtempSync(join(tmpdir(), 'qlvb-it-'));
+    if (!dataDir) qlvb(['init', '--data', this.dir, ...(demo ? ['--demo'] : [])]);
+    await this.launch();
+    return this;
+  }
+  async launch() {
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.log = '';
+    this.proc = spawn(BIN, ['serve', '--data', this.dir, '--listen', `127.0.0.1:${this.port}`,
+      '--threads', '2', ...this.extraArgs],
+      { env: { ...process.env, ...FAST_ENV, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc.stderr.on('data', (d) => { this.log += d; });
+    this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r({ code, sig })));
+    for (let i = 0; i < 200; i++) {
+      try { await fetch(this.base + '/login'); return; } catch { await new Promise((r) => setTimeout(r, 25)); }
+    }
+    throw new Error('server did not start: ' + this.log);
+  }
+  async stop(signal = 'SIGTERM') {
+    if (this.proc && this.proc.exitCode === null) { this.proc.kill(signal); }
+    return this.exited;
+  }
+  cleanup() { rmSync(this.dir, { recursive: true, force: true }); }
+  db(sql) {
+    return execFileSync('sqlite3', [join(this.dir, 'qlvb.db'), sql], { encoding: 'utf8' });
+  }
+  url(p) { return this.base + p; }
+}
+
+// A user agent with a cookie jar (web) or a bearer token (API).
+export class Client {
+  constructor(server) { this.s = server; this.cookies = new Map(); this.token = null; this.csrf = null; }
+  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+  keep(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';'); const i = pair.indexOf('=');
+      const k = pair.slice(0, i), v = pair.slice(i + 1);
+      if (/Max-Age=0/.test(c) || v === '') this.cookies.delete(k); else this.cookies.set(k, v);
+    }
+  }
+  async req(method, path, { json, form, headers = {}, body, bearer = true } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.Cookie = this.cookieHeader();
+    if (bearer && this.token) h.Authorization = `Bearer ${this.token}`;
+    let b = body;
+    if (json !== undefined) { h['Content-Type'] = 'application/json'; b = JSON.stringify(json); }
+    if (form !== undefined) { h['Content-Type'] = 'application/x-www-form-urlencoded'; b = new URLSearchParams(form).toString(); }
+    const res = await fetch(this.s.url(path), { method, headers: h, body: b, redirect: 'manual' });
+    this.keep(res);
+    const text = await res.text();
+    let data = null;
+    try { data = JSON.parse(text); } catch { /* html */ }
+    return { status: res.status, headers: res.headers, text, json: data };
+  }
+  get(p, o) { return this.req('GET', p, o); }
+  post(p, o) { return this.req('POST', p, o); }
+  async apiLogin(login, password = DEMO_PASSWORD) {
+    const r = await this.post('/api/v1/login', { json: { login, password } });
+    if (r.status === 200) { this.token = r.json.token; this.csrf = r.json.csrf_token; this.cookies.clear(); }
+    return r;
+  }
+  // Web login through the form, with the login page's CSRF cookie.
+  async webLogin(login, password = DEMO_PASSWORD) {
+    const page = await this.get('/login');
+    const csrf = /name="_csrf" value="([0-9a-f]+)"/.exec(page.text)[1];
+    return this.post('/login', { form: { _csrf: csrf, login, password } });
+  }
+  csrfFrom(html) { const m = /name="_csrf" value="([0-9a-f]+)"/.exec(html); return m && m[1]; }
+}
+
+// Raw HTTP/1.1 over a socket, for what fetch cannot send (a Host header) or read (a
+// response sent before the request body was fully written). Returns {status, headers, body}.
+export function rawRequest(port, head, body = Buffer.alloc(0)) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.write(head);
+      s.write(body, () => {});
+    });
+    s.on('data', (d) => chunks.push(d));
+    s.on('error', () => {}); // the server may close while we still write
+    s.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (!m) return reject(new Error('no response: ' + text.slice(0, 100)));
+      const [h, ...rest] = text.split('\r\n\r\n');
+      resolve({ status: Number(m[1]), headers: h, body: rest.join('\r\n\r\n') });
+    });
+    setTimeout(() => s.end(), 3000);
+  });
+}
