@@ -245,9 +245,28 @@ static size_t count_signatures(xmlNodePtr root, xmlNodePtr *first)
     return n;
 }
 
+#define XMLDSIG_MAX_CERTS 10
+
+static X509 *decode_cert(xmlNodePtr node)
+{
+    xmlChar *b64 = xmlNodeGetContent(node);
+    struct buf der = BUF_INIT(1 << 20);
+    struct edxml_b64 d;
+    edxml_b64_init(&d);
+    X509 *cert = NULL;
+    if (b64 && edxml_b64_feed(&d, (const char *)b64, strlen((const char *)b64), &der) == RES_OK &&
+        edxml_b64_finish(&d) == RES_OK && der.len) {
+        const unsigned char *p = (const unsigned char *)der.data;
+        cert = d2i_X509(NULL, &p, (long)der.len);
+    }
+    xmlFree(b64);
+    buf_release(&der);
+    return cert;
+}
+
 /* The shape check: everything that xmlsec would otherwise interpret for an attacker. */
-static result_t check_shape(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_result *r,
-                            X509 **cert_out)
+static result_t check_shape(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_result *r, X509 **certs,
+                            size_t *ncerts)
 {
     char alg[128];
     xmlNodePtr si = next_el(sig->children);
@@ -323,36 +342,26 @@ static result_t check_shape(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_result
     xmlNodePtr ki = sv ? next_el(sv->next) : NULL;
     if (!is_dsig(sv, "SignatureValue") || !is_dsig(ki, "KeyInfo"))
         return refuse(r, RES_INVALID, "Signature: thiếu SignatureValue hoặc KeyInfo%s", NULL);
-    xmlNodePtr certnode = NULL;
-    size_t ncert = 0;
+    /* X509Data may carry the chain; the signer is the one whose key verifies. */
+    *ncerts = 0;
     for (xmlNodePtr k = next_el(ki->children); k; k = next_el(k->next)) {
         if (!is_dsig(k, "X509Data"))
             return refuse(r, RES_INVALID, "KeyInfo: chỉ chấp nhận X509Data, gặp '%s'",
                           (const char *)k->name);
-        for (xmlNodePtr x = next_el(k->children); x; x = next_el(x->next))
-            if (is_dsig(x, "X509Certificate")) {
-                certnode = x;
-                ncert++;
-            }
+        for (xmlNodePtr x = next_el(k->children); x; x = next_el(x->next)) {
+            if (!is_dsig(x, "X509Certificate"))
+                continue;
+            if (*ncerts == XMLDSIG_MAX_CERTS)
+                return refuse(r, RES_INVALID, "KeyInfo/X509Data: quá nhiều chứng thư%s", NULL);
+            X509 *cert = decode_cert(x);
+            if (!cert)
+                return refuse(r, RES_INVALID, "KeyInfo/X509Data/X509Certificate: chứng thư hỏng%s",
+                              NULL);
+            certs[(*ncerts)++] = cert;
+        }
     }
-    if (ncert != 1)
-        return refuse(r, RES_INVALID, "KeyInfo/X509Data: phải có đúng một X509Certificate%s", NULL);
-    xmlChar *b64 = xmlNodeGetContent(certnode);
-    struct buf der = BUF_INIT(1 << 20);
-    struct edxml_b64 d;
-    edxml_b64_init(&d);
-    result_t res = RES_INVALID;
-    if (b64 && edxml_b64_feed(&d, (const char *)b64, strlen((const char *)b64), &der) == RES_OK &&
-        edxml_b64_finish(&d) == RES_OK) {
-        const unsigned char *p = (const unsigned char *)der.data;
-        *cert_out = der.len ? d2i_X509(NULL, &p, (long)der.len) : NULL;
-        if (*cert_out)
-            res = RES_OK;
-    }
-    xmlFree(b64);
-    buf_release(&der);
-    if (res != RES_OK)
-        return refuse(r, RES_INVALID, "KeyInfo/X509Data/X509Certificate: chứng thư hỏng%s", NULL);
+    if (*ncerts == 0)
+        return refuse(r, RES_INVALID, "KeyInfo/X509Data: thiếu X509Certificate%s", NULL);
     return RES_OK;
 }
 
@@ -383,7 +392,8 @@ result_t xmldsig_verify_doc(xmlDocPtr doc, const struct xmldsig_verify_opts *o,
 {
     xmlSecKeysMngrPtr mngr = NULL;
     xmlSecDSigCtxPtr ctx = NULL;
-    X509 *cert = NULL;
+    X509 *certs[XMLDSIG_MAX_CERTS];
+    size_t ncerts = 0;
     r->res = RES_INVALID;
     if (!ensure_init(r->reason, sizeof(r->reason)))
         return r->res = RES_INTERNAL;
@@ -398,7 +408,7 @@ result_t xmldsig_verify_doc(xmlDocPtr doc, const struct xmldsig_verify_opts *o,
         refuse(r, RES_INVALID, "có nhiều hơn một chữ ký XML-DSig%s", NULL);
         goto out;
     }
-    if (check_shape(doc, sig, r, &cert) != RES_OK)
+    if (check_shape(doc, sig, r, certs, &ncerts) != RES_OK)
         goto out;
 
     mngr = xmlSecKeysMngrCreate();
@@ -440,19 +450,22 @@ result_t xmldsig_verify_doc(xmlDocPtr doc, const struct xmldsig_verify_opts *o,
     /* The key xmlsec used must be the certificate's: bind the result to that cert. */
     EVP_PKEY *used =
         ctx->signKey ? xmlSecOpenSSLEvpKeyDataGetEvp(xmlSecKeyGetValue(ctx->signKey)) : NULL;
-    if (!used || EVP_PKEY_eq(used, X509_get0_pubkey(cert)) != 1) {
+    for (size_t i = 0; used && i < ncerts && !r->signer; i++)
+        if (EVP_PKEY_eq(used, X509_get0_pubkey(certs[i])) == 1) {
+            r->signer = certs[i];
+            certs[i] = NULL;
+        }
+    if (!r->signer) {
         refuse(r, RES_CRYPTO, "khoá kiểm tra không khớp chứng thư trong KeyInfo%s", NULL);
         goto out;
     }
-    X509_NAME_oneline(X509_get_subject_name(cert), r->subject, sizeof(r->subject));
-    r->signer = cert;
-    cert = NULL;
+    X509_NAME_oneline(X509_get_subject_name(r->signer), r->subject, sizeof(r->subject));
     r->res = RES_OK;
     snprintf(r->reason, sizeof(r->reason), "chữ ký hợp lệ%s",
              o && o->trusted_pem ? ", chứng thư được tin cậy" : " (chưa kiểm tra chuỗi tin cậy)");
 out:
-    if (cert)
-        X509_free(cert);
+    for (size_t i = 0; i < ncerts; i++)
+        X509_free(certs[i]);
     if (ctx)
         xmlSecDSigCtxDestroy(ctx);
     if (mngr)
