@@ -74,9 +74,12 @@ static int cmd_parse(const char *file)
     json_object_set_new(o, "warnings", wa);
     json_dumpf(o, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
-    if (r != RES_OK) {
+    if (r == RES_IO) {
+        fprintf(stderr, "qlvb edxml: %s\n", is.error ? is.error : "lỗi đọc tệp");
+        rc = EXIT_FAIL;
+    } else if (r != RES_OK) {
         fprintf(stderr, "qlvb edxml: gói tin bị từ chối: %s\n", is.error ? is.error : "");
-        rc = r == RES_IO ? EXIT_FAIL : EXIT_DATA;
+        rc = EXIT_DATA;
     }
     json_decref(o);
     edxml_issues_release(&is);

@@ -194,6 +194,13 @@ void edxml_read_init(struct edxml_read *r, const struct edxml_limits *lim, struc
     r->capture_attachments = capture_attachments;
 }
 
+/* libxml2 prints some encoding errors through the generic handler, straight to
+ * stderr; they also arrive as structured errors, so silence the generic channel. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
 static result_t run(struct edxml_read *r)
 {
     result_t res = RES_INVALID;
@@ -211,7 +218,11 @@ static result_t run(struct edxml_read *r)
      * HUGE lifts libxml2's 10 MB text cap; our own limits bound everything instead. */
     int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT |
                XML_PARSE_HUGE | (r->keep_blanks ? 0 : XML_PARSE_NOBLANKS);
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     xmlDocPtr doc = xmlCtxtReadIO(ctxt, read_cb, NULL, r, NULL, NULL, opts);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
     if (r->stopped || !doc || !ctxt->wellFormed) {
         if (!r->is->error)
             edxml_issues_fail(r->is, "không phải XML hợp lệ");
