@@ -256,10 +256,9 @@ result_t edxml_unzip(const unsigned char *zipdata, size_t zlen, const struct edx
         goto out;
     }
     *entry_name = st.valid & ZIP_STAT_NAME ? xstrdup(st.name) : NULL;
-    if (!sink) {
-        *outlen = data.len;
+    *outlen = total;
+    if (!sink)
         *out = (unsigned char *)buf_detach(&data, NULL);
-    }
     res = RES_OK;
 out:
     if (zf)

@@ -340,6 +340,29 @@ static void read_business(struct walk *w, xmlNodePtr thl)
     }
 }
 
+/* Children of MessageHeader this parser understands, per package kind. */
+static const char *const document_fields[] = {
+    "From",         "To",        "DocumentId",  "Code",         "PromulgationInfo",
+    "DocumentType", "Subject",   "Content",     "SignerInfo",   "DueDate",
+    "ToPlaces",     "OtherInfo", "ResponseFor", "SteeringType", NULL};
+static const char *const status_fields[] = {"From",        "ResponseFor", "StaffInfo", "StatusCode",
+                                            "Description", "Timestamp",   NULL};
+
+static void warn_unknown(struct walk *w, xmlNodePtr mh, const char *const *known)
+{
+    for (xmlNodePtr c = mh->children; c; c = c->next) {
+        if (!ours(w, c))
+            continue;
+        const char *ln = edxml_local_name(c);
+        size_t i = 0;
+        while (known[i] && strcmp(known[i], ln))
+            i++;
+        if (!known[i])
+            edxml_issues_warn(w->is, MH "/%s: phần tử không thuộc %s, đã bỏ qua", ln,
+                              known == status_fields ? "gói tin trạng thái" : "gói tin văn bản");
+    }
+}
+
 static void read_document_header(struct walk *w, xmlNodePtr mh)
 {
     struct edxml_package *p = w->p;
@@ -538,7 +561,7 @@ static result_t read_attachment(struct walk *w, xmlNodePtr a, size_t idx)
                           att->content_id);
         return r;
     }
-    w->unzipped_total += w->o->sink ? 0 : len;
+    w->unzipped_total += len; /* the total limit holds with a sink too */
     att->data = data;
     att->len = len;
     att->owns_data = data != NULL;
@@ -551,6 +574,12 @@ static result_t read_attachment(struct walk *w, xmlNodePtr a, size_t idx)
 static void match_manifest(struct walk *w)
 {
     struct edxml_package *p = w->p;
+    for (size_t j = 0; j < p->n_attachments; j++)
+        for (size_t k = 0; k < j; k++)
+            if (p->attachments[j].content_id && p->attachments[k].content_id &&
+                !strcmp(p->attachments[j].content_id, p->attachments[k].content_id))
+                edxml_issues_fail(w->is, AE "[%zu]/ContentId: '%s' trùng với tệp đính kèm %zu",
+                                  j + 1, p->attachments[j].content_id, k + 1);
     for (size_t i = 0; i < p->n_refs; i++) {
         bool found = false;
         for (size_t j = 0; j < p->n_attachments && !found; j++)
@@ -603,6 +632,7 @@ static result_t walk_doc(struct walk *w, xmlDocPtr doc)
         }
 
     w->p->kind = child(w, mh, MH, "StatusCode") ? EDXML_STATUS : EDXML_DOCUMENT;
+    warn_unknown(w, mh, w->p->kind == EDXML_STATUS ? status_fields : document_fields);
     read_from(w, mh);
     xmlNodePtr thl = child(w, hdr, "edXMLEnvelope/edXMLHeader", "TraceHeaderList");
     read_traces(w, thl);

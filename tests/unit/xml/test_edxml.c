@@ -467,6 +467,8 @@ TEST(strict_refusals)
                    "AttachmentEncoded/Attachment[3]/ContentId: 'cid:2-qb' không có trong "
                    "edXMLManifest");
     free(cut);
+    refused_after(doc, "<ContentId>cid:1-qb</ContentId>", "<ContentId>cid:0-qb</ContentId>",
+                  "ContentId: 'cid:0-qb' trùng với tệp đính kèm 1");
     free(doc);
     free(st);
 }
@@ -630,6 +632,16 @@ TEST(tolerant_warnings)
     CHECK(p.business.present);
     edxml_issues_release(&is);
     edxml_package_release(&p);
+    /* An element unknown to a status package is reported, not fatal. */
+    char *st = built(true);
+    char *e =
+        replace(st, "<edXML:StatusCode>", "<edXML:Subject>x</edXML:Subject><edXML:StatusCode>");
+    CHECK_INT(parse_str(e, strlen(e), NULL, &p, &is), RES_OK);
+    CHECK(has_warning(&is, "MessageHeader/Subject: phần tử không thuộc gói tin trạng thái"));
+    free(e);
+    free(st);
+    edxml_issues_release(&is);
+    edxml_package_release(&p);
     free(a);
     free(b);
     free(c);
@@ -659,6 +671,12 @@ TEST(attachment_sink)
     CHECK_INT(parse_str(doc, strlen(doc), &o, &p, &is), RES_OK);
     CHECK_INT(sunk, 70001);
     CHECK(p.attachments[2].data == NULL);
+    CHECK_INT(p.attachments[2].len, 70000);
+    edxml_issues_release(&is);
+    edxml_package_release(&p);
+    /* The total limit also holds when bytes go to a sink. */
+    o.limits.max_total = 70000;
+    expect_refused(doc, strlen(doc), &o, "vượt giới hạn");
     edxml_issues_release(&is);
     edxml_package_release(&p);
     free(doc);
