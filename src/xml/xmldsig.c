@@ -224,6 +224,17 @@ static bool alg_in(xmlNodePtr n, const char *const *list, char *alg, size_t algs
     return ok;
 }
 
+/* A Transform may only carry exclusive C14N's InclusiveNamespaces (no XPath, XSLT...). */
+static bool plain_params(xmlNodePtr t)
+{
+    for (xmlNodePtr c = next_el(t->children); c; c = next_el(c->next))
+        if (!c->ns ||
+            strcmp((const char *)c->ns->href, "http://www.w3.org/2001/10/xml-exc-c14n#") ||
+            strcmp((const char *)c->name, "InclusiveNamespaces") || next_el(c->children))
+            return false;
+    return true;
+}
+
 /* Counts XML-DSig Signature elements anywhere in the tree (iteratively). */
 static size_t count_signatures(xmlNodePtr root, xmlNodePtr *first)
 {
@@ -324,7 +335,7 @@ static result_t check_shape(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_result
             snprintf(alg, sizeof(alg), "%s", a ? (const char *)a : "");
             xmlFree(a);
             if (!is_dsig(t, "Transform") || (!env && !alg_in(t, c14n_algs, NULL, 0)) ||
-                next_el(t->children))
+                !plain_params(t))
                 return refuse(r, RES_INVALID,
                               "Reference/Transforms: phép biến đổi '%s' không "
                               "được phép",

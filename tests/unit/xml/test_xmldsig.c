@@ -264,6 +264,12 @@ TEST(algorithms_and_keyinfo_allow_listed)
                           "http://www.w3.org/TR/1999/REC-xpath-19991116");
     expect_bad(t, "phép biến đổi 'http://www.w3.org/TR/1999/REC-xpath-19991116'");
     free(t);
+    /* A parameter inside an allowed transform (XPath smuggled into C14N). */
+    t = replace_sig(signed_doc, "xmldsig#enveloped-signature\"/>",
+                    "xmldsig#enveloped-signature\"><XPath>not(ancestor-or-self::x)</XPath>"
+                    "</Transform>");
+    expect_bad(t, "Reference/Transforms");
+    free(t);
     t = replace_sig(signed_doc, "xmldsig-more#rsa-sha256", "xmldsig-more#hmac-sha256");
     expect_bad(t, "SignatureMethod");
     free(t);
