@@ -315,4 +315,22 @@ describe('sign-in in a browser', () => {
       await context.close();
     }
   });
+  // Known defect (src/web/pages_auth.c page_home passes every membership): a user with a
+  // single post sees their current agency under "Cơ quan khác của bạn" with a
+  // "Chuyển sang" button. Kept as a todo so the suite stays green until it is fixed.
+  test('home page does not offer to switch to the current agency', { todo: 'page_home lists the current membership' }, async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Số CCCD', { exact: true }).fill(SPECIALIST);
+      await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
+      await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }));
+      await page.locator('#greeting').waitFor();
+      const others = page.locator('section[aria-labelledby="switch-title"]');
+      assert.equal(await others.getByRole('button', { name: `Chuyển sang ${AGENCY}` }).count(), 0);
+      assert.match(await others.innerText(), /chỉ thuộc một cơ quan/);
+    } finally {
+      await context.close();
+    }
+  });
 });
