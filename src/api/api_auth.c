@@ -25,7 +25,15 @@ static json_t *me_json(struct req *r, const struct actor *a)
         json_array_foreach(ms, i, m)
         {
             if (json_integer_value(json_object_get(m, "id")) == a->membership_id) {
-                json_object_set(o, "agency", m);
+                /* The agency itself (id = agency id), with this post's details. */
+                json_t *ag = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "id",
+                                       (json_int_t)a->agency_id, "name", json_object_get(m, "agency_name"),
+                                       "code", json_object_get(m, "agency_code"), "abbr",
+                                       json_object_get(m, "agency_abbr"), "department",
+                                       json_object_get(m, "department"), "position",
+                                       json_object_get(m, "position"), "roles_label",
+                                       json_object_get(m, "roles_label"));
+                json_object_set_new(o, "agency", ag);
                 json_t *roles = json_array();
                 for (size_t k = 0; k < role_count; k++)
                     if (a->roles & role_table[k].bit)

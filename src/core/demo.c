@@ -139,6 +139,25 @@ static result_t add_user(struct app *app, const struct actor *sys, const struct 
     return RES_OK;
 }
 
+/* Prints s padded to `width` characters (code points, not bytes) and a space. */
+static void cell(FILE *out, const char *s, int width)
+{
+    long n = text_length(s);
+    fprintf(out, "%s", s);
+    for (long i = n < 0 ? 0 : n; i <= width; i++)
+        fputc(' ', out);
+}
+
+static void row(FILE *out, const char *login, const char *name, const char *agency,
+                const char *roles)
+{
+    fputs("  ", out);
+    cell(out, login, 12);
+    cell(out, name, 20);
+    cell(out, agency, 15);
+    fprintf(out, "%s\n", roles);
+}
+
 result_t demo_seed(struct app *app, FILE *out)
 {
     struct actor sys = {.system = true};
@@ -181,21 +200,18 @@ result_t demo_seed(struct app *app, FILE *out)
         return r;
     }
     fprintf(out, "\nTài khoản mẫu (mật khẩu của tất cả: %s)\n", DEMO_PASSWORD);
-    fprintf(out, "  %-13s %-24s %-14s %s\n", "Đăng nhập", "Họ và tên", "Cơ quan", "Vai trò");
-    fprintf(out, "  %-13s %-24s %-14s %s\n", "040080000001", "Quản trị Hệ thống", "(toàn hệ thống)",
-            "Quản trị hệ thống");
+    row(out, "Đăng nhập", "Họ và tên", "Cơ quan", "Vai trò");
+    row(out, "040080000001", "Quản trị Hệ thống", "(toàn hệ thống)", "Quản trị hệ thống");
     for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
         if ((r = add_user(app, &sys, &users[i])) != RES_OK)
             return r;
         char roles[160];
         role_label(users[i].roles, roles, sizeof(roles));
-        const char *abbr = "";
+        const char *host = "";
         for (size_t k = 0; k < sizeof(agencies) / sizeof(agencies[0]); k++)
             if (strcmp(agencies[k].code, users[i].agency) == 0)
-                abbr = agencies[k].host + 5;
-        fprintf(out, "  %-13s %-*s %-14s %s\n", users[i].login,
-                24 + (int)(strlen(users[i].name) - (size_t)text_length(users[i].name)),
-                users[i].name, abbr, roles);
+                host = agencies[k].host;
+        row(out, users[i].login, users[i].name, host, roles);
     }
     for (size_t i = 0; i < sizeof(concurrent) / sizeof(concurrent[0]); i++)
         if ((r = add_user(app, &sys, &concurrent[i])) != RES_OK)

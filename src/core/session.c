@@ -60,7 +60,7 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     const char *password = req->password ? req->password : "";
     if (!citizen_id_valid(login)) {
         password_dummy_verify(password);
-        snprintf(message, msgsize, "Tên đăng nhập là số căn cước công dân gồm đúng 12 chữ số.");
+        snprintf(message, msgsize, "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).");
         return RES_INVALID;
     }
     struct db_stmt *s = NULL;

@@ -87,7 +87,7 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
     struct user_clean v;
     char login[16] = "";
     if (!in->login || !citizen_id_valid(in->login))
-        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân gồm đúng 12 chữ số.");
+        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).");
     else
         str_copy(login, in->login, sizeof(login));
     clean_account(in, &v, errs);
@@ -475,7 +475,7 @@ result_t user_create_sysadmin(struct app *app, const char *login, const char *fu
     if (!c)
         return RES_DB;
     if (!citizen_id_valid(login))
-        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân gồm đúng 12 chữ số.");
+        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).");
     char *name = field_clean(full_name, "full_name", "họ và tên", true, 100, errs);
     password_policy_ok(password, login, "password", errs);
     char hash[PASSWORD_HASH_MAX];

@@ -30,6 +30,8 @@
 #define SHUTDOWN_GRACE_MS 10000
 
 static atomic_int inflight;
+static atomic_uint_fast64_t request_seq;
+static uint32_t request_prefix; /* random per process, so ids differ across restarts */
 
 static const char *CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                          "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
@@ -232,7 +234,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         r->method = arena_strdup(&r->arena, method);
         r->path = arena_strdup(&r->arena, url);
         r->start_ms = clock_mono_ms();
-        rand_hex(r->id, 8);
+        snprintf(r->id, sizeof(r->id), "%08x%08x", request_prefix,
+                 (unsigned)(atomic_fetch_add(&request_seq, 1) & 0xffffffffu));
         buf_init(&r->body, (size_t)app->cfg.max_body);
         buf_init(&r->out, RESPONSE_MAX);
         client_address(r);
@@ -308,6 +311,7 @@ int server_run(struct app *app)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* MHD threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
 
+    rand_bytes(&request_prefix, sizeof(request_prefix));
     struct sockaddr_in addr4 = {0};
     struct sockaddr_in6 addr6 = {0};
     const struct sockaddr *sa;

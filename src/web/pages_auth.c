@@ -211,6 +211,10 @@ void page_home(struct req *r)
     json_t *ms = NULL;
     if (user_memberships(r->app, r->actor.user_id, &ms) != RES_OK)
         ms = json_array();
+    /* Only the other posts are offered as switch targets. */
+    for (size_t i = json_array_size(ms); i-- > 0;)
+        if (json_integer_value(json_object_get(json_array_get(ms, i), "id")) == r->actor.membership_id)
+            json_array_remove(ms, i);
     web_render(r, 200, "home",
                json_pack("{s:s,s:o,s:o}", "title", "Trang chủ", "counters", counters,
                          "memberships", ms),

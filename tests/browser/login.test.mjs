@@ -315,10 +315,8 @@ describe('sign-in in a browser', () => {
       await context.close();
     }
   });
-  // Known defect (src/web/pages_auth.c page_home passes every membership): a user with a
-  // single post sees their current agency under "Cơ quan khác của bạn" with a
-  // "Chuyển sang" button. Kept as a todo so the suite stays green until it is fixed.
-  test('home page does not offer to switch to the current agency', { todo: 'page_home lists the current membership' }, async () => {
+  // A user with a single post is not offered their current agency as a switch target.
+  test('home page does not offer to switch to the current agency', async () => {
     const { context, page } = await newPage();
     try {
       await page.goto(`${base}/login`);

@@ -29,7 +29,8 @@ test('API login returns a token; wrong password is refused with a Vietnamese mes
   assert.equal(me.status, 200);
   assert.equal(me.json.full_name, 'Nguyễn Thị Hoa');
   assert.deepEqual(me.json.roles, ['admin']);
-  assert.equal(me.json.agency.agency_code, '000.00.04.H41');
+  assert.equal(me.json.agency.code, '000.00.04.H41');
+  assert.equal(me.json.agency.id, me.json.agency_id);
 });
 
 test('a malformed login is refused precisely and no session is made', async () => {
@@ -193,7 +194,7 @@ test('a user with two posts chooses the agency after login', async () => {
   const snv = l.json.user.memberships.find((m) => m.agency_abbr === 'SNV');
   const chosen = await api.post('/api/v1/me/agency', { json: { membership_id: snv.id } });
   assert.equal(chosen.status, 200);
-  assert.equal(chosen.json.agency.agency_name, 'Sở Nội vụ');
+  assert.equal(chosen.json.agency.name, 'Sở Nội vụ');
   // A membership of someone else cannot be chosen.
   const foreign = await api.post('/api/v1/me/agency', { json: { membership_id: 1 } });
   assert.equal(foreign.status, 404);
@@ -205,7 +206,7 @@ test('host name selects the agency (qlvb-<abbr>.<domain>)', async () => {
     `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`, Buffer.from(body));
   const ok = await req('qlvb-snv.nghean.gov.vn');
   assert.equal(ok.status, 200, ok.body);
-  assert.equal(JSON.parse(ok.body).user.agency.agency_abbr, 'SNV');
+  assert.equal(JSON.parse(ok.body).user.agency.abbr, 'SNV');
   const denied = await req('qlvb-stc.nghean.gov.vn');
   assert.equal(denied.status, 403);
   assert.match(JSON.parse(denied.body).detail, /không có tài khoản làm việc tại cơ quan này/);
