@@ -48,14 +48,15 @@ deps:
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
+	@$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(EMBED_INPUTS)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ $(EMBED_INPUTS)
+	@echo "  EMBED   $(words $(EMBED_INPUTS)) files"
+	@$(BUILD)/tools/embed $@ $(EMBED_INPUTS)
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
-	$(CC) -std=c17 -O1 -c -o $@ $<
+	@$(CC) -std=c17 -O1 -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -78,7 +79,8 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libqlvb.a
 # Fuzz targets built as standalone corpus replayers (fuzz/replay.c provides main()).
 $(BUILD)/fuzz/%-replay: fuzz/%.c fuzz/replay.c $(BUILD)/libqlvb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< fuzz/replay.c $(BUILD)/libqlvb.a $(PKG_LIBS)
+	@echo "  FUZZ    $@"
+	@$(CC) $(CFLAGS) -o $@ $< fuzz/replay.c $(BUILD)/libqlvb.a $(PKG_LIBS)
 
 unit: $(TEST_BINS) $(FUZZ_BINS)
 

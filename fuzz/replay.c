@@ -1,6 +1,7 @@
 /* Standalone replayer for libFuzzer targets: runs LLVMFuzzerTestOneInput over every
  * file of the corpus directories given, so `make test` replays the committed corpus
- * without clang. Prints "<target>: N passed, 0 failed" (a crash fails the run). */
+ * without clang. Prints "<target>: 1 passed, 0 failed (N inputs)": the replay is one
+ * test; a crash or sanitizer report fails the run. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +50,6 @@ int main(int argc, char **argv)
         if (d)
             closedir(d);
     }
-    printf("%s: %d passed, 0 failed\n", argv[0], count);
+    printf("%s: 1 passed, 0 failed (%d inputs)\n", argv[0], count);
     return 0;
 }

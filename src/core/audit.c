@@ -255,6 +255,9 @@ result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **ou
         char iso[40];
         clock_format_iso(db_col_i64(s, 1), iso, sizeof(iso));
         json_object_set_new(row, "at", json_string(iso));
+        char human[40];
+        clock_format_vn(db_col_i64(s, 1), human, sizeof(human));
+        json_object_set_new(row, "at_display", json_string(human));
         json_object_set_new(row, "actor_login", json_string(db_col_text(s, 2)));
         json_object_set_new(row, "actor_name", json_string(db_col_text(s, 3)));
         json_object_set_new(row, "agency_id", json_integer(db_col_i64(s, 4)));
