@@ -27,8 +27,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        sizeof BODY - 1, (void *)BODY, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(sizeof BODY - 1, (void *)BODY, MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
@@ -43,9 +43,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s PORT [THREADS]\n", argv[0]);
         return 2;
     }
-    int port = atoi(argv[1]);
-    unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
-    if (port <= 0 || port > 65535 || threads < 1)
+    char *end = NULL;
+    long port = strtol(argv[1], &end, 10);
+    if (*end)
+        return 2;
+    long threads = argc > 2 ? strtol(argv[2], &end, 10) : 2;
+    if (*end || port <= 0 || port > 65535 || threads < 1 || threads > 64)
         return 2;
 
     sigset_t set;
@@ -61,13 +64,13 @@ int main(int argc, char **argv)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, (uint16_t)port, NULL,
-        NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1024u,
-        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, (uint16_t)port, NULL, NULL,
+        handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "hello: cannot listen on 127.0.0.1:%d\n", port);
+        fprintf(stderr, "hello: cannot listen on 127.0.0.1:%ld\n", port);
         return 1;
     }
     int sig;

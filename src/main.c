@@ -28,8 +28,7 @@ static void usage(FILE *out)
     fprintf(out, "Cách dùng: qlvb <lệnh> [tham số]\n\nCác lệnh:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "  %-8s %s\n  %-8s %s\n\n", "version", "in phiên bản", "help",
-            "in hướng dẫn này");
+    fprintf(out, "  %-8s %s\n  %-8s %s\n\n", "version", "in phiên bản", "help", "in hướng dẫn này");
     fprintf(out, "Mỗi lệnh có --help riêng. Biến môi trường: QLVB_DATA, QLVB_DB, QLVB_LISTEN.\n");
 }
 

@@ -222,7 +222,7 @@ void api_position_update(struct req *r)
     struct verrs e = {0};
     struct position_input pi;
     int64_t id = req_param_id(r, "id");
-    result_t res = !id                         ? RES_NOT_FOUND
+    result_t res = !id                          ? RES_NOT_FOUND
                    : position_from(in, &pi, &e) ? position_update(r->app, &r->actor, id, &pi, &e)
                                                 : RES_INVALID;
     json_t *active = json_object_get(in, "active");
@@ -273,8 +273,8 @@ void api_users_list(struct req *r)
     const char *p = req_query(r, "page");
     if (p && str_to_i64(p, 1, 100000, &page) != RES_OK)
         page = 1;
-    result_t res = user_list(r->app, &r->actor, req_target_agency(r), req_query(r, "q"),
-                             (int)page, 50, &list, &total);
+    result_t res = user_list(r->app, &r->actor, req_target_agency(r), req_query(r, "q"), (int)page,
+                             50, &list, &total);
     if (res != RES_OK) {
         resp_result(r, res);
         return;
@@ -311,8 +311,7 @@ void api_user_get(struct req *r)
 {
     json_t *out = NULL;
     int64_t id = req_param_id(r, "id");
-    result_t res = id ? user_get(r->app, &r->actor, req_target_agency(r), id, &out)
-                      : RES_NOT_FOUND;
+    result_t res = id ? user_get(r->app, &r->actor, req_target_agency(r), id, &out) : RES_NOT_FOUND;
     if (res != RES_OK) {
         resp_result(r, res == RES_FORBIDDEN ? RES_FORBIDDEN : res);
         return;
@@ -393,7 +392,8 @@ bool audit_filter_from_query(struct req *r, struct audit_filter *f)
     f->agency_id = r->actor.sysadmin && !req_query(r, "agency_id") ? 0 : req_target_agency(r);
     f->actor = req_query(r, "actor");
     f->action = req_query(r, "action");
-    const char *from = req_query(r, "from"), *to = req_query(r, "to"), *before = req_query(r, "before");
+    const char *from = req_query(r, "from"), *to = req_query(r, "to"),
+               *before = req_query(r, "before");
     struct verrs e = {0};
     if (from && *from && clock_parse_date(from, &f->from) != 0)
         verrs_add(&e, "from", "Ngày không hợp lệ (YYYY-MM-DD).");

@@ -15,8 +15,8 @@ static json_t *me_json(struct req *r, const struct actor *a)
     json_object_set_new(o, "full_name", json_string(a->full_name));
     json_object_set_new(o, "sysadmin", json_boolean(a->sysadmin));
     json_object_set_new(o, "must_change_password", json_boolean(a->must_change_password));
-    json_object_set_new(o, "membership_id", a->membership_id ? json_integer(a->membership_id)
-                                                            : json_null());
+    json_object_set_new(o, "membership_id",
+                        a->membership_id ? json_integer(a->membership_id) : json_null());
     json_object_set_new(o, "agency_id", a->agency_id ? json_integer(a->agency_id) : json_null());
     json_t *ms = NULL;
     if (user_memberships(r->app, a->user_id, &ms) == RES_OK) {
@@ -26,13 +26,12 @@ static json_t *me_json(struct req *r, const struct actor *a)
         {
             if (json_integer_value(json_object_get(m, "id")) == a->membership_id) {
                 /* The agency itself (id = agency id), with this post's details. */
-                json_t *ag = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "id",
-                                       (json_int_t)a->agency_id, "name", json_object_get(m, "agency_name"),
-                                       "code", json_object_get(m, "agency_code"), "abbr",
-                                       json_object_get(m, "agency_abbr"), "department",
-                                       json_object_get(m, "department"), "position",
-                                       json_object_get(m, "position"), "roles_label",
-                                       json_object_get(m, "roles_label"));
+                json_t *ag = json_pack(
+                    "{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "id", (json_int_t)a->agency_id, "name",
+                    json_object_get(m, "agency_name"), "code", json_object_get(m, "agency_code"),
+                    "abbr", json_object_get(m, "agency_abbr"), "department",
+                    json_object_get(m, "department"), "position", json_object_get(m, "position"),
+                    "roles_label", json_object_get(m, "roles_label"));
                 json_object_set_new(o, "agency", ag);
                 json_t *roles = json_array();
                 for (size_t k = 0; k < role_count; k++)

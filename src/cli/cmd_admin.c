@@ -150,7 +150,8 @@ int cmd_user(int argc, char **argv)
             int64_t agency = 0, id = 0;
             unsigned bits = 0;
             if (!agency_code || agency_by_code(&app, agency_code, &agency) != RES_OK) {
-                fprintf(stderr, "qlvb user: cần --agency với mã định danh của một cơ quan có trong CSDL\n");
+                fprintf(stderr,
+                        "qlvb user: cần --agency với mã định danh của một cơ quan có trong CSDL\n");
                 rc = EXIT_USAGE;
                 goto out;
             }
@@ -166,8 +167,8 @@ int cmd_user(int argc, char **argv)
                 }
                 bits |= b;
             }
-            struct user_input in = {.login = login, .full_name = name, .password = password,
-                                    .roles = bits};
+            struct user_input in = {
+                .login = login, .full_name = name, .password = password, .roles = bits};
             char temp[64];
             bool added;
             r = user_create(&app, &sys, agency, &in, &e, &id, temp, &added);
@@ -181,8 +182,8 @@ int cmd_user(int argc, char **argv)
                 fprintf(stderr, "qlvb user: lỗi %s\n", result_name(r));
             rc = r == RES_INVALID || r == RES_CONFLICT ? EXIT_DATA : EXIT_FAIL;
         } else {
-            printf("Đã tạo tài khoản %s.%s%s\n", login, pw_stdin ? "" : " Mật khẩu ban đầu: ",
-                   pw_stdin ? "" : password);
+            printf("Đã tạo tài khoản %s.%s%s\n", login,
+                   pw_stdin ? "" : " Mật khẩu ban đầu: ", pw_stdin ? "" : password);
         }
         explicit_bzero(password, sizeof(password));
     } else if (!strcmp(sub, "reset-password") || !strcmp(sub, "lock") || !strcmp(sub, "unlock")) {

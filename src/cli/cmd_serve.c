@@ -52,21 +52,31 @@ int cmd_serve(int argc, char **argv)
     struct app app = {0};
     cli_config(&app.cfg);
     const char *listen = getenv("QLVB_LISTEN");
-    static const struct option opts[] = {
-        {"listen", required_argument, 0, 'l'},  {"data", required_argument, 0, 'd'},
-        {"db", required_argument, 0, 'b'},      {"threads", required_argument, 0, 't'},
-        {"max-body", required_argument, 0, 'm'}, {"session-idle", required_argument, 0, 'i'},
-        {"session-max", required_argument, 0, 'x'}, {"secure-cookies", no_argument, 0, 's'},
-        {"trust-proxy", no_argument, 0, 'p'},   {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
+                                         {"data", required_argument, 0, 'd'},
+                                         {"db", required_argument, 0, 'b'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"max-body", required_argument, 0, 'm'},
+                                         {"session-idle", required_argument, 0, 'i'},
+                                         {"session-max", required_argument, 0, 'x'},
+                                         {"secure-cookies", no_argument, 0, 's'},
+                                         {"trust-proxy", no_argument, 0, 'p'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     int c;
     int64_t v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': listen = optarg; break;
-        case 'd': str_copy(app.cfg.data_dir, optarg, sizeof(app.cfg.data_dir)); break;
-        case 'b': str_copy(app.cfg.db_url, optarg, sizeof(app.cfg.db_url)); break;
+        case 'l':
+            listen = optarg;
+            break;
+        case 'd':
+            str_copy(app.cfg.data_dir, optarg, sizeof(app.cfg.data_dir));
+            break;
+        case 'b':
+            str_copy(app.cfg.db_url, optarg, sizeof(app.cfg.db_url));
+            break;
         case 't':
         case 'm':
         case 'i':
@@ -84,10 +94,18 @@ int cmd_serve(int argc, char **argv)
             else
                 app.cfg.session_absolute = (int)v;
             break;
-        case 's': app.cfg.secure_cookies = true; break;
-        case 'p': app.cfg.trust_proxy = true; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        case 's':
+            app.cfg.secure_cookies = true;
+            break;
+        case 'p':
+            app.cfg.trust_proxy = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
         }
     }
     if (listen && !parse_listen(listen, &app.cfg)) {

@@ -12,13 +12,13 @@ struct actor {
     char login[16];
     char full_name[256];
     bool sysadmin;
-    bool system;           /* the command line acting as the installation itself */
+    bool system; /* the command line acting as the installation itself */
     bool must_change_password;
     int64_t session_id;
     int64_t membership_id; /* 0 until an agency is chosen */
     int64_t agency_id;
     int64_t department_id;
-    unsigned roles;        /* enum role bits of the chosen membership */
+    unsigned roles; /* enum role bits of the chosen membership */
     char client_addr[64];
 };
 

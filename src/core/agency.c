@@ -53,7 +53,8 @@ static bool clean_input(struct db_conn *c, const struct agency_input *in, int64_
     for (const char *p = out->host_label; *p && label_ok; p++)
         label_ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
     if (out->abbr && !label_ok)
-        verrs_add(errs, "host_label", "Địa chỉ truy cập phải có dạng qlvb-<tên viết tắt không dấu>.");
+        verrs_add(errs, "host_label",
+                  "Địa chỉ truy cập phải có dạng qlvb-<tên viết tắt không dấu>.");
     out->parent_id = in->parent_id;
     if (in->parent_id) {
         int64_t one;
@@ -109,8 +110,9 @@ result_t agency_create(struct app *app, const struct actor *a, const struct agen
         goto out;
     const char *dup = conflict_field(c, &v, 0);
     if (dup) {
-        verrs_add(errs, dup, strcmp(dup, "code") == 0 ? "Mã định danh này đã được dùng."
-                                                     : "Địa chỉ truy cập này đã được dùng.");
+        verrs_add(errs, dup,
+                  strcmp(dup, "code") == 0 ? "Mã định danh này đã được dùng."
+                                           : "Địa chỉ truy cập này đã được dùng.");
         r = RES_CONFLICT;
         goto rollback;
     }
@@ -133,8 +135,8 @@ result_t agency_create(struct app *app, const struct actor *a, const struct agen
     char oid[24], summary[512];
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
     snprintf(summary, sizeof(summary), "%s — %s (%s)", v.code, v.name, v.abbr);
-    struct audit_entry e = {a->user_id, a->login, id, "agency_create", "agency", oid, summary,
-                            a->client_addr};
+    struct audit_entry e = {a->user_id, a->login, id,      "agency_create",
+                            "agency",   oid,      summary, a->client_addr};
     if ((r = audit_append(c, &e)) != RES_OK || (r = db_commit(c)) != RES_OK)
         goto rollback;
     if (id_out)
@@ -168,22 +170,25 @@ result_t agency_update(struct app *app, const struct actor *a, int64_t id,
         goto out;
     const char *dup = conflict_field(c, &v, id);
     if (dup) {
-        verrs_add(errs, dup, strcmp(dup, "code") == 0 ? "Mã định danh này đã được dùng."
-                                                     : "Địa chỉ truy cập này đã được dùng.");
+        verrs_add(errs, dup,
+                  strcmp(dup, "code") == 0 ? "Mã định danh này đã được dùng."
+                                           : "Địa chỉ truy cập này đã được dùng.");
         r = RES_CONFLICT;
         goto rollback;
     }
     r = db_run(c,
                "UPDATE agency SET parent_id = $1, code = $2, name = $3, abbr = $4, "
                "host_label = $5, updated_at = $6 WHERE id = $7",
-               "Itttti" "i", v.parent_id, v.code, v.name, v.abbr, v.host_label, clock_now(), id);
+               "Itttti"
+               "i",
+               v.parent_id, v.code, v.name, v.abbr, v.host_label, clock_now(), id);
     if (r != RES_OK)
         goto rollback;
     char oid[24], summary[512];
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
     snprintf(summary, sizeof(summary), "%s — %s (%s)", v.code, v.name, v.abbr);
-    struct audit_entry e = {a->user_id, a->login, id, "agency_update", "agency", oid, summary,
-                            a->client_addr};
+    struct audit_entry e = {a->user_id, a->login, id,      "agency_update",
+                            "agency",   oid,      summary, a->client_addr};
     if ((r = audit_append(c, &e)) != RES_OK || (r = db_commit(c)) != RES_OK)
         goto rollback;
     goto out;
@@ -209,8 +214,14 @@ result_t agency_set_active(struct app *app, const struct actor *a, int64_t id, b
     if (r == RES_OK) {
         char oid[24];
         snprintf(oid, sizeof(oid), "%lld", (long long)id);
-        struct audit_entry e = {a->user_id, a->login, id, "agency_update", "agency", oid,
-                                active ? "Mở khóa cơ quan" : "Khóa cơ quan", a->client_addr};
+        struct audit_entry e = {a->user_id,
+                                a->login,
+                                id,
+                                "agency_update",
+                                "agency",
+                                oid,
+                                active ? "Mở khóa cơ quan" : "Khóa cơ quan",
+                                a->client_addr};
         r = audit_append(c, &e);
     }
     if (r == RES_OK)
@@ -224,8 +235,8 @@ static json_t *agency_row(struct db_stmt *s)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
-    json_object_set_new(o, "parent_id", db_col_null(s, 1) ? json_null()
-                                                          : json_integer(db_col_i64(s, 1)));
+    json_object_set_new(o, "parent_id",
+                        db_col_null(s, 1) ? json_null() : json_integer(db_col_i64(s, 1)));
     json_object_set_new(o, "code", json_string(db_col_text(s, 2)));
     json_object_set_new(o, "name", json_string(db_col_text(s, 3)));
     json_object_set_new(o, "abbr", json_string(db_col_text(s, 4)));
@@ -311,8 +322,8 @@ result_t agency_by_host_label(struct app *app, const char *label, int64_t *id_ou
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
-    return db_one_i64(c, id_out, "SELECT id FROM agency WHERE host_label = $1 AND active = 1",
-                      "t", label);
+    return db_one_i64(c, id_out, "SELECT id FROM agency WHERE host_label = $1 AND active = 1", "t",
+                      label);
 }
 
 result_t agency_by_code(struct app *app, const char *code, int64_t *id_out)
@@ -361,8 +372,8 @@ static int csv_fields(char *line, char **fields, int max)
     return -1; /* too many fields */
 }
 
-result_t agency_import_csv(struct app *app, const struct actor *a, const char *csv,
-                           int *created, int *updated, char *err, size_t errsize)
+result_t agency_import_csv(struct app *app, const struct actor *a, const char *csv, int *created,
+                           int *updated, char *err, size_t errsize)
 {
     *created = *updated = 0;
     result_t r = authz_check(a, AZ_AGENCY_MANAGE, 0);
@@ -423,8 +434,8 @@ result_t agency_import_csv(struct app *app, const struct actor *a, const char *c
         struct agency_input in = {f[0], f[1], f[2], NULL, parent_id};
         struct verrs errs = {0};
         struct agency_clean v;
-        int found = db_one_i64(c, &existing, "SELECT id FROM agency WHERE code = $1", "t",
-                               f[0]) == RES_OK;
+        int found =
+            db_one_i64(c, &existing, "SELECT id FROM agency WHERE code = $1", "t", f[0]) == RES_OK;
         if (!clean_input(c, &in, found ? existing : 0, &v, &errs)) {
             snprintf(err, errsize, "Dòng %d: %s", lineno, errs.items[0].message);
             clean_release(&v);
@@ -457,8 +468,8 @@ result_t agency_import_csv(struct app *app, const struct actor *a, const char *c
     if (r == RES_OK) {
         char summary[128];
         snprintf(summary, sizeof(summary), "%d cơ quan mới, %d cập nhật", *created, *updated);
-        struct audit_entry e = {a->user_id, a->login, 0, "agency_import", "agency", "",
-                                summary, a->client_addr};
+        struct audit_entry e = {a->user_id, a->login, 0,       "agency_import",
+                                "agency",   "",       summary, a->client_addr};
         r = audit_append(c, &e);
     }
     if (r == RES_OK)

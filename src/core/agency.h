@@ -16,8 +16,8 @@ struct agency_input {
     const char *code;
     const char *name;
     const char *abbr;
-    const char *host_label;  /* optional: derived from abbr ("qlvb-<abbr folded>") */
-    int64_t parent_id;       /* 0 = root */
+    const char *host_label; /* optional: derived from abbr ("qlvb-<abbr folded>") */
+    int64_t parent_id;      /* 0 = root */
 };
 
 result_t agency_create(struct app *app, const struct actor *a, const struct agency_input *in,
@@ -33,7 +33,7 @@ result_t agency_by_host_label(struct app *app, const char *label, int64_t *id_ou
 result_t agency_by_code(struct app *app, const char *code, int64_t *id_out);
 /* CSV import: header optional; columns code,name,abbr,parent_code. Rows are created
  * or updated by code; the whole file is one transaction (all or nothing). */
-result_t agency_import_csv(struct app *app, const struct actor *a, const char *csv,
-                           int *created, int *updated, char *err, size_t errsize);
+result_t agency_import_csv(struct app *app, const struct actor *a, const char *csv, int *created,
+                           int *updated, char *err, size_t errsize);
 
 #endif

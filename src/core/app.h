@@ -16,15 +16,15 @@ struct config {
     int port;
     int threads;
     int max_connections;
-    int connection_timeout;   /* seconds of inactivity before a connection is closed */
-    long max_body;            /* bytes; larger bodies get 413 */
-    int session_idle;         /* seconds */
-    int session_absolute;     /* seconds */
-    int lockout_threshold;    /* failed logins before a temporary lock */
+    int connection_timeout; /* seconds of inactivity before a connection is closed */
+    long max_body;          /* bytes; larger bodies get 413 */
+    int session_idle;       /* seconds */
+    int session_absolute;   /* seconds */
+    int lockout_threshold;  /* failed logins before a temporary lock */
     int lockout_seconds;
-    bool secure_cookies;      /* set when served over TLS (or behind a TLS proxy) */
-    bool trust_proxy;         /* honour X-Forwarded-For / X-Forwarded-Proto */
-    char domain[128];         /* province domain for qlvb-<abbr>.<domain> host names */
+    bool secure_cookies; /* set when served over TLS (or behind a TLS proxy) */
+    bool trust_proxy;    /* honour X-Forwarded-For / X-Forwarded-Proto */
+    char domain[128];    /* province domain for qlvb-<abbr>.<domain> host names */
 };
 
 struct app {

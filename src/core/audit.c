@@ -172,9 +172,9 @@ result_t audit_verify(struct db *db, struct audit_verify_report *rep)
             verdict = RES_INVALID;
             break;
         }
-        row_hash(prev, id, db_col_i64(s, 1), db_col_i64(s, 2), db_col_text(s, 3),
-                 db_col_i64(s, 4), db_col_text(s, 5), db_col_text(s, 6), db_col_text(s, 7),
-                 db_col_text(s, 8), db_col_text(s, 9), hash);
+        row_hash(prev, id, db_col_i64(s, 1), db_col_i64(s, 2), db_col_text(s, 3), db_col_i64(s, 4),
+                 db_col_text(s, 5), db_col_text(s, 6), db_col_text(s, 7), db_col_text(s, 8),
+                 db_col_text(s, 9), hash);
         if (!stored || strcmp(stored, hash) != 0) {
             rep->bad_id = id;
             snprintf(rep->reason, sizeof(rep->reason),
@@ -241,7 +241,8 @@ result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **ou
         "FROM audit_log a LEFT JOIN app_user u ON u.id = a.actor_id "
         "LEFT JOIN agency g ON g.id = a.agency_id "
         "WHERE ($1 = 0 OR a.agency_id = $1) "
-        "AND ($2 = '' OR a.actor_login LIKE $2 ESCAPE '\\' OR u.full_name_folded LIKE $2 ESCAPE '\\') "
+        "AND ($2 = '' OR a.actor_login LIKE $2 ESCAPE '\\' OR u.full_name_folded LIKE $2 ESCAPE "
+        "'\\') "
         "AND ($3 = '' OR a.action = $3) AND ($4 = 0 OR a.at >= $4) AND ($5 = 0 OR a.at < $5) "
         "AND ($6 = 0 OR a.id < $6) ORDER BY a.id DESC LIMIT $7",
         "ittiiii", f->agency_id, actor ? like : "", f->action ? f->action : "", f->from, f->to,

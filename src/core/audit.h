@@ -15,13 +15,13 @@ struct db;
 struct db_conn;
 
 struct audit_entry {
-    int64_t actor_id;        /* 0 = none (system, or unknown login) */
+    int64_t actor_id; /* 0 = none (system, or unknown login) */
     const char *actor_login;
     int64_t agency_id;       /* 0 = installation-wide */
     const char *action;      /* key from audit_actions */
     const char *object_type; /* "user", "agency", ... */
     const char *object_id;
-    const char *summary;     /* short, human-readable: what changed */
+    const char *summary; /* short, human-readable: what changed */
     const char *client_addr;
 };
 
@@ -38,19 +38,19 @@ result_t audit_append(struct db_conn *c, const struct audit_entry *e);
 result_t audit_record(struct db *db, const struct audit_entry *e);
 
 struct audit_verify_report {
-    int64_t rows;        /* rows checked */
-    int64_t bad_id;      /* first bad row id, 0 if the chain is intact */
-    char reason[256];    /* English, for sysadmins */
+    int64_t rows;     /* rows checked */
+    int64_t bad_id;   /* first bad row id, 0 if the chain is intact */
+    char reason[256]; /* English, for sysadmins */
 };
 /* RES_OK if intact, RES_INVALID if tampered (report filled), other codes on errors. */
 result_t audit_verify(struct db *db, struct audit_verify_report *rep);
 
 struct audit_filter {
-    int64_t agency_id;   /* 0 = all agencies (system administrators only) */
-    const char *actor;   /* login, or folded name fragment */
+    int64_t agency_id; /* 0 = all agencies (system administrators only) */
+    const char *actor; /* login, or folded name fragment */
     const char *action;
-    int64_t from, to;    /* unix seconds; 0 = open */
-    int64_t before_id;   /* keyset paging: rows with id < before_id; 0 = newest */
+    int64_t from, to;  /* unix seconds; 0 = open */
+    int64_t before_id; /* keyset paging: rows with id < before_id; 0 = newest */
     int limit;
 };
 /* Array of rows, newest first. */

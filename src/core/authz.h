@@ -12,14 +12,14 @@
 #include "util/result.h"
 
 enum authz_action {
-    AZ_AGENCY_READ,      /* the directory of agencies: any signed-in user */
-    AZ_AGENCY_MANAGE,    /* create, edit, lock agencies: system administrators */
-    AZ_ORG_READ,         /* departments and positions of an agency: its members */
-    AZ_ORG_MANAGE,       /* keep the department and position catalogues */
-    AZ_USER_READ,        /* list and view the users of an agency */
-    AZ_USER_MANAGE,      /* create users, edit memberships in the agency */
-    AZ_ACCOUNT_MANAGE,   /* password reset, lock: agency = the account's home agency */
-    AZ_AUDIT_READ,       /* agency 0 = the whole installation */
+    AZ_AGENCY_READ,    /* the directory of agencies: any signed-in user */
+    AZ_AGENCY_MANAGE,  /* create, edit, lock agencies: system administrators */
+    AZ_ORG_READ,       /* departments and positions of an agency: its members */
+    AZ_ORG_MANAGE,     /* keep the department and position catalogues */
+    AZ_USER_READ,      /* list and view the users of an agency */
+    AZ_USER_MANAGE,    /* create users, edit memberships in the agency */
+    AZ_ACCOUNT_MANAGE, /* password reset, lock: agency = the account's home agency */
+    AZ_AUDIT_READ,     /* agency 0 = the whole installation */
 };
 
 /* RES_OK or RES_FORBIDDEN. `agency_id` is the agency the object belongs to. */

@@ -42,17 +42,21 @@ struct demo_catalogue {
 };
 
 static const struct demo_catalogue catalogues[] = {
-    {"000.00.00.H41", {"Lãnh đạo Ủy ban nhân dân tỉnh", NULL},
+    {"000.00.00.H41",
+     {"Lãnh đạo Ủy ban nhân dân tỉnh", NULL},
      {"Chủ tịch", "Phó Chủ tịch", "Văn thư", NULL}},
-    {"000.00.01.H41", {"Phòng Hành chính - Tổ chức", "Phòng Tổng hợp", "Phòng Kinh tế", NULL},
+    {"000.00.01.H41",
+     {"Phòng Hành chính - Tổ chức", "Phòng Tổng hợp", "Phòng Kinh tế", NULL},
      {"Chánh Văn phòng", "Phó Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư", NULL}},
-    {"000.00.02.H41", {"Văn phòng Sở", "Phòng Tổ chức, biên chế", NULL},
+    {"000.00.02.H41",
+     {"Văn phòng Sở", "Phòng Tổ chức, biên chế", NULL},
      {"Giám đốc", "Phó Giám đốc", "Trưởng phòng", "Chuyên viên", "Văn thư", NULL}},
     {"000.00.04.H41",
      {"Văn phòng Sở", "Phòng Bưu chính, Viễn thông", "Phòng Công nghệ thông tin", NULL},
      {"Giám đốc", "Phó Giám đốc", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
       NULL}},
-    {"000.00.30.H41", {"Văn phòng HĐND và UBND", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", NULL},
+    {"000.00.30.H41",
+     {"Văn phòng HĐND và UBND", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", NULL},
      {"Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
       NULL}},
 };
@@ -77,12 +81,12 @@ static const struct demo_user users[] = {
      ROLE_SPECIALIST, ""},
     {"040090000121", "Đặng Văn Tâm", "000.00.02.H41", "Văn phòng Sở", "Chuyên viên",
      ROLE_ADMIN | ROLE_SPECIALIST, ""},
-    {"040090000141", "Nguyễn Thị Hoa", "000.00.04.H41", "Văn phòng Sở", "Chuyên viên",
-     ROLE_ADMIN, "hoa.nt@nghean.gov.vn"},
+    {"040090000141", "Nguyễn Thị Hoa", "000.00.04.H41", "Văn phòng Sở", "Chuyên viên", ROLE_ADMIN,
+     "hoa.nt@nghean.gov.vn"},
     {"040090000142", "Bùi Văn Long", "000.00.04.H41", NULL, "Giám đốc", ROLE_AGENCY_LEADER, ""},
     {"040090000143", "Ngô Thị Huyền", "000.00.04.H41", "Văn phòng Sở", "Văn thư", ROLE_CLERK, ""},
-    {"040090000144", "Trịnh Quốc Bảo", "000.00.04.H41", "Phòng Công nghệ thông tin",
-     "Trưởng phòng", ROLE_DEPARTMENT_LEADER, ""},
+    {"040090000144", "Trịnh Quốc Bảo", "000.00.04.H41", "Phòng Công nghệ thông tin", "Trưởng phòng",
+     ROLE_DEPARTMENT_LEADER, ""},
     {"040090000145", "Đỗ Minh Châu", "000.00.04.H41", "Phòng Công nghệ thông tin", "Chuyên viên",
      ROLE_SPECIALIST, ""},
     {"040090000301", "Phan Văn Đức", "000.00.30.H41", "Văn phòng HĐND và UBND", "Chuyên viên",
@@ -98,7 +102,8 @@ static const struct demo_user users[] = {
 
 /* Concurrent post: the head of the provincial office also sits in Sở Nội vụ. */
 static const struct demo_user concurrent[] = {
-    {"040090000111", "Lê Quang Minh", "000.00.02.H41", NULL, "Phó Giám đốc", ROLE_AGENCY_LEADER, ""},
+    {"040090000111", "Lê Quang Minh", "000.00.02.H41", NULL, "Phó Giám đốc", ROLE_AGENCY_LEADER,
+     ""},
 };
 
 static int64_t find_id(struct app *app, const char *sql, int64_t agency, const char *name)
@@ -119,8 +124,9 @@ static result_t add_user(struct app *app, const struct actor *sys, const struct 
         .full_name = u->name,
         .email = u->email,
         .password = DEMO_PASSWORD,
-        .department_id = find_id(app, "SELECT id FROM department WHERE agency_id = $1 AND name = $2",
-                                 agency, u->department),
+        .department_id =
+            find_id(app, "SELECT id FROM department WHERE agency_id = $1 AND name = $2", agency,
+                    u->department),
         .position_id = find_id(app, "SELECT id FROM position WHERE agency_id = $1 AND name = $2",
                                agency, u->position),
         .roles = u->roles,
@@ -216,7 +222,8 @@ result_t demo_seed(struct app *app, FILE *out)
     for (size_t i = 0; i < sizeof(concurrent) / sizeof(concurrent[0]); i++)
         if ((r = add_user(app, &sys, &concurrent[i])) != RES_OK)
             return r;
-    fprintf(out, "  (040090000111 kiêm nhiệm Phó Giám đốc Sở Nội vụ: chọn cơ quan sau khi đăng nhập)\n");
+    fprintf(out,
+            "  (040090000111 kiêm nhiệm Phó Giám đốc Sở Nội vụ: chọn cơ quan sau khi đăng nhập)\n");
     struct db_conn *c = db_conn(app->db);
     db_run(c, "INSERT INTO setting (key, value) VALUES ('domain', 'nghean.gov.vn')", "");
     return RES_OK;

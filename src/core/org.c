@@ -18,8 +18,8 @@ static result_t commit_with_audit(struct db_conn *c, const struct actor *a, int6
 {
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry e = {a->user_id, a->login, agency_id, action, type, oid, summary,
-                            a->client_addr};
+    struct audit_entry e = {a->user_id, a->login, agency_id, action,
+                            type,       oid,      summary,   a->client_addr};
     result_t r = audit_append(c, &e);
     if (r == RES_OK)
         r = db_commit(c);
@@ -46,8 +46,8 @@ static result_t dept_check_parent(struct db_conn *c, int64_t agency_id, int64_t 
             verrs_add(errs, "parent_id", "Không thể chọn phòng ban cấp dưới làm cấp trên.");
             return RES_INVALID;
         }
-        if (db_one_i64(c, &cur, "SELECT COALESCE(parent_id, 0) FROM department WHERE id = $1",
-                       "i", cur) != RES_OK)
+        if (db_one_i64(c, &cur, "SELECT COALESCE(parent_id, 0) FROM department WHERE id = $1", "i",
+                       cur) != RES_OK)
             break;
     }
     return RES_OK;
@@ -69,7 +69,8 @@ static result_t dept_save(struct app *app, const struct actor *a, int64_t agency
     if ((r = db_begin(c)) != RES_OK)
         goto out;
     int64_t other;
-    if (db_one_i64(c, &other, "SELECT id FROM department WHERE agency_id = $1 AND name = $2 AND id <> $3",
+    if (db_one_i64(c, &other,
+                   "SELECT id FROM department WHERE agency_id = $1 AND name = $2 AND id <> $3",
                    "iti", agency_id, name, id) == RES_OK) {
         verrs_add(errs, "name", "Đã có phòng ban cùng tên.");
         db_rollback(c);
@@ -80,10 +81,11 @@ static result_t dept_save(struct app *app, const struct actor *a, int64_t agency
         r = db_run(c, "UPDATE department SET name = $1, abbr = $2, parent_id = $3 WHERE id = $4",
                    "ttIi", name, abbr, in->parent_id, id);
     } else {
-        r = db_one_i64(c, &id,
-                       "INSERT INTO department (agency_id, parent_id, name, abbr, active, created_at) "
-                       "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
-                       "iItti", agency_id, in->parent_id, name, abbr, clock_now());
+        r = db_one_i64(
+            c, &id,
+            "INSERT INTO department (agency_id, parent_id, name, abbr, active, created_at) "
+            "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+            "iItti", agency_id, in->parent_id, name, abbr, clock_now());
     }
     if (r != RES_OK) {
         db_rollback(c);
@@ -121,7 +123,8 @@ result_t department_update(struct app *app, const struct actor *a, int64_t id,
                            const struct department_input *in, struct verrs *errs)
 {
     int64_t agency_id;
-    result_t r = owner_agency(app, "SELECT agency_id FROM department WHERE id = $1", id, &agency_id);
+    result_t r =
+        owner_agency(app, "SELECT agency_id FROM department WHERE id = $1", id, &agency_id);
     if (r != RES_OK)
         return r;
     /* Not-found and forbidden look the same to another agency's administrator. */
@@ -231,8 +234,9 @@ static result_t pos_save(struct app *app, const struct actor *a, int64_t agency_
     if ((r = db_begin(c)) != RES_OK)
         goto out;
     int64_t other;
-    if (db_one_i64(c, &other, "SELECT id FROM position WHERE agency_id = $1 AND name = $2 AND id <> $3",
-                   "iti", agency_id, name, id) == RES_OK) {
+    if (db_one_i64(c, &other,
+                   "SELECT id FROM position WHERE agency_id = $1 AND name = $2 AND id <> $3", "iti",
+                   agency_id, name, id) == RES_OK) {
         verrs_add(errs, "name", "Đã có chức vụ cùng tên.");
         db_rollback(c);
         r = RES_CONFLICT;

@@ -20,7 +20,7 @@ struct department_input {
 
 struct position_input {
     const char *name;
-    int64_t rank;      /* display order, lower first */
+    int64_t rank; /* display order, lower first */
 };
 
 result_t department_create(struct app *app, const struct actor *a, int64_t agency_id,

@@ -10,8 +10,8 @@
 #include "core/verr.h"
 #include "util/result.h"
 
-#define PASSWORD_MIN 10
-#define PASSWORD_MAX 128
+#define PASSWORD_MIN      10
+#define PASSWORD_MAX      128
 #define PASSWORD_HASH_MAX 160
 
 /* Adds Vietnamese messages under `field` when the password breaks the policy:

@@ -60,7 +60,9 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     const char *password = req->password ? req->password : "";
     if (!citizen_id_valid(login)) {
         password_dummy_verify(password);
-        snprintf(message, msgsize, "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).");
+        snprintf(message, msgsize,
+                 "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh "
+                 "(001–096).");
         return RES_INVALID;
     }
     struct db_stmt *s = NULL;
@@ -98,8 +100,8 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         clock_format_vn(locked_until, when, sizeof(when));
         snprintf(message, msgsize,
                  "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %s.", when);
-        audit_login(app, uid, login, audit_agency, "login_failed",
-                    "Đăng nhập khi đang tạm khóa", req->client_addr);
+        audit_login(app, uid, login, audit_agency, "login_failed", "Đăng nhập khi đang tạm khóa",
+                    req->client_addr);
         return RES_LOCKED;
     }
     r = password_verify(password, hash);
@@ -117,8 +119,12 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         if (lock)
             db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
                    "ii", until, uid);
-        struct audit_entry e = {uid, login, audit_agency,
-                                lock ? "account_locked_out" : "login_failed", "user", "",
+        struct audit_entry e = {uid,
+                                login,
+                                audit_agency,
+                                lock ? "account_locked_out" : "login_failed",
+                                "user",
+                                "",
                                 lock ? "Tạm khóa sau nhiều lần nhập sai mật khẩu" : "Sai mật khẩu",
                                 req->client_addr};
         char oid[24];
@@ -183,8 +189,8 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         r = new_session(c, app, uid, membership, req->client_addr, req->user_agent, info,
                         &actor->session_id);
     if (r == RES_OK) {
-        struct audit_entry e = {uid, login, agency_id, "login", "session", "", "Đăng nhập",
-                                req->client_addr};
+        struct audit_entry e = {uid,       login, agency_id,   "login",
+                                "session", "",    "Đăng nhập", req->client_addr};
         r = audit_append(c, &e);
     }
     if (r == RES_OK)
@@ -255,8 +261,8 @@ result_t session_resolve(struct app *app, const char *token, const char *client_
     return RES_OK;
 }
 
-static result_t revoke_where(struct app *app, const struct actor *a, const char *sql,
-                             int64_t arg, const char *action, const char *summary, int *count)
+static result_t revoke_where(struct app *app, const struct actor *a, const char *sql, int64_t arg,
+                             const char *action, const char *summary, int *count)
 {
     struct db_conn *c = db_conn(app->db);
     if (!c)
@@ -272,8 +278,8 @@ static result_t revoke_where(struct app *app, const struct actor *a, const char 
         db_rollback(c);
         return RES_NOT_FOUND;
     }
-    struct audit_entry e = {a->user_id, a->login, a->agency_id, action, "session", "", summary,
-                            a->client_addr};
+    struct audit_entry e = {a->user_id, a->login, a->agency_id, action,
+                            "session",  "",       summary,      a->client_addr};
     if (r == RES_OK)
         r = audit_append(c, &e);
     if (r == RES_OK)
@@ -327,8 +333,9 @@ result_t session_choose(struct app *app, struct actor *a, int64_t membership_id)
         return r;
     r = db_run(c, "UPDATE session SET membership_id = $1 WHERE id = $2", "ii", membership_id,
                a->session_id);
-    struct audit_entry e = {a->user_id, a->login, agency_id, "agency_choose", "session", "",
-                            "Chọn cơ quan làm việc", a->client_addr};
+    struct audit_entry e = {
+        a->user_id,    a->login, agency_id, "agency_choose", "session", "", "Chọn cơ quan làm việc",
+        a->client_addr};
     if (r == RES_OK)
         r = audit_append(c, &e);
     if (r == RES_OK)
@@ -392,8 +399,8 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
     next = next ? next : "";
     confirm = confirm ? confirm : "";
     struct db_stmt *s = NULL;
-    result_t r = db_query(c, &s, "SELECT password_hash FROM app_user WHERE id = $1", "i",
-                          a->user_id);
+    result_t r =
+        db_query(c, &s, "SELECT password_hash FROM app_user WHERE id = $1", "i", a->user_id);
     if (r != RES_OK)
         return r;
     char hash[PASSWORD_HASH_MAX] = "";
@@ -422,8 +429,14 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
                    "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND "
                    "revoked_at = 0",
                    "iii", now, a->user_id, a->session_id);
-    struct audit_entry e = {a->user_id, a->login, a->agency_id, "password_change", "user", "",
-                            "Đổi mật khẩu; thu hồi các phiên khác", a->client_addr};
+    struct audit_entry e = {a->user_id,
+                            a->login,
+                            a->agency_id,
+                            "password_change",
+                            "user",
+                            "",
+                            "Đổi mật khẩu; thu hồi các phiên khác",
+                            a->client_addr};
     if (r == RES_OK)
         r = audit_append(c, &e);
     if (r == RES_OK)

@@ -47,8 +47,8 @@ static void check_membership(struct db_conn *c, int64_t agency_id, const struct 
 {
     int64_t owner;
     if (in->department_id &&
-        (db_one_i64(c, &owner, "SELECT agency_id FROM department WHERE id = $1 AND active = 1",
-                    "i", in->department_id) != RES_OK ||
+        (db_one_i64(c, &owner, "SELECT agency_id FROM department WHERE id = $1 AND active = 1", "i",
+                    in->department_id) != RES_OK ||
          owner != agency_id))
         verrs_add(errs, "department_id", "Phòng ban không thuộc cơ quan này.");
     if (in->position_id &&
@@ -67,8 +67,8 @@ static result_t audit_user(struct db_conn *c, const struct actor *a, int64_t age
 {
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
-    struct audit_entry e = {a->user_id, a->login, agency_id, action, "user", oid, summary,
-                            a->client_addr};
+    struct audit_entry e = {a->user_id, a->login, agency_id, action,
+                            "user",     oid,      summary,   a->client_addr};
     return audit_append(c, &e);
 }
 
@@ -87,7 +87,9 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
     struct user_clean v;
     char login[16] = "";
     if (!in->login || !citizen_id_valid(in->login))
-        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).");
+        verrs_add(errs, "login",
+                  "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh "
+                  "(001–096).");
     else
         str_copy(login, in->login, sizeof(login));
     clean_account(in, &v, errs);
@@ -129,15 +131,15 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
                        "INSERT INTO app_user (login, full_name, full_name_folded, email, phone, "
                        "password_hash, must_change_password, home_agency_id, created_at, "
                        "updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) RETURNING id",
-                       "ttttttii", login, v.full_name, v.folded, v.email, v.phone, hash,
-                       agency_id, now);
+                       "ttttttii", login, v.full_name, v.folded, v.email, v.phone, hash, agency_id,
+                       now);
     }
     if (r == RES_OK)
         r = db_run(c,
                    "INSERT INTO membership (user_id, agency_id, department_id, position_id, roles, "
                    "active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
-                   "iiIIii", uid, agency_id, in->department_id, in->position_id,
-                   (int64_t)in->roles, now);
+                   "iiIIii", uid, agency_id, in->department_id, in->position_id, (int64_t)in->roles,
+                   now);
     char roles[160], summary[400];
     role_label(in->roles, roles, sizeof(roles));
     snprintf(summary, sizeof(summary), "%s %s — %s%s", login,
@@ -322,11 +324,11 @@ static json_t *user_row(struct db_stmt *s)
                                     : must       ? "Chưa đổi mật khẩu lần đầu"
                                                  : "Đang hoạt động"));
     json_object_set_new(o, "home_agency_id", json_integer(db_col_i64(s, 8)));
-    json_object_set_new(o, "department_id", db_col_null(s, 9) ? json_null()
-                                                               : json_integer(db_col_i64(s, 9)));
+    json_object_set_new(o, "department_id",
+                        db_col_null(s, 9) ? json_null() : json_integer(db_col_i64(s, 9)));
     json_object_set_new(o, "department", json_string(db_col_text(s, 10) ? db_col_text(s, 10) : ""));
-    json_object_set_new(o, "position_id", db_col_null(s, 11) ? json_null()
-                                                             : json_integer(db_col_i64(s, 11)));
+    json_object_set_new(o, "position_id",
+                        db_col_null(s, 11) ? json_null() : json_integer(db_col_i64(s, 11)));
     json_object_set_new(o, "position", json_string(db_col_text(s, 12) ? db_col_text(s, 12) : ""));
     unsigned roles = (unsigned)db_col_i64(s, 13);
     char label[160];
@@ -340,11 +342,11 @@ static json_t *user_row(struct db_stmt *s)
     return o;
 }
 
-#define USER_SELECT                                                                              \
-    "SELECT u.id, u.login, u.full_name, u.email, u.phone, u.disabled, u.must_change_password, "  \
-    "u.locked_until, COALESCE(u.home_agency_id, 0), m.department_id, d.name, m.position_id, "    \
-    "p.name, m.roles FROM membership m JOIN app_user u ON u.id = m.user_id "                     \
-    "LEFT JOIN department d ON d.id = m.department_id "                                          \
+#define USER_SELECT                                                                             \
+    "SELECT u.id, u.login, u.full_name, u.email, u.phone, u.disabled, u.must_change_password, " \
+    "u.locked_until, COALESCE(u.home_agency_id, 0), m.department_id, d.name, m.position_id, "   \
+    "p.name, m.roles FROM membership m JOIN app_user u ON u.id = m.user_id "                    \
+    "LEFT JOIN department d ON d.id = m.department_id "                                         \
     "LEFT JOIN position p ON p.id = m.position_id "
 
 result_t user_list(struct app *app, const struct actor *a, int64_t agency_id, const char *q,
@@ -377,12 +379,12 @@ result_t user_list(struct app *app, const struct actor *a, int64_t agency_id, co
     const char *where = "WHERE m.agency_id = $1 AND ($2 = '' OR u.login LIKE $2 ESCAPE '\\' OR "
                         "u.full_name_folded LIKE $2 ESCAPE '\\') ";
     char sql[1200];
-    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM membership m JOIN app_user u ON u.id = m.user_id %s",
-             where);
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM membership m JOIN app_user u ON u.id = m.user_id %s", where);
     if ((r = db_one_i64(c, total, sql, "it", agency_id, like)) != RES_OK)
         return r;
-    snprintf(sql, sizeof(sql), USER_SELECT "%s ORDER BY u.full_name_folded, u.id LIMIT $3 OFFSET $4",
-             where);
+    snprintf(sql, sizeof(sql),
+             USER_SELECT "%s ORDER BY u.full_name_folded, u.id LIMIT $3 OFFSET $4", where);
     struct db_stmt *s = NULL;
     if ((r = db_query(c, &s, sql, "itii", agency_id, like, (int64_t)per_page,
                       (int64_t)(page - 1) * per_page)) != RES_OK)
@@ -475,7 +477,9 @@ result_t user_create_sysadmin(struct app *app, const char *login, const char *fu
     if (!c)
         return RES_DB;
     if (!citizen_id_valid(login))
-        verrs_add(errs, "login", "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).");
+        verrs_add(errs, "login",
+                  "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh "
+                  "(001–096).");
     char *name = field_clean(full_name, "full_name", "họ và tên", true, 100, errs);
     password_policy_ok(password, login, "password", errs);
     char hash[PASSWORD_HASH_MAX];

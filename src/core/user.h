@@ -15,16 +15,16 @@
 #include "util/result.h"
 
 struct user_input {
-    const char *login;       /* create only */
+    const char *login; /* create only */
     const char *full_name;
     const char *email;
     const char *phone;
-    const char *password;    /* create only; NULL or "" = generate */
-    int64_t department_id;   /* 0 = none */
-    int64_t position_id;     /* 0 = none */
+    const char *password;  /* create only; NULL or "" = generate */
+    int64_t department_id; /* 0 = none */
+    int64_t position_id;   /* 0 = none */
     unsigned roles;
-    int must_change;         /* update: 1/0 sets the forced-change flag, -1 keeps it;
-                                create always forces a change (standards.md §12) */
+    int must_change; /* update: 1/0 sets the forced-change flag, -1 keeps it;
+                        create always forces a change (standards.md §12) */
 };
 
 /* Creates the account with its home membership in agency_id. If the login already

@@ -6,7 +6,7 @@
 #define VERR_MAX 16
 
 struct verr {
-    const char *field;   /* static string: the input's name */
+    const char *field; /* static string: the input's name */
     char message[192];
 };
 

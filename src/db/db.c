@@ -22,7 +22,7 @@
 struct db_stmt {
     struct db_conn *conn;
     void *h;
-    char *sql;       /* owned copy: callers may build SQL in reusable buffers */
+    char *sql; /* owned copy: callers may build SQL in reusable buffers */
     bool in_use;
     bool cached;
 };
@@ -263,15 +263,22 @@ static result_t bind_va(struct db_stmt *s, const char *types, va_list ap)
     result_t r = RES_OK;
     for (int i = 0; types && types[i] && r == RES_OK; i++) {
         switch (types[i]) {
-        case 'i': r = db_bind_i64(s, i + 1, va_arg(ap, int64_t)); break;
-        case 't': r = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
-        case 'n': r = db_bind_null(s, i + 1); break;
+        case 'i':
+            r = db_bind_i64(s, i + 1, va_arg(ap, int64_t));
+            break;
+        case 't':
+            r = db_bind_text(s, i + 1, va_arg(ap, const char *));
+            break;
+        case 'n':
+            r = db_bind_null(s, i + 1);
+            break;
         case 'I': {
             int64_t v = va_arg(ap, int64_t);
             r = v ? db_bind_i64(s, i + 1, v) : db_bind_null(s, i + 1);
             break;
         }
-        default: r = RES_INTERNAL;
+        default:
+            r = RES_INTERNAL;
         }
     }
     return r;
@@ -352,7 +359,8 @@ int db_schema_version(struct db *db)
 {
     struct db_conn *c = db_conn(db);
     int64_t v = 0;
-    if (!c || db_one_i64(c, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_version", "") != RES_OK)
+    if (!c ||
+        db_one_i64(c, &v, "SELECT COALESCE(MAX(version), 0) FROM schema_version", "") != RES_OK)
         return -1;
     return (int)v;
 }

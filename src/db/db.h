@@ -30,10 +30,11 @@ int db_schema_version(struct db *db);
 struct db_conn *db_conn(struct db *db); /* NULL if the connection cannot be opened */
 const char *db_errmsg(struct db_conn *c);
 
-result_t db_begin(struct db_conn *c);   /* write intent: BEGIN IMMEDIATE on SQLite */
+result_t db_begin(struct db_conn *c); /* write intent: BEGIN IMMEDIATE on SQLite */
 result_t db_commit(struct db_conn *c);
 result_t db_rollback(struct db_conn *c);
-result_t db_exec(struct db_conn *c, const char *sql); /* no parameters; may hold several statements */
+result_t db_exec(struct db_conn *c,
+                 const char *sql); /* no parameters; may hold several statements */
 
 result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
 result_t db_bind_i64(struct db_stmt *s, int idx, int64_t v);      /* idx is N of $N */

@@ -22,7 +22,7 @@ struct db_driver {
     int64_t (*col_i64)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);
     bool (*col_null)(void *stmt, int col);
-    void (*reset)(void *stmt);     /* ready for reuse with new bindings */
+    void (*reset)(void *stmt); /* ready for reuse with new bindings */
     void (*finalize)(void *stmt);
     int64_t (*changes)(void *conn);
 };

@@ -10,23 +10,31 @@
 static result_t map_rc(int rc)
 {
     switch (rc & 0xff) {
-    case SQLITE_OK: return RES_OK;
-    case SQLITE_ROW: return RES_ROW;
-    case SQLITE_DONE: return RES_DONE;
-    case SQLITE_CONSTRAINT: return RES_CONFLICT;
+    case SQLITE_OK:
+        return RES_OK;
+    case SQLITE_ROW:
+        return RES_ROW;
+    case SQLITE_DONE:
+        return RES_DONE;
+    case SQLITE_CONSTRAINT:
+        return RES_CONFLICT;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return RES_BUSY;
-    case SQLITE_TOOBIG: return RES_TOO_LARGE;
-    case SQLITE_NOMEM: return RES_INTERNAL;
-    default: return RES_DB;
+    case SQLITE_LOCKED:
+        return RES_BUSY;
+    case SQLITE_TOOBIG:
+        return RES_TOO_LARGE;
+    case SQLITE_NOMEM:
+        return RES_INTERNAL;
+    default:
+        return RES_DB;
     }
 }
 
 static result_t sq_connect(const char *target, void **conn, char *err, size_t errsize)
 {
     sqlite3 *h = NULL;
-    int rc = sqlite3_open_v2(target, &h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errsize, "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);

@@ -17,9 +17,9 @@
 
 struct MHD_Connection;
 
-#define REQ_MAX_PARAMS 4
+#define REQ_MAX_PARAMS  4
 #define REQ_MAX_HEADERS 16
-#define REQ_MAX_FORM 64
+#define REQ_MAX_FORM    64
 
 struct kv {
     const char *key;
@@ -32,14 +32,14 @@ struct req {
     struct MHD_Connection *conn;
     const char *method;
     const char *path;
-    char id[17];              /* request id, also sent as X-Request-Id */
+    char id[17]; /* request id, also sent as X-Request-Id */
     double start_ms;
     char client_addr[64];
 
     /* body */
     struct buf body;
     bool body_too_large;
-    bool is_api;              /* /api/... : errors as problem+json */
+    bool is_api; /* /api/... : errors as problem+json */
 
     /* route parameters (":id") */
     struct kv params[REQ_MAX_PARAMS];
@@ -50,11 +50,11 @@ struct req {
     bool form_bad;
     struct kv form[REQ_MAX_FORM];
     int nform;
-    json_t *json;             /* parsed JSON body, lazily; freed with the arena */
+    json_t *json; /* parsed JSON body, lazily; freed with the arena */
 
     /* authentication */
     bool authed;
-    bool bearer;              /* authenticated by Authorization: Bearer */
+    bool bearer; /* authenticated by Authorization: Bearer */
     struct actor actor;
     char csrf[65];
     int64_t host_agency_id;

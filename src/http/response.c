@@ -57,7 +57,8 @@ void resp_problem(struct req *r, int status, const char *type, const char *title
                   const char *detail, const struct verrs *errs)
 {
     json_t *p = json_object();
-    json_object_set_new(p, "type", json_string(arena_printf(&r->arena, "urn:qlvb:problem:%s", type)));
+    json_object_set_new(p, "type",
+                        json_string(arena_printf(&r->arena, "urn:qlvb:problem:%s", type)));
     json_object_set_new(p, "title", json_string(title));
     json_object_set_new(p, "status", json_integer(status));
     if (detail)
@@ -94,12 +95,15 @@ void resp_error(struct req *r, int status, const char *title, const char *detail
 void resp_result(struct req *r, result_t res)
 {
     switch (res) {
-    case RES_OK: resp_text(r, 204, "text/plain", "", 0); break;
+    case RES_OK:
+        resp_text(r, 204, "text/plain", "", 0);
+        break;
     case RES_INVALID:
         resp_error(r, 400, "Dữ liệu không hợp lệ", "Vui lòng kiểm tra lại thông tin đã nhập.");
         break;
     case RES_NOT_FOUND:
-        resp_error(r, 404, "Không tìm thấy", "Đối tượng không tồn tại hoặc bạn không có quyền xem.");
+        resp_error(r, 404, "Không tìm thấy",
+                   "Đối tượng không tồn tại hoặc bạn không có quyền xem.");
         break;
     case RES_CONFLICT:
         resp_error(r, 409, "Xung đột dữ liệu", "Thao tác trùng với dữ liệu đã có.");
@@ -110,14 +114,19 @@ void resp_result(struct req *r, result_t res)
     case RES_FORBIDDEN:
         resp_error(r, 403, "Không có quyền", "Bạn không có quyền thực hiện thao tác này.");
         break;
-    case RES_LOCKED: resp_error(r, 423, "Tài khoản bị khóa", NULL); break;
-    case RES_TOO_LARGE: resp_error(r, 413, "Dữ liệu quá lớn", NULL); break;
+    case RES_LOCKED:
+        resp_error(r, 423, "Tài khoản bị khóa", NULL);
+        break;
+    case RES_TOO_LARGE:
+        resp_error(r, 413, "Dữ liệu quá lớn", NULL);
+        break;
     case RES_BUSY:
         resp_header(r, "Retry-After", "1");
         resp_error(r, 503, "Hệ thống đang bận", "Vui lòng thử lại sau giây lát.");
         break;
     default:
-        resp_error(r, 500, "Lỗi hệ thống",
-                   "Đã có lỗi xảy ra. Vui lòng thử lại; nếu vẫn lỗi, báo cho quản trị kèm mã yêu cầu.");
+        resp_error(
+            r, 500, "Lỗi hệ thống",
+            "Đã có lỗi xảy ra. Vui lòng thử lại; nếu vẫn lỗi, báo cho quản trị kèm mã yêu cầu.");
     }
 }

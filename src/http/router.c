@@ -43,8 +43,8 @@ static bool match(const char *pattern, const char *path, struct req *r)
 }
 
 const struct route *router_match(const struct route *table, size_t n, const char *method,
-                                 const char *path, struct req *r, bool *path_matched,
-                                 char *allow, size_t allow_size)
+                                 const char *path, struct req *r, bool *path_matched, char *allow,
+                                 size_t allow_size)
 {
     *path_matched = false;
     if (allow_size)

@@ -31,7 +31,7 @@ extern const size_t route_count;
  * matches; *path_matched tells 405 (path known, method not) from 404, and `allow`
  * receives the methods allowed for the path. */
 const struct route *router_match(const struct route *table, size_t n, const char *method,
-                                 const char *path, struct req *r, bool *path_matched,
-                                 char *allow, size_t allow_size);
+                                 const char *path, struct req *r, bool *path_matched, char *allow,
+                                 size_t allow_size);
 
 #endif

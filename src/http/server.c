@@ -25,8 +25,8 @@
 #include "util/rand.h"
 #include "util/str.h"
 
-#define RESPONSE_MAX (64u * 1024 * 1024)
-#define PATH_MAX_LEN 2048
+#define RESPONSE_MAX      (64u * 1024 * 1024)
+#define PATH_MAX_LEN      2048
 #define SHUTDOWN_GRACE_MS 10000
 
 static atomic_int inflight;
@@ -110,13 +110,14 @@ static void dispatch(struct req *r)
 {
     r->is_api = str_starts_with(r->path, "/api/");
     if (strlen(r->path) > PATH_MAX_LEN || !text_valid_utf8(r->path, strlen(r->path))) {
-        resp_error(r, 400, "Địa chỉ không hợp lệ", "Đường dẫn quá dài hoặc chứa ký tự không hợp lệ.");
+        resp_error(r, 400, "Địa chỉ không hợp lệ",
+                   "Đường dẫn quá dài hoặc chứa ký tự không hợp lệ.");
         return;
     }
     bool path_matched = false;
     char allow[64];
-    const struct route *rt = router_match(routes, route_count, r->method, r->path, r,
-                                          &path_matched, allow, sizeof(allow));
+    const struct route *rt = router_match(routes, route_count, r->method, r->path, r, &path_matched,
+                                          allow, sizeof(allow));
     if (!rt) {
         if (path_matched) {
             resp_header(r, "Allow", allow);
@@ -166,8 +167,9 @@ static void dispatch(struct req *r)
         if (!token && !r->is_api)
             token = req_form(r, "_csrf");
         if (!token || !str_eq_ct(token, r->csrf)) {
-            resp_error(r, 403, "Yêu cầu không hợp lệ",
-                       "Mã chống giả mạo (CSRF) thiếu hoặc sai. Vui lòng tải lại trang và thử lại.");
+            resp_error(
+                r, 403, "Yêu cầu không hợp lệ",
+                "Mã chống giả mạo (CSRF) thiếu hoặc sai. Vui lòng tải lại trang và thử lại.");
             return;
         }
     }
@@ -180,8 +182,7 @@ static enum MHD_Result queue(struct req *r)
 {
     size_t len = 0;
     char *data = buf_detach(&r->out, &len);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(data);
         return MHD_NO;
@@ -246,7 +247,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
          * is what we want for a client sending too much). */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int64_t declared;
-        if (cl && str_to_i64(cl, 0, INT64_MAX, &declared) == RES_OK && declared > app->cfg.max_body) {
+        if (cl && str_to_i64(cl, 0, INT64_MAX, &declared) == RES_OK &&
+            declared > app->cfg.max_body) {
             too_large(r);
             return queue(r);
         }
@@ -333,14 +335,14 @@ int server_run(struct app *app)
     int threads = app->cfg.threads > 0 ? app->cfg.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, (uint16_t)app->cfg.port, NULL, NULL, access_handler, app, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)app->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-        MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(flags, (uint16_t)app->cfg.port, NULL, NULL, access_handler, app,
+                         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.connection_timeout,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+                         mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!d) {
         log_error("msg=\"cannot listen\" host=%s port=%d", app->cfg.listen_host, app->cfg.port);
         return 1;

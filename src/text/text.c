@@ -52,8 +52,8 @@ char *text_fold(const char *s)
         return NULL;
     char *w = d;
     for (const char *r = d; *r;) {
-        if ((unsigned char)r[0] == 0xC4 && ((unsigned char)r[1] == 0x91 ||
-                                            (unsigned char)r[1] == 0x90)) {
+        if ((unsigned char)r[0] == 0xC4 &&
+            ((unsigned char)r[1] == 0x91 || (unsigned char)r[1] == 0x90)) {
             *w++ = 'd';
             r += 2;
         } else {

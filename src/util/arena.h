@@ -13,13 +13,13 @@ struct arena_cleanup;
 struct arena {
     struct arena_chunk *chunks;
     struct arena_cleanup *cleanups;
-    size_t total;      /* bytes handed out, for limits and diagnostics */
+    size_t total; /* bytes handed out, for limits and diagnostics */
 };
 
 typedef void (*arena_cleanup_fn)(void *);
 
 void arena_init(struct arena *a);
-void *arena_alloc(struct arena *a, size_t n);      /* zeroed, 16-byte aligned */
+void *arena_alloc(struct arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

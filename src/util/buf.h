@@ -9,13 +9,16 @@
 #include "util/result.h"
 
 struct buf {
-    char *data;   /* NUL-terminated when non-NULL */
+    char *data; /* NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
-    size_t max;   /* appends that would pass this fail with RES_TOO_LARGE */
+    size_t max; /* appends that would pass this fail with RES_TOO_LARGE */
 };
 
-#define BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+#define BUF_INIT(maxbytes)     \
+    {                          \
+        NULL, 0, 0, (maxbytes) \
+    }
 
 void buf_init(struct buf *b, size_t max);
 result_t buf_append(struct buf *b, const void *p, size_t n);

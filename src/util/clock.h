@@ -8,8 +8,8 @@
 
 #define VN_UTC_OFFSET (7 * 3600)
 
-int64_t clock_now(void);            /* unix seconds, plus any test offset */
-double clock_mono_ms(void);         /* monotonic milliseconds, for durations */
+int64_t clock_now(void);    /* unix seconds, plus any test offset */
+double clock_mono_ms(void); /* monotonic milliseconds, for durations */
 void clock_set_offset(int64_t seconds);
 /* "2026-11-22T09:05:00+07:00" */
 void clock_format_iso(int64_t t, char *out, size_t n);

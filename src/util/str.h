@@ -13,9 +13,9 @@
 size_t str_copy(char *dst, const char *src, size_t dstsize);
 /* Whole-string decimal parse into [min, max]; RES_INVALID on anything else. */
 result_t str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
-bool str_eq_ct(const char *a, const char *b);     /* constant time for equal lengths */
+bool str_eq_ct(const char *a, const char *b); /* constant time for equal lengths */
 bool str_starts_with(const char *s, const char *prefix);
-bool str_is_empty(const char *s);                 /* NULL or only ASCII spaces */
+bool str_is_empty(const char *s); /* NULL or only ASCII spaces */
 void hex_encode(const unsigned char *in, size_t n, char *out /* 2n+1 */);
 result_t hex_decode(const char *in, unsigned char *out, size_t outsize, size_t *outlen);
 

@@ -39,8 +39,8 @@ static json_t *options(json_t *list, int64_t selected, int64_t exclude)
         json_int_t depth = json_integer_value(json_object_get(o, "depth"));
         char label[600];
         snprintf(label, sizeof(label), "%*s%s", (int)(depth * 2), "", json_string_value(name));
-        json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", id, "name", label,
-                                             "selected", id == selected));
+        json_array_append_new(
+            out, json_pack("{s:I,s:s,s:b}", "id", id, "name", label, "selected", id == selected));
     }
     return out;
 }
@@ -97,8 +97,8 @@ void page_admin_agencies(struct req *r)
 
 void page_admin_agencies_post(struct req *r)
 {
-    struct agency_input in = {req_form(r, "code"), req_form(r, "name"), req_form(r, "abbr"),
-                              NULL, form_id(r, "parent_id")};
+    struct agency_input in = {req_form(r, "code"), req_form(r, "name"), req_form(r, "abbr"), NULL,
+                              form_id(r, "parent_id")};
     struct verrs e = {0};
     result_t res = agency_create(r->app, &r->actor, &in, &e, NULL);
     if (res == RES_OK) {
@@ -131,9 +131,10 @@ static void render_agency(struct req *r, int status, int64_t id, json_t *overrid
         json_object_update(agency, override);
     json_decref(override);
     json_t *p = json_object_get(agency, "parent_id");
-    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o}", "title", "Sửa cơ quan", "agency", agency,
-                            "parents", options(list, json_is_integer(p) ? json_integer_value(p) : 0, id),
-                            "errors", e ? verrs_json(e) : json_object());
+    json_t *ctx =
+        json_pack("{s:s,s:o,s:o,s:o}", "title", "Sửa cơ quan", "agency", agency, "parents",
+                  options(list, json_is_integer(p) ? json_integer_value(p) : 0, id), "errors",
+                  e ? verrs_json(e) : json_object());
     json_decref(list);
     web_render(r, status, "admin_agency_edit", ctx, "admin_agencies");
 }
@@ -196,10 +197,10 @@ static void render_departments(struct req *r, int status, json_t *form, const st
     }
     agency_get(r->app, &r->actor, agency, &ag);
     int64_t parent = json_integer_value(json_object_get(form, "parent_id"));
-    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Phòng ban", "agency",
-                            ag ? ag : json_object(), "departments", list, "parents",
-                            options(list, parent, 0), "form", form, "errors",
-                            e ? verrs_json(e) : json_object());
+    json_t *ctx =
+        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Phòng ban", "agency",
+                  ag ? ag : json_object(), "departments", list, "parents", options(list, parent, 0),
+                  "form", form, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_departments", ctx, "admin_departments");
 }
 
@@ -210,7 +211,8 @@ void page_admin_departments(struct req *r)
 
 static void department_save(struct req *r, int64_t id)
 {
-    struct department_input in = {req_form(r, "name"), req_form(r, "abbr"), form_id(r, "parent_id")};
+    struct department_input in = {req_form(r, "name"), req_form(r, "abbr"),
+                                  form_id(r, "parent_id")};
     struct verrs e = {0};
     result_t res = id ? department_update(r->app, &r->actor, id, &in, &e)
                       : department_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
@@ -243,13 +245,14 @@ void page_admin_department_post(struct req *r)
     department_save(r, id);
 }
 
-static void toggle(struct req *r, result_t (*set)(struct app *, const struct actor *, int64_t, bool),
+static void toggle(struct req *r,
+                   result_t (*set)(struct app *, const struct actor *, int64_t, bool),
                    const char *to)
 {
     int64_t id = req_param_id(r, "id");
     const char *active = req_form(r, "active");
-    result_t res = id ? set(r->app, &r->actor, id, active && strcmp(active, "1") == 0)
-                      : RES_NOT_FOUND;
+    result_t res =
+        id ? set(r->app, &r->actor, id, active && strcmp(active, "1") == 0) : RES_NOT_FOUND;
     if (res != RES_OK) {
         resp_result(r, res);
         return;
@@ -293,7 +296,7 @@ static void position_save(struct req *r, int64_t id)
         verrs_add(&e, "rank", "Thứ tự phải là số từ 0 đến 10000.");
     result_t res = e.count ? RES_INVALID
                    : id    ? position_update(r->app, &r->actor, id, &in, &e)
-                           : position_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
+                        : position_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
     if (res == RES_OK) {
         flash_redirect(r, id ? "Đã lưu chức vụ." : "Đã tạo chức vụ.", "/admin/positions");
         return;
@@ -302,10 +305,9 @@ static void position_save(struct req *r, int64_t id)
         resp_result(r, res);
         return;
     }
-    render_positions(r, 422,
-                     json_pack("{s:s,s:s}", "name", in.name ? in.name : "", "rank",
-                               rank ? rank : ""),
-                     &e);
+    render_positions(
+        r, 422, json_pack("{s:s,s:s}", "name", in.name ? in.name : "", "rank", rank ? rank : ""),
+        &e);
 }
 
 void page_admin_positions_post(struct req *r)
@@ -337,8 +339,8 @@ void page_admin_users(struct req *r)
     if (p && str_to_i64(p, 1, 100000, &page) != RES_OK)
         page = 1;
     json_t *list = NULL;
-    result_t res = user_list(r->app, &r->actor, req_target_agency(r), q, (int)page, 50, &list,
-                             &total);
+    result_t res =
+        user_list(r->app, &r->actor, req_target_agency(r), q, (int)page, 50, &list, &total);
     if (res != RES_OK) {
         resp_result(r, res);
         return;
@@ -346,18 +348,18 @@ void page_admin_users(struct req *r)
     json_t *pg = json_pack("{s:I,s:I}", "number", (json_int_t)page, "total", (json_int_t)total);
     const char *qs = q && *q ? url_encode(&r->arena, q) : NULL;
     if (page > 1)
-        json_object_set_new(pg, "prev_href",
-                            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s",
-                                                     (long long)page - 1, qs ? "&q=" : "",
-                                                     qs ? qs : "")));
+        json_object_set_new(
+            pg, "prev_href",
+            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s", (long long)page - 1,
+                                     qs ? "&q=" : "", qs ? qs : "")));
     if (page * 50 < total)
-        json_object_set_new(pg, "next_href",
-                            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s",
-                                                     (long long)page + 1, qs ? "&q=" : "",
-                                                     qs ? qs : "")));
+        json_object_set_new(
+            pg, "next_href",
+            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s", (long long)page + 1,
+                                     qs ? "&q=" : "", qs ? qs : "")));
     web_render(r, 200, "admin_users",
-               json_pack("{s:s,s:o,s:s,s:o}", "title", "Người dùng", "users", list, "q",
-                         q ? q : "", "page", pg),
+               json_pack("{s:s,s:o,s:s,s:o}", "title", "Người dùng", "users", list, "q", q ? q : "",
+                         "page", pg),
                "admin_users");
 }
 
@@ -388,12 +390,12 @@ static void render_user_form(struct req *r, int status, bool is_new, json_t *use
     {
         roles |= json_is_string(k) ? role_from_key(json_string_value(k)) : 0;
     }
-    json_t *ctx = json_pack(
-        "{s:s,s:b,s:o,s:o,s:o,s:o,s:o}", "title", is_new ? "Thêm người dùng" : "Người dùng",
-        "is_new", is_new, "account", user, "departments",
-        options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0), "positions",
-        options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0), "roles",
-        role_options(roles), "errors", e ? verrs_json(e) : json_object());
+    json_t *ctx =
+        json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o}", "title",
+                  is_new ? "Thêm người dùng" : "Người dùng", "is_new", is_new, "account", user,
+                  "departments", options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0),
+                  "positions", options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0),
+                  "roles", role_options(roles), "errors", e ? verrs_json(e) : json_object());
     if (temp_password && *temp_password)
         json_object_set_new(ctx, "temp_password", json_string(temp_password));
     json_decref(depts);
@@ -407,8 +409,8 @@ void page_admin_user_new(struct req *r)
         resp_result(r, RES_FORBIDDEN);
         return;
     }
-    render_user_form(r, 200, true, json_pack("{s:[s],s:b}", "roles", "specialist", "must_change", 1),
-                     NULL, NULL);
+    render_user_form(r, 200, true,
+                     json_pack("{s:[s],s:b}", "roles", "specialist", "must_change", 1), NULL, NULL);
 }
 
 static void user_input_from_form(struct req *r, struct user_input *in)
@@ -465,8 +467,9 @@ void page_admin_users_post(struct req *r)
         return;
     }
     /* Show the initial password once, on this response only (never in a URL). */
-    web_flash(r, "success", added ? "Đã thêm kiêm nhiệm cho người dùng đã có tài khoản."
-                                  : "Đã tạo người dùng. Hãy trao mật khẩu ban đầu cho người dùng.");
+    web_flash(r, "success",
+              added ? "Đã thêm kiêm nhiệm cho người dùng đã có tài khoản."
+                    : "Đã tạo người dùng. Hãy trao mật khẩu ban đầu cho người dùng.");
     render_user_form(r, 201, false, user, NULL, temp);
 }
 
@@ -474,8 +477,8 @@ void page_admin_user(struct req *r)
 {
     json_t *user = NULL;
     int64_t id = req_param_id(r, "id");
-    result_t res = id ? user_get(r->app, &r->actor, req_target_agency(r), id, &user)
-                      : RES_NOT_FOUND;
+    result_t res =
+        id ? user_get(r->app, &r->actor, req_target_agency(r), id, &user) : RES_NOT_FOUND;
     if (res != RES_OK) {
         resp_result(r, res);
         return;
@@ -507,7 +510,8 @@ void page_admin_user_post(struct req *r)
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, "Đã lưu người dùng.", arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+    flash_redirect(r, "Đã lưu người dùng.",
+                   arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
 }
 
 void page_admin_user_reset(struct req *r)
@@ -535,7 +539,8 @@ static void user_lock(struct req *r, bool disabled)
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, disabled ? "Đã khóa tài khoản và thu hồi mọi phiên." : "Đã mở khóa tài khoản.",
+    flash_redirect(r,
+                   disabled ? "Đã khóa tài khoản và thu hồi mọi phiên." : "Đã mở khóa tài khoản.",
                    arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
 }
 
@@ -574,10 +579,11 @@ void page_admin_audit(struct req *r)
     {
         const char *name = json_string_value(json_object_get(row, "actor_name"));
         const char *login = json_string_value(json_object_get(row, "actor_login"));
-        json_object_set_new(row, "actor", json_string(arena_printf(
-                                              &r->arena, "%s%s%s%s", name && *name ? name : "",
-                                              name && *name ? " (" : "", login ? login : "",
-                                              name && *name ? ")" : "")));
+        json_object_set_new(
+            row, "actor",
+            json_string(arena_printf(&r->arena, "%s%s%s%s", name && *name ? name : "",
+                                     name && *name ? " (" : "", login ? login : "",
+                                     name && *name ? ")" : "")));
         const char *type = json_string_value(json_object_get(row, "object_type"));
         const char *oid = json_string_value(json_object_get(row, "object_id"));
         json_object_set_new(row, "object",
@@ -586,23 +592,24 @@ void page_admin_audit(struct req *r)
     }
     json_t *actions = json_array();
     for (const struct audit_action *a = audit_actions; a->key; a++)
-        json_array_append_new(actions, json_pack("{s:s,s:s,s:b}", "key", a->key, "label", a->label,
-                                                 "selected", f.action && strcmp(f.action, a->key) == 0));
+        json_array_append_new(actions,
+                              json_pack("{s:s,s:s,s:b}", "key", a->key, "label", a->label,
+                                        "selected", f.action && strcmp(f.action, a->key) == 0));
     const char *from = req_query(r, "from"), *to = req_query(r, "to");
-    json_t *filter = json_pack("{s:s,s:s,s:s,s:s}", "actor", f.actor ? f.actor : "", "action",
-                               f.action ? f.action : "", "from", from ? from : "", "to",
-                               to ? to : "");
+    json_t *filter =
+        json_pack("{s:s,s:s,s:s,s:s}", "actor", f.actor ? f.actor : "", "action",
+                  f.action ? f.action : "", "from", from ? from : "", "to", to ? to : "");
     json_t *page = json_object();
     json_t *last = json_array_get(rows, json_array_size(rows) - 1);
     if (last && json_array_size(rows) == (size_t)f.limit) {
         const char *qa = f.actor ? url_encode(&r->arena, f.actor) : "";
         json_object_set_new(
             page, "next_href",
-            json_string(arena_printf(&r->arena, "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
-                                     (long long)json_integer_value(json_object_get(last, "id")), qa,
-                                     url_encode(&r->arena, f.action ? f.action : ""),
-                                     url_encode(&r->arena, from ? from : ""),
-                                     url_encode(&r->arena, to ? to : ""))));
+            json_string(arena_printf(
+                &r->arena, "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
+                (long long)json_integer_value(json_object_get(last, "id")), qa,
+                url_encode(&r->arena, f.action ? f.action : ""),
+                url_encode(&r->arena, from ? from : ""), url_encode(&r->arena, to ? to : ""))));
     }
     if (f.before_id)
         json_object_set_new(page, "prev_href", json_string("/admin/audit"));

@@ -117,7 +117,10 @@ void page_login_post(struct req *r)
     char msg[300];
     result_t res = session_login(r->app, &lr, &a, &info, msg, sizeof(msg));
     if (res != RES_OK) {
-        int status = res == RES_INVALID ? 401 : res == RES_LOCKED ? 423 : res == RES_FORBIDDEN ? 403 : 500;
+        int status = res == RES_INVALID     ? 401
+                     : res == RES_LOCKED    ? 423
+                     : res == RES_FORBIDDEN ? 403
+                                            : 500;
         render_login(r, status, login, status == 500 ? "Lỗi hệ thống, vui lòng thử lại." : msg);
         return;
     }
@@ -154,9 +157,9 @@ void page_password(struct req *r)
 void page_password_post(struct req *r)
 {
     struct verrs e = {0};
-    result_t res = session_change_password(r->app, &r->actor, req_form(r, "current_password"),
-                                           req_form(r, "new_password"),
-                                           req_form(r, "confirm_password"), &e);
+    result_t res =
+        session_change_password(r->app, &r->actor, req_form(r, "current_password"),
+                                req_form(r, "new_password"), req_form(r, "confirm_password"), &e);
     if (res == RES_INVALID) {
         render_password(r, 422, &e);
         return;
@@ -205,20 +208,21 @@ void page_home(struct req *r)
         {"Quá hạn", "/", "Văn bản, nhiệm vụ đã quá hạn xử lý"},
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        json_array_append_new(counters, json_pack("{s:s,s:i,s:s,s:s}", "label", labels[i][0],
-                                                  "value", 0, "href", labels[i][1], "hint",
-                                                  labels[i][2]));
+        json_array_append_new(counters,
+                              json_pack("{s:s,s:i,s:s,s:s}", "label", labels[i][0], "value", 0,
+                                        "href", labels[i][1], "hint", labels[i][2]));
     json_t *ms = NULL;
     if (user_memberships(r->app, r->actor.user_id, &ms) != RES_OK)
         ms = json_array();
     /* Only the other posts are offered as switch targets. */
     for (size_t i = json_array_size(ms); i-- > 0;)
-        if (json_integer_value(json_object_get(json_array_get(ms, i), "id")) == r->actor.membership_id)
+        if (json_integer_value(json_object_get(json_array_get(ms, i), "id")) ==
+            r->actor.membership_id)
             json_array_remove(ms, i);
-    web_render(r, 200, "home",
-               json_pack("{s:s,s:o,s:o}", "title", "Trang chủ", "counters", counters,
-                         "memberships", ms),
-               "home");
+    web_render(
+        r, 200, "home",
+        json_pack("{s:s,s:o,s:o}", "title", "Trang chủ", "counters", counters, "memberships", ms),
+        "home");
 }
 
 /* ---- sessions ---- */

@@ -12,7 +12,8 @@
 
 static void add_common(struct req *r, json_t *ctx, const char *nav)
 {
-    json_object_set_new(ctx, "app", json_pack("{s:s,s:s}", "name", "QLVB", "version", QLVB_VERSION));
+    json_object_set_new(ctx, "app",
+                        json_pack("{s:s,s:s}", "name", "QLVB", "version", QLVB_VERSION));
     if (nav)
         json_object_set_new(ctx, "nav", json_pack("{s:b}", nav, 1));
     if (r->csrf[0])

@@ -13,8 +13,8 @@ TEST(citizen_id)
     CHECK(!citizen_id_valid("04009000014"));   /* 11 digits */
     CHECK(!citizen_id_valid("0400900001411")); /* 13 digits */
     CHECK(!citizen_id_valid("04009000014a"));
-    CHECK(!citizen_id_valid("000090000141"));  /* province 000 does not exist */
-    CHECK(!citizen_id_valid("097090000141"));  /* nor 097 */
+    CHECK(!citizen_id_valid("000090000141")); /* province 000 does not exist */
+    CHECK(!citizen_id_valid("097090000141")); /* nor 097 */
     CHECK(!citizen_id_valid(""));
     CHECK(!citizen_id_valid(NULL));
 }

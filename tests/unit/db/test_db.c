@@ -67,9 +67,9 @@ TEST(constraints_and_transactions)
     CHECK_INT(db_changes(c), 1);
     CHECK_INT(db_commit(c), RES_OK);
     /* RETURNING works (portable with PostgreSQL) */
-    CHECK_INT(db_one_i64(c, &n, "INSERT INTO t VALUES ($1, $2) RETURNING n", "ti", "d",
-                         (int64_t)44),
-              RES_OK);
+    CHECK_INT(
+        db_one_i64(c, &n, "INSERT INTO t VALUES ($1, $2) RETURNING n", "ti", "d", (int64_t)44),
+        RES_OK);
     CHECK_INT(n, 44);
 }
 
@@ -108,8 +108,8 @@ static void *writer(void *arg)
     (void)arg;
     struct db_conn *c = db_conn(db);
     for (int i = 0; i < 50; i++) {
-        struct audit_entry e = {1, "040090000141", 5, "user_update", "user", "1", "luồng song song",
-                                "127.0.0.1"};
+        struct audit_entry e = {1,   "040090000141",    5,          "user_update", "user",
+                                "1", "luồng song song", "127.0.0.1"};
         if (audit_record(db, &e) != RES_OK)
             return (void *)1;
     }

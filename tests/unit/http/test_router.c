@@ -23,13 +23,14 @@ TEST(matches_and_captures)
     arena_init(&r.arena);
     bool matched;
     char allow[64];
-    const struct route *rt = router_match(table, N, "GET", "/api/v1/users/42", &r, &matched, allow,
-                                          sizeof(allow));
+    const struct route *rt =
+        router_match(table, N, "GET", "/api/v1/users/42", &r, &matched, allow, sizeof(allow));
     CHECK(rt == &table[3]);
     CHECK_INT(r.nparams, 1);
     CHECK_STR(r.params[0].key, "id");
     CHECK_STR(r.params[0].value, "42");
-    rt = router_match(table, N, "POST", "/api/v1/users/42/lock", &r, &matched, allow, sizeof(allow));
+    rt =
+        router_match(table, N, "POST", "/api/v1/users/42/lock", &r, &matched, allow, sizeof(allow));
     CHECK(rt == &table[4]);
     rt = router_match(table, N, "GET", "/", &r, &matched, allow, sizeof(allow));
     CHECK(rt == &table[0]);
