@@ -219,20 +219,7 @@ result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **ou
     int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
     const char *actor = f->actor && *f->actor ? f->actor : NULL;
     char like[256] = "";
-    if (actor) {
-        /* Accent-insensitive name match; LIKE wildcards typed by the user are literal. */
-        char *folded = text_fold(actor);
-        size_t k = 0;
-        like[k++] = '%';
-        for (const char *p = folded ? folded : ""; *p && k < sizeof(like) - 3; p++) {
-            if (*p == '%' || *p == '_' || *p == '\\')
-                like[k++] = '\\';
-            like[k++] = *p;
-        }
-        like[k++] = '%';
-        like[k] = '\0';
-        free(folded);
-    }
+    text_like_contains(actor, like, sizeof(like));
     struct db_stmt *s = NULL;
     result_t r = db_query(
         c, &s,

@@ -363,19 +363,7 @@ result_t user_list(struct app *app, const struct actor *a, int64_t agency_id, co
     if (page < 1 || page > 100000)
         page = 1;
     char like[256] = "";
-    if (q && *q) {
-        char *folded = text_fold(q);
-        size_t k = 0;
-        like[k++] = '%';
-        for (const char *p = folded ? folded : ""; *p && k < sizeof(like) - 3; p++) {
-            if (*p == '%' || *p == '_' || *p == '\\')
-                like[k++] = '\\';
-            like[k++] = *p;
-        }
-        like[k++] = '%';
-        like[k] = '\0';
-        free(folded);
-    }
+    text_like_contains(q, like, sizeof(like));
     const char *where = "WHERE m.agency_id = $1 AND ($2 = '' OR u.login LIKE $2 ESCAPE '\\' OR "
                         "u.full_name_folded LIKE $2 ESCAPE '\\') ";
     char sql[1200];

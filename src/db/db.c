@@ -284,16 +284,14 @@ static result_t bind_va(struct db_stmt *s, const char *types, va_list ap)
     return r;
 }
 
-result_t db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const char *types, ...)
+static result_t prepare_bound(struct db_conn *c, struct db_stmt **out, const char *sql,
+                              const char *types, va_list ap)
 {
     struct db_stmt *s = NULL;
     result_t r = db_prepare(c, sql, &s);
     if (r != RES_OK)
         return r;
-    va_list ap;
-    va_start(ap, types);
     r = bind_va(s, types, ap);
-    va_end(ap);
     if (r != RES_OK) {
         log_error("msg=\"db bind failed\" sql=\"%.120s\"", sql);
         db_finalize(s);
@@ -303,48 +301,44 @@ result_t db_query(struct db_conn *c, struct db_stmt **out, const char *sql, cons
     return RES_OK;
 }
 
+result_t db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    result_t r = prepare_bound(c, out, sql, types, ap);
+    va_end(ap);
+    return r;
+}
+
 result_t db_run(struct db_conn *c, const char *sql, const char *types, ...)
 {
     struct db_stmt *s = NULL;
-    result_t r = db_prepare(c, sql, &s);
-    if (r != RES_OK)
-        return r;
     va_list ap;
     va_start(ap, types);
-    r = bind_va(s, types, ap);
+    result_t r = prepare_bound(c, &s, sql, types, ap);
     va_end(ap);
-    if (r == RES_OK) {
-        r = db_step(s);
-        while (r == RES_ROW)
-            r = db_step(s);
-        if (r == RES_DONE)
-            r = RES_OK;
-    }
+    if (r != RES_OK)
+        return r;
+    while ((r = db_step(s)) == RES_ROW)
+        ;
     db_finalize(s);
-    return r;
+    return r == RES_DONE ? RES_OK : r;
 }
 
 result_t db_one_i64(struct db_conn *c, int64_t *out, const char *sql, const char *types, ...)
 {
     struct db_stmt *s = NULL;
-    result_t r = db_prepare(c, sql, &s);
-    if (r != RES_OK)
-        return r;
     va_list ap;
     va_start(ap, types);
-    r = bind_va(s, types, ap);
+    result_t r = prepare_bound(c, &s, sql, types, ap);
     va_end(ap);
-    if (r == RES_OK) {
-        r = db_step(s);
-        if (r == RES_ROW) {
-            *out = db_col_i64(s, 0);
-            r = RES_OK;
-        } else if (r == RES_DONE) {
-            r = RES_NOT_FOUND;
-        }
-    }
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW)
+        *out = db_col_i64(s, 0);
     db_finalize(s);
-    return r;
+    return r == RES_ROW ? RES_OK : r == RES_DONE ? RES_NOT_FOUND : r;
 }
 
 /* ---- migrations ---- */

@@ -116,3 +116,23 @@ void text_ascii_slug(const char *s, char *out, size_t outsize)
     if (outsize)
         out[n] = '\0';
 }
+
+void text_like_contains(const char *q, char *out, size_t outsize)
+{
+    if (outsize < 4)
+        return;
+    out[0] = '\0';
+    if (!q || !*q)
+        return;
+    char *folded = text_fold(q);
+    size_t k = 0;
+    out[k++] = '%';
+    for (const char *p = folded ? folded : ""; *p && k < outsize - 3; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[k++] = '\\';
+        out[k++] = *p;
+    }
+    out[k++] = '%';
+    out[k] = '\0';
+    free(folded);
+}

@@ -23,4 +23,8 @@ void text_squeeze(char *s);
  * "stttt"); out must hold strlen(s)+1 bytes. */
 void text_ascii_slug(const char *s, char *out, size_t outsize);
 
+/* A LIKE pattern "%<folded q>%" with %, _ and \\ escaped (use with ESCAPE '\\'),
+ * for accent-insensitive "contains" search; out gets "" when q is empty. */
+void text_like_contains(const char *q, char *out, size_t outsize);
+
 #endif
