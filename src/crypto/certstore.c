@@ -160,7 +160,7 @@ static enum cert_status status_of(int err)
 }
 
 /* Looks the chain's certificates up in the CRLs whose signature checks out. */
-static void check_revocation(const struct certstore *cs, STACK_OF(X509) *chain,
+static void check_revocation(const struct certstore *cs, STACK_OF(X509) * chain,
                              struct cert_check *out)
 {
     int n = sk_X509_num(chain);
@@ -188,7 +188,7 @@ static void check_revocation(const struct certstore *cs, STACK_OF(X509) *chain,
     }
 }
 
-result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509) *extra,
+result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509) * extra,
                           int64_t at, struct cert_check *out)
 {
     result_t r = RES_INTERNAL;

@@ -12,9 +12,9 @@
 #include "util/result.h"
 
 struct certstore {
-    X509_STORE *store;             /* trusted roots */
-    STACK_OF(X509) *intermediates; /* untrusted CA certificates offered for chain building */
-    STACK_OF(X509_CRL) *crls;
+    X509_STORE *store;              /* trusted roots */
+    STACK_OF(X509) * intermediates; /* untrusted CA certificates offered for chain building */
+    STACK_OF(X509_CRL) * crls;
     int roots;
 };
 
@@ -29,11 +29,11 @@ enum cert_status {
 
 struct cert_check {
     enum cert_status status;
-    int x509_error;          /* OpenSSL X509_V_ERR_* of the chain check, 0 when none */
-    bool revocation_checked; /* a valid CRL of the leaf's issuer was available */
-    int64_t revoked_at;      /* unix time of revocation, when revoked */
+    int x509_error;                /* OpenSSL X509_V_ERR_* of the chain check, 0 when none */
+    bool revocation_checked;       /* a valid CRL of the leaf's issuer was available */
+    int64_t revoked_at;            /* unix time of revocation, when revoked */
     int64_t not_before, not_after; /* of the leaf */
-    char detail[200];        /* English, for logs */
+    char detail[200];              /* English, for logs */
 };
 
 void certstore_init(struct certstore *cs);
@@ -50,7 +50,7 @@ result_t certstore_add_crl_file(struct certstore *cs, const char *path);
 
 /* Checks leaf (with extra untrusted certificates, e.g. from a CMS) at unix time `at`.
  * Returns RES_OK when the check ran (the verdict is in out->status). */
-result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509) *extra,
+result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509) * extra,
                           int64_t at, struct cert_check *out);
 
 const char *cert_status_name(enum cert_status s); /* "ok", "untrusted", ... */

@@ -99,7 +99,7 @@ result_t keys_load_p12(const char *path, const char *pin, struct key_bundle *out
     return r;
 }
 
-result_t keys_load_certs_pem(const char *path, STACK_OF(X509) **stack)
+result_t keys_load_certs_pem(const char *path, STACK_OF(X509) * *stack)
 {
     result_t r = RES_OK;
     int count = 0;

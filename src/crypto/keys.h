@@ -17,7 +17,7 @@
 struct key_bundle {
     EVP_PKEY *key;          /* NULL when only certificates were loaded */
     X509 *cert;             /* the signer's certificate */
-    STACK_OF(X509) *chain;  /* CA certificates that came with it (never NULL after load) */
+    STACK_OF(X509) * chain; /* CA certificates that came with it (never NULL after load) */
 };
 
 void key_bundle_init(struct key_bundle *kb);
@@ -34,7 +34,7 @@ result_t keys_load_p12_mem(const void *data, size_t len, const char *pin, struct
 result_t keys_load_pem(const char *key_path, const char *pass, const char *cert_path,
                        const char *chain_path, struct key_bundle *out);
 /* All certificates of a PEM file appended to *stack (created when NULL). */
-result_t keys_load_certs_pem(const char *path, STACK_OF(X509) **stack);
+result_t keys_load_certs_pem(const char *path, STACK_OF(X509) * *stack);
 
 /* Signs a precomputed SHA-256 digest (32 bytes); *sig is xmalloc'ed. */
 result_t keys_sign_digest(EVP_PKEY *key, const unsigned char *digest, size_t digest_len,
