@@ -38,7 +38,9 @@ static const char *pki_path(const char *name)
 
 static void pki_cleanup(void)
 {
-    if (pki_dir_[0]) {
+    if (getenv("QLVB_KEEP_PKI")) /* debugging: keep the files the test wrote */
+        fprintf(stderr, "kept %s\n", pki_dir_);
+    else if (pki_dir_[0]) {
         char cmd[128];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", pki_dir_);
         if (system(cmd) != 0)
