@@ -217,6 +217,10 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
         page = pdf_load_page(ctx, doc, pageno - 1);
         unique_field_name(ctx, doc, o->field_name, name, sizeof(name));
         pdf_annot *w = pdf_create_signature_widget(ctx, page, name);
+        /* MuPDF adds /Lock <</Action/All>>: every field, later signature fields
+         * included, would be locked, and MuPDF's own change check then calls the next
+         * signature a modification. Our workflow signs twice (person, then agency). */
+        pdf_dict_del(ctx, pdf_annot_obj(ctx, w), PDF_NAME(Lock));
         if (rect_is_empty(o->rect)) {
             pdf_set_annot_rect(ctx, w, fz_empty_rect);
         } else {

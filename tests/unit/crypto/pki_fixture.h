@@ -8,7 +8,7 @@
 
 static char pki_dir_[64];
 
-static const char *pki_dir(void)
+static inline const char *pki_dir(void)
 {
     if (!pki_dir_[0]) {
         char cmd[256];
@@ -27,7 +27,7 @@ static const char *pki_dir(void)
 }
 
 /* Path of a file of the PKI; returns a static buffer (rotating, 8 slots). */
-static const char *pki_path(const char *name)
+static inline const char *pki_path(const char *name)
 {
     static char paths[8][256];
     static int slot;
@@ -36,7 +36,7 @@ static const char *pki_path(const char *name)
     return p;
 }
 
-static void pki_cleanup(void)
+static inline void pki_cleanup(void)
 {
     if (getenv("QLVB_KEEP_PKI")) /* debugging: keep the files the test wrote */
         fprintf(stderr, "kept %s\n", pki_dir_);

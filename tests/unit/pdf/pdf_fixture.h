@@ -13,15 +13,15 @@
 
 #include "util/buf.h"
 
-static void fixture_line(fz_context *ctx, fz_text *text, fz_font *font, float size, float x,
-                         float y, const char *s)
+static inline void fixture_line(fz_context *ctx, fz_text *text, fz_font *font, float size, float x,
+                                float y, const char *s)
 {
     fz_matrix trm = fz_make_matrix(size, 0, 0, -size, x, y);
     fz_show_string(ctx, text, font, trm, s, 0, 0, FZ_BIDI_LTR, FZ_LANG_UNSET);
 }
 
 /* A4 pages; page 1 carries the header of a decision with empty number and date. */
-static int make_test_pdf(int pages, struct buf *out)
+static inline int make_test_pdf(int pages, struct buf *out)
 {
     int ok = 0;
     fz_context *ctx = fz_new_context(NULL, NULL, FZ_STORE_DEFAULT);
@@ -99,7 +99,7 @@ static int make_test_pdf(int pages, struct buf *out)
     return ok;
 }
 
-static int write_file(const char *path, const void *data, size_t len)
+static inline int write_file(const char *path, const void *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
@@ -108,7 +108,7 @@ static int write_file(const char *path, const void *data, size_t len)
     return fclose(f) == 0 && n == len;
 }
 
-static int read_file(const char *path, struct buf *out)
+static inline int read_file(const char *path, struct buf *out)
 {
     char chunk[65536];
     size_t n;
@@ -124,7 +124,7 @@ static int read_file(const char *path, struct buf *out)
 
 /* Runs pdfsig on a file; returns how many signatures it calls valid and keeps its
  * output in *report (may be NULL). */
-static int pdfsig_valid_count(const char *path, struct buf *report)
+static inline int pdfsig_valid_count(const char *path, struct buf *report)
 {
     char cmd[512], line[1024];
     int valid = 0;
@@ -143,7 +143,7 @@ static int pdfsig_valid_count(const char *path, struct buf *report)
 }
 
 /* How many signatures pdfsig lists at all. */
-static int pdfsig_count(const char *report)
+static inline int pdfsig_count(const char *report)
 {
     int n = 0;
     for (const char *p = report; (p = strstr(p, "Signature #")) != NULL; p++)
