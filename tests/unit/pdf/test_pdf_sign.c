@@ -148,6 +148,7 @@ int main(void)
         fprintf(stderr, "fixtures missing\n");
         return 2;
     }
+    write_file(pki_path("doc1.pdf"), doc1.data, doc1.len);
     RUN(person_signature_valid_for_pdfsig);
     RUN(agency_seal_keeps_person_signature_valid);
     RUN(two_step_and_signer_process);

@@ -11,6 +11,7 @@
 #include "crypto/pki_fixture.h"
 #include "pdf/pdf_fixture.h"
 #include "pdf/pdf_sign.h"
+#include "pdf/pdf_stamp.h"
 #include "pdf/pdf_util.h"
 #include "pdf/pdf_verify.h"
 #include "util/log.h"
@@ -189,6 +190,55 @@ TEST(certificate_problems_reported)
     CHECK_INT(status_for("person.p12", NULL), CERT_UNTRUSTED);
 }
 
+/* The outgoing workflow: signer, then number and date, then the agency seal. */
+TEST(stamp_between_signatures)
+{
+    struct buf a, b, c, text = BUF_INIT(1 << 16);
+    struct pdf_verify_result r;
+    float seal[4];
+    pdf_sign_seal_rect(person_rect, 0, seal);
+    CHECK(sign_as(&doc1, "person.p12", person_rect, &png_sig, &a));
+    CHECK_INT(pdf_stamp_document((unsigned char *)a.data, a.len, "12/QĐ-UBND", 2026, 2, 5, &b),
+              RES_OK);
+    CHECK(b.len > a.len && memcmp(a.data, b.data, a.len) == 0);
+    CHECK(sign_as(&b, "agency.p12", seal, &png_seal, &c));
+    verify(&c, &r);
+    CHECK_INT(r.count, 2);
+    CHECK(r.all_valid);
+    if (r.count == 2) {
+        CHECK_INT(r.sigs[0].change, PDF_CHANGE_ANNOTATIONS);
+        CHECK_INT(r.sigs[1].change, PDF_CHANGE_NONE);
+    }
+    pdf_verify_format(&r, &text);
+    CHECK(strstr(text.data, "chú thích (số, ngày văn bản)") != NULL);
+    CHECK(write_file(pki_path("stamped.pdf"), c.data, c.len));
+    CHECK_INT(pdfsig_valid_count(pki_path("stamped.pdf"), NULL), 2);
+    /* The stamped text is on the page, Vietnamese letters included. */
+    char cmd[512], line[512];
+    int found = 0;
+    snprintf(cmd, sizeof(cmd), "pdftotext -f 1 -l 1 '%s' - 2>/dev/null", pki_path("stamped.pdf"));
+    FILE *p = popen(cmd, "r");
+    while (p && fgets(line, sizeof(line), p))
+        found |= (strstr(line, "12") && strstr(line, "QĐ-UBND")) ? 1 : 0;
+    if (p)
+        pclose(p);
+    CHECK(found);
+    /* No "Số:" on the page: refused. */
+    struct buf x;
+    struct buf junk = BUF_INIT(64);
+    CHECK_INT(pdf_stamp_document((unsigned char *)doc1.data, doc1.len, "", 2026, 2, 5, &x),
+              RES_INVALID);
+    buf_puts(&junk, "%PDF-1.4 junk");
+    CHECK(pdf_stamp_document((unsigned char *)junk.data, junk.len, "1/QĐ", 2026, 2, 5, &x) !=
+          RES_OK);
+    buf_release(&junk);
+    pdf_verify_result_release(&r);
+    buf_release(&a);
+    buf_release(&b);
+    buf_release(&c);
+    buf_release(&text);
+}
+
 TEST(unsigned_and_garbage)
 {
     struct pdf_verify_result r;
@@ -218,6 +268,7 @@ int main(void)
     RUN(one_valid_signature);
     RUN(second_signature_keeps_first_valid);
     RUN(certificate_problems_reported);
+    RUN(stamp_between_signatures);
     RUN(unsigned_and_garbage);
     certstore_release(&trust);
     buf_release(&doc1);
