@@ -197,6 +197,7 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
                       struct capture_signer *cs, fz_buffer *fb, int64_t *gap0, int64_t *gap1)
 {
     pdf_page *page = NULL;
+    pdf_annot *w = NULL;
     fz_display_list *dl = NULL;
     fz_output *out = NULL;
     char *cn = cert_cn(cert);
@@ -204,6 +205,7 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
     pdf_obj *v;
 
     fz_var(page);
+    fz_var(w);
     fz_var(dl);
     fz_var(out);
     fz_try(ctx)
@@ -216,7 +218,7 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
             fz_throw(ctx, FZ_ERROR_GENERIC, "damaged signed document");
         page = pdf_load_page(ctx, doc, pageno - 1);
         unique_field_name(ctx, doc, o->field_name, name, sizeof(name));
-        pdf_annot *w = pdf_create_signature_widget(ctx, page, name);
+        w = pdf_create_signature_widget(ctx, page, name); /* a new reference */
         /* MuPDF adds /Lock <</Action/All>>: every field, later signature fields
          * included, would be locked, and MuPDF's own change check then calls the next
          * signature a modification. Our workflow signs twice (person, then agency). */
@@ -273,6 +275,7 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
         doc->disallow_new_increments = 0;
         fz_drop_output(ctx, out);
         fz_drop_display_list(ctx, dl);
+        pdf_drop_annot(ctx, w);
         fz_drop_page(ctx, (fz_page *)page);
         free(cn);
     }
@@ -323,7 +326,7 @@ result_t pdf_sign_prepare(const unsigned char *in, size_t in_len, const struct p
     }
     fz_catch(ctx)
     {
-        log_info("pdf sign: %s", fz_caught_message(ctx));
+        log_debug("pdf sign: %s", fz_caught_message(ctx));
         goto out;
     }
     if (gap0 <= 0 || gap1 <= gap0 + 2 || (size_t)gap1 > fb->len || fb->data[gap0] != '<' ||

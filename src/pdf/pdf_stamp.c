@@ -18,9 +18,11 @@ static void add_text(fz_context *ctx, pdf_page *page, fz_font *font, float size,
     fz_text *t = NULL;
     fz_display_list *dl = NULL;
     fz_device *dev = NULL;
+    pdf_annot *a = NULL;
     float black[3] = {0, 0, 0};
 
     fz_var(t);
+    fz_var(a);
     fz_var(dl);
     fz_var(dev);
     fz_try(ctx)
@@ -29,7 +31,7 @@ static void add_text(fz_context *ctx, pdf_page *page, fz_font *font, float size,
         fz_show_string(ctx, t, font, fz_make_matrix(size, 0, 0, -size, x, baseline), s, 0, 0,
                        FZ_BIDI_LTR, FZ_LANG_UNSET);
         fz_rect r = fz_expand_rect(fz_bound_text(ctx, t, NULL, fz_identity), 1);
-        pdf_annot *a = pdf_create_annot(ctx, page, PDF_ANNOT_FREE_TEXT);
+        a = pdf_create_annot(ctx, page, PDF_ANNOT_FREE_TEXT); /* a new reference */
         pdf_set_annot_rect(ctx, a, r);
         pdf_set_annot_contents(ctx, a, s);
         dl = fz_new_display_list(ctx, r);
@@ -46,6 +48,7 @@ static void add_text(fz_context *ctx, pdf_page *page, fz_font *font, float size,
         fz_drop_device(ctx, dev);
         fz_drop_display_list(ctx, dl);
         fz_drop_text(ctx, t);
+        pdf_drop_annot(ctx, a);
     }
     fz_catch(ctx) fz_rethrow(ctx);
 }
@@ -206,7 +209,7 @@ result_t pdf_stamp_document(const unsigned char *in, size_t in_len, const char *
     }
     fz_catch(ctx)
     {
-        log_info("pdf stamp: %s", fz_caught_message(ctx));
+        log_debug("pdf stamp: %s", fz_caught_message(ctx));
         if (r == RES_OK)
             r = RES_INVALID;
     }
