@@ -223,11 +223,16 @@ result_t signer_start(struct signer *s, const char *key_dir)
         return RES_IO;
     }
     if (pid == 0) {
-        close(sv[0]);
+        /* Keep only stdio and our end of the socket: the child must not hold the
+         * server's listening sockets, database handles or the other end. */
+        int fd = sv[1] == 3 ? 3 : dup2(sv[1], 3);
+        if (fd != 3)
+            _exit(1);
+        close_range(4, ~0U, 0);
         prctl(PR_SET_DUMPABLE, 0);        /* no core dumps, no ptrace by peers */
         prctl(PR_SET_PDEATHSIG, SIGTERM); /* dies with its parent */
-        child_loop(sv[1], key_dir);
-        close(sv[1]);
+        child_loop(3, key_dir);
+        close(3);
         _exit(0);
     }
     close(sv[1]);

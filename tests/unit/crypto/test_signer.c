@@ -63,6 +63,15 @@ TEST(signer_roundtrip)
     X509_free(acert);
     sk_X509_pop_free(achain, X509_free);
 
+    /* A dead signer gives an I/O error, not a hang or a crash. */
+    struct signer dead;
+    signer_init(&dead);
+    CHECK_INT(signer_start(&dead, pki_dir()), RES_OK);
+    kill(dead.pid, SIGKILL);
+    CHECK_INT(signer_sign_digest(&dead, "person.p12", "123456", digest, 32, &sig, &sig_len),
+              RES_IO);
+    signer_release(&dead);
+
     pid_t pid = s.pid;
     signer_release(&s);
     CHECK(kill(pid, 0) != 0); /* reaped */
