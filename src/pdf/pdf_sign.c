@@ -13,6 +13,7 @@
 
 #include "pdf/pdf_util.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* The pdf_pkcs7_signer MuPDF calls while saving: records the SHA-256 of the signed
@@ -105,11 +106,11 @@ void pdf_sign_seal_rect(const float r[4], float seal_size, float out[4])
     out[3] = cy + s / 2;
 }
 
-static char *cert_cn(X509 *cert)
+static char *cert_name(X509 *cert, int nid)
 {
     char buf[256];
     X509_NAME *n = X509_get_subject_name(cert);
-    int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+    int i = X509_NAME_get_index_by_NID(n, nid, -1);
     ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
     unsigned char *utf8 = NULL;
     int len = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
@@ -118,25 +119,63 @@ static char *cert_cn(X509 *cert)
     return xstrdup(buf);
 }
 
+/* Text appearance when no image is given: signer, organisation, time, reason, in
+ * base-14 Times (URW Nimbus has the Vietnamese glyphs; MuPDF's own signature text
+ * appearance uses Helvetica through WinAnsi and loses letters such as "ễ"). */
+static void draw_text_lines(fz_context *ctx, fz_device *dev, fz_rect rect, const char **lines,
+                            int n)
+{
+    fz_font *font = fz_new_base14_font(ctx, "Times-Roman");
+    fz_text *t = NULL;
+    float blue[3] = {0, 0, 0.55f};
+    fz_var(t);
+    fz_try(ctx)
+    {
+        float w = rect.x1 - rect.x0 - 4, size = (rect.y1 - rect.y0 - 4) / (n * 1.25f);
+        if (size > 11)
+            size = 11;
+        for (int i = 0; i < n; i++) {
+            float lw = pdf_util_text_width(ctx, font, size, lines[i]);
+            if (lw > w && lw > 0)
+                size *= w / lw;
+        }
+        t = fz_new_text(ctx);
+        for (int i = 0; i < n; i++)
+            fz_show_string(ctx, t, font,
+                           fz_make_matrix(size, 0, 0, -size, rect.x0 + 2,
+                                          rect.y0 + 2 + size * (1.25f * i + 1)),
+                           lines[i], 0, 0, FZ_BIDI_LTR, FZ_LANG_UNSET);
+        fz_fill_text(ctx, dev, t, fz_identity, fz_device_rgb(ctx), blue, 1,
+                     fz_default_color_params);
+    }
+    fz_always(ctx)
+    {
+        fz_drop_text(ctx, t);
+        fz_drop_font(ctx, font);
+    }
+    fz_catch(ctx) fz_rethrow(ctx);
+}
+
 /* The widget appearance: the image fitted and centred in the rect (MuPDF's own signed
  * appearance puts it in the left half beside text, which is not the Vietnamese form),
- * or, without an image, MuPDF's text appearance naming the signer. */
+ * or, without an image, text lines naming the signer. */
 static fz_display_list *make_appearance(fz_context *ctx, fz_rect rect,
-                                        const struct pdf_sign_opts *o, const char *cn, int64_t when)
+                                        const struct pdf_sign_opts *o, const char *cn,
+                                        const char *org, int64_t when)
 {
     fz_display_list *dl = NULL;
     fz_device *dev = NULL;
     fz_buffer *ib = NULL;
     fz_image *img = NULL;
-    char *info = NULL;
 
     fz_var(dl);
     fz_var(dev);
     fz_var(ib);
     fz_var(img);
-    fz_var(info);
     fz_try(ctx)
     {
+        dl = fz_new_display_list(ctx, rect);
+        dev = fz_new_list_device(ctx, dl);
         if (o->image && o->image_len) {
             ib = fz_new_buffer_from_copied_data(ctx, o->image, o->image_len);
             img = fz_new_image_from_buffer(ctx, ib);
@@ -147,21 +186,33 @@ static fz_display_list *make_appearance(fz_context *ctx, fz_rect rect,
                 fz_pre_scale(fz_translate((rect.x0 + rect.x1) / 2, (rect.y0 + rect.y1) / 2),
                              scale * img->w, scale * img->h),
                 -0.5f, -0.5f);
-            dl = fz_new_display_list(ctx, rect);
-            dev = fz_new_list_device(ctx, dl);
             fz_fill_image(ctx, dev, img, m, 1.0f, fz_default_color_params);
-            fz_close_device(ctx, dev);
         } else {
-            info = pdf_signature_info(ctx, cn, NULL, o->reason, o->location, when, 1);
-            dl = pdf_signature_appearance_signed(ctx, rect, FZ_LANG_UNSET, NULL, NULL, info, 0);
+            char l0[320], l1[320], l2[96], l3[320], when_s[64];
+            const char *lines[4];
+            int n = 0;
+            clock_format_vn(when, when_s, sizeof(when_s));
+            snprintf(l0, sizeof(l0), "Ký bởi: %s", cn);
+            lines[n++] = l0;
+            if (org && org[0]) {
+                snprintf(l1, sizeof(l1), "%s", org);
+                lines[n++] = l1;
+            }
+            snprintf(l2, sizeof(l2), "Thời gian ký: %s", when_s);
+            lines[n++] = l2;
+            if (o->reason && o->reason[0]) {
+                snprintf(l3, sizeof(l3), "Lý do: %s", o->reason);
+                lines[n++] = l3;
+            }
+            draw_text_lines(ctx, dev, rect, lines, n);
         }
+        fz_close_device(ctx, dev);
     }
     fz_always(ctx)
     {
         fz_drop_device(ctx, dev);
         fz_drop_image(ctx, img);
         fz_drop_buffer(ctx, ib);
-        fz_free(ctx, info);
     }
     fz_catch(ctx)
     {
@@ -200,7 +251,8 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
     pdf_annot *w = NULL;
     fz_display_list *dl = NULL;
     fz_output *out = NULL;
-    char *cn = cert_cn(cert);
+    char *cn = cert_name(cert, NID_commonName);
+    char *org = cert_name(cert, NID_organizationName);
     char name[128];
     pdf_obj *v;
 
@@ -234,7 +286,7 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
             if (fz_is_empty_rect(r) || r.x1 - r.x0 < 1 || r.y1 - r.y0 < 1)
                 fz_throw(ctx, FZ_ERROR_GENERIC, "bad rectangle");
             pdf_set_annot_rect(ctx, w, r);
-            dl = make_appearance(ctx, r, o, cn, when);
+            dl = make_appearance(ctx, r, o, cn, org, when);
         }
         pdf_sign_signature_with_appearance(ctx, w, &cs->base, when, dl);
         v = pdf_dict_get(ctx, pdf_annot_obj(ctx, w), PDF_NAME(V));
@@ -278,6 +330,7 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
         pdf_drop_annot(ctx, w);
         fz_drop_page(ctx, (fz_page *)page);
         free(cn);
+        free(org);
     }
     fz_catch(ctx) fz_rethrow(ctx);
 }

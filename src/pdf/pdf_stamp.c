@@ -53,20 +53,6 @@ static void add_text(fz_context *ctx, pdf_page *page, fz_font *font, float size,
     fz_catch(ctx) fz_rethrow(ctx);
 }
 
-static float text_width(fz_context *ctx, fz_font *font, float size, const char *s)
-{
-    fz_text *t = fz_new_text(ctx);
-    fz_rect r = fz_empty_rect;
-    fz_try(ctx)
-    {
-        fz_show_string(ctx, t, font, fz_scale(size, -size), s, 0, 0, FZ_BIDI_LTR, FZ_LANG_UNSET);
-        r = fz_bound_text(ctx, t, NULL, fz_identity);
-    }
-    fz_always(ctx) fz_drop_text(ctx, t);
-    fz_catch(ctx) fz_rethrow(ctx);
-    return r.x1 - r.x0;
-}
-
 static float height(fz_quad q)
 {
     return q.ll.y - q.ul.y;
@@ -104,7 +90,7 @@ static void stamp_number(fz_context *ctx, pdf_page *page, fz_stext_page *st, fz_
                 continue;
             /* The symbol is printed: write the number centred in the blank. */
             snprintf(num, sizeof(num), "%.*s", (int)(slash - number), number);
-            float w = text_width(ctx, font, size, num);
+            float w = pdf_util_text_width(ctx, font, size, num);
             float x = (so.ur.x + hits[i].ul.x) / 2 - w / 2;
             add_text(ctx, page, font, size, x, base, num);
             return;
@@ -117,7 +103,7 @@ static void stamp_number(fz_context *ctx, pdf_page *page, fz_stext_page *st, fz_
 static void add_between(fz_context *ctx, pdf_page *page, fz_font *font, float size, float base,
                         float left, float right, const char *s)
 {
-    float w = text_width(ctx, font, size, s);
+    float w = pdf_util_text_width(ctx, font, size, s);
     add_text(ctx, page, font, size, (left + right) / 2 - w / 2, base, s);
 }
 

@@ -112,3 +112,17 @@ result_t pdf_util_to_buf(const fz_buffer *fb, struct buf *out)
     buf_init(out, PDF_MAX_BYTES);
     return buf_append(out, fb->data, fb->len);
 }
+
+float pdf_util_text_width(fz_context *ctx, fz_font *font, float size, const char *s)
+{
+    fz_text *t = fz_new_text(ctx);
+    fz_rect r = fz_empty_rect;
+    fz_try(ctx)
+    {
+        fz_show_string(ctx, t, font, fz_scale(size, -size), s, 0, 0, FZ_BIDI_LTR, FZ_LANG_UNSET);
+        r = fz_bound_text(ctx, t, NULL, fz_identity);
+    }
+    fz_always(ctx) fz_drop_text(ctx, t);
+    fz_catch(ctx) fz_rethrow(ctx);
+    return fz_is_empty_rect(r) ? 0 : r.x1 - r.x0;
+}

@@ -20,6 +20,8 @@ fz_context *pdf_util_ctx_new(void);
 pdf_document *pdf_util_open(fz_context *ctx, const unsigned char *data, size_t len);
 /* A seekable, readable-back output writing into buf (a reference is kept). */
 fz_output *pdf_util_output(fz_context *ctx, fz_buffer *buf);
+/* Width in points of one line of UTF-8 text in font at size. Throws. */
+float pdf_util_text_width(fz_context *ctx, fz_font *font, float size, const char *s);
 /* Copies an fz_buffer into a struct buf with the module's size limit. */
 result_t pdf_util_to_buf(const fz_buffer *fb, struct buf *out);
 
