@@ -1,6 +1,7 @@
 /* PDF verification as a reader of a signed document sees it: valid signatures with
  * signer and organisation; one changed byte; a change appended after signing; a second
  * signature that keeps the first valid; untrusted, expired and revoked certificates. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -239,6 +240,42 @@ TEST(stamp_between_signatures)
     buf_release(&text);
 }
 
+/* `qlvb serve` verifies and signs on request threads: one MuPDF context per call. */
+static struct buf shared_doc;
+static void *verify_worker(void *arg)
+{
+    int *ok = arg;
+    for (int i = 0; i < 6; i++) {
+        struct pdf_verify_result r;
+        struct buf out;
+        pdf_verify_document((const unsigned char *)shared_doc.data, shared_doc.len, &trust, 0, &r);
+        *ok += r.all_valid && r.count == 2;
+        pdf_verify_result_release(&r);
+        if (i == 0 && sign_as(&shared_doc, "agency.p12", NULL, NULL, &out)) {
+            *ok += 1;
+            buf_release(&out);
+        }
+    }
+    return NULL;
+}
+
+TEST(concurrent_calls)
+{
+    struct buf a;
+    pthread_t th[4];
+    int ok[4] = {0};
+    CHECK(sign_as(&doc1, "person.p12", person_rect, &png_sig, &a));
+    CHECK(sign_as(&a, "agency.p12", NULL, NULL, &shared_doc));
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, verify_worker, &ok[i]);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_INT(ok[i], 7);
+    }
+    buf_release(&a);
+    buf_release(&shared_doc);
+}
+
 TEST(unsigned_and_garbage)
 {
     struct pdf_verify_result r;
@@ -269,6 +306,7 @@ int main(void)
     RUN(second_signature_keeps_first_valid);
     RUN(certificate_problems_reported);
     RUN(stamp_between_signatures);
+    RUN(concurrent_calls);
     RUN(unsigned_and_garbage);
     certstore_release(&trust);
     buf_release(&doc1);
