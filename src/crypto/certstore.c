@@ -119,8 +119,11 @@ result_t certstore_add_dir(struct certstore *cs, const char *dir)
         if (has_suffix(e->d_name, ".crl"))
             r = certstore_add_crl_file(cs, path);
         else if (has_suffix(e->d_name, ".pem") || has_suffix(e->d_name, ".crt") ||
-                 has_suffix(e->d_name, ".cer"))
+                 has_suffix(e->d_name, ".cer")) {
             r = add_file(cs, path, -1);
+            if (r == RES_INVALID) /* a PEM file holding a CRL, not certificates */
+                r = certstore_add_crl_file(cs, path);
+        }
         if (r != RES_OK)
             break;
     }

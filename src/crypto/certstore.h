@@ -43,7 +43,7 @@ result_t certstore_add_trusted_file(struct certstore *cs, const char *path);
 /* Every certificate of a PEM file is offered as an intermediate. */
 result_t certstore_add_intermediates_file(struct certstore *cs, const char *path);
 /* *.pem, *.crt, *.cer files of a directory: self-signed certificates become trusted
- * roots, the others intermediates. */
+ * roots, the others intermediates; *.crl files and PEM files holding a CRL are CRLs. */
 result_t certstore_add_dir(struct certstore *cs, const char *dir);
 /* A PEM (or DER) CRL file. */
 result_t certstore_add_crl_file(struct certstore *cs, const char *path);

@@ -295,6 +295,9 @@ static void sign_into(fz_context *ctx, pdf_document *doc, const struct pdf_sign_
          * planned (and break it). The signature dictionary is ours and unsaved, so
          * edit it in place. */
         doc->disallow_new_increments = 1;
+        /* MuPDF records a FieldMDP reference that, without /Lock, locks nothing
+         * ("Include" of no fields); drop it rather than carry a meaningless MDP. */
+        pdf_dict_del(ctx, v, PDF_NAME(Reference));
         if (!o->adbe_subfilter)
             pdf_dict_put_drop(ctx, v, PDF_NAME(SubFilter),
                               pdf_new_name(ctx, "ETSI.CAdES.detached"));

@@ -67,6 +67,26 @@ TEST(chain_verdicts)
     CHECK_INT(status_of("stranger.p12", 1, now), CERT_UNTRUSTED);
     CHECK_INT(status_of("person.p12", 0, now - 86400 * 400), CERT_NOT_YET_VALID);
     CHECK_STR(cert_status_name(CERT_REVOKED), "revoked");
+
+    /* A directory with roots, an intermediate and a CRL in PEM. */
+    struct certstore cs;
+    struct key_bundle kb;
+    struct cert_check cc;
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "mkdir -p %s/dir && cp %s %s %s %s/dir/", pki_dir(),
+             pki_path("root.pem"), pki_path("inter.pem"), pki_path("inter.crl.pem"), pki_dir());
+    CHECK_INT(system(cmd), 0);
+    certstore_init(&cs);
+    CHECK_INT(certstore_add_dir(&cs, pki_path("dir")), RES_OK);
+    CHECK_INT(cs.roots, 1);
+    CHECK_INT(sk_X509_num(cs.intermediates), 1);
+    CHECK_INT(sk_X509_CRL_num(cs.crls), 1);
+    CHECK_INT(keys_load_p12(pki_path("revoked.p12"), "123456", &kb), RES_OK);
+    CHECK_INT(certstore_verify(&cs, kb.cert, NULL, now, &cc), RES_OK);
+    CHECK_INT(cc.status, CERT_REVOKED);
+    CHECK(cc.revoked_at > now - 3600 && cc.revoked_at <= now);
+    key_bundle_release(&kb);
+    certstore_release(&cs);
 }
 
 TEST(cms_roundtrip_and_openssl_accepts)
