@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throw-away test PKI for the signature tests and demos: root CA, intermediate CA,
-# person/agency/expired/revoked leaf certificates (PKCS#12, PIN 123456), a CRL, and an
-# unrelated "stranger" root with its own leaf. Usage: scripts/test-pki.sh DIR
+# person/agency/expired/revoked leaf certificates and a time-stamping authority (PKCS#12,
+# PIN 123456), a CRL, and an unrelated "stranger" root with its own leaf.
+# Usage: scripts/test-pki.sh DIR
 set -euo pipefail
 
 DIR=${1:?usage: test-pki.sh DIR}
@@ -45,6 +46,12 @@ emailAddress = optional
 [ v3_ca ]
 basicConstraints = critical, CA:true, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ v3_tsa ]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, nonRepudiation
+extendedKeyUsage = critical, timeStamping
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 [ v3_leaf ]
@@ -99,7 +106,8 @@ openssl ca -batch -config inter/ca.cnf -cert inter.pem -keyfile inter.key -gencr
     -out inter.crl.pem 2>/dev/null
 openssl ca -batch -config root/ca.cnf -cert root.pem -keyfile root.key -gencrl \
     -out root.crl.pem 2>/dev/null
-for n in person agency expired revoked; do p12 "$n" chain.pem; done
+issue inter tsa "/C=VN/O=QLVB Test/CN=QLVB Test Time-Stamping Authority" "" "" v3_tsa
+for n in person agency expired revoked tsa; do p12 "$n" chain.pem; done
 
 # A root nobody trusts, with one leaf.
 root_ca stranger-root "/C=VN/O=Unknown/CN=Stranger Root"
