@@ -468,17 +468,32 @@ result_t pdf_sign_document(const unsigned char *in, size_t in_len, const struct 
                            const struct pdf_sign_key *key, struct buf *out)
 {
     struct pdf_sign_prepared p;
+    struct pdf_sign_opts o = *opts;
+    struct cms_prepared cp;
+    struct buf der = BUF_INIT(1 << 20);
     unsigned char *sig = NULL;
     size_t sig_len = 0;
     result_t r;
 
     buf_init(out, PDF_MAX_BYTES);
-    r = pdf_sign_prepare(in, in_len, opts, key->cert, key->chain, &p);
+    cms_prepared_init(&cp);
+    if (key->tsa && !o.contents_reserve)
+        o.contents_reserve = cms_max_size(key->cert, key->chain) + TSA_TOKEN_RESERVE;
+    r = pdf_sign_prepare(in, in_len, &o, key->cert, key->chain, &p);
     if (r != RES_OK)
         return r;
-    if ((r = key->sign(key->sign_arg, p.attrs_digest, &sig, &sig_len)) == RES_OK)
-        r = pdf_sign_finish(&p, key->cert, key->chain, sig, sig_len, out);
+    if ((r = key->sign(key->sign_arg, p.attrs_digest, &sig, &sig_len)) != RES_OK)
+        goto out;
+    if ((r = cms_prepare(&cp, key->cert, key->chain, p.content_digest)) != RES_OK ||
+        (r = cms_finish(&cp, sig, sig_len, &der)) != RES_OK)
+        goto out;
+    if (key->tsa && (r = tsa_timestamp_cms(&der, key->tsa, key->tsa_arg)) != RES_OK)
+        goto out;
+    r = pdf_sign_embed_cms(&p, (const unsigned char *)der.data, der.len, out);
+out:
     free(sig);
+    buf_release(&der);
+    cms_prepared_release(&cp);
     pdf_sign_prepared_release(&p);
     return r;
 }

@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 
 #include "crypto/cms.h"
+#include "crypto/tsa.h"
 #include "util/buf.h"
 #include "util/result.h"
 
@@ -35,10 +36,12 @@ struct pdf_sign_key {
     STACK_OF(X509) * chain;
     cms_sign_fn sign; /* signs the SHA-256 of the CMS signed attributes */
     void *sign_arg;
+    tsa_fn tsa; /* optional: RFC 3161 time-stamp of the signature (PAdES B-T) */
+    void *tsa_arg;
 };
 
-/* One step: prepare, sign through key->sign, finish. RES_INVALID for a document that
- * cannot be parsed or a page/rect out of range. */
+/* One step: prepare, sign through key->sign, time-stamp through key->tsa when set,
+ * embed. RES_INVALID for a document that cannot be parsed or a page/rect out of range. */
 result_t pdf_sign_document(const unsigned char *in, size_t in_len, const struct pdf_sign_opts *opts,
                            const struct pdf_sign_key *key, struct buf *out);
 

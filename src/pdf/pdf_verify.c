@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "crypto/cms.h"
+#include "crypto/tsa.h"
 #include "pdf/pdf_util.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -122,8 +123,16 @@ static void check_signature(fz_context *ctx, pdf_document *doc, pdf_obj *field, 
         si->signing_time = cc.signing_time;
     describe_cert(cc.signer, si);
 
+    struct tsa_check tc;
+    tsa_verify_cms((const unsigned char *)pdf_to_str_buf(ctx, contents),
+                   pdf_to_str_len(ctx, contents), trust, &tc);
+    si->has_timestamp = tc.present;
+    si->timestamp_ok = tc.valid;
+    si->timestamp_time = tc.time;
+    snprintf(si->tsa_name, sizeof(si->tsa_name), "%s", tc.tsa_name);
+
     struct cert_check ck;
-    int64_t at = si->signing_time != INT64_MIN ? si->signing_time : now;
+    int64_t at = tc.valid ? tc.time : si->signing_time != INT64_MIN ? si->signing_time : now;
     if (trust && certstore_verify(trust, cc.signer, cc.certs, at, &ck) == RES_OK) {
         si->cert = ck.status;
         si->revocation_checked = ck.revocation_checked;
@@ -135,7 +144,8 @@ static void check_signature(fz_context *ctx, pdf_document *doc, pdf_obj *field, 
     si->expired_now = si->not_after != INT64_MIN && si->not_after < now;
     si->change = si->covers_whole_file ? PDF_CHANGE_NONE : pdf_changes_since(ctx, doc, data, end);
     si->modified_after = si->change == PDF_CHANGE_CONTENT;
-    si->valid = si->digest_ok && !si->modified_after && si->cert == CERT_OK;
+    si->valid = si->digest_ok && !si->modified_after && si->cert == CERT_OK &&
+                (!si->has_timestamp || si->timestamp_ok);
 out:
     cms_check_release(&cc);
 }
@@ -237,6 +247,12 @@ json_t *pdf_verify_to_json(const struct pdf_verify_result *r)
         json_object_set_new(o, "issuer", json_string(s->issuer_cn));
         json_object_set_new(o, "serial", json_string(s->serial));
         json_object_set_new(o, "signing_time", time_json(s->signing_time));
+        json_object_set_new(o, "timestamp", json_boolean(s->has_timestamp));
+        if (s->has_timestamp) {
+            json_object_set_new(o, "timestamp_valid", json_boolean(s->timestamp_ok));
+            json_object_set_new(o, "timestamp_time", time_json(s->timestamp_time));
+            json_object_set_new(o, "timestamp_authority", json_string(s->tsa_name));
+        }
         json_object_set_new(o, "subfilter", json_string(s->subfilter));
         json_object_set_new(o, "digest_algorithm", json_string(s->digest_alg));
         json_object_set_new(o, "reason", json_string(s->reason));
@@ -294,6 +310,12 @@ result_t pdf_verify_format(const struct pdf_verify_result *r, struct buf *out)
         buf_printf(out, "  Tổ chức cấp chứng thư: %s\n", s->issuer_cn);
         vn_time(s->signing_time, t, sizeof(t));
         buf_printf(out, "  Thời gian ký: %s\n", t);
+        if (s->has_timestamp && s->timestamp_ok) {
+            vn_time(s->timestamp_time, t, sizeof(t));
+            buf_printf(out, "  Dấu thời gian: %s (%s)\n", t, s->tsa_name);
+        } else if (s->has_timestamp) {
+            buf_puts(out, "  Dấu thời gian: không hợp lệ\n");
+        }
         if (s->reason[0])
             buf_printf(out, "  Lý do: %s\n", s->reason);
         buf_printf(out, "  Tính toàn vẹn: %s\n",

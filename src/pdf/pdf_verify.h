@@ -28,18 +28,22 @@ struct pdf_sig_info {
     char digest_alg[24];
     char reason[256];
     char location[256];
-    int64_t signing_time; /* unix; INT64_MIN unknown */
-    bool parsed;          /* a CMS SignedData with its signer certificate */
-    bool digest_ok;       /* byte ranges hash to messageDigest and the signature verifies */
+    int64_t signing_time;   /* claimed by the signer (/M or CMS attribute); INT64_MIN unknown */
+    bool has_timestamp;     /* RFC 3161 signature time-stamp present (PAdES B-T) */
+    bool timestamp_ok;      /* ... and it verifies against the trust store */
+    int64_t timestamp_time; /* the time-stamp's time: trusted, used for the certificate check */
+    char tsa_name[256];
+    bool parsed;    /* a CMS SignedData with its signer certificate */
+    bool digest_ok; /* byte ranges hash to messageDigest and the signature verifies */
     bool covers_whole_file;
     enum pdf_change change; /* what later updates did (none when covers_whole_file) */
     bool modified_after;    /* change == PDF_CHANGE_CONTENT: what was signed is not shown */
-    enum cert_status cert;  /* chain at the signing time */
+    enum cert_status cert;  /* chain at the time-stamp time, else the claimed time */
     bool revocation_checked;
     int64_t revoked_at; /* when cert == CERT_REVOKED */
     int64_t not_after;  /* of the signer certificate */
     bool expired_now;   /* the certificate is no longer valid today (information) */
-    bool valid;         /* parsed, intact, not modified, certificate OK */
+    bool valid;         /* intact, not modified, certificate OK, time-stamp OK if any */
     char error[160];    /* English detail when not parsed */
 };
 

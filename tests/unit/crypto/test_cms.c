@@ -11,6 +11,8 @@
 #include "crypto/cms.h"
 #include "crypto/keys.h"
 #include "crypto/pki_fixture.h"
+#include "crypto/tsa.h"
+#include "crypto/tsa_fixture.h"
 #include "util/alloc.h"
 
 static result_t sign_with_key(void *arg, const unsigned char digest[32], unsigned char **sig,
@@ -141,11 +143,60 @@ TEST(cms_roundtrip_and_openssl_accepts)
     key_bundle_release(&kb);
 }
 
+TEST(timestamp_roundtrip)
+{
+    struct key_bundle kb;
+    struct test_tsa tsa = {0};
+    struct certstore cs;
+    struct tsa_check tc;
+    struct buf der = BUF_INIT(1 << 20);
+    struct cms_check cc;
+    unsigned char digest[32];
+    struct cms_range range = {0, 5};
+    int64_t now = time(NULL);
+
+    CHECK_INT(keys_load_p12(pki_path("person.p12"), "123456", &kb), RES_OK);
+    CHECK_INT(keys_load_p12(pki_path("tsa.p12"), "123456", &tsa.kb), RES_OK);
+    certstore_init(&cs);
+    CHECK_INT(certstore_add_trusted_file(&cs, pki_path("root.pem")), RES_OK);
+    EVP_Digest("hello", 5, digest, NULL, EVP_sha256(), NULL);
+    CHECK_INT(cms_sign_digest(kb.cert, kb.chain, digest, sign_with_key, kb.key, &der), RES_OK);
+    tsa_verify_cms((unsigned char *)der.data, der.len, &cs, &tc);
+    CHECK(!tc.present);
+    CHECK_INT(tsa_timestamp_cms(&der, test_tsa_answer, &tsa), RES_OK);
+    CHECK_INT(tsa.calls, 1);
+    tsa_verify_cms((unsigned char *)der.data, der.len, &cs, &tc);
+    CHECK(tc.present && tc.valid);
+    CHECK(tc.time >= now - 5 && tc.time <= now + 5);
+    CHECK_STR(tc.tsa_name, "QLVB Test Time-Stamping Authority");
+    /* The signature itself is untouched by the unsigned attribute. */
+    cms_verify_detached((unsigned char *)der.data, der.len, (const unsigned char *)"hello", &range,
+                        1, &cc);
+    CHECK(cc.digest_ok && cc.signature_ok);
+    cms_check_release(&cc);
+    /* Untrusted TSA root: present, not valid. */
+    struct certstore empty;
+    certstore_init(&empty);
+    tsa_verify_cms((unsigned char *)der.data, der.len, &empty, &tc);
+    CHECK(tc.present && !tc.valid);
+    certstore_release(&empty);
+    /* A TSA answering for another imprint is refused. */
+    buf_reset(&der);
+    CHECK_INT(cms_sign_digest(kb.cert, kb.chain, digest, sign_with_key, kb.key, &der), RES_OK);
+    tsa.corrupt = 1;
+    CHECK_INT(tsa_timestamp_cms(&der, test_tsa_answer, &tsa), RES_CRYPTO);
+    buf_release(&der);
+    certstore_release(&cs);
+    key_bundle_release(&tsa.kb);
+    key_bundle_release(&kb);
+}
+
 int main(void)
 {
     RUN(p12_pin);
     RUN(chain_verdicts);
     RUN(cms_roundtrip_and_openssl_accepts);
+    RUN(timestamp_roundtrip);
     pki_cleanup();
     return CHECK_DONE("test_cms");
 }

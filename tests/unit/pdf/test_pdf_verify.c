@@ -10,6 +10,7 @@
 #include "crypto/certstore.h"
 #include "crypto/keys.h"
 #include "crypto/pki_fixture.h"
+#include "crypto/tsa_fixture.h"
 #include "pdf/pdf_fixture.h"
 #include "pdf/pdf_sign.h"
 #include "pdf/pdf_stamp.h"
@@ -276,6 +277,48 @@ TEST(concurrent_calls)
     buf_release(&shared_doc);
 }
 
+/* PAdES B-T: the signature carries an RFC 3161 time-stamp; pdfsig still accepts it. */
+TEST(timestamped_signature)
+{
+    struct key_bundle kb;
+    struct test_tsa tsa = {0};
+    struct pdf_sign_opts o = {0};
+    struct buf out, text = BUF_INIT(1 << 16), report = BUF_INIT(1 << 16);
+    struct pdf_verify_result r;
+    CHECK_INT(keys_load_p12(pki_path("person.p12"), "123456", &kb), RES_OK);
+    CHECK_INT(keys_load_p12(pki_path("tsa.p12"), "123456", &tsa.kb), RES_OK);
+    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key, test_tsa_answer, &tsa};
+    CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &out), RES_OK);
+    CHECK_INT(tsa.calls, 1);
+    verify(&out, &r);
+    CHECK(r.all_valid && r.count == 1);
+    if (r.count == 1) {
+        CHECK(r.sigs[0].has_timestamp && r.sigs[0].timestamp_ok);
+        CHECK(llabs(r.sigs[0].timestamp_time - (int64_t)time(NULL)) < 60);
+        CHECK_STR(r.sigs[0].tsa_name, "QLVB Test Time-Stamping Authority");
+    }
+    pdf_verify_format(&r, &text);
+    CHECK(strstr(text.data, "Dấu thời gian:") != NULL);
+    CHECK(write_file(pki_path("bt.pdf"), out.data, out.len));
+    CHECK_INT(pdfsig_valid_count(pki_path("bt.pdf"), &report), 1);
+    pdf_verify_result_release(&r);
+    buf_release(&out);
+
+    /* A TSA whose root is not trusted makes the signature invalid, not silently B-B. */
+    struct certstore only_crl;
+    certstore_init(&only_crl);
+    CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &out), RES_OK);
+    CHECK_INT(pdf_verify_document((unsigned char *)out.data, out.len, &only_crl, 0, &r), RES_OK);
+    CHECK(r.count == 1 && r.sigs[0].has_timestamp && !r.sigs[0].timestamp_ok && !r.all_valid);
+    pdf_verify_result_release(&r);
+    certstore_release(&only_crl);
+    buf_release(&out);
+    buf_release(&text);
+    buf_release(&report);
+    key_bundle_release(&tsa.kb);
+    key_bundle_release(&kb);
+}
+
 TEST(unsigned_and_garbage)
 {
     struct pdf_verify_result r;
@@ -307,6 +350,7 @@ int main(void)
     RUN(certificate_problems_reported);
     RUN(stamp_between_signatures);
     RUN(concurrent_calls);
+    RUN(timestamped_signature);
     RUN(unsigned_and_garbage);
     certstore_release(&trust);
     buf_release(&doc1);
