@@ -23,6 +23,7 @@ static inline result_t test_tsa_answer(void *arg, const unsigned char *req, size
     BIO *in = NULL;
     TS_RESP *answer = NULL;
     unsigned char *der = NULL, *copy = NULL;
+    ASN1_OBJECT *policy = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
     int n;
 
     t->calls++;
@@ -32,13 +33,14 @@ static inline result_t test_tsa_answer(void *arg, const unsigned char *req, size
     in = BIO_new_mem_buf(copy, (int)len);
     if (!rc || !in || !TS_RESP_CTX_set_signer_cert(rc, t->kb.cert) ||
         !TS_RESP_CTX_set_signer_key(rc, t->kb.key) || !TS_RESP_CTX_set_certs(rc, t->kb.chain) ||
-        !TS_RESP_CTX_set_def_policy(rc, OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1)) ||
+        !TS_RESP_CTX_set_def_policy(rc, policy) ||
         !TS_RESP_CTX_set_signer_digest(rc, EVP_sha256()) || !TS_RESP_CTX_add_md(rc, EVP_sha256()))
         goto out;
     answer = TS_RESP_create_response(rc, in);
     if (answer && (n = i2d_TS_RESP(answer, &der)) > 0)
         r = buf_append(resp, der, (size_t)n);
 out:
+    ASN1_OBJECT_free(policy);
     OPENSSL_free(der);
     OPENSSL_free(copy);
     TS_RESP_free(answer);
