@@ -12,6 +12,7 @@
 #include "crypto/certstore.h"
 #include "crypto/keys.h"
 #include "crypto/signer.h"
+#include "crypto/tsa_http.h"
 #include "pdf/pdf_sign.h"
 #include "pdf/pdf_stamp.h"
 #include "pdf/pdf_util.h"
@@ -25,7 +26,7 @@ struct args {
     const char *pos[3];
     int npos;
     const char *p12, *pin, *pin_file, *key, *key_pass, *cert, *chain, *image, *page, *rect;
-    const char *seal_over, *seal_size, *reason, *location, *name, *number, *date;
+    const char *seal_over, *seal_size, *reason, *location, *name, *number, *date, *tsa;
     const char *trust[MAX_LIST], *ca[MAX_LIST], *crl[MAX_LIST];
     int ntrust, nca, ncrl;
     int json, adbe;
@@ -39,6 +40,7 @@ static void usage(void)
           "                 [--image PNG] [--page N] [--rect x0,y0,x1,y1]\n"
           "                 [--seal-over x0,y0,x1,y1 [--seal-size PT]] [--reason LÝ_DO]\n"
           "                 [--location NƠI_KÝ] [--name TÊN_TRƯỜNG] [--adbe]\n"
+          "                 [--tsa http://MÁY_CHỦ_DẤU_THỜI_GIAN/ĐƯỜNG_DẪN]\n"
           "  qlvb pdf verify TỆP [--trust THƯ_MỤC]... [--ca TỆP]... [--crl TỆP]... [--json]\n"
           "  qlvb pdf stamp VÀO RA --number 12/QĐ-UBND --date 2026-11-22\n"
           "Tọa độ tính bằng point (1/72 inch), gốc ở góc dưới bên trái trang.\n",
@@ -112,6 +114,7 @@ static int parse_args(int argc, char **argv, struct args *a)
             {"--name", offsetof(struct args, name)},
             {"--number", offsetof(struct args, number)},
             {"--date", offsetof(struct args, date)},
+            {"--tsa", offsetof(struct args, tsa)},
         };
         for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
             if (strcmp(o, opts[k].name) == 0)
@@ -163,6 +166,10 @@ static int write_output(const char *path, const struct buf *b)
 static int sign_error(result_t r)
 {
     switch (r) {
+    case RES_IO:
+        fputs("qlvb pdf: không kết nối được máy chủ cấp dấu thời gian hoặc tiến trình ký\n",
+              stderr);
+        return EXIT_FAIL;
     case RES_FORBIDDEN:
         fputs("qlvb pdf: mã PIN hoặc mật khẩu khóa không đúng\n", stderr);
         return EXIT_FAIL;
@@ -175,6 +182,9 @@ static int sign_error(result_t r)
     case RES_TOO_LARGE:
         fputs("qlvb pdf: tài liệu quá lớn\n", stderr);
         return EXIT_DATA;
+    case RES_CRYPTO:
+        fputs("qlvb pdf: ký số hoặc dấu thời gian không thành công\n", stderr);
+        return EXIT_FAIL;
     default:
         fprintf(stderr, "qlvb pdf: ký số không thành công (%s)\n", result_name(r));
         return EXIT_FAIL;
@@ -262,6 +272,7 @@ static int cmd_sign(const struct args *a)
     o.location = a->location;
     o.field_name = a->name;
     o.adbe_subfilter = a->adbe;
+    struct tsa_http th = {a->tsa, 0};
 
     if (a->p12) {
         /* As in `qlvb serve`: the key stays in the signer process. */
@@ -275,14 +286,16 @@ static int cmd_sign(const struct args *a)
             goto out;
         }
         struct signer_key sk = {&s, a->p12, pin};
-        struct pdf_sign_key key = {cert, chain, signer_cms_sign, &sk};
+        struct pdf_sign_key key = {cert, chain, signer_cms_sign, &sk, a->tsa ? tsa_http_post : NULL,
+                                   &th};
         r = pdf_sign_document((const unsigned char *)in.data, in.len, &o, &key, &out);
     } else {
         if ((r = keys_load_pem(a->key, a->key_pass, a->cert, a->chain, &kb)) != RES_OK) {
             rc = sign_error(r);
             goto out;
         }
-        struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+        struct pdf_sign_key key = {
+            kb.cert, kb.chain, sign_local, kb.key, a->tsa ? tsa_http_post : NULL, &th};
         r = pdf_sign_document((const unsigned char *)in.data, in.len, &o, &key, &out);
     }
     if (r != RES_OK) {

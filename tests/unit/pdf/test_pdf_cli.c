@@ -1,13 +1,19 @@
 /* `qlvb pdf` as an operator uses it: sign as the person, stamp number and date, seal as
  * the agency, verify (Vietnamese report, JSON, exit codes 0/1/2/3). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "check.h"
 #include "crypto/pki_fixture.h"
+#include "crypto/tsa_fixture.h"
 #include "pdf/pdf_fixture.h"
 
 static const char *bin(void)
@@ -69,6 +75,74 @@ TEST(sign_stamp_seal_verify)
     buf_release(&out);
 }
 
+/* A one-process HTTP time-stamping authority on 127.0.0.1 for `--tsa`. */
+static void serve_tsa(int ls)
+{
+    struct test_tsa tsa = {0};
+    if (keys_load_p12(pki_path("tsa.p12"), "123456", &tsa.kb) != RES_OK)
+        _exit(1);
+    for (;;) {
+        int c = accept(ls, NULL, NULL);
+        char req[65536];
+        size_t got = 0;
+        if (c < 0)
+            _exit(0);
+        for (;;) {
+            ssize_t n = read(c, req + got, sizeof(req) - 1 - got);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+            req[got] = '\0';
+            char *end = strstr(req, "\r\n\r\n"), *cl = strstr(req, "Content-Length: ");
+            if (end && cl && got >= (size_t)(end + 4 - req) + strtoul(cl + 16, NULL, 10))
+                break;
+        }
+        char *body = strstr(req, "\r\n\r\n");
+        struct buf resp = BUF_INIT(1 << 20);
+        if (body && test_tsa_answer(&tsa, (unsigned char *)body + 4, got - (size_t)(body + 4 - req),
+                                    &resp) == RES_OK) {
+            char head[200];
+            int n = snprintf(head, sizeof(head),
+                             "HTTP/1.0 200 OK\r\nContent-Type: application/timestamp-reply\r\n"
+                             "Content-Length: %zu\r\n\r\n",
+                             resp.len);
+            if (write(c, head, (size_t)n) != n || write(c, resp.data, resp.len) < 0)
+                _exit(1);
+        }
+        buf_release(&resp);
+        close(c);
+    }
+}
+
+TEST(timestamp_from_http_tsa)
+{
+    struct buf out = BUF_INIT(1 << 20);
+    struct sockaddr_in sa = {0};
+    socklen_t sl = sizeof(sa);
+    char args[512];
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(ls, 4) == 0 &&
+          getsockname(ls, (struct sockaddr *)&sa, &sl) == 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        serve_tsa(ls);
+    close(ls);
+    snprintf(args, sizeof(args),
+             "sign doc.pdf t.pdf --p12 person.p12 --pin 123456 --tsa http://127.0.0.1:%d/tsa",
+             ntohs(sa.sin_port));
+    CHECK_INT(run(args, &out), 0);
+    CHECK_INT(run("verify t.pdf --trust trust", &out), 0);
+    CHECK(strstr(out.data, "Dấu thời gian:") && strstr(out.data, "QLVB Test Time-Stamping"));
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    /* Nobody listens there any more. */
+    CHECK_INT(run(args, &out), 1);
+    CHECK(strstr(out.data, "dấu thời gian") != NULL);
+    buf_release(&out);
+}
+
 TEST(operator_errors)
 {
     struct buf out = BUF_INIT(1 << 20);
@@ -98,6 +172,7 @@ int main(void)
     buf_release(&doc);
     RUN(sign_stamp_seal_verify);
     RUN(operator_errors);
+    RUN(timestamp_from_http_tsa);
     pki_cleanup();
     return CHECK_DONE("test_pdf_cli");
 }
