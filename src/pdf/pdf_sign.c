@@ -225,7 +225,7 @@ static fz_display_list *make_appearance(fz_context *ctx, fz_rect rect,
 static void unique_field_name(fz_context *ctx, pdf_document *doc, const char *want, char *out,
                               size_t size)
 {
-    pdf_obj *form = pdf_dict_getp(ctx, pdf_trailer(ctx, doc), "Root/AcroForm");
+    pdf_obj *form = pdf_dict_getp(ctx, pdf_trailer(ctx, doc), "Root/AcroForm/Fields");
     if (want && want[0] && (!form || !pdf_lookup_field(ctx, form, want))) {
         snprintf(out, size, "%s", want);
         return;

@@ -319,6 +319,30 @@ TEST(timestamped_signature)
     key_bundle_release(&kb);
 }
 
+TEST(field_names_stay_unique)
+{
+    struct key_bundle kb;
+    struct pdf_sign_opts o = {0};
+    struct buf a, b;
+    struct pdf_verify_result r;
+    CHECK_INT(keys_load_p12(pki_path("person.p12"), "123456", &kb), RES_OK);
+    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    o.field_name = "KyDuyet";
+    CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &a), RES_OK);
+    CHECK_INT(pdf_sign_document((unsigned char *)a.data, a.len, &o, &key, &b), RES_OK);
+    verify(&b, &r);
+    CHECK_INT(r.count, 2);
+    if (r.count == 2) {
+        CHECK_STR(r.sigs[0].field, "KyDuyet");
+        CHECK(strcmp(r.sigs[1].field, "KyDuyet") != 0);
+    }
+    CHECK(r.all_valid);
+    pdf_verify_result_release(&r);
+    buf_release(&a);
+    buf_release(&b);
+    key_bundle_release(&kb);
+}
+
 TEST(unsigned_and_garbage)
 {
     struct pdf_verify_result r;
@@ -351,6 +375,7 @@ int main(void)
     RUN(stamp_between_signatures);
     RUN(concurrent_calls);
     RUN(timestamped_signature);
+    RUN(field_names_stay_unique);
     RUN(unsigned_and_garbage);
     certstore_release(&trust);
     buf_release(&doc1);
