@@ -1,0 +1,271 @@
+/* Chain and revocation checks with OpenSSL's X509_STORE. Revocation is looked up in
+ * our own CRL list (not X509_V_FLAG_CRL_CHECK) so a CRL issued after the signing time
+ * can still answer "was this certificate revoked, and when". */
+#include "crypto/certstore.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "crypto/keys.h"
+
+void certstore_init(struct certstore *cs)
+{
+    cs->store = X509_STORE_new();
+    cs->intermediates = sk_X509_new_null();
+    cs->crls = sk_X509_CRL_new_null();
+    cs->roots = 0;
+}
+
+void certstore_release(struct certstore *cs)
+{
+    X509_STORE_free(cs->store);
+    sk_X509_pop_free(cs->intermediates, X509_free);
+    sk_X509_CRL_pop_free(cs->crls, X509_CRL_free);
+    cs->store = NULL;
+    cs->intermediates = NULL;
+    cs->crls = NULL;
+    cs->roots = 0;
+}
+
+static result_t add_cert(struct certstore *cs, X509 *x, int trusted)
+{
+    if (trusted) {
+        if (!X509_STORE_add_cert(cs->store, x)) {
+            ERR_clear_error(); /* a duplicate is not an error */
+        } else {
+            cs->roots++;
+        }
+        X509_free(x);
+        return RES_OK;
+    }
+    if (!sk_X509_push(cs->intermediates, x)) {
+        X509_free(x);
+        return RES_INTERNAL;
+    }
+    return RES_OK;
+}
+
+static result_t add_file(struct certstore *cs, const char *path, int mode /* 1 trusted, 0
+                                                                           intermediate, -1 auto */)
+{
+    STACK_OF(X509) *certs = NULL;
+    result_t r = keys_load_certs_pem(path, &certs);
+    while (r == RES_OK && sk_X509_num(certs) > 0) {
+        X509 *x = sk_X509_shift(certs);
+        int trusted = mode >= 0 ? mode : (X509_check_issued(x, x) == X509_V_OK);
+        r = add_cert(cs, x, trusted);
+    }
+    sk_X509_pop_free(certs, X509_free);
+    return r;
+}
+
+result_t certstore_add_trusted_file(struct certstore *cs, const char *path)
+{
+    return add_file(cs, path, 1);
+}
+
+result_t certstore_add_intermediates_file(struct certstore *cs, const char *path)
+{
+    return add_file(cs, path, 0);
+}
+
+result_t certstore_add_crl_file(struct certstore *cs, const char *path)
+{
+    BIO *bio = BIO_new_file(path, "rb");
+    X509_CRL *crl;
+    if (!bio)
+        return RES_NOT_FOUND;
+    crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+    if (!crl) {
+        (void)BIO_reset(bio);
+        crl = d2i_X509_CRL_bio(bio, NULL);
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    if (!crl)
+        return RES_INVALID;
+    if (!sk_X509_CRL_push(cs->crls, crl)) {
+        X509_CRL_free(crl);
+        return RES_INTERNAL;
+    }
+    return RES_OK;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+result_t certstore_add_dir(struct certstore *cs, const char *dir)
+{
+    result_t r = RES_OK;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    if (!d)
+        return RES_NOT_FOUND;
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+        if (e->d_name[0] == '.')
+            continue;
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
+            continue;
+        if (has_suffix(e->d_name, ".crl"))
+            r = certstore_add_crl_file(cs, path);
+        else if (has_suffix(e->d_name, ".pem") || has_suffix(e->d_name, ".crt") ||
+                 has_suffix(e->d_name, ".cer")) {
+            r = add_file(cs, path, -1);
+            if (r == RES_INVALID) /* a PEM file holding a CRL, not certificates */
+                r = certstore_add_crl_file(cs, path);
+        }
+        if (r != RES_OK)
+            break;
+    }
+    closedir(d);
+    return r;
+}
+
+int64_t cert_time_to_unix(const ASN1_TIME *t)
+{
+    struct tm tm;
+    if (!t || !ASN1_TIME_to_tm(t, &tm))
+        return INT64_MIN;
+    return (int64_t)timegm(&tm);
+}
+
+static enum cert_status status_of(int err)
+{
+    switch (err) {
+    case X509_V_OK:
+        return CERT_OK;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        return CERT_EXPIRED;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return CERT_NOT_YET_VALID;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return CERT_UNTRUSTED;
+    case X509_V_ERR_CERT_REVOKED:
+        return CERT_REVOKED;
+    default:
+        return CERT_INVALID;
+    }
+}
+
+/* Looks the chain's certificates up in the CRLs whose signature checks out. */
+static void check_revocation(const struct certstore *cs, STACK_OF(X509) * chain,
+                             struct cert_check *out)
+{
+    int n = sk_X509_num(chain);
+    for (int i = 0; i + 1 < n; i++) {
+        X509 *cert = sk_X509_value(chain, i), *issuer = sk_X509_value(chain, i + 1);
+        for (int j = 0; j < sk_X509_CRL_num(cs->crls); j++) {
+            X509_CRL *crl = sk_X509_CRL_value(cs->crls, j);
+            X509_REVOKED *rev = NULL;
+            if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) != 0)
+                continue;
+            if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
+                ERR_clear_error();
+                continue;
+            }
+            if (i == 0)
+                out->revocation_checked = true;
+            if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1 && rev) {
+                out->status = CERT_REVOKED;
+                out->revoked_at = cert_time_to_unix(X509_REVOKED_get0_revocationDate(rev));
+                snprintf(out->detail, sizeof(out->detail),
+                         "certificate at depth %d revoked (CRL of its issuer)", i);
+                return;
+            }
+        }
+    }
+}
+
+result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509) * extra,
+                          int64_t at, struct cert_check *out)
+{
+    result_t r = RES_INTERNAL;
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    STACK_OF(X509) *chain = NULL;
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+
+    memset(out, 0, sizeof(*out));
+    out->status = CERT_INVALID;
+    if (!leaf || !ctx || !untrusted || !cs || !cs->store)
+        goto out;
+    out->not_before = cert_time_to_unix(X509_get0_notBefore(leaf));
+    out->not_after = cert_time_to_unix(X509_get0_notAfter(leaf));
+    for (int i = 0; extra && i < sk_X509_num(extra); i++)
+        sk_X509_push(untrusted, sk_X509_value(extra, i));
+    for (int i = 0; i < sk_X509_num(cs->intermediates); i++)
+        sk_X509_push(untrusted, sk_X509_value(cs->intermediates, i));
+    if (!X509_STORE_CTX_init(ctx, cs->store, leaf, untrusted))
+        goto out;
+    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)at);
+    if (X509_verify_cert(ctx) == 1) {
+        out->status = CERT_OK;
+    } else {
+        out->x509_error = X509_STORE_CTX_get_error(ctx);
+        out->status = status_of(out->x509_error);
+    }
+    snprintf(out->detail, sizeof(out->detail), "%s",
+             X509_verify_cert_error_string(out->x509_error));
+    chain = X509_STORE_CTX_get1_chain(ctx);
+    if (chain)
+        check_revocation(cs, chain, out);
+    r = RES_OK;
+out:
+    ERR_clear_error();
+    sk_X509_pop_free(chain, X509_free);
+    X509_STORE_CTX_free(ctx);
+    sk_X509_free(untrusted);
+    return r;
+}
+
+const char *cert_status_name(enum cert_status s)
+{
+    switch (s) {
+    case CERT_OK:
+        return "ok";
+    case CERT_UNTRUSTED:
+        return "untrusted";
+    case CERT_EXPIRED:
+        return "expired";
+    case CERT_NOT_YET_VALID:
+        return "not_yet_valid";
+    case CERT_REVOKED:
+        return "revoked";
+    case CERT_INVALID:
+        break;
+    }
+    return "invalid";
+}
+
+const char *cert_status_text(enum cert_status s)
+{
+    switch (s) {
+    case CERT_OK:
+        return "Chứng thư số hợp lệ, tin cậy";
+    case CERT_UNTRUSTED:
+        return "Chứng thư số không thuộc tổ chức cung cấp dịch vụ tin cậy";
+    case CERT_EXPIRED:
+        return "Chứng thư số đã hết hạn tại thời điểm ký";
+    case CERT_NOT_YET_VALID:
+        return "Chứng thư số chưa có hiệu lực tại thời điểm ký";
+    case CERT_REVOKED:
+        return "Chứng thư số đã bị thu hồi";
+    case CERT_INVALID:
+        break;
+    }
+    return "Chứng thư số không hợp lệ";
+}

@@ -1,0 +1,62 @@
+/* Trust anchors, intermediate certificates and CRLs, and the one question asked of
+ * them: does this certificate chain to a trusted root at a given time, and is any
+ * certificate of the chain revoked? Answers are precise (untrusted/expired/revoked). */
+#ifndef QLVB_CRYPTO_CERTSTORE_H
+#define QLVB_CRYPTO_CERTSTORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#include "util/result.h"
+
+struct certstore {
+    X509_STORE *store;              /* trusted roots */
+    STACK_OF(X509) * intermediates; /* untrusted CA certificates offered for chain building */
+    STACK_OF(X509_CRL) * crls;
+    int roots;
+};
+
+enum cert_status {
+    CERT_OK = 0,
+    CERT_UNTRUSTED,     /* no chain to a trusted root */
+    CERT_EXPIRED,       /* a certificate of the chain had expired at the time checked */
+    CERT_NOT_YET_VALID, /* ... or was not yet valid */
+    CERT_REVOKED,       /* listed in a CRL of its issuer */
+    CERT_INVALID,       /* broken chain: bad signature, not a CA, wrong usage, ... */
+};
+
+struct cert_check {
+    enum cert_status status;
+    int x509_error;                /* OpenSSL X509_V_ERR_* of the chain check, 0 when none */
+    bool revocation_checked;       /* a valid CRL of the leaf's issuer was available */
+    int64_t revoked_at;            /* unix time of revocation, when revoked */
+    int64_t not_before, not_after; /* of the leaf */
+    char detail[200];              /* English, for logs */
+};
+
+void certstore_init(struct certstore *cs);
+void certstore_release(struct certstore *cs);
+/* Every certificate of a PEM file becomes a trusted root. */
+result_t certstore_add_trusted_file(struct certstore *cs, const char *path);
+/* Every certificate of a PEM file is offered as an intermediate. */
+result_t certstore_add_intermediates_file(struct certstore *cs, const char *path);
+/* *.pem, *.crt, *.cer files of a directory: self-signed certificates become trusted
+ * roots, the others intermediates; *.crl files and PEM files holding a CRL are CRLs. */
+result_t certstore_add_dir(struct certstore *cs, const char *dir);
+/* A PEM (or DER) CRL file. */
+result_t certstore_add_crl_file(struct certstore *cs, const char *path);
+
+/* Checks leaf (with extra untrusted certificates, e.g. from a CMS) at unix time `at`.
+ * Returns RES_OK when the check ran (the verdict is in out->status). */
+result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509) * extra,
+                          int64_t at, struct cert_check *out);
+
+const char *cert_status_name(enum cert_status s); /* "ok", "untrusted", ... */
+const char *cert_status_text(enum cert_status s); /* Vietnamese, for users */
+
+/* X509 time as unix seconds (INT64_MIN when unparseable). */
+int64_t cert_time_to_unix(const ASN1_TIME *t);
+
+#endif

@@ -1,0 +1,28 @@
+/* Shared MuPDF plumbing for the pdf module: a quiet per-call context, opening a
+ * document from memory, and a seekable in-memory fz_output (MuPDF 1.19's buffer output
+ * cannot seek or be read back, which signature completion needs). */
+#ifndef QLVB_PDF_UTIL_H
+#define QLVB_PDF_UTIL_H
+
+#include <stddef.h>
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+
+#include "util/buf.h"
+#include "util/result.h"
+
+#define PDF_MAX_BYTES ((size_t)256 << 20) /* documents larger than this are refused */
+
+/* A new MuPDF context whose warnings and errors go to the debug log; NULL on OOM. */
+fz_context *pdf_util_ctx_new(void);
+/* Opens bytes (not copied: they must outlive the document). Throws like MuPDF. */
+pdf_document *pdf_util_open(fz_context *ctx, const unsigned char *data, size_t len);
+/* A seekable, readable-back output writing into buf (a reference is kept). */
+fz_output *pdf_util_output(fz_context *ctx, fz_buffer *buf);
+/* Width in points of one line of UTF-8 text in font at size. Throws. */
+float pdf_util_text_width(fz_context *ctx, fz_font *font, float size, const char *s);
+/* Copies an fz_buffer into a struct buf with the module's size limit. */
+result_t pdf_util_to_buf(const fz_buffer *fb, struct buf *out);
+
+#endif
