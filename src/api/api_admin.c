@@ -56,11 +56,7 @@ void api_agencies_list(struct req *r)
 {
     json_t *list = NULL;
     result_t res = agency_list(r->app, &r->actor, &list);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, 200, json_pack("{s:o}", "agencies", list));
+    resp_list(r, res, "agencies", list);
 }
 
 static bool agency_input_from(json_t *in, struct agency_input *ai, struct verrs *e)
@@ -136,11 +132,7 @@ void api_departments_list(struct req *r)
 {
     json_t *list = NULL;
     result_t res = department_list(r->app, &r->actor, req_target_agency(r), &list);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, 200, json_pack("{s:o}", "departments", list));
+    resp_list(r, res, "departments", list);
 }
 
 void api_departments_create(struct req *r)
@@ -179,11 +171,7 @@ void api_positions_list(struct req *r)
 {
     json_t *list = NULL;
     result_t res = position_list(r->app, &r->actor, req_target_agency(r), &list);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, 200, json_pack("{s:o}", "positions", list));
+    resp_list(r, res, "positions", list);
 }
 
 static bool position_from(json_t *in, struct position_input *pi, struct verrs *e)

@@ -154,11 +154,7 @@ void api_me_sessions(struct req *r)
 {
     json_t *list = NULL;
     result_t res = session_list(r->app, &r->actor, &list);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, 200, json_pack("{s:o}", "sessions", list));
+    resp_list(r, res, "sessions", list);
 }
 
 void api_me_session_revoke(struct req *r)

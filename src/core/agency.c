@@ -9,6 +9,8 @@
 #include "core/authz.h"
 #include "core/validate.h"
 #include "db/db.h"
+#include "db/db_json.h"
+#include "util/jtree.h"
 #include "text/text.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -137,8 +139,8 @@ result_t agency_create(struct app *app, const struct actor *a, const struct agen
     snprintf(summary, sizeof(summary), "%s — %s (%s)", v.code, v.name, v.abbr);
     struct audit_entry e = {a->user_id, a->login, id,      "agency_create",
                             "agency",   oid,      summary, a->client_addr};
-    if ((r = audit_append(c, &e)) != RES_OK || (r = db_commit(c)) != RES_OK)
-        goto rollback;
+    if ((r = audit_finish(c, RES_OK, &e)) != RES_OK)
+        goto out; /* audit_finish rolled back */
     if (id_out)
         *id_out = id;
     goto out;
@@ -189,8 +191,8 @@ result_t agency_update(struct app *app, const struct actor *a, int64_t id,
     snprintf(summary, sizeof(summary), "%s — %s (%s)", v.code, v.name, v.abbr);
     struct audit_entry e = {a->user_id, a->login, id,      "agency_update",
                             "agency",   oid,      summary, a->client_addr};
-    if ((r = audit_append(c, &e)) != RES_OK || (r = db_commit(c)) != RES_OK)
-        goto rollback;
+    if ((r = audit_finish(c, RES_OK, &e)) != RES_OK)
+        goto out; /* audit_finish rolled back */
     goto out;
 rollback:
     db_rollback(c);
@@ -211,62 +213,21 @@ result_t agency_set_active(struct app *app, const struct actor *a, int64_t id, b
                (int64_t)active, clock_now(), id);
     if (r == RES_OK && db_changes(c) == 0)
         r = RES_NOT_FOUND;
-    if (r == RES_OK) {
-        char oid[24];
-        snprintf(oid, sizeof(oid), "%lld", (long long)id);
-        struct audit_entry e = {a->user_id,
-                                a->login,
-                                id,
-                                "agency_update",
-                                "agency",
-                                oid,
-                                active ? "Mở khóa cơ quan" : "Khóa cơ quan",
-                                a->client_addr};
-        r = audit_append(c, &e);
-    }
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK)
-        db_rollback(c);
-    return r;
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    struct audit_entry e = {a->user_id,
+                            a->login,
+                            id,
+                            "agency_update",
+                            "agency",
+                            oid,
+                            active ? "Mở khóa cơ quan" : "Khóa cơ quan",
+                            a->client_addr};
+    return audit_finish(c, r, &e);
 }
 
-static json_t *agency_row(struct db_stmt *s)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
-    json_object_set_new(o, "parent_id",
-                        db_col_null(s, 1) ? json_null() : json_integer(db_col_i64(s, 1)));
-    json_object_set_new(o, "code", json_string(db_col_text(s, 2)));
-    json_object_set_new(o, "name", json_string(db_col_text(s, 3)));
-    json_object_set_new(o, "abbr", json_string(db_col_text(s, 4)));
-    json_object_set_new(o, "host_label", json_string(db_col_text(s, 5)));
-    json_object_set_new(o, "active", json_boolean(db_col_i64(s, 6)));
-    return o;
-}
-
+#define AGENCY_SPEC "id:i,parent_id:I,code:t,name:t,abbr:t,host_label:t,active:b"
 #define AGENCY_COLS "id, parent_id, code, name, abbr, host_label, active"
-
-/* Appends children of `parent` (json id) from `all` in pre-order with depth. */
-static void tree_walk(json_t *all, json_int_t parent, int depth, json_t *out, const char *pname)
-{
-    size_t i;
-    json_t *o;
-    if (depth > 32)
-        return;
-    json_array_foreach(all, i, o)
-    {
-        json_t *p = json_object_get(o, "parent_id");
-        json_int_t pid = json_is_integer(p) ? json_integer_value(p) : 0;
-        if (pid != parent)
-            continue;
-        json_object_set_new(o, "depth", json_integer(depth));
-        json_object_set_new(o, "parent_name", json_string(pname ? pname : ""));
-        json_array_append(out, o);
-        tree_walk(all, json_integer_value(json_object_get(o, "id")), depth + 1, out,
-                  json_string_value(json_object_get(o, "name")));
-    }
-}
 
 result_t agency_list(struct app *app, const struct actor *a, json_t **out)
 {
@@ -279,18 +240,11 @@ result_t agency_list(struct app *app, const struct actor *a, json_t **out)
     struct db_stmt *s = NULL;
     if ((r = db_query(c, &s, "SELECT " AGENCY_COLS " FROM agency ORDER BY code", "")) != RES_OK)
         return r;
-    json_t *all = json_array();
-    while ((r = db_step(s)) == RES_ROW)
-        json_array_append_new(all, agency_row(s));
-    db_finalize(s);
-    if (r != RES_DONE) {
-        json_decref(all);
+    json_t *all = NULL;
+    if ((r = db_collect(s, AGENCY_SPEC, &all)) != RES_OK)
         return r;
-    }
-    json_t *tree = json_array();
-    tree_walk(all, 0, 0, tree, NULL);
+    *out = jtree_preorder(all, 32);
     json_decref(all);
-    *out = tree;
     return RES_OK;
 }
 
@@ -308,7 +262,7 @@ result_t agency_get(struct app *app, const struct actor *a, int64_t id, json_t *
         return r;
     r = db_step(s);
     if (r == RES_ROW) {
-        *out = agency_row(s);
+        *out = db_row_json(s, AGENCY_SPEC);
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_NOT_FOUND;
@@ -465,18 +419,12 @@ result_t agency_import_csv(struct app *app, const struct actor *a, const char *c
         }
     }
     free(copy);
-    if (r == RES_OK) {
-        char summary[128];
-        snprintf(summary, sizeof(summary), "%d cơ quan mới, %d cập nhật", *created, *updated);
-        struct audit_entry e = {a->user_id, a->login, 0,       "agency_import",
-                                "agency",   "",       summary, a->client_addr};
-        r = audit_append(c, &e);
-    }
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK) {
-        db_rollback(c);
+    char summary[128];
+    snprintf(summary, sizeof(summary), "%d cơ quan mới, %d cập nhật", *created, *updated);
+    struct audit_entry e = {a->user_id, a->login, 0,       "agency_import",
+                            "agency",   "",       summary, a->client_addr};
+    r = audit_finish(c, r, &e);
+    if (r != RES_OK)
         *created = *updated = 0;
-    }
     return r;
 }

@@ -117,22 +117,26 @@ result_t audit_append(struct db_conn *c, const struct audit_entry *e)
     return db_run(c, "UPDATE audit_head SET last_hash = $1 WHERE id = 1", "t", hash);
 }
 
+result_t audit_finish(struct db_conn *c, result_t r, const struct audit_entry *e)
+{
+    if (r == RES_OK)
+        r = audit_append(c, e);
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK) {
+        db_rollback(c);
+        log_error("msg=\"transaction rolled back\" action=%s result=%s", e->action, result_name(r));
+    }
+    return r;
+}
+
 result_t audit_record(struct db *db, const struct audit_entry *e)
 {
     struct db_conn *c = db_conn(db);
     if (!c)
         return RES_DB;
     result_t r = db_begin(c);
-    if (r != RES_OK)
-        return r;
-    r = audit_append(c, e);
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK) {
-        db_rollback(c);
-        log_error("msg=\"audit append failed\" action=%s", e->action);
-    }
-    return r;
+    return r == RES_OK ? audit_finish(c, RES_OK, e) : r;
 }
 
 result_t audit_verify(struct db *db, struct audit_verify_report *rep)

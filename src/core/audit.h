@@ -34,6 +34,10 @@ const char *audit_action_label(const char *key);
 
 /* Appends inside the caller's write transaction. */
 result_t audit_append(struct db_conn *c, const struct audit_entry *e);
+/* Ends the caller's write transaction: when r is RES_OK, appends e and commits;
+ * otherwise, or if either step fails, rolls back. Returns the final result, so a
+ * state change reads `r = <writes>; return audit_finish(c, r, &entry);`. */
+result_t audit_finish(struct db_conn *c, result_t r, const struct audit_entry *e);
 /* Opens its own transaction: for events that change nothing else (failed login). */
 result_t audit_record(struct db *db, const struct audit_entry *e);
 

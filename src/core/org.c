@@ -10,6 +10,8 @@
 #include "core/authz.h"
 #include "core/validate.h"
 #include "db/db.h"
+#include "db/db_json.h"
+#include "util/jtree.h"
 #include "util/clock.h"
 
 static result_t commit_with_audit(struct db_conn *c, const struct actor *a, int64_t agency_id,
@@ -20,12 +22,7 @@ static result_t commit_with_audit(struct db_conn *c, const struct actor *a, int6
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
     struct audit_entry e = {a->user_id, a->login, agency_id, action,
                             type,       oid,      summary,   a->client_addr};
-    result_t r = audit_append(c, &e);
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK)
-        db_rollback(c);
-    return r;
+    return audit_finish(c, RES_OK, &e);
 }
 
 static result_t dept_check_parent(struct db_conn *c, int64_t agency_id, int64_t self_id,
@@ -162,25 +159,6 @@ result_t department_set_active(struct app *app, const struct actor *a, int64_t i
     return set_active(app, a, "department", id, active);
 }
 
-static void dept_walk(json_t *all, json_int_t parent, int depth, json_t *out, const char *pname)
-{
-    size_t i;
-    json_t *o;
-    if (depth > 16)
-        return;
-    json_array_foreach(all, i, o)
-    {
-        json_t *p = json_object_get(o, "parent_id");
-        if ((json_is_integer(p) ? json_integer_value(p) : 0) != parent)
-            continue;
-        json_object_set_new(o, "depth", json_integer(depth));
-        json_object_set_new(o, "parent_name", json_string(pname ? pname : ""));
-        json_array_append(out, o);
-        dept_walk(all, json_integer_value(json_object_get(o, "id")), depth + 1, out,
-                  json_string_value(json_object_get(o, "name")));
-    }
-}
-
 result_t department_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out)
 {
     result_t r = authz_check(a, AZ_ORG_READ, agency_id);
@@ -196,26 +174,11 @@ result_t department_list(struct app *app, const struct actor *a, int64_t agency_
                  "i", agency_id);
     if (r != RES_OK)
         return r;
-    json_t *all = json_array();
-    while ((r = db_step(s)) == RES_ROW) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
-        json_object_set_new(o, "parent_id",
-                            db_col_null(s, 1) ? json_null() : json_integer(db_col_i64(s, 1)));
-        json_object_set_new(o, "name", json_string(db_col_text(s, 2)));
-        json_object_set_new(o, "abbr", json_string(db_col_text(s, 3)));
-        json_object_set_new(o, "active", json_boolean(db_col_i64(s, 4)));
-        json_array_append_new(all, o);
-    }
-    db_finalize(s);
-    if (r != RES_DONE) {
-        json_decref(all);
+    json_t *all = NULL;
+    if ((r = db_collect(s, "id:i,parent_id:I,name:t,abbr:t,active:b", &all)) != RES_OK)
         return r;
-    }
-    json_t *tree = json_array();
-    dept_walk(all, 0, 0, tree, NULL);
+    *out = jtree_preorder(all, 16);
     json_decref(all);
-    *out = tree;
     return RES_OK;
 }
 
@@ -305,20 +268,5 @@ result_t position_list(struct app *app, const struct actor *a, int64_t agency_id
                  "i", agency_id);
     if (r != RES_OK)
         return r;
-    json_t *arr = json_array();
-    while ((r = db_step(s)) == RES_ROW) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
-        json_object_set_new(o, "name", json_string(db_col_text(s, 1)));
-        json_object_set_new(o, "rank", json_integer(db_col_i64(s, 2)));
-        json_object_set_new(o, "active", json_boolean(db_col_i64(s, 3)));
-        json_array_append_new(arr, o);
-    }
-    db_finalize(s);
-    if (r != RES_DONE) {
-        json_decref(arr);
-        return r;
-    }
-    *out = arr;
-    return RES_OK;
+    return db_collect(s, "id:i,name:t,rank:i,active:b", out);
 }

@@ -130,10 +130,8 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         char oid[24];
         snprintf(oid, sizeof(oid), "%lld", (long long)uid);
         e.object_id = oid;
-        if (audit_append(c, &e) != RES_OK || db_commit(c) != RES_OK) {
-            db_rollback(c);
+        if (audit_finish(c, RES_OK, &e) != RES_OK)
             return RES_DB;
-        }
         if (lock) {
             char when[64];
             clock_format_vn(until, when, sizeof(when));
@@ -188,17 +186,10 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     if (r == RES_OK)
         r = new_session(c, app, uid, membership, req->client_addr, req->user_agent, info,
                         &actor->session_id);
-    if (r == RES_OK) {
-        struct audit_entry e = {uid,       login, agency_id,   "login",
-                                "session", "",    "Đăng nhập", req->client_addr};
-        r = audit_append(c, &e);
-    }
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK) {
-        db_rollback(c);
+    struct audit_entry e = {uid,       login, agency_id,   "login",
+                            "session", "",    "Đăng nhập", req->client_addr};
+    if ((r = audit_finish(c, r, &e)) != RES_OK)
         return r;
-    }
     explicit_bzero(hash, sizeof(hash));
     /* Fill the actor as session_resolve would. */
     return session_resolve(app, info->token, req->client_addr, actor, info);
@@ -280,12 +271,7 @@ static result_t revoke_where(struct app *app, const struct actor *a, const char 
     }
     struct audit_entry e = {a->user_id, a->login, a->agency_id, action,
                             "session",  "",       summary,      a->client_addr};
-    if (r == RES_OK)
-        r = audit_append(c, &e);
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK)
-        db_rollback(c);
+    r = audit_finish(c, r, &e);
     return r;
 }
 
@@ -336,12 +322,8 @@ result_t session_choose(struct app *app, struct actor *a, int64_t membership_id)
     struct audit_entry e = {
         a->user_id,    a->login, agency_id, "agency_choose", "session", "", "Chọn cơ quan làm việc",
         a->client_addr};
-    if (r == RES_OK)
-        r = audit_append(c, &e);
-    if (r == RES_OK)
-        r = db_commit(c);
+    r = audit_finish(c, r, &e);
     if (r != RES_OK) {
-        db_rollback(c);
         return r;
     }
     a->membership_id = membership_id;
@@ -437,12 +419,8 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
                             "",
                             "Đổi mật khẩu; thu hồi các phiên khác",
                             a->client_addr};
-    if (r == RES_OK)
-        r = audit_append(c, &e);
-    if (r == RES_OK)
-        r = db_commit(c);
+    r = audit_finish(c, r, &e);
     if (r != RES_OK) {
-        db_rollback(c);
         return r;
     }
     a->must_change_password = false;

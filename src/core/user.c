@@ -62,14 +62,15 @@ static void check_membership(struct db_conn *c, int64_t agency_id, const struct 
         verrs_add(errs, "roles", "Chọn ít nhất một vai trò.");
 }
 
-static result_t audit_user(struct db_conn *c, const struct actor *a, int64_t agency_id,
-                           const char *action, int64_t user_id, const char *summary)
+/* Appends the audit row for a user change and ends the transaction (audit_finish). */
+static result_t finish_user(struct db_conn *c, result_t r, const struct actor *a, int64_t agency_id,
+                            const char *action, int64_t user_id, const char *summary)
 {
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
     struct audit_entry e = {a->user_id, a->login, agency_id, action,
                             "user",     oid,      summary,   a->client_addr};
-    return audit_append(c, &e);
+    return audit_finish(c, r, &e);
 }
 
 result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
@@ -144,13 +145,9 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
     role_label(in->roles, roles, sizeof(roles));
     snprintf(summary, sizeof(summary), "%s %s — %s%s", login,
              existing ? "(kiêm nhiệm)" : v.full_name, roles, existing ? "" : "");
-    if (r == RES_OK)
-        r = audit_user(c, a, agency_id, existing ? "membership_update" : "user_create", uid,
-                       summary);
-    if (r == RES_OK)
-        r = db_commit(c);
+    r = finish_user(c, r, a, agency_id, existing ? "membership_update" : "user_create", uid,
+                    summary);
     if (r != RES_OK) {
-        db_rollback(c);
         if (r == RES_CONFLICT)
             verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
         goto out;
@@ -217,13 +214,8 @@ result_t user_update(struct app *app, const struct actor *a, int64_t agency_id, 
     role_label(in->roles, roles, sizeof(roles));
     snprintf(summary, sizeof(summary), "%s%s vai trò: %s", owns_account ? v.full_name : "",
              owns_account ? ";" : "", roles);
-    if (r == RES_OK)
-        r = audit_user(c, a, agency_id, owns_account ? "user_update" : "membership_update", user_id,
-                       summary);
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK)
-        db_rollback(c);
+    r = finish_user(c, r, a, agency_id, owns_account ? "user_update" : "membership_update", user_id,
+                    summary);
 out:
     clean_release(&v);
     return r;
@@ -253,13 +245,8 @@ result_t user_set_disabled(struct app *app, const struct actor *a, int64_t user_
     if (r == RES_OK && disabled)
         r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
                    "ii", now, user_id);
-    if (r == RES_OK)
-        r = audit_user(c, a, home, disabled ? "user_lock" : "user_unlock", user_id,
-                       disabled ? "Khóa tài khoản, thu hồi mọi phiên" : "Mở khóa tài khoản");
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK)
-        db_rollback(c);
+    r = finish_user(c, r, a, home, disabled ? "user_lock" : "user_unlock", user_id,
+                    disabled ? "Khóa tài khoản, thu hồi mọi phiên" : "Mở khóa tài khoản");
     return r;
 }
 
@@ -290,14 +277,9 @@ result_t user_reset_password(struct app *app, const struct actor *a, int64_t use
     if (r == RES_OK)
         r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
                    "ii", now, user_id);
+    r = finish_user(c, r, a, home, "password_reset", user_id,
+                    "Đặt lại mật khẩu, buộc đổi khi đăng nhập, thu hồi mọi phiên");
     if (r == RES_OK)
-        r = audit_user(c, a, home, "password_reset", user_id,
-                       "Đặt lại mật khẩu, buộc đổi khi đăng nhập, thu hồi mọi phiên");
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK)
-        db_rollback(c);
-    else
         str_copy(temp_password, password, 64);
 out:
     explicit_bzero(password, sizeof(password));
@@ -484,18 +466,11 @@ result_t user_create_sysadmin(struct app *app, const char *login, const char *fu
                        "tttti", login, name, folded, hash, now);
     }
     free(folded);
-    if (r == RES_OK) {
-        struct actor sys = {.system = true};
-        str_copy(sys.login, "system", sizeof(sys.login));
-        r = audit_user(c, &sys, 0, "user_create", id, "Quản trị hệ thống (dòng lệnh)");
-    }
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK) {
-        db_rollback(c);
-        if (r == RES_CONFLICT)
-            verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
-    }
+    struct actor sys = {.system = true};
+    str_copy(sys.login, "system", sizeof(sys.login));
+    r = finish_user(c, r, &sys, 0, "user_create", id, "Quản trị hệ thống (dòng lệnh)");
+    if (r == RES_CONFLICT)
+        verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
 out:
     free(name);
     return r;

@@ -98,6 +98,9 @@ void resp_problem(struct req *r, int status, const char *type, const char *title
 /* A Vietnamese error response fitting the request: problem+json for the API, an
  * HTML error page for the web. */
 void resp_error(struct req *r, int status, const char *title, const char *detail);
+/* 200 {key: list} when res is RES_OK (the list is stolen), else the error for res.
+ * Store the core call's result first: argument evaluation order is unspecified. */
+void resp_list(struct req *r, result_t res, const char *key, json_t *list);
 /* Maps a core result to an HTTP error response. */
 void resp_result(struct req *r, result_t res);
 

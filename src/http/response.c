@@ -130,3 +130,15 @@ void resp_result(struct req *r, result_t res)
             "Đã có lỗi xảy ra. Vui lòng thử lại; nếu vẫn lỗi, báo cho quản trị kèm mã yêu cầu.");
     }
 }
+
+void resp_list(struct req *r, result_t res, const char *key, json_t *list)
+{
+    if (res != RES_OK) {
+        json_decref(list);
+        resp_result(r, res);
+        return;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, key, list);
+    resp_json(r, 200, o);
+}
