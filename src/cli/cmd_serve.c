@@ -21,6 +21,8 @@ static void usage(FILE *out)
             "  --db URL              CSDL: sqlite:/đường/dẫn.db (QLVB_DB)\n"
             "  --threads N           số luồng xử lý (mặc định = số lõi CPU; QLVB_THREADS)\n"
             "  --max-body BYTES      dung lượng tối đa của một yêu cầu (mặc định 1048576)\n"
+            "  --max-upload BYTES    dung lượng tối đa của tệp tải lên (PDF, edXML; mặc định "
+            "33554432)\n"
             "  --session-idle SEC    phiên hết hạn khi không hoạt động (mặc định 28800)\n"
             "  --session-max SEC     thời hạn tối đa của phiên (mặc định 86400)\n"
             "  --secure-cookies      đặt cookie Secure (khi phục vụ qua HTTPS)\n"
@@ -57,6 +59,7 @@ int cmd_serve(int argc, char **argv)
                                          {"db", required_argument, 0, 'b'},
                                          {"threads", required_argument, 0, 't'},
                                          {"max-body", required_argument, 0, 'm'},
+                                         {"max-upload", required_argument, 0, 'u'},
                                          {"session-idle", required_argument, 0, 'i'},
                                          {"session-max", required_argument, 0, 'x'},
                                          {"secure-cookies", no_argument, 0, 's'},
@@ -79,6 +82,7 @@ int cmd_serve(int argc, char **argv)
             break;
         case 't':
         case 'm':
+        case 'u':
         case 'i':
         case 'x':
             if (str_to_i64(optarg, 1, INT32_MAX, &v) != RES_OK) {
@@ -89,6 +93,8 @@ int cmd_serve(int argc, char **argv)
                 app.cfg.threads = (int)v;
             else if (c == 'm')
                 app.cfg.max_body = (long)v;
+            else if (c == 'u')
+                app.cfg.max_upload = (long)v;
             else if (c == 'i')
                 app.cfg.session_idle = (int)v;
             else

@@ -18,6 +18,7 @@ struct config {
     int max_connections;
     int connection_timeout; /* seconds of inactivity before a connection is closed */
     long max_body;          /* bytes; larger bodies get 413 */
+    long max_upload;        /* bytes, on routes that take documents (PDF, edXML) */
     int session_idle;       /* seconds */
     int session_absolute;   /* seconds */
     int lockout_threshold;  /* failed logins before a temporary lock */

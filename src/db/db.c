@@ -209,6 +209,11 @@ result_t db_bind_text(struct db_stmt *s, int idx, const char *v)
     return s->conn->db->drv->bind_text(s->h, idx, v);
 }
 
+result_t db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t len)
+{
+    return s->conn->db->drv->bind_blob(s->h, idx, v, len);
+}
+
 result_t db_bind_null(struct db_stmt *s, int idx)
 {
     return s->conn->db->drv->bind_null(s->h, idx);
@@ -231,6 +236,11 @@ int64_t db_col_i64(struct db_stmt *s, int col)
 const char *db_col_text(struct db_stmt *s, int col)
 {
     return s->conn->db->drv->col_text(s->h, col);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col, size_t *len)
+{
+    return s->conn->db->drv->col_blob(s->h, col, len);
 }
 
 bool db_col_null(struct db_stmt *s, int col)
@@ -272,6 +282,12 @@ static result_t bind_va(struct db_stmt *s, const char *types, va_list ap)
         case 'n':
             r = db_bind_null(s, i + 1);
             break;
+        case 'b': {
+            const void *p = va_arg(ap, const void *);
+            size_t len = va_arg(ap, size_t);
+            r = db_bind_blob(s, i + 1, p, len);
+            break;
+        }
         case 'I': {
             int64_t v = va_arg(ap, int64_t);
             r = v ? db_bind_i64(s, i + 1, v) : db_bind_null(s, i + 1);
@@ -364,10 +380,14 @@ static char *migration_sql(const struct db_driver *drv, const char *src)
 {
     struct buf b = BUF_INIT(1 << 24);
     const char *p = src, *tok;
-    while ((tok = strstr(p, "{{ID}}"))) {
+    for (;;) {
+        const char *id = strstr(p, "{{ID}}"), *blob = strstr(p, "{{BLOB}}");
+        tok = id && (!blob || id < blob) ? id : blob;
+        if (!tok)
+            break;
         buf_append(&b, p, (size_t)(tok - p));
-        buf_puts(&b, drv->id_column);
-        p = tok + 6;
+        buf_puts(&b, tok == id ? drv->id_column : drv->blob_column);
+        p = tok + (tok == id ? 6 : 8);
     }
     buf_puts(&b, p);
     return buf_detach(&b, NULL);

@@ -40,16 +40,20 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
 result_t db_bind_i64(struct db_stmt *s, int idx, int64_t v);      /* idx is N of $N */
 result_t db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL */
 result_t db_bind_null(struct db_stmt *s, int idx);
+result_t db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t len); /* NULL: SQL NULL */
 result_t db_step(struct db_stmt *s);
 int64_t db_col_i64(struct db_stmt *s, int col);
 const char *db_col_text(struct db_stmt *s, int col); /* NULL for SQL NULL; valid until next step */
 bool db_col_null(struct db_stmt *s, int col);
+/* Binary column; NULL (and *len 0) for SQL NULL or empty; valid until next step. */
+const void *db_col_blob(struct db_stmt *s, int col, size_t *len);
 void db_finalize(struct db_stmt *s); /* NULL is fine */
 int64_t db_changes(struct db_conn *c);
 
 /* Conveniences. `types` has one letter per parameter $1..$n:
  *   'i' int64_t, 'I' int64_t id where 0 binds SQL NULL, 't' const char * (NULL => SQL
- *   NULL), 'n' SQL NULL (no argument). */
+ *   NULL), 'b' binary: const void * then size_t (NULL => SQL NULL), 'n' SQL NULL (no
+ *   argument). Migrations write {{ID}} and {{BLOB}} for the driver's column types. */
 result_t db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const char *types, ...);
 /* Prepare, bind, step once and finalize. RES_OK if a statement ran to completion. */
 result_t db_run(struct db_conn *c, const char *sql, const char *types, ...);

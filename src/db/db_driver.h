@@ -9,6 +9,7 @@ struct db_driver {
     const char *name;
     /* Text that replaces {{ID}} in migrations: an auto-assigned integer primary key. */
     const char *id_column;
+    const char *blob_column; /* replaces {{BLOB}}: binary data (BLOB, BYTEA) */
     result_t (*connect)(const char *target, void **conn, char *err, size_t errsize);
     void (*disconnect)(void *conn);
     const char *(*errmsg)(void *conn);
@@ -18,10 +19,12 @@ struct db_driver {
     result_t (*bind_i64)(void *stmt, int idx, int64_t v);
     result_t (*bind_text)(void *stmt, int idx, const char *v);
     result_t (*bind_null)(void *stmt, int idx);
+    result_t (*bind_blob)(void *stmt, int idx, const void *v, size_t len);
     result_t (*step)(void *stmt);
     int64_t (*col_i64)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);
     bool (*col_null)(void *stmt, int col);
+    const void *(*col_blob)(void *stmt, int col, size_t *len);
     void (*reset)(void *stmt); /* ready for reuse with new bindings */
     void (*finalize)(void *stmt);
     int64_t (*changes)(void *conn);

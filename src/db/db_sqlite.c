@@ -103,6 +103,16 @@ static result_t sq_bind_text(void *stmt, int idx, const char *v)
     return map_rc(sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT));
 }
 
+static result_t sq_bind_blob(void *stmt, int idx, const void *v, size_t len)
+{
+    int i = param_index(stmt, idx);
+    if (!i)
+        return RES_INTERNAL;
+    if (!v)
+        return map_rc(sqlite3_bind_null(stmt, i));
+    return map_rc(sqlite3_bind_blob64(stmt, i, len ? v : "", len, SQLITE_TRANSIENT));
+}
+
 static result_t sq_bind_null(void *stmt, int idx)
 {
     int i = param_index(stmt, idx);
@@ -122,6 +132,13 @@ static int64_t sq_col_i64(void *stmt, int col)
 static const char *sq_col_text(void *stmt, int col)
 {
     return (const char *)sqlite3_column_text(stmt, col);
+}
+
+static const void *sq_col_blob(void *stmt, int col, size_t *len)
+{
+    const void *p = sqlite3_column_blob(stmt, col);
+    *len = p ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
+    return p;
 }
 
 static bool sq_col_null(void *stmt, int col)
@@ -148,6 +165,7 @@ static int64_t sq_changes(void *conn)
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
+    .blob_column = "BLOB",
     .connect = sq_connect,
     .disconnect = sq_disconnect,
     .errmsg = sq_errmsg,
@@ -157,10 +175,12 @@ const struct db_driver db_sqlite_driver = {
     .bind_i64 = sq_bind_i64,
     .bind_text = sq_bind_text,
     .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
     .step = sq_step,
     .col_i64 = sq_col_i64,
     .col_text = sq_col_text,
     .col_null = sq_col_null,
+    .col_blob = sq_col_blob,
     .reset = sq_reset,
     .finalize = sq_finalize,
     .changes = sq_changes,

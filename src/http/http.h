@@ -12,6 +12,7 @@
 #include "core/actor.h"
 #include "core/app.h"
 #include "core/verr.h"
+#include "http/multipart.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -20,6 +21,8 @@ struct MHD_Connection;
 #define REQ_MAX_PARAMS  4
 #define REQ_MAX_HEADERS 16
 #define REQ_MAX_FORM    64
+#define REQ_MAX_FILES   4
+#define REQ_MAX_FIELD   65536 /* bytes of one text field */
 
 struct kv {
     const char *key;
@@ -38,6 +41,7 @@ struct req {
 
     /* body */
     struct buf body;
+    long body_limit; /* max_body, or max_upload on RT_UPLOAD routes */
     bool body_too_large;
     bool is_api; /* /api/... : errors as problem+json */
 
@@ -45,11 +49,13 @@ struct req {
     struct kv params[REQ_MAX_PARAMS];
     int nparams;
 
-    /* parsed form (application/x-www-form-urlencoded), lazily */
+    /* parsed form (application/x-www-form-urlencoded or multipart/form-data), lazily */
     bool form_parsed;
     bool form_bad;
     struct kv form[REQ_MAX_FORM];
     int nform;
+    struct mp_part files[REQ_MAX_FILES]; /* multipart parts that carry a file name */
+    int nfiles;
     json_t *json; /* parsed JSON body, lazily; freed with the arena */
 
     /* authentication */
@@ -80,6 +86,12 @@ int64_t req_param_id(struct req *r, const char *name);
 const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 bool req_form_bad(struct req *r);
+/* A file of a multipart form; NULL when absent or empty (no file chosen). */
+const struct mp_part *req_file(struct req *r, const char *name);
+/* The uploaded document of an API call: the multipart file `field`, or the raw body
+ * when the Content-Type is neither a form nor JSON (application/pdf, ...). NULL if
+ * nothing was sent. */
+const struct mp_part *req_upload(struct req *r, const char *field);
 /* Parsed JSON object body with every string NFC-normalised. On failure responds
  * 400/415 itself and returns NULL. */
 json_t *req_json(struct req *r);
@@ -92,6 +104,10 @@ void resp_cookie(struct req *r, const char *name, const char *value, long max_ag
 void resp_text(struct req *r, int status, const char *content_type, const char *body, size_t len);
 void resp_json(struct req *r, int status, json_t *body); /* steals the reference */
 void resp_redirect(struct req *r, const char *location);
+/* A file download (Content-Disposition: attachment with an ASCII fallback name and the
+ * UTF-8 name in filename*); inline=true lets the browser show it. */
+void resp_file(struct req *r, const char *content_type, const char *filename, bool inline_,
+               const void *data, size_t len);
 /* RFC 9457 problem details; Vietnamese title and detail; field errors optional. */
 void resp_problem(struct req *r, int status, const char *type, const char *title,
                   const char *detail, const struct verrs *errs);

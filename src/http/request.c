@@ -88,10 +88,60 @@ static bool url_decode(char *s)
     return true;
 }
 
+static void parse_multipart(struct req *r, const char *boundary)
+{
+    struct mp_part parts[MULTIPART_MAX_PARTS];
+    int n = 0;
+    if (multipart_parse(&r->arena, boundary, (const unsigned char *)r->body.data, r->body.len,
+                        parts, MULTIPART_MAX_PARTS, &n) != RES_OK) {
+        r->form_bad = true;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        struct mp_part *p = &parts[i];
+        const char *name = clean_text(r, p->name);
+        if (!name) {
+            r->form_bad = true;
+            return;
+        }
+        if (p->filename) {
+            if (r->nfiles == REQ_MAX_FILES) {
+                r->form_bad = true;
+                return;
+            }
+            p->name = name;
+            p->filename = clean_text(r, p->filename);
+            if (!p->filename) {
+                r->form_bad = true;
+                return;
+            }
+            r->files[r->nfiles++] = *p;
+            continue;
+        }
+        if (r->nform == REQ_MAX_FORM || p->len > REQ_MAX_FIELD || memchr(p->data, '\0', p->len)) {
+            r->form_bad = true;
+            return;
+        }
+        const char *v = clean_text(r, arena_strndup(&r->arena, (const char *)p->data, p->len));
+        if (!v) {
+            r->form_bad = true;
+            return;
+        }
+        r->form[r->nform].key = name;
+        r->form[r->nform].value = v;
+        r->nform++;
+    }
+}
+
 static void parse_form(struct req *r)
 {
     r->form_parsed = true;
     const char *ct = req_header(r, "Content-Type");
+    char boundary[80];
+    if (multipart_boundary(ct, boundary, sizeof(boundary)) == RES_OK) {
+        parse_multipart(r, boundary);
+        return;
+    }
     if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
         r->form_bad = r->body.len > 0;
         return;
@@ -151,6 +201,35 @@ bool req_form_bad(struct req *r)
     if (!r->form_parsed)
         parse_form(r);
     return r->form_bad;
+}
+
+const struct mp_part *req_file(struct req *r, const char *name)
+{
+    if (!r->form_parsed)
+        parse_form(r);
+    for (int i = 0; i < r->nfiles; i++)
+        if (strcmp(r->files[i].name, name) == 0)
+            return r->files[i].len ? &r->files[i] : NULL;
+    return NULL;
+}
+
+const struct mp_part *req_upload(struct req *r, const char *field)
+{
+    const char *ct = req_header(r, "Content-Type");
+    if (ct && (strncasecmp(ct, "multipart/form-data", 19) == 0 ||
+               strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0))
+        return req_file(r, field);
+    if (ct && strncasecmp(ct, "application/json", 16) == 0)
+        return NULL;
+    if (!r->body.len)
+        return NULL;
+    struct mp_part *p = arena_alloc(&r->arena, sizeof(*p));
+    p->name = field;
+    p->filename = "";
+    p->content_type = ct;
+    p->data = (const unsigned char *)r->body.data;
+    p->len = r->body.len;
+    return p;
 }
 
 static void json_release(void *p)

@@ -1,9 +1,11 @@
 /* Response builders. Bodies are built in r->out; server.c turns them into an MHD
  * response after the handler returns. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/http.h"
+#include "text/text.h"
 #include "web/render.h"
 
 void resp_header(struct req *r, const char *name, const char *value)
@@ -45,6 +47,38 @@ void resp_json(struct req *r, int status, json_t *body)
     }
     resp_text(r, status, "application/json; charset=utf-8", s, strlen(s));
     free(s);
+}
+
+void resp_file(struct req *r, const char *content_type, const char *filename, bool inline_,
+               const void *data, size_t len)
+{
+    /* RFC 6266: an ASCII fallback (Vietnamese letters without marks where possible)
+     * plus the exact UTF-8 name percent-encoded in filename*. */
+    static const char hex[] = "0123456789ABCDEF";
+    if (!filename || !*filename)
+        filename = "tai-lieu";
+    char *ascii = text_fold(filename);
+    for (char *c = ascii; c && *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'))
+            *c = '_';
+    struct buf h = BUF_INIT(4096);
+    buf_puts(&h, inline_ ? "inline; filename=\"" : "attachment; filename=\"");
+    buf_puts(&h, ascii && *ascii ? ascii : "tai-lieu");
+    buf_puts(&h, "\"; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("!#$&+-.^_`|~", *p)) {
+            buf_putc(&h, (char)*p);
+        } else {
+            buf_putc(&h, '%');
+            buf_putc(&h, hex[*p >> 4]);
+            buf_putc(&h, hex[*p & 15]);
+        }
+    }
+    free(ascii);
+    resp_header(r, "Content-Disposition", arena_strndup(&r->arena, buf_str(&h), h.len));
+    buf_release(&h);
+    resp_text(r, 200, content_type, data, len);
 }
 
 void resp_redirect(struct req *r, const char *location)

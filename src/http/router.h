@@ -15,6 +15,7 @@ enum route_flags {
     RT_NO_AGENCY = 1 << 1,       /* signed in, but no agency post needs to be chosen */
     RT_PASSWORD_CHANGE = 1 << 2, /* reachable while a password change is forced */
     RT_NO_CSRF = 1 << 3,         /* checks its own CSRF (login) */
+    RT_UPLOAD = 1 << 4,          /* takes documents: body limit max_upload, not max_body */
 };
 
 struct route {
@@ -27,7 +28,7 @@ struct route {
 extern const struct route routes[];
 extern const size_t route_count;
 
-/* Finds the route for method+path and fills r->params. Returns NULL when nothing
+/* Finds the route for method+path and fills r->params (r may be NULL). Returns NULL when nothing
  * matches; *path_matched tells 405 (path known, method not) from 404, and `allow`
  * receives the methods allowed for the path. */
 const struct route *router_match(const struct route *table, size_t n, const char *method,

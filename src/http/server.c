@@ -214,9 +214,26 @@ static void too_large(struct req *r)
 {
     char detail[160];
     r->is_api = str_starts_with(r->path, "/api/");
-    snprintf(detail, sizeof(detail), "Dung lượng gửi lên vượt quá giới hạn %ld byte.",
-             r->app->cfg.max_body);
+    long limit = r->body_limit;
+    if (limit >= 1024 * 1024)
+        snprintf(detail, sizeof(detail), "Dung lượng gửi lên vượt quá giới hạn %ld MB.",
+                 limit / (1024 * 1024));
+    else
+        snprintf(detail, sizeof(detail), "Dung lượng gửi lên vượt quá giới hạn %ld byte.", limit);
     resp_error(r, 413, "Dữ liệu quá lớn", detail);
+}
+
+/* Routes that take documents accept max_upload bytes; everything else max_body. */
+static long body_limit(struct req *r)
+{
+    bool path_matched = false;
+    char allow[64];
+    const struct route *rt = router_match(routes, route_count, r->method, r->path, NULL,
+                                          &path_matched, allow, sizeof(allow));
+    long limit = r->app->cfg.max_body;
+    if (rt && (rt->flags & RT_UPLOAD) && r->app->cfg.max_upload > limit)
+        limit = r->app->cfg.max_upload;
+    return limit;
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -237,7 +254,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         r->start_ms = clock_mono_ms();
         snprintf(r->id, sizeof(r->id), "%08x%08x", request_prefix,
                  (unsigned)(atomic_fetch_add(&request_seq, 1) & 0xffffffffu));
-        buf_init(&r->body, (size_t)app->cfg.max_body);
+        r->body_limit = body_limit(r);
+        buf_init(&r->body, (size_t)r->body_limit);
         buf_init(&r->out, RESPONSE_MAX);
         client_address(r);
         atomic_fetch_add(&inflight, 1);
@@ -248,7 +266,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int64_t declared;
         if (cl && str_to_i64(cl, 0, INT64_MAX, &declared) == RES_OK &&
-            declared > app->cfg.max_body) {
+            declared > r->body_limit) {
             too_large(r);
             return queue(r);
         }

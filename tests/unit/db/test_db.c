@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -47,6 +48,25 @@ TEST(bind_by_number)
     CHECK_INT(db_step(s), RES_DONE);
     db_finalize(s);
     CHECK_INT(db_one_i64(c, &v, "SELECT 1 WHERE 0", ""), RES_NOT_FOUND);
+}
+
+TEST(blobs_round_trip)
+{
+    struct db_conn *c = db_conn(db);
+    const unsigned char bin[] = {0, 1, 0xff, 0, 'x', 0x80};
+    struct db_stmt *s = NULL;
+    size_t len = 99;
+    CHECK_INT(db_query(c, &s, "SELECT $1, $2, $3", "bbb", bin, sizeof(bin), (const void *)NULL,
+                       (size_t)0, "", (size_t)0),
+              RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    const unsigned char *got = db_col_blob(s, 0, &len);
+    CHECK_INT(len, sizeof(bin));
+    CHECK(got && memcmp(got, bin, sizeof(bin)) == 0);
+    CHECK(db_col_null(s, 1));
+    CHECK(db_col_blob(s, 1, &len) == NULL && len == 0);
+    CHECK(!db_col_null(s, 2)); /* an empty blob is not NULL */
+    db_finalize(s);
 }
 
 TEST(constraints_and_transactions)
@@ -144,6 +164,7 @@ int main(void)
     open_fresh();
     RUN(migrations_apply_once);
     RUN(bind_by_number);
+    RUN(blobs_round_trip);
     RUN(constraints_and_transactions);
     RUN(statement_cache_reuse_and_nesting);
     RUN(audit_chain_concurrent_and_verified);
