@@ -35,6 +35,21 @@ result_t authz_check(const struct actor *a, enum authz_action action, int64_t ag
     case AZ_AUDIT_READ:
         ok = a->sysadmin || (agency_id != 0 && is_agency_admin(a, agency_id));
         break;
+    case AZ_SIGN_VERIFY:
+    case AZ_TRUST_READ:
+        ok = 1;
+        break;
+    case AZ_SIGN_USE:
+        /* only while working in the key's agency: a key of agency A is not used from a
+         * session in agency B, not even by its owner */
+        ok = a->membership_id && agency_id && a->agency_id == agency_id;
+        break;
+    case AZ_SIGNING_MANAGE:
+        ok = a->sysadmin || is_agency_admin(a, agency_id);
+        break;
+    case AZ_TRUST_MANAGE:
+        ok = a->sysadmin;
+        break;
     }
     return ok ? RES_OK : RES_FORBIDDEN;
 }

@@ -20,6 +20,12 @@ enum authz_action {
     AZ_USER_MANAGE,    /* create users, edit memberships in the agency */
     AZ_ACCOUNT_MANAGE, /* password reset, lock: agency = the account's home agency */
     AZ_AUDIT_READ,     /* agency 0 = the whole installation */
+    AZ_SIGN_VERIFY,    /* check signatures of an uploaded file: any signed-in user */
+    AZ_SIGN_USE,       /* sign with a key: agency = the key's agency; ownership is checked
+                        * by the caller (person keys: their owner; agency keys: clerks) */
+    AZ_SIGNING_MANAGE, /* keys, signature and seal images of an agency: its administrators */
+    AZ_TRUST_READ,     /* see the trusted roots and CRLs: any signed-in user */
+    AZ_TRUST_MANAGE,   /* add/remove trusted roots, intermediates, CRLs: system administrators */
 };
 
 /* RES_OK or RES_FORBIDDEN. `agency_id` is the agency the object belongs to. */

@@ -25,6 +25,24 @@ TEST(agency_admin_scoped_to_own_agency)
     CHECK_INT(authz_check(&a, AZ_AGENCY_MANAGE, 5), RES_FORBIDDEN);
 }
 
+TEST(signing_rules)
+{
+    struct actor admin = member(5, ROLE_ADMIN), clerk = member(5, ROLE_CLERK);
+    struct actor sys = {0};
+    sys.user_id = 1;
+    sys.sysadmin = true;
+    CHECK_INT(authz_check(&admin, AZ_SIGNING_MANAGE, 5), RES_OK);
+    CHECK_INT(authz_check(&admin, AZ_SIGNING_MANAGE, 6), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&clerk, AZ_SIGNING_MANAGE, 5), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&clerk, AZ_SIGN_USE, 5), RES_OK);
+    CHECK_INT(authz_check(&clerk, AZ_SIGN_USE, 6), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&sys, AZ_SIGN_USE, 5), RES_FORBIDDEN); /* no post in agency 5 */
+    CHECK_INT(authz_check(&clerk, AZ_SIGN_VERIFY, 0), RES_OK);
+    CHECK_INT(authz_check(&admin, AZ_TRUST_MANAGE, 0), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&sys, AZ_TRUST_MANAGE, 0), RES_OK);
+    CHECK_INT(authz_check(&clerk, AZ_TRUST_READ, 0), RES_OK);
+}
+
 TEST(non_admin_roles)
 {
     struct actor a = member(5, ROLE_CLERK | ROLE_AGENCY_LEADER | ROLE_SPECIALIST);
@@ -62,6 +80,7 @@ int main(void)
 {
     RUN(agency_admin_scoped_to_own_agency);
     RUN(non_admin_roles);
+    RUN(signing_rules);
     RUN(no_agency_chosen_and_anonymous);
     RUN(sysadmin_and_system);
     return CHECK_DONE("test_authz");
