@@ -411,6 +411,7 @@ result_t xmldsig_verify_doc(xmlDocPtr doc, const struct xmldsig_verify_opts *o,
     xmlNodePtr sig = NULL;
     size_t nsig = count_signatures(xmlDocGetRootElement(doc), &sig);
     if (nsig == 0) {
+        r->no_signature = true;
         refuse(r, RES_INVALID, "không có chữ ký XML-DSig (Signature thuộc namespace %s)",
                XMLDSIG_NS);
         goto out;

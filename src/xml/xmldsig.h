@@ -39,6 +39,7 @@ struct xmldsig_result {
     X509 *signer;       /* certificate that verified (owned; take it with _take_signer) */
     char subject[256];  /* signer subject, one line */
     char algorithm[96]; /* SignatureMethod URI */
+    bool no_signature;  /* the document has no XML-DSig Signature element at all */
 };
 void xmldsig_result_init(struct xmldsig_result *r);
 void xmldsig_result_release(struct xmldsig_result *r);
