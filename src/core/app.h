@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 struct db;
+struct signer;
+struct trust_cache;
 
 struct config {
     char data_dir[PATH_MAX];
@@ -31,6 +33,8 @@ struct config {
 struct app {
     struct config cfg;
     struct db *db;
+    struct signer *signer;     /* the key-holding process (sealed keys); NULL: no signing */
+    struct trust_cache *trust; /* see core/trust.h */
 };
 
 void config_defaults(struct config *cfg);

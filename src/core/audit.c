@@ -39,6 +39,12 @@ const struct audit_action audit_actions[] = {
     {"position_create", "Tạo chức vụ"},
     {"position_update", "Sửa chức vụ"},
     {"system_init", "Khởi tạo hệ thống"},
+    {"signing_key_import", "Cấp khóa ký số"},
+    {"signing_key_revoke", "Thu hồi khóa ký số"},
+    {"signing_key_pin_locked", "Tạm khóa khóa ký do nhập sai PIN"},
+    {"document_sign", "Ký số tài liệu"},
+    {"document_sign_prepare", "Chuẩn bị ký số bằng thiết bị ký"},
+    {"document_sign_finish", "Hoàn tất ký số bằng thiết bị ký"},
     {NULL, NULL},
 };
 

@@ -1,0 +1,121 @@
+/* Sign drafts in the sign_draft table. Expired rows are purged whenever a user creates
+ * a new draft, so the table stays small without a background job. */
+#include "core/sign_draft.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "util/clock.h"
+#include "util/rand.h"
+#include "util/str.h"
+
+void sign_draft_init(struct sign_draft *d)
+{
+    memset(d, 0, sizeof(*d));
+    buf_init(&d->pdf, 256u << 20);
+}
+
+void sign_draft_release(struct sign_draft *d)
+{
+    buf_release(&d->pdf);
+    json_decref(d->meta);
+    sign_draft_init(d);
+}
+
+static bool id_valid(const char *id)
+{
+    if (!id || strlen(id) != SIGN_DRAFT_ID_LEN)
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+result_t sign_draft_create(struct app *app, const struct actor *a, const char *kind,
+                           const char *file_name, const unsigned char *pdf, size_t len,
+                           json_t *meta, struct sign_draft *d)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    if (!a->user_id || !a->agency_id)
+        return RES_FORBIDDEN;
+    if (rand_hex(d->public_id, SIGN_DRAFT_ID_LEN / 2) != RES_OK)
+        return RES_INTERNAL;
+    str_copy(d->kind, kind, sizeof(d->kind));
+    str_copy(d->file_name, file_name && *file_name ? file_name : "tai-lieu.pdf",
+             sizeof(d->file_name));
+    int64_t now = clock_now();
+    d->expires_at = now + SIGN_DRAFT_TTL;
+    char *meta_text = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+    result_t r = db_begin(c);
+    if (r == RES_OK)
+        r = db_run(c, "DELETE FROM sign_draft WHERE expires_at < $1", "i", now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "DELETE FROM sign_draft WHERE user_id = $1 AND id NOT IN (SELECT id FROM "
+                   "sign_draft WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+                   "ii", a->user_id, (int64_t)(SIGN_DRAFT_PER_USER - 1));
+    if (r == RES_OK)
+        r = db_run(c,
+                   "INSERT INTO sign_draft (public_id, user_id, agency_id, kind, file_name, pdf, "
+                   "meta, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                   "tiittbtii", d->public_id, a->user_id, a->agency_id, d->kind, d->file_name,
+                   pdf, len, meta_text ? meta_text : "{}", now, d->expires_at);
+    free(meta_text);
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK)
+        db_rollback(c);
+    return r;
+}
+
+result_t sign_draft_get(struct app *app, const struct actor *a, const char *public_id,
+                        const char *kind, struct sign_draft *d)
+{
+    struct db_conn *c = db_conn(app->db);
+    struct db_stmt *s = NULL;
+    if (!c)
+        return RES_DB;
+    if (!id_valid(public_id))
+        return RES_NOT_FOUND;
+    result_t r = db_query(c, &s,
+                          "SELECT file_name, pdf, meta, expires_at FROM sign_draft WHERE "
+                          "public_id = $1 AND user_id = $2 AND agency_id = $3 AND kind = $4 AND "
+                          "expires_at >= $5",
+                          "tiiti", public_id, a->user_id, a->agency_id, kind, clock_now());
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        size_t len = 0;
+        const void *p = db_col_blob(s, 1, &len);
+        str_copy(d->public_id, public_id, sizeof(d->public_id));
+        str_copy(d->kind, kind, sizeof(d->kind));
+        str_copy(d->file_name, db_col_text(s, 0), sizeof(d->file_name));
+        buf_reset(&d->pdf);
+        r = buf_append(&d->pdf, p, len);
+        const char *mt = db_col_text(s, 2);
+        d->meta = json_loads(mt ? mt : "{}", 0, NULL);
+        if (!d->meta)
+            d->meta = json_object();
+        d->expires_at = db_col_i64(s, 3);
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+result_t sign_draft_delete(struct app *app, const struct actor *a, const char *public_id)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    if (!id_valid(public_id))
+        return RES_NOT_FOUND;
+    return db_run(c, "DELETE FROM sign_draft WHERE public_id = $1 AND user_id = $2", "ti",
+                  public_id, a->user_id);
+}
