@@ -42,4 +42,13 @@ int64_t req_target_agency(struct req *r);
 struct audit_filter;
 bool audit_filter_from_query(struct req *r, struct audit_filter *f);
 
+void api_signatures_verify(struct req *r);
+void api_signatures_sign(struct req *r);
+void api_signatures_prepare(struct req *r);
+void api_signatures_finish(struct req *r);
+void api_signing_keys_mine(struct req *r);
+void api_signing_keys_list(struct req *r);
+void api_signing_keys_import(struct req *r);
+void api_signing_key_revoke(struct req *r);
+
 #endif

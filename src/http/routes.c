@@ -44,6 +44,13 @@ const struct route routes[] = {
     {"POST", "/admin/users/:id/lock", page_admin_user_lock, 0},
     {"POST", "/admin/users/:id/unlock", page_admin_user_unlock, 0},
     {"GET", "/admin/audit", page_admin_audit, ANY},
+    {"GET", "/signatures/verify", page_sign_verify, ANY},
+    {"POST", "/signatures/verify", page_sign_verify_post, ANY | RT_UPLOAD},
+    {"GET", "/signatures/sign", page_sign, 0},
+    {"POST", "/signatures/sign", page_sign_post, RT_UPLOAD},
+    {"GET", "/signatures/sign/:draft", page_sign_place, 0},
+    {"POST", "/signatures/sign/:draft", page_sign_place_post, 0},
+    {"GET", "/signatures/sign/:draft/pages/:page", page_sign_page_png, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -72,5 +79,13 @@ const struct route routes[] = {
     {"POST", "/api/v1/users/:id/lock", api_user_lock, 0},
     {"POST", "/api/v1/users/:id/unlock", api_user_unlock, 0},
     {"GET", "/api/v1/audit", api_audit_list, 0},
+    {"POST", "/api/v1/signatures/verify", api_signatures_verify, ANY | RT_UPLOAD},
+    {"POST", "/api/v1/signatures/sign", api_signatures_sign, RT_UPLOAD},
+    {"POST", "/api/v1/signatures/prepare", api_signatures_prepare, RT_UPLOAD},
+    {"POST", "/api/v1/signatures/prepared/:id/finish", api_signatures_finish, 0},
+    {"GET", "/api/v1/signing-keys/mine", api_signing_keys_mine, 0},
+    {"GET", "/api/v1/signing-keys", api_signing_keys_list, 0},
+    {"POST", "/api/v1/signing-keys", api_signing_keys_import, RT_UPLOAD},
+    {"POST", "/api/v1/signing-keys/:id/revoke", api_signing_key_revoke, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

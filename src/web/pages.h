@@ -41,6 +41,14 @@ void page_admin_user_lock(struct req *r);
 void page_admin_user_unlock(struct req *r);
 void page_admin_audit(struct req *r);
 
+void page_sign_verify(struct req *r);
+void page_sign_verify_post(struct req *r);
+void page_sign(struct req *r);
+void page_sign_post(struct req *r);
+void page_sign_place(struct req *r);
+void page_sign_place_post(struct req *r);
+void page_sign_page_png(struct req *r);
+
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);
 
