@@ -48,6 +48,9 @@ void page_sign_post(struct req *r);
 void page_sign_place(struct req *r);
 void page_sign_place_post(struct req *r);
 void page_sign_page_png(struct req *r);
+void page_admin_keys(struct req *r);
+void page_admin_keys_post(struct req *r);
+void page_admin_key_revoke(struct req *r);
 
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);

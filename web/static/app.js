@@ -1,6 +1,7 @@
 /* QLVB — small progressive enhancements. Every page works without this file:
  * it folds the menu on phones, asks before destructive actions, shows/hides
- * passwords, copies temporary passwords and adds the "/" search shortcut. */
+ * passwords, copies temporary passwords, adds the "/" search shortcut, prints
+ * reports and lets the signer place a signature on the page previews. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -95,12 +96,104 @@
     else if (first) first.focus();
   }
 
+  function printButtons() {
+    each("[data-print]", function (btn) {
+      btn.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  /* "Ký số tài liệu": a box over the page previews shows where the signature goes.
+   * Clicking a page moves it there (and switches to manual placement); arrow keys move
+   * it by 5 pt (Shift: 20 pt), PageUp/PageDown change the page. The form's page and
+   * x0..y1 fields hold PDF points from the bottom-left, as the server expects. */
+  function signPlacement() {
+    var form = document.querySelector("[data-sign-place]");
+    if (!form) return;
+    var f = function (n) { return form.elements[n]; };
+    var sheets = Array.prototype.slice.call(document.querySelectorAll(".sheet"));
+    if (!sheets.length) return;
+    var box = document.createElement("div");
+    box.className = "sign-box";
+    box.tabIndex = 0;
+    box.setAttribute("role", "img");
+    box.setAttribute("aria-label", "Vị trí chữ ký. Dùng phím mũi tên để dịch chuyển, Page Up/Page Down để đổi trang.");
+    var tag = document.createElement("span");
+    tag.textContent = "Chữ ký";
+    box.appendChild(tag);
+    var rect = ["x0", "y0", "x1", "y1"].map(function (n) { return parseFloat(f(n).value) || 0; });
+    function sheetOf(page) { return sheets[Math.min(Math.max(page, 1), sheets.length) - 1]; }
+    function draw() {
+      var page = parseInt(f("page").value, 10) || 1;
+      var sh = sheetOf(page);
+      var w = parseFloat(sh.getAttribute("data-width")), h = parseFloat(sh.getAttribute("data-height"));
+      if (box.parentNode !== sh) sh.appendChild(box);
+      box.style.left = (rect[0] / w * 100) + "%";
+      box.style.width = ((rect[2] - rect[0]) / w * 100) + "%";
+      box.style.top = ((h - rect[3]) / h * 100) + "%";
+      box.style.height = ((rect[3] - rect[1]) / h * 100) + "%";
+      ["x0", "y0", "x1", "y1"].forEach(function (n, i) { f(n).value = rect[i].toFixed(1); });
+    }
+    function manual() {
+      var radio = form.querySelector('input[name="placement"][value="manual"]');
+      if (radio) radio.checked = true;
+    }
+    function moveTo(page, cx, cy) {
+      var sh = sheetOf(page);
+      var w = parseFloat(sh.getAttribute("data-width")), h = parseFloat(sh.getAttribute("data-height"));
+      var bw = rect[2] - rect[0], bh = rect[3] - rect[1];
+      var x0 = Math.min(Math.max(cx - bw / 2, 0), w - bw), y0 = Math.min(Math.max(cy - bh / 2, 0), h - bh);
+      rect = [x0, y0, x0 + bw, y0 + bh];
+      f("page").value = String(page);
+      draw();
+    }
+    sheets.forEach(function (sh) {
+      var img = sh.querySelector("img");
+      img.addEventListener("click", function (ev) {
+        var r = img.getBoundingClientRect();
+        var w = parseFloat(sh.getAttribute("data-width")), h = parseFloat(sh.getAttribute("data-height"));
+        var page = parseInt(sh.getAttribute("data-page"), 10);
+        moveTo(page, (ev.clientX - r.left) / r.width * w, h - (ev.clientY - r.top) / r.height * h);
+        manual();
+        box.focus();
+      });
+    });
+    box.addEventListener("keydown", function (ev) {
+      var step = ev.shiftKey ? 20 : 5, dx = 0, dy = 0;
+      var page = parseInt(f("page").value, 10) || 1;
+      if (ev.key === "ArrowLeft") dx = -step;
+      else if (ev.key === "ArrowRight") dx = step;
+      else if (ev.key === "ArrowUp") dy = step;
+      else if (ev.key === "ArrowDown") dy = -step;
+      else if (ev.key === "PageUp" && page > 1) page--;
+      else if (ev.key === "PageDown" && page < sheets.length) page++;
+      else return;
+      ev.preventDefault();
+      moveTo(page, (rect[0] + rect[2]) / 2 + dx, (rect[1] + rect[3]) / 2 + dy);
+      manual();
+      box.focus();
+      box.scrollIntoView({ block: "nearest" });
+    });
+    f("page").addEventListener("change", function () { manual(); draw(); });
+    var keySel = f("key_id");
+    if (keySel && keySel.options.length > 1) {
+      /* person and agency keys are placed differently: ask the server again */
+      keySel.addEventListener("change", function () {
+        window.location.search = "?key_id=" + encodeURIComponent(keySel.value);
+      });
+    }
+    draw();
+    var start = document.getElementById("suggested-page");
+    if (start && start.scrollIntoView && start !== sheets[0]) start.scrollIntoView();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     navToggle();
     confirmForms();
     passwordToggles();
     copyButtons();
     shortcuts();
+    printButtons();
+    signPlacement();
     focusErrors();
   });
 })();
