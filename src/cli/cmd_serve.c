@@ -1,11 +1,15 @@
 /* `qlvb serve`: run the web UI and API. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "crypto/signer.h"
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -124,7 +128,26 @@ int cmd_serve(int argc, char **argv)
     }
     if (!cli_open(&app, false))
         return EXIT_FAIL;
+    /* The signer process is forked now, before the server starts any thread; it alone
+     * reads the master key that seals the signing keys stored in the database. */
+    struct signer signer;
+    char keys_dir[PATH_MAX], master[PATH_MAX + 16];
+    signer_init(&signer);
+    snprintf(keys_dir, sizeof(keys_dir), "%s/keys", app.cfg.data_dir);
+    snprintf(master, sizeof(master), "%s/master.key", keys_dir);
+    if ((mkdir(keys_dir, 0700) != 0 && errno != EEXIST) ||
+        signer_start_sealed(&signer, master) != RES_OK) {
+        fprintf(stderr,
+                "qlvb serve: không khởi động được tiến trình ký số (khóa chủ %s): kiểm tra "
+                "quyền thư mục (chỉ chủ sở hữu được đọc, chế độ 0600)\n",
+                master);
+        cli_close(&app);
+        return EXIT_FAIL;
+    }
+    app.signer = &signer;
     int rc = server_run(&app);
+    app.signer = NULL;
+    signer_release(&signer);
     cli_close(&app);
     tmpl_shutdown();
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
