@@ -1,6 +1,7 @@
 /* Signer process: the parent side (framing, one lock per exchange) and the child loop
  * (load key, sign, wipe). The child handles one request at a time; signing is a few
- * milliseconds, so a single process serves an agency's signing load. */
+ * milliseconds, so a single process serves an agency's signing load. In sealed mode
+ * the child also holds the master key and seals or opens PKCS#12 blobs (keyseal.c). */
 #include "crypto/signer.h"
 
 #include <errno.h>
@@ -18,7 +19,31 @@
 
 #include "crypto/keys.h"
 #include "util/alloc.h"
-#include "util/buf.h"
+
+#define MAX_KEY_NAME 511 /* file names and paths in key_dir mode */
+#define MAX_DATA     64  /* a digest */
+
+/* The largest request must fit in a frame, and so must an import reply: the sealed
+ * blob and the certificates, which are smaller than the PKCS#12 they came from (twice
+ * its size allowed for). */
+_Static_assert(1 + 3 * 4 + SIGNER_MAX_SEALED + SIGNER_MAX_PIN + MAX_DATA <= SIGNER_MAX_FRAME,
+               "a sealed request must fit in a frame");
+_Static_assert(1 + 4 + SIGNER_MAX_SEALED + 2 * SIGNER_MAX_P12 <= SIGNER_MAX_FRAME,
+               "an import reply must fit in a frame");
+
+static unsigned char *put_u32(unsigned char *p, size_t n)
+{
+    p[0] = (unsigned char)(n >> 24);
+    p[1] = (unsigned char)(n >> 16);
+    p[2] = (unsigned char)(n >> 8);
+    p[3] = (unsigned char)n;
+    return p + 4;
+}
+
+static size_t get_u32(const unsigned char *p)
+{
+    return (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+}
 
 static int write_all(int fd, const void *p, size_t n)
 {
@@ -52,23 +77,25 @@ static int read_all(int fd, void *p, size_t n)
 
 static int send_frame(int fd, const void *p, size_t n)
 {
-    unsigned char h[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
-                          (unsigned char)(n >> 8), (unsigned char)n};
+    unsigned char h[4];
+    put_u32(h, n);
     return write_all(fd, h, 4) == 0 ? write_all(fd, p, n) : -1;
 }
 
-/* Receives one frame into *out (xmalloc'ed); -1 on EOF, error or oversize. */
+/* Receives one frame into *out (xmalloc'ed, exactly its size so it can be wiped);
+ * -1 on EOF, error or oversize. */
 static int recv_frame(int fd, unsigned char **out, size_t *len)
 {
     unsigned char h[4];
     *out = NULL;
     if (read_all(fd, h, 4) != 0)
         return -1;
-    size_t n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+    size_t n = get_u32(h);
     if (n == 0 || n > SIGNER_MAX_FRAME)
         return -1;
     *out = xmalloc(n);
     if (read_all(fd, *out, n) != 0) {
+        secure_wipe(*out, n);
         free(*out);
         *out = NULL;
         return -1;
@@ -79,46 +106,60 @@ static int recv_frame(int fd, unsigned char **out, size_t *len)
 
 /* ---- child ---- */
 
-struct request {
-    char op;
-    char key[512];
-    char pin[256];
-    unsigned char digest[64];
-    size_t digest_len;
+struct child {
+    const char *key_dir; /* key_dir mode; NULL: keys are paths */
+    bool sealed;
+    result_t state; /* sealed mode: reading or creating the master key */
+    unsigned char master[KEYSEAL_KEY_LEN];
 };
 
-static int take_field(const unsigned char **p, const unsigned char *end, void *dst, size_t cap,
-                      size_t *len, int text)
+struct request {
+    char op;
+    const unsigned char *key; /* fields point into the frame, wiped after the reply */
+    size_t key_len;
+    char pin[SIGNER_MAX_PIN + 1];
+    const unsigned char *data;
+    size_t data_len;
+};
+
+static int take_field(const unsigned char **p, const unsigned char *end,
+                      const unsigned char **field, size_t *len)
 {
-    if (end - *p < 2)
+    if (end - *p < 4)
         return -1;
-    size_t n = (size_t)(*p)[0] << 8 | (*p)[1];
-    *p += 2;
-    if ((size_t)(end - *p) < n || n + (text ? 1 : 0) > cap)
+    size_t n = get_u32(*p);
+    *p += 4;
+    if ((size_t)(end - *p) < n)
         return -1;
-    memcpy(dst, *p, n);
-    if (text) {
-        ((char *)dst)[n] = '\0';
-        if (memchr(dst, '\0', n))
-            return -1;
-    }
+    *field = *p;
+    *len = n;
     *p += n;
-    if (len)
-        *len = n;
+    return 0;
+}
+
+/* A text field as a C string: no embedded NUL, shorter than cap. */
+static int copy_text(char *dst, size_t cap, const unsigned char *src, size_t n)
+{
+    if (n >= cap || (n && memchr(src, '\0', n)))
+        return -1;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
     return 0;
 }
 
 static int parse_request(const unsigned char *p, size_t n, struct request *rq)
 {
-    const unsigned char *end = p + n;
+    const unsigned char *end = p + n, *pin;
+    size_t pin_len;
     if (n < 1)
         return -1;
     rq->op = (char)*p++;
-    if (take_field(&p, end, rq->key, sizeof(rq->key), NULL, 1) != 0 ||
-        take_field(&p, end, rq->pin, sizeof(rq->pin), NULL, 1) != 0 ||
-        take_field(&p, end, rq->digest, sizeof(rq->digest), &rq->digest_len, 0) != 0)
+    if (take_field(&p, end, &rq->key, &rq->key_len) != 0 ||
+        take_field(&p, end, &pin, &pin_len) != 0 ||
+        take_field(&p, end, &rq->data, &rq->data_len) != 0 || p != end || rq->data_len > MAX_DATA)
         return -1;
-    return p == end ? 0 : -1;
+    return copy_text(rq->pin, sizeof(rq->pin), pin, pin_len);
 }
 
 static result_t key_path(const char *key_dir, const char *key, char *out, size_t size)
@@ -132,51 +173,140 @@ static result_t key_path(const char *key_dir, const char *key, char *out, size_t
     return n > 0 && (size_t)n < size ? RES_OK : RES_INVALID;
 }
 
-static void append_cert(struct buf *b, X509 *x)
+static result_t append_cert(struct buf *b, X509 *x)
 {
-    unsigned char *der = NULL;
+    unsigned char *der = NULL, h[4];
     int n = i2d_X509(x, &der);
+    result_t r = RES_CRYPTO;
     if (n > 0) {
-        unsigned char h[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
-                              (unsigned char)(n >> 8), (unsigned char)n};
-        buf_append(b, h, 4);
-        buf_append(b, der, (size_t)n);
+        put_u32(h, (size_t)n);
+        r = buf_append(b, h, 4);
+        if (r == RES_OK)
+            r = buf_append(b, der, (size_t)n);
     }
     OPENSSL_free(der);
+    return r;
 }
 
-static void handle(const char *key_dir, struct request *rq, struct buf *reply)
+static result_t append_certs(struct buf *b, const struct key_bundle *kb)
 {
-    char path[4096];
+    result_t r = append_cert(b, kb->cert);
+    for (int i = 0; r == RES_OK && i < sk_X509_num(kb->chain); i++)
+        r = append_cert(b, sk_X509_value(kb->chain, i));
+    return r;
+}
+
+/* The key of a 'C' or 'S' request: a file (key_dir mode) or a sealed blob. */
+static result_t load_key(const struct child *c, const struct request *rq, struct key_bundle *kb)
+{
+    char name[MAX_KEY_NAME + 1], path[4096];
+    unsigned char *p12 = NULL;
+    size_t p12_len = 0;
+    result_t r;
+
+    if (c->sealed) {
+        if (rq->key_len > SIGNER_MAX_SEALED)
+            return RES_TOO_LARGE;
+        r = keyseal_open(c->master, rq->key, rq->key_len, &p12, &p12_len);
+        if (r == RES_OK)
+            r = keys_load_p12_mem(p12, p12_len, rq->pin, kb);
+        secure_wipe(p12, p12_len);
+        free(p12);
+        return r;
+    }
+    if (copy_text(name, sizeof(name), rq->key, rq->key_len) != 0)
+        return RES_INVALID;
+    r = key_path(c->key_dir, name, path, sizeof(path));
+    if (r == RES_OK)
+        r = keys_load_p12(path, rq->pin, kb);
+    secure_wipe(name, sizeof(name));
+    secure_wipe(path, sizeof(path));
+    return r;
+}
+
+static result_t use_key(const struct child *c, const struct request *rq, struct buf *reply)
+{
     struct key_bundle kb;
     unsigned char *sig = NULL;
     size_t sig_len = 0;
     result_t r;
 
     key_bundle_init(&kb);
-    r = key_path(key_dir, rq->key, path, sizeof(path));
-    if (r == RES_OK && rq->op != 'S' && rq->op != 'C')
-        r = RES_INVALID;
-    if (r == RES_OK && rq->op == 'S' && rq->digest_len != 32)
-        r = RES_INVALID;
-    if (r == RES_OK)
-        r = keys_load_p12(path, rq->pin, &kb);
-    if (r == RES_OK && rq->op == 'S')
-        r = keys_sign_digest(kb.key, rq->digest, rq->digest_len, &sig, &sig_len);
-    buf_putc(reply, (char)r);
-    if (r == RES_OK && rq->op == 'S')
-        buf_append(reply, sig, sig_len);
-    if (r == RES_OK && rq->op == 'C') {
-        append_cert(reply, kb.cert);
-        for (int i = 0; i < sk_X509_num(kb.chain); i++)
-            append_cert(reply, sk_X509_value(kb.chain, i));
+    if (rq->op == 'S' && rq->data_len != 32)
+        return RES_INVALID;
+    r = load_key(c, rq, &kb);
+    if (r == RES_OK && rq->op == 'S') {
+        r = keys_sign_digest(kb.key, rq->data, rq->data_len, &sig, &sig_len);
+        if (r == RES_OK)
+            r = buf_append(reply, sig, sig_len);
     }
+    if (r == RES_OK && rq->op == 'C')
+        r = append_certs(reply, &kb);
     free(sig);
     key_bundle_release(&kb);
-    secure_wipe(path, sizeof(path));
+    return r;
 }
 
-static void child_loop(int fd, const char *key_dir)
+/* Checks a PKCS#12 with its PIN before sealing it, so a blob in the database is known
+ * to open and to hold a usable key. */
+static result_t import(const struct child *c, const struct request *rq, struct buf *reply)
+{
+    struct key_bundle kb;
+    unsigned char *sealed = NULL, h[4];
+    size_t sealed_len = 0;
+    result_t r;
+
+    key_bundle_init(&kb);
+    if (!c->sealed)
+        return RES_UNSUPPORTED;
+    if (rq->key_len > SIGNER_MAX_P12)
+        return RES_TOO_LARGE;
+    r = keys_load_p12_mem(rq->key, rq->key_len, rq->pin, &kb);
+    if (r == RES_OK && (!kb.key || X509_check_private_key(kb.cert, kb.key) != 1))
+        r = RES_INVALID;
+    if (r == RES_OK)
+        r = keyseal_seal(c->master, rq->key, rq->key_len, &sealed, &sealed_len);
+    if (r == RES_OK) {
+        put_u32(h, sealed_len);
+        r = buf_append(reply, h, 4);
+    }
+    if (r == RES_OK)
+        r = buf_append(reply, sealed, sealed_len);
+    if (r == RES_OK)
+        r = append_certs(reply, &kb);
+    free(sealed);
+    key_bundle_release(&kb);
+    ERR_clear_error();
+    return r;
+}
+
+static void handle(const struct child *c, const struct request *rq, struct buf *reply)
+{
+    result_t r = c->state;
+
+    buf_putc(reply, (char)RES_OK); /* the result byte, set below */
+    if (r == RES_OK) {
+        switch (rq->op) {
+        case 'H':
+            break;
+        case 'C':
+        case 'S':
+            r = use_key(c, rq, reply);
+            break;
+        case 'I':
+            r = import(c, rq, reply);
+            break;
+        default:
+            r = RES_INVALID;
+        }
+    }
+    if (r != RES_OK) {
+        buf_reset(reply);
+        buf_putc(reply, (char)r);
+    }
+}
+
+static void child_loop(int fd, const struct child *c)
 {
     for (;;) {
         unsigned char *frame;
@@ -188,7 +318,7 @@ static void child_loop(int fd, const char *key_dir)
             break;
         memset(&rq, 0, sizeof(rq));
         if (parse_request(frame, len, &rq) == 0)
-            handle(key_dir, &rq, &reply);
+            handle(c, &rq, &reply);
         else
             buf_putc(&reply, (char)RES_INVALID);
         secure_wipe(frame, len);
@@ -201,16 +331,29 @@ static void child_loop(int fd, const char *key_dir)
     }
 }
 
+static void child_main(int fd, const char *key_dir, const char *master_key_path)
+{
+    struct child c = {key_dir, master_key_path != NULL, RES_OK, {0}};
+
+    /* A failed master key is reported to every request, starting with the parent's
+     * ping; the parent then closes the socket. */
+    if (c.sealed)
+        c.state = keyseal_load_master(master_key_path, c.master);
+    child_loop(fd, &c);
+    secure_wipe(&c, sizeof(c));
+}
+
 /* ---- parent ---- */
 
 void signer_init(struct signer *s)
 {
     s->pid = -1;
     s->fd = -1;
+    s->sealed = false;
     pthread_mutex_init(&s->lock, NULL);
 }
 
-result_t signer_start(struct signer *s, const char *key_dir)
+static result_t spawn(struct signer *s, const char *key_dir, const char *master_key_path)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -231,17 +374,23 @@ result_t signer_start(struct signer *s, const char *key_dir)
         close_range(4, ~0U, 0);
         prctl(PR_SET_DUMPABLE, 0);        /* no core dumps, no ptrace by peers */
         prctl(PR_SET_PDEATHSIG, SIGTERM); /* dies with its parent */
-        child_loop(3, key_dir);
+        child_main(3, key_dir, master_key_path);
         close(3);
         _exit(0);
     }
     close(sv[1]);
     s->pid = pid;
     s->fd = sv[0];
+    s->sealed = master_key_path != NULL;
     return RES_OK;
 }
 
-void signer_release(struct signer *s)
+result_t signer_start(struct signer *s, const char *key_dir)
+{
+    return spawn(s, key_dir, NULL);
+}
+
+static void stop_child(struct signer *s)
 {
     if (s->fd >= 0)
         close(s->fd);
@@ -252,79 +401,97 @@ void signer_release(struct signer *s)
     }
     s->fd = -1;
     s->pid = -1;
+}
+
+void signer_release(struct signer *s)
+{
+    stop_child(s);
     pthread_mutex_destroy(&s->lock);
 }
 
-static void put_field(struct buf *b, const void *p, size_t n)
+/* Writes a field at p; returns the end. */
+static unsigned char *put_field(unsigned char *p, const void *field, size_t n)
 {
-    unsigned char h[2] = {(unsigned char)(n >> 8), (unsigned char)n};
-    buf_append(b, h, 2);
-    buf_append(b, p, n);
+    p = put_u32(p, n);
+    if (n)
+        memcpy(p, field, n);
+    return p + n;
 }
 
-/* One exchange; *reply (xmalloc'ed) starts after the result byte. */
-static result_t exchange(struct signer *s, char op, const char *key, const char *pin,
-                         const unsigned char *digest, size_t digest_len, unsigned char **reply,
-                         size_t *reply_len)
+/* One exchange; *reply (xmalloc'ed) starts after the result byte. The request frame
+ * holds the PIN (and for an import the PKCS#12): one allocation of its exact size, so
+ * no copy is left behind by a growing buffer, wiped after use. */
+static result_t exchange(struct signer *s, char op, const void *key, size_t key_len,
+                         const char *pin, const unsigned char *data, size_t data_len,
+                         unsigned char **reply, size_t *reply_len)
 {
-    struct buf rq = BUF_INIT(65536);
-    unsigned char *frame = NULL;
-    size_t len = 0;
+    unsigned char *frame, *answer = NULL, *p;
+    size_t pin_len, n, len = 0;
     result_t r = RES_IO;
 
     *reply = NULL;
     *reply_len = 0;
     if (s->fd < 0)
         return RES_INTERNAL;
-    if (!key || !pin || strlen(key) > 511 || strlen(pin) > 255 || digest_len > 64)
+    if (!pin || (pin_len = strlen(pin)) > SIGNER_MAX_PIN || key_len > SIGNER_MAX_SEALED ||
+        data_len > MAX_DATA)
         return RES_INVALID;
-    buf_putc(&rq, op);
-    put_field(&rq, key, strlen(key));
-    put_field(&rq, pin, strlen(pin));
-    put_field(&rq, digest, digest_len);
+    n = 1 + 3 * 4 + key_len + pin_len + data_len;
+    frame = xmalloc(4 + n);
+    p = put_u32(frame, n);
+    *p++ = (unsigned char)op;
+    p = put_field(p, key, key_len);
+    p = put_field(p, pin, pin_len);
+    put_field(p, data, data_len);
     pthread_mutex_lock(&s->lock);
-    if (send_frame(s->fd, rq.data, rq.len) == 0 && recv_frame(s->fd, &frame, &len) == 0) {
-        r = (result_t)frame[0];
+    if (write_all(s->fd, frame, 4 + n) == 0 && recv_frame(s->fd, &answer, &len) == 0) {
+        r = (result_t)answer[0];
         if (r == RES_OK) {
             *reply_len = len - 1;
             *reply = xmalloc(len);
-            memcpy(*reply, frame + 1, len - 1);
+            memcpy(*reply, answer + 1, len - 1);
         }
     }
     pthread_mutex_unlock(&s->lock);
-    secure_wipe(rq.data, rq.len);
-    buf_release(&rq);
+    secure_wipe(frame, 4 + n);
     free(frame);
+    free(answer);
     return r;
 }
 
-result_t signer_sign_digest(struct signer *s, const char *key, const char *pin,
-                            const unsigned char *digest, size_t digest_len, unsigned char **sig,
-                            size_t *sig_len)
-{
-    return exchange(s, 'S', key, pin, digest, digest_len, sig, sig_len);
-}
-
-result_t signer_certs(struct signer *s, const char *key, const char *pin, X509 **cert,
-                      STACK_OF(X509) * *chain)
+result_t signer_start_sealed(struct signer *s, const char *master_key_path)
 {
     unsigned char *reply;
-    size_t len, pos = 0;
-    result_t r = exchange(s, 'C', key, pin, NULL, 0, &reply, &len);
+    size_t len;
+    result_t r;
 
-    *cert = NULL;
-    *chain = NULL;
+    if (!master_key_path || !master_key_path[0])
+        return RES_INVALID;
+    r = spawn(s, NULL, master_key_path);
     if (r != RES_OK)
         return r;
+    r = exchange(s, 'H', NULL, 0, "", NULL, 0, &reply, &len);
+    free(reply);
+    if (r != RES_OK)
+        stop_child(s);
+    return r;
+}
+
+/* A list of u32 length + DER certificate, the first being the signer's. */
+static result_t parse_certs(const unsigned char *p, size_t len, X509 **cert,
+                            STACK_OF(X509) * *chain)
+{
+    size_t pos = 0;
+
+    *cert = NULL;
     *chain = sk_X509_new_null();
     while (pos + 4 <= len) {
-        size_t n = (size_t)reply[pos] << 24 | (size_t)reply[pos + 1] << 16 |
-                   (size_t)reply[pos + 2] << 8 | reply[pos + 3];
+        size_t n = get_u32(p + pos);
         pos += 4;
         if (n > len - pos)
             break;
-        const unsigned char *p = reply + pos;
-        X509 *x = d2i_X509(NULL, &p, (long)n);
+        const unsigned char *der = p + pos;
+        X509 *x = d2i_X509(NULL, &der, (long)n);
         pos += n;
         if (!x)
             break;
@@ -333,7 +500,6 @@ result_t signer_certs(struct signer *s, const char *key, const char *pin, X509 *
         else
             sk_X509_push(*chain, x);
     }
-    free(reply);
     ERR_clear_error();
     if (!*cert || pos != len) {
         X509_free(*cert);
@@ -345,9 +511,118 @@ result_t signer_certs(struct signer *s, const char *key, const char *pin, X509 *
     return RES_OK;
 }
 
+static result_t certs_exchange(struct signer *s, const void *key, size_t key_len, const char *pin,
+                               X509 **cert, STACK_OF(X509) * *chain)
+{
+    unsigned char *reply;
+    size_t len;
+    result_t r = exchange(s, 'C', key, key_len, pin, NULL, 0, &reply, &len);
+    if (r == RES_OK)
+        r = parse_certs(reply, len, cert, chain);
+    free(reply);
+    return r;
+}
+
+result_t signer_sign_digest(struct signer *s, const char *key, const char *pin,
+                            const unsigned char *digest, size_t digest_len, unsigned char **sig,
+                            size_t *sig_len)
+{
+    *sig = NULL;
+    *sig_len = 0;
+    if (s->sealed)
+        return RES_UNSUPPORTED;
+    if (!key || strlen(key) > MAX_KEY_NAME)
+        return RES_INVALID;
+    return exchange(s, 'S', key, strlen(key), pin, digest, digest_len, sig, sig_len);
+}
+
+result_t signer_certs(struct signer *s, const char *key, const char *pin, X509 **cert,
+                      STACK_OF(X509) * *chain)
+{
+    *cert = NULL;
+    *chain = NULL;
+    if (s->sealed)
+        return RES_UNSUPPORTED;
+    if (!key || strlen(key) > MAX_KEY_NAME)
+        return RES_INVALID;
+    return certs_exchange(s, key, strlen(key), pin, cert, chain);
+}
+
+static result_t check_sealed(const struct signer *s, const unsigned char *sealed, size_t sealed_len)
+{
+    if (!s->sealed)
+        return RES_UNSUPPORTED;
+    if (!sealed || sealed_len == 0)
+        return RES_INVALID;
+    return sealed_len > SIGNER_MAX_SEALED ? RES_TOO_LARGE : RES_OK;
+}
+
+result_t signer_sign_sealed(struct signer *s, const unsigned char *sealed, size_t sealed_len,
+                            const char *pin, const unsigned char *digest, size_t digest_len,
+                            unsigned char **sig, size_t *sig_len)
+{
+    result_t r = check_sealed(s, sealed, sealed_len);
+    *sig = NULL;
+    *sig_len = 0;
+    if (r != RES_OK)
+        return r;
+    return exchange(s, 'S', sealed, sealed_len, pin, digest, digest_len, sig, sig_len);
+}
+
+result_t signer_certs_sealed(struct signer *s, const unsigned char *sealed, size_t sealed_len,
+                             const char *pin, X509 **cert, STACK_OF(X509) * *chain)
+{
+    result_t r = check_sealed(s, sealed, sealed_len);
+    *cert = NULL;
+    *chain = NULL;
+    if (r != RES_OK)
+        return r;
+    return certs_exchange(s, sealed, sealed_len, pin, cert, chain);
+}
+
+result_t signer_import_p12(struct signer *s, const unsigned char *p12, size_t len, const char *pin,
+                           struct buf *sealed, X509 **cert, STACK_OF(X509) * *chain)
+{
+    unsigned char *reply = NULL;
+    size_t reply_len = 0, n;
+    result_t r;
+
+    buf_init(sealed, SIGNER_MAX_SEALED);
+    *cert = NULL;
+    *chain = NULL;
+    if (!s->sealed)
+        return RES_UNSUPPORTED;
+    if (!p12 || len == 0)
+        return RES_INVALID;
+    if (len > SIGNER_MAX_P12)
+        return RES_TOO_LARGE;
+    r = exchange(s, 'I', p12, len, pin, NULL, 0, &reply, &reply_len);
+    if (r != RES_OK)
+        goto out;
+    r = RES_INVALID;
+    if (reply_len < 4 || (n = get_u32(reply)) > reply_len - 4)
+        goto out;
+    r = parse_certs(reply + 4 + n, reply_len - 4 - n, cert, chain);
+    if (r == RES_OK)
+        r = buf_append(sealed, reply + 4, n);
+out:
+    free(reply);
+    if (r != RES_OK) {
+        X509_free(*cert);
+        sk_X509_pop_free(*chain, X509_free);
+        *cert = NULL;
+        *chain = NULL;
+        buf_release(sealed);
+    }
+    return r;
+}
+
 result_t signer_cms_sign(void *arg, const unsigned char digest[32], unsigned char **sig,
                          size_t *sig_len)
 {
     struct signer_key *k = arg;
+    if (k->sealed)
+        return signer_sign_sealed(k->signer, k->sealed, k->sealed_len, k->pin, digest, 32, sig,
+                                  sig_len);
     return signer_sign_digest(k->signer, k->key, k->pin, digest, 32, sig, sig_len);
 }
