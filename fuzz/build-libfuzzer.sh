@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds coverage-guided libFuzzer binaries of the edXML targets with clang (the
-# Makefile only builds corpus replayers). Usage: bash fuzz/build-libfuzzer.sh; then e.g.
+# Builds coverage-guided libFuzzer binaries of the edXML and PDF placement targets with
+# clang (the Makefile only builds corpus replayers). Usage: bash fuzz/build-libfuzzer.sh;
+# then e.g.
 #   build/libfuzzer/fuzz_edxml_parse fuzz/corpus/edxml_parse -max_total_time=60
+# (Debian's MuPDF is not instrumented: coverage and sanitizers cover our code only.)
 set -eu
 cd "$(dirname "$0")/.."
 out=build/libfuzzer
@@ -16,4 +18,10 @@ for t in fuzz_edxml_parse fuzz_xmldsig_verify; do
     clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
         $(pkg-config --cflags $pkgs) -o "$out/$t" "fuzz/$t.c" $srcs $(pkg-config --libs $pkgs)
 done
-echo "built $out/fuzz_edxml_parse $out/fuzz_xmldsig_verify"
+pdf_srcs="src/pdf/pdf_place.c src/pdf/pdf_preview.c src/pdf/pdf_util.c src/text/text.c
+          src/util/alloc.c src/util/buf.c src/util/log.c src/util/result.c"
+clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+    $(pkg-config --cflags mupdf libutf8proc) -o "$out/fuzz_pdf_place" fuzz/fuzz_pdf_place.c \
+    $pdf_srcs $(pkg-config --libs mupdf libutf8proc) -lmupdf-third -lmujs -lgumbo -lopenjp2 \
+    -ljbig2dec -ljpeg -lfreetype -lharfbuzz -lpng16 -lbrotlidec -lz -lm -lpthread
+echo "built $out/fuzz_edxml_parse $out/fuzz_xmldsig_verify $out/fuzz_pdf_place"

@@ -79,6 +79,25 @@ long text_length(const char *s)
     return count;
 }
 
+bool text_is_upper(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int letters = 0;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            return false;
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (c == UTF8PROC_CATEGORY_LL)
+            return false;
+        if (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT)
+            letters++;
+        p += k;
+    }
+    return letters > 0;
+}
+
 void text_squeeze(char *s)
 {
     char *w = s;

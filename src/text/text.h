@@ -17,6 +17,9 @@ char *text_nfc(const char *s);
 char *text_fold(const char *s);
 /* Number of code points (not bytes); -1 if invalid. */
 long text_length(const char *s);
+/* True if s has at least one letter and no lower-case letter ("PHÓ CHỦ TỊCH", "KT. GIÁM
+ * ĐỐC"); false for invalid UTF-8. Combining marks of decomposed text are ignored. */
+bool text_is_upper(const char *s);
 /* Collapses runs of white space to one space and trims both ends, in place. */
 void text_squeeze(char *s);
 /* Folds to ASCII lowercase letters and digits only (for host labels: "Sở TT&TT" →

@@ -46,11 +46,25 @@ TEST(length_and_squeeze)
     CHECK_STR(slug, "quangninh");
 }
 
+TEST(upper_case_lines)
+{
+    CHECK(text_is_upper("PHÓ CHỦ TỊCH"));
+    CHECK(text_is_upper("KT. GIÁM ĐỐC SỞ"));
+    CHECK(text_is_upper("CHU\xCC\x89 TI\xCC\xA3"
+                        "CH")); /* decomposed */
+    CHECK(!text_is_upper("Nguyễn Văn An"));
+    CHECK(!text_is_upper("PHÓ CHỦ TỊCh"));
+    CHECK(!text_is_upper("12/2024"));
+    CHECK(!text_is_upper(""));
+    CHECK(!text_is_upper("\xff"));
+}
+
 int main(void)
 {
     RUN(valid_utf8);
     RUN(nfc_composes_decomposed_vietnamese);
     RUN(fold_removes_diacritics_and_d);
     RUN(length_and_squeeze);
+    RUN(upper_case_lines);
     return CHECK_DONE("test_text");
 }
