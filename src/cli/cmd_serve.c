@@ -131,7 +131,7 @@ int cmd_serve(int argc, char **argv)
     /* The signer process is forked now, before the server starts any thread; it alone
      * reads the master key that seals the signing keys stored in the database. */
     struct signer signer;
-    char keys_dir[PATH_MAX], master[PATH_MAX + 16];
+    char keys_dir[PATH_MAX + 8], master[PATH_MAX + 24];
     signer_init(&signer);
     snprintf(keys_dir, sizeof(keys_dir), "%s/keys", app.cfg.data_dir);
     snprintf(master, sizeof(master), "%s/master.key", keys_dir);

@@ -193,9 +193,9 @@ result_t signing_key_import(struct app *app, const struct actor *a,
                cert_time_to_unix(X509_get0_notAfter(cert)), a->user_id, now);
     if (r == RES_OK)
         r = db_one_i64(c, id, "SELECT MAX(id) FROM signing_key WHERE fingerprint = $1", "t", fp);
-    char oid[24], summary[400];
+    char oid[24], summary[480];
     snprintf(oid, sizeof(oid), "%lld", (long long)*id);
-    snprintf(summary, sizeof(summary), "%s: %s (số hiệu %s, %s)",
+    snprintf(summary, sizeof(summary), "%s: %.150s (số hiệu %.40s, %.150s)",
              in->user_id ? "Khóa cá nhân" : "Khóa của cơ quan", cn, serial, issuer);
     struct audit_entry ae = {a->user_id, a->login, in->agency_id, "signing_key_import",
                              "signing_key", oid, summary, a->client_addr};

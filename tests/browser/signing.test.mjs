@@ -1,0 +1,138 @@
+// Browser test of "Ký số tài liệu" and "Kiểm tra chữ ký số" against the real binary: a
+// leader with a key uploads a PDF, sees the pages with the signature box at the
+// signature block, moves it by clicking and with the arrow keys, enters the PIN and
+// downloads the signed PDF (pdfsig: valid); then checks it on the verification page.
+// Screenshots (desktop and phone) go to tests/output/.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { Server, ROOT, ADMIN_STTTT, DEMO_PASSWORD } from '../integration/harness.mjs';
+
+const OUT = join(ROOT, 'tests', 'output');
+const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
+const WAIT = 15000;
+
+let srv, pki, browser;
+
+// One A4 page with a signature block in ASCII Helvetica (see integration/signing.test.mjs).
+function makePdf() {
+  const lines = [[70, 780, 12, 'SO THONG TIN VA TRUYEN THONG'], [200, 680, 14, 'QUYET DINH'],
+    [70, 640, 12, 'Ve viec thu nghiem ky so.'], [70, 300, 11, 'Noi nhan:'],
+    [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
+  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`];
+  let out = '%PDF-1.7\n';
+  const offs = [];
+  objs.forEach((o, i) => { offs.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+describe('signing in a browser', () => {
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    pki = mkdtempSync(join(tmpdir(), 'qlvb-br-pki-'));
+    execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
+    srv = new Server();
+    srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-br-'));
+    execFileSync(join(ROOT, 'build/qlvb'), ['init', '--data', srv.dir, '--demo'],
+      { env: { ...process.env, QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' }, stdio: 'ignore' });
+    mkdirSync(join(srv.dir, 'trust'));
+    for (const f of ['root.pem', 'inter.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
+    await srv.start({ dataDir: srv.dir });
+    // The administrator issues the leader's key through the API.
+    const login = await (await fetch(srv.url('/api/v1/login'), { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: ADMIN_STTTT, password: DEMO_PASSWORD }) })).json();
+    const users = await (await fetch(srv.url('/api/v1/users?q=Bui Van Long'), { headers: { Authorization: `Bearer ${login.token}` } })).json();
+    const fd = new FormData();
+    fd.append('user_id', String(users.users[0].id));
+    fd.append('pin', '123456');
+    fd.append('file', new Blob([readFileSync(join(pki, 'person.p12'))]), 'person.p12');
+    const imp = await fetch(srv.url('/api/v1/signing-keys'), { method: 'POST', body: fd, headers: { Authorization: `Bearer ${login.token}` } });
+    assert.equal(imp.status, 201, await imp.text());
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+
+  after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    if (srv) { await srv.stop(); srv.cleanup(); }
+    rmSync(pki, { recursive: true, force: true });
+  });
+
+  test('upload, place, sign with the PIN, download, verify', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    await page.goto(srv.url('/login'));
+    await page.fill('#login', LEADER);
+    await page.fill('#password', DEMO_PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+    await page.click('text=Ký số tài liệu');
+    await page.setInputFiles('#file', { name: 'Quyết định thử.pdf', mimeType: 'application/pdf', buffer: makePdf() });
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Tiếp tục")')]);
+    assert.match(page.url(), /\/signatures\/sign\/[0-9a-f]{32}$/);
+    await page.waitForSelector('.sign-box');
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    assert.match(await page.textContent('body'), /Đã tìm thấy họ tên của bạn/);
+    // The box is drawn between "GIAM DOC" and the name, on the right half.
+    const box = await page.locator('.sign-box').boundingBox();
+    const img = await page.locator('.sheet img').first().boundingBox();
+    assert.ok(box.x > img.x + img.width / 2, 'box on the right half');
+    const yTop = (842 - 300) / 842 * img.height + img.y, yName = (842 - 200) / 842 * img.height + img.y;
+    assert.ok(box.y >= yTop - 2 && box.y + box.height <= yName + 2, 'box between title and name');
+    await page.screenshot({ path: join(OUT, 'sign-place.png'), fullPage: true });
+
+    // Click elsewhere: manual placement; arrow keys move by 5 pt.
+    await page.mouse.click(img.x + img.width * 0.3, img.y + img.height * 0.8);
+    assert.equal(await page.isChecked('input[name="placement"][value="manual"]'), true);
+    const x0 = Number(await page.inputValue('input[name="x0"]'));
+    await page.keyboard.press('ArrowRight');
+    assert.equal(Number(await page.inputValue('input[name="x0"]')), Math.round((x0 + 5) * 10) / 10);
+    // Back to the found place, enter the PIN, sign and download.
+    await page.check('input[name="placement"][value="auto"]');
+    await page.fill('#pin', '123456');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Ký số và tải về")')]);
+    assert.equal(download.suggestedFilename(), 'Quyết định thử (đã ký).pdf');
+    const file = join(pki, 'signed.pdf');
+    await download.saveAs(file);
+    assert.match(execFileSync('pdfsig', [file], { encoding: 'utf8' }), /Signature is Valid/);
+
+    // The verification page reads it back.
+    await page.goto(srv.url('/signatures/verify'));
+    await page.setInputFiles('#file', file);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Kiểm tra")')]);
+    const text = await page.textContent('.report');
+    assert.match(text, /Chữ ký số hợp lệ/);
+    assert.match(text, /Nguyễn Văn An/);
+    assert.match(text, /Nội dung đã ký còn toàn vẹn/);
+    await page.screenshot({ path: join(OUT, 'verify-report.png'), fullPage: true });
+    await context.close();
+
+    // A phone: the same pages stay usable.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN', isMobile: true });
+    const p2 = await phone.newPage();
+    await p2.goto(srv.url('/login'));
+    await p2.fill('#login', LEADER);
+    await p2.fill('#password', DEMO_PASSWORD);
+    await Promise.all([p2.waitForNavigation(), p2.press('#password', 'Enter')]);
+    await p2.goto(srv.url('/signatures/verify'));
+    await p2.setInputFiles('#file', file);
+    await Promise.all([p2.waitForNavigation(), p2.click('button:has-text("Kiểm tra")')]);
+    await p2.screenshot({ path: join(OUT, 'verify-report-phone.png'), fullPage: true });
+    const overflow = await p2.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, 'no horizontal scrolling on a phone');
+    writeFileSync(join(OUT, 'signed-by-browser.pdf'), readFileSync(file));
+    await phone.close();
+  });
+});
