@@ -101,4 +101,4 @@ format:
 clean:
 	rm -rf build build-san
 
--include $(OBJS:.o=.d) $(BUILD)/src/main.d
+-include $(OBJS:.o=.d) $(BUILD)/src/main.d $(TEST_BINS:=.d) $(FUZZ_BINS:=.d)

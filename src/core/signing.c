@@ -32,12 +32,33 @@ static const char *how_name(enum pdf_place_how h)
     return h == PDF_PLACE_NAME ? "name" : h == PDF_PLACE_TITLE ? "title" : "default";
 }
 
+/* The displayed box of a PDF rect, for the preview. Exact for pages without /Rotate
+ * whose media box starts at 0,0 (administrative documents); elsewhere only the
+ * preview is approximate — the signature itself goes to `rect`. */
+static void view_of_rect(const unsigned char *pdf, size_t len, int page, const float rect[4],
+                         float view[4])
+{
+    struct pdf_page_size sizes[MAX_PAGES_LISTED];
+    int pages = 0;
+    float h = 842;
+    if (pdf_page_sizes(pdf, len, sizes, MAX_PAGES_LISTED, &pages) == RES_OK && page >= 1 &&
+        page <= pages)
+        h = sizes[page - 1].height;
+    view[0] = rect[0];
+    view[1] = h - rect[3];
+    view[2] = rect[2];
+    view[3] = h - rect[1];
+}
+
 /* The automatic placement: a person's signature at the signature block; an agency
  * seal over the left third of the last signature already on the document. */
 static result_t auto_place(const unsigned char *pdf, size_t len, const char *full_name, bool seal,
-                           int *page, float rect[4], const char **how, char *title,
+                           int *page, float rect[4], float view[4], const char **how, char *title,
                            size_t title_size)
 {
+    float unused[4];
+    if (!view)
+        view = unused;
     if (seal) {
         struct pdf_widget w[32];
         size_t n = 0;
@@ -47,6 +68,7 @@ static result_t auto_place(const unsigned char *pdf, size_t len, const char *ful
                     continue;
                 *page = w[i].page;
                 pdf_sign_seal_rect(w[i].rect, 0, rect);
+                view_of_rect(pdf, len, *page, rect, view);
                 *how = "signature";
                 title[0] = '\0';
                 return RES_OK;
@@ -58,10 +80,13 @@ static result_t auto_place(const unsigned char *pdf, size_t len, const char *ful
     if (r != RES_OK)
         return r;
     *page = p.page;
-    if (seal)
+    if (seal) {
         pdf_sign_seal_rect(p.rect, 0, rect);
-    else
+        view_of_rect(pdf, len, *page, rect, view);
+    } else {
         memcpy(rect, p.rect, sizeof(p.rect));
+        memcpy(view, p.view, sizeof(p.view));
+    }
     *how = how_name(p.how);
     str_copy(title, p.title, title_size);
     return RES_OK;
@@ -72,23 +97,26 @@ result_t signing_suggest(const unsigned char *pdf, size_t len, const char *full_
 {
     struct pdf_page_size sizes[MAX_PAGES_LISTED];
     int pages = 0, page = 1;
-    float rect[4];
+    float rect[4], view[4];
     const char *how = "default";
     char title[128] = "";
     result_t r = pdf_page_sizes(pdf, len, sizes, MAX_PAGES_LISTED, &pages);
     if (r != RES_OK)
         return r;
-    if ((r = auto_place(pdf, len, full_name, seal, &page, rect, &how, title, sizeof(title))) !=
-        RES_OK)
+    if ((r = auto_place(pdf, len, full_name, seal, &page, rect, view, &how, title,
+                        sizeof(title))) != RES_OK)
         return r;
-    json_t *o = json_object(), *ps = json_array(), *rc = json_array();
+    json_t *o = json_object(), *ps = json_array(), *rc = json_array(), *vw = json_array();
     for (int i = 0; i < pages && i < MAX_PAGES_LISTED; i++)
         json_array_append_new(ps, json_pack("[f,f]", (double)sizes[i].width,
                                             (double)sizes[i].height));
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         json_array_append_new(rc, json_real(rect[i]));
+        json_array_append_new(vw, json_real(view[i]));
+    }
     json_object_set_new(o, "page", json_integer(page));
     json_object_set_new(o, "rect", rc);
+    json_object_set_new(o, "view", vw);
     json_object_set_new(o, "how", json_string(how));
     json_object_set_new(o, "title", json_string(title));
     json_object_set_new(o, "pages", json_integer(pages));
@@ -98,7 +126,7 @@ result_t signing_suggest(const unsigned char *pdf, size_t len, const char *full_
 }
 
 /* A manual placement must lie on an existing page and be big enough to see. */
-static bool placement_valid(const unsigned char *pdf, size_t len, const struct sign_placement *p,
+static bool placement_valid(const unsigned char *pdf, size_t len, struct sign_placement *p,
                             struct verrs *e)
 {
     struct pdf_page_size sizes[MAX_PAGES_LISTED];
@@ -112,7 +140,20 @@ static bool placement_valid(const unsigned char *pdf, size_t len, const struct s
         return false;
     }
     const struct pdf_page_size *s = &sizes[p->page - 1];
-    const float *r = p->rect;
+    float *r = p->rect;
+    if (p->view) {
+        /* the web page sends the box as displayed; bounds are checked on that */
+        float v[4];
+        memcpy(v, r, sizeof(v));
+        if (!(r[0] >= 0 && r[1] >= 0 && r[2] <= s->width + 0.5f && r[3] <= s->height + 0.5f &&
+              r[2] - r[0] >= 20 && r[3] - r[1] >= 10) ||
+            pdf_view_to_rect(pdf, len, p->page, v, r) != RES_OK) {
+            verrs_add(e, "page", "Vị trí chữ ký nằm ngoài trang hoặc quá nhỏ.");
+            return false;
+        }
+        p->view = false;
+        return true;
+    }
     if (!(r[0] >= 0 && r[1] >= 0 && r[2] <= s->width + 0.5f && r[3] <= s->height + 0.5f &&
           r[2] - r[0] >= 20 && r[3] - r[1] >= 10)) {
         verrs_add(e, "page", "Vị trí chữ ký nằm ngoài trang hoặc quá nhỏ.");
@@ -171,13 +212,14 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
 
     struct pdf_sign_opts o = {0};
     if (rq->place.manual) {
-        if (!placement_valid(pdf, len, &rq->place, e)) {
+        struct sign_placement pl = rq->place;
+        if (!placement_valid(pdf, len, &pl, e)) {
             r = RES_INVALID;
             goto out;
         }
-        o.page = rq->place.page;
-        memcpy(o.rect, rq->place.rect, sizeof(o.rect));
-    } else if (auto_place(pdf, len, a->full_name, seal, &o.page, o.rect, &how, title,
+        o.page = pl.page;
+        memcpy(o.rect, pl.rect, sizeof(o.rect));
+    } else if (auto_place(pdf, len, a->full_name, seal, &o.page, o.rect, NULL, &how, title,
                           sizeof(title)) != RES_OK) {
         verrs_add(e, "file", "Tệp không phải tài liệu PDF hợp lệ.");
         r = RES_INVALID;
@@ -285,13 +327,14 @@ result_t signing_prepare(struct app *app, const struct actor *a, const unsigned 
     }
     struct pdf_sign_opts o = {0};
     if (place && place->manual) {
-        if (!placement_valid(pdf, len, place, e)) {
+        struct sign_placement pl = *place;
+        if (!placement_valid(pdf, len, &pl, e)) {
             r = RES_INVALID;
             goto out;
         }
-        o.page = place->page;
-        memcpy(o.rect, place->rect, sizeof(o.rect));
-    } else if (auto_place(pdf, len, a->full_name, false, &o.page, o.rect, &how, title,
+        o.page = pl.page;
+        memcpy(o.rect, pl.rect, sizeof(o.rect));
+    } else if (auto_place(pdf, len, a->full_name, false, &o.page, o.rect, NULL, &how, title,
                           sizeof(title)) != RES_OK) {
         verrs_add(e, "file", "Tệp không phải tài liệu PDF hợp lệ.");
         r = RES_INVALID;

@@ -22,12 +22,15 @@
 struct sign_placement {
     bool manual;   /* false: found from the document (signature block, last signature) */
     int page;      /* 1-based, manual only */
-    float rect[4]; /* PDF points x0,y0,x1,y1 from the bottom-left, manual only */
+    float rect[4]; /* PDF points x0,y0,x1,y1 from the bottom-left, manual only ... */
+    bool view;     /* ... or, when set, the box as displayed: points from the top-left
+                    * of the page as shown (rotation applied), as the web preview has it */
 };
 
 /* Where the signature would go without a manual placement, for the page that shows
- * the document: {page, rect:[...], how: "name"|"title"|"signature"|"default", title,
- * page_sizes:[[w,h],...]}. seal=true places an agency seal. */
+ * the document: {page, rect:[...] (PDF), view:[...] (as displayed), how:
+ * "name"|"title"|"signature"|"default", title, pages, page_sizes:[[w,h],...] (as
+ * displayed)}. seal=true places an agency seal. */
 result_t signing_suggest(const unsigned char *pdf, size_t len, const char *full_name, bool seal,
                          json_t **out);
 

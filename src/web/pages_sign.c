@@ -165,7 +165,7 @@ static void render_place(struct req *r, int status, const struct sign_draft *d, 
         json_array_append_new(pages, p);
     }
     static const char *const corner[4] = {"x0", "y0", "x1", "y1"};
-    json_t *rect = json_object_get(sugg, "rect");
+    json_t *rect = json_object_get(sugg, "view");
     for (int c = 0; c < 4; c++)
         json_object_set_new(sugg, corner[c],
                             json_string(arena_printf(&r->arena, "%.1f",
@@ -305,6 +305,7 @@ void page_sign_place_post(struct req *r)
             !form_float(r, "x1", &rq.place.rect[2]) || !form_float(r, "y1", &rq.place.rect[3]))
             verrs_add(&e, "page", "Chọn vị trí chữ ký trên trang (bấm vào trang).");
         rq.place.page = (int)page;
+        rq.place.view = true; /* the preview's coordinates: top-left origin */
     }
     result_t res = e.count ? RES_INVALID
                            : signing_sign_pdf(r->app, &r->actor, (const unsigned char *)d.pdf.data,

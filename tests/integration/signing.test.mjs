@@ -290,9 +290,11 @@ test('web: upload, see the pages with the box at the signature block, sign, down
   const place = await web.get(loc);
   assert.equal(place.status, 200);
   assert.match(place.text, /Đã tìm thấy họ tên của bạn|Đã tìm thấy chức vụ/);
+  // The form carries the box as displayed (from the top): between the title (842-300)
+  // and the name (842-200).
   const y0 = Number(/name="y0" value="([0-9.]+)"/.exec(place.text)[1]);
   const y1 = Number(/name="y1" value="([0-9.]+)"/.exec(place.text)[1]);
-  assert.ok(y0 >= 200 && y1 <= 300, `box ${y0}..${y1} between name and title`);
+  assert.ok(y0 >= 842 - 300 && y1 <= 842 - 200, `box ${y0}..${y1} between title and name`);
   const png = await fetch(srv.url(loc + '/pages/1'), { headers: { Cookie: web.cookieHeader() } });
   assert.equal(png.headers.get('content-type'), 'image/png');
   assert.equal((await png.arrayBuffer()).byteLength > 1000, true);

@@ -105,7 +105,8 @@
   /* "Ký số tài liệu": a box over the page previews shows where the signature goes.
    * Clicking a page moves it there (and switches to manual placement); arrow keys move
    * it by 5 pt (Shift: 20 pt), PageUp/PageDown change the page. The form's page and
-   * x0..y1 fields hold PDF points from the bottom-left, as the server expects. */
+   * x0..y1 fields hold the box as displayed: points from the page's top-left corner
+   * (the server turns them into PDF coordinates with the page's own transform). */
   function signPlacement() {
     var form = document.querySelector("[data-sign-place]");
     if (!form) return;
@@ -129,7 +130,7 @@
       if (box.parentNode !== sh) sh.appendChild(box);
       box.style.left = (rect[0] / w * 100) + "%";
       box.style.width = ((rect[2] - rect[0]) / w * 100) + "%";
-      box.style.top = ((h - rect[3]) / h * 100) + "%";
+      box.style.top = (rect[1] / h * 100) + "%";
       box.style.height = ((rect[3] - rect[1]) / h * 100) + "%";
       ["x0", "y0", "x1", "y1"].forEach(function (n, i) { f(n).value = rect[i].toFixed(1); });
     }
@@ -152,7 +153,7 @@
         var r = img.getBoundingClientRect();
         var w = parseFloat(sh.getAttribute("data-width")), h = parseFloat(sh.getAttribute("data-height"));
         var page = parseInt(sh.getAttribute("data-page"), 10);
-        moveTo(page, (ev.clientX - r.left) / r.width * w, h - (ev.clientY - r.top) / r.height * h);
+        moveTo(page, (ev.clientX - r.left) / r.width * w, (ev.clientY - r.top) / r.height * h);
         manual();
         box.focus();
       });
@@ -162,8 +163,8 @@
       var page = parseInt(f("page").value, 10) || 1;
       if (ev.key === "ArrowLeft") dx = -step;
       else if (ev.key === "ArrowRight") dx = step;
-      else if (ev.key === "ArrowUp") dy = step;
-      else if (ev.key === "ArrowDown") dy = -step;
+      else if (ev.key === "ArrowUp") dy = -step;
+      else if (ev.key === "ArrowDown") dy = step;
       else if (ev.key === "PageUp" && page > 1) page--;
       else if (ev.key === "PageDown" && page < sheets.length) page++;
       else return;
