@@ -187,7 +187,7 @@ result_t signing_key_import(struct app *app, const struct actor *a,
                "INSERT INTO signing_key (agency_id, user_id, label, sealed, cert_pem, subject_cn, "
                "subject_o, issuer_cn, serial, fingerprint, not_before, not_after, created_by, "
                "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-               "iItbtttttttiIi", in->agency_id, in->user_id, label ? label : "", sealed.data,
+               "iItbttttttiiIi", in->agency_id, in->user_id, label ? label : "", sealed.data,
                sealed.len, pem, cn, org, issuer, serial, fp,
                cert_time_to_unix(X509_get0_notBefore(cert)),
                cert_time_to_unix(X509_get0_notAfter(cert)), a->user_id, now);

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSign } from 'node:crypto';
-import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, rawRequest } from './harness.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở TT&TT
 const CLERK = '040090000143'; // Ngô Thị Huyền, Văn thư
@@ -102,7 +102,7 @@ before(async () => {
   clerk = new Client(srv); await clerk.apiLogin(CLERK);
   specialist = new Client(srv); await specialist.apiLogin(SPECIALIST);
   nghiloc = new Client(srv); await nghiloc.apiLogin(ADMIN_NGHILOC);
-  leaderId = (await leader.get('/api/v1/me')).json.user.id;
+  leaderId = (await leader.get('/api/v1/me')).json.id;
 });
 after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
 
@@ -255,7 +255,7 @@ test('two-step signing for a USB token: prepare, sign the digest outside, finish
 });
 
 test('wrong PINs lock the key for 15 minutes; other keys are unaffected', async () => {
-  const imp = await importKey(admin, (await specialist.get('/api/v1/me')).json.user.id, 'agency.p12');
+  const imp = await importKey(admin, (await specialist.get('/api/v1/me')).json.id, 'agency.p12');
   // agency.p12 is already the agency key: the same certificate may not be issued twice
   assert.equal(imp.status, 409);
   for (let i = 0; i < 4; i++) {
@@ -342,12 +342,20 @@ test('revoked keys cannot sign; administrators of other agencies see nothing', a
 });
 
 test('uploads over the limit get 413 before anything is read', async () => {
-  const big = Buffer.alloc(33 * 1024 * 1024, 0x20);
-  const r = await fetch(srv.url('/api/v1/signatures/verify'), {
-    method: 'POST', body: big, headers: { Authorization: `Bearer ${leader.token}`, 'Content-Type': 'application/pdf' },
-  }).catch((e) => ({ status: 'error', e }));
-  assert.ok(r.status === 413 || r.status === 'error');
-  // A document-sized body on an ordinary route is still bounded by max_body.
-  const s = await leader.req('POST', '/api/v1/me/password', { body: Buffer.alloc(2 * 1024 * 1024, 0x20), headers: { 'Content-Type': 'application/json' } });
-  assert.equal(s.status, 413);
+  // 33 MiB declared on an upload route (limit 32 MiB), and 2 MiB on an ordinary route
+  // (limit 1 MiB): both refused from the headers, with the limit named.
+  const small = Buffer.from('%PDF-1.7\n');
+  let r = await rawRequest(srv.port, 'POST /api/v1/signatures/verify HTTP/1.1\r\nHost: x\r\n' +
+    `Authorization: Bearer ${leader.token}\r\nContent-Type: application/pdf\r\nContent-Length: ${33 * 1024 * 1024}\r\n\r\n`, small);
+  assert.equal(r.status, 413);
+  assert.match(r.body, /32 MB/);
+  r = await rawRequest(srv.port, 'POST /api/v1/me/password HTTP/1.1\r\nHost: x\r\n' +
+    `Authorization: Bearer ${leader.token}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`, small);
+  assert.equal(r.status, 413);
+  assert.match(r.body, /1 MB/);
+  // A 2 MiB document is fine on the upload route.
+  const big = Buffer.concat([DECISION, Buffer.alloc(2 * 1024 * 1024, 0x20)]);
+  const v = await leader.req('POST', '/api/v1/signatures/verify', { body: big, headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(v.status, 200);
+  assert.equal(v.json.verdict, 'unsigned');
 });
