@@ -94,7 +94,7 @@ describe('signing in a browser', () => {
     await page.screenshot({ path: join(OUT, 'sign-place.png'), fullPage: true });
 
     // Click elsewhere: manual placement; arrow keys move by 5 pt.
-    await page.mouse.click(img.x + img.width * 0.3, img.y + img.height * 0.8);
+    await page.locator('.sheet img').first().click({ position: { x: img.width * 0.3, y: img.height * 0.3 } });
     assert.equal(await page.isChecked('input[name="placement"][value="manual"]'), true);
     const x0 = Number(await page.inputValue('input[name="x0"]'));
     await page.keyboard.press('ArrowRight');
