@@ -1,5 +1,6 @@
 /* The application context every layer shares: configuration and the database.
- * Created once by `qlvb serve` (or a CLI command) and read-only afterwards. */
+ * Created once by `qlvb serve` (or a CLI command) and read-only afterwards, except
+ * for caches that guard themselves (trust). */
 #ifndef QLVB_APP_H
 #define QLVB_APP_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 struct db;
+struct trust_cache;
 
 struct config {
     char data_dir[PATH_MAX];
@@ -31,6 +33,7 @@ struct config {
 struct app {
     struct config cfg;
     struct db *db;
+    struct trust_cache *trust; /* core/trust_cache.c: certstore snapshots, made on first use */
 };
 
 void config_defaults(struct config *cfg);

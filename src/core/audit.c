@@ -39,6 +39,12 @@ const struct audit_action audit_actions[] = {
     {"position_create", "Tạo chức vụ"},
     {"position_update", "Sửa chức vụ"},
     {"system_init", "Khởi tạo hệ thống"},
+    {"trust.cert.add", "Thêm chứng thư tin cậy"},
+    {"trust.cert.remove", "Gỡ chứng thư tin cậy"},
+    {"trust.crl.add", "Thêm danh sách thu hồi (CRL)"},
+    {"trust.crl.remove", "Gỡ danh sách thu hồi (CRL)"},
+    {"sigimage.upload", "Tải lên ảnh chữ ký, con dấu"},
+    {"sigimage.deactivate", "Ngừng dùng ảnh chữ ký, con dấu"},
     {NULL, NULL},
 };
 
