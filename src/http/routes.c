@@ -44,6 +44,15 @@ const struct route routes[] = {
     {"POST", "/admin/users/:id/lock", page_admin_user_lock, 0},
     {"POST", "/admin/users/:id/unlock", page_admin_user_unlock, 0},
     {"GET", "/admin/audit", page_admin_audit, ANY},
+    {"GET", "/admin/trust", page_admin_trust, ANY},
+    {"POST", "/admin/trust/certificates", page_admin_trust_cert_post, ANY | RT_UPLOAD},
+    {"POST", "/admin/trust/certificates/:id/remove", page_admin_trust_cert_remove, ANY},
+    {"POST", "/admin/trust/crls", page_admin_trust_crl_post, ANY | RT_UPLOAD},
+    {"POST", "/admin/trust/crls/:id/remove", page_admin_trust_crl_remove, ANY},
+    {"GET", "/admin/signature-images", page_admin_sigimages, 0},
+    {"POST", "/admin/signature-images", page_admin_sigimages_post, RT_UPLOAD},
+    {"GET", "/admin/signature-images/:file", page_admin_sigimage_png, 0},
+    {"POST", "/admin/signature-images/:id/deactivate", page_admin_sigimage_deactivate, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -72,5 +81,14 @@ const struct route routes[] = {
     {"POST", "/api/v1/users/:id/lock", api_user_lock, 0},
     {"POST", "/api/v1/users/:id/unlock", api_user_unlock, 0},
     {"GET", "/api/v1/audit", api_audit_list, 0},
+    {"GET", "/api/v1/trust", api_trust_list, ANY},
+    {"POST", "/api/v1/trust/certificates", api_trust_certs_add, ANY | RT_UPLOAD},
+    {"DELETE", "/api/v1/trust/certificates/:id", api_trust_cert_remove, ANY},
+    {"POST", "/api/v1/trust/crls", api_trust_crls_add, ANY | RT_UPLOAD},
+    {"DELETE", "/api/v1/trust/crls/:id", api_trust_crl_remove, ANY},
+    {"GET", "/api/v1/signature-images", api_sigimages_list, 0},
+    {"POST", "/api/v1/signature-images", api_sigimages_upload, RT_UPLOAD},
+    {"GET", "/api/v1/signature-images/:id/png", api_sigimage_png, ANY},
+    {"DELETE", "/api/v1/signature-images/:id", api_sigimage_deactivate, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);
