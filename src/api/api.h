@@ -36,6 +36,16 @@ void api_user_unlock(struct req *r);
 void api_audit_list(struct req *r);
 void api_openapi(struct req *r);
 
+void api_trust_list(struct req *r);
+void api_trust_certs_add(struct req *r);
+void api_trust_cert_remove(struct req *r);
+void api_trust_crls_add(struct req *r);
+void api_trust_crl_remove(struct req *r);
+void api_sigimages_list(struct req *r);
+void api_sigimages_upload(struct req *r);
+void api_sigimage_png(struct req *r);
+void api_sigimage_deactivate(struct req *r);
+
 /* Shared by api and web: the agency an admin request acts on — the session's agency,
  * or for system administrators an explicit ?agency_id=. */
 int64_t req_target_agency(struct req *r);

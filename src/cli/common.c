@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/trust.h"
 #include "db/db.h"
 #include "util/str.h"
 
@@ -77,6 +78,7 @@ bool cli_open(struct app *app, bool create)
 
 void cli_close(struct app *app)
 {
+    trust_shutdown(app);
     db_close(app->db);
     app->db = NULL;
 }

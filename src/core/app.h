@@ -1,5 +1,6 @@
 /* The application context every layer shares: configuration and the database.
- * Created once by `qlvb serve` (or a CLI command) and read-only afterwards. */
+ * Created once by `qlvb serve` (or a CLI command) and read-only afterwards, except
+ * for caches that guard themselves (trust). */
 #ifndef QLVB_APP_H
 #define QLVB_APP_H
 

@@ -45,6 +45,12 @@ const struct audit_action audit_actions[] = {
     {"document_sign", "Ký số tài liệu"},
     {"document_sign_prepare", "Chuẩn bị ký số bằng thiết bị ký"},
     {"document_sign_finish", "Hoàn tất ký số bằng thiết bị ký"},
+    {"trust_cert_add", "Thêm chứng thư tin cậy"},
+    {"trust_cert_remove", "Gỡ chứng thư tin cậy"},
+    {"trust_crl_add", "Thêm danh sách thu hồi (CRL)"},
+    {"trust_crl_remove", "Gỡ danh sách thu hồi (CRL)"},
+    {"sigimage_upload", "Tải lên ảnh chữ ký, con dấu"},
+    {"sigimage_deactivate", "Ngừng dùng ảnh chữ ký, con dấu"},
     {NULL, NULL},
 };
 

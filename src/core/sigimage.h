@@ -31,6 +31,8 @@ result_t sigimage_upload(struct app *app, const struct actor *a, int64_t agency_
                          size_t len, struct verrs *e, int64_t *id);
 /* Images of an agency (active and replaced), with owner names, newest first. */
 result_t sigimage_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out);
+/* One image's row as listed (no PNG bytes); RES_NOT_FOUND outside the actor's agency. */
+result_t sigimage_get(struct app *app, const struct actor *a, int64_t id, json_t **out);
 /* One image's PNG bytes (for previews), for administrators of its agency and its owner. */
 result_t sigimage_png(struct app *app, const struct actor *a, int64_t id, struct buf *out);
 /* The active image used when signing: the signer's own signature (user_id set) or the

@@ -3,7 +3,8 @@
  * managed by system administrators, plus PEM/CRL files an operator drops into
  * <data_dir>/trust/. Verification borrows a read-only certstore snapshot that is
  * rebuilt when the store changes (on any server of the installation: a generation
- * number in the setting table is compared on each acquire). */
+ * number in the setting table, and the directory's modification time, are compared
+ * on each acquire). Implemented in trust.c (the store) and trust_cache.c (snapshots). */
 #ifndef QLVB_CORE_TRUST_H
 #define QLVB_CORE_TRUST_H
 
@@ -24,6 +25,11 @@ const struct certstore *trust_acquire(struct app *app);
 void trust_release(struct app *app, const struct certstore *cs);
 /* Frees the cached snapshot (at shutdown, after every snapshot was released). */
 void trust_shutdown(struct app *app);
+
+/* Marks the store changed, inside the caller's write transaction on c (every writer
+ * of trust_cert or trust_crl calls it before committing). */
+struct db_conn;
+result_t trust_bump_generation(struct db_conn *c);
 
 /* Adds every CA certificate of a PEM or DER file: self-signed ones as roots, others as
  * intermediates. Leaf certificates, duplicates and garbage are refused with a

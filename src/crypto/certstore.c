@@ -97,6 +97,24 @@ result_t certstore_add_crl_file(struct certstore *cs, const char *path)
     return RES_OK;
 }
 
+result_t certstore_add_cert(struct certstore *cs, X509 *x, bool root)
+{
+    if (!x || !X509_up_ref(x))
+        return RES_INTERNAL;
+    return add_cert(cs, x, root);
+}
+
+result_t certstore_add_crl(struct certstore *cs, X509_CRL *crl)
+{
+    if (!crl || !X509_CRL_up_ref(crl))
+        return RES_INTERNAL;
+    if (!sk_X509_CRL_push(cs->crls, crl)) {
+        X509_CRL_free(crl);
+        return RES_INTERNAL;
+    }
+    return RES_OK;
+}
+
 static int has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

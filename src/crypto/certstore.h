@@ -47,6 +47,10 @@ result_t certstore_add_intermediates_file(struct certstore *cs, const char *path
 result_t certstore_add_dir(struct certstore *cs, const char *dir);
 /* A PEM (or DER) CRL file. */
 result_t certstore_add_crl_file(struct certstore *cs, const char *path);
+/* In-memory additions (the trust store kept in the database): the store takes its own
+ * reference, the caller keeps theirs. root: trusted anchor, else an intermediate. */
+result_t certstore_add_cert(struct certstore *cs, X509 *x, bool root);
+result_t certstore_add_crl(struct certstore *cs, X509_CRL *crl);
 
 /* Checks leaf (with extra untrusted certificates, e.g. from a CMS) at unix time `at`.
  * Returns RES_OK when the check ran (the verdict is in out->status). */

@@ -40,6 +40,15 @@ void page_admin_user_reset(struct req *r);
 void page_admin_user_lock(struct req *r);
 void page_admin_user_unlock(struct req *r);
 void page_admin_audit(struct req *r);
+void page_admin_trust(struct req *r);
+void page_admin_trust_cert_post(struct req *r);
+void page_admin_trust_crl_post(struct req *r);
+void page_admin_trust_cert_remove(struct req *r);
+void page_admin_trust_crl_remove(struct req *r);
+void page_admin_sigimages(struct req *r);
+void page_admin_sigimages_post(struct req *r);
+void page_admin_sigimage_png(struct req *r);
+void page_admin_sigimage_deactivate(struct req *r);
 
 void page_sign_verify(struct req *r);
 void page_sign_verify_post(struct req *r);

@@ -14,7 +14,7 @@ static const char *const pages[] = {
     "login",           "password_change", "choose_agency",     "home",
     "sessions",        "admin_agencies",  "admin_agency_edit", "admin_departments",
     "admin_positions", "admin_users",     "admin_user_form",   "audit",
-    "error",
+    "error",           "admin_trust",     "admin_signature_images",
 };
 #define NPAGES (sizeof(pages) / sizeof(pages[0]))
 
@@ -322,6 +322,34 @@ TEST(page_details)
     CHECK(html && strstr(html, "type=\"date\" id=\"from\" name=\"from\" value=\"2026-11-01\""));
     CHECK(html && strstr(html, "rel=\"prev\""));
     CHECK(html && strstr(html, "page=3&amp;from"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("admin_trust");
+    html = render_page("admin_trust", ctx);
+    CHECK(html && count(html, "enctype=\"multipart/form-data\"") == 2);
+    CHECK(html && strstr(html, "accept=\".pem,.crt,.cer,.der\""));
+    CHECK(html && strstr(html, "accept=\".crl\""));
+    CHECK(html && count(html, "/remove\"") == 3); /* not for files nor removed rows */
+    CHECK(html && strstr(html, "12/03/2020 – 12/03/2040"));
+    CHECK(html && strstr(html, ">Hết hạn</span>"));
+    CHECK(html && strstr(html, "id=\"crl-file-error\">Danh sách thu hồi không do CA"));
+    CHECK(html && !strstr(html, "cert-file-error"));
+    CHECK(html && strstr(html, "aria-current=\"page\">Chứng thư tin cậy"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("admin_signature_images");
+    html = render_page("admin_signature_images", ctx);
+    CHECK(html && strstr(html, "enctype=\"multipart/form-data\""));
+    CHECK(html && strstr(html, "accept=\"image/png\""));
+    CHECK(html && strstr(html, "src=\"/admin/signature-images/12.png\""));
+    CHECK(html && strstr(html, "alt=\"Ảnh con dấu của cơ quan\""));
+    CHECK(html && count(html, "/deactivate\"") == 2); /* active images only */
+    CHECK(html && strstr(html, "đường kính khoảng 36 mm"));
+    CHECK(html && strstr(html, "<option value=\"103\" selected>"));
+    CHECK(html && strstr(html, "value=\"signature\" checked"));
+    CHECK(html && strstr(html, "id=\"file-error\">Ảnh không có nền trong suốt"));
     free(html);
     json_decref(ctx);
 

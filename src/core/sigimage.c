@@ -1,0 +1,247 @@
+/* Signature and seal images: the per-agency store with one active image per owner and
+ * kind (the PNG checks are in sigimage_png.c). */
+#include "core/sigimage.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/authz.h"
+#include "db/db.h"
+#include "db/db_json.h"
+#include "util/clock.h"
+#include "util/rand.h"
+
+static const char *kind_key(enum sigimage_kind k)
+{
+    return k == SIGIMAGE_SEAL ? "seal" : "signature";
+}
+
+#define IMAGE_COLS                                                                   \
+    "i.id, i.agency_id, COALESCE(i.user_id, 0), i.kind, COALESCE(o.full_name, ''), " \
+    "COALESCE(o.login, ''), i.width, i.height, length(i.png), i.sha256, i.active, "  \
+    "i.created_at, COALESCE(c.full_name, '') FROM signature_image i "                \
+    "LEFT JOIN app_user o ON o.id = i.user_id LEFT JOIN app_user c ON c.id = i.created_by "
+#define IMAGE_SPEC                                                                           \
+    "id:i,agency_id:i,user_id:i,kind:t,owner_name:t,owner_login:t,width:i,height:i,bytes:i," \
+    "sha256:t,active:b,created_at:i,created_by_name:t"
+
+result_t sigimage_upload(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
+                         enum sigimage_kind kind, const unsigned char *png, size_t len,
+                         struct verrs *e, int64_t *id)
+{
+    result_t r = authz_check(a, AZ_SIGNING_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    int64_t one;
+    if ((r = db_one_i64(c, &one, "SELECT 1 FROM agency WHERE id = $1", "i", agency_id)) != RES_OK)
+        return r; /* a system administrator without ?agency_id */
+    char owner[300] = "";
+    if (kind == SIGIMAGE_SEAL && user_id != 0) {
+        verrs_add(e, "user_id", "Con dấu thuộc về cơ quan: không chọn người.");
+    } else if (kind == SIGIMAGE_SIGNATURE) {
+        struct db_stmt *s = NULL;
+        if (user_id <= 0) {
+            verrs_add(e, "user_id", "Chọn người có chữ ký.");
+        } else if ((r = db_query(c, &s,
+                                 "SELECT u.full_name FROM membership m JOIN app_user u ON "
+                                 "u.id = m.user_id WHERE m.agency_id = $1 AND m.user_id = $2 "
+                                 "AND m.active = 1",
+                                 "ii", agency_id, user_id)) != RES_OK) {
+            return r;
+        } else {
+            r = db_step(s);
+            if (r == RES_ROW)
+                snprintf(owner, sizeof(owner), "%s", db_col_text(s, 0));
+            db_finalize(s);
+            if (r == RES_DONE)
+                verrs_add(e, "user_id", "Người này không làm việc tại cơ quan.");
+            else if (r != RES_ROW)
+                return r;
+        }
+    }
+    int w = 0, h = 0;
+    sigimage_check_png(png, len, &w, &h, e);
+    if (e->count)
+        return RES_INVALID;
+    char sha[65];
+    sha256_hex(png, len, sha);
+    if ((r = db_begin(c)) != RES_OK)
+        return r;
+    int64_t new_id = 0;
+    r = db_run(c,
+               "UPDATE signature_image SET active = 0 WHERE agency_id = $1 AND kind = $2 "
+               "AND COALESCE(user_id, 0) = $3 AND active = 1",
+               "iti", agency_id, kind_key(kind), user_id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &new_id,
+                       "INSERT INTO signature_image (agency_id, user_id, kind, png, width, "
+                       "height, sha256, active, created_by, created_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                       "iItbiitIi", agency_id, user_id, kind_key(kind), png, len, (int64_t)w,
+                       (int64_t)h, sha, a->user_id, clock_now());
+    char oid[24], summary[400];
+    snprintf(oid, sizeof(oid), "%lld", (long long)new_id);
+    if (kind == SIGIMAGE_SEAL)
+        snprintf(summary, sizeof(summary), "Con dấu của cơ quan (%d×%d px)", w, h);
+    else
+        snprintf(summary, sizeof(summary), "Chữ ký của %s (%d×%d px)", owner, w, h);
+    struct audit_entry ae = {a->user_id,        a->login, agency_id, "sigimage_upload",
+                             "signature_image", oid,      summary,   a->client_addr};
+    if ((r = audit_finish(c, r, &ae)) == RES_OK && id)
+        *id = new_id;
+    return r;
+}
+
+result_t sigimage_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out)
+{
+    result_t r = authz_check(a, AZ_SIGNING_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    struct db_stmt *s = NULL;
+    if (!c)
+        return RES_DB;
+    if ((r = db_query(c, &s,
+                      "SELECT " IMAGE_COLS "WHERE i.agency_id = $1 "
+                      "ORDER BY i.created_at DESC, i.id DESC",
+                      "i", agency_id)) != RES_OK)
+        return r;
+    return db_collect(s, IMAGE_SPEC, out);
+}
+
+/* The agency and owner of an image, for the authorization decision. */
+static result_t image_owner(struct db_conn *c, int64_t id, int64_t *agency_id, int64_t *user_id,
+                            bool *active)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT agency_id, COALESCE(user_id, 0), active FROM signature_image "
+                          "WHERE id = $1",
+                          "i", id);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        *agency_id = db_col_i64(s, 0);
+        *user_id = db_col_i64(s, 1);
+        *active = db_col_i64(s, 2) != 0;
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+result_t sigimage_get(struct app *app, const struct actor *a, int64_t id, json_t **out)
+{
+    struct db_conn *c = db_conn(app->db);
+    int64_t agency_id = 0, user_id = 0;
+    bool active;
+    if (!c)
+        return RES_DB;
+    result_t r = image_owner(c, id, &agency_id, &user_id, &active);
+    if (r != RES_OK)
+        return r;
+    /* another agency's images do not exist for this actor */
+    if (authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    struct db_stmt *s = NULL;
+    if ((r = db_query(c, &s, "SELECT " IMAGE_COLS "WHERE i.id = $1", "i", id)) != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        *out = db_row_json(s, IMAGE_SPEC);
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+/* The first column of the statement's first row into out; finalizes s. */
+static result_t first_blob(struct db_stmt *s, struct buf *out)
+{
+    result_t r = db_step(s);
+    if (r == RES_ROW) {
+        size_t len = 0;
+        const void *p = db_col_blob(s, 0, &len);
+        buf_reset(out);
+        r = p ? buf_append(out, p, len) : RES_INTERNAL;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+result_t sigimage_png(struct app *app, const struct actor *a, int64_t id, struct buf *out)
+{
+    struct db_conn *c = db_conn(app->db);
+    int64_t agency_id = 0, user_id = 0;
+    bool active;
+    if (!c)
+        return RES_DB;
+    result_t r = image_owner(c, id, &agency_id, &user_id, &active);
+    if (r != RES_OK)
+        return r;
+    bool owner = a && a->user_id && user_id == a->user_id;
+    if (!owner && authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    struct db_stmt *s = NULL;
+    if ((r = db_query(c, &s, "SELECT png FROM signature_image WHERE id = $1", "i", id)) != RES_OK)
+        return r;
+    return first_blob(s, out);
+}
+
+result_t sigimage_active(struct app *app, int64_t agency_id, int64_t user_id,
+                         enum sigimage_kind kind, struct buf *out)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    result_t r =
+        db_query(c, &s,
+                 "SELECT png FROM signature_image WHERE agency_id = $1 AND kind = $2 "
+                 "AND COALESCE(user_id, 0) = $3 AND active = 1 ORDER BY id DESC",
+                 "iti", agency_id, kind_key(kind), kind == SIGIMAGE_SEAL ? (int64_t)0 : user_id);
+    if (r != RES_OK)
+        return r;
+    return first_blob(s, out);
+}
+
+result_t sigimage_deactivate(struct app *app, const struct actor *a, int64_t id)
+{
+    struct db_conn *c = db_conn(app->db);
+    int64_t agency_id = 0, user_id = 0;
+    bool active = false;
+    if (!c)
+        return RES_DB;
+    result_t r = image_owner(c, id, &agency_id, &user_id, &active);
+    if (r != RES_OK)
+        return r;
+    if (authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    if (!active)
+        return RES_OK; /* already replaced or withdrawn: kept for the record */
+    if ((r = db_begin(c)) != RES_OK)
+        return r;
+    r = db_run(c, "UPDATE signature_image SET active = 0 WHERE id = $1", "i", id);
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    struct audit_entry ae = {a->user_id,
+                             a->login,
+                             agency_id,
+                             "sigimage_deactivate",
+                             "signature_image",
+                             oid,
+                             user_id ? "Ngừng dùng ảnh chữ ký" : "Ngừng dùng ảnh con dấu",
+                             a->client_addr};
+    return audit_finish(c, r, &ae);
+}
