@@ -162,14 +162,21 @@ static bool placement_valid(const unsigned char *pdf, size_t len, struct sign_pl
     return true;
 }
 
+static void sign_summary(const char *file_name, const unsigned char *pdf, size_t len,
+                         const char *who, char *summary, size_t size)
+{
+    char hash[65];
+    sha256_hex(pdf, len, hash);
+    snprintf(summary, size, "%.200s (SHA-256 %.16s…), chứng thư %.200s",
+             file_name && *file_name ? file_name : "tài liệu", hash, who);
+}
+
 static void audit_sign(struct app *app, const struct actor *a, const char *action,
                        int64_t agency_id, const char *object_id, const char *file_name,
                        const unsigned char *pdf, size_t len, const char *who)
 {
-    char hash[65], summary[600];
-    sha256_hex(pdf, len, hash);
-    snprintf(summary, sizeof(summary), "%.200s (SHA-256 %.16s…), chứng thư %.200s",
-             file_name && *file_name ? file_name : "tài liệu", hash, who);
+    char summary[600];
+    sign_summary(file_name, pdf, len, who, summary, sizeof(summary));
     struct audit_entry ae = {a->user_id, a->login, agency_id, action,
                              "document", object_id, summary, a->client_addr};
     audit_record(app->db, &ae);
@@ -239,7 +246,7 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     struct pdf_sign_key key = {k.cert, k.chain, signer_cms_sign, &sk, NULL, NULL};
     r = pdf_sign_document(pdf, len, &o, &key, out);
     if (r == RES_FORBIDDEN) {
-        signing_key_pin_result(app, a, k.id, false);
+        signing_key_pin_result(app, a, k.id, false, NULL);
         verrs_add(e, "pin", "Mã PIN không đúng.");
         r = RES_INVALID;
         goto out;
@@ -249,11 +256,13 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
             verrs_add(e, "file", "Không ký được tài liệu: tệp PDF hỏng hoặc được bảo vệ.");
         goto out;
     }
-    signing_key_pin_result(app, a, k.id, true);
-    char oid[24];
+    char oid[24], summary[600];
     snprintf(oid, sizeof(oid), "key:%lld", (long long)k.id);
-    audit_sign(app, a, "document_sign", k.agency_id, oid, rq->file_name,
-               (const unsigned char *)out->data, out->len, k.subject_cn);
+    sign_summary(rq->file_name, (const unsigned char *)out->data, out->len, k.subject_cn, summary,
+                 sizeof(summary));
+    struct audit_entry ae = {a->user_id, a->login, k.agency_id, "document_sign",
+                             "document",  oid,      summary,     a->client_addr};
+    signing_key_pin_result(app, a, k.id, true, &ae);
 out:
     buf_release(&image);
     signing_key_release(&k);

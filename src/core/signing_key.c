@@ -363,16 +363,25 @@ result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, st
     return RES_OK;
 }
 
-void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok)
+void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
+                            const struct audit_entry *also)
 {
     struct db_conn *c = db_conn(app->db);
     int64_t fails = 0, agency_id = 0, now = clock_now();
     if (!c || db_begin(c) != RES_OK)
         return;
     if (ok) {
-        db_run(c, "UPDATE signing_key SET failed_pins = 0, last_used_at = $1 WHERE id = $2", "ii",
-               now, id);
-        db_commit(c);
+        /* one transaction (one fsync) for the key's state and the signature's audit row */
+        result_t r = db_run(c,
+                            "UPDATE signing_key SET failed_pins = 0, last_used_at = $1 WHERE "
+                            "id = $2",
+                            "ii", now, id);
+        if (also)
+            audit_finish(c, r, also);
+        else if (r == RES_OK)
+            db_commit(c);
+        else
+            db_rollback(c);
         return;
     }
     db_run(c, "UPDATE signing_key SET failed_pins = failed_pins + 1 WHERE id = $1", "i", id);

@@ -64,7 +64,10 @@ void signing_key_release(struct signing_key *k);
 result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, struct verrs *e,
                           struct signing_key *k);
 /* Records the outcome of a PIN attempt: a wrong PIN counts towards the lock (and
- * writes an audit row when it locks), a right one resets the count. */
-void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok);
+ * writes an audit row when it locks), a right one resets the count and appends `also`
+ * (the signature's audit row, may be NULL) in the same transaction. */
+struct audit_entry;
+void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
+                            const struct audit_entry *also);
 
 #endif
