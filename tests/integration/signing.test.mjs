@@ -156,6 +156,13 @@ test('bad keys are refused with a Vietnamese reason and nothing is stored', asyn
 });
 
 test('a leader signs through the API: pdfsig and our verifier agree it is valid', async () => {
+  // The leader's handwritten signature and the agency seal (transparent PNGs).
+  let img = await postForm(admin, '/api/v1/signature-images', { kind: 'signature', user_id: leaderId },
+    { file: [readFileSync(join(pki, 'signature.png')), 'chu-ky.png', 'image/png'] });
+  assert.equal(img.status, 201, img.text);
+  img = await postForm(admin, '/api/v1/signature-images', { kind: 'seal' },
+    { file: [readFileSync(join(pki, 'seal.png')), 'con-dau.png', 'image/png'] });
+  assert.equal(img.status, 201, img.text);
   const mine = await leader.get('/api/v1/signing-keys/mine');
   assert.deepEqual(mine.json.keys.map((k) => k.id), [personKey]); // not the agency key
   const r = await postForm(leader, '/api/v1/signatures/sign', { key_id: personKey, pin: PIN },
@@ -166,6 +173,8 @@ test('a leader signs through the API: pdfsig and our verifier agree it is valid'
   const report = pdfsig(r.buf);
   assert.match(report, /Signature is Valid/);
   assert.match(report, /SHA-256/);
+  // The appearance is the signature image (a few KB), not text with an embedded font.
+  assert.ok(r.buf.length < DECISION.length + 64 * 1024, `signed size ${r.buf.length}`);
   const v = await postForm(specialist, '/api/v1/signatures/verify', {}, { file: [r.buf, 'signed.pdf', 'application/pdf'] });
   assert.equal(v.status, 200);
   assert.equal(v.json.verdict, 'valid');
