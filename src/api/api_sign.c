@@ -116,6 +116,7 @@ void api_signatures_sign(struct req *r)
     rq.file_name = f->filename;
     const char *noimg = req_form(r, "no_image");
     rq.no_image = noimg && !strcmp(noimg, "true");
+    rq.number_symbol = req_form(r, "number_symbol");
     placement(r, &rq.place, &e);
     result_t res = e.count ? RES_INVALID
                            : signing_sign_pdf(r->app, &r->actor, f->data, f->len, &rq, &e, &out);

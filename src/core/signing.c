@@ -218,7 +218,35 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     bool seal = k.user_id == 0;
 
     struct pdf_sign_opts o = {0};
-    if (rq->place.manual) {
+    if (rq->number_symbol && *rq->number_symbol) {
+        if (!seal) {
+            verrs_add(e, "number_symbol",
+                      "Chỉ chữ ký số của cơ quan mới ghi số, ký hiệu trên phụ lục, bản sao.");
+            r = RES_INVALID;
+            goto out;
+        }
+        if (strlen(rq->number_symbol) > 60) {
+            verrs_add(e, "number_symbol", "Số, ký hiệu quá dài (tối đa 60 ký tự).");
+            r = RES_INVALID;
+            goto out;
+        }
+        o.number_symbol = rq->number_symbol;
+    }
+    if (o.number_symbol && !rq->place.manual) {
+        /* top-right corner of page 1, in the top margin (ND30: 20-25 mm) above the text */
+        struct pdf_page_size ps;
+        int pages = 0;
+        if (pdf_page_sizes(pdf, len, &ps, 1, &pages) != RES_OK) {
+            verrs_add(e, "file", "Tệp không phải tài liệu PDF hợp lệ.");
+            r = RES_INVALID;
+            goto out;
+        }
+        o.page = 1;
+        o.rect[0] = ps.width - 36 - 220;
+        o.rect[1] = ps.height - 54;
+        o.rect[2] = ps.width - 36;
+        o.rect[3] = ps.height - 8;
+    } else if (rq->place.manual) {
         struct sign_placement pl = rq->place;
         if (!placement_valid(pdf, len, &pl, e)) {
             r = RES_INVALID;

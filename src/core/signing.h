@@ -40,6 +40,10 @@ struct sign_request {
     struct sign_placement place;
     const char *reason; /* NULL: a default by key kind */
     bool no_image;      /* text appearance instead of the signature/seal image */
+    /* Agency keys only: signing an attachment or a copy of document "12/QĐ-UBND": the
+     * appearance shows that number and symbol and an ISO 8601 time, by default in the
+     * top-right corner of page 1 (standards.md §6). */
+    const char *number_symbol;
     const char *file_name; /* for the audit row */
 };
 

@@ -27,6 +27,7 @@ struct args {
     int npos;
     const char *p12, *pin, *pin_file, *key, *key_pass, *cert, *chain, *image, *page, *rect;
     const char *seal_over, *seal_size, *reason, *location, *name, *number, *date, *tsa;
+    const char *attachment;
     const char *trust[MAX_LIST], *ca[MAX_LIST], *crl[MAX_LIST];
     int ntrust, nca, ncrl;
     int json, adbe;
@@ -40,6 +41,7 @@ static void usage(void)
           "                 [--image PNG] [--page N] [--rect x0,y0,x1,y1]\n"
           "                 [--seal-over x0,y0,x1,y1 [--seal-size PT]] [--reason LÝ_DO]\n"
           "                 [--location NƠI_KÝ] [--name TÊN_TRƯỜNG] [--adbe]\n"
+          "                 [--attachment SỐ/KÝ_HIỆU]  (chữ ký cơ quan trên phụ lục, bản sao)\n"
           "                 [--tsa http://MÁY_CHỦ_DẤU_THỜI_GIAN/ĐƯỜNG_DẪN]\n"
           "  qlvb pdf verify TỆP [--trust THƯ_MỤC]... [--ca TỆP]... [--crl TỆP]... [--json]\n"
           "  qlvb pdf stamp VÀO RA --number 12/QĐ-UBND --date 2026-11-22\n"
@@ -115,6 +117,7 @@ static int parse_args(int argc, char **argv, struct args *a)
             {"--number", offsetof(struct args, number)},
             {"--date", offsetof(struct args, date)},
             {"--tsa", offsetof(struct args, tsa)},
+            {"--attachment", offsetof(struct args, attachment)},
         };
         for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
             if (strcmp(o, opts[k].name) == 0)
@@ -269,6 +272,7 @@ static int cmd_sign(const struct args *a)
     o.image = (const unsigned char *)img.data;
     o.image_len = img.len;
     o.reason = a->reason;
+    o.number_symbol = a->attachment;
     o.location = a->location;
     o.field_name = a->name;
     o.adbe_subfilter = a->adbe;

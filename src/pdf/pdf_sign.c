@@ -176,7 +176,15 @@ static fz_display_list *make_appearance(fz_context *ctx, fz_rect rect,
     {
         dl = fz_new_display_list(ctx, rect);
         dev = fz_new_list_device(ctx, dl);
-        if (o->image && o->image_len) {
+        if (o->number_symbol && o->number_symbol[0]) {
+            char l0[320], l1[160], l2[96], iso[40];
+            const char *lines[3] = {l0, l1, l2};
+            clock_format_iso(when, iso, sizeof(iso));
+            snprintf(l0, sizeof(l0), "%s", org && org[0] ? org : cn);
+            snprintf(l1, sizeof(l1), "Số, ký hiệu: %s", o->number_symbol);
+            snprintf(l2, sizeof(l2), "Thời gian ký: %s", iso);
+            draw_text_lines(ctx, dev, rect, lines, 3);
+        } else if (o->image && o->image_len) {
             ib = fz_new_buffer_from_copied_data(ctx, o->image, o->image_len);
             img = fz_new_image_from_buffer(ctx, ib);
             float rw = rect.x1 - rect.x0, rh = rect.y1 - rect.y0;

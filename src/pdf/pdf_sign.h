@@ -23,6 +23,10 @@ struct pdf_sign_opts {
     const unsigned char *image; /* PNG/JPEG drawn centred in rect, aspect kept; NULL: text */
     size_t image_len;
     const char *reason; /* UTF-8, optional */
+    /* The agency's signature on an attachment or a copy (standards.md §6): text naming
+     * the organisation, this number and symbol ("12/QĐ-UBND") and the signing time in
+     * ISO 8601 with +07:00, instead of the image. NULL for ordinary signatures. */
+    const char *number_symbol;
     const char *location;
     const char *contact;
     const char *field_name;  /* NULL: "Signature<n>" */

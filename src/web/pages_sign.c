@@ -201,6 +201,7 @@ static void render_place(struct req *r, int status, const struct sign_draft *d, 
                         json_pack("{s:s,s:s,s:I}", "id", d->public_id, "file_name", d->file_name,
                                   "size_kb", (json_int_t)((d->pdf.len + 1023) / 1024)));
     json_object_set_new(ctx, "keys", keys);
+    json_object_set_new(ctx, "seal", json_boolean(seal));
     json_object_set_new(ctx, "pages", pages);
     json_object_set_new(ctx, "page_count", json_integer((json_int_t)json_array_size(pages)));
     json_object_set_new(ctx, "suggestion", sugg);
@@ -294,6 +295,7 @@ void page_sign_place_post(struct req *r)
         verrs_add(&e, "key_id", "Chọn khóa ký số.");
     rq.pin = req_form(r, "pin");
     rq.reason = req_form(r, "reason");
+    rq.number_symbol = req_form(r, "number_symbol");
     rq.file_name = d.file_name;
     const char *mode = req_form(r, "placement");
     if (mode && !strcmp(mode, "manual")) {
@@ -326,6 +328,8 @@ void page_sign_place_post(struct req *r)
     }
     json_t *form = json_object();
     json_object_set_new(form, "reason", json_string(rq.reason ? rq.reason : ""));
+    json_object_set_new(form, "number_symbol",
+                        json_string(rq.number_symbol ? rq.number_symbol : ""));
     json_object_set_new(form, "manual", json_boolean(rq.place.manual));
     if (rq.place.manual) {
         static const char *const corner[4] = {"x0", "y0", "x1", "y1"};

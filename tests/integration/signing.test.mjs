@@ -42,8 +42,8 @@ function makePdf(lines) {
 }
 
 const DECISION = makePdf([
-  [70, 780, 12, 'SO THONG TIN VA TRUYEN THONG'],
-  [300, 780, 12, 'CONG HOA XA HOI CHU NGHIA VIET NAM'],
+  [70, 770, 12, 'SO THONG TIN VA TRUYEN THONG'],
+  [300, 770, 12, 'CONG HOA XA HOI CHU NGHIA VIET NAM'],
   [70, 740, 12, 'So: /QD-STTTT'],
   [200, 680, 14, 'QUYET DINH'],
   [70, 640, 12, 'Ve viec ban hanh quy che su dung chu ky so.'],
@@ -199,6 +199,20 @@ test('the clerk adds the agency signature with the seal: both signatures stay va
   const v = await postForm(clerk, '/api/v1/signatures/verify', {}, { file: [r.buf, 'qd.pdf', 'application/pdf'] });
   assert.equal(v.json.verdict, 'valid');
   assert.equal(v.json.signature_count, 2);
+  // On an attachment the agency signature shows number, symbol and ISO time (§6).
+  const att = await postForm(clerk, '/api/v1/signatures/sign', { key_id: agencyKey, pin: PIN, number_symbol: '12/QĐ-STTTT' },
+    { file: [DECISION, 'Phụ lục.pdf', 'application/pdf'] });
+  assert.equal(att.status, 200, att.text);
+  const f = join(pki, 'attachment.pdf');
+  writeFileSync(f, att.buf);
+  const txt = execFileSync('pdftotext', ['-f', '1', '-l', '1', f, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(txt, /Số, ký hiệu: 12\/QĐ-STTTT/);
+  assert.match(txt, /Thời gian ký: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00/);
+  assert.match(pdfsig(att.buf), /Signature is Valid/);
+  const notAgency = await postForm(leader, '/api/v1/signatures/sign', { key_id: personKey, pin: PIN, number_symbol: '1/X' },
+    { file: [DECISION, 'x.pdf', 'application/pdf'] });
+  assert.equal(notAgency.status, 422);
+  assert.ok(notAgency.json.errors.number_symbol);
   // A specialist may not use the agency key, nor someone else's.
   const s = await postForm(specialist, '/api/v1/signatures/sign', { key_id: agencyKey, pin: PIN },
     { file: [DECISION, 'x.pdf', 'application/pdf'] });

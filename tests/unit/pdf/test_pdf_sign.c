@@ -65,6 +65,48 @@ TEST(person_signature_valid_for_pdfsig)
     buf_release(&report);
 }
 
+/* standards.md §6: the agency signature on an attachment shows number, symbol and an
+ * ISO 8601 time (+07:00) as text, read back with pdftotext. */
+TEST(attachment_signature_shows_number_and_iso_time)
+{
+    struct key_bundle kb;
+    struct pdf_sign_opts o = {0};
+    struct buf out = BUF_INIT(64 << 20), text = BUF_INIT(1 << 20);
+    CHECK_INT(keys_load_p12(pki_path("agency.p12"), "123456", &kb), RES_OK);
+    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    const float top_right[4] = {40, 30, 300, 90}; /* an empty area, so the text reads back */
+    memcpy(o.rect, top_right, sizeof(o.rect));
+    o.page = 1;
+    o.number_symbol = "12/QĐ-STTTT";
+    o.image = (const unsigned char *)png_seal.data; /* ignored for attachments */
+    o.image_len = png_seal.len;
+    CHECK_INT(pdf_sign_document((const unsigned char *)doc1.data, doc1.len, &o, &key, &out),
+              RES_OK);
+    key_bundle_release(&kb);
+    CHECK(write_file(pki_path("attachment.pdf"), out.data, out.len));
+    CHECK_INT(pdfsig_valid_count(pki_path("attachment.pdf"), NULL), 1);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "pdftotext -f 1 -l 1 '%s' - 2>/dev/null", pki_path("attachment.pdf"));
+    FILE *p = popen(cmd, "r");
+    char chunk[4096];
+    size_t n;
+    while (p && (n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_append(&text, chunk, n);
+    if (p)
+        pclose(p);
+    buf_putc(&text, '\0');
+    CHECK(strstr(text.data, "Số, ký hiệu: 12/QĐ-STTTT") != NULL);
+    CHECK(strstr(text.data, "Sở Thông tin và Truyền thông") != NULL);
+    static const char prefix[] = "Thời gian ký: ";
+    const char *t = strstr(text.data, prefix);
+    CHECK(t != NULL);
+    if (t) /* 2026-11-22T10:05:00+07:00 */
+        t += sizeof(prefix) - 1;
+    CHECK(t && strlen(t) >= 25 && t[4] == '-' && t[10] == 'T' && strncmp(t + 19, "+07:00", 6) == 0);
+    buf_release(&out);
+    buf_release(&text);
+}
+
 TEST(agency_seal_keeps_person_signature_valid)
 {
     struct buf person, both, report = BUF_INIT(1 << 20);
@@ -151,6 +193,7 @@ int main(void)
     write_file(pki_path("doc1.pdf"), doc1.data, doc1.len);
     RUN(person_signature_valid_for_pdfsig);
     RUN(agency_seal_keeps_person_signature_valid);
+    RUN(attachment_signature_shows_number_and_iso_time);
     RUN(two_step_and_signer_process);
     RUN(bad_input_refused);
     buf_release(&doc1);
