@@ -19,12 +19,12 @@ static void problem_fields(struct req *r, result_t res, const struct verrs *e)
          res == RES_UNSUPPORTED) &&
         e->count)
         resp_problem(r,
-                     res == RES_CONFLICT  ? 409
-                     : res == RES_LOCKED  ? 423
+                     res == RES_CONFLICT      ? 409
+                     : res == RES_LOCKED      ? 423
                      : res == RES_UNSUPPORTED ? 503
-                                          : 422,
-                     "validation", "Dữ liệu không hợp lệ", "Vui lòng kiểm tra các trường được báo lỗi.",
-                     e);
+                                              : 422,
+                     "validation", "Dữ liệu không hợp lệ",
+                     "Vui lòng kiểm tra các trường được báo lỗi.", e);
     else
         resp_result(r, res);
 }
@@ -34,8 +34,9 @@ static const struct mp_part *document(struct req *r)
     const struct mp_part *f = req_upload(r, "file");
     if (!f) {
         struct verrs e = {0};
-        verrs_add(&e, "file", "Gửi tệp trong trường \"file\" (multipart/form-data) hoặc làm "
-                              "nội dung yêu cầu (Content-Type: application/pdf).");
+        verrs_add(&e, "file",
+                  "Gửi tệp trong trường \"file\" (multipart/form-data) hoặc làm "
+                  "nội dung yêu cầu (Content-Type: application/pdf).");
         resp_problem(r, 422, "validation", "Thiếu tệp", "Không có tệp nào được gửi lên.", &e);
     }
     return f;
@@ -118,8 +119,8 @@ void api_signatures_sign(struct req *r)
     rq.no_image = noimg && !strcmp(noimg, "true");
     rq.number_symbol = req_form(r, "number_symbol");
     placement(r, &rq.place, &e);
-    result_t res = e.count ? RES_INVALID
-                           : signing_sign_pdf(r->app, &r->actor, f->data, f->len, &rq, &e, &out);
+    result_t res =
+        e.count ? RES_INVALID : signing_sign_pdf(r->app, &r->actor, f->data, f->len, &rq, &e, &out);
     if (res == RES_OK)
         send_pdf(r, f->filename, &out);
     else
@@ -144,8 +145,8 @@ void api_signatures_prepare(struct req *r)
         cert = arena_strndup(&r->arena, (const char *)cf->data, cf->len);
     placement(r, &place, &e);
     result_t res = e.count ? RES_INVALID
-                           : signing_prepare(r->app, &r->actor, f->data, f->len, f->filename,
-                                             cert, &place, req_form(r, "reason"), &e, &out);
+                           : signing_prepare(r->app, &r->actor, f->data, f->len, f->filename, cert,
+                                             &place, req_form(r, "reason"), &e, &out);
     if (res == RES_OK)
         resp_json(r, 201, out);
     else
@@ -179,8 +180,9 @@ void api_signatures_finish(struct req *r)
     size_t len = 0;
     unsigned char *bytes = NULL;
     if ((sig != NULL) == (cms != NULL))
-        verrs_add(&e, "signature", "Gửi đúng một trong hai: \"signature\" (chữ ký thô, base64) "
-                                   "hoặc \"cms\" (CMS SignedData, base64).");
+        verrs_add(&e, "signature",
+                  "Gửi đúng một trong hai: \"signature\" (chữ ký thô, base64) "
+                  "hoặc \"cms\" (CMS SignedData, base64).");
     else if (!(bytes = b64_decode(r, sig ? sig : cms, &len)))
         verrs_add(&e, sig ? "signature" : "cms", "Dữ liệu base64 không hợp lệ.");
     result_t res = e.count ? RES_INVALID
@@ -234,8 +236,8 @@ void api_signing_key_revoke(struct req *r)
     if (!in)
         return;
     struct verrs e = {0};
-    result_t res = signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"),
-                                      json_str(in, "reason"), &e);
+    result_t res =
+        signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"), json_str(in, "reason"), &e);
     if (res == RES_OK)
         resp_json(r, 200, json_pack("{s:b}", "revoked", 1));
     else

@@ -16,7 +16,7 @@ void config_defaults(struct config *cfg)
     cfg->connection_timeout = 60;
     cfg->max_body = 1024 * 1024;
     cfg->max_upload = 32L * 1024 * 1024; /* a scanned 100-page PDF is ~20 MB */
-    cfg->session_idle = 8 * 3600; /* a working day */
+    cfg->session_idle = 8 * 3600;        /* a working day */
     cfg->session_absolute = 24 * 3600;
     cfg->lockout_threshold = 5;
     cfg->lockout_seconds = 15 * 60;

@@ -88,9 +88,7 @@ static json_t *pdf_signature(const struct pdf_sig_info *s, size_t index)
     }
     bool ts = s->has_timestamp && s->timestamp_ok;
     set_time(o, "signing_time", ts ? s->timestamp_time : s->signing_time);
-    set_str(o, "time_source", ts                             ? "timestamp"
-                              : s->signing_time != INT64_MIN ? "claimed"
-                                                             : "none");
+    set_str(o, "time_source", ts ? "timestamp" : s->signing_time != INT64_MIN ? "claimed" : "none");
     if (ts) {
         snprintf(t, sizeof(t), "Có dấu thời gian tin cậy");
         badge(badges, "ok", t);
@@ -98,12 +96,12 @@ static json_t *pdf_signature(const struct pdf_sig_info *s, size_t index)
     } else if (s->has_timestamp) {
         badge(badges, "bad", "Dấu thời gian không hợp lệ");
     } else {
-        json_array_append_new(notes,
-                              json_string("Thời gian ký do người ký khai báo (không có dấu "
-                                          "thời gian của tổ chức cung cấp dịch vụ)."));
+        json_array_append_new(notes, json_string("Thời gian ký do người ký khai báo (không có dấu "
+                                                 "thời gian của tổ chức cung cấp dịch vụ)."));
     }
     badge(badges, s->digest_ok ? "ok" : "bad",
-          s->digest_ok ? "Nội dung đã ký còn toàn vẹn" : "Nội dung đã ký bị thay đổi hoặc chữ ký sai");
+          s->digest_ok ? "Nội dung đã ký còn toàn vẹn"
+                       : "Nội dung đã ký bị thay đổi hoặc chữ ký sai");
     if (s->digest_ok) {
         switch (s->change) {
         case PDF_CHANGE_NONE:
@@ -159,16 +157,6 @@ static bool pdf_report(const unsigned char *data, size_t len, const struct certs
     return all;
 }
 
-static void name_entry(X509_NAME *n, int nid, char *out, size_t size)
-{
-    int i = n ? X509_NAME_get_index_by_NID(n, nid, -1) : -1;
-    ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
-    unsigned char *utf8 = NULL;
-    int len = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
-    snprintf(out, size, "%.*s", len > 0 ? len : 0, len > 0 ? (const char *)utf8 : "");
-    OPENSSL_free(utf8);
-}
-
 static bool xml_report(const unsigned char *data, size_t len, const struct certstore *trust,
                        int64_t now, json_t *sigs, bool *readable)
 {
@@ -199,17 +187,15 @@ static bool xml_report(const unsigned char *data, size_t len, const struct certs
     json_object_set_new(o, "signing_time", json_null());
     set_str(o, "time_source", "none");
     if (xr.signer) {
-        name_entry(X509_get_subject_name(xr.signer), NID_commonName, cn, sizeof(cn));
-        name_entry(X509_get_subject_name(xr.signer), NID_organizationName, org, sizeof(org));
-        name_entry(X509_get_issuer_name(xr.signer), NID_commonName, issuer, sizeof(issuer));
+        cert_name_entry(X509_get_subject_name(xr.signer), NID_commonName, cn, sizeof(cn));
+        cert_name_entry(X509_get_subject_name(xr.signer), NID_organizationName, org, sizeof(org));
+        cert_name_entry(X509_get_issuer_name(xr.signer), NID_commonName, issuer, sizeof(issuer));
         set_str(o, "signer", cn);
         set_str(o, "organization", org);
         set_str(o, "issuer", issuer);
-        BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(xr.signer), NULL);
-        char *hex = bn ? BN_bn2hex(bn) : NULL;
-        set_str(o, "serial", hex);
-        OPENSSL_free(hex);
-        BN_free(bn);
+        char serial[80];
+        cert_serial_hex(xr.signer, serial, sizeof(serial));
+        set_str(o, "serial", serial);
     } else {
         set_str(o, "signer", xr.subject);
     }

@@ -26,9 +26,9 @@ result_t sigimage_check_png(const unsigned char *data, size_t len, int *width, i
                             struct verrs *e);
 /* Uploads the active image of user_id (kind SIGNATURE, user a member of agency_id) or
  * of the agency (kind SEAL, user_id 0); the previous one is deactivated. */
-result_t sigimage_upload(struct app *app, const struct actor *a, int64_t agency_id,
-                         int64_t user_id, enum sigimage_kind kind, const unsigned char *png,
-                         size_t len, struct verrs *e, int64_t *id);
+result_t sigimage_upload(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
+                         enum sigimage_kind kind, const unsigned char *png, size_t len,
+                         struct verrs *e, int64_t *id);
 /* Images of an agency (active and replaced), with owner names, newest first. */
 result_t sigimage_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out);
 /* One image's row as listed (no PNG bytes); RES_NOT_FOUND outside the actor's agency. */

@@ -16,6 +16,7 @@
 #include "core/sign_draft.h"
 #include "core/signing_key.h"
 #include "core/trust.h"
+#include "crypto/certstore.h"
 #include "crypto/signer.h"
 #include "db/db.h"
 #include "pdf/pdf_place.h"
@@ -108,8 +109,8 @@ result_t signing_suggest(const unsigned char *pdf, size_t len, const char *full_
         return r;
     json_t *o = json_object(), *ps = json_array(), *rc = json_array(), *vw = json_array();
     for (int i = 0; i < pages && i < MAX_PAGES_LISTED; i++)
-        json_array_append_new(ps, json_pack("[f,f]", (double)sizes[i].width,
-                                            (double)sizes[i].height));
+        json_array_append_new(ps,
+                              json_pack("[f,f]", (double)sizes[i].width, (double)sizes[i].height));
     for (int i = 0; i < 4; i++) {
         json_array_append_new(rc, json_real(rect[i]));
         json_array_append_new(vw, json_real(view[i]));
@@ -177,8 +178,8 @@ static void audit_sign(struct app *app, const struct actor *a, const char *actio
 {
     char summary[600];
     sign_summary(file_name, pdf, len, who, summary, sizeof(summary));
-    struct audit_entry ae = {a->user_id, a->login, agency_id, action,
-                             "document", object_id, summary, a->client_addr};
+    struct audit_entry ae = {a->user_id, a->login,  agency_id, action,
+                             "document", object_id, summary,   a->client_addr};
     audit_record(app->db, &ae);
 }
 
@@ -289,7 +290,7 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     sign_summary(rq->file_name, (const unsigned char *)out->data, out->len, k.subject_cn, summary,
                  sizeof(summary));
     struct audit_entry ae = {a->user_id, a->login, k.agency_id, "document_sign",
-                             "document",  oid,      summary,     a->client_addr};
+                             "document", oid,      summary,     a->client_addr};
     signing_key_pin_result(app, a, k.id, true, &ae);
 out:
     buf_release(&image);
@@ -314,26 +315,10 @@ static bool b64_32(const char *s, unsigned char out[32])
     return EVP_DecodeBlock(tmp, (const unsigned char *)s, 44) == 33 && (memcpy(out, tmp, 32), 1);
 }
 
-static result_t certs_from_pem(const char *pem, X509 **cert, STACK_OF(X509) * *chain)
-{
-    BIO *b = BIO_new_mem_buf(pem, -1);
-    X509 *x;
-    *cert = NULL;
-    *chain = sk_X509_new_null();
-    while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
-        if (!*cert)
-            *cert = x;
-        else
-            sk_X509_push(*chain, x);
-    }
-    BIO_free(b);
-    return *cert ? RES_OK : RES_INVALID;
-}
-
 result_t signing_prepare(struct app *app, const struct actor *a, const unsigned char *pdf,
                          size_t len, const char *file_name, const char *cert_pem,
-                         const struct sign_placement *place, const char *reason,
-                         struct verrs *e, json_t **out)
+                         const struct sign_placement *place, const char *reason, struct verrs *e,
+                         json_t **out)
 {
     X509 *cert = NULL;
     STACK_OF(X509) *chain = NULL;
@@ -348,7 +333,7 @@ result_t signing_prepare(struct app *app, const struct actor *a, const unsigned 
     if ((r = authz_check(a, AZ_SIGN_USE, a->agency_id)) != RES_OK)
         goto out;
     if (!cert_pem || strlen(cert_pem) > 64 * 1024 ||
-        certs_from_pem(cert_pem, &cert, &chain) != RES_OK) {
+        cert_parse_pem_chain(cert_pem, &cert, &chain) != RES_OK) {
         verrs_add(e, "certificate", "Gửi chứng thư số của người ký (PEM, kèm chuỗi chứng thư).");
         r = RES_INVALID;
         goto out;
@@ -404,8 +389,8 @@ result_t signing_prepare(struct app *app, const struct actor *a, const unsigned 
         json_object_set_new(*out, "expires_at", json_string(exp));
         char subj[256];
         X509_NAME_oneline(X509_get_subject_name(cert), subj, sizeof(subj));
-        audit_sign(app, a, "document_sign_prepare", a->agency_id, d.public_id, file_name, pdf,
-                   len, subj);
+        audit_sign(app, a, "document_sign_prepare", a->agency_id, d.public_id, file_name, pdf, len,
+                   subj);
     }
     free(ad);
     free(cd);
@@ -439,7 +424,7 @@ result_t signing_finish(struct app *app, const struct actor *a, const char *draf
     if (!json_is_integer(off) || !json_is_integer(hex) ||
         !b64_32(json_string_value(json_object_get(m, "attrs_digest")), p.attrs_digest) ||
         !b64_32(json_string_value(json_object_get(m, "content_digest")), p.content_digest) ||
-        certs_from_pem(json_string_value(json_object_get(m, "certificate")), &cert, &chain) !=
+        cert_parse_pem_chain(json_string_value(json_object_get(m, "certificate")), &cert, &chain) !=
             RES_OK) {
         r = RES_INTERNAL;
         goto out;

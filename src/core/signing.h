@@ -58,8 +58,8 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
  * a raw signature over attrs_digest or a whole CMS over content_digest (DER). */
 result_t signing_prepare(struct app *app, const struct actor *a, const unsigned char *pdf,
                          size_t len, const char *file_name, const char *cert_pem,
-                         const struct sign_placement *place, const char *reason,
-                         struct verrs *e, json_t **out);
+                         const struct sign_placement *place, const char *reason, struct verrs *e,
+                         json_t **out);
 result_t signing_finish(struct app *app, const struct actor *a, const char *draft_id,
                         const unsigned char *sig, size_t sig_len, bool is_cms, struct verrs *e,
                         struct buf *out, char *file_name, size_t file_name_size);

@@ -37,16 +37,6 @@ void signing_key_release(struct signing_key *k)
     signing_key_init(k);
 }
 
-static void name_entry(X509_NAME *n, int nid, char *out, size_t size)
-{
-    int i = n ? X509_NAME_get_index_by_NID(n, nid, -1) : -1;
-    ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
-    unsigned char *utf8 = NULL;
-    int len = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
-    snprintf(out, size, "%.*s", len > 0 ? len : 0, len > 0 ? (const char *)utf8 : "");
-    OPENSSL_free(utf8);
-}
-
 /* Certificate then chain as PEM text. */
 static char *certs_pem(X509 *cert, STACK_OF(X509) * chain)
 {
@@ -61,22 +51,6 @@ static char *certs_pem(X509 *cert, STACK_OF(X509) * chain)
     return out;
 }
 
-static result_t pem_certs(const char *pem, X509 **cert, STACK_OF(X509) * *chain)
-{
-    BIO *b = BIO_new_mem_buf(pem, -1);
-    X509 *x;
-    *cert = NULL;
-    *chain = sk_X509_new_null();
-    while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
-        if (!*cert)
-            *cert = x;
-        else
-            sk_X509_push(*chain, x);
-    }
-    BIO_free(b);
-    return *cert ? RES_OK : RES_INVALID;
-}
-
 /* The certificate must chain to a trusted root now and be usable for signing. */
 static bool cert_acceptable(struct app *app, X509 *cert, STACK_OF(X509) * chain, struct verrs *e,
                             const char *field)
@@ -87,7 +61,7 @@ static bool cert_acceptable(struct app *app, X509 *cert, STACK_OF(X509) * chain,
     trust_release(app, cs);
     if (cc.status == CERT_OK)
         return true;
-    const char *why = cc.status == CERT_EXPIRED        ? "Chứng thư số đã hết hạn."
+    const char *why = cc.status == CERT_EXPIRED         ? "Chứng thư số đã hết hạn."
                       : cc.status == CERT_NOT_YET_VALID ? "Chứng thư số chưa có hiệu lực."
                       : cc.status == CERT_REVOKED       ? "Chứng thư số đã bị thu hồi."
                       : cc.status == CERT_UNTRUSTED
@@ -161,14 +135,10 @@ result_t signing_key_import(struct app *app, const struct actor *a,
     int dlen = i2d_X509(cert, &der);
     sha256_hex(der, dlen > 0 ? (size_t)dlen : 0, fp);
     OPENSSL_free(der);
-    name_entry(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
-    name_entry(X509_get_subject_name(cert), NID_organizationName, org, sizeof(org));
-    name_entry(X509_get_issuer_name(cert), NID_commonName, issuer, sizeof(issuer));
-    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-    char *hex = bn ? BN_bn2hex(bn) : NULL;
-    str_copy(serial, hex ? hex : "", sizeof(serial));
-    OPENSSL_free(hex);
-    BN_free(bn);
+    cert_name_entry(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+    cert_name_entry(X509_get_subject_name(cert), NID_organizationName, org, sizeof(org));
+    cert_name_entry(X509_get_issuer_name(cert), NID_commonName, issuer, sizeof(issuer));
+    cert_serial_hex(cert, serial, sizeof(serial));
     pem = certs_pem(cert, chain);
     int64_t now = clock_now(), dup;
 
@@ -197,8 +167,8 @@ result_t signing_key_import(struct app *app, const struct actor *a,
     snprintf(oid, sizeof(oid), "%lld", (long long)*id);
     snprintf(summary, sizeof(summary), "%s: %.150s (số hiệu %.40s, %.150s)",
              in->user_id ? "Khóa cá nhân" : "Khóa của cơ quan", cn, serial, issuer);
-    struct audit_entry ae = {a->user_id, a->login, in->agency_id, "signing_key_import",
-                             "signing_key", oid, summary, a->client_addr};
+    struct audit_entry ae = {a->user_id,    a->login, in->agency_id, "signing_key_import",
+                             "signing_key", oid,      summary,       a->client_addr};
     r = audit_finish(c, r, &ae);
 out:
     free(label);
@@ -210,17 +180,16 @@ out:
     return r;
 }
 
-#define KEY_COLUMNS                                                                            \
-    "k.id, k.agency_id, k.user_id, COALESCE(u.full_name, ''), k.label, k.subject_cn, "         \
-    "k.subject_o, k.issuer_cn, k.serial, k.fingerprint, k.not_before, k.not_after, "          \
+#define KEY_COLUMNS                                                                    \
+    "k.id, k.agency_id, k.user_id, COALESCE(u.full_name, ''), k.label, k.subject_cn, " \
+    "k.subject_o, k.issuer_cn, k.serial, k.fingerprint, k.not_before, k.not_after, "   \
     "k.locked_until, k.last_used_at, k.revoked_at, k.revoke_reason, k.created_at"
-#define KEY_SPEC                                                                               \
-    "id:i,agency_id:i,user_id:I,owner_name:t,label:t,subject:t,organization:t,issuer:t,"       \
-    "serial:t,fingerprint:t,not_before:i,not_after:i,locked_until:i,last_used_at:i,"         \
+#define KEY_SPEC                                                                         \
+    "id:i,agency_id:i,user_id:I,owner_name:t,label:t,subject:t,organization:t,issuer:t," \
+    "serial:t,fingerprint:t,not_before:i,not_after:i,locked_until:i,last_used_at:i,"     \
     "revoked_at:i,revoke_reason:t,created_at:i"
 
-result_t signing_key_list(struct app *app, const struct actor *a, int64_t agency_id,
-                          json_t **out)
+result_t signing_key_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out)
 {
     struct db_conn *c = db_conn(app->db);
     struct db_stmt *s = NULL;
@@ -255,8 +224,8 @@ result_t signing_key_usable(struct app *app, const struct actor *a, json_t **out
     return r == RES_OK ? db_collect(s, KEY_SPEC, out) : r;
 }
 
-result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id,
-                            const char *reason, struct verrs *e)
+result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, const char *reason,
+                            struct verrs *e)
 {
     struct db_conn *c = db_conn(app->db);
     int64_t agency_id, revoked;
@@ -295,8 +264,13 @@ result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id,
                "iIti", clock_now(), a->user_id, why ? why : "", id);
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry ae = {a->user_id,  a->login, agency_id, "signing_key_revoke", "signing_key",
-                             oid,         why && *why ? why : "Thu hồi khóa ký số",
+    struct audit_entry ae = {a->user_id,
+                             a->login,
+                             agency_id,
+                             "signing_key_revoke",
+                             "signing_key",
+                             oid,
+                             why && *why ? why : "Thu hồi khóa ký số",
                              a->client_addr};
     r = audit_finish(c, r, &ae);
     free(why);
@@ -338,7 +312,7 @@ result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, st
     size_t len = 0;
     const void *sealed = db_col_blob(s, 2, &len);
     buf_append(&k->sealed, sealed, len);
-    r = pem_certs(db_col_text(s, 3), &k->cert, &k->chain);
+    r = cert_parse_pem_chain(db_col_text(s, 3), &k->cert, &k->chain);
     str_copy(k->subject_cn, db_col_text(s, 4), sizeof(k->subject_cn));
     db_finalize(s);
     if (r != RES_OK)
@@ -391,12 +365,18 @@ void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, 
         db_commit(c);
         return;
     }
-    result_t r = db_run(c,
-                        "UPDATE signing_key SET failed_pins = 0, locked_until = $1 WHERE id = $2",
-                        "ii", now + SIGNING_KEY_LOCK_SECS, id);
+    result_t r =
+        db_run(c, "UPDATE signing_key SET failed_pins = 0, locked_until = $1 WHERE id = $2", "ii",
+               now + SIGNING_KEY_LOCK_SECS, id);
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry ae = {a->user_id, a->login, agency_id, "signing_key_pin_locked",
-                             "signing_key", oid, "Nhập sai mã PIN nhiều lần", a->client_addr};
+    struct audit_entry ae = {a->user_id,
+                             a->login,
+                             agency_id,
+                             "signing_key_pin_locked",
+                             "signing_key",
+                             oid,
+                             "Nhập sai mã PIN nhiều lần",
+                             a->client_addr};
     audit_finish(c, r, &ae);
 }

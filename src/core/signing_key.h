@@ -37,14 +37,13 @@ struct signing_key_input {
 result_t signing_key_import(struct app *app, const struct actor *a,
                             const struct signing_key_input *in, struct verrs *e, int64_t *id);
 /* Every key of an agency, for its administrators. */
-result_t signing_key_list(struct app *app, const struct actor *a, int64_t agency_id,
-                          json_t **out);
+result_t signing_key_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out);
 /* The keys the actor may sign with in the current agency: their own person keys and,
  * for clerks (văn thư, who keep the seal), the agency's keys. Revoked and expired
  * keys are left out. */
 result_t signing_key_usable(struct app *app, const struct actor *a, json_t **out);
-result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id,
-                            const char *reason, struct verrs *e);
+result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, const char *reason,
+                            struct verrs *e);
 
 /* A key loaded for signing, after the authorization and state checks. */
 struct signing_key {

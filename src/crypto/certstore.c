@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -286,4 +287,40 @@ const char *cert_status_text(enum cert_status s)
         break;
     }
     return "Chứng thư số không hợp lệ";
+}
+
+void cert_name_entry(X509_NAME *n, int nid, char *out, size_t size)
+{
+    int i = n ? X509_NAME_get_index_by_NID(n, nid, -1) : -1;
+    ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
+    unsigned char *utf8 = NULL;
+    int len = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
+    snprintf(out, size, "%.*s", len > 0 ? len : 0, len > 0 ? (const char *)utf8 : "");
+    OPENSSL_free(utf8);
+}
+
+void cert_serial_hex(X509 *x, char *out, size_t size)
+{
+    BIGNUM *bn = x ? ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL) : NULL;
+    char *hex = bn ? BN_bn2hex(bn) : NULL;
+    snprintf(out, size, "%s", hex ? hex : "");
+    OPENSSL_free(hex);
+    BN_free(bn);
+}
+
+result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain)
+{
+    BIO *b = pem ? BIO_new_mem_buf(pem, -1) : NULL;
+    X509 *x;
+    *cert = NULL;
+    *chain = sk_X509_new_null();
+    while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+        if (!*cert)
+            *cert = x;
+        else
+            sk_X509_push(*chain, x);
+    }
+    BIO_free(b);
+    ERR_clear_error(); /* the end of the text reads as an error */
+    return *cert ? RES_OK : RES_INVALID;
 }

@@ -5,6 +5,7 @@
 #define QLVB_CRYPTO_CERTSTORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/x509.h>
@@ -59,6 +60,15 @@ result_t certstore_verify(const struct certstore *cs, X509 *leaf, STACK_OF(X509)
 
 const char *cert_status_name(enum cert_status s); /* "ok", "untrusted", ... */
 const char *cert_status_text(enum cert_status s); /* Vietnamese, for users */
+
+/* One attribute of a name (NID_commonName, NID_organizationName, ...) as UTF-8 into
+ * out ("" when absent). */
+void cert_name_entry(X509_NAME *name, int nid, char *out, size_t size);
+/* The certificate's serial number in upper-case hex ("" when unreadable). */
+void cert_serial_hex(X509 *x, char *out, size_t size);
+/* Every certificate of PEM text: the first into *cert, the rest into *chain (created).
+ * RES_INVALID when there is none; the caller frees both in every case. */
+result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain);
 
 /* X509 time as unix seconds (INT64_MIN when unparseable). */
 int64_t cert_time_to_unix(const ASN1_TIME *t);

@@ -67,7 +67,8 @@ result_t multipart_boundary(const char *ct, char *out, size_t size)
         return RES_UNSUPPORTED;
     while (*ct == ' ')
         ct++;
-    if (strncasecmp(ct, "multipart/form-data", 19) != 0 || (ct[19] && ct[19] != ';' && ct[19] != ' '))
+    if (strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+        (ct[19] && ct[19] != ';' && ct[19] != ' '))
         return RES_UNSUPPORTED;
     const char *p = ct + 19;
     while (*p) {

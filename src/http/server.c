@@ -265,8 +265,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
          * is what we want for a client sending too much). */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int64_t declared;
-        if (cl && str_to_i64(cl, 0, INT64_MAX, &declared) == RES_OK &&
-            declared > r->body_limit) {
+        if (cl && str_to_i64(cl, 0, INT64_MAX, &declared) == RES_OK && declared > r->body_limit) {
             too_large(r);
             return queue(r);
         }

@@ -29,26 +29,13 @@ void pdf_verify_result_release(struct pdf_verify_result *r)
     pdf_verify_result_init(r);
 }
 
-static void name_entry(X509_NAME *n, int nid, char *out, size_t size)
-{
-    int i = n ? X509_NAME_get_index_by_NID(n, nid, -1) : -1;
-    ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
-    unsigned char *utf8 = NULL;
-    int len = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
-    snprintf(out, size, "%.*s", len > 0 ? len : 0, len > 0 ? (const char *)utf8 : "");
-    OPENSSL_free(utf8);
-}
-
 static void describe_cert(X509 *x, struct pdf_sig_info *si)
 {
-    name_entry(X509_get_subject_name(x), NID_commonName, si->signer_cn, sizeof(si->signer_cn));
-    name_entry(X509_get_subject_name(x), NID_organizationName, si->signer_o, sizeof(si->signer_o));
-    name_entry(X509_get_issuer_name(x), NID_commonName, si->issuer_cn, sizeof(si->issuer_cn));
-    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-    char *hex = bn ? BN_bn2hex(bn) : NULL;
-    snprintf(si->serial, sizeof(si->serial), "%s", hex ? hex : "");
-    OPENSSL_free(hex);
-    BN_free(bn);
+    cert_name_entry(X509_get_subject_name(x), NID_commonName, si->signer_cn, sizeof(si->signer_cn));
+    cert_name_entry(X509_get_subject_name(x), NID_organizationName, si->signer_o,
+                    sizeof(si->signer_o));
+    cert_name_entry(X509_get_issuer_name(x), NID_commonName, si->issuer_cn, sizeof(si->issuer_cn));
+    cert_serial_hex(x, si->serial, sizeof(si->serial));
 }
 
 /* Reads and bounds-checks /ByteRange; returns the number of ranges (0 when invalid). */

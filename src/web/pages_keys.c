@@ -110,8 +110,8 @@ void page_admin_keys_post(struct req *r)
 void page_admin_key_revoke(struct req *r)
 {
     struct verrs e = {0};
-    result_t res = signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"),
-                                      req_form(r, "reason"), &e);
+    result_t res =
+        signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"), req_form(r, "reason"), &e);
     if (res == RES_OK) {
         web_flash(r, "success", "Đã thu hồi khóa ký số.");
         resp_redirect(r, "/admin/keys");

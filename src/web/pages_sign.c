@@ -78,9 +78,9 @@ static json_t *usable_keys(struct req *r, int64_t selected)
         char until[32];
         clock_format_vn_date(json_integer_value(json_object_get(k, "not_after")), until,
                              sizeof(until));
-        json_object_set_new(k, "kind_label",
-                            json_string(agency ? "Chữ ký số của cơ quan (đóng dấu)"
-                                               : "Chữ ký số cá nhân"));
+        json_object_set_new(
+            k, "kind_label",
+            json_string(agency ? "Chữ ký số của cơ quan (đóng dấu)" : "Chữ ký số cá nhân"));
         json_object_set_new(k, "is_agency", json_boolean(agency));
         json_object_set_new(k, "valid_until", json_string(until));
         if (id == selected || (!selected && i == 0))
@@ -120,8 +120,8 @@ void page_sign_post(struct req *r)
     }
     struct sign_draft d;
     sign_draft_init(&d);
-    result_t res = sign_draft_create(r->app, &r->actor, "upload", f->filename, f->data, f->len,
-                                     NULL, &d);
+    result_t res =
+        sign_draft_create(r->app, &r->actor, "upload", f->filename, f->data, f->len, NULL, &d);
     if (res == RES_OK)
         resp_redirect(r, arena_printf(&r->arena, "/signatures/sign/%s", d.public_id));
     else
@@ -167,9 +167,9 @@ static void render_place(struct req *r, int status, const struct sign_draft *d, 
     static const char *const corner[4] = {"x0", "y0", "x1", "y1"};
     json_t *rect = json_object_get(sugg, "view");
     for (int c = 0; c < 4; c++)
-        json_object_set_new(sugg, corner[c],
-                            json_string(arena_printf(&r->arena, "%.1f",
-                                                     json_real_value(json_array_get(rect, c)))));
+        json_object_set_new(
+            sugg, corner[c],
+            json_string(arena_printf(&r->arena, "%.1f", json_real_value(json_array_get(rect, c)))));
     if (form && json_is_true(json_object_get(form, "manual"))) {
         /* keep the user's own placement when the form comes back with an error */
         for (int c = 0; c < 4; c++)
@@ -181,10 +181,10 @@ static void render_place(struct req *r, int status, const struct sign_draft *d, 
     const char *how = json_string_value(json_object_get(sugg, "how"));
     const char *title = json_string_value(json_object_get(sugg, "title"));
     const char *found =
-        !strcmp(how, "name") ? arena_printf(&r->arena,
-                                            "Đã tìm thấy họ tên của bạn ở khối chữ ký (trang %d)%s%s.",
-                                            suggested_page, title && *title ? ", dưới chức vụ " : "",
-                                            title && *title ? title : "")
+        !strcmp(how, "name")
+            ? arena_printf(&r->arena, "Đã tìm thấy họ tên của bạn ở khối chữ ký (trang %d)%s%s.",
+                           suggested_page, title && *title ? ", dưới chức vụ " : "",
+                           title && *title ? title : "")
         : !strcmp(how, "title")
             ? arena_printf(&r->arena, "Đã tìm thấy chức vụ “%s” ở trang %d.", title, suggested_page)
         : !strcmp(how, "signature")
@@ -317,8 +317,7 @@ void page_sign_place_post(struct req *r)
         /* "Quyết định.pdf" → "Quyết định (đã ký).pdf" */
         const char *dot = strrchr(d.file_name, '.');
         size_t stem = dot ? (size_t)(dot - d.file_name) : strlen(d.file_name);
-        const char *name =
-            arena_printf(&r->arena, "%.*s (đã ký).pdf", (int)stem, d.file_name);
+        const char *name = arena_printf(&r->arena, "%.*s (đã ký).pdf", (int)stem, d.file_name);
         resp_file(r, "application/pdf", name, false, out.data, out.len);
         goto out;
     }

@@ -124,7 +124,8 @@ TEST(edxml_signed_and_unsigned)
     json_decref(r);
     /* a package without any signature */
     struct buf bare = BUF_INIT(1 << 20);
-    buf_puts(&bare, "<?xml version=\"1.0\"?><edXML xmlns=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"/>");
+    buf_puts(&bare,
+             "<?xml version=\"1.0\"?><edXML xmlns=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"/>");
     r = report(&bare, &trust);
     CHECK_STR(verdict(r), "unsigned");
     json_decref(r);

@@ -6,8 +6,7 @@
 #include "check.h"
 #include "http/multipart.h"
 
-static result_t parse(struct arena *a, const char *body, size_t len, struct mp_part *parts,
-                      int *n)
+static result_t parse(struct arena *a, const char *body, size_t len, struct mp_part *parts, int *n)
 {
     return multipart_parse(a, "----qlvbB0undary", (const unsigned char *)body, len, parts, 8, n);
 }
@@ -19,9 +18,9 @@ TEST(boundary_from_content_type)
                                  sizeof(b)),
               RES_OK);
     CHECK_STR(b, "----WebKitFormBoundaryx7Yz");
-    CHECK_INT(multipart_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b:c\"", b,
-                                 sizeof(b)),
-              RES_OK);
+    CHECK_INT(
+        multipart_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"a b:c\"", b, sizeof(b)),
+        RES_OK);
     CHECK_STR(b, "a b:c");
     CHECK_INT(multipart_boundary("application/pdf", b, sizeof(b)), RES_UNSUPPORTED);
     CHECK_INT(multipart_boundary(NULL, b, sizeof(b)), RES_UNSUPPORTED);
@@ -30,9 +29,9 @@ TEST(boundary_from_content_type)
     CHECK_INT(multipart_boundary("multipart/form-data; boundary=\"x<y\"", b, sizeof(b)),
               RES_INVALID);
     char long_ct[200];
-    memset(long_ct, 0, sizeof(long_ct));
-    strcpy(long_ct, "multipart/form-data; boundary=");
-    memset(long_ct + strlen(long_ct), 'a', 71);
+    int n = snprintf(long_ct, sizeof(long_ct), "multipart/form-data; boundary=");
+    memset(long_ct + n, 'a', 71);
+    long_ct[n + 71] = '\0';
     CHECK_INT(multipart_boundary(long_ct, b, sizeof(b)), RES_INVALID);
 }
 
@@ -107,10 +106,13 @@ TEST(malformed_bodies_refused)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK_INT(parse(&a, bad[i], strlen(bad[i]), p, &n), RES_INVALID);
     /* more parts than allowed */
-    char many[2048] = "";
+    char many[2048];
+    size_t len = 0;
     for (int i = 0; i < 9; i++)
-        strcat(many, "------qlvbB0undary\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n");
-    strcat(many, "------qlvbB0undary--");
+        len += (size_t)snprintf(many + len, sizeof(many) - len, "%s",
+                                "------qlvbB0undary\r\nContent-Disposition: form-data; "
+                                "name=\"f\"\r\n\r\nv\r\n");
+    snprintf(many + len, sizeof(many) - len, "%s", "------qlvbB0undary--");
     CHECK_INT(parse(&a, many, strlen(many), p, &n), RES_TOO_LARGE);
     arena_release(&a);
 }

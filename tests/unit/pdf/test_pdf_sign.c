@@ -86,7 +86,8 @@ TEST(attachment_signature_shows_number_and_iso_time)
     CHECK(write_file(pki_path("attachment.pdf"), out.data, out.len));
     CHECK_INT(pdfsig_valid_count(pki_path("attachment.pdf"), NULL), 1);
     char cmd[512];
-    snprintf(cmd, sizeof(cmd), "pdftotext -f 1 -l 1 '%s' - 2>/dev/null", pki_path("attachment.pdf"));
+    snprintf(cmd, sizeof(cmd), "pdftotext -f 1 -l 1 '%s' - 2>/dev/null",
+             pki_path("attachment.pdf"));
     FILE *p = popen(cmd, "r");
     char chunk[4096];
     size_t n;
