@@ -36,15 +36,10 @@ static const char *how_name(enum pdf_place_how h)
 /* The displayed box of a PDF rect, for the preview. Exact for pages without /Rotate
  * whose media box starts at 0,0 (administrative documents); elsewhere only the
  * preview is approximate — the signature itself goes to `rect`. */
-static void view_of_rect(const unsigned char *pdf, size_t len, int page, const float rect[4],
-                         float view[4])
+static void view_of_rect(const struct pdf_page_size *sizes, int pages, int page,
+                         const float rect[4], float view[4])
 {
-    struct pdf_page_size sizes[MAX_PAGES_LISTED];
-    int pages = 0;
-    float h = 842;
-    if (pdf_page_sizes(pdf, len, sizes, MAX_PAGES_LISTED, &pages) == RES_OK && page >= 1 &&
-        page <= pages)
-        h = sizes[page - 1].height;
+    float h = page >= 1 && page <= pages ? sizes[page - 1].height : 842;
     view[0] = rect[0];
     view[1] = h - rect[3];
     view[2] = rect[2];
@@ -52,14 +47,18 @@ static void view_of_rect(const unsigned char *pdf, size_t len, int page, const f
 }
 
 /* The automatic placement: a person's signature at the signature block; an agency
- * seal over the left third of the last signature already on the document. */
+ * seal over the left third of the last signature already on the document. `view`
+ * (the displayed box, from the page sizes the caller already has) may be NULL. */
+struct place_view {
+    const struct pdf_page_size *sizes;
+    int pages;
+    float box[4];
+};
+
 static result_t auto_place(const unsigned char *pdf, size_t len, const char *full_name, bool seal,
-                           int *page, float rect[4], float view[4], const char **how, char *title,
-                           size_t title_size)
+                           int *page, float rect[4], struct place_view *view, const char **how,
+                           char *title, size_t title_size)
 {
-    float unused[4];
-    if (!view)
-        view = unused;
     if (seal) {
         struct pdf_widget w[32];
         size_t n = 0;
@@ -69,7 +68,8 @@ static result_t auto_place(const unsigned char *pdf, size_t len, const char *ful
                     continue;
                 *page = w[i].page;
                 pdf_sign_seal_rect(w[i].rect, 0, rect);
-                view_of_rect(pdf, len, *page, rect, view);
+                if (view)
+                    view_of_rect(view->sizes, view->pages, *page, rect, view->box);
                 *how = "signature";
                 title[0] = '\0';
                 return RES_OK;
@@ -83,10 +83,12 @@ static result_t auto_place(const unsigned char *pdf, size_t len, const char *ful
     *page = p.page;
     if (seal) {
         pdf_sign_seal_rect(p.rect, 0, rect);
-        view_of_rect(pdf, len, *page, rect, view);
+        if (view)
+            view_of_rect(view->sizes, view->pages, *page, rect, view->box);
     } else {
         memcpy(rect, p.rect, sizeof(p.rect));
-        memcpy(view, p.view, sizeof(p.view));
+        if (view)
+            memcpy(view->box, p.view, sizeof(p.view));
     }
     *how = how_name(p.how);
     str_copy(title, p.title, title_size);
@@ -98,13 +100,14 @@ result_t signing_suggest(const unsigned char *pdf, size_t len, const char *full_
 {
     struct pdf_page_size sizes[MAX_PAGES_LISTED];
     int pages = 0, page = 1;
-    float rect[4], view[4];
+    float rect[4];
     const char *how = "default";
     char title[128] = "";
     result_t r = pdf_page_sizes(pdf, len, sizes, MAX_PAGES_LISTED, &pages);
     if (r != RES_OK)
         return r;
-    if ((r = auto_place(pdf, len, full_name, seal, &page, rect, view, &how, title,
+    struct place_view view = {sizes, pages, {0}};
+    if ((r = auto_place(pdf, len, full_name, seal, &page, rect, &view, &how, title,
                         sizeof(title))) != RES_OK)
         return r;
     json_t *o = json_object(), *ps = json_array(), *rc = json_array(), *vw = json_array();
@@ -113,7 +116,7 @@ result_t signing_suggest(const unsigned char *pdf, size_t len, const char *full_
                               json_pack("[f,f]", (double)sizes[i].width, (double)sizes[i].height));
     for (int i = 0; i < 4; i++) {
         json_array_append_new(rc, json_real(rect[i]));
-        json_array_append_new(vw, json_real(view[i]));
+        json_array_append_new(vw, json_real(view.box[i]));
     }
     json_object_set_new(o, "page", json_integer(page));
     json_object_set_new(o, "rect", rc);

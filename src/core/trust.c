@@ -65,22 +65,13 @@ static void name_oneline(const X509_NAME *name, char *out, size_t size)
     ERR_clear_error();
 }
 
-static void serial_hex(const ASN1_INTEGER *serial, char *out, size_t size)
-{
-    BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
-    char *h = bn ? BN_bn2hex(bn) : NULL;
-    str_copy(out, h ? h : "", size);
-    OPENSSL_free(h);
-    BN_free(bn);
-}
-
 static bool cert_facts(X509 *x, struct cert_facts *f)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     name_oneline(X509_get_subject_name(x), f->subject, sizeof(f->subject));
     name_oneline(X509_get_issuer_name(x), f->issuer, sizeof(f->issuer));
-    serial_hex(X509_get0_serialNumber(x), f->serial, sizeof(f->serial));
+    cert_serial_hex(x, f->serial, sizeof(f->serial));
     f->not_before = cert_time_to_unix(X509_get0_notBefore(x));
     f->not_after = cert_time_to_unix(X509_get0_notAfter(x));
     if (!X509_digest(x, EVP_sha256(), md, &mdlen) || mdlen != 32)

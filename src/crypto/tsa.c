@@ -157,14 +157,8 @@ result_t tsa_verify_cms(const unsigned char *der, size_t len, const struct certs
      * TSTInfo is rarely filled). */
     STACK_OF(X509) *signers = PKCS7_get0_signers(token, NULL, 0);
     X509 *tsa_cert = sk_X509_num(signers) > 0 ? sk_X509_value(signers, 0) : NULL;
-    X509_NAME *n = tsa_cert ? X509_get_subject_name(tsa_cert) : NULL;
-    int i = n ? X509_NAME_get_index_by_NID(n, NID_commonName, -1) : -1;
-    ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
-    unsigned char *utf8 = NULL;
-    int l = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
-    if (l > 0)
-        snprintf(out->tsa_name, sizeof(out->tsa_name), "%.*s", l, (char *)utf8);
-    OPENSSL_free(utf8);
+    cert_name_entry(tsa_cert ? X509_get_subject_name(tsa_cert) : NULL, NID_commonName,
+                    out->tsa_name, sizeof(out->tsa_name));
     sk_X509_free(signers);
 out:
     TS_VERIFY_CTX_free(vctx);

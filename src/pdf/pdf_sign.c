@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "crypto/certstore.h"
 #include "pdf/pdf_util.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -109,13 +110,7 @@ void pdf_sign_seal_rect(const float r[4], float seal_size, float out[4])
 static char *cert_name(X509 *cert, int nid)
 {
     char buf[256];
-    X509_NAME *n = X509_get_subject_name(cert);
-    int i = X509_NAME_get_index_by_NID(n, nid, -1);
-    ASN1_STRING *s = i >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)) : NULL;
-    unsigned char *utf8 = NULL;
-    int len = s ? ASN1_STRING_to_UTF8(&utf8, s) : -1;
-    snprintf(buf, sizeof(buf), "%.*s", len > 0 ? len : 0, len > 0 ? (char *)utf8 : "");
-    OPENSSL_free(utf8);
+    cert_name_entry(X509_get_subject_name(cert), nid, buf, sizeof(buf));
     return xstrdup(buf);
 }
 

@@ -10,7 +10,7 @@ import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { Server, ROOT, ADMIN_STTTT, DEMO_PASSWORD } from '../integration/harness.mjs';
+import { Server, ROOT, ADMIN_STTTT, DEMO_PASSWORD, makePdf } from '../integration/harness.mjs';
 
 const OUT = join(ROOT, 'tests', 'output');
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
@@ -18,25 +18,11 @@ const WAIT = 15000;
 
 let srv, pki, browser;
 
-// One A4 page with a signature block in ASCII Helvetica (see integration/signing.test.mjs).
-function makePdf() {
-  const lines = [[70, 780, 12, 'SO THONG TIN VA TRUYEN THONG'], [200, 680, 14, 'QUYET DINH'],
-    [70, 640, 12, 'Ve viec thu nghiem ky so.'], [70, 300, 11, 'Noi nhan:'],
-    [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
-  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`];
-  let out = '%PDF-1.7\n';
-  const offs = [];
-  objs.forEach((o, i) => { offs.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = out.length;
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
+// One A4 page with a signature block in ASCII Helvetica (the finder matches names
+// without diacritics).
+const makeDecision = () => makePdf([[70, 780, 12, 'SO THONG TIN VA TRUYEN THONG'],
+  [200, 680, 14, 'QUYET DINH'], [70, 640, 12, 'Ve viec thu nghiem ky so.'], [70, 300, 11, 'Noi nhan:'],
+  [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']]);
 
 describe('signing in a browser', () => {
   before(async () => {
@@ -79,7 +65,7 @@ describe('signing in a browser', () => {
     await page.fill('#password', DEMO_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
     await page.click('text=Ký số tài liệu');
-    await page.setInputFiles('#file', { name: 'Quyết định thử.pdf', mimeType: 'application/pdf', buffer: makePdf() });
+    await page.setInputFiles('#file', { name: 'Quyết định thử.pdf', mimeType: 'application/pdf', buffer: makeDecision() });
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Tiếp tục")')]);
     assert.match(page.url(), /\/signatures\/sign\/[0-9a-f]{32}$/);
     await page.waitForSelector('.sign-box');

@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSign } from 'node:crypto';
-import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, rawRequest } from './harness.mjs';
+
+import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, rawRequest, makePdf } from './harness.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở TT&TT
 const CLERK = '040090000143'; // Ngô Thị Huyền, Văn thư
@@ -18,28 +18,6 @@ const SPECIALIST = '040090000145'; // Đỗ Minh Châu
 const PIN = '123456';
 
 let srv, pki, admin, leader, clerk, specialist, nghiloc, leaderId, personKey, agencyKey;
-
-// A one-page A4 PDF whose signature block is written in ASCII (base-14 Helvetica):
-// the finder matches names without diacritics.
-function makePdf(lines) {
-  const content = lines.map(([x, y, size, text]) =>
-    `BT /F1 ${size} Tf ${x} ${y} Td (${text}) Tj ET`).join('\n');
-  const objs = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}\nendstream`,
-  ];
-  let out = '%PDF-1.7\n';
-  const offs = [];
-  objs.forEach((o, i) => { offs.push(Buffer.byteLength(out)); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 const DECISION = makePdf([
   [70, 770, 12, 'SO THONG TIN VA TRUYEN THONG'],
@@ -274,7 +252,6 @@ test('two-step signing for a USB token: prepare, sign the digest outside, finish
     { certificate: readFileSync(join(pki, 'stranger.pem'), 'utf8') }, { file: [DECISION, 'x.pdf', 'application/pdf'] });
   assert.equal(u.status, 422);
   assert.ok(u.json.errors.certificate);
-  void createSign;
 });
 
 test('wrong PINs lock the key for 15 minutes; other keys are unaffected', async () => {

@@ -448,8 +448,9 @@ TEST(unsigned_field_listed)
 
     /* A long name is cut on a character boundary: still UTF-8 for the JSON answer. */
     char longname[256] = "Ký"; /* so that byte 127 falls inside "ữ" */
+    size_t used = strlen(longname);
     for (int i = 0; i < 20; i++)
-        strcat(longname, "Chữ ký ");
+        used += (size_t)snprintf(longname + used, sizeof(longname) - used, "%s", "Chữ ký ");
     CHECK(with_empty_field(&block1, longname, &with));
     CHECK_INT(pdf_signature_widgets((unsigned char *)with.data, with.len, w, 4, &n), RES_OK);
     CHECK_INT(n, 1);

@@ -11,9 +11,9 @@
 #define CSRF_INPUT "<input type=\"hidden\" name=\"_csrf\" value=\"Zq3vK8mN2pR5tW9yB4cF7hJ0\">"
 
 static const char *const pages[] = {
-    "login",           "password_change", "choose_agency",     "home",
-    "sessions",        "admin_agencies",  "admin_agency_edit", "admin_departments",
-    "admin_positions", "admin_users",     "admin_user_form",   "audit",
+    "login",           "password_change", "choose_agency",          "home",
+    "sessions",        "admin_agencies",  "admin_agency_edit",      "admin_departments",
+    "admin_positions", "admin_users",     "admin_user_form",        "audit",
     "error",           "admin_trust",     "admin_signature_images",
 };
 #define NPAGES (sizeof(pages) / sizeof(pages[0]))
