@@ -44,6 +44,12 @@ static const struct variant variants[] = {
      "\"full_name\":\"Hà Minh Tuấn\",\"must_change\":true}}"},
     {"audit", "audit", "audit", NULL},
     {"error", "error", "error", NULL},
+    {"admin_trust", "admin_trust", "admin_trust", NULL},
+    {"admin_signature_images", "admin_signature_images", "admin_signature_images", NULL},
+    {"admin_keys", "admin_keys", "admin_keys", NULL},
+    {"sign_verify", "sign_verify", "sign_verify", NULL},
+    {"sign_upload", "sign_upload", "sign_upload", NULL},
+    {"sign_place", "sign_place", "sign_place", NULL},
 };
 
 static json_t *load(const char *name)

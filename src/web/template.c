@@ -411,7 +411,23 @@ struct render {
     json_t *stack[STACK_MAX];
     size_t depth;
     int partials;
+    const struct tmpl *cur;       /* the template (or partial) being rendered */
+    struct tmpl_missing *missing; /* checked renders only */
 };
+
+/* Notes a {{name}} that resolved to nothing, once per template line and name. */
+static void note_missing(struct render *r, const struct node *n)
+{
+    struct tmpl_missing *m = r->missing;
+    char where[sizeof(m->names[0])];
+    snprintf(where, sizeof(where), "%s:%d: %s", r->cur->label, n->line, n->name);
+    for (int i = 0; i < m->count && i < TMPL_MISSING_MAX; i++)
+        if (strcmp(m->names[i], where) == 0)
+            return;
+    if (m->count < TMPL_MISSING_MAX)
+        memcpy(m->names[m->count], where, sizeof(where));
+    m->count++;
+}
 
 static json_t *lookup(const struct render *r, const struct node *n)
 {
@@ -490,7 +506,10 @@ static result_t render_node(struct render *r, const struct node *n)
         return buf_append(r->out, n->text, n->len);
     case N_VAR:
     case N_RAW:
-        return put_value(r->out, lookup(r, n), n->kind == N_VAR);
+        v = lookup(r, n);
+        if (!v && r->missing)
+            note_missing(r, n);
+        return put_value(r->out, v, n->kind == N_VAR);
     case N_SECTION:
         v = lookup(r, n);
         if (!truthy(v))
@@ -502,15 +521,19 @@ static result_t render_node(struct render *r, const struct node *n)
         return res;
     case N_INVERTED:
         return truthy(lookup(r, n)) ? RES_OK : render_list(r, &n->body);
-    case N_PARTIAL:
+    case N_PARTIAL: {
         if (!n->partial)
             return RES_NOT_FOUND;
         if (r->partials == PARTIAL_MAX)
             return RES_TOO_LARGE;
+        const struct tmpl *caller = r->cur;
         r->partials++;
+        r->cur = n->partial;
         res = render_list(r, &n->partial->body);
+        r->cur = caller;
         r->partials--;
         return res;
+    }
     }
     return RES_INTERNAL;
 }
@@ -525,12 +548,15 @@ static result_t render_list(struct render *r, const struct nodelist *l)
     return RES_OK;
 }
 
-result_t tmpl_set_render(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out)
+static result_t render_top(const struct tmpl_set *set, const char *name, json_t *ctx,
+                           struct buf *out, struct tmpl_missing *missing)
 {
     const struct tmpl *t = set ? set_find(set, name) : NULL;
+    if (missing)
+        memset(missing, 0, sizeof(*missing));
     if (!t)
         return RES_NOT_FOUND;
-    struct render r = {.out = out};
+    struct render r = {.out = out, .cur = t, .missing = missing};
     size_t before = out->len;
     if (ctx)
         r.stack[r.depth++] = ctx;
@@ -540,6 +566,17 @@ result_t tmpl_set_render(const struct tmpl_set *set, const char *name, json_t *c
         out->data[before] = '\0';
     }
     return res;
+}
+
+result_t tmpl_set_render(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out)
+{
+    return render_top(set, name, ctx, out, NULL);
+}
+
+result_t tmpl_set_render_checked(const struct tmpl_set *set, const char *name, json_t *ctx,
+                                 struct buf *out, struct tmpl_missing *missing)
+{
+    return render_top(set, name, ctx, out, missing);
 }
 
 /* ---- the embedded set -------------------------------------------------------- */
@@ -585,4 +622,10 @@ void tmpl_shutdown(void)
 result_t tmpl_render(const char *name, json_t *ctx, struct buf *out)
 {
     return tmpl_set_render(global_set, name, ctx, out);
+}
+
+result_t tmpl_render_checked(const char *name, json_t *ctx, struct buf *out,
+                             struct tmpl_missing *missing)
+{
+    return tmpl_set_render_checked(global_set, name, ctx, out, missing);
 }

@@ -28,6 +28,18 @@ void tmpl_shutdown(void);
  * was before the call. */
 result_t tmpl_render(const char *name, json_t *ctx, struct buf *out);
 
+/* The strict render of tests: the same output, and `missing` lists every {{name}} or
+ * {{{name}}} that resolved to nothing (rendered as empty), as "file:line: name", once
+ * each. Sections and inverted sections are conditions, so a missing one is not listed.
+ * `count` goes on past the list's capacity. */
+#define TMPL_MISSING_MAX 32
+struct tmpl_missing {
+    int count;
+    char names[TMPL_MISSING_MAX][160];
+};
+result_t tmpl_render_checked(const char *name, json_t *ctx, struct buf *out,
+                             struct tmpl_missing *missing);
+
 /* Appends s with & < > " ' replaced by entities. On overflow the buffer keeps what
  * it had; use html_escape_len() where the caller must know. */
 void html_escape(struct buf *out, const char *s);
@@ -47,6 +59,8 @@ result_t tmpl_set_compile(struct tmpl_set *set, const char *name, const char *sr
 result_t tmpl_set_link(struct tmpl_set *set, char *err, size_t errsize);
 result_t tmpl_set_render(const struct tmpl_set *set, const char *name, json_t *ctx,
                          struct buf *out);
+result_t tmpl_set_render_checked(const struct tmpl_set *set, const char *name, json_t *ctx,
+                                 struct buf *out, struct tmpl_missing *missing);
 void tmpl_set_free(struct tmpl_set *set);
 
 #endif

@@ -1,6 +1,8 @@
-/* Every page template rendered with the realistic sample contexts of web/pages/NAME.json
- * (shared with tools/preview.c): Vietnamese document, CSRF token in every POST form,
- * labelled inputs, valid aria-describedby, accessible tables, escaped hostile values. */
+/* Every embedded template rendered with the realistic sample context of web/pages/NAME.json
+ * (shared with tools/preview.c), checked so that a {{name}} the context lacks fails; pages
+ * also: Vietnamese document, CSRF token in every POST form, labelled inputs, valid
+ * aria-describedby, accessible tables, escaped hostile values. */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -10,13 +12,36 @@
 
 #define CSRF_INPUT "<input type=\"hidden\" name=\"_csrf\" value=\"Zq3vK8mN2pR5tW9yB4cF7hJ0\">"
 
-static const char *const pages[] = {
-    "login",           "password_change", "choose_agency",          "home",
-    "sessions",        "admin_agencies",  "admin_agency_edit",      "admin_departments",
-    "admin_positions", "admin_users",     "admin_user_form",        "audit",
-    "error",           "admin_trust",     "admin_signature_images",
-};
-#define NPAGES (sizeof(pages) / sizeof(pages[0]))
+/* Every embedded web/templates/NAME.html, found by walking the embedded files: a new
+ * template is rendered here without anyone adding it to a list, and fails until it has
+ * its sample context web/pages/NAME.json. Pages include the layout; the others are
+ * fragments (partials), rendered on their own. */
+#define TEMPLATE_DIR  "web/templates/"
+#define MAX_TEMPLATES 128
+static char templates[MAX_TEMPLATES][64];
+static bool is_page[MAX_TEMPLATES];
+static size_t ntemplates, npages;
+
+static void find_templates(void)
+{
+    size_t dlen = strlen(TEMPLATE_DIR);
+    for (const struct embedded_file *f = embedded_files; f->name; f++) {
+        size_t n = strlen(f->name);
+        if (strncmp(f->name, TEMPLATE_DIR, dlen) != 0 || n < dlen + 6 ||
+            strcmp(f->name + n - 5, ".html") != 0)
+            continue;
+        if (ntemplates == MAX_TEMPLATES) {
+            fprintf(stderr, "more than %d templates: raise MAX_TEMPLATES\n", MAX_TEMPLATES);
+            check_failures_++;
+            return;
+        }
+        snprintf(templates[ntemplates], sizeof(templates[0]), "%.*s", (int)(n - dlen - 5),
+                 f->name + dlen);
+        is_page[ntemplates] = strstr((const char *)f->data, "{{>layout_head}}") != NULL;
+        npages += is_page[ntemplates];
+        ntemplates++;
+    }
+}
 
 /* common.json overlaid with pages/<name>.json; NULL when a file is missing. */
 static json_t *sample_context(const char *name)
@@ -37,15 +62,24 @@ static json_t *sample_context(const char *name)
     return ctx;
 }
 
-/* Renders into a malloc'd string (NULL on failure). */
+/* Renders into a malloc'd string (NULL on failure). The render is checked: a {{name}}
+ * the context does not have fails the test, naming the template line. */
 static char *render_page(const char *name, json_t *ctx)
 {
     struct buf out = BUF_INIT(1 << 20);
-    result_t r = tmpl_render(name, ctx, &out);
+    struct tmpl_missing missing;
+    result_t r = tmpl_render_checked(name, ctx, &out, &missing);
     if (r != RES_OK) {
         fprintf(stderr, "render %s: %s\n", name, result_name(r));
         buf_release(&out);
         return NULL;
+    }
+    for (int i = 0; i < missing.count && i < TMPL_MISSING_MAX; i++)
+        fprintf(stderr, "render %s: missing key %s\n", name, missing.names[i]);
+    if (missing.count) {
+        check_failures_++;
+        if (missing.count > TMPL_MISSING_MAX)
+            fprintf(stderr, "render %s: … %d missing keys in all\n", name, missing.count);
     }
     return buf_detach(&out, NULL);
 }
@@ -179,13 +213,37 @@ static int inaccessible_tables(const char *html, const char *page)
     return bad;
 }
 
+TEST(every_template_renders_with_every_key)
+{
+    CHECK(ntemplates >= 25);
+    CHECK(npages >= 19);
+    for (size_t i = 0; i < ntemplates; i++) {
+        json_t *ctx = sample_context(templates[i]);
+        if (!ctx)
+            fprintf(stderr, "template %s has no sample context web/pages/%s.json\n", templates[i],
+                    templates[i]);
+        CHECK(ctx != NULL);
+        char *html = ctx ? render_page(templates[i], ctx) : NULL;
+        CHECK(html != NULL);
+        CHECK(html && strstr(html, "{{") == NULL);
+        CHECK(html && text_valid_utf8(html, strlen(html)));
+        /* Fragments render something of their own: the sample must reach their content. */
+        CHECK(html && strlen(html) > 20);
+        free(html);
+        json_decref(ctx);
+    }
+}
+
 TEST(every_page_renders_accessibly)
 {
     int total_forms = 0;
-    for (size_t i = 0; i < NPAGES; i++) {
-        json_t *ctx = sample_context(pages[i]);
+    for (size_t i = 0; i < ntemplates; i++) {
+        if (!is_page[i])
+            continue;
+        const char *page = templates[i];
+        json_t *ctx = sample_context(page);
         CHECK(ctx != NULL);
-        char *html = ctx ? render_page(pages[i], ctx) : NULL;
+        char *html = ctx ? render_page(page, ctx) : NULL;
         CHECK(html != NULL);
         if (html) {
             int forms = 0;
@@ -195,9 +253,9 @@ TEST(every_page_renders_accessibly)
             CHECK(strstr(html, "</html>") != NULL);
             CHECK(text_valid_utf8(html, strlen(html)));
             CHECK_INT(post_forms_without_csrf(html, &forms), 0);
-            CHECK_INT(unlabelled_controls(html, pages[i]), 0);
-            CHECK_INT(dangling_aria_refs(html, pages[i]), 0);
-            CHECK_INT(inaccessible_tables(html, pages[i]), 0);
+            CHECK_INT(unlabelled_controls(html, page), 0);
+            CHECK_INT(dangling_aria_refs(html, page), 0);
+            CHECK_INT(inaccessible_tables(html, page), 0);
             CHECK(strstr(html, "{{") == NULL);
             total_forms += forms;
         }
@@ -210,8 +268,10 @@ TEST(every_page_renders_accessibly)
 TEST(hostile_values_are_escaped)
 {
     const char *evil = "Nguyễn <script>alert(1)</script>\" onmouseover=\"x' Hoa";
-    for (size_t i = 0; i < NPAGES; i++) {
-        json_t *ctx = sample_context(pages[i]);
+    for (size_t i = 0; i < ntemplates; i++) {
+        if (!is_page[i])
+            continue;
+        json_t *ctx = sample_context(templates[i]);
         if (!ctx)
             continue;
         json_t *u = json_object_get(ctx, "user");
@@ -223,7 +283,7 @@ TEST(hostile_values_are_escaped)
         json_t *rows = json_object_get(ctx, "agencies");
         if (json_array_size(rows))
             json_object_set_new(json_array_get(rows, 0), "name", json_string(evil));
-        char *html = render_page(pages[i], ctx);
+        char *html = render_page(templates[i], ctx);
         CHECK(html != NULL);
         if (html) {
             CHECK(strstr(html, "<script>alert") == NULL);
@@ -353,6 +413,62 @@ TEST(page_details)
     free(html);
     json_decref(ctx);
 
+    ctx = sample_context("admin_keys");
+    html = render_page("admin_keys", ctx);
+    CHECK(html && count(html, "/revoke\"") == 1); /* keys in use only */
+    CHECK(html && strstr(html, "action=\"/admin/keys/7/revoke\""));
+    CHECK(html && strstr(html, "enctype=\"multipart/form-data\""));
+    CHECK(html && strstr(html, "<option value=\"103\" selected>Trần Văn Bình (020186001234)"));
+    CHECK(html && strstr(html, "id=\"pin-error\">Mã PIN không đúng"));
+    CHECK(html && strstr(html, "Chuyển công tác sang Sở Nội vụ"));
+    CHECK(html && strstr(html, "aria-current=\"page\">Khóa ký số"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("sign_verify");
+    html = render_page("sign_verify", ctx);
+    CHECK(html && strstr(html, "class=\"verdict verdict-bad\""));
+    CHECK(html && strstr(html, "Có 1/2 chữ ký số không hợp lệ."));
+    CHECK(html && strstr(html, "Tài liệu PDF · 180 KB"));
+    CHECK(html && count(html, "<article class=\"sig") == 2);
+    CHECK(html && strstr(html, "(dấu thời gian của Dịch vụ cấp dấu thời gian Ban Cơ yếu)"));
+    CHECK(html && strstr(html, "<dd>không rõ</dd>")); /* the second signature has no time */
+    CHECK(html && strstr(html, "id=\"file-error\">Tệp quá lớn"));
+    free(html);
+    json_object_del(ctx, "report");
+    html = render_page("sign_verify", ctx);
+    CHECK(html && !strstr(html, "Kết quả kiểm tra"));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("sign_upload");
+    html = render_page("sign_upload", ctx);
+    CHECK(html && strstr(html, "Chữ ký số của cơ quan (đóng dấu)"));
+    CHECK(html && strstr(html, "Hiệu lực đến 15/01/2031"));
+    CHECK(html && strstr(html, "role=\"alert\"><p>Tệp không phải tài liệu PDF hợp lệ."));
+    free(html);
+    json_object_set_new(ctx, "keys", json_array());
+    html = render_page("sign_upload", ctx);
+    CHECK(html && strstr(html, "Bạn chưa có khóa ký số trong cơ quan này."));
+    free(html);
+    json_decref(ctx);
+
+    ctx = sample_context("sign_place");
+    html = render_page("sign_place", ctx);
+    CHECK(html && strstr(html, "action=\"/signatures/sign/k3Yp9QzL2mWx7RtB\""));
+    CHECK(html && strstr(html, "src=\"/signatures/sign/k3Yp9QzL2mWx7RtB/pages/2\""));
+    CHECK(html && strstr(html, "<option value=\"8\" selected>"));
+    CHECK(html && strstr(html, "value=\"245/STTTT-VP\"")); /* agency key: number field */
+    CHECK(html && strstr(html, "name=\"x0\" value=\"330.0\""));
+    CHECK(html && strstr(html, "value=\"auto\" checked"));
+    CHECK(html && strstr(html, "id=\"pin-error\">Mã PIN không đúng (còn 4 lần thử)."));
+    free(html);
+    json_object_set_new(ctx, "seal", json_false());
+    html = render_page("sign_place", ctx);
+    CHECK(html && !strstr(html, "number_symbol"));
+    free(html);
+    json_decref(ctx);
+
     ctx = sample_context("error");
     html = render_page("error", ctx);
     CHECK(html && strstr(html, "404"));
@@ -376,7 +492,7 @@ TEST(web_files_are_nfc_utf8)
             fprintf(stderr, "not NFC: %s\n", f->name);
         free(nfc);
     }
-    CHECK(files >= (int)NPAGES + 3);
+    CHECK(files >= (int)ntemplates + 3);
 }
 
 int main(void)
@@ -385,6 +501,8 @@ int main(void)
         fprintf(stderr, "tmpl_init failed\n");
         return 1;
     }
+    find_templates();
+    RUN(every_template_renders_with_every_key);
     RUN(every_page_renders_accessibly);
     RUN(hostile_values_are_escaped);
     RUN(layout_navigation_follows_roles);

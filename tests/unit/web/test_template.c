@@ -139,6 +139,38 @@ TEST(partials)
     CHECK_STR(err, "a:3: unknown partial \"missing\"");
 }
 
+TEST(checked_render_lists_missing_names)
+{
+    const char *pairs[] = {"page",
+                           "<h1>{{title}}</h1>\n{{#rows}}{{name}} {{{raw}}}{{/rows}}\n"
+                           "{{#absent}}{{never}}{{/absent}}{{^gone}}{{>foot}}{{/gone}}",
+                           "foot", "\n<p>{{user.full_name}} {{user.login}}</p>", NULL};
+    CHECK_INT(load(pairs), RES_OK);
+    json_t *ctx = json_pack("{s:s, s:[{s:s,s:s},{s:s}], s:{s:s}}", "title", "Sổ văn bản", "rows",
+                            "name", "a", "raw", "<b>", "name", "b", "user", "full_name", "Hoa");
+    struct buf out = BUF_INIT(1000), plain = BUF_INIT(1000);
+    struct tmpl_missing m;
+    CHECK_INT(tmpl_set_render_checked(set, "page", ctx, &out, &m), RES_OK);
+    CHECK_INT(tmpl_set_render(set, "page", ctx, &plain), RES_OK);
+    CHECK_STR(buf_str(&out), buf_str(&plain)); /* checking changes nothing in the output */
+    CHECK_STR(buf_str(&out), "<h1>Sổ văn bản</h1>\na <b>b \n\n<p>Hoa </p>");
+    /* The second row lacks "raw"; the partial lacks user.login; the section "absent"
+     * and its body, and the condition "gone", are not missing keys. */
+    CHECK_INT(m.count, 2);
+    CHECK_STR(m.names[0], "page:2: raw");
+    CHECK_STR(m.names[1], "foot:2: user.login");
+
+    json_object_set_new(json_array_get(json_object_get(ctx, "rows"), 1), "raw", json_string(""));
+    json_object_set_new(json_object_get(ctx, "user"), "login", json_string("020185004321"));
+    buf_reset(&out);
+    CHECK_INT(tmpl_set_render_checked(set, "page", ctx, &out, &m), RES_OK);
+    CHECK_INT(m.count, 0); /* an empty string is a value, not a missing key */
+    CHECK_INT(tmpl_set_render_checked(set, "nope", ctx, &out, &m), RES_NOT_FOUND);
+    json_decref(ctx);
+    buf_release(&out);
+    buf_release(&plain);
+}
+
 TEST(recursive_partial_is_bounded)
 {
     const char *tree[] = {"tree", "{{name}}{{#kids}}({{>tree}}){{/kids}}", NULL};
@@ -322,6 +354,7 @@ int main(void)
     RUN(context_stack_walks_outward);
     RUN(dotted_names);
     RUN(partials);
+    RUN(checked_render_lists_missing_names);
     RUN(recursive_partial_is_bounded);
     RUN(comments_and_standalone_lines);
     RUN(output_limit);
