@@ -24,6 +24,26 @@ bool text_valid_utf8(const char *s, size_t n)
     return true;
 }
 
+size_t text_cut(const char *s, size_t n, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t pos = 0, cluster = 0;
+    utf8proc_int32_t prev = -1, state = 0;
+    while (pos < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + pos, (utf8proc_ssize_t)(n - pos), &cp);
+        if (k <= 0)
+            return pos; /* an invalid byte: stop before it */
+        if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state))
+            cluster = pos;
+        if (pos + (size_t)k > max)
+            return cluster ? cluster : pos; /* one cluster longer than max: cut inside it */
+        prev = cp;
+        pos += (size_t)k;
+    }
+    return pos;
+}
+
 static char *map(const char *s, utf8proc_option_t opts)
 {
     if (!text_valid_utf8(s, strlen(s)))

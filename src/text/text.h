@@ -26,6 +26,13 @@ void text_squeeze(char *s);
  * "stttt"); out must hold strlen(s)+1 bytes. */
 void text_ascii_slug(const char *s, char *out, size_t outsize);
 
+/* The longest prefix of s[0..n) of at most max bytes that ends on a character
+ * boundary, and where it can on a grapheme-cluster boundary: "ệ" written as e + U+0323
+ * + U+0302 is never cut after the "e". Returns its length (n when the whole fits). An
+ * invalid byte ends the prefix before it; a single cluster longer than max is cut
+ * between its code points. */
+size_t text_cut(const char *s, size_t n, size_t max);
+
 /* A LIKE pattern "%<folded q>%" with %, _ and \\ escaped (use with ESCAPE '\\'),
  * for accent-insensitive "contains" search; out gets "" when q is empty. */
 void text_like_contains(const char *q, char *out, size_t outsize);

@@ -6,6 +6,7 @@
 
 #include "core/role.h"
 #include "core/user.h"
+#include "text/text.h"
 #include "util/str.h"
 #include "version.h"
 #include "web/template.h"
@@ -45,22 +46,10 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         json_object_set_new(ctx, "is_sysadmin", json_boolean(a->sysadmin));
     }
     const char *flash = req_cookie(r, "qlvb_flash");
-    if (flash && strlen(flash) < 2000) {
-        /* "<kind>.<hex of the message>" */
-        const char *dot = strchr(flash, '.');
-        unsigned char msg[1000];
-        size_t n = 0;
-        if (dot && (size_t)(dot - flash) < 16 &&
-            hex_decode(dot + 1, msg, sizeof(msg) - 1, &n) == RES_OK) {
-            msg[n] = '\0';
-            char kind[16];
-            memcpy(kind, flash, (size_t)(dot - flash));
-            kind[dot - flash] = '\0';
-            json_t *m = json_stringn((const char *)msg, n);
-            if (m)
-                json_object_set_new(ctx, "flash",
-                                    json_pack("{s:s,s:o}", "kind", kind, "message", m));
-        }
+    if (flash) {
+        json_t *f = web_flash_parse(flash);
+        if (f)
+            json_object_set_new(ctx, "flash", f);
         resp_cookie(r, "qlvb_flash", "", 0, true);
     }
 }
@@ -92,12 +81,40 @@ void web_render_error(struct req *r, int status, const char *title, const char *
     web_render(r, status, "error", ctx, NULL);
 }
 
+/* "<kind>.<hex of the message>": hex keeps the cookie value to token characters. */
 void web_flash(struct req *r, const char *kind, const char *message)
 {
-    char hex[601];
+    static const char ellipsis[] = "…";
+    unsigned char msg[WEB_FLASH_MAX];
+    char hex[2 * WEB_FLASH_MAX + 1];
     size_t n = strlen(message);
-    if (n > 300)
-        n = 300;
-    hex_encode((const unsigned char *)message, n, hex);
+    if (n > WEB_FLASH_MAX) {
+        /* Cut on a character boundary: half a character would make the cookie invalid
+         * UTF-8 and the message would be dropped, not shortened. */
+        n = text_cut(message, n, WEB_FLASH_MAX - (sizeof(ellipsis) - 1));
+        memcpy(msg, message, n);
+        memcpy(msg + n, ellipsis, sizeof(ellipsis) - 1);
+        n += sizeof(ellipsis) - 1;
+    } else {
+        memcpy(msg, message, n);
+    }
+    hex_encode(msg, n, hex);
     resp_cookie(r, "qlvb_flash", arena_printf(&r->arena, "%s.%s", kind, hex), 60, true);
+}
+
+json_t *web_flash_parse(const char *cookie)
+{
+    const char *dot = cookie ? strchr(cookie, '.') : NULL;
+    unsigned char msg[2 * WEB_FLASH_MAX];
+    size_t n = 0;
+    if (!dot || dot == cookie || (size_t)(dot - cookie) >= 16 ||
+        strlen(dot + 1) > 2 * sizeof(msg) ||
+        hex_decode(dot + 1, msg, sizeof(msg) - 1, &n) != RES_OK)
+        return NULL;
+    msg[n] = '\0';
+    char kind[16];
+    memcpy(kind, cookie, (size_t)(dot - cookie));
+    kind[dot - cookie] = '\0';
+    json_t *m = json_stringn((const char *)msg, n); /* NULL unless valid UTF-8 */
+    return m ? json_pack("{s:s,s:o}", "kind", kind, "message", m) : NULL;
 }

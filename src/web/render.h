@@ -10,7 +10,11 @@
 /* Renders web/templates/<name>.html with ctx (stolen) plus the common keys. */
 void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav);
 void web_render_error(struct req *r, int status, const char *title, const char *detail);
-/* A one-shot message shown on the next page (cookie-carried, short). */
+/* A one-shot message shown on the next page (cookie-carried, short): a message over
+ * WEB_FLASH_MAX bytes is cut on a character boundary and ends with "…". */
+#define WEB_FLASH_MAX 300
 void web_flash(struct req *r, const char *kind, const char *message);
+/* The page's {kind, message} from the qlvb_flash cookie value; NULL if malformed. */
+json_t *web_flash_parse(const char *cookie);
 
 #endif

@@ -59,6 +59,47 @@ TEST(upper_case_lines)
     CHECK(!text_is_upper("\xff"));
 }
 
+/* Builds `fill` ASCII bytes followed by `tail`; returns the length. */
+static size_t padded(char *out, size_t size, size_t fill, const char *tail)
+{
+    memset(out, 'a', fill);
+    snprintf(out + fill, size - fill, "%s", tail);
+    return strlen(out);
+}
+
+TEST(cut_never_splits_a_character)
+{
+    char s[400];
+    /* "ệ" precomposed is E1 BB 87: a 300-byte budget that ends inside it keeps it out. */
+    size_t n = padded(s, sizeof(s), 298, "ệ thống");
+    CHECK_INT(text_cut(s, n, 300), 298);
+    CHECK_INT(text_cut(s, n, 301), 301);
+    CHECK_INT(text_cut(s, n, 299), 298);
+    CHECK_INT(text_cut(s, n, n), n);
+    CHECK_INT(text_cut(s, n, 1000), n);
+    CHECK_INT(text_cut(s, n, 0), 0);
+    /* Decomposed: e + U+0323 (CC A3) + U+0302 (CC 82) is one grapheme of 5 bytes; cut
+     * at its end or before the "e", never after the base letter or the first mark. */
+    n = padded(s, sizeof(s), 296, "e\xCC\xA3\xCC\x82 thống");
+    for (size_t max = 296; max < 301; max++)
+        CHECK_INT(text_cut(s, n, max), 296);
+    CHECK_INT(text_cut(s, n, 301), 301);
+    /* A real sentence: every cut is valid UTF-8 and NFC-stable. */
+    const char *vn = "Ủy ban nhân dân tỉnh Lạng Sơn đề nghị Sở Thông tin và Truyền thông "
+                     "triển khai hệ thống quản lý văn bản và điều hành.";
+    for (size_t max = 0; max <= strlen(vn); max++) {
+        size_t k = text_cut(vn, strlen(vn), max);
+        CHECK(k <= max);
+        CHECK(text_valid_utf8(vn, k));
+        CHECK(max < 4 || k + 4 > max); /* never more than one character short */
+    }
+    /* Invalid input ends the prefix before the bad byte. */
+    CHECK_INT(text_cut("ab\xC3\x28" "cd", 6, 10), 2);
+    /* One cluster longer than the budget (a letter with many marks): code points. */
+    n = padded(s, sizeof(s), 0, "a\xCC\x81\xCC\x81\xCC\x81\xCC\x81");
+    CHECK_INT(text_cut(s, n, 4), 3);
+}
+
 int main(void)
 {
     RUN(valid_utf8);
@@ -66,5 +107,6 @@ int main(void)
     RUN(fold_removes_diacritics_and_d);
     RUN(length_and_squeeze);
     RUN(upper_case_lines);
+    RUN(cut_never_splits_a_character);
     return CHECK_DONE("test_text");
 }
