@@ -4,7 +4,28 @@
 #ifndef QLVB_CLI_H
 #define QLVB_CLI_H
 
+#include <stdbool.h>
+#include <string.h>
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_DATA = 3 };
+
+/* Help is not a usage error: `--help`, `-h` (anywhere among a command's arguments) and
+ * `help` (as the word after the command, or `qlvb help CMD`) print the command's usage
+ * on stdout and exit 0, for every command and subcommand. */
+static inline bool cli_is_help(const char *arg)
+{
+    return arg && (!strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help"));
+}
+/* True if argv[1] is a help word or any argument is --help or -h. */
+static inline bool cli_wants_help(int argc, char **argv)
+{
+    if (argc > 1 && cli_is_help(argv[1]))
+        return true;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}
 
 int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);

@@ -42,15 +42,16 @@ int cmd_init(int argc, char **argv)
     cli_config(&app.cfg);
     argc = take_common(argc, argv, &app.cfg);
     bool demo = false;
+    if (cli_wants_help(argc, argv)) {
+        printf("Cách dùng: qlvb init [--data DIR] [--db URL] [--demo]\n"
+               "  Tạo thư mục dữ liệu và CSDL (hoặc cập nhật cấu trúc nếu đã có).\n"
+               "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan và người dùng.\n");
+        return EXIT_OK;
+    }
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--demo"))
             demo = true;
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("Cách dùng: qlvb init [--data DIR] [--db URL] [--demo]\n"
-                   "  Tạo thư mục dữ liệu và CSDL (hoặc cập nhật cấu trúc nếu đã có).\n"
-                   "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan và người dùng.\n");
-            return EXIT_OK;
-        } else {
+        else {
             fprintf(stderr, "qlvb init: tham số không hợp lệ '%s'\n", argv[i]);
             return EXIT_USAGE;
         }
@@ -96,11 +97,17 @@ int cmd_user(int argc, char **argv)
     struct app app = {0};
     cli_config(&app.cfg);
     argc = take_common(argc, argv, &app.cfg);
-    if (argc < 2 || !strcmp(argv[1], "--help")) {
+    if (argc < 2 || cli_wants_help(argc, argv)) {
         user_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     const char *sub = argv[1], *login = NULL, *name = NULL, *agency_code = NULL, *roles = NULL;
+    if (strcmp(sub, "add") && strcmp(sub, "reset-password") && strcmp(sub, "lock") &&
+        strcmp(sub, "unlock")) {
+        fprintf(stderr, "qlvb user: không có lệnh con '%s'\n", sub);
+        user_usage(stderr);
+        return EXIT_USAGE;
+    }
     bool sysadmin = false, pw_stdin = false;
     for (int i = 2; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -217,14 +224,23 @@ out:
 
 /* ---- agency ---- */
 
+static void agency_usage(FILE *out)
+{
+    fprintf(out, "Cách dùng:\n  qlvb agency import FILE.csv   (cột: mã,tên,viết tắt,mã cấp "
+                 "trên; dòng tiêu đề tùy chọn)\n  qlvb agency list\n");
+}
+
 int cmd_agency(int argc, char **argv)
 {
     struct app app = {0};
     cli_config(&app.cfg);
     argc = take_common(argc, argv, &app.cfg);
+    if (cli_wants_help(argc, argv)) {
+        agency_usage(stdout);
+        return EXIT_OK;
+    }
     if (argc < 2 || (strcmp(argv[1], "import") && strcmp(argv[1], "list"))) {
-        fprintf(stderr, "Cách dùng:\n  qlvb agency import FILE.csv   (cột: mã,tên,viết tắt,mã cấp "
-                        "trên; dòng tiêu đề tùy chọn)\n  qlvb agency list\n");
+        agency_usage(stderr);
         return EXIT_USAGE;
     }
     struct actor sys = cli_actor();
@@ -302,10 +318,12 @@ int cmd_audit(int argc, char **argv)
     struct app app = {0};
     cli_config(&app.cfg);
     argc = take_common(argc, argv, &app.cfg);
-    if (argc != 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "Cách dùng: qlvb audit verify [--data DIR]\n"
-                        "  Kiểm tra chuỗi băm của nhật ký; báo dòng đầu tiên bị sửa hoặc xóa.\n");
-        return EXIT_USAGE;
+    bool help = cli_wants_help(argc, argv);
+    if (help || argc != 2 || strcmp(argv[1], "verify") != 0) {
+        fprintf(help ? stdout : stderr,
+                "Cách dùng: qlvb audit verify [--data DIR]\n"
+                "  Kiểm tra chuỗi băm của nhật ký; báo dòng đầu tiên bị sửa hoặc xóa.\n");
+        return help ? EXIT_OK : EXIT_USAGE;
     }
     if (!cli_open(&app, false))
         return EXIT_FAIL;

@@ -72,6 +72,10 @@ int cmd_serve(int argc, char **argv)
                                          {0, 0, 0, 0}};
     int c;
     int64_t v;
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return EXIT_OK;
+    }
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {

@@ -33,7 +33,7 @@ struct args {
     int json, adbe;
 };
 
-static void usage(void)
+static void usage(FILE *out)
 {
     fputs("Cách dùng:\n"
           "  qlvb pdf sign VÀO RA (--p12 TỆP --pin PIN | --pin-file TỆP)\n"
@@ -46,7 +46,7 @@ static void usage(void)
           "  qlvb pdf verify TỆP [--trust THƯ_MỤC]... [--ca TỆP]... [--crl TỆP]... [--json]\n"
           "  qlvb pdf stamp VÀO RA --number 12/QĐ-UBND --date 2026-11-22\n"
           "Tọa độ tính bằng point (1/72 inch), gốc ở góc dưới bên trái trang.\n",
-          stderr);
+          out);
 }
 
 static int take_list(const char **list, int *n, const char *v)
@@ -234,7 +234,7 @@ static int cmd_sign(const struct args *a)
     key_bundle_init(&kb);
     signer_init(&s);
     if (a->npos != 2 || (!a->p12 == !a->key) || (a->key && !a->cert)) {
-        usage();
+        usage(stderr);
         goto out;
     }
     if (a->p12 && read_pin(a, pin, sizeof(pin)) != 0) {
@@ -334,7 +334,7 @@ static int cmd_verify(const struct args *a)
     certstore_init(&cs);
     pdf_verify_result_init(&res);
     if (a->npos != 1) {
-        usage();
+        usage(stderr);
         goto out;
     }
     rc = EXIT_FAIL;
@@ -379,7 +379,7 @@ static int cmd_stamp(const struct args *a)
     int rc = EXIT_USAGE;
 
     if (a->npos != 2 || !a->number || !a->date) {
-        usage();
+        usage(stderr);
         goto out;
     }
     if (strlen(a->date) != 10 || a->date[4] != '-' || a->date[7] != '-' ||
@@ -412,8 +412,12 @@ out:
 int cmd_pdf(int argc, char **argv)
 {
     struct args a;
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return EXIT_OK;
+    }
     if (argc < 2 || parse_args(argc, argv, &a) != 0) {
-        usage();
+        usage(stderr);
         return EXIT_USAGE;
     }
     if (strcmp(argv[1], "sign") == 0)
@@ -422,6 +426,6 @@ int cmd_pdf(int argc, char **argv)
         return cmd_verify(&a);
     if (strcmp(argv[1], "stamp") == 0)
         return cmd_stamp(&a);
-    usage();
+    usage(stderr);
     return EXIT_USAGE;
 }

@@ -185,7 +185,7 @@ int cmd_edxml(int argc, char **argv)
     if (argc < 2)
         return usage(stderr);
     const char *sub = argv[1];
-    if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help"))
+    if (cli_wants_help(argc, argv))
         return usage(stdout);
     if (!strcmp(sub, "parse"))
         return argc == 3 ? cmd_parse(argv[2]) : usage(stderr);

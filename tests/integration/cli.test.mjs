@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { qlvb, qlvbStatus } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { BIN, qlvb, qlvbStatus } from './harness.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'qlvb-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,4 +55,80 @@ test('user add / lock / unlock / reset-password', () => {
   const sys = qlvb(['user', 'add', '--sysadmin', '--data', dir, '--login', '044080000001', '--name', 'Quản trị viên']);
   assert.match(sys, /Đã tạo tài khoản/);
   assert.equal(qlvbStatus(['audit', 'verify', '--data', dir]).code, 0);
+});
+
+// Help is not an error: every command and subcommand answers --help, -h and help with
+// its usage on stdout and exit 0; usage errors stay on stderr with exit 2. The list of
+// commands comes from the binary's own `qlvb help`, and each command's subcommands from
+// its own usage, so a new command or subcommand is covered without editing this file.
+function run(args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 10000, env: { ...process.env, QLVB_DATA: join(dir, 'no-data') } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertHelp(args, what) {
+  const r = run(args);
+  const label = `qlvb ${args.join(' ')}`;
+  assert.equal(r.code, 0, `${label}: exit ${r.code}, stderr ${r.stderr}`);
+  assert.match(r.stdout, what, `${label}: usage on stdout`);
+  assert.equal(r.stderr, '', `${label}: nothing on stderr`);
+  return r.stdout;
+}
+
+function commands() {
+  const top = assertHelp(['help'], /Cách dùng: qlvb <lệnh>/);
+  const list = top.split('Các lệnh:')[1];
+  assert.ok(list, 'the top-level help has a command list');
+  return [...list.matchAll(/^ {2}([a-z][a-z-]*) /gm)].map((m) => m[1]);
+}
+
+test('qlvb help lists every command, and help/--help/-h agree', () => {
+  const cmds = commands();
+  for (const c of ['serve', 'init', 'user', 'agency', 'audit', 'edxml', 'pdf', 'version', 'help'])
+    assert.ok(cmds.includes(c), `qlvb help lists ${c}`);
+  const top = run(['help']).stdout;
+  assert.equal(run(['--help']).stdout, top);
+  assert.equal(run(['-h']).stdout, top);
+  const none = run([]);
+  assert.equal(none.code, 2);
+  assert.equal(none.stdout, '');
+  assert.match(none.stderr, /Cách dùng/);
+  const unknown = run(['help', 'khong-co']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /không có lệnh 'khong-co'/);
+});
+
+test('every command and subcommand prints its usage on stdout and exits 0 for --help, -h, help', () => {
+  let subs = 0;
+  for (const c of commands()) {
+    if (c === 'help') continue;
+    const usage = assertHelp([c, '--help'], /Cách dùng/);
+    assert.equal(assertHelp([c, '-h'], /Cách dùng/), usage, `qlvb ${c} -h`);
+    assert.equal(assertHelp([c, 'help'], /Cách dùng/), usage, `qlvb ${c} help`);
+    assert.equal(assertHelp(['help', c], /Cách dùng/), usage, `qlvb help ${c}`);
+    const names = new Set([...usage.matchAll(new RegExp(`qlvb ${c} ([a-z][a-z-]*)`, 'g'))].map((m) => m[1]));
+    for (const s of names) {
+      subs++;
+      assert.equal(assertHelp([c, s, '--help'], /Cách dùng/), usage, `qlvb ${c} ${s} --help`);
+      assert.equal(assertHelp([c, s, '-h'], /Cách dùng/), usage, `qlvb ${c} ${s} -h`);
+      // --help wins over other arguments, and nothing runs: no data directory is made.
+      assertHelp([c, s, '--data', join(dir, 'help-data'), '--help'], /Cách dùng/);
+    }
+  }
+  // user add|reset-password|lock|unlock, agency import|list, audit verify,
+  // edxml parse|build|sign|verify, pdf sign|verify|stamp
+  assert.ok(subs >= 14, `${subs} subcommands found`);
+  assert.equal(qlvbStatus(['audit', 'verify', '--data', join(dir, 'help-data')]).code, 1, 'help created nothing');
+});
+
+test('usage errors go to stderr with exit 2', () => {
+  for (const args of [['khong-co'], ['user'], ['agency'], ['audit'], ['edxml'], ['pdf'],
+    ['user', 'khong-co', '--login', '044090000001'], ['agency', 'khong-co'], ['audit', 'khong-co'],
+    ['edxml', 'khong-co'], ['pdf', 'khong-co'], ['init', '--khong-co'], ['serve', '--khong-co'],
+    ['pdf', 'verify'], ['edxml', 'parse']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, `qlvb ${args.join(' ')}: exit ${r.code}`);
+    assert.equal(r.stdout, '', `qlvb ${args.join(' ')}: nothing on stdout`);
+    assert.notEqual(r.stderr, '', `qlvb ${args.join(' ')}: says why on stderr`);
+  }
 });
