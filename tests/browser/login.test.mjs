@@ -6,85 +6,23 @@
 // Run: node --test tests/browser/   (QLVB_BIN overrides the binary, default build/qlvb)
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, openSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { Server, Client, DEMO_PASSWORD, ADMIN_STTTT as ADMIN } from '../integration/harness.mjs';
+import { OUT, launchBrowser, newPage as openPage, stopServer } from './browser.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.QLVB_BIN || 'build/qlvb');
-const OUT = join(ROOT, 'tests', 'output');
-const DEMO_PASSWORD = 'Demo@2026qlvb';
-const ADMIN = '040090000141'; // Nguyễn Thị Hoa, administrator of Sở Thông tin và Truyền thông
 const AGENCY = 'Sở Thông tin và Truyền thông';
 const SPECIALIST = '040090000145'; // Đỗ Minh Châu, same agency, single post
 const NEW_LOGIN = '040095' + String(100000 + Math.floor(Math.random() * 899999)).slice(0, 6);
 const NEW_NAME = 'Trương Thị Kiểm Thử';
 const NEW_PASSWORD = 'Hoa-sen.2026!';
-const ENV = { ...process.env, QLVB_ARGON2_MEMORY_KIB: '1024' };
-const WAIT = 15000;
 
-let dataDir;
-let server;
-let serverExit;
+let srv;
 let base;
 let browser;
 let temporaryPassword;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-// Polls until the server answers (bounded), failing early if the process exits.
-async function waitForServer(url, ms = WAIT) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (serverExit) throw new Error(`qlvb exited early (${serverExit}); see ${OUT}/browser-server.log`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`qlvb did not answer ${url} within ${ms} ms`);
-    await delay(50);
-  }
-}
-
-async function api(method, path, body, token) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const r = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const text = await r.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, json, text };
-}
-
-async function newPage(viewport = { width: 1280, height: 900 }, storageState) {
-  const context = await browser.newContext({ viewport, locale: 'vi-VN', storageState });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.setDefaultNavigationTimeout(WAIT);
-  return { context, page };
-}
+const newPage = (viewport = { width: 1280, height: 900 }, storageState) =>
+  openPage(browser, { viewport, storageState });
 
 // Submits the form containing `locator` by clicking it and waits for the resulting page.
 async function submitAndWait(page, locator) {
@@ -93,58 +31,23 @@ async function submitAndWait(page, locator) {
 
 describe('sign-in in a browser', () => {
   before(async () => {
-    mkdirSync(OUT, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'qlvb-browser-'));
-    execFileSync(BIN, ['init', '--data', dataDir, '--demo'], { env: ENV, stdio: 'ignore' });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const log = openSync(join(OUT, 'browser-server.log'), 'w');
-    server = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--threads', '2'], {
-      env: ENV,
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log);
-    server.on('exit', (code, signal) => {
-      serverExit = signal || `code ${code}`;
-    });
-    await waitForServer(`${base}/login`);
-
-    const login = await api('POST', '/api/v1/login', { login: ADMIN, password: DEMO_PASSWORD });
+    srv = await new Server().start();
+    base = srv.base;
+    const admin = new Client(srv);
+    const login = await admin.apiLogin(ADMIN);
     assert.equal(login.status, 200, `admin login: ${login.text}`);
-    const created = await api(
-      'POST',
-      '/api/v1/users',
-      { login: NEW_LOGIN, full_name: NEW_NAME, roles: ['specialist'] },
-      login.json.token,
-    );
+    const created = await admin.post('/api/v1/users',
+      { json: { login: NEW_LOGIN, full_name: NEW_NAME, roles: ['specialist'] } });
     assert.ok(created.status === 200 || created.status === 201, `create user: ${created.status} ${created.text}`);
     temporaryPassword = created.json.temporary_password;
     assert.ok(temporaryPassword, 'API returns a temporary password');
     assert.equal(created.json.must_change, true);
-
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {
     if (browser) await browser.close().catch(() => {});
-    if (server && !serverExit) {
-      server.kill('SIGTERM');
-      const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
-      await once(server, 'exit').catch(() => {});
-      clearTimeout(timer);
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopServer(srv, 'browser-server.log');
   });
 
   test('login page is Vietnamese and labelled', async () => {
@@ -255,9 +158,9 @@ describe('sign-in in a browser', () => {
     }
 
     // The temporary password no longer works; the new one does (API).
-    const oldPw = await api('POST', '/api/v1/login', { login: NEW_LOGIN, password: temporaryPassword });
+    const oldPw = await new Client(srv).apiLogin(NEW_LOGIN, temporaryPassword);
     assert.equal(oldPw.status, 401, `temporary password rejected: ${oldPw.status}`);
-    const newPw = await api('POST', '/api/v1/login', { login: NEW_LOGIN, password: NEW_PASSWORD });
+    const newPw = await new Client(srv).apiLogin(NEW_LOGIN, NEW_PASSWORD);
     assert.equal(newPw.status, 200, newPw.text);
     assert.equal(newPw.json.user.must_change_password, false);
   });

@@ -9,12 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { Server, ROOT, ADMIN_STTTT, DEMO_PASSWORD, makePdf } from '../integration/harness.mjs';
+import { Server, ROOT, ADMIN_STTTT, DEMO_PASSWORD, makePdf, qlvb } from '../integration/harness.mjs';
+import { OUT, WAIT, launchBrowser, stopServer } from './browser.mjs';
 
-const OUT = join(ROOT, 'tests', 'output');
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
-const WAIT = 15000;
 
 let srv, pki, browser;
 
@@ -31,8 +29,7 @@ describe('signing in a browser', () => {
     execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
     srv = new Server();
     srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-br-'));
-    execFileSync(join(ROOT, 'build/qlvb'), ['init', '--data', srv.dir, '--demo'],
-      { env: { ...process.env, QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' }, stdio: 'ignore' });
+    qlvb(['init', '--data', srv.dir, '--demo']);
     mkdirSync(join(srv.dir, 'trust'));
     for (const f of ['root.pem', 'inter.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
     await srv.start({ dataDir: srv.dir });
@@ -46,13 +43,12 @@ describe('signing in a browser', () => {
     fd.append('file', new Blob([readFileSync(join(pki, 'person.p12'))]), 'person.p12');
     const imp = await fetch(srv.url('/api/v1/signing-keys'), { method: 'POST', body: fd, headers: { Authorization: `Bearer ${login.token}` } });
     assert.equal(imp.status, 201, await imp.text());
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchBrowser();
   });
 
   after(async () => {
     if (browser) await browser.close().catch(() => {});
-    if (srv) { await srv.stop(); srv.cleanup(); }
+    await stopServer(srv, 'browser-sign-server.log');
     rmSync(pki, { recursive: true, force: true });
   });
 

@@ -6,59 +6,20 @@
 // Run: node --test tests/browser/   (QLVB_BIN overrides the binary, default build/qlvb)
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, openSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { Server, ROOT, DEMO_PASSWORD, ADMIN_STTTT as ADMIN, SYSADMIN } from '../integration/harness.mjs';
+import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = resolve(ROOT, process.env.QLVB_BIN || 'build/qlvb');
-const OUT = join(ROOT, 'tests', 'output');
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'pdf');
-const DEMO_PASSWORD = 'Demo@2026qlvb';
-const ADMIN = '040090000141'; // Nguyễn Thị Hoa, administrator of Sở Thông tin và Truyền thông
-const SYSADMIN = '040080000001';
 const PERSON = 'Đỗ Minh Châu';
-const ENV = { ...process.env, QLVB_ARGON2_MEMORY_KIB: '1024' };
-const WAIT = 15000;
 
-let dataDir, pkiDir, server, serverExit, base, browser;
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForServer(url, ms = WAIT) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (serverExit) throw new Error(`qlvb exited early (${serverExit}); see ${OUT}/browser-signing-server.log`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`qlvb did not answer ${url} within ${ms} ms`);
-    await delay(50);
-  }
-}
+let pkiDir, srv, base, browser;
 
 async function signedIn(login, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'vi-VN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
+  const { context, page } = await newPage(browser, { viewport });
   await page.goto(`${base}/login`);
   await page.getByLabel('Số CCCD', { exact: true }).fill(login);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
@@ -80,40 +41,17 @@ async function previewsLoaded(page) {
 
 describe('signing administration in a browser', () => {
   before(async () => {
-    mkdirSync(OUT, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'qlvb-browser-sign-'));
     pkiDir = mkdtempSync(join(tmpdir(), 'qlvb-browser-pki-'));
     execFileSync('bash', [join(ROOT, 'scripts', 'test-pki.sh'), pkiDir], { stdio: 'ignore' });
-    execFileSync(BIN, ['init', '--data', dataDir, '--demo'], { env: ENV, stdio: 'ignore' });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const log = openSync(join(OUT, 'browser-signing-server.log'), 'w');
-    server = spawn(BIN, ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--threads', '2'], {
-      env: ENV,
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log);
-    server.on('exit', (code, signal) => {
-      serverExit = signal || `code ${code}`;
-    });
-    await waitForServer(`${base}/login`);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    srv = await new Server().start();
+    base = srv.base;
+    browser = await launchBrowser();
   });
 
   after(async () => {
     if (browser) await browser.close().catch(() => {});
-    if (server && !serverExit) {
-      server.kill('SIGTERM');
-      const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
-      await once(server, 'exit').catch(() => {});
-      clearTimeout(timer);
-    }
-    for (const d of [dataDir, pkiDir]) if (d) rmSync(d, { recursive: true, force: true });
+    await stopServer(srv, 'browser-signing-server.log');
+    if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
   });
 
   test('an agency administrator uploads the seal and a signature and sees them', async () => {
