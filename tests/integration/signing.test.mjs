@@ -10,14 +10,17 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, rawRequest, makePdf } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, rawRequest, makePdf, qlvb } from './harness.mjs';
+import { assertDocumented } from './openapi.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở TT&TT
 const CLERK = '040090000143'; // Ngô Thị Huyền, Văn thư
 const SPECIALIST = '040090000145'; // Đỗ Minh Châu
 const PIN = '123456';
 
-let srv, pki, admin, leader, clerk, specialist, nghiloc, leaderId, personKey, agencyKey;
+let srv, pki, admin, leader, clerk, specialist, nghiloc, leaderId, personKey, agencyKey, spec;
+// The response is what web/openapi.json documents for this method and path.
+const documented = (method, path, res) => assertDocumented(spec, method, path, res);
 
 const DECISION = makePdf([
   [70, 770, 12, 'SO THONG TIN VA TRUYEN THONG'],
@@ -69,8 +72,7 @@ before(async () => {
   execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
   srv = new Server();
   srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  execFileSync(join(ROOT, 'build/qlvb'), ['init', '--data', srv.dir, '--demo'],
-    { env: { ...process.env, QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' }, stdio: 'ignore' });
+  qlvb(['init', '--data', srv.dir, '--demo']);
   // The operator's trust directory: the test root, its issuing CA and their CRL.
   mkdirSync(join(srv.dir, 'trust'));
   for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
@@ -81,6 +83,7 @@ before(async () => {
   specialist = new Client(srv); await specialist.apiLogin(SPECIALIST);
   nghiloc = new Client(srv); await nghiloc.apiLogin(ADMIN_NGHILOC);
   leaderId = (await leader.get('/api/v1/me')).json.id;
+  spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
 });
 after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
 
@@ -90,6 +93,7 @@ test('the master key exists only as a 0600 file and keys are stored sealed', asy
   assert.equal(st.size, 32);
   const r = await importKey(admin, leaderId, 'person.p12');
   assert.equal(r.status, 201, r.text);
+  documented('POST', '/api/v1/signing-keys', r);
   personKey = r.json.id;
   const a = await importKey(admin, null, 'agency.p12');
   assert.equal(a.status, 201, a.text);
@@ -102,6 +106,7 @@ test('the master key exists only as a 0600 file and keys are stored sealed', asy
   assert.ok(!stored.includes(p12.subarray(40, 72).toString('hex').toUpperCase()));
   const list = await admin.get('/api/v1/signing-keys');
   assert.equal(list.status, 200);
+  documented('GET', '/api/v1/signing-keys', list);
   const k = list.json.keys.find((x) => x.id === personKey);
   assert.equal(k.subject, 'Nguyễn Văn An');
   assert.equal(k.owner_name, 'Bùi Văn Long');
@@ -111,6 +116,7 @@ test('bad keys are refused with a Vietnamese reason and nothing is stored', asyn
   const before = srv.db('SELECT COUNT(*) FROM signing_key');
   let r = await importKey(admin, leaderId, 'person.p12', '000000');
   assert.equal(r.status, 422);
+  documented('POST', '/api/v1/signing-keys', r);
   assert.match(r.json.errors.pin, /PIN không đúng/);
   r = await importKey(admin, leaderId, 'expired.p12');
   assert.equal(r.status, 422);
@@ -142,10 +148,12 @@ test('a leader signs through the API: pdfsig and our verifier agree it is valid'
     { file: [readFileSync(join(pki, 'seal.png')), 'con-dau.png', 'image/png'] });
   assert.equal(img.status, 201, img.text);
   const mine = await leader.get('/api/v1/signing-keys/mine');
+  documented('GET', '/api/v1/signing-keys/mine', mine);
   assert.deepEqual(mine.json.keys.map((k) => k.id), [personKey]); // not the agency key
   const r = await postForm(leader, '/api/v1/signatures/sign', { key_id: personKey, pin: PIN },
     { file: [DECISION, 'Quyết định 12.pdf', 'application/pdf'] });
   assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/signatures/sign', r);
   assert.equal(r.headers.get('content-type'), 'application/pdf');
   assert.match(r.headers.get('content-disposition'), /attachment; filename="quyet_dinh_12__da_ky_.pdf"; filename\*=UTF-8''Quy%E1%BA%BFt/);
   const report = pdfsig(r.buf);
@@ -155,8 +163,12 @@ test('a leader signs through the API: pdfsig and our verifier agree it is valid'
   assert.ok(r.buf.length < DECISION.length + 64 * 1024, `signed size ${r.buf.length}`);
   const v = await postForm(specialist, '/api/v1/signatures/verify', {}, { file: [r.buf, 'signed.pdf', 'application/pdf'] });
   assert.equal(v.status, 200);
+  documented('POST', '/api/v1/signatures/verify', v);
   assert.equal(v.json.verdict, 'valid');
   assert.equal(v.json.signatures[0].signer, 'Nguyễn Văn An');
+  const unsigned = await postForm(specialist, '/api/v1/signatures/verify', {}, { file: [DECISION, 'x.pdf', 'application/pdf'] });
+  assert.equal(unsigned.json.verdict, 'unsigned');
+  documented('POST', '/api/v1/signatures/verify', unsigned);
   // Raw body works for programs too.
   const raw = await specialist.req('POST', '/api/v1/signatures/verify', { body: r.buf, headers: { 'Content-Type': 'application/pdf' } });
   assert.equal(raw.json.verdict, 'valid');
@@ -190,6 +202,7 @@ test('the clerk adds the agency signature with the seal: both signatures stay va
   const notAgency = await postForm(leader, '/api/v1/signatures/sign', { key_id: personKey, pin: PIN, number_symbol: '1/X' },
     { file: [DECISION, 'x.pdf', 'application/pdf'] });
   assert.equal(notAgency.status, 422);
+  documented('POST', '/api/v1/signatures/sign', notAgency);
   assert.ok(notAgency.json.errors.number_symbol);
   // A specialist may not use the agency key, nor someone else's.
   const s = await postForm(specialist, '/api/v1/signatures/sign', { key_id: agencyKey, pin: PIN },
@@ -221,6 +234,7 @@ test('two-step signing for a USB token: prepare, sign the digest outside, finish
   const p = await postForm(leader, '/api/v1/signatures/prepare', { certificate: certPem },
     { file: [DECISION, 'Tờ trình.pdf', 'application/pdf'] });
   assert.equal(p.status, 201, p.text);
+  documented('POST', '/api/v1/signatures/prepare', p);
   assert.equal(p.json.digest_algorithm, 'SHA-256');
   // The token signs the DER signed attributes' SHA-256 (PKCS#1 v1.5): sign the digest
   // as a prehashed value.
@@ -234,6 +248,7 @@ test('two-step signing for a USB token: prepare, sign the digest outside, finish
   const bad = await leader.post(`/api/v1/signatures/prepared/${p.json.id}/finish`,
     { json: { signature: Buffer.alloc(256, 1).toString('base64') } });
   assert.equal(bad.status, 422);
+  documented('POST', `/api/v1/signatures/prepared/${p.json.id}/finish`, bad);
   const other = await specialist.post(`/api/v1/signatures/prepared/${p.json.id}/finish`,
     { json: { signature: sig.toString('base64') } });
   assert.equal(other.status, 404); // someone else's draft
@@ -334,6 +349,10 @@ test('revoked keys cannot sign; administrators of other agencies see nothing', a
   assert.equal((await leader.get('/api/v1/signing-keys')).status, 403);
   const rv = await admin.post(`/api/v1/signing-keys/${personKey}/revoke`, { json: { reason: 'Chuyển công tác' } });
   assert.equal(rv.status, 200);
+  documented('POST', `/api/v1/signing-keys/${personKey}/revoke`, rv);
+  const again = await admin.post(`/api/v1/signing-keys/${personKey}/revoke`, { json: { reason: 'Chuyển công tác' } });
+  assert.equal(again.status, 409); // already revoked
+  documented('POST', `/api/v1/signing-keys/${personKey}/revoke`, again);
   const r = await postForm(leader, '/api/v1/signatures/sign', { key_id: personKey, pin: PIN },
     { file: [DECISION, 'x.pdf', 'application/pdf'] });
   assert.equal(r.status, 422);
