@@ -1,7 +1,8 @@
 /* The API contract: every /api/v1 route of the route table (src/http/routes.c) is in the
  * embedded web/openapi.json and every documented operation is a route, with its path
- * parameters declared and every $ref resolving. A new route without documentation, or
- * documentation of a route that is gone, fails here rather than at a client. */
+ * parameters declared, public routes (and only they) documented without security, and
+ * every $ref resolving. A new route without documentation, or documentation of a route
+ * that is gone, fails here rather than at a client. */
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -98,6 +99,14 @@ TEST(every_api_route_is_documented)
             check_failures_++;
             fprintf(stderr, "route %s %s: no \"%s\".%s in web/openapi.json\n", routes[i].method,
                     routes[i].pattern, doc, method);
+        } else if (((routes[i].flags & RT_PUBLIC) != 0) !=
+                   (json_array_size(json_object_get(op, "security")) == 0 &&
+                    json_is_array(json_object_get(op, "security")))) {
+            /* A public route says so ("security": []); every other one needs a session. */
+            check_failures_++;
+            fprintf(stderr, "%s %s: route is %s, document %s \"security\": []\n", routes[i].method,
+                    doc, routes[i].flags & RT_PUBLIC ? "public" : "not public",
+                    routes[i].flags & RT_PUBLIC ? "lacks" : "has");
         } else if (!json_is_object(json_object_get(op, "responses")) ||
                    !json_string_length(json_object_get(op, "summary"))) {
             check_failures_++;
