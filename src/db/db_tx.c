@@ -43,7 +43,8 @@ result_t db_tx(struct db *db, db_tx_fn fn, void *arg)
         db_rollback(c);
         if (r != RES_BUSY)
             return r;
-        log_warn("msg=\"write transaction busy, retrying\" attempt=%d", attempt + 1);
+        if (attempt + 1 < DB_TX_TRIES)
+            log_warn("msg=\"write transaction busy, retrying\" attempt=%d", attempt + 1);
     }
     log_error("msg=\"write transaction gave up: database busy\" tries=%d", DB_TX_TRIES);
     return r;
