@@ -34,7 +34,7 @@ static result_t sign(const struct buf *pdf, const char *pin, struct verrs *e, st
 {
     struct sign_request rq = {.key_id = key_id, .pin = pin, .file_name = "test.pdf"};
     memset(e, 0, sizeof(*e));
-    buf_reset(out);
+    buf_release(out); /* the signing code initialises its output buffer */
     return signing_sign_pdf(&app, &clerk, (const unsigned char *)pdf->data, pdf->len, &rq, e, out);
 }
 
@@ -114,7 +114,7 @@ int main(void)
             RES_OK)
         return 2;
     json_decref(added);
-    buf_reset(&file);
+    buf_release(&file); /* keys_read_file initialises it again */
     int64_t agency = 0, user = 0;
     if (db_one_i64(db_conn(app.db), &user, "SELECT id FROM app_user WHERE login = $1", "t",
                    "040090000141") != RES_OK ||
