@@ -28,7 +28,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmupdf-third -lmujs -lgumbo \
            -lopenjp2 -ljbig2dec -ljpeg -lfreetype -lharfbuzz -lpng16 -lbrotlidec -lz -lm -lpthread
 
-CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
           -g $(OPT) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 LDFLAGS := $(OPT)
 

@@ -115,11 +115,12 @@ void api_agency_update(struct req *r)
     json_decref(cur);
     struct agency_input ai;
     struct verrs e = {0};
-    result_t res = agency_input_from(in, &ai, &e) ? agency_update(r->app, &r->actor, id, &ai, &e)
-                                                  : RES_INVALID;
+    /* One transaction for the fields and the active flag: both change or neither. */
     json_t *active = json_object_get(in, "active");
-    if (res == RES_OK && json_is_boolean(active))
-        res = agency_set_active(r->app, &r->actor, id, json_is_true(active));
+    int set_active = json_is_boolean(active) ? json_is_true(active) : -1;
+    result_t res = agency_input_from(in, &ai, &e)
+                       ? agency_patch(r->app, &r->actor, id, &ai, set_active, &e)
+                       : RES_INVALID;
     json_t *out = NULL;
     if (res == RES_OK)
         agency_get(r->app, &r->actor, id, &out);

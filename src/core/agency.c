@@ -7,6 +7,7 @@
 
 #include "core/audit.h"
 #include "core/authz.h"
+#include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
 #include "db/db_json.h"
@@ -94,6 +95,75 @@ static const char *conflict_field(struct db_conn *c, const struct agency_clean *
     return NULL;
 }
 
+static void audit_agency(struct tx *t, const struct actor *a, int64_t id, const char *action,
+                         const char *summary)
+{
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
+                                      .actor_login = a->login,
+                                      .agency_id = id,
+                                      .action = action,
+                                      .object_type = "agency",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = a->client_addr});
+}
+
+/* Create (id 0) or update an agency, and for an update maybe (un)lock it, as one unit. */
+struct agency_write {
+    const struct actor *a;
+    const struct agency_clean *v; /* NULL: only the active flag changes */
+    int64_t id;
+    int active;       /* -1 keep, 0 lock, 1 unlock */
+    const char *dup;  /* out: the field that collides ("code", "host_label") */
+    int64_t saved_id; /* out */
+};
+
+static result_t agency_write_tx(struct tx *t, void *arg)
+{
+    struct agency_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    const struct agency_clean *v = w->v;
+    int64_t now = clock_now();
+    result_t r = RES_OK;
+    w->saved_id = w->id;
+    w->dup = NULL;
+    if (v) {
+        if ((w->dup = conflict_field(c, v, w->id)))
+            return RES_CONFLICT;
+        if (w->id)
+            r = db_run(c,
+                       "UPDATE agency SET parent_id = $1, code = $2, name = $3, abbr = $4, "
+                       "host_label = $5, updated_at = $6 WHERE id = $7",
+                       "Itttti"
+                       "i",
+                       v->parent_id, v->code, v->name, v->abbr, v->host_label, now, w->id);
+        else
+            r = db_one_i64(c, &w->saved_id,
+                           "INSERT INTO agency (parent_id, code, name, abbr, host_label, active, "
+                           "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) "
+                           "RETURNING id",
+                           "Itttti", v->parent_id, v->code, v->name, v->abbr, v->host_label, now);
+        if (r != RES_OK)
+            return r;
+        char summary[512];
+        snprintf(summary, sizeof(summary), "%s — %s (%s)", v->code, v->name, v->abbr);
+        audit_agency(t, w->a, w->saved_id, w->id ? "agency_update" : "agency_create", summary);
+    }
+    if (w->active >= 0) {
+        r = db_run(c, "UPDATE agency SET active = $1, updated_at = $2 WHERE id = $3", "iii",
+                   (int64_t)w->active, now, w->saved_id);
+        if (r == RES_OK && db_changes(c) == 0)
+            r = RES_NOT_FOUND;
+        if (r != RES_OK)
+            return r;
+        audit_agency(t, w->a, w->saved_id, "agency_update",
+                     w->active ? "Mở khóa cơ quan" : "Khóa cơ quan");
+    }
+    return RES_OK;
+}
+
 result_t agency_create(struct app *app, const struct actor *a, const struct agency_input *in,
                        struct verrs *errs, int64_t *id_out)
 {
@@ -108,51 +178,20 @@ result_t agency_create(struct app *app, const struct actor *a, const struct agen
         clean_release(&v);
         return RES_INVALID;
     }
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    const char *dup = conflict_field(c, &v, 0);
-    if (dup) {
-        verrs_add(errs, dup,
-                  strcmp(dup, "code") == 0 ? "Mã định danh này đã được dùng."
-                                           : "Địa chỉ truy cập này đã được dùng.");
-        r = RES_CONFLICT;
-        goto rollback;
-    }
-    int64_t now = clock_now(), id = 0;
-    struct db_stmt *s = NULL;
-    r = db_query(c, &s,
-                 "INSERT INTO agency (parent_id, code, name, abbr, host_label, active, created_at, "
-                 "updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
-                 "Itttti", v.parent_id, v.code, v.name, v.abbr, v.host_label, now);
-    if (r != RES_OK)
-        goto rollback;
-    r = db_step(s);
-    if (r == RES_ROW)
-        id = db_col_i64(s, 0);
-    db_finalize(s);
-    if (r != RES_ROW) {
-        r = r == RES_CONFLICT ? RES_CONFLICT : RES_DB;
-        goto rollback;
-    }
-    char oid[24], summary[512];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    snprintf(summary, sizeof(summary), "%s — %s (%s)", v.code, v.name, v.abbr);
-    struct audit_entry e = {a->user_id, a->login, id,      "agency_create",
-                            "agency",   oid,      summary, a->client_addr};
-    if ((r = audit_finish(c, RES_OK, &e)) != RES_OK)
-        goto out; /* audit_finish rolled back */
-    if (id_out)
-        *id_out = id;
-    goto out;
-rollback:
-    db_rollback(c);
-out:
+    struct agency_write w = {.a = a, .v = &v, .active = -1};
+    r = tx_run(app->db, agency_write_tx, &w);
+    if (r == RES_CONFLICT && w.dup)
+        verrs_add(errs, w.dup,
+                  strcmp(w.dup, "code") == 0 ? "Mã định danh này đã được dùng."
+                                             : "Địa chỉ truy cập này đã được dùng.");
+    if (r == RES_OK && id_out)
+        *id_out = w.saved_id;
     clean_release(&v);
     return r;
 }
 
-result_t agency_update(struct app *app, const struct actor *a, int64_t id,
-                       const struct agency_input *in, struct verrs *errs)
+result_t agency_patch(struct app *app, const struct actor *a, int64_t id,
+                      const struct agency_input *in, int active, struct verrs *errs)
 {
     result_t r = authz_check(a, AZ_AGENCY_MANAGE, id);
     if (r != RES_OK)
@@ -168,37 +207,20 @@ result_t agency_update(struct app *app, const struct actor *a, int64_t id,
         clean_release(&v);
         return RES_INVALID;
     }
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    const char *dup = conflict_field(c, &v, id);
-    if (dup) {
-        verrs_add(errs, dup,
-                  strcmp(dup, "code") == 0 ? "Mã định danh này đã được dùng."
-                                           : "Địa chỉ truy cập này đã được dùng.");
-        r = RES_CONFLICT;
-        goto rollback;
-    }
-    r = db_run(c,
-               "UPDATE agency SET parent_id = $1, code = $2, name = $3, abbr = $4, "
-               "host_label = $5, updated_at = $6 WHERE id = $7",
-               "Itttti"
-               "i",
-               v.parent_id, v.code, v.name, v.abbr, v.host_label, clock_now(), id);
-    if (r != RES_OK)
-        goto rollback;
-    char oid[24], summary[512];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    snprintf(summary, sizeof(summary), "%s — %s (%s)", v.code, v.name, v.abbr);
-    struct audit_entry e = {a->user_id, a->login, id,      "agency_update",
-                            "agency",   oid,      summary, a->client_addr};
-    if ((r = audit_finish(c, RES_OK, &e)) != RES_OK)
-        goto out; /* audit_finish rolled back */
-    goto out;
-rollback:
-    db_rollback(c);
-out:
+    struct agency_write w = {.a = a, .v = &v, .id = id, .active = active};
+    r = tx_run(app->db, agency_write_tx, &w);
+    if (r == RES_CONFLICT && w.dup)
+        verrs_add(errs, w.dup,
+                  strcmp(w.dup, "code") == 0 ? "Mã định danh này đã được dùng."
+                                             : "Địa chỉ truy cập này đã được dùng.");
     clean_release(&v);
     return r;
+}
+
+result_t agency_update(struct app *app, const struct actor *a, int64_t id,
+                       const struct agency_input *in, struct verrs *errs)
+{
+    return agency_patch(app, a, id, in, -1, errs);
 }
 
 result_t agency_set_active(struct app *app, const struct actor *a, int64_t id, bool active)
@@ -206,24 +228,8 @@ result_t agency_set_active(struct app *app, const struct actor *a, int64_t id, b
     result_t r = authz_check(a, AZ_AGENCY_MANAGE, id);
     if (r != RES_OK)
         return r;
-    struct db_conn *c = db_conn(app->db);
-    if (!c || (r = db_begin(c)) != RES_OK)
-        return c ? r : RES_DB;
-    r = db_run(c, "UPDATE agency SET active = $1, updated_at = $2 WHERE id = $3", "iii",
-               (int64_t)active, clock_now(), id);
-    if (r == RES_OK && db_changes(c) == 0)
-        r = RES_NOT_FOUND;
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry e = {a->user_id,
-                            a->login,
-                            id,
-                            "agency_update",
-                            "agency",
-                            oid,
-                            active ? "Mở khóa cơ quan" : "Khóa cơ quan",
-                            a->client_addr};
-    return audit_finish(c, r, &e);
+    struct agency_write w = {.a = a, .id = id, .active = active ? 1 : 0};
+    return tx_run(app->db, agency_write_tx, &w);
 }
 
 #define AGENCY_SPEC "id:i,parent_id:I,code:t,name:t,abbr:t,host_label:t,active:b"
@@ -326,6 +332,111 @@ static int csv_fields(char *line, char **fields, int max)
     return -1; /* too many fields */
 }
 
+/* The whole file as one unit: every row or none. Counts and the message are outputs,
+ * reset on each attempt (core/tx.h). */
+struct agency_import {
+    const struct actor *a;
+    const char *csv;
+    char *err;
+    size_t errsize;
+    int created, updated; /* out */
+};
+
+static result_t agency_import_tx(struct tx *t, void *arg)
+{
+    struct agency_import *im = arg;
+    struct db_conn *c = tx_conn(t);
+    result_t r = RES_OK;
+    im->created = im->updated = 0;
+    im->err[0] = '\0';
+    char *copy = xstrdup(im->csv);
+    char *save = NULL;
+    int lineno = 0, rows = 0;
+    if (str_starts_with(copy, "\xEF\xBB\xBF")) /* UTF-8 BOM from spreadsheet exports */
+        memset(copy, ' ', 3);
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (str_is_empty(line))
+            continue;
+        char *f[5];
+        int n = csv_fields(line, f, 5);
+        if (n < 3 || n > 4) {
+            snprintf(im->err, im->errsize,
+                     "Dòng %d: cần 3 hoặc 4 cột (mã, tên, viết tắt, mã cấp trên).", lineno);
+            r = RES_INVALID;
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            text_squeeze(f[i]);
+        if (rows == 0 && !agency_code_valid(f[0]) && strstr(f[0], "code"))
+            continue; /* header row */
+        if (++rows > 100000) {
+            snprintf(im->err, im->errsize, "Quá nhiều dòng (tối đa 100000).");
+            r = RES_TOO_LARGE;
+            break;
+        }
+        int64_t parent_id = 0, existing = 0;
+        if (n == 4 && *f[3]) {
+            if (db_one_i64(c, &parent_id, "SELECT id FROM agency WHERE code = $1", "t", f[3]) !=
+                RES_OK) {
+                snprintf(im->err, im->errsize,
+                         "Dòng %d: cơ quan cấp trên %.20s chưa có (cần đứng trước).", lineno, f[3]);
+                r = RES_INVALID;
+                break;
+            }
+        }
+        struct agency_input in = {f[0], f[1], f[2], NULL, parent_id};
+        struct verrs errs = {0};
+        struct agency_clean v;
+        int found =
+            db_one_i64(c, &existing, "SELECT id FROM agency WHERE code = $1", "t", f[0]) == RES_OK;
+        if (!clean_input(c, &in, found ? existing : 0, &v, &errs)) {
+            snprintf(im->err, im->errsize, "Dòng %d: %s", lineno, errs.items[0].message);
+            clean_release(&v);
+            r = RES_INVALID;
+            break;
+        }
+        int64_t now = clock_now();
+        if (found) {
+            /* Keep the host label an administrator may have set. */
+            r = db_run(c,
+                       "UPDATE agency SET parent_id = $1, name = $2, abbr = $3, updated_at = $4 "
+                       "WHERE id = $5",
+                       "Ittii", v.parent_id, v.name, v.abbr, now, existing);
+            im->updated++;
+        } else {
+            r = db_run(c,
+                       "INSERT INTO agency (parent_id, code, name, abbr, host_label, active, "
+                       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+                       "Itttti", v.parent_id, v.code, v.name, v.abbr, v.host_label, now);
+            im->created++;
+        }
+        clean_release(&v);
+        if (r != RES_OK) {
+            snprintf(im->err, im->errsize, "Dòng %d: trùng mã hoặc địa chỉ truy cập (%s).", lineno,
+                     result_name(r));
+            break;
+        }
+    }
+    free(copy);
+    if (r != RES_OK)
+        return r;
+    char summary[128];
+    snprintf(summary, sizeof(summary), "%d cơ quan mới, %d cập nhật", im->created, im->updated);
+    tx_audit(t, &(struct audit_entry){.actor_id = im->a->user_id,
+                                      .actor_login = im->a->login,
+                                      .agency_id = 0,
+                                      .action = "agency_import",
+                                      .object_type = "agency",
+                                      .object_id = "",
+                                      .summary = summary,
+                                      .client_addr = im->a->client_addr});
+    return RES_OK;
+}
+
 result_t agency_import_csv(struct app *app, const struct actor *a, const char *csv, int *created,
                            int *updated, char *err, size_t errsize)
 {
@@ -343,88 +454,9 @@ result_t agency_import_csv(struct app *app, const struct actor *a, const char *c
         snprintf(err, errsize, "Tệp không phải văn bản UTF-8.");
         return RES_INVALID;
     }
-    struct db_conn *c = db_conn(app->db);
-    if (!c || (r = db_begin(c)) != RES_OK)
-        return c ? r : RES_DB;
-    char *copy = xstrdup(csv);
-    char *save = NULL;
-    int lineno = 0, rows = 0;
-    if (str_starts_with(copy, "\xEF\xBB\xBF")) /* UTF-8 BOM from spreadsheet exports */
-        memset(copy, ' ', 3);
-    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        size_t len = strlen(line);
-        if (len && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (str_is_empty(line))
-            continue;
-        char *f[5];
-        int n = csv_fields(line, f, 5);
-        if (n < 3 || n > 4) {
-            snprintf(err, errsize, "Dòng %d: cần 3 hoặc 4 cột (mã, tên, viết tắt, mã cấp trên).",
-                     lineno);
-            r = RES_INVALID;
-            break;
-        }
-        for (int i = 0; i < n; i++)
-            text_squeeze(f[i]);
-        if (rows == 0 && !agency_code_valid(f[0]) && strstr(f[0], "code"))
-            continue; /* header row */
-        if (++rows > 100000) {
-            snprintf(err, errsize, "Quá nhiều dòng (tối đa 100000).");
-            r = RES_TOO_LARGE;
-            break;
-        }
-        int64_t parent_id = 0, existing = 0;
-        if (n == 4 && *f[3]) {
-            if (db_one_i64(c, &parent_id, "SELECT id FROM agency WHERE code = $1", "t", f[3]) !=
-                RES_OK) {
-                snprintf(err, errsize, "Dòng %d: cơ quan cấp trên %.20s chưa có (cần đứng trước).",
-                         lineno, f[3]);
-                r = RES_INVALID;
-                break;
-            }
-        }
-        struct agency_input in = {f[0], f[1], f[2], NULL, parent_id};
-        struct verrs errs = {0};
-        struct agency_clean v;
-        int found =
-            db_one_i64(c, &existing, "SELECT id FROM agency WHERE code = $1", "t", f[0]) == RES_OK;
-        if (!clean_input(c, &in, found ? existing : 0, &v, &errs)) {
-            snprintf(err, errsize, "Dòng %d: %s", lineno, errs.items[0].message);
-            clean_release(&v);
-            r = RES_INVALID;
-            break;
-        }
-        int64_t now = clock_now();
-        if (found) {
-            /* Keep the host label an administrator may have set. */
-            r = db_run(c,
-                       "UPDATE agency SET parent_id = $1, name = $2, abbr = $3, updated_at = $4 "
-                       "WHERE id = $5",
-                       "Ittii", v.parent_id, v.name, v.abbr, now, existing);
-            (*updated)++;
-        } else {
-            r = db_run(c,
-                       "INSERT INTO agency (parent_id, code, name, abbr, host_label, active, "
-                       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
-                       "Itttti", v.parent_id, v.code, v.name, v.abbr, v.host_label, now);
-            (*created)++;
-        }
-        clean_release(&v);
-        if (r != RES_OK) {
-            snprintf(err, errsize, "Dòng %d: trùng mã hoặc địa chỉ truy cập (%s).", lineno,
-                     result_name(r));
-            break;
-        }
-    }
-    free(copy);
-    char summary[128];
-    snprintf(summary, sizeof(summary), "%d cơ quan mới, %d cập nhật", *created, *updated);
-    struct audit_entry e = {a->user_id, a->login, 0,       "agency_import",
-                            "agency",   "",       summary, a->client_addr};
-    r = audit_finish(c, r, &e);
-    if (r != RES_OK)
-        *created = *updated = 0;
+    struct agency_import im = {.a = a, .csv = csv, .err = err, .errsize = errsize};
+    r = tx_run(app->db, agency_import_tx, &im);
+    *created = r == RES_OK ? im.created : 0;
+    *updated = r == RES_OK ? im.updated : 0;
     return r;
 }

@@ -25,6 +25,10 @@ result_t agency_create(struct app *app, const struct actor *a, const struct agen
 result_t agency_update(struct app *app, const struct actor *a, int64_t id,
                        const struct agency_input *in, struct verrs *errs);
 result_t agency_set_active(struct app *app, const struct actor *a, int64_t id, bool active);
+/* agency_update and, unless active is -1, agency_set_active(active) as one transaction
+ * (PATCH /api/v1/agencies/:id): both change, with both audit rows, or neither. */
+result_t agency_patch(struct app *app, const struct actor *a, int64_t id,
+                      const struct agency_input *in, int active, struct verrs *errs);
 /* Tree order (pre-order, with depth), all agencies. */
 result_t agency_list(struct app *app, const struct actor *a, json_t **out);
 result_t agency_get(struct app *app, const struct actor *a, int64_t id, json_t **out);

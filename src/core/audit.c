@@ -3,6 +3,8 @@
 #include "core/audit.h"
 
 #include <openssl/evp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,7 @@ const struct audit_action audit_actions[] = {
     {"system_init", "Khởi tạo hệ thống"},
     {"signing_key_import", "Cấp khóa ký số"},
     {"signing_key_revoke", "Thu hồi khóa ký số"},
+    {"signing_key_pin_failed", "Nhập sai PIN khóa ký số"},
     {"signing_key_pin_locked", "Tạm khóa khóa ký do nhập sai PIN"},
     {"document_sign", "Ký số tài liệu"},
     {"document_sign_prepare", "Chuẩn bị ký số bằng thiết bị ký"},
@@ -92,8 +95,31 @@ static void row_hash(const char *prev, int64_t id, int64_t at, int64_t actor_id,
     buf_release(&b);
 }
 
+static atomic_int fail_left;
+static _Atomic result_t fail_with = RES_DB;
+
+void audit_fail_next(int n, result_t r)
+{
+    atomic_store(&fail_with, r);
+    atomic_store(&fail_left, n > 0 ? n : 0);
+}
+
+/* True when an injected failure is due (and counts it). */
+static bool fail_due(void)
+{
+    int left = atomic_load(&fail_left);
+    while (left > 0)
+        if (atomic_compare_exchange_weak(&fail_left, &left, left - 1))
+            return true;
+    return false;
+}
+
 result_t audit_append(struct db_conn *c, const struct audit_entry *e)
 {
+    if (fail_due()) {
+        log_error("msg=\"audit append failed (injected)\" action=%s", e->action);
+        return atomic_load(&fail_with);
+    }
     /* The UPDATE takes the row lock first (PostgreSQL) / we already hold the write
      * lock (SQLite BEGIN IMMEDIATE), so concurrent appenders serialise here. */
     result_t r = db_run(c, "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1", "");
@@ -127,28 +153,6 @@ result_t audit_append(struct db_conn *c, const struct audit_entry *e)
     if (r != RES_OK)
         return r;
     return db_run(c, "UPDATE audit_head SET last_hash = $1 WHERE id = 1", "t", hash);
-}
-
-result_t audit_finish(struct db_conn *c, result_t r, const struct audit_entry *e)
-{
-    if (r == RES_OK)
-        r = audit_append(c, e);
-    if (r == RES_OK)
-        r = db_commit(c);
-    if (r != RES_OK) {
-        db_rollback(c);
-        log_error("msg=\"transaction rolled back\" action=%s result=%s", e->action, result_name(r));
-    }
-    return r;
-}
-
-result_t audit_record(struct db *db, const struct audit_entry *e)
-{
-    struct db_conn *c = db_conn(db);
-    if (!c)
-        return RES_DB;
-    result_t r = db_begin(c);
-    return r == RES_OK ? audit_finish(c, RES_OK, e) : r;
 }
 
 result_t audit_verify(struct db *db, struct audit_verify_report *rep)

@@ -32,14 +32,14 @@ struct audit_action {
 extern const struct audit_action audit_actions[];
 const char *audit_action_label(const char *key);
 
-/* Appends inside the caller's write transaction. */
+/* Appends one row to the chain inside the caller's write transaction. State changes do
+ * not call this: they queue rows with tx_audit() and run through tx_run() (core/tx.h),
+ * which appends them before commit. */
 result_t audit_append(struct db_conn *c, const struct audit_entry *e);
-/* Ends the caller's write transaction: when r is RES_OK, appends e and commits;
- * otherwise, or if either step fails, rolls back. Returns the final result, so a
- * state change reads `r = <writes>; return audit_finish(c, r, &entry);`. */
-result_t audit_finish(struct db_conn *c, result_t r, const struct audit_entry *e);
-/* Opens its own transaction: for events that change nothing else (failed login). */
-result_t audit_record(struct db *db, const struct audit_entry *e);
+/* Failure injection for tests: the next n calls of audit_append fail with r (RES_DB,
+ * or RES_BUSY to exercise retries) without writing; n = 0 turns it off. Never called
+ * outside tests. */
+void audit_fail_next(int n, result_t r);
 
 struct audit_verify_report {
     int64_t rows;     /* rows checked */

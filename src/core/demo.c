@@ -10,6 +10,7 @@
 #include "core/org.h"
 #include "core/password.h"
 #include "core/role.h"
+#include "core/tx.h"
 #include "core/user.h"
 #include "db/db.h"
 #include "text/text.h"
@@ -115,6 +116,18 @@ static int64_t find_id(struct app *app, const char *sql, int64_t agency, const c
     return id;
 }
 
+/* Seed data that is not a user action (no audit row): one statement, maybe with an id. */
+struct seed_sql {
+    const char *sql;
+    int64_t id; /* bound as $1 when the statement has it */
+};
+
+static result_t seed_sql_tx(struct tx *t, void *arg)
+{
+    const struct seed_sql *q = arg;
+    return q->id ? db_run(tx_conn(t), q->sql, "i", q->id) : db_run(tx_conn(t), q->sql, "");
+}
+
 static result_t add_user(struct app *app, const struct actor *sys, const struct demo_user *u)
 {
     int64_t agency = 0, id = 0;
@@ -141,8 +154,8 @@ static result_t add_user(struct app *app, const struct actor *sys, const struct 
         return r;
     }
     /* Demo accounts are ready to use; real accounts must change at first login. */
-    db_run(db_conn(app->db), "UPDATE app_user SET must_change_password = 0 WHERE id = $1", "i", id);
-    return RES_OK;
+    struct seed_sql q = {"UPDATE app_user SET must_change_password = 0 WHERE id = $1", id};
+    return tx_run_noaudit(app->db, seed_sql_tx, &q);
 }
 
 /* Prints s padded to `width` characters (code points, not bytes) and a space. */
@@ -224,7 +237,6 @@ result_t demo_seed(struct app *app, FILE *out)
             return r;
     fprintf(out,
             "  (040090000111 kiêm nhiệm Phó Giám đốc Sở Nội vụ: chọn cơ quan sau khi đăng nhập)\n");
-    struct db_conn *c = db_conn(app->db);
-    db_run(c, "INSERT INTO setting (key, value) VALUES ('domain', 'nghean.gov.vn')", "");
-    return RES_OK;
+    struct seed_sql q = {"INSERT INTO setting (key, value) VALUES ('domain', 'nghean.gov.vn')", 0};
+    return tx_run_noaudit(app->db, seed_sql_tx, &q);
 }

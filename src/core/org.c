@@ -8,21 +8,81 @@
 
 #include "core/audit.h"
 #include "core/authz.h"
+#include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "util/jtree.h"
 #include "util/clock.h"
 
-static result_t commit_with_audit(struct db_conn *c, const struct actor *a, int64_t agency_id,
-                                  const char *action, const char *type, int64_t id,
-                                  const char *summary)
+/* Queues the audit row of a department or position change (core/tx.h). */
+static void audit_org(struct tx *t, const struct actor *a, int64_t agency_id, const char *action,
+                      const char *type, int64_t id, const char *summary)
 {
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry e = {a->user_id, a->login, agency_id, action,
-                            type,       oid,      summary,   a->client_addr};
-    return audit_finish(c, RES_OK, &e);
+    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
+                                      .actor_login = a->login,
+                                      .agency_id = agency_id,
+                                      .action = action,
+                                      .object_type = type,
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = a->client_addr});
+}
+
+/* Create (id 0) or update a department or position; a same-named sibling in the agency
+ * is a refusal (RES_CONFLICT, nothing written). */
+struct org_save {
+    const struct actor *a;
+    const char *table; /* "department" or "position" */
+    int64_t agency_id, id, parent_id, rank;
+    const char *name, *abbr;
+    bool create_action; /* audit as *_create (callers that asked for the new id) */
+    int64_t saved_id;   /* out */
+};
+
+static result_t org_save_tx(struct tx *t, void *arg)
+{
+    struct org_save *o = arg;
+    struct db_conn *c = tx_conn(t);
+    bool dept = strcmp(o->table, "department") == 0;
+    int64_t other;
+    o->saved_id = o->id;
+    result_t r = db_one_i64(c, &other,
+                            dept ? "SELECT id FROM department WHERE agency_id = $1 AND name = $2 "
+                                   "AND id <> $3"
+                                 : "SELECT id FROM position WHERE agency_id = $1 AND name = $2 "
+                                   "AND id <> $3",
+                            "iti", o->agency_id, o->name, o->id);
+    if (r == RES_OK)
+        return RES_CONFLICT;
+    if (r != RES_NOT_FOUND)
+        return r;
+    if (dept && o->id)
+        r = db_run(c, "UPDATE department SET name = $1, abbr = $2, parent_id = $3 WHERE id = $4",
+                   "ttIi", o->name, o->abbr, o->parent_id, o->id);
+    else if (dept)
+        r = db_one_i64(
+            c, &o->saved_id,
+            "INSERT INTO department (agency_id, parent_id, name, abbr, active, created_at) "
+            "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+            "iItti", o->agency_id, o->parent_id, o->name, o->abbr, clock_now());
+    else if (o->id)
+        r = db_run(c, "UPDATE position SET name = $1, rank = $2 WHERE id = $3", "tii", o->name,
+                   o->rank, o->id);
+    else
+        r = db_one_i64(c, &o->saved_id,
+                       "INSERT INTO position (agency_id, name, rank, active, created_at) "
+                       "VALUES ($1, $2, $3, 1, $4) RETURNING id",
+                       "itii", o->agency_id, o->name, o->rank, clock_now());
+    if (r != RES_OK)
+        return r;
+    audit_org(t, o->a, o->agency_id,
+              dept ? (o->create_action ? "department_create" : "department_update")
+                   : (o->create_action ? "position_create" : "position_update"),
+              o->table, o->saved_id, o->name);
+    return RES_OK;
 }
 
 static result_t dept_check_parent(struct db_conn *c, int64_t agency_id, int64_t self_id,
@@ -63,35 +123,19 @@ static result_t dept_save(struct app *app, const struct actor *a, int64_t agency
     result_t r = RES_INVALID;
     if (errs->count || dept_check_parent(c, agency_id, id, in->parent_id, errs) != RES_OK)
         goto out;
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    int64_t other;
-    if (db_one_i64(c, &other,
-                   "SELECT id FROM department WHERE agency_id = $1 AND name = $2 AND id <> $3",
-                   "iti", agency_id, name, id) == RES_OK) {
+    struct org_save o = {.a = a,
+                         .table = "department",
+                         .agency_id = agency_id,
+                         .id = id,
+                         .parent_id = in->parent_id,
+                         .name = name,
+                         .abbr = abbr,
+                         .create_action = id_out != NULL};
+    r = tx_run(app->db, org_save_tx, &o);
+    if (r == RES_CONFLICT)
         verrs_add(errs, "name", "Đã có phòng ban cùng tên.");
-        db_rollback(c);
-        r = RES_CONFLICT;
-        goto out;
-    }
-    if (id) {
-        r = db_run(c, "UPDATE department SET name = $1, abbr = $2, parent_id = $3 WHERE id = $4",
-                   "ttIi", name, abbr, in->parent_id, id);
-    } else {
-        r = db_one_i64(
-            c, &id,
-            "INSERT INTO department (agency_id, parent_id, name, abbr, active, created_at) "
-            "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
-            "iItti", agency_id, in->parent_id, name, abbr, clock_now());
-    }
-    if (r != RES_OK) {
-        db_rollback(c);
-        goto out;
-    }
-    r = commit_with_audit(c, a, agency_id, id_out ? "department_create" : "department_update",
-                          "department", id, name);
     if (r == RES_OK && id_out)
-        *id_out = id;
+        *id_out = o.saved_id;
 out:
     free(name);
     free(abbr);
@@ -130,6 +174,27 @@ result_t department_update(struct app *app, const struct actor *a, int64_t id,
     return dept_save(app, a, agency_id, id, in, errs, NULL);
 }
 
+struct org_active {
+    const struct actor *a;
+    const char *table;
+    int64_t id, agency_id;
+    bool active;
+};
+
+static result_t org_active_tx(struct tx *t, void *arg)
+{
+    const struct org_active *o = arg;
+    char sql[128];
+    snprintf(sql, sizeof(sql), "UPDATE %s SET active = $1 WHERE id = $2", o->table);
+    result_t r = db_run(tx_conn(t), sql, "ii", (int64_t)o->active, o->id);
+    if (r != RES_OK)
+        return r;
+    audit_org(t, o->a, o->agency_id,
+              strcmp(o->table, "department") == 0 ? "department_update" : "position_update",
+              o->table, o->id, o->active ? "Sử dụng lại" : "Ngừng sử dụng");
+    return RES_OK;
+}
+
 static result_t set_active(struct app *app, const struct actor *a, const char *table, int64_t id,
                            bool active)
 {
@@ -141,17 +206,9 @@ static result_t set_active(struct app *app, const struct actor *a, const char *t
         return r;
     if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
         return RES_NOT_FOUND;
-    struct db_conn *c = db_conn(app->db);
-    if ((r = db_begin(c)) != RES_OK)
-        return r;
-    snprintf(sql, sizeof(sql), "UPDATE %s SET active = $1 WHERE id = $2", table);
-    if ((r = db_run(c, sql, "ii", (int64_t)active, id)) != RES_OK) {
-        db_rollback(c);
-        return r;
-    }
-    const char *action = strcmp(table, "department") == 0 ? "department_update" : "position_update";
-    return commit_with_audit(c, a, agency_id, action, table, id,
-                             active ? "Sử dụng lại" : "Ngừng sử dụng");
+    struct org_active o = {
+        .a = a, .table = table, .id = id, .agency_id = agency_id, .active = active};
+    return tx_run(app->db, org_active_tx, &o);
 }
 
 result_t department_set_active(struct app *app, const struct actor *a, int64_t id, bool active)
@@ -194,33 +251,18 @@ static result_t pos_save(struct app *app, const struct actor *a, int64_t agency_
     result_t r = RES_INVALID;
     if (errs->count)
         goto out;
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    int64_t other;
-    if (db_one_i64(c, &other,
-                   "SELECT id FROM position WHERE agency_id = $1 AND name = $2 AND id <> $3", "iti",
-                   agency_id, name, id) == RES_OK) {
+    struct org_save o = {.a = a,
+                         .table = "position",
+                         .agency_id = agency_id,
+                         .id = id,
+                         .rank = in->rank,
+                         .name = name,
+                         .create_action = id_out != NULL};
+    r = tx_run(app->db, org_save_tx, &o);
+    if (r == RES_CONFLICT)
         verrs_add(errs, "name", "Đã có chức vụ cùng tên.");
-        db_rollback(c);
-        r = RES_CONFLICT;
-        goto out;
-    }
-    if (id)
-        r = db_run(c, "UPDATE position SET name = $1, rank = $2 WHERE id = $3", "tii", name,
-                   in->rank, id);
-    else
-        r = db_one_i64(c, &id,
-                       "INSERT INTO position (agency_id, name, rank, active, created_at) "
-                       "VALUES ($1, $2, $3, 1, $4) RETURNING id",
-                       "itii", agency_id, name, in->rank, clock_now());
-    if (r != RES_OK) {
-        db_rollback(c);
-        goto out;
-    }
-    r = commit_with_audit(c, a, agency_id, id_out ? "position_create" : "position_update",
-                          "position", id, name);
     if (r == RES_OK && id_out)
-        *id_out = id;
+        *id_out = o.saved_id;
 out:
     free(name);
     return r;

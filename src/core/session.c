@@ -6,9 +6,11 @@
 
 #include "core/audit.h"
 #include "core/password.h"
+#include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/rand.h"
 #include "util/str.h"
 
@@ -16,16 +18,101 @@
 
 static const char *const BAD_CREDENTIALS = "Số CCCD hoặc mật khẩu không đúng.";
 
-static void audit_login(struct app *app, int64_t user_id, const char *login, int64_t agency_id,
-                        const char *action, const char *summary, const char *addr)
+/* A refused login changes nothing but is on record; if the row cannot be written the
+ * caller answers with that error rather than a refusal nobody can audit. */
+__attribute__((warn_unused_result)) static result_t
+audit_login(struct app *app, int64_t user_id, const char *login, int64_t agency_id,
+            const char *action, const char *summary, const char *addr)
 {
-    struct audit_entry e = {user_id, login, agency_id, action, "user", "", summary, addr};
-    char oid[24];
-    if (user_id) {
+    char oid[24] = "";
+    if (user_id)
         snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
-        e.object_id = oid;
-    }
-    audit_record(app->db, &e);
+    struct audit_entry e = {.actor_id = user_id,
+                            .actor_login = login,
+                            .agency_id = agency_id,
+                            .action = action,
+                            .object_type = "user",
+                            .object_id = oid,
+                            .summary = summary,
+                            .client_addr = addr};
+    return tx_audit_only(app->db, &e);
+}
+
+/* A wrong password: count it and maybe lock, with its audit row, as one unit. */
+struct login_failure {
+    int64_t uid, agency_id, until;
+    const char *login, *addr;
+    int threshold;
+    int64_t failed; /* out */
+    bool lock;      /* out */
+};
+
+static result_t login_failure_tx(struct tx *t, void *arg)
+{
+    struct login_failure *f = arg;
+    struct db_conn *c = tx_conn(t);
+    f->failed = 0;
+    f->lock = false;
+    result_t r = db_one_i64(c, &f->failed,
+                            "UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1 "
+                            "RETURNING failed_logins",
+                            "i", f->uid);
+    if (r != RES_OK)
+        return r;
+    f->lock = f->failed >= f->threshold;
+    if (f->lock &&
+        (r = db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
+                    "ii", f->until, f->uid)) != RES_OK)
+        return r;
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)f->uid);
+    tx_audit(t,
+             &(struct audit_entry){
+                 .actor_id = f->uid,
+                 .actor_login = f->login,
+                 .agency_id = f->agency_id,
+                 .action = f->lock ? "account_locked_out" : "login_failed",
+                 .object_type = "user",
+                 .object_id = oid,
+                 .summary = f->lock ? "Tạm khóa sau nhiều lần nhập sai mật khẩu" : "Sai mật khẩu",
+                 .client_addr = f->addr,
+             });
+    return RES_OK;
+}
+
+static result_t new_session(struct db_conn *c, struct app *app, int64_t user_id,
+                            int64_t membership_id, const char *addr, const char *ua,
+                            struct session_info *info, int64_t *session_id);
+
+/* A successful login: reset the failure count and open the session. */
+struct login_success {
+    struct app *app;
+    int64_t uid, membership, agency_id;
+    const char *login, *addr, *ua;
+    struct session_info *info; /* out */
+    int64_t session_id;        /* out */
+};
+
+static result_t login_success_tx(struct tx *t, void *arg)
+{
+    struct login_success *l = arg;
+    struct db_conn *c = tx_conn(t);
+    l->session_id = 0;
+    memset(l->info, 0, sizeof(*l->info));
+    result_t r = db_run(c, "UPDATE app_user SET failed_logins = 0 WHERE id = $1", "i", l->uid);
+    if (r == RES_OK)
+        r = new_session(c, l->app, l->uid, l->membership, l->addr, l->ua, l->info, &l->session_id);
+    if (r != RES_OK)
+        return r;
+    tx_audit(t, &(struct audit_entry){.actor_id = l->uid,
+                                      .actor_login = l->login,
+                                      .agency_id = l->agency_id,
+                                      .action = "login",
+                                      .object_type = "session",
+                                      .object_id = "",
+                                      .summary = "Đăng nhập",
+                                      .client_addr = l->addr});
+    return RES_OK;
 }
 
 static result_t new_session(struct db_conn *c, struct app *app, int64_t user_id,
@@ -79,8 +166,9 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         if (r != RES_DONE)
             return r;
         password_dummy_verify(password);
-        audit_login(app, 0, login, req->host_agency_id, "login_failed", "Tài khoản không tồn tại",
-                    req->client_addr);
+        if ((r = audit_login(app, 0, login, req->host_agency_id, "login_failed",
+                             "Tài khoản không tồn tại", req->client_addr)) != RES_OK)
+            return r;
         snprintf(message, msgsize, "%s", BAD_CREDENTIALS);
         return RES_INVALID;
     }
@@ -100,38 +188,25 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         clock_format_vn(locked_until, when, sizeof(when));
         snprintf(message, msgsize,
                  "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %s.", when);
-        audit_login(app, uid, login, audit_agency, "login_failed", "Đăng nhập khi đang tạm khóa",
-                    req->client_addr);
+        if ((r = audit_login(app, uid, login, audit_agency, "login_failed",
+                             "Đăng nhập khi đang tạm khóa", req->client_addr)) != RES_OK)
+            return r;
         return RES_LOCKED;
     }
     r = password_verify(password, hash);
     if (r != RES_OK) {
-        /* Count the failure and maybe lock, atomically. */
-        int64_t failed = 0;
-        if (db_begin(c) != RES_OK)
-            return RES_DB;
-        db_one_i64(c, &failed,
-                   "UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1 "
-                   "RETURNING failed_logins",
-                   "i", uid);
-        bool lock = failed >= app->cfg.lockout_threshold;
-        int64_t until = now + app->cfg.lockout_seconds;
-        if (lock)
-            db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
-                   "ii", until, uid);
-        struct audit_entry e = {uid,
-                                login,
-                                audit_agency,
-                                lock ? "account_locked_out" : "login_failed",
-                                "user",
-                                "",
-                                lock ? "Tạm khóa sau nhiều lần nhập sai mật khẩu" : "Sai mật khẩu",
-                                req->client_addr};
-        char oid[24];
-        snprintf(oid, sizeof(oid), "%lld", (long long)uid);
-        e.object_id = oid;
-        if (audit_finish(c, RES_OK, &e) != RES_OK)
-            return RES_DB;
+        /* Count the failure and maybe lock, atomically; a failure that cannot be
+         * counted is an error, never a silent refusal. */
+        struct login_failure f = {.uid = uid,
+                                  .agency_id = audit_agency,
+                                  .until = now + app->cfg.lockout_seconds,
+                                  .login = login,
+                                  .addr = req->client_addr,
+                                  .threshold = app->cfg.lockout_threshold};
+        if ((r = tx_run(app->db, login_failure_tx, &f)) != RES_OK)
+            return r;
+        bool lock = f.lock;
+        int64_t until = f.until, failed = f.failed;
         if (lock) {
             char when[64];
             clock_format_vn(until, when, sizeof(when));
@@ -148,8 +223,9 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     if (disabled) {
         snprintf(message, msgsize,
                  "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị của cơ quan để mở khóa.");
-        audit_login(app, uid, login, audit_agency, "login_failed", "Tài khoản đã bị khóa",
-                    req->client_addr);
+        if ((r = audit_login(app, uid, login, audit_agency, "login_failed", "Tài khoản đã bị khóa",
+                             req->client_addr)) != RES_OK)
+            return r;
         return RES_LOCKED;
     }
 
@@ -161,8 +237,10 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
                        "AND active = 1",
                        "ii", uid, req->host_agency_id) != RES_OK) {
             snprintf(message, msgsize, "Bạn không có tài khoản làm việc tại cơ quan này.");
-            audit_login(app, uid, login, audit_agency, "login_failed",
-                        "Không có chức danh tại cơ quan của địa chỉ truy cập", req->client_addr);
+            if ((r = audit_login(app, uid, login, audit_agency, "login_failed",
+                                 "Không có chức danh tại cơ quan của địa chỉ truy cập",
+                                 req->client_addr)) != RES_OK)
+                return r;
             return RES_FORBIDDEN;
         }
         agency_id = req->host_agency_id;
@@ -180,19 +258,31 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
                        membership);
         }
     }
-    if ((r = db_begin(c)) != RES_OK)
+    struct login_success l = {.app = app,
+                              .uid = uid,
+                              .membership = membership,
+                              .agency_id = agency_id,
+                              .login = login,
+                              .addr = req->client_addr,
+                              .ua = req->user_agent,
+                              .info = info};
+    if ((r = tx_run(app->db, login_success_tx, &l)) != RES_OK)
         return r;
-    r = db_run(c, "UPDATE app_user SET failed_logins = 0 WHERE id = $1", "i", uid);
-    if (r == RES_OK)
-        r = new_session(c, app, uid, membership, req->client_addr, req->user_agent, info,
-                        &actor->session_id);
-    struct audit_entry e = {uid,       login, agency_id,   "login",
-                            "session", "",    "Đăng nhập", req->client_addr};
-    if ((r = audit_finish(c, r, &e)) != RES_OK)
-        return r;
+    actor->session_id = l.session_id;
     explicit_bzero(hash, sizeof(hash));
     /* Fill the actor as session_resolve would. */
     return session_resolve(app, info->token, req->client_addr, actor, info);
+}
+
+struct seen_at {
+    int64_t session_id, now;
+};
+
+static result_t seen_tx(struct tx *t, void *arg)
+{
+    const struct seen_at *s = arg;
+    return db_run(tx_conn(t), "UPDATE session SET last_seen_at = $1 WHERE id = $2", "ii", s->now,
+                  s->session_id);
 }
 
 result_t session_resolve(struct app *app, const char *token, const char *client_addr,
@@ -246,32 +336,58 @@ result_t session_resolve(struct app *app, const char *token, const char *client_
     }
     str_copy(a.client_addr, client_addr ? client_addr : "", sizeof(a.client_addr));
     db_finalize(s);
-    if (now - last_seen >= LAST_SEEN_GRANULARITY)
-        db_run(c, "UPDATE session SET last_seen_at = $1 WHERE id = $2", "ii", now, a.session_id);
+    if (now - last_seen >= LAST_SEEN_GRANULARITY) {
+        struct seen_at seen = {.session_id = a.session_id, .now = now};
+        /* Bookkeeping, not a user action: a failure here must not refuse the request. */
+        if ((r = tx_run_noaudit(app->db, seen_tx, &seen)) != RES_OK)
+            log_warn("msg=\"session last-seen not updated\" result=%s", result_name(r));
+    }
     *actor = a;
+    return RES_OK;
+}
+
+struct revoke {
+    const struct actor *a;
+    const char *sql, *action, *summary;
+    int64_t arg;
+    bool counted; /* the caller wants a count: no match is not an error */
+    int count;    /* out */
+};
+
+static result_t revoke_tx(struct tx *t, void *arg)
+{
+    struct revoke *v = arg;
+    struct db_conn *c = tx_conn(t);
+    v->count = 0;
+    result_t r = db_run(c, v->sql, "iii", clock_now(), v->a->user_id, v->arg);
+    if (r != RES_OK)
+        return r;
+    v->count = (int)db_changes(c);
+    if (v->count == 0 && !v->counted)
+        return RES_NOT_FOUND;
+    tx_audit(t, &(struct audit_entry){.actor_id = v->a->user_id,
+                                      .actor_login = v->a->login,
+                                      .agency_id = v->a->agency_id,
+                                      .action = v->action,
+                                      .object_type = "session",
+                                      .object_id = "",
+                                      .summary = v->summary,
+                                      .client_addr = v->a->client_addr});
     return RES_OK;
 }
 
 static result_t revoke_where(struct app *app, const struct actor *a, const char *sql, int64_t arg,
                              const char *action, const char *summary, int *count)
 {
-    struct db_conn *c = db_conn(app->db);
-    if (!c)
-        return RES_DB;
-    result_t r = db_begin(c);
-    if (r != RES_OK)
-        return r;
-    r = db_run(c, sql, "iii", clock_now(), a->user_id, arg);
-    int64_t n = db_changes(c);
+    struct revoke v = {.a = a,
+                       .sql = sql,
+                       .action = action,
+                       .summary = summary,
+                       .arg = arg,
+                       .counted = count != NULL};
+    result_t r = tx_run(app->db, revoke_tx, &v);
     if (count)
-        *count = (int)n;
-    if (r == RES_OK && n == 0 && !count) {
-        db_rollback(c);
-        return RES_NOT_FOUND;
-    }
-    struct audit_entry e = {a->user_id, a->login, a->agency_id, action,
-                            "session",  "",       summary,      a->client_addr};
-    r = audit_finish(c, r, &e);
+        *count = r == RES_OK ? v.count : 0;
     return r;
 }
 
@@ -303,6 +419,29 @@ result_t session_revoke_others(struct app *app, const struct actor *a, int *coun
     return r;
 }
 
+struct choose {
+    const struct actor *a;
+    int64_t membership_id, agency_id;
+};
+
+static result_t choose_tx(struct tx *t, void *arg)
+{
+    const struct choose *ch = arg;
+    result_t r = db_run(tx_conn(t), "UPDATE session SET membership_id = $1 WHERE id = $2", "ii",
+                        ch->membership_id, ch->a->session_id);
+    if (r != RES_OK)
+        return r;
+    tx_audit(t, &(struct audit_entry){.actor_id = ch->a->user_id,
+                                      .actor_login = ch->a->login,
+                                      .agency_id = ch->agency_id,
+                                      .action = "agency_choose",
+                                      .object_type = "session",
+                                      .object_id = "",
+                                      .summary = "Chọn cơ quan làm việc",
+                                      .client_addr = ch->a->client_addr});
+    return RES_OK;
+}
+
 result_t session_choose(struct app *app, struct actor *a, int64_t membership_id)
 {
     struct db_conn *c = db_conn(app->db);
@@ -314,18 +453,10 @@ result_t session_choose(struct app *app, struct actor *a, int64_t membership_id)
                    "WHERE m.id = $1 AND m.user_id = $2 AND m.active = 1 AND g.active = 1",
                    "ii", membership_id, a->user_id) != RES_OK)
         return RES_NOT_FOUND;
-    result_t r = db_begin(c);
+    struct choose ch = {.a = a, .membership_id = membership_id, .agency_id = agency_id};
+    result_t r = tx_run(app->db, choose_tx, &ch);
     if (r != RES_OK)
         return r;
-    r = db_run(c, "UPDATE session SET membership_id = $1 WHERE id = $2", "ii", membership_id,
-               a->session_id);
-    struct audit_entry e = {
-        a->user_id,    a->login, agency_id, "agency_choose", "session", "", "Chọn cơ quan làm việc",
-        a->client_addr};
-    r = audit_finish(c, r, &e);
-    if (r != RES_OK) {
-        return r;
-    }
     a->membership_id = membership_id;
     a->agency_id = agency_id;
     return RES_OK;
@@ -371,6 +502,38 @@ result_t session_list(struct app *app, const struct actor *a, json_t **out)
     return RES_OK;
 }
 
+struct password_change {
+    const struct actor *a;
+    const char *hash;
+};
+
+static result_t password_change_tx(struct tx *t, void *arg)
+{
+    const struct password_change *pc = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t now = clock_now();
+    result_t r = db_run(c,
+                        "UPDATE app_user SET password_hash = $1, must_change_password = 0, "
+                        "password_changed_at = $2, updated_at = $2 WHERE id = $3",
+                        "tii", pc->hash, now, pc->a->user_id);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND "
+                   "revoked_at = 0",
+                   "iii", now, pc->a->user_id, pc->a->session_id);
+    if (r != RES_OK)
+        return r;
+    tx_audit(t, &(struct audit_entry){.actor_id = pc->a->user_id,
+                                      .actor_login = pc->a->login,
+                                      .agency_id = pc->a->agency_id,
+                                      .action = "password_change",
+                                      .object_type = "user",
+                                      .object_id = "",
+                                      .summary = "Đổi mật khẩu; thu hồi các phiên khác",
+                                      .client_addr = pc->a->client_addr});
+    return RES_OK;
+}
+
 result_t session_change_password(struct app *app, struct actor *a, const char *current,
                                  const char *next, const char *confirm, struct verrs *errs)
 {
@@ -399,30 +562,11 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
         return RES_INVALID;
     if ((r = password_hash(next, hash)) != RES_OK)
         return r;
-    if ((r = db_begin(c)) != RES_OK)
+    struct password_change pc = {.a = a, .hash = hash};
+    r = tx_run(app->db, password_change_tx, &pc);
+    explicit_bzero(hash, sizeof(hash));
+    if (r != RES_OK)
         return r;
-    int64_t now = clock_now();
-    r = db_run(c,
-               "UPDATE app_user SET password_hash = $1, must_change_password = 0, "
-               "password_changed_at = $2, updated_at = $2 WHERE id = $3",
-               "tii", hash, now, a->user_id);
-    if (r == RES_OK)
-        r = db_run(c,
-                   "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND "
-                   "revoked_at = 0",
-                   "iii", now, a->user_id, a->session_id);
-    struct audit_entry e = {a->user_id,
-                            a->login,
-                            a->agency_id,
-                            "password_change",
-                            "user",
-                            "",
-                            "Đổi mật khẩu; thu hồi các phiên khác",
-                            a->client_addr};
-    r = audit_finish(c, r, &e);
-    if (r != RES_OK) {
-        return r;
-    }
     a->must_change_password = false;
     return RES_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "core/audit.h"
 #include "core/authz.h"
+#include "core/tx.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "util/clock.h"
@@ -25,6 +26,54 @@ static const char *kind_key(enum sigimage_kind k)
 #define IMAGE_SPEC                                                                           \
     "id:i,agency_id:i,user_id:i,kind:t,owner_name:t,owner_login:t,width:i,height:i,bytes:i," \
     "sha256:t,active:b,created_at:i,created_by_name:t"
+
+/* The new image replaces the owner's active one of its kind, with its audit row. */
+struct image_put {
+    const struct actor *a;
+    int64_t agency_id, user_id;
+    enum sigimage_kind kind;
+    const unsigned char *png;
+    size_t len;
+    int w, h;
+    const char *sha, *owner;
+    int64_t new_id; /* out */
+};
+
+static result_t image_put_tx(struct tx *t, void *arg)
+{
+    struct image_put *ip = arg;
+    struct db_conn *c = tx_conn(t);
+    ip->new_id = 0;
+    result_t r = db_run(c,
+                        "UPDATE signature_image SET active = 0 WHERE agency_id = $1 AND kind = $2 "
+                        "AND COALESCE(user_id, 0) = $3 AND active = 1",
+                        "iti", ip->agency_id, kind_key(ip->kind), ip->user_id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &ip->new_id,
+                       "INSERT INTO signature_image (agency_id, user_id, kind, png, width, "
+                       "height, sha256, active, created_by, created_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                       "iItbiitIi", ip->agency_id, ip->user_id, kind_key(ip->kind), ip->png,
+                       ip->len, (int64_t)ip->w, (int64_t)ip->h, ip->sha, ip->a->user_id,
+                       clock_now());
+    if (r != RES_OK)
+        return r;
+    char oid[24], summary[400];
+    snprintf(oid, sizeof(oid), "%lld", (long long)ip->new_id);
+    if (ip->kind == SIGIMAGE_SEAL)
+        snprintf(summary, sizeof(summary), "Con dấu của cơ quan (%d×%d px)", ip->w, ip->h);
+    else
+        snprintf(summary, sizeof(summary), "Chữ ký của %s (%d×%d px)", ip->owner, ip->w, ip->h);
+    tx_audit(t, &(struct audit_entry){.actor_id = ip->a->user_id,
+                                      .actor_login = ip->a->login,
+                                      .agency_id = ip->agency_id,
+                                      .action = "sigimage_upload",
+                                      .object_type = "signature_image",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = ip->a->client_addr});
+    return RES_OK;
+}
 
 result_t sigimage_upload(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
                          enum sigimage_kind kind, const unsigned char *png, size_t len,
@@ -69,30 +118,18 @@ result_t sigimage_upload(struct app *app, const struct actor *a, int64_t agency_
         return RES_INVALID;
     char sha[65];
     sha256_hex(png, len, sha);
-    if ((r = db_begin(c)) != RES_OK)
-        return r;
-    int64_t new_id = 0;
-    r = db_run(c,
-               "UPDATE signature_image SET active = 0 WHERE agency_id = $1 AND kind = $2 "
-               "AND COALESCE(user_id, 0) = $3 AND active = 1",
-               "iti", agency_id, kind_key(kind), user_id);
-    if (r == RES_OK)
-        r = db_one_i64(c, &new_id,
-                       "INSERT INTO signature_image (agency_id, user_id, kind, png, width, "
-                       "height, sha256, active, created_by, created_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id",
-                       "iItbiitIi", agency_id, user_id, kind_key(kind), png, len, (int64_t)w,
-                       (int64_t)h, sha, a->user_id, clock_now());
-    char oid[24], summary[400];
-    snprintf(oid, sizeof(oid), "%lld", (long long)new_id);
-    if (kind == SIGIMAGE_SEAL)
-        snprintf(summary, sizeof(summary), "Con dấu của cơ quan (%d×%d px)", w, h);
-    else
-        snprintf(summary, sizeof(summary), "Chữ ký của %s (%d×%d px)", owner, w, h);
-    struct audit_entry ae = {a->user_id,        a->login, agency_id, "sigimage_upload",
-                             "signature_image", oid,      summary,   a->client_addr};
-    if ((r = audit_finish(c, r, &ae)) == RES_OK && id)
-        *id = new_id;
+    struct image_put ip = {.a = a,
+                           .agency_id = agency_id,
+                           .user_id = user_id,
+                           .kind = kind,
+                           .png = png,
+                           .len = len,
+                           .w = w,
+                           .h = h,
+                           .sha = sha,
+                           .owner = owner};
+    if ((r = tx_run(app->db, image_put_tx, &ip)) == RES_OK && id)
+        *id = ip.new_id;
     return r;
 }
 
@@ -216,6 +253,32 @@ result_t sigimage_active(struct app *app, int64_t agency_id, int64_t user_id,
     return first_blob(s, out);
 }
 
+struct image_off {
+    const struct actor *a;
+    int64_t id, agency_id, user_id;
+};
+
+static result_t image_off_tx(struct tx *t, void *arg)
+{
+    const struct image_off *io = arg;
+    result_t r =
+        db_run(tx_conn(t), "UPDATE signature_image SET active = 0 WHERE id = $1", "i", io->id);
+    if (r != RES_OK)
+        return r;
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)io->id);
+    tx_audit(t, &(struct audit_entry){.actor_id = io->a->user_id,
+                                      .actor_login = io->a->login,
+                                      .agency_id = io->agency_id,
+                                      .action = "sigimage_deactivate",
+                                      .object_type = "signature_image",
+                                      .object_id = oid,
+                                      .summary = io->user_id ? "Ngừng dùng ảnh chữ ký"
+                                                             : "Ngừng dùng ảnh con dấu",
+                                      .client_addr = io->a->client_addr});
+    return RES_OK;
+}
+
 result_t sigimage_deactivate(struct app *app, const struct actor *a, int64_t id)
 {
     struct db_conn *c = db_conn(app->db);
@@ -230,18 +293,6 @@ result_t sigimage_deactivate(struct app *app, const struct actor *a, int64_t id)
         return RES_NOT_FOUND;
     if (!active)
         return RES_OK; /* already replaced or withdrawn: kept for the record */
-    if ((r = db_begin(c)) != RES_OK)
-        return r;
-    r = db_run(c, "UPDATE signature_image SET active = 0 WHERE id = $1", "i", id);
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry ae = {a->user_id,
-                             a->login,
-                             agency_id,
-                             "sigimage_deactivate",
-                             "signature_image",
-                             oid,
-                             user_id ? "Ngừng dùng ảnh chữ ký" : "Ngừng dùng ảnh con dấu",
-                             a->client_addr};
-    return audit_finish(c, r, &ae);
+    struct image_off io = {.a = a, .id = id, .agency_id = agency_id, .user_id = user_id};
+    return tx_run(app->db, image_off_tx, &io);
 }

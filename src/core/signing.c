@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "core/audit.h"
+#include "core/tx.h"
 #include "core/authz.h"
 #include "core/sigimage.h"
 #include "core/sign_draft.h"
@@ -175,15 +176,23 @@ static void sign_summary(const char *file_name, const unsigned char *pdf, size_t
              file_name && *file_name ? file_name : "tài liệu", hash, who);
 }
 
-static void audit_sign(struct app *app, const struct actor *a, const char *action,
-                       int64_t agency_id, const char *object_id, const char *file_name,
-                       const unsigned char *pdf, size_t len, const char *who)
+/* The signature's audit row; the caller hands out nothing when it was not written. */
+__attribute__((warn_unused_result)) static result_t
+audit_sign(struct app *app, const struct actor *a, const char *action, int64_t agency_id,
+           const char *object_id, const char *file_name, const unsigned char *pdf, size_t len,
+           const char *who)
 {
     char summary[600];
     sign_summary(file_name, pdf, len, who, summary, sizeof(summary));
-    struct audit_entry ae = {a->user_id, a->login,  agency_id, action,
-                             "document", object_id, summary,   a->client_addr};
-    audit_record(app->db, &ae);
+    struct audit_entry ae = {.actor_id = a->user_id,
+                             .actor_login = a->login,
+                             .agency_id = agency_id,
+                             .action = action,
+                             .object_type = "document",
+                             .object_id = object_id,
+                             .summary = summary,
+                             .client_addr = a->client_addr};
+    return tx_audit_only(app->db, &ae);
 }
 
 result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned char *pdf,
@@ -278,7 +287,9 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     struct pdf_sign_key key = {k.cert, k.chain, signer_cms_sign, &sk, NULL, NULL};
     r = pdf_sign_document(pdf, len, &o, &key, out);
     if (r == RES_FORBIDDEN) {
-        signing_key_pin_result(app, a, k.id, false, NULL);
+        /* A wrong PIN that cannot be counted is an error, not a plain refusal. */
+        if ((r = signing_key_pin_result(app, a, k.id, false, NULL)) != RES_OK)
+            goto out;
         verrs_add(e, "pin", "Mã PIN không đúng.");
         r = RES_INVALID;
         goto out;
@@ -292,9 +303,17 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     snprintf(oid, sizeof(oid), "key:%lld", (long long)k.id);
     sign_summary(rq->file_name, (const unsigned char *)out->data, out->len, k.subject_cn, summary,
                  sizeof(summary));
-    struct audit_entry ae = {a->user_id, a->login, k.agency_id, "document_sign",
-                             "document", oid,      summary,     a->client_addr};
-    signing_key_pin_result(app, a, k.id, true, &ae);
+    struct audit_entry ae = {.actor_id = a->user_id,
+                             .actor_login = a->login,
+                             .agency_id = k.agency_id,
+                             .action = "document_sign",
+                             .object_type = "document",
+                             .object_id = oid,
+                             .summary = summary,
+                             .client_addr = a->client_addr};
+    /* No audit row, no signed document: the caller gets the error and an empty buffer. */
+    if ((r = signing_key_pin_result(app, a, k.id, true, &ae)) != RES_OK)
+        buf_reset(out);
 out:
     buf_release(&image);
     signing_key_release(&k);
@@ -392,8 +411,12 @@ result_t signing_prepare(struct app *app, const struct actor *a, const unsigned 
         json_object_set_new(*out, "expires_at", json_string(exp));
         char subj[256];
         X509_NAME_oneline(X509_get_subject_name(cert), subj, sizeof(subj));
-        audit_sign(app, a, "document_sign_prepare", a->agency_id, d.public_id, file_name, pdf, len,
-                   subj);
+        r = audit_sign(app, a, "document_sign_prepare", a->agency_id, d.public_id, file_name, pdf,
+                       len, subj);
+        if (r != RES_OK) { /* the draft expires on its own; nothing is handed out */
+            json_decref(*out);
+            *out = NULL;
+        }
     }
     free(ad);
     free(cd);
@@ -459,11 +482,17 @@ result_t signing_finish(struct app *app, const struct actor *a, const char *draf
         r = r == RES_CONFLICT ? RES_CONFLICT : RES_INVALID;
         goto out;
     }
-    sign_draft_delete(app, a, draft_id);
     char subj[256];
     X509_NAME_oneline(X509_get_subject_name(cert), subj, sizeof(subj));
-    audit_sign(app, a, "document_sign_finish", a->agency_id, draft_id, d.file_name,
-               (const unsigned char *)out->data, out->len, subj);
+    /* Record first: without its audit row the signed document is not handed out, and the
+     * draft stays so the client may finish again. */
+    r = audit_sign(app, a, "document_sign_finish", a->agency_id, draft_id, d.file_name,
+                   (const unsigned char *)out->data, out->len, subj);
+    if (r != RES_OK) {
+        buf_reset(out);
+        goto out;
+    }
+    sign_draft_delete(app, a, draft_id);
 out:
     X509_free(cert);
     sk_X509_pop_free(chain, X509_free);

@@ -14,6 +14,7 @@
 #include "core/authz.h"
 #include "core/role.h"
 #include "core/trust.h"
+#include "core/tx.h"
 #include "core/validate.h"
 #include "crypto/signer.h"
 #include "db/db.h"
@@ -81,6 +82,57 @@ static result_t member_of(struct db_conn *c, int64_t user_id, int64_t agency_id)
                       "ii", user_id, agency_id);
 }
 
+struct key_insert {
+    const struct actor *a;
+    const struct signing_key_input *in;
+    const char *label;
+    const struct buf *sealed;
+    const char *pem, *cn, *org, *issuer, *serial, *fp;
+    int64_t not_before, not_after;
+    int64_t id; /* out */
+};
+
+/* The check gives the clear refusal; the unique index signing_key_live_fingerprint
+ * (migration 0004) refuses a racing duplicate the same way (RES_CONFLICT). */
+static result_t key_insert_tx(struct tx *t, void *arg)
+{
+    struct key_insert *k = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t dup;
+    k->id = 0;
+    result_t r = db_one_i64(c, &dup,
+                            "SELECT id FROM signing_key WHERE agency_id = $1 AND fingerprint = $2 "
+                            "AND revoked_at = 0",
+                            "it", k->in->agency_id, k->fp);
+    if (r == RES_OK)
+        return RES_CONFLICT;
+    if (r != RES_NOT_FOUND)
+        return r;
+    r = db_one_i64(c, &k->id,
+                   "INSERT INTO signing_key (agency_id, user_id, label, sealed, cert_pem, "
+                   "subject_cn, subject_o, issuer_cn, serial, fingerprint, not_before, not_after, "
+                   "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                   "$12, $13, $14) RETURNING id",
+                   "iItbttttttiiIi", k->in->agency_id, k->in->user_id, k->label, k->sealed->data,
+                   k->sealed->len, k->pem, k->cn, k->org, k->issuer, k->serial, k->fp,
+                   k->not_before, k->not_after, k->a->user_id, clock_now());
+    if (r != RES_OK)
+        return r;
+    char oid[24], summary[480];
+    snprintf(oid, sizeof(oid), "%lld", (long long)k->id);
+    snprintf(summary, sizeof(summary), "%s: %.150s (số hiệu %.40s, %.150s)",
+             k->in->user_id ? "Khóa cá nhân" : "Khóa của cơ quan", k->cn, k->serial, k->issuer);
+    tx_audit(t, &(struct audit_entry){.actor_id = k->a->user_id,
+                                      .actor_login = k->a->login,
+                                      .agency_id = k->in->agency_id,
+                                      .action = "signing_key_import",
+                                      .object_type = "signing_key",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = k->a->client_addr});
+    return RES_OK;
+}
+
 result_t signing_key_import(struct app *app, const struct actor *a,
                             const struct signing_key_input *in, struct verrs *e, int64_t *id)
 {
@@ -140,36 +192,24 @@ result_t signing_key_import(struct app *app, const struct actor *a,
     cert_name_entry(X509_get_issuer_name(cert), NID_commonName, issuer, sizeof(issuer));
     cert_serial_hex(cert, serial, sizeof(serial));
     pem = certs_pem(cert, chain);
-    int64_t now = clock_now(), dup;
 
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    if (db_one_i64(c, &dup,
-                   "SELECT id FROM signing_key WHERE agency_id = $1 AND fingerprint = $2 AND "
-                   "revoked_at = 0",
-                   "it", in->agency_id, fp) == RES_OK) {
-        db_rollback(c);
+    struct key_insert ki = {.a = a,
+                            .in = in,
+                            .label = label ? label : "",
+                            .sealed = &sealed,
+                            .pem = pem,
+                            .cn = cn,
+                            .org = org,
+                            .issuer = issuer,
+                            .serial = serial,
+                            .fp = fp,
+                            .not_before = cert_time_to_unix(X509_get0_notBefore(cert)),
+                            .not_after = cert_time_to_unix(X509_get0_notAfter(cert))};
+    r = tx_run(app->db, key_insert_tx, &ki);
+    if (r == RES_CONFLICT)
         verrs_add(e, "file", "Khóa ký số này đã được cấp trong cơ quan.");
-        r = RES_CONFLICT;
-        goto out;
-    }
-    r = db_run(c,
-               "INSERT INTO signing_key (agency_id, user_id, label, sealed, cert_pem, subject_cn, "
-               "subject_o, issuer_cn, serial, fingerprint, not_before, not_after, created_by, "
-               "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-               "iItbttttttiiIi", in->agency_id, in->user_id, label ? label : "", sealed.data,
-               sealed.len, pem, cn, org, issuer, serial, fp,
-               cert_time_to_unix(X509_get0_notBefore(cert)),
-               cert_time_to_unix(X509_get0_notAfter(cert)), a->user_id, now);
-    if (r == RES_OK)
-        r = db_one_i64(c, id, "SELECT MAX(id) FROM signing_key WHERE fingerprint = $1", "t", fp);
-    char oid[24], summary[480];
-    snprintf(oid, sizeof(oid), "%lld", (long long)*id);
-    snprintf(summary, sizeof(summary), "%s: %.150s (số hiệu %.40s, %.150s)",
-             in->user_id ? "Khóa cá nhân" : "Khóa của cơ quan", cn, serial, issuer);
-    struct audit_entry ae = {a->user_id,    a->login, in->agency_id, "signing_key_import",
-                             "signing_key", oid,      summary,       a->client_addr};
-    r = audit_finish(c, r, &ae);
+    else if (r == RES_OK && id)
+        *id = ki.id;
 out:
     free(label);
     free(pem);
@@ -224,6 +264,37 @@ result_t signing_key_usable(struct app *app, const struct actor *a, json_t **out
     return r == RES_OK ? db_collect(s, KEY_SPEC, out) : r;
 }
 
+struct key_revoke {
+    const struct actor *a;
+    int64_t id, agency_id;
+    const char *why;
+};
+
+static result_t key_revoke_tx(struct tx *t, void *arg)
+{
+    const struct key_revoke *k = arg;
+    struct db_conn *c = tx_conn(t);
+    result_t r = db_run(c,
+                        "UPDATE signing_key SET revoked_at = $1, revoked_by = $2, "
+                        "revoke_reason = $3 WHERE id = $4 AND revoked_at = 0",
+                        "iIti", clock_now(), k->a->user_id, k->why, k->id);
+    if (r != RES_OK)
+        return r;
+    if (db_changes(c) == 0)
+        return RES_CONFLICT; /* revoked meanwhile */
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)k->id);
+    tx_audit(t, &(struct audit_entry){.actor_id = k->a->user_id,
+                                      .actor_login = k->a->login,
+                                      .agency_id = k->agency_id,
+                                      .action = "signing_key_revoke",
+                                      .object_type = "signing_key",
+                                      .object_id = oid,
+                                      .summary = *k->why ? k->why : "Thu hồi khóa ký số",
+                                      .client_addr = k->a->client_addr});
+    return RES_OK;
+}
+
 result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, const char *reason,
                             struct verrs *e)
 {
@@ -254,25 +325,10 @@ result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, 
         verrs_add(e, "reason", "Khóa ký số đã được thu hồi trước đó.");
         return RES_CONFLICT;
     }
-    if ((r = db_begin(c)) != RES_OK) {
-        free(why);
-        return r;
-    }
-    r = db_run(c,
-               "UPDATE signing_key SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 "
-               "WHERE id = $4 AND revoked_at = 0",
-               "iIti", clock_now(), a->user_id, why ? why : "", id);
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry ae = {a->user_id,
-                             a->login,
-                             agency_id,
-                             "signing_key_revoke",
-                             "signing_key",
-                             oid,
-                             why && *why ? why : "Thu hồi khóa ký số",
-                             a->client_addr};
-    r = audit_finish(c, r, &ae);
+    struct key_revoke kr = {.a = a, .id = id, .agency_id = agency_id, .why = why ? why : ""};
+    r = tx_run(app->db, key_revoke_tx, &kr);
+    if (r == RES_CONFLICT)
+        verrs_add(e, "reason", "Khóa ký số đã được thu hồi trước đó.");
     free(why);
     return r;
 }
@@ -337,46 +393,64 @@ result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, st
     return RES_OK;
 }
 
-void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
-                            const struct audit_entry *also)
+struct pin_outcome {
+    const struct actor *a;
+    int64_t id;
+    bool ok;
+    const struct audit_entry *also;
+    bool locked; /* out */
+};
+
+static result_t pin_outcome_tx(struct tx *t, void *arg)
 {
-    struct db_conn *c = db_conn(app->db);
+    struct pin_outcome *p = arg;
+    struct db_conn *c = tx_conn(t);
     int64_t fails = 0, agency_id = 0, now = clock_now();
-    if (!c || db_begin(c) != RES_OK)
-        return;
-    if (ok) {
+    result_t r;
+    p->locked = false;
+    if (p->ok) {
         /* one transaction (one fsync) for the key's state and the signature's audit row */
-        result_t r = db_run(c,
-                            "UPDATE signing_key SET failed_pins = 0, last_used_at = $1 WHERE "
-                            "id = $2",
-                            "ii", now, id);
-        if (also)
-            audit_finish(c, r, also);
-        else if (r == RES_OK)
-            db_commit(c);
-        else
-            db_rollback(c);
-        return;
+        r = db_run(c, "UPDATE signing_key SET failed_pins = 0, last_used_at = $1 WHERE id = $2",
+                   "ii", now, p->id);
+        if (r == RES_OK && p->also)
+            tx_audit(t, p->also);
+        return r;
     }
-    db_run(c, "UPDATE signing_key SET failed_pins = failed_pins + 1 WHERE id = $1", "i", id);
-    db_one_i64(c, &fails, "SELECT failed_pins FROM signing_key WHERE id = $1", "i", id);
-    db_one_i64(c, &agency_id, "SELECT agency_id FROM signing_key WHERE id = $1", "i", id);
-    if (fails < SIGNING_KEY_PIN_TRIES) {
-        db_commit(c);
-        return;
-    }
-    result_t r =
-        db_run(c, "UPDATE signing_key SET failed_pins = 0, locked_until = $1 WHERE id = $2", "ii",
-               now + SIGNING_KEY_LOCK_SECS, id);
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    struct audit_entry ae = {a->user_id,
-                             a->login,
-                             agency_id,
-                             "signing_key_pin_locked",
-                             "signing_key",
-                             oid,
-                             "Nhập sai mã PIN nhiều lần",
-                             a->client_addr};
-    audit_finish(c, r, &ae);
+    r = db_run(c, "UPDATE signing_key SET failed_pins = failed_pins + 1 WHERE id = $1", "i", p->id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &fails, "SELECT failed_pins FROM signing_key WHERE id = $1", "i", p->id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &agency_id, "SELECT agency_id FROM signing_key WHERE id = $1", "i",
+                       p->id);
+    if (r != RES_OK)
+        return r;
+    p->locked = fails >= SIGNING_KEY_PIN_TRIES;
+    if (p->locked &&
+        (r = db_run(c, "UPDATE signing_key SET failed_pins = 0, locked_until = $1 WHERE id = $2",
+                    "ii", now + SIGNING_KEY_LOCK_SECS, p->id)) != RES_OK)
+        return r;
+    char oid[24], summary[96];
+    snprintf(oid, sizeof(oid), "%lld", (long long)p->id);
+    snprintf(summary, sizeof(summary), "Nhập sai mã PIN (lần %lld liên tiếp)", (long long)fails);
+    tx_audit(t, &(struct audit_entry){
+                    .actor_id = p->a->user_id,
+                    .actor_login = p->a->login,
+                    .agency_id = agency_id,
+                    .action = p->locked ? "signing_key_pin_locked" : "signing_key_pin_failed",
+                    .object_type = "signing_key",
+                    .object_id = oid,
+                    .summary = p->locked ? "Nhập sai mã PIN nhiều lần" : summary,
+                    .client_addr = p->a->client_addr,
+                });
+    return RES_OK;
+}
+
+result_t signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
+                                const struct audit_entry *also)
+{
+    struct pin_outcome p = {.a = a, .id = id, .ok = ok, .also = also};
+    /* A right PIN with no signature to record (also == NULL) only resets the counter:
+     * the key's bookkeeping, not a user action of its own. */
+    return ok && !also ? tx_run_noaudit(app->db, pin_outcome_tx, &p)
+                       : tx_run(app->db, pin_outcome_tx, &p);
 }

@@ -62,11 +62,15 @@ void signing_key_release(struct signing_key *k);
  * error says until when). */
 result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, struct verrs *e,
                           struct signing_key *k);
-/* Records the outcome of a PIN attempt: a wrong PIN counts towards the lock (and
- * writes an audit row when it locks), a right one resets the count and appends `also`
- * (the signature's audit row, may be NULL) in the same transaction. */
+/* Records the outcome of a PIN attempt as one transaction: a wrong PIN counts towards
+ * the lock with an audit row (signing_key_pin_failed, or signing_key_pin_locked when it
+ * locks); a right one resets the count and appends `also` (the signature's audit row,
+ * may be NULL). Anything but RES_OK means nothing was recorded: the caller must not
+ * hand out the signed document, and must report the error. */
 struct audit_entry;
-void signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
-                            const struct audit_entry *also);
+__attribute__((warn_unused_result)) result_t signing_key_pin_result(struct app *app,
+                                                                    const struct actor *a,
+                                                                    int64_t id, bool ok,
+                                                                    const struct audit_entry *also);
 
 #endif

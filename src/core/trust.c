@@ -14,6 +14,7 @@
 
 #include "core/audit.h"
 #include "core/authz.h"
+#include "core/tx.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "text/text.h"
@@ -198,11 +199,20 @@ result_t trust_bump_generation(struct db_conn *c)
     "id:i,issuer:t,this_update:i,next_update:i,entries:i,fingerprint:t,active:b," \
     "created_at:i,created_by_name:t"
 
-static void audit_entry_for(const struct actor *a, const char *action, const char *type, int64_t id,
-                            const char *summary, char oid[24], struct audit_entry *e)
+/* Queues the audit row of a trust-store change (core/tx.h): installation-wide. */
+static void audit_trust(struct tx *t, const struct actor *a, const char *action, const char *type,
+                        int64_t id, const char *summary)
 {
-    snprintf(oid, 24, "%lld", (long long)id);
-    *e = (struct audit_entry){a->user_id, a->login, 0, action, type, oid, summary, a->client_addr};
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
+                                      .actor_login = a->login,
+                                      .agency_id = 0,
+                                      .action = action,
+                                      .object_type = type,
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = a->client_addr});
 }
 
 /* Rows by id, in the order given, as a JSON array (after the commit). */
@@ -262,6 +272,41 @@ static result_t store_cert(struct db_conn *c, const struct actor *a, X509 *x,
     return r;
 }
 
+/* Every certificate of the file, one audit row each, and the generation bump. A
+ * duplicate is a refusal (RES_CONFLICT, with its field error). */
+struct certs_put {
+    const struct actor *a;
+    STACK_OF(X509) * certs;
+    const struct cert_facts *facts;
+    const bool *skip;
+    int64_t *ids;                           /* out, count of them */
+    char (*summaries)[NAME_MAX_BYTES + 64]; /* out */
+    struct verrs *e;
+    int count; /* out */
+};
+
+static result_t certs_put_tx(struct tx *t, void *arg)
+{
+    struct certs_put *cp = arg;
+    struct db_conn *c = tx_conn(t);
+    result_t r;
+    cp->count = 0;
+    for (int i = 0; i < sk_X509_num(cp->certs); i++) {
+        if (cp->skip[i])
+            continue;
+        X509 *x = sk_X509_value(cp->certs, i);
+        bool root = is_self_signed(x);
+        int k = cp->count;
+        if ((r = store_cert(c, cp->a, x, &cp->facts[i], root, cp->e, &cp->ids[k])) != RES_OK)
+            return r; /* a refusal (duplicate) ends the unit: nothing is written */
+        snprintf(cp->summaries[k], sizeof(cp->summaries[k]), "%s: %s",
+                 root ? "Chứng thư gốc" : "Chứng thư trung gian", cp->facts[i].subject);
+        audit_trust(t, cp->a, "trust_cert_add", "trust_cert", cp->ids[k], cp->summaries[k]);
+        cp->count++;
+    }
+    return trust_bump_generation(c);
+}
+
 result_t trust_add_certs(struct app *app, const struct actor *a, const unsigned char *data,
                          size_t len, struct verrs *e, json_t **added)
 {
@@ -315,34 +360,16 @@ result_t trust_add_certs(struct app *app, const struct actor *a, const unsigned 
         r = RES_DB;
         goto out;
     }
-    if ((r = db_begin(c)) != RES_OK)
+    struct certs_put cp = {.a = a,
+                           .certs = certs,
+                           .facts = facts,
+                           .skip = skip,
+                           .ids = ids,
+                           .summaries = summaries,
+                           .e = e};
+    if ((r = tx_run(app->db, certs_put_tx, &cp)) != RES_OK)
         goto out;
-    int count = 0;
-    for (int i = 0; i < n; i++) {
-        if (skip[i])
-            continue;
-        X509 *x = sk_X509_value(certs, i);
-        bool root = is_self_signed(x);
-        if ((r = store_cert(c, a, x, &facts[i], root, e, &ids[count])) != RES_OK) {
-            db_rollback(c); /* a refusal (duplicate), not an error to log */
-            goto out;
-        }
-        snprintf(summaries[count], sizeof(summaries[count]), "%s: %s",
-                 root ? "Chứng thư gốc" : "Chứng thư trung gian", facts[i].subject);
-        count++;
-    }
-    r = trust_bump_generation(c);
-    /* one audit row per certificate; the last one ends the transaction */
-    char oid[24];
-    struct audit_entry ae;
-    for (int i = 0; i + 1 < count && r == RES_OK; i++) {
-        audit_entry_for(a, "trust_cert_add", "trust_cert", ids[i], summaries[i], oid, &ae);
-        r = audit_append(c, &ae);
-    }
-    audit_entry_for(a, "trust_cert_add", "trust_cert", count ? ids[count - 1] : 0,
-                    count ? summaries[count - 1] : "", oid, &ae);
-    if ((r = audit_finish(c, r, &ae)) != RES_OK)
-        goto out;
+    int count = cp.count;
     if (added)
         *added = rows_by_id(c, "SELECT " CERT_COLS "WHERE c.id = $1", CERT_SPEC, ids, count);
 out:
@@ -370,6 +397,77 @@ static bool crl_issuer_trusted(const struct certstore *cs, X509_CRL *crl)
     sk_X509_pop_free(roots, X509_free);
     ERR_clear_error();
     return found;
+}
+
+struct crl_put {
+    const struct actor *a;
+    const char *issuer, *fp;
+    const unsigned char *der;
+    size_t derlen;
+    int64_t this_update, next_update;
+    int entries;
+    bool newer; /* out: refused because a newer list of the issuer is active */
+    int64_t id; /* out */
+};
+
+static result_t crl_put_tx(struct tx *t, void *arg)
+{
+    struct crl_put *cp = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t existing = 0, newer = 0;
+    struct db_stmt *s = NULL;
+    result_t r;
+    cp->newer = false;
+    cp->id = 0;
+    if ((r = db_query(c, &s, "SELECT id, active FROM trust_crl WHERE fingerprint = $1", "t",
+                      cp->fp)) != RES_OK)
+        return r;
+    if ((r = db_step(s)) == RES_ROW) {
+        existing = db_col_i64(s, 0);
+        if (db_col_i64(s, 1)) {
+            db_finalize(s);
+            return RES_CONFLICT; /* this very list is active */
+        }
+    }
+    db_finalize(s);
+    if (r != RES_ROW && r != RES_DONE)
+        return r;
+    r = db_one_i64(c, &newer,
+                   "SELECT id FROM trust_crl WHERE issuer = $1 AND active = 1 AND this_update > $2",
+                   "ti", cp->issuer, cp->this_update);
+    if (r == RES_OK) {
+        cp->newer = true;
+        return RES_CONFLICT;
+    }
+    if (r != RES_NOT_FOUND)
+        return r;
+    /* A newer list of the same issuer replaces the older ones (they stay for the record). */
+    r = db_run(c, "UPDATE trust_crl SET active = 0 WHERE issuer = $1 AND active = 1", "t",
+               cp->issuer);
+    if (r == RES_OK && existing) {
+        cp->id = existing;
+        r = db_run(c,
+                   "UPDATE trust_crl SET active = 1, created_by = $1, created_at = $2 "
+                   "WHERE id = $3",
+                   "Iii", cp->a->user_id, clock_now(), existing);
+    } else if (r == RES_OK) {
+        r = db_one_i64(c, &cp->id,
+                       "INSERT INTO trust_crl (issuer, this_update, next_update, entries, "
+                       "fingerprint, der, active, created_by, created_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+                       "tiiitbIi", cp->issuer, cp->this_update, cp->next_update,
+                       (int64_t)cp->entries, cp->fp, cp->der, cp->derlen, cp->a->user_id,
+                       clock_now());
+    }
+    if (r == RES_OK)
+        r = trust_bump_generation(c);
+    if (r != RES_OK)
+        return r;
+    char summary[NAME_MAX_BYTES + 64];
+    snprintf(summary, sizeof(summary), "CRL của %s (%d chứng thư bị thu hồi)", cp->issuer,
+             cp->entries);
+    audit_trust(t, cp->a, "trust_crl_add", "trust_crl", cp->id, summary);
+    return RES_OK;
 }
 
 result_t trust_add_crl(struct app *app, const struct actor *a, const unsigned char *data,
@@ -420,65 +518,75 @@ result_t trust_add_crl(struct app *app, const struct actor *a, const unsigned ch
         r = RES_DB;
         goto out;
     }
-    if ((r = db_begin(c)) != RES_OK)
+    struct crl_put cp = {.a = a,
+                         .issuer = issuer,
+                         .fp = fp,
+                         .der = der,
+                         .derlen = (size_t)derlen,
+                         .this_update = this_update,
+                         .next_update = next_update,
+                         .entries = entries};
+    r = tx_run(app->db, crl_put_tx, &cp);
+    if (r == RES_CONFLICT)
+        verrs_add(e, "file",
+                  cp.newer ? "Đã có danh sách thu hồi mới hơn của CA này."
+                           : "Danh sách thu hồi này đã được thêm.");
+    if (r != RES_OK)
         goto out;
-    int64_t existing = 0, newer = 0;
-    struct db_stmt *s = NULL;
-    if ((r = db_query(c, &s, "SELECT id, active FROM trust_crl WHERE fingerprint = $1", "t", fp)) !=
-        RES_OK)
-        goto rollback;
-    if ((r = db_step(s)) == RES_ROW) {
-        existing = db_col_i64(s, 0);
-        if (db_col_i64(s, 1)) {
-            db_finalize(s);
-            verrs_add(e, "file", "Danh sách thu hồi này đã được thêm.");
-            r = RES_CONFLICT;
-            goto rollback;
-        }
-    }
-    db_finalize(s);
-    if (r != RES_ROW && r != RES_DONE)
-        goto rollback;
-    if (db_one_i64(c, &newer,
-                   "SELECT id FROM trust_crl WHERE issuer = $1 AND active = 1 AND this_update > $2",
-                   "ti", issuer, this_update) == RES_OK) {
-        verrs_add(e, "file", "Đã có danh sách thu hồi mới hơn của CA này.");
-        r = RES_CONFLICT;
-        goto rollback;
-    }
-    /* A newer list of the same issuer replaces the older ones (they stay for the record). */
-    r = db_run(c, "UPDATE trust_crl SET active = 0 WHERE issuer = $1 AND active = 1", "t", issuer);
-    if (r == RES_OK && existing) {
-        id = existing;
-        r = db_run(c,
-                   "UPDATE trust_crl SET active = 1, created_by = $1, created_at = $2 "
-                   "WHERE id = $3",
-                   "Iii", a->user_id, clock_now(), existing);
-    } else if (r == RES_OK) {
-        r = db_one_i64(c, &id,
-                       "INSERT INTO trust_crl (issuer, this_update, next_update, entries, "
-                       "fingerprint, der, active, created_by, created_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
-                       "tiiitbIi", issuer, this_update, next_update, (int64_t)entries, fp, der,
-                       (size_t)derlen, a->user_id, clock_now());
-    }
-    if (r == RES_OK)
-        r = trust_bump_generation(c);
-    char summary[NAME_MAX_BYTES + 64], oid[24];
-    struct audit_entry ae;
-    snprintf(summary, sizeof(summary), "CRL của %s (%d chứng thư bị thu hồi)", issuer, entries);
-    audit_entry_for(a, "trust_crl_add", "trust_crl", id, summary, oid, &ae);
-    if ((r = audit_finish(c, r, &ae)) != RES_OK)
-        goto out;
+    id = cp.id;
     if (added)
         *added = rows_by_id(c, "SELECT " CRL_COLS "WHERE c.id = $1", CRL_SPEC, &id, 1);
     goto out;
-rollback:
-    db_rollback(c);
 out:
     OPENSSL_free(der);
     X509_CRL_free(crl);
     return r;
+}
+
+struct row_off {
+    const struct actor *a;
+    const char *table; /* "trust_cert" or "trust_crl" */
+    int64_t id;
+    bool already; /* out: the row was inactive (nothing to do, rolled back) */
+};
+
+static result_t row_off_tx(struct tx *t, void *arg)
+{
+    struct row_off *ro = arg;
+    struct db_conn *c = tx_conn(t);
+    bool cert = strcmp(ro->table, "trust_cert") == 0;
+    char sql[160];
+    struct db_stmt *s = NULL;
+    result_t r;
+    ro->already = false;
+    snprintf(sql, sizeof(sql), "SELECT active, %s FROM %s WHERE id = $1",
+             cert ? "subject" : "issuer", ro->table);
+    if ((r = db_query(c, &s, sql, "i", ro->id)) != RES_OK)
+        return r;
+    char summary[NAME_MAX_BYTES + 64] = "";
+    bool active = false;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        active = db_col_i64(s, 0);
+        snprintf(summary, sizeof(summary), "%s: %s", cert ? "Gỡ chứng thư" : "Gỡ CRL của",
+                 db_col_text(s, 1));
+    }
+    db_finalize(s);
+    if (r != RES_ROW)
+        return r == RES_DONE ? RES_NOT_FOUND : r;
+    if (!active) {
+        ro->already = true;
+        return RES_CONFLICT;
+    }
+    snprintf(sql, sizeof(sql), "UPDATE %s SET active = 0 WHERE id = $1", ro->table);
+    r = db_run(c, sql, "i", ro->id);
+    if (r == RES_OK)
+        r = trust_bump_generation(c);
+    if (r != RES_OK)
+        return r;
+    audit_trust(t, ro->a, cert ? "trust_cert_remove" : "trust_crl_remove", ro->table, ro->id,
+                summary);
+    return RES_OK;
 }
 
 static result_t remove_row(struct app *app, const struct actor *a, const char *table, int64_t id)
@@ -489,40 +597,10 @@ static result_t remove_row(struct app *app, const struct actor *a, const char *t
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
-    bool cert = strcmp(table, "trust_cert") == 0;
-    char sql[160];
-    struct db_stmt *s = NULL;
-    snprintf(sql, sizeof(sql), "SELECT active, %s FROM %s WHERE id = $1",
-             cert ? "subject" : "issuer", table);
-    if ((r = db_begin(c)) != RES_OK)
-        return r;
-    if ((r = db_query(c, &s, sql, "i", id)) != RES_OK) {
-        db_rollback(c);
-        return r;
-    }
-    char summary[NAME_MAX_BYTES + 64] = "";
-    bool active = false;
-    r = db_step(s);
-    if (r == RES_ROW) {
-        active = db_col_i64(s, 0);
-        snprintf(summary, sizeof(summary), "%s: %s", cert ? "Gỡ chứng thư" : "Gỡ CRL của",
-                 db_col_text(s, 1));
-    }
-    db_finalize(s);
-    if (r != RES_ROW || !active) {
-        db_rollback(c);
-        /* removing twice is not an error: the row stays, inactive, for the record */
-        return r == RES_ROW ? RES_OK : r == RES_DONE ? RES_NOT_FOUND : r;
-    }
-    snprintf(sql, sizeof(sql), "UPDATE %s SET active = 0 WHERE id = $1", table);
-    r = db_run(c, sql, "i", id);
-    if (r == RES_OK)
-        r = trust_bump_generation(c);
-    char oid[24];
-    struct audit_entry ae;
-    audit_entry_for(a, cert ? "trust_cert_remove" : "trust_crl_remove", table, id, summary, oid,
-                    &ae);
-    return audit_finish(c, r, &ae);
+    struct row_off ro = {.a = a, .table = table, .id = id};
+    r = tx_run(app->db, row_off_tx, &ro);
+    /* removing twice is not an error: the row stays, inactive, for the record */
+    return r == RES_CONFLICT && ro.already ? RES_OK : r;
 }
 
 result_t trust_remove_cert(struct app *app, const struct actor *a, int64_t id)

@@ -9,6 +9,7 @@
 #include "core/authz.h"
 #include "core/password.h"
 #include "core/role.h"
+#include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
 #include "text/text.h"
@@ -62,15 +63,60 @@ static void check_membership(struct db_conn *c, int64_t agency_id, const struct 
         verrs_add(errs, "roles", "Chọn ít nhất một vai trò.");
 }
 
-/* Appends the audit row for a user change and ends the transaction (audit_finish). */
-static result_t finish_user(struct db_conn *c, result_t r, const struct actor *a, int64_t agency_id,
-                            const char *action, int64_t user_id, const char *summary)
+/* Queues the audit row for a user change (core/tx.h: appended before commit). */
+static void audit_user(struct tx *t, const struct actor *a, int64_t agency_id, const char *action,
+                       int64_t user_id, const char *summary)
 {
     char oid[24];
     snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
-    struct audit_entry e = {a->user_id, a->login, agency_id, action,
-                            "user",     oid,      summary,   a->client_addr};
-    return audit_finish(c, r, &e);
+    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
+                                      .actor_login = a->login,
+                                      .agency_id = agency_id,
+                                      .action = action,
+                                      .object_type = "user",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = a->client_addr});
+}
+
+struct user_add {
+    const struct actor *a;
+    const struct user_input *in;
+    const struct user_clean *v;
+    int64_t agency_id, existing;
+    const char *login, *hash;
+    int64_t uid; /* out */
+};
+
+static result_t user_add_tx(struct tx *t, void *arg)
+{
+    struct user_add *u = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t now = clock_now();
+    result_t r = RES_OK;
+    u->uid = u->existing;
+    if (!u->existing)
+        r = db_one_i64(c, &u->uid,
+                       "INSERT INTO app_user (login, full_name, full_name_folded, email, phone, "
+                       "password_hash, must_change_password, home_agency_id, created_at, "
+                       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) RETURNING id",
+                       "ttttttii", u->login, u->v->full_name, u->v->folded, u->v->email,
+                       u->v->phone, u->hash, u->agency_id, now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "INSERT INTO membership (user_id, agency_id, department_id, position_id, roles, "
+                   "active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+                   "iiIIii", u->uid, u->agency_id, u->in->department_id, u->in->position_id,
+                   (int64_t)u->in->roles, now);
+    if (r != RES_OK)
+        return r;
+    char roles[160], summary[400];
+    role_label(u->in->roles, roles, sizeof(roles));
+    snprintf(summary, sizeof(summary), "%s %s — %s", u->login,
+             u->existing ? "(kiêm nhiệm)" : u->v->full_name, roles);
+    audit_user(t, u->a, u->agency_id, u->existing ? "membership_update" : "user_create", u->uid,
+               summary);
+    return RES_OK;
 }
 
 result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
@@ -124,29 +170,15 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
         if ((r = password_hash(password, hash)) != RES_OK)
             goto out;
     }
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    int64_t now = clock_now(), uid = existing;
-    if (!existing) {
-        r = db_one_i64(c, &uid,
-                       "INSERT INTO app_user (login, full_name, full_name_folded, email, phone, "
-                       "password_hash, must_change_password, home_agency_id, created_at, "
-                       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) RETURNING id",
-                       "ttttttii", login, v.full_name, v.folded, v.email, v.phone, hash, agency_id,
-                       now);
-    }
-    if (r == RES_OK)
-        r = db_run(c,
-                   "INSERT INTO membership (user_id, agency_id, department_id, position_id, roles, "
-                   "active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
-                   "iiIIii", uid, agency_id, in->department_id, in->position_id, (int64_t)in->roles,
-                   now);
-    char roles[160], summary[400];
-    role_label(in->roles, roles, sizeof(roles));
-    snprintf(summary, sizeof(summary), "%s %s — %s%s", login,
-             existing ? "(kiêm nhiệm)" : v.full_name, roles, existing ? "" : "");
-    r = finish_user(c, r, a, agency_id, existing ? "membership_update" : "user_create", uid,
-                    summary);
+    struct user_add u = {.a = a,
+                         .in = in,
+                         .v = &v,
+                         .agency_id = agency_id,
+                         .existing = existing,
+                         .login = login,
+                         .hash = hash};
+    r = tx_run(app->db, user_add_tx, &u);
+    int64_t uid = u.uid;
     if (r != RES_OK) {
         if (r == RES_CONFLICT)
             verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
@@ -167,6 +199,43 @@ static result_t home_agency(struct db_conn *c, int64_t user_id, int64_t *home)
 {
     return db_one_i64(c, home, "SELECT COALESCE(home_agency_id, 0) FROM app_user WHERE id = $1",
                       "i", user_id);
+}
+
+struct user_change {
+    const struct actor *a;
+    const struct user_input *in;
+    const struct user_clean *v;
+    int64_t agency_id, user_id, membership;
+    bool owns_account;
+};
+
+static result_t user_change_tx(struct tx *t, void *arg)
+{
+    const struct user_change *u = arg;
+    struct db_conn *c = tx_conn(t);
+    result_t r = RES_OK;
+    if (u->owns_account)
+        r = db_run(c,
+                   "UPDATE app_user SET full_name = $1, full_name_folded = $2, email = $3, "
+                   "phone = $4, updated_at = $5, must_change_password = CASE WHEN $7 < 0 THEN "
+                   "must_change_password ELSE $7 END WHERE id = $6",
+                   "ttttiii", u->v->full_name, u->v->folded, u->v->email, u->v->phone, clock_now(),
+                   u->user_id, (int64_t)u->in->must_change);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE membership SET department_id = $1, position_id = $2, roles = $3 "
+                   "WHERE id = $4",
+                   "IIii", u->in->department_id, u->in->position_id, (int64_t)u->in->roles,
+                   u->membership);
+    if (r != RES_OK)
+        return r;
+    char roles[160], summary[400];
+    role_label(u->in->roles, roles, sizeof(roles));
+    snprintf(summary, sizeof(summary), "%s%s vai trò: %s", u->owns_account ? u->v->full_name : "",
+             u->owns_account ? ";" : "", roles);
+    audit_user(t, u->a, u->agency_id, u->owns_account ? "user_update" : "membership_update",
+               u->user_id, summary);
+    return RES_OK;
 }
 
 result_t user_update(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
@@ -196,29 +265,50 @@ result_t user_update(struct app *app, const struct actor *a, int64_t agency_id, 
         clean_release(&v);
         return RES_INVALID;
     }
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    if (owns_account)
-        r = db_run(c,
-                   "UPDATE app_user SET full_name = $1, full_name_folded = $2, email = $3, "
-                   "phone = $4, updated_at = $5, must_change_password = CASE WHEN $7 < 0 THEN "
-                   "must_change_password ELSE $7 END WHERE id = $6",
-                   "ttttiii", v.full_name, v.folded, v.email, v.phone, clock_now(), user_id,
-                   (int64_t)in->must_change);
-    if (r == RES_OK)
-        r = db_run(c,
-                   "UPDATE membership SET department_id = $1, position_id = $2, roles = $3 "
-                   "WHERE id = $4",
-                   "IIii", in->department_id, in->position_id, (int64_t)in->roles, membership);
-    char roles[160], summary[400];
-    role_label(in->roles, roles, sizeof(roles));
-    snprintf(summary, sizeof(summary), "%s%s vai trò: %s", owns_account ? v.full_name : "",
-             owns_account ? ";" : "", roles);
-    r = finish_user(c, r, a, agency_id, owns_account ? "user_update" : "membership_update", user_id,
-                    summary);
-out:
+    struct user_change u = {.a = a,
+                            .in = in,
+                            .v = &v,
+                            .agency_id = agency_id,
+                            .user_id = user_id,
+                            .membership = membership,
+                            .owns_account = owns_account};
+    r = tx_run(app->db, user_change_tx, &u);
     clean_release(&v);
     return r;
+}
+
+/* Lock, unlock or password reset: the account row, maybe its sessions, the audit row. */
+struct account_write {
+    const struct actor *a;
+    int64_t user_id, home;
+    bool disabled;
+    const char *hash; /* set: a password reset to this hash */
+    const char *action, *summary;
+};
+
+static result_t account_write_tx(struct tx *t, void *arg)
+{
+    const struct account_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t now = clock_now();
+    result_t r;
+    if (w->hash)
+        r = db_run(c,
+                   "UPDATE app_user SET password_hash = $1, must_change_password = 1, "
+                   "failed_logins = 0, locked_until = 0, updated_at = $2 WHERE id = $3",
+                   "tii", w->hash, now, w->user_id);
+    else /* Unlocking also clears a lockout from failed logins. */
+        r = db_run(c,
+                   "UPDATE app_user SET disabled = $1, failed_logins = 0, locked_until = 0, "
+                   "updated_at = $2 WHERE id = $3",
+                   "iii", (int64_t)w->disabled, now, w->user_id);
+    if (r == RES_OK && (w->hash || w->disabled))
+        r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
+                   "ii", now, w->user_id);
+    if (r != RES_OK)
+        return r;
+    audit_user(t, w->a, w->home, w->action, w->user_id, w->summary);
+    return RES_OK;
 }
 
 result_t user_set_disabled(struct app *app, const struct actor *a, int64_t user_id, bool disabled)
@@ -234,20 +324,14 @@ result_t user_set_disabled(struct app *app, const struct actor *a, int64_t user_
         return r;
     if (user_id == a->user_id && disabled)
         return RES_CONFLICT; /* never lock yourself out */
-    if ((r = db_begin(c)) != RES_OK)
-        return r;
-    int64_t now = clock_now();
-    /* Unlocking also clears a lockout from failed logins. */
-    r = db_run(c,
-               "UPDATE app_user SET disabled = $1, failed_logins = 0, locked_until = 0, "
-               "updated_at = $2 WHERE id = $3",
-               "iii", (int64_t)disabled, now, user_id);
-    if (r == RES_OK && disabled)
-        r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
-                   "ii", now, user_id);
-    r = finish_user(c, r, a, home, disabled ? "user_lock" : "user_unlock", user_id,
-                    disabled ? "Khóa tài khoản, thu hồi mọi phiên" : "Mở khóa tài khoản");
-    return r;
+    struct account_write w = {.a = a,
+                              .user_id = user_id,
+                              .home = home,
+                              .disabled = disabled,
+                              .action = disabled ? "user_lock" : "user_unlock",
+                              .summary = disabled ? "Khóa tài khoản, thu hồi mọi phiên"
+                                                  : "Mở khóa tài khoản"};
+    return tx_run(app->db, account_write_tx, &w);
 }
 
 result_t user_reset_password(struct app *app, const struct actor *a, int64_t user_id,
@@ -267,18 +351,14 @@ result_t user_reset_password(struct app *app, const struct actor *a, int64_t use
     password_generate(password);
     if ((r = password_hash(password, hash)) != RES_OK)
         goto out;
-    if ((r = db_begin(c)) != RES_OK)
-        goto out;
-    int64_t now = clock_now();
-    r = db_run(c,
-               "UPDATE app_user SET password_hash = $1, must_change_password = 1, "
-               "failed_logins = 0, locked_until = 0, updated_at = $2 WHERE id = $3",
-               "tii", hash, now, user_id);
-    if (r == RES_OK)
-        r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
-                   "ii", now, user_id);
-    r = finish_user(c, r, a, home, "password_reset", user_id,
-                    "Đặt lại mật khẩu, buộc đổi khi đăng nhập, thu hồi mọi phiên");
+    struct account_write w = {.a = a,
+                              .user_id = user_id,
+                              .home = home,
+                              .hash = hash,
+                              .action = "password_reset",
+                              .summary =
+                                  "Đặt lại mật khẩu, buộc đổi khi đăng nhập, thu hồi mọi phiên"};
+    r = tx_run(app->db, account_write_tx, &w);
     if (r == RES_OK)
         str_copy(temp_password, password, 64);
 out:
@@ -440,6 +520,27 @@ result_t user_memberships(struct app *app, int64_t user_id, json_t **out)
     return RES_OK;
 }
 
+struct sysadmin_add {
+    const char *login, *name, *folded, *hash;
+};
+
+static result_t sysadmin_add_tx(struct tx *t, void *arg)
+{
+    const struct sysadmin_add *sa = arg;
+    int64_t id = 0;
+    result_t r = db_one_i64(tx_conn(t), &id,
+                            "INSERT INTO app_user (login, full_name, full_name_folded, "
+                            "password_hash, must_change_password, is_sysadmin, created_at, "
+                            "updated_at) VALUES ($1, $2, $3, $4, 0, 1, $5, $5) RETURNING id",
+                            "tttti", sa->login, sa->name, sa->folded, sa->hash, clock_now());
+    if (r != RES_OK)
+        return r;
+    struct actor sys = {.system = true};
+    str_copy(sys.login, "system", sizeof(sys.login));
+    audit_user(t, &sys, 0, "user_create", id, "Quản trị hệ thống (dòng lệnh)");
+    return RES_OK;
+}
+
 result_t user_create_sysadmin(struct app *app, const char *login, const char *full_name,
                               const char *password, struct verrs *errs)
 {
@@ -457,18 +558,9 @@ result_t user_create_sysadmin(struct app *app, const char *login, const char *fu
     if (errs->count || (r = password_hash(password, hash)) != RES_OK)
         goto out;
     char *folded = text_fold(name);
-    int64_t now = clock_now(), id = 0;
-    if ((r = db_begin(c)) == RES_OK) {
-        r = db_one_i64(c, &id,
-                       "INSERT INTO app_user (login, full_name, full_name_folded, password_hash, "
-                       "must_change_password, is_sysadmin, created_at, updated_at) "
-                       "VALUES ($1, $2, $3, $4, 0, 1, $5, $5) RETURNING id",
-                       "tttti", login, name, folded, hash, now);
-    }
+    struct sysadmin_add sa = {.login = login, .name = name, .folded = folded, .hash = hash};
+    r = tx_run(app->db, sysadmin_add_tx, &sa);
     free(folded);
-    struct actor sys = {.system = true};
-    str_copy(sys.login, "system", sizeof(sys.login));
-    r = finish_user(c, r, &sys, 0, "user_create", id, "Quản trị hệ thống (dòng lệnh)");
     if (r == RES_CONFLICT)
         verrs_add(errs, "login", "Tên đăng nhập đã tồn tại.");
 out:

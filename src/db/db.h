@@ -50,6 +50,17 @@ const void *db_col_blob(struct db_stmt *s, int col, size_t *len);
 void db_finalize(struct db_stmt *s); /* NULL is fine */
 int64_t db_changes(struct db_conn *c);
 
+/* One write transaction as a unit (db_tx.c): begin with write intent, fn(c, arg),
+ * commit. fn returns RES_OK to commit; anything else rolls back and is returned.
+ * RES_BUSY from begin, fn or commit (SQLite busy/locked; PostgreSQL serialization
+ * failure or deadlock) rolls back and runs fn again, at most DB_TX_TRIES times with a
+ * short jittered back-off, then returns RES_BUSY. So fn may run more than once: it must
+ * reset its outputs at its start and have no effects outside the transaction. Not
+ * nestable: call it outside any open transaction. Callers must check the result. */
+#define DB_TX_TRIES 5
+typedef result_t (*db_tx_fn)(struct db_conn *c, void *arg);
+__attribute__((warn_unused_result)) result_t db_tx(struct db *db, db_tx_fn fn, void *arg);
+
 /* Conveniences. `types` has one letter per parameter $1..$n:
  *   'i' int64_t, 'I' int64_t id where 0 binds SQL NULL, 't' const char * (NULL => SQL
  *   NULL), 'b' binary: const void * then size_t (NULL => SQL NULL), 'n' SQL NULL (no

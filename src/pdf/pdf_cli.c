@@ -289,7 +289,7 @@ static int cmd_sign(const struct args *a)
             rc = sign_error(r);
             goto out;
         }
-        struct signer_key sk = {&s, a->p12, pin};
+        struct signer_key sk = {.signer = &s, .key = a->p12, .pin = pin};
         struct pdf_sign_key key = {cert, chain, signer_cms_sign, &sk, a->tsa ? tsa_http_post : NULL,
                                    &th};
         r = pdf_sign_document((const unsigned char *)in.data, in.len, &o, &key, &out);

@@ -168,7 +168,8 @@ int main(void)
         certstore_add_intermediates_file(&trust, pki_path("inter.pem")) != RES_OK ||
         !make_test_pdf(1, &plain) || keys_load_p12(pki_path("person.p12"), "123456", &kb) != RES_OK)
         return 2;
-    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    struct pdf_sign_key key = {
+        .cert = kb.cert, .chain = kb.chain, .sign = sign_local, .sign_arg = kb.key};
     struct pdf_sign_opts o = {0};
     buf_init(&signed_pdf, 64 << 20);
     if (pdf_sign_document((const unsigned char *)plain.data, plain.len, &o, &key, &signed_pdf) !=

@@ -51,7 +51,7 @@ TEST(signer_roundtrip)
               RES_INVALID);
 
     /* A whole CMS through the signer process, verified. */
-    struct signer_key sk = {&s, "agency.p12", "123456"};
+    struct signer_key sk = {.signer = &s, .key = "agency.p12", .pin = "123456"};
     X509 *acert;
     STACK_OF(X509) * achain;
     struct buf der = BUF_INIT(1 << 20);

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "core/audit.h"
+#include "core/tx.h"
 #include "db/db.h"
 
 static char path[256];
@@ -128,9 +129,15 @@ static void *writer(void *arg)
     (void)arg;
     struct db_conn *c = db_conn(db);
     for (int i = 0; i < 50; i++) {
-        struct audit_entry e = {1,   "040090000141",    5,          "user_update", "user",
-                                "1", "luồng song song", "127.0.0.1"};
-        if (audit_record(db, &e) != RES_OK)
+        struct audit_entry e = {.actor_id = 1,
+                                .actor_login = "040090000141",
+                                .agency_id = 5,
+                                .action = "user_update",
+                                .object_type = "user",
+                                .object_id = "1",
+                                .summary = "luồng song song",
+                                .client_addr = "127.0.0.1"};
+        if (tx_audit_only(db, &e) != RES_OK)
             return (void *)1;
     }
     (void)c;

@@ -308,7 +308,8 @@ static result_t sign_at(const struct buf *in, const char *p12, int page, const f
     result_t r = keys_load_p12(pki_path(p12), "123456", &kb);
     if (r != RES_OK)
         return r;
-    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    struct pdf_sign_key key = {
+        .cert = kb.cert, .chain = kb.chain, .sign = sign_local, .sign_arg = kb.key};
     o.page = page;
     memcpy(o.rect, rect, sizeof(o.rect));
     o.image = (const unsigned char *)png_sig.data;

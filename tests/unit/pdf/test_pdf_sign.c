@@ -27,7 +27,8 @@ static result_t sign_file(const struct buf *in, const char *p12, const float rec
     result_t r = keys_load_p12(pki_path(p12), "123456", &kb);
     if (r != RES_OK)
         return r;
-    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    struct pdf_sign_key key = {
+        .cert = kb.cert, .chain = kb.chain, .sign = sign_local, .sign_arg = kb.key};
     o.page = 1;
     if (rect)
         memcpy(o.rect, rect, sizeof(o.rect));
@@ -73,7 +74,8 @@ TEST(attachment_signature_shows_number_and_iso_time)
     struct pdf_sign_opts o = {0};
     struct buf out = BUF_INIT(64 << 20), text = BUF_INIT(1 << 20);
     CHECK_INT(keys_load_p12(pki_path("agency.p12"), "123456", &kb), RES_OK);
-    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    struct pdf_sign_key key = {
+        .cert = kb.cert, .chain = kb.chain, .sign = sign_local, .sign_arg = kb.key};
     const float top_right[4] = {40, 30, 300, 90}; /* an empty area, so the text reads back */
     memcpy(o.rect, top_right, sizeof(o.rect));
     o.page = 1;
@@ -157,8 +159,9 @@ TEST(two_step_and_signer_process)
     signer_init(&s);
     CHECK_INT(signer_start(&s, pki_dir()), RES_OK);
     CHECK_INT(signer_certs(&s, "agency.p12", "123456", &cert, &chain), RES_OK);
-    struct signer_key sk = {&s, "agency.p12", "123456"};
-    struct pdf_sign_key key = {cert, chain, signer_cms_sign, &sk};
+    struct signer_key sk = {.signer = &s, .key = "agency.p12", .pin = "123456"};
+    struct pdf_sign_key key = {
+        .cert = cert, .chain = chain, .sign = signer_cms_sign, .sign_arg = &sk};
     CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &out), RES_OK);
     CHECK(write_file(pki_path("signer.pdf"), out.data, out.len));
     CHECK_INT(pdfsig_valid_count(pki_path("signer.pdf"), &report), 1);

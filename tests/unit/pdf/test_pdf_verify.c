@@ -36,7 +36,8 @@ static int sign_as(const struct buf *in, const char *p12, const float *rect,
     struct pdf_sign_opts o = {0};
     if (keys_load_p12(pki_path(p12), "123456", &kb) != RES_OK)
         return 0;
-    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    struct pdf_sign_key key = {
+        .cert = kb.cert, .chain = kb.chain, .sign = sign_local, .sign_arg = kb.key};
     if (rect)
         memcpy(o.rect, rect, sizeof(o.rect));
     if (image) {
@@ -326,7 +327,8 @@ TEST(field_names_stay_unique)
     struct buf a, b;
     struct pdf_verify_result r;
     CHECK_INT(keys_load_p12(pki_path("person.p12"), "123456", &kb), RES_OK);
-    struct pdf_sign_key key = {kb.cert, kb.chain, sign_local, kb.key};
+    struct pdf_sign_key key = {
+        .cert = kb.cert, .chain = kb.chain, .sign = sign_local, .sign_arg = kb.key};
     o.field_name = "KyDuyet";
     CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &a), RES_OK);
     CHECK_INT(pdf_sign_document((unsigned char *)a.data, a.len, &o, &key, &b), RES_OK);
