@@ -234,6 +234,12 @@ TEST(key_ownership)
     CHECK_INT(authz_check_object(&admin, AZ_SIGNING_MANAGE, &mine), RES_OK);
     CHECK_INT(authz_check_object(&admin, AZ_SIGN_USE, &mine), RES_FORBIDDEN);
     CHECK_INT(authz_check_object(&admin, AZ_SIGN_USE, &agency_key), RES_FORBIDDEN);
+    /* previews: the owner sees their signature, the clerks the seal, nobody else */
+    struct actor colleague = person(22, 5, 32, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&owner, AZ_SIGNING_READ, &mine), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_SIGNING_READ, &agency_key), RES_OK);
+    CHECK_INT(authz_check_object(&colleague, AZ_SIGNING_READ, &mine), RES_NOT_FOUND);
+    CHECK_INT(authz_check(&owner, AZ_SIGNING_READ, 5), RES_FORBIDDEN); /* objects only */
     /* the owner's own key, from a session in another agency */
     struct actor away = person(21, 6, 31, ROLE_SPECIALIST);
     CHECK_INT(authz_check_object(&away, AZ_SIGN_USE, &mine), RES_NOT_FOUND);
