@@ -12,8 +12,8 @@
 #include "core/role.h"
 #include "core/user.h"
 #include "util/str.h"
-#include "web/pages.h"
 #include "web/menu.h"
+#include "web/pages.h"
 #include "web/render.h"
 
 static int64_t form_id(struct req *r, const char *name)

@@ -10,8 +10,8 @@
 #include "core/user.h"
 #include "util/clock.h"
 #include "util/str.h"
-#include "web/pages.h"
 #include "web/menu.h"
+#include "web/pages.h"
 #include "web/render.h"
 
 static const char *vn_date(struct req *r, json_t *o, const char *key)
