@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "core/agency.h"
 #include "core/audit.h"
+#include "core/authz.h"
 #include "core/org.h"
 #include "core/role.h"
 #include "core/user.h"
@@ -15,7 +16,8 @@ int64_t req_target_agency(struct req *r)
 {
     const char *q = req_query(r, "agency_id");
     int64_t id;
-    if (q && r->actor.sysadmin && str_to_i64(q, 1, INT64_MAX, &id) == RES_OK)
+    if (q && authz_check(&r->actor, AZ_ANY_AGENCY, 0) == RES_OK &&
+        str_to_i64(q, 1, INT64_MAX, &id) == RES_OK)
         return id;
     return r->actor.agency_id;
 }
@@ -377,8 +379,10 @@ void api_user_unlock(struct req *r)
 bool audit_filter_from_query(struct req *r, struct audit_filter *f)
 {
     memset(f, 0, sizeof(*f));
-    /* System administrators see the whole installation unless they pick an agency. */
-    f->agency_id = r->actor.sysadmin && !req_query(r, "agency_id") ? 0 : req_target_agency(r);
+    /* The whole installation, unless an agency is picked, for whoever may read all of it. */
+    f->agency_id = authz_check(&r->actor, AZ_AUDIT_READ, 0) == RES_OK && !req_query(r, "agency_id")
+                       ? 0
+                       : req_target_agency(r);
     f->actor = req_query(r, "actor");
     f->action = req_query(r, "action");
     const char *from = req_query(r, "from"), *to = req_query(r, "to"),

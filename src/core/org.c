@@ -160,6 +160,14 @@ static result_t owner_agency(struct app *app, const char *sql, int64_t id, int64
     return db_one_i64(c, agency_id, sql, "i", id);
 }
 
+/* A catalogue row is known to its agency's members: another agency's administrator
+ * gets RES_NOT_FOUND, a member who may not change it RES_FORBIDDEN. */
+static result_t check_row(const struct actor *a, int64_t agency_id)
+{
+    struct authz_object o = {.kind = AZ_OBJ_RECORD, .agency_id = agency_id};
+    return authz_check_object(a, AZ_ORG_MANAGE, &o);
+}
+
 result_t department_update(struct app *app, const struct actor *a, int64_t id,
                            const struct department_input *in, struct verrs *errs)
 {
@@ -168,9 +176,8 @@ result_t department_update(struct app *app, const struct actor *a, int64_t id,
         owner_agency(app, "SELECT agency_id FROM department WHERE id = $1", id, &agency_id);
     if (r != RES_OK)
         return r;
-    /* Not-found and forbidden look the same to another agency's administrator. */
-    if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND;
+    if ((r = check_row(a, agency_id)) != RES_OK)
+        return r;
     return dept_save(app, a, agency_id, id, in, errs, NULL);
 }
 
@@ -204,8 +211,8 @@ static result_t set_active(struct app *app, const struct actor *a, const char *t
     result_t r = owner_agency(app, sql, id, &agency_id);
     if (r != RES_OK)
         return r;
-    if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND;
+    if ((r = check_row(a, agency_id)) != RES_OK)
+        return r;
     struct org_active o = {
         .a = a, .table = table, .id = id, .agency_id = agency_id, .active = active};
     return tx_run(app->db, org_active_tx, &o);
@@ -285,8 +292,8 @@ result_t position_update(struct app *app, const struct actor *a, int64_t id,
     result_t r = owner_agency(app, "SELECT agency_id FROM position WHERE id = $1", id, &agency_id);
     if (r != RES_OK)
         return r;
-    if (authz_check(a, AZ_ORG_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND;
+    if ((r = check_row(a, agency_id)) != RES_OK)
+        return r;
     return pos_save(app, a, agency_id, id, in, errs, NULL);
 }
 

@@ -174,6 +174,16 @@ static result_t image_owner(struct db_conn *c, int64_t id, int64_t *agency_id, i
     return r;
 }
 
+/* An image as the policy's object: a person's signature is theirs, the seal the
+ * agency's; another agency's images answer RES_NOT_FOUND. */
+static result_t check_image(const struct actor *a, enum authz_action action, int64_t agency_id,
+                            int64_t user_id)
+{
+    struct authz_object o = {
+        .kind = AZ_OBJ_SIGNING, .agency_id = agency_id, .owner_user_id = user_id};
+    return authz_check_object(a, action, &o);
+}
+
 result_t sigimage_get(struct app *app, const struct actor *a, int64_t id, json_t **out)
 {
     struct db_conn *c = db_conn(app->db);
@@ -184,9 +194,8 @@ result_t sigimage_get(struct app *app, const struct actor *a, int64_t id, json_t
     result_t r = image_owner(c, id, &agency_id, &user_id, &active);
     if (r != RES_OK)
         return r;
-    /* another agency's images do not exist for this actor */
-    if (authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND;
+    if ((r = check_image(a, AZ_SIGNING_MANAGE, agency_id, user_id)) != RES_OK)
+        return r;
     struct db_stmt *s = NULL;
     if ((r = db_query(c, &s, "SELECT " IMAGE_COLS "WHERE i.id = $1", "i", id)) != RES_OK)
         return r;
@@ -227,9 +236,8 @@ result_t sigimage_png(struct app *app, const struct actor *a, int64_t id, struct
     result_t r = image_owner(c, id, &agency_id, &user_id, &active);
     if (r != RES_OK)
         return r;
-    bool owner = a && a->user_id && user_id == a->user_id;
-    if (!owner && authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND;
+    if ((r = check_image(a, AZ_SIGNING_READ, agency_id, user_id)) != RES_OK)
+        return r;
     struct db_stmt *s = NULL;
     if ((r = db_query(c, &s, "SELECT png FROM signature_image WHERE id = $1", "i", id)) != RES_OK)
         return r;
@@ -289,8 +297,8 @@ result_t sigimage_deactivate(struct app *app, const struct actor *a, int64_t id)
     result_t r = image_owner(c, id, &agency_id, &user_id, &active);
     if (r != RES_OK)
         return r;
-    if (authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND;
+    if ((r = check_image(a, AZ_SIGNING_MANAGE, agency_id, user_id)) != RES_OK)
+        return r;
     if (!active)
         return RES_OK; /* already replaced or withdrawn: kept for the record */
     struct image_off io = {.a = a, .id = id, .agency_id = agency_id, .user_id = user_id};

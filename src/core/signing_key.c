@@ -12,7 +12,6 @@
 
 #include "core/audit.h"
 #include "core/authz.h"
-#include "core/role.h"
 #include "core/trust.h"
 #include "core/tx.h"
 #include "core/validate.h"
@@ -254,13 +253,15 @@ result_t signing_key_usable(struct app *app, const struct actor *a, json_t **out
         return RES_DB;
     if ((r = authz_check(a, AZ_SIGN_USE, a->agency_id)) != RES_OK)
         return r;
+    /* the agency's own keys too, when the policy lets the actor use one (clerks) */
+    struct authz_object agency_key = {.kind = AZ_OBJ_SIGNING, .agency_id = a->agency_id};
+    bool agency_keys = authz_check_object(a, AZ_SIGN_USE, &agency_key) == RES_OK;
     r = db_query(c, &s,
                  "SELECT " KEY_COLUMNS " FROM signing_key k LEFT JOIN app_user u ON u.id = "
                  "k.user_id WHERE k.agency_id = $1 AND k.revoked_at = 0 AND k.not_after > $2 "
                  "AND (k.user_id = $3 OR (k.user_id IS NULL AND $4 = 1)) "
                  "ORDER BY k.user_id IS NULL, k.id",
-                 "iiii", a->agency_id, clock_now(), a->user_id,
-                 (int64_t)((a->roles & ROLE_CLERK) ? 1 : 0));
+                 "iiii", a->agency_id, clock_now(), a->user_id, (int64_t)agency_keys);
     return r == RES_OK ? db_collect(s, KEY_SPEC, out) : r;
 }
 
@@ -304,17 +305,23 @@ result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, 
     result_t r;
     if (!c)
         return RES_DB;
-    r = db_query(c, &s, "SELECT agency_id, revoked_at FROM signing_key WHERE id = $1", "i", id);
+    r = db_query(
+        c, &s, "SELECT agency_id, revoked_at, COALESCE(user_id, 0) FROM signing_key WHERE id = $1",
+        "i", id);
     if (r != RES_OK)
         return r;
     r = db_step(s);
     agency_id = r == RES_ROW ? db_col_i64(s, 0) : 0;
     revoked = r == RES_ROW ? db_col_i64(s, 1) : 0;
+    struct authz_object key = {.kind = AZ_OBJ_SIGNING,
+                               .agency_id = agency_id,
+                               .owner_user_id = r == RES_ROW ? db_col_i64(s, 2) : 0};
     db_finalize(s);
     if (r != RES_ROW)
         return r == RES_DONE ? RES_NOT_FOUND : r;
-    if (authz_check(a, AZ_SIGNING_MANAGE, agency_id) != RES_OK)
-        return RES_NOT_FOUND; /* another agency's key: do not confirm it exists */
+    /* another agency's key answers RES_NOT_FOUND: its existence is not confirmed */
+    if ((r = authz_check_object(a, AZ_SIGNING_MANAGE, &key)) != RES_OK)
+        return r;
     char *why = field_clean(reason, "reason", "lý do thu hồi", false, 500, e);
     if (e->count) {
         free(why);
@@ -357,11 +364,11 @@ result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, st
     k->user_id = db_col_i64(s, 1);
     int64_t not_after = db_col_i64(s, 5), locked_until = db_col_i64(s, 6),
             revoked = db_col_i64(s, 7), now = clock_now();
-    /* Person keys: only their owner. Agency keys: the agency's clerks (văn thư keeps
-     * the seal, ND30 Điều 33). Anything else looks like a missing key. */
-    bool allowed = authz_check(a, AZ_SIGN_USE, k->agency_id) == RES_OK &&
-                   (k->user_id ? k->user_id == a->user_id : (a->roles & ROLE_CLERK) != 0);
-    if (!allowed) {
+    /* Who holds the key is the policy's (AZ_SIGN_USE on the key). To the signing form
+     * a key the actor may not use is no key of theirs: RES_NOT_FOUND either way. */
+    struct authz_object key = {
+        .kind = AZ_OBJ_SIGNING, .agency_id = k->agency_id, .owner_user_id = k->user_id};
+    if (authz_check_object(a, AZ_SIGN_USE, &key) != RES_OK) {
         db_finalize(s);
         return RES_NOT_FOUND;
     }

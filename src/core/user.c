@@ -201,6 +201,47 @@ static result_t home_agency(struct db_conn *c, int64_t user_id, int64_t *home)
                       "i", user_id);
 }
 
+/* Asks the policy whether the actor may do `action` to the account of user_id: the
+ * account is known in every agency where the user holds a post, so another agency's
+ * administrator gets RES_NOT_FOUND and a colleague's RES_FORBIDDEN. */
+static result_t check_account(struct db_conn *c, const struct actor *a, enum authz_action action,
+                              int64_t user_id, int64_t *home)
+{
+    if (home_agency(c, user_id, home) != RES_OK)
+        return RES_NOT_FOUND;
+    int64_t posts[32];
+    size_t n = 0;
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s, "SELECT agency_id FROM membership WHERE user_id = $1 LIMIT 32",
+                          "i", user_id);
+    if (r != RES_OK)
+        return r;
+    while ((r = db_step(s)) == RES_ROW && n < 32)
+        posts[n++] = db_col_i64(s, 0);
+    db_finalize(s);
+    if (r != RES_DONE && r != RES_ROW)
+        return r;
+    struct authz_object o = {.kind = AZ_OBJ_ACCOUNT,
+                             .agency_id = *home,
+                             .owner_user_id = user_id,
+                             .agencies = posts,
+                             .nagencies = n};
+    return authz_check_object(a, action, &o);
+}
+
+/* A membership (the user's post in agency_id) as the policy's object: RES_NOT_FOUND when
+ * there is none, or the actor may not know of it. */
+static result_t check_membership_of(struct db_conn *c, const struct actor *a,
+                                    enum authz_action action, int64_t agency_id, int64_t user_id,
+                                    int64_t *membership)
+{
+    if (db_one_i64(c, membership, "SELECT id FROM membership WHERE user_id = $1 AND agency_id = $2",
+                   "ii", user_id, agency_id) != RES_OK)
+        return RES_NOT_FOUND;
+    struct authz_object o = {.kind = AZ_OBJ_RECORD, .agency_id = agency_id};
+    return authz_check_object(a, action, &o);
+}
+
 struct user_change {
     const struct actor *a;
     const struct user_input *in;
@@ -241,17 +282,14 @@ static result_t user_change_tx(struct tx *t, void *arg)
 result_t user_update(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
                      const struct user_input *in, struct verrs *errs)
 {
-    result_t r = authz_check(a, AZ_USER_MANAGE, agency_id);
-    if (r != RES_OK)
-        return r;
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
     int64_t membership, home = 0;
-    if (db_one_i64(c, &membership,
-                   "SELECT id FROM membership WHERE user_id = $1 AND agency_id = $2", "ii", user_id,
-                   agency_id) != RES_OK ||
-        home_agency(c, user_id, &home) != RES_OK)
+    result_t r = check_membership_of(c, a, AZ_USER_MANAGE, agency_id, user_id, &membership);
+    if (r != RES_OK)
+        return r;
+    if (home_agency(c, user_id, &home) != RES_OK)
         return RES_NOT_FOUND;
     bool owns_account = authz_check(a, AZ_ACCOUNT_MANAGE, home) == RES_OK;
     struct user_clean v = {0};
@@ -317,9 +355,7 @@ result_t user_set_disabled(struct app *app, const struct actor *a, int64_t user_
     if (!c)
         return RES_DB;
     int64_t home;
-    if (home_agency(c, user_id, &home) != RES_OK)
-        return RES_NOT_FOUND;
-    result_t r = authz_check(a, AZ_ACCOUNT_MANAGE, home);
+    result_t r = check_account(c, a, AZ_ACCOUNT_MANAGE, user_id, &home);
     if (r != RES_OK)
         return r;
     if (user_id == a->user_id && disabled)
@@ -342,9 +378,7 @@ result_t user_reset_password(struct app *app, const struct actor *a, int64_t use
     if (!c)
         return RES_DB;
     int64_t home;
-    if (home_agency(c, user_id, &home) != RES_OK)
-        return RES_NOT_FOUND;
-    result_t r = authz_check(a, AZ_ACCOUNT_MANAGE, home);
+    result_t r = check_account(c, a, AZ_ACCOUNT_MANAGE, user_id, &home);
     if (r != RES_OK)
         return r;
     char password[32], hash[PASSWORD_HASH_MAX];
@@ -454,12 +488,13 @@ result_t user_list(struct app *app, const struct actor *a, int64_t agency_id, co
 result_t user_get(struct app *app, const struct actor *a, int64_t agency_id, int64_t user_id,
                   json_t **out)
 {
-    result_t r = authz_check(a, AZ_USER_READ, agency_id);
-    if (r != RES_OK)
-        return r;
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
+    int64_t membership;
+    result_t r = check_membership_of(c, a, AZ_USER_READ, agency_id, user_id, &membership);
+    if (r != RES_OK)
+        return r;
     struct db_stmt *s = NULL;
     if ((r = db_query(c, &s, USER_SELECT "WHERE m.agency_id = $1 AND u.id = $2", "ii", agency_id,
                       user_id)) != RES_OK)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/agency.h"
+#include "core/authz.h"
 #include "core/session.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -152,8 +153,9 @@ static void dispatch(struct req *r)
                 resp_redirect(r, "/password");
             return;
         }
-        /* System administrators act installation-wide, with or without a post. */
-        if (!(rt->flags & RT_NO_AGENCY) && !r->actor.membership_id && !r->actor.sysadmin) {
+        /* Who acts installation-wide, with or without a post, is the policy's. */
+        if (!(rt->flags & RT_NO_AGENCY) && !r->actor.membership_id &&
+            authz_check(&r->actor, AZ_ANY_AGENCY, 0) != RES_OK) {
             if (r->is_api)
                 resp_problem(r, 409, "agency_required", "Chưa chọn cơ quan làm việc",
                              "Chọn cơ quan làm việc trước (POST /api/v1/me/agency).", NULL);

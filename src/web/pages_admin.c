@@ -12,6 +12,7 @@
 #include "core/role.h"
 #include "core/user.h"
 #include "util/str.h"
+#include "web/menu.h"
 #include "web/pages.h"
 #include "web/render.h"
 
@@ -76,11 +77,13 @@ static void flash_redirect(struct req *r, const char *message, const char *to)
 static void render_agencies(struct req *r, int status, json_t *form, const struct verrs *e)
 {
     json_t *list = NULL;
-    result_t res = agency_list(r->app, &r->actor, &list);
-    if (res != RES_OK || authz_check(&r->actor, AZ_AGENCY_MANAGE, 0) != RES_OK) {
+    result_t res = web_screen_check(r, SCREEN_AGENCIES);
+    if (res == RES_OK)
+        res = agency_list(r->app, &r->actor, &list);
+    if (res != RES_OK) {
         json_decref(list);
         json_decref(form);
-        resp_result(r, RES_FORBIDDEN);
+        resp_result(r, res);
         return;
     }
     int64_t parent = json_integer_value(json_object_get(form, "parent_id"));
@@ -119,12 +122,15 @@ static void render_agency(struct req *r, int status, int64_t id, json_t *overrid
                           const struct verrs *e)
 {
     json_t *agency = NULL, *list = NULL;
-    if (authz_check(&r->actor, AZ_AGENCY_MANAGE, id) != RES_OK ||
-        agency_get(r->app, &r->actor, id, &agency) != RES_OK ||
-        agency_list(r->app, &r->actor, &list) != RES_OK) {
+    result_t res = web_screen_check(r, SCREEN_AGENCIES);
+    if (res == RES_OK)
+        res = agency_get(r->app, &r->actor, id, &agency);
+    if (res == RES_OK)
+        res = agency_list(r->app, &r->actor, &list);
+    if (res != RES_OK) {
         json_decref(agency);
         json_decref(override);
-        resp_result(r, RES_NOT_FOUND);
+        resp_result(r, res);
         return;
     }
     if (override)
@@ -189,10 +195,12 @@ static void render_departments(struct req *r, int status, json_t *form, const st
 {
     int64_t agency = req_target_agency(r);
     json_t *list = NULL, *ag = NULL;
-    if (authz_check(&r->actor, AZ_ORG_MANAGE, agency) != RES_OK ||
-        department_list(r->app, &r->actor, agency, &list) != RES_OK) {
+    result_t res = web_screen_check(r, SCREEN_DEPARTMENTS);
+    if (res == RES_OK)
+        res = department_list(r->app, &r->actor, agency, &list);
+    if (res != RES_OK) {
         json_decref(form);
-        resp_result(r, RES_FORBIDDEN);
+        resp_result(r, res);
         return;
     }
     agency_get(r->app, &r->actor, agency, &ag);
@@ -271,10 +279,12 @@ static void render_positions(struct req *r, int status, json_t *form, const stru
 {
     int64_t agency = req_target_agency(r);
     json_t *list = NULL;
-    if (authz_check(&r->actor, AZ_ORG_MANAGE, agency) != RES_OK ||
-        position_list(r->app, &r->actor, agency, &list) != RES_OK) {
+    result_t res = web_screen_check(r, SCREEN_POSITIONS);
+    if (res == RES_OK)
+        res = position_list(r->app, &r->actor, agency, &list);
+    if (res != RES_OK) {
         json_decref(form);
-        resp_result(r, RES_FORBIDDEN);
+        resp_result(r, res);
         return;
     }
     json_t *ctx = json_pack("{s:s,s:o,s:o,s:o}", "title", "Chức vụ", "positions", list, "form",
@@ -405,8 +415,10 @@ static void render_user_form(struct req *r, int status, bool is_new, json_t *use
 
 void page_admin_user_new(struct req *r)
 {
-    if (authz_check(&r->actor, AZ_USER_MANAGE, req_target_agency(r)) != RES_OK) {
-        resp_result(r, RES_FORBIDDEN);
+    /* the empty form: the policy's answer to "may create users here" */
+    result_t res = authz_check(&r->actor, AZ_USER_MANAGE, req_target_agency(r));
+    if (res != RES_OK) {
+        resp_result(r, res);
         return;
     }
     render_user_form(r, 200, true,
@@ -564,7 +576,7 @@ void page_admin_audit(struct req *r)
         /* audit_filter_from_query answered with problem+json: show the page instead */
         r->responded = false;
         memset(&f, 0, sizeof(f));
-        f.agency_id = r->actor.sysadmin ? 0 : r->actor.agency_id;
+        f.agency_id = authz_check(&r->actor, AZ_AUDIT_READ, 0) == RES_OK ? 0 : r->actor.agency_id;
         f.limit = 50;
     }
     json_t *rows = NULL;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/authz.h"
 #include "core/password.h"
 #include "core/session.h"
 #include "core/user.h"
@@ -94,7 +95,7 @@ static const char *after_login(const struct actor *a)
 {
     if (a->must_change_password)
         return "/password";
-    if (!a->membership_id && !a->sysadmin)
+    if (!a->membership_id && authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK)
         return "/choose-agency";
     return "/";
 }

@@ -10,6 +10,7 @@
 #include "core/user.h"
 #include "util/clock.h"
 #include "util/str.h"
+#include "web/menu.h"
 #include "web/pages.h"
 #include "web/render.h"
 
@@ -93,10 +94,12 @@ static void decorate_crls(struct req *r, json_t *crls)
 static void render_trust(struct req *r, int status, const char *failed, const struct verrs *e)
 {
     json_t *lists = NULL;
-    if (authz_check(&r->actor, AZ_TRUST_MANAGE, 0) != RES_OK ||
-        trust_list(r->app, &r->actor, &lists) != RES_OK) {
+    result_t res = web_screen_check(r, SCREEN_TRUST);
+    if (res == RES_OK)
+        res = trust_list(r->app, &r->actor, &lists);
+    if (res != RES_OK) {
         json_decref(lists);
-        resp_result(r, RES_FORBIDDEN);
+        resp_result(r, res);
         return;
     }
     json_t *certs = json_object_get(lists, "certificates"), *crls = json_object_get(lists, "crls");
@@ -119,10 +122,6 @@ void page_admin_trust(struct req *r)
 static void trust_upload(struct req *r, const char *which)
 {
     bool cert = strcmp(which, "cert") == 0;
-    if (authz_check(&r->actor, AZ_TRUST_MANAGE, 0) != RES_OK) {
-        resp_result(r, RES_FORBIDDEN);
-        return;
-    }
     const struct mp_part *f = req_file(r, "file");
     struct verrs e = {0};
     json_t *added = NULL;
@@ -187,7 +186,8 @@ static const char *agency_query(struct req *r)
 {
     const char *q = req_query(r, "agency_id");
     int64_t id;
-    if (!r->actor.sysadmin || !q || str_to_i64(q, 1, INT64_MAX, &id) != RES_OK)
+    if (authz_check(&r->actor, AZ_ANY_AGENCY, 0) != RES_OK || !q ||
+        str_to_i64(q, 1, INT64_MAX, &id) != RES_OK)
         return "";
     return arena_printf(&r->arena, "?agency_id=%lld", (long long)id);
 }
@@ -227,9 +227,10 @@ static void render_images(struct req *r, int status, json_t *form, const struct 
 {
     int64_t agency = req_target_agency(r);
     json_t *list = NULL;
-    if (sigimage_list(r->app, &r->actor, agency, &list) != RES_OK) {
+    result_t res = sigimage_list(r->app, &r->actor, agency, &list);
+    if (res != RES_OK) {
         json_decref(form);
-        resp_result(r, RES_FORBIDDEN);
+        resp_result(r, res);
         return;
     }
     size_t i;
@@ -265,10 +266,6 @@ void page_admin_sigimages(struct req *r)
 void page_admin_sigimages_post(struct req *r)
 {
     int64_t agency = req_target_agency(r), user_id = 0;
-    if (authz_check(&r->actor, AZ_SIGNING_MANAGE, agency) != RES_OK) {
-        resp_result(r, RES_FORBIDDEN);
-        return;
-    }
     if (req_form_bad(r)) {
         resp_error(r, 400, "Dữ liệu gửi lên không hợp lệ", "Biểu mẫu bị hỏng. Vui lòng thử lại.");
         return;

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/role.h"
 #include "core/user.h"
 #include "text/text.h"
 #include "util/str.h"
 #include "version.h"
+#include "web/menu.h"
 #include "web/template.h"
 
 static void add_common(struct req *r, json_t *ctx, const char *nav)
@@ -42,8 +42,7 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         if (a->sysadmin && !json_object_get(u, "roles_label"))
             json_object_set_new(u, "roles_label", json_string("Quản trị hệ thống"));
         json_object_set_new(ctx, "user", u);
-        json_object_set_new(ctx, "is_admin", json_boolean((a->roles & ROLE_ADMIN) || a->sysadmin));
-        json_object_set_new(ctx, "is_sysadmin", json_boolean(a->sysadmin));
+        json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
     }
     const char *flash = req_cookie(r, "qlvb_flash");
     if (flash) {

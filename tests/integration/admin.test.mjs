@@ -31,8 +31,9 @@ test('cross-agency reads and writes of users are refused and change nothing', as
   const before = srv.db(`SELECT full_name, password_hash, disabled FROM app_user WHERE id = ${nghilocUserId}`);
   assert.equal((await stttt.get(`/api/v1/users/${nghilocUserId}`)).status, 404);
   assert.equal((await stttt.req('PATCH', `/api/v1/users/${nghilocUserId}`, { json: { full_name: 'Bị sửa', roles: ['admin'] } })).status, 404);
-  assert.equal((await stttt.post(`/api/v1/users/${nghilocUserId}/reset-password`)).status, 403);
-  assert.equal((await stttt.post(`/api/v1/users/${nghilocUserId}/lock`)).status, 403);
+  // Another agency's account does not exist for this administrator: 404, not 403.
+  assert.equal((await stttt.post(`/api/v1/users/${nghilocUserId}/reset-password`)).status, 404);
+  assert.equal((await stttt.post(`/api/v1/users/${nghilocUserId}/lock`)).status, 404);
   // Passing another agency's id is ignored for non-system administrators.
   const list = await stttt.get(`/api/v1/users?agency_id=${nghilocAgencyId}`);
   assert.ok(!list.json.users.some((u) => u.id === nghilocUserId));

@@ -1,4 +1,6 @@
-/* The authorization rules: one place, agency-scoped, deny by default. */
+/* The authorization rules: one place, agency-scoped, deny by default; the object form
+ * for documents (participants with their roles at the current step) and the line
+ * between "not visible" (RES_NOT_FOUND) and "visible but not allowed" (RES_FORBIDDEN). */
 #include "check.h"
 #include "core/authz.h"
 #include "core/role.h"
@@ -76,6 +78,201 @@ TEST(sysadmin_and_system)
     CHECK_INT(authz_check(&sys, AZ_ACCOUNT_MANAGE, 3), RES_OK);
 }
 
+static struct actor person(int64_t user, int64_t agency, int64_t dept, unsigned roles)
+{
+    struct actor a = member(agency, roles);
+    a.user_id = user;
+    a.membership_id = user * 10;
+    a.department_id = dept;
+    return a;
+}
+
+/* An incoming document of agency 5 at its second step: leader 20 directed it (step one,
+ * done); now user 21 leads, 22 co-operates, 23 reads for information, unit 40 is
+ * informed, unit 41 co-operates, and 24 reviewed it at the first step. */
+static const struct authz_participant incoming_parts[] = {
+    {.user_id = 20, .department_id = 30, .role = PART_LEADER, .current_step = false},
+    {.user_id = 24, .department_id = 30, .role = PART_REVIEWER, .current_step = false},
+    {.user_id = 21, .department_id = 31, .role = PART_LEAD, .current_step = true},
+    {.user_id = 22, .department_id = 32, .role = PART_CO_HANDLER, .current_step = true},
+    {.user_id = 23, .department_id = 33, .role = PART_FOR_INFO, .current_step = true},
+    {.user_id = 0, .department_id = 40, .role = PART_FOR_INFO, .current_step = true},
+    {.user_id = 0, .department_id = 41, .role = PART_CO_HANDLER, .current_step = true},
+};
+static const struct authz_object incoming = {
+    .kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = incoming_parts, .nparts = 7};
+
+TEST(document_lead_handler_processes)
+{
+    struct actor lead = person(21, 5, 31, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_PROCESS, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_COMMENT, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_APPROVE, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_REGISTER, &incoming), RES_FORBIDDEN);
+}
+
+TEST(document_co_handler_comments_but_does_not_complete)
+{
+    struct actor co = person(22, 5, 32, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&co, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&co, AZ_DOC_COMMENT, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&co, AZ_DOC_PROCESS, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&co, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+}
+
+TEST(document_for_information_reads_only)
+{
+    struct actor info = person(23, 5, 33, ROLE_SPECIALIST | ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&info, AZ_DOC_READ, &incoming), RES_OK);
+    for (enum authz_action act = AZ_DOC_PROCESS; act <= AZ_DOC_REGISTER; act++)
+        CHECK_INT(authz_check_object(&info, act, &incoming), RES_FORBIDDEN);
+    /* every member of an informed unit reads it, and only reads */
+    struct actor unit_member = person(50, 5, 40, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&unit_member, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&unit_member, AZ_DOC_COMMENT, &incoming), RES_FORBIDDEN);
+}
+
+TEST(document_unit_acts_through_its_leaders)
+{
+    /* unit 41 co-operates: its leader comments and assigns inside the unit; a plain
+     * member of the unit is not on the document until assigned */
+    struct actor head = person(60, 5, 41, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&head, AZ_DOC_COMMENT, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&head, AZ_DOC_DIRECT, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&head, AZ_DOC_PROCESS, &incoming), RES_FORBIDDEN);
+    struct actor staff = person(61, 5, 41, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&staff, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
+}
+
+TEST(document_reviewer_only_at_the_current_step)
+{
+    /* user 24 reviewed at the first step: still reads, no longer approves */
+    struct actor past = person(24, 5, 30, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&past, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&past, AZ_DOC_APPROVE, &incoming), RES_FORBIDDEN);
+    /* the leader who directed at step one cannot direct again now */
+    struct actor leader = person(20, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+
+    /* an outgoing draft now with its reviewer; the signer comes at the next step */
+    const struct authz_participant draft_parts[] = {
+        {.user_id = 70, .department_id = 31, .role = PART_DRAFTER, .current_step = false},
+        {.user_id = 24, .department_id = 30, .role = PART_REVIEWER, .current_step = true},
+        {.user_id = 20, .department_id = 30, .role = PART_SIGNER, .current_step = false},
+    };
+    struct authz_object draft = {
+        .kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = draft_parts, .nparts = 3};
+    CHECK_INT(authz_check_object(&past, AZ_DOC_APPROVE, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_APPROVE, &draft), RES_FORBIDDEN);
+    struct actor drafter = person(70, 5, 31, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&drafter, AZ_DOC_EDIT, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&drafter, AZ_DOC_READ, &draft), RES_OK);
+}
+
+TEST(document_clerks_register_and_outsiders_do_not_see)
+{
+    struct actor clerk = person(80, 5, 30, ROLE_CLERK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_REGISTER, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_PROCESS, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&clerk, AZ_DOC_REGISTER, 5), RES_OK); /* by the post alone */
+    CHECK_INT(authz_check(&clerk, AZ_DOC_REGISTER, 6), RES_FORBIDDEN);
+    /* a colleague who is not on it may not know it exists */
+    struct actor colleague = person(81, 5, 31, ROLE_SPECIALIST | ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&colleague, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
+    /* the lead handler, working from a post in another agency, sees nothing here */
+    struct actor elsewhere = person(21, 6, 31, ROLE_CLERK | ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&elsewhere, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&elsewhere, AZ_DOC_PROCESS, &incoming), RES_NOT_FOUND);
+}
+
+TEST(other_agency_objects_are_not_found)
+{
+    struct actor admin6 = person(90, 6, 1, ROLE_ADMIN | ROLE_CLERK);
+    struct authz_object dept5 = {.kind = AZ_OBJ_RECORD, .agency_id = 5};
+    CHECK_INT(authz_check_object(&admin6, AZ_ORG_MANAGE, &dept5), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&admin6, AZ_USER_READ, &dept5), RES_NOT_FOUND);
+    /* a specialist of agency 5 sees its catalogue but may not change it */
+    struct actor spec5 = person(91, 5, 1, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&spec5, AZ_ORG_MANAGE, &dept5), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&spec5, AZ_ORG_READ, &dept5), RES_OK);
+
+    /* an account of home agency 5 with a post also in agency 7 */
+    const int64_t posts[] = {5, 7};
+    struct authz_object acct = {.kind = AZ_OBJ_ACCOUNT,
+                                .agency_id = 5,
+                                .owner_user_id = 99,
+                                .agencies = posts,
+                                .nagencies = 2};
+    CHECK_INT(authz_check_object(&admin6, AZ_ACCOUNT_MANAGE, &acct), RES_NOT_FOUND);
+    struct actor admin7 = person(92, 7, 1, ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&admin7, AZ_ACCOUNT_MANAGE, &acct), RES_FORBIDDEN);
+    struct actor admin5 = person(93, 5, 1, ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&admin5, AZ_ACCOUNT_MANAGE, &acct), RES_OK);
+
+    /* signing material: keys and images */
+    struct authz_object seal5 = {.kind = AZ_OBJ_SIGNING, .agency_id = 5};
+    CHECK_INT(authz_check_object(&admin6, AZ_SIGNING_MANAGE, &seal5), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&admin6, AZ_SIGN_USE, &seal5), RES_NOT_FOUND);
+}
+
+TEST(key_ownership)
+{
+    struct authz_object mine = {.kind = AZ_OBJ_SIGNING, .agency_id = 5, .owner_user_id = 21};
+    struct authz_object agency_key = {.kind = AZ_OBJ_SIGNING, .agency_id = 5};
+    struct actor owner = person(21, 5, 31, ROLE_SPECIALIST);
+    struct actor clerk = person(80, 5, 30, ROLE_CLERK);
+    struct actor admin = person(93, 5, 1, ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&owner, AZ_SIGN_USE, &mine), RES_OK);
+    CHECK_INT(authz_check_object(&owner, AZ_SIGN_USE, &agency_key), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&owner, AZ_SIGNING_MANAGE, &mine), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&clerk, AZ_SIGN_USE, &agency_key), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_SIGN_USE, &mine), RES_NOT_FOUND);
+    /* the administrator keeps the keys but signs with none of them */
+    CHECK_INT(authz_check_object(&admin, AZ_SIGNING_MANAGE, &mine), RES_OK);
+    CHECK_INT(authz_check_object(&admin, AZ_SIGN_USE, &mine), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&admin, AZ_SIGN_USE, &agency_key), RES_FORBIDDEN);
+    /* previews: the owner sees their signature, the clerks the seal, nobody else */
+    struct actor colleague = person(22, 5, 32, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&owner, AZ_SIGNING_READ, &mine), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_SIGNING_READ, &agency_key), RES_OK);
+    CHECK_INT(authz_check_object(&colleague, AZ_SIGNING_READ, &mine), RES_NOT_FOUND);
+    CHECK_INT(authz_check(&owner, AZ_SIGNING_READ, 5), RES_FORBIDDEN); /* objects only */
+    /* the owner's own key, from a session in another agency */
+    struct actor away = person(21, 6, 31, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&away, AZ_SIGN_USE, &mine), RES_NOT_FOUND);
+}
+
+TEST(sysadmin_reach_and_cli_system)
+{
+    struct actor s = {0};
+    s.user_id = 1;
+    s.sysadmin = true;
+    struct authz_object acct = {.kind = AZ_OBJ_ACCOUNT, .agency_id = 5, .owner_user_id = 99};
+    struct authz_object key = {.kind = AZ_OBJ_SIGNING, .agency_id = 5, .owner_user_id = 21};
+    CHECK_INT(authz_check_object(&s, AZ_ACCOUNT_MANAGE, &acct), RES_OK);
+    CHECK_INT(authz_check_object(&s, AZ_SIGNING_MANAGE, &key), RES_OK);
+    CHECK_INT(authz_check_object(&s, AZ_SIGN_USE, &key), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&s, AZ_ANY_AGENCY, 0), RES_OK);
+    /* the installation's administrator does not read the agencies' correspondence */
+    CHECK_INT(authz_check_object(&s, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
+    CHECK_INT(authz_check(&s, AZ_DOC_REGISTER, 5), RES_FORBIDDEN);
+    struct actor admin = person(93, 5, 1, ROLE_ADMIN);
+    CHECK_INT(authz_check(&admin, AZ_ANY_AGENCY, 0), RES_FORBIDDEN);
+
+    /* the command line acts as the installation itself */
+    struct actor cli = {0};
+    cli.system = true;
+    CHECK_INT(authz_check_object(&cli, AZ_DOC_PROCESS, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&cli, AZ_ACCOUNT_MANAGE, &acct), RES_OK);
+    CHECK_INT(authz_check_object(&cli, AZ_SIGN_USE, &key), RES_OK);
+    /* nobody signed in: asked to sign in, whatever the object */
+    struct actor none = {0};
+    CHECK_INT(authz_check_object(&none, AZ_DOC_READ, &incoming), RES_UNAUTHENTICATED);
+}
+
 int main(void)
 {
     RUN(agency_admin_scoped_to_own_agency);
@@ -83,5 +280,14 @@ int main(void)
     RUN(signing_rules);
     RUN(no_agency_chosen_and_anonymous);
     RUN(sysadmin_and_system);
+    RUN(document_lead_handler_processes);
+    RUN(document_co_handler_comments_but_does_not_complete);
+    RUN(document_for_information_reads_only);
+    RUN(document_unit_acts_through_its_leaders);
+    RUN(document_reviewer_only_at_the_current_step);
+    RUN(document_clerks_register_and_outsiders_do_not_see);
+    RUN(other_agency_objects_are_not_found);
+    RUN(key_ownership);
+    RUN(sysadmin_reach_and_cli_system);
     return CHECK_DONE("test_authz");
 }

@@ -310,13 +310,17 @@ TEST(layout_navigation_follows_roles)
     CHECK(html && count(html, "aria-current=\"page\"") == 1);
     free(html);
 
-    json_object_set_new(ctx, "is_sysadmin", json_false());
+    /* an agency administrator: the policy allows neither agencies nor the trust store */
+    json_t *menu = json_object_get(ctx, "menu");
+    json_object_del(menu, "agencies");
+    json_object_del(menu, "trust");
     html = render_page("home", ctx);
     CHECK(html && !strstr(html, "href=\"/admin/agencies\""));
+    CHECK(html && !strstr(html, "href=\"/admin/trust\""));
     CHECK(html && strstr(html, "href=\"/admin/users\""));
     free(html);
 
-    json_object_set_new(ctx, "is_admin", json_false());
+    json_object_set_new(menu, "admin", json_false());
     html = render_page("home", ctx);
     CHECK(html && !strstr(html, "Quản trị</span>"));
     CHECK(html && !strstr(html, "href=\"/admin/"));
