@@ -39,6 +39,15 @@ const char *req_query(struct req *r, const char *name)
     return clean_text(r, v);
 }
 
+int64_t req_target_agency(struct req *r)
+{
+    const char *q = req_query(r, "agency_id");
+    int64_t id;
+    if (q && r->actor.sysadmin && str_to_i64(q, 1, INT64_MAX, &id) == RES_OK)
+        return id;
+    return r->actor.agency_id;
+}
+
 const char *req_param(struct req *r, const char *name)
 {
     for (int i = 0; i < r->nparams; i++)

@@ -1,0 +1,44 @@
+/* Reading the audit filter from text. Pure: no database, no HTTP; the strings stay the
+ * caller's (f->actor and f->action point into q). */
+#include "core/audit_filter.h"
+
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/str.h"
+
+static void filter_default(const struct actor *a, struct audit_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->agency_id = a->sysadmin ? 0 : a->agency_id;
+    f->limit = 50;
+}
+
+result_t audit_filter_parse(const struct actor *a, const struct audit_query *q,
+                            struct audit_filter *f, struct verrs *e)
+{
+    int64_t id;
+    filter_default(a, f);
+    /* System administrators see the whole installation unless they pick an agency. */
+    if (a->sysadmin && q->agency_id)
+        f->agency_id = str_to_i64(q->agency_id, 1, INT64_MAX, &id) == RES_OK ? id : a->agency_id;
+    f->actor = q->actor;
+    f->action = q->action;
+    int before = e->count;
+    if (q->from && *q->from && clock_parse_date(q->from, &f->from) != 0)
+        verrs_add(e, "from", "Ngày không hợp lệ (YYYY-MM-DD).");
+    if (q->to && *q->to) {
+        if (clock_parse_date(q->to, &f->to) != 0)
+            verrs_add(e, "to", "Ngày không hợp lệ (YYYY-MM-DD).");
+        else
+            f->to += 86400; /* inclusive end date */
+    }
+    if (q->before && *q->before && str_to_i64(q->before, 1, INT64_MAX, &f->before_id) != RES_OK)
+        verrs_add(e, "before", "Phải là số nguyên dương.");
+    if (f->actor && strlen(f->actor) > 100)
+        verrs_add(e, "actor", "Quá dài.");
+    if (e->count == before)
+        return RES_OK;
+    filter_default(a, f);
+    return RES_INVALID;
+}
