@@ -1,16 +1,18 @@
-/* Reading the audit filter from text. Pure: no database, no HTTP; the strings stay the
- * caller's (f->actor and f->action point into q). */
+/* Reading the audit filter from text. No database, no HTTP (the policy decides only
+ * the default agency); the strings stay the caller's (f->actor, f->action point into q). */
 #include "core/audit_filter.h"
 
 #include <string.h>
 
+#include "core/authz.h"
 #include "util/clock.h"
 #include "util/str.h"
 
 static void filter_default(const struct actor *a, struct audit_filter *f)
 {
     memset(f, 0, sizeof(*f));
-    f->agency_id = a->sysadmin ? 0 : a->agency_id;
+    /* The whole installation for whoever may read all of it, else the actor's agency. */
+    f->agency_id = authz_check(a, AZ_AUDIT_READ, 0) == RES_OK ? 0 : a->agency_id;
     f->limit = 50;
 }
 
@@ -19,7 +21,7 @@ result_t audit_filter_parse(const struct actor *a, const struct audit_query *q,
 {
     int64_t id;
     filter_default(a, f);
-    /* System administrators see the whole installation unless they pick an agency. */
+    /* ... unless a system administrator picks an agency (the rule of req_target_agency). */
     if (a->sysadmin && q->agency_id)
         f->agency_id = str_to_i64(q->agency_id, 1, INT64_MAX, &id) == RES_OK ? id : a->agency_id;
     f->actor = q->actor;
