@@ -13,7 +13,6 @@
 
 #include "core/audit.h"
 #include "core/authz.h"
-#include "crypto/keys.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "text/text.h"
@@ -209,7 +208,7 @@ result_t trust_add_certs(struct app *app, const struct actor *a, const unsigned 
         return RES_INVALID;
     }
     STACK_OF(X509) *certs = NULL;
-    if (keys_parse_certs(data, len, TRUST_MAX_CERTS, &certs) != RES_OK) {
+    if (cert_parse_certs(data, len, TRUST_MAX_CERTS, &certs) != RES_OK) {
         verrs_add(e, "file", "Tệp không chứa chứng thư số hợp lệ (PEM hoặc DER).");
         return RES_INVALID;
     }

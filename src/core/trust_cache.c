@@ -13,7 +13,6 @@
 
 #include <openssl/err.h>
 
-#include "crypto/keys.h"
 #include "db/db.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -87,7 +86,7 @@ static bool load_rows(struct app *app, struct certstore *cs)
         size_t len = 0;
         const unsigned char *der = db_col_blob(s, 1, &len);
         STACK_OF(X509) *x = NULL;
-        if (keys_parse_certs(der, len, 1, &x) == RES_OK)
+        if (cert_parse_certs(der, len, 1, &x) == RES_OK)
             certstore_add_cert(cs, sk_X509_value(x, 0), strcmp(db_col_text(s, 0), "root") == 0);
         sk_X509_pop_free(x, X509_free);
     }

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -327,11 +328,64 @@ void cert_serial_hex(X509 *x, char *out, size_t size)
     BN_free(bn);
 }
 
+result_t cert_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack)
+{
+    const unsigned char *p = data;
+    if (!data || len == 0 || len > INT_MAX)
+        return RES_INVALID;
+    STACK_OF(X509) *got = sk_X509_new_null();
+    if (!got)
+        return RES_INTERNAL;
+    result_t r = RES_INVALID;
+    X509 *x = NULL;
+    ERR_clear_error();
+    /* DER is a SEQUENCE (0x30) that fills the input; anything else is read as PEM. */
+    if (p[0] == 0x30 && (x = d2i_X509(NULL, &p, (long)len)) != NULL &&
+        p == (const unsigned char *)data + len) {
+        r = max < 1 ? RES_TOO_LARGE : sk_X509_push(got, x) ? RES_OK : RES_INTERNAL;
+        if (r != RES_OK)
+            X509_free(x);
+    } else {
+        X509_free(x);
+        ERR_clear_error();
+        BIO *b = BIO_new_mem_buf(data, (int)len);
+        bool stopped = false;
+        while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+            if (sk_X509_num(got) >= max || !sk_X509_push(got, x)) {
+                r = sk_X509_num(got) >= max ? RES_TOO_LARGE : RES_INTERNAL;
+                X509_free(x);
+                stopped = true;
+                break;
+            }
+        }
+        if (b && !stopped) {
+            /* the loop must end at the end of the text, not at a damaged block */
+            unsigned long err = ERR_peek_last_error();
+            bool clean_end =
+                ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
+            r = clean_end && sk_X509_num(got) > 0 ? RES_OK : RES_INVALID;
+        }
+        BIO_free(b);
+    }
+    ERR_clear_error();
+    if (r == RES_OK && !*stack && !(*stack = sk_X509_new_null()))
+        r = RES_INTERNAL;
+    while (r == RES_OK && sk_X509_num(got) > 0) {
+        x = sk_X509_shift(got);
+        if (!sk_X509_push(*stack, x)) {
+            X509_free(x);
+            r = RES_INTERNAL;
+        }
+    }
+    sk_X509_pop_free(got, X509_free);
+    return r;
+}
+
 result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain)
 {
     *cert = NULL;
     *chain = NULL;
-    result_t r = pem ? keys_parse_certs(pem, strlen(pem), INT_MAX, chain) : RES_INVALID;
+    result_t r = pem ? cert_parse_certs(pem, strlen(pem), INT_MAX, chain) : RES_INVALID;
     if (!*chain)
         *chain = sk_X509_new_null();
     if (r == RES_OK)

@@ -69,7 +69,13 @@ const char *cert_status_text(enum cert_status s); /* Vietnamese, for users */
 void cert_name_entry(X509_NAME *name, int nid, char *out, size_t size);
 /* The certificate's serial number in upper-case hex ("" when unreadable). */
 void cert_serial_hex(X509 *x, char *out, size_t size);
-/* Every certificate of PEM text (keys_parse_certs): the first into *cert, the rest
+/* The one certificate parser: every certificate of PEM text (CERTIFICATE blocks; other
+ * blocks and text around them are skipped, but a damaged block is an error) or one DER
+ * certificate (exactly len bytes). Appends them to *stack (created when NULL) only when
+ * the whole input is good: RES_INVALID when it holds no certificate or is damaged,
+ * RES_TOO_LARGE when it holds more than max. */
+result_t cert_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack);
+/* Every certificate of PEM text (cert_parse_certs): the first into *cert, the rest
  * into *chain (created). RES_INVALID when there is none or the text is damaged; the
  * caller frees both in every case. */
 result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain);

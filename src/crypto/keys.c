@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
 
+#include "crypto/certstore.h"
 #include "util/alloc.h"
 
 void key_bundle_init(struct key_bundle *kb)
@@ -101,65 +101,12 @@ result_t keys_load_p12(const char *path, const char *pin, struct key_bundle *out
     return r;
 }
 
-result_t keys_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack)
-{
-    const unsigned char *p = data;
-    if (!data || len == 0 || len > INT_MAX)
-        return RES_INVALID;
-    STACK_OF(X509) *got = sk_X509_new_null();
-    if (!got)
-        return RES_INTERNAL;
-    result_t r = RES_INVALID;
-    X509 *x = NULL;
-    ERR_clear_error();
-    /* DER is a SEQUENCE (0x30) that fills the input; anything else is read as PEM. */
-    if (p[0] == 0x30 && (x = d2i_X509(NULL, &p, (long)len)) != NULL &&
-        p == (const unsigned char *)data + len) {
-        r = max < 1 ? RES_TOO_LARGE : sk_X509_push(got, x) ? RES_OK : RES_INTERNAL;
-        if (r != RES_OK)
-            X509_free(x);
-    } else {
-        X509_free(x);
-        ERR_clear_error();
-        BIO *b = BIO_new_mem_buf(data, (int)len);
-        bool stopped = false;
-        while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
-            if (sk_X509_num(got) >= max || !sk_X509_push(got, x)) {
-                r = sk_X509_num(got) >= max ? RES_TOO_LARGE : RES_INTERNAL;
-                X509_free(x);
-                stopped = true;
-                break;
-            }
-        }
-        if (b && !stopped) {
-            /* the loop must end at the end of the text, not at a damaged block */
-            unsigned long err = ERR_peek_last_error();
-            bool clean_end =
-                ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
-            r = clean_end && sk_X509_num(got) > 0 ? RES_OK : RES_INVALID;
-        }
-        BIO_free(b);
-    }
-    ERR_clear_error();
-    if (r == RES_OK && !*stack && !(*stack = sk_X509_new_null()))
-        r = RES_INTERNAL;
-    while (r == RES_OK && sk_X509_num(got) > 0) {
-        x = sk_X509_shift(got);
-        if (!sk_X509_push(*stack, x)) {
-            X509_free(x);
-            r = RES_INTERNAL;
-        }
-    }
-    sk_X509_pop_free(got, X509_free);
-    return r;
-}
-
 result_t keys_load_certs_pem(const char *path, STACK_OF(X509) * *stack)
 {
     struct buf b = BUF_INIT(KEYS_MAX_FILE);
     result_t r = keys_read_file(path, KEYS_MAX_FILE, &b);
     if (r == RES_OK)
-        r = keys_parse_certs(b.data, b.len, INT_MAX, stack);
+        r = cert_parse_certs(b.data, b.len, INT_MAX, stack);
     buf_release(&b);
     return r;
 }

@@ -33,13 +33,8 @@ result_t keys_load_p12_mem(const void *data, size_t len, const char *pin, struct
 /* PEM private key (pass may be NULL), PEM certificate, optional PEM chain file. */
 result_t keys_load_pem(const char *key_path, const char *pass, const char *cert_path,
                        const char *chain_path, struct key_bundle *out);
-/* The one certificate parser: every certificate of PEM text (CERTIFICATE blocks; other
- * blocks and text around them are skipped, but a damaged block is an error) or one DER
- * certificate (exactly len bytes). Appends them to *stack (created when NULL) only when
- * the whole input is good: RES_INVALID when it holds no certificate or is damaged,
- * RES_TOO_LARGE when it holds more than max. */
-result_t keys_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack);
-/* All certificates of a PEM (or DER) file, by keys_parse_certs, appended to *stack. */
+/* All certificates of a PEM (or DER) file, by cert_parse_certs (certstore.h), appended to *stack.
+ */
 result_t keys_load_certs_pem(const char *path, STACK_OF(X509) * *stack);
 
 /* Signs a precomputed SHA-256 digest (32 bytes); *sig is xmalloc'ed. */

@@ -1,4 +1,4 @@
-/* The one certificate parser (keys_parse_certs) and the one CRL parser
+/* The one certificate parser (cert_parse_certs) and the one CRL parser
  * (certstore_parse_crl) that the trust store, the trust cache, key files and stored
  * chains share: PEM with several blocks or DER, damaged or trailing input refused,
  * a maximum count, nothing appended on failure. */
@@ -27,17 +27,17 @@ TEST(pem_blocks_and_der)
 {
     struct buf chain = file_of("chain.pem");
     STACK_OF(X509) *st = NULL;
-    CHECK_INT(keys_parse_certs(chain.data, chain.len, 10, &st), RES_OK);
+    CHECK_INT(cert_parse_certs(chain.data, chain.len, 10, &st), RES_OK);
     CHECK_INT(sk_X509_num(st), 2);
     /* appends to an existing stack */
-    CHECK_INT(keys_parse_certs(chain.data, chain.len, 10, &st), RES_OK);
+    CHECK_INT(cert_parse_certs(chain.data, chain.len, 10, &st), RES_OK);
     CHECK_INT(sk_X509_num(st), 4);
     /* one DER certificate, exactly */
     unsigned char *der = NULL;
     int n = i2d_X509(sk_X509_value(st, 1), &der);
     CHECK(n > 0);
     STACK_OF(X509) *one = NULL;
-    CHECK_INT(keys_parse_certs(der, (size_t)n, 1, &one), RES_OK);
+    CHECK_INT(cert_parse_certs(der, (size_t)n, 1, &one), RES_OK);
     CHECK_INT(sk_X509_num(one), 1);
     CHECK_INT(X509_cmp(sk_X509_value(one, 0), sk_X509_value(st, 1)), 0);
     sk_X509_pop_free(one, X509_free);
@@ -45,8 +45,8 @@ TEST(pem_blocks_and_der)
     unsigned char *longer = malloc((size_t)n + 1);
     memcpy(longer, der, (size_t)n);
     longer[n] = 0;
-    CHECK_INT(keys_parse_certs(longer, (size_t)n + 1, 1, &one), RES_INVALID);
-    CHECK_INT(keys_parse_certs(der, (size_t)n - 1, 1, &one), RES_INVALID);
+    CHECK_INT(cert_parse_certs(longer, (size_t)n + 1, 1, &one), RES_INVALID);
+    CHECK_INT(cert_parse_certs(der, (size_t)n - 1, 1, &one), RES_INVALID);
     CHECK(one == NULL);
     free(longer);
     OPENSSL_free(der);
@@ -63,7 +63,7 @@ TEST(other_blocks_and_text_skipped)
     buf_append(&all, cert.data, cert.len);
     buf_puts(&all, "end of file\n");
     STACK_OF(X509) *st = NULL;
-    CHECK_INT(keys_parse_certs(all.data, all.len, 10, &st), RES_OK);
+    CHECK_INT(cert_parse_certs(all.data, all.len, 10, &st), RES_OK);
     CHECK_INT(sk_X509_num(st), 1);
     char cn[128];
     cn_of(sk_X509_value(st, 0), cn, sizeof(cn));
@@ -78,7 +78,7 @@ TEST(damaged_empty_and_too_many_refused)
 {
     struct buf chain = file_of("chain.pem");
     STACK_OF(X509) *st = NULL;
-    CHECK_INT(keys_parse_certs(chain.data, chain.len, 1, &st), RES_TOO_LARGE);
+    CHECK_INT(cert_parse_certs(chain.data, chain.len, 1, &st), RES_TOO_LARGE);
     CHECK(st == NULL);
     /* a damaged second block: the good first one is not taken alone */
     char *second = strstr(chain.data + 1, "-----BEGIN CERTIFICATE-----");
@@ -88,15 +88,15 @@ TEST(damaged_empty_and_too_many_refused)
     second = second ? strstr(second, "\n") : NULL;
     if (second)
         memcpy(second + 1, "!!!!", 4);
-    CHECK_INT(keys_parse_certs(chain.data, chain.len, 10, &st), RES_INVALID);
+    CHECK_INT(cert_parse_certs(chain.data, chain.len, 10, &st), RES_INVALID);
     CHECK(st == NULL);
-    CHECK_INT(keys_parse_certs("", 0, 10, &st), RES_INVALID);
-    CHECK_INT(keys_parse_certs("not a certificate", 17, 10, &st), RES_INVALID);
-    CHECK_INT(keys_parse_certs("\x30\x03\x02\x01\x01", 5, 10, &st), RES_INVALID);
+    CHECK_INT(cert_parse_certs("", 0, 10, &st), RES_INVALID);
+    CHECK_INT(cert_parse_certs("not a certificate", 17, 10, &st), RES_INVALID);
+    CHECK_INT(cert_parse_certs("\x30\x03\x02\x01\x01", 5, 10, &st), RES_INVALID);
     CHECK(st == NULL);
     /* a CRL is not a certificate */
     struct buf crl = file_of("inter.crl.pem");
-    CHECK_INT(keys_parse_certs(crl.data, crl.len, 10, &st), RES_INVALID);
+    CHECK_INT(cert_parse_certs(crl.data, crl.len, 10, &st), RES_INVALID);
     buf_release(&crl);
     CHECK_INT(keys_load_certs_pem(pki_path("no-such.pem"), &st), RES_NOT_FOUND);
     buf_release(&chain);
