@@ -19,6 +19,12 @@ tally() { # parses "... N passed, N failed" lines from a log
     failed=$((failed + f))
 }
 
+echo "== layering (tests/layers.sh)"
+log="$OUT/layers.log"
+bash tests/layers.sh >"$log" 2>&1 || cat "$log"
+tail -n 1 "$log"
+tally "$log"
+
 echo "== unit tests ($BUILD)"
 for t in $(find "$BUILD/tests/unit" -type f -name 'test_*' -perm -u+x | sort); do
     log="$OUT/$(basename "$t").log"

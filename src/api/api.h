@@ -46,12 +46,6 @@ void api_sigimages_upload(struct req *r);
 void api_sigimage_png(struct req *r);
 void api_sigimage_deactivate(struct req *r);
 
-/* Shared by api and web: the agency an admin request acts on — the session's agency,
- * or for system administrators an explicit ?agency_id=. */
-int64_t req_target_agency(struct req *r);
-struct audit_filter;
-bool audit_filter_from_query(struct req *r, struct audit_filter *f);
-
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);
 void api_signatures_prepare(struct req *r);

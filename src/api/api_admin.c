@@ -6,21 +6,12 @@
 #include "core/agency.h"
 #include "core/audit.h"
 #include "core/authz.h"
+#include "core/audit_filter.h"
 #include "core/org.h"
 #include "core/role.h"
 #include "core/user.h"
 #include "util/clock.h"
 #include "util/str.h"
-
-int64_t req_target_agency(struct req *r)
-{
-    const char *q = req_query(r, "agency_id");
-    int64_t id;
-    if (q && authz_check(&r->actor, AZ_ANY_AGENCY, 0) == RES_OK &&
-        str_to_i64(q, 1, INT64_MAX, &id) == RES_OK)
-        return id;
-    return r->actor.agency_id;
-}
 
 static void respond_saved(struct req *r, result_t res, const struct verrs *e, int status,
                           json_t *body)
@@ -375,44 +366,20 @@ void api_user_unlock(struct req *r)
 
 /* ---- audit ---- */
 
-/* Reads the audit filter from the query string; false (and responds) if invalid. */
-bool audit_filter_from_query(struct req *r, struct audit_filter *f)
-{
-    memset(f, 0, sizeof(*f));
-    /* The whole installation, unless an agency is picked, for whoever may read all of it. */
-    f->agency_id = authz_check(&r->actor, AZ_AUDIT_READ, 0) == RES_OK && !req_query(r, "agency_id")
-                       ? 0
-                       : req_target_agency(r);
-    f->actor = req_query(r, "actor");
-    f->action = req_query(r, "action");
-    const char *from = req_query(r, "from"), *to = req_query(r, "to"),
-               *before = req_query(r, "before");
-    struct verrs e = {0};
-    if (from && *from && clock_parse_date(from, &f->from) != 0)
-        verrs_add(&e, "from", "Ngày không hợp lệ (YYYY-MM-DD).");
-    if (to && *to) {
-        if (clock_parse_date(to, &f->to) != 0)
-            verrs_add(&e, "to", "Ngày không hợp lệ (YYYY-MM-DD).");
-        else
-            f->to += 86400; /* inclusive end date */
-    }
-    if (before && *before && str_to_i64(before, 1, INT64_MAX, &f->before_id) != RES_OK)
-        verrs_add(&e, "before", "Phải là số nguyên dương.");
-    if (f->actor && strlen(f->actor) > 100)
-        verrs_add(&e, "actor", "Quá dài.");
-    f->limit = 50;
-    if (e.count) {
-        resp_problem(r, 400, "validation", "Bộ lọc không hợp lệ", NULL, &e);
-        return false;
-    }
-    return true;
-}
-
 void api_audit_list(struct req *r)
 {
+    const struct audit_query q = {.agency_id = req_query(r, "agency_id"),
+                                  .actor = req_query(r, "actor"),
+                                  .action = req_query(r, "action"),
+                                  .from = req_query(r, "from"),
+                                  .to = req_query(r, "to"),
+                                  .before = req_query(r, "before")};
     struct audit_filter f;
-    if (!audit_filter_from_query(r, &f))
+    struct verrs e = {0};
+    if (audit_filter_parse(&r->actor, &q, &f, &e) != RES_OK) {
+        resp_problem(r, 400, "validation", "Bộ lọc không hợp lệ", NULL, &e);
         return;
+    }
     json_t *rows = NULL;
     result_t res = audit_search(r->app, &r->actor, &f, &rows);
     if (res != RES_OK) {

@@ -4,13 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "api/api.h"
 #include "core/sigcheck.h"
 #include "core/signing.h"
 #include "core/signing_key.h"
 #include "core/trust.h"
+#include "util/base64.h"
 #include "util/str.h"
 
 static void problem_fields(struct req *r, result_t res, const struct verrs *e)
@@ -153,19 +152,15 @@ void api_signatures_prepare(struct req *r)
         problem_fields(r, res, &e);
 }
 
+/* A raw signature or CMS from the JSON body; NULL when it is not strict base64 or
+ * larger than 150 KB decoded. */
 static unsigned char *b64_decode(struct req *r, const char *s, size_t *len)
 {
-    size_t n = s ? strlen(s) : 0;
-    if (!n || n % 4 || n > 200 * 1024)
+    size_t n = s ? strlen(s) : 0, max = 150 * 1024;
+    if (!n || n > BASE64_LEN(max))
         return NULL;
     unsigned char *out = arena_alloc(&r->arena, n / 4 * 3 + 1);
-    int got = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-    if (got < 0)
-        return NULL;
-    /* EVP_DecodeBlock counts the padding as data */
-    size_t pad = (s[n - 1] == '=') + (s[n - 2] == '=');
-    *len = (size_t)got - pad;
-    return out;
+    return base64_decode(s, n, out, n / 4 * 3 + 1, len) == RES_OK ? out : NULL;
 }
 
 void api_signatures_finish(struct req *r)

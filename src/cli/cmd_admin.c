@@ -58,9 +58,16 @@ int cmd_init(int argc, char **argv)
     }
     if (!cli_open(&app, true))
         return EXIT_FAIL;
-    int64_t agencies = 0;
-    db_one_i64(db_conn(app.db), &agencies, "SELECT COUNT(*) FROM agency", "");
+    struct actor sys = cli_actor();
+    json_t *list = NULL;
     int rc = EXIT_OK;
+    if (agency_list(&app, &sys, &list) != RES_OK) {
+        fprintf(stderr, "qlvb init: không đọc được danh sách cơ quan trong CSDL.\n");
+        cli_close(&app);
+        return EXIT_FAIL;
+    }
+    size_t agencies = json_array_size(list);
+    json_decref(list);
     if (demo) {
         if (agencies > 0) {
             fprintf(stderr, "qlvb init: CSDL đã có dữ liệu; không thêm dữ liệu mẫu.\n");
@@ -138,8 +145,7 @@ int cmd_user(int argc, char **argv)
     struct actor sys = cli_actor();
     int rc = EXIT_OK;
     int64_t uid = 0;
-    bool found = db_one_i64(db_conn(app.db), &uid, "SELECT id FROM app_user WHERE login = $1", "t",
-                            login) == RES_OK;
+    bool found = user_find_by_login(&app, &sys, login, &uid) == RES_OK;
     if (!strcmp(sub, "add")) {
         char password[256] = "";
         struct verrs e = {0};

@@ -14,6 +14,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "web/render.h"
 #include "web/template.h"
 
 static void usage(FILE *out)
@@ -126,7 +127,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "qlvb serve: địa chỉ lắng nghe không hợp lệ '%s' (HOST:PORT)\n", listen);
         return EXIT_USAGE;
     }
-    if (tmpl_init() != RES_OK) {
+    if (web_init() != RES_OK) {
         fprintf(stderr, "qlvb serve: lỗi mẫu giao diện (template error)\n");
         return EXIT_FAIL;
     }

@@ -23,6 +23,7 @@
 #include "pdf/pdf_place.h"
 #include "pdf/pdf_sign.h"
 #include "pdf/pdf_verify.h"
+#include "util/base64.h"
 #include "util/clock.h"
 #include "util/rand.h"
 #include "util/str.h"
@@ -324,17 +325,15 @@ out:
 
 static char *b64(const unsigned char *d, size_t n)
 {
-    char *s = malloc(4 * ((n + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)s, d, (int)n);
-    return s;
+    struct buf b = BUF_INIT(BASE64_LEN(n)); /* exactly the encoded length: cannot fail */
+    (void)base64_encode(&b, d, n, 0);
+    return buf_detach(&b, NULL);
 }
 
 static bool b64_32(const char *s, unsigned char out[32])
 {
-    unsigned char tmp[48];
-    if (!s || strlen(s) != 44)
-        return false;
-    return EVP_DecodeBlock(tmp, (const unsigned char *)s, 44) == 33 && (memcpy(out, tmp, 32), 1);
+    size_t got = 0;
+    return s && base64_decode(s, strlen(s), out, 32, &got) == RES_OK && got == 32;
 }
 
 result_t signing_prepare(struct app *app, const struct actor *a, const unsigned char *pdf,

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "core/audit.h"
@@ -96,79 +95,11 @@ static bool is_self_signed(X509 *x)
     return X509_check_issued(x, x) == X509_V_OK;
 }
 
-static bool looks_pem(const unsigned char *data, size_t len)
-{
-    return memmem(data, len, "-----BEGIN", 10) != NULL;
-}
-
-/* Every certificate of a PEM (several blocks) or DER file; NULL for anything else. */
-static STACK_OF(X509) * parse_certs(const unsigned char *data, size_t len)
-{
-    STACK_OF(X509) *out = sk_X509_new_null();
-    if (!out)
-        return NULL;
-    ERR_clear_error();
-    if (looks_pem(data, len)) {
-        BIO *b = BIO_new_mem_buf(data, (int)len);
-        X509 *x;
-        while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
-            if (!sk_X509_push(out, x)) {
-                X509_free(x);
-                break;
-            }
-            if (sk_X509_num(out) > TRUST_MAX_CERTS)
-                break;
-        }
-        /* the loop must end at the end of the file, not at a damaged block */
-        unsigned long err = ERR_peek_last_error();
-        bool clean_end =
-            ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
-        BIO_free(b);
-        if (!clean_end || sk_X509_num(out) > TRUST_MAX_CERTS) {
-            sk_X509_pop_free(out, X509_free);
-            out = NULL;
-        }
-    } else {
-        const unsigned char *p = data;
-        X509 *x = d2i_X509(NULL, &p, (long)len);
-        if (!x || p != data + len || !sk_X509_push(out, x)) {
-            X509_free(x);
-            sk_X509_pop_free(out, X509_free);
-            out = NULL;
-        }
-    }
-    ERR_clear_error();
-    if (out && sk_X509_num(out) == 0) {
-        sk_X509_free(out);
-        out = NULL;
-    }
-    return out;
-}
-
 /* Revoked certificates listed; an empty CRL has no list at all. */
 static int crl_entries(X509_CRL *crl)
 {
     int n = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl));
     return n > 0 ? n : 0;
-}
-
-static X509_CRL *parse_crl(const unsigned char *data, size_t len)
-{
-    X509_CRL *crl = NULL;
-    if (looks_pem(data, len)) {
-        BIO *b = BIO_new_mem_buf(data, (int)len);
-        crl = b ? PEM_read_bio_X509_CRL(b, NULL, NULL, NULL) : NULL;
-        BIO_free(b);
-    } else {
-        const unsigned char *p = data;
-        crl = d2i_X509_CRL(NULL, &p, (long)len);
-        if (crl && p != data + len) {
-            X509_CRL_free(crl);
-            crl = NULL;
-        }
-    }
-    ERR_clear_error();
-    return crl;
 }
 
 /* ---- changes ---- */
@@ -321,8 +252,8 @@ result_t trust_add_certs(struct app *app, const struct actor *a, const unsigned 
         verrs_add(e, "file", "Tệp quá lớn (tối đa 1 MB).");
         return RES_INVALID;
     }
-    STACK_OF(X509) *certs = parse_certs(data, len);
-    if (!certs) {
+    STACK_OF(X509) *certs = NULL;
+    if (cert_parse_certs(data, len, TRUST_MAX_CERTS, &certs) != RES_OK) {
         verrs_add(e, "file", "Tệp không chứa chứng thư số hợp lệ (PEM hoặc DER).");
         return RES_INVALID;
     }
@@ -484,7 +415,8 @@ result_t trust_add_crl(struct app *app, const struct actor *a, const unsigned ch
         verrs_add(e, "file", "Tệp quá lớn (tối đa 1 MB).");
         return RES_INVALID;
     }
-    X509_CRL *crl = parse_crl(data, len);
+    X509_CRL *crl = NULL;
+    (void)certstore_parse_crl(data, len, &crl); /* NULL when invalid: answered below */
     unsigned char md[EVP_MAX_MD_SIZE], *der = NULL;
     unsigned int mdlen = 0;
     int derlen = 0;

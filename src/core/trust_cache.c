@@ -85,11 +85,10 @@ static bool load_rows(struct app *app, struct certstore *cs)
     while ((r = db_step(s)) == RES_ROW) {
         size_t len = 0;
         const unsigned char *der = db_col_blob(s, 1, &len);
-        X509 *x = der ? d2i_X509(NULL, &der, (long)len) : NULL;
-        if (x) {
-            certstore_add_cert(cs, x, strcmp(db_col_text(s, 0), "root") == 0);
-            X509_free(x);
-        }
+        STACK_OF(X509) *x = NULL;
+        if (cert_parse_certs(der, len, 1, &x) == RES_OK)
+            certstore_add_cert(cs, sk_X509_value(x, 0), strcmp(db_col_text(s, 0), "root") == 0);
+        sk_X509_pop_free(x, X509_free);
     }
     db_finalize(s);
     if (r != RES_DONE)
@@ -99,11 +98,10 @@ static bool load_rows(struct app *app, struct certstore *cs)
     while ((r = db_step(s)) == RES_ROW) {
         size_t len = 0;
         const unsigned char *der = db_col_blob(s, 0, &len);
-        X509_CRL *crl = der ? d2i_X509_CRL(NULL, &der, (long)len) : NULL;
-        if (crl) {
+        X509_CRL *crl = NULL;
+        if (certstore_parse_crl(der, len, &crl) == RES_OK)
             certstore_add_crl(cs, crl);
-            X509_CRL_free(crl);
-        }
+        X509_CRL_free(crl);
     }
     db_finalize(s);
     ERR_clear_error();

@@ -602,3 +602,25 @@ out:
     free(name);
     return r;
 }
+
+result_t user_find_by_login(struct app *app, const struct actor *a, const char *login,
+                            int64_t *id_out)
+{
+    struct db_conn *c = db_conn(app->db);
+    int64_t id = 0, home = 0;
+    *id_out = 0;
+    if (!c)
+        return RES_DB;
+    if (!login)
+        return RES_NOT_FOUND;
+    result_t r = db_one_i64(c, &id, "SELECT id FROM app_user WHERE login = $1", "t", login);
+    if (r == RES_OK)
+        r = home_agency(c, id, &home);
+    if (r != RES_OK)
+        return r;
+    /* another agency's account is not found rather than forbidden: no probing by login */
+    if (authz_check(a, AZ_ACCOUNT_MANAGE, home) != RES_OK)
+        return RES_NOT_FOUND;
+    *id_out = id;
+    return RES_OK;
+}

@@ -51,6 +51,12 @@ result_t user_get(struct app *app, const struct actor *a, int64_t agency_id, int
 /* Active memberships of a user (for choosing the agency), with agency names. */
 result_t user_memberships(struct app *app, int64_t user_id, json_t **out);
 
+/* The account with this login, for an actor who manages accounts of its home agency
+ * (AZ_ACCOUNT_MANAGE; the `system` actor of the command line manages every one).
+ * RES_NOT_FOUND when there is none or the actor may not manage it. */
+result_t user_find_by_login(struct app *app, const struct actor *a, const char *login,
+                            int64_t *id_out);
+
 /* Command line: create a system administrator (no agency) or reset/lock by login. */
 result_t user_create_sysadmin(struct app *app, const char *login, const char *full_name,
                               const char *password, struct verrs *errs);

@@ -4,6 +4,8 @@
 #include "crypto/certstore.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -76,21 +78,39 @@ result_t certstore_add_intermediates_file(struct certstore *cs, const char *path
     return add_file(cs, path, 0);
 }
 
+result_t certstore_parse_crl(const void *data, size_t len, X509_CRL **out)
+{
+    const unsigned char *p = data;
+    X509_CRL *crl = NULL;
+    *out = NULL;
+    if (!data || len == 0 || len > INT_MAX)
+        return RES_INVALID;
+    /* DER is a SEQUENCE (0x30) that fills the input; anything else is read as PEM. */
+    if (p[0] == 0x30 && (crl = d2i_X509_CRL(NULL, &p, (long)len)) != NULL &&
+        p != (const unsigned char *)data + len) {
+        X509_CRL_free(crl);
+        crl = NULL;
+    }
+    if (!crl) {
+        BIO *b = BIO_new_mem_buf(data, (int)len);
+        crl = b ? PEM_read_bio_X509_CRL(b, NULL, NULL, NULL) : NULL;
+        BIO_free(b);
+    }
+    ERR_clear_error();
+    *out = crl;
+    return crl ? RES_OK : RES_INVALID;
+}
+
 result_t certstore_add_crl_file(struct certstore *cs, const char *path)
 {
-    BIO *bio = BIO_new_file(path, "rb");
-    X509_CRL *crl;
-    if (!bio)
-        return RES_NOT_FOUND;
-    crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
-    if (!crl) {
-        (void)BIO_reset(bio);
-        crl = d2i_X509_CRL_bio(bio, NULL);
-    }
-    BIO_free(bio);
-    ERR_clear_error();
-    if (!crl)
-        return RES_INVALID;
+    struct buf b = BUF_INIT(KEYS_MAX_FILE);
+    X509_CRL *crl = NULL;
+    result_t r = keys_read_file(path, KEYS_MAX_FILE, &b);
+    if (r == RES_OK)
+        r = certstore_parse_crl(b.data, b.len, &crl);
+    buf_release(&b);
+    if (r != RES_OK)
+        return r;
     if (!sk_X509_CRL_push(cs->crls, crl)) {
         X509_CRL_free(crl);
         return RES_INTERNAL;
@@ -308,19 +328,67 @@ void cert_serial_hex(X509 *x, char *out, size_t size)
     BN_free(bn);
 }
 
+result_t cert_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack)
+{
+    const unsigned char *p = data;
+    if (!data || len == 0 || len > INT_MAX)
+        return RES_INVALID;
+    STACK_OF(X509) *got = sk_X509_new_null();
+    if (!got)
+        return RES_INTERNAL;
+    result_t r = RES_INVALID;
+    X509 *x = NULL;
+    ERR_clear_error();
+    /* DER is a SEQUENCE (0x30) that fills the input; anything else is read as PEM. */
+    if (p[0] == 0x30 && (x = d2i_X509(NULL, &p, (long)len)) != NULL &&
+        p == (const unsigned char *)data + len) {
+        r = max < 1 ? RES_TOO_LARGE : sk_X509_push(got, x) ? RES_OK : RES_INTERNAL;
+        if (r != RES_OK)
+            X509_free(x);
+    } else {
+        X509_free(x);
+        ERR_clear_error();
+        BIO *b = BIO_new_mem_buf(data, (int)len);
+        bool stopped = false;
+        while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+            if (sk_X509_num(got) >= max || !sk_X509_push(got, x)) {
+                r = sk_X509_num(got) >= max ? RES_TOO_LARGE : RES_INTERNAL;
+                X509_free(x);
+                stopped = true;
+                break;
+            }
+        }
+        if (b && !stopped) {
+            /* the loop must end at the end of the text, not at a damaged block */
+            unsigned long err = ERR_peek_last_error();
+            bool clean_end =
+                ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
+            r = clean_end && sk_X509_num(got) > 0 ? RES_OK : RES_INVALID;
+        }
+        BIO_free(b);
+    }
+    ERR_clear_error();
+    if (r == RES_OK && !*stack && !(*stack = sk_X509_new_null()))
+        r = RES_INTERNAL;
+    while (r == RES_OK && sk_X509_num(got) > 0) {
+        x = sk_X509_shift(got);
+        if (!sk_X509_push(*stack, x)) {
+            X509_free(x);
+            r = RES_INTERNAL;
+        }
+    }
+    sk_X509_pop_free(got, X509_free);
+    return r;
+}
+
 result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain)
 {
-    BIO *b = pem ? BIO_new_mem_buf(pem, -1) : NULL;
-    X509 *x;
     *cert = NULL;
-    *chain = sk_X509_new_null();
-    while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
-        if (!*cert)
-            *cert = x;
-        else
-            sk_X509_push(*chain, x);
-    }
-    BIO_free(b);
-    ERR_clear_error(); /* the end of the text reads as an error */
+    *chain = NULL;
+    result_t r = pem ? cert_parse_certs(pem, strlen(pem), INT_MAX, chain) : RES_INVALID;
+    if (!*chain)
+        *chain = sk_X509_new_null();
+    if (r == RES_OK)
+        *cert = sk_X509_shift(*chain);
     return *cert ? RES_OK : RES_INVALID;
 }

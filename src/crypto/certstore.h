@@ -46,8 +46,11 @@ result_t certstore_add_intermediates_file(struct certstore *cs, const char *path
 /* *.pem, *.crt, *.cer files of a directory: self-signed certificates become trusted
  * roots, the others intermediates; *.crl files and PEM files holding a CRL are CRLs. */
 result_t certstore_add_dir(struct certstore *cs, const char *dir);
-/* A PEM (or DER) CRL file. */
+/* A PEM (or DER) CRL file, read by certstore_parse_crl. */
 result_t certstore_add_crl_file(struct certstore *cs, const char *path);
+/* The one CRL parser: one DER CRL (exactly len bytes) or the first X509 CRL block of PEM
+ * text. RES_INVALID for anything else; *out is the caller's to free. */
+result_t certstore_parse_crl(const void *data, size_t len, X509_CRL **out);
 /* In-memory additions (the trust store kept in the database): the store takes its own
  * reference, the caller keeps theirs. root: trusted anchor, else an intermediate. */
 result_t certstore_add_cert(struct certstore *cs, X509 *x, bool root);
@@ -66,8 +69,15 @@ const char *cert_status_text(enum cert_status s); /* Vietnamese, for users */
 void cert_name_entry(X509_NAME *name, int nid, char *out, size_t size);
 /* The certificate's serial number in upper-case hex ("" when unreadable). */
 void cert_serial_hex(X509 *x, char *out, size_t size);
-/* Every certificate of PEM text: the first into *cert, the rest into *chain (created).
- * RES_INVALID when there is none; the caller frees both in every case. */
+/* The one certificate parser: every certificate of PEM text (CERTIFICATE blocks; other
+ * blocks and text around them are skipped, but a damaged block is an error) or one DER
+ * certificate (exactly len bytes). Appends them to *stack (created when NULL) only when
+ * the whole input is good: RES_INVALID when it holds no certificate or is damaged,
+ * RES_TOO_LARGE when it holds more than max. */
+result_t cert_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack);
+/* Every certificate of PEM text (cert_parse_certs): the first into *cert, the rest
+ * into *chain (created). RES_INVALID when there is none or the text is damaged; the
+ * caller frees both in every case. */
 result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain);
 
 /* X509 time as unix seconds (INT64_MIN when unparseable). */

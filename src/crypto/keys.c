@@ -3,6 +3,7 @@
 #include "crypto/keys.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
 
+#include "crypto/certstore.h"
 #include "util/alloc.h"
 
 void key_bundle_init(struct key_bundle *kb)
@@ -101,27 +103,11 @@ result_t keys_load_p12(const char *path, const char *pin, struct key_bundle *out
 
 result_t keys_load_certs_pem(const char *path, STACK_OF(X509) * *stack)
 {
-    result_t r = RES_OK;
-    int count = 0;
-    X509 *x;
-    BIO *bio = BIO_new_file(path, "r");
-    if (!bio)
-        return RES_NOT_FOUND;
-    if (!*stack)
-        *stack = sk_X509_new_null();
-    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-        if (!sk_X509_push(*stack, x)) {
-            X509_free(x);
-            r = RES_INTERNAL;
-            goto out;
-        }
-        count++;
-    }
-    if (count == 0)
-        r = RES_INVALID;
-out:
-    ERR_clear_error();
-    BIO_free(bio);
+    struct buf b = BUF_INIT(KEYS_MAX_FILE);
+    result_t r = keys_read_file(path, KEYS_MAX_FILE, &b);
+    if (r == RES_OK)
+        r = cert_parse_certs(b.data, b.len, INT_MAX, stack);
+    buf_release(&b);
     return r;
 }
 

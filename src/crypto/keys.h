@@ -33,7 +33,8 @@ result_t keys_load_p12_mem(const void *data, size_t len, const char *pin, struct
 /* PEM private key (pass may be NULL), PEM certificate, optional PEM chain file. */
 result_t keys_load_pem(const char *key_path, const char *pass, const char *cert_path,
                        const char *chain_path, struct key_bundle *out);
-/* All certificates of a PEM file appended to *stack (created when NULL). */
+/* All certificates of a PEM (or DER) file, by cert_parse_certs (certstore.h), appended to *stack.
+ */
 result_t keys_load_certs_pem(const char *path, STACK_OF(X509) * *stack);
 
 /* Signs a precomputed SHA-256 digest (32 bytes); *sig is xmalloc'ed. */

@@ -82,6 +82,9 @@ const char *req_query(struct req *r, const char *name);
 const char *req_param(struct req *r, const char *name);
 /* Route parameter as a positive id; 0 if not a valid id. */
 int64_t req_param_id(struct req *r, const char *name);
+/* The agency an admin request acts on (API and pages alike): the session's agency, or
+ * for system administrators an explicit ?agency_id=. */
+int64_t req_target_agency(struct req *r);
 /* Form field (NFC); NULL if absent. req_form_bad() tells whether the body was invalid. */
 const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
@@ -112,8 +115,14 @@ void resp_file(struct req *r, const char *content_type, const char *filename, bo
 void resp_problem(struct req *r, int status, const char *type, const char *title,
                   const char *detail, const struct verrs *errs);
 /* A Vietnamese error response fitting the request: problem+json for the API, an
- * HTML error page for the web. */
+ * HTML error page for the web (through the renderer installed below). */
 void resp_error(struct req *r, int status, const char *title, const char *detail);
+/* The HTML error page is the web layer's: it installs its renderer at start-up
+ * (web_init), before any request thread runs, so http never depends on web. Without
+ * one, web requests get the title and detail as plain text. */
+typedef void (*resp_html_error_fn)(struct req *r, int status, const char *title,
+                                   const char *detail);
+void resp_set_html_error(resp_html_error_fn fn);
 /* 200 {key: list} when res is RES_OK (the list is stolen), else the error for res.
  * Store the core call's result first: argument evaluation order is unspecified. */
 void resp_list(struct req *r, result_t res, const char *key, json_t *list);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "core/authz.h"
 #include "text/text.h"
 #include "util/str.h"
 
@@ -37,6 +38,16 @@ const char *req_query(struct req *r, const char *name)
     if (!v || strlen(v) > 1000)
         return NULL;
     return clean_text(r, v);
+}
+
+int64_t req_target_agency(struct req *r)
+{
+    const char *q = req_query(r, "agency_id");
+    int64_t id;
+    if (q && authz_check(&r->actor, AZ_ANY_AGENCY, 0) == RES_OK &&
+        str_to_i64(q, 1, INT64_MAX, &id) == RES_OK)
+        return id;
+    return r->actor.agency_id;
 }
 
 const char *req_param(struct req *r, const char *name)

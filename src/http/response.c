@@ -6,7 +6,13 @@
 
 #include "http/http.h"
 #include "text/text.h"
-#include "web/render.h"
+
+static resp_html_error_fn html_error; /* set once at start-up, read-only after */
+
+void resp_set_html_error(resp_html_error_fn fn)
+{
+    html_error = fn;
+}
 
 void resp_header(struct req *r, const char *name, const char *value)
 {
@@ -121,8 +127,12 @@ void resp_error(struct req *r, int status, const char *title, const char *detail
                            : status == 423 ? "locked"
                                            : "internal";
         resp_problem(r, status, type, title, detail, NULL);
+    } else if (html_error) {
+        html_error(r, status, title, detail);
     } else {
-        web_render_error(r, status, title, detail);
+        const char *t = detail ? arena_printf(&r->arena, "%s\n%s\n", title, detail)
+                               : arena_printf(&r->arena, "%s\n", title);
+        resp_text(r, status, "text/plain; charset=utf-8", t, strlen(t));
     }
 }
 

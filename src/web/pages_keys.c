@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "core/signing_key.h"
 #include "core/user.h"
 #include "util/clock.h"

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "core/authz.h"
 #include "core/sigimage.h"
 #include "core/trust.h"

@@ -73,6 +73,14 @@ void web_render(struct req *r, int status, const char *name, json_t *ctx, const 
     r->responded = true;
 }
 
+result_t web_init(void)
+{
+    result_t r = tmpl_init();
+    if (r == RES_OK)
+        resp_set_html_error(web_render_error);
+    return r;
+}
+
 void web_render_error(struct req *r, int status, const char *title, const char *detail)
 {
     json_t *ctx = json_pack("{s:i,s:s,s:s}", "status", status, "title", title, "detail",

@@ -7,6 +7,10 @@
 
 #include "http/http.h"
 
+/* Start-up of the web layer, before the server starts: compiles the templates and
+ * installs web_render_error as the HTML error page of resp_error. */
+result_t web_init(void);
+
 /* Renders web/templates/<name>.html with ctx (stolen) plus the common keys. */
 void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav);
 void web_render_error(struct req *r, int status, const char *title, const char *detail);

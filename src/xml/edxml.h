@@ -249,21 +249,6 @@ result_t edxml_build(const struct edxml_package *pkg, struct buf *out, char *why
 
 /* Zips data as one deflated entry called name (in memory). */
 result_t edxml_zip(const char *name, const unsigned char *data, size_t len, struct buf *out);
-/* Appends base64 of data to out, wrapped every 76 characters. */
-result_t edxml_base64_append(struct buf *out, const unsigned char *data, size_t len);
-
-/* Streaming base64 decoder that skips XML white space. */
-struct edxml_b64 {
-    unsigned int acc;
-    int nacc;
-    int pad;
-    bool bad;
-};
-void edxml_b64_init(struct edxml_b64 *d);
-/* RES_INVALID on a bad character, RES_TOO_LARGE when out would pass its maximum. */
-result_t edxml_b64_feed(struct edxml_b64 *d, const char *s, size_t n, struct buf *out);
-result_t edxml_b64_finish(struct edxml_b64 *d);
-
 /* Inflates a one-entry zip with zip-bomb checks on declared and actual sizes; bytes go
  * to sink in chunks, or into *out (malloc'd) when sink is NULL. */
 result_t edxml_unzip(const unsigned char *zip, size_t zlen, const struct edxml_limits *lim,

@@ -1,7 +1,7 @@
 /* Attachment encoding of edXML (standards.md §10): each file is zipped, then base64.
- * Decoding streams: base64 is decoded as the parser delivers text, and inflated bytes
- * go to a sink in chunks; sizes are checked against limits before and while inflating
- * so a zip bomb is refused after at most one chunk beyond the limit. */
+ * Decoding streams: base64 (util/base64.h) is decoded as the parser delivers text, and inflated
+ * bytes go to a sink in chunks; sizes are checked against limits before and while inflating so a
+ * zip bomb is refused after at most one chunk beyond the limit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,112 +9,6 @@
 
 #include "util/alloc.h"
 #include "xml/edxml.h"
-
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-result_t edxml_base64_append(struct buf *out, const unsigned char *data, size_t len)
-{
-    char line[80];
-    size_t ll = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        unsigned v = (unsigned)data[i] << 16;
-        if (i + 1 < len)
-            v |= (unsigned)data[i + 1] << 8;
-        if (i + 2 < len)
-            v |= data[i + 2];
-        line[ll++] = b64chars[(v >> 18) & 63];
-        line[ll++] = b64chars[(v >> 12) & 63];
-        line[ll++] = i + 1 < len ? b64chars[(v >> 6) & 63] : '=';
-        line[ll++] = i + 2 < len ? b64chars[v & 63] : '=';
-        if (ll == 76 || i + 3 >= len) {
-            if (i + 3 < len)
-                line[ll++] = '\n';
-            result_t r = buf_append(out, line, ll);
-            if (r != RES_OK)
-                return r;
-            ll = 0;
-        }
-    }
-    return RES_OK;
-}
-
-void edxml_b64_init(struct edxml_b64 *d)
-{
-    memset(d, 0, sizeof(*d));
-}
-
-static int b64val(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-result_t edxml_b64_feed(struct edxml_b64 *d, const char *s, size_t n, struct buf *out)
-{
-    unsigned char tmp[768];
-    size_t t = 0;
-    for (size_t i = 0; i < n && !d->bad; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        if (c == '=') {
-            /* Padding only in the last quad, after at least two characters. */
-            if (d->nacc + d->pad < 2 || ++d->pad > 2)
-                d->bad = true;
-            else if (d->nacc + d->pad == 4) {
-                if (d->pad == 1) {
-                    tmp[t++] = (unsigned char)(d->acc >> 10);
-                    tmp[t++] = (unsigned char)(d->acc >> 2);
-                } else {
-                    tmp[t++] = (unsigned char)(d->acc >> 4);
-                }
-                d->nacc = 4; /* quad closed: nothing may follow */
-            }
-            continue;
-        }
-        int v = b64val(c);
-        if (v < 0 || d->pad || d->nacc == 4) {
-            d->bad = true;
-            break;
-        }
-        d->acc = (d->acc << 6) | (unsigned)v;
-        if (++d->nacc == 4) {
-            tmp[t++] = (unsigned char)(d->acc >> 16);
-            tmp[t++] = (unsigned char)(d->acc >> 8);
-            tmp[t++] = (unsigned char)d->acc;
-            d->nacc = 0;
-            d->acc = 0;
-        }
-        if (t > sizeof(tmp) - 3) {
-            result_t r = buf_append(out, tmp, t);
-            if (r != RES_OK)
-                return r;
-            t = 0;
-        }
-    }
-    if (d->bad)
-        return RES_INVALID;
-    return t ? buf_append(out, tmp, t) : RES_OK;
-}
-
-result_t edxml_b64_finish(struct edxml_b64 *d)
-{
-    if (d->bad)
-        return RES_INVALID;
-    /* Either a complete quad, or a quad closed by padding (nacc was set to 4). */
-    if (d->pad)
-        return d->nacc == 4 ? RES_OK : RES_INVALID;
-    return d->nacc == 0 ? RES_OK : RES_INVALID;
-}
 
 result_t edxml_zip(const char *name, const unsigned char *data, size_t len, struct buf *out)
 {

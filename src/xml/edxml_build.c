@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "text/text.h"
+#include "util/base64.h"
 #include "util/str.h"
 #include "xml/edxml.h"
 
@@ -302,8 +303,7 @@ static void attachments(struct wr *w, const struct edxml_package *p)
         result_t r = edxml_zip(a->name, a->data, a->len, &zip);
         if (r != RES_OK)
             fail(w, r, "không nén được tệp đính kèm %s", a->name ? a->name : "");
-        else if (w->res == RES_OK &&
-                 (r = edxml_base64_append(w->out, (unsigned char *)zip.data, zip.len)) != RES_OK)
+        else if (w->res == RES_OK && (r = base64_encode(w->out, zip.data, zip.len, 76)) != RES_OK)
             fail(w, r, "gói tin vượt giới hạn kích thước%s", "");
         puts_(w, "</edXML:ContentTransferEncoded>\n");
         puts_(w, "    </Attachment>\n");

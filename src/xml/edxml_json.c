@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/base64.h"
 #include "util/rand.h"
 #include "util/str.h"
 #include "xml/edxml.h"
@@ -306,9 +307,9 @@ static void attachment_from(struct jr *r, json_t *o, const char *base_dir)
         }
     } else if (b64) {
         struct buf b = BUF_INIT((size_t)1 << 31);
-        struct edxml_b64 d;
-        edxml_b64_init(&d);
-        if (edxml_b64_feed(&d, b64, strlen(b64), &b) != RES_OK || edxml_b64_finish(&d)) {
+        struct base64_dec d;
+        base64_dec_init(&d, true);
+        if (base64_dec_feed(&d, b64, strlen(b64), &b) != RES_OK || base64_dec_finish(&d)) {
             buf_release(&b);
             if (!r->failed)
                 snprintf(r->why, r->whysize, "data_base64 của tệp đính kèm không hợp lệ");

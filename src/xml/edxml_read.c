@@ -45,7 +45,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         struct edxml_capture *c = xcalloc(1, sizeof(*c));
         /* Zipped data may be slightly larger than what it holds. */
         buf_init(&c->zip, r->lim->max_attachment + r->lim->max_attachment / 8 + 4096);
-        edxml_b64_init(&c->b64);
+        base64_dec_init(&c->b64, true);
         c->next = r->captures;
         r->captures = c;
         ctxt->node->_private = c;
@@ -58,7 +58,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
     xmlParserCtxtPtr ctxt = ctx;
     struct edxml_read *r = ctxt->_private;
     if (r->cur && ctxt->node && ctxt->node->_private == r->cur) {
-        if (r->cur->res == RES_OK && edxml_b64_finish(&r->cur->b64) != RES_OK)
+        if (r->cur->res == RES_OK && base64_dec_finish(&r->cur->b64) != RES_OK)
             r->cur->res = RES_INVALID;
         r->cur = NULL;
     }
@@ -73,7 +73,7 @@ static void text(void *ctx, const xmlChar *ch, int len, bool cdata)
     if (c && ctxt->node && ctxt->node->_private == c) {
         if (c->res != RES_OK)
             return;
-        c->res = edxml_b64_feed(&c->b64, (const char *)ch, (size_t)len, &c->zip);
+        c->res = base64_dec_feed(&c->b64, (const char *)ch, (size_t)len, &c->zip);
         if (c->res == RES_TOO_LARGE)
             stop(ctxt, r, RES_TOO_LARGE,
                  "AttachmentEncoded/Attachment/ContentTransferEncoded: tệp đính kèm vượt "

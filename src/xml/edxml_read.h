@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <stdio.h>
 
+#include "util/base64.h"
 #include "xml/edxml.h"
 
 /* Decoded (still zipped) bytes of one ContentTransferEncoded element; node->_private
@@ -15,7 +16,7 @@
 struct edxml_capture {
     struct edxml_capture *next;
     struct buf zip;
-    struct edxml_b64 b64;
+    struct base64_dec b64;
     result_t res; /* RES_INVALID: bad base64, RES_TOO_LARGE: over the limit */
 };
 

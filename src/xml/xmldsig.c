@@ -19,6 +19,7 @@
 #include <xmlsec/openssl/x509.h>
 
 #include "util/alloc.h"
+#include "util/base64.h"
 #include "xml/edxml.h"
 #include "xml/edxml_read.h"
 
@@ -262,11 +263,11 @@ static X509 *decode_cert(xmlNodePtr node)
 {
     xmlChar *b64 = xmlNodeGetContent(node);
     struct buf der = BUF_INIT(1 << 20);
-    struct edxml_b64 d;
-    edxml_b64_init(&d);
+    struct base64_dec d;
+    base64_dec_init(&d, true);
     X509 *cert = NULL;
-    if (b64 && edxml_b64_feed(&d, (const char *)b64, strlen((const char *)b64), &der) == RES_OK &&
-        edxml_b64_finish(&d) == RES_OK && der.len) {
+    if (b64 && base64_dec_feed(&d, (const char *)b64, strlen((const char *)b64), &der) == RES_OK &&
+        base64_dec_finish(&d) == RES_OK && der.len) {
         const unsigned char *p = (const unsigned char *)der.data;
         cert = d2i_X509(NULL, &p, (long)der.len);
     }

@@ -33,6 +33,21 @@ test('logins, failures and account changes are written with actor, agency and ad
   assert.ok(bad.json.errors.from);
 });
 
+test('the audit page answers a bad filter with the newest rows, the API with 400', async () => {
+  const w = new Client(srv); await w.webLogin(ADMIN_STTTT);
+  const good = await w.get('/admin/audit?action=login');
+  assert.equal(good.status, 200);
+  assert.doesNotMatch(good.text, /Đinh Thị Nhật Ký/); // the user_create row is filtered out
+  const bad = await w.get('/admin/audit?action=login&from=2026-13-01&before=-1');
+  assert.equal(bad.status, 200);
+  assert.match(bad.headers.get('content-type'), /^text\/html/);
+  assert.match(bad.text, /Đinh Thị Nhật Ký/); // the default filter: every action
+  const missing = await w.get('/admin/khong-co');
+  assert.equal(missing.status, 404);
+  assert.match(missing.headers.get('content-type'), /^text\/html/); // the web's error page
+  assert.match(missing.text, /<html/);
+});
+
 test('an agency administrator reads only their agency; a specialist reads nothing', async () => {
   const a = new Client(srv); await a.apiLogin(ADMIN_NGHILOC);
   const r = await a.get('/api/v1/audit');

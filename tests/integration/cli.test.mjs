@@ -41,6 +41,10 @@ test('agency import: valid CSV creates the tree; a bad row changes nothing', () 
   // Updating by code keeps the row.
   writeFileSync(good, '000.00.05.H45,"Sở Khoa học và Công nghệ",SKHCN,000.00.00.H45\n');
   assert.match(qlvb(['agency', 'import', good, '--data', dir]), /0 cơ quan mới, 1 cập nhật/);
+  // Demo data only goes into an empty database.
+  const demo = qlvbStatus(['init', '--demo', '--data', dir]);
+  assert.equal(demo.code, 3);
+  assert.match(demo.out, /CSDL đã có dữ liệu/);
 });
 
 test('user add / lock / unlock / reset-password', () => {
@@ -54,6 +58,9 @@ test('user add / lock / unlock / reset-password', () => {
   assert.equal(qlvbStatus(['user', 'lock', '--data', dir, '--login', '044090009999']).code, 3);
   const sys = qlvb(['user', 'add', '--sysadmin', '--data', dir, '--login', '044080000001', '--name', 'Quản trị viên']);
   assert.match(sys, /Đã tạo tài khoản/);
+  // A system administrator has no home agency; the command line still finds the account.
+  assert.match(qlvb(['user', 'lock', '--data', dir, '--login', '044080000001']), /Đã khóa/);
+  assert.match(qlvb(['user', 'unlock', '--data', dir, '--login', '044080000001']), /Đã mở khóa/);
   assert.equal(qlvbStatus(['audit', 'verify', '--data', dir]).code, 0);
 });
 

@@ -682,25 +682,6 @@ TEST(attachment_sink)
     free(doc);
 }
 
-TEST(base64_decoder)
-{
-    struct buf b = BUF_INIT(100);
-    struct edxml_b64 d;
-    edxml_b64_init(&d);
-    CHECK_INT(edxml_b64_feed(&d, "aGVs\r\nbG8=", 10, &b), RES_OK);
-    CHECK_INT(edxml_b64_finish(&d), RES_OK);
-    CHECK_STR(buf_str(&b), "hello");
-    buf_reset(&b);
-    edxml_b64_init(&d);
-    CHECK_INT(edxml_b64_feed(&d, "aGVsbG8=QQ==", 12, &b), RES_INVALID);
-    edxml_b64_init(&d);
-    CHECK_INT(edxml_b64_feed(&d, "aGVsb", 5, &b), RES_OK);
-    CHECK_INT(edxml_b64_finish(&d), RES_INVALID);
-    edxml_b64_init(&d);
-    CHECK_INT(edxml_b64_feed(&d, "=", 1, &b), RES_INVALID);
-    buf_release(&b);
-}
-
 int main(void)
 {
     RUN(samples_parse);
@@ -719,6 +700,5 @@ int main(void)
     RUN(zip_lying_about_size);
     RUN(tolerant_warnings);
     RUN(attachment_sink);
-    RUN(base64_decoder);
     return CHECK_DONE("test_edxml");
 }
