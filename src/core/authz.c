@@ -48,6 +48,7 @@ result_t authz_check(const struct actor *a, enum authz_action action, int64_t ag
         ok = a->sysadmin || is_agency_admin(a, agency_id);
         break;
     case AZ_TRUST_MANAGE:
+    case AZ_JOBS_MANAGE:
         ok = a->sysadmin;
         break;
     }

@@ -26,6 +26,7 @@ enum authz_action {
     AZ_SIGNING_MANAGE, /* keys, signature and seal images of an agency: its administrators */
     AZ_TRUST_READ,     /* see the trusted roots and CRLs: any signed-in user */
     AZ_TRUST_MANAGE,   /* add/remove trusted roots, intermediates, CRLs: system administrators */
+    AZ_JOBS_MANAGE,    /* see the background job queue, retry dead jobs: system administrators */
 };
 
 /* RES_OK or RES_FORBIDDEN. `agency_id` is the agency the object belongs to. */
