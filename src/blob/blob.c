@@ -149,8 +149,7 @@ result_t blob_finish(struct blob_writer *w, char hash[BLOB_HASH_LEN + 1], int64_
     return r;
 }
 
-result_t blob_put(struct blob_store *bs, const void *data, size_t len,
-                  char hash[BLOB_HASH_LEN + 1])
+result_t blob_put(struct blob_store *bs, const void *data, size_t len, char hash[BLOB_HASH_LEN + 1])
 {
     struct blob_writer *w = NULL;
     result_t r = blob_begin(bs, &w);
@@ -282,8 +281,8 @@ static result_t build_row_sweep(struct db_conn *c, struct buf *sql)
     while ((r = db_step(s)) == RES_ROW) {
         const char *t = db_col_text(s, 0), *col = db_col_text(s, 1);
         if (!ident_valid(t) || !ident_valid(col)) {
-            log_error("msg=\"bad blob_ref_column entry\" table=\"%s\" column=\"%s\"",
-                      t ? t : "", col ? col : "");
+            log_error("msg=\"bad blob_ref_column entry\" table=\"%s\" column=\"%s\"", t ? t : "",
+                      col ? col : "");
             db_finalize(s);
             return RES_INTERNAL;
         }

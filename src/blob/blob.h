@@ -17,8 +17,8 @@
 #include "util/buf.h"
 #include "util/result.h"
 
-#define BLOB_HASH_LEN     64 /* lowercase hex SHA-256 */
-#define BLOB_DEFAULT_MAX  (256L * 1024 * 1024)
+#define BLOB_HASH_LEN      64 /* lowercase hex SHA-256 */
+#define BLOB_DEFAULT_MAX   (256L * 1024 * 1024)
 #define BLOB_DEFAULT_GRACE 3600 /* seconds an unreferenced file is kept (open transactions) */
 
 struct db_conn;

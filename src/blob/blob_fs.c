@@ -63,7 +63,8 @@ static result_t fs_open(const char *target, void **h)
         return RES_INVALID;
     }
     snprintf(tmp, sizeof(tmp), "%s/tmp", s->dir);
-    if ((mkdir(s->dir, 0750) != 0 && errno != EEXIST) || (mkdir(tmp, 0750) != 0 && errno != EEXIST)) {
+    if ((mkdir(s->dir, 0750) != 0 && errno != EEXIST) ||
+        (mkdir(tmp, 0750) != 0 && errno != EEXIST)) {
         log_error("msg=\"cannot create blob directory\" dir=\"%s\" err=\"%s\"", s->dir,
                   strerror(errno));
         free(s);

@@ -113,8 +113,7 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'w':
             if (str_to_i64(optarg, 0, 32, &v) != RES_OK) {
-                fprintf(stderr, "qlvb serve: số luồng việc nền không hợp lệ: %s (0–32)\n",
-                        optarg);
+                fprintf(stderr, "qlvb serve: số luồng việc nền không hợp lệ: %s (0–32)\n", optarg);
                 return EXIT_USAGE;
             }
             app.cfg.job_workers = (int)v;

@@ -22,7 +22,7 @@ void config_defaults(struct config *cfg)
     cfg->lockout_seconds = 15 * 60;
     str_copy(cfg->domain, "quangbinh.gov.vn", sizeof(cfg->domain));
     cfg->max_blob = 256L * 1024 * 1024;
-    cfg->blob_grace = 3600;          /* longer than any transaction that puts a file */
+    cfg->blob_grace = 3600; /* longer than any transaction that puts a file */
     cfg->sign_draft_ttl = 2 * 3600;
     cfg->sweep_interval = 10 * 60;
     cfg->job_workers = 2;

@@ -73,8 +73,8 @@ result_t sign_draft_create(struct app *app, const struct actor *a, const char *k
                    "INSERT INTO sign_draft (public_id, user_id, agency_id, kind, file_name, "
                    "pdf_hash, meta, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
                    "$8, $9)",
-                   "tiittttii", d->public_id, a->user_id, a->agency_id, d->kind, d->file_name,
-                   hash, meta_text ? meta_text : "{}", now, d->expires_at);
+                   "tiittttii", d->public_id, a->user_id, a->agency_id, d->kind, d->file_name, hash,
+                   meta_text ? meta_text : "{}", now, d->expires_at);
     free(meta_text);
     if (r == RES_OK)
         r = db_commit(c);

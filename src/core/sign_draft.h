@@ -16,8 +16,8 @@
 #include "util/result.h"
 
 #define SIGN_DRAFT_TTL      (2 * 3600) /* default of cfg.sign_draft_ttl */
-#define SIGN_DRAFT_PER_USER 10 /* older drafts of the same user are dropped */
-#define SIGN_DRAFT_ID_LEN   32 /* hex characters */
+#define SIGN_DRAFT_PER_USER 10         /* older drafts of the same user are dropped */
+#define SIGN_DRAFT_ID_LEN   32         /* hex characters */
 
 struct sign_draft {
     char public_id[SIGN_DRAFT_ID_LEN + 1];

@@ -43,8 +43,7 @@ void jobs_job_release(struct job *j)
 static bool kind_valid(const char *k)
 {
     size_t n = k ? strlen(k) : 0;
-    return n > 0 && n < JOBS_KIND_MAX &&
-           strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+    return n > 0 && n < JOBS_KIND_MAX && strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
 result_t jobs_enqueue(struct db_conn *c, const struct jobs_enqueue *e, int64_t *id)
@@ -188,8 +187,9 @@ result_t jobs_fail(struct db_conn *c, const struct job *j, int64_t now, const ch
                    "UPDATE job SET state = $1, run_at = $2, last_error = $3, locked_until = 0, "
                    "finished_at = $4 WHERE id = $5 AND locked_by = $6 AND state = 'running' "
                    "RETURNING id",
-                   "titiit", dead ? "dead" : "pending", dead ? now : now + jobs_backoff(o, j->attempts),
-                   msg, dead ? now : (int64_t)0, j->id, j->token);
+                   "titiit", dead ? "dead" : "pending",
+                   dead ? now : now + jobs_backoff(o, j->attempts), msg, dead ? now : (int64_t)0,
+                   j->id, j->token);
     if (r == RES_NOT_FOUND)
         r = RES_CONFLICT;
     if (r == RES_OK && dead && next_at > 0)
@@ -288,7 +288,8 @@ result_t jobs_retry(struct db_conn *c, int64_t id, int64_t now)
 
 result_t jobs_prune(struct db_conn *c, int64_t before, int64_t *removed)
 {
-    result_t r = db_run(c, "DELETE FROM job WHERE state = 'done' AND finished_at < $1", "i", before);
+    result_t r =
+        db_run(c, "DELETE FROM job WHERE state = 'done' AND finished_at < $1", "i", before);
     if (r == RES_OK && removed)
         *removed = db_changes(c);
     return r;
@@ -402,8 +403,9 @@ result_t jobs_run_one(struct jobs *q, int64_t now)
         r = jobs_fail(c, &j, end, msg, &q->o, next_at);
     }
     log_msg(hr == RES_OK ? LOG_INFO : LOG_WARN,
-            "msg=\"job %s\" id=%lld kind=%s attempt=%d ms=%.0f result=%s", hr == RES_OK ? "done" : "failed",
-            (long long)j.id, j.kind, j.attempts, clock_mono_ms() - t0, result_name(hr));
+            "msg=\"job %s\" id=%lld kind=%s attempt=%d ms=%.0f result=%s",
+            hr == RES_OK ? "done" : "failed", (long long)j.id, j.kind, j.attempts,
+            clock_mono_ms() - t0, result_name(hr));
     if (r == RES_CONFLICT)
         log_warn("msg=\"job lease lost before it finished\" id=%lld kind=%s", (long long)j.id,
                  j.kind);

@@ -26,13 +26,13 @@ struct db_conn;
 #define JOBS_MESSAGE_MAX 500 /* bytes of a handler's result or error text */
 
 struct jobs_options {
-    int workers;          /* threads started by jobs_start (default 2) */
-    int lease_seconds;    /* a claim lasts this long (default 300) */
-    int backoff_base;     /* seconds before the first retry; doubles each time (30) */
-    int backoff_max;      /* cap of the back-off (3600) */
-    int max_attempts;     /* default for jobs_enqueue (5) */
-    int poll_ms;          /* idle worker poll interval (1000) */
-    int tick_seconds;     /* scheduler interval: periodic jobs are ensured (30) */
+    int workers;           /* threads started by jobs_start (default 2) */
+    int lease_seconds;     /* a claim lasts this long (default 300) */
+    int backoff_base;      /* seconds before the first retry; doubles each time (30) */
+    int backoff_max;       /* cap of the back-off (3600) */
+    int max_attempts;      /* default for jobs_enqueue (5) */
+    int poll_ms;           /* idle worker poll interval (1000) */
+    int tick_seconds;      /* scheduler interval: periodic jobs are ensured (30) */
     int keep_done_seconds; /* done jobs are pruned after this (7 days) */
 };
 void jobs_options_default(struct jobs_options *o);
@@ -100,8 +100,7 @@ struct jobs;
 struct jobs *jobs_new(struct db *db, const struct jobs_options *o);
 /* Registers a handler; `every` > 0 makes the kind periodic (every that many seconds,
  * kept single across nodes by its dedupe key). Before jobs_start. */
-result_t jobs_register(struct jobs *q, const char *kind, jobs_handler_fn fn, void *ctx,
-                       int every);
+result_t jobs_register(struct jobs *q, const char *kind, jobs_handler_fn fn, void *ctx, int every);
 /* Runs the claim-handle-finish cycle once on the calling thread: RES_OK if a job ran,
  * RES_NOT_FOUND if none was due. */
 result_t jobs_run_one(struct jobs *q, int64_t now);

@@ -65,8 +65,9 @@ static void setup(void)
     CHECK_INT(db_exec(c, "CREATE TABLE t_doc (id INTEGER PRIMARY KEY, file_hash TEXT "
                          "REFERENCES blob(hash))"),
               RES_OK);
-    CHECK_INT(db_run(c, "INSERT INTO blob_ref_column (table_name, column_name) VALUES "
-                        "('t_doc', 'file_hash')",
+    CHECK_INT(db_run(c,
+                     "INSERT INTO blob_ref_column (table_name, column_name) VALUES "
+                     "('t_doc', 'file_hash')",
                      ""),
               RES_OK);
 }
@@ -118,9 +119,9 @@ TEST(put_get_round_trip)
     blob_read_close(rd);
 
     /* absent or malformed names */
-    CHECK_INT(blob_get(bs, "0000000000000000000000000000000000000000000000000000000000000000",
-                       &out),
-              RES_NOT_FOUND);
+    CHECK_INT(
+        blob_get(bs, "0000000000000000000000000000000000000000000000000000000000000000", &out),
+        RES_NOT_FOUND);
     CHECK_INT(blob_get(bs, "../../etc/passwd", &out), RES_NOT_FOUND);
     CHECK(!blob_exists(bs, "ABC"));
     buf_release(&out);
@@ -164,7 +165,7 @@ TEST(identical_put_deduplicated)
     CHECK_INT(blob_put(bs, text, strlen(text), h2), RES_OK);
     CHECK_STR(h1, h2);
     CHECK_INT(stat(path, &b), 0);
-    CHECK_INT(a.st_ino, b.st_ino); /* the stored file was kept, not replaced */
+    CHECK_INT(a.st_ino, b.st_ino);        /* the stored file was kept, not replaced */
     CHECK(b.st_mtime > time(NULL) - 100); /* but refreshed, so a sweep keeps it */
     snprintf(d2, sizeof(d2), "%s/%.2s/%.2s", dir, h1, h1 + 2);
     CHECK_INT(count_entries(d2), 1);

@@ -14,7 +14,7 @@ static const char *const pages[] = {
     "login",           "password_change", "choose_agency",          "home",
     "sessions",        "admin_agencies",  "admin_agency_edit",      "admin_departments",
     "admin_positions", "admin_users",     "admin_user_form",        "audit",
-    "error",           "admin_trust",     "admin_signature_images",
+    "error",           "admin_trust",     "admin_signature_images", "admin_jobs",
 };
 #define NPAGES (sizeof(pages) / sizeof(pages[0]))
 
@@ -238,6 +238,30 @@ TEST(hostile_values_are_escaped)
     }
 }
 
+TEST(jobs_page_lists_dead_jobs_with_retry)
+{
+    json_t *ctx = sample_context("admin_jobs");
+    char *html = ctx ? render_page("admin_jobs", ctx) : NULL;
+    CHECK(html && strstr(html, "<h1>Việc nền</h1>"));
+    CHECK(html && strstr(html, "không đọc được thư mục kho tệp"));
+    CHECK(html && strstr(html, "action=\"/admin/jobs/412/retry\""));
+    CHECK(html && count(html, ">Chạy lại</button>") == 2);
+    CHECK(html && strstr(html, "<span class=\"counter-value\">148</span>"));
+    CHECK(html && strstr(html, "href=\"/admin/jobs\" aria-current=\"page\">Việc nền</a>"));
+    free(html);
+    /* other states: no retry column */
+    json_object_set_new(ctx, "show_dead", json_false());
+    html = render_page("admin_jobs", ctx);
+    CHECK(html && !strstr(html, "Chạy lại"));
+    free(html);
+    /* the menu entry is for system administrators only */
+    json_object_set_new(ctx, "is_sysadmin", json_false());
+    html = render_page("admin_jobs", ctx);
+    CHECK(html && !strstr(html, "href=\"/admin/jobs\""));
+    free(html);
+    json_decref(ctx);
+}
+
 TEST(layout_navigation_follows_roles)
 {
     json_t *ctx = sample_context("home");
@@ -387,6 +411,7 @@ int main(void)
     }
     RUN(every_page_renders_accessibly);
     RUN(hostile_values_are_escaped);
+    RUN(jobs_page_lists_dead_jobs_with_retry);
     RUN(layout_navigation_follows_roles);
     RUN(page_details);
     RUN(web_files_are_nfc_utf8);
