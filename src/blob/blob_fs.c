@@ -133,6 +133,27 @@ static void fs_tmp_abort(void *tmp)
     free(t);
 }
 
+/* Byte comparison of two files (a put of bytes already stored). */
+static bool same_content(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rbe"), *fb = fopen(b, "rbe");
+    bool same = fa && fb;
+    enum { CHUNK = 65536 };
+    char *ba = xmalloc(2 * CHUNK), *bb = ba + CHUNK;
+    while (same) {
+        size_t na = fread(ba, 1, CHUNK, fa), nb = fread(bb, 1, CHUNK, fb);
+        same = na == nb && memcmp(ba, bb, na) == 0 && !ferror(fa) && !ferror(fb);
+        if (na == 0)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    free(ba);
+    return same;
+}
+
 static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
 {
     struct fs_store *s = h;
@@ -156,15 +177,15 @@ static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
             r = RES_IO;
             goto out;
         }
-        if (st.st_size == t->size) {
-            /* Identical name and size: keep the stored file; refresh its time so a sweep
-             * that is deciding about it right now leaves it alone. */
+        if (st.st_size == t->size && same_content(path, t->path)) {
+            /* The same bytes: keep the stored file; refresh its time so a sweep that is
+             * deciding about it right now leaves it alone. */
             if (utimensat(AT_FDCWD, path, NULL, 0) != 0)
                 r = RES_IO;
             goto out;
         }
-        /* A file under this name with another size is damaged: the fresh bytes, whose
-         * hash was just computed, replace it. */
+        /* A file under this name with other bytes is damaged: the fresh bytes, whose
+         * hash was just computed, replace it (rename is atomic; readers see either). */
         log_warn("msg=\"replacing damaged blob\" hash=%s", hash);
         if (rename(t->path, path) != 0) {
             r = RES_IO;

@@ -240,11 +240,15 @@ result_t jobs_list(struct db_conn *c, const char *state, int limit, json_t **out
     if (limit <= 0 || limit > 500)
         limit = 100;
     struct db_stmt *s = NULL;
-    result_t r = db_query(c, &s,
-                          "SELECT id, kind, state, attempts, max_attempts, run_at, created_at, "
-                          "started_at, finished_at, locked_until, last_error, result, dedupe_key "
-                          "FROM job WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT $2",
-                          "ti", state ? state : "", (int64_t)limit);
+    /* Two texts rather than "($1 = '' OR state = $1)": PostgreSQL must not guess. */
+    static const char cols[] = "SELECT id, kind, state, attempts, max_attempts, run_at, "
+                               "created_at, started_at, finished_at, locked_until, last_error, "
+                               "result, dedupe_key FROM job ";
+    char sql[512];
+    snprintf(sql, sizeof(sql), "%s%s", cols,
+             state ? "WHERE state = $1 ORDER BY id DESC LIMIT $2" : "ORDER BY id DESC LIMIT $1");
+    result_t r = state ? db_query(c, &s, sql, "ti", state, (int64_t)limit)
+                       : db_query(c, &s, sql, "i", (int64_t)limit);
     if (r != RES_OK)
         return r;
     json_t *rows = json_array();

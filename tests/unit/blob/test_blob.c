@@ -150,6 +150,12 @@ TEST(corrupted_file_detected)
         ;
     CHECK_INT(r, RES_CRYPTO); /* the streaming reader fails at its end */
     blob_read_close(rd);
+    /* putting the genuine bytes again repairs the stored file */
+    char again[BLOB_HASH_LEN + 1];
+    CHECK_INT(blob_put(bs, text, strlen(text), again), RES_OK);
+    CHECK_STR(again, hash);
+    CHECK_INT(blob_get(bs, hash, &out), RES_OK);
+    CHECK(out.len == strlen(text) && memcmp(out.data, text, out.len) == 0);
     buf_release(&out);
 }
 
