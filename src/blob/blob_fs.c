@@ -272,14 +272,14 @@ static result_t fs_list(void *h, blob_list_fn fn, void *ctx)
     while ((e1 = readdir(top))) {
         if (!hex2(e1->d_name))
             continue;
-        snprintf(p1, sizeof(p1), "%s/%s", s->dir, e1->d_name);
+        snprintf(p1, sizeof(p1), "%s/%.2s", s->dir, e1->d_name);
         DIR *mid = opendir(p1);
         if (!mid)
             continue;
         while ((e2 = readdir(mid))) {
             if (!hex2(e2->d_name))
                 continue;
-            snprintf(p2, sizeof(p2), "%s/%s", p1, e2->d_name);
+            snprintf(p2, sizeof(p2), "%s/%.2s", p1, e2->d_name);
             DIR *leaf = opendir(p2);
             if (!leaf)
                 continue;
@@ -288,7 +288,7 @@ static result_t fs_list(void *h, blob_list_fn fn, void *ctx)
                 if (!blob_hash_valid(e3->d_name) || strncmp(e3->d_name, e1->d_name, 2) != 0 ||
                     strncmp(e3->d_name + 2, e2->d_name, 2) != 0)
                     continue;
-                snprintf(p3, sizeof(p3), "%s/%s", p2, e3->d_name);
+                snprintf(p3, sizeof(p3), "%s/%.64s", p2, e3->d_name);
                 if (stat(p3, &st) == 0 && S_ISREG(st.st_mode))
                     fn(ctx, e3->d_name, (int64_t)st.st_mtime);
             }
