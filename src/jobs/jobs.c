@@ -28,7 +28,6 @@ void jobs_options_default(struct jobs_options *o)
     o->lease_seconds = 300;
     o->backoff_base = 30;
     o->backoff_max = 3600;
-    o->max_attempts = 5;
     o->poll_ms = 1000;
     o->tick_seconds = 30;
     o->keep_done_seconds = 7 * 86400;
@@ -66,7 +65,7 @@ result_t jobs_enqueue(struct db_conn *c, const struct jobs_enqueue *e, int64_t *
                             "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING "
                             "RETURNING id",
                             "tttiii", e->kind, payload, e->dedupe_key, e->run_at ? e->run_at : now,
-                            (int64_t)(e->max_attempts ? e->max_attempts : 5), now);
+                            (int64_t)(e->max_attempts ? e->max_attempts : JOBS_MAX_ATTEMPTS), now);
     if (r == RES_NOT_FOUND) {
         *id = 0;
         return RES_OK;
@@ -77,9 +76,18 @@ result_t jobs_enqueue(struct db_conn *c, const struct jobs_enqueue *e, int64_t *
 result_t jobs_claim(struct db_conn *c, int64_t now, int lease, struct job *j)
 {
     memset(j, 0, sizeof(*j));
+    /* A read first: an idle queue costs no write transaction (on SQLite the write lock
+     * is the whole database). */
+    int64_t due = 0;
+    result_t r = db_one_i64(c, &due,
+                            "SELECT 1 FROM job WHERE (state = 'pending' AND run_at <= $1) OR "
+                            "(state = 'running' AND locked_until < $1) LIMIT 1",
+                            "i", now);
+    if (r != RES_OK)
+        return r; /* RES_NOT_FOUND: nothing due */
     if (rand_hex(j->token, 16) != RES_OK)
         return RES_INTERNAL;
-    result_t r = db_begin(c);
+    r = db_begin(c);
     if (r != RES_OK)
         return r;
     /* A lease that ran out on the last allowed attempt: its node died or hung while

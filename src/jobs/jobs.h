@@ -21,16 +21,16 @@
 struct db;
 struct db_conn;
 
-#define JOBS_KIND_MAX    64
-#define JOBS_PAYLOAD_MAX (64 * 1024)
-#define JOBS_MESSAGE_MAX 500 /* bytes of a handler's result or error text */
+#define JOBS_KIND_MAX     64
+#define JOBS_PAYLOAD_MAX  (64 * 1024)
+#define JOBS_MESSAGE_MAX  500 /* bytes of a handler's result or error text */
+#define JOBS_MAX_ATTEMPTS 5   /* default of jobs_enqueue */
 
 struct jobs_options {
     int workers;           /* threads started by jobs_start (default 2) */
     int lease_seconds;     /* a claim lasts this long (default 300) */
     int backoff_base;      /* seconds before the first retry; doubles each time (30) */
     int backoff_max;       /* cap of the back-off (3600) */
-    int max_attempts;      /* default for jobs_enqueue (5) */
     int poll_ms;           /* idle worker poll interval (1000) */
     int tick_seconds;      /* scheduler interval: periodic jobs are ensured (30) */
     int keep_done_seconds; /* done jobs are pruned after this (7 days) */
@@ -52,7 +52,7 @@ struct jobs_enqueue {
     const char *payload;    /* JSON text; NULL = "{}" */
     int64_t run_at;         /* unix seconds; 0 = now */
     const char *dedupe_key; /* NULL = none; else unique among pending and running jobs */
-    int max_attempts;       /* 0 = the default */
+    int max_attempts;       /* 0 = JOBS_MAX_ATTEMPTS */
 };
 /* Inside the caller's transaction. *id gets the new job's id, or 0 when a pending or
  * running job with the same dedupe key exists (nothing inserted; RES_OK). */

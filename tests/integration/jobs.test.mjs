@@ -1,13 +1,17 @@
 // The job queue through the real server (issue #8): `qlvb serve` runs the periodic
 // sweeps on its worker threads — an expired signing draft and its stored file go, ended
 // sessions go — and system administrators (only they) see the queue, dead jobs with
-// their last error, and retry them, on /admin/jobs and /api/v1/jobs.
+// their last error, and retry them, on /admin/jobs and /api/v1/jobs. Drafts live in the
+// blob store, survive kill -9 once acknowledged, and drafts from before migration 0003
+// stay readable.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Server, Client, SYSADMIN, ADMIN_STTTT, makePdf } from './harness.mjs';
+import { Server, Client, SYSADMIN, ADMIN_STTTT, makePdf, qlvb } from './harness.mjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const LEADER = '040090000142';
 const SPECIALIST = '040090000145';
@@ -53,7 +57,7 @@ async function uploadDraft(client) {
   const fd = new FormData();
   fd.append('_csrf', csrf);
   fd.append('file', new Blob([PDF], { type: 'application/pdf' }), 'Công văn.pdf');
-  const res = await fetch(srv.url('/signatures/sign'), {
+  const res = await fetch(client.s.url('/signatures/sign'), {
     method: 'POST', body: fd, redirect: 'manual', headers: { Cookie: client.cookieHeader() },
   });
   assert.equal(res.status, 303);
@@ -162,4 +166,59 @@ test('the queue is not shown to anyone else', async () => {
   const sysHome = new Client(srv);
   await sysHome.webLogin(SYSADMIN);
   assert.match((await sysHome.get('/')).text, /href="\/admin\/jobs"/);
+});
+
+test('an acknowledged draft survives kill -9 of the server', async () => {
+  const s2 = await new Server().start();
+  try {
+    const web = new Client(s2);
+    await web.webLogin(LEADER);
+    const loc = await uploadDraft(web);
+    await s2.stop('SIGKILL');
+    await s2.launch();
+    const page = await fetch(s2.url(loc), { headers: { Cookie: web.cookieHeader() } });
+    assert.equal(page.status, 200);
+    const png = await fetch(s2.url(loc + '/pages/1'), { headers: { Cookie: web.cookieHeader() } });
+    assert.equal(png.headers.get('content-type'), 'image/png');
+  } finally {
+    await s2.stop();
+    s2.cleanup();
+  }
+});
+
+test('migration 0003 keeps drafts stored in the database before it, readable', async () => {
+  // A data directory as schema version 2 left it: the draft's PDF in sign_draft.pdf.
+  const dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
+  qlvb(['init', '--data', dir, '--demo']);
+  const s3 = new Server();
+  s3.dir = dir;
+  const hex = Buffer.from(PDF).toString('hex');
+  const id = 'a'.repeat(32);
+  s3.db(`DROP TABLE sign_draft; DROP TABLE job; DROP TABLE blob_ref_column; DROP TABLE blob;
+    DELETE FROM schema_version WHERE version = 3;
+    CREATE TABLE sign_draft (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,
+      user_id BIGINT NOT NULL REFERENCES app_user(id), agency_id BIGINT REFERENCES agency(id),
+      kind TEXT NOT NULL CHECK (kind IN ('upload', 'prepared')), file_name TEXT NOT NULL,
+      pdf BLOB NOT NULL, meta TEXT NOT NULL DEFAULT '{}', created_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL);
+    INSERT INTO sign_draft (public_id, user_id, agency_id, kind, file_name, pdf, created_at, expires_at)
+      SELECT '${id}', u.id, m.agency_id, 'upload', 'cu.pdf', X'${hex}', 0, 4102444800
+      FROM app_user u JOIN membership m ON m.user_id = u.id WHERE u.login = '${LEADER}';`);
+  await s3.launch();
+  try {
+    assert.equal(s3.db('SELECT MAX(version) FROM schema_version').trim(), '3');
+    assert.equal(s3.db(`SELECT pdf_hash IS NULL, length(pdf) FROM sign_draft WHERE public_id = '${id}'`).trim(),
+      `1|${PDF.length}`);
+    const web = new Client(s3);
+    await web.webLogin(LEADER);
+    const page = await web.get(`/signatures/sign/${id}`);
+    assert.equal(page.status, 200);
+    // and a new upload goes to the blob store
+    const loc = await uploadDraft(web);
+    const hash = s3.db(`SELECT pdf_hash FROM sign_draft WHERE public_id = '${loc.split('/').pop()}'`).trim();
+    assert.ok(existsSync(join(dir, 'blobs', hash.slice(0, 2), hash.slice(2, 4), hash)));
+  } finally {
+    await s3.stop();
+    s3.cleanup();
+  }
 });
