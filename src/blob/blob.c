@@ -48,6 +48,10 @@ result_t blob_open(const char *url, int64_t max_size, struct blob_store **out)
     const char *target = str_starts_with(url, "file:") ? url + 5 : url;
     if (!*target)
         return RES_INVALID;
+    if (strstr(target, "://")) { /* another driver's URL: not built yet */
+        log_error("msg=\"blob store driver not available\" url=\"%s\"", url);
+        return RES_UNSUPPORTED;
+    }
     struct blob_store *bs = xcalloc(1, sizeof(*bs));
     bs->drv = &blob_fs_driver;
     bs->max_size = max_size > 0 ? max_size : BLOB_DEFAULT_MAX;
