@@ -45,6 +45,8 @@ void api_sigimages_list(struct req *r);
 void api_sigimages_upload(struct req *r);
 void api_sigimage_png(struct req *r);
 void api_sigimage_deactivate(struct req *r);
+void api_jobs_list(struct req *r);
+void api_job_retry(struct req *r);
 
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +11,10 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/housekeeping.h"
 #include "crypto/signer.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -31,7 +35,9 @@ static void usage(FILE *out)
             "  --session-idle SEC    phiên hết hạn khi không hoạt động (mặc định 28800)\n"
             "  --session-max SEC     thời hạn tối đa của phiên (mặc định 86400)\n"
             "  --secure-cookies      đặt cookie Secure (khi phục vụ qua HTTPS)\n"
-            "  --trust-proxy         tin X-Forwarded-For từ reverse proxy\n");
+            "  --trust-proxy         tin X-Forwarded-For từ reverse proxy\n"
+            "  --job-workers N       số luồng chạy việc nền (mặc định 2, 0 = không chạy; "
+            "QLVB_JOB_WORKERS)\n");
 }
 
 static bool parse_listen(const char *s, struct config *cfg)
@@ -69,6 +75,7 @@ int cmd_serve(int argc, char **argv)
                                          {"session-max", required_argument, 0, 'x'},
                                          {"secure-cookies", no_argument, 0, 's'},
                                          {"trust-proxy", no_argument, 0, 'p'},
+                                         {"job-workers", required_argument, 0, 'w'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
@@ -108,6 +115,13 @@ int cmd_serve(int argc, char **argv)
                 app.cfg.session_idle = (int)v;
             else
                 app.cfg.session_absolute = (int)v;
+            break;
+        case 'w':
+            if (str_to_i64(optarg, 0, 32, &v) != RES_OK) {
+                fprintf(stderr, "qlvb serve: số luồng việc nền không hợp lệ: %s (0–32)\n", optarg);
+                return EXIT_USAGE;
+            }
+            app.cfg.job_workers = (int)v;
             break;
         case 's':
             app.cfg.secure_cookies = true;
@@ -150,7 +164,29 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAIL;
     }
     app.signer = &signer;
+    /* Job threads start after the signer fork and with SIGTERM blocked, like the HTTP
+     * threads, so the signal reaches server_run's sigwait. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct jobs_options jo;
+    jobs_options_default(&jo);
+    jo.workers = app.cfg.job_workers;
+    jo.tick_seconds = app.cfg.job_tick;
+    app.jobs = jobs_new(app.db, &jo);
+    if (housekeeping_register(app.jobs, &app) != RES_OK || jobs_start(app.jobs) != RES_OK) {
+        fprintf(stderr, "qlvb serve: không khởi động được các luồng việc nền\n");
+        jobs_free(app.jobs);
+        signer_release(&signer);
+        cli_close(&app);
+        return EXIT_FAIL;
+    }
     int rc = server_run(&app);
+    jobs_stop(app.jobs); /* running handlers finish; then the database may close */
+    jobs_free(app.jobs);
+    app.jobs = NULL;
     app.signer = NULL;
     signer_release(&signer);
     cli_close(&app);

@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "blob/blob.h"
 #include "core/trust.h"
 #include "db/db.h"
 #include "util/str.h"
@@ -73,12 +74,22 @@ bool cli_open(struct app *app, bool create)
         app->db = NULL;
         return false;
     }
+    if (!cfg->blob_url[0])
+        snprintf(cfg->blob_url, sizeof(cfg->blob_url), "file:%s/blobs", cfg->data_dir);
+    if (blob_open(cfg->blob_url, cfg->max_blob, &app->blobs) != RES_OK) {
+        fprintf(stderr, "qlvb: không mở được kho tệp '%s' (blob store).\n", cfg->blob_url);
+        db_close(app->db);
+        app->db = NULL;
+        return false;
+    }
     return true;
 }
 
 void cli_close(struct app *app)
 {
     trust_shutdown(app);
+    blob_close(app->blobs);
+    app->blobs = NULL;
     db_close(app->db);
     app->db = NULL;
 }

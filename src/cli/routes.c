@@ -63,6 +63,8 @@ const struct route routes[] = {
     {"POST", "/admin/signature-images", page_admin_sigimages_post, RT_UPLOAD},
     {"GET", "/admin/signature-images/:file", page_admin_sigimage_png, 0},
     {"POST", "/admin/signature-images/:id/deactivate", page_admin_sigimage_deactivate, 0},
+    {"GET", "/admin/jobs", page_admin_jobs, ANY},
+    {"POST", "/admin/jobs/:id/retry", page_admin_job_retry, ANY},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -108,5 +110,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/signature-images", api_sigimages_upload, RT_UPLOAD},
     {"GET", "/api/v1/signature-images/:id/png", api_sigimage_png, ANY},
     {"DELETE", "/api/v1/signature-images/:id", api_sigimage_deactivate, 0},
+    {"GET", "/api/v1/jobs", api_jobs_list, ANY},
+    {"POST", "/api/v1/jobs/:id/retry", api_job_retry, ANY},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct blob_store;
 struct db;
+struct jobs;
 struct signer;
 struct trust_cache;
 
@@ -29,6 +31,14 @@ struct config {
     bool secure_cookies; /* set when served over TLS (or behind a TLS proxy) */
     bool trust_proxy;    /* honour X-Forwarded-For / X-Forwarded-Proto */
     char domain[128];    /* province domain for qlvb-<abbr>.<domain> host names */
+    /* Blobs and background jobs (blob/blob.h, jobs/jobs.h). */
+    char blob_url[PATH_MAX + 16]; /* "file:<dir>"; empty = file:<data_dir>/blobs */
+    long max_blob;                /* bytes of one stored file */
+    int blob_grace;               /* seconds an unreferenced file is kept */
+    int sign_draft_ttl;           /* seconds a signing draft lives */
+    int sweep_interval;           /* seconds between the periodic sweeps */
+    int job_workers;              /* worker threads of `qlvb serve` */
+    int job_tick;                 /* seconds between scheduler ticks */
 };
 
 struct app {
@@ -36,6 +46,8 @@ struct app {
     struct db *db;
     struct signer *signer;     /* the key-holding process (sealed keys); NULL: no signing */
     struct trust_cache *trust; /* see core/trust.h */
+    struct blob_store *blobs;  /* opened by cli_open; NULL: no file storage */
+    struct jobs *jobs;         /* worker threads, only while `qlvb serve` runs */
 };
 
 void config_defaults(struct config *cfg);

@@ -54,6 +54,7 @@ const struct audit_action audit_actions[] = {
     {"trust_crl_remove", "Gỡ danh sách thu hồi (CRL)"},
     {"sigimage_upload", "Tải lên ảnh chữ ký, con dấu"},
     {"sigimage_deactivate", "Ngừng dùng ảnh chữ ký, con dấu"},
+    {"job_retry", "Chạy lại việc nền bị lỗi"},
     {NULL, NULL},
 };
 

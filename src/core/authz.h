@@ -42,6 +42,8 @@ enum authz_action {
     AZ_DOC_APPROVE,  /* approve or send back a draft or a task's result */
     AZ_DOC_EDIT,     /* change the draft (content, files): its drafter */
     AZ_DOC_REGISTER, /* receive, register, number, issue, dispatch: the agency's clerks */
+
+    AZ_JOBS_MANAGE, /* see the background job queue, retry dead jobs: system administrators */
 };
 
 /* What the object is decides who may know that it exists (visibility). */

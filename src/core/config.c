@@ -21,6 +21,12 @@ void config_defaults(struct config *cfg)
     cfg->lockout_threshold = 5;
     cfg->lockout_seconds = 15 * 60;
     str_copy(cfg->domain, "quangbinh.gov.vn", sizeof(cfg->domain));
+    cfg->max_blob = 256L * 1024 * 1024;
+    cfg->blob_grace = 3600; /* longer than any transaction that puts a file */
+    cfg->sign_draft_ttl = 2 * 3600;
+    cfg->sweep_interval = 10 * 60;
+    cfg->job_workers = 2;
+    cfg->job_tick = 30;
 }
 
 static void env_int(const char *name, int *out, int min, int max)
@@ -45,4 +51,12 @@ void config_from_env(struct config *cfg)
     env_int("QLVB_SESSION_ABSOLUTE", &cfg->session_absolute, 1, 90 * 86400);
     env_int("QLVB_LOCKOUT_THRESHOLD", &cfg->lockout_threshold, 1, 1000);
     env_int("QLVB_LOCKOUT_SECONDS", &cfg->lockout_seconds, 1, 86400);
+    if ((v = getenv("QLVB_BLOBS")) && *v)
+        str_copy(cfg->blob_url, v, sizeof(cfg->blob_url));
+    /* Short values let the tests watch expiry and sweeps happen. */
+    env_int("QLVB_BLOB_GRACE", &cfg->blob_grace, 0, 30 * 86400);
+    env_int("QLVB_SIGN_DRAFT_TTL", &cfg->sign_draft_ttl, 1, 7 * 86400);
+    env_int("QLVB_SWEEP_INTERVAL", &cfg->sweep_interval, 1, 86400);
+    env_int("QLVB_JOB_WORKERS", &cfg->job_workers, 0, 32);
+    env_int("QLVB_JOB_TICK", &cfg->job_tick, 1, 3600);
 }

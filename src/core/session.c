@@ -570,3 +570,18 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
     a->must_change_password = false;
     return RES_OK;
 }
+
+result_t session_sweep(struct app *app, int64_t now, int64_t *removed)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    /* The same tests as session_resolve: such a row can never sign anyone in again. */
+    result_t r = db_run(c,
+                        "DELETE FROM session WHERE expires_at <= $1 OR last_seen_at < $2 OR "
+                        "revoked_at > 0",
+                        "ii", now, now - app->cfg.session_idle);
+    if (r == RES_OK && removed)
+        *removed = db_changes(c);
+    return r;
+}

@@ -49,5 +49,8 @@ result_t session_revoke_others(struct app *app, const struct actor *a, int *coun
  * forced-change flag and revokes the user's other sessions. */
 result_t session_change_password(struct app *app, struct actor *a, const char *current,
                                  const char *next, const char *confirm, struct verrs *errs);
+/* Deletes sessions that expired, idled out or were revoked (the periodic job
+ * "session.sweep"); the audit log keeps the record of them. */
+result_t session_sweep(struct app *app, int64_t now, int64_t *removed);
 
 #endif

@@ -15,9 +15,9 @@
 #include "util/buf.h"
 #include "util/result.h"
 
-#define SIGN_DRAFT_TTL      (2 * 3600)
-#define SIGN_DRAFT_PER_USER 10 /* older drafts of the same user are dropped */
-#define SIGN_DRAFT_ID_LEN   32 /* hex characters */
+#define SIGN_DRAFT_TTL      (2 * 3600) /* default of cfg.sign_draft_ttl */
+#define SIGN_DRAFT_PER_USER 10         /* older drafts of the same user are dropped */
+#define SIGN_DRAFT_ID_LEN   32         /* hex characters */
 
 struct sign_draft {
     char public_id[SIGN_DRAFT_ID_LEN + 1];
@@ -41,5 +41,8 @@ result_t sign_draft_create(struct app *app, const struct actor *a, const char *k
 result_t sign_draft_get(struct app *app, const struct actor *a, const char *public_id,
                         const char *kind, struct sign_draft *d);
 result_t sign_draft_delete(struct app *app, const struct actor *a, const char *public_id);
+/* Deletes drafts that expired before `now` (the periodic job "sign_draft.sweep"); their
+ * files go with the next blob sweep. */
+result_t sign_draft_sweep(struct app *app, int64_t now, int64_t *removed);
 
 #endif

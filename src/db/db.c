@@ -167,6 +167,24 @@ result_t db_rollback(struct db_conn *c)
     return c->db->drv->exec(c->h, "ROLLBACK") == RES_OK ? RES_OK : RES_DB;
 }
 
+/* Dialect tokens of queries (the cache keeps the text as written, so this runs once per
+ * statement and connection). Returns NULL when there is nothing to replace. */
+static char *query_sql(const struct db_driver *drv, const char *sql)
+{
+    static const char token[] = "{{SKIP_LOCKED}}";
+    const char *tok = strstr(sql, token);
+    if (!tok)
+        return NULL;
+    struct buf b = BUF_INIT(1 << 20);
+    const char *p = sql;
+    for (; tok; p = tok + sizeof(token) - 1, tok = strstr(p, token)) {
+        buf_append(&b, p, (size_t)(tok - p));
+        buf_puts(&b, drv->skip_locked ? drv->skip_locked : "");
+    }
+    buf_puts(&b, p);
+    return buf_detach(&b, NULL);
+}
+
 result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
     for (int i = 0; i < c->ncache; i++) {
@@ -178,7 +196,9 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
         }
     }
     void *h = NULL;
-    result_t r = c->db->drv->prepare(c->h, sql, &h);
+    char *dialect = query_sql(c->db->drv, sql); /* NULL when sql has no tokens */
+    result_t r = c->db->drv->prepare(c->h, dialect ? dialect : sql, &h);
+    free(dialect);
     if (r != RES_OK) {
         log_error("msg=\"db prepare failed\" err=\"%s\" sql=\"%.120s\"", db_errmsg(c), sql);
         return r;

@@ -64,7 +64,8 @@ __attribute__((warn_unused_result)) result_t db_tx(struct db *db, db_tx_fn fn, v
 /* Conveniences. `types` has one letter per parameter $1..$n:
  *   'i' int64_t, 'I' int64_t id where 0 binds SQL NULL, 't' const char * (NULL => SQL
  *   NULL), 'b' binary: const void * then size_t (NULL => SQL NULL), 'n' SQL NULL (no
- *   argument). Migrations write {{ID}} and {{BLOB}} for the driver's column types. */
+ *   argument). Migrations write {{ID}} and {{BLOB}} for the driver's column types;
+ *   queries may write {{SKIP_LOCKED}} after a locking SELECT (see db_driver.h). */
 result_t db_query(struct db_conn *c, struct db_stmt **out, const char *sql, const char *types, ...);
 /* Prepare, bind, step once and finalize. RES_OK if a statement ran to completion. */
 result_t db_run(struct db_conn *c, const char *sql, const char *types, ...);

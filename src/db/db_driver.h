@@ -10,6 +10,10 @@ struct db_driver {
     /* Text that replaces {{ID}} in migrations: an auto-assigned integer primary key. */
     const char *id_column;
     const char *blob_column; /* replaces {{BLOB}}: binary data (BLOB, BYTEA) */
+    /* Replaces {{SKIP_LOCKED}} in queries: row locking for queue claims ("" on SQLite,
+     * whose write transactions serialise; "FOR UPDATE SKIP LOCKED" on PostgreSQL).
+     * NULL reads as "". */
+    const char *skip_locked;
     result_t (*connect)(const char *target, void **conn, char *err, size_t errsize);
     void (*disconnect)(void *conn);
     const char *(*errmsg)(void *conn);

@@ -166,6 +166,7 @@ const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
     .blob_column = "BLOB",
+    .skip_locked = "",
     .connect = sq_connect,
     .disconnect = sq_disconnect,
     .errmsg = sq_errmsg,

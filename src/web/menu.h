@@ -17,6 +17,7 @@ enum web_screen {
     SCREEN_KEYS,
     SCREEN_IMAGES,
     SCREEN_TRUST,
+    SCREEN_JOBS,
     SCREEN_AUDIT,
     SCREEN_COUNT,
 };

@@ -298,6 +298,30 @@ TEST(hostile_values_are_escaped)
     }
 }
 
+TEST(jobs_page_lists_dead_jobs_with_retry)
+{
+    json_t *ctx = sample_context("admin_jobs");
+    char *html = ctx ? render_page("admin_jobs", ctx) : NULL;
+    CHECK(html && strstr(html, "<h1>Việc nền</h1>"));
+    CHECK(html && strstr(html, "không đọc được thư mục kho tệp"));
+    CHECK(html && strstr(html, "action=\"/admin/jobs/412/retry\""));
+    CHECK(html && count(html, ">Chạy lại</button>") == 2);
+    CHECK(html && strstr(html, "<span class=\"counter-value\">148</span>"));
+    CHECK(html && strstr(html, "href=\"/admin/jobs\" aria-current=\"page\">Việc nền</a>"));
+    free(html);
+    /* other states: no retry column */
+    json_object_set_new(ctx, "show_dead", json_false());
+    html = render_page("admin_jobs", ctx);
+    CHECK(html && !strstr(html, "Chạy lại"));
+    free(html);
+    /* the menu entry follows the policy (AZ_JOBS_MANAGE: system administrators) */
+    json_object_set_new(json_object_get(ctx, "menu"), "jobs", json_false());
+    html = render_page("admin_jobs", ctx);
+    CHECK(html && !strstr(html, "href=\"/admin/jobs\""));
+    free(html);
+    json_decref(ctx);
+}
+
 TEST(layout_navigation_follows_roles)
 {
     json_t *ctx = sample_context("home");
@@ -314,9 +338,11 @@ TEST(layout_navigation_follows_roles)
     json_t *menu = json_object_get(ctx, "menu");
     json_object_del(menu, "agencies");
     json_object_del(menu, "trust");
+    json_object_del(menu, "jobs");
     html = render_page("home", ctx);
     CHECK(html && !strstr(html, "href=\"/admin/agencies\""));
     CHECK(html && !strstr(html, "href=\"/admin/trust\""));
+    CHECK(html && !strstr(html, "href=\"/admin/jobs\""));
     CHECK(html && strstr(html, "href=\"/admin/users\""));
     free(html);
 
@@ -509,6 +535,7 @@ int main(void)
     RUN(every_template_renders_with_every_key);
     RUN(every_page_renders_accessibly);
     RUN(hostile_values_are_escaped);
+    RUN(jobs_page_lists_dead_jobs_with_retry);
     RUN(layout_navigation_follows_roles);
     RUN(page_details);
     RUN(web_files_are_nfc_utf8);

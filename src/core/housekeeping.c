@@ -1,0 +1,63 @@
+/* Handlers of the built-in periodic jobs. Each is idempotent (it deletes what is
+ * expired at the time it runs), so a retry or a second node running it is harmless. */
+#include "core/housekeeping.h"
+
+#include <stdio.h>
+
+#include "blob/blob.h"
+#include "core/session.h"
+#include "core/sign_draft.h"
+#include "db/db.h"
+#include "jobs/jobs.h"
+#include "util/clock.h"
+
+static result_t sweep_drafts(void *ctx, const struct job *j, char *msg, size_t size)
+{
+    (void)j;
+    int64_t n = 0;
+    result_t r = sign_draft_sweep(ctx, clock_now(), &n);
+    if (r == RES_OK)
+        snprintf(msg, size, "Đã xóa %lld bản nháp ký số hết hạn", (long long)n);
+    return r;
+}
+
+static result_t sweep_sessions(void *ctx, const struct job *j, char *msg, size_t size)
+{
+    (void)j;
+    int64_t n = 0;
+    result_t r = session_sweep(ctx, clock_now(), &n);
+    if (r == RES_OK)
+        snprintf(msg, size, "Đã xóa %lld phiên đăng nhập hết hạn", (long long)n);
+    return r;
+}
+
+static result_t sweep_blobs(void *ctx, const struct job *j, char *msg, size_t size)
+{
+    (void)j;
+    struct app *app = ctx;
+    struct db_conn *c = db_conn(app->db);
+    struct blob_sweep_report rep;
+    if (!c)
+        return RES_DB;
+    if (!app->blobs) {
+        snprintf(msg, size, "Chưa cấu hình kho tệp");
+        return RES_OK;
+    }
+    result_t r = blob_sweep(app->blobs, c, clock_now(), app->cfg.blob_grace, &rep);
+    if (r == RES_OK)
+        snprintf(msg, size, "Đã xóa %lld tệp, %lld bản ghi tệp và %lld tệp tạm không còn dùng",
+                 (long long)rep.files_removed, (long long)rep.rows_removed,
+                 (long long)rep.tmp_removed);
+    return r;
+}
+
+result_t housekeeping_register(struct jobs *q, struct app *app)
+{
+    int every = app->cfg.sweep_interval > 0 ? app->cfg.sweep_interval : 600;
+    result_t r = jobs_register(q, "sign_draft.sweep", sweep_drafts, app, every);
+    if (r == RES_OK)
+        r = jobs_register(q, "session.sweep", sweep_sessions, app, every);
+    if (r == RES_OK)
+        r = jobs_register(q, "blob.sweep", sweep_blobs, app, every);
+    return r;
+}

@@ -1,0 +1,307 @@
+/* The blob store: content addressing, durability layout, verification on read,
+ * deduplication, temporaries, limits, and the sweep's rule (only unreferenced files and
+ * rows older than the grace period go). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blob/blob.h"
+#include "check.h"
+#include "db/db.h"
+
+#define ABC_SHA256 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+static char dir[256], dbpath[300];
+static struct blob_store *bs;
+static struct db *db;
+
+static void file_of(const char *hash, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%.2s/%.2s/%s", dir, hash, hash + 2, hash);
+}
+
+static int count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    int n = 0;
+    struct dirent *e;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void age(const char *path, int64_t seconds)
+{
+    struct timespec ts[2];
+    ts[0].tv_sec = ts[1].tv_sec = time(NULL) - seconds;
+    ts[0].tv_nsec = ts[1].tv_nsec = 0;
+    CHECK_INT(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/qlvb-test-blob-%d", (int)getpid());
+    snprintf(dbpath, sizeof(dbpath), "%s.db", dir);
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, dbpath);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cleanup failed\n");
+    char url[320];
+    snprintf(url, sizeof(url), "file:%s", dir);
+    CHECK_INT(blob_open(url, 1024 * 1024, &bs), RES_OK);
+    snprintf(url, sizeof(url), "sqlite:%s", dbpath);
+    CHECK_INT(db_open(url, &db), RES_OK);
+    CHECK_INT(db_migrate(db), RES_OK);
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_exec(c, "CREATE TABLE t_doc (id INTEGER PRIMARY KEY, file_hash TEXT "
+                         "REFERENCES blob(hash))"),
+              RES_OK);
+    CHECK_INT(db_run(c,
+                     "INSERT INTO blob_ref_column (table_name, column_name) VALUES "
+                     "('t_doc', 'file_hash')",
+                     ""),
+              RES_OK);
+}
+
+TEST(put_get_round_trip)
+{
+    char hash[BLOB_HASH_LEN + 1], path[600];
+    CHECK_INT(blob_put(bs, "abc", 3, hash), RES_OK);
+    CHECK_STR(hash, ABC_SHA256);
+    file_of(hash, path, sizeof(path));
+    struct stat st;
+    CHECK_INT(stat(path, &st), 0); /* <dir>/ba/78/<hash> */
+    CHECK_INT(st.st_size, 3);
+    struct buf out = BUF_INIT(1024);
+    CHECK_INT(blob_get(bs, hash, &out), RES_OK);
+    CHECK_INT(out.len, 3);
+    CHECK(memcmp(out.data, "abc", 3) == 0);
+    CHECK(blob_exists(bs, hash));
+
+    /* streaming writer in chunks gives the same name as the one-shot put */
+    unsigned char big[200000];
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (unsigned char)(i * 7 + 3);
+    char h1[BLOB_HASH_LEN + 1], h2[BLOB_HASH_LEN + 1];
+    struct blob_writer *w = NULL;
+    int64_t size = 0;
+    CHECK_INT(blob_begin(bs, &w), RES_OK);
+    for (size_t off = 0; off < sizeof(big); off += 30000)
+        CHECK_INT(blob_write(w, big + off, sizeof(big) - off < 30000 ? sizeof(big) - off : 30000),
+                  RES_OK);
+    CHECK_INT(blob_finish(w, h1, &size), RES_OK);
+    CHECK_INT(size, sizeof(big));
+    CHECK_INT(blob_put(bs, big, sizeof(big), h2), RES_OK);
+    CHECK_STR(h1, h2);
+
+    /* streaming read hands back every byte, then a verified end */
+    struct blob_reader *rd = NULL;
+    CHECK_INT(blob_read_open(bs, h1, &rd, &size), RES_OK);
+    CHECK_INT(size, sizeof(big));
+    size_t total = 0, got = 0;
+    unsigned char chunk[4096];
+    result_t r;
+    while ((r = blob_read(rd, chunk, sizeof(chunk), &got)) == RES_OK && got) {
+        CHECK(memcmp(chunk, big + total, got) == 0);
+        total += got;
+    }
+    CHECK_INT(r, RES_OK);
+    CHECK_INT(total, sizeof(big));
+    blob_read_close(rd);
+
+    /* absent or malformed names */
+    CHECK_INT(
+        blob_get(bs, "0000000000000000000000000000000000000000000000000000000000000000", &out),
+        RES_NOT_FOUND);
+    CHECK_INT(blob_get(bs, "../../etc/passwd", &out), RES_NOT_FOUND);
+    CHECK(!blob_exists(bs, "ABC"));
+    buf_release(&out);
+}
+
+TEST(corrupted_file_detected)
+{
+    char hash[BLOB_HASH_LEN + 1], path[600];
+    const char *text = "Quyết định số 12/QĐ-UBND";
+    CHECK_INT(blob_put(bs, text, strlen(text), hash), RES_OK);
+    file_of(hash, path, sizeof(path));
+    /* same length, one byte changed: only the hash can tell */
+    int fd = open(path, O_WRONLY);
+    CHECK(fd >= 0);
+    CHECK_INT(pwrite(fd, "X", 1, 0), 1);
+    close(fd);
+    struct buf out = BUF_INIT(1024);
+    CHECK_INT(blob_get(bs, hash, &out), RES_CRYPTO);
+    CHECK_INT(out.len, 0); /* nothing handed out */
+    struct blob_reader *rd = NULL;
+    char chunk[8];
+    size_t got = 0;
+    result_t r;
+    CHECK_INT(blob_read_open(bs, hash, &rd, NULL), RES_OK);
+    while ((r = blob_read(rd, chunk, sizeof(chunk), &got)) == RES_OK && got)
+        ;
+    CHECK_INT(r, RES_CRYPTO); /* the streaming reader fails at its end */
+    blob_read_close(rd);
+    /* putting the genuine bytes again repairs the stored file */
+    char again[BLOB_HASH_LEN + 1];
+    CHECK_INT(blob_put(bs, text, strlen(text), again), RES_OK);
+    CHECK_STR(again, hash);
+    CHECK_INT(blob_get(bs, hash, &out), RES_OK);
+    CHECK(out.len == strlen(text) && memcmp(out.data, text, out.len) == 0);
+    buf_release(&out);
+}
+
+TEST(identical_put_deduplicated)
+{
+    char h1[BLOB_HASH_LEN + 1], h2[BLOB_HASH_LEN + 1], path[600], d2[600];
+    const char *text = "công văn gửi Sở Tài chính";
+    CHECK_INT(blob_put(bs, text, strlen(text), h1), RES_OK);
+    file_of(h1, path, sizeof(path));
+    struct stat a, b;
+    CHECK_INT(stat(path, &a), 0);
+    age(path, 5000);
+    CHECK_INT(blob_put(bs, text, strlen(text), h2), RES_OK);
+    CHECK_STR(h1, h2);
+    CHECK_INT(stat(path, &b), 0);
+    CHECK_INT(a.st_ino, b.st_ino);        /* the stored file was kept, not replaced */
+    CHECK(b.st_mtime > time(NULL) - 100); /* but refreshed, so a sweep keeps it */
+    snprintf(d2, sizeof(d2), "%s/%.2s/%.2s", dir, h1, h1 + 2);
+    CHECK_INT(count_entries(d2), 1);
+}
+
+TEST(temporaries_cleaned_and_limit)
+{
+    char tmpdir[400], hash[BLOB_HASH_LEN + 1];
+    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
+    CHECK_INT(blob_put(bs, "x", 1, hash), RES_OK);
+    CHECK_INT(count_entries(tmpdir), 0); /* the temporary became the blob */
+
+    struct blob_writer *w = NULL;
+    CHECK_INT(blob_begin(bs, &w), RES_OK);
+    CHECK_INT(blob_write(w, "part", 4), RES_OK);
+    CHECK_INT(count_entries(tmpdir), 1);
+    blob_abort(w);
+    CHECK_INT(count_entries(tmpdir), 0);
+
+    /* over the store's limit (1 MiB here): refused, nothing left behind */
+    static unsigned char big[700 * 1024];
+    CHECK_INT(blob_begin(bs, &w), RES_OK);
+    CHECK_INT(blob_write(w, big, sizeof(big)), RES_OK);
+    CHECK_INT(blob_write(w, big, sizeof(big)), RES_TOO_LARGE);
+    CHECK_INT(blob_finish(w, hash, NULL), RES_INVALID);
+    CHECK_INT(count_entries(tmpdir), 0);
+    CHECK_INT(blob_put(bs, big, sizeof(big), hash), RES_OK); /* within the limit */
+    static unsigned char huge[1024 * 1024 + 1];
+    CHECK_INT(blob_put(bs, huge, sizeof(huge), hash), RES_TOO_LARGE);
+    CHECK_INT(count_entries(tmpdir), 0);
+}
+
+TEST(reference_in_rolled_back_transaction)
+{
+    struct db_conn *c = db_conn(db);
+    char hash[BLOB_HASH_LEN + 1];
+    int64_t n = -1;
+    CHECK_INT(blob_put(bs, "rolled back", 11, hash), RES_OK);
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK_INT(blob_ref(c, hash, 11), RES_OK);
+    CHECK_INT(db_run(c, "INSERT INTO t_doc (file_hash) VALUES ($1)", "t", hash), RES_OK);
+    CHECK_INT(db_rollback(c), RES_OK);
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM blob WHERE hash = $1", "t", hash), RES_OK);
+    CHECK_INT(n, 0);
+    /* a reference to a blob row that does not exist is refused by the foreign key */
+    CHECK_INT(db_run(c, "INSERT INTO t_doc (file_hash) VALUES ($1)", "t", hash), RES_CONFLICT);
+    CHECK_INT(blob_ref(c, "not-a-hash", 1), RES_INVALID);
+}
+
+TEST(sweep_removes_only_unreferenced_and_old)
+{
+    struct db_conn *c = db_conn(db);
+    char used[BLOB_HASH_LEN + 1], unused[BLOB_HASH_LEN + 1], fresh[BLOB_HASH_LEN + 1],
+        orphan[BLOB_HASH_LEN + 1], path[600], tmpfile[600];
+    int64_t now = time(NULL), n = 0;
+    /* start from a clean store: earlier tests left files */
+    struct blob_sweep_report rep;
+    CHECK_INT(blob_sweep(bs, c, now + 100000, 0, &rep), RES_OK);
+
+    CHECK_INT(blob_put(bs, "referenced", 10, used), RES_OK);
+    CHECK_INT(blob_put(bs, "no longer used", 14, unused), RES_OK);
+    CHECK_INT(blob_put(bs, "put a moment ago", 16, fresh), RES_OK);
+    CHECK_INT(blob_put(bs, "row never written", 17, orphan), RES_OK);
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK_INT(blob_ref(c, used, 10), RES_OK);
+    CHECK_INT(db_run(c, "INSERT INTO t_doc (file_hash) VALUES ($1)", "t", used), RES_OK);
+    CHECK_INT(blob_ref(c, unused, 14), RES_OK);
+    CHECK_INT(db_commit(c), RES_OK);
+    CHECK_INT(db_run(c, "UPDATE blob SET last_ref_at = $1", "i", now - 7200), RES_OK);
+    const char *old[] = {used, unused, orphan};
+    for (int i = 0; i < 3; i++) {
+        file_of(old[i], path, sizeof(path));
+        age(path, 7200);
+    }
+    snprintf(tmpfile, sizeof(tmpfile), "%s/tmp/abandoned.tmp", dir);
+    FILE *f = fopen(tmpfile, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    age(tmpfile, 7200);
+
+    CHECK_INT(blob_sweep(bs, c, now, 3600, &rep), RES_OK);
+    CHECK_INT(rep.rows_removed, 1);  /* `unused` */
+    CHECK_INT(rep.files_removed, 2); /* `unused`, `orphan` */
+    CHECK_INT(rep.tmp_removed, 1);
+    CHECK(blob_exists(bs, used));
+    CHECK(blob_exists(bs, fresh)); /* within the grace period: its transaction may be open */
+    CHECK(!blob_exists(bs, unused));
+    CHECK(!blob_exists(bs, orphan));
+    CHECK(access(tmpfile, F_OK) != 0);
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM blob", ""), RES_OK);
+    CHECK_INT(n, 1);
+
+    /* once the row that used it goes, the blob goes after the grace period */
+    CHECK_INT(db_run(c, "DELETE FROM t_doc", ""), RES_OK);
+    CHECK_INT(blob_sweep(bs, c, now, 3600, &rep), RES_OK);
+    CHECK_INT(rep.rows_removed, 1);
+    CHECK_INT(rep.files_removed, 1);
+    CHECK(!blob_exists(bs, used));
+    CHECK(blob_exists(bs, fresh));
+}
+
+TEST(sweep_refuses_bad_registry)
+{
+    struct db_conn *c = db_conn(db);
+    struct blob_sweep_report rep;
+    int64_t n = 0;
+    CHECK_INT(db_run(c, "INSERT INTO blob_ref_column VALUES ('t_doc; DROP TABLE blob', 'x')", ""),
+              RES_OK);
+    CHECK_INT(blob_sweep(bs, c, time(NULL) + 100000, 0, &rep), RES_INTERNAL);
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM blob_ref_column", ""), RES_OK);
+    CHECK(n >= 2); /* nothing ran */
+    CHECK_INT(db_run(c, "DELETE FROM blob_ref_column WHERE column_name = 'x'", ""), RES_OK);
+}
+
+int main(void)
+{
+    setup();
+    RUN(put_get_round_trip);
+    RUN(corrupted_file_detected);
+    RUN(identical_put_deduplicated);
+    RUN(temporaries_cleaned_and_limit);
+    RUN(reference_in_rolled_back_transaction);
+    RUN(sweep_removes_only_unreferenced_and_old);
+    RUN(sweep_refuses_bad_registry);
+    blob_close(bs);
+    db_close(db);
+    char cmd[1400];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", dir, dbpath, dbpath, dbpath);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cleanup failed\n");
+    return CHECK_DONE("test_blob");
+}
