@@ -16,6 +16,7 @@
 
 #include "core/agency.h"
 #include "core/session.h"
+#include "db/db.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "text/text.h"
@@ -365,8 +366,10 @@ int server_run(struct app *app)
         return 1;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char db_safe[sizeof(app->cfg.db_url)];
+    db_url_redact(app->cfg.db_url, db_safe, sizeof(db_safe));
     log_info("msg=\"listening\" url=http://%s:%u threads=%d db=%s", app->cfg.listen_host,
-             di ? di->port : (unsigned)app->cfg.port, threads, app->cfg.db_url);
+             di ? di->port : (unsigned)app->cfg.port, threads, db_safe);
 
     int sig = 0;
     sigwait(&set, &sig);
