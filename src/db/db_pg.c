@@ -47,6 +47,7 @@ struct pg_conn {
     struct prep preps[PREP_MAX];
     int nprep;
     struct prep unnamed; /* the last statement prepared past PREP_MAX */
+    bool lost;           /* the server said it is ending the session (FATAL while idle) */
     char err[512];
 };
 
@@ -107,10 +108,14 @@ static result_t map_err(struct pg_conn *c, PGresult *res)
     return RES_DB;
 }
 
-static void ignore_notice(void *arg, const char *msg)
+/* Notices ("relation already exists, skipping") are dropped; a FATAL that arrives
+ * while idle (libpq hands it to the notice path) means the backend is going away. */
+static void on_notice(void *arg, const PGresult *res)
 {
-    (void)arg;
-    (void)msg; /* "relation already exists, skipping" and the like */
+    struct pg_conn *c = arg;
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC")))
+        c->lost = true;
 }
 
 static result_t pg_connect(const char *target, void **conn, char *err, size_t errsize)
@@ -127,7 +132,6 @@ static result_t pg_connect(const char *target, void **conn, char *err, size_t er
         PQfinish(pg);
         return RES_RECONNECT;
     }
-    PQsetNoticeProcessor(pg, ignore_notice, NULL);
     /* Times are unix seconds in BIGINT columns; UTC keeps any server-side date
      * arithmetic identical on every node. */
     PGresult *res = PQexec(pg, "SET TIME ZONE 'UTC'");
@@ -140,6 +144,7 @@ static result_t pg_connect(const char *target, void **conn, char *err, size_t er
     }
     struct pg_conn *c = xcalloc(1, sizeof(*c));
     c->pg = pg;
+    PQsetNoticeReceiver(pg, on_notice, c);
     *conn = c;
     return RES_OK;
 }
@@ -165,19 +170,20 @@ static void pg_disconnect(void *conn)
 static bool pg_healthy(void *conn)
 {
     struct pg_conn *c = conn;
-    /* An idle connection has nothing to read. A terminated backend has sent its FATAL
-     * notice and closed the socket: reading that (libpq's socket never blocks) turns
-     * the loss into CONNECTION_BAD now rather than on the next query. */
-    for (int i = 0;
-         i < 4 && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    /* An idle connection has nothing to read. A terminated backend sends a FATAL and
+     * closes the socket: reading and parsing that (libpq's socket never blocks) finds
+     * the loss now rather than on the next query. */
+    for (int i = 0; i < 4 && !c->lost && PQstatus(c->pg) == CONNECTION_OK &&
+                    PQtransactionStatus(c->pg) == PQTRANS_IDLE;
          i++) {
         struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
         if (p.fd < 0 || poll(&p, 1, 0) <= 0)
             break;
         if (!PQconsumeInput(c->pg))
             break;
+        (void)PQisBusy(c->pg); /* parses what arrived: a FATAL reaches on_notice */
     }
-    return PQstatus(c->pg) == CONNECTION_OK;
+    return !c->lost && PQstatus(c->pg) == CONNECTION_OK;
 }
 
 static const char *pg_errmsg(void *conn)

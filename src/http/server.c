@@ -81,7 +81,9 @@ static void resolve_host_agency(struct req *r)
         r->host_agency_id = id;
 }
 
-static void authenticate(struct req *r)
+/* RES_OK, or why a presented session could not be checked at all (database down):
+ * that must not look like an expired session. */
+static result_t authenticate(struct req *r)
 {
     const char *token = NULL;
     const char *auth = req_header(r, "Authorization");
@@ -92,14 +94,16 @@ static void authenticate(struct req *r)
         token = req_cookie(r, "qlvb_session");
     }
     if (!token)
-        return;
+        return RES_OK;
     struct session_info info;
-    if (session_resolve(r->app, token, r->client_addr, &r->actor, &info) == RES_OK) {
+    result_t res = session_resolve(r->app, token, r->client_addr, &r->actor, &info);
+    if (res == RES_OK) {
         r->authed = true;
         str_copy(r->csrf, info.csrf, sizeof(r->csrf));
     } else {
         r->bearer = false;
     }
+    return res == RES_DB || res == RES_RECONNECT || res == RES_BUSY ? res : RES_OK;
 }
 
 static bool unsafe_method(const char *m)
@@ -130,7 +134,11 @@ static void dispatch(struct req *r)
         return;
     }
     resolve_host_agency(r);
-    authenticate(r);
+    result_t auth = authenticate(r);
+    if (auth != RES_OK) {
+        resp_result(r, auth); /* 503 */
+        return;
+    }
     if (r->authed && r->host_agency_id && r->actor.membership_id &&
         r->actor.agency_id != r->host_agency_id) {
         r->authed = false; /* a session of another agency is not valid on this host */
