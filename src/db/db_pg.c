@@ -192,6 +192,16 @@ static const char *pg_errmsg(void *conn)
     return c->err[0] ? c->err : PQerrorMessage(c->pg);
 }
 
+/* Like sqlite3_changes(): rows written by the last INSERT, UPDATE or DELETE (with or
+ * without RETURNING); a SELECT, BEGIN or COMMIT leaves the count alone. */
+static void note_changes(struct pg_conn *c, PGresult *res)
+{
+    const char *st = PQcmdStatus(res);
+    if (!strncmp(st, "INSERT", 6) || !strncmp(st, "UPDATE", 6) || !strncmp(st, "DELETE", 6) ||
+        !strncmp(st, "MERGE", 5))
+        c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+}
+
 static result_t pg_exec(void *conn, const char *sql)
 {
     struct pg_conn *c = conn;
@@ -199,7 +209,7 @@ static result_t pg_exec(void *conn, const char *sql)
     ExecStatusType st = PQresultStatus(res);
     result_t r;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-        c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+        note_changes(c, res);
         r = RES_OK;
     } else {
         r = map_err(c, res);
@@ -410,7 +420,7 @@ static result_t pg_step(void *stmt)
             s->res = NULL;
             return r;
         }
-        s->c->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+        note_changes(s->c, s->res);
         s->nrows = st == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
         s->ncols = PQnfields(s->res);
         s->scratch = xcalloc((size_t)(s->ncols ? s->ncols : 1), sizeof(char *));

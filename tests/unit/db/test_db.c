@@ -340,6 +340,10 @@ TEST(returning_and_changes)
     CHECK_INT(db_changes(c), 1);
     CHECK_INT(db_run(c, "UPDATE r SET v = v || $1", "t", "!"), RES_OK);
     CHECK_INT(db_changes(c), 2);
+    int64_t count = 0; /* a query in between does not count as a change */
+    CHECK_INT(db_one_i64(c, &count, "SELECT COUNT(*) FROM r WHERE id > $1", "i", (int64_t)-5),
+              RES_OK);
+    CHECK_INT(db_changes(c), 2);
     CHECK_INT(db_run(c, "DELETE FROM r WHERE id = $1", "i", (int64_t)-1), RES_OK);
     CHECK_INT(db_changes(c), 0);
     struct db_stmt *s = NULL;
