@@ -522,10 +522,19 @@ result_t db_migrate(struct db *db)
     struct db_conn *c = db_conn(db);
     if (!c)
         return RES_DB;
-    result_t r = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version ("
-                            "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-    if (r != RES_OK)
+    /* Under the migration lock too: concurrent CREATE TABLE IF NOT EXISTS can fail. */
+    result_t r = db_begin(c);
+    if (r == RES_OK && db->drv->migrate_lock_sql)
+        r = db_exec(c, db->drv->migrate_lock_sql);
+    if (r == RES_OK)
+        r = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version ("
+                       "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK) {
+        db_rollback(c);
         return r;
+    }
     const struct embedded_file *list[256];
     size_t n = 0;
     for (const struct embedded_file *f = embedded_files; f->name && n < 256; f++) {
@@ -554,6 +563,21 @@ result_t db_migrate(struct db *db)
             continue;
         }
         r = db_begin(c);
+        /* Nodes starting together: one applies, the others wait, then see it done. */
+        if (r == RES_OK && db->drv->migrate_lock_sql)
+            r = db_exec(c, db->drv->migrate_lock_sql);
+        int64_t now_at = 0;
+        if (r == RES_OK &&
+            db_one_i64(c, &now_at, "SELECT COALESCE(MAX(version), 0) FROM schema_version", "") ==
+                RES_OK &&
+            now_at >= version) {
+            r = db_commit(c);
+            if (r != RES_OK)
+                return r;
+            current = (int)now_at;
+            i = j;
+            continue;
+        }
         for (size_t k = i; k < j && r == RES_OK; k++) {
             char *sql = migration_sql(db->drv, (const char *)list[k]->data);
             r = db_exec(c, sql);

@@ -20,6 +20,9 @@ struct db_driver {
     const char *(*errmsg)(void *conn);
     result_t (*exec)(void *conn, const char *sql);
     const char *begin_write_sql;
+    /* Run after begin_write_sql by db_migrate so that concurrent migrators take turns
+     * (NULL: the write transaction already excludes them, as on SQLite). */
+    const char *migrate_lock_sql;
     result_t (*prepare)(void *conn, const char *sql, void **stmt);
     result_t (*bind_i64)(void *stmt, int idx, int64_t v);
     result_t (*bind_text)(void *stmt, int idx, const char *v);

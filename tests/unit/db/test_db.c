@@ -453,6 +453,68 @@ TEST(pg_unreachable_and_password_masked)
     CHECK_STR(safe, "sqlite:/srv/qlvb/qlvb.db");
 }
 
+static char migr_url[700];
+
+static void *migrator(void *arg)
+{
+    (void)arg;
+    struct db *d = NULL;
+    result_t r = db_open(migr_url, &d);
+    if (r == RES_OK)
+        r = db_migrate(d);
+    db_close(d);
+    return r == RES_OK ? NULL : (void *)1;
+}
+
+/* Several nodes (or `qlvb init` twice) starting on one empty database: one applies
+ * each migration, the others wait and find it applied. */
+TEST(migrations_concurrent)
+{
+    char name[80], sql[160], file[300];
+    if (on_pg) {
+        snprintf(name, sizeof(name), "%s_m", pg_name);
+        snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+        CHECK(pg_admin_exec(sql));
+        snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+        CHECK(pg_admin_exec(sql));
+        pg_url(name, migr_url, sizeof(migr_url));
+    } else {
+        snprintf(file, sizeof(file), "%s-m", path);
+        unlink(file);
+        snprintf(migr_url, sizeof(migr_url), "sqlite:%s", file);
+    }
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, migrator, NULL);
+    int failures = 0;
+    for (int i = 0; i < 3; i++) {
+        void *rv;
+        pthread_join(t[i], &rv);
+        failures += rv != NULL;
+    }
+    CHECK_INT(failures, 0);
+    struct db *d = NULL;
+    CHECK_INT(db_open(migr_url, &d), RES_OK);
+    if (d) {
+        int64_t n = 0;
+        CHECK_INT(db_one_i64(db_conn(d), &n, "SELECT COUNT(*) FROM schema_version", ""), RES_OK);
+        CHECK_INT(n, db_schema_version(d));
+        CHECK(n >= 2);
+        db_close(d);
+    }
+    if (on_pg) {
+        snprintf(sql, sizeof(sql), "DROP DATABASE %s", name);
+        CHECK(pg_admin_exec(sql));
+    } else {
+        unlink(file);
+        char aux[320];
+        snprintf(aux, sizeof(aux), "%s-wal", file);
+        unlink(aux);
+        snprintf(aux, sizeof(aux), "%s-shm", file);
+        unlink(aux);
+    }
+}
+
 static void run_cases(void)
 {
     RUN(migrations_apply_once);
@@ -465,6 +527,7 @@ static void run_cases(void)
     RUN(bytea_round_trip);
     RUN(returning_and_changes);
     RUN(conflicts_mapped);
+    RUN(migrations_concurrent);
 }
 
 int main(void)
