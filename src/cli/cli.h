@@ -11,7 +11,8 @@ int cmd_init(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_agency(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
-int cmd_edxml(int argc, char **argv); /* src/xml/edxml_cli.c */
-int cmd_pdf(int argc, char **argv);   /* src/pdf/pdf_cli.c */
+int cmd_migrate_to_postgres(int argc, char **argv); /* src/cli/cmd_migrate.c */
+int cmd_edxml(int argc, char **argv);               /* src/xml/edxml_cli.c */
+int cmd_pdf(int argc, char **argv);                 /* src/pdf/pdf_cli.c */
 
 #endif
