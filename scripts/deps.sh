@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
+  postgresql postgresql-client   # the tests' private PostgreSQL cluster (tests/pg.sh)
   libssl-dev openssl libargon2-dev libutf8proc-dev
   libxml2-dev libxmlsec1-dev xmlsec1 libzip-dev zlib1g-dev
   libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libopenjp2-7-dev

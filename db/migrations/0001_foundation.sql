@@ -82,7 +82,8 @@ CREATE TABLE session (
     client_addr TEXT NOT NULL DEFAULT '',
     user_agent TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX session_user ON session(user_id);
+-- The index on session(user_id) is named session_user, a reserved word in PostgreSQL:
+-- it is created in 0001_foundation.<engine>.sql, quoted where the engine needs it.
 
 -- Hash-chained audit log: hash = sha256(prev_hash | fields). audit_head holds the
 -- last sequence number and hash, updated in the same transaction (it serialises

@@ -32,6 +32,7 @@ int cmd_init(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_agency(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_migrate_to_postgres(int argc, char **argv); /* cli/cmd_migrate.c */
 int cmd_edxml(int argc, char **argv); /* cli/cmd_edxml.c */
 int cmd_pdf(int argc, char **argv);   /* cli/cmd_pdf.c */
 

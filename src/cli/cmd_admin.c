@@ -77,9 +77,10 @@ int cmd_init(int argc, char **argv)
             rc = EXIT_FAIL;
         }
     }
+    char safe[sizeof(app.cfg.db_url)];
+    db_url_redact(app.cfg.db_url, safe, sizeof(safe));
     if (rc == EXIT_OK)
-        printf("Đã khởi tạo: %s (phiên bản cấu trúc %d)\n", app.cfg.db_url,
-               db_schema_version(app.db));
+        printf("Đã khởi tạo: %s (phiên bản cấu trúc %d)\n", safe, db_schema_version(app.db));
     if (rc == EXIT_OK && !demo && agencies == 0)
         printf("Tiếp theo: qlvb user add --sysadmin --login <CCCD> --name \"Họ tên\"\n");
     cli_close(&app);

@@ -27,7 +27,7 @@ static void usage(FILE *out)
             "Cách dùng: qlvb serve [tùy chọn]\n"
             "  --listen HOST:PORT    địa chỉ lắng nghe (mặc định 127.0.0.1:8080; QLVB_LISTEN)\n"
             "  --data DIR            thư mục dữ liệu (mặc định ./data; QLVB_DATA)\n"
-            "  --db URL              CSDL: sqlite:/đường/dẫn.db (QLVB_DB)\n"
+            "  --db URL              CSDL: sqlite:/đường/dẫn.db hoặc postgres://… (QLVB_DB)\n"
             "  --threads N           số luồng xử lý (mặc định = số lõi CPU; QLVB_THREADS)\n"
             "  --max-body BYTES      dung lượng tối đa của một yêu cầu (mặc định 1048576)\n"
             "  --max-upload BYTES    dung lượng tối đa của tệp tải lên (PDF, edXML; mặc định "

@@ -37,22 +37,24 @@ static bool mkdir_p(const char *path)
 bool cli_open(struct app *app, bool create)
 {
     struct config *cfg = &app->cfg;
-    if (!cfg->db_url[0]) {
-        struct stat st;
-        if (stat(cfg->data_dir, &st) != 0) {
-            if (!create) {
-                fprintf(stderr,
-                        "qlvb: thư mục dữ liệu '%s' không tồn tại. Chạy 'qlvb init' trước "
-                        "(data directory missing).\n",
-                        cfg->data_dir);
-                return false;
-            }
-            if (!mkdir_p(cfg->data_dir)) {
-                fprintf(stderr, "qlvb: không tạo được thư mục '%s': %s\n", cfg->data_dir,
-                        strerror(errno));
-                return false;
-            }
+    /* The data directory belongs to the installation whatever the engine: keys and
+     * trust files live there next to (or instead of) the SQLite file. */
+    struct stat st;
+    if (stat(cfg->data_dir, &st) != 0) {
+        if (!create) {
+            fprintf(stderr,
+                    "qlvb: thư mục dữ liệu '%s' không tồn tại. Chạy 'qlvb init' trước "
+                    "(data directory missing).\n",
+                    cfg->data_dir);
+            return false;
         }
+        if (!mkdir_p(cfg->data_dir)) {
+            fprintf(stderr, "qlvb: không tạo được thư mục '%s': %s\n", cfg->data_dir,
+                    strerror(errno));
+            return false;
+        }
+    }
+    if (!cfg->db_url[0]) {
         snprintf(cfg->db_url, sizeof(cfg->db_url), "sqlite:%s/qlvb.db", cfg->data_dir);
         if (!create) {
             char path[PATH_MAX + 16];
@@ -64,8 +66,18 @@ bool cli_open(struct app *app, bool create)
             }
         }
     }
-    if (db_open(cfg->db_url, &app->db) != RES_OK) {
-        fprintf(stderr, "qlvb: không mở được CSDL '%s'.\n", cfg->db_url);
+    char safe[sizeof(cfg->db_url)];
+    db_url_redact(cfg->db_url, safe, sizeof(safe));
+    result_t r = db_open(cfg->db_url, &app->db);
+    if (r == RES_RECONNECT) {
+        fprintf(stderr,
+                "qlvb: không kết nối được máy chủ CSDL '%s' (PostgreSQL không chạy, sai địa "
+                "chỉ hoặc sai mật khẩu; chi tiết trong nhật ký phía trên).\n",
+                safe);
+        return false;
+    }
+    if (r != RES_OK) {
+        fprintf(stderr, "qlvb: không mở được CSDL '%s'.\n", safe);
         return false;
     }
     if (db_migrate(app->db) != RES_OK) {

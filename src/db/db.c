@@ -33,6 +33,12 @@ struct db_conn {
     char err[256];
     struct db_stmt cache[STMT_CACHE];
     int ncache;
+    /* A lost connection is replaced only between statements and outside a
+     * transaction: open statements point into it, and a transaction cannot continue
+     * on another connection. */
+    int open_stmts;
+    bool in_tx;
+    int64_t retry_at; /* after a failed attempt, none before this (unix seconds) */
 };
 
 struct db {
@@ -44,14 +50,50 @@ struct db {
     size_t nall, capall;
 };
 
-static void conn_free(struct db_conn *c)
+static void conn_drop_cache(struct db_conn *c)
 {
     for (int i = 0; i < c->ncache; i++) {
         c->db->drv->finalize(c->cache[i].h);
         free(c->cache[i].sql);
     }
+    c->ncache = 0;
+}
+
+static void conn_free(struct db_conn *c)
+{
+    conn_drop_cache(c);
     c->db->drv->disconnect(c->h);
     free(c);
+}
+
+void db_url_redact(const char *url, char *out, size_t n)
+{
+    struct buf b = BUF_INIT(4096);
+    const char *p = url;
+    const char *scheme = strstr(url, "://");
+    if (scheme) { /* scheme://user:password@host */
+        const char *auth = scheme + 3, *end = auth + strcspn(auth, "/?#"), *at = NULL;
+        for (const char *q = auth; q < end; q++)
+            if (*q == '@')
+                at = q;
+        const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        if (colon) {
+            buf_append(&b, url, (size_t)(colon + 1 - url));
+            buf_puts(&b, "***");
+            p = at;
+        }
+    }
+    for (;;) { /* password=… as a URL query parameter or a keyword/value pair */
+        const char *k = strstr(p, "password=");
+        if (!k)
+            break;
+        buf_append(&b, p, (size_t)(k + 9 - p));
+        buf_puts(&b, "***");
+        p = k + 9 + strcspn(k + 9, "& ");
+    }
+    buf_puts(&b, p);
+    str_copy(out, buf_str(&b), n);
+    buf_release(&b);
 }
 
 static void conn_thread_exit(void *p)
@@ -76,8 +118,7 @@ result_t db_open(const char *url, struct db **out)
         drv = &db_sqlite_driver;
         target = url + 7;
     } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-        log_error("msg=\"postgres driver not built yet\" url=%s", url);
-        return RES_UNSUPPORTED;
+        drv = &db_pg_driver; /* libpq takes the URL as it is */
     } else {
         drv = &db_sqlite_driver;
     }
@@ -89,7 +130,7 @@ result_t db_open(const char *url, struct db **out)
     struct db_conn *c = db_conn(db); /* fail early if the database cannot be opened */
     if (!c) {
         db_close(db);
-        return RES_DB;
+        return drv == &db_sqlite_driver ? RES_DB : RES_RECONNECT;
     }
     *out = db;
     return RES_OK;
@@ -116,15 +157,43 @@ const char *db_engine(const struct db *db)
     return db->drv->name;
 }
 
+/* Replaces a lost connection when nothing points into it; on failure the old one
+ * stays, and its statements keep answering RES_RECONNECT until a later attempt. */
+static void conn_revive(struct db_conn *c)
+{
+    const struct db_driver *drv = c->db->drv;
+    if (!drv->healthy || c->open_stmts > 0 || c->in_tx || drv->healthy(c->h))
+        return;
+    int64_t now = clock_now();
+    if (now < c->retry_at)
+        return;
+    char safe[512];
+    db_url_redact(c->db->target, safe, sizeof(safe));
+    void *h = NULL;
+    if (drv->connect(c->db->target, &h, c->err, sizeof(c->err)) != RES_OK) {
+        c->retry_at = now + 1; /* a server that is down is not asked on every call */
+        log_error("msg=\"database reconnect failed\" target=\"%s\" err=\"%s\"", safe, c->err);
+        return;
+    }
+    conn_drop_cache(c);
+    drv->disconnect(c->h);
+    c->h = h;
+    log_warn("msg=\"database connection lost; reconnected\" target=\"%s\"", safe);
+}
+
 struct db_conn *db_conn(struct db *db)
 {
     struct db_conn *c = pthread_getspecific(db->key);
-    if (c)
+    if (c) {
+        conn_revive(c);
         return c;
+    }
     c = xcalloc(1, sizeof(*c));
     c->db = db;
     if (db->drv->connect(db->target, &c->h, c->err, sizeof(c->err)) != RES_OK) {
-        log_error("msg=\"cannot open database\" target=\"%s\" err=\"%s\"", db->target, c->err);
+        char safe[512];
+        db_url_redact(db->target, safe, sizeof(safe));
+        log_error("msg=\"cannot open database\" target=\"%s\" err=\"%s\"", safe, c->err);
         free(c);
         return NULL;
     }
@@ -154,16 +223,22 @@ result_t db_exec(struct db_conn *c, const char *sql)
 
 result_t db_begin(struct db_conn *c)
 {
-    return db_exec(c, c->db->drv->begin_write_sql);
+    result_t r = db_exec(c, c->db->drv->begin_write_sql);
+    c->in_tx = r == RES_OK;
+    return r;
 }
 
 result_t db_commit(struct db_conn *c)
 {
-    return db_exec(c, "COMMIT");
+    result_t r = db_exec(c, "COMMIT");
+    if (r == RES_OK)
+        c->in_tx = false;
+    return r;
 }
 
 result_t db_rollback(struct db_conn *c)
 {
+    c->in_tx = false;
     return c->db->drv->exec(c->h, "ROLLBACK") == RES_OK ? RES_OK : RES_DB;
 }
 
@@ -191,6 +266,7 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
         struct db_stmt *s = &c->cache[i];
         if (!s->in_use && strcmp(s->sql, sql) == 0) {
             s->in_use = true;
+            c->open_stmts++;
             *out = s;
             return RES_OK;
         }
@@ -215,6 +291,7 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
     s->h = h;
     s->sql = xstrdup(sql);
     s->in_use = true;
+    c->open_stmts++;
     *out = s;
     return RES_OK;
 }
@@ -236,7 +313,7 @@ result_t db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t len)
 
 result_t db_bind_null(struct db_stmt *s, int idx)
 {
-    return s->conn->db->drv->bind_null(s->h, idx);
+    return s->conn->db->drv->bind_null(s->h, idx, 'n');
 }
 
 result_t db_step(struct db_stmt *s)
@@ -273,6 +350,7 @@ void db_finalize(struct db_stmt *s)
     if (!s)
         return;
     const struct db_driver *drv = s->conn->db->drv;
+    s->conn->open_stmts--;
     if (s->cached) {
         drv->reset(s->h);
         s->in_use = false;
@@ -310,7 +388,7 @@ static result_t bind_va(struct db_stmt *s, const char *types, va_list ap)
         }
         case 'I': {
             int64_t v = va_arg(ap, int64_t);
-            r = v ? db_bind_i64(s, i + 1, v) : db_bind_null(s, i + 1);
+            r = v ? db_bind_i64(s, i + 1, v) : s->conn->db->drv->bind_null(s->h, i + 1, 'i');
             break;
         }
         default:
@@ -379,10 +457,20 @@ result_t db_one_i64(struct db_conn *c, int64_t *out, const char *sql, const char
 
 /* ---- migrations ---- */
 
-static int cmp_names(const void *a, const void *b)
+static const char *migration_engine(const char *name, char *out, size_t n);
+
+/* By version, then the shared file before the engine's own one. */
+static int cmp_migrations(const void *a, const void *b)
 {
-    return strcmp((*(const struct embedded_file *const *)a)->name,
-                  (*(const struct embedded_file *const *)b)->name);
+    const char *x = (*(const struct embedded_file *const *)a)->name;
+    const char *y = (*(const struct embedded_file *const *)b)->name;
+    int v = memcmp(x + 14, y + 14, 4);
+    if (v)
+        return v;
+    char e1[32], e2[32];
+    int ex = migration_engine(x, e1, sizeof(e1)) != NULL;
+    int ey = migration_engine(y, e2, sizeof(e2)) != NULL;
+    return ex != ey ? ex - ey : strcmp(x, y);
 }
 
 int db_schema_version(struct db *db)
@@ -398,38 +486,88 @@ int db_schema_version(struct db *db)
 /* Replaces the dialect tokens of a migration with the driver's text. */
 static char *migration_sql(const struct db_driver *drv, const char *src)
 {
+    const struct {
+        const char *token, *text;
+    } toks[] = {{"{{ID}}", drv->id_column}, {"{{BLOB}}", drv->blob_column}};
     struct buf b = BUF_INIT(1 << 24);
-    const char *p = src, *tok;
+    const char *p = src;
     for (;;) {
-        const char *id = strstr(p, "{{ID}}"), *blob = strstr(p, "{{BLOB}}");
-        tok = id && (!blob || id < blob) ? id : blob;
+        const char *tok = NULL;
+        size_t which = 0;
+        for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++) {
+            const char *t = strstr(p, toks[i].token);
+            if (t && (!tok || t < tok)) {
+                tok = t;
+                which = i;
+            }
+        }
         if (!tok)
             break;
         buf_append(&b, p, (size_t)(tok - p));
-        buf_puts(&b, tok == id ? drv->id_column : drv->blob_column);
-        p = tok + (tok == id ? 6 : 8);
+        buf_puts(&b, toks[which].text);
+        p = tok + strlen(toks[which].token);
     }
     buf_puts(&b, p);
     return buf_detach(&b, NULL);
 }
 
+/* Which engine a migration file is for: NULL for the shared NNNN_name.sql, else the
+ * engine of NNNN_name.<engine>.sql (e.g. "postgres", "sqlite"), copied into out. */
+static const char *migration_engine(const char *name, char *out, size_t n)
+{
+    size_t len = strlen(name);
+    if (len < 4 || strcmp(name + len - 4, ".sql") != 0)
+        return NULL;
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    const char *dot = NULL;
+    for (const char *q = base; q < name + len - 4; q++)
+        if (*q == '.')
+            dot = q;
+    if (!dot)
+        return NULL;
+    size_t elen = (size_t)(name + len - 4 - dot - 1);
+    if (elen == 0 || elen >= n)
+        return NULL;
+    memcpy(out, dot + 1, elen);
+    out[elen] = '\0';
+    return out;
+}
+
+/* Migrations: db/migrations/NNNN_name.sql runs on every engine; an optional
+ * NNNN_name.<engine>.sql runs after it, in the same transaction, on that engine only
+ * (either may stand alone). A version is recorded once, whatever its files. */
 result_t db_migrate(struct db *db)
 {
     struct db_conn *c = db_conn(db);
     if (!c)
         return RES_DB;
-    result_t r = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version ("
-                            "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-    if (r != RES_OK)
+    /* Under the migration lock too: concurrent CREATE TABLE IF NOT EXISTS can fail. */
+    result_t r = db_begin(c);
+    if (r == RES_OK && db->drv->migrate_lock_sql)
+        r = db_exec(c, db->drv->migrate_lock_sql);
+    if (r == RES_OK)
+        r = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version ("
+                       "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+    if (r == RES_OK)
+        r = db_commit(c);
+    if (r != RES_OK) {
+        db_rollback(c);
         return r;
+    }
     const struct embedded_file *list[256];
     size_t n = 0;
-    for (const struct embedded_file *f = embedded_files; f->name && n < 256; f++)
-        if (strncmp(f->name, "db/migrations/", 14) == 0 && strstr(f->name, ".sql"))
+    for (const struct embedded_file *f = embedded_files; f->name && n < 256; f++) {
+        char eng[32];
+        if (strncmp(f->name, "db/migrations/", 14) != 0 || !strstr(f->name, ".sql"))
+            continue;
+        const char *e = migration_engine(f->name, eng, sizeof(eng));
+        if (!e || strcmp(e, db->drv->name) == 0)
             list[n++] = f;
-    qsort(list, n, sizeof(list[0]), cmp_names);
+    }
+    qsort(list, n, sizeof(list[0]), cmp_migrations);
     int current = db_schema_version(db);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         int64_t version = 0;
         char num[5] = {0};
         memcpy(num, list[i]->name + 14, 4);
@@ -437,24 +575,48 @@ result_t db_migrate(struct db *db)
             log_error("msg=\"bad migration name\" name=%s", list[i]->name);
             return RES_INTERNAL;
         }
-        if (version <= current)
+        size_t j = i; /* list[i..j) are this version's files */
+        while (j < n && memcmp(list[j]->name + 14, num, 4) == 0)
+            j++;
+        if (version <= current) {
+            i = j;
             continue;
-        char *sql = migration_sql(db->drv, (const char *)list[i]->data);
+        }
         r = db_begin(c);
-        if (r == RES_OK)
+        /* Nodes starting together: one applies, the others wait, then see it done. */
+        if (r == RES_OK && db->drv->migrate_lock_sql)
+            r = db_exec(c, db->drv->migrate_lock_sql);
+        int64_t now_at = 0;
+        if (r == RES_OK &&
+            db_one_i64(c, &now_at, "SELECT COALESCE(MAX(version), 0) FROM schema_version", "") ==
+                RES_OK &&
+            now_at >= version) {
+            r = db_commit(c);
+            if (r != RES_OK)
+                return r;
+            current = (int)now_at;
+            i = j;
+            continue;
+        }
+        for (size_t k = i; k < j && r == RES_OK; k++) {
+            char *sql = migration_sql(db->drv, (const char *)list[k]->data);
             r = db_exec(c, sql);
+            free(sql);
+            if (r != RES_OK)
+                log_error("msg=\"migration failed\" name=%s", list[k]->name);
+        }
         if (r == RES_OK)
             r = db_run(c, "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", "ii",
                        version, clock_now());
         if (r == RES_OK)
             r = db_commit(c);
-        free(sql);
         if (r != RES_OK) {
             db_rollback(c);
-            log_error("msg=\"migration failed\" name=%s", list[i]->name);
             return r;
         }
-        log_info("msg=\"migration applied\" name=%s", list[i]->name);
+        for (size_t k = i; k < j; k++)
+            log_info("msg=\"migration applied\" name=%s", list[k]->name);
+        i = j;
     }
     return RES_OK;
 }

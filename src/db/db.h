@@ -19,18 +19,28 @@ struct db;
 struct db_conn;
 struct db_stmt;
 
-/* url: "sqlite:/path/to/qlvb.db" (or a bare path), later "postgres://…" */
+/* url: "sqlite:/path/to/qlvb.db" (or a bare path), or a libpq URL
+ * "postgres://user:password@host:port/dbname?…" ("postgresql://" too). RES_RECONNECT
+ * when a PostgreSQL server cannot be reached, RES_DB for other failures. */
 result_t db_open(const char *url, struct db **out);
+/* Copies url into out (n bytes) with any password replaced by "***": the only form
+ * of a database URL that may reach a log or a message. */
+void db_url_redact(const char *url, char *out, size_t n);
 void db_close(struct db *db);
 const char *db_engine(const struct db *db);
 /* Applies every embedded db/migrations/NNNN_*.sql not yet recorded in schema_version. */
 result_t db_migrate(struct db *db);
 int db_schema_version(struct db *db);
 
-struct db_conn *db_conn(struct db *db); /* NULL if the connection cannot be opened */
+/* NULL if the connection cannot be opened. A connection found lost (PostgreSQL) is
+ * replaced here, between statements and outside a transaction; its statement cache
+ * goes with it. */
+struct db_conn *db_conn(struct db *db);
 const char *db_errmsg(struct db_conn *c);
 
-result_t db_begin(struct db_conn *c); /* write intent: BEGIN IMMEDIATE on SQLite */
+/* Write intent: BEGIN IMMEDIATE on SQLite (one writer at a time); on PostgreSQL a
+ * READ COMMITTED transaction in which writers serialise on the rows they update. */
+result_t db_begin(struct db_conn *c);
 result_t db_commit(struct db_conn *c);
 result_t db_rollback(struct db_conn *c);
 result_t db_exec(struct db_conn *c,

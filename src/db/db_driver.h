@@ -16,13 +16,19 @@ struct db_driver {
     const char *skip_locked;
     result_t (*connect)(const char *target, void **conn, char *err, size_t errsize);
     void (*disconnect)(void *conn);
+    /* False once the connection is known lost (db_conn then reconnects); NULL: never. */
+    bool (*healthy)(void *conn);
     const char *(*errmsg)(void *conn);
     result_t (*exec)(void *conn, const char *sql);
     const char *begin_write_sql;
+    /* Run after begin_write_sql by db_migrate so that concurrent migrators take turns
+     * (NULL: the write transaction already excludes them, as on SQLite). */
+    const char *migrate_lock_sql;
     result_t (*prepare)(void *conn, const char *sql, void **stmt);
     result_t (*bind_i64)(void *stmt, int idx, int64_t v);
     result_t (*bind_text)(void *stmt, int idx, const char *v);
-    result_t (*bind_null)(void *stmt, int idx);
+    /* type: 'i', 't', 'b' for a NULL of that kind, 'n' for an untyped NULL */
+    result_t (*bind_null)(void *stmt, int idx, char type);
     result_t (*bind_blob)(void *stmt, int idx, const void *v, size_t len);
     result_t (*step)(void *stmt);
     int64_t (*col_i64)(void *stmt, int col);
@@ -35,5 +41,6 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
 
 #endif

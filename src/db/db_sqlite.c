@@ -113,8 +113,9 @@ static result_t sq_bind_blob(void *stmt, int idx, const void *v, size_t len)
     return map_rc(sqlite3_bind_blob64(stmt, i, len ? v : "", len, SQLITE_TRANSIENT));
 }
 
-static result_t sq_bind_null(void *stmt, int idx)
+static result_t sq_bind_null(void *stmt, int idx, char type)
 {
+    (void)type; /* SQLite values carry their own type */
     int i = param_index(stmt, idx);
     return i ? map_rc(sqlite3_bind_null(stmt, i)) : RES_INTERNAL;
 }

@@ -125,6 +125,7 @@ void resp_error(struct req *r, int status, const char *title, const char *detail
                            : status == 409 ? "conflict"
                            : status == 413 ? "payload_too_large"
                            : status == 423 ? "locked"
+                           : status == 503 ? "unavailable"
                                            : "internal";
         resp_problem(r, status, type, title, detail, NULL);
     } else if (html_error) {
@@ -167,6 +168,12 @@ void resp_result(struct req *r, result_t res)
     case RES_BUSY:
         resp_header(r, "Retry-After", "1");
         resp_error(r, 503, "Hệ thống đang bận", "Vui lòng thử lại sau giây lát.");
+        break;
+    case RES_RECONNECT:
+    case RES_DB: /* the database is unreachable or failing: nothing was changed */
+        resp_header(r, "Retry-After", "5");
+        resp_error(r, 503, "Cơ sở dữ liệu tạm thời không truy cập được",
+                   "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút.");
         break;
     default:
         resp_error(

@@ -17,6 +17,7 @@
 #include "core/agency.h"
 #include "core/authz.h"
 #include "core/session.h"
+#include "db/db.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "text/text.h"
@@ -81,7 +82,9 @@ static void resolve_host_agency(struct req *r)
         r->host_agency_id = id;
 }
 
-static void authenticate(struct req *r)
+/* RES_OK, or why a presented session could not be checked at all (database down):
+ * that must not look like an expired session. */
+static result_t authenticate(struct req *r)
 {
     const char *token = NULL;
     const char *auth = req_header(r, "Authorization");
@@ -92,14 +95,16 @@ static void authenticate(struct req *r)
         token = req_cookie(r, "qlvb_session");
     }
     if (!token)
-        return;
+        return RES_OK;
     struct session_info info;
-    if (session_resolve(r->app, token, r->client_addr, &r->actor, &info) == RES_OK) {
+    result_t res = session_resolve(r->app, token, r->client_addr, &r->actor, &info);
+    if (res == RES_OK) {
         r->authed = true;
         str_copy(r->csrf, info.csrf, sizeof(r->csrf));
     } else {
         r->bearer = false;
     }
+    return res == RES_DB || res == RES_RECONNECT || res == RES_BUSY ? res : RES_OK;
 }
 
 static bool unsafe_method(const char *m)
@@ -130,7 +135,11 @@ static void dispatch(struct req *r)
         return;
     }
     resolve_host_agency(r);
-    authenticate(r);
+    result_t auth = authenticate(r);
+    if (auth != RES_OK) {
+        resp_result(r, auth); /* 503 */
+        return;
+    }
     if (r->authed && r->host_agency_id && r->actor.membership_id &&
         r->actor.agency_id != r->host_agency_id) {
         r->authed = false; /* a session of another agency is not valid on this host */
@@ -367,8 +376,10 @@ int server_run(struct app *app)
         return 1;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char db_safe[sizeof(app->cfg.db_url)];
+    db_url_redact(app->cfg.db_url, db_safe, sizeof(db_safe));
     log_info("msg=\"listening\" url=http://%s:%u threads=%d db=%s", app->cfg.listen_host,
-             di ? di->port : (unsigned)app->cfg.port, threads, app->cfg.db_url);
+             di ? di->port : (unsigned)app->cfg.port, threads, db_safe);
 
     int sig = 0;
     sigwait(&set, &sig);

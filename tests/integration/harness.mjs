@@ -1,10 +1,13 @@
 // Integration harness: a fresh data directory with the demo province, the real qlvb
 // binary on a free 127.0.0.1 port, and small HTTP helpers (fetch, cookies, forms).
+// With QLVB_TEST_PG (a postgres:// URL, set by tests/run.sh for its PostgreSQL pass)
+// every data directory gets its own fresh database on that server instead of SQLite.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
+import { PG, psql, freshDb } from '../pg-env.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = process.env.QLVB_BIN || join(ROOT, 'build/qlvb');
@@ -15,6 +18,24 @@ export const SYSADMIN = '040080000001';
 
 const FAST_ENV = { QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' };
 
+// ---- PostgreSQL pass (pg-env.mjs gives the process a default QLVB_DB) ----
+export { PG, freshDb };
+export const ENGINE = PG ? 'postgres' : 'sqlite';
+const dbOfDir = new Map(); // data directory -> its database URL
+
+function dbFor(dir) { return dbOfDir.get(resolve(dir)) || process.env.QLVB_DB; }
+
+// `--db` for a command that names a data directory: init of a new directory gets a
+// fresh database, every later command on that directory the same one.
+function withDb(args) {
+  if (!PG || args.includes('--db')) return args;
+  const i = args.indexOf('--data');
+  if (i < 0 || i + 1 >= args.length) return args;
+  const dir = resolve(args[i + 1]);
+  if (!dbOfDir.has(dir) && args[0] === 'init') dbOfDir.set(dir, freshDb());
+  return [...args, '--db', dbFor(dir)];
+}
+
 export function freePort() {
   return new Promise((res, rej) => {
     const s = net.createServer();
@@ -24,7 +45,7 @@ export function freePort() {
 }
 
 export function qlvb(args, opts = {}) {
-  return execFileSync(BIN, args, { env: { ...process.env, ...FAST_ENV, ...(opts.env || {}) },
+  return execFileSync(BIN, withDb(args), { env: { ...process.env, ...FAST_ENV, ...(opts.env || {}) },
     encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input });
 }
 
@@ -37,6 +58,7 @@ export class Server {
   constructor(extraArgs = [], env = {}) { this.extraArgs = extraArgs; this.env = env; }
   async start({ demo = true, dataDir } = {}) {
     this.dir = dataDir || mkdtempSync(join(tmpdir(), 'qlvb-it-'));
+    if (PG && !dbOfDir.has(resolve(this.dir))) dbOfDir.set(resolve(this.dir), dataDir ? dbFor(this.dir) : freshDb());
     if (!dataDir) qlvb(['init', '--data', this.dir, ...(demo ? ['--demo'] : [])]);
     await this.launch();
     return this;
@@ -46,7 +68,7 @@ export class Server {
     this.base = `http://127.0.0.1:${this.port}`;
     this.log = '';
     this.proc = spawn(BIN, ['serve', '--data', this.dir, '--listen', `127.0.0.1:${this.port}`,
-      '--threads', '2', ...this.extraArgs],
+      '--threads', '2', ...(PG ? ['--db', dbFor(this.dir)] : []), ...this.extraArgs],
       { env: { ...process.env, ...FAST_ENV, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr.on('data', (d) => { this.log += d; });
     this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r({ code, sig })));
@@ -59,10 +81,21 @@ export class Server {
     if (this.proc && this.proc.exitCode === null) { this.proc.kill(signal); }
     return this.exited;
   }
-  cleanup() { rmSync(this.dir, { recursive: true, force: true }); }
+  cleanup() {
+    if (PG && dbOfDir.has(resolve(this.dir))) {
+      const name = new URL(dbFor(this.dir)).pathname.slice(1);
+      try { psql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* thrown away with the cluster */ }
+      dbOfDir.delete(resolve(this.dir));
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+  // Runs SQL on this server's database (sqlite3 or psql; both print rows as a|b).
   db(sql) {
+    if (PG) return psql(dbFor(this.dir), sql);
     return execFileSync('sqlite3', [join(this.dir, 'qlvb.db'), sql], { encoding: 'utf8' });
   }
+  // SQL for the upper-case hex of a binary expression, on either engine.
+  hexSql(expr) { return PG ? `upper(encode(${expr}, 'hex'))` : `hex(${expr})`; }
   url(p) { return this.base + p; }
 }
 

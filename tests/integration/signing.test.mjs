@@ -99,10 +99,10 @@ test('the master key exists only as a 0600 file and keys are stored sealed', asy
   assert.equal(a.status, 201, a.text);
   agencyKey = a.json.id;
   // The database holds neither the PKCS#12 nor anything that opens without the signer.
-  const hex = srv.db(`SELECT hex(substr(sealed, 1, 6)) FROM signing_key WHERE id = ${personKey}`).trim();
+  const hex = srv.db(`SELECT ${srv.hexSql('substr(sealed, 1, 6)')} FROM signing_key WHERE id = ${personKey}`).trim();
   assert.equal(Buffer.from(hex, 'hex').toString(), 'QLVBK1');
   const p12 = readFileSync(join(pki, 'person.p12'));
-  const stored = srv.db(`SELECT hex(sealed) FROM signing_key WHERE id = ${personKey}`).trim();
+  const stored = srv.db(`SELECT ${srv.hexSql('sealed')} FROM signing_key WHERE id = ${personKey}`).trim();
   assert.ok(!stored.includes(p12.subarray(40, 72).toString('hex').toUpperCase()));
   const list = await admin.get('/api/v1/signing-keys');
   assert.equal(list.status, 200);

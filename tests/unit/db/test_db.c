@@ -1,6 +1,8 @@
-/* The SQLite driver behind db.h: migrations, $N binding (including repeats and
- * out-of-order use), constraint mapping, transactions, statement cache, threads;
- * and the audit hash chain on top of it. */
+/* The drivers behind db.h, each case on SQLite and (when QLVB_TEST_PG names a
+ * PostgreSQL server, as tests/run.sh does) again on PostgreSQL: migrations, $N binding
+ * (repeats, out-of-order use, typed "$1 = 0 OR" filters), blobs, constraint mapping,
+ * transactions, RETURNING, statement cache, threads, reconnect after the server drops
+ * the connection; and the audit hash chain on top of it. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,10 @@
 
 static char path[256];
 static struct db *db;
+static bool on_pg;
+static char pg_admin[512]; /* QLVB_TEST_PG: the server's maintenance database */
+static char pg_name[64];   /* this run's throw-away database on it */
+static char pg_db_url[600];
 
 static void open_fresh(void)
 {
@@ -24,6 +30,41 @@ static void open_fresh(void)
     CHECK_INT(db_open(url, &db), RES_OK);
 }
 
+/* pg_admin with its database name replaced by name. */
+static void pg_url(const char *name, char *out, size_t n)
+{
+    const char *auth = strstr(pg_admin, "://");
+    const char *slash = auth ? strchr(auth + 3, '/') : NULL;
+    const char *query = slash ? strchr(slash, '?') : NULL;
+    int head = slash ? (int)(slash - pg_admin) : (int)strlen(pg_admin);
+    snprintf(out, n, "%.*s/%s%s", head, pg_admin, name, query ? query : "");
+}
+
+static bool pg_admin_exec(const char *sql)
+{
+    struct db *adm = NULL;
+    if (db_open(pg_admin, &adm) != RES_OK)
+        return false;
+    bool ok = db_exec(db_conn(adm), sql) == RES_OK;
+    db_close(adm);
+    return ok;
+}
+
+static bool open_fresh_pg(void)
+{
+    char sql[200], url[600];
+    snprintf(pg_name, sizeof(pg_name), "qlvb_unit_db_%d", (int)getpid());
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", pg_name);
+    if (!pg_admin_exec(sql))
+        return false;
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", pg_name);
+    if (!pg_admin_exec(sql))
+        return false;
+    pg_url(pg_name, pg_db_url, sizeof(pg_db_url));
+    (void)url;
+    return db_open(pg_db_url, &db) == RES_OK;
+}
+
 TEST(migrations_apply_once)
 {
     CHECK_INT(db_migrate(db), RES_OK);
@@ -31,7 +72,16 @@ TEST(migrations_apply_once)
     CHECK(v >= 1);
     CHECK_INT(db_migrate(db), RES_OK);
     CHECK_INT(db_schema_version(db), v);
-    CHECK_STR(db_engine(db), "sqlite");
+    CHECK_STR(db_engine(db), on_pg ? "postgres" : "sqlite");
+    /* The engine's own part of 0001 ran too: the index on session(user_id). */
+    int64_t n = 0;
+    CHECK_INT(db_one_i64(db_conn(db), &n,
+                         on_pg ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'session_user'"
+                               : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                                 "name = 'session_user'",
+                         ""),
+              RES_OK);
+    CHECK_INT(n, 1);
 }
 
 TEST(bind_by_number)
@@ -48,7 +98,10 @@ TEST(bind_by_number)
     CHECK(db_col_null(s, 1));
     CHECK_INT(db_step(s), RES_DONE);
     db_finalize(s);
-    CHECK_INT(db_one_i64(c, &v, "SELECT 1 WHERE 0", ""), RES_NOT_FOUND);
+    CHECK_INT(db_one_i64(c, &v, "SELECT 1 WHERE 1 = 0", ""), RES_NOT_FOUND);
+    /* A comparison is a number to the caller on both engines (boolean on PostgreSQL). */
+    CHECK_INT(db_one_i64(c, &v, "SELECT $1 = $2", "ii", (int64_t)7, (int64_t)7), RES_OK);
+    CHECK_INT(v, 1);
 }
 
 TEST(blobs_round_trip)
@@ -166,15 +219,329 @@ TEST(audit_chain_concurrent_and_verified)
     CHECK_INT(rep.bad_id, 77);
 }
 
-int main(void)
+TEST(typed_filters)
 {
-    open_fresh();
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_exec(c, "CREATE TABLE f (id BIGINT PRIMARY KEY, agency_id BIGINT, name TEXT NOT "
+                         "NULL, n INTEGER NOT NULL DEFAULT 0)"),
+              RES_OK);
+    const char *ins = "INSERT INTO f (id, agency_id, name) VALUES ($1, $2, $3)";
+    CHECK_INT(db_run(c, ins, "iIt", (int64_t)1, (int64_t)5, "a"), RES_OK);
+    CHECK_INT(db_run(c, ins, "iIt", (int64_t)2, (int64_t)6, "b"), RES_OK);
+    CHECK_INT(db_run(c, ins, "iIt", (int64_t)3, (int64_t)0, "c"), RES_OK); /* agency NULL */
+    /* The "0 / empty means any" filter of audit_list and user_list: PostgreSQL must be
+     * told $1 is an integer and $2 text, or it cannot resolve "$1 = 0". */
+    const char *q = "SELECT COUNT(*) FROM f WHERE ($1 = 0 OR agency_id = $1) AND "
+                    "($2 = '' OR name = $2)";
+    int64_t n = -1;
+    CHECK_INT(db_one_i64(c, &n, q, "it", (int64_t)0, ""), RES_OK);
+    CHECK_INT(n, 3);
+    CHECK_INT(db_one_i64(c, &n, q, "it", (int64_t)5, ""), RES_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(db_one_i64(c, &n, q, "it", (int64_t)0, "b"), RES_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(db_one_i64(c, &n, q, "it", (int64_t)6, "a"), RES_OK);
+    CHECK_INT(n, 0);
+    /* One SQL text bound first with a NULL id, then with a number. */
+    const char *byagency = "SELECT COUNT(*) FROM f WHERE agency_id = $1 OR ($1 IS NULL AND "
+                           "agency_id IS NULL)";
+    CHECK_INT(db_one_i64(c, &n, byagency, "I", (int64_t)0), RES_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(db_one_i64(c, &n, byagency, "I", (int64_t)6), RES_OK);
+    CHECK_INT(n, 1);
+    /* The same SQL with a text, then an integer parameter. */
+    struct db_stmt *s = NULL;
+    CHECK_INT(db_query(c, &s, "SELECT $1", "t", "chữ"), RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    CHECK_STR(db_col_text(s, 0), "chữ");
+    db_finalize(s);
+    CHECK_INT(db_one_i64(c, &n, "SELECT $1", "i", (int64_t)-42), RES_OK);
+    CHECK_INT(n, -42);
+    /* Integers into an INTEGER (int4 on PostgreSQL) column and back, text of a number. */
+    CHECK_INT(db_run(c, "UPDATE f SET n = $1 WHERE id = $2", "ii", (int64_t)2000000000, (int64_t)1),
+              RES_OK);
+    CHECK_INT(db_query(c, &s, "SELECT n, id FROM f WHERE id = 1", ""), RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    CHECK_INT(db_col_i64(s, 0), 2000000000);
+    CHECK_STR(db_col_text(s, 1), "1");
+    db_finalize(s);
+    /* More distinct statements than a connection keeps prepared. */
+    char buf[64];
+    for (int i = 0; i < 300; i++) {
+        snprintf(buf, sizeof(buf), "SELECT %d + $1", i);
+        CHECK_INT(db_one_i64(c, &n, buf, "i", (int64_t)1), RES_OK);
+        CHECK_INT(n, i + 1);
+    }
+}
+
+TEST(bytea_round_trip)
+{
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_exec(c, on_pg ? "CREATE TABLE bl (id BIGINT PRIMARY KEY, data BYTEA, note TEXT)"
+                               : "CREATE TABLE bl (id BIGINT PRIMARY KEY, data BLOB, note TEXT)"),
+              RES_OK);
+    unsigned char all[256];
+    for (int i = 0; i < 256; i++)
+        all[i] = (unsigned char)i;
+    size_t big_len = 1 << 20;
+    unsigned char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = (unsigned char)(i * 7 + 3);
+    const char *ins = "INSERT INTO bl (id, data, note) VALUES ($1, $2, $3)";
+    CHECK_INT(db_run(c, ins, "ibt", (int64_t)1, all, sizeof(all), "mọi byte"), RES_OK);
+    CHECK_INT(db_run(c, ins, "ibt", (int64_t)2, big, big_len, "1 MB"), RES_OK);
+    CHECK_INT(db_run(c, ins, "ibt", (int64_t)3, "", (size_t)0, "rỗng"), RES_OK);
+    CHECK_INT(db_run(c, ins, "ibt", (int64_t)4, (const void *)NULL, (size_t)0, "NULL"), RES_OK);
+    /* With the text next to it (binary results on PostgreSQL) ... */
+    struct db_stmt *s = NULL;
+    size_t len = 0;
+    CHECK_INT(db_query(c, &s, "SELECT data, note, id FROM bl ORDER BY id", ""), RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    const unsigned char *got = db_col_blob(s, 0, &len);
+    CHECK_INT(len, sizeof(all));
+    CHECK(got && memcmp(got, all, sizeof(all)) == 0);
+    CHECK_STR(db_col_text(s, 1), "mọi byte");
+    CHECK_INT(db_col_i64(s, 2), 1);
+    CHECK_STR(db_col_text(s, 2), "1");
+    CHECK_INT(db_step(s), RES_ROW);
+    got = db_col_blob(s, 0, &len);
+    CHECK_INT(len, big_len);
+    CHECK(got && memcmp(got, big, big_len) == 0);
+    CHECK_INT(db_step(s), RES_ROW);
+    CHECK(!db_col_null(s, 0));
+    CHECK(db_col_blob(s, 0, &len) == NULL && len == 0);
+    CHECK_INT(db_step(s), RES_ROW);
+    CHECK(db_col_null(s, 0));
+    CHECK_INT(db_step(s), RES_DONE);
+    db_finalize(s);
+    /* ... and next to a column that only text results carry (numeric): hex-decoded. */
+    CHECK_INT(db_query(c, &s, "SELECT data, id * 1.5 FROM bl WHERE id = $1", "i", (int64_t)1),
+              RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    got = db_col_blob(s, 0, &len);
+    CHECK_INT(len, sizeof(all));
+    CHECK(got && memcmp(got, all, sizeof(all)) == 0);
+    CHECK_STR(db_col_text(s, 1), "1.5");
+    db_finalize(s);
+    /* A blob compared through a parameter. */
+    int64_t id = 0;
+    CHECK_INT(db_one_i64(c, &id, "SELECT id FROM bl WHERE data = $1", "b", all, sizeof(all)),
+              RES_OK);
+    CHECK_INT(id, 1);
+    free(big);
+}
+
+TEST(returning_and_changes)
+{
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_exec(c, on_pg ? "CREATE TABLE r (id BIGINT GENERATED BY DEFAULT AS IDENTITY "
+                                 "PRIMARY KEY, v TEXT NOT NULL UNIQUE)"
+                               : "CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"),
+              RES_OK);
+    int64_t id1 = 0, id2 = 0;
+    CHECK_INT(db_one_i64(c, &id1, "INSERT INTO r (v) VALUES ($1) RETURNING id", "t", "một"),
+              RES_OK);
+    CHECK_INT(db_one_i64(c, &id2, "INSERT INTO r (v) VALUES ($1) RETURNING id", "t", "hai"),
+              RES_OK);
+    CHECK(id1 > 0 && id2 > id1);
+    CHECK_INT(db_changes(c), 1);
+    CHECK_INT(db_run(c, "UPDATE r SET v = v || $1", "t", "!"), RES_OK);
+    CHECK_INT(db_changes(c), 2);
+    int64_t count = 0; /* a query in between does not count as a change */
+    CHECK_INT(db_one_i64(c, &count, "SELECT COUNT(*) FROM r WHERE id > $1", "i", (int64_t)-5),
+              RES_OK);
+    CHECK_INT(db_changes(c), 2);
+    CHECK_INT(db_run(c, "DELETE FROM r WHERE id = $1", "i", (int64_t)-1), RES_OK);
+    CHECK_INT(db_changes(c), 0);
+    struct db_stmt *s = NULL;
+    CHECK_INT(db_query(c, &s, "UPDATE r SET v = $1 WHERE id = $2 RETURNING id, v", "ti", "ba", id2),
+              RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    CHECK_INT(db_col_i64(s, 0), id2);
+    CHECK_STR(db_col_text(s, 1), "ba");
+    CHECK_INT(db_step(s), RES_DONE);
+    db_finalize(s);
+}
+
+TEST(conflicts_mapped)
+{
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_exec(c, "CREATE TABLE p (id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
+                         "kind TEXT NOT NULL CHECK (kind IN ('x', 'y')))"),
+              RES_OK);
+    CHECK_INT(db_exec(c, "CREATE TABLE ch (id BIGINT PRIMARY KEY, p_id BIGINT NOT NULL "
+                         "REFERENCES p(id))"),
+              RES_OK);
+    const char *ins = "INSERT INTO p (id, code, kind) VALUES ($1, $2, $3)";
+    CHECK_INT(db_run(c, ins, "itt", (int64_t)1, "A", "x"), RES_OK);
+    CHECK_INT(db_run(c, ins, "itt", (int64_t)1, "B", "x"), RES_CONFLICT); /* primary key */
+    CHECK_INT(db_run(c, ins, "itt", (int64_t)2, "A", "x"), RES_CONFLICT); /* unique */
+    CHECK_INT(db_run(c, ins, "itt", (int64_t)3, "C", "z"), RES_CONFLICT); /* check */
+    CHECK_INT(db_run(c, "INSERT INTO ch (id, p_id) VALUES ($1, $2)", "ii", (int64_t)1, (int64_t)9),
+              RES_CONFLICT); /* foreign key */
+    /* A conflict inside a transaction; the rollback undoes the earlier write. */
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK_INT(db_run(c, ins, "itt", (int64_t)4, "D", "y"), RES_OK);
+    CHECK_INT(db_run(c, ins, "itt", (int64_t)5, "D", "y"), RES_CONFLICT);
+    CHECK_INT(db_rollback(c), RES_OK);
+    int64_t n = 0;
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM p", ""), RES_OK);
+    CHECK_INT(n, 1);
+}
+
+/* Another connection ends ours, as a server restart or failover would. */
+static void terminate_backend(int64_t pid)
+{
+    struct db *other = NULL;
+    CHECK_INT(db_open(pg_db_url, &other), RES_OK);
+    if (!other)
+        return;
+    struct db_conn *o = db_conn(other);
+    int64_t ok = 0;
+    CHECK_INT(db_one_i64(o, &ok,
+                         "SELECT CASE WHEN pg_terminate_backend(CAST($1 AS INTEGER)) "
+                         "THEN 1 ELSE 0 END",
+                         "i", pid),
+              RES_OK);
+    CHECK_INT(ok, 1);
+    int64_t left = 1;
+    for (int i = 0; i < 250 && left; i++) {
+        db_one_i64(o, &left,
+                   "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = CAST($1 AS INTEGER)", "i",
+                   pid);
+        if (left)
+            usleep(20000);
+    }
+    CHECK_INT(left, 0);
+    db_close(other);
+}
+
+TEST(pg_reconnect_after_backend_killed)
+{
+    struct db_conn *c = db_conn(db);
+    int64_t pid = 0, pid2 = 0, n = 0;
+    CHECK_INT(db_one_i64(c, &pid, "SELECT pg_backend_pid()", ""), RES_OK);
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM p", ""), RES_OK); /* prepared */
+    terminate_backend(pid);
+    /* Between statements the loss is noticed and the connection replaced. */
+    c = db_conn(db);
+    CHECK_INT(db_one_i64(c, &pid2, "SELECT pg_backend_pid()", ""), RES_OK);
+    CHECK(pid2 != 0 && pid2 != pid);
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM p", ""), RES_OK); /* prepared again */
+    CHECK_INT(n, 1);
+    /* Inside a transaction the loss is reported, never papered over. */
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK_INT(db_run(c, "INSERT INTO p (id, code, kind) VALUES (7, 'G', 'x')", ""), RES_OK);
+    terminate_backend(pid2);
+    c = db_conn(db);
+    CHECK_INT(db_run(c, "INSERT INTO p (id, code, kind) VALUES (8, 'H', 'x')", ""), RES_RECONNECT);
+    db_rollback(c);
+    c = db_conn(db);
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM p", ""), RES_OK);
+    CHECK_INT(n, 1); /* the interrupted transaction left nothing */
+    CHECK_INT(db_one_i64(c, &pid, "SELECT pg_backend_pid()", ""), RES_OK);
+    CHECK(pid != pid2);
+}
+
+TEST(pg_unreachable_and_password_masked)
+{
+    struct db *none = NULL;
+    /* Port 1 on loopback: nothing listens there. */
+    CHECK_INT(db_open("postgres://qlvb:geheim@127.0.0.1:1/x", &none), RES_RECONNECT);
+    CHECK(none == NULL);
+    char safe[200];
+    db_url_redact("postgres://qlvb:geheim@127.0.0.1:1/x?sslmode=disable", safe, sizeof(safe));
+    CHECK_STR(safe, "postgres://qlvb:***@127.0.0.1:1/x?sslmode=disable");
+    db_url_redact("postgresql://h/db?user=a&password=geheim&x=1", safe, sizeof(safe));
+    CHECK_STR(safe, "postgresql://h/db?user=a&password=***&x=1");
+    db_url_redact("postgres://qlvb@h/db", safe, sizeof(safe));
+    CHECK_STR(safe, "postgres://qlvb@h/db");
+    db_url_redact("sqlite:/srv/qlvb/qlvb.db", safe, sizeof(safe));
+    CHECK_STR(safe, "sqlite:/srv/qlvb/qlvb.db");
+}
+
+static char migr_url[700];
+
+static void *migrator(void *arg)
+{
+    (void)arg;
+    struct db *d = NULL;
+    result_t r = db_open(migr_url, &d);
+    if (r == RES_OK)
+        r = db_migrate(d);
+    db_close(d);
+    return r == RES_OK ? NULL : (void *)1;
+}
+
+/* Several nodes (or `qlvb init` twice) starting on one empty database: one applies
+ * each migration, the others wait and find it applied. */
+TEST(migrations_concurrent)
+{
+    char name[80], sql[160], file[300];
+    if (on_pg) {
+        snprintf(name, sizeof(name), "%s_m", pg_name);
+        snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+        CHECK(pg_admin_exec(sql));
+        snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+        CHECK(pg_admin_exec(sql));
+        pg_url(name, migr_url, sizeof(migr_url));
+    } else {
+        snprintf(file, sizeof(file), "%s-m", path);
+        unlink(file);
+        snprintf(migr_url, sizeof(migr_url), "sqlite:%s", file);
+    }
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, migrator, NULL);
+    int failures = 0;
+    for (int i = 0; i < 3; i++) {
+        void *rv;
+        pthread_join(t[i], &rv);
+        failures += rv != NULL;
+    }
+    CHECK_INT(failures, 0);
+    struct db *d = NULL;
+    CHECK_INT(db_open(migr_url, &d), RES_OK);
+    if (d) {
+        int64_t n = 0;
+        CHECK_INT(db_one_i64(db_conn(d), &n, "SELECT COUNT(*) FROM schema_version", ""), RES_OK);
+        CHECK_INT(n, db_schema_version(d));
+        CHECK(n >= 2);
+        db_close(d);
+    }
+    if (on_pg) {
+        snprintf(sql, sizeof(sql), "DROP DATABASE %s", name);
+        CHECK(pg_admin_exec(sql));
+    } else {
+        unlink(file);
+        char aux[320];
+        snprintf(aux, sizeof(aux), "%s-wal", file);
+        unlink(aux);
+        snprintf(aux, sizeof(aux), "%s-shm", file);
+        unlink(aux);
+    }
+}
+
+static void run_cases(void)
+{
     RUN(migrations_apply_once);
     RUN(bind_by_number);
     RUN(blobs_round_trip);
     RUN(constraints_and_transactions);
     RUN(statement_cache_reuse_and_nesting);
     RUN(audit_chain_concurrent_and_verified);
+    RUN(typed_filters);
+    RUN(bytea_round_trip);
+    RUN(returning_and_changes);
+    RUN(conflicts_mapped);
+    RUN(migrations_concurrent);
+}
+
+int main(void)
+{
+    fprintf(stderr, "== test_db on sqlite\n");
+    open_fresh();
+    run_cases();
     db_close(db);
     unlink(path);
     char wal[300];
@@ -182,5 +549,23 @@ int main(void)
     unlink(wal);
     snprintf(wal, sizeof(wal), "%s-shm", path);
     unlink(wal);
-    return CHECK_DONE("test_db");
+    const char *pg = getenv("QLVB_TEST_PG");
+    if (pg && *pg) {
+        fprintf(stderr, "== test_db on postgres\n");
+        on_pg = true;
+        snprintf(pg_admin, sizeof(pg_admin), "%s", pg);
+        if (!open_fresh_pg()) {
+            fprintf(stderr, "test_db: cannot create a database on QLVB_TEST_PG\n");
+            check_failed_++;
+        } else {
+            run_cases();
+            RUN(pg_reconnect_after_backend_killed);
+            db_close(db);
+            char sql[128];
+            snprintf(sql, sizeof(sql), "DROP DATABASE %s", pg_name);
+            CHECK(pg_admin_exec(sql));
+        }
+        RUN(pg_unreachable_and_password_masked);
+    }
+    return CHECK_DONE(on_pg ? "test_db (sqlite + postgres)" : "test_db (sqlite)");
 }
