@@ -488,7 +488,7 @@ TEST(page_details)
     CHECK(html && strstr(html, "action=\"/signatures/sign/k3Yp9QzL2mWx7RtB\""));
     CHECK(html && strstr(html, "src=\"/signatures/sign/k3Yp9QzL2mWx7RtB/pages/2\""));
     CHECK(html && strstr(html, "<option value=\"8\" selected>"));
-    CHECK(html && strstr(html, "value=\"245/STTTT-VP\"")); /* agency key: number field */
+    CHECK(html && strstr(html, "value=\"245/SKHCN-VP\"")); /* agency key: number field */
     CHECK(html && strstr(html, "name=\"x0\" value=\"330.0\""));
     CHECK(html && strstr(html, "value=\"auto\" checked"));
     CHECK(html && strstr(html, "id=\"pin-error\">Mã PIN không đúng (còn 4 lần thử)."));
