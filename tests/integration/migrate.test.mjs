@@ -48,7 +48,7 @@ test('an SQLite installation moves to PostgreSQL and keeps working', { skip: !PG
     const m = spawnSync(BIN, ['migrate-to-postgres', '--from', dir, '--to', url], { encoding: 'utf8' });
     assert.equal(m.status, 0, m.stderr);
     assert.match(m.stdout, /số dòng khớp, chuỗi băm nhật ký toàn vẹn/);
-    assert.match(m.stderr, /department +\[#{30}\] 13\/13/, 'a progress bar per table'); // 12 demo + 1
+    assert.match(m.stderr, /department +\[#{30}\] 16\/16/, 'a progress bar per table'); // 15 demo + 1
     assert.equal(execFileSync('psql', ['-X', '-A', '-t', '-d', url, '-c',
       "SELECT encode(png, 'hex') FROM signature_image WHERE kind = 'seal'"], { encoding: 'utf8' }).trim(), hex);
     assert.equal(qlvbStatus(['audit', 'verify', '--data', dir, '--db', url]).code, 0);

@@ -398,12 +398,12 @@ TEST(page_details)
 
     ctx = sample_context("admin_agencies");
     html = render_page("admin_agencies", ctx);
-    CHECK(html && strstr(html, "000.01.05.H41"));
+    CHECK(html && strstr(html, "000.01.04.H41"));
     CHECK(html && strstr(html, "class=\"tree-name depth-2\""));
     CHECK(html && strstr(html, "<option value=\"1\" selected>"));
     CHECK(html && strstr(html, ">Mở khóa</button>")); /* Sở Tài chính is inactive */
     CHECK(html && strstr(html, "id=\"code-error\""));
-    CHECK(html && strstr(html, "value=\"000.01.08\""));
+    CHECK(html && strstr(html, "value=\"000.00.08\""));
     free(html);
     json_decref(ctx);
 
