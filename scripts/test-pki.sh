@@ -89,7 +89,7 @@ p12() { # name chainfile
         -name "$1" -passout "pass:$PIN" -keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256
 }
 
-ORG="Sở Thông tin và Truyền thông"
+ORG="Sở Khoa học và Công nghệ"
 root_ca root "/C=VN/O=QLVB Test/CN=QLVB Test Root CA"
 ca_setup root
 issue root inter "/C=VN/O=QLVB Test/CN=QLVB Test Issuing CA" "" "" v3_ca

@@ -29,7 +29,7 @@ static const struct variant variants[] = {
     {"home_specialist", "home", "home",
      "{\"is_admin\":false,\"is_sysadmin\":false,\"flash\":null,\"user\":{\"full_name\":"
      "\"Lương Thị Thu Trang\",\"position\":\"Chuyên viên\",\"department\":\"Phòng Kế hoạch – "
-     "Tài chính\",\"agency_name\":\"Sở Thông tin và Truyền thông tỉnh Lạng Sơn\","
+     "Tài chính\",\"agency_name\":\"Sở Khoa học và Công nghệ tỉnh Lạng Sơn\","
      "\"roles_label\":\"Chuyên viên\"}}"},
     {"sessions", "sessions", "sessions", NULL},
     {"admin_agencies", "admin_agencies", "admin_agencies", NULL},

@@ -44,7 +44,7 @@ static bool clean_input(struct db_conn *c, const struct agency_input *in, int64_
     if (out->abbr && !abbr_valid(out->abbr))
         verrs_add(errs, "abbr",
                   "Tên viết tắt chỉ gồm chữ cái, chữ số và dấu &, không dấu cách (ví dụ UBND, "
-                  "STTTT).");
+                  "SKHCN).");
     if (in->host_label && *in->host_label) {
         str_copy(out->host_label, in->host_label, sizeof(out->host_label));
     } else if (out->abbr) {

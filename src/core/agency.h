@@ -1,5 +1,5 @@
-/* Agencies (cơ quan): the tree province → departments/districts → communes, each with
- * its QD20 code, name, symbol abbreviation and host label (standards.md §1). */
+/* Agencies (cơ quan): a tree of any depth (in force: province → sở, communes, wards),
+ * each with its QD20 code, name, symbol abbreviation and host label (standards.md §1). */
 #ifndef QLVB_AGENCY_H
 #define QLVB_AGENCY_H
 
@@ -32,7 +32,7 @@ result_t agency_patch(struct app *app, const struct actor *a, int64_t id,
 /* Tree order (pre-order, with depth), all agencies. */
 result_t agency_list(struct app *app, const struct actor *a, json_t **out);
 result_t agency_get(struct app *app, const struct actor *a, int64_t id, json_t **out);
-/* Host label ("qlvb-stttt") → agency id; RES_NOT_FOUND if none. */
+/* Host label ("qlvb-skhcn") → agency id; RES_NOT_FOUND if none. */
 result_t agency_by_host_label(struct app *app, const char *label, int64_t *id_out);
 result_t agency_by_code(struct app *app, const char *code, int64_t *id_out);
 /* CSV import: header optional; columns code,name,abbr,parent_code. Rows are created

@@ -1,6 +1,11 @@
-/* The demo province. Codes follow QD20 levels: sở and districts are level-2 units
- * under the province (000.00.CC.H41), communes level-3 units under their district
- * (000.BB.CC.H41). Citizen IDs start with 040, Nghệ An's province code. */
+/* The demo province, organised as in force since 1 July 2025 (standards.md §1): two
+ * tiers, the province and then communes and wards, no districts. Sở and commune-level
+ * units are level-2 units directly under the province (000.00.CC.H41, QD20). The sở
+ * are those after the 2025 mergers (Thông tin và Truyền thông into Khoa học và Công
+ * nghệ, Kế hoạch và Đầu tư into Tài chính, Lao động – Thương binh và Xã hội into Nội
+ * vụ). Wards and the commune are units created by Nghị quyết 1678/NQ-UBTVQH15
+ * (phường Trường Vinh and Thành Vinh from the former city of Vinh, xã Anh Sơn).
+ * Citizen IDs start with 040, Nghệ An's province code. */
 #include "core/demo.h"
 
 #include <string.h>
@@ -26,14 +31,12 @@ static const struct demo_agency agencies[] = {
     {"000.00.01.H41", "Văn phòng Ủy ban nhân dân tỉnh", "VPUBND", "qlvb-vpubnd", "000.00.00.H41"},
     {"000.00.02.H41", "Sở Nội vụ", "SNV", "qlvb-snv", "000.00.00.H41"},
     {"000.00.03.H41", "Sở Tài chính", "STC", "qlvb-stc", "000.00.00.H41"},
-    {"000.00.04.H41", "Sở Thông tin và Truyền thông", "STTTT", "qlvb-stttt", "000.00.00.H41"},
-    {"000.00.30.H41", "Ủy ban nhân dân huyện Nghi Lộc", "UBND", "qlvb-nghiloc", "000.00.00.H41"},
-    {"000.01.30.H41", "Ủy ban nhân dân xã Nghi Long", "UBND", "qlvb-nghilong", "000.00.30.H41"},
-    {"000.02.30.H41", "Ủy ban nhân dân xã Nghi Xá", "UBND", "qlvb-nghixa", "000.00.30.H41"},
-    {"000.00.31.H41", "Ủy ban nhân dân huyện Hưng Nguyên", "UBND", "qlvb-hungnguyen",
+    {"000.00.04.H41", "Sở Khoa học và Công nghệ", "SKHCN", "qlvb-skhcn", "000.00.00.H41"},
+    {"000.00.30.H41", "Ủy ban nhân dân phường Trường Vinh", "UBND", "qlvb-truongvinh",
      "000.00.00.H41"},
-    {"000.01.31.H41", "Ủy ban nhân dân xã Hưng Đạo", "UBND", "qlvb-hungdao", "000.00.31.H41"},
-    {"000.02.31.H41", "Ủy ban nhân dân xã Hưng Tây", "UBND", "qlvb-hungtay", "000.00.31.H41"},
+    {"000.00.31.H41", "Ủy ban nhân dân phường Thành Vinh", "UBND", "qlvb-thanhvinh",
+     "000.00.00.H41"},
+    {"000.00.32.H41", "Ủy ban nhân dân xã Anh Sơn", "UBND", "qlvb-anhson", "000.00.00.H41"},
 };
 
 struct demo_catalogue {
@@ -42,6 +45,9 @@ struct demo_catalogue {
     const char *positions[7];
 };
 
+/* Commune-level People's Committees have an office and two specialised divisions
+ * (Văn phòng HĐND và UBND, Phòng Kinh tế — in wards Phòng Kinh tế, Hạ tầng và Đô thị —
+ * and Phòng Văn hóa - Xã hội). */
 static const struct demo_catalogue catalogues[] = {
     {"000.00.00.H41",
      {"Lãnh đạo Ủy ban nhân dân tỉnh", NULL},
@@ -53,11 +59,15 @@ static const struct demo_catalogue catalogues[] = {
      {"Văn phòng Sở", "Phòng Tổ chức, biên chế", NULL},
      {"Giám đốc", "Phó Giám đốc", "Trưởng phòng", "Chuyên viên", "Văn thư", NULL}},
     {"000.00.04.H41",
-     {"Văn phòng Sở", "Phòng Bưu chính, Viễn thông", "Phòng Công nghệ thông tin", NULL},
+     {"Văn phòng Sở", "Phòng Quản lý khoa học", "Phòng Công nghệ thông tin", NULL},
      {"Giám đốc", "Phó Giám đốc", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
       NULL}},
     {"000.00.30.H41",
-     {"Văn phòng HĐND và UBND", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", NULL},
+     {"Văn phòng HĐND và UBND", "Phòng Kinh tế, Hạ tầng và Đô thị", "Phòng Văn hóa - Xã hội", NULL},
+     {"Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
+      NULL}},
+    {"000.00.32.H41",
+     {"Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội", NULL},
      {"Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng", "Trưởng phòng", "Chuyên viên", "Văn thư",
       NULL}},
 };
@@ -95,9 +105,9 @@ static const struct demo_user users[] = {
     {"040090000302", "Lê Thị Ngọc", "000.00.30.H41", "Văn phòng HĐND và UBND", "Văn thư",
      ROLE_CLERK, ""},
     {"040090000303", "Hồ Sỹ Nam", "000.00.30.H41", NULL, "Chủ tịch", ROLE_AGENCY_LEADER, ""},
-    {"040090000304", "Chu Văn Thành", "000.00.30.H41", "Phòng Nội vụ", "Trưởng phòng",
+    {"040090000304", "Chu Văn Thành", "000.00.30.H41", "Phòng Văn hóa - Xã hội", "Trưởng phòng",
      ROLE_DEPARTMENT_LEADER, ""},
-    {"040090000305", "Thái Thị Phương", "000.00.30.H41", "Phòng Nội vụ", "Chuyên viên",
+    {"040090000305", "Thái Thị Phương", "000.00.30.H41", "Phòng Văn hóa - Xã hội", "Chuyên viên",
      ROLE_SPECIALIST, ""},
 };
 
@@ -167,14 +177,16 @@ static void cell(FILE *out, const char *s, int width)
         fputc(' ', out);
 }
 
-static void row(FILE *out, const char *login, const char *name, const char *agency,
-                const char *roles)
+/* One line of the logins table; the agency's full name comes last, as it is the
+ * longest column. */
+static void row(FILE *out, const char *login, const char *name, const char *roles,
+                const char *agency)
 {
     fputs("  ", out);
     cell(out, login, 12);
-    cell(out, name, 20);
-    cell(out, agency, 15);
-    fprintf(out, "%s\n", roles);
+    cell(out, name, 17);
+    cell(out, roles, 26);
+    fprintf(out, "%s\n", agency);
 }
 
 result_t demo_seed(struct app *app, FILE *out)
@@ -219,18 +231,18 @@ result_t demo_seed(struct app *app, FILE *out)
         return r;
     }
     fprintf(out, "\nTài khoản mẫu (mật khẩu của tất cả: %s)\n", DEMO_PASSWORD);
-    row(out, "Đăng nhập", "Họ và tên", "Cơ quan", "Vai trò");
-    row(out, "040080000001", "Quản trị Hệ thống", "(toàn hệ thống)", "Quản trị hệ thống");
+    row(out, "Đăng nhập", "Họ và tên", "Vai trò", "Cơ quan");
+    row(out, "040080000001", "Quản trị Hệ thống", "Quản trị hệ thống", "(toàn hệ thống)");
     for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
         if ((r = add_user(app, &sys, &users[i])) != RES_OK)
             return r;
         char roles[160];
         role_label(users[i].roles, roles, sizeof(roles));
-        const char *host = "";
+        const char *agency = "";
         for (size_t k = 0; k < sizeof(agencies) / sizeof(agencies[0]); k++)
             if (strcmp(agencies[k].code, users[i].agency) == 0)
-                host = agencies[k].host;
-        row(out, users[i].login, users[i].name, host, roles);
+                agency = agencies[k].name;
+        row(out, users[i].login, users[i].name, roles, agency);
     }
     for (size_t i = 0; i < sizeof(concurrent) / sizeof(concurrent[0]); i++)
         if ((r = add_user(app, &sys, &concurrent[i])) != RES_OK)

@@ -1,6 +1,6 @@
-/* Demo data for `qlvb init --demo`: a sample province (Nghệ An) with its People's
- * Committee, office, three departments, two districts with two communes each,
- * departments and positions, and a user of every role in several agencies. */
+/* Demo data for `qlvb init --demo`: a sample province (Nghệ An, two tiers as in force
+ * since 1 July 2025) with its People's Committee, office, three sở, two wards and a
+ * commune, their departments and positions, and a user of every role. */
 #ifndef QLVB_DEMO_H
 #define QLVB_DEMO_H
 

@@ -35,7 +35,7 @@ static void clean_account(const struct user_input *in, struct user_clean *v, str
     v->email = field_clean(in->email, "email", "thư điện tử", false, 254, errs);
     v->phone = field_clean(in->phone, "phone", "số điện thoại", false, 20, errs);
     if (v->email && *v->email && !email_valid(v->email))
-        verrs_add(errs, "email", "Thư điện tử không hợp lệ (ví dụ: hoa.nt@quangbinh.gov.vn).");
+        verrs_add(errs, "email", "Thư điện tử không hợp lệ (ví dụ: hoa.nt@nghean.gov.vn).");
     if (v->phone && *v->phone && !phone_valid(v->phone))
         verrs_add(errs, "phone", "Số điện thoại phải có 9–15 chữ số.");
     if (v->full_name)

@@ -22,8 +22,8 @@ long text_length(const char *s);
 bool text_is_upper(const char *s);
 /* Collapses runs of white space to one space and trims both ends, in place. */
 void text_squeeze(char *s);
-/* Folds to ASCII lowercase letters and digits only (for host labels: "Sở TT&TT" →
- * "stttt"); out must hold strlen(s)+1 bytes. */
+/* Folds to ASCII lowercase letters and digits only (for host labels: "Sở KH&CN" →
+ * "sokhcn"); out must hold strlen(s)+1 bytes. */
 void text_ascii_slug(const char *s, char *out, size_t outsize);
 
 /* The longest prefix of s[0..n) of at most max bytes that ends on a character

@@ -7,10 +7,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Server, Client, DEMO_PASSWORD, ADMIN_STTTT as ADMIN } from '../integration/harness.mjs';
+import { Server, Client, DEMO_PASSWORD, ADMIN_SKHCN as ADMIN } from '../integration/harness.mjs';
 import { OUT, launchBrowser, newPage as openPage, stopServer } from './browser.mjs';
 
-const AGENCY = 'Sở Thông tin và Truyền thông';
+const AGENCY = 'Sở Khoa học và Công nghệ';
 const SPECIALIST = '040090000145'; // Đỗ Minh Châu, same agency, single post
 const NEW_LOGIN = '040095' + String(100000 + Math.floor(Math.random() * 899999)).slice(0, 6);
 const NEW_NAME = 'Trương Thị Kiểm Thử';

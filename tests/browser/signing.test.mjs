@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, ROOT, ADMIN_STTTT, DEMO_PASSWORD, makePdf, qlvb } from '../integration/harness.mjs';
+import { Server, ROOT, ADMIN_SKHCN, DEMO_PASSWORD, makePdf, qlvb } from '../integration/harness.mjs';
 import { OUT, WAIT, launchBrowser, stopServer } from './browser.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
@@ -35,7 +35,7 @@ describe('signing in a browser', () => {
     await srv.start({ dataDir: srv.dir });
     // The administrator issues the leader's key through the API.
     const login = await (await fetch(srv.url('/api/v1/login'), { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ login: ADMIN_STTTT, password: DEMO_PASSWORD }) })).json();
+      body: JSON.stringify({ login: ADMIN_SKHCN, password: DEMO_PASSWORD }) })).json();
     const users = await (await fetch(srv.url('/api/v1/users?q=Bui Van Long'), { headers: { Authorization: `Bearer ${login.token}` } })).json();
     const fd = new FormData();
     fd.append('user_id', String(users.users[0].id));

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, ROOT, DEMO_PASSWORD, ADMIN_STTTT as ADMIN, SYSADMIN } from '../integration/harness.mjs';
+import { Server, ROOT, DEMO_PASSWORD, ADMIN_SKHCN as ADMIN, SYSADMIN } from '../integration/harness.mjs';
 import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
 
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'pdf');

@@ -2,7 +2,7 @@
 // `qlvb audit verify`, which reports the first altered or deleted row.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, ADMIN_STTTT, ADMIN_NGHILOC, SYSADMIN, qlvbStatus } from './harness.mjs';
+import { Server, Client, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN, qlvbStatus } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await new Server().start(); });
@@ -10,8 +10,8 @@ after(async () => { await srv.stop(); srv.cleanup(); });
 
 test('logins, failures and account changes are written with actor, agency and address', async () => {
   const c = new Client(srv);
-  await c.apiLogin(ADMIN_STTTT, 'wrong-password');
-  await c.apiLogin(ADMIN_STTTT);
+  await c.apiLogin(ADMIN_SKHCN, 'wrong-password');
+  await c.apiLogin(ADMIN_SKHCN);
   await c.post('/api/v1/users', { json: { login: '040095000301', full_name: 'Đinh Thị Nhật Ký', roles: ['clerk'] } });
   const r = await c.get('/api/v1/audit');
   assert.equal(r.status, 200);
@@ -20,7 +20,7 @@ test('logins, failures and account changes are written with actor, agency and ad
   assert.ok(actions.includes('login'));
   const created = r.json.rows.find((x) => x.action === 'user_create');
   assert.ok(created);
-  assert.equal(created.actor_login, ADMIN_STTTT);
+  assert.equal(created.actor_login, ADMIN_SKHCN);
   assert.equal(created.client_addr, '127.0.0.1');
   assert.match(created.summary, /Đinh Thị Nhật Ký/);
   assert.equal(created.action_label, 'Tạo người dùng');
@@ -34,7 +34,7 @@ test('logins, failures and account changes are written with actor, agency and ad
 });
 
 test('the audit page answers a bad filter with the newest rows, the API with 400', async () => {
-  const w = new Client(srv); await w.webLogin(ADMIN_STTTT);
+  const w = new Client(srv); await w.webLogin(ADMIN_SKHCN);
   const good = await w.get('/admin/audit?action=login');
   assert.equal(good.status, 200);
   assert.doesNotMatch(good.text, /Đinh Thị Nhật Ký/); // the user_create row is filtered out
@@ -49,7 +49,7 @@ test('the audit page answers a bad filter with the newest rows, the API with 400
 });
 
 test('an agency administrator reads only their agency; a specialist reads nothing', async () => {
-  const a = new Client(srv); await a.apiLogin(ADMIN_NGHILOC);
+  const a = new Client(srv); await a.apiLogin(ADMIN_TRUONGVINH);
   const r = await a.get('/api/v1/audit');
   assert.equal(r.status, 200);
   const me = await a.get('/api/v1/me');
@@ -77,8 +77,8 @@ test('audit verify detects deleted rows in the middle and at the end', async () 
   const d = await new Server().start();
   try {
     const c = new Client(d);
-    await c.apiLogin(ADMIN_STTTT);
-    await c.apiLogin(ADMIN_STTTT);
+    await c.apiLogin(ADMIN_SKHCN);
+    await c.apiLogin(ADMIN_SKHCN);
     assert.equal(qlvbStatus(['audit', 'verify', '--data', d.dir]).code, 0);
     const last = Number(d.db('SELECT MAX(id) FROM audit_log'));
     d.db(`DELETE FROM audit_log WHERE id = ${last}`);

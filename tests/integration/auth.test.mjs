@@ -2,7 +2,7 @@
 // (standards.md §12: personal accounts, change at first login, access log).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, ADMIN_STTTT, DEMO_PASSWORD, rawRequest } from './harness.mjs';
+import { Server, Client, ADMIN_SKHCN, DEMO_PASSWORD, rawRequest } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await new Server(['--session-idle', '2']).start(); });
@@ -10,7 +10,7 @@ after(async () => { await srv.stop(); srv.cleanup(); });
 
 async function newUser(login, extra = {}) {
   const admin = new Client(srv);
-  await admin.apiLogin(ADMIN_STTTT);
+  await admin.apiLogin(ADMIN_SKHCN);
   const r = await admin.post('/api/v1/users', { json: { login, full_name: 'Trần Văn Thử', roles: ['specialist'], ...extra } });
   assert.equal(r.status, 201, r.text);
   return r.json.temporary_password;
@@ -18,11 +18,11 @@ async function newUser(login, extra = {}) {
 
 test('API login returns a token; wrong password is refused with a Vietnamese message', async () => {
   const c = new Client(srv);
-  const bad = await c.apiLogin(ADMIN_STTTT, 'sai-mat-khau');
+  const bad = await c.apiLogin(ADMIN_SKHCN, 'sai-mat-khau');
   assert.equal(bad.status, 401);
   assert.equal(bad.headers.get('content-type'), 'application/problem+json; charset=utf-8');
   assert.match(bad.json.detail, /Số CCCD hoặc mật khẩu không đúng/);
-  const ok = await c.apiLogin(ADMIN_STTTT);
+  const ok = await c.apiLogin(ADMIN_SKHCN);
   assert.equal(ok.status, 200);
   assert.match(ok.json.token, /^[0-9a-f]{64}$/);
   const me = await c.get('/api/v1/me');
@@ -103,7 +103,7 @@ test('repeated failures lock the account with the time it lifts, even for the ri
   assert.equal(r.status, 423, 'the right password does not bypass the lockout');
   // The administrator's unlock clears the lockout.
   const admin = new Client(srv);
-  await admin.apiLogin(ADMIN_STTTT);
+  await admin.apiLogin(ADMIN_SKHCN);
   const u = await admin.get('/api/v1/users?q=040095000013');
   const id = u.json.users[0].id;
   assert.equal(u.json.users[0].locked_out, true);
@@ -113,7 +113,7 @@ test('repeated failures lock the account with the time it lifts, even for the ri
 
 test('sessions expire when idle', async () => {
   const c = new Client(srv);
-  await c.apiLogin(ADMIN_STTTT);
+  await c.apiLogin(ADMIN_SKHCN);
   assert.equal((await c.get('/api/v1/me')).status, 200);
   await new Promise((r) => setTimeout(r, 3200));
   const r = await c.get('/api/v1/me');
@@ -123,8 +123,8 @@ test('sessions expire when idle', async () => {
 
 test('a user lists and revokes their own sessions; a revoked token stops working', async () => {
   const a = new Client(srv), b = new Client(srv);
-  await a.apiLogin(ADMIN_STTTT);
-  await b.apiLogin(ADMIN_STTTT);
+  await a.apiLogin(ADMIN_SKHCN);
+  await b.apiLogin(ADMIN_SKHCN);
   const list = await a.get('/api/v1/me/sessions');
   const mine = list.json.sessions.find((s) => s.current);
   const other = list.json.sessions.find((s) => !s.current);
@@ -144,7 +144,7 @@ test('a user lists and revokes their own sessions; a revoked token stops working
 
 test('CSRF: cookie-session forms and API calls without the token are refused and change nothing', async () => {
   const c = new Client(srv);
-  const r = await c.webLogin(ADMIN_STTTT);
+  const r = await c.webLogin(ADMIN_SKHCN);
   assert.equal(r.status, 303);
   assert.ok(c.cookies.has('qlvb_session'));
   const before = srv.db("SELECT COUNT(*) FROM position");
@@ -163,7 +163,7 @@ test('CSRF: cookie-session forms and API calls without the token are refused and
   assert.equal(Number(srv.db("SELECT COUNT(*) FROM position")), Number(before) + 1);
   // Login form itself needs its double-submit token.
   const d = new Client(srv);
-  const forged = await d.post('/login', { form: { login: ADMIN_STTTT, password: DEMO_PASSWORD } });
+  const forged = await d.post('/login', { form: { login: ADMIN_SKHCN, password: DEMO_PASSWORD } });
   assert.equal(forged.status, 403);
   assert.ok(!d.cookies.has('qlvb_session'));
 });
@@ -174,7 +174,7 @@ test('session cookies are HttpOnly and SameSite', async () => {
   const csrf = c.csrfFrom(page.text);
   const res = await fetch(srv.url('/login'), { method: 'POST', redirect: 'manual',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: c.cookieHeader() },
-    body: new URLSearchParams({ _csrf: csrf, login: ADMIN_STTTT, password: DEMO_PASSWORD }) });
+    body: new URLSearchParams({ _csrf: csrf, login: ADMIN_SKHCN, password: DEMO_PASSWORD }) });
   const cookie = res.headers.getSetCookie().find((s) => s.startsWith('qlvb_session='));
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Lax/);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, qlvb, qlvbStatus } from './harness.mjs';
+import { BIN, ROOT, qlvb, qlvbStatus } from './harness.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'qlvb-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,24 +27,67 @@ test('init creates the database; commands on a missing data directory fail clear
 
 test('agency import: valid CSV creates the tree; a bad row changes nothing', () => {
   const good = join(dir, 'agencies.csv');
-  writeFileSync(good, '\ufeffcode,name,abbr,parent\n000.00.00.H45,"Ủy ban nhân dân tỉnh Quảng Bình",UBND,\n' +
-    '000.00.05.H45,"Sở Thông tin và Truyền thông",STTTT,000.00.00.H45\n');
-  assert.match(qlvb(['agency', 'import', good, '--data', dir]), /2 cơ quan mới/);
+  writeFileSync(good, '\ufeffcode,name,abbr,parent\n000.00.00.H45,"Ủy ban nhân dân tỉnh Quảng Trị",UBND,\n' +
+    '000.00.05.H45,"Sở Khoa học và Công nghệ",SKHCN,000.00.00.H45\n' +
+    '000.01.05.H45,"Trung tâm Chuyển đổi số",TTCDS,000.00.05.H45\n');
+  assert.match(qlvb(['agency', 'import', good, '--data', dir]), /3 cơ quan mới/);
+  // The tree has any depth: the centre is listed under its sở, one level further in.
+  assert.match(qlvb(['agency', 'list', '--data', dir]),
+    /^000\.00\.05\.H45 {4}Sở Khoa học và Công nghệ .*\n000\.01\.05\.H45 {6}Trung tâm Chuyển đổi số /m);
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, '000.00.06.H45,Sở Y tế,SYT,000.00.00.H45\n00.00.07.H45,Sở Sai,SS,\n');
   const r = qlvbStatus(['agency', 'import', bad, '--data', dir]);
   assert.equal(r.code, 3);
   assert.match(r.out, /Dòng 2: Mã định danh/);
   const list = qlvb(['agency', 'list', '--data', dir]);
-  assert.match(list, /Sở Thông tin và Truyền thông/);
+  assert.match(list, /Sở Khoa học và Công nghệ/);
   assert.doesNotMatch(list, /Sở Y tế/, 'the whole import is one transaction');
   // Updating by code keeps the row.
-  writeFileSync(good, '000.00.05.H45,"Sở Khoa học và Công nghệ",SKHCN,000.00.00.H45\n');
+  writeFileSync(good, '000.00.05.H45,"Sở Khoa học và Công nghệ tỉnh Quảng Trị",SKHCN,000.00.00.H45\n');
   assert.match(qlvb(['agency', 'import', good, '--data', dir]), /0 cơ quan mới, 1 cập nhật/);
+  assert.match(qlvb(['agency', 'list', '--data', dir]), /Sở Khoa học và Công nghệ tỉnh Quảng Trị/);
   // Demo data only goes into an empty database.
   const demo = qlvbStatus(['init', '--demo', '--data', dir]);
   assert.equal(demo.code, 3);
   assert.match(demo.out, /CSDL đã có dữ liệu/);
+});
+
+test('the demo province has two tiers: sở, wards and communes directly under the province', () => {
+  const demo = join(dir, 'demo');
+  const out = qlvb(['init', '--data', demo, '--demo']);
+  const list = qlvb(['agency', 'list', '--data', demo]);
+  assert.match(list, /^000\.00\.00\.H41  Ủy ban nhân dân tỉnh Nghệ An /m);
+  for (const [code, name, host] of [['000.00.04.H41', 'Sở Khoa học và Công nghệ', 'skhcn'],
+    ['000.00.30.H41', 'Ủy ban nhân dân phường Trường Vinh', 'truongvinh'],
+    ['000.00.31.H41', 'Ủy ban nhân dân phường Thành Vinh', 'thanhvinh'],
+    ['000.00.32.H41', 'Ủy ban nhân dân xã Anh Sơn', 'anhson']])
+    assert.ok(list.includes(`${code}    ${name} (`) && list.includes(`qlvb-${host})`), `${name} under the province`);
+  assert.doesNotMatch(list, /huyện|Thông tin và Truyền thông/);
+  assert.equal(list.trim().split('\n').filter((l) => /^\S+ {5}/.test(l)).length, 0, 'no third level');
+  // The logins table names each user's agency, not its host label.
+  assert.match(out, /^  040090000301 +Phan Văn Đức +Quản trị +Ủy ban nhân dân phường Trường Vinh$/m);
+  assert.match(out, /^  040090000141 +Nguyễn Thị Hoa +Quản trị +Sở Khoa học và Công nghệ$/m);
+  assert.doesNotMatch(out, /qlvb-(ubndtinh|skhcn|truongvinh)/);
+});
+
+test('make run prints all 18 demo logins, on the first run and on the next', () => {
+  const data = join(dir, 'run-demo');
+  const fake = join(dir, 'fake-qlvb'); // the real binary, except that serve only reports
+  writeFileSync(fake, `#!/bin/sh\nif [ "$1" = serve ]; then echo "serve $*"; exit 0; fi\nexec "${BIN}" "$@"\n`,
+    { mode: 0o755 });
+  const env = { ...process.env, QLVB_DATA: data, QLVB_LISTEN: '127.0.0.1:18099',
+    QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' };
+  delete env.QLVB_DB; // the script looks for $DATA/qlvb.db, i.e. SQLite
+  const run = () => spawnSync('bash', [join(ROOT, 'scripts/run-demo.sh'), fake], { env, encoding: 'utf8' });
+  const first = run(), second = run();
+  assert.match(second.stdout, /Dùng dữ liệu có sẵn/);
+  for (const r of [first, second]) {
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((r.stdout.match(/^  04\d{10} /gm) || []).length, 18, r.stdout);
+    assert.match(r.stdout, /^  040090000305 +Thái Thị Phương +Chuyên viên +Ủy ban nhân dân phường Trường Vinh$/m);
+    assert.match(r.stdout, /Mở http:\/\/127\.0\.0\.1:18099 /);
+    assert.match(r.stdout, /^serve serve --data /m);
+  }
 });
 
 test('user add / lock / unlock / reset-password', () => {

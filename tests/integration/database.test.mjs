@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Client, qlvbStatus, ADMIN_STTTT, PG } from './harness.mjs';
+import { Server, Client, qlvbStatus, ADMIN_SKHCN, PG } from './harness.mjs';
 
 const DOWN = 'postgres://qlvb:mat-khau-bi-mat@127.0.0.1:1/qlvb';
 
@@ -36,9 +36,9 @@ function admin(sql) {
 test('database gone while serving: 503 in Vietnamese, back without a restart', { skip: !PG && 'PostgreSQL pass only' }, async () => {
   const name = srv.db('SELECT current_database()').trim();
   const api = new Client(srv);
-  assert.equal((await api.apiLogin(ADMIN_STTTT)).status, 200);
+  assert.equal((await api.apiLogin(ADMIN_SKHCN)).status, 200);
   const web = new Client(srv);
-  assert.equal((await web.webLogin(ADMIN_STTTT)).status, 303);
+  assert.equal((await web.webLogin(ADMIN_SKHCN)).status, 303);
   assert.equal((await api.get('/api/v1/me')).status, 200);
   // The server's connections are cut and new ones refused, as in a failover.
   admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);

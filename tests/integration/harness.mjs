@@ -12,8 +12,8 @@ import { PG, psql, freshDb } from '../pg-env.mjs';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = process.env.QLVB_BIN || join(ROOT, 'build/qlvb');
 export const DEMO_PASSWORD = 'Demo@2026qlvb';
-export const ADMIN_STTTT = '040090000141';   // administrator of Sở TT&TT
-export const ADMIN_NGHILOC = '040090000301'; // administrator of UBND huyện Nghi Lộc
+export const ADMIN_SKHCN = '040090000141';      // administrator of Sở Khoa học và Công nghệ
+export const ADMIN_TRUONGVINH = '040090000301'; // administrator of UBND phường Trường Vinh
 export const SYSADMIN = '040080000001';
 
 const FAST_ENV = { QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' };

@@ -4,12 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Server, Client, ADMIN_STTTT, qlvbStatus, rawRequest } from './harness.mjs';
+import { Server, Client, ADMIN_SKHCN, qlvbStatus, rawRequest } from './harness.mjs';
 
 let srv, admin;
 before(async () => {
   srv = await new Server(['--max-body', '4096']).start();
-  admin = new Client(srv); await admin.apiLogin(ADMIN_STTTT);
+  admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
 
@@ -92,7 +92,7 @@ test('an acknowledged write survives kill -9 of the server', async () => {
   const { sig } = await srv.stop('SIGKILL');
   assert.equal(sig, 'SIGKILL');
   await srv.launch();
-  admin = new Client(srv); await admin.apiLogin(ADMIN_STTTT);
+  admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
   const u = await admin.get('/api/v1/users?q=040095000401');
   assert.equal(u.json.users[0].full_name, 'Hoàng Văn Bền');
   assert.equal(qlvbStatus(['audit', 'verify', '--data', srv.dir]).code, 0);

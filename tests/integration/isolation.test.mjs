@@ -1,16 +1,16 @@
 // Another agency's objects do not exist (docs/architecture.md, "Authorization"): an
-// administrator of Sở TT&TT who guesses the ids of UBND huyện Nghi Lộc's users,
+// administrator of Sở KH&CN who guesses the ids of UBND phường Trường Vinh's users,
 // departments, positions, signing keys and signature images gets 404 for every one,
 // over the API and the web, exactly as for an id that exists nowhere, and nothing
 // changes. What an agency's own members can see but not do answers 403.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, ADMIN_STTTT, ADMIN_NGHILOC } from './harness.mjs';
+import { Server, Client, ADMIN_SKHCN, ADMIN_TRUONGVINH } from './harness.mjs';
 
-const SPECIALIST_STTTT = '040090000145'; // Đỗ Minh Châu, chuyên viên of Sở TT&TT
-const CLERK_STTTT = '040090000143';      // Ngô Thị Huyền, văn thư of Sở TT&TT
+const SPECIALIST_SKHCN = '040090000145'; // Đỗ Minh Châu, chuyên viên of Sở KH&CN
+const CLERK_SKHCN = '040090000143';      // Ngô Thị Huyền, văn thư of Sở KH&CN
 
-let srv, stttt, web, specialist, clerk, theirs;
+let srv, skhcn, web, specialist, clerk, theirs;
 const one = (sql) => Number(srv.db(sql).trim());
 // Everything an outsider might change, to prove that nothing did.
 const snapshot = () => srv.db(
@@ -21,14 +21,14 @@ const snapshot = () => srv.db(
 
 before(async () => {
   srv = await new Server().start();
-  stttt = new Client(srv); await stttt.apiLogin(ADMIN_STTTT);
-  specialist = new Client(srv); await specialist.apiLogin(SPECIALIST_STTTT);
-  clerk = new Client(srv); await clerk.apiLogin(CLERK_STTTT);
-  web = new Client(srv); await web.webLogin(ADMIN_STTTT);
-  const nghiloc = new Client(srv); await nghiloc.apiLogin(ADMIN_NGHILOC);
-  const agency = (await nghiloc.get('/api/v1/me')).json.agency_id;
+  skhcn = new Client(srv); await skhcn.apiLogin(ADMIN_SKHCN);
+  specialist = new Client(srv); await specialist.apiLogin(SPECIALIST_SKHCN);
+  clerk = new Client(srv); await clerk.apiLogin(CLERK_SKHCN);
+  web = new Client(srv); await web.webLogin(ADMIN_SKHCN);
+  const truongvinh = new Client(srv); await truongvinh.apiLogin(ADMIN_TRUONGVINH);
+  const agency = (await truongvinh.get('/api/v1/me')).json.agency_id;
   const user = one(`SELECT u.id FROM app_user u WHERE u.login = '040090000305'`);
-  // Signing material of Nghi Lộc: a person key, the agency key, a signature and the seal.
+  // Signing material of phường Trường Vinh: a person key, the agency key, a signature and the seal.
   const now = Math.floor(Date.now() / 1000);
   const key = (owner, n) => `INSERT INTO signing_key (agency_id, user_id, sealed, cert_pem, subject_cn, serial, ` +
     `fingerprint, not_before, not_after, created_at) VALUES (${agency}, ${owner}, ${srv.blobSql('00')}, '-', 'Khóa ${n}', ` +
@@ -77,7 +77,7 @@ test('guessed ids of another agency answer 404 over the API, like ids that do no
     ['key', theirs.personKey], ['key', theirs.agencyKey], ['image', theirs.signature], ['image', theirs.seal]];
   for (const [kind, id] of guesses) {
     for (const [method, path, json] of [...apiGuesses(kind, id), ...apiGuesses(kind, id + 100000)]) {
-      for (const c of [stttt, specialist, clerk]) {
+      for (const c of [skhcn, specialist, clerk]) {
         const r = await c.req(method, path, json ? { json } : {});
         assert.equal(r.status, 404, `${method} ${path}: ${r.text.slice(0, 200)}`);
         if (r.json) assert.equal(r.json.status, 404, path);
@@ -117,7 +117,7 @@ test('guessed ids of another agency answer 404 on the web pages', async () => {
 
 test('what an agency\'s own members can see but not do answers 403', async () => {
   const before = snapshot();
-  const colleague = one(`SELECT id FROM app_user WHERE login = '${ADMIN_STTTT}'`);
+  const colleague = one(`SELECT id FROM app_user WHERE login = '${ADMIN_SKHCN}'`);
   const dept = (await specialist.get('/api/v1/departments')).json.departments[0];
   const pos = (await specialist.get('/api/v1/positions')).json.positions[0];
   assert.equal((await specialist.get(`/api/v1/users/${colleague}`)).status, 403);
@@ -129,15 +129,15 @@ test('what an agency\'s own members can see but not do answers 403', async () =>
 });
 
 test('an account with a post here but its home elsewhere: seen, not reset or locked', async () => {
-  // Thái Thị Phương (home: Nghi Lộc) also takes a post in Sở TT&TT (kiêm nhiệm).
-  const add = await stttt.post('/api/v1/users', { json: { login: '040090000305', full_name: 'Thái Thị Phương', roles: ['specialist'] } });
+  // Thái Thị Phương (home: phường Trường Vinh) also takes a post in Sở KH&CN (kiêm nhiệm).
+  const add = await skhcn.post('/api/v1/users', { json: { login: '040090000305', full_name: 'Thái Thị Phương', roles: ['specialist'] } });
   assert.equal(add.status, 201, add.text);
-  const seen = await stttt.get(`/api/v1/users/${theirs.user}`);
+  const seen = await skhcn.get(`/api/v1/users/${theirs.user}`);
   assert.equal(seen.status, 200);
   assert.equal(seen.json.manages_account, false);
   const before = snapshot();
-  assert.equal((await stttt.post(`/api/v1/users/${theirs.user}/reset-password`)).status, 403);
-  assert.equal((await stttt.post(`/api/v1/users/${theirs.user}/lock`)).status, 403);
+  assert.equal((await skhcn.post(`/api/v1/users/${theirs.user}/reset-password`)).status, 403);
+  assert.equal((await skhcn.post(`/api/v1/users/${theirs.user}/lock`)).status, 403);
   assert.equal(snapshot(), before);
 });
 
@@ -152,7 +152,7 @@ test('the menu shows what the policy allows, and the pages agree', async () => {
     assert.equal((await web.get(`/admin/${p}`)).status, 403, p);
   }
   const s = new Client(srv);
-  await s.webLogin(SPECIALIST_STTTT);
+  await s.webLogin(SPECIALIST_SKHCN);
   const home = await s.get('/');
   assert.equal(home.status, 200);
   assert.doesNotMatch(home.text, /href="\/admin\//);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Server, Client, SYSADMIN, ADMIN_STTTT, makePdf, qlvb, PG } from './harness.mjs';
+import { Server, Client, SYSADMIN, ADMIN_SKHCN, makePdf, qlvb, PG } from './harness.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -152,11 +152,11 @@ test('system administrators see dead jobs with their last error and retry them',
 
 test('the queue is not shown to anyone else', async () => {
   const admin = new Client(srv); // an agency administrator, not a system administrator
-  assert.equal((await admin.apiLogin(ADMIN_STTTT)).status, 200);
+  assert.equal((await admin.apiLogin(ADMIN_SKHCN)).status, 200);
   assert.equal((await admin.get('/api/v1/jobs')).status, 403);
   assert.equal((await admin.post('/api/v1/jobs/1/retry')).status, 403);
   const web = new Client(srv);
-  await web.webLogin(ADMIN_STTTT);
+  await web.webLogin(ADMIN_SKHCN);
   const home = await web.get('/');
   assert.equal(home.status, 200);
   assert.doesNotMatch(home.text, /href="\/admin\/jobs"/);

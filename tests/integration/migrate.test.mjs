@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Client, qlvb, qlvbStatus, ADMIN_STTTT, PG, BIN, freshDb } from './harness.mjs';
+import { Server, Client, qlvb, qlvbStatus, ADMIN_SKHCN, PG, BIN, freshDb } from './harness.mjs';
 
 test('migrate-to-postgres refuses bad arguments and an unreachable target, password masked', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qlvb-it-mig-'));
@@ -35,7 +35,7 @@ test('an SQLite installation moves to PostgreSQL and keeps working', { skip: !PG
     before = new Server(['--db', sqlite]);
     await before.start({ dataDir: dir });
     const a = new Client(before);
-    assert.equal((await a.apiLogin(ADMIN_STTTT)).status, 200);
+    assert.equal((await a.apiLogin(ADMIN_SKHCN)).status, 200);
     const d = await a.post('/api/v1/departments', { json: { name: 'Phòng Chuyển đổi số' } });
     assert.equal(d.status, 201, d.text);
     await before.stop();
@@ -48,7 +48,7 @@ test('an SQLite installation moves to PostgreSQL and keeps working', { skip: !PG
     const m = spawnSync(BIN, ['migrate-to-postgres', '--from', dir, '--to', url], { encoding: 'utf8' });
     assert.equal(m.status, 0, m.stderr);
     assert.match(m.stdout, /số dòng khớp, chuỗi băm nhật ký toàn vẹn/);
-    assert.match(m.stderr, /department +\[#{30}\] 13\/13/, 'a progress bar per table'); // 12 demo + 1
+    assert.match(m.stderr, /department +\[#{30}\] 16\/16/, 'a progress bar per table'); // 15 demo + 1
     assert.equal(execFileSync('psql', ['-X', '-A', '-t', '-d', url, '-c',
       "SELECT encode(png, 'hex') FROM signature_image WHERE kind = 'seal'"], { encoding: 'utf8' }).trim(), hex);
     assert.equal(qlvbStatus(['audit', 'verify', '--data', dir, '--db', url]).code, 0);
@@ -56,7 +56,7 @@ test('an SQLite installation moves to PostgreSQL and keeps working', { skip: !PG
     after = new Server(['--db', url]);
     await after.start({ dataDir: dir });
     const b = new Client(after);
-    assert.equal((await b.apiLogin(ADMIN_STTTT)).status, 200, 'the same password works');
+    assert.equal((await b.apiLogin(ADMIN_SKHCN)).status, 200, 'the same password works');
     const list = await b.get('/api/v1/departments');
     assert.ok(list.json.departments.some((x) => x.name === 'Phòng Chuyển đổi số'));
     const d2 = await b.post('/api/v1/departments', { json: { name: 'Phòng Sau chuyển đổi' } });

@@ -10,22 +10,22 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, rawRequest, makePdf, qlvb } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, rawRequest, makePdf, qlvb } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
-const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở TT&TT
+const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở KH&CN
 const CLERK = '040090000143'; // Ngô Thị Huyền, Văn thư
 const SPECIALIST = '040090000145'; // Đỗ Minh Châu
 const PIN = '123456';
 
-let srv, pki, admin, leader, clerk, specialist, nghiloc, leaderId, personKey, agencyKey, spec;
+let srv, pki, admin, leader, clerk, specialist, truongvinh, leaderId, personKey, agencyKey, spec;
 // The response is what web/openapi.json documents for this method and path.
 const documented = (method, path, res) => assertDocumented(spec, method, path, res);
 
 const DECISION = makePdf([
   [70, 770, 12, 'SO THONG TIN VA TRUYEN THONG'],
   [300, 770, 12, 'CONG HOA XA HOI CHU NGHIA VIET NAM'],
-  [70, 740, 12, 'So: /QD-STTTT'],
+  [70, 740, 12, 'So: /QD-SKHCN'],
   [200, 680, 14, 'QUYET DINH'],
   [70, 640, 12, 'Ve viec ban hanh quy che su dung chu ky so.'],
   [70, 300, 11, 'Noi nhan:'],
@@ -77,11 +77,11 @@ before(async () => {
   mkdirSync(join(srv.dir, 'trust'));
   for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
   await srv.start({ dataDir: srv.dir });
-  admin = new Client(srv); await admin.apiLogin(ADMIN_STTTT);
+  admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
   leader = new Client(srv); await leader.apiLogin(LEADER);
   clerk = new Client(srv); await clerk.apiLogin(CLERK);
   specialist = new Client(srv); await specialist.apiLogin(SPECIALIST);
-  nghiloc = new Client(srv); await nghiloc.apiLogin(ADMIN_NGHILOC);
+  truongvinh = new Client(srv); await truongvinh.apiLogin(ADMIN_TRUONGVINH);
   leaderId = (await leader.get('/api/v1/me')).json.id;
   spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
 });
@@ -135,7 +135,7 @@ test('bad keys are refused with a Vietnamese reason and nothing is stored', asyn
   assert.equal(r.status, 409); // the same certificate twice
   // Only administrators, only for members of their agency.
   assert.equal((await importKey(leader, leaderId, 'person.p12')).status, 403);
-  assert.equal((await importKey(nghiloc, leaderId, 'agency.p12')).status, 422); // not their member
+  assert.equal((await importKey(truongvinh, leaderId, 'agency.p12')).status, 422); // not their member
   assert.equal(srv.db('SELECT COUNT(*) FROM signing_key'), before);
 });
 
@@ -190,13 +190,13 @@ test('the clerk adds the agency signature with the seal: both signatures stay va
   assert.equal(v.json.verdict, 'valid');
   assert.equal(v.json.signature_count, 2);
   // On an attachment the agency signature shows number, symbol and ISO time (§6).
-  const att = await postForm(clerk, '/api/v1/signatures/sign', { key_id: agencyKey, pin: PIN, number_symbol: '12/QĐ-STTTT' },
+  const att = await postForm(clerk, '/api/v1/signatures/sign', { key_id: agencyKey, pin: PIN, number_symbol: '12/QĐ-SKHCN' },
     { file: [DECISION, 'Phụ lục.pdf', 'application/pdf'] });
   assert.equal(att.status, 200, att.text);
   const f = join(pki, 'attachment.pdf');
   writeFileSync(f, att.buf);
   const txt = execFileSync('pdftotext', ['-f', '1', '-l', '1', f, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-  assert.match(txt, /Số, ký hiệu: 12\/QĐ-STTTT/);
+  assert.match(txt, /Số, ký hiệu: 12\/QĐ-SKHCN/);
   assert.match(txt, /Thời gian ký: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00/);
   assert.match(pdfsig(att.buf), /Signature is Valid/);
   const notAgency = await postForm(leader, '/api/v1/signatures/sign', { key_id: personKey, pin: PIN, number_symbol: '1/X' },
@@ -342,8 +342,8 @@ test('web: upload, see the pages with the box at the signature block, sign, down
 });
 
 test('revoked keys cannot sign; administrators of other agencies see nothing', async () => {
-  assert.equal((await nghiloc.post(`/api/v1/signing-keys/${personKey}/revoke`, { json: { reason: 'x' } })).status, 404);
-  const list = await nghiloc.get('/api/v1/signing-keys');
+  assert.equal((await truongvinh.post(`/api/v1/signing-keys/${personKey}/revoke`, { json: { reason: 'x' } })).status, 404);
+  const list = await truongvinh.get('/api/v1/signing-keys');
   assert.equal(list.status, 200);
   assert.equal(list.json.keys.length, 0);
   assert.equal((await leader.get('/api/v1/signing-keys')).status, 403);

@@ -9,11 +9,11 @@ import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { Server, Client, ROOT, ADMIN_STTTT, ADMIN_NGHILOC, SYSADMIN } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN } from './harness.mjs';
 
-const SPECIALIST = '040090000145'; // Đỗ Minh Châu, specialist of Sở TT&TT
+const SPECIALIST = '040090000145'; // Đỗ Minh Châu, specialist of Sở KH&CN
 
-let srv, pki, sys, stttt, nghiloc, specialist, specialistId;
+let srv, pki, sys, skhcn, truongvinh, specialist, specialistId;
 
 // ---- a throw-away PKI (scripts/test-pki.sh) ----
 const pem = (name) => readFileSync(join(pki, name));
@@ -71,8 +71,8 @@ before(async () => {
     '-keyfile', 'stranger-root.key', '-gencrl', '-out', 'stranger-root.crl.pem'], { cwd: pki, stdio: 'ignore' });
   srv = await new Server().start();
   sys = new Client(srv); await sys.apiLogin(SYSADMIN);
-  stttt = new Client(srv); await stttt.apiLogin(ADMIN_STTTT);
-  nghiloc = new Client(srv); await nghiloc.apiLogin(ADMIN_NGHILOC);
+  skhcn = new Client(srv); await skhcn.apiLogin(ADMIN_SKHCN);
+  truongvinh = new Client(srv); await truongvinh.apiLogin(ADMIN_TRUONGVINH);
   specialist = new Client(srv); await specialist.apiLogin(SPECIALIST);
   specialistId = (await specialist.get('/api/v1/me')).json.id;
 });
@@ -92,7 +92,7 @@ test('the system administrator adds a root; everyone can read the store', async 
   assert.match(root.serial, /^[0-9A-F]+$/);
   assert.ok(root.not_after > root.not_before);
   assert.equal(root.active, true);
-  for (const c of [sys, specialist, nghiloc]) {
+  for (const c of [sys, specialist, truongvinh]) {
     const list = await c.get('/api/v1/trust');
     assert.equal(list.status, 200);
     assert.ok(list.json.certificates.some((x) => x.id === root.id && x.active), 'listed');
@@ -167,7 +167,7 @@ test('CRLs must come from a trusted CA; a newer one replaces the older', async (
 
 test('agency administrators and users cannot change the trust store', async () => {
   const root = (await sys.get('/api/v1/trust')).json.certificates.find((c) => c.kind === 'root');
-  for (const c of [stttt, specialist]) {
+  for (const c of [skhcn, specialist]) {
     assert.equal((await upload(c, '/api/v1/trust/certificates', pem('stranger-root.pem'))).status, 403);
     assert.equal((await upload(c, '/api/v1/trust/crls', pem('root.crl.pem'))).status, 403);
     assert.equal((await c.req('DELETE', `/api/v1/trust/certificates/${root.id}`)).status, 403);
@@ -215,7 +215,7 @@ let sealId, sigId;
 
 test('an agency administrator uploads the seal and a person\'s signature', async () => {
   const seal = makePng(200, 200);
-  const r = await upload(stttt, '/api/v1/signature-images', seal, { kind: 'seal' }, 'con-dau.png');
+  const r = await upload(skhcn, '/api/v1/signature-images', seal, { kind: 'seal' }, 'con-dau.png');
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.kind, 'seal');
   assert.equal(r.json.user_id, 0);
@@ -223,25 +223,25 @@ test('an agency administrator uploads the seal and a person\'s signature', async
   assert.equal(r.json.bytes, seal.length);
   assert.equal(r.json.active, true);
   sealId = r.json.id;
-  const s = await upload(stttt, '/api/v1/signature-images', makePng(300, 120), { kind: 'signature', user_id: specialistId });
+  const s = await upload(skhcn, '/api/v1/signature-images', makePng(300, 120), { kind: 'signature', user_id: specialistId });
   assert.equal(s.status, 201, s.text);
   assert.equal(s.json.user_id, specialistId);
   assert.equal(s.json.owner_name, 'Đỗ Minh Châu');
   sigId = s.json.id;
-  const png = await stttt.get(`/api/v1/signature-images/${sealId}/png`);
+  const png = await skhcn.get(`/api/v1/signature-images/${sealId}/png`);
   assert.equal(png.status, 200);
   assert.equal(png.headers.get('content-type'), 'image/png');
   const bytes = Buffer.from(await (await fetch(srv.url(`/api/v1/signature-images/${sealId}/png`),
-    { headers: { Authorization: `Bearer ${stttt.token}` } })).arrayBuffer());
+    { headers: { Authorization: `Bearer ${skhcn.token}` } })).arrayBuffer());
   assert.ok(bytes.equals(seal));
-  const audit = await stttt.get('/api/v1/audit?action=sigimage_upload');
+  const audit = await skhcn.get('/api/v1/audit?action=sigimage_upload');
   assert.ok(audit.json.rows.some((a) => /Chữ ký của Đỗ Minh Châu/.test(a.summary)));
 });
 
 test('a new image replaces the active one of the same owner and kind', async () => {
-  const s = await upload(stttt, '/api/v1/signature-images', makePng(320, 128), { kind: 'signature', user_id: specialistId });
+  const s = await upload(skhcn, '/api/v1/signature-images', makePng(320, 128), { kind: 'signature', user_id: specialistId });
   assert.equal(s.status, 201);
-  const list = (await stttt.get('/api/v1/signature-images')).json.images;
+  const list = (await skhcn.get('/api/v1/signature-images')).json.images;
   const mine = list.filter((i) => i.user_id === specialistId);
   assert.deepEqual(mine.map((i) => [i.id, i.active]), [[s.json.id, true], [sigId, false]]);
   assert.ok(list.find((i) => i.id === sealId).active, 'the seal is untouched');
@@ -250,33 +250,33 @@ test('a new image replaces the active one of the same owner and kind', async () 
 });
 
 test('opaque PNGs, JPEGs and non-members are refused', async () => {
-  const rgb = await upload(stttt, '/api/v1/signature-images', makePng(100, 50, 2), { kind: 'signature', user_id: specialistId });
+  const rgb = await upload(skhcn, '/api/v1/signature-images', makePng(100, 50, 2), { kind: 'signature', user_id: specialistId });
   assert.equal(rgb.status, 422);
   assert.match(rgb.json.errors.file, /nền trong suốt/);
   const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
-  const j = await upload(stttt, '/api/v1/signature-images', jpeg, { kind: 'seal' });
+  const j = await upload(skhcn, '/api/v1/signature-images', jpeg, { kind: 'seal' });
   assert.equal(j.status, 422);
   assert.match(j.json.errors.file, /JPEG/);
-  const outsider = (await nghiloc.get('/api/v1/me')).json.id;
-  const nm = await upload(stttt, '/api/v1/signature-images', makePng(100, 50), { kind: 'signature', user_id: outsider });
+  const outsider = (await truongvinh.get('/api/v1/me')).json.id;
+  const nm = await upload(skhcn, '/api/v1/signature-images', makePng(100, 50), { kind: 'signature', user_id: outsider });
   assert.equal(nm.status, 422);
   assert.match(nm.json.errors.user_id, /không làm việc tại cơ quan/);
-  const noKind = await upload(stttt, '/api/v1/signature-images', makePng(100, 50), { kind: 'stamp' });
+  const noKind = await upload(skhcn, '/api/v1/signature-images', makePng(100, 50), { kind: 'stamp' });
   assert.equal(noKind.status, 422);
   assert.ok(noKind.json.errors.kind);
-  const tiny = await upload(stttt, '/api/v1/signature-images', makePng(10, 10), { kind: 'seal' });
+  const tiny = await upload(skhcn, '/api/v1/signature-images', makePng(10, 10), { kind: 'seal' });
   assert.equal(tiny.status, 422);
   assert.match(tiny.json.errors.file, /Kích thước ảnh/);
 });
 
 test('another agency sees nothing; users who are not administrators are refused', async () => {
-  assert.equal((await nghiloc.get(`/api/v1/signature-images/${sealId}/png`)).status, 404);
-  assert.equal((await nghiloc.req('DELETE', `/api/v1/signature-images/${sealId}`)).status, 404);
-  const theirs = await nghiloc.get('/api/v1/signature-images');
+  assert.equal((await truongvinh.get(`/api/v1/signature-images/${sealId}/png`)).status, 404);
+  assert.equal((await truongvinh.req('DELETE', `/api/v1/signature-images/${sealId}`)).status, 404);
+  const theirs = await truongvinh.get('/api/v1/signature-images');
   assert.equal(theirs.status, 200);
   assert.ok(!theirs.json.images.some((i) => i.id === sealId));
-  const stttAgency = (await stttt.get('/api/v1/me')).json.agency_id;
-  const peek = await nghiloc.get(`/api/v1/signature-images?agency_id=${stttAgency}`);
+  const skhcnAgency = (await skhcn.get('/api/v1/me')).json.agency_id;
+  const peek = await truongvinh.get(`/api/v1/signature-images?agency_id=${skhcnAgency}`);
   assert.ok(!peek.json.images.some((i) => i.id === sealId), '?agency_id is for system administrators');
   assert.equal(srv.db(`SELECT active FROM signature_image WHERE id = ${sealId}`).trim(), '1');
   // The person whose signature it is may see it, but does not manage images.
@@ -285,7 +285,7 @@ test('another agency sees nothing; users who are not administrators are refused'
   assert.equal((await specialist.get('/api/v1/signature-images')).status, 403);
   assert.equal((await upload(specialist, '/api/v1/signature-images', makePng(100, 50), { kind: 'seal' })).status, 403);
   // The system administrator works on any agency with ?agency_id.
-  const all = await sys.get(`/api/v1/signature-images?agency_id=${stttAgency}`);
+  const all = await sys.get(`/api/v1/signature-images?agency_id=${skhcnAgency}`);
   assert.ok(all.json.images.some((i) => i.id === sealId));
   assert.equal((await upload(sys, '/api/v1/signature-images', makePng(64, 64), { kind: 'seal' })).status, 404,
     'no agency chosen');
@@ -295,16 +295,16 @@ test('another agency sees nothing; users who are not administrators are refused'
   assert.equal(page.status, 200);
   assert.match(page.text, /chưa chọn cơ quan/);
   assert.doesNotMatch(page.text, /enctype/);
-  const chosen = await w.get(`/admin/signature-images?agency_id=${stttAgency}`);
-  assert.match(chosen.text, new RegExp(`action="/admin/signature-images\\?agency_id=${stttAgency}"`));
+  const chosen = await w.get(`/admin/signature-images?agency_id=${skhcnAgency}`);
+  assert.match(chosen.text, new RegExp(`action="/admin/signature-images\\?agency_id=${skhcnAgency}"`));
 });
 
 test('deactivating an image keeps it for the record', async () => {
-  assert.equal((await stttt.req('DELETE', `/api/v1/signature-images/${sealId}`)).status, 204);
-  const row = (await stttt.get('/api/v1/signature-images')).json.images.find((i) => i.id === sealId);
+  assert.equal((await skhcn.req('DELETE', `/api/v1/signature-images/${sealId}`)).status, 204);
+  const row = (await skhcn.get('/api/v1/signature-images')).json.images.find((i) => i.id === sealId);
   assert.equal(row.active, false);
-  assert.equal((await stttt.get(`/api/v1/signature-images/${sealId}/png`)).status, 200);
-  const audit = await stttt.get('/api/v1/audit?action=sigimage_deactivate');
+  assert.equal((await skhcn.get(`/api/v1/signature-images/${sealId}/png`)).status, 200);
+  const audit = await skhcn.get('/api/v1/audit?action=sigimage_deactivate');
   assert.equal(audit.json.rows.length, 1);
 });
 
@@ -339,7 +339,7 @@ test('web: /admin/trust for the system administrator only; uploads redirect with
   const rm = await w.post(`/admin/trust/certificates/${id}/remove`, { form: { _csrf: w.csrfFrom(page.text) } });
   assert.equal(rm.status, 303);
   assert.equal(srv.db(`SELECT active FROM trust_cert WHERE id = ${id}`).trim(), '0');
-  for (const login of [ADMIN_STTTT, SPECIALIST]) {
+  for (const login of [ADMIN_SKHCN, SPECIALIST]) {
     const o = new Client(srv);
     await o.webLogin(login);
     assert.equal((await o.get('/admin/trust')).status, 403, login);
@@ -348,7 +348,7 @@ test('web: /admin/trust for the system administrator only; uploads redirect with
 
 test('web: /admin/signature-images lists, previews and uploads for the agency administrator', async () => {
   const w = new Client(srv);
-  await w.webLogin(ADMIN_STTTT);
+  await w.webLogin(ADMIN_SKHCN);
   const page = await w.get('/admin/signature-images');
   assert.equal(page.status, 200);
   assert.match(page.text, /<h1>Chữ ký, con dấu<\/h1>/);
@@ -369,7 +369,7 @@ test('web: /admin/signature-images lists, previews and uploads for the agency ad
   assert.match(opaque.text, new RegExp(`<option value="${specialistId}" selected>`));
   // Another agency's administrator gets nothing, not even the preview.
   const o = new Client(srv);
-  await o.webLogin(ADMIN_NGHILOC);
+  await o.webLogin(ADMIN_TRUONGVINH);
   assert.equal((await o.get(`/admin/signature-images/${sigId}.png`)).status, 404);
   const theirs = await o.get('/admin/signature-images');
   assert.equal(theirs.status, 200);

@@ -14,7 +14,7 @@
 static char data_dir[64];
 static struct app app;
 static struct actor sys;
-static int64_t stttt, nghiloc, person, outsider;
+static int64_t skhcn, truongvinh, person, outsider;
 
 static void read_fixture(const char *name, struct buf *b)
 {
@@ -59,30 +59,30 @@ TEST(active_images_for_signing)
     int64_t seal_id = 0, sig_id = 0, sig2 = 0;
     read_fixture("seal.png", &seal);
     read_fixture("signature.png", &sig);
-    CHECK_INT(sigimage_active(&app, stttt, 0, SIGIMAGE_SEAL, &out), RES_NOT_FOUND);
-    CHECK_INT(sigimage_upload(&app, &sys, stttt, 0, SIGIMAGE_SEAL, (unsigned char *)seal.data,
+    CHECK_INT(sigimage_active(&app, skhcn, 0, SIGIMAGE_SEAL, &out), RES_NOT_FOUND);
+    CHECK_INT(sigimage_upload(&app, &sys, skhcn, 0, SIGIMAGE_SEAL, (unsigned char *)seal.data,
                               seal.len, &e, &seal_id),
               RES_OK);
-    CHECK_INT(sigimage_upload(&app, &sys, stttt, person, SIGIMAGE_SIGNATURE,
+    CHECK_INT(sigimage_upload(&app, &sys, skhcn, person, SIGIMAGE_SIGNATURE,
                               (unsigned char *)sig.data, sig.len, &e, &sig_id),
               RES_OK);
     CHECK_INT(e.count, 0);
-    CHECK_INT(sigimage_active(&app, stttt, 0, SIGIMAGE_SEAL, &out), RES_OK);
+    CHECK_INT(sigimage_active(&app, skhcn, 0, SIGIMAGE_SEAL, &out), RES_OK);
     CHECK(same(&out, &seal));
     /* the seal is the agency's whatever user is asked for */
-    CHECK_INT(sigimage_active(&app, stttt, person, SIGIMAGE_SEAL, &out), RES_OK);
-    CHECK_INT(sigimage_active(&app, stttt, person, SIGIMAGE_SIGNATURE, &out), RES_OK);
+    CHECK_INT(sigimage_active(&app, skhcn, person, SIGIMAGE_SEAL, &out), RES_OK);
+    CHECK_INT(sigimage_active(&app, skhcn, person, SIGIMAGE_SIGNATURE, &out), RES_OK);
     CHECK(same(&out, &sig));
-    CHECK_INT(sigimage_active(&app, nghiloc, 0, SIGIMAGE_SEAL, &out), RES_NOT_FOUND);
+    CHECK_INT(sigimage_active(&app, truongvinh, 0, SIGIMAGE_SEAL, &out), RES_NOT_FOUND);
 
     /* a replacement: the seal image as the person's signature, just to tell them apart */
-    CHECK_INT(sigimage_upload(&app, &sys, stttt, person, SIGIMAGE_SIGNATURE,
+    CHECK_INT(sigimage_upload(&app, &sys, skhcn, person, SIGIMAGE_SIGNATURE,
                               (unsigned char *)seal.data, seal.len, &e, &sig2),
               RES_OK);
-    CHECK_INT(sigimage_active(&app, stttt, person, SIGIMAGE_SIGNATURE, &out), RES_OK);
+    CHECK_INT(sigimage_active(&app, skhcn, person, SIGIMAGE_SIGNATURE, &out), RES_OK);
     CHECK(same(&out, &seal));
     json_t *list = NULL;
-    CHECK_INT(sigimage_list(&app, &sys, stttt, &list), RES_OK);
+    CHECK_INT(sigimage_list(&app, &sys, skhcn, &list), RES_OK);
     CHECK_INT(json_array_size(list), 3);
     CHECK_INT(json_integer_value(json_object_get(json_array_get(list, 0), "id")), sig2);
     size_t i;
@@ -97,12 +97,12 @@ TEST(active_images_for_signing)
 
     /* refusals: a non-member's signature, a seal with a person, an unknown agency */
     memset(&e, 0, sizeof(e));
-    CHECK_INT(sigimage_upload(&app, &sys, stttt, outsider, SIGIMAGE_SIGNATURE,
+    CHECK_INT(sigimage_upload(&app, &sys, skhcn, outsider, SIGIMAGE_SIGNATURE,
                               (unsigned char *)sig.data, sig.len, &e, NULL),
               RES_INVALID);
     CHECK_STR(e.items[0].field, "user_id");
     memset(&e, 0, sizeof(e));
-    CHECK_INT(sigimage_upload(&app, &sys, stttt, person, SIGIMAGE_SEAL, (unsigned char *)seal.data,
+    CHECK_INT(sigimage_upload(&app, &sys, skhcn, person, SIGIMAGE_SEAL, (unsigned char *)seal.data,
                               seal.len, &e, NULL),
               RES_INVALID);
     memset(&e, 0, sizeof(e));
@@ -113,7 +113,7 @@ TEST(active_images_for_signing)
     /* withdrawn: nothing to sign with until a new image comes */
     CHECK_INT(sigimage_deactivate(&app, &sys, seal_id), RES_OK);
     CHECK_INT(sigimage_deactivate(&app, &sys, seal_id), RES_OK);
-    CHECK_INT(sigimage_active(&app, stttt, 0, SIGIMAGE_SEAL, &out), RES_NOT_FOUND);
+    CHECK_INT(sigimage_active(&app, skhcn, 0, SIGIMAGE_SEAL, &out), RES_NOT_FOUND);
     buf_release(&seal);
     buf_release(&sig);
     buf_release(&out);
@@ -128,9 +128,9 @@ TEST(who_sees_what)
                          "SELECT id FROM signature_image WHERE user_id = $1 AND active = 1", "i",
                          person),
               RES_OK);
-    struct actor own = admin_of(stttt, 1), other = admin_of(nghiloc, 2);
-    struct actor owner = {.user_id = person, .membership_id = 5, .agency_id = stttt};
-    struct actor stranger = {.user_id = outsider, .membership_id = 6, .agency_id = nghiloc};
+    struct actor own = admin_of(skhcn, 1), other = admin_of(truongvinh, 2);
+    struct actor owner = {.user_id = person, .membership_id = 5, .agency_id = skhcn};
+    struct actor stranger = {.user_id = outsider, .membership_id = 6, .agency_id = truongvinh};
     CHECK_INT(sigimage_png(&app, &own, sig_id, &out), RES_OK);
     CHECK_INT(sigimage_png(&app, &owner, sig_id, &out), RES_OK);
     CHECK_INT(sigimage_png(&app, &other, sig_id, &out), RES_NOT_FOUND);
@@ -138,9 +138,9 @@ TEST(who_sees_what)
     CHECK_INT(sigimage_deactivate(&app, &other, sig_id), RES_NOT_FOUND);
     json_t *row = NULL;
     CHECK_INT(sigimage_get(&app, &other, sig_id, &row), RES_NOT_FOUND);
-    CHECK_INT(sigimage_list(&app, &other, stttt, &list), RES_FORBIDDEN);
-    CHECK_INT(sigimage_list(&app, &owner, stttt, &list), RES_FORBIDDEN);
-    CHECK_INT(sigimage_list(&app, &other, nghiloc, &list), RES_OK);
+    CHECK_INT(sigimage_list(&app, &other, skhcn, &list), RES_FORBIDDEN);
+    CHECK_INT(sigimage_list(&app, &owner, skhcn, &list), RES_FORBIDDEN);
+    CHECK_INT(sigimage_list(&app, &other, truongvinh, &list), RES_OK);
     CHECK_INT(json_array_size(list), 0);
     json_decref(list);
     CHECK_INT(sigimage_get(&app, &own, sig_id, &row), RES_OK);
@@ -167,10 +167,10 @@ int main(void)
     fclose(devnull);
     sys.system = true;
     snprintf(sys.login, sizeof(sys.login), "system");
-    stttt = one("SELECT m.agency_id FROM membership m JOIN app_user u ON u.id = m.user_id "
+    skhcn = one("SELECT m.agency_id FROM membership m JOIN app_user u ON u.id = m.user_id "
                 "WHERE u.login = '040090000141'");
-    nghiloc = one("SELECT m.agency_id FROM membership m JOIN app_user u ON u.id = m.user_id "
-                  "WHERE u.login = '040090000301'");
+    truongvinh = one("SELECT m.agency_id FROM membership m JOIN app_user u ON u.id = m.user_id "
+                     "WHERE u.login = '040090000301'");
     person = one("SELECT id FROM app_user WHERE login = '040090000145'");
     outsider = one("SELECT id FROM app_user WHERE login = '040090000301'");
     RUN(active_images_for_signing);

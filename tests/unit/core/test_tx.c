@@ -22,7 +22,7 @@
 static char data_dir[64];
 static struct app app;
 static struct actor sys;
-static int64_t stttt, clerk, key_id;
+static int64_t skhcn, clerk, key_id;
 
 #define CLERK_LOGIN "040090000141"
 
@@ -108,7 +108,7 @@ TEST(failed_login_counted_or_error)
 static struct actor clerk_actor(void)
 {
     struct actor a = {
-        .user_id = clerk, .membership_id = 1, .agency_id = stttt, .roles = ROLE_CLERK};
+        .user_id = clerk, .membership_id = 1, .agency_id = skhcn, .roles = ROLE_CLERK};
     snprintf(a.login, sizeof(a.login), "%s", CLERK_LOGIN);
     return a;
 }
@@ -147,7 +147,7 @@ TEST(signature_not_recorded_without_its_audit_row)
     run_sql("UPDATE signing_key SET failed_pins = 3, last_used_at = $1 WHERE id = $2", 0, key_id);
     struct audit_entry sig = {.actor_id = clerk,
                               .actor_login = CLERK_LOGIN,
-                              .agency_id = stttt,
+                              .agency_id = skhcn,
                               .action = "document_sign",
                               .object_type = "document",
                               .object_id = "key:1",
@@ -192,12 +192,12 @@ TEST(admin_changes_all_or_nothing)
     struct verrs e = {0};
     int64_t rows = audit_rows();
     audit_fail_next(1, RES_DB);
-    CHECK_INT(user_update(&app, &sys, stttt, clerk, &in, &e), RES_DB);
+    CHECK_INT(user_update(&app, &sys, skhcn, clerk, &in, &e), RES_DB);
     user_name(clerk, after, sizeof(after));
     CHECK_STR(after, before);
     CHECK_INT(one("SELECT roles FROM membership WHERE user_id = $1", clerk), roles);
     CHECK_INT(audit_rows(), rows);
-    CHECK_INT(user_update(&app, &sys, stttt, clerk, &in, &e), RES_OK);
+    CHECK_INT(user_update(&app, &sys, skhcn, clerk, &in, &e), RES_OK);
     user_name(clerk, after, sizeof(after));
     CHECK_STR(after, "Tên Đã Đổi");
     CHECK_INT(audit_rows(), rows + 1);
@@ -205,20 +205,20 @@ TEST(admin_changes_all_or_nothing)
     /* An agency's fields and its active flag (PATCH) change together or not at all. */
     struct agency_input ai = {
         .code = "000.00.04.H41",
-        .name = "Sở Thông tin và Truyền thông (mới)",
-        .abbr = "STTTT",
-        .parent_id = one("SELECT COALESCE(parent_id, 0) FROM agency WHERE id = $1", stttt)};
+        .name = "Sở Khoa học và Công nghệ (mới)",
+        .abbr = "SKHCN",
+        .parent_id = one("SELECT COALESCE(parent_id, 0) FROM agency WHERE id = $1", skhcn)};
     rows = audit_rows();
     audit_fail_next(1, RES_DB);
-    CHECK_INT(agency_patch(&app, &sys, stttt, &ai, 0, &e), RES_DB);
-    CHECK_INT(one("SELECT active FROM agency WHERE id = $1", stttt), 1);
-    CHECK_INT(one("SELECT COUNT(*) FROM agency WHERE id = $1 AND name LIKE '%(mới)'", stttt), 0);
+    CHECK_INT(agency_patch(&app, &sys, skhcn, &ai, 0, &e), RES_DB);
+    CHECK_INT(one("SELECT active FROM agency WHERE id = $1", skhcn), 1);
+    CHECK_INT(one("SELECT COUNT(*) FROM agency WHERE id = $1 AND name LIKE '%(mới)'", skhcn), 0);
     CHECK_INT(audit_rows(), rows);
-    CHECK_INT(agency_patch(&app, &sys, stttt, &ai, 0, &e), RES_OK);
-    CHECK_INT(one("SELECT active FROM agency WHERE id = $1", stttt), 0);
-    CHECK_INT(one("SELECT COUNT(*) FROM agency WHERE id = $1 AND name LIKE '%(mới)'", stttt), 1);
+    CHECK_INT(agency_patch(&app, &sys, skhcn, &ai, 0, &e), RES_OK);
+    CHECK_INT(one("SELECT active FROM agency WHERE id = $1", skhcn), 0);
+    CHECK_INT(one("SELECT COUNT(*) FROM agency WHERE id = $1 AND name LIKE '%(mới)'", skhcn), 1);
     CHECK_INT(audit_rows(), rows + 2); /* the edit and the lock */
-    CHECK_INT(agency_set_active(&app, &sys, stttt, true), RES_OK);
+    CHECK_INT(agency_set_active(&app, &sys, skhcn, true), RES_OK);
 }
 
 /* ---- the loop itself ---- */
@@ -345,7 +345,7 @@ static result_t raw_key_tx(struct tx *t, void *arg)
 
 TEST(duplicate_live_key_refused_by_index)
 {
-    struct raw_key k = {.agency_id = stttt, .fp = "dupfp"};
+    struct raw_key k = {.agency_id = skhcn, .fp = "dupfp"};
     CHECK_INT(tx_run_noaudit(app.db, raw_key_tx, &k), RES_OK);
     CHECK_INT(tx_run_noaudit(app.db, raw_key_tx, &k), RES_CONFLICT);
     /* once revoked, the same certificate may be imported again */
@@ -374,8 +374,8 @@ int main(void)
     sys.system = true;
     snprintf(sys.login, sizeof(sys.login), "system");
     clerk = one("SELECT id FROM app_user WHERE login = '" CLERK_LOGIN "' AND $1 = $1", 0);
-    stttt = one("SELECT agency_id FROM membership WHERE user_id = $1", clerk);
-    struct raw_key k = {.agency_id = stttt, .fp = "pinfp"};
+    skhcn = one("SELECT agency_id FROM membership WHERE user_id = $1", clerk);
+    struct raw_key k = {.agency_id = skhcn, .fp = "pinfp"};
     CHECK_INT(tx_run_noaudit(app.db, raw_key_tx, &k), RES_OK);
     key_id = one("SELECT id FROM signing_key WHERE fingerprint = 'pinfp' AND $1 = $1", 0);
 

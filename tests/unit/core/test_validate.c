@@ -37,7 +37,7 @@ TEST(abbr_email_phone)
 {
     CHECK(abbr_valid("UBND"));
     CHECK(abbr_valid("QĐ"));
-    CHECK(abbr_valid("TT&TT"));
+    CHECK(abbr_valid("KH&CN"));
     CHECK(!abbr_valid("UB ND"));
     CHECK(!abbr_valid("UBND-VP"));
     CHECK(!abbr_valid(""));

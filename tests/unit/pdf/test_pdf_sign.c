@@ -79,7 +79,7 @@ TEST(attachment_signature_shows_number_and_iso_time)
     const float top_right[4] = {40, 30, 300, 90}; /* an empty area, so the text reads back */
     memcpy(o.rect, top_right, sizeof(o.rect));
     o.page = 1;
-    o.number_symbol = "12/QĐ-STTTT";
+    o.number_symbol = "12/QĐ-SKHCN";
     o.image = (const unsigned char *)png_seal.data; /* ignored for attachments */
     o.image_len = png_seal.len;
     CHECK_INT(pdf_sign_document((const unsigned char *)doc1.data, doc1.len, &o, &key, &out),
@@ -98,8 +98,8 @@ TEST(attachment_signature_shows_number_and_iso_time)
     if (p)
         pclose(p);
     buf_putc(&text, '\0');
-    CHECK(strstr(text.data, "Số, ký hiệu: 12/QĐ-STTTT") != NULL);
-    CHECK(strstr(text.data, "Sở Thông tin và Truyền thông") != NULL);
+    CHECK(strstr(text.data, "Số, ký hiệu: 12/QĐ-SKHCN") != NULL);
+    CHECK(strstr(text.data, "Sở Khoa học và Công nghệ") != NULL);
     static const char prefix[] = "Thời gian ký: ";
     const char *t = strstr(text.data, prefix);
     CHECK(t != NULL);
@@ -165,7 +165,7 @@ TEST(two_step_and_signer_process)
     CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &out), RES_OK);
     CHECK(write_file(pki_path("signer.pdf"), out.data, out.len));
     CHECK_INT(pdfsig_valid_count(pki_path("signer.pdf"), &report), 1);
-    CHECK(strstr(report.data, "Sở Thông tin và Truyền thông tỉnh Lạng Sơn") != NULL);
+    CHECK(strstr(report.data, "Sở Khoa học và Công nghệ tỉnh Lạng Sơn") != NULL);
     buf_release(&out);
     sk.pin = "000000";
     CHECK_INT(pdf_sign_document((unsigned char *)doc1.data, doc1.len, &o, &key, &out),

@@ -105,7 +105,7 @@ TEST(one_valid_signature)
     if (r.count == 1) {
         const struct pdf_sig_info *s = &r.sigs[0];
         CHECK_STR(s->signer_cn, "Nguyễn Văn An");
-        CHECK_STR(s->signer_o, "Sở Thông tin và Truyền thông");
+        CHECK_STR(s->signer_o, "Sở Khoa học và Công nghệ");
         CHECK_STR(s->issuer_cn, "QLVB Test Issuing CA");
         CHECK_STR(s->subfilter, "ETSI.CAdES.detached");
         CHECK_STR(s->reason, "Ký ban hành");
@@ -149,7 +149,7 @@ TEST(second_signature_keeps_first_valid)
     if (r.count == 2) {
         CHECK(!r.sigs[0].covers_whole_file && !r.sigs[0].modified_after && r.sigs[0].valid);
         CHECK(r.sigs[1].covers_whole_file && r.sigs[1].valid);
-        CHECK_STR(r.sigs[1].signer_cn, "Sở Thông tin và Truyền thông tỉnh Lạng Sơn");
+        CHECK_STR(r.sigs[1].signer_cn, "Sở Khoa học và Công nghệ tỉnh Lạng Sơn");
     }
     pdf_verify_result_release(&r);
 

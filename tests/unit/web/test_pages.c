@@ -398,12 +398,12 @@ TEST(page_details)
 
     ctx = sample_context("admin_agencies");
     html = render_page("admin_agencies", ctx);
-    CHECK(html && strstr(html, "000.01.05.H41"));
+    CHECK(html && strstr(html, "000.01.04.H41"));
     CHECK(html && strstr(html, "class=\"tree-name depth-2\""));
     CHECK(html && strstr(html, "<option value=\"1\" selected>"));
     CHECK(html && strstr(html, ">Mở khóa</button>")); /* Sở Tài chính is inactive */
     CHECK(html && strstr(html, "id=\"code-error\""));
-    CHECK(html && strstr(html, "value=\"000.01.08\""));
+    CHECK(html && strstr(html, "value=\"000.00.08\""));
     free(html);
     json_decref(ctx);
 
@@ -488,7 +488,7 @@ TEST(page_details)
     CHECK(html && strstr(html, "action=\"/signatures/sign/k3Yp9QzL2mWx7RtB\""));
     CHECK(html && strstr(html, "src=\"/signatures/sign/k3Yp9QzL2mWx7RtB/pages/2\""));
     CHECK(html && strstr(html, "<option value=\"8\" selected>"));
-    CHECK(html && strstr(html, "value=\"245/STTTT-VP\"")); /* agency key: number field */
+    CHECK(html && strstr(html, "value=\"245/SKHCN-VP\"")); /* agency key: number field */
     CHECK(html && strstr(html, "name=\"x0\" value=\"330.0\""));
     CHECK(html && strstr(html, "value=\"auto\" checked"));
     CHECK(html && strstr(html, "id=\"pin-error\">Mã PIN không đúng (còn 4 lần thử)."));

@@ -95,11 +95,11 @@ TEST(sections_iterate_push_and_skip)
 TEST(context_stack_walks_outward)
 {
     const char *ctx = "{\"csrf\":\"T\",\"agency\":\"Sở\",\"rows\":[{\"id\":1,\"tags\":[\"x\"]},"
-                      "{\"id\":2,\"agency\":\"Huyện\",\"tags\":[\"y\",\"z\"]}]}";
+                      "{\"id\":2,\"agency\":\"Phường\",\"tags\":[\"y\",\"z\"]}]}";
     CHECK_STR(render("{{#rows}}{{id}}:{{csrf}}:{{agency}}:{{#tags}}{{.}}{{id}}{{/tags}};"
                      "{{/rows}}",
                      ctx),
-              "1:T:Sở:x1;2:T:Huyện:y2z2;");
+              "1:T:Sở:x1;2:T:Phường:y2z2;");
     /* The same name nested inside itself. */
     CHECK_STR(render("{{#a}}{{#a}}{{b}}{{/a}}{{/a}}", "{\"a\":{\"a\":{\"b\":\"deep\"}}}"), "deep");
 }

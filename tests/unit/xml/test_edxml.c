@@ -210,13 +210,13 @@ static unsigned char *random_bytes(size_t n, unsigned seed)
 static void fill_organ(struct edxml_package *p, struct edxml_organ *o, const char *id)
 {
     o->organ_id = edxml_strdup(p, id);
-    o->organization_in_charge = edxml_strdup(p, "UBND tỉnh Quảng Bình");
-    o->organ_name = edxml_strdup(p, "Sở Thông tin và Truyền thông");
-    o->organ_add = edxml_strdup(p, "Số 6 Quang Trung, Đồng Hới <&> \"Quảng Bình\"");
-    o->email = edxml_strdup(p, "stttt@quangbinh.gov.vn");
+    o->organization_in_charge = edxml_strdup(p, "UBND tỉnh Quảng Trị");
+    o->organ_name = edxml_strdup(p, "Sở Khoa học và Công nghệ");
+    o->organ_add = edxml_strdup(p, "Số 6 Quang Trung <&> \"Quảng Trị\"");
+    o->email = edxml_strdup(p, "skhcn@quangtri.gov.vn");
     o->telephone = edxml_strdup(p, "0232 3822 222");
     o->fax = edxml_strdup(p, "0232 3822 223");
-    o->website = edxml_strdup(p, "https://stttt.quangbinh.gov.vn");
+    o->website = edxml_strdup(p, "https://skhcn.quangtri.gov.vn");
 }
 
 static void make_document(struct edxml_package *p, enum edxml_business_type bt)
@@ -228,7 +228,7 @@ static void make_document(struct edxml_package *p, enum edxml_business_type bt)
     p->document_id = edxml_strdup(p, "000.00.00.H45,2026/11/20,12/QĐ-UBND");
     p->code.number = edxml_strdup(p, "12");
     p->code.notation = edxml_strdup(p, "QĐ-UBND");
-    p->place = edxml_strdup(p, "Quảng Bình");
+    p->place = edxml_strdup(p, "Quảng Trị");
     p->promulgation_date = edxml_strdup(p, "2026/11/20");
     p->type = edxml_strdup(p, "2");
     p->type_detail = edxml_strdup(p, "0");
@@ -281,7 +281,7 @@ static void make_document(struct edxml_package *p, enum edxml_business_type bt)
     b->staff.department = edxml_strdup(p, "Văn thư");
     b->staff.staff = edxml_strdup(p, "Trần Thị Bích");
     b->staff.mobile = edxml_strdup(p, "0912000001");
-    b->staff.email = edxml_strdup(p, "vanthu@quangbinh.gov.vn");
+    b->staff.email = edxml_strdup(p, "vanthu@quangtri.gov.vn");
     const size_t sizes[] = {0, 1, 70000};
     for (size_t i = 0; i < 3; i++) {
         struct edxml_attachment *a = edxml_add_attachment(p);
