@@ -583,7 +583,7 @@ static result_t ov_add_tx(struct tx *t, void *arg)
     r = db_one_i64(c, &w->id,
                    "INSERT INTO calendar_override (day, year, kind, note, created_by, created_at) "
                    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                   "titsIi", w->day, (int64_t)w->year, w->kind, w->note, w->audit->actor_id,
+                   "tittIi", w->day, (int64_t)w->year, w->kind, w->note, w->audit->actor_id,
                    clock_now());
     if (r != RES_OK)
         return r;
