@@ -625,8 +625,8 @@ result_t calendar_override_add(struct app *app, const struct actor *a, const cha
         free(clean);
         return r;
     }
-    bool working = override_of(cal, day) ? true : calendar_is_working_day(cal, day);
-    bool exists = override_of(cal, day) != NULL;
+    bool exists = override_of(cal, day) != NULL; /* refused below, in the transaction */
+    bool working = calendar_is_working_day(cal, day);
     free(cal);
     if (!exists && k == CAL_OV_DAY_OFF && !working)
         verrs_add(errs, "date", "Ngày này đã là ngày nghỉ; chỉ thêm ngày nghỉ vào ngày làm việc.");

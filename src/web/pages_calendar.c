@@ -84,7 +84,7 @@ void page_admin_calendar_post(struct req *r)
         resp_result(r, res);
         return;
     }
-    render_calendar(r, 422, year ? year : 2025,
+    render_calendar(r, 422, year ? year : page_year(r, NULL),
                     json_pack("{s:s,s:s,s:s}", "date", date ? date : "", "kind",
                               kind ? kind : "day_off", "note", note ? note : ""),
                     &e);
@@ -96,7 +96,7 @@ void page_admin_calendar_remove(struct req *r)
     result_t res = calendar_override_remove(r->app, &r->actor, id);
     int year = page_year(r, req_form(r, "year"));
     char to[64];
-    snprintf(to, sizeof(to), "/admin/calendar?year=%d", year ? year : 2025);
+    snprintf(to, sizeof(to), "/admin/calendar?year=%d", year ? year : page_year(r, NULL));
     if (res == RES_OK) {
         web_flash(r, "success", "Đã xóa điều chỉnh lịch.");
     } else if (res == RES_NOT_FOUND && web_screen_check(r, SCREEN_CALENDAR) == RES_OK) {
