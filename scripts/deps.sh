@@ -14,6 +14,7 @@ PKGS=(
   poppler-utils
   libcmocka-dev
   wrk curl
+  nginx                          # the cluster test and bench/cluster.sh (run as our own process)
   chromium fonts-dejavu-core
 )
 

@@ -16,17 +16,17 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-/* Strips --data/--db options (accepted anywhere) into cfg; returns the new argc. */
+/* Strips --data/--db/--blobs options (accepted anywhere) into cfg; returns the new argc. */
 static int take_common(int argc, char **argv, struct config *cfg)
 {
     int w = 0;
     for (int i = 0; i < argc; i++) {
-        if ((!strcmp(argv[i], "--data") || !strcmp(argv[i], "--db")) && i + 1 < argc) {
-            if (argv[i][2] == 'd' && argv[i][3] == 'a')
-                str_copy(cfg->data_dir, argv[i + 1], sizeof(cfg->data_dir));
-            else
-                str_copy(cfg->db_url, argv[i + 1], sizeof(cfg->db_url));
-            i++;
+        if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+            str_copy(cfg->data_dir, argv[++i], sizeof(cfg->data_dir));
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            str_copy(cfg->db_url, argv[++i], sizeof(cfg->db_url));
+        } else if (!strcmp(argv[i], "--blobs") && i + 1 < argc) {
+            str_copy(cfg->blob_url, argv[++i], sizeof(cfg->blob_url));
         } else {
             argv[w++] = argv[i];
         }
@@ -43,7 +43,7 @@ int cmd_init(int argc, char **argv)
     argc = take_common(argc, argv, &app.cfg);
     bool demo = false;
     if (cli_wants_help(argc, argv)) {
-        printf("Cách dùng: qlvb init [--data DIR] [--db URL] [--demo]\n"
+        printf("Cách dùng: qlvb init [--data DIR] [--db URL] [--blobs URL] [--demo]\n"
                "  Tạo thư mục dữ liệu và CSDL (hoặc cập nhật cấu trúc nếu đã có).\n"
                "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan và người dùng.\n");
         return EXIT_OK;
@@ -328,7 +328,7 @@ int cmd_audit(int argc, char **argv)
     bool help = cli_wants_help(argc, argv);
     if (help || argc != 2 || strcmp(argv[1], "verify") != 0) {
         fprintf(help ? stdout : stderr,
-                "Cách dùng: qlvb audit verify [--data DIR]\n"
+                "Cách dùng: qlvb audit verify [--data DIR] [--db URL]\n"
                 "  Kiểm tra chuỗi băm của nhật ký; báo dòng đầu tiên bị sửa hoặc xóa.\n");
         return help ? EXIT_OK : EXIT_USAGE;
     }

@@ -28,6 +28,8 @@ static void usage(FILE *out)
             "  --listen HOST:PORT    địa chỉ lắng nghe (mặc định 127.0.0.1:8080; QLVB_LISTEN)\n"
             "  --data DIR            thư mục dữ liệu (mặc định ./data; QLVB_DATA)\n"
             "  --db URL              CSDL: sqlite:/đường/dẫn.db hoặc postgres://… (QLVB_DB)\n"
+            "  --blobs URL           kho tệp: file:/thư/mục (mặc định file:DIR/blobs; QLVB_BLOBS;\n"
+            "                        nhiều máy chủ dùng chung một thư mục)\n"
             "  --threads N           số luồng xử lý (mặc định = số lõi CPU; QLVB_THREADS)\n"
             "  --max-body BYTES      dung lượng tối đa của một yêu cầu (mặc định 1048576)\n"
             "  --max-upload BYTES    dung lượng tối đa của tệp tải lên (PDF, edXML; mặc định "
@@ -68,6 +70,7 @@ int cmd_serve(int argc, char **argv)
     static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
                                          {"data", required_argument, 0, 'd'},
                                          {"db", required_argument, 0, 'b'},
+                                         {"blobs", required_argument, 0, 'B'},
                                          {"threads", required_argument, 0, 't'},
                                          {"max-body", required_argument, 0, 'm'},
                                          {"max-upload", required_argument, 0, 'u'},
@@ -95,6 +98,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'b':
             str_copy(app.cfg.db_url, optarg, sizeof(app.cfg.db_url));
+            break;
+        case 'B':
+            str_copy(app.cfg.blob_url, optarg, sizeof(app.cfg.blob_url));
             break;
         case 't':
         case 'm':

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,23 +110,34 @@ out:
 }
 
 /* RES_CONFLICT when the file appeared meanwhile (another server starting). */
+/* Writes a new key to a private temporary file, then link()s it to `path`: the name
+ * appears only with all 32 bytes on disk, so a second node starting at the same moment
+ * reads either no file or the whole key (link fails with EEXIST if it lost the race). */
 static result_t create_master(const char *path, unsigned char key[KEYSEAL_KEY_LEN])
 {
+    char tmp[4096];
     result_t r = RES_IO;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
+    unsigned char salt[8];
+    if (RAND_bytes(salt, sizeof(salt)) != 1)
+        return RES_CRYPTO;
+    int n = snprintf(tmp, sizeof(tmp), "%s.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", path, salt[0],
+                     salt[1], salt[2], salt[3], salt[4], salt[5], salt[6], salt[7]);
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        return RES_INVALID;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        return errno == ENOENT ? RES_NOT_FOUND : errno == EEXIST ? RES_CONFLICT : RES_IO;
+        return errno == ENOENT ? RES_NOT_FOUND : RES_IO;
     if (RAND_bytes(key, KEYSEAL_KEY_LEN) != 1)
         r = RES_CRYPTO;
     else if (write_all(fd, key, KEYSEAL_KEY_LEN) == 0 && fsync(fd) == 0)
         r = RES_OK;
     if (close(fd) != 0 && r == RES_OK)
         r = RES_IO;
+    if (r == RES_OK && link(tmp, path) != 0)
+        r = errno == EEXIST ? RES_CONFLICT : RES_IO;
+    unlink(tmp); /* never leave a temporary key file behind */
     if (r == RES_OK)
         r = sync_parent_dir(path);
-    if (r != RES_OK)
-        unlink(path); /* never leave a short key file behind */
     return r;
 }
 
