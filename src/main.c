@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "nhật ký: verify (kiểm tra chuỗi băm)"},
     {"edxml", cmd_edxml, "gói tin edXML: parse, build, sign, verify"},
     {"pdf", cmd_pdf, "PDF: sign, verify, stamp"},
+    {"calendar", cmd_calendar, "lịch làm việc: holidays NĂM [--json], add YYYY-MM-DD N"},
     {"migrate-to-postgres", cmd_migrate_to_postgres,
      "chuyển CSDL SQLite sang PostgreSQL: --from DIR --to postgres://…"},
 };

@@ -47,6 +47,9 @@ void api_sigimage_png(struct req *r);
 void api_sigimage_deactivate(struct req *r);
 void api_jobs_list(struct req *r);
 void api_job_retry(struct req *r);
+void api_calendar_year(struct req *r);
+void api_calendar_override_add(struct req *r);
+void api_calendar_override_remove(struct req *r);
 
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);

@@ -33,7 +33,8 @@ int cmd_user(int argc, char **argv);
 int cmd_agency(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_migrate_to_postgres(int argc, char **argv); /* cli/cmd_migrate.c */
-int cmd_edxml(int argc, char **argv); /* cli/cmd_edxml.c */
-int cmd_pdf(int argc, char **argv);   /* cli/cmd_pdf.c */
+int cmd_edxml(int argc, char **argv);               /* cli/cmd_edxml.c */
+int cmd_pdf(int argc, char **argv);                 /* cli/cmd_pdf.c */
+int cmd_calendar(int argc, char **argv);            /* cli/cmd_calendar.c */
 
 #endif

@@ -65,6 +65,9 @@ const struct route routes[] = {
     {"POST", "/admin/signature-images/:id/deactivate", page_admin_sigimage_deactivate, 0},
     {"GET", "/admin/jobs", page_admin_jobs, ANY},
     {"POST", "/admin/jobs/:id/retry", page_admin_job_retry, ANY},
+    {"GET", "/admin/calendar", page_admin_calendar, ANY},
+    {"POST", "/admin/calendar/overrides", page_admin_calendar_post, ANY},
+    {"POST", "/admin/calendar/overrides/:id/remove", page_admin_calendar_remove, ANY},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -112,5 +115,8 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/signature-images/:id", api_sigimage_deactivate, 0},
     {"GET", "/api/v1/jobs", api_jobs_list, ANY},
     {"POST", "/api/v1/jobs/:id/retry", api_job_retry, ANY},
+    {"GET", "/api/v1/calendar/:year", api_calendar_year, ANY},
+    {"POST", "/api/v1/calendar/overrides", api_calendar_override_add, ANY},
+    {"DELETE", "/api/v1/calendar/overrides/:id", api_calendar_override_remove, ANY},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -55,6 +55,8 @@ const struct audit_action audit_actions[] = {
     {"sigimage_upload", "Tải lên ảnh chữ ký, con dấu"},
     {"sigimage_deactivate", "Ngừng dùng ảnh chữ ký, con dấu"},
     {"job_retry", "Chạy lại việc nền bị lỗi"},
+    {"calendar_override_add", "Thêm ngày nghỉ hoán đổi, ngày làm bù"},
+    {"calendar_override_remove", "Xóa ngày nghỉ hoán đổi, ngày làm bù"},
     {NULL, NULL},
 };
 

@@ -124,11 +124,13 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
     case AZ_AGENCY_READ:
     case AZ_SIGN_VERIFY:
     case AZ_TRUST_READ:
+    case AZ_CALENDAR_READ:
         return true;
     case AZ_AGENCY_MANAGE:
     case AZ_ANY_AGENCY:
     case AZ_TRUST_MANAGE:
     case AZ_JOBS_MANAGE:
+    case AZ_CALENDAR_MANAGE:
         return a->sysadmin;
     case AZ_ORG_READ:
         return a->sysadmin || in_agency(a, agency_id);

@@ -43,7 +43,10 @@ enum authz_action {
     AZ_DOC_EDIT,     /* change the draft (content, files): its drafter */
     AZ_DOC_REGISTER, /* receive, register, number, issue, dispatch: the agency's clerks */
 
-    AZ_JOBS_MANAGE, /* see the background job queue, retry dead jobs: system administrators */
+    AZ_JOBS_MANAGE,     /* see the background job queue, retry dead jobs: system administrators */
+    AZ_CALENDAR_READ,   /* the working calendar and its holidays: any signed-in user */
+    AZ_CALENDAR_MANAGE, /* the year's substituted days off and working Saturdays: system
+                         * administrators */
 };
 
 /* What the object is decides who may know that it exists (visibility). */

@@ -19,6 +19,7 @@ static const struct screen {
     [SCREEN_IMAGES] = {"images", AZ_SIGNING_MANAGE},       /* sigimage_list */
     [SCREEN_TRUST] = {"trust", AZ_TRUST_MANAGE},           /* trust_list reads only */
     [SCREEN_JOBS] = {"jobs", AZ_JOBS_MANAGE},              /* job_admin_overview */
+    [SCREEN_CALENDAR] = {"calendar", AZ_CALENDAR_MANAGE},  /* calendar_year_json reads only */
     [SCREEN_AUDIT] = {"audit", AZ_AUDIT_READ},             /* audit_search */
 };
 

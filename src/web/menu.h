@@ -18,6 +18,7 @@ enum web_screen {
     SCREEN_IMAGES,
     SCREEN_TRUST,
     SCREEN_JOBS,
+    SCREEN_CALENDAR,
     SCREEN_AUDIT,
     SCREEN_COUNT,
 };

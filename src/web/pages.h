@@ -51,6 +51,9 @@ void page_admin_sigimage_png(struct req *r);
 void page_admin_sigimage_deactivate(struct req *r);
 void page_admin_jobs(struct req *r);
 void page_admin_job_retry(struct req *r);
+void page_admin_calendar(struct req *r);
+void page_admin_calendar_post(struct req *r);
+void page_admin_calendar_remove(struct req *r);
 
 void page_sign_verify(struct req *r);
 void page_sign_verify_post(struct req *r);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "util/embedded.h"
 #include "core/audit.h"
 #include "core/tx.h"
 #include "db/db.h"
@@ -462,6 +463,22 @@ TEST(pg_unreachable_and_password_masked)
 
 static char migr_url[700];
 
+static int embedded_migration_versions(void)
+{
+    char seen[64][5];
+    int n = 0;
+    for (const struct embedded_file *f = embedded_files; f->name; f++) {
+        if (strncmp(f->name, "db/migrations/", 14) != 0 || strlen(f->name) < 18)
+            continue;
+        bool dup = false;
+        for (int i = 0; i < n; i++)
+            dup = dup || memcmp(seen[i], f->name + 14, 4) == 0;
+        if (!dup && n < 64)
+            memcpy(seen[n++], f->name + 14, 4);
+    }
+    return n;
+}
+
 static void *migrator(void *arg)
 {
     (void)arg;
@@ -505,7 +522,9 @@ TEST(migrations_concurrent)
     if (d) {
         int64_t n = 0;
         CHECK_INT(db_one_i64(db_conn(d), &n, "SELECT COUNT(*) FROM schema_version", ""), RES_OK);
-        CHECK_INT(n, db_schema_version(d));
+        /* Each numbered migration applied once; numbers may have gaps (they are handed out
+         * to branches ahead of time), so count the embedded versions. */
+        CHECK_INT(n, embedded_migration_versions());
         CHECK(n >= 2);
         db_close(d);
     }
