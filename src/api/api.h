@@ -48,6 +48,14 @@ void api_sigimage_deactivate(struct req *r);
 void api_jobs_list(struct req *r);
 void api_job_retry(struct req *r);
 
+/* api_doc.c: registers and documents */
+void api_registers_list(struct req *r);
+void api_registers_create(struct req *r);
+void api_documents_incoming_create(struct req *r);
+void api_documents_list(struct req *r);
+void api_document_get(struct req *r);
+void api_document_file(struct req *r);
+
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);
 void api_signatures_prepare(struct req *r);

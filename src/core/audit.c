@@ -55,6 +55,8 @@ const struct audit_action audit_actions[] = {
     {"sigimage_upload", "Tải lên ảnh chữ ký, con dấu"},
     {"sigimage_deactivate", "Ngừng dùng ảnh chữ ký, con dấu"},
     {"job_retry", "Chạy lại việc nền bị lỗi"},
+    {"doc_register_create", "Mở sổ văn bản"},
+    {"doc_register_incoming", "Vào sổ văn bản đến"},
     {NULL, NULL},
 };
 

@@ -42,6 +42,7 @@ enum authz_action {
     AZ_DOC_APPROVE,  /* approve or send back a draft or a task's result */
     AZ_DOC_EDIT,     /* change the draft (content, files): its drafter */
     AZ_DOC_REGISTER, /* receive, register, number, issue, dispatch: the agency's clerks */
+    AZ_REGISTER_MANAGE, /* open and close the registers (sổ văn bản): clerks, administrators */
 
     AZ_JOBS_MANAGE, /* see the background job queue, retry dead jobs: system administrators */
 };
@@ -55,8 +56,8 @@ enum authz_kind {
     AZ_OBJ_SIGNING,  /* a signing key or a signature/seal image: owner_user_id = the person,
                       * 0 = the agency's own (known to its administrators, to the owner,
                       * and for the agency's own to its clerks) */
-    AZ_OBJ_DOCUMENT, /* a document or task: known to its participants and the agency's
-                      * clerks */
+    AZ_OBJ_DOCUMENT, /* a document or task: known to its participants, the agency's
+                      * clerks and its agency leaders */
 };
 
 /* How a person or a unit takes part in a document (glossary; standards.md §5–§7). */
