@@ -42,9 +42,9 @@ void api_registers_create(struct req *r)
         verrs_add(&e, "year", "Năm phải là số nguyên.");
     ri.year = json_is_integer(y) ? json_integer_value(y) : 0;
     int64_t id = 0;
-    result_t res = e.count ? RES_INVALID
-                           : doc_registers_create(r->app, &r->actor, req_target_agency(r), &ri,
-                                                  &e, &id);
+    result_t res =
+        e.count ? RES_INVALID
+                : doc_registers_create(r->app, &r->actor, req_target_agency(r), &ri, &e, &id);
     if (res != RES_OK) {
         problem_fields(r, res, &e);
         return;
@@ -68,10 +68,12 @@ void api_registers_create(struct req *r)
 
 /* The members the metadata object may carry; anything else is a typo to report. */
 static const char *const metadata_keys[] = {
-    "register_id", "medium", "issuer_code", "issuer_name", "number", "symbol",
-    "issued_date", "doc_type", "subject", "signer_name", "signer_position", "page_count",
-    "urgency", "secrecy", "due_date", "recipients", "language", "notes", "received_at",
-    "confirm_duplicate", NULL};
+    "register_id", "medium",      "issuer_code",     "issuer_name",
+    "number",      "symbol",      "issued_date",     "doc_type",
+    "subject",     "signer_name", "signer_position", "page_count",
+    "urgency",     "secrecy",     "due_date",        "recipients",
+    "language",    "notes",       "received_at",     "confirm_duplicate",
+    NULL};
 
 static const char *str_member(json_t *m, const char *key, struct verrs *e)
 {
@@ -97,8 +99,7 @@ static int64_t int_member(json_t *m, const char *key, struct verrs *e)
     return json_integer_value(v);
 }
 
-static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *in,
-                          struct verrs *e)
+static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *in, struct verrs *e)
 {
     const char *key;
     json_t *v;
@@ -211,8 +212,8 @@ void api_documents_incoming_create(struct req *r)
             .role = p->name, .file_name = p->filename, .data = p->data, .len = p->len};
     }
     struct doc_registered out = {0};
-    result_t res = ok ? doc_register_incoming(r->app, &r->actor, &in, files, n, &e, &out)
-                      : RES_INVALID;
+    result_t res =
+        ok ? doc_register_incoming(r->app, &r->actor, &in, files, n, &e, &out) : RES_INVALID;
     if (res == RES_CONFLICT && out.duplicate_of) {
         duplicate_problem(r, &e, out.duplicate_of);
     } else if (res != RES_OK) {
@@ -222,7 +223,8 @@ void api_documents_incoming_create(struct req *r)
         if (doc_get(r->app, &r->actor, out.id, &doc) != RES_OK)
             doc = json_pack("{s:I,s:I,s:i}", "id", (json_int_t)out.id, "arrival_number",
                             (json_int_t)out.arrival_number, "year", out.year);
-        resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/documents/%lld", (long long)out.id));
+        resp_header(r, "Location",
+                    arena_printf(&r->arena, "/api/v1/documents/%lld", (long long)out.id));
         resp_json(r, 201, doc);
     }
     json_decref(m);
@@ -246,9 +248,8 @@ static bool query_int(struct req *r, const char *name, int64_t min, int64_t max,
 void api_documents_list(struct req *r)
 {
     struct verrs e = {0};
-    struct doc_filter f = {.direction = req_query(r, "direction"),
-                           .cursor = req_query(r, "cursor"),
-                           .urgency = -1};
+    struct doc_filter f = {
+        .direction = req_query(r, "direction"), .cursor = req_query(r, "cursor"), .urgency = -1};
     int64_t limit = 0;
     query_int(r, "register_id", 1, INT64_MAX, &f.register_id, &e, "register_id");
     query_int(r, "year", 1900, 2100, &f.year, &e, "year");

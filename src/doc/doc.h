@@ -21,10 +21,10 @@
 
 struct db_conn;
 
-#define DOC_SUBJECT_MAX     500 /* characters (§9 Subject) */
-#define DOC_MAX_APPENDICES  20
+#define DOC_SUBJECT_MAX      500 /* characters (§9 Subject) */
+#define DOC_MAX_APPENDICES   20
 #define DOC_DEFAULT_MAX_FILE (50L * 1024 * 1024) /* cfg.doc_max_file when unset */
-#define DOC_LIST_MAX        100 /* rows of one list page */
+#define DOC_LIST_MAX         100                 /* rows of one list page */
 
 /* ---- catalogues (doc_types.c) ---- */
 

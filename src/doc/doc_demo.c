@@ -34,9 +34,8 @@ static const struct demo_doc docs[] = {
     {"000.00.04.H41", "000.00.01.H41", "09", "GM-VPUBND", "giay_moi", "thuong_khan", 1, 2,
      "Lê Quang Minh", "Chánh Văn phòng",
      "Giấy mời họp trực tuyến sơ kết công tác cải cách hành chính 9 tháng đầu năm"},
-    {"000.00.00.H41", "000.00.04.H41", "87", "BC-STTTT", "bao_cao", "thuong", 4, 0,
-     "Bùi Văn Long", "Giám đốc",
-     "Báo cáo kết quả triển khai hệ thống quản lý văn bản và điều hành quý III"},
+    {"000.00.00.H41", "000.00.04.H41", "87", "BC-STTTT", "bao_cao", "thuong", 4, 0, "Bùi Văn Long",
+     "Giám đốc", "Báo cáo kết quả triển khai hệ thống quản lý văn bản và điều hành quý III"},
     {"000.00.00.H41", "000.00.30.H41", "142", "TTr-UBND", "to_trinh", "khan", 2, 7, "Hồ Sỹ Nam",
      "Chủ tịch",
      "Tờ trình đề nghị phê duyệt chủ trương đầu tư nâng cấp đường giao thông liên xã Nghi "
@@ -113,8 +112,8 @@ result_t doc_demo_seed(struct app *app)
     if (!c)
         return RES_DB;
     struct db_stmt *s = NULL;
-    result_t r = db_query(c, &s, "SELECT id, code FROM agency WHERE $1 = $1 ORDER BY id", "i",
-                          (int64_t)0);
+    result_t r =
+        db_query(c, &s, "SELECT id, code FROM agency WHERE $1 = $1 ORDER BY id", "i", (int64_t)0);
     if (r != RES_OK)
         return r;
     int64_t ids[64];
@@ -163,9 +162,9 @@ result_t doc_demo_seed(struct app *app)
         /* Issued d days ago (Vietnam date), received within the last day after it. */
         clock_format_iso(now - (int64_t)d->days_ago * 86400, issued, sizeof(issued));
         issued[10] = '\0';
-        int64_t at = d->days_ago ? now - (int64_t)(d->days_ago - 1) * 86400 -
-                                       3600 * (int64_t)(k % 3 + 1)
-                                 : now - 60;
+        int64_t at = d->days_ago
+                         ? now - (int64_t)(d->days_ago - 1) * 86400 - 3600 * (int64_t)(k % 3 + 1)
+                         : now - 60;
         clock_format_iso(at, received, sizeof(received));
         clock_format_iso(now + (int64_t)d->due_in * 86400, due, sizeof(due));
         due[10] = '\0';

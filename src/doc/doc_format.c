@@ -19,7 +19,8 @@ static const struct doc_format_info infos[FMT_COUNT] = {
     [FMT_DOCX] = {FMT_DOCX, "docx",
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "Word (.docx)"},
-    [FMT_XLSX] = {FMT_XLSX, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    [FMT_XLSX] = {FMT_XLSX, "xlsx",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "Excel (.xlsx)"},
     [FMT_ODT] = {FMT_ODT, "odt", "application/vnd.oasis.opendocument.text", "OpenDocument (.odt)"},
     [FMT_ODS] = {FMT_ODS, "ods", "application/vnd.oasis.opendocument.spreadsheet",
@@ -111,13 +112,17 @@ enum doc_format doc_format_sniff(const unsigned char *data, size_t len, const ch
         return FMT_TIFF;
     if (starts(data, len, "GIF87a", 6) || starts(data, len, "GIF89a", 6))
         return FMT_GIF;
-    const char *refused = starts(data, len, "MZ", 2)            ? "tệp chương trình (exe)"
-                          : starts(data, len, "\x7F" "ELF", 4)    ? "tệp chương trình (ELF)"
-                          : starts(data, len, "#!", 2)            ? "tệp lệnh (script)"
-                          : starts(data, len, "Rar!", 4)          ? "tệp nén (rar)"
-                          : starts(data, len, "7z\xBC\xAF", 4)    ? "tệp nén (7z)"
-                          : starts(data, len, "\x1F\x8B", 2)      ? "tệp nén (gzip)"
-                                                                  : NULL;
+    const char *refused = starts(data, len, "MZ", 2) ? "tệp chương trình (exe)"
+                          : starts(data, len,
+                                   "\x7F"
+                                   "ELF",
+                                   4)
+                              ? "tệp chương trình (ELF)"
+                          : starts(data, len, "#!", 2)         ? "tệp lệnh (script)"
+                          : starts(data, len, "Rar!", 4)       ? "tệp nén (rar)"
+                          : starts(data, len, "7z\xBC\xAF", 4) ? "tệp nén (7z)"
+                          : starts(data, len, "\x1F\x8B", 2)   ? "tệp nén (gzip)"
+                                                               : NULL;
     if (refused) {
         if (what)
             *what = refused;
@@ -148,10 +153,10 @@ static const struct {
     const char *ext;
     enum doc_format fmt;
 } exts[] = {
-    {"pdf", FMT_PDF},   {"doc", FMT_DOC},   {"xls", FMT_XLS},   {"docx", FMT_DOCX},
-    {"xlsx", FMT_XLSX}, {"odt", FMT_ODT},   {"ods", FMT_ODS},   {"rtf", FMT_RTF},
-    {"txt", FMT_TXT},   {"csv", FMT_CSV},   {"png", FMT_PNG},   {"jpg", FMT_JPEG},
-    {"jpeg", FMT_JPEG}, {"tif", FMT_TIFF},  {"tiff", FMT_TIFF}, {"gif", FMT_GIF},
+    {"pdf", FMT_PDF},   {"doc", FMT_DOC},  {"xls", FMT_XLS},   {"docx", FMT_DOCX},
+    {"xlsx", FMT_XLSX}, {"odt", FMT_ODT},  {"ods", FMT_ODS},   {"rtf", FMT_RTF},
+    {"txt", FMT_TXT},   {"csv", FMT_CSV},  {"png", FMT_PNG},   {"jpg", FMT_JPEG},
+    {"jpeg", FMT_JPEG}, {"tif", FMT_TIFF}, {"tiff", FMT_TIFF}, {"gif", FMT_GIF},
 };
 
 enum doc_format doc_format_of_name(const char *file_name)

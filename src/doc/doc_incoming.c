@@ -132,10 +132,12 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
 
     c->medium = in->medium && *in->medium ? in->medium : "paper";
     if (strcmp(c->medium, "paper") && strcmp(c->medium, "electronic"))
-        verrs_add(e, "medium", "Hình thức phải là paper (văn bản giấy) hoặc electronic (văn "
-                               "bản điện tử).");
+        verrs_add(e, "medium",
+                  "Hình thức phải là paper (văn bản giấy) hoặc electronic (văn "
+                  "bản điện tử).");
 
-    c->issuer_code = field_clean(in->issuer_code, "issuer_code", "mã cơ quan ban hành", false, 13, e);
+    c->issuer_code =
+        field_clean(in->issuer_code, "issuer_code", "mã cơ quan ban hành", false, 13, e);
     if (c->issuer_code && *c->issuer_code) {
         if (!agency_code_valid(c->issuer_code))
             verrs_add(e, "issuer_code",
@@ -193,8 +195,8 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
 
     c->due_date = in->due_date && *in->due_date ? in->due_date : NULL;
     if (c->due_date && clock_parse_date(c->due_date, &t) != 0)
-        verrs_add(e, "due_date",
-                  "Hạn xử lý “%.20s” không phải ngày hợp lệ (dạng YYYY-MM-DD).", c->due_date);
+        verrs_add(e, "due_date", "Hạn xử lý “%.20s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
+                  c->due_date);
     else if (c->due_date && strcmp(c->due_date, today) < 0)
         verrs_add(e, "due_date", "Hạn xử lý %.10s đã qua (hôm nay là %s).", c->due_date, today);
 
@@ -284,16 +286,18 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
         bool main = f->role && !strcmp(f->role, "main");
         const char *field = main ? "main" : "appendix";
         if (!main && (!f->role || strcmp(f->role, "appendix"))) {
-            verrs_add(e, "files", "Tệp phải gửi trong trường main (tệp chính) hoặc appendix (phụ "
-                                  "lục).");
+            verrs_add(e, "files",
+                      "Tệp phải gửi trong trường main (tệp chính) hoặc appendix (phụ "
+                      "lục).");
             continue;
         }
         s->role = main ? "main" : "appendix";
         s->seq = main ? 0 : ++appendices;
         mains += main;
         if (!file_name_clean(f->file_name, s->name)) {
-            verrs_add(e, field, "Tên tệp không hợp lệ (rỗng, quá 255 byte hoặc có ký tự điều "
-                                "khiển).");
+            verrs_add(e, field,
+                      "Tên tệp không hợp lệ (rỗng, quá 255 byte hoặc có ký tự điều "
+                      "khiển).");
             continue;
         }
         if ((long)f->len > max) {
@@ -314,21 +318,23 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
         s->size = (int64_t)f->len;
     }
     if (mains == 0)
-        verrs_add(e, "main", !strcmp(medium, "paper")
-                                 ? "Thiếu tệp chính: văn bản giấy phải kèm bản quét PDF (trường "
-                                   "main)."
-                                 : "Thiếu tệp chính của văn bản (trường main).");
+        verrs_add(e, "main",
+                  !strcmp(medium, "paper")
+                      ? "Thiếu tệp chính: văn bản giấy phải kèm bản quét PDF (trường "
+                        "main)."
+                      : "Thiếu tệp chính của văn bản (trường main).");
     else if (mains > 1)
-        verrs_add(e, "main", "Chỉ gửi một tệp chính (trường main); các tệp khác là phụ lục "
-                             "(appendix).");
+        verrs_add(e, "main",
+                  "Chỉ gửi một tệp chính (trường main); các tệp khác là phụ lục "
+                  "(appendix).");
     if (appendices > DOC_MAX_APPENDICES)
         verrs_add(e, "appendix", "Tối đa %d phụ lục.", DOC_MAX_APPENDICES);
 }
 
 /* The register must be one of the agency's incoming registers, open, and (for a
  * register of one year) of the year of receipt. */
-static result_t check_register(struct db_conn *c, int64_t agency_id, int64_t register_id,
-                               int year, struct verrs *e, char *name, size_t namesize)
+static result_t check_register(struct db_conn *c, int64_t agency_id, int64_t register_id, int year,
+                               struct verrs *e, char *name, size_t namesize)
 {
     struct db_stmt *s = NULL;
     if (register_id <= 0) {
@@ -389,8 +395,10 @@ static result_t find_duplicate(struct db_conn *c, struct incoming_write *w)
         "'incoming' AND d.number = $2 AND d.symbol = $3 AND d.issued_date = $4 AND "
         "(($5 <> '' AND d.issuer_code = $5) OR ($5 = '' AND d.issuer_name = $6)) "
         "ORDER BY d.id LIMIT 1",
-        "itttt" "t", w->agency_id, w->c->number, w->c->symbol, w->c->issued_date,
-        w->c->issuer_code, w->c->issuer_name);
+        "itttt"
+        "t",
+        w->agency_id, w->c->number, w->c->symbol, w->c->issued_date, w->c->issuer_code,
+        w->c->issuer_name);
     if (r != RES_OK)
         return r;
     r = db_step(s);
@@ -431,11 +439,18 @@ static result_t incoming_tx(struct tx *t, void *arg)
         "updated_at) VALUES ($1, 'incoming', 'registered', $2, $3, $4, $5, $6, $7, $8, $9, $10, "
         "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25) "
         "RETURNING id",
-        "itttI" "tttttttt" "ii" "tttt" "iiii" "I" "i", w->agency_id, in->medium, in->issuer_code, in->issuer_name,
-        in->issuer_agency_id, in->number, in->symbol, in->issued_date, in->doc_type, in->subject,
-        in->folded, in->signer_name, in->signer_position, w->page_count, (int64_t)in->urgency,
-        in->due_date, in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year,
-        w->number, in->received_at, w->a->user_id, w->now);
+        "itttI"
+        "tttttttt"
+        "ii"
+        "tttt"
+        "iiii"
+        "I"
+        "i",
+        w->agency_id, in->medium, in->issuer_code, in->issuer_name, in->issuer_agency_id,
+        in->number, in->symbol, in->issued_date, in->doc_type, in->subject, in->folded,
+        in->signer_name, in->signer_position, w->page_count, (int64_t)in->urgency, in->due_date,
+        in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year, w->number,
+        in->received_at, w->a->user_id, w->now);
     if (r != RES_OK)
         return r;
     for (size_t i = 0; i < w->nfiles; i++) {
@@ -447,8 +462,10 @@ static result_t incoming_tx(struct tx *t, void *arg)
                    "INSERT INTO doc_file (document_id, role, seq, version, file_name, "
                    "content_type, format, size, blob_hash, created_by, created_at) VALUES ($1, "
                    "$2, $3, 1, $4, $5, $6, $7, $8, $9, $10)",
-                   "itittti" "tIi", w->id, f->role, (int64_t)f->seq, f->name, fi->content_type,
-                   fi->key, f->size, f->hash, w->a->user_id, w->now);
+                   "itittti"
+                   "tIi",
+                   w->id, f->role, (int64_t)f->seq, f->name, fi->content_type, fi->key, f->size,
+                   f->hash, w->a->user_id, w->now);
         if (r != RES_OK)
             return r;
     }

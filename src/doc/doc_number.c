@@ -22,10 +22,11 @@ result_t doc_number_next(struct db_conn *c, int64_t register_id, int year, int64
     *out = 0;
     /* The first document of the year creates the row; a concurrent first one waits on
      * the primary key and then does nothing. */
-    result_t r = db_run(c,
-                        "INSERT INTO doc_counter (register_id, year, next_number) VALUES ($1, $2, 1) "
-                        "ON CONFLICT (register_id, year) DO NOTHING",
-                        "ii", register_id, (int64_t)year);
+    result_t r =
+        db_run(c,
+               "INSERT INTO doc_counter (register_id, year, next_number) VALUES ($1, $2, 1) "
+               "ON CONFLICT (register_id, year) DO NOTHING",
+               "ii", register_id, (int64_t)year);
     if (r != RES_OK)
         return r;
     /* The row lock (PostgreSQL) or the write lock (SQLite) makes the others queue here

@@ -21,7 +21,8 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
     o->kind = AZ_OBJ_DOCUMENT;
     o->parts = parts;
     struct db_stmt *s = NULL;
-    result_t r = db_query(c, &s, "SELECT agency_id, created_by FROM document WHERE id = $1", "i", id);
+    result_t r =
+        db_query(c, &s, "SELECT agency_id, created_by FROM document WHERE id = $1", "i", id);
     if (r != RES_OK)
         return r;
     r = db_step(s);
@@ -91,7 +92,8 @@ static json_t *doc_json(struct db_stmt *s, bool full)
     json_object_set_new(o, "register_id",
                         db_col_null(s, 19) ? json_null() : json_integer(db_col_i64(s, 19)));
     json_object_set_new(o, "register_name", text_or_null(s, 20));
-    json_object_set_new(o, "year", db_col_null(s, 21) ? json_null() : json_integer(db_col_i64(s, 21)));
+    json_object_set_new(o, "year",
+                        db_col_null(s, 21) ? json_null() : json_integer(db_col_i64(s, 21)));
     json_object_set_new(o, "arrival_number",
                         db_col_null(s, 22) ? json_null() : json_integer(db_col_i64(s, 22)));
     json_object_set_new(o, "received_at", instant(s, 23));
@@ -118,11 +120,12 @@ static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
 {
     struct db_stmt *s = NULL;
     json_t *files = NULL, *hist = NULL;
-    result_t r = db_query(c, &s,
-                          "SELECT id, role, seq, file_name, content_type, format, size FROM doc_file "
-                          "WHERE document_id = $1 ORDER BY CASE WHEN role = 'main' THEN 0 ELSE 1 "
-                          "END, seq, id",
-                          "i", id);
+    result_t r =
+        db_query(c, &s,
+                 "SELECT id, role, seq, file_name, content_type, format, size FROM doc_file "
+                 "WHERE document_id = $1 ORDER BY CASE WHEN role = 'main' THEN 0 ELSE 1 "
+                 "END, seq, id",
+                 "i", id);
     if (r == RES_OK)
         r = db_collect(s, "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i", &files);
     if (r != RES_OK)

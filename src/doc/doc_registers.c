@@ -40,8 +40,8 @@ static result_t reg_save_tx(struct tx *t, void *arg)
     r = db_one_i64(c, &w->id,
                    "INSERT INTO doc_register (agency_id, kind, name, year_mode, year, active, "
                    "created_by, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
-                   "itttiIi", w->agency_id, w->kind, w->name, w->year_mode, w->year,
-                   w->a->user_id, clock_now());
+                   "itttiIi", w->agency_id, w->kind, w->name, w->year_mode, w->year, w->a->user_id,
+                   clock_now());
     if (r == RES_CONFLICT)
         w->name_taken = true; /* a concurrent twin behind the unique index */
     if (r != RES_OK)
@@ -61,16 +61,16 @@ static result_t reg_save_tx(struct tx *t, void *arg)
 }
 
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
-                              const struct doc_register_input *in, struct verrs *e,
-                              int64_t *id_out)
+                              const struct doc_register_input *in, struct verrs *e, int64_t *id_out)
 {
     result_t r = authz_check(a, AZ_REGISTER_MANAGE, agency_id);
     if (r != RES_OK)
         return r;
     const char *kind = in->kind && *in->kind ? in->kind : "incoming";
     if (strcmp(kind, "incoming") && strcmp(kind, "outgoing") && strcmp(kind, "internal"))
-        verrs_add(e, "kind", "Loại sổ phải là incoming (sổ văn bản đến), outgoing (sổ văn bản "
-                             "đi) hoặc internal (sổ văn bản nội bộ).");
+        verrs_add(e, "kind",
+                  "Loại sổ phải là incoming (sổ văn bản đến), outgoing (sổ văn bản "
+                  "đi) hoặc internal (sổ văn bản nội bộ).");
     const char *mode = in->year_mode && *in->year_mode ? in->year_mode : "yearly";
     int64_t year = 0;
     if (!strcmp(mode, "fixed")) {
@@ -78,8 +78,9 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
         if (year < 1900 || year > 2100)
             verrs_add(e, "year", "Sổ theo năm cần năm mở sổ (1900–2100).");
     } else if (strcmp(mode, "yearly")) {
-        verrs_add(e, "year_mode", "Cách đánh số phải là yearly (số đến bắt đầu lại từ 01 mỗi "
-                                  "ngày 1 tháng 1) hoặc fixed (sổ của một năm).");
+        verrs_add(e, "year_mode",
+                  "Cách đánh số phải là yearly (số đến bắt đầu lại từ 01 mỗi "
+                  "ngày 1 tháng 1) hoặc fixed (sổ của một năm).");
     }
     char *name = field_clean(in->name, "name", "tên sổ", true, 200, e);
     if (e->count) {

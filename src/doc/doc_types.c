@@ -115,8 +115,8 @@ bool doc_number_valid(const char *s)
  * as Đ are multi-byte, punctuation of other scripts is not expected here). */
 static bool group_byte(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '&' || c == '.' || c >= 0x80;
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '&' ||
+           c == '.' || c >= 0x80;
 }
 
 bool doc_symbol_valid(const char *s)

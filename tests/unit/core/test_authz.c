@@ -201,19 +201,22 @@ TEST(agency_leaders_read_documents_registers_kept_by_clerks)
     struct actor head = person(84, 5, 42, ROLE_DEPARTMENT_LEADER);
     CHECK_INT(authz_check_object(&head, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
     /* registers: clerks and administrators of the agency */
-    CHECK_INT(authz_check(&(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5,
-                                          .roles = ROLE_CLERK},
-                          AZ_REGISTER_MANAGE, 5),
-              RES_OK);
-    CHECK_INT(authz_check(&(struct actor){.user_id = 86, .membership_id = 1, .agency_id = 5,
-                                          .roles = ROLE_ADMIN},
-                          AZ_REGISTER_MANAGE, 5),
-              RES_OK);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5, .roles = ROLE_CLERK},
+            AZ_REGISTER_MANAGE, 5),
+        RES_OK);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 86, .membership_id = 1, .agency_id = 5, .roles = ROLE_ADMIN},
+            AZ_REGISTER_MANAGE, 5),
+        RES_OK);
     CHECK_INT(authz_check(&chief, AZ_REGISTER_MANAGE, 5), RES_FORBIDDEN);
-    CHECK_INT(authz_check(&(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5,
-                                          .roles = ROLE_CLERK},
-                          AZ_REGISTER_MANAGE, 6),
-              RES_FORBIDDEN);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5, .roles = ROLE_CLERK},
+            AZ_REGISTER_MANAGE, 6),
+        RES_FORBIDDEN);
 }
 
 TEST(other_agency_objects_are_not_found)
