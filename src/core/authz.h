@@ -35,14 +35,16 @@ enum authz_action {
     AZ_TRUST_MANAGE,   /* add/remove trusted roots, intermediates, CRLs: system administrators */
 
     /* Documents (incoming, outgoing, internal) and tasks; the object is AZ_OBJ_DOCUMENT. */
-    AZ_DOC_READ,        /* open it, its files and history: anyone on it, the agency's clerks */
-    AZ_DOC_PROCESS,     /* process, report the result, complete, return: the lead handler */
-    AZ_DOC_COMMENT,     /* give a co-operation opinion: co-handlers (and the lead) */
-    AZ_DOC_DIRECT,      /* give the direction, assign lead/co-handlers and the deadline */
-    AZ_DOC_APPROVE,     /* approve or send back a draft or a task's result */
-    AZ_DOC_EDIT,        /* change the draft (content, files): its drafter */
-    AZ_DOC_REGISTER,    /* receive, register, number, issue, dispatch: the agency's clerks */
-    AZ_REGISTER_MANAGE, /* open and close the registers (sổ văn bản): clerks, administrators */
+    AZ_DOC_READ,     /* open it, its files and history: anyone on it, its agency's clerks
+                      * and agency leaders */
+    AZ_DOC_PROCESS,  /* process, report the result, complete, return: the lead handler */
+    AZ_DOC_COMMENT,  /* give a co-operation opinion: co-handlers (and the lead) */
+    AZ_DOC_DIRECT,   /* give the direction, assign lead/co-handlers and the deadline */
+    AZ_DOC_APPROVE,  /* approve or send back a draft or a task's result */
+    AZ_DOC_EDIT,     /* change the draft (content, files): its drafter */
+    AZ_DOC_REGISTER, /* receive, register, number, issue, dispatch: the agency's clerks */
+
+    AZ_REGISTER_MANAGE, /* open registers (sổ văn bản) of an agency: clerks, administrators */
 
     AZ_JOBS_MANAGE, /* see the background job queue, retry dead jobs: system administrators */
 };
