@@ -109,7 +109,8 @@ static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *i
         for (int i = 0; metadata_keys[i]; i++)
             known |= !strcmp(key, metadata_keys[i]);
         if (!known)
-            verrs_add(e, "metadata", "Trường “%.60s” không có trong mô tả văn bản đến.", key);
+            verrs_add(e, "metadata", "Trường “%s” không có trong mô tả văn bản đến.",
+                      DOC_CUT(key, 60));
     }
     memset(in, 0, sizeof(*in));
     in->register_id = int_member(m, "register_id", e);

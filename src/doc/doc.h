@@ -53,6 +53,11 @@ bool doc_number_valid(const char *s);
  * '-', no spaces, no '/'; at most 50 characters. */
 bool doc_symbol_valid(const char *s);
 
+/* s cut to at most max bytes on a character (grapheme) boundary, with "…" when cut: for
+ * user text inside messages, where a byte cut would leave invalid UTF-8. */
+const char *doc_cut(char *out, size_t outsize, const char *s, size_t max);
+#define DOC_CUT(s, max) doc_cut((char[(max) + 4]){0}, (max) + 4, (s), (max))
+
 /* ---- numbering (doc_number.c) ---- */
 
 /* The Vietnam-time (UTC+7) calendar year of instant t: numbers restart on 1 January

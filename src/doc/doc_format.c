@@ -188,7 +188,15 @@ static const char allowed_list[] =
 result_t doc_format_check(const char *file_name, const unsigned char *data, size_t len,
                           enum doc_format *out, char *msg, size_t msgsize)
 {
-    const char *name = file_name && *file_name ? file_name : "(không tên)";
+    /* at most 120 bytes of the name, cut on a character boundary (the message is
+     * bounded and must stay valid UTF-8) */
+    char name[128];
+    const char *full = file_name && *file_name ? file_name : "(không tên)";
+    size_t full_len = strlen(full), cut = text_cut(full, full_len, 120);
+    memcpy(name, full, cut);
+    name[cut] = '\0';
+    if (cut < full_len)
+        memcpy(name + cut, "…", sizeof("…")); /* 3 bytes + NUL: fits after 120 */
     *out = FMT_UNKNOWN;
     msg[0] = '\0';
     if (!data || !len) {

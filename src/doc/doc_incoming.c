@@ -120,8 +120,8 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
 {
     int secrecy = doc_secrecy_parse(in->secrecy);
     if (secrecy < 0)
-        verrs_add(e, "secrecy", "Độ mật “%.60s” không có trong danh mục (standards.md §3).",
-                  in->secrecy);
+        verrs_add(e, "secrecy", "Độ mật “%s” không có trong danh mục (standards.md §3).",
+                  DOC_CUT(in->secrecy, 60));
     else if (secrecy > 0)
         verrs_add(e, "secrecy",
                   "Văn bản có độ mật “%s” không được tiếp nhận trên hệ thống này: văn bản chứa bí "
@@ -152,15 +152,15 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
     c->number = field_clean(in->number, "number", "số văn bản", true, 20, e);
     if (c->number && !doc_number_valid(c->number))
         verrs_add(e, "number",
-                  "Số văn bản “%.20s” không hợp lệ: chỉ gồm chữ số, khác 0, tối đa 7 chữ số (ví "
+                  "Số văn bản “%s” không hợp lệ: chỉ gồm chữ số, khác 0, tối đa 7 chữ số (ví "
                   "dụ 07 hoặc 1234); ký hiệu nhập ở ô riêng (standards.md §2).",
-                  c->number);
+                  DOC_CUT(c->number, 20));
     c->symbol = field_clean(in->symbol, "symbol", "ký hiệu văn bản", true, 50, e);
     if (c->symbol && !doc_symbol_valid(c->symbol))
         verrs_add(e, "symbol",
-                  "Ký hiệu “%.50s” không đúng quy tắc (standards.md §2): các nhóm chữ viết liền, "
+                  "Ký hiệu “%s” không đúng quy tắc (standards.md §2): các nhóm chữ viết liền, "
                   "nối bằng dấu “-”, không có dấu cách hay “/”, ví dụ QĐ-UBND hoặc UBND-VP.",
-                  c->symbol);
+                  DOC_CUT(c->symbol, 50));
 
     char today[11];
     vn_date(now, today);
@@ -168,9 +168,9 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
     if (in->received_at && *in->received_at) {
         if (parse_instant(in->received_at, &c->received_at) != 0)
             verrs_add(e, "received_at",
-                      "Thời điểm nhận “%.40s” không đúng dạng ISO 8601, ví dụ "
+                      "Thời điểm nhận “%s” không đúng dạng ISO 8601, ví dụ "
                       "2026-11-22T09:05:00+07:00.",
-                      in->received_at);
+                      DOC_CUT(in->received_at, 40));
         else if (c->received_at > now + FUTURE_SKEW)
             verrs_add(e, "received_at", "Thời điểm nhận không được ở tương lai.");
     }
@@ -183,9 +183,9 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
         verrs_add(e, "issued_date", "Vui lòng nhập ngày ban hành của văn bản (YYYY-MM-DD).");
     else if (clock_parse_date(in->issued_date, &t) != 0)
         verrs_add(e, "issued_date",
-                  "Ngày ban hành “%.20s” không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ "
+                  "Ngày ban hành “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ "
                   "2026-11-20).",
-                  in->issued_date);
+                  DOC_CUT(in->issued_date, 20));
     else if (strcmp(in->issued_date, today) > 0)
         verrs_add(e, "issued_date", "Ngày ban hành %.10s ở tương lai (hôm nay là %s).",
                   in->issued_date, today);
@@ -195,8 +195,8 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
 
     c->due_date = in->due_date && *in->due_date ? in->due_date : NULL;
     if (c->due_date && clock_parse_date(c->due_date, &t) != 0)
-        verrs_add(e, "due_date", "Hạn xử lý “%.20s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
-                  c->due_date);
+        verrs_add(e, "due_date", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
+                  DOC_CUT(c->due_date, 20));
     else if (c->due_date && strcmp(c->due_date, today) < 0)
         verrs_add(e, "due_date", "Hạn xử lý %.10s đã qua (hôm nay là %s).", c->due_date, today);
 
@@ -205,9 +205,9 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
         verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản (standards.md §2).");
     else if (!doc_type_find(in->doc_type))
         verrs_add(e, "doc_type",
-                  "Loại văn bản “%.40s” không có trong danh mục (standards.md §2), ví dụ "
+                  "Loại văn bản “%s” không có trong danh mục (standards.md §2), ví dụ "
                   "cong_van, quyet_dinh, ke_hoach.",
-                  in->doc_type);
+                  DOC_CUT(in->doc_type, 40));
 
     c->subject = field_clean(in->subject, "subject", "trích yếu", true, DOC_SUBJECT_MAX, e);
     if (c->subject)
@@ -221,9 +221,9 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
     c->urgency = doc_urgency_parse(in->urgency);
     if (c->urgency < 0)
         verrs_add(e, "urgency",
-                  "Độ khẩn “%.40s” không có trong danh mục: thuong, khan, thuong_khan, hoa_toc, "
+                  "Độ khẩn “%s” không có trong danh mục: thuong, khan, thuong_khan, hoa_toc, "
                   "hoa_toc_hen_gio (standards.md §3).",
-                  in->urgency);
+                  DOC_CUT(in->urgency, 40));
     c->language = in->language && *in->language ? in->language : "vi";
     if (!language_valid(c->language))
         verrs_add(e, "language", "Ngôn ngữ phải là mã ISO 639 (ví dụ vi, en).");
@@ -301,8 +301,8 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
             continue;
         }
         if ((long)f->len > max) {
-            verrs_add(e, field, "Tệp “%.120s” dài %.1f MB, quá giới hạn %.1f MB cho mỗi tệp.",
-                      s->name, f->len / 1048576.0, max / 1048576.0);
+            verrs_add(e, field, "Tệp “%s” dài %.1f MB, quá giới hạn %.1f MB cho mỗi tệp.",
+                      DOC_CUT(s->name, 120), f->len / 1048576.0, max / 1048576.0);
             continue;
         }
         char msg[400];
@@ -312,9 +312,9 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
         }
         if (main && !strcmp(medium, "paper") && s->fmt != FMT_PDF)
             verrs_add(e, "main",
-                      "Bản số hóa của văn bản giấy phải là tệp PDF (standards.md §6); “%.120s” là "
+                      "Bản số hóa của văn bản giấy phải là tệp PDF (standards.md §6); “%s” là "
                       "%s.",
-                      s->name, doc_format_info(s->fmt)->label);
+                      DOC_CUT(s->name, 120), doc_format_info(s->fmt)->label);
         s->size = (int64_t)f->len;
     }
     if (mains == 0)
@@ -356,14 +356,15 @@ static result_t check_register(struct db_conn *c, int64_t agency_id, int64_t reg
         r = RES_OK;
         str_copy(name, db_col_text(s, 4), namesize);
         if (strcmp(db_col_text(s, 0), "incoming")) {
-            verrs_add(e, "register_id", "Sổ “%.120s” không phải sổ văn bản đến.", name);
+            verrs_add(e, "register_id", "Sổ “%s” không phải sổ văn bản đến.", DOC_CUT(name, 120));
             r = RES_INVALID;
         } else if (db_col_i64(s, 1) != 1) {
-            verrs_add(e, "register_id", "Sổ “%.120s” đã khóa, không vào sổ thêm được.", name);
+            verrs_add(e, "register_id", "Sổ “%s” đã khóa, không vào sổ thêm được.",
+                      DOC_CUT(name, 120));
             r = RES_INVALID;
         } else if (!strcmp(db_col_text(s, 2), "fixed") && db_col_i64(s, 3) != year) {
-            verrs_add(e, "register_id", "Sổ “%.120s” là sổ năm %lld, văn bản nhận năm %d.", name,
-                      (long long)db_col_i64(s, 3), year);
+            verrs_add(e, "register_id", "Sổ “%s” là sổ năm %lld, văn bản nhận năm %d.",
+                      DOC_CUT(name, 120), (long long)db_col_i64(s, 3), year);
             r = RES_INVALID;
         }
     }
@@ -470,8 +471,8 @@ static result_t incoming_tx(struct tx *t, void *arg)
             return r;
     }
     char comment[300];
-    snprintf(comment, sizeof(comment), "Vào sổ “%.150s”, số đến %lld/%d", w->register_name,
-             (long long)w->number, w->year);
+    snprintf(comment, sizeof(comment), "Vào sổ “%s”, số đến %lld/%d",
+             DOC_CUT(w->register_name, 150), (long long)w->number, w->year);
     r = db_run(c,
                "INSERT INTO doc_history (document_id, step, actor_id, actor_name, action, "
                "from_state, to_state, comment, at) VALUES ($1, 1, $2, $3, 'received', '', "
@@ -480,7 +481,7 @@ static result_t incoming_tx(struct tx *t, void *arg)
                comment, w->now);
     if (r != RES_OK)
         return r;
-    char oid[24], summary[300];
+    char oid[24], summary[400];
     snprintf(oid, sizeof(oid), "%lld", (long long)w->id);
     size_t cut = text_cut(in->subject, strlen(in->subject), 120);
     snprintf(summary, sizeof(summary), "Số đến %lld/%d: %s/%s — %.*s%s", (long long)w->number,
@@ -554,10 +555,11 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
         clock_format_vn(w.dup_received, when, sizeof(when));
         date_vn(cl.issued_date, issued);
         verrs_add(e, "confirm_duplicate",
-                  "Văn bản số %.20s/%.50s ngày %s của %.100s đã được vào sổ “%.80s” lúc %s, số "
+                  "Văn bản số %s/%s ngày %s của %s đã được vào sổ “%s” lúc %s, số "
                   "đến %lld/%lld (văn bản #%lld). Gửi lại với confirm_duplicate = true nếu vẫn "
                   "vào sổ.",
-                  cl.number, cl.symbol, issued, cl.issuer_name, w.dup_register, when,
+                  DOC_CUT(cl.number, 20), DOC_CUT(cl.symbol, 50), issued,
+                  DOC_CUT(cl.issuer_name, 100), DOC_CUT(w.dup_register, 80), when,
                   (long long)w.dup_number, (long long)w.dup_year, (long long)w.dup_id);
         out->duplicate_of = w.dup_id;
     } else if (r == RES_OK) {

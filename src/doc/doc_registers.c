@@ -48,7 +48,7 @@ static result_t reg_save_tx(struct tx *t, void *arg)
         return r;
     char oid[24], summary[400];
     snprintf(oid, sizeof(oid), "%lld", (long long)w->id);
-    snprintf(summary, sizeof(summary), "Mở sổ “%s” (%s)", w->name, w->kind);
+    snprintf(summary, sizeof(summary), "Mở sổ “%s” (%s)", DOC_CUT(w->name, 300), w->kind);
     tx_audit(t, &(struct audit_entry){.actor_id = w->a->user_id,
                                       .actor_login = w->a->login,
                                       .agency_id = w->agency_id,
@@ -95,7 +95,7 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
                          .year_mode = mode};
     r = tx_run(app->db, reg_save_tx, &w);
     if (r == RES_CONFLICT && w.name_taken)
-        verrs_add(e, "name", "Cơ quan đã có sổ cùng loại mang tên “%.120s”.", name);
+        verrs_add(e, "name", "Cơ quan đã có sổ cùng loại mang tên “%s”.", DOC_CUT(name, 120));
     free(name);
     if (r == RES_OK && id_out)
         *id_out = w.id;

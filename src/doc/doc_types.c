@@ -144,3 +144,19 @@ bool doc_symbol_valid(const char *s)
     }
     return group > 0 && s[n - 1] != '.';
 }
+
+const char *doc_cut(char *out, size_t outsize, const char *s, size_t max)
+{
+    static const char ellipsis[] = "…";
+    size_t n = s ? strlen(s) : 0;
+    if (max + sizeof(ellipsis) > outsize + 1)
+        max = outsize > sizeof(ellipsis) ? outsize - sizeof(ellipsis) : 0;
+    size_t cut = s ? text_cut(s, n, max) : 0;
+    memcpy(out, s ? s : "", cut);
+    if (cut < n && cut + sizeof(ellipsis) <= outsize) {
+        memcpy(out + cut, ellipsis, sizeof(ellipsis));
+    } else {
+        out[cut] = '\0';
+    }
+    return out;
+}

@@ -126,6 +126,7 @@ test('a clerk registers a scanned letter; the clerk and the agency leader read i
     const file = await c.get(`/api/v1/documents/${doc.id}/files/${doc.files[0].id}`);
     assert.equal(file.status, 200);
     assert.equal(file.headers.get('content-type'), 'application/pdf');
+    documented('GET', `/api/v1/documents/${doc.id}/files/${doc.files[0].id}`, file);
     assert.equal(file.text, pdf().toString('latin1'));
     assert.match(file.headers.get('content-disposition'), /filename\*=UTF-8''C%C3%B4ng/);
   }
@@ -180,6 +181,7 @@ test('every bad input is a precise field error and changes nothing', async () =>
     ['a picture as the scan', metadata(), [{ field: 'main', name: 'scan.png', bytes: Buffer.from('\x89PNG\r\n\x1a\n\0\0\0\rIHDR', 'latin1') }], 'main', /phải là tệp PDF/],
     ['a disallowed appendix', metadata(), [{ field: 'main', name: 'a.pdf', bytes: pdf() }, { field: 'appendix', name: 'tool.exe', bytes: exe }], 'appendix', /không được phép/],
     ['an oversized file', metadata(), [{ field: 'main', name: 'big.pdf', bytes: Buffer.concat([pdf(), Buffer.alloc((MAX_FILE_KIB + 1) * 1024, 0x20)]) }], 'main', /quá giới hạn/],
+    ['a long Vietnamese name of a refused type', metadata(), [{ field: 'main', name: 'Công văn '.repeat(18) + 'x.exe', bytes: exe }], 'main', /^Tệp “Công văn .*…” có định dạng không được phép/],
     ['two main files', metadata(), [{ field: 'main', name: 'a.pdf', bytes: pdf() }, { field: 'main', name: 'b.pdf', bytes: pdf('B') }], 'main', /một tệp chính/],
   ];
   const before = footprint();

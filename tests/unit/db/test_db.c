@@ -13,6 +13,7 @@
 #include "core/audit.h"
 #include "core/tx.h"
 #include "db/db.h"
+#include "util/embedded.h"
 
 static char path[256];
 static struct db *db;
@@ -20,6 +21,21 @@ static bool on_pg;
 static char pg_admin[512]; /* QLVB_TEST_PG: the server's maintenance database */
 static char pg_name[64];   /* this run's throw-away database on it */
 static char pg_db_url[600];
+
+/* Distinct NNNN prefixes of the embedded db/migrations files. */
+static int64_t migration_versions(void)
+{
+    char seen[10000] = {0};
+    int64_t n = 0;
+    for (const struct embedded_file *f = embedded_files; f->name; f++) {
+        if (strncmp(f->name, "db/migrations/", 14) != 0 || !strstr(f->name, ".sql"))
+            continue;
+        int v = (int)(strtol(f->name + 14, NULL, 10) % 10000);
+        if (!seen[v]++)
+            n++;
+    }
+    return n;
+}
 
 static void open_fresh(void)
 {
@@ -505,7 +521,9 @@ TEST(migrations_concurrent)
     if (d) {
         int64_t n = 0;
         CHECK_INT(db_one_i64(db_conn(d), &n, "SELECT COUNT(*) FROM schema_version", ""), RES_OK);
-        CHECK_INT(n, db_schema_version(d));
+        /* every embedded version recorded once (numbers need not be contiguous: branches
+         * reserve theirs) */
+        CHECK_INT(n, migration_versions());
         CHECK(n >= 2);
         db_close(d);
     }
