@@ -193,7 +193,11 @@ void api_documents_incoming_create(struct req *r)
         return;
     }
     struct verrs e = {0};
+    /* The metadata as a text field, or as a file part (curl -F metadata=@meta.json). */
     const char *meta = req_form(r, "metadata");
+    const struct mp_part *meta_file = meta ? NULL : req_file(r, "metadata");
+    if (meta_file && !memchr(meta_file->data, '\0', meta_file->len))
+        meta = arena_strndup(&r->arena, (const char *)meta_file->data, meta_file->len);
     json_error_t jerr;
     json_t *m = meta ? json_loads(meta, JSON_REJECT_DUPLICATES, &jerr) : NULL;
     if (!meta)
@@ -207,8 +211,8 @@ void api_documents_incoming_create(struct req *r)
     size_t n = 0;
     for (int i = 0; i < r->nfiles && n < REQ_MAX_FILES; i++) {
         const struct mp_part *p = &r->files[i];
-        if (!p->len && !*p->filename)
-            continue; /* a file input left empty by a browser */
+        if ((!p->len && !*p->filename) || !strcmp(p->name, "metadata"))
+            continue; /* a file input left empty by a browser; the metadata itself */
         files[n++] = (struct doc_upload){
             .role = p->name, .file_name = p->filename, .data = p->data, .len = p->len};
     }

@@ -200,6 +200,17 @@ test('every bad input is a precise field error and changes nothing', async () =>
   assert.equal(footprint(), before, 'nothing written by any refused registration');
 });
 
+test('the metadata may come as a JSON file part (curl -F metadata=@meta.json)', async () => {
+  const fd = new FormData();
+  fd.append('metadata', new Blob([JSON.stringify(metadata({ number: '451', subject: 'Về việc rà soát thủ tục hành chính' }))],
+    { type: 'application/json' }), 'meta.json');
+  fd.append('main', new Blob([pdf('CONG VAN 451')]), 'cv-451.pdf');
+  const r = await clerk.req('POST', '/api/v1/documents/incoming', { body: fd });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.number_symbol, '451/SNV-CCVC');
+  assert.deepEqual(r.json.files.map((f) => f.file_name), ['cv-451.pdf']);
+});
+
 test('many clients registering at once get unique, consecutive numbers', async () => {
   const clients = await Promise.all(Array.from({ length: 8 }, async () => {
     const c = new Client(srv); await c.apiLogin(CLERK); return c;
