@@ -296,9 +296,9 @@ void api_document_file(struct req *r)
     struct doc_file_data f = {0};
     buf_init(&f.data, (size_t)(r->app->cfg.max_blob > 0 ? r->app->cfg.max_blob : 256L << 20));
     result_t res = id && file_id ? doc_file_get(r->app, &r->actor, id, file_id, &f) : RES_NOT_FOUND;
-    if (res == RES_OK)
-        resp_file(r, f.content_type, f.file_name, !strcmp(f.content_type, "application/pdf"),
-                  f.data.data, f.data.len);
+    if (res == RES_OK) /* the type is sent after this returns: it must live in the arena */
+        resp_file(r, arena_strndup(&r->arena, f.content_type, strlen(f.content_type)), f.file_name,
+                  !strcmp(f.content_type, "application/pdf"), f.data.data, f.data.len);
     else if (res == RES_CRYPTO)
         resp_error(r, 500, "Tệp bị hỏng",
                    "Tệp lưu trữ không khớp mã kiểm tra nên không được tải xuống. Vui lòng báo "

@@ -116,7 +116,7 @@ TEST(numbers_are_consecutive_and_restart_at_the_vietnamese_new_year)
                            "2027-01-01T00:00:00+07:00", "2026-12-31T17:00:30Z"};
     for (int i = 0; i < 4; i++) {
         struct doc_incoming_input in = valid_input(i % 2 ? "15" : "16");
-        char num[8];
+        char num[16];
         snprintf(num, sizeof(num), "%d", 40 + i);
         in.number = num;
         in.received_at = when[i];
