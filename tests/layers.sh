@@ -11,8 +11,8 @@ find src -name '*.[ch]' | sort | awk '
 BEGIN {
     # Rank of each layer, lowest first; a layer may include only strictly lower ranks
     # (peers of one rank do not include each other). Keep in step with the docs.
-    split("util:0 text:1 crypto:1 db:1 xml:2 pdf:2 blob:2 jobs:2 core:3 http:4 " \
-          "api:5 web:5 cli:6 main:7", pairs, " ")
+    split("util:0 text:1 crypto:1 db:1 xml:2 pdf:2 blob:2 jobs:2 core:3 doc:4 http:5 " \
+          "api:6 web:6 cli:7 main:8", pairs, " ")
     for (i in pairs) { split(pairs[i], kv, ":"); rank[kv[1]] = kv[2] }
     # System headers (prefix of the name in <...>) and the one layer that owns each.
     split("mupdf/:pdf microhttpd.h:http sqlite3.h:db libpq-fe.h:db libxml/:xml " \

@@ -51,6 +51,14 @@ void api_calendar_year(struct req *r);
 void api_calendar_override_add(struct req *r);
 void api_calendar_override_remove(struct req *r);
 
+/* api_doc.c: registers and documents */
+void api_registers_list(struct req *r);
+void api_registers_create(struct req *r);
+void api_documents_incoming_create(struct req *r);
+void api_documents_list(struct req *r);
+void api_document_get(struct req *r);
+void api_document_file(struct req *r);
+
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);
 void api_signatures_prepare(struct req *r);

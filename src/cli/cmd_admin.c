@@ -9,6 +9,7 @@
 #include "core/agency.h"
 #include "core/audit.h"
 #include "core/demo.h"
+#include "doc/doc.h"
 #include "core/password.h"
 #include "core/role.h"
 #include "core/user.h"
@@ -72,7 +73,7 @@ int cmd_init(int argc, char **argv)
         if (agencies > 0) {
             fprintf(stderr, "qlvb init: CSDL đã có dữ liệu; không thêm dữ liệu mẫu.\n");
             rc = EXIT_DATA;
-        } else if (demo_seed(&app, stdout) != RES_OK) {
+        } else if (demo_seed(&app, stdout) != RES_OK || doc_demo_seed(&app) != RES_OK) {
             fprintf(stderr, "qlvb init: không tạo được dữ liệu mẫu.\n");
             rc = EXIT_FAIL;
         }

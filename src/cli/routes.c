@@ -118,5 +118,12 @@ const struct route routes[] = {
     {"GET", "/api/v1/calendar/:year", api_calendar_year, ANY},
     {"POST", "/api/v1/calendar/overrides", api_calendar_override_add, ANY},
     {"DELETE", "/api/v1/calendar/overrides/:id", api_calendar_override_remove, ANY},
+    /* documents (src/doc/, api/api_doc.c) */
+    {"GET", "/api/v1/registers", api_registers_list, 0},
+    {"POST", "/api/v1/registers", api_registers_create, 0},
+    {"POST", "/api/v1/documents/incoming", api_documents_incoming_create, RT_UPLOAD},
+    {"GET", "/api/v1/documents", api_documents_list, 0},
+    {"GET", "/api/v1/documents/:id", api_document_get, 0},
+    {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -39,6 +39,7 @@ struct config {
     int sweep_interval;           /* seconds between the periodic sweeps */
     int job_workers;              /* worker threads of `qlvb serve` */
     int job_tick;                 /* seconds between scheduler ticks */
+    long doc_max_file;            /* bytes of one document file (main or appendix) */
 };
 
 struct app {

@@ -57,6 +57,8 @@ const struct audit_action audit_actions[] = {
     {"job_retry", "Chạy lại việc nền bị lỗi"},
     {"calendar_override_add", "Thêm ngày nghỉ hoán đổi, ngày làm bù"},
     {"calendar_override_remove", "Xóa ngày nghỉ hoán đổi, ngày làm bù"},
+    {"doc_register_create", "Mở sổ văn bản"},
+    {"doc_register_incoming", "Vào sổ văn bản đến"},
     {NULL, NULL},
 };
 

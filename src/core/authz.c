@@ -59,9 +59,10 @@ static const struct doc_rule {
     unsigned member_roles;
 } doc_rules[] = {
     /* §5 "the system stores recipients ... for every step", §6, §14 "no documents to
-     * people without an account": whoever it went to, at any step, and the clerks
-     * who keep the registers. */
-    {AZ_DOC_READ, P_ANY, false, 0, ROLE_CLERK},
+     * people without an account": whoever it went to, at any step, the clerks who
+     * keep the registers, and the agency's leaders, who direct all of it (§5; issue 11
+     * "an agency leader sees all of the agency's incoming documents"). */
+    {AZ_DOC_READ, P_ANY, false, 0, ROLE_CLERK | ROLE_AGENCY_LEADER},
     /* §5 the lead unit or person (chủ trì) processes, reports and completes; §7 the
      * handler answers a task with a reply document. */
     {AZ_DOC_PROCESS, P(PART_LEAD), true, 0, 0},
@@ -112,7 +113,8 @@ static bool visible(const struct actor *a, const struct authz_object *o)
     case AZ_OBJ_DOCUMENT:
         /* No reach for system administrators: they run the installation, not its
          * correspondence. */
-        return doc_roles(a, o, false, false) || has_role(a, o->agency_id, ROLE_CLERK);
+        return doc_roles(a, o, false, false) ||
+               has_role(a, o->agency_id, ROLE_CLERK | ROLE_AGENCY_LEADER);
     }
     return false;
 }
@@ -140,6 +142,8 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
     case AZ_ACCOUNT_MANAGE: /* §12 a lost password is reset by the agency administrator */
     case AZ_SIGNING_MANAGE:
         return a->sysadmin || has_role(a, agency_id, ROLE_ADMIN);
+    case AZ_REGISTER_MANAGE: /* §9 the registers are kept by văn thư; set up by admins */
+        return has_role(a, agency_id, ROLE_CLERK | ROLE_ADMIN);
     case AZ_SIGNING_READ:
         return o->kind == AZ_OBJ_SIGNING; /* visible() has decided */
     case AZ_AUDIT_READ:

@@ -35,13 +35,16 @@ enum authz_action {
     AZ_TRUST_MANAGE,   /* add/remove trusted roots, intermediates, CRLs: system administrators */
 
     /* Documents (incoming, outgoing, internal) and tasks; the object is AZ_OBJ_DOCUMENT. */
-    AZ_DOC_READ,     /* open it, its files and history: anyone on it, the agency's clerks */
+    AZ_DOC_READ,     /* open it, its files and history: anyone on it, its agency's clerks
+                      * and agency leaders */
     AZ_DOC_PROCESS,  /* process, report the result, complete, return: the lead handler */
     AZ_DOC_COMMENT,  /* give a co-operation opinion: co-handlers (and the lead) */
     AZ_DOC_DIRECT,   /* give the direction, assign lead/co-handlers and the deadline */
     AZ_DOC_APPROVE,  /* approve or send back a draft or a task's result */
     AZ_DOC_EDIT,     /* change the draft (content, files): its drafter */
     AZ_DOC_REGISTER, /* receive, register, number, issue, dispatch: the agency's clerks */
+
+    AZ_REGISTER_MANAGE, /* open registers (sổ văn bản) of an agency: clerks, administrators */
 
     AZ_JOBS_MANAGE,     /* see the background job queue, retry dead jobs: system administrators */
     AZ_CALENDAR_READ,   /* the working calendar and its holidays: any signed-in user */
@@ -58,8 +61,8 @@ enum authz_kind {
     AZ_OBJ_SIGNING,  /* a signing key or a signature/seal image: owner_user_id = the person,
                       * 0 = the agency's own (known to its administrators, to the owner,
                       * and for the agency's own to its clerks) */
-    AZ_OBJ_DOCUMENT, /* a document or task: known to its participants and the agency's
-                      * clerks */
+    AZ_OBJ_DOCUMENT, /* a document or task: known to its participants, the agency's
+                      * clerks and its agency leaders */
 };
 
 /* How a person or a unit takes part in a document (glossary; standards.md §5–§7). */

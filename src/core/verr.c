@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text/text.h"
+
 void verrs_add(struct verrs *e, const char *field, const char *fmt, ...)
 {
     if (e->count >= VERR_MAX || verrs_get(e, field))
@@ -15,6 +17,9 @@ void verrs_add(struct verrs *e, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(v->message, sizeof(v->message), fmt, ap);
     va_end(ap);
+    /* A message cut by the bound must not end inside a character (it becomes JSON). */
+    size_t n = strlen(v->message);
+    v->message[text_cut(v->message, n, n)] = '\0';
 }
 
 const char *verrs_get(const struct verrs *e, const char *field)

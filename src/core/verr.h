@@ -7,7 +7,7 @@
 
 struct verr {
     const char *field; /* static string: the input's name */
-    char message[192];
+    char message[400]; /* room for a message that names files and documents */
 };
 
 struct verrs {

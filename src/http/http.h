@@ -21,7 +21,7 @@ struct MHD_Connection;
 #define REQ_MAX_PARAMS  4
 #define REQ_MAX_HEADERS 16
 #define REQ_MAX_FORM    64
-#define REQ_MAX_FILES   4
+#define REQ_MAX_FILES   24    /* a document: its main file and up to 20 appendices */
 #define REQ_MAX_FIELD   65536 /* bytes of one text field */
 
 struct kv {

@@ -188,6 +188,37 @@ TEST(document_clerks_register_and_outsiders_do_not_see)
     CHECK_INT(authz_check_object(&elsewhere, AZ_DOC_PROCESS, &incoming), RES_NOT_FOUND);
 }
 
+TEST(agency_leaders_read_documents_registers_kept_by_clerks)
+{
+    /* the agency's leader sees every document of the agency, but only reads */
+    struct actor chief = person(82, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&chief, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&chief, AZ_DOC_PROCESS, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&chief, AZ_DOC_REGISTER, &incoming), RES_FORBIDDEN);
+    struct actor chief6 = person(83, 6, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&chief6, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
+    /* a department leader whose unit is not on it is not an agency leader: not visible */
+    struct actor head = person(84, 5, 42, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&head, AZ_DOC_READ, &incoming), RES_NOT_FOUND);
+    /* registers: clerks and administrators of the agency */
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5, .roles = ROLE_CLERK},
+            AZ_REGISTER_MANAGE, 5),
+        RES_OK);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 86, .membership_id = 1, .agency_id = 5, .roles = ROLE_ADMIN},
+            AZ_REGISTER_MANAGE, 5),
+        RES_OK);
+    CHECK_INT(authz_check(&chief, AZ_REGISTER_MANAGE, 5), RES_FORBIDDEN);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5, .roles = ROLE_CLERK},
+            AZ_REGISTER_MANAGE, 6),
+        RES_FORBIDDEN);
+}
+
 TEST(other_agency_objects_are_not_found)
 {
     struct actor admin6 = person(90, 6, 1, ROLE_ADMIN | ROLE_CLERK);
@@ -286,6 +317,7 @@ int main(void)
     RUN(document_unit_acts_through_its_leaders);
     RUN(document_reviewer_only_at_the_current_step);
     RUN(document_clerks_register_and_outsiders_do_not_see);
+    RUN(agency_leaders_read_documents_registers_kept_by_clerks);
     RUN(other_agency_objects_are_not_found);
     RUN(key_ownership);
     RUN(sysadmin_reach_and_cli_system);

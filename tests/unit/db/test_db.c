@@ -14,6 +14,7 @@
 #include "core/audit.h"
 #include "core/tx.h"
 #include "db/db.h"
+#include "util/embedded.h"
 
 static char path[256];
 static struct db *db;

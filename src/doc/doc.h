@@ -1,0 +1,180 @@
+/* Documents: the one model for incoming, outgoing and internal documents (standards.md
+ * §9), their registers and numbering, and the registration of incoming documents
+ * (issue 11). Core functions in the style of core/: they take the app and the actor,
+ * ask the policy (core/authz.h, AZ_OBJ_DOCUMENT with the participants loaded from the
+ * database), write through tx_run with their audit and history rows, and return JSON
+ * objects for the API and the pages. Field errors are Vietnamese (struct verrs). */
+#ifndef QLVB_DOC_H
+#define QLVB_DOC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/app.h"
+#include "core/authz.h"
+#include "core/verr.h"
+#include "util/buf.h"
+#include "util/result.h"
+
+struct db_conn;
+
+#define DOC_SUBJECT_MAX      500 /* characters (§9 Subject) */
+#define DOC_MAX_APPENDICES   20
+#define DOC_DEFAULT_MAX_FILE (50L * 1024 * 1024) /* cfg.doc_max_file when unset */
+#define DOC_LIST_MAX         100                 /* rows of one list page */
+
+/* ---- catalogues (doc_types.c) ---- */
+
+/* §2 document types: a stable ASCII key, the abbreviation used in symbols ("" for công
+ * văn and thư công) and the Vietnamese name. */
+struct doc_type {
+    const char *key, *abbr, *name;
+};
+extern const struct doc_type doc_types[];
+extern const size_t doc_type_count;
+const struct doc_type *doc_type_find(const char *key);
+
+/* §3 urgency, index = edXML Priority (0 Thường … 4 Hỏa tốc hẹn giờ). */
+extern const char *const doc_urgency_keys[5];
+extern const char *const doc_urgency_labels[5];
+/* Key ("khan") or Vietnamese label ("Khẩn"), case and diacritics ignored; -1 unknown. */
+int doc_urgency_parse(const char *s);
+
+/* §3 secrecy: 0 none ("", "thuong"), 1 Mật, 2 Tối mật, 3 Tuyệt mật; -1 unknown. */
+int doc_secrecy_parse(const char *s);
+extern const char *const doc_secrecy_labels[4];
+
+/* §2 number as written ("07", "1234"): digits only, not zero. */
+bool doc_number_valid(const char *s);
+/* §2 symbol: groups of letters (Vietnamese too), digits, '&' or '.', joined by single
+ * '-', no spaces, no '/'; at most 50 characters. */
+bool doc_symbol_valid(const char *s);
+
+/* s cut to at most max bytes on a character (grapheme) boundary, with "…" when cut: for
+ * user text inside messages, where a byte cut would leave invalid UTF-8. */
+const char *doc_cut(char *out, size_t outsize, const char *s, size_t max);
+#define DOC_CUT(s, max) doc_cut((char[(max) + 4]){0}, (max) + 4, (s), (max))
+
+/* ---- numbering (doc_number.c) ---- */
+
+/* The Vietnam-time (UTC+7) calendar year of instant t: numbers restart on 1 January
+ * at 00:00 +07:00. */
+int doc_year_of(int64_t t);
+/* Inside the caller's write transaction: the next number of register_id in year, and
+ * the counter moved on. Serialised by the counter row's lock; rolled back with the
+ * caller's transaction. */
+result_t doc_number_next(struct db_conn *c, int64_t register_id, int year, int64_t *out);
+
+/* ---- registers (doc_registers.c) ---- */
+
+struct doc_register_input {
+    const char *kind; /* incoming | outgoing | internal */
+    const char *name;
+    const char *year_mode; /* yearly (default) | fixed */
+    int64_t year;          /* for fixed */
+};
+/* The agency's clerks and administrators (AZ_REGISTER_MANAGE). */
+result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
+                              const struct doc_register_input *in, struct verrs *e,
+                              int64_t *id_out);
+/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with its next number this
+ * year. */
+result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agency_id,
+                            const char *kind, json_t **out);
+
+/* ---- registering an incoming document (doc_incoming.c) ---- */
+
+/* Everything typed by the clerk (strings as received; NULL = absent). */
+struct doc_incoming_input {
+    int64_t register_id;
+    const char *medium; /* paper (default: a scanned paper original) | electronic */
+    const char *issuer_code, *issuer_name;
+    const char *number, *symbol;
+    const char *issued_date; /* YYYY-MM-DD */
+    const char *doc_type;    /* key of doc_types[] */
+    const char *subject;
+    const char *signer_name, *signer_position;
+    int64_t page_count;
+    const char *urgency; /* doc_urgency_parse; NULL = Thường */
+    const char *secrecy; /* anything but none is refused (§3) */
+    const char *due_date;
+    const char *const *recipients; /* ToPlaces: units or people, as written */
+    size_t nrecipients;
+    const char *language; /* ISO 639-1, default vi */
+    const char *notes;
+    const char *received_at; /* ISO 8601; NULL = now (the calendar's rule comes later) */
+    bool confirm_duplicate;
+};
+
+/* One uploaded file. role: "main" or "appendix". */
+struct doc_upload {
+    const char *role;
+    const char *file_name;
+    const unsigned char *data;
+    size_t len;
+};
+
+struct doc_registered {
+    int64_t id;
+    int year;
+    int64_t arrival_number;
+    int64_t duplicate_of; /* RES_CONFLICT: the earlier document with the same identity */
+};
+
+/* Registers an incoming document for the actor's agency (the clerks: AZ_DOC_REGISTER):
+ * validates every field (RES_INVALID with field errors, nothing written), stores the
+ * files in the blob store, then in one tx_run the document with its arrival number, its
+ * files, the history row `received` and the audit row. RES_CONFLICT with
+ * out->duplicate_of and an error on "confirm_duplicate" when the same issuer, number,
+ * symbol and date is already registered in the agency and confirm_duplicate is false. */
+result_t doc_register_incoming(struct app *app, const struct actor *a,
+                               const struct doc_incoming_input *in, const struct doc_upload *files,
+                               size_t nfiles, struct verrs *e, struct doc_registered *out);
+
+/* ---- reading (doc_read.c) ---- */
+
+/* The document's policy object: agency and participants from the database (for now the
+ * registering clerk; assignments add theirs in doc_participants_load). parts must hold
+ * DOC_MAX_PARTS. RES_NOT_FOUND for an id that does not exist. */
+#define DOC_MAX_PARTS 64
+result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
+                         struct authz_participant *parts);
+
+/* Metadata, files and history of one document (AZ_DOC_READ). Another agency's
+ * document, or one the actor is not on, is RES_NOT_FOUND. */
+result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out);
+
+struct doc_filter {
+    const char *direction; /* incoming (default) | outgoing | internal */
+    int64_t register_id;   /* 0 = any */
+    int64_t year;          /* 0 = any */
+    int urgency;           /* -1 = any */
+    const char *cursor;    /* "<received_at>.<id>" of the last row of the previous page */
+    int limit;             /* 1..DOC_LIST_MAX, default 20 */
+};
+/* The agency's documents, newest received first (keyset paging): all of them for its
+ * clerks and agency leaders, those the actor is on for the other members.
+ * *next_cursor (malloc'd, NULL on the last page) continues the list. */
+result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
+                  struct verrs *e, json_t **out, char **next_cursor);
+
+struct doc_file_data {
+    char file_name[256];
+    char content_type[96];
+    struct buf data; /* initialised by the caller with its limit */
+};
+/* One file of a document (AZ_DOC_READ), checked against its hash (RES_CRYPTO when the
+ * stored bytes were damaged: nothing handed out). */
+result_t doc_file_get(struct app *app, const struct actor *a, int64_t doc_id, int64_t file_id,
+                      struct doc_file_data *out);
+
+/* ---- demo (doc_demo.c) ---- */
+
+/* For `qlvb init --demo`: an incoming register for this year in every agency and a
+ * handful of incoming documents (small generated PDFs) in the agencies with clerks. */
+result_t doc_demo_seed(struct app *app);
+
+#endif

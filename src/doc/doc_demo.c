@@ -1,0 +1,210 @@
+/* Demo documents for `qlvb init --demo`: an incoming register in every demo agency
+ * and a handful of official letters between the demo agencies, registered through the
+ * same doc_register_incoming path as a clerk's (so they carry numbers, files, history
+ * and audit rows), each with a small generated one-page PDF. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "doc/doc.h"
+#include "text/text.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/str.h"
+
+struct demo_doc {
+    const char *to, *from; /* agency codes */
+    const char *number, *symbol, *type, *urgency;
+    int days_ago; /* issued; received the next morning */
+    int due_in;   /* days from today, 0 = none */
+    const char *signer, *position, *subject;
+};
+
+static const struct demo_doc docs[] = {
+    {"000.00.04.H41", "000.00.00.H41", "1250", "UBND-KGVX", "cong_van", "khan", 3, 10,
+     "Nguyễn Văn Hùng", "Chủ tịch",
+     "Về việc triển khai nền tảng số dùng chung và kết nối trục liên thông văn bản của tỉnh "
+     "năm 2026"},
+    {"000.00.04.H41", "000.00.02.H41", "215", "SNV-CCVC", "cong_van", "thuong", 5, 0,
+     "Lê Quang Minh", "Phó Giám đốc",
+     "Về việc cử công chức tham gia lớp bồi dưỡng kỹ năng chuyển đổi số"},
+    {"000.00.04.H41", "000.00.03.H41", "18", "KH-STC", "ke_hoach", "thuong", 2, 20, "", "",
+     "Kế hoạch kiểm tra công tác quản lý, sử dụng tài sản công năm 2026"},
+    {"000.00.04.H41", "000.00.01.H41", "09", "GM-VPUBND", "giay_moi", "thuong_khan", 1, 2,
+     "Lê Quang Minh", "Chánh Văn phòng",
+     "Giấy mời họp trực tuyến sơ kết công tác cải cách hành chính 9 tháng đầu năm"},
+    {"000.00.00.H41", "000.00.04.H41", "87", "BC-STTTT", "bao_cao", "thuong", 4, 0, "Bùi Văn Long",
+     "Giám đốc", "Báo cáo kết quả triển khai hệ thống quản lý văn bản và điều hành quý III"},
+    {"000.00.00.H41", "000.00.30.H41", "142", "TTr-UBND", "to_trinh", "khan", 2, 7, "Hồ Sỹ Nam",
+     "Chủ tịch",
+     "Tờ trình đề nghị phê duyệt chủ trương đầu tư nâng cấp đường giao thông liên xã Nghi "
+     "Long – Nghi Xá"},
+    {"000.00.01.H41", "000.00.02.H41", "230", "SNV-TCBC", "cong_van", "thuong", 6, 15,
+     "Lê Quang Minh", "Phó Giám đốc",
+     "Về việc góp ý dự thảo đề án sắp xếp tổ chức bộ máy các cơ quan chuyên môn"},
+    {"000.00.01.H41", "000.00.31.H41", "64", "BC-UBND", "bao_cao", "thuong", 3, 0, "", "",
+     "Báo cáo tình hình thiệt hại do mưa lũ trên địa bàn huyện Hưng Nguyên"},
+    {"000.00.30.H41", "000.00.00.H41", "35", "QĐ-UBND", "quyet_dinh", "thuong", 7, 0,
+     "Nguyễn Văn Hùng", "Chủ tịch",
+     "Quyết định giao chỉ tiêu kế hoạch phát triển kinh tế - xã hội năm 2026 cho các huyện"},
+    {"000.00.30.H41", "000.00.03.H41", "301", "STC-QLNS", "cong_van", "hoa_toc", 0, 1, "", "",
+     "Về việc báo cáo số liệu giải ngân vốn đầu tư công trước ngày 25"},
+};
+
+/* A one-page A4 PDF with a few lines of base-14 Helvetica (ASCII: diacritics folded). */
+static void demo_pdf(struct buf *out, const char *issuer, const char *ns, const char *subject)
+{
+    char *fi = text_fold(issuer), *fs = text_fold(subject);
+    char content[1200];
+    int n = snprintf(content, sizeof(content),
+                     "BT /F1 13 Tf 60 770 Td (%.80s) Tj ET\nBT /F1 11 Tf 60 745 Td (So: %.60s) Tj "
+                     "ET\nBT /F1 11 Tf 60 700 Td (%.90s) Tj ET\nBT /F1 11 Tf 60 684 Td (%.90s) Tj "
+                     "ET\nBT /F1 9 Tf 60 80 Td (Ban mau - du lieu demo QLVB) Tj ET\n",
+                     fi ? fi : "", ns, fs ? fs : "", fs && strlen(fs) > 90 ? fs + 90 : "");
+    for (char *p = content; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?'; /* folding leaves ASCII; never let a stray byte into the stream */
+    free(fi);
+    free(fs);
+    size_t offs[5];
+    const char *objs[4] = {
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 "
+        "R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    };
+    buf_reset(out);
+    (void)buf_printf(out, "%%PDF-1.4\n");
+    for (int i = 0; i < 4; i++) {
+        offs[i] = out->len;
+        (void)buf_printf(out, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+    }
+    offs[4] = out->len;
+    (void)buf_printf(out, "5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", n, content);
+    size_t xref = out->len;
+    (void)buf_printf(out, "xref\n0 6\n0000000000 65535 f \n");
+    for (int i = 0; i < 5; i++)
+        (void)buf_printf(out, "%010zu 00000 n \n", offs[i]);
+    (void)buf_printf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+}
+
+static result_t add_register(struct app *app, const struct actor *sys, int64_t agency,
+                             const char *name, int64_t *id)
+{
+    struct doc_register_input in = {.kind = "incoming", .name = name, .year_mode = "yearly"};
+    struct verrs e = {0};
+    result_t r = doc_registers_create(app, sys, agency, &in, &e, id);
+    if (r != RES_OK)
+        fprintf(stderr, "demo: register %s: %s %s\n", name, result_name(r),
+                e.count ? e.items[0].message : "");
+    return r;
+}
+
+result_t doc_demo_seed(struct app *app)
+{
+    struct actor sys = {.system = true};
+    str_copy(sys.login, "system", sizeof(sys.login));
+    str_copy(sys.full_name, "Dữ liệu mẫu", sizeof(sys.full_name));
+    str_copy(sys.client_addr, "cli", sizeof(sys.client_addr));
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    result_t r =
+        db_query(c, &s, "SELECT id, code FROM agency WHERE $1 = $1 ORDER BY id", "i", (int64_t)0);
+    if (r != RES_OK)
+        return r;
+    int64_t ids[64];
+    char codes[64][16];
+    int n = 0;
+    while (n < 64 && (r = db_step(s)) == RES_ROW) {
+        ids[n] = db_col_i64(s, 0);
+        str_copy(codes[n], db_col_text(s, 1), sizeof(codes[n]));
+        n++;
+    }
+    db_finalize(s);
+    if (r != RES_ROW && r != RES_DONE)
+        return r;
+    int64_t regs[64] = {0};
+    for (int i = 0; i < n; i++) {
+        if ((r = add_register(app, &sys, ids[i], "Sổ văn bản đến", &regs[i])) != RES_OK)
+            return r;
+        int64_t unused;
+        /* The province keeps a second book for documents of central bodies. */
+        if (!strcmp(codes[i], "000.00.00.H41") &&
+            (r = add_register(app, &sys, ids[i], "Sổ văn bản đến từ Trung ương", &unused)) !=
+                RES_OK)
+            return r;
+    }
+    int64_t now = clock_now();
+    struct buf pdf = BUF_INIT(64 * 1024);
+    /* In order of receipt, oldest first: arrival numbers follow receipt (ND30 Điều 22). */
+    for (size_t step = 0; step < 11 * sizeof(docs) / sizeof(docs[0]); step++) {
+        size_t k = step % (sizeof(docs) / sizeof(docs[0]));
+        const struct demo_doc *d = &docs[k];
+        if (d->days_ago != 10 - (int)(step / (sizeof(docs) / sizeof(docs[0]))))
+            continue;
+        int to = -1;
+        char from_name[256] = "";
+        for (int i = 0; i < n; i++)
+            if (!strcmp(codes[i], d->to))
+                to = i;
+        db_query(c, &s, "SELECT name FROM agency WHERE code = $1", "t", d->from);
+        if (s && db_step(s) == RES_ROW)
+            str_copy(from_name, db_col_text(s, 0), sizeof(from_name));
+        db_finalize(s);
+        s = NULL;
+        if (to < 0 || !from_name[0])
+            continue;
+        char issued[40], due[40], received[40], ns[80];
+        /* Issued d days ago (Vietnam date), received within the last day after it. */
+        clock_format_iso(now - (int64_t)d->days_ago * 86400, issued, sizeof(issued));
+        issued[10] = '\0';
+        int64_t at = d->days_ago
+                         ? now - (int64_t)(d->days_ago - 1) * 86400 - 3600 * (int64_t)(k % 3 + 1)
+                         : now - 60;
+        clock_format_iso(at, received, sizeof(received));
+        clock_format_iso(now + (int64_t)d->due_in * 86400, due, sizeof(due));
+        due[10] = '\0';
+        snprintf(ns, sizeof(ns), "%s/%s", d->number, d->symbol);
+        demo_pdf(&pdf, from_name, ns, d->subject);
+        struct doc_incoming_input in = {.register_id = regs[to],
+                                        .medium = "paper",
+                                        .issuer_code = d->from,
+                                        .issuer_name = from_name,
+                                        .number = d->number,
+                                        .symbol = d->symbol,
+                                        .issued_date = issued,
+                                        .doc_type = d->type,
+                                        .subject = d->subject,
+                                        .signer_name = d->signer,
+                                        .signer_position = d->position,
+                                        .page_count = 1,
+                                        .urgency = d->urgency,
+                                        .due_date = d->due_in ? due : NULL,
+                                        .language = "vi",
+                                        .received_at = received};
+        char fname[96];
+        snprintf(fname, sizeof(fname), "%s-%s.pdf", d->number, d->symbol);
+        for (char *p = fname; *p; p++)
+            if (*p == '/')
+                *p = '-';
+        struct doc_upload up = {.role = "main",
+                                .file_name = fname,
+                                .data = (const unsigned char *)pdf.data,
+                                .len = pdf.len};
+        sys.agency_id = ids[to];
+        struct verrs e = {0};
+        struct doc_registered out;
+        r = doc_register_incoming(app, &sys, &in, &up, 1, &e, &out);
+        if (r != RES_OK) {
+            fprintf(stderr, "demo: document %s: %s %s %s\n", ns, result_name(r),
+                    e.count ? e.items[0].field : "", e.count ? e.items[0].message : "");
+            break;
+        }
+    }
+    buf_release(&pdf);
+    return r;
+}

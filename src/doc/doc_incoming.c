@@ -1,0 +1,573 @@
+/* Registering an incoming document (vào sổ văn bản đến, ND30 Điều 22, standards.md
+ * §5): every field checked first with a precise Vietnamese error (nothing written),
+ * the files put into the blob store, then one tx_run: the arrival number from the
+ * register's counter, the duplicate check, the document row, its files (blob_ref), the
+ * history row `received` and the audit row — all or nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "blob/blob.h"
+#include "core/agency.h"
+#include "core/tx.h"
+#include "core/validate.h"
+#include "db/db.h"
+#include "doc/doc.h"
+#include "doc/doc_format.h"
+#include "text/text.h"
+#include "util/clock.h"
+#include "util/str.h"
+
+#define FUTURE_SKEW 300 /* seconds a client clock may run ahead */
+
+/* The Vietnam calendar date of t as "YYYY-MM-DD". */
+static void vn_date(int64_t t, char out[11])
+{
+    char iso[40];
+    clock_format_iso(t, iso, sizeof(iso)); /* Vietnam time: its date part is the day */
+    str_copy(out, iso, 11);
+}
+
+/* "22/11/2026" from "2026-11-22". */
+static void date_vn(const char *iso, char out[11])
+{
+    if (!iso || strlen(iso) != 10) {
+        str_copy(out, iso ? iso : "", 11);
+        return;
+    }
+    snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+/* ISO 8601 instant "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)"; a time without an offset is
+ * Vietnam time (§4). 0 on success. */
+static int parse_instant(const char *s, int64_t *out)
+{
+    int64_t day;
+    char date[11];
+    if (!s || strlen(s) < 16 || (s[10] != 'T' && s[10] != ' '))
+        return -1;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (clock_parse_date(date, &day) != 0)
+        return -1;
+    const char *p = s + 11;
+    int h, m, sec = 0, n = 0;
+    if (sscanf(p, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5)
+        return -1;
+    p += 5;
+    if (*p == ':') {
+        if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
+            return -1;
+        p += 3;
+    }
+    if (h > 23 || m > 59 || sec > 59)
+        return -1;
+    int64_t t = day + h * 3600 + m * 60 + sec; /* as Vietnam time */
+    if (*p == 'Z' && !p[1]) {
+        t += VN_UTC_OFFSET;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59)
+            return -1;
+        int64_t off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+        t += VN_UTC_OFFSET - off;
+    } else if (*p) {
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+/* The cleaned input: every string NFC, squeezed, malloc'd. */
+struct clean {
+    char *issuer_code, *issuer_name, *number, *symbol, *subject, *folded, *signer_name,
+        *signer_position, *notes, *recipients;
+    const char *medium, *doc_type, *language, *issued_date, *due_date;
+    int urgency;
+    int64_t received_at, issuer_agency_id;
+};
+
+static void clean_release(struct clean *c)
+{
+    free(c->issuer_code);
+    free(c->issuer_name);
+    free(c->number);
+    free(c->symbol);
+    free(c->subject);
+    free(c->folded);
+    free(c->signer_name);
+    free(c->signer_position);
+    free(c->notes);
+    free(c->recipients);
+}
+
+static bool language_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 3)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'a' || s[i] > 'z')
+            return false;
+    return true;
+}
+
+static void check_fields(struct app *app, const struct doc_incoming_input *in, int64_t now,
+                         struct clean *c, struct verrs *e)
+{
+    int secrecy = doc_secrecy_parse(in->secrecy);
+    if (secrecy < 0)
+        verrs_add(e, "secrecy", "Độ mật “%s” không có trong danh mục (standards.md §3).",
+                  DOC_CUT(in->secrecy, 60));
+    else if (secrecy > 0)
+        verrs_add(e, "secrecy",
+                  "Văn bản có độ mật “%s” không được tiếp nhận trên hệ thống này: văn bản chứa bí "
+                  "mật nhà nước không xử lý trên hệ thống quản lý văn bản điện tử (standards.md "
+                  "§3; Lạng Sơn Điều 1.2, Khánh Hòa Điều 1.1.b). Chuyển văn thư xử lý theo quy "
+                  "định bảo vệ bí mật nhà nước.",
+                  doc_secrecy_labels[secrecy]);
+
+    c->medium = in->medium && *in->medium ? in->medium : "paper";
+    if (strcmp(c->medium, "paper") && strcmp(c->medium, "electronic"))
+        verrs_add(e, "medium",
+                  "Hình thức phải là paper (văn bản giấy) hoặc electronic (văn "
+                  "bản điện tử).");
+
+    c->issuer_code =
+        field_clean(in->issuer_code, "issuer_code", "mã cơ quan ban hành", false, 13, e);
+    if (c->issuer_code && *c->issuer_code) {
+        if (!agency_code_valid(c->issuer_code))
+            verrs_add(e, "issuer_code",
+                      "Mã định danh cơ quan “%s” không đúng dạng AAA.BB.CC.XNN (QĐ 20/2020, "
+                      "standards.md §1), ví dụ 000.00.00.H41.",
+                      c->issuer_code);
+        else
+            agency_by_code(app, c->issuer_code, &c->issuer_agency_id);
+    }
+    c->issuer_name = field_clean(in->issuer_name, "issuer_name", "cơ quan ban hành", true, 255, e);
+
+    c->number = field_clean(in->number, "number", "số văn bản", true, 20, e);
+    if (c->number && !doc_number_valid(c->number))
+        verrs_add(e, "number",
+                  "Số văn bản “%s” không hợp lệ: chỉ gồm chữ số, khác 0, tối đa 7 chữ số (ví "
+                  "dụ 07 hoặc 1234); ký hiệu nhập ở ô riêng (standards.md §2).",
+                  DOC_CUT(c->number, 20));
+    c->symbol = field_clean(in->symbol, "symbol", "ký hiệu văn bản", true, 50, e);
+    if (c->symbol && !doc_symbol_valid(c->symbol))
+        verrs_add(e, "symbol",
+                  "Ký hiệu “%s” không đúng quy tắc (standards.md §2): các nhóm chữ viết liền, "
+                  "nối bằng dấu “-”, không có dấu cách hay “/”, ví dụ QĐ-UBND hoặc UBND-VP.",
+                  DOC_CUT(c->symbol, 50));
+
+    char today[11];
+    vn_date(now, today);
+    c->received_at = now;
+    if (in->received_at && *in->received_at) {
+        if (parse_instant(in->received_at, &c->received_at) != 0)
+            verrs_add(e, "received_at",
+                      "Thời điểm nhận “%s” không đúng dạng ISO 8601, ví dụ "
+                      "2026-11-22T09:05:00+07:00.",
+                      DOC_CUT(in->received_at, 40));
+        else if (c->received_at > now + FUTURE_SKEW)
+            verrs_add(e, "received_at", "Thời điểm nhận không được ở tương lai.");
+    }
+    char received_day[11];
+    vn_date(c->received_at, received_day);
+
+    int64_t t;
+    c->issued_date = in->issued_date;
+    if (!in->issued_date || !*in->issued_date)
+        verrs_add(e, "issued_date", "Vui lòng nhập ngày ban hành của văn bản (YYYY-MM-DD).");
+    else if (clock_parse_date(in->issued_date, &t) != 0)
+        verrs_add(e, "issued_date",
+                  "Ngày ban hành “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ "
+                  "2026-11-20).",
+                  DOC_CUT(in->issued_date, 20));
+    else if (strcmp(in->issued_date, today) > 0)
+        verrs_add(e, "issued_date", "Ngày ban hành %.10s ở tương lai (hôm nay là %s).",
+                  in->issued_date, today);
+    else if (strcmp(in->issued_date, received_day) > 0)
+        verrs_add(e, "issued_date", "Ngày ban hành %.10s sau ngày nhận văn bản (%s).",
+                  in->issued_date, received_day);
+
+    c->due_date = in->due_date && *in->due_date ? in->due_date : NULL;
+    if (c->due_date && clock_parse_date(c->due_date, &t) != 0)
+        verrs_add(e, "due_date", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
+                  DOC_CUT(c->due_date, 20));
+    else if (c->due_date && strcmp(c->due_date, today) < 0)
+        verrs_add(e, "due_date", "Hạn xử lý %.10s đã qua (hôm nay là %s).", c->due_date, today);
+
+    c->doc_type = in->doc_type;
+    if (!in->doc_type || !*in->doc_type)
+        verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản (standards.md §2).");
+    else if (!doc_type_find(in->doc_type))
+        verrs_add(e, "doc_type",
+                  "Loại văn bản “%s” không có trong danh mục (standards.md §2), ví dụ "
+                  "cong_van, quyet_dinh, ke_hoach.",
+                  DOC_CUT(in->doc_type, 40));
+
+    c->subject = field_clean(in->subject, "subject", "trích yếu", true, DOC_SUBJECT_MAX, e);
+    if (c->subject)
+        c->folded = text_fold(c->subject);
+    c->signer_name = field_clean(in->signer_name, "signer_name", "người ký", false, 100, e);
+    c->signer_position =
+        field_clean(in->signer_position, "signer_position", "chức vụ người ký", false, 100, e);
+    c->notes = field_clean(in->notes, "notes", "ghi chú", false, 2000, e);
+    if (in->page_count < 0 || in->page_count > 100000)
+        verrs_add(e, "page_count", "Số trang phải từ 0 đến 100000.");
+    c->urgency = doc_urgency_parse(in->urgency);
+    if (c->urgency < 0)
+        verrs_add(e, "urgency",
+                  "Độ khẩn “%s” không có trong danh mục: thuong, khan, thuong_khan, hoa_toc, "
+                  "hoa_toc_hen_gio (standards.md §3).",
+                  DOC_CUT(in->urgency, 40));
+    c->language = in->language && *in->language ? in->language : "vi";
+    if (!language_valid(c->language))
+        verrs_add(e, "language", "Ngôn ngữ phải là mã ISO 639 (ví dụ vi, en).");
+
+    if (in->nrecipients > 50) {
+        verrs_add(e, "recipients", "Tối đa 50 nơi nhận.");
+    } else {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < in->nrecipients; i++) {
+            char *r = field_clean(in->recipients[i], "recipients", "nơi nhận", false, 200, e);
+            if (r && *r)
+                json_array_append_new(arr, json_string(r));
+            free(r);
+        }
+        c->recipients = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+    }
+}
+
+/* A file as it will be stored. */
+struct stored_file {
+    const char *role;
+    int seq;
+    char name[256];
+    enum doc_format fmt;
+    int64_t size;
+    char hash[BLOB_HASH_LEN + 1];
+};
+
+/* The last path component, cleaned (NFC, no control characters), at most 255 bytes. */
+static bool file_name_clean(const char *in, char out[256])
+{
+    const char *base = in ? in : "";
+    for (const char *p = base; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    char *n = text_nfc(base);
+    if (!n)
+        return false;
+    text_squeeze(n);
+    size_t len = strlen(n);
+    bool ok = len > 0 && len <= 255 && n[0] != '.';
+    for (size_t i = 0; ok && i < len; i++)
+        if ((unsigned char)n[i] < 0x20 || n[i] == 0x7F)
+            ok = false;
+    if (ok)
+        str_copy(out, n, 256);
+    free(n);
+    return ok;
+}
+
+static void check_files(struct app *app, const char *medium, const struct doc_upload *files,
+                        size_t nfiles, struct stored_file *out, struct verrs *e)
+{
+    long max = app->cfg.doc_max_file > 0 ? app->cfg.doc_max_file : DOC_DEFAULT_MAX_FILE;
+    int mains = 0, appendices = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct doc_upload *f = &files[i];
+        struct stored_file *s = &out[i];
+        bool main = f->role && !strcmp(f->role, "main");
+        const char *field = main ? "main" : "appendix";
+        if (!main && (!f->role || strcmp(f->role, "appendix"))) {
+            verrs_add(e, "files",
+                      "Tệp phải gửi trong trường main (tệp chính) hoặc appendix (phụ "
+                      "lục).");
+            continue;
+        }
+        s->role = main ? "main" : "appendix";
+        s->seq = main ? 0 : ++appendices;
+        mains += main;
+        if (!file_name_clean(f->file_name, s->name)) {
+            verrs_add(e, field,
+                      "Tên tệp không hợp lệ (rỗng, quá 255 byte hoặc có ký tự điều "
+                      "khiển).");
+            continue;
+        }
+        if ((long)f->len > max) {
+            verrs_add(e, field, "Tệp “%s” dài %.1f MB, quá giới hạn %.1f MB cho mỗi tệp.",
+                      DOC_CUT(s->name, 120), f->len / 1048576.0, max / 1048576.0);
+            continue;
+        }
+        char msg[400];
+        if (doc_format_check(s->name, f->data, f->len, &s->fmt, msg, sizeof(msg)) != RES_OK) {
+            verrs_add(e, field, "%s", msg);
+            continue;
+        }
+        if (main && !strcmp(medium, "paper") && s->fmt != FMT_PDF)
+            verrs_add(e, "main",
+                      "Bản số hóa của văn bản giấy phải là tệp PDF (standards.md §6); “%s” là "
+                      "%s.",
+                      DOC_CUT(s->name, 120), doc_format_info(s->fmt)->label);
+        s->size = (int64_t)f->len;
+    }
+    if (mains == 0)
+        verrs_add(e, "main",
+                  !strcmp(medium, "paper")
+                      ? "Thiếu tệp chính: văn bản giấy phải kèm bản quét PDF (trường "
+                        "main)."
+                      : "Thiếu tệp chính của văn bản (trường main).");
+    else if (mains > 1)
+        verrs_add(e, "main",
+                  "Chỉ gửi một tệp chính (trường main); các tệp khác là phụ lục "
+                  "(appendix).");
+    if (appendices > DOC_MAX_APPENDICES)
+        verrs_add(e, "appendix", "Tối đa %d phụ lục.", DOC_MAX_APPENDICES);
+}
+
+/* The register must be one of the agency's incoming registers, open, and (for a
+ * register of one year) of the year of receipt. */
+static result_t check_register(struct db_conn *c, int64_t agency_id, int64_t register_id, int year,
+                               struct verrs *e, char *name, size_t namesize)
+{
+    struct db_stmt *s = NULL;
+    if (register_id <= 0) {
+        verrs_add(e, "register_id", "Vui lòng chọn sổ văn bản đến (register_id).");
+        return RES_INVALID;
+    }
+    result_t r = db_query(c, &s,
+                          "SELECT kind, active, year_mode, year, name FROM doc_register WHERE id = "
+                          "$1 AND agency_id = $2",
+                          "ii", register_id, agency_id);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_DONE) {
+        verrs_add(e, "register_id", "Sổ văn bản đến số %lld không có trong cơ quan.",
+                  (long long)register_id);
+        r = RES_INVALID;
+    } else if (r == RES_ROW) {
+        r = RES_OK;
+        str_copy(name, db_col_text(s, 4), namesize);
+        if (strcmp(db_col_text(s, 0), "incoming")) {
+            verrs_add(e, "register_id", "Sổ “%s” không phải sổ văn bản đến.", DOC_CUT(name, 120));
+            r = RES_INVALID;
+        } else if (db_col_i64(s, 1) != 1) {
+            verrs_add(e, "register_id", "Sổ “%s” đã khóa, không vào sổ thêm được.",
+                      DOC_CUT(name, 120));
+            r = RES_INVALID;
+        } else if (!strcmp(db_col_text(s, 2), "fixed") && db_col_i64(s, 3) != year) {
+            verrs_add(e, "register_id", "Sổ “%s” là sổ năm %lld, văn bản nhận năm %d.",
+                      DOC_CUT(name, 120), (long long)db_col_i64(s, 3), year);
+            r = RES_INVALID;
+        }
+    }
+    db_finalize(s);
+    return r;
+}
+
+struct incoming_write {
+    const struct actor *a;
+    int64_t agency_id, register_id, page_count, now;
+    int year;
+    bool confirm_duplicate;
+    const struct clean *c;
+    const struct stored_file *files;
+    size_t nfiles;
+    const char *register_name;
+    /* out */
+    int64_t id, number, dup_id, dup_number, dup_year, dup_received;
+    char dup_register[201];
+};
+
+static result_t find_duplicate(struct db_conn *c, struct incoming_write *w)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(
+        c, &s,
+        "SELECT d.id, d.reg_number, d.reg_year, d.received_at, r.name FROM document d JOIN "
+        "doc_register r ON r.id = d.register_id WHERE d.agency_id = $1 AND d.direction = "
+        "'incoming' AND d.number = $2 AND d.symbol = $3 AND d.issued_date = $4 AND "
+        "(($5 <> '' AND d.issuer_code = $5) OR ($5 = '' AND d.issuer_name = $6)) "
+        "ORDER BY d.id LIMIT 1",
+        "itttt"
+        "t",
+        w->agency_id, w->c->number, w->c->symbol, w->c->issued_date, w->c->issuer_code,
+        w->c->issuer_name);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        w->dup_id = db_col_i64(s, 0);
+        w->dup_number = db_col_i64(s, 1);
+        w->dup_year = db_col_i64(s, 2);
+        w->dup_received = db_col_i64(s, 3);
+        str_copy(w->dup_register, db_col_text(s, 4), sizeof(w->dup_register));
+        r = RES_CONFLICT;
+    } else if (r == RES_DONE) {
+        r = RES_OK;
+    }
+    db_finalize(s);
+    return r;
+}
+
+static result_t incoming_tx(struct tx *t, void *arg)
+{
+    struct incoming_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    const struct clean *in = w->c;
+    w->id = w->number = w->dup_id = 0;
+    /* The number first: its row lock orders concurrent registrations, so the duplicate
+     * check below sees every document committed before this one (READ COMMITTED takes
+     * a fresh snapshot per statement). */
+    result_t r = doc_number_next(c, w->register_id, w->year, &w->number);
+    if (r != RES_OK)
+        return r;
+    if (!w->confirm_duplicate && (r = find_duplicate(c, w)) != RES_OK)
+        return r;
+    r = db_one_i64(
+        c, &w->id,
+        "INSERT INTO document (agency_id, direction, state, medium, issuer_code, issuer_name, "
+        "issuer_agency_id, number, symbol, issued_date, doc_type, subject, subject_folded, "
+        "signer_name, signer_position, page_count, urgency, due_date, recipients, language, "
+        "notes, register_id, reg_year, reg_number, received_at, created_by, created_at, "
+        "updated_at) VALUES ($1, 'incoming', 'registered', $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+        "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25) "
+        "RETURNING id",
+        "itttI"
+        "tttttttt"
+        "ii"
+        "tttt"
+        "iiii"
+        "I"
+        "i",
+        w->agency_id, in->medium, in->issuer_code, in->issuer_name, in->issuer_agency_id,
+        in->number, in->symbol, in->issued_date, in->doc_type, in->subject, in->folded,
+        in->signer_name, in->signer_position, w->page_count, (int64_t)in->urgency, in->due_date,
+        in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year, w->number,
+        in->received_at, w->a->user_id, w->now);
+    if (r != RES_OK)
+        return r;
+    for (size_t i = 0; i < w->nfiles; i++) {
+        const struct stored_file *f = &w->files[i];
+        const struct doc_format_info *fi = doc_format_info(f->fmt);
+        if ((r = blob_ref(c, f->hash, f->size)) != RES_OK)
+            return r;
+        r = db_run(c,
+                   "INSERT INTO doc_file (document_id, role, seq, version, file_name, "
+                   "content_type, format, size, blob_hash, created_by, created_at) VALUES ($1, "
+                   "$2, $3, 1, $4, $5, $6, $7, $8, $9, $10)",
+                   "itittti"
+                   "tIi",
+                   w->id, f->role, (int64_t)f->seq, f->name, fi->content_type, fi->key, f->size,
+                   f->hash, w->a->user_id, w->now);
+        if (r != RES_OK)
+            return r;
+    }
+    char comment[300];
+    snprintf(comment, sizeof(comment), "Vào sổ “%s”, số đến %lld/%d",
+             DOC_CUT(w->register_name, 150), (long long)w->number, w->year);
+    r = db_run(c,
+               "INSERT INTO doc_history (document_id, step, actor_id, actor_name, action, "
+               "from_state, to_state, comment, at) VALUES ($1, 1, $2, $3, 'received', '', "
+               "'registered', $4, $5)",
+               "iItti", w->id, w->a->user_id, w->a->full_name[0] ? w->a->full_name : w->a->login,
+               comment, w->now);
+    if (r != RES_OK)
+        return r;
+    char oid[24], summary[400];
+    snprintf(oid, sizeof(oid), "%lld", (long long)w->id);
+    size_t cut = text_cut(in->subject, strlen(in->subject), 120);
+    snprintf(summary, sizeof(summary), "Số đến %lld/%d: %s/%s — %.*s%s", (long long)w->number,
+             w->year, in->number, in->symbol, (int)cut, in->subject,
+             cut < strlen(in->subject) ? "…" : "");
+    tx_audit(t, &(struct audit_entry){.actor_id = w->a->user_id,
+                                      .actor_login = w->a->login,
+                                      .agency_id = w->agency_id,
+                                      .action = "doc_register_incoming",
+                                      .object_type = "document",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = w->a->client_addr});
+    return RES_OK;
+}
+
+result_t doc_register_incoming(struct app *app, const struct actor *a,
+                               const struct doc_incoming_input *in, const struct doc_upload *files,
+                               size_t nfiles, struct verrs *e, struct doc_registered *out)
+{
+    memset(out, 0, sizeof(*out));
+    int64_t agency_id = a ? a->agency_id : 0;
+    result_t r = authz_check(a, AZ_DOC_REGISTER, agency_id);
+    if (r != RES_OK)
+        return r;
+    if (!agency_id)
+        return RES_FORBIDDEN;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    if (nfiles > DOC_MAX_APPENDICES + 1) {
+        verrs_add(e, "appendix", "Tối đa %d phụ lục.", DOC_MAX_APPENDICES);
+        return RES_INVALID;
+    }
+    int64_t now = clock_now();
+    struct clean cl = {0};
+    struct stored_file stored[DOC_MAX_APPENDICES + 1];
+    memset(stored, 0, sizeof(stored));
+    check_fields(app, in, now, &cl, e);
+    check_files(app, cl.medium, files, nfiles, stored, e);
+    int year = doc_year_of(cl.received_at);
+    char reg_name[201] = "";
+    r = check_register(c, agency_id, in->register_id, year, e, reg_name, sizeof(reg_name));
+    if (r != RES_OK && r != RES_INVALID)
+        goto out;
+    if (e->count) {
+        r = RES_INVALID;
+        goto out;
+    }
+    /* Files first: durable when put returns, unreferenced until the row commits (the
+     * sweep keeps them for the grace period, then removes them if it never did). */
+    for (size_t i = 0; i < nfiles; i++)
+        if ((r = blob_put(app->blobs, files[i].data, files[i].len, stored[i].hash)) != RES_OK)
+            goto out;
+    struct incoming_write w = {.a = a,
+                               .agency_id = agency_id,
+                               .register_id = in->register_id,
+                               .page_count = in->page_count,
+                               .now = now,
+                               .year = year,
+                               .confirm_duplicate = in->confirm_duplicate,
+                               .c = &cl,
+                               .files = stored,
+                               .nfiles = nfiles,
+                               .register_name = reg_name};
+    r = tx_run(app->db, incoming_tx, &w);
+    if (r == RES_CONFLICT && w.dup_id) {
+        char when[64], issued[11];
+        clock_format_vn(w.dup_received, when, sizeof(when));
+        date_vn(cl.issued_date, issued);
+        verrs_add(e, "confirm_duplicate",
+                  "Văn bản số %s/%s ngày %s của %s đã được vào sổ “%s” lúc %s, số "
+                  "đến %lld/%lld (văn bản #%lld). Gửi lại với confirm_duplicate = true nếu vẫn "
+                  "vào sổ.",
+                  DOC_CUT(cl.number, 20), DOC_CUT(cl.symbol, 50), issued,
+                  DOC_CUT(cl.issuer_name, 100), DOC_CUT(w.dup_register, 80), when,
+                  (long long)w.dup_number, (long long)w.dup_year, (long long)w.dup_id);
+        out->duplicate_of = w.dup_id;
+    } else if (r == RES_OK) {
+        out->id = w.id;
+        out->year = year;
+        out->arrival_number = w.number;
+    }
+out:
+    clean_release(&cl);
+    return r;
+}

@@ -1,0 +1,310 @@
+/* Reading documents through the policy: one document with its files and timeline, the
+ * agency's lists with keyset paging, and file downloads verified against their hash.
+ * Who may see what is core/authz.c's decision; this file only loads the object it
+ * decides on (agency and participants). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob/blob.h"
+#include "db/db.h"
+#include "db/db_json.h"
+#include "doc/doc.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/str.h"
+
+result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
+                         struct authz_participant *parts)
+{
+    memset(o, 0, sizeof(*o));
+    o->kind = AZ_OBJ_DOCUMENT;
+    o->parts = parts;
+    struct db_stmt *s = NULL;
+    result_t r =
+        db_query(c, &s, "SELECT agency_id, created_by FROM document WHERE id = $1", "i", id);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        o->agency_id = db_col_i64(s, 0);
+        /* The registering clerk keeps reading what they registered (for information,
+         * no step of their own). The assignment workflow adds its participants here:
+         * leader presented to, lead, co-handlers, for-information units and people,
+         * with current_step from the step in progress. */
+        if (!db_col_null(s, 1))
+            parts[o->nparts++] = (struct authz_participant){
+                .user_id = db_col_i64(s, 1), .role = PART_FOR_INFO, .current_step = false};
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+/* The columns every document JSON is built from, in doc_json's order. */
+#define DOC_COLUMNS                                                                            \
+    "d.id, d.direction, d.state, d.medium, d.issuer_code, d.issuer_name, d.number, d.symbol, " \
+    "d.issued_date, d.doc_type, d.subject, d.signer_name, d.signer_position, d.page_count, "   \
+    "d.urgency, d.due_date, d.recipients, d.language, d.notes, d.register_id, r.name, "        \
+    "d.reg_year, d.reg_number, d.received_at, d.created_at, d.agency_id"
+
+static json_t *text_or_null(struct db_stmt *s, int col)
+{
+    return db_col_null(s, col) ? json_null() : json_string(db_col_text(s, col));
+}
+
+static json_t *instant(struct db_stmt *s, int col)
+{
+    if (db_col_null(s, col))
+        return json_null();
+    char iso[40];
+    clock_format_iso(db_col_i64(s, col), iso, sizeof(iso));
+    return json_string(iso);
+}
+
+static json_t *doc_json(struct db_stmt *s, bool full)
+{
+    json_t *o = json_object();
+    const char *number = db_col_text(s, 6), *symbol = db_col_text(s, 7);
+    const char *type = db_col_text(s, 9);
+    const struct doc_type *dt = doc_type_find(type);
+    int64_t urgency = db_col_i64(s, 14);
+    if (urgency < 0 || urgency > 4)
+        urgency = 0;
+    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+    json_object_set_new(o, "direction", json_string(db_col_text(s, 1)));
+    json_object_set_new(o, "state", json_string(db_col_text(s, 2)));
+    json_object_set_new(o, "issuer_name", json_string(db_col_text(s, 5)));
+    json_object_set_new(o, "number", json_string(number));
+    json_object_set_new(o, "symbol", json_string(symbol));
+    char ns[96];
+    snprintf(ns, sizeof(ns), "%s/%s", number, symbol);
+    json_object_set_new(o, "number_symbol", json_string(*number ? ns : symbol));
+    json_object_set_new(o, "issued_date", text_or_null(s, 8));
+    json_object_set_new(o, "doc_type", json_string(type));
+    json_object_set_new(o, "doc_type_name", json_string(dt ? dt->name : type));
+    json_object_set_new(o, "subject", json_string(db_col_text(s, 10)));
+    json_object_set_new(o, "urgency", json_string(doc_urgency_keys[urgency]));
+    json_object_set_new(o, "urgency_label", json_string(doc_urgency_labels[urgency]));
+    json_object_set_new(o, "due_date", text_or_null(s, 15));
+    json_object_set_new(o, "register_id",
+                        db_col_null(s, 19) ? json_null() : json_integer(db_col_i64(s, 19)));
+    json_object_set_new(o, "register_name", text_or_null(s, 20));
+    json_object_set_new(o, "year",
+                        db_col_null(s, 21) ? json_null() : json_integer(db_col_i64(s, 21)));
+    json_object_set_new(o, "arrival_number",
+                        db_col_null(s, 22) ? json_null() : json_integer(db_col_i64(s, 22)));
+    json_object_set_new(o, "received_at", instant(s, 23));
+    if (!full)
+        return o;
+    json_object_set_new(o, "medium", json_string(db_col_text(s, 3)));
+    json_object_set_new(o, "issuer_code", json_string(db_col_text(s, 4)));
+    json_object_set_new(o, "signer_name", json_string(db_col_text(s, 11)));
+    json_object_set_new(o, "signer_position", json_string(db_col_text(s, 12)));
+    json_object_set_new(o, "page_count", json_integer(db_col_i64(s, 13)));
+    json_t *rec = json_loads(db_col_text(s, 16) ? db_col_text(s, 16) : "[]", 0, NULL);
+    json_object_set_new(o, "recipients", json_is_array(rec) ? rec : json_array());
+    if (rec && !json_is_array(rec))
+        json_decref(rec);
+    json_object_set_new(o, "language", json_string(db_col_text(s, 17)));
+    json_object_set_new(o, "notes", json_string(db_col_text(s, 18)));
+    json_object_set_new(o, "created_at", instant(s, 24));
+    json_object_set_new(o, "agency_id", json_integer(db_col_i64(s, 25)));
+    return o;
+}
+
+/* Files and history as arrays; times as ISO 8601 (+07:00). */
+static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
+{
+    struct db_stmt *s = NULL;
+    json_t *files = NULL, *hist = NULL;
+    result_t r =
+        db_query(c, &s,
+                 "SELECT id, role, seq, file_name, content_type, format, size FROM doc_file "
+                 "WHERE document_id = $1 ORDER BY CASE WHEN role = 'main' THEN 0 ELSE 1 "
+                 "END, seq, id",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s, "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i", &files);
+    if (r != RES_OK)
+        return r;
+    json_object_set_new(o, "files", files);
+    r = db_query(c, &s,
+                 "SELECT step, actor_id, actor_name, action, from_state, to_state, to_user_id, "
+                 "to_department_id, comment, at FROM doc_history WHERE document_id = $1 ORDER BY "
+                 "step",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s,
+                       "step:i,actor_id:I,actor_name:t,action:t,from_state:t,to_state:t,"
+                       "to_user_id:I,to_department_id:I,comment:t,at:i",
+                       &hist);
+    if (r != RES_OK)
+        return r;
+    size_t i;
+    json_t *h;
+    json_array_foreach(hist, i, h)
+    {
+        char iso[40];
+        clock_format_iso(json_integer_value(json_object_get(h, "at")), iso, sizeof(iso));
+        json_object_set_new(h, "at", json_string(iso));
+    }
+    json_object_set_new(o, "history", hist);
+    return RES_OK;
+}
+
+result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out)
+{
+    *out = NULL;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct authz_object o;
+    struct authz_participant parts[DOC_MAX_PARTS];
+    result_t r = doc_object_load(c, id, &o, parts);
+    if (r == RES_OK)
+        r = authz_check_object(a, AZ_DOC_READ, &o);
+    if (r != RES_OK)
+        return r;
+    struct db_stmt *s = NULL;
+    r = db_query(c, &s,
+                 "SELECT " DOC_COLUMNS " FROM document d LEFT JOIN doc_register r ON r.id = "
+                 "d.register_id WHERE d.id = $1",
+                 "i", id);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    json_t *doc = r == RES_ROW ? doc_json(s, true) : NULL;
+    db_finalize(s);
+    if (!doc)
+        return r == RES_DONE ? RES_NOT_FOUND : r;
+    if ((r = doc_children(c, id, doc)) != RES_OK) {
+        json_decref(doc);
+        return r;
+    }
+    *out = doc;
+    return RES_OK;
+}
+
+/* "<received_at>.<id>" */
+static bool cursor_parse(const char *s, int64_t *at, int64_t *id)
+{
+    const char *dot = s ? strchr(s, '.') : NULL;
+    char head[24];
+    if (!dot || dot == s || (size_t)(dot - s) >= sizeof(head))
+        return false;
+    memcpy(head, s, (size_t)(dot - s));
+    head[dot - s] = '\0';
+    return str_to_i64(head, 0, INT64_MAX, at) == RES_OK &&
+           str_to_i64(dot + 1, 1, INT64_MAX, id) == RES_OK;
+}
+
+result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
+                  struct verrs *e, json_t **out, char **next_cursor)
+{
+    *out = NULL;
+    *next_cursor = NULL;
+    int64_t agency_id = a ? a->agency_id : 0;
+    /* Members of the agency list; its clerks and leaders see every document of it
+     * (AZ_DOC_READ on the agency), the others those they are on. */
+    result_t r = authz_check(a, AZ_ORG_READ, agency_id);
+    if (r != RES_OK || !agency_id)
+        return r != RES_OK ? r : RES_FORBIDDEN;
+    int64_t only_user = authz_check(a, AZ_DOC_READ, agency_id) == RES_OK ? 0 : a->user_id;
+    const char *dir = f->direction && *f->direction ? f->direction : "incoming";
+    if (strcmp(dir, "incoming") && strcmp(dir, "outgoing") && strcmp(dir, "internal"))
+        verrs_add(e, "direction", "direction phải là incoming, outgoing hoặc internal.");
+    int limit = f->limit ? f->limit : 20;
+    if (limit < 1 || limit > DOC_LIST_MAX)
+        verrs_add(e, "limit", "limit phải từ 1 đến %d.", DOC_LIST_MAX);
+    if (f->year && (f->year < 1900 || f->year > 2100))
+        verrs_add(e, "year", "Năm phải từ 1900 đến 2100.");
+    int64_t c_at = 0, c_id = 0;
+    if (f->cursor && *f->cursor && !cursor_parse(f->cursor, &c_at, &c_id))
+        verrs_add(e, "cursor", "Con trỏ trang (cursor) không hợp lệ.");
+    if (e->count)
+        return RES_INVALID;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    /* Keyset paging on (received_at, id), newest first: index document_agency_received. */
+    r = db_query(c, &s,
+                 "SELECT " DOC_COLUMNS " FROM document d LEFT JOIN doc_register r ON r.id = "
+                 "d.register_id WHERE d.agency_id = $1 AND d.direction = $2 AND (CAST($3 AS "
+                 "BIGINT) = 0 OR d.register_id = $3) AND (CAST($4 AS BIGINT) = 0 OR d.reg_year = "
+                 "$4) AND (CAST($5 AS BIGINT) < 0 OR d.urgency = $5) AND (CAST($6 AS BIGINT) = 0 "
+                 "OR d.created_by = $6) AND (CAST($7 AS BIGINT) = 0 OR d.received_at < $8 OR "
+                 "(d.received_at = $8 AND d.id < $7)) ORDER BY d.received_at DESC, d.id DESC "
+                 "LIMIT $9",
+                 "itiiiiiii", agency_id, dir, f->register_id, f->year, (int64_t)f->urgency,
+                 only_user, c_id, c_at, (int64_t)limit + 1);
+    if (r != RES_OK)
+        return r;
+    json_t *list = json_array();
+    int n = 0;
+    int64_t last_at = 0, last_id = 0;
+    while ((r = db_step(s)) == RES_ROW) {
+        if (++n > limit) {
+            char *cur = malloc(48);
+            snprintf(cur, 48, "%lld.%lld", (long long)last_at, (long long)last_id);
+            *next_cursor = cur;
+            break;
+        }
+        last_at = db_col_i64(s, 23);
+        last_id = db_col_i64(s, 0);
+        json_array_append_new(list, doc_json(s, false));
+    }
+    db_finalize(s);
+    if (r != RES_ROW && r != RES_DONE) {
+        json_decref(list);
+        free(*next_cursor);
+        *next_cursor = NULL;
+        return r;
+    }
+    *out = list;
+    return RES_OK;
+}
+
+result_t doc_file_get(struct app *app, const struct actor *a, int64_t doc_id, int64_t file_id,
+                      struct doc_file_data *out)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct authz_object o;
+    struct authz_participant parts[DOC_MAX_PARTS];
+    result_t r = doc_object_load(c, doc_id, &o, parts);
+    if (r == RES_OK)
+        r = authz_check_object(a, AZ_DOC_READ, &o);
+    if (r != RES_OK)
+        return r;
+    struct db_stmt *s = NULL;
+    r = db_query(c, &s,
+                 "SELECT file_name, content_type, blob_hash FROM doc_file WHERE id = $1 AND "
+                 "document_id = $2",
+                 "ii", file_id, doc_id);
+    if (r != RES_OK)
+        return r;
+    char hash[BLOB_HASH_LEN + 1] = "";
+    r = db_step(s);
+    if (r == RES_ROW) {
+        str_copy(out->file_name, db_col_text(s, 0), sizeof(out->file_name));
+        str_copy(out->content_type, db_col_text(s, 1), sizeof(out->content_type));
+        str_copy(hash, db_col_text(s, 2), sizeof(hash));
+    }
+    db_finalize(s);
+    if (r != RES_ROW)
+        return r == RES_DONE ? RES_NOT_FOUND : r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    r = blob_get(app->blobs, hash, &out->data);
+    if (r == RES_NOT_FOUND) {
+        log_error("msg=\"document file missing\" document=%lld file=%lld hash=%s",
+                  (long long)doc_id, (long long)file_id, hash);
+        r = RES_IO;
+    }
+    return r;
+}

@@ -1,0 +1,125 @@
+/* Registers (sổ văn bản đến / đi) of an agency: created by its clerks or
+ * administrators, listed for its members with the number the next document will get
+ * this year. Numbers themselves come from doc_number.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/tx.h"
+#include "core/validate.h"
+#include "db/db.h"
+#include "db/db_json.h"
+#include "doc/doc.h"
+#include "util/clock.h"
+
+struct reg_save {
+    const struct actor *a;
+    int64_t agency_id, year;
+    const char *kind, *name, *year_mode;
+    int64_t id; /* out */
+    bool name_taken;
+};
+
+static result_t reg_save_tx(struct tx *t, void *arg)
+{
+    struct reg_save *w = arg;
+    w->id = 0;
+    w->name_taken = false;
+    struct db_conn *c = tx_conn(t);
+    int64_t other = 0;
+    result_t r = db_one_i64(c, &other,
+                            "SELECT id FROM doc_register WHERE agency_id = $1 AND kind = $2 AND "
+                            "name = $3",
+                            "itt", w->agency_id, w->kind, w->name);
+    if (r == RES_OK) {
+        w->name_taken = true;
+        return RES_CONFLICT;
+    }
+    if (r != RES_NOT_FOUND)
+        return r;
+    r = db_one_i64(c, &w->id,
+                   "INSERT INTO doc_register (agency_id, kind, name, year_mode, year, active, "
+                   "created_by, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+                   "itttiIi", w->agency_id, w->kind, w->name, w->year_mode, w->year, w->a->user_id,
+                   clock_now());
+    if (r == RES_CONFLICT)
+        w->name_taken = true; /* a concurrent twin behind the unique index */
+    if (r != RES_OK)
+        return r;
+    char oid[24], summary[400];
+    snprintf(oid, sizeof(oid), "%lld", (long long)w->id);
+    snprintf(summary, sizeof(summary), "Mở sổ “%s” (%s)", DOC_CUT(w->name, 300), w->kind);
+    tx_audit(t, &(struct audit_entry){.actor_id = w->a->user_id,
+                                      .actor_login = w->a->login,
+                                      .agency_id = w->agency_id,
+                                      .action = "doc_register_create",
+                                      .object_type = "doc_register",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = w->a->client_addr});
+    return RES_OK;
+}
+
+result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
+                              const struct doc_register_input *in, struct verrs *e, int64_t *id_out)
+{
+    result_t r = authz_check(a, AZ_REGISTER_MANAGE, agency_id);
+    if (r != RES_OK)
+        return r;
+    const char *kind = in->kind && *in->kind ? in->kind : "incoming";
+    if (strcmp(kind, "incoming") && strcmp(kind, "outgoing") && strcmp(kind, "internal"))
+        verrs_add(e, "kind",
+                  "Loại sổ phải là incoming (sổ văn bản đến), outgoing (sổ văn bản "
+                  "đi) hoặc internal (sổ văn bản nội bộ).");
+    const char *mode = in->year_mode && *in->year_mode ? in->year_mode : "yearly";
+    int64_t year = 0;
+    if (!strcmp(mode, "fixed")) {
+        year = in->year;
+        if (year < 1900 || year > 2100)
+            verrs_add(e, "year", "Sổ theo năm cần năm mở sổ (1900–2100).");
+    } else if (strcmp(mode, "yearly")) {
+        verrs_add(e, "year_mode",
+                  "Cách đánh số phải là yearly (số đến bắt đầu lại từ 01 mỗi "
+                  "ngày 1 tháng 1) hoặc fixed (sổ của một năm).");
+    }
+    char *name = field_clean(in->name, "name", "tên sổ", true, 200, e);
+    if (e->count) {
+        free(name);
+        return RES_INVALID;
+    }
+    struct reg_save w = {.a = a,
+                         .agency_id = agency_id,
+                         .year = year,
+                         .kind = kind,
+                         .name = name,
+                         .year_mode = mode};
+    r = tx_run(app->db, reg_save_tx, &w);
+    if (r == RES_CONFLICT && w.name_taken)
+        verrs_add(e, "name", "Cơ quan đã có sổ cùng loại mang tên “%s”.", DOC_CUT(name, 120));
+    free(name);
+    if (r == RES_OK && id_out)
+        *id_out = w.id;
+    return r;
+}
+
+result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agency_id,
+                            const char *kind, json_t **out)
+{
+    result_t r = authz_check(a, AZ_ORG_READ, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    int year = doc_year_of(clock_now());
+    r = db_query(c, &s,
+                 "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, "
+                 "COALESCE((SELECT n.next_number FROM doc_counter n WHERE n.register_id = r.id "
+                 "AND n.year = $3), 1) FROM doc_register r WHERE r.agency_id = $1 AND "
+                 "($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
+                 "iti", agency_id, kind ? kind : "", (int64_t)year);
+    if (r != RES_OK)
+        return r;
+    return db_collect(s, "id:i,kind:t,name:t,year_mode:t,year:i,active:b,next_number:i", out);
+}
