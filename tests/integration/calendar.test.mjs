@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
-import { Server, Client, SYSADMIN, ADMIN_STTTT, BIN, qlvb, qlvbStatus } from './harness.mjs';
+import { Server, Client, SYSADMIN, ADMIN_SKHCN, BIN, qlvb, qlvbStatus } from './harness.mjs';
 
 let srv, sys;
 
@@ -165,7 +165,7 @@ test('the API: any signed-in user reads, system administrators write', async () 
   assert.ok(dup.status === 409 || dup.status === 422);
 
   const admin = new Client(srv); // an agency administrator, not a system administrator
-  assert.equal((await admin.apiLogin(ADMIN_STTTT)).status, 200);
+  assert.equal((await admin.apiLogin(ADMIN_SKHCN)).status, 200);
   const read = await admin.get('/api/v1/calendar/2026');
   assert.equal(read.status, 200);
   assert.ok(read.json.overrides.some((o) => o.date === '2026-01-03'));
@@ -173,7 +173,7 @@ test('the API: any signed-in user reads, system administrators write', async () 
     { json: { date: '2026-01-05', kind: 'day_off', note: 'x' } })).status, 403);
   assert.equal((await admin.req('DELETE', `/api/v1/calendar/overrides/${created.json.id}`)).status, 403);
   const web = new Client(srv);
-  await web.webLogin(ADMIN_STTTT);
+  await web.webLogin(ADMIN_SKHCN);
   assert.doesNotMatch((await web.get('/')).text, /href="\/admin\/calendar"/);
   assert.equal((await web.get('/admin/calendar')).status, 403);
   assert.equal((await new Client(srv).get('/api/v1/calendar/2026')).status, 401);

@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PG, Server, Client, ADMIN_STTTT, makePdf, freePort, qlvbStatus } from './harness.mjs';
+import { PG, Server, Client, ADMIN_SKHCN, makePdf, freePort, qlvbStatus } from './harness.mjs';
 
 const LEADER = '040090000142';
 const SPECIALIST = '040090000145';
@@ -107,13 +107,13 @@ after(async () => {
 
 test('sessions, lockout counters and stored files are shared by every node', { skip }, async () => {
   const admin = new Client(lb);
-  assert.equal((await admin.apiLogin(ADMIN_STTTT)).status, 200);
+  assert.equal((await admin.apiLogin(ADMIN_SKHCN)).status, 200);
   for (const n of nodes) { // a session opened through any node is valid on each
     const direct = new Client(n);
     direct.token = admin.token;
     const me = await direct.get('/api/v1/me');
     assert.equal(me.status, 200, me.text);
-    assert.equal(me.json.login, ADMIN_STTTT);
+    assert.equal(me.json.login, ADMIN_SKHCN);
   }
   // Five wrong passwords, one node after the other: the count left goes down across
   // nodes, the fifth locks the account and every node then refuses the right password.
@@ -169,7 +169,7 @@ test('kill -9 of one node under load: no acknowledged write lost or doubled, the
     const t0 = Date.now();
     let r;
     try {
-      if (op === 'login') r = await client.apiLogin(ADMIN_STTTT);
+      if (op === 'login') r = await client.apiLogin(ADMIN_SKHCN);
       else if (op === 'write') r = await client.post('/api/v1/departments', { json: { name } });
       else r = await client.get('/api/v1/departments');
     } catch (e) {
@@ -185,7 +185,7 @@ test('kill -9 of one node under load: no acknowledged write lost or doubled, the
   const start = Date.now();
   async function worker(w) {
     let client = new Client(lb);
-    assert.equal((await client.apiLogin(ADMIN_STTTT)).status, 200);
+    assert.equal((await client.apiLogin(ADMIN_SKHCN)).status, 200);
     for (let i = 0; Date.now() - start < LOAD_MS; i++) {
       const op = ['login', 'write', 'write', 'list', 'list'][i % 5];
       const fresh = op === 'login' ? new Client(lb) : client;

@@ -1,4 +1,4 @@
-// Incoming documents through the API (issue 11, first increment): a clerk of Sở TT&TT
+// Incoming documents through the API (issue 11, first increment): a clerk of Sở KH&CN
 // registers a scanned letter with its appendix; the clerk and the agency's leader read
 // it, a specialist who is not on it and a department leader get 404, another agency's
 // clerk guessing ids gets 404 exactly as for an id that exists nowhere; every bad
@@ -8,14 +8,14 @@
 // in the PostgreSQL pass of make test, on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, makePdf, ADMIN_STTTT } from './harness.mjs';
+import { Server, Client, makePdf, ADMIN_SKHCN } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
-const CLERK = '040090000143';       // Ngô Thị Huyền, văn thư, Sở TT&TT
+const CLERK = '040090000143';       // Ngô Thị Huyền, văn thư, Sở KH&CN
 const LEADER = '040090000142';      // Bùi Văn Long, Giám đốc (lãnh đạo cơ quan)
 const HEAD = '040090000144';        // Trịnh Quốc Bảo, trưởng phòng (lãnh đạo phòng)
 const SPECIALIST = '040090000145';  // Đỗ Minh Châu, chuyên viên
-const CLERK_NGHILOC = '040090000302';
+const CLERK_TRUONGVINH = '040090000302';
 const MAX_FILE_KIB = 64;
 
 let srv, spec, clerk, leader, head, specialist, admin, outsider, registerId, otherRegister;
@@ -62,7 +62,7 @@ before(async () => {
   srv = await new Server([], { QLVB_DOC_MAX_FILE_KIB: String(MAX_FILE_KIB) }).start();
   spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
   [clerk, leader, head, specialist, admin, outsider] = await Promise.all(
-    [CLERK, LEADER, HEAD, SPECIALIST, ADMIN_STTTT, CLERK_NGHILOC].map(async (login) => {
+    [CLERK, LEADER, HEAD, SPECIALIST, ADMIN_SKHCN, CLERK_TRUONGVINH].map(async (login) => {
       const c = new Client(srv);
       const r = await c.apiLogin(login);
       assert.equal(r.status, 200, login);
@@ -139,7 +139,7 @@ test('a clerk registers a scanned letter; the clerk and the agency leader read i
     assert.equal(r.json.title, nowhere.json.title);
     assert.equal((await c.get(`/api/v1/documents/${doc.id}/files/${doc.files[0].id}`)).status, 404);
   }
-  // Another agency's clerk guessing ids of Sở TT&TT's documents: 404, like an id that
+  // Another agency's clerk guessing ids of Sở KH&CN's documents: 404, like an id that
   // exists nowhere.
   const ours = srv.db(`SELECT id FROM document WHERE agency_id = ${doc.agency_id} ORDER BY id`).trim().split('\n').map(Number);
   assert.ok(ours.length >= 5);
@@ -297,7 +297,7 @@ test('the demo gives every agency an incoming register and the clerks letters to
   const r = await demo.get('/api/v1/documents?limit=100');
   const seeded = new Set(srv.db('SELECT id FROM document WHERE created_by IS NULL').trim().split('\n').map(Number));
   const fromDemo = r.json.documents.filter((d) => seeded.has(d.id));
-  assert.ok(fromDemo.length >= 4, 'the demo letters of Sở TT&TT are listed');
+  assert.ok(fromDemo.length >= 4, 'the demo letters of Sở KH&CN are listed');
   const one1 = await demo.get(`/api/v1/documents/${fromDemo[0].id}`);
   assert.equal(one1.json.files[0].content_type, 'application/pdf');
   const file = await demo.get(`/api/v1/documents/${fromDemo[0].id}/files/${one1.json.files[0].id}`);

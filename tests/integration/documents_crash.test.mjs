@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, Client, makePdf, qlvbStatus } from './harness.mjs';
 
-const CLERK = '040090000143'; // văn thư, Sở TT&TT
+const CLERK = '040090000143'; // văn thư, Sở KH&CN
 let srv;
 after(async () => { await srv.stop(); srv.cleanup(); });
 
