@@ -340,6 +340,12 @@ static result_t account_write_tx(struct tx *t, void *arg)
                    "UPDATE app_user SET disabled = $1, failed_logins = 0, locked_until = 0, "
                    "updated_at = $2 WHERE id = $3",
                    "iii", (int64_t)w->disabled, now, w->user_id);
+    /* The lockout counts guesses per login string (session.c); lift it there too. */
+    if (r == RES_OK && (w->hash || !w->disabled))
+        r = db_run(c,
+                   "DELETE FROM login_attempt WHERE login = (SELECT login FROM app_user WHERE "
+                   "id = $1)",
+                   "i", w->user_id);
     if (r == RES_OK && (w->hash || w->disabled))
         r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
                    "ii", now, w->user_id);
