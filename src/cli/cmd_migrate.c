@@ -36,11 +36,12 @@ static void progress(void *arg, const char *table, int64_t done, int64_t total)
 int cmd_migrate_to_postgres(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL;
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return EXIT_OK;
+    }
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
+        if (!strcmp(argv[i], "--from") && i + 1 < argc) {
             from = argv[++i];
         } else if (!strcmp(argv[i], "--to") && i + 1 < argc) {
             to = argv[++i];

@@ -706,17 +706,31 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
     return RES_OK;
 }
 
-result_t session_sweep(struct app *app, int64_t now, int64_t *removed)
+struct session_sweep {
+    int64_t now, idle_before, removed;
+};
+
+static result_t session_sweep_tx(struct tx *t, void *arg)
 {
-    struct db_conn *c = db_conn(app->db);
-    if (!c)
-        return RES_DB;
+    struct session_sweep *w = arg;
+    struct db_conn *c = tx_conn(t);
+    w->removed = 0;
     /* The same tests as session_resolve: such a row can never sign anyone in again. */
     result_t r = db_run(c,
                         "DELETE FROM session WHERE expires_at <= $1 OR last_seen_at < $2 OR "
                         "revoked_at > 0",
-                        "ii", now, now - app->cfg.session_idle);
+                        "ii", w->now, w->idle_before);
+    if (r == RES_OK)
+        w->removed = db_changes(c);
+    return r;
+}
+
+/* Housekeeping, not a user action: no audit row (the log keeps the logins and logouts). */
+result_t session_sweep(struct app *app, int64_t now, int64_t *removed)
+{
+    struct session_sweep w = {.now = now, .idle_before = now - app->cfg.session_idle};
+    result_t r = tx_run_noaudit(app->db, session_sweep_tx, &w);
     if (r == RES_OK && removed)
-        *removed = db_changes(c);
+        *removed = w.removed;
     return r;
 }

@@ -151,24 +151,43 @@ result_t sign_draft_get(struct app *app, const struct actor *a, const char *publ
     return r == RES_ROW ? RES_OK : r;
 }
 
+/* Expired drafts (a user's scratch uploads): housekeeping, no audit row. The blob sweep
+ * removes their files later. */
+struct draft_delete {
+    int64_t now, user_id;
+    const char *public_id;
+    int64_t removed;
+};
+
+static result_t draft_delete_tx(struct tx *t, void *arg)
+{
+    struct draft_delete *w = arg;
+    struct db_conn *c = tx_conn(t);
+    w->removed = 0;
+    result_t r = w->public_id
+                     ? db_run(c,
+                              "DELETE FROM sign_draft WHERE public_id = $1 AND "
+                              "user_id = $2",
+                              "ti", w->public_id, w->user_id)
+                     : db_run(c, "DELETE FROM sign_draft WHERE expires_at < $1", "i", w->now);
+    if (r == RES_OK)
+        w->removed = db_changes(c);
+    return r;
+}
+
 result_t sign_draft_sweep(struct app *app, int64_t now, int64_t *removed)
 {
-    struct db_conn *c = db_conn(app->db);
-    if (!c)
-        return RES_DB;
-    result_t r = db_run(c, "DELETE FROM sign_draft WHERE expires_at < $1", "i", now);
+    struct draft_delete w = {.now = now};
+    result_t r = tx_run_noaudit(app->db, draft_delete_tx, &w);
     if (r == RES_OK && removed)
-        *removed = db_changes(c);
+        *removed = w.removed;
     return r;
 }
 
 result_t sign_draft_delete(struct app *app, const struct actor *a, const char *public_id)
 {
-    struct db_conn *c = db_conn(app->db);
-    if (!c)
-        return RES_DB;
     if (!id_valid(public_id))
         return RES_NOT_FOUND;
-    return db_run(c, "DELETE FROM sign_draft WHERE public_id = $1 AND user_id = $2", "ti",
-                  public_id, a->user_id);
+    struct draft_delete w = {.user_id = a->user_id, .public_id = public_id};
+    return tx_run_noaudit(app->db, draft_delete_tx, &w);
 }

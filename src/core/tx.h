@@ -33,7 +33,8 @@ void tx_audit(struct tx *t, const struct audit_entry *e);
  * bug. Callers must check the result. */
 __attribute__((warn_unused_result)) result_t tx_run(struct db *db, tx_fn fn, void *arg);
 /* Infrastructure writes that are not user actions and have no audit row (a session's
- * last-seen time, demo seed data). Audit rows queued here are still appended. */
+ * last-seen time, demo seed data, a signing draft (a user's scratch upload), the
+ * sweeps of expired drafts and sessions). Audit rows queued here are still appended. */
 __attribute__((warn_unused_result)) result_t tx_run_noaudit(struct db *db, tx_fn fn, void *arg);
 /* An event that changes nothing else but must be on record (a failed login, a
  * signature handed out): its own transaction holding only the audit row. */

@@ -95,6 +95,8 @@ export class Server {
     return execFileSync('sqlite3', [join(this.dir, 'qlvb.db'), sql], { encoding: 'utf8' });
   }
   // SQL for the upper-case hex of a binary expression, on either engine.
+  // A binary literal from hex digits, in the engine's own syntax.
+  blobSql(hex) { return PG ? `decode('${hex}', 'hex')` : `X'${hex}'`; }
   hexSql(expr) { return PG ? `upper(encode(${expr}, 'hex'))` : `hex(${expr})`; }
   url(p) { return this.base + p; }
 }

@@ -31,10 +31,10 @@ before(async () => {
   // Signing material of Nghi Lộc: a person key, the agency key, a signature and the seal.
   const now = Math.floor(Date.now() / 1000);
   const key = (owner, n) => `INSERT INTO signing_key (agency_id, user_id, sealed, cert_pem, subject_cn, serial, ` +
-    `fingerprint, not_before, not_after, created_at) VALUES (${agency}, ${owner}, X'00', '-', 'Khóa ${n}', ` +
+    `fingerprint, not_before, not_after, created_at) VALUES (${agency}, ${owner}, ${srv.blobSql('00')}, '-', 'Khóa ${n}', ` +
     `'0${n}', 'isolation-${n}', ${now - 60}, ${now + 86400}, ${now});`;
   const image = (owner, kind) => `INSERT INTO signature_image (agency_id, user_id, kind, png, width, height, ` +
-    `sha256, created_at) VALUES (${agency}, ${owner}, '${kind}', X'89504E47', 1, 1, 'x', ${now});`;
+    `sha256, created_at) VALUES (${agency}, ${owner}, '${kind}', ${srv.blobSql('89504E47')}, 1, 1, 'x', ${now});`;
   srv.db(key(user, 1) + key('NULL', 2) + image(user, 'signature') + image('NULL', 'seal'));
   theirs = {
     agency,
