@@ -22,6 +22,7 @@ struct config {
     int threads;
     int max_connections;
     int connection_timeout; /* seconds of inactivity before a connection is closed */
+    int header_timeout;     /* seconds a new or idle connection may take to send headers */
     long max_body;          /* bytes; larger bodies get 413 */
     long max_upload;        /* bytes, on routes that take documents (PDF, edXML) */
     int session_idle;       /* seconds */

@@ -14,6 +14,7 @@ void config_defaults(struct config *cfg)
     cfg->threads = 0; /* 0 = number of cores */
     cfg->max_connections = 1024;
     cfg->connection_timeout = 60;
+    cfg->header_timeout = 15;
     cfg->max_body = 1024 * 1024;
     cfg->max_upload = 32L * 1024 * 1024; /* a scanned 100-page PDF is ~20 MB */
     cfg->session_idle = 8 * 3600;        /* a working day */
@@ -54,6 +55,9 @@ void config_from_env(struct config *cfg)
     env_int("QLVB_SESSION_ABSOLUTE", &cfg->session_absolute, 1, 90 * 86400);
     env_int("QLVB_LOCKOUT_THRESHOLD", &cfg->lockout_threshold, 1, 1000);
     env_int("QLVB_LOCKOUT_SECONDS", &cfg->lockout_seconds, 1, 86400);
+    env_int("QLVB_MAX_CONNECTIONS", &cfg->max_connections, 1, 65536);
+    env_int("QLVB_CONNECTION_TIMEOUT", &cfg->connection_timeout, 1, 3600);
+    env_int("QLVB_HEADER_TIMEOUT", &cfg->header_timeout, 1, 3600);
     env_int("QLVB_LOGIN_ADDR_LIMIT", &cfg->login_addr_limit, 1, 1000000);
     env_int("QLVB_PER_IP_CONNECTIONS", &cfg->per_ip_connections, 0, 65536);
     int body_mib = (int)(cfg->body_memory / (1024 * 1024));

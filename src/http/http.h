@@ -39,10 +39,19 @@ struct req {
     double start_ms;
     char client_addr[64];
 
-    /* body */
+    /* body: in memory (counted against cfg.body_memory), or, past BODY_SPILL bytes,
+     * in an unlinked temporary file that is mapped once the body is complete */
     struct buf body;
     long body_limit; /* max_body, or max_upload on RT_UPLOAD routes */
     bool body_too_large;
+    bool body_busy;      /* bodies in flight hold too much memory: 503 */
+    size_t body_counted; /* bytes of this body counted against the memory cap */
+    bool body_spilled;   /* the body went to the temporary file body_fd */
+    int body_fd;
+    size_t body_file_len; /* bytes written to body_fd */
+    void *body_map;       /* the mapped file, once req_body() asked for it */
+    bool identified;      /* host agency and session resolved (once per request) */
+    result_t ident_res;
     bool is_api; /* /api/... : errors as problem+json */
 
     /* route parameters (":id") */
@@ -75,6 +84,8 @@ struct req {
 };
 
 /* ---- input ---- */
+/* The whole request body (memory or the mapped temporary file); *len 0 when empty. */
+const unsigned char *req_body(struct req *r, size_t *len);
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 /* Query parameter, validated UTF-8 and NFC-normalised; NULL if absent or invalid. */

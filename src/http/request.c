@@ -3,11 +3,32 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "http/http.h"
 #include "core/authz.h"
 #include "text/text.h"
 #include "util/str.h"
+
+const unsigned char *req_body(struct req *r, size_t *len)
+{
+    if (!r->body_spilled) {
+        *len = r->body.len;
+        return (const unsigned char *)buf_str(&r->body);
+    }
+    *len = r->body_file_len;
+    if (!r->body_file_len)
+        return (const unsigned char *)"";
+    if (!r->body_map) {
+        void *m = mmap(NULL, r->body_file_len, PROT_READ, MAP_PRIVATE, r->body_fd, 0);
+        if (m == MAP_FAILED) {
+            *len = 0;
+            return (const unsigned char *)"";
+        }
+        r->body_map = m;
+    }
+    return r->body_map;
+}
 
 const char *req_header(struct req *r, const char *name)
 {
@@ -103,8 +124,9 @@ static void parse_multipart(struct req *r, const char *boundary)
 {
     struct mp_part parts[MULTIPART_MAX_PARTS];
     int n = 0;
-    if (multipart_parse(&r->arena, boundary, (const unsigned char *)r->body.data, r->body.len,
-                        parts, MULTIPART_MAX_PARTS, &n) != RES_OK) {
+    size_t len;
+    const unsigned char *body = req_body(r, &len);
+    if (multipart_parse(&r->arena, boundary, body, len, parts, MULTIPART_MAX_PARTS, &n) != RES_OK) {
         r->form_bad = true;
         return;
     }
@@ -153,11 +175,13 @@ static void parse_form(struct req *r)
         parse_multipart(r, boundary);
         return;
     }
+    size_t len;
+    const unsigned char *raw = req_body(r, &len);
     if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
-        r->form_bad = r->body.len > 0;
+        r->form_bad = len > 0;
         return;
     }
-    char *body = arena_strndup(&r->arena, buf_str(&r->body), r->body.len);
+    char *body = arena_strndup(&r->arena, (const char *)raw, len);
     char *save = NULL;
     for (char *pair = strtok_r(body, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
         if (r->nform == REQ_MAX_FORM) {
@@ -232,14 +256,16 @@ const struct mp_part *req_upload(struct req *r, const char *field)
         return req_file(r, field);
     if (ct && strncasecmp(ct, "application/json", 16) == 0)
         return NULL;
-    if (!r->body.len)
+    size_t len;
+    const unsigned char *body = req_body(r, &len);
+    if (!len)
         return NULL;
     struct mp_part *p = arena_alloc(&r->arena, sizeof(*p));
     p->name = field;
     p->filename = "";
     p->content_type = ct;
-    p->data = (const unsigned char *)r->body.data;
-    p->len = r->body.len;
+    p->data = body;
+    p->len = len;
     return p;
 }
 
@@ -298,7 +324,9 @@ json_t *req_json(struct req *r)
         return NULL;
     }
     json_error_t err;
-    json_t *j = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &err);
+    size_t len;
+    const unsigned char *body = req_body(r, &len);
+    json_t *j = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &err);
     if (!j) {
         char detail[400];
         snprintf(detail, sizeof(detail), "JSON không hợp lệ tại dòng %d, cột %d: %s", err.line,

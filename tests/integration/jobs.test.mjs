@@ -197,7 +197,8 @@ test('migration 0003 keeps drafts stored in the database before it, readable', {
   const hex = Buffer.from(PDF).toString('hex');
   const id = 'a'.repeat(32);
   s3.db(`DROP TABLE sign_draft; DROP TABLE job; DROP TABLE blob_ref_column; DROP TABLE blob;
-    DROP INDEX signing_key_live_fingerprint; DELETE FROM schema_version WHERE version >= 3;
+    DROP INDEX signing_key_live_fingerprint; DROP TABLE IF EXISTS login_attempt;
+    DROP TABLE IF EXISTS login_addr; DELETE FROM schema_version WHERE version >= 3;
     CREATE TABLE sign_draft (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,
       user_id BIGINT NOT NULL REFERENCES app_user(id), agency_id BIGINT REFERENCES agency(id),
       kind TEXT NOT NULL CHECK (kind IN ('upload', 'prepared')), file_name TEXT NOT NULL,
