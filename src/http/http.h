@@ -61,6 +61,7 @@ struct req {
     /* parsed form (application/x-www-form-urlencoded or multipart/form-data), lazily */
     bool form_parsed;
     bool form_bad;
+    const char *form_error; /* why form_bad, in Vietnamese */
     struct kv form[REQ_MAX_FORM];
     int nform;
     struct mp_part files[REQ_MAX_FILES]; /* multipart parts that carry a file name */
@@ -100,6 +101,8 @@ int64_t req_target_agency(struct req *r);
 const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 bool req_form_bad(struct req *r);
+/* Why the form could not be read (Vietnamese), NULL when it could. */
+const char *req_form_error(struct req *r);
 /* A file of a multipart form; NULL when absent or empty (no file chosen). */
 const struct mp_part *req_file(struct req *r, const char *name);
 /* The uploaded document of an API call: the multipart file `field`, or the raw body
