@@ -5,7 +5,7 @@
 // changes. What an agency's own members can see but not do answers 403.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, ADMIN_STTTT, ADMIN_NGHILOC } from './harness.mjs';
+import { Server, Client, ADMIN_STTTT, ADMIN_NGHILOC, SYSADMIN } from './harness.mjs';
 
 const SPECIALIST_STTTT = '040090000145'; // Đỗ Minh Châu, chuyên viên of Sở TT&TT
 const CLERK_STTTT = '040090000143';      // Ngô Thị Huyền, văn thư of Sở TT&TT
@@ -129,9 +129,22 @@ test('what an agency\'s own members can see but not do answers 403', async () =>
 });
 
 test('an account with a post here but its home elsewhere: seen, not reset or locked', async () => {
-  // Thái Thị Phương (home: Nghi Lộc) also takes a post in Sở TT&TT (kiêm nhiệm).
-  const add = await stttt.post('/api/v1/users', { json: { login: '040090000305', full_name: 'Thái Thị Phương', roles: ['specialist'] } });
+  // Thái Thị Phương (home: Nghi Lộc) also takes a post in Sở TT&TT (kiêm nhiệm). Sở
+  // TT&TT's administrator cannot attach her (issue 9, item 3): the answer tells nothing
+  // about her and nothing changes; the system administrator adds the post.
+  const before0 = snapshot();
+  const refused = await stttt.post('/api/v1/users', { json: { login: '040090000305', full_name: 'X Y', roles: ['specialist'] } });
+  assert.equal(refused.status, 409, refused.text);
+  assert.match(refused.json.errors.login, /quản trị hệ thống/);
+  const herName = srv.db("SELECT full_name || '|' || COALESCE(email, '') || '|' || COALESCE(phone, '') FROM app_user WHERE login = '040090000305'").trim().split('|');
+  for (const v of herName.filter((x) => x)) assert.ok(!refused.text.includes(v), `leaks ${v}`);
+  assert.doesNotMatch(refused.text, /Nghi Lộc|home_agency/);
+  assert.equal(snapshot(), before0);
+  const sys = new Client(srv); await sys.apiLogin(SYSADMIN);
+  const here = (await stttt.get('/api/v1/me')).json.agency_id;
+  const add = await sys.post(`/api/v1/users?agency_id=${here}`, { json: { login: '040090000305', full_name: 'Thái Thị Phương', roles: ['specialist'] } });
   assert.equal(add.status, 201, add.text);
+  assert.equal(add.json.added_concurrent_post, true);
   const seen = await stttt.get(`/api/v1/users/${theirs.user}`);
   assert.equal(seen.status, 200);
   assert.equal(seen.json.manages_account, false);
