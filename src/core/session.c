@@ -122,22 +122,29 @@ struct guess_fail {
     const struct guess *g;
     int64_t uid, agency_id, until;
     const char *summary;
-    bool lock;
+    bool lock;       /* set the lock (unless another guess already did) */
+    bool verified;   /* the password was checked (the lock's summary says which) */
+    bool locked_now; /* out: this unit set the lock */
 };
 
 static result_t guess_fail_tx(struct tx *t, void *arg)
 {
-    const struct guess_fail *f = arg;
+    struct guess_fail *f = arg;
     struct db_conn *c = tx_conn(t);
+    f->locked_now = false;
     result_t r = RES_OK;
     if (f->g->addr && *f->g->addr)
         r = db_run(c, "UPDATE login_addr SET failures = failures + 1 WHERE addr = $1", "t",
                    f->g->addr);
-    if (r == RES_OK && f->lock)
-        r = db_run(c, "UPDATE login_attempt SET failures = 0, locked_until = $1 WHERE login = $2",
-                   "it", f->until, f->g->login);
+    if (r == RES_OK && f->lock) {
+        r = db_run(c,
+                   "UPDATE login_attempt SET failures = 0, locked_until = $1 WHERE login = $2 "
+                   "AND locked_until <= $3",
+                   "iti", f->until, f->g->login, f->g->now);
+        f->locked_now = r == RES_OK && db_changes(c) > 0;
+    }
     /* Mirrored on the account so its administrators see the lock (and lift it). */
-    if (r == RES_OK && f->lock && f->uid)
+    if (r == RES_OK && f->locked_now && f->uid)
         r = db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
                    "ii", f->until, f->uid);
     if (r != RES_OK)
@@ -145,14 +152,18 @@ static result_t guess_fail_tx(struct tx *t, void *arg)
     char oid[24] = "";
     if (f->uid)
         snprintf(oid, sizeof(oid), "%lld", (long long)f->uid);
+    const char *summary = f->summary;
+    if (f->locked_now)
+        summary = f->verified ? "Tạm khóa sau nhiều lần nhập sai mật khẩu"
+                              : "Tạm khóa: vượt số lần thử cho phép";
     tx_audit(t, &(struct audit_entry){
                     .actor_id = f->uid,
                     .actor_login = f->g->login,
                     .agency_id = f->agency_id,
-                    .action = f->lock ? "account_locked_out" : "login_failed",
+                    .action = f->locked_now ? "account_locked_out" : "login_failed",
                     .object_type = "user",
                     .object_id = oid,
-                    .summary = f->lock ? "Tạm khóa sau nhiều lần nhập sai mật khẩu" : f->summary,
+                    .summary = summary,
                     .client_addr = f->g->addr,
                 });
     return RES_OK;
@@ -287,6 +298,11 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         snprintf(message, msgsize,
                  "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %s.", when);
         f.summary = "Đăng nhập khi đang tạm khóa";
+        /* Past the threshold but not locked: a parallel guess holds the last try, or
+         * the failure that should have locked could not be recorded. Lock now, or the
+         * login string would stay refused without ever being checked again. */
+        f.lock = g.locked_until <= now;
+        f.until = until;
         if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
             return r;
         return RES_LOCKED;
@@ -301,6 +317,7 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     explicit_bzero(hash, sizeof(hash));
     if (!ok) {
         f.lock = g.seq >= app->cfg.lockout_threshold;
+        f.verified = found;
         f.until = now + app->cfg.lockout_seconds;
         f.summary = !found     ? "Tài khoản không tồn tại"
                     : disabled ? "Tài khoản đã bị khóa"
@@ -656,8 +673,16 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
     char when[64];
     if (g.locked_until > now || g.seq > app->cfg.lockout_threshold) {
         explicit_bzero(hash, sizeof(hash));
-        clock_format_vn(g.locked_until > now ? g.locked_until : now + app->cfg.lockout_seconds,
-                        when, sizeof(when));
+        int64_t until = g.locked_until > now ? g.locked_until : now + app->cfg.lockout_seconds;
+        struct guess_fail f = {.g = &g,
+                               .uid = a->user_id,
+                               .agency_id = a->agency_id,
+                               .until = until,
+                               .summary = "Đổi mật khẩu khi đang tạm khóa",
+                               .lock = g.locked_until <= now};
+        if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
+            return r;
+        clock_format_vn(until, when, sizeof(when));
         verrs_add(errs, "current_password",
                   "Bạn đã nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau %s.", when);
         return RES_INVALID;
@@ -668,7 +693,8 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
                                .agency_id = a->agency_id,
                                .until = now + app->cfg.lockout_seconds,
                                .summary = "Sai mật khẩu hiện tại khi đổi mật khẩu",
-                               .lock = g.seq >= app->cfg.lockout_threshold};
+                               .lock = g.seq >= app->cfg.lockout_threshold,
+                               .verified = true};
         if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK) {
             explicit_bzero(hash, sizeof(hash));
             return r;
