@@ -166,6 +166,9 @@ static result_t identify(struct req *r)
     r->identified = true;
     resolve_host_agency(r);
     r->ident_res = authenticate(r);
+    if (r->authed && r->host_agency_id && r->actor.membership_id &&
+        r->actor.agency_id != r->host_agency_id)
+        r->authed = false; /* a session of another agency is not valid on this host */
     return r->ident_res;
 }
 
@@ -260,6 +263,8 @@ static void dispatch(struct req *r)
     const struct route *rt = router_match(routes, route_count, r->method, r->path, r, &path_matched,
                                           allow, sizeof(allow));
     if (!rt) {
+        /* A signed-in user's error page keeps their menu and name. */
+        (void)identify(r);
         if (path_matched) {
             resp_header(r, "Allow", allow);
             resp_error(r, 405, "Phương thức không được hỗ trợ",
@@ -276,13 +281,9 @@ static void dispatch(struct req *r)
         resp_result(r, auth); /* 503 */
         return;
     }
-    if (r->authed && r->host_agency_id && r->actor.membership_id &&
-        r->actor.agency_id != r->host_agency_id) {
-        r->authed = false; /* a session of another agency is not valid on this host */
-    }
     if (!(rt->flags & RT_PUBLIC)) {
         if (!r->authed) {
-            if (r->is_api || strcmp(r->method, "GET") != 0)
+            if (r->is_api || (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0))
                 resp_error(r, 401, "Chưa đăng nhập",
                            "Phiên làm việc không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập.");
             else

@@ -150,3 +150,14 @@ test('HTTP/1.1 without Host and conflicting lengths are refused', async () => {
   // HTTP/1.0 needs no Host.
   assert.equal((await raw('GET /login HTTP/1.0\r\n\r\n')).status, 200);
 });
+
+test('HEAD / redirects like GET /; a signed-in 404 keeps the user', async () => {
+  const head = await fetch(srv.url('/'), { method: 'HEAD', redirect: 'manual' });
+  const get = await fetch(srv.url('/'), { redirect: 'manual' });
+  assert.equal(head.status, get.status);
+  assert.equal(head.headers.get('location'), get.headers.get('location'));
+  const w = new Client(srv); await w.webLogin(ADMIN_STTTT);
+  const missing = await w.get('/khong-co-trang-nay');
+  assert.equal(missing.status, 404);
+  assert.match(missing.text, /Nguyễn Thị Hoa/);
+});
