@@ -22,15 +22,19 @@ struct config {
     int threads;
     int max_connections;
     int connection_timeout; /* seconds of inactivity before a connection is closed */
+    int header_timeout;     /* seconds a new or idle connection may take to send headers */
     long max_body;          /* bytes; larger bodies get 413 */
     long max_upload;        /* bytes, on routes that take documents (PDF, edXML) */
     int session_idle;       /* seconds */
     int session_absolute;   /* seconds */
     int lockout_threshold;  /* failed logins before a temporary lock */
     int lockout_seconds;
-    bool secure_cookies; /* set when served over TLS (or behind a TLS proxy) */
-    bool trust_proxy;    /* honour X-Forwarded-For / X-Forwarded-Proto */
-    char domain[128];    /* province domain for qlvb-<abbr>.<domain> host names */
+    int login_addr_limit;   /* failed logins per client address per window (login_addr) */
+    int per_ip_connections; /* open connections per client address; 0 = no limit */
+    long body_memory;       /* bytes all request bodies in flight may hold together */
+    bool secure_cookies;    /* set when served over TLS (or behind a TLS proxy) */
+    bool trust_proxy;       /* honour X-Forwarded-For / X-Forwarded-Proto */
+    char domain[128];       /* province domain for qlvb-<abbr>.<domain> host names */
     /* Blobs and background jobs (blob/blob.h, jobs/jobs.h). */
     char blob_url[PATH_MAX + 16]; /* "file:<dir>"; empty = file:<data_dir>/blobs */
     long max_blob;                /* bytes of one stored file */

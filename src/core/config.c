@@ -14,12 +14,16 @@ void config_defaults(struct config *cfg)
     cfg->threads = 0; /* 0 = number of cores */
     cfg->max_connections = 1024;
     cfg->connection_timeout = 60;
+    cfg->header_timeout = 15;
     cfg->max_body = 1024 * 1024;
     cfg->max_upload = 32L * 1024 * 1024; /* a scanned 100-page PDF is ~20 MB */
     cfg->session_idle = 8 * 3600;        /* a working day */
     cfg->session_absolute = 24 * 3600;
     cfg->lockout_threshold = 5;
     cfg->lockout_seconds = 15 * 60;
+    cfg->login_addr_limit = 100; /* an office behind one NAT address still signs in */
+    cfg->per_ip_connections = 128;
+    cfg->body_memory = 512L * 1024 * 1024;
     str_copy(cfg->domain, "quangbinh.gov.vn", sizeof(cfg->domain));
     cfg->max_blob = 256L * 1024 * 1024;
     cfg->blob_grace = 3600; /* longer than any transaction that puts a file */
@@ -52,6 +56,14 @@ void config_from_env(struct config *cfg)
     env_int("QLVB_SESSION_ABSOLUTE", &cfg->session_absolute, 1, 90 * 86400);
     env_int("QLVB_LOCKOUT_THRESHOLD", &cfg->lockout_threshold, 1, 1000);
     env_int("QLVB_LOCKOUT_SECONDS", &cfg->lockout_seconds, 1, 86400);
+    env_int("QLVB_MAX_CONNECTIONS", &cfg->max_connections, 1, 65536);
+    env_int("QLVB_CONNECTION_TIMEOUT", &cfg->connection_timeout, 1, 3600);
+    env_int("QLVB_HEADER_TIMEOUT", &cfg->header_timeout, 1, 3600);
+    env_int("QLVB_LOGIN_ADDR_LIMIT", &cfg->login_addr_limit, 1, 1000000);
+    env_int("QLVB_PER_IP_CONNECTIONS", &cfg->per_ip_connections, 0, 65536);
+    int body_mib = (int)(cfg->body_memory / (1024 * 1024));
+    env_int("QLVB_BODY_MEMORY_MIB", &body_mib, 1, 1024 * 1024);
+    cfg->body_memory = (long)body_mib * 1024 * 1024;
     if ((v = getenv("QLVB_BLOBS")) && *v)
         str_copy(cfg->blob_url, v, sizeof(cfg->blob_url));
     /* Short values let the tests watch expiry and sweeps happen. */

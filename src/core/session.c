@@ -18,65 +18,154 @@
 
 static const char *const BAD_CREDENTIALS = "Số CCCD hoặc mật khẩu không đúng.";
 
-/* A refused login changes nothing but is on record; if the row cannot be written the
- * caller answers with that error rather than a refusal nobody can audit. */
-__attribute__((warn_unused_result)) static result_t
-audit_login(struct app *app, int64_t user_id, const char *login, int64_t agency_id,
-            const char *action, const char *summary, const char *addr)
-{
-    char oid[24] = "";
-    if (user_id)
-        snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
-    struct audit_entry e = {.actor_id = user_id,
-                            .actor_login = login,
-                            .agency_id = agency_id,
-                            .action = action,
-                            .object_type = "user",
-                            .object_id = oid,
-                            .summary = summary,
-                            .client_addr = addr};
-    return tx_audit_only(app->db, &e);
-}
+#define ADDR_WINDOW 600 /* seconds: the window of the per-address failure count */
 
-/* A wrong password: count it and maybe lock, with its audit row, as one unit. */
-struct login_failure {
-    int64_t uid, agency_id, until;
-    const char *login, *addr;
-    int threshold;
-    int64_t failed; /* out */
-    bool lock;      /* out */
+/* One guess at the password of a login string. It is counted before the password is
+ * checked (failures + 1 ... RETURNING inside the transaction), so parallel guesses
+ * each get their own number and at most `threshold` of them are ever checked. The
+ * count is kept per login string (login_attempt) whether or not an account has it,
+ * so the countdown and the lockout look the same for every ID, and per client
+ * address (login_addr), so one address cannot guess across many IDs or fill the
+ * log. Both live in the database: every node sees the same counts. */
+struct guess {
+    const char *login, *addr; /* addr NULL or "": no per-address count */
+    int64_t now;
+    int addr_limit;
+    int64_t seq;          /* out: this guess's number since the last success */
+    int64_t locked_until; /* out: > now while the login string is locked */
+    int64_t addr_until;   /* out: > now when the address is over its limit */
 };
 
-static result_t login_failure_tx(struct tx *t, void *arg)
+static result_t guess_reserve_tx(struct tx *t, void *arg)
 {
-    struct login_failure *f = arg;
+    struct guess *g = arg;
     struct db_conn *c = tx_conn(t);
-    f->failed = 0;
-    f->lock = false;
-    result_t r = db_one_i64(c, &f->failed,
-                            "UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1 "
-                            "RETURNING failed_logins",
-                            "i", f->uid);
+    g->seq = 0;
+    g->locked_until = 0;
+    g->addr_until = 0;
+    result_t r;
+    struct db_stmt *s = NULL;
+    if (g->addr && *g->addr) {
+        if ((r = db_run(c,
+                        "INSERT INTO login_addr (addr, window_start, failures) VALUES ($1, $2, 0) "
+                        "ON CONFLICT (addr) DO NOTHING",
+                        "ti", g->addr, g->now)) != RES_OK)
+            return r;
+        /* A window that has run out starts again. */
+        if ((r = db_query(c, &s,
+                          "UPDATE login_addr SET failures = CASE WHEN window_start <= $2 THEN 0 "
+                          "ELSE failures END, window_start = CASE WHEN window_start <= $2 THEN $3 "
+                          "ELSE window_start END WHERE addr = $1 RETURNING failures, window_start",
+                          "tii", g->addr, g->now - ADDR_WINDOW, g->now)) != RES_OK)
+            return r;
+        if ((r = db_step(s)) != RES_ROW) {
+            db_finalize(s);
+            return r == RES_DONE ? RES_INTERNAL : r;
+        }
+        int64_t failures = db_col_i64(s, 0), start = db_col_i64(s, 1);
+        db_finalize(s);
+        if (failures >= g->addr_limit) {
+            g->addr_until = start + ADDR_WINDOW;
+            return RES_OK;
+        }
+    }
+    if ((r = db_run(c,
+                    "INSERT INTO login_attempt (login, failures, locked_until, updated_at) "
+                    "VALUES ($1, 0, 0, $2) ON CONFLICT (login) DO NOTHING",
+                    "ti", g->login, g->now)) != RES_OK)
+        return r;
+    /* While locked nothing is counted; a lock that has run out starts a new count. */
+    if ((r = db_query(c, &s,
+                      "UPDATE login_attempt SET failures = CASE WHEN locked_until > $2 THEN "
+                      "failures WHEN locked_until > 0 THEN 1 ELSE failures + 1 END, "
+                      "locked_until = CASE WHEN locked_until > $2 THEN locked_until ELSE 0 END, "
+                      "updated_at = $2 WHERE login = $1 RETURNING failures, locked_until",
+                      "ti", g->login, g->now)) != RES_OK)
+        return r;
+    if ((r = db_step(s)) != RES_ROW) {
+        db_finalize(s);
+        return r == RES_DONE ? RES_INTERNAL : r;
+    }
+    g->seq = db_col_i64(s, 0);
+    g->locked_until = db_col_i64(s, 1);
+    db_finalize(s);
+    return RES_OK;
+}
+
+/* Counts the guess before any password is checked. The counters are bookkeeping
+ * like a session's last-seen time; the outcome's audit row is written by
+ * guess_fail_tx or the success transaction. */
+static result_t guess_reserve(struct app *app, struct guess *g)
+{
+    return tx_run_noaudit(app->db, guess_reserve_tx, g);
+}
+
+static result_t guess_clear_tx(struct tx *t, void *arg)
+{
+    return db_run(tx_conn(t), "UPDATE login_attempt SET failures = 0 WHERE login = $1", "t",
+                  (const char *)arg);
+}
+
+/* The right password was given but nothing else happened (no post at the host's
+ * agency, a refused new password): the guess does not count against the login. */
+static result_t guess_clear(struct app *app, const char *login)
+{
+    return tx_run_noaudit(app->db, guess_clear_tx, (void *)login);
+}
+
+/* A guess that failed (wrong password, unknown or disabled account, locked): its
+ * audit row, the address's failure count, and the lock when it was the last guess
+ * allowed, as one unit. The row goes to the account's home agency (0, the
+ * installation's log, for an unknown ID), never to the agency of the host name, which
+ * anyone can choose. */
+struct guess_fail {
+    const struct guess *g;
+    int64_t uid, agency_id, until;
+    const char *summary;
+    bool lock;       /* set the lock (unless another guess already did) */
+    bool verified;   /* the password was checked (the lock's summary says which) */
+    bool locked_now; /* out: this unit set the lock */
+};
+
+static result_t guess_fail_tx(struct tx *t, void *arg)
+{
+    struct guess_fail *f = arg;
+    struct db_conn *c = tx_conn(t);
+    f->locked_now = false;
+    result_t r = RES_OK;
+    if (f->g->addr && *f->g->addr)
+        r = db_run(c, "UPDATE login_addr SET failures = failures + 1 WHERE addr = $1", "t",
+                   f->g->addr);
+    if (r == RES_OK && f->lock) {
+        r = db_run(c,
+                   "UPDATE login_attempt SET failures = 0, locked_until = $1 WHERE login = $2 "
+                   "AND locked_until <= $3",
+                   "iti", f->until, f->g->login, f->g->now);
+        f->locked_now = r == RES_OK && db_changes(c) > 0;
+    }
+    /* Mirrored on the account so its administrators see the lock (and lift it). */
+    if (r == RES_OK && f->locked_now && f->uid)
+        r = db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
+                   "ii", f->until, f->uid);
     if (r != RES_OK)
         return r;
-    f->lock = f->failed >= f->threshold;
-    if (f->lock &&
-        (r = db_run(c, "UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2",
-                    "ii", f->until, f->uid)) != RES_OK)
-        return r;
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)f->uid);
-    tx_audit(t,
-             &(struct audit_entry){
-                 .actor_id = f->uid,
-                 .actor_login = f->login,
-                 .agency_id = f->agency_id,
-                 .action = f->lock ? "account_locked_out" : "login_failed",
-                 .object_type = "user",
-                 .object_id = oid,
-                 .summary = f->lock ? "Tạm khóa sau nhiều lần nhập sai mật khẩu" : "Sai mật khẩu",
-                 .client_addr = f->addr,
-             });
+    char oid[24] = "";
+    if (f->uid)
+        snprintf(oid, sizeof(oid), "%lld", (long long)f->uid);
+    const char *summary = f->summary;
+    if (f->locked_now)
+        summary = f->verified ? "Tạm khóa sau nhiều lần nhập sai mật khẩu"
+                              : "Tạm khóa: vượt số lần thử cho phép";
+    tx_audit(t, &(struct audit_entry){
+                    .actor_id = f->uid,
+                    .actor_login = f->g->login,
+                    .agency_id = f->agency_id,
+                    .action = f->locked_now ? "account_locked_out" : "login_failed",
+                    .object_type = "user",
+                    .object_id = oid,
+                    .summary = summary,
+                    .client_addr = f->g->addr,
+                });
     return RES_OK;
 }
 
@@ -100,6 +189,8 @@ static result_t login_success_tx(struct tx *t, void *arg)
     l->session_id = 0;
     memset(l->info, 0, sizeof(*l->info));
     result_t r = db_run(c, "UPDATE app_user SET failed_logins = 0 WHERE id = $1", "i", l->uid);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE login_attempt SET failures = 0 WHERE login = $1", "t", l->login);
     if (r == RES_OK)
         r = new_session(c, l->app, l->uid, l->membership, l->addr, l->ua, l->info, &l->session_id);
     if (r != RES_OK)
@@ -154,81 +245,98 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     }
     struct db_stmt *s = NULL;
     result_t r = db_query(c, &s,
-                          "SELECT id, password_hash, disabled, locked_until, full_name, "
-                          "is_sysadmin, must_change_password, COALESCE(home_agency_id, 0) "
+                          "SELECT id, password_hash, disabled, full_name, is_sysadmin, "
+                          "must_change_password, COALESCE(home_agency_id, 0) "
                           "FROM app_user WHERE login = $1",
                           "t", login);
     if (r != RES_OK)
         return r;
     r = db_step(s);
-    if (r != RES_ROW) {
+    if (r != RES_ROW && r != RES_DONE) {
         db_finalize(s);
-        if (r != RES_DONE)
-            return r;
-        password_dummy_verify(password);
-        if ((r = audit_login(app, 0, login, req->host_agency_id, "login_failed",
-                             "Tài khoản không tồn tại", req->client_addr)) != RES_OK)
-            return r;
-        snprintf(message, msgsize, "%s", BAD_CREDENTIALS);
-        return RES_INVALID;
+        return r;
     }
-    int64_t uid = db_col_i64(s, 0), locked_until = db_col_i64(s, 3), now = clock_now();
-    char hash[PASSWORD_HASH_MAX];
-    str_copy(hash, db_col_text(s, 1), sizeof(hash));
-    bool disabled = db_col_i64(s, 2);
-    str_copy(actor->full_name, db_col_text(s, 4), sizeof(actor->full_name));
-    actor->sysadmin = db_col_i64(s, 5);
-    actor->must_change_password = db_col_i64(s, 6);
-    /* Failures are filed under the account's agency so its administrators see them. */
-    int64_t audit_agency = req->host_agency_id ? req->host_agency_id : db_col_i64(s, 7);
+    bool found = r == RES_ROW;
+    int64_t uid = 0, home = 0, now = clock_now();
+    bool disabled = false;
+    char hash[PASSWORD_HASH_MAX] = "";
+    if (found) {
+        uid = db_col_i64(s, 0);
+        str_copy(hash, db_col_text(s, 1), sizeof(hash));
+        disabled = db_col_i64(s, 2);
+        str_copy(actor->full_name, db_col_text(s, 3), sizeof(actor->full_name));
+        actor->sysadmin = db_col_i64(s, 4);
+        actor->must_change_password = db_col_i64(s, 5);
+        home = db_col_i64(s, 6);
+    }
     db_finalize(s);
 
-    if (locked_until > now) {
-        char when[64];
-        clock_format_vn(locked_until, when, sizeof(when));
+    struct guess g = {.login = login,
+                      .addr = req->client_addr,
+                      .now = now,
+                      .addr_limit = app->cfg.login_addr_limit};
+    if ((r = guess_reserve(app, &g)) != RES_OK)
+        return r;
+    struct guess_fail f = {.g = &g, .uid = uid, .agency_id = home};
+    char when[64];
+    if (g.addr_until > now) {
+        /* Nothing more is counted or logged for this address until the window ends. */
+        password_dummy_verify(password);
+        clock_format_vn(g.addr_until, when, sizeof(when));
+        snprintf(message, msgsize,
+                 "Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau %s.", when);
+        explicit_bzero(hash, sizeof(hash));
+        return RES_LOCKED;
+    }
+    if (g.locked_until > now || g.seq > app->cfg.lockout_threshold) {
+        /* Locked, or a parallel guess holds the last try: no password is checked, and
+         * the answer is the same whatever the password and whether the ID exists. */
+        password_dummy_verify(password);
+        explicit_bzero(hash, sizeof(hash));
+        int64_t until = g.locked_until > now ? g.locked_until : now + app->cfg.lockout_seconds;
+        clock_format_vn(until, when, sizeof(when));
         snprintf(message, msgsize,
                  "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %s.", when);
-        if ((r = audit_login(app, uid, login, audit_agency, "login_failed",
-                             "Đăng nhập khi đang tạm khóa", req->client_addr)) != RES_OK)
+        f.summary = "Đăng nhập khi đang tạm khóa";
+        /* Past the threshold but not locked: a parallel guess holds the last try, or
+         * the failure that should have locked could not be recorded. Lock now, or the
+         * login string would stay refused without ever being checked again. */
+        f.lock = g.locked_until <= now;
+        f.until = until;
+        if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
             return r;
         return RES_LOCKED;
     }
-    r = password_verify(password, hash);
-    if (r != RES_OK) {
-        /* Count the failure and maybe lock, atomically; a failure that cannot be
-         * counted is an error, never a silent refusal. */
-        struct login_failure f = {.uid = uid,
-                                  .agency_id = audit_agency,
-                                  .until = now + app->cfg.lockout_seconds,
-                                  .login = login,
-                                  .addr = req->client_addr,
-                                  .threshold = app->cfg.lockout_threshold};
-        if ((r = tx_run(app->db, login_failure_tx, &f)) != RES_OK)
+    /* A disabled account answers like a wrong password, whatever the password: the
+     * answer must not tell that the ID exists. */
+    bool ok = false;
+    if (found)
+        ok = password_verify(password, hash) == RES_OK && !disabled;
+    else
+        password_dummy_verify(password);
+    explicit_bzero(hash, sizeof(hash));
+    if (!ok) {
+        f.lock = g.seq >= app->cfg.lockout_threshold;
+        f.verified = found;
+        f.until = now + app->cfg.lockout_seconds;
+        f.summary = !found     ? "Tài khoản không tồn tại"
+                    : disabled ? "Tài khoản đã bị khóa"
+                               : "Sai mật khẩu";
+        /* A failure that cannot be counted is an error, never a silent refusal. */
+        if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
             return r;
-        bool lock = f.lock;
-        int64_t until = f.until, failed = f.failed;
-        if (lock) {
-            char when[64];
-            clock_format_vn(until, when, sizeof(when));
+        if (f.lock) {
+            clock_format_vn(f.until, when, sizeof(when));
             snprintf(message, msgsize,
                      "Bạn đã nhập sai mật khẩu %d lần. Tài khoản tạm khóa đến %s.",
                      app->cfg.lockout_threshold, when);
             return RES_LOCKED;
         }
-        long left = app->cfg.lockout_threshold - failed;
+        long left = app->cfg.lockout_threshold - (long)g.seq;
         snprintf(message, msgsize, "%s Còn %ld lần thử trước khi tài khoản bị tạm khóa.",
                  BAD_CREDENTIALS, left);
         return RES_INVALID;
     }
-    if (disabled) {
-        snprintf(message, msgsize,
-                 "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị của cơ quan để mở khóa.");
-        if ((r = audit_login(app, uid, login, audit_agency, "login_failed", "Tài khoản đã bị khóa",
-                             req->client_addr)) != RES_OK)
-            return r;
-        return RES_LOCKED;
-    }
-
     /* Choose the agency post: the host's agency, or the only one the user holds. */
     int64_t membership = 0, count = 0, agency_id = 0;
     if (req->host_agency_id) {
@@ -237,9 +345,10 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
                        "AND active = 1",
                        "ii", uid, req->host_agency_id) != RES_OK) {
             snprintf(message, msgsize, "Bạn không có tài khoản làm việc tại cơ quan này.");
-            if ((r = audit_login(app, uid, login, audit_agency, "login_failed",
-                                 "Không có chức danh tại cơ quan của địa chỉ truy cập",
-                                 req->client_addr)) != RES_OK)
+            f.agency_id = home; /* not the host's: this person has no post there */
+            f.summary = "Không có chức danh tại cơ quan của địa chỉ truy cập";
+            if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK ||
+                (r = guess_clear(app, login)) != RES_OK)
                 return r;
             return RES_FORBIDDEN;
         }
@@ -269,7 +378,6 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     if ((r = tx_run(app->db, login_success_tx, &l)) != RES_OK)
         return r;
     actor->session_id = l.session_id;
-    explicit_bzero(hash, sizeof(hash));
     /* Fill the actor as session_resolve would. */
     return session_resolve(app, info->token, req->client_addr, actor, info);
 }
@@ -521,6 +629,8 @@ static result_t password_change_tx(struct tx *t, void *arg)
                    "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND "
                    "revoked_at = 0",
                    "iii", now, pc->a->user_id, pc->a->session_id);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE login_attempt SET failures = 0 WHERE login = $1", "t", pc->a->login);
     if (r != RES_OK)
         return r;
     tx_audit(t, &(struct audit_entry){.actor_id = pc->a->user_id,
@@ -552,14 +662,65 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
     if (db_step(s) == RES_ROW)
         str_copy(hash, db_col_text(s, 0), sizeof(hash));
     db_finalize(s);
-    if (password_verify(current, hash) != RES_OK)
-        verrs_add(errs, "current_password", "Mật khẩu hiện tại không đúng.");
+    /* The current password is a guess like a login's, on the same count: a stolen
+     * session cannot be used to try passwords without limit. */
+    int64_t now = clock_now();
+    struct guess g = {.login = a->login, .now = now};
+    if ((r = guess_reserve(app, &g)) != RES_OK) {
+        explicit_bzero(hash, sizeof(hash));
+        return r;
+    }
+    char when[64];
+    if (g.locked_until > now || g.seq > app->cfg.lockout_threshold) {
+        explicit_bzero(hash, sizeof(hash));
+        int64_t until = g.locked_until > now ? g.locked_until : now + app->cfg.lockout_seconds;
+        struct guess_fail f = {.g = &g,
+                               .uid = a->user_id,
+                               .agency_id = a->agency_id,
+                               .until = until,
+                               .summary = "Đổi mật khẩu khi đang tạm khóa",
+                               .lock = g.locked_until <= now};
+        if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
+            return r;
+        clock_format_vn(until, when, sizeof(when));
+        verrs_add(errs, "current_password",
+                  "Bạn đã nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau %s.", when);
+        return RES_INVALID;
+    }
+    if (password_verify(current, hash) != RES_OK) {
+        struct guess_fail f = {.g = &g,
+                               .uid = a->user_id,
+                               .agency_id = a->agency_id,
+                               .until = now + app->cfg.lockout_seconds,
+                               .summary = "Sai mật khẩu hiện tại khi đổi mật khẩu",
+                               .lock = g.seq >= app->cfg.lockout_threshold,
+                               .verified = true};
+        if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK) {
+            explicit_bzero(hash, sizeof(hash));
+            return r;
+        }
+        if (f.lock) {
+            clock_format_vn(f.until, when, sizeof(when));
+            verrs_add(errs, "current_password",
+                      "Bạn đã nhập sai mật khẩu %d lần. Tài khoản tạm khóa đến %s.",
+                      app->cfg.lockout_threshold, when);
+        } else {
+            verrs_add(errs, "current_password",
+                      "Mật khẩu hiện tại không đúng. Còn %ld lần thử trước khi tài khoản bị tạm "
+                      "khóa.",
+                      (long)(app->cfg.lockout_threshold - g.seq));
+        }
+    }
     if (password_policy_ok(next, a->login, "new_password", errs) && strcmp(next, current) == 0)
         verrs_add(errs, "new_password", "Mật khẩu mới phải khác mật khẩu hiện tại.");
     if (strcmp(next, confirm) != 0)
         verrs_add(errs, "confirm_password", "Xác nhận mật khẩu không khớp với mật khẩu mới.");
-    if (errs->count)
+    if (errs->count) {
+        explicit_bzero(hash, sizeof(hash));
+        if (!verrs_get(errs, "current_password") && (r = guess_clear(app, a->login)) != RES_OK)
+            return r;
         return RES_INVALID;
+    }
     if ((r = password_hash(next, hash)) != RES_OK)
         return r;
     struct password_change pc = {.a = a, .hash = hash};

@@ -162,6 +162,20 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
             r = RES_CONFLICT;
             goto out;
         }
+        /* A person of another agency: adding a post here would hand this agency's
+         * administrator their account (name, contacts, home agency) without the home
+         * agency knowing. Only an installation-wide administrator adds such a
+         * concurrent post. The refusal names no data of that person and not where
+         * they work; that the ID is taken cannot be hidden from someone creating an
+         * account with it (citizen IDs are unique), but nothing more is told. */
+        if (authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK) {
+            verrs_add(errs, "login",
+                      "Không tạo được tài khoản với số CCCD này. Nếu người này đang công tác ở "
+                      "cơ quan khác và kiêm nhiệm tại cơ quan của bạn, quản trị hệ thống sẽ "
+                      "thêm chức danh kiêm nhiệm cho họ; vui lòng liên hệ quản trị hệ thống.");
+            r = RES_CONFLICT;
+            goto out;
+        }
     }
     char hash[PASSWORD_HASH_MAX] = "";
     if (!existing) {
@@ -340,6 +354,12 @@ static result_t account_write_tx(struct tx *t, void *arg)
                    "UPDATE app_user SET disabled = $1, failed_logins = 0, locked_until = 0, "
                    "updated_at = $2 WHERE id = $3",
                    "iii", (int64_t)w->disabled, now, w->user_id);
+    /* The lockout counts guesses per login string (session.c); lift it there too. */
+    if (r == RES_OK && (w->hash || !w->disabled))
+        r = db_run(c,
+                   "DELETE FROM login_attempt WHERE login = (SELECT login FROM app_user WHERE "
+                   "id = $1)",
+                   "i", w->user_id);
     if (r == RES_OK && (w->hash || w->disabled))
         r = db_run(c, "UPDATE session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at = 0",
                    "ii", now, w->user_id);

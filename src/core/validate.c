@@ -78,12 +78,28 @@ char *field_clean(const char *in, const char *field, const char *label, bool req
 {
     if (!in)
         in = "";
-    char *s = text_nfc(in);
-    if (!s) {
+    /* Checked on the input as given: text_nfc refuses C0 controls as invalid text,
+     * and the message should name the real reason. */
+    enum text_unsafe bad = text_unsafe_char(in);
+    char *s = bad == TEXT_SAFE ? text_nfc(in) : NULL;
+    if (!s && bad == TEXT_SAFE) {
         verrs_add(errs, field, "Ô “%s” chứa ký tự không hợp lệ (không phải UTF-8).", label);
         return NULL;
     }
-    text_squeeze(s);
+    if (s) {
+        text_squeeze(s);
+        bad = text_unsafe_char(s); /* NFC never adds any, but keep the check local */
+    }
+    if (bad != TEXT_SAFE) {
+        verrs_add(errs, field,
+                  bad == TEXT_CONTROL
+                      ? "Ô “%s” chứa ký tự điều khiển (không in được), không được chấp nhận."
+                      : "Ô “%s” chứa ký tự đổi chiều văn bản (như U+202E), có thể làm tên "
+                        "hiển thị sai lệch; không được chấp nhận.",
+                  label);
+        free(s);
+        return NULL;
+    }
     if (required && !*s) {
         verrs_add(errs, field, "Vui lòng nhập %s.", label);
         free(s);

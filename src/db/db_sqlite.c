@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/db_driver.h"
 
@@ -45,7 +46,16 @@ static result_t sq_connect(const char *target, void **conn, char *err, size_t er
     const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
-    if (sqlite3_exec(h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+    /* Switching a brand-new database to WAL takes a lock that SQLite may refuse at once
+     * (without its busy handler) while another connection opens it: try again briefly. */
+    for (int i = 0; (rc = sqlite3_exec(h, setup, NULL, NULL, &msg)) != SQLITE_OK && i < 100 &&
+                    ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED);
+         i++) {
+        sqlite3_free(msg);
+        msg = NULL;
+        usleep(10000);
+    }
+    if (rc != SQLITE_OK) {
         snprintf(err, errsize, "%s", msg ? msg : "setup failed");
         sqlite3_free(msg);
         sqlite3_close(h);

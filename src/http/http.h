@@ -39,10 +39,19 @@ struct req {
     double start_ms;
     char client_addr[64];
 
-    /* body */
+    /* body: in memory (counted against cfg.body_memory), or, past BODY_SPILL bytes,
+     * in an unlinked temporary file that is mapped once the body is complete */
     struct buf body;
     long body_limit; /* max_body, or max_upload on RT_UPLOAD routes */
     bool body_too_large;
+    bool body_busy;      /* bodies in flight hold too much memory: 503 */
+    size_t body_counted; /* bytes of this body counted against the memory cap */
+    bool body_spilled;   /* the body went to the temporary file body_fd */
+    int body_fd;
+    size_t body_file_len; /* bytes written to body_fd */
+    void *body_map;       /* the mapped file, once req_body() asked for it */
+    bool identified;      /* host agency and session resolved (once per request) */
+    result_t ident_res;
     bool is_api; /* /api/... : errors as problem+json */
 
     /* route parameters (":id") */
@@ -52,6 +61,7 @@ struct req {
     /* parsed form (application/x-www-form-urlencoded or multipart/form-data), lazily */
     bool form_parsed;
     bool form_bad;
+    const char *form_error; /* why form_bad, in Vietnamese */
     struct kv form[REQ_MAX_FORM];
     int nform;
     struct mp_part files[REQ_MAX_FILES]; /* multipart parts that carry a file name */
@@ -75,6 +85,8 @@ struct req {
 };
 
 /* ---- input ---- */
+/* The whole request body (memory or the mapped temporary file); *len 0 when empty. */
+const unsigned char *req_body(struct req *r, size_t *len);
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 /* Query parameter, validated UTF-8 and NFC-normalised; NULL if absent or invalid. */
@@ -89,6 +101,8 @@ int64_t req_target_agency(struct req *r);
 const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 bool req_form_bad(struct req *r);
+/* Why the form could not be read (Vietnamese), NULL when it could. */
+const char *req_form_error(struct req *r);
 /* A file of a multipart form; NULL when absent or empty (no file chosen). */
 const struct mp_part *req_file(struct req *r, const char *name);
 /* The uploaded document of an API call: the multipart file `field`, or the raw body

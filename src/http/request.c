@@ -3,11 +3,32 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "http/http.h"
 #include "core/authz.h"
 #include "text/text.h"
 #include "util/str.h"
+
+const unsigned char *req_body(struct req *r, size_t *len)
+{
+    if (!r->body_spilled) {
+        *len = r->body.len;
+        return (const unsigned char *)buf_str(&r->body);
+    }
+    *len = r->body_file_len;
+    if (!r->body_file_len)
+        return (const unsigned char *)"";
+    if (!r->body_map) {
+        void *m = mmap(NULL, r->body_file_len, PROT_READ, MAP_PRIVATE, r->body_fd, 0);
+        if (m == MAP_FAILED) {
+            *len = 0;
+            return (const unsigned char *)"";
+        }
+        r->body_map = m;
+    }
+    return r->body_map;
+}
 
 const char *req_header(struct req *r, const char *name)
 {
@@ -99,43 +120,65 @@ static bool url_decode(char *s)
     return true;
 }
 
+/* Marks the form as unusable and keeps the first reason, in Vietnamese, for the
+ * answer (a form refused for a NUL must not be blamed on the CSRF token). */
+static void form_refuse(struct req *r, const char *why)
+{
+    if (!r->form_bad)
+        r->form_error = why;
+    r->form_bad = true;
+}
+
+static const char *const FORM_TEXT =
+    "Dữ liệu biểu mẫu chứa văn bản không hợp lệ (không phải UTF-8).";
+static const char *const FORM_MANY = "Biểu mẫu có quá nhiều trường hoặc tệp.";
+
 static void parse_multipart(struct req *r, const char *boundary)
 {
     struct mp_part parts[MULTIPART_MAX_PARTS];
     int n = 0;
-    if (multipart_parse(&r->arena, boundary, (const unsigned char *)r->body.data, r->body.len,
-                        parts, MULTIPART_MAX_PARTS, &n) != RES_OK) {
-        r->form_bad = true;
+    size_t len;
+    const unsigned char *body = req_body(r, &len);
+    if (multipart_parse(&r->arena, boundary, body, len, parts, MULTIPART_MAX_PARTS, &n) != RES_OK) {
+        form_refuse(r, "Dữ liệu biểu mẫu (multipart) không đúng định dạng.");
         return;
     }
     for (int i = 0; i < n; i++) {
         struct mp_part *p = &parts[i];
         const char *name = clean_text(r, p->name);
         if (!name) {
-            r->form_bad = true;
+            form_refuse(r, FORM_TEXT);
             return;
         }
         if (p->filename) {
             if (r->nfiles == REQ_MAX_FILES) {
-                r->form_bad = true;
+                form_refuse(r, FORM_MANY);
                 return;
             }
             p->name = name;
             p->filename = clean_text(r, p->filename);
             if (!p->filename) {
-                r->form_bad = true;
+                form_refuse(r, FORM_TEXT);
                 return;
             }
             r->files[r->nfiles++] = *p;
             continue;
         }
-        if (r->nform == REQ_MAX_FORM || p->len > REQ_MAX_FIELD || memchr(p->data, '\0', p->len)) {
-            r->form_bad = true;
+        if (r->nform == REQ_MAX_FORM) {
+            form_refuse(r, FORM_MANY);
+            return;
+        }
+        if (p->len > REQ_MAX_FIELD) {
+            form_refuse(r, "Một trường của biểu mẫu quá dài (tối đa 64 KB).");
+            return;
+        }
+        if (memchr(p->data, '\0', p->len)) {
+            form_refuse(r, "Dữ liệu biểu mẫu chứa ký tự NUL, không được chấp nhận.");
             return;
         }
         const char *v = clean_text(r, arena_strndup(&r->arena, (const char *)p->data, p->len));
         if (!v) {
-            r->form_bad = true;
+            form_refuse(r, FORM_TEXT);
             return;
         }
         r->form[r->nform].key = name;
@@ -153,15 +196,18 @@ static void parse_form(struct req *r)
         parse_multipart(r, boundary);
         return;
     }
+    size_t len;
+    const unsigned char *raw = req_body(r, &len);
     if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
-        r->form_bad = r->body.len > 0;
+        if (len > 0)
+            form_refuse(r, "Nội dung gửi lên không phải là biểu mẫu.");
         return;
     }
-    char *body = arena_strndup(&r->arena, buf_str(&r->body), r->body.len);
+    char *body = arena_strndup(&r->arena, (const char *)raw, len);
     char *save = NULL;
     for (char *pair = strtok_r(body, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
         if (r->nform == REQ_MAX_FORM) {
-            r->form_bad = true;
+            form_refuse(r, FORM_MANY);
             return;
         }
         char *eq = strchr(pair, '=');
@@ -170,14 +216,17 @@ static void parse_form(struct req *r)
             *eq = '\0';
         /* A decoded %00 ends the C string early; text_nfc then sees a shorter, still
          * valid string, so refuse any %00 outright. */
-        if (strstr(pair, "%00") || strstr(value, "%00") || !url_decode(pair) ||
-            !url_decode(value)) {
-            r->form_bad = true;
+        if (strstr(pair, "%00") || strstr(value, "%00")) {
+            form_refuse(r, "Dữ liệu biểu mẫu chứa ký tự NUL (%00), không được chấp nhận.");
+            return;
+        }
+        if (!url_decode(pair) || !url_decode(value)) {
+            form_refuse(r, "Dữ liệu biểu mẫu có mã % không hợp lệ.");
             return;
         }
         const char *k = clean_text(r, pair), *v = clean_text(r, value);
         if (!k || !v) {
-            r->form_bad = true;
+            form_refuse(r, FORM_TEXT);
             return;
         }
         r->form[r->nform].key = k;
@@ -214,6 +263,11 @@ bool req_form_bad(struct req *r)
     return r->form_bad;
 }
 
+const char *req_form_error(struct req *r)
+{
+    return req_form_bad(r) ? (r->form_error ? r->form_error : "Biểu mẫu không hợp lệ.") : NULL;
+}
+
 const struct mp_part *req_file(struct req *r, const char *name)
 {
     if (!r->form_parsed)
@@ -232,14 +286,16 @@ const struct mp_part *req_upload(struct req *r, const char *field)
         return req_file(r, field);
     if (ct && strncasecmp(ct, "application/json", 16) == 0)
         return NULL;
-    if (!r->body.len)
+    size_t len;
+    const unsigned char *body = req_body(r, &len);
+    if (!len)
         return NULL;
     struct mp_part *p = arena_alloc(&r->arena, sizeof(*p));
     p->name = field;
     p->filename = "";
     p->content_type = ct;
-    p->data = (const unsigned char *)r->body.data;
-    p->len = r->body.len;
+    p->data = body;
+    p->len = len;
     return p;
 }
 
@@ -248,11 +304,16 @@ static void json_release(void *p)
     json_decref(p);
 }
 
-/* Normalises every string of a JSON value to NFC; false if one is not valid text. */
-static bool json_nfc(json_t *v, int depth)
+#define JSON_MAX_DEPTH 32
+
+/* Normalises every string of a JSON value to NFC; false if one is not valid text or
+ * the value nests deeper than JSON_MAX_DEPTH (*too_deep tells which). */
+static bool json_nfc(json_t *v, int depth, bool *too_deep)
 {
-    if (depth > 32)
+    if (depth > JSON_MAX_DEPTH) {
+        *too_deep = true;
         return false;
+    }
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
         if (strlen(s) != json_string_length(v))
@@ -270,7 +331,7 @@ static bool json_nfc(json_t *v, int depth)
         json_t *val;
         json_object_foreach(v, key, val)
         {
-            if (!text_valid_utf8(key, strlen(key)) || !json_nfc(val, depth + 1))
+            if (!text_valid_utf8(key, strlen(key)) || !json_nfc(val, depth + 1, too_deep))
                 return false;
         }
         return true;
@@ -280,7 +341,7 @@ static bool json_nfc(json_t *v, int depth)
         json_t *val;
         json_array_foreach(v, i, val)
         {
-            if (!json_nfc(val, depth + 1))
+            if (!json_nfc(val, depth + 1, too_deep))
                 return false;
         }
     }
@@ -298,7 +359,9 @@ json_t *req_json(struct req *r)
         return NULL;
     }
     json_error_t err;
-    json_t *j = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &err);
+    size_t len;
+    const unsigned char *body = req_body(r, &len);
+    json_t *j = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &err);
     if (!j) {
         char detail[400];
         snprintf(detail, sizeof(detail), "JSON không hợp lệ tại dòng %d, cột %d: %s", err.line,
@@ -312,10 +375,16 @@ json_t *req_json(struct req *r)
                      "Nội dung JSON phải là một đối tượng ({...}).", NULL);
         return NULL;
     }
-    if (!json_nfc(j, 0)) {
-        resp_problem(r, 400, "invalid_text", "Dữ liệu không hợp lệ",
-                     "Văn bản chứa ký tự không hợp lệ (không phải UTF-8 hoặc có ký tự điều khiển).",
-                     NULL);
+    bool too_deep = false;
+    if (!json_nfc(j, 0, &too_deep)) {
+        if (too_deep)
+            resp_problem(r, 400, "malformed_json", "Dữ liệu không hợp lệ",
+                         "JSON lồng nhau quá sâu (tối đa 32 cấp).", NULL);
+        else
+            resp_problem(
+                r, 400, "invalid_text", "Dữ liệu không hợp lệ",
+                "Văn bản chứa ký tự không hợp lệ (không phải UTF-8 hoặc có ký tự điều khiển).",
+                NULL);
         return NULL;
     }
     r->json = j;

@@ -118,6 +118,26 @@ bool text_is_upper(const char *s)
     return letters > 0;
 }
 
+enum text_unsafe text_unsafe_char(const char *s)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
+        if (k <= 0)
+            return TEXT_SAFE;
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp <= 0x9f))
+            return TEXT_CONTROL;
+        if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+            return TEXT_BIDI;
+        p += k;
+        left -= k;
+    }
+    return TEXT_SAFE;
+}
+
 void text_squeeze(char *s)
 {
     char *w = s;

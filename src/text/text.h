@@ -20,6 +20,13 @@ long text_length(const char *s);
 /* True if s has at least one letter and no lower-case letter ("PHÓ CHỦ TỊCH", "KT. GIÁM
  * ĐỐC"); false for invalid UTF-8. Combining marks of decomposed text are ignored. */
 bool text_is_upper(const char *s);
+/* What a one-line field (a name, a label) must not contain: TEXT_CONTROL for a control
+ * character (C0 other than tab, LF and CR, which are white space; DEL; C1 such as U+0085),
+ * TEXT_BIDI for a bidirectional formatting character (U+061C, U+200E/F, U+202A–U+202E,
+ * U+2066–U+2069), which can make a name display as another; TEXT_SAFE when there is none or s is
+ * not valid UTF-8 (checked elsewhere). */
+enum text_unsafe { TEXT_SAFE = 0, TEXT_CONTROL, TEXT_BIDI };
+enum text_unsafe text_unsafe_char(const char *s);
 /* Collapses runs of white space to one space and trims both ends, in place. */
 void text_squeeze(char *s);
 /* Folds to ASCII lowercase letters and digits only (for host labels: "Sở KH&CN" →

@@ -5,7 +5,7 @@
 // changes. What an agency's own members can see but not do answers 403.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, ADMIN_SKHCN, ADMIN_TRUONGVINH } from './harness.mjs';
+import { Server, Client, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN } from './harness.mjs';
 
 const SPECIALIST_SKHCN = '040090000145'; // Đỗ Minh Châu, chuyên viên of Sở KH&CN
 const CLERK_SKHCN = '040090000143';      // Ngô Thị Huyền, văn thư of Sở KH&CN
@@ -129,9 +129,22 @@ test('what an agency\'s own members can see but not do answers 403', async () =>
 });
 
 test('an account with a post here but its home elsewhere: seen, not reset or locked', async () => {
-  // Thái Thị Phương (home: phường Trường Vinh) also takes a post in Sở KH&CN (kiêm nhiệm).
-  const add = await skhcn.post('/api/v1/users', { json: { login: '040090000305', full_name: 'Thái Thị Phương', roles: ['specialist'] } });
+  // Thái Thị Phương (home: phường Trường Vinh) also takes a post in Sở KH&CN (kiêm nhiệm). Sở
+  // KH&CN's administrator cannot attach her (issue 9, item 3): the answer tells nothing
+  // about her and nothing changes; the system administrator adds the post.
+  const before0 = snapshot();
+  const refused = await skhcn.post('/api/v1/users', { json: { login: '040090000305', full_name: 'X Y', roles: ['specialist'] } });
+  assert.equal(refused.status, 409, refused.text);
+  assert.match(refused.json.errors.login, /quản trị hệ thống/);
+  const herName = srv.db("SELECT full_name || '|' || COALESCE(email, '') || '|' || COALESCE(phone, '') FROM app_user WHERE login = '040090000305'").trim().split('|');
+  for (const v of herName.filter((x) => x)) assert.ok(!refused.text.includes(v), `leaks ${v}`);
+  assert.doesNotMatch(refused.text, /Trường Vinh|home_agency/);
+  assert.equal(snapshot(), before0);
+  const sys = new Client(srv); await sys.apiLogin(SYSADMIN);
+  const here = (await skhcn.get('/api/v1/me')).json.agency_id;
+  const add = await sys.post(`/api/v1/users?agency_id=${here}`, { json: { login: '040090000305', full_name: 'Thái Thị Phương', roles: ['specialist'] } });
   assert.equal(add.status, 201, add.text);
+  assert.equal(add.json.added_concurrent_post, true);
   const seen = await skhcn.get(`/api/v1/users/${theirs.user}`);
   assert.equal(seen.status, 200);
   assert.equal(seen.json.manages_account, false);

@@ -200,6 +200,7 @@ test('migration 0003 keeps drafts stored in the database before it, readable', {
     DROP TABLE doc_register;
     DROP TABLE sign_draft; DROP TABLE job; DROP TABLE blob_ref_column; DROP TABLE blob;
     DROP INDEX signing_key_live_fingerprint; DROP TABLE calendar_override;
+    DROP TABLE IF EXISTS login_attempt; DROP TABLE IF EXISTS login_addr;
     DELETE FROM schema_version WHERE version >= 3;
     CREATE TABLE sign_draft (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,
       user_id BIGINT NOT NULL REFERENCES app_user(id), agency_id BIGINT REFERENCES agency(id),

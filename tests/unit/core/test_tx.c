@@ -56,53 +56,80 @@ static result_t try_login(const char *password, char *msg, size_t msgsize)
     return session_login(&app, &rq, &a, &info, msg, msgsize);
 }
 
-TEST(lockout_not_counted_without_its_audit_row)
+/* Guesses are counted per login string in login_attempt (session.c). */
+static void set_attempts(int64_t failures, int64_t locked_until)
+{
+    struct db_conn *c = db_conn(app.db);
+    CHECK_INT(db_run(c, "DELETE FROM login_attempt WHERE login = $1", "t", CLERK_LOGIN), RES_OK);
+    CHECK_INT(db_run(c,
+                     "INSERT INTO login_attempt (login, failures, locked_until, updated_at) "
+                     "VALUES ($1, $2, $3, 0)",
+                     "tii", CLERK_LOGIN, failures, locked_until),
+              RES_OK);
+    run_sql("UPDATE app_user SET failed_logins = $1, locked_until = $1 WHERE id = $2", 0, clerk);
+}
+
+static int64_t attempts(void)
+{
+    int64_t n = -1;
+    CHECK_INT(db_one_i64(db_conn(app.db), &n, "SELECT failures FROM login_attempt WHERE login = $1",
+                         "t", CLERK_LOGIN),
+              RES_OK);
+    return n;
+}
+
+TEST(lockout_not_set_without_its_audit_row)
 {
     char msg[512];
     int threshold = app.cfg.lockout_threshold;
     /* One failure short of the lock: the next wrong password locks the account. */
-    run_sql("UPDATE app_user SET failed_logins = $1, locked_until = 0 WHERE id = $2", threshold - 1,
-            clerk);
+    set_attempts(threshold - 1, 0);
     int64_t rows = audit_rows();
 
     audit_fail_next(1, RES_DB);
     result_t r = try_login("wrong-password", msg, sizeof(msg));
     CHECK_INT(r, RES_DB); /* an error, neither a plain refusal nor a lock */
-    CHECK_INT(one("SELECT failed_logins FROM app_user WHERE id = $1", clerk), threshold - 1);
     CHECK_INT(one("SELECT locked_until FROM app_user WHERE id = $1", clerk), 0);
     CHECK_INT(audit_rows(), rows);
+    /* The guess itself was counted before the password was checked: a guess that was
+     * checked is never uncounted. */
+    CHECK_INT(attempts(), threshold);
 
-    /* The same attempt with a working audit log locks, with its row. */
-    CHECK_INT(try_login("wrong-password", msg, sizeof(msg)), RES_LOCKED);
+    /* The next attempt, past the threshold and not locked, locks, with its row, without
+     * checking a password (the right one would not help either). */
+    CHECK_INT(try_login(DEMO_PASSWORD, msg, sizeof(msg)), RES_LOCKED);
     CHECK(one("SELECT locked_until FROM app_user WHERE id = $1", clerk) > clock_now());
-    CHECK_INT(one("SELECT failed_logins FROM app_user WHERE id = $1", clerk), 0);
     CHECK_INT(audit_rows(), rows + 1);
     CHECK_INT(one("SELECT COUNT(*) FROM audit_log WHERE action = 'account_locked_out' AND "
                   "actor_id = $1",
                   clerk),
               1);
-    run_sql("UPDATE app_user SET failed_logins = $1, locked_until = $1 WHERE id = $2", 0, clerk);
+    /* Locked: same answer for the right and a wrong password. */
+    char msg2[512];
+    CHECK_INT(try_login("wrong-password", msg2, sizeof(msg2)), RES_LOCKED);
+    CHECK_STR(msg2, msg);
+    set_attempts(0, 0);
 }
 
 TEST(failed_login_counted_or_error)
 {
     char msg[512];
-    run_sql("UPDATE app_user SET failed_logins = $1, locked_until = $1 WHERE id = $2", 0, clerk);
+    set_attempts(0, 0);
     audit_fail_next(1, RES_DB);
     CHECK_INT(try_login("wrong-password", msg, sizeof(msg)), RES_DB);
-    CHECK_INT(one("SELECT failed_logins FROM app_user WHERE id = $1", clerk), 0);
+    CHECK_INT(attempts(), 1);
     CHECK_INT(try_login("wrong-password", msg, sizeof(msg)), RES_INVALID);
-    CHECK_INT(one("SELECT failed_logins FROM app_user WHERE id = $1", clerk), 1);
-    CHECK(strstr(msg, "Còn 4 lần thử") != NULL);
+    CHECK_INT(attempts(), 2);
+    CHECK(strstr(msg, "Còn 3 lần thử") != NULL);
     /* A successful login whose audit row fails opens no session and keeps the count. */
     int64_t sessions = one("SELECT COUNT(*) FROM session WHERE user_id = $1", clerk);
     audit_fail_next(1, RES_DB);
     CHECK_INT(try_login(DEMO_PASSWORD, msg, sizeof(msg)), RES_DB);
     CHECK_INT(one("SELECT COUNT(*) FROM session WHERE user_id = $1", clerk), sessions);
-    CHECK_INT(one("SELECT failed_logins FROM app_user WHERE id = $1", clerk), 1);
+    CHECK_INT(attempts(), 3);
     CHECK_INT(try_login(DEMO_PASSWORD, msg, sizeof(msg)), RES_OK);
     CHECK_INT(one("SELECT COUNT(*) FROM session WHERE user_id = $1", clerk), sessions + 1);
-    CHECK_INT(one("SELECT failed_logins FROM app_user WHERE id = $1", clerk), 0);
+    CHECK_INT(attempts(), 0);
 }
 
 static struct actor clerk_actor(void)
@@ -379,7 +406,7 @@ int main(void)
     CHECK_INT(tx_run_noaudit(app.db, raw_key_tx, &k), RES_OK);
     key_id = one("SELECT id FROM signing_key WHERE fingerprint = 'pinfp' AND $1 = $1", 0);
 
-    RUN(lockout_not_counted_without_its_audit_row);
+    RUN(lockout_not_set_without_its_audit_row);
     RUN(failed_login_counted_or_error);
     RUN(wrong_pin_not_counted_without_its_audit_row);
     RUN(signature_not_recorded_without_its_audit_row);

@@ -1,10 +1,12 @@
 /* Validators and password policy (standards.md §1 identifiers, §12 accounts). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "core/password.h"
 #include "core/role.h"
 #include "core/validate.h"
+#include "text/text.h"
 
 TEST(citizen_id)
 {
@@ -72,6 +74,30 @@ TEST(field_clean_normalises_and_limits)
     free(s);
 }
 
+TEST(field_clean_refuses_controls_and_bidi)
+{
+    /* U+0085 (NEL, a C1 control), DEL, U+202E (right-to-left override), U+2066 */
+    const char *controls[] = {"Nguy\xC2\x85n Văn A", "Nguyễn\x7f", "\x1b[31mAn"};
+    for (size_t i = 0; i < 3; i++) {
+        struct verrs e = {0};
+        CHECK(field_clean(controls[i], "full_name", "Họ và tên", true, 100, &e) == NULL);
+        CHECK(strstr(verrs_get(&e, "full_name"), "ký tự điều khiển") != NULL);
+    }
+    const char *bidi[] = {"Nguyễn \xE2\x80\xAEnA", "\xE2\x81\xA6Trần\xE2\x81\xA9",
+                          "An\xE2\x80\x8F"};
+    for (size_t i = 0; i < 3; i++) {
+        struct verrs e = {0};
+        CHECK(field_clean(bidi[i], "full_name", "Họ và tên", true, 100, &e) == NULL);
+        CHECK(strstr(verrs_get(&e, "full_name"), "đổi chiều văn bản") != NULL);
+    }
+    /* Tabs and line breaks are white space, squeezed, not refused. */
+    struct verrs e = {0};
+    char *s = field_clean("Nguyễn\tVăn\nAn", "full_name", "Họ và tên", true, 100, &e);
+    CHECK_STR(s, "Nguyễn Văn An");
+    free(s);
+    CHECK_INT(text_unsafe_char("Ủy ban nhân dân"), TEXT_SAFE);
+}
+
 TEST(password_policy)
 {
     struct verrs e = {0};
@@ -121,6 +147,7 @@ int main(void)
     RUN(agency_code_qd20);
     RUN(abbr_email_phone);
     RUN(field_clean_normalises_and_limits);
+    RUN(field_clean_refuses_controls_and_bidi);
     RUN(password_policy);
     RUN(password_hash_roundtrip);
     RUN(roles);

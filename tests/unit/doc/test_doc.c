@@ -514,8 +514,8 @@ int main(void)
     if (demo_seed(&app, devnull) != RES_OK || doc_demo_seed(&app) != RES_OK)
         return 2;
     fclose(devnull);
-    clerk = member_of("040090000143", ROLE_CLERK);           /* văn thư, Sở TT&TT */
-    specialist = member_of("040090000145", ROLE_SPECIALIST); /* chuyên viên, Sở TT&TT */
+    clerk = member_of("040090000143", ROLE_CLERK);           /* văn thư, Sở KH&CN */
+    specialist = member_of("040090000145", ROLE_SPECIALIST); /* chuyên viên, Sở KH&CN */
     reg_id = one("SELECT id FROM doc_register WHERE agency_id = $1", clerk.agency_id);
     /* the tests' fixed dates are in 2026; run them as on 1 December 2026 */
     int64_t dec1 = 0;
