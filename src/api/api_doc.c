@@ -267,6 +267,10 @@ void api_documents_list(struct req *r)
     json_t *list = NULL;
     char *next = NULL;
     result_t res = e.count ? RES_INVALID : doc_list(r->app, &r->actor, &f, &e, &list, &next);
+    if (res == RES_INVALID) { /* every input here is a query parameter: 400 (docs/api.md) */
+        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
+        return;
+    }
     if (res != RES_OK) {
         problem_fields(r, res, &e);
         return;

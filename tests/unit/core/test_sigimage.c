@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app_fixture.h"
 #include "check.h"
 #include "core/demo.h"
 #include "core/role.h"
@@ -151,22 +152,8 @@ TEST(who_sees_what)
 
 int main(void)
 {
-    setenv("QLVB_ARGON2_MEMORY_KIB", "1024", 1);
-    setenv("QLVB_ARGON2_ITERATIONS", "1", 1);
-    snprintf(data_dir, sizeof(data_dir), "/tmp/qlvb-sigimage-XXXXXX");
-    if (!mkdtemp(data_dir))
+    if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "sigimage", false) != 0)
         return 2;
-    char url[128];
-    snprintf(url, sizeof(url), "sqlite:%s/qlvb.db", data_dir);
-    config_defaults(&app.cfg);
-    if (db_open(url, &app.db) != RES_OK || db_migrate(app.db) != RES_OK)
-        return 2;
-    FILE *devnull = fopen("/dev/null", "w");
-    if (demo_seed(&app, devnull) != RES_OK)
-        return 2;
-    fclose(devnull);
-    sys.system = true;
-    snprintf(sys.login, sizeof(sys.login), "system");
     skhcn = one("SELECT m.agency_id FROM membership m JOIN app_user u ON u.id = m.user_id "
                 "WHERE u.login = '040090000141'");
     truongvinh = one("SELECT m.agency_id FROM membership m JOIN app_user u ON u.id = m.user_id "

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app_fixture.h"
 #include "check.h"
 #include "core/audit.h"
 #include "core/demo.h"
@@ -82,24 +83,10 @@ TEST(wrong_pin_counted_or_error)
 
 int main(void)
 {
-    setenv("QLVB_ARGON2_MEMORY_KIB", "1024", 1);
-    setenv("QLVB_ARGON2_ITERATIONS", "1", 1);
-    snprintf(data_dir, sizeof(data_dir), "/tmp/qlvb-signaudit-XXXXXX");
-    if (!mkdtemp(data_dir))
+    if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "signaudit", false) != 0)
         return 2;
-    char url[128], master[128];
-    snprintf(url, sizeof(url), "sqlite:%s/qlvb.db", data_dir);
+    char master[128];
     snprintf(master, sizeof(master), "%s/master.key", data_dir);
-    config_defaults(&app.cfg);
-    snprintf(app.cfg.data_dir, sizeof(app.cfg.data_dir), "%s", data_dir);
-    if (db_open(url, &app.db) != RES_OK || db_migrate(app.db) != RES_OK)
-        return 2;
-    FILE *devnull = fopen("/dev/null", "w");
-    if (demo_seed(&app, devnull) != RES_OK)
-        return 2;
-    fclose(devnull);
-    sys.system = true;
-    snprintf(sys.login, sizeof(sys.login), "system");
 
     struct signer signer;
     signer_init(&signer);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app_fixture.h"
 #include "check.h"
 #include "core/agency.h"
 #include "core/audit.h"
@@ -384,22 +385,8 @@ TEST(duplicate_live_key_refused_by_index)
 
 int main(void)
 {
-    setenv("QLVB_ARGON2_MEMORY_KIB", "1024", 1);
-    setenv("QLVB_ARGON2_ITERATIONS", "1", 1);
-    snprintf(data_dir, sizeof(data_dir), "/tmp/qlvb-tx-XXXXXX");
-    if (!mkdtemp(data_dir))
+    if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "tx", false) != 0)
         return 2;
-    char url[128];
-    snprintf(url, sizeof(url), "sqlite:%s/qlvb.db", data_dir);
-    config_defaults(&app.cfg);
-    if (db_open(url, &app.db) != RES_OK || db_migrate(app.db) != RES_OK)
-        return 2;
-    FILE *devnull = fopen("/dev/null", "w");
-    if (demo_seed(&app, devnull) != RES_OK)
-        return 2;
-    fclose(devnull);
-    sys.system = true;
-    snprintf(sys.login, sizeof(sys.login), "system");
     clerk = one("SELECT id FROM app_user WHERE login = '" CLERK_LOGIN "' AND $1 = $1", 0);
     skhcn = one("SELECT agency_id FROM membership WHERE user_id = $1", clerk);
     struct raw_key k = {.agency_id = skhcn, .fp = "pinfp"};

@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include "blob/blob.h"
+#include "app_fixture.h"
 #include "check.h"
 #include "core/audit.h"
 #include "core/demo.h"
@@ -497,23 +498,10 @@ TEST(reading_follows_the_policy)
 
 int main(void)
 {
-    setenv("QLVB_ARGON2_MEMORY_KIB", "1024", 1);
-    setenv("QLVB_ARGON2_ITERATIONS", "1", 1);
-    snprintf(data_dir, sizeof(data_dir), "/tmp/qlvb-doc-XXXXXX");
-    if (!mkdtemp(data_dir))
+    struct actor sys;
+    if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "doc", true) != 0 ||
+        doc_demo_seed(&app) != RES_OK)
         return 2;
-    char url[128];
-    snprintf(url, sizeof(url), "sqlite:%s/qlvb.db", data_dir);
-    config_defaults(&app.cfg);
-    if (db_open(url, &app.db) != RES_OK || db_migrate(app.db) != RES_OK)
-        return 2;
-    snprintf(url, sizeof(url), "file:%s/blobs", data_dir);
-    if (blob_open(url, 0, &app.blobs) != RES_OK)
-        return 2;
-    FILE *devnull = fopen("/dev/null", "w");
-    if (demo_seed(&app, devnull) != RES_OK || doc_demo_seed(&app) != RES_OK)
-        return 2;
-    fclose(devnull);
     clerk = member_of("040090000143", ROLE_CLERK);           /* văn thư, Sở KH&CN */
     specialist = member_of("040090000145", ROLE_SPECIALIST); /* chuyên viên, Sở KH&CN */
     reg_id = one("SELECT id FROM doc_register WHERE agency_id = $1", clerk.agency_id);
