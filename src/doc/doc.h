@@ -142,6 +142,11 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
 #define DOC_MAX_PARTS 64
 result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
                          struct authz_participant *parts);
+/* The one check of a document action: loads the policy object of document `id` and asks
+ * the policy. RES_NOT_FOUND when it does not exist or the actor may not know of it,
+ * RES_FORBIDDEN when visible but not allowed. Every document feature starts with it. */
+result_t doc_authorize(struct db_conn *c, const struct actor *a, enum authz_action action,
+                       int64_t id);
 
 /* Metadata, files and history of one document (AZ_DOC_READ). Another agency's
  * document, or one the actor is not on, is RES_NOT_FOUND. */

@@ -155,17 +155,22 @@ static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
     return RES_OK;
 }
 
+result_t doc_authorize(struct db_conn *c, const struct actor *a, enum authz_action action,
+                       int64_t id)
+{
+    struct authz_object o;
+    struct authz_participant parts[DOC_MAX_PARTS];
+    result_t r = doc_object_load(c, id, &o, parts);
+    return r == RES_OK ? authz_check_object(a, action, &o) : r;
+}
+
 result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out)
 {
     *out = NULL;
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
-    struct authz_object o;
-    struct authz_participant parts[DOC_MAX_PARTS];
-    result_t r = doc_object_load(c, id, &o, parts);
-    if (r == RES_OK)
-        r = authz_check_object(a, AZ_DOC_READ, &o);
+    result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
     if (r != RES_OK)
         return r;
     struct db_stmt *s = NULL;
@@ -274,11 +279,7 @@ result_t doc_file_get(struct app *app, const struct actor *a, int64_t doc_id, in
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
-    struct authz_object o;
-    struct authz_participant parts[DOC_MAX_PARTS];
-    result_t r = doc_object_load(c, doc_id, &o, parts);
-    if (r == RES_OK)
-        r = authz_check_object(a, AZ_DOC_READ, &o);
+    result_t r = doc_authorize(c, a, AZ_DOC_READ, doc_id);
     if (r != RES_OK)
         return r;
     struct db_stmt *s = NULL;

@@ -1,5 +1,5 @@
 /* The signature and seal image store on the demo data: one active image per owner and
- * kind, what the signing service gets (sigimage_active), who may see a preview, and
+ * kind, what the signing service receives (sigimage_active), who may see a preview, and
  * that another agency's administrator sees nothing. */
 #include <stdlib.h>
 #include <unistd.h>

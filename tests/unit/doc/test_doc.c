@@ -228,8 +228,9 @@ TEST(bad_input_is_refused_with_its_field_error_and_changes_nothing)
     in.register_id = one("SELECT MIN(id) FROM doc_register WHERE agency_id <> $1", clerk.agency_id);
     refused(in, "register_id", "không có trong cơ quan"); /* another agency's register */
     char long_subject[2100] = "";
-    for (int i = 0; i < 501; i++)
-        strcat(long_subject, "ệ"); /* 501 characters, 1503 bytes */
+    size_t used = 0;
+    for (int i = 0; i < 501; i++) /* 501 characters, 1503 bytes */
+        used += (size_t)snprintf(long_subject + used, sizeof(long_subject) - used, "ệ");
     in = valid_input("77");
     in.subject = long_subject;
     refused(in, "subject", "500");

@@ -94,7 +94,10 @@ TEST(cut_never_splits_a_character)
         CHECK(max < 4 || k + 4 > max); /* never more than one character short */
     }
     /* Invalid input ends the prefix before the bad byte. */
-    CHECK_INT(text_cut("ab\xC3\x28" "cd", 6, 10), 2);
+    CHECK_INT(text_cut("ab\xC3\x28"
+                       "cd",
+                       6, 10),
+              2);
     /* One cluster longer than the budget (a letter with many marks): code points. */
     n = padded(s, sizeof(s), 0, "a\xCC\x81\xCC\x81\xCC\x81\xCC\x81");
     CHECK_INT(text_cut(s, n, 4), 3);
