@@ -136,10 +136,11 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
 
 /* ---- reading (doc_read.c) ---- */
 
-/* The document's policy object: agency and participants from the database (for now the
- * registering clerk; assignments add theirs in doc_participants_load). parts must hold
- * DOC_MAX_PARTS. RES_NOT_FOUND for an id that does not exist. */
-#define DOC_MAX_PARTS 64
+/* The document's policy object: agency and participants from the database (the
+ * registering clerk, and every doc_participant row: current_step for the active rows
+ * still pending or in progress). parts must hold DOC_MAX_PARTS. RES_NOT_FOUND for an
+ * id that does not exist. */
+#define DOC_MAX_PARTS 256
 result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
                          struct authz_participant *parts);
 /* The one check of a document action: loads the policy object of document `id` and asks

@@ -14,6 +14,22 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* doc_participant.role ↔ enum participant_role; -1 unknown. */
+static int part_role_of(const char *s)
+{
+    static const struct {
+        const char *key;
+        enum participant_role role;
+    } map[] = {{"leader", PART_LEADER},     {"lead", PART_LEAD},
+               {"co_handler", PART_CO_HANDLER}, {"for_info", PART_FOR_INFO},
+               {"reviewer", PART_REVIEWER}, {"signer", PART_SIGNER},
+               {"drafter", PART_DRAFTER}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i].key, s) == 0)
+            return (int)map[i].role;
+    return -1;
+}
+
 result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
                          struct authz_participant *parts)
 {
@@ -29,9 +45,7 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
     if (r == RES_ROW) {
         o->agency_id = db_col_i64(s, 0);
         /* The registering clerk keeps reading what they registered (for information,
-         * no step of their own). The assignment workflow adds its participants here:
-         * leader presented to, lead, co-handlers, for-information units and people,
-         * with current_step from the step in progress. */
+         * no step of their own). */
         if (!db_col_null(s, 1))
             parts[o->nparts++] = (struct authz_participant){
                 .user_id = db_col_i64(s, 1), .role = PART_FOR_INFO, .current_step = false};
@@ -40,7 +54,39 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
         r = RES_NOT_FOUND;
     }
     db_finalize(s);
-    return r;
+    if (r != RES_OK)
+        return r;
+    /* Everyone the document went to at any step (migration 0009): the step in progress
+     * first, so that a document with more participants than DOC_MAX_PARTS keeps the
+     * ones who act now; earlier steps may still read. */
+    r = db_query(c, &s,
+                 "SELECT role, user_id, department_id, CASE WHEN active = 1 AND status IN "
+                 "('pending', 'in_progress') THEN 1 ELSE 0 END AS cur FROM doc_participant "
+                 "WHERE document_id = $1 ORDER BY cur DESC, id",
+                 "i", id);
+    if (r != RES_OK)
+        return r;
+    size_t dropped = 0;
+    while ((r = db_step(s)) == RES_ROW) {
+        int role = part_role_of(db_col_text(s, 0));
+        if (role < 0)
+            continue;
+        if (o->nparts >= DOC_MAX_PARTS) {
+            dropped++;
+            continue;
+        }
+        parts[o->nparts++] = (struct authz_participant){
+            .user_id = db_col_null(s, 1) ? 0 : db_col_i64(s, 1),
+            .department_id = db_col_null(s, 2) ? 0 : db_col_i64(s, 2),
+            .role = (enum participant_role)role,
+            .current_step = db_col_i64(s, 3) == 1,
+        };
+    }
+    db_finalize(s);
+    if (dropped)
+        log_warn("document %lld: %zu participants past DOC_MAX_PARTS not loaded", (long long)id,
+                 dropped);
+    return r == RES_DONE ? RES_OK : r;
 }
 
 /* The columns every document JSON is built from, in doc_json's order. */
