@@ -56,6 +56,11 @@ static result_t image_put_tx(struct tx *t, void *arg)
                        "iItbiitIi", ip->agency_id, ip->user_id, kind_key(ip->kind), ip->png,
                        ip->len, (int64_t)ip->w, (int64_t)ip->h, ip->sha, ip->a->user_id,
                        clock_now());
+    /* Only signature_image_one_active can refuse this insert: a concurrent upload for
+     * the same owner committed first. Replay the transaction (db_tx retries RES_BUSY):
+     * it then replaces that one. */
+    if (r == RES_CONFLICT)
+        return RES_BUSY;
     if (r != RES_OK)
         return r;
     char oid[24], summary[400];

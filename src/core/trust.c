@@ -390,6 +390,10 @@ static result_t crl_put_tx(struct tx *t, void *arg)
                        (int64_t)cp->entries, cp->fp, cp->der, cp->derlen, cp->a->user_id,
                        clock_now());
     }
+    /* trust_crl_one_active or the fingerprint: a concurrent import of this issuer
+     * committed first. Replay (RES_BUSY): the checks above then see it. */
+    if (r == RES_CONFLICT)
+        r = RES_BUSY;
     if (r == RES_OK)
         r = trust_bump_generation(c);
     if (r != RES_OK)

@@ -249,6 +249,22 @@ test('a new image replaces the active one of the same owner and kind', async () 
   sigId = s.json.id;
 });
 
+test('concurrent uploads for one owner leave exactly one active image (migration 0014)', async () => {
+  // On PostgreSQL two transactions can both deactivate the old row and insert; the
+  // partial unique index signature_image_one_active makes the later one replay.
+  const head = new Client(srv); await head.apiLogin('040090000144');
+  const headId = (await head.get('/api/v1/me')).json.id;
+  const rs = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+    upload(skhcn, '/api/v1/signature-images', makePng(200 + i, 80), { kind: 'signature', user_id: headId })));
+  assert.deepEqual(rs.map((r) => r.status), Array(8).fill(201));
+  const rows = srv.db(`SELECT CASE WHEN active = 1 THEN 'on' ELSE 'off' END FROM signature_image WHERE user_id = ${headId} AND kind = 'signature'`);
+  assert.equal(rows.split('\n').filter((l) => l.trim() === 'on').length, 1, rows);
+  assert.equal(rows.split('\n').filter((l) => l.trim()).length, 8, rows);
+  // The database itself refuses a second active image of the owner, whatever the code.
+  assert.throws(() => srv.db(`INSERT INTO signature_image (agency_id, user_id, kind, png, width, height, sha256, active, created_at)
+    SELECT agency_id, user_id, kind, png, width, height, 'x', 1, 0 FROM signature_image WHERE user_id = ${headId} AND active = 1`));
+});
+
 test('opaque PNGs, JPEGs and non-members are refused', async () => {
   const rgb = await upload(skhcn, '/api/v1/signature-images', makePng(100, 50, 2), { kind: 'signature', user_id: specialistId });
   assert.equal(rgb.status, 422);
