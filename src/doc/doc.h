@@ -58,6 +58,30 @@ bool doc_symbol_valid(const char *s);
 const char *doc_cut(char *out, size_t outsize, const char *s, size_t max);
 #define DOC_CUT(s, max) doc_cut((char[(max) + 4]){0}, (max) + 4, (s), (max))
 
+/* ---- references of issued documents (doc_symbol.c) ---- */
+
+#define DOC_NUMBER_MAX 9999999 /* seven digits, as doc_number_valid accepts */
+
+/* §2 the number as written: at least two digits, "07", "12", "1234". RES_INVALID
+ * outside 1..DOC_NUMBER_MAX. */
+result_t doc_number_format(int64_t n, char *out, size_t size);
+/* §2 the symbol of a document the agency issues: "<type abbr>-<issuer abbr>" (QĐ-UBND);
+ * for a công văn or thư công, which have no type abbreviation, "<issuer abbr>-<unit
+ * abbr>" (UBND-VP; the unit is required there and ignored otherwise). Abbreviations are
+ * single symbol groups. RES_INVALID for an unknown type or a bad abbreviation. */
+result_t doc_symbol_compose(const char *type_key, const char *issuer_abbr, const char *unit_abbr,
+                            char *out, size_t size);
+/* "07/QĐ-UBND"; a legal normative document also carries its year: "12/2025/QĐ-UBND". */
+result_t doc_reference_format(int64_t number, int year, const char *symbol, bool normative,
+                              char *out, size_t size);
+struct doc_reference {
+    char number[8]; /* as written, "07" */
+    int year;       /* 0 unless written (legal normative documents) */
+    char symbol[208];
+};
+/* Reads a reference back ("07/QĐ-UBND", "12/2025/QĐ-UBND"); RES_INVALID otherwise. */
+result_t doc_reference_parse(const char *s, struct doc_reference *ref);
+
 /* ---- numbering (doc_number.c) ---- */
 
 /* The Vietnam-time (UTC+7) calendar year of instant t: numbers restart on 1 January
