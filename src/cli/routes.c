@@ -68,6 +68,12 @@ const struct route routes[] = {
     {"GET", "/admin/calendar", page_admin_calendar, ANY},
     {"POST", "/admin/calendar/overrides", page_admin_calendar_post, ANY},
     {"POST", "/admin/calendar/overrides/:id/remove", page_admin_calendar_remove, ANY},
+    /* documents (web/pages_doc.c) */
+    {"GET", "/documents", page_documents, 0},
+    {"GET", "/documents/new", page_document_new, 0},
+    {"POST", "/documents", page_document_new_post, RT_UPLOAD},
+    {"GET", "/documents/:id", page_document, 0},
+    {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},

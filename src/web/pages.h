@@ -66,6 +66,13 @@ void page_admin_keys(struct req *r);
 void page_admin_keys_post(struct req *r);
 void page_admin_key_revoke(struct req *r);
 
+/* documents (pages_doc.c) */
+void page_documents(struct req *r);
+void page_document_new(struct req *r);
+void page_document_new_post(struct req *r);
+void page_document(struct req *r);
+void page_document_file(struct req *r);
+
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);
 
