@@ -1,0 +1,179 @@
+// The web pages of incoming documents (web/pages_doc.c) given bad input: a form posted
+// without its CSRF token is refused and registers nothing; another agency's document
+// and files are the 404 page exactly like an id that exists nowhere (architecture:
+// Authorization); a Word file as the scan of a paper letter, a secret document
+// (standards.md §3) and a malformed symbol (§2) are Vietnamese field errors next to the
+// fields with the typed values kept and nothing registered; people who are not clerks
+// get no form and cannot post one; bad list filters are a 400 page, a stale paging
+// link starts the list over; hostile text is escaped. Runs on SQLite and PostgreSQL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, Client, makePdf } from './harness.mjs';
+
+const CLERK = '040090000143';      // văn thư, Sở KH&CN
+const SPECIALIST = '040090000145'; // chuyên viên, Sở KH&CN
+const CLERK_TRUONGVINH = '040090000302';
+
+let srv, clerk, specialist, outsider, registerId, docId, fileId;
+const footprint = () => srv.db(
+  'SELECT COUNT(*) FROM document; SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) FROM doc_history; ' +
+  'SELECT COALESCE(SUM(next_number), 0) FROM doc_counter; SELECT COUNT(*) FROM blob');
+const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+const pdf = () => makePdf([[72, 760, 14, 'CONG VAN SO 88']]);
+
+function fields(over = {}) {
+  return {
+    register_id: String(registerId), medium: 'paper', issuer_name: 'Sở Tài chính', number: '88',
+    symbol: 'STC-NS', issued_date: today(), doc_type: 'cong_van',
+    subject: 'Về việc rà soát dự toán ngân sách năm 2027', urgency: 'khan', secrecy: '', ...over,
+  };
+}
+
+// POST /documents as the form does (multipart), with the page's CSRF token unless told.
+async function post(c, form, files = [{ field: 'main', name: 'cong-van-88.pdf', bytes: pdf() }], csrf = true) {
+  const fd = new FormData();
+  if (csrf) fd.append('_csrf', c.csrf);
+  for (const [k, v] of Object.entries(form)) fd.append(k, v);
+  for (const f of files) fd.append(f.field, new Blob([f.bytes], { type: f.type || 'application/octet-stream' }), f.name);
+  return c.req('POST', '/documents', { body: fd });
+}
+
+async function webClient(login) {
+  const c = new Client(srv);
+  const r = await c.webLogin(login);
+  assert.equal(r.status, 303, `login ${login}`);
+  const home = await c.get('/');
+  c.csrf = c.csrfFrom(home.text);
+  return c;
+}
+
+before(async () => {
+  srv = await new Server().start();
+  clerk = await webClient(CLERK);
+  specialist = await webClient(SPECIALIST);
+  outsider = await webClient(CLERK_TRUONGVINH);
+  const form = await clerk.get('/documents/new');
+  assert.equal(form.status, 200);
+  registerId = Number(/<select id="register_id"[^]*?<option value="(\d+)"/.exec(form.text)[1]);
+  const ok = await post(clerk, fields());
+  assert.equal(ok.status, 303, ok.text);
+  docId = Number(/^\/documents\/(\d+)$/.exec(ok.headers.get('location'))[1]);
+  const page = await clerk.get(`/documents/${docId}`);
+  assert.match(page.text, /Đã vào sổ văn bản đến số \d+/);
+  fileId = Number(new RegExp(`/documents/${docId}/files/(\\d+)`).exec(page.text)[1]);
+});
+
+after(async () => { await srv.stop(); srv.cleanup(); });
+
+test('a form without its CSRF token is refused and registers nothing', async () => {
+  const before = footprint();
+  const r = await post(clerk, fields({ number: '89' }), undefined, false);
+  assert.equal(r.status, 403);
+  assert.match(r.text, /Mã chống giả mạo \(CSRF\) thiếu hoặc sai/);
+  const wrong = await post({ ...clerk, req: clerk.req.bind(clerk), csrf: 'f'.repeat(64) }, fields({ number: '89' }));
+  assert.equal(wrong.status, 403);
+  assert.equal(footprint(), before);
+});
+
+test("another agency's document and file are the 404 page, like an id that exists nowhere", async () => {
+  for (const path of [`/documents/${docId}`, `/documents/${docId}/files/${fileId}`, '/documents/999999',
+    `/documents/999999/files/${fileId}`, `/documents/${docId}/files/999999`]) {
+    const r = await outsider.get(path);
+    assert.equal(r.status, 404, path);
+    assert.match(r.headers.get('content-type'), /text\/html/);
+    assert.match(r.text, /<html lang="vi">/);
+    assert.match(r.text, /Không tìm thấy (văn bản|tệp)/);
+    assert.doesNotMatch(r.text, /Sở Tài chính|ngân sách/, 'nothing of the document leaks');
+  }
+  // The specialist is in the agency but not on the document: 404 as well.
+  assert.equal((await specialist.get(`/documents/${docId}`)).status, 404);
+  assert.equal((await specialist.get(`/documents/${docId}/files/${fileId}`)).status, 404);
+  // The clerk's own file: inline PDF that only this site may frame; other pages may not be framed.
+  const f = await clerk.get(`/documents/${docId}/files/${fileId}`);
+  assert.equal(f.status, 200);
+  assert.equal(f.headers.get('content-type'), 'application/pdf');
+  assert.match(f.headers.get('content-disposition'), /^inline/);
+  assert.equal(f.headers.get('x-frame-options'), 'SAMEORIGIN');
+  assert.match(f.headers.get('content-security-policy'), /frame-ancestors 'self'/);
+  const d = await clerk.get(`/documents/${docId}/files/${fileId}?download=1`);
+  assert.match(d.headers.get('content-disposition'), /^attachment/);
+  assert.equal(d.headers.get('x-frame-options'), 'DENY');
+  const page = await clerk.get(`/documents/${docId}`);
+  assert.equal(page.headers.get('x-frame-options'), 'DENY');
+  assert.match(page.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+});
+
+test('a bad file, a secret document and a bad symbol are Vietnamese field errors; nothing registered', async () => {
+  const before = footprint();
+  const r = await post(clerk, fields({ number: '90', symbol: 'STC NS', secrecy: 'mat', subject: 'Trích yếu <b>giữ lại</b>' }),
+    [{ field: 'main', name: 'công văn.txt', bytes: Buffer.from('chỉ là văn bản thuần') }]);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="main_file-error">[^<]*(PDF|văn bản thuần)/);
+  assert.match(r.text, /id="secrecy-error">[^<]*không được tiếp nhận trên hệ thống/);
+  assert.match(r.text, /id="symbol-error">[^<]*Ký hiệu “STC NS” không đúng quy tắc/);
+  assert.match(r.text, /value="90"/, 'the typed number is kept');
+  assert.match(r.text, /Trích yếu &lt;b&gt;giữ lại&lt;\/b&gt;<\/textarea>/, 'kept and escaped');
+  assert.match(r.text, /vui lòng chọn lại tệp/);
+  // A form error found by the page (page count) still shows the core's errors on the rest.
+  const r2 = await post(clerk, fields({ number: '91', page_count: 'nhiều', doc_type: '' }));
+  assert.equal(r2.status, 422);
+  assert.match(r2.text, /id="page_count-error">Số trang phải là số/);
+  assert.match(r2.text, /id="doc_type-error">Vui lòng chọn loại văn bản/);
+  // No file at all.
+  const r3 = await post(clerk, fields({ number: '92' }), [{ field: 'main', name: '', bytes: Buffer.alloc(0) }]);
+  assert.equal(r3.status, 422);
+  assert.match(r3.text, /id="main_file-error">Thiếu tệp chính/);
+  assert.equal(footprint(), before);
+});
+
+test('the same document again needs "Vẫn vào sổ"', async () => {
+  const before = footprint();
+  const r = await post(clerk, fields());
+  assert.equal(r.status, 409);
+  assert.match(r.text, /Văn bản có thể đã được vào sổ/);
+  assert.match(r.text, new RegExp(`href="/documents/${docId}"`));
+  assert.match(r.text, /name="confirm_duplicate"/);
+  assert.equal(footprint(), before);
+  const ok = await post(clerk, fields({ confirm_duplicate: '1' }));
+  assert.equal(ok.status, 303);
+});
+
+test('people who are not clerks get no form and cannot post one', async () => {
+  const form = await specialist.get('/documents/new');
+  assert.equal(form.status, 403);
+  assert.match(form.text, /Chỉ văn thư của cơ quan/);
+  const home = await specialist.get('/');
+  assert.doesNotMatch(home.text, /href="\/documents\/new"/, 'no menu entry');
+  assert.match(home.text, /href="\/documents"/, 'the list is in the menu');
+  const before = footprint();
+  const r = await post(specialist, fields({ number: '93' }));
+  assert.equal(r.status, 403);
+  assert.equal(footprint(), before);
+});
+
+test('list filters: bad values are a 400 page, a stale paging link starts over, text is escaped', async () => {
+  await post(clerk, fields({ number: '94', subject: '<script>alert(1)</script> trích yếu' }));
+  const list = await clerk.get('/documents');
+  assert.equal(list.status, 200);
+  assert.match(list.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt; trích yếu/);
+  assert.doesNotMatch(list.text, /<script>alert/);
+  assert.match(list.text, /class="badge badge-urgency-urgent">Khẩn</);
+  const bad = await clerk.get('/documents?year=abc&urgency=rat_khan');
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /Năm phải là số từ 1900 đến 2100/);
+  assert.match(bad.text, /Độ khẩn không có trong danh mục/);
+  const stale = await clerk.get('/documents?cursor=xyz');
+  assert.equal(stale.status, 200);
+  assert.match(stale.text, /cong|Sở Tài chính/);
+  const filtered = await clerk.get('/documents?urgency=hoa_toc');
+  assert.equal(filtered.status, 200);
+  assert.doesNotMatch(filtered.text, /STC-NS/);
+  // Paging: one row per page is not offered, but the link carries the filter on.
+  for (let i = 0; i < 21; i++) await post(clerk, fields({ number: String(100 + i) }));
+  const p1 = await clerk.get('/documents?urgency=khan');
+  const next = /href="(\/documents\?urgency=khan&amp;cursor=[0-9.]+)" rel="next"/.exec(p1.text);
+  assert.ok(next, 'Trang sau link with the filter');
+  const p2 = await clerk.get(next[1].replace(/&amp;/g, '&'));
+  assert.equal(p2.status, 200);
+  assert.match(p2.text, /Về trang đầu/);
+});
