@@ -399,7 +399,7 @@ void page_document_new_post(struct req *r)
          * own words and the checkbox. */
         struct verrs e2 = {0};
         verrs_add(&e2, "confirm_duplicate",
-                  "Văn bản này có thể đã được vào sổ. Kiểm tra văn bản đã vào sổ bên dưới; nếu "
+                  "Văn bản này có thể đã được vào sổ. Kiểm tra văn bản đã vào sổ ở trên; nếu "
                   "đây là văn bản khác, đánh dấu “Vẫn vào sổ” rồi gửi lại.");
         render_register(r, 409, form, &e2, earlier);
         return;
