@@ -212,7 +212,6 @@ result_t doc_file_get(struct app *app, const struct actor *a, int64_t doc_id, in
 #define DOC_MAX_CO_HANDLERS  30
 #define DOC_MAX_FOR_INFO     100
 #define DOC_MAX_WORKING_DAYS 250
-#define DOC_DUE_SOON_DAYS    2 /* the calendar's default (QLVB_DUE_SOON_DAYS) */
 
 /* A person (user_id) or a unit (department_id) of the agency: exactly one is set. */
 struct doc_target {

@@ -1071,7 +1071,10 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
     wi.note = field_clean(in->note, "note", label, note_required, DOC_NOTE_MAX, e);
     if (st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN) {
         check_groups(in, e);
-        check_deadline(app, in, now, st->kind != ST_REASSIGN, s.due_date, wi.deadline, e);
+        /* the leader's deadline falls back on the issuer's due date (§9 DueDate); inside
+         * a unit, on the deadline the unit was given (do_reassign) */
+        bool unit = st->kind == ST_REASSIGN;
+        check_deadline(app, in, now, !unit, unit ? NULL : s.due_date, wi.deadline, e);
     }
     if (e->count) {
         free(wi.note);
@@ -1141,9 +1144,10 @@ static result_t seen_tx(struct tx *t, void *arg)
                             "SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND "
                             "user_id = $2 AND role = 'for_info' AND seen_at IS NULL",
                             "ii", w->id, w->a->user_id);
-    if (r != RES_OK || !w->changed)
-        return r; /* seen meanwhile: nothing to write (tx_run refuses a commit without
-                   * audit row, so RES_OK here rolls back nothing; see doc_mark_seen) */
+    if (r != RES_OK)
+        return r;
+    if (!w->changed)
+        return RES_CONFLICT; /* seen meanwhile by another request: nothing to write */
     r = db_run(c,
                "UPDATE doc_participant SET seen_at = $3, status = CASE WHEN status = 'pending' "
                "THEN 'done' ELSE status END, done_at = CASE WHEN status = 'pending' THEN $3 ELSE "
@@ -1169,9 +1173,7 @@ result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id)
         return r; /* the common case: one read, no write */
     struct seen_write w = {.a = a, .id = id, .agency = s.agency_id, .now = clock_now()};
     r = tx_run(app->db, seen_tx, &w);
-    /* Another request marked it between the read and the write: tx_run refuses the empty
-     * commit (no audit row) and nothing was changed, which is what was wanted. */
-    return r == RES_INTERNAL && !w.changed ? RES_OK : r;
+    return r == RES_CONFLICT ? RES_OK : r; /* marked by a request in between */
 }
 
 /* ---- reading ---- */
