@@ -264,7 +264,7 @@ static void state_conflict(const struct step *st, const struct wf_state *w, stru
 {
     if (!w->state)
         verrs_add(e, "action", "Văn bản này không theo quy trình xử lý văn bản đến.");
-    else if (st->kind == ST_ASSIGN && (w->state & S_WORKING))
+    else if (st->kind == ST_ASSIGN && (w->state & S_WORKING) && w->leader_done.id)
         verrs_add(e, "action",
                   "Văn bản đã được giao xử lý; để thay đổi phân công, gửi lại với change = "
                   "true (hoặc thu hồi trước).");
@@ -1033,7 +1033,7 @@ static result_t wf_gate(struct app *app, const struct actor *a, int64_t id, cons
     result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
     if (r != RES_OK)
         return r;
-    if ((r = wf_load(c, NULL, id, out)) != RES_OK)
+    if ((r = wf_load(c, a, id, out)) != RES_OK)
         return r;
     r = doc_authorize(c, a, step_az(st, out->state), id);
     if (r == RES_FORBIDDEN && !(out->state & st->states) &&
