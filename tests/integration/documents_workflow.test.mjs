@@ -11,7 +11,7 @@
 // on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, makePdf, ADMIN_SKHCN, ADMIN_TRUONGVINH } from './harness.mjs';
+import { Server, Client, makePdf, ADMIN_SKHCN, ADMIN_TRUONGVINH, PG } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const CLERK = '040090000143';      // Ngô Thị Huyền, văn thư
@@ -410,4 +410,42 @@ test('access: other agencies and guessed ids are 404 on every step, no session i
   assert.equal(none.status, 422, none.text);
   assert.match(none.json.errors.file, /Vui lòng chọn tệp/);
   assert.equal(footprint(id), before);
+});
+
+test('migration 0010 keeps every file with its id and admits working files', async () => {
+  // A database as migration 0009 left it: doc_file.role without 'working'.
+  const s2 = new Server();
+  await s2.start();
+  await s2.stop();
+  const files = () => s2.db('SELECT id, document_id, role, seq, blob_hash FROM doc_file ORDER BY id');
+  if (PG) {
+    s2.db(`DELETE FROM doc_file WHERE role = 'working'; ALTER TABLE doc_file DROP CONSTRAINT doc_file_role_check;
+      ALTER TABLE doc_file ADD CONSTRAINT doc_file_role_check CHECK (role IN ('main', 'appendix'));
+      DELETE FROM schema_version WHERE version = 10`);
+  } else {
+    s2.db(`DELETE FROM doc_file WHERE role = 'working';
+      CREATE TABLE doc_file_old (id INTEGER PRIMARY KEY, document_id BIGINT NOT NULL REFERENCES document(id),
+        role TEXT NOT NULL CHECK (role IN ('main', 'appendix')), seq INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 1, file_name TEXT NOT NULL, content_type TEXT NOT NULL,
+        format TEXT NOT NULL, size BIGINT NOT NULL, blob_hash TEXT NOT NULL REFERENCES blob(hash),
+        created_by BIGINT REFERENCES app_user(id), created_at BIGINT NOT NULL);
+      INSERT INTO doc_file_old SELECT * FROM doc_file; DROP TABLE doc_file;
+      ALTER TABLE doc_file_old RENAME TO doc_file; DELETE FROM schema_version WHERE version = 10`);
+  }
+  const working = "INSERT INTO doc_file (document_id, role, seq, file_name, content_type, format, size, blob_hash, created_at) " +
+    "SELECT document_id, 'working', 1, 'x.pdf', content_type, format, size, blob_hash, 0 FROM doc_file WHERE role = 'main' AND id = (SELECT MIN(id) FROM doc_file)";
+  assert.throws(() => s2.db(working), /CHECK|check/, 'before 0010 the role is refused');
+  const before = files();
+  assert.ok(before.trim().split('\n').length >= 10);
+  try {
+    await s2.launch();
+    assert.equal(s2.db('SELECT COUNT(*) FROM schema_version WHERE version = 10').trim(), '1');
+    assert.equal(files(), before, 'every row, with its id');
+    assert.equal(s2.db("SELECT COUNT(*) FROM blob_ref_column WHERE table_name = 'doc_file' AND column_name = 'blob_hash'").trim(), '1');
+    s2.db(working);
+    assert.equal(s2.db("SELECT COUNT(*) FROM doc_file WHERE role = 'working'").trim(), '1');
+  } finally {
+    await s2.stop();
+    s2.cleanup();
+  }
 });
