@@ -59,6 +59,19 @@ void api_documents_list(struct req *r);
 void api_document_get(struct req *r);
 void api_document_file(struct req *r);
 
+/* api_doc_workflow.c: the incoming workflow's steps */
+void api_document_present(struct req *r);
+void api_document_assign(struct req *r);
+void api_document_reassign(struct req *r);
+void api_document_withdraw(struct req *r);
+void api_document_accept(struct req *r);
+void api_document_comment(struct req *r);
+void api_document_attach(struct req *r);
+void api_document_forward(struct req *r);
+void api_document_return(struct req *r);
+void api_document_complete(struct req *r);
+void api_document_candidates(struct req *r);
+
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);
 void api_signatures_prepare(struct req *r);

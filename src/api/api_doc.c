@@ -286,7 +286,10 @@ void api_document_get(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
     json_t *doc = NULL;
-    result_t res = id ? doc_get(r->app, &r->actor, id, &doc) : RES_NOT_FOUND;
+    /* Opening it is what a for-information recipient has to do (seen_at, doc.h). */
+    result_t res = id ? doc_mark_seen(r->app, &r->actor, id) : RES_NOT_FOUND;
+    if (res == RES_OK)
+        res = doc_get(r->app, &r->actor, id, &doc);
     if (res != RES_OK) {
         resp_result(r, res);
         return;

@@ -131,5 +131,17 @@ const struct route routes[] = {
     {"GET", "/api/v1/documents", api_documents_list, 0},
     {"GET", "/api/v1/documents/:id", api_document_get, 0},
     {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},
+    /* the incoming workflow (src/doc/doc_workflow.c, api/api_doc_workflow.c) */
+    {"GET", "/api/v1/documents/:id/candidates", api_document_candidates, 0},
+    {"POST", "/api/v1/documents/:id/present", api_document_present, 0},
+    {"POST", "/api/v1/documents/:id/assign", api_document_assign, 0},
+    {"POST", "/api/v1/documents/:id/reassign", api_document_reassign, 0},
+    {"POST", "/api/v1/documents/:id/withdraw", api_document_withdraw, 0},
+    {"POST", "/api/v1/documents/:id/accept", api_document_accept, 0},
+    {"POST", "/api/v1/documents/:id/comment", api_document_comment, 0},
+    {"POST", "/api/v1/documents/:id/files", api_document_attach, RT_UPLOAD},
+    {"POST", "/api/v1/documents/:id/forward", api_document_forward, 0},
+    {"POST", "/api/v1/documents/:id/return", api_document_return, 0},
+    {"POST", "/api/v1/documents/:id/complete", api_document_complete, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -59,6 +59,18 @@ const struct audit_action audit_actions[] = {
     {"calendar_override_remove", "Xóa ngày nghỉ hoán đổi, ngày làm bù"},
     {"doc_register_create", "Mở sổ văn bản"},
     {"doc_register_incoming", "Vào sổ văn bản đến"},
+    {"doc_present", "Trình văn bản đến"},
+    {"doc_assign", "Giao xử lý văn bản"},
+    {"doc_reassign", "Giao xử lý trong đơn vị"},
+    {"doc_withdraw", "Thu hồi phân công xử lý"},
+    {"doc_change_assignment", "Thay đổi phân công xử lý"},
+    {"doc_accept", "Tiếp nhận xử lý văn bản"},
+    {"doc_comment", "Cho ý kiến xử lý"},
+    {"doc_attach", "Đính kèm tệp xử lý"},
+    {"doc_forward", "Chuyển văn bản"},
+    {"doc_return", "Trả lại văn bản"},
+    {"doc_complete", "Hoàn thành xử lý văn bản"},
+    {"doc_seen", "Đã xem văn bản nhận để biết"},
     {NULL, NULL},
 };
 

@@ -177,6 +177,92 @@ struct doc_file_data {
 result_t doc_file_get(struct app *app, const struct actor *a, int64_t doc_id, int64_t file_id,
                       struct doc_file_data *out);
 
+/* ---- the incoming workflow (doc_workflow.c; standards.md §5, issue 11) ----
+ *
+ * States of an incoming document: registered → presented (trình) → assigned (giao xử
+ * lý) → in_progress (the lead accepted) → completed. Who it is with at each step is a
+ * doc_participant row (migration 0009): the leader presented to, the lead (chủ trì:
+ * exactly one unit or person), the co-handlers (phối hợp) and the for-information
+ * recipients (nhận để biết). Every step asks the policy (doc_authorize), checks the
+ * state, and writes its participant rows, the document's state, a doc_history row and
+ * an audit row in one tx_run.
+ *
+ * Action keys — doc_get's "actions" lists those the actor may take NOW (policy and
+ * state machine together), and the pages render exactly those:
+ *   present   a clerk presents a registered document to a leader (leader_id, note)
+ *   assign    the leader presented to directs: lead, co_handlers, for_info, deadline
+ *             or working_days, note
+ *   change    the leader who assigned changes the assignment (assign with change)
+ *   withdraw  the leader who assigned takes it back (state presented again)
+ *   reassign  a leader of the unit named lead or co-handler passes it to a person of
+ *             the unit (lead), with co_handlers/for_info inside the unit, a deadline not
+ *             later than the unit's
+ *   accept    the lead starts processing (in_progress; also implied by the lead's first
+ *             comment, attachment or forward)
+ *   comment   the lead or a co-handler gives an opinion (note; part_done: a co-handler's
+ *             part is done)
+ *   attach    the lead or a co-handler adds a working file (tệp xử lý)
+ *   forward   the lead or a co-handler passes it to a colleague (user_id, role
+ *             co_handler | for_info, note)
+ *   return    with a reason (note): the lead to the leader (presented again), the leader
+ *             to the clerks (registered again)
+ *   complete  the lead reports the result (note) and completes it
+ */
+#define DOC_NOTE_MAX         2000 /* characters of a direction, opinion, reason, result */
+#define DOC_MAX_CO_HANDLERS  30
+#define DOC_MAX_FOR_INFO     100
+#define DOC_MAX_WORKING_DAYS 250
+
+/* A person (user_id) or a unit (department_id) of the agency: exactly one is set. */
+struct doc_target {
+    int64_t user_id;
+    int64_t department_id;
+};
+
+/* The input of one step; what a step does not use is ignored (NULL / 0 = absent). */
+struct doc_step_input {
+    const char *note;               /* direction, opinion, reason (return), result (complete) */
+    int64_t leader_id;              /* present: the leader presented to */
+    int64_t user_id;                /* forward: the colleague */
+    const char *role;               /* forward: co_handler (default) | for_info */
+    const struct doc_target *leads; /* assign, reassign: exactly one */
+    size_t nleads;
+    const struct doc_target *co_handlers;
+    size_t nco_handlers;
+    const struct doc_target *for_info;
+    size_t nfor_info;
+    const char *deadline; /* 'YYYY-MM-DD', or: */
+    int64_t working_days; /* 1..DOC_MAX_WORKING_DAYS working days from today (Vietnam) */
+    bool has_working_days;
+    bool part_done; /* comment: the co-handler's part is done */
+};
+
+/* One step `action` (a key above except attach) on document `id`. RES_NOT_FOUND when
+ * the actor may not know the document, RES_FORBIDDEN when the policy refuses,
+ * RES_CONFLICT when the step is not possible now (e->items under "action" say why in
+ * Vietnamese), RES_INVALID with field errors (nothing written). */
+result_t doc_workflow_act(struct app *app, const struct actor *a, int64_t id, const char *action,
+                          const struct doc_step_input *in, struct verrs *e);
+/* attach: one working file (the registration's name, size and format checks; blob store
+ * before the tx), with an optional note. *file_id: the new doc_file row. */
+result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
+                             const struct doc_upload *file, const char *note, struct verrs *e,
+                             int64_t *file_id);
+/* A for-information recipient opened the document: their rows get seen_at (and are
+ * done), with an audit row, the first time only; RES_OK and nothing written otherwise.
+ * Called by whoever shows the document to a person (the API's GET, the page). */
+result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id);
+/* The choices of the forms (AZ_DOC_READ, then per action the actor may take now):
+ * {"leaders": [...]} for present (agency and department leaders), "departments" and
+ * "people" of the agency for assign/change/forward, "people" of the actor's unit only
+ * when the actor may only reassign. Each person {id, name, department_id,
+ * department_name, position}; each unit {id, name}. */
+result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t id, json_t **out);
+/* The QCVN 102 status code (standards.md §10: 01 arrived, 02 refused, 03 accepted and
+ * registered, 04 assigned, 05 in progress, 06 completed) of a doc_history action, NULL
+ * for the steps inside the agency that are not sent (present, comment, forward, ...). */
+const char *doc_history_edxml_status(const char *action);
+
 /* ---- demo (doc_demo.c) ---- */
 
 /* For `qlvb init --demo`: an incoming register for this year in every agency and a

@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "doc/doc.h"
 #include "doc/doc_format.h"
+#include "doc/doc_upload.h"
 #include "text/text.h"
 #include "util/clock.h"
 #include "util/str.h"
@@ -243,42 +244,9 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
     }
 }
 
-/* A file as it will be stored. */
-struct stored_file {
-    const char *role;
-    int seq;
-    char name[256];
-    enum doc_format fmt;
-    int64_t size;
-    char hash[BLOB_HASH_LEN + 1];
-};
-
-/* The last path component, cleaned (NFC, no control characters), at most 255 bytes. */
-static bool file_name_clean(const char *in, char out[256])
-{
-    const char *base = in ? in : "";
-    for (const char *p = base; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    char *n = text_nfc(base);
-    if (!n)
-        return false;
-    text_squeeze(n);
-    size_t len = strlen(n);
-    bool ok = len > 0 && len <= 255 && n[0] != '.';
-    for (size_t i = 0; ok && i < len; i++)
-        if ((unsigned char)n[i] < 0x20 || n[i] == 0x7F)
-            ok = false;
-    if (ok)
-        str_copy(out, n, 256);
-    free(n);
-    return ok;
-}
-
 static void check_files(struct app *app, const char *medium, const struct doc_upload *files,
                         size_t nfiles, struct stored_file *out, struct verrs *e)
 {
-    long max = app->cfg.doc_max_file > 0 ? app->cfg.doc_max_file : DOC_DEFAULT_MAX_FILE;
     int mains = 0, appendices = 0;
     for (size_t i = 0; i < nfiles; i++) {
         const struct doc_upload *f = &files[i];
@@ -294,28 +262,13 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
         s->role = main ? "main" : "appendix";
         s->seq = main ? 0 : ++appendices;
         mains += main;
-        if (!file_name_clean(f->file_name, s->name)) {
-            verrs_add(e, field,
-                      "Tên tệp không hợp lệ (rỗng, quá 255 byte hoặc có ký tự điều "
-                      "khiển).");
+        if (!doc_upload_check(app, f, field, s, e))
             continue;
-        }
-        if ((long)f->len > max) {
-            verrs_add(e, field, "Tệp “%s” dài %.1f MB, quá giới hạn %.1f MB cho mỗi tệp.",
-                      DOC_CUT(s->name, 120), f->len / 1048576.0, max / 1048576.0);
-            continue;
-        }
-        char msg[400];
-        if (doc_format_check(s->name, f->data, f->len, &s->fmt, msg, sizeof(msg)) != RES_OK) {
-            verrs_add(e, field, "%s", msg);
-            continue;
-        }
         if (main && !strcmp(medium, "paper") && s->fmt != FMT_PDF)
             verrs_add(e, "main",
                       "Bản số hóa của văn bản giấy phải là tệp PDF (standards.md §6); “%s” là "
                       "%s.",
                       DOC_CUT(s->name, 120), doc_format_info(s->fmt)->label);
-        s->size = (int64_t)f->len;
     }
     if (mains == 0)
         verrs_add(e, "main",
@@ -454,22 +407,9 @@ static result_t incoming_tx(struct tx *t, void *arg)
         in->received_at, w->a->user_id, w->now);
     if (r != RES_OK)
         return r;
-    for (size_t i = 0; i < w->nfiles; i++) {
-        const struct stored_file *f = &w->files[i];
-        const struct doc_format_info *fi = doc_format_info(f->fmt);
-        if ((r = blob_ref(c, f->hash, f->size)) != RES_OK)
+    for (size_t i = 0; i < w->nfiles; i++)
+        if ((r = doc_file_insert(c, w->id, &w->files[i], w->a->user_id, w->now, NULL)) != RES_OK)
             return r;
-        r = db_run(c,
-                   "INSERT INTO doc_file (document_id, role, seq, version, file_name, "
-                   "content_type, format, size, blob_hash, created_by, created_at) VALUES ($1, "
-                   "$2, $3, 1, $4, $5, $6, $7, $8, $9, $10)",
-                   "itittti"
-                   "tIi",
-                   w->id, f->role, (int64_t)f->seq, f->name, fi->content_type, fi->key, f->size,
-                   f->hash, w->a->user_id, w->now);
-        if (r != RES_OK)
-            return r;
-    }
     char comment[300];
     snprintf(comment, sizeof(comment), "Vào sổ “%s”, số đến %lld/%d",
              DOC_CUT(w->register_name, 150), (long long)w->number, w->year);

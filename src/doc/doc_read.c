@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_workflow.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -20,9 +21,9 @@ static int part_role_of(const char *s)
     static const struct {
         const char *key;
         enum participant_role role;
-    } map[] = {{"leader", PART_LEADER},     {"lead", PART_LEAD},
+    } map[] = {{"leader", PART_LEADER},         {"lead", PART_LEAD},
                {"co_handler", PART_CO_HANDLER}, {"for_info", PART_FOR_INFO},
-               {"reviewer", PART_REVIEWER}, {"signer", PART_SIGNER},
+               {"reviewer", PART_REVIEWER},     {"signer", PART_SIGNER},
                {"drafter", PART_DRAFTER}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].key, s) == 0)
@@ -168,31 +169,46 @@ static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
     json_t *files = NULL, *hist = NULL;
     result_t r =
         db_query(c, &s,
-                 "SELECT id, role, seq, file_name, content_type, format, size FROM doc_file "
-                 "WHERE document_id = $1 ORDER BY CASE WHEN role = 'main' THEN 0 ELSE 1 "
-                 "END, seq, id",
+                 "SELECT f.id, f.role, f.seq, f.file_name, f.content_type, f.format, f.size, "
+                 "f.created_by, u.full_name, f.created_at FROM doc_file f LEFT JOIN app_user u ON "
+                 "u.id = f.created_by WHERE f.document_id = $1 ORDER BY CASE WHEN f.role = "
+                 "'main' THEN 0 WHEN f.role = 'appendix' THEN 1 ELSE 2 END, f.seq, f.id",
                  "i", id);
     if (r == RES_OK)
-        r = db_collect(s, "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i", &files);
+        r = db_collect(s,
+                       "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i,created_by_"
+                       "id:I,created_by:T,created_at:i",
+                       &files);
     if (r != RES_OK)
         return r;
     json_object_set_new(o, "files", files);
     r = db_query(c, &s,
-                 "SELECT step, actor_id, actor_name, action, from_state, to_state, to_user_id, "
-                 "to_department_id, comment, at FROM doc_history WHERE document_id = $1 ORDER BY "
-                 "step",
+                 "SELECT h.step, h.actor_id, h.actor_name, h.action, h.from_state, h.to_state, "
+                 "h.to_user_id, u.full_name, h.to_department_id, d.name, h.comment, h.at FROM "
+                 "doc_history h LEFT JOIN app_user u ON u.id = h.to_user_id LEFT JOIN department "
+                 "d ON d.id = h.to_department_id WHERE h.document_id = $1 ORDER BY h.step",
                  "i", id);
     if (r == RES_OK)
         r = db_collect(s,
                        "step:i,actor_id:I,actor_name:t,action:t,from_state:t,to_state:t,"
-                       "to_user_id:I,to_department_id:I,comment:t,at:i",
+                       "to_user_id:I,to_user_name:T,to_department_id:I,to_department_name:T,"
+                       "comment:t,at:i",
                        &hist);
     if (r != RES_OK)
         return r;
     size_t i;
     json_t *h;
+    json_array_foreach(files, i, h)
+    {
+        char iso[40];
+        clock_format_iso(json_integer_value(json_object_get(h, "created_at")), iso, sizeof(iso));
+        json_object_set_new(h, "created_at", json_string(iso));
+    }
     json_array_foreach(hist, i, h)
     {
+        const char *code =
+            doc_history_edxml_status(json_string_value(json_object_get(h, "action")));
+        json_object_set_new(h, "edxml_status", code ? json_string(code) : json_null());
         char iso[40];
         clock_format_iso(json_integer_value(json_object_get(h, "at")), iso, sizeof(iso));
         json_object_set_new(h, "at", json_string(iso));
@@ -231,7 +247,8 @@ result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **ou
     db_finalize(s);
     if (!doc)
         return r == RES_DONE ? RES_NOT_FOUND : r;
-    if ((r = doc_children(c, id, doc)) != RES_OK) {
+    if ((r = doc_children(c, id, doc)) != RES_OK ||
+        (r = doc_workflow_json(app, c, a, id, doc)) != RES_OK) {
         json_decref(doc);
         return r;
     }
