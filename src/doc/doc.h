@@ -134,7 +134,7 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
                                const struct doc_incoming_input *in, const struct doc_upload *files,
                                size_t nfiles, struct verrs *e, struct doc_registered *out);
 
-/* ---- reading (doc_read.c) ---- */
+/* ---- reading (doc_read.c; lists: doc_list.c) ---- */
 
 /* The document's policy object: agency and participants from the database (the
  * registering clerk, and every doc_participant row: current_step for the active rows
