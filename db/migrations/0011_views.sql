@@ -4,15 +4,19 @@
 -- The folded words of a document's number, symbol and subject (doc/doc_list.c
 -- doc_search_index: text_fold, then runs of [a-z0-9]), one row per distinct word,
 -- written in the registration transaction. A query is the intersection of its words,
--- the last one matched as a prefix (token >= 'lak' AND token < 'lal'): the rarest word
--- drives, the others are probed on the primary key.
+-- the last one matched as a prefix (token >= 'lak' AND token < 'lal'). The word index
+-- carries the list's sort key (urgency, received_at: copies of the document's, rewritten
+-- by doc_search_index whenever they change) so that a common word's postings can be
+-- walked in list order; the primary key answers "has document d word w".
 CREATE TABLE doc_search_token (
     document_id BIGINT NOT NULL REFERENCES document(id),
     token TEXT NOT NULL,
     agency_id BIGINT NOT NULL REFERENCES agency(id),
+    urgency INTEGER NOT NULL,
+    received_at BIGINT NOT NULL,          -- 0 when the document has none
     PRIMARY KEY (document_id, token)
 );
-CREATE INDEX doc_search_token_word ON doc_search_token(agency_id, token, document_id);
+CREATE INDEX doc_search_token_word ON doc_search_token(agency_id, token, urgency, received_at, document_id);
 
 -- The issuer's name folded, for the issuer filter (a substring of the folded name).
 -- NULL until doc_search_index has run for the document.

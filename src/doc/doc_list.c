@@ -59,8 +59,8 @@ result_t doc_search_index(struct db_conn *c, int64_t doc_id)
 {
     struct db_stmt *s = NULL;
     result_t r = db_query(c, &s,
-                          "SELECT agency_id, number, symbol, subject, issuer_name FROM document "
-                          "WHERE id = $1",
+                          "SELECT agency_id, number, symbol, subject, issuer_name, urgency, "
+                          "COALESCE(received_at, 0) FROM document WHERE id = $1",
                           "i", doc_id);
     if (r != RES_OK)
         return r;
@@ -74,6 +74,7 @@ result_t doc_search_index(struct db_conn *c, int64_t doc_id)
     char *all = malloc(len);
     snprintf(all, len, "%s %s %s", db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3));
     char *issuer = text_fold(db_col_text(s, 4));
+    int64_t urgency = db_col_i64(s, 5), received = db_col_i64(s, 6);
     db_finalize(s);
     static __thread char words[DOC_WORDS_MAX][33];
     int n = doc_search_words(all, words, DOC_WORDS_MAX);
@@ -81,9 +82,9 @@ result_t doc_search_index(struct db_conn *c, int64_t doc_id)
     r = db_run(c, "DELETE FROM doc_search_token WHERE document_id = $1", "i", doc_id);
     for (int i = 0; i < n && r == RES_OK; i++)
         r = db_run(c,
-                   "INSERT INTO doc_search_token (document_id, token, agency_id) VALUES ($1, $2, "
-                   "$3)",
-                   "iti", doc_id, words[i], agency);
+                   "INSERT INTO doc_search_token (document_id, token, agency_id, urgency, "
+                   "received_at) VALUES ($1, $2, $3, $4, $5)",
+                   "itiii", doc_id, words[i], agency, urgency, received);
     if (r == RES_OK)
         r = db_run(c, "UPDATE document SET issuer_folded = $1 WHERE id = $2", "ti",
                    issuer ? issuer : "", doc_id);
@@ -368,48 +369,112 @@ static result_t word_count(struct db_conn *c, int64_t agency, const char *lo, co
                            "iti", agency, lo, cap + 1);
 }
 
-/* A word this common is not worth driving from: the list walks its order index and
- * probes the words on each row, which finds a page quickly precisely because the word
- * is common (docs/architecture.md). */
-#define DRIVER_CAP 4000
+/* The plan of a search (docs/architecture.md, Documents: search). Each word's postings
+ * in the agency are counted on the index, capped at DRIVER_CAP; then
+ *  - a word under the cap drives: its documents (at most DRIVER_CAP) are fetched by
+ *    `d.id IN (…)`, the other words probed on the primary key, the few rows sorted;
+ *  - otherwise, in the default order, the rarest whole word's postings are walked in
+ *    list order (the token index carries urgency and received_at), each probed for
+ *    the other words and joined to its document, until the page is full;
+ *  - otherwise (only the prefix word, or another sort) the list's own order index is
+ *    walked with every word probed, which is quick because every word is common. */
+#define DRIVER_CAP 2000
+int doc_search_cap = -1;
 
-static result_t q_search(struct db_conn *c, struct q *q, const struct scope *sc,
-                         const struct search *sq)
+static int64_t driver_cap(void)
 {
-    int driver = -1;
-    int64_t best = DRIVER_CAP + 1;
+    int cap = __atomic_load_n(&doc_search_cap, __ATOMIC_RELAXED);
+    if (cap < 0) { /* every thread computes the same value */
+        const char *v = getenv("QLVB_DOC_SEARCH_CAP");
+        int64_t n = 0;
+        cap = v && *v && str_to_i64(v, 0, 1000000, &n) == RES_OK ? (int)n : DRIVER_CAP;
+        __atomic_store_n(&doc_search_cap, cap, __ATOMIC_RELAXED);
+    }
+    return cap;
+}
+
+enum plan_mode { PLAN_IN, PLAN_POSTINGS, PLAN_WALK };
+
+struct plan {
+    enum plan_mode mode;
+    int driver;             /* index into words; -1 none */
+    bool empty;             /* a word no document has */
+    int order[DOC_Q_WORDS]; /* probe order, rarest first */
+};
+
+static result_t search_plan(struct db_conn *c, const struct scope *sc, const struct search *sq,
+                            bool urgency_order, struct plan *p)
+{
+    int64_t n[DOC_Q_WORDS];
+    memset(p, 0, sizeof(*p));
+    p->driver = -1;
     for (int i = 0; i < sq->n; i++) {
         bool last = i == sq->n - 1;
-        int64_t n = 0;
-        result_t r =
-            word_count(c, sc->agency_id, sq->words[i], last ? sq->last_end : NULL, DRIVER_CAP, &n);
+        result_t r = word_count(c, sc->agency_id, sq->words[i], last ? sq->last_end : NULL,
+                                driver_cap(), &n[i]);
         if (r != RES_OK)
             return r;
-        if (n == 0) {
-            q_add(q, " AND 1 = 0"); /* a word no document has: nothing matches */
+        if (n[i] == 0) {
+            p->empty = true;
             return RES_OK;
         }
-        if (n < best) {
-            best = n;
-            driver = i;
-        }
+        p->order[i] = i;
     }
-    for (int i = 0; i < sq->n; i++) {
+    for (int i = 1; i < sq->n; i++) /* insertion sort: rarest first, whole words first on ties */
+        for (int j = i; j > 0 && n[p->order[j]] < n[p->order[j - 1]]; j--) {
+            int t = p->order[j];
+            p->order[j] = p->order[j - 1];
+            p->order[j - 1] = t;
+        }
+    int rare = p->order[0];
+    if (n[rare] <= driver_cap()) {
+        p->mode = PLAN_IN;
+        p->driver = rare;
+        return RES_OK;
+    }
+    p->mode = PLAN_WALK;
+    if (!urgency_order)
+        return RES_OK;
+    for (int i = 0; i < sq->n; i++)
+        if (p->order[i] != sq->n - 1) { /* the rarest whole word (not the prefix) */
+            p->mode = PLAN_POSTINGS;
+            p->driver = p->order[i];
+            return RES_OK;
+        }
+    return RES_OK;
+}
+
+/* The words as conditions on d, the driver of PLAN_POSTINGS left out (it is the FROM). */
+static void q_search(struct q *q, const struct scope *sc, const struct search *sq,
+                     const struct plan *p)
+{
+    if (p->empty) {
+        q_add(q, " AND 1 = 0");
+        return;
+    }
+    for (int k = 0; k < sq->n; k++) {
+        int i = p->order[k];
         bool last = i == sq->n - 1;
-        if (i == driver)
+        if (i == p->driver && p->mode == PLAN_POSTINGS)
+            continue;
+        if (i == p->driver)
             q_add(q,
                   " AND d.id IN (SELECT t.document_id FROM doc_search_token t WHERE "
                   "t.agency_id = ?i AND ",
                   sc->agency_id);
         else
-            q_add(q, " AND EXISTS (SELECT 1 FROM doc_search_token t WHERE t.document_id = d.id "
+            q_add(q, " AND EXISTS (SELECT 1 FROM doc_search_token w WHERE w.document_id = d.id "
                      "AND ");
-        if (last)
-            q_add(q, "t.token >= ?t AND t.token < ?t)", sq->words[i], sq->last_end);
-        else
-            q_add(q, "t.token = ?t)", sq->words[i]);
+        const char *col = i == p->driver ? "t.token" : "w.token";
+        q_add(q, col);
+        if (last) {
+            q_add(q, " >= ?t AND ", sq->words[i]);
+            q_add(q, col);
+            q_add(q, " < ?t)", sq->last_end);
+        } else {
+            q_add(q, " = ?t)", sq->words[i]);
+        }
     }
-    return RES_OK;
 }
 
 /* ---- sorting and the cursor ---- */
@@ -462,10 +527,17 @@ static bool cursor_parse(const char *s, enum sort sort, struct cursor *cur)
     return true;
 }
 
-static void q_order(struct q *q, enum sort sort, const struct cursor *cur, int limit)
+static void q_order(struct q *q, enum sort sort, const struct cursor *cur, int limit, bool postings)
 {
     switch (sort) {
     case SORT_URGENCY:
+        if (postings) { /* the same key, read from the driving word's postings */
+            if (cur->set)
+                q_add(q, " AND (t.urgency, t.received_at, t.document_id) < (?i, ?i, ?i)",
+                      cur->urgency, cur->at, cur->id);
+            q_add(q, " ORDER BY t.urgency DESC, t.received_at DESC, t.document_id DESC");
+            break;
+        }
         if (cur->set)
             q_add(q, " AND (d.urgency, d.received_at, d.id) < (?i, ?i, ?i)", cur->urgency, cur->at,
                   cur->id);
@@ -638,10 +710,14 @@ static void check_filter(const struct doc_filter *f, struct checked *k, struct v
 }
 
 /* The whole WHERE (after "FROM document d") of a list or a count. */
-static result_t q_where(struct db_conn *c, struct q *q, const struct scope *sc,
-                        const struct doc_filter *f, const struct checked *k, enum box box)
+static void q_where(struct q *q, const struct scope *sc, const struct doc_filter *f,
+                    const struct checked *k, enum box box, const struct plan *p)
 {
-    q_add(q, " WHERE d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
+    q_add(q, " WHERE ");
+    if (p && p->mode == PLAN_POSTINGS)
+        q_add(q, "t.agency_id = ?i AND t.token = ?t AND d.id = t.document_id AND ", sc->agency_id,
+              k->sq.words[p->driver]);
+    q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
     q_visible(q, sc);
     q_box(q, sc, box);
     if (f->register_id)
@@ -666,7 +742,8 @@ static result_t q_where(struct db_conn *c, struct q *q, const struct scope *sc,
               " AND d.id IN (SELECT h.document_id FROM doc_participant h WHERE h.user_id = ?i AND "
               "h.role = 'lead' AND h.active = 1 AND h.status IN ('pending', 'in_progress'))",
               f->handler);
-    return k->has_q ? q_search(c, q, sc, &k->sq) : RES_OK;
+    if (p)
+        q_search(q, sc, &k->sq, p);
 }
 
 /* ---- the list ---- */
@@ -688,16 +765,24 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
         return RES_INTERNAL;
     }
     check_filter(f, k, e);
+    struct plan plan = {.driver = -1};
     struct db_conn *c = e->count ? NULL : db_conn(app->db);
     r = e->count ? RES_INVALID : c ? RES_OK : RES_DB;
     if (r == RES_OK) {
-        q_add(q, "SELECT " DOC_COLUMNS ", d.deadline, d.completed_at FROM document d LEFT JOIN "
-                 "doc_register r ON r.id = d.register_id");
-        r = q_where(c, q, &sc, f, k, k->box);
+        if (k->has_q)
+            r = search_plan(c, &sc, &k->sq, k->sort == SORT_URGENCY, &plan);
     }
     struct db_stmt *s = NULL;
     if (r == RES_OK) {
-        q_order(q, k->sort, &k->cur, k->limit);
+        bool postings = k->has_q && plan.mode == PLAN_POSTINGS;
+        /* CROSS JOIN: SQLite keeps the postings outside (PostgreSQL plans it as a join) */
+        q_add(q, postings ? "SELECT " DOC_COLUMNS ", d.deadline, d.completed_at FROM "
+                            "doc_search_token t CROSS JOIN document d LEFT JOIN doc_register r ON "
+                            "r.id = d.register_id"
+                          : "SELECT " DOC_COLUMNS ", d.deadline, d.completed_at FROM document d "
+                            "LEFT JOIN doc_register r ON r.id = d.register_id");
+        q_where(q, &sc, f, k, k->box, k->has_q ? &plan : NULL);
+        q_order(q, k->sort, &k->cur, k->limit, postings);
         r = q_prepare(c, q, &s);
     }
     json_t *list = r == RES_OK ? json_array() : NULL;
@@ -778,7 +863,7 @@ result_t doc_counts(struct app *app, const struct actor *a, json_t **out)
         if (counts[i].clerk_only && !sc.clerk)
             continue;
         q_add(q, nc++ ? ", (SELECT COUNT(*) FROM document d" : "(SELECT COUNT(*) FROM document d");
-        r = q_where(c, q, &sc, &f, &k, counts[i].box);
+        q_where(q, &sc, &f, &k, counts[i].box, NULL);
         q_add(q, ")");
     }
     struct db_stmt *s = NULL;

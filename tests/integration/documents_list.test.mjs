@@ -25,7 +25,20 @@ const one = (sql) => srv.db(sql).trim();
 const vnDate = (n) => new Date(Date.now() + 7 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 const ago = (hours) => new Date(Date.now() - hours * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
 
-async function register(c, name, over) {
+// The documents of Sở KH&CN, received at distinct times, two at the same second (ties on
+// the sort key); one subject decomposed (NFD), found with precomposed input and without
+// accents.
+const DOCS = () => [
+  ['quyetdinh', { number: '12', symbol: 'QĐ-UBND', doc_type: 'quyet_dinh', subject: 'Quyết định phê duyệt kế hoạch chuyển đổi số tỉnh Đắk Lắk', received_at: ago(50) }],
+  ['hoatoc', { number: '7', subject: 'Công văn hỏa tốc về phòng chống bão', urgency: 'hoa_toc', received_at: ago(90) }],
+  ['nfd', { number: '8', subject: 'Về việc tổ chức hội nghị định kỳ'.normalize('NFD'), received_at: ago(40) }],
+  ['khan1', { number: '9', subject: 'Báo cáo tình hình thực hiện nhiệm vụ', urgency: 'khan', received_at: ago(30) }],
+  ['khan2', { number: '10', subject: 'Báo cáo kết quả kiểm tra', urgency: 'khan', received_at: ago(30) }],
+  ['cu', { number: '11', subject: 'Giấy mời dự hội nghị tổng kết', issuer_code: '000.00.05.H41', issuer_name: 'Sở Tài chính', received_at: ago(20) }],
+  ['moi', { number: '13', subject: 'Thông báo lịch tiếp công dân', received_at: ago(10) }],
+];
+
+async function register(c, name, over, into = ids) {
   const regs = await c.get('/api/v1/registers?kind=incoming');
   const meta = {
     register_id: regs.json.registers[0].id, issuer_code: '000.00.02.H41', issuer_name: 'Sở Nội vụ',
@@ -37,7 +50,7 @@ async function register(c, name, over) {
   fd.append('main', new Blob([makePdf([[72, 760, 14, name]])], { type: 'application/pdf' }), `${name}.pdf`);
   const r = await c.req('POST', '/api/v1/documents/incoming', { body: fd });
   assert.equal(r.status, 201, JSON.stringify(r.json));
-  ids[name] = r.json.id;
+  into[name] = r.json.id;
 }
 
 // A doc_participant row as the workflow writes it.
@@ -69,15 +82,7 @@ before(async () => {
     const [id, dept] = one(`SELECT u.id, COALESCE(m.department_id, 0) FROM app_user u JOIN membership m ON m.user_id = u.id WHERE u.login = '${login}'`).split('|').map(Number);
     users[login] = { id, dept };
   }
-  // Received at distinct times, two of them at the same second (ties on the sort key).
-  await register(clerk, 'quyetdinh', { number: '12', symbol: 'QĐ-UBND', doc_type: 'quyet_dinh', subject: 'Quyết định phê duyệt kế hoạch chuyển đổi số tỉnh Đắk Lắk', received_at: ago(50) });
-  await register(clerk, 'hoatoc', { number: '7', subject: 'Công văn hỏa tốc về phòng chống bão', urgency: 'hoa_toc', received_at: ago(90) });
-  // Decomposed (NFD) subject: the search finds it with precomposed input and without accents.
-  await register(clerk, 'nfd', { number: '8', subject: 'Về việc tổ chức hội nghị định kỳ'.normalize('NFD'), received_at: ago(40) });
-  await register(clerk, 'khan1', { number: '9', subject: 'Báo cáo tình hình thực hiện nhiệm vụ', urgency: 'khan', received_at: ago(30) });
-  await register(clerk, 'khan2', { number: '10', subject: 'Báo cáo kết quả kiểm tra', urgency: 'khan', received_at: ago(30) });
-  await register(clerk, 'cu', { number: '11', subject: 'Giấy mời dự hội nghị tổng kết', issuer_code: '000.00.05.H41', issuer_name: 'Sở Tài chính', received_at: ago(20) });
-  await register(clerk, 'moi', { number: '13', subject: 'Thông báo lịch tiếp công dân', received_at: ago(10) });
+  for (const [name, over] of DOCS()) await register(clerk, name, over);
   // Another agency, same words: never listed for Sở KH&CN.
   await register(outsider, 'ngoai', { number: '12', symbol: 'QĐ-UBND', subject: 'Quyết định phê duyệt kế hoạch tỉnh Đắk Lắk', urgency: 'hoa_toc', received_at: ago(5) });
 
@@ -227,4 +232,39 @@ test(`tracking: agency leaders only, per department and person (${ENGINE})`, asy
   const long = await leader.get('/api/v1/documents/tracking?from=2024-01-01&to=2026-01-01');
   assert.equal(long.status, 400);
   assert.ok(long.json.errors.to);
+});
+
+// The same searches when every word counts as common (QLVB_DOC_SEARCH_CAP=0): the plans
+// that walk the rarest word's postings or the list's order (docs/architecture.md) give
+// the pages the rare-word plan gives, page by page.
+test(`search plans agree: every word common (${ENGINE})`, async () => {
+  const other = await new Server([], { QLVB_DOC_SEARCH_CAP: '0' }).start();
+  try {
+    const c2 = new Client(other);
+    assert.equal((await c2.apiLogin(CLERK)).status, 200);
+    const ids2 = {};
+    for (const [name, over] of DOCS()) await register(c2, name, over, ids2);
+    const pages = async (c, map, query) => {
+      const out = [];
+      let cursor = null;
+      for (let i = 0; i < 30; i++) {
+        const r = await c.get(`/api/v1/documents?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        assert.equal(r.status, 200, query);
+        out.push(...r.json.documents.map((d) => Object.keys(map).find((k) => map[k] === d.id) ?? 'other'));
+        cursor = r.json.next_cursor;
+        if (!cursor) break;
+      }
+      return out;
+    };
+    for (const text of ['dinh', 'Dak Lak', '12/QĐ', 'hội nghị', 'bao cao', 'bao', 'hoi ngh'])
+      for (const sort of ['urgency', 'received', 'deadline']) {
+        const query = `q=${encodeURIComponent(text)}&sort=${sort}`;
+        const want = await pages(clerk, ids, query);
+        assert.ok(want.length > 0, query);
+        assert.deepEqual(await pages(c2, ids2, query), want, query);
+      }
+  } finally {
+    await other.stop();
+    other.cleanup();
+  }
 });
