@@ -20,7 +20,7 @@ struct db_stmt;
 json_t *doc_json(struct db_stmt *s, bool full);
 
 /* doc_list.c: a search word with at most this many postings drives the search (the
- * plans are in docs/architecture.md); -1 = QLVB_DOC_SEARCH_CAP or 2000. Tests set 0 to
+ * plans are in docs/architecture.md); -1 = QLVB_DOC_SEARCH_CAP or 500. Tests set 0 to
  * force the plans that walk an order. */
 extern int doc_search_cap;
 

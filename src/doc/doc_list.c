@@ -223,6 +223,17 @@ static void q_stands(struct q *q, const struct scope *sc)
               sc->user_id, sc->department_id);
 }
 
+/* "d.id IN (rows standing for the actor AND extra", the parenthesis left open. */
+static void q_rows_open(struct q *q, const struct scope *sc, const char *extra)
+{
+    q_add(q, "d.id IN (SELECT p.document_id FROM doc_participant p WHERE ");
+    q_stands(q, sc);
+    if (extra && *extra) {
+        q_add(q, " AND ");
+        q_add(q, extra);
+    }
+}
+
 /* "d.id IN (rows standing for the actor AND extra)" */
 static void q_rows(struct q *q, const struct scope *sc, const char *extra)
 {
@@ -255,7 +266,7 @@ static const char *const box_keys[] = {"all",      "to_process", "in_progress", 
 #define ROWS_OPEN "p.active = 1 AND p.status IN ('pending', 'in_progress')"
 
 /* The box as a condition on document d (" AND ..." appended). */
-static void q_box(struct q *q, const struct scope *sc, enum box box)
+static void q_box(struct q *q, const struct scope *sc, enum box box, const char *dir)
 {
     switch (box) {
     case BOX_ALL:
@@ -263,13 +274,17 @@ static void q_box(struct q *q, const struct scope *sc, enum box box)
     case BOX_TO_PROCESS:
         /* Waiting for the actor to act: presented to them (leader), assigned to them as
          * lead or co-handler and not started; for clerks also what is to register
-         * (arrived) and to present (registered). */
-        q_add(q, " AND (");
-        q_rows(q, sc,
-               "p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', "
-               "'leader')");
+         * (arrived) and to present (registered). One IN over a UNION ALL, not an OR:
+         * each branch keeps its index. */
+        q_add(q, " AND ");
+        q_rows_open(q, sc,
+                    "p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', "
+                    "'leader')");
         if (sc->clerk)
-            q_add(q, " OR d.state IN ('arrived', 'registered')");
+            q_add(q,
+                  " UNION ALL SELECT s.id FROM document s WHERE s.agency_id = ?i AND s.direction "
+                  "= ?t AND s.state IN ('arrived', 'registered')",
+                  sc->agency_id, dir);
         q_add(q, ")");
         break;
     case BOX_IN_PROGRESS:
@@ -278,11 +293,11 @@ static void q_box(struct q *q, const struct scope *sc, enum box box)
         break;
     case BOX_DONE:
     case BOX_DONE_YEAR:
-        q_add(q, " AND (");
-        q_rows(q, sc, "p.status IN ('done', 'forwarded', 'returned')");
-        q_add(q, " OR (d.state = 'completed' AND ");
-        q_rows(q, sc, NULL);
-        q_add(q, "))");
+        /* rows they finished, or any row of theirs on a completed document */
+        q_add(q, " AND ");
+        q_rows(q, sc,
+               "(p.status IN ('done', 'forwarded', 'returned') OR EXISTS (SELECT 1 FROM "
+               "document c WHERE c.id = p.document_id AND c.state = 'completed'))");
         if (box == BOX_DONE_YEAR)
             q_add(q, " AND d.received_at >= ?i", sc->year_start);
         break;
@@ -321,9 +336,9 @@ static void q_visible(struct q *q, const struct scope *sc)
 {
     if (sc->sees_all)
         return;
-    q_add(q, " AND (d.created_by = ?i OR ", sc->user_id);
-    q_rows(q, sc, NULL);
-    q_add(q, ")");
+    q_add(q, " AND ");
+    q_rows_open(q, sc, NULL);
+    q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
 }
 
 /* ---- the search text ---- */
@@ -378,7 +393,7 @@ static result_t word_count(struct db_conn *c, int64_t agency, const char *lo, co
  *    the other words and joined to its document, until the page is full;
  *  - otherwise (only the prefix word, or another sort) the list's own order index is
  *    walked with every word probed, which is quick because every word is common. */
-#define DRIVER_CAP 2000
+#define DRIVER_CAP 500
 int doc_search_cap = -1;
 
 static int64_t driver_cap(void)
@@ -719,7 +734,7 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
               k->sq.words[p->driver]);
     q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
     q_visible(q, sc);
-    q_box(q, sc, box);
+    q_box(q, sc, box, k->dir);
     if (f->register_id)
         q_add(q, " AND d.register_id = ?i", f->register_id);
     if (f->year)
