@@ -56,6 +56,8 @@ void api_registers_list(struct req *r);
 void api_registers_create(struct req *r);
 void api_documents_incoming_create(struct req *r);
 void api_documents_list(struct req *r);
+void api_documents_counts(struct req *r);
+void api_documents_tracking(struct req *r);
 void api_document_get(struct req *r);
 void api_document_file(struct req *r);
 

@@ -250,15 +250,34 @@ static bool query_int(struct req *r, const char *name, int64_t min, int64_t max,
     return true;
 }
 
+/* Every input here is a query parameter: a bad one is 400 naming it (docs/api.md). */
+static void query_problem(struct req *r, result_t res, const struct verrs *e)
+{
+    if (res == RES_INVALID)
+        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, e);
+    else
+        problem_fields(r, res, e);
+}
+
 void api_documents_list(struct req *r)
 {
     struct verrs e = {0};
-    struct doc_filter f = {
-        .direction = req_query(r, "direction"), .cursor = req_query(r, "cursor"), .urgency = -1};
+    struct doc_filter f = {.direction = req_query(r, "direction"),
+                           .box = req_query(r, "box"),
+                           .issuer = req_query(r, "issuer"),
+                           .doc_type = req_query(r, "doc_type"),
+                           .received_from = req_query(r, "received_from"),
+                           .received_to = req_query(r, "received_to"),
+                           .state = req_query(r, "state"),
+                           .q = req_query(r, "q"),
+                           .sort = req_query(r, "sort"),
+                           .cursor = req_query(r, "cursor"),
+                           .urgency = -1};
     int64_t limit = 0;
     query_int(r, "register_id", 1, INT64_MAX, &f.register_id, &e, "register_id");
     query_int(r, "year", 1900, 2100, &f.year, &e, "year");
     query_int(r, "limit", 1, DOC_LIST_MAX, &limit, &e, "limit");
+    query_int(r, "handler", 1, INT64_MAX, &f.handler, &e, "handler");
     f.limit = (int)limit;
     const char *u = req_query(r, "urgency");
     if (u && *u && (f.urgency = doc_urgency_parse(u)) < 0)
@@ -267,18 +286,38 @@ void api_documents_list(struct req *r)
     json_t *list = NULL;
     char *next = NULL;
     result_t res = e.count ? RES_INVALID : doc_list(r->app, &r->actor, &f, &e, &list, &next);
-    if (res == RES_INVALID) { /* every input here is a query parameter: 400 (docs/api.md) */
-        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
-        return;
-    }
     if (res != RES_OK) {
-        problem_fields(r, res, &e);
+        query_problem(r, res, &e);
         return;
     }
     json_t *o = json_object();
     json_object_set_new(o, "documents", list);
     json_object_set_new(o, "next_cursor", next ? json_string(next) : json_null());
     free(next);
+    resp_json(r, 200, o);
+}
+
+void api_documents_counts(struct req *r)
+{
+    json_t *o = NULL;
+    result_t res = doc_counts(r->app, &r->actor, &o);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, 200, o);
+}
+
+void api_documents_tracking(struct req *r)
+{
+    struct verrs e = {0};
+    json_t *o = NULL;
+    result_t res =
+        doc_tracking(r->app, &r->actor, req_query(r, "from"), req_query(r, "to"), &e, &o);
+    if (res != RES_OK) {
+        query_problem(r, res, &e);
+        return;
+    }
     resp_json(r, 200, o);
 }
 

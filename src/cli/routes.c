@@ -129,6 +129,8 @@ const struct route routes[] = {
     {"POST", "/api/v1/registers", api_registers_create, 0},
     {"POST", "/api/v1/documents/incoming", api_documents_incoming_create, RT_UPLOAD},
     {"GET", "/api/v1/documents", api_documents_list, 0},
+    {"GET", "/api/v1/documents/counts", api_documents_counts, 0},
+    {"GET", "/api/v1/documents/tracking", api_documents_tracking, 0},
     {"GET", "/api/v1/documents/:id", api_document_get, 0},
     {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},
     /* the incoming workflow (src/doc/doc_workflow.c, api/api_doc_workflow.c) */

@@ -164,6 +164,8 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         if (o->kind != AZ_OBJ_SIGNING)
             return true;
         return o->owner_user_id ? o->owner_user_id == a->user_id : (a->roles & ROLE_CLERK) != 0;
+    case AZ_DOC_TRACK: /* §5 the leaders follow up the processing (issue 11 "Views") */
+        return has_role(a, agency_id, ROLE_AGENCY_LEADER);
     case AZ_DOC_READ:
     case AZ_DOC_PROCESS:
     case AZ_DOC_COMMENT:

@@ -53,6 +53,8 @@ enum authz_action {
     AZ_CALENDAR_READ,   /* the working calendar and its holidays: any signed-in user */
     AZ_CALENDAR_MANAGE, /* the year's substituted days off and working Saturdays: system
                          * administrators */
+    AZ_DOC_TRACK,       /* the processing tracking of an agency's documents (per unit and
+                         * person: in progress, overdue, on time): its agency leaders */
 };
 
 /* What the object is decides who may know that it exists (visibility). */

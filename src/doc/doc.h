@@ -134,7 +134,7 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
                                const struct doc_incoming_input *in, const struct doc_upload *files,
                                size_t nfiles, struct verrs *e, struct doc_registered *out);
 
-/* ---- reading (doc_read.c) ---- */
+/* ---- reading (doc_read.c; lists: doc_list.c) ---- */
 
 /* The document's policy object: agency and participants from the database (the
  * registering clerk, and every doc_participant row: current_step for the active rows
@@ -153,19 +153,62 @@ result_t doc_authorize(struct db_conn *c, const struct actor *a, enum authz_acti
  * document, or one the actor is not on, is RES_NOT_FOUND. */
 result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out);
 
+/* ---- lists, search, counts, tracking (doc_list.c) ---- */
+
+#define DOC_Q_MAX      200 /* bytes of a search text */
+#define DOC_Q_WORDS    8   /* words of a search text */
+#define DOC_TRACK_DAYS 366 /* longest tracking period */
+
+/* Everything a list may be narrowed by; strings as received (NULL or "" = absent), each
+ * checked by doc_list (a bad one is a field error named like the API parameter). */
 struct doc_filter {
     const char *direction; /* incoming (default) | outgoing | internal */
-    int64_t register_id;   /* 0 = any */
-    int64_t year;          /* 0 = any */
-    int urgency;           /* -1 = any */
-    const char *cursor;    /* "<received_at>.<id>" of the last row of the previous page */
-    int limit;             /* 1..DOC_LIST_MAX, default 20 */
+    /* all (default: every document for the agency's clerks and leaders, those the actor
+     * is on for the others) | to_process | in_progress | done | for_info | overdue |
+     * due_soon (docs/architecture.md, Documents: lists) */
+    const char *box;
+    int64_t register_id; /* 0 = any */
+    int64_t year;        /* 0 = any (the register year) */
+    int urgency;         /* -1 = any */
+    const char *issuer;  /* issuer code, exactly, or a part of the folded issuer name */
+    const char *doc_type;
+    const char *received_from, *received_to; /* YYYY-MM-DD, Vietnam dates, inclusive */
+    const char *state;
+    int64_t handler;    /* user id: documents they are the active lead of; 0 = any */
+    const char *q;      /* words of the number, symbol and subject; case and accents folded */
+    const char *sort;   /* urgency (default: urgent first, newest received) | received |
+                         * deadline (earliest first, none last) */
+    const char *cursor; /* next_cursor of the previous page (opaque) */
+    int limit;          /* 1..DOC_LIST_MAX, default 20 */
 };
-/* The agency's documents, newest received first (keyset paging): all of them for its
- * clerks and agency leaders, those the actor is on for the other members.
- * *next_cursor (malloc'd, NULL on the last page) continues the list. */
+/* The agency's documents the actor may see, narrowed by f, in f->sort order with keyset
+ * paging: *next_cursor (malloc'd, NULL on the last page) continues the list, a deep page
+ * costs what the first does. RES_INVALID with field errors for a bad filter. */
 result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
                   struct verrs *e, json_t **out, char **next_cursor);
+
+/* The home page's numbers for the actor: to_process, in_progress, done (received this
+ * year), for_info (not opened yet), overdue, due_soon, and for clerks to_register
+ * (arrived) and to_present (registered). A JSON object of integers. */
+result_t doc_counts(struct app *app, const struct actor *a, json_t **out);
+
+/* Processing tracking for the agency's leaders (AZ_DOC_TRACK): per department and per
+ * person leading documents, how many are in progress, overdue, due soon, and completed
+ * on time / late between from and to (YYYY-MM-DD, Vietnam dates, inclusive; default the
+ * current month; at most DOC_TRACK_DAYS). Anyone else RES_FORBIDDEN. */
+result_t doc_tracking(struct app *app, const struct actor *a, const char *from, const char *to,
+                      struct verrs *e, json_t **out);
+
+/* Inside the caller's write transaction: (re)writes the search words and the folded
+ * issuer of document doc_id. Registration calls it; so does the backfill job. */
+result_t doc_search_index(struct db_conn *c, int64_t doc_id);
+/* The folded search words of s, lower-case ASCII letters and digits, each NUL-ended in
+ * out (distinct, at most max, each at most 32 bytes); returns how many. */
+int doc_search_words(const char *s, char out[][33], int max);
+/* The document jobs for `qlvb serve`: doc.search_backfill (indexes documents registered
+ * before migration 0011). */
+struct jobs;
+result_t doc_jobs_register(struct jobs *q, struct app *app);
 
 struct doc_file_data {
     char file_name[256];

@@ -405,6 +405,8 @@ static result_t incoming_tx(struct tx *t, void *arg)
         in->signer_name, in->signer_position, w->page_count, (int64_t)in->urgency, in->due_date,
         in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year, w->number,
         in->received_at, w->a->user_id, w->now);
+    if (r == RES_OK) /* the search words, in the same transaction (doc_list.c) */
+        r = doc_search_index(c, w->id);
     if (r != RES_OK)
         return r;
     for (size_t i = 0; i < w->nfiles; i++)

@@ -256,11 +256,11 @@ test('a duplicate is reported with the earlier document, then registered when co
   assert.equal(confirmed.json.arrival_number, first.json.arrival_number + 1);
 });
 
-test('lists: newest received first, keyset paged, filtered; each sees what the policy allows', async () => {
+test('lists: newest received first (sort=received; the default puts urgent first, documents_list.test.mjs), keyset paged, filtered; each sees what the policy allows', async () => {
   const all = [];
   let cursor = null;
   for (let page = 0; page < 50; page++) {
-    const q = `/api/v1/documents?direction=incoming&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const q = `/api/v1/documents?direction=incoming&sort=received&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const r = await clerk.get(q);
     assert.equal(r.status, 200, r.text);
     documented('GET', q, r);

@@ -219,6 +219,27 @@ TEST(agency_leaders_read_documents_registers_kept_by_clerks)
         RES_FORBIDDEN);
 }
 
+/* Issue 11 "Views": the processing tracking (per unit and person: in progress, overdue,
+ * on time) is the agency leaders' (standards.md §5, the leader follows up the handling);
+ * clerks see every document but do not get it, nor does a unit head or another agency's
+ * leader, nor a system administrator. */
+TEST(tracking_is_for_the_agency_leaders)
+{
+    struct actor chief = person(82, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check(&chief, AZ_DOC_TRACK, 5), RES_OK);
+    CHECK_INT(authz_check(&chief, AZ_DOC_TRACK, 6), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&(struct actor){.user_id = 85,
+                                          .membership_id = 1,
+                                          .agency_id = 5,
+                                          .roles = ROLE_CLERK | ROLE_ADMIN},
+                          AZ_DOC_TRACK, 5),
+              RES_FORBIDDEN);
+    struct actor head = person(84, 5, 42, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check(&head, AZ_DOC_TRACK, 5), RES_FORBIDDEN);
+    struct actor sys = {.user_id = 1, .sysadmin = true};
+    CHECK_INT(authz_check(&sys, AZ_DOC_TRACK, 5), RES_FORBIDDEN);
+}
+
 TEST(other_agency_objects_are_not_found)
 {
     struct actor admin6 = person(90, 6, 1, ROLE_ADMIN | ROLE_CLERK);
@@ -410,6 +431,7 @@ int main(void)
     RUN(document_reviewer_only_at_the_current_step);
     RUN(document_clerks_register_and_outsiders_do_not_see);
     RUN(agency_leaders_read_documents_registers_kept_by_clerks);
+    RUN(tracking_is_for_the_agency_leaders);
     RUN(other_agency_objects_are_not_found);
     RUN(key_ownership);
     RUN(sysadmin_reach_and_cli_system);
