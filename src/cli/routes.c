@@ -125,5 +125,9 @@ const struct route routes[] = {
     {"GET", "/api/v1/documents", api_documents_list, 0},
     {"GET", "/api/v1/documents/:id", api_document_get, 0},
     {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},
+    /* receiving (src/doc/doc_deliver.c, doc_book.c; api/api_doc_intake.c) */
+    {"POST", "/api/v1/documents/:id/register", api_document_register, 0},
+    {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
+    {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -59,6 +59,10 @@ const struct audit_action audit_actions[] = {
     {"calendar_override_remove", "Xóa ngày nghỉ hoán đổi, ngày làm bù"},
     {"doc_register_create", "Mở sổ văn bản"},
     {"doc_register_incoming", "Vào sổ văn bản đến"},
+    {"doc_deliver", "Gửi văn bản đến cơ quan trên hệ thống"},
+    {"doc_arrive", "Nhận văn bản từ cơ quan trên hệ thống"},
+    {"doc_register_arrived", "Vào sổ văn bản đến nhận trên hệ thống"},
+    {"doc_refuse", "Từ chối tiếp nhận văn bản đến"},
     {NULL, NULL},
 };
 

@@ -20,9 +20,9 @@ static int part_role_of(const char *s)
     static const struct {
         const char *key;
         enum participant_role role;
-    } map[] = {{"leader", PART_LEADER},     {"lead", PART_LEAD},
+    } map[] = {{"leader", PART_LEADER},         {"lead", PART_LEAD},
                {"co_handler", PART_CO_HANDLER}, {"for_info", PART_FOR_INFO},
-               {"reviewer", PART_REVIEWER}, {"signer", PART_SIGNER},
+               {"reviewer", PART_REVIEWER},     {"signer", PART_SIGNER},
                {"drafter", PART_DRAFTER}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].key, s) == 0)
@@ -94,7 +94,8 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
     "d.id, d.direction, d.state, d.medium, d.issuer_code, d.issuer_name, d.number, d.symbol, " \
     "d.issued_date, d.doc_type, d.subject, d.signer_name, d.signer_position, d.page_count, "   \
     "d.urgency, d.due_date, d.recipients, d.language, d.notes, d.register_id, r.name, "        \
-    "d.reg_year, d.reg_number, d.received_at, d.created_at, d.agency_id"
+    "d.reg_year, d.reg_number, d.received_at, d.created_at, d.agency_id, d.arrived_at, "       \
+    "d.source_document_id"
 
 static json_t *text_or_null(struct db_stmt *s, int col)
 {
@@ -158,6 +159,10 @@ static json_t *doc_json(struct db_stmt *s, bool full)
     json_object_set_new(o, "notes", json_string(db_col_text(s, 18)));
     json_object_set_new(o, "created_at", instant(s, 24));
     json_object_set_new(o, "agency_id", json_integer(db_col_i64(s, 25)));
+    /* §4: when it entered the system; received_at is when it counts as received. */
+    json_object_set_new(o, "arrived_at", instant(s, 26));
+    json_object_set_new(o, "source_document_id",
+                        db_col_null(s, 27) ? json_null() : json_integer(db_col_i64(s, 27)));
     return o;
 }
 
