@@ -32,16 +32,16 @@
 #define BOOK_COLUMNS 10
 
 static const struct table_column book_columns[BOOK_COLUMNS] = {
-    {"Ngày đến", 7},
-    {"Số đến", 5.5f},
-    {"Tác giả", 13},
+    {"Ngày đến", 8.5f},
+    {"Số đến", 5},
+    {"Tác giả", 12},
     {"Số, ký hiệu", 12},
-    {"Ngày tháng", 7},
-    {"Tên loại và trích yếu nội dung", 30},
+    {"Ngày tháng", 8.5f},
+    {"Tên loại và trích yếu nội dung", 28},
     {"Đơn vị hoặc người nhận", 12},
-    {"Ngày chuyển", 7},
-    {"Ký nhận", 7},
-    {"Ghi chú", 10},
+    {"Ngày chuyển", 8.5f},
+    {"Ký nhận", 6},
+    {"Ghi chú", 9.5f},
 };
 
 /* "dd/mm/yyyy" of a "YYYY-MM-DD" date (as written on the document). */

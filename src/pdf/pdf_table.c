@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mupdf/ucdn.h>
+
 #include "pdf/pdf_util.h"
 #include "util/alloc.h"
 
@@ -303,12 +305,22 @@ result_t pdf_table_report(const struct table_spec *t, struct buf *out)
     fz_var(w);
     fz_try(ctx)
     {
-        L.regular = fz_new_base14_font(ctx, "Times-Roman");
-        L.bold = fz_new_base14_font(ctx, "Times-Bold");
+        /* MuPDF's built-in Noto Serif: every Vietnamese letter in one embedded font. The
+         * base-14 Times (URW Nimbus) and Charis SIL built into MuPDF lack the precomposed
+         * letters of U+1EA0–U+1EF9 and ơ/ư, which MuPDF would then draw from this very
+         * font as a fallback, mixing two faces in one word. It has no bold: the title
+         * and the header row stand out by size and shading. */
+        int len = 0, sub = 0;
+        const unsigned char *data =
+            fz_lookup_noto_font(ctx, UCDN_SCRIPT_LATIN, FZ_LANG_UNSET, &len, &sub);
+        if (!data)
+            fz_throw(ctx, FZ_ERROR_GENERIC, "no built-in Latin font");
+        L.regular = fz_new_font_from_memory(ctx, NULL, data, len, sub, 0);
+        L.bold = fz_keep_font(ctx, L.regular);
         lay_out(ctx, t, &L);
         fb = fz_new_buffer(ctx, 64 * 1024);
         o = pdf_util_output(ctx, fb);
-        w = fz_new_pdf_writer_with_output(ctx, o, "compress");
+        w = fz_new_pdf_writer_with_output(ctx, o, "compress,compress-fonts,garbage");
         o = NULL; /* the writer owns it now */
         size_t first = 0;
         for (int p = 0; p < L.pages; p++) {

@@ -1,8 +1,8 @@
 /* A table report as PDF (A4, portrait or landscape): the title and its lines centred on
  * the first page, the table with its header repeated on every page, cells wrapped on
- * word boundaries, numbered pages ("Trang 2/5"). Text in MuPDF's base-14 Times (URW
- * Nimbus: the Vietnamese glyphs, embedded with a ToUnicode map, so the text can be
- * searched and copied), as the signature appearance and the number stamp draw it. */
+ * word boundaries, numbered pages ("Trang 2/5"). Text in MuPDF's built-in Noto Serif,
+ * the one built-in Latin face with every Vietnamese letter, embedded with a ToUnicode
+ * map so the text can be searched and copied (pdftotext gives it back in NFC). */
 #ifndef QLVB_PDF_TABLE_H
 #define QLVB_PDF_TABLE_H
 

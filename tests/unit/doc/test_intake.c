@@ -576,6 +576,37 @@ TEST(register_book_as_pdf_and_xlsx)
                        &fe, &out, &name),
               RES_INVALID);
     buf_release(&out);
+    /* more than DOC_BOOK_MAX_ROWS entries: refused with a clear error, not truncated */
+    struct doc_register_input ri = {.kind = "incoming", .name = "Sổ thử giới hạn"};
+    int64_t big = 0;
+    struct verrs re = {0};
+    CHECK_INT(doc_registers_create(&app, &clerk, clerk.agency_id, &ri, &re, &big), RES_OK);
+    CHECK_INT(
+        db_run(db_conn(app.db),
+               "INSERT INTO document (agency_id, direction, state, issuer_name, doc_type, "
+               "subject, subject_folded, register_id, reg_year, reg_number, received_at, "
+               "created_at, updated_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + "
+               "1 FROM n WHERE i < $1) SELECT $2, 'incoming', 'registered', 'Sở Nội vụ', "
+               "'cong_van', 'Thử', 'thu', $3, 2026, i, $4 + i, $4, $4 FROM n",
+               "iiii", (int64_t)DOC_BOOK_MAX_ROWS + 1, skhcn_id, big, at("2026-03-02", 8, 0)),
+        RES_OK);
+    struct verrs le = {0};
+    CHECK_INT(
+        doc_book(&app, &clerk, big, "2026-01-01", "2026-12-31", DOC_BOOK_XLSX, &le, &out, &name),
+        RES_TOO_LARGE);
+    CHECK(verrs_get(&le, "to") && strstr(verrs_get(&le, "to"), "5000"));
+    buf_release(&out);
+    /* exactly at the limit it is written (about 200 pages) */
+    CHECK_INT(db_run(db_conn(app.db),
+                     "DELETE FROM document WHERE register_id = $1 AND reg_number = $2", "ii", big,
+                     (int64_t)DOC_BOOK_MAX_ROWS + 1),
+              RES_OK);
+    struct verrs ok = {0};
+    CHECK_INT(
+        doc_book(&app, &clerk, big, "2026-01-01", "2026-12-31", DOC_BOOK_PDF, &ok, &out, &name),
+        RES_OK);
+    free(name);
+    buf_release(&out);
 }
 
 int main(void)
