@@ -605,6 +605,7 @@ TEST(register_book_as_pdf_and_xlsx)
     CHECK_INT(
         doc_book(&app, &clerk, big, "2026-01-01", "2026-12-31", DOC_BOOK_PDF, &ok, &out, &name),
         RES_OK);
+    CHECK(out.len > 100000);
     free(name);
     buf_release(&out);
 }
