@@ -9,7 +9,7 @@
 #include "doc/doc.h"
 #include "util/str.h"
 
-static void problem_fields(struct req *r, result_t res, const struct verrs *e)
+void api_doc_problem(struct req *r, result_t res, const struct verrs *e)
 {
     if ((res == RES_INVALID || res == RES_CONFLICT) && e->count)
         resp_problem(r, res == RES_CONFLICT ? 409 : 422, "validation", "Dữ liệu không hợp lệ",
@@ -46,7 +46,7 @@ void api_registers_create(struct req *r)
         e.count ? RES_INVALID
                 : doc_registers_create(r->app, &r->actor, req_target_agency(r), &ri, &e, &id);
     if (res != RES_OK) {
-        problem_fields(r, res, &e);
+        api_doc_problem(r, res, &e);
         return;
     }
     json_t *list = NULL;
@@ -154,8 +154,10 @@ static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *i
     return e->count == 0;
 }
 
-/* 409 for a document already registered: the problem names the earlier one. */
-static void duplicate_problem(struct req *r, const struct verrs *e, int64_t earlier)
+/* 409 for a document already registered: the problem names the earlier one
+ * (duplicate_of: its summary, so the clerk sees it and decides — ND30 Phụ lục VI). */
+void api_doc_duplicate_problem(struct req *r, const struct verrs *e,
+                               const struct doc_duplicate *earlier)
 {
     json_t *p = json_object();
     json_object_set_new(p, "type", json_string("urn:qlvb:problem:duplicate"));
@@ -167,10 +169,7 @@ static void duplicate_problem(struct req *r, const struct verrs *e, int64_t earl
     for (int i = 0; i < e->count; i++)
         json_object_set_new(errs, e->items[i].field, json_string(e->items[i].message));
     json_object_set_new(p, "errors", errs);
-    json_t *doc = NULL;
-    if (doc_get(r->app, &r->actor, earlier, &doc) != RES_OK)
-        doc = json_pack("{s:I}", "id", (json_int_t)earlier);
-    json_object_set_new(p, "duplicate_of", doc);
+    json_object_set_new(p, "duplicate_of", doc_duplicate_json(earlier));
     resp_json(r, 409, p);
     r->content_type = "application/problem+json; charset=utf-8";
 }
@@ -220,9 +219,9 @@ void api_documents_incoming_create(struct req *r)
     result_t res =
         ok ? doc_register_incoming(r->app, &r->actor, &in, files, n, &e, &out) : RES_INVALID;
     if (res == RES_CONFLICT && out.duplicate_of) {
-        duplicate_problem(r, &e, out.duplicate_of);
+        api_doc_duplicate_problem(r, &e, &out.duplicate);
     } else if (res != RES_OK) {
-        problem_fields(r, res, &e);
+        api_doc_problem(r, res, &e);
     } else {
         json_t *doc = NULL;
         if (doc_get(r->app, &r->actor, out.id, &doc) != RES_OK)
@@ -256,7 +255,7 @@ static void query_problem(struct req *r, result_t res, const struct verrs *e)
     if (res == RES_INVALID)
         resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, e);
     else
-        problem_fields(r, res, e);
+        api_doc_problem(r, res, e);
 }
 
 void api_documents_list(struct req *r)

@@ -145,5 +145,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/forward", api_document_forward, 0},
     {"POST", "/api/v1/documents/:id/return", api_document_return, 0},
     {"POST", "/api/v1/documents/:id/complete", api_document_complete, 0},
+    /* receiving (src/doc/doc_deliver.c, doc_book.c; api/api_doc_intake.c) */
+    {"POST", "/api/v1/documents/:id/register", api_document_register, 0},
+    {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
+    {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -71,6 +71,10 @@ const struct audit_action audit_actions[] = {
     {"doc_return", "Trả lại văn bản"},
     {"doc_complete", "Hoàn thành xử lý văn bản"},
     {"doc_seen", "Đã xem văn bản nhận để biết"},
+    {"doc_deliver", "Gửi văn bản đến cơ quan trên hệ thống"},
+    {"doc_arrive", "Nhận văn bản từ cơ quan trên hệ thống"},
+    {"doc_register_arrived", "Vào sổ văn bản đến nhận trên hệ thống"},
+    {"doc_refuse", "Từ chối tiếp nhận văn bản đến"},
     {NULL, NULL},
 };
 

@@ -15,11 +15,13 @@
 #include "core/actor.h"
 #include "core/app.h"
 #include "core/authz.h"
+#include "core/calendar.h"
 #include "core/verr.h"
 #include "util/buf.h"
 #include "util/result.h"
 
 struct db_conn;
+struct tx;
 
 #define DOC_SUBJECT_MAX      500 /* characters (§9 Subject) */
 #define DOC_MAX_APPENDICES   20
@@ -105,7 +107,11 @@ struct doc_incoming_input {
     size_t nrecipients;
     const char *language; /* ISO 639-1, default vi */
     const char *notes;
-    const char *received_at; /* ISO 8601; NULL = now (the calendar's rule comes later) */
+    /* ISO 8601 instant the document arrived (a back-filled paper document, §4 Thái Bình
+     * Điều 8.1); NULL = now. Kept as arrived_at; received_at is calendar_receipt_time of
+     * it (§4: outside working hours, the start of the next working period), and the
+     * numbering year is the year of received_at. */
+    const char *received_at;
     bool confirm_duplicate;
 };
 
@@ -117,11 +123,24 @@ struct doc_upload {
     size_t len;
 };
 
+/* The earlier registered document a duplicate warning names (ND30 Phụ lục VI identity:
+ * issuer, number and symbol, issue date), so the clerk sees it and decides. */
+struct doc_duplicate {
+    int64_t id, arrival_number, year, register_id, received_at;
+    char register_name[201], number_symbol[80], issued_date[11], state[16];
+    char issuer_name[1024], subject[DOC_SUBJECT_MAX * 4 + 1];
+};
+/* {id, arrival_number, year, register_id, register_name, received_at, number_symbol,
+ * issued_date, issuer_name, subject, state}: the API's 409 member duplicate_of. */
+json_t *doc_duplicate_json(const struct doc_duplicate *d);
+
 struct doc_registered {
     int64_t id;
     int year;
     int64_t arrival_number;
-    int64_t duplicate_of; /* RES_CONFLICT: the earlier document with the same identity */
+    int64_t arrived_at, received_at; /* §4 (UTC seconds) */
+    int64_t duplicate_of;            /* RES_CONFLICT: the earlier document with the same identity */
+    struct doc_duplicate duplicate;  /* its summary when duplicate_of is set */
 };
 
 /* Registers an incoming document for the actor's agency (the clerks: AZ_DOC_REGISTER):
@@ -133,6 +152,91 @@ struct doc_registered {
 result_t doc_register_incoming(struct app *app, const struct actor *a,
                                const struct doc_incoming_input *in, const struct doc_upload *files,
                                size_t nfiles, struct verrs *e, struct doc_registered *out);
+
+/* The installation's working calendar (defaults, QLVB_* environment, the overrides in
+ * the database), malloc'd: free() it. Loaded before a transaction that needs it. */
+result_t doc_calendar_load(struct app *app, struct calendar **out);
+
+/* The register checks of a registration (doc_incoming.c): one of the agency's incoming
+ * registers, open, and for a register of one year that year. RES_INVALID with an error
+ * on register_id; the register's name into name. */
+result_t doc_register_check(struct db_conn *c, int64_t agency_id, int64_t register_id, int year,
+                            struct verrs *e, char *name, size_t namesize);
+
+/* The identity of ND30 Phụ lục VI that makes two documents the same one. */
+struct doc_identity {
+    const char *issuer_code, *issuer_name; /* the code when there is one, else the name */
+    const char *number, *symbol, *issued_date;
+};
+/* In the caller's transaction, after the register number was taken (its lock orders
+ * concurrent registrations): RES_CONFLICT with *out filled when a registered incoming
+ * document of the agency has the identity; RES_OK when none. */
+result_t doc_find_duplicate(struct db_conn *c, int64_t agency_id, const struct doc_identity *id,
+                            struct doc_duplicate *out);
+/* The Vietnamese message of a duplicate (field confirm_duplicate). */
+void doc_duplicate_error(struct verrs *e, const struct doc_identity *id,
+                         const struct doc_duplicate *d);
+
+/* ---- receiving inside the installation (doc_deliver.c) ---- */
+
+/* Next step number of a document's history, and one history row at it (in the
+ * caller's transaction; the caller holds the document row's lock). */
+result_t doc_history_add(struct db_conn *c, int64_t doc_id, const struct actor *a,
+                         const char *action, const char *from_state, const char *to_state,
+                         const char *comment, int64_t at);
+
+/* Delivery of an issued document to another agency of the installation (standards.md §5,
+ * §4 receiving time), INSIDE the caller's tx_run (the outgoing issue's dispatch): the
+ * actor must be allowed AZ_DOC_REGISTER on the source (its clerks; the system actor).
+ * Creates the receiver's copy — direction incoming, state arrived, medium electronic,
+ * source_document_id, the issuer metadata of the source, the source's files (newest
+ * version of each, doc_file rows on the same blobs through blob_ref), arrived_at = now
+ * and received_at = calendar_receipt_time(cal, now) — with history step 1 `received`
+ * (edXML 01) and audit rows on both sides, and a `delivered` history row on the source.
+ * No register number: the receiving clerk registers it (doc_register_arrived).
+ * RES_NOT_FOUND: no such source or agency; RES_CONFLICT: the source is not issued, or was
+ * already delivered to that agency; RES_INVALID: delivery to its own agency. */
+result_t doc_deliver_internal(struct tx *t, struct calendar *cal, const struct actor *a,
+                              int64_t source_document_id, int64_t to_agency_id, int64_t now,
+                              int64_t *copy_id);
+
+/* What the clerk adds when registering an arrived document. */
+struct doc_arrived_input {
+    int64_t register_id;
+    int64_t page_count; /* -1 = keep the source's */
+    const char *notes;  /* NULL = keep */
+    bool confirm_duplicate;
+};
+/* Registers an `arrived` document of the actor's agency (AZ_DOC_REGISTER through
+ * doc_authorize: its clerks): the arrival number of the register in the year of
+ * received_at (doc_number_next, in the tx), state registered, history `registered`
+ * (edXML 03 accepted) on the copy and `accepted` on the source, audit. RES_NOT_FOUND for
+ * another agency's document, RES_CONFLICT with an error on "state" when it is not
+ * arrived, RES_CONFLICT with out->duplicate_of as doc_register_incoming, RES_INVALID
+ * with field errors; nothing written on any error. */
+result_t doc_register_arrived(struct app *app, const struct actor *a, int64_t id,
+                              const struct doc_arrived_input *in, struct verrs *e,
+                              struct doc_registered *out);
+/* Refuses an `arrived` document (từ chối, §5: return wrongly addressed or invalid
+ * documents and notify the sender the same day): reason required (≤ 1000 characters);
+ * state refused, history `refused` (edXML 02) on the copy and `refused_by_recipient`
+ * with the reason on the source, in one tx. Errors as doc_register_arrived. */
+result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const char *reason,
+                    struct verrs *e);
+
+/* ---- the register book (doc_book.c) ---- */
+
+enum doc_book_format { DOC_BOOK_PDF, DOC_BOOK_XLSX };
+#define DOC_BOOK_MAX_ROWS 5000 /* entries of one book; a longer range is refused */
+#define DOC_BOOK_MAX_DAYS 366  /* from..to */
+/* The incoming register book (sổ đăng ký văn bản đến, ND30 Phụ lục IV, standards.md §9)
+ * of register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a
+ * year): entries by arrival number, as PDF or XLSX into out; *file_name gets a
+ * Vietnamese download name (malloc'd). The agency's clerks and leaders. RES_INVALID with
+ * errors on from, to, register_id; RES_NOT_FOUND for another agency's register. */
+result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, const char *from,
+                  const char *to, enum doc_book_format format, struct verrs *e, struct buf *out,
+                  char **file_name);
 
 /* ---- reading (doc_read.c; lists: doc_list.c) ---- */
 
@@ -309,7 +413,10 @@ const char *doc_history_edxml_status(const char *action);
 /* ---- demo (doc_demo.c) ---- */
 
 /* For `qlvb init --demo`: an incoming register for this year in every agency and a
- * handful of incoming documents (small generated PDFs) in the agencies with clerks. */
+ * handful of incoming documents (small generated PDFs) in the agencies with clerks;
+ * then a few issued documents of UBND tỉnh (outgoing register, state issued) delivered
+ * through doc_deliver_internal to Sở KH&CN and phường Trường Vinh, where they wait as
+ * `arrived` for the clerk. */
 result_t doc_demo_seed(struct app *app);
 
 #endif

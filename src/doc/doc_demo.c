@@ -3,11 +3,13 @@
  * same doc_register_incoming path as a clerk's (so they carry numbers, files, history
  * and audit rows), each with a small generated one-page PDF; in Sở KH&CN they are then
  * taken through the incoming workflow (presented, assigned, in progress, completed,
- * overdue) by the demo clerk, director, head of department and specialist. */
+ * overdue) by the demo clerk, director, head of department and specialist; then
+ * deliveries inside the installation (demo_deliveries, below). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob/blob.h"
 #include "core/calendar.h"
 #include "core/tx.h"
 #include "db/db.h"
@@ -124,10 +126,10 @@ static void demo_pdf(struct buf *out, const char *issuer, const char *ns, const 
     (void)buf_printf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
 }
 
-static result_t add_register(struct app *app, const struct actor *sys, int64_t agency,
-                             const char *name, int64_t *id)
+static result_t add_register_kind(struct app *app, const struct actor *sys, int64_t agency,
+                                  const char *kind, const char *name, int64_t *id)
 {
-    struct doc_register_input in = {.kind = "incoming", .name = name, .year_mode = "yearly"};
+    struct doc_register_input in = {.kind = kind, .name = name, .year_mode = "yearly"};
     struct verrs e = {0};
     result_t r = doc_registers_create(app, sys, agency, &in, &e, id);
     if (r != RES_OK)
@@ -268,6 +270,13 @@ static result_t demo_workflow(struct app *app, const int64_t *doc_ids)
     }
     return r;
 }
+static result_t add_register(struct app *app, const struct actor *sys, int64_t agency,
+                             const char *name, int64_t *id)
+{
+    return add_register_kind(app, sys, agency, "incoming", name, id);
+}
+
+static result_t demo_deliveries(struct app *app, struct actor *sys);
 
 result_t doc_demo_seed(struct app *app)
 {
@@ -377,5 +386,167 @@ result_t doc_demo_seed(struct app *app)
     buf_release(&pdf);
     if (r == RES_OK)
         r = demo_workflow(app, doc_ids);
+    return r == RES_OK ? demo_deliveries(app, &sys) : r;
+}
+
+/* ---- deliveries inside the installation (doc_deliver.c) ---- */
+
+/* Issuing copies of UBND tỉnh Nghệ An (direction outgoing, state issued, numbered in its
+ * outgoing register, a generated PDF), as the outgoing issue will create them, each
+ * delivered through doc_deliver_internal to Sở KH&CN and/or phường Trường Vinh: they
+ * wait there as `arrived` for the clerk to register or refuse. */
+struct demo_out {
+    const char *symbol, *type, *urgency;
+    const char *to[2]; /* agency codes */
+    const char *signer, *position, *subject;
+};
+
+static const struct demo_out outs[] = {
+    {"UBND-KGVX",
+     "cong_van",
+     "khan",
+     {"000.00.04.H41", "000.00.30.H41"},
+     "Nguyễn Văn Hùng",
+     "Chủ tịch",
+     "Về việc đẩy mạnh ứng dụng chữ ký số và gửi, nhận văn bản điện tử trên trục liên thông"},
+    {"QĐ-UBND",
+     "quyet_dinh",
+     "thuong",
+     {"000.00.04.H41", NULL},
+     "Nguyễn Văn Hùng",
+     "Chủ tịch",
+     "Quyết định ban hành quy chế quản lý, vận hành hệ thống quản lý văn bản và điều hành"},
+    {"UBND-VX",
+     "cong_van",
+     "thuong",
+     {"000.00.04.H41", NULL},
+     "Hoàng Nghĩa Hiếu",
+     "Phó Chủ tịch",
+     "Về việc hướng dẫn số hóa hồ sơ lưu trữ năm 2026 của các sở, ngành"},
+};
+
+struct demo_out_write {
+    const struct actor *sys;
+    const struct demo_out *d;
+    struct calendar *cal;
+    int64_t agency_id, register_id, now, to[2];
+    const char *issuer_code, *issuer_name, *file_name, *hash;
+    int64_t size;
+    /* out */
+    int64_t id, number;
+};
+
+static result_t demo_out_tx(struct tx *t, void *arg)
+{
+    struct demo_out_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    w->id = w->number = 0;
+    int year = doc_year_of(w->now);
+    result_t r = doc_number_next(c, w->register_id, year, &w->number);
+    if (r != RES_OK)
+        return r;
+    char number[24], issued[40];
+    snprintf(number, sizeof(number), "%lld", (long long)w->number);
+    clock_format_iso(w->now, issued, sizeof(issued));
+    issued[10] = '\0';
+    char *folded = text_fold(w->d->subject);
+    r = db_one_i64(
+        c, &w->id,
+        "INSERT INTO document (agency_id, direction, state, medium, issuer_code, issuer_name, "
+        "issuer_agency_id, number, symbol, issued_date, doc_type, subject, subject_folded, "
+        "signer_name, signer_position, page_count, urgency, register_id, reg_year, reg_number, "
+        "created_at, updated_at) VALUES ($1, 'outgoing', 'issued', 'electronic', $2, $3, $1, $4, "
+        "$5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $16) RETURNING id",
+        "ittttttttt"
+        "iiiii"
+        "i",
+        w->agency_id, w->issuer_code, w->issuer_name, number, w->d->symbol, issued, w->d->type,
+        w->d->subject, folded ? folded : "", w->d->signer, w->d->position,
+        (int64_t)doc_urgency_parse(w->d->urgency), w->register_id, (int64_t)year, w->number,
+        w->now);
+    free(folded);
+    if (r != RES_OK)
+        return r;
+    if ((r = blob_ref(c, w->hash, w->size)) != RES_OK)
+        return r;
+    r = db_run(c,
+               "INSERT INTO doc_file (document_id, role, seq, version, file_name, content_type, "
+               "format, size, blob_hash, created_at) VALUES ($1, 'main', 0, 1, $2, "
+               "'application/pdf', 'pdf', $3, $4, $5)",
+               "ititi", w->id, w->file_name, w->size, w->hash, w->now);
+    if (r != RES_OK)
+        return r;
+    char comment[200];
+    snprintf(comment, sizeof(comment), "Ban hành số %s/%s (dữ liệu mẫu)", number, w->d->symbol);
+    if ((r = doc_history_add(c, w->id, w->sys, "issued", "signed", "issued", comment, w->now)) !=
+        RES_OK)
+        return r;
+    for (int i = 0; i < 2 && w->to[i]; i++) {
+        int64_t copy;
+        if ((r = doc_deliver_internal(t, w->cal, w->sys, w->id, w->to[i], w->now, &copy)) != RES_OK)
+            return r;
+    }
+    return RES_OK;
+}
+
+static result_t demo_deliveries(struct app *app, struct actor *sys)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    const char *province = "000.00.00.H41";
+    int64_t agency = 0;
+    char name[256] = "";
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s, "SELECT id, name FROM agency WHERE code = $1", "t", province);
+    if (r != RES_OK)
+        return r;
+    if (db_step(s) == RES_ROW) {
+        agency = db_col_i64(s, 0);
+        str_copy(name, db_col_text(s, 1), sizeof(name));
+    }
+    db_finalize(s);
+    if (!agency || !app->blobs)
+        return RES_OK; /* not the demo province, or no file storage: nothing to deliver */
+    int64_t reg = 0;
+    if ((r = add_register_kind(app, sys, agency, "outgoing", "Sổ văn bản đi", &reg)) != RES_OK)
+        return r;
+    struct calendar *cal = NULL;
+    if ((r = doc_calendar_load(app, &cal)) != RES_OK)
+        return r;
+    struct buf pdf = BUF_INIT(64 * 1024);
+    int64_t now = clock_now();
+    for (size_t k = 0; r == RES_OK && k < sizeof(outs) / sizeof(outs[0]); k++) {
+        const struct demo_out *d = &outs[k];
+        struct demo_out_write w = {.sys = sys,
+                                   .d = d,
+                                   .cal = cal,
+                                   .agency_id = agency,
+                                   .register_id = reg,
+                                   .now = now - 600 + (int64_t)k * 60,
+                                   .issuer_code = province,
+                                   .issuer_name = name};
+        for (int i = 0; i < 2 && d->to[i]; i++) {
+            db_one_i64(c, &w.to[i], "SELECT id FROM agency WHERE code = $1", "t", d->to[i]);
+            if (!w.to[i])
+                r = RES_INTERNAL;
+        }
+        char ns[80], fname[96], hash[BLOB_HASH_LEN + 1];
+        snprintf(ns, sizeof(ns), "%zu/%s", k + 1, d->symbol); /* a new register: 1, 2, … */
+        demo_pdf(&pdf, name, ns, d->subject);
+        if (r == RES_OK)
+            r = blob_put(app->blobs, pdf.data, pdf.len, hash);
+        snprintf(fname, sizeof(fname), "%s.pdf", d->symbol);
+        w.file_name = fname;
+        w.hash = hash;
+        w.size = (int64_t)pdf.len;
+        sys->agency_id = agency;
+        if (r == RES_OK)
+            r = tx_run(app->db, demo_out_tx, &w);
+        if (r != RES_OK)
+            fprintf(stderr, "demo: delivery %s: %s\n", d->symbol, result_name(r));
+    }
+    buf_release(&pdf);
+    free(cal);
     return r;
 }

@@ -13,7 +13,10 @@ struct db_stmt;
     "d.id, d.direction, d.state, d.medium, d.issuer_code, d.issuer_name, d.number, d.symbol, " \
     "d.issued_date, d.doc_type, d.subject, d.signer_name, d.signer_position, d.page_count, "   \
     "d.urgency, d.due_date, d.recipients, d.language, d.notes, d.register_id, r.name, "        \
-    "d.reg_year, d.reg_number, d.received_at, d.created_at, d.agency_id"
+    "d.reg_year, d.reg_number, d.received_at, d.created_at, d.agency_id, d.arrived_at, "       \
+    "d.source_document_id"
+/* How many: a query's own columns after DOC_COLUMNS start at this index. */
+#define DOC_NCOLUMNS 28
 
 /* The JSON of the row at s (selected with DOC_COLUMNS first); full adds the fields of
  * the detail view. */

@@ -810,7 +810,7 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
         }
         int64_t id = db_col_i64(s, 0), at = db_col_null(s, 23) ? 0 : db_col_i64(s, 23);
         int64_t urg = db_col_i64(s, 14);
-        const char *dl = db_col_null(s, 26) ? NULL : db_col_text(s, 26);
+        const char *dl = db_col_null(s, DOC_NCOLUMNS) ? NULL : db_col_text(s, DOC_NCOLUMNS);
         if (k->sort == SORT_URGENCY)
             snprintf(last, sizeof(last), "u.%lld.%lld.%lld", (long long)urg, (long long)at,
                      (long long)id);
@@ -822,7 +822,7 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
         /* §3: Khẩn and above are flagged everywhere. */
         json_object_set_new(o, "urgent", json_boolean(urg >= 1));
         json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
-        bool open = db_col_null(s, 27);
+        bool open = db_col_null(s, DOC_NCOLUMNS + 1); /* completed_at */
         json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc.today) < 0));
         json_object_set_new(
             o, "due_soon",

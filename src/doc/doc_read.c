@@ -153,6 +153,10 @@ json_t *doc_json(struct db_stmt *s, bool full)
     json_object_set_new(o, "notes", json_string(db_col_text(s, 18)));
     json_object_set_new(o, "created_at", instant(s, 24));
     json_object_set_new(o, "agency_id", json_integer(db_col_i64(s, 25)));
+    /* §4: when it entered the system; received_at is when it counts as received. */
+    json_object_set_new(o, "arrived_at", instant(s, 26));
+    json_object_set_new(o, "source_document_id",
+                        db_col_null(s, 27) ? json_null() : json_integer(db_col_i64(s, 27)));
     return o;
 }
 
