@@ -403,6 +403,22 @@ int main(void)
     if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "list", true) != 0 ||
         doc_demo_seed(&app) != RES_OK)
         return 2;
+    /* The boxes below are made of hand-made participant rows: the demo's own workflow
+     * (its documents presented, assigned, in progress) and its deliveries waiting as
+     * `arrived` would stand in every box, so they are taken back to plain registered
+     * documents first. */
+    struct db_conn *dc = db_conn(app.db);
+    if (db_run(dc, "DELETE FROM doc_participant", "") != RES_OK ||
+        db_run(dc,
+               "UPDATE document SET state = 'registered', deadline = NULL, completed_at = NULL "
+               "WHERE direction = 'incoming' AND state <> 'arrived'",
+               "") != RES_OK ||
+        db_run(dc,
+               "DELETE FROM doc_search_token WHERE document_id IN (SELECT id FROM document "
+               "WHERE state = 'arrived')",
+               "") != RES_OK ||
+        db_run(dc, "UPDATE document SET state = 'refused' WHERE state = 'arrived'", "") != RES_OK)
+        return 2;
     clerk = member_of("040090000143", ROLE_CLERK);
     leader = member_of("040090000142", ROLE_AGENCY_LEADER);
     head = member_of("040090000144", ROLE_DEPARTMENT_LEADER);
