@@ -74,6 +74,8 @@ const struct route routes[] = {
     {"POST", "/documents", page_document_new_post, RT_UPLOAD},
     {"GET", "/documents/:id", page_document, 0},
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
+    {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
+    {"POST", "/documents/:id/actions/:action", page_document_action, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},

@@ -72,6 +72,7 @@ void page_document_new(struct req *r);
 void page_document_new_post(struct req *r);
 void page_document(struct req *r);
 void page_document_file(struct req *r);
+void page_document_action(struct req *r);
 
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);
