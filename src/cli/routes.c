@@ -71,6 +71,8 @@ const struct route routes[] = {
     /* documents (web/pages_doc.c) */
     {"GET", "/documents", page_documents, 0},
     {"GET", "/documents/new", page_document_new, 0},
+    {"GET", "/documents/tracking", page_documents_tracking, 0},
+    {"GET", "/documents/book", page_register_book, 0},
     {"POST", "/documents", page_document_new_post, RT_UPLOAD},
     {"GET", "/documents/:id", page_document, 0},
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},

@@ -22,9 +22,11 @@ static const struct screen {
     [SCREEN_JOBS] = {"jobs", AZ_JOBS_MANAGE},              /* job_admin_overview */
     [SCREEN_CALENDAR] = {"calendar", AZ_CALENDAR_MANAGE},  /* calendar_year_json reads only */
     [SCREEN_AUDIT] = {"audit", AZ_AUDIT_READ},             /* audit_search */
-    /* documents: doc_list asks AZ_ORG_READ (members), doc_register_incoming AZ_DOC_REGISTER */
+    /* documents: doc_list asks AZ_ORG_READ (members), doc_register_incoming AZ_DOC_REGISTER,
+     * doc_tracking AZ_DOC_TRACK */
     [SCREEN_DOCUMENTS] = {"documents", AZ_ORG_READ, true},
     [SCREEN_DOC_REGISTER] = {"doc_register", AZ_DOC_REGISTER, true},
+    [SCREEN_DOC_TRACKING] = {"doc_tracking", AZ_DOC_TRACK, true}, /* doc_tracking */
 };
 
 result_t web_screen_check(const struct req *r, enum web_screen s)

@@ -23,6 +23,7 @@ enum web_screen {
     /* document work (pages_doc.c): listed in the "Văn bản" group, not under Quản trị */
     SCREEN_DOCUMENTS,
     SCREEN_DOC_REGISTER,
+    SCREEN_DOC_TRACKING,
     SCREEN_COUNT,
 };
 

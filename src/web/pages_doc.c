@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authz.h"
 #include "core/sigcheck.h"
 #include "core/trust.h"
 #include "doc/doc.h"
@@ -189,6 +190,14 @@ static const struct {
 static const char *const list_states[] = {"arrived",     "registered", "presented", "assigned",
                                           "in_progress", "completed",  "refused"};
 
+/* Today's Vietnam date, YYYY-MM-DD. */
+static const char *vn_date_iso_today(struct req *r)
+{
+    char iso[40];
+    clock_format_iso(clock_now(), iso, sizeof(iso));
+    return arena_printf(&r->arena, "%.10s", iso);
+}
+
 static bool date_ok(const char *s)
 {
     int64_t t;
@@ -329,6 +338,15 @@ void page_documents(struct req *r)
     json_object_set_new(ctx, "sorts", sorts);
     json_object_set_new(ctx, "can_register",
                         json_boolean(web_screen_check(r, SCREEN_DOC_REGISTER) == RES_OK));
+    /* The register books: doc_book's own question (the agency's clerks and leaders). */
+    if (authz_check(&r->actor, AZ_DOC_READ, r->actor.agency_id) == RES_OK &&
+        json_array_size(json_object_get(ctx, "registers"))) {
+        char today[11];
+        snprintf(today, sizeof(today), "%s", vn_date_iso_today(r));
+        json_object_set_new(ctx, "book",
+                            json_pack("{s:s,s:s}", "from",
+                                      arena_printf(&r->arena, "%.4s-01-01", today), "to", today));
+    }
     json_object_set_new(ctx, "errors", verrs_json(&e));
     web_render(r, e.count ? 400 : 200, "doc_list", ctx, "documents");
 }
@@ -1118,4 +1136,134 @@ void page_document_file(struct req *r)
         resp_result(r, res);
     }
     buf_release(&f.data);
+}
+
+/* ---- home page counters, tracking, register books ---- */
+
+json_t *web_doc_counters(struct req *r)
+{
+    json_t *out = json_array();
+    json_t *c = NULL;
+    if (doc_counts(r->app, &r->actor, &c) != RES_OK)
+        return out; /* no documents for this actor (no agency): no counters */
+    static const struct {
+        const char *key, *label, *href, *hint;
+    } items[] = {
+        /* clerks (present only for them); overdue last: the page draws the last one red */
+        {"to_register", "Chờ vào sổ", "/documents?state=arrived",
+         "Văn bản đến qua hệ thống chờ vào sổ"},
+        {"to_present", "Chờ trình", "/documents?state=registered",
+         "Đã vào sổ, chưa trình lãnh đạo"},
+        {"to_process", "Chờ xử lý", "/documents?box=to_process", "Văn bản đang chờ bạn xử lý"},
+        {"in_progress", "Đang xử lý", "/documents?box=in_progress", "Văn bản bạn đang xử lý"},
+        {"due_soon", "Sắp đến hạn", "/documents?box=due_soon", "Hạn xử lý trong vài ngày tới"},
+        {"for_info", "Nhận để biết", "/documents?box=for_info", "Văn bản gửi để biết, chưa xem"},
+        {"overdue", "Quá hạn", "/documents?box=overdue", "Văn bản đã quá hạn xử lý"},
+    };
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        json_t *v = json_object_get(c, items[i].key);
+        if (!json_is_integer(v))
+            continue;
+        json_array_append_new(out, json_pack("{s:s,s:I,s:s,s:s}", "label", items[i].label, "value",
+                                             json_integer_value(v), "href", items[i].href, "hint",
+                                             items[i].hint));
+    }
+    json_decref(c);
+    return out;
+}
+
+static json_t *tracking_rows(struct req *r, json_t *rows, bool people)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        json_int_t uid = json_integer_value(json_object_get(x, "user_id"));
+        if (people && uid)
+            set_str(x, "overdue_href",
+                    arena_printf(&r->arena, "/documents?box=overdue&handler=%lld", (long long)uid));
+        json_object_set_new(x, "has_overdue",
+                            json_boolean(json_integer_value(json_object_get(x, "overdue")) > 0));
+    }
+    return json_incref(rows);
+}
+
+void page_documents_tracking(struct req *r)
+{
+    struct verrs e = {0};
+    const char *from = req_query(r, "from"), *to = req_query(r, "to");
+    if (from && !*from)
+        from = NULL;
+    if (to && !*to)
+        to = NULL;
+    if (!date_ok(from))
+        verrs_add(&e, "from", "“Từ ngày” không phải ngày hợp lệ.");
+    if (!date_ok(to))
+        verrs_add(&e, "to", "“Đến ngày” không phải ngày hợp lệ.");
+    json_t *t = NULL;
+    result_t res = e.count ? RES_INVALID : doc_tracking(r->app, &r->actor, from, to, &e, &t);
+    if (res == RES_FORBIDDEN) {
+        resp_error(r, 403, "Không có quyền",
+                   "Chỉ lãnh đạo cơ quan theo dõi tình hình xử lý văn bản của cơ quan.");
+        return;
+    }
+    if (res != RES_OK && res != RES_INVALID) {
+        resp_result(r, res);
+        return;
+    }
+    json_t *ctx = json_object();
+    set_str(ctx, "title", "Theo dõi xử lý văn bản");
+    json_t *filter = json_object();
+    set_str(filter, "from", t ? jstr(t, "from") : (from ? from : ""));
+    set_str(filter, "to", t ? jstr(t, "to") : (to ? to : ""));
+    set_str(filter, "from_vn", vn_date(r, jstr(filter, "from")));
+    set_str(filter, "to_vn", vn_date(r, jstr(filter, "to")));
+    json_object_set_new(ctx, "filter", filter);
+    json_object_set_new(ctx, "departments",
+                        t ? tracking_rows(r, json_object_get(t, "departments"), false)
+                          : json_array());
+    json_object_set_new(ctx, "people",
+                        t ? tracking_rows(r, json_object_get(t, "people"), true) : json_array());
+    json_decref(t);
+    json_object_set_new(ctx, "errors", verrs_json(&e));
+    web_render(r, e.count ? 400 : 200, "doc_tracking", ctx, "doc_tracking");
+}
+
+/* GET /documents/book?register_id=&from=&to=&format=pdf|xlsx (the list page's form). */
+void page_register_book(struct req *r)
+{
+    int64_t id = 0;
+    const char *rid = req_query(r, "register_id");
+    if (rid && str_to_i64(rid, 1, INT64_MAX, &id) != RES_OK)
+        id = 0;
+    struct verrs e = {0};
+    const char *fmt = req_query(r, "format");
+    enum doc_book_format format = fmt && !strcmp(fmt, "xlsx") ? DOC_BOOK_XLSX : DOC_BOOK_PDF;
+    struct buf out = BUF_INIT(64L << 20);
+    char *name = NULL;
+    result_t res = id ? doc_book(r->app, &r->actor, id, req_query(r, "from"), req_query(r, "to"),
+                                 format, &e, &out, &name)
+                      : RES_NOT_FOUND;
+    if (res == RES_OK) {
+        resp_file(r,
+                  format == DOC_BOOK_PDF
+                      ? "application/pdf"
+                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  arena_strndup(&r->arena, name, strlen(name)), false, out.data, out.len);
+    } else if (res == RES_INVALID || res == RES_TOO_LARGE) {
+        /* back to the list with the reason: the form is there */
+        web_flash(r, "error",
+                  e.count ? arena_printf(&r->arena, "Chưa in được sổ: %s", e.items[0].message)
+                          : "Chưa in được sổ: khoảng thời gian không hợp lệ.");
+        resp_redirect(r, "/documents#book");
+    } else if (res == RES_NOT_FOUND) {
+        resp_error(r, 404, "Không tìm thấy sổ", "Sổ văn bản không có trong cơ quan.");
+    } else if (res == RES_FORBIDDEN) {
+        resp_error(r, 403, "Không có quyền",
+                   "Chỉ văn thư và lãnh đạo cơ quan được in sổ đăng ký văn bản đến.");
+    } else {
+        resp_result(r, res);
+    }
+    free(name);
+    buf_release(&out);
 }
