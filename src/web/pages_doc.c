@@ -57,7 +57,7 @@ static const char *action_label(const char *action)
         {"assigned", "Phân công xử lý"},
         {"reassigned", "Giao xử lý trong đơn vị"},
         {"withdrawn", "Thu hồi phân công"},
-        {"accepted", "Nhận xử lý"},
+        {"accepted", "Nơi nhận đã vào sổ"},
         {"started", "Bắt đầu xử lý"},
         {"commented", "Cho ý kiến"},
         {"attached", "Đính kèm tệp xử lý"},
@@ -110,6 +110,11 @@ static void decorate_doc(struct req *r, json_t *d)
     const char *received = jstr(d, "received_at");
     set_str(d, "received_date", vn_date(r, received));
     set_str(d, "received_time", vn_time(r, received));
+    /* §4: a document arriving outside working hours counts from the next working period */
+    const char *arrived = jstr(d, "arrived_at");
+    json_object_set_new(d, "arrived_differs", json_boolean(*arrived && strcmp(arrived, received)));
+    set_str(d, "arrived_text",
+            arena_printf(&r->arena, "%s ngày %s", vn_time(r, arrived), vn_date(r, arrived)));
     set_str(d, "issued_date_vn", vn_date(r, jstr(d, "issued_date")));
     set_str(d, "due_date_vn", vn_date(r, jstr(d, "due_date")));
     /* The leader's processing deadline (workflow) when set, else the date the document

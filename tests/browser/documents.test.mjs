@@ -4,7 +4,12 @@
 // next to the fields, values kept), registers a scanned PDF (flash with the arrival
 // number, the PDF shown in the page), sees it in the list with its urgency flagged; a
 // second registration of the same document is stopped with the earlier one linked and
-// goes through with "Vẫn vào sổ". Screenshots at 1280 and 390 px go to tests/output/.
+// goes through with "Vẫn vào sổ"; the clerk presents it to the director, who assigns it
+// to the specialist with a deadline in working days (a missing lead is an error next to
+// the field); the specialist accepts it, gives an opinion and completes it; each page
+// shows exactly the actions of that step, the state and the timeline; the home page's
+// counters link to the boxes; the director's tracking page. Screenshots at 1280 and
+// 390 px go to tests/output/.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -25,6 +30,14 @@ async function signIn(page, login) {
   await page.fill('#login', login);
   await page.fill('#password', DEMO_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+}
+
+// Chooses the option whose text matches re.
+async function selectByText(page, sel, re) {
+  const value = await page.locator(`${sel} option`).evaluateAll(
+    (os, src) => (os.find((o) => new RegExp(src).test(o.textContent)) || {}).value, re.source);
+  assert.ok(value, `${sel}: an option matching ${re}`);
+  await page.selectOption(sel, value);
 }
 
 // No horizontal scrolling on the phone: the page is no wider than the viewport.
@@ -134,11 +147,102 @@ describe('incoming documents in a browser', () => {
     }
   });
 
+  test('present, assign with a deadline, accept, comment, complete', async () => {
+    const clerkCtx = await newPage(browser);
+    const leaderCtx = await newPage(browser);
+    const specCtx = await newPage(browser);
+    try {
+      const c = clerkCtx.page, l = leaderCtx.page, sp = specCtx.page;
+      await signIn(c, CLERK);
+      await c.goto(`${host}/documents/new`);
+      await fillForm(c, { number: '4321', symbol: 'UBND-VX', subject: 'Về việc tổ chức hội nghị tổng kết công tác văn thư, lưu trữ năm 2026' });
+      await c.selectOption('#urgency', 'khan');
+      await c.setInputFiles('#main_file', { name: 'Công văn 4321.pdf', mimeType: 'application/pdf', buffer: scan() });
+      await Promise.all([c.waitForNavigation(), c.click('button:has-text("Vào sổ")')]);
+      const docUrl = c.url();
+      assert.match(docUrl, /\/documents\/\d+$/);
+      const path = new URL(docUrl).pathname;
+      // The clerk's only action now: present.
+      assert.deepEqual(await c.locator('details.action > summary').allTextContents(), ['Trình lãnh đạo']);
+      await c.click('summary:has-text("Trình lãnh đạo")');
+      await selectByText(c, '#present-leader', /Bùi Văn Long/);
+      await c.fill('#present-note', 'Kính trình Giám đốc cho ý kiến chỉ đạo.');
+      await Promise.all([c.waitForNavigation(), c.click('#action-present button[type=submit]')]);
+      assert.match(await c.textContent('.flash'), /Đã trình văn bản/);
+      assert.match(await c.textContent('.page-head'), /Chờ lãnh đạo phân công/);
+      assert.equal(await c.locator('details.action').count(), 0, 'nothing more for the clerk');
+
+      await signIn(l, LEADER);
+      await l.goto(`${host}/`);
+      assert.ok(Number(await l.locator('a.counter[href="/documents?box=to_process"] .counter-value').textContent()) >= 1);
+      await l.screenshot({ path: join(OUT, 'doc-home.png'), fullPage: true });
+      await l.click('a.counter[href="/documents?box=to_process"]');
+      assert.match(await l.textContent('tbody'), /4321\/UBND-VX/);
+      await l.goto(`${host}${path}`);
+      assert.deepEqual(await l.locator('details.action > summary').allTextContents(), ['Phân công xử lý', 'Trả lại']);
+      await l.click('summary:has-text("Phân công xử lý")');
+      // No lead: the error is next to the field and the direction is kept.
+      await l.fill('#assign-note', 'Giao đồng chí Châu chủ trì, báo cáo trước hạn.');
+      await l.check('#action-assign input[name=deadline_mode][value=days]');
+      await l.fill('#assign-days', '3');
+      await Promise.all([l.waitForNavigation(), l.click('#action-assign button[type=submit]')]);
+      assert.match(await l.textContent('#assign-lead-error'), /Vui lòng chọn đơn vị hoặc người chủ trì/);
+      assert.equal(await l.inputValue('#assign-note'), 'Giao đồng chí Châu chủ trì, báo cáo trước hạn.');
+      assert.equal(await l.inputValue('#assign-days'), '3');
+      await selectByText(l, '#assign-lead', /^Đỗ Minh Châu/);
+      await l.locator('#action-assign input[name=for_info]').first().check();
+      await Promise.all([l.waitForNavigation(), l.click('#action-assign button[type=submit]')]);
+      assert.match(await l.textContent('.flash'), /Đã phân công xử lý/);
+      assert.match(await l.textContent('.page-head'), /Đã giao xử lý/);
+      assert.match(await l.textContent('.with-list'), /Chủ trì xử lý\s*Đỗ Minh Châu/);
+      assert.match(await l.textContent('#with-title + dl'), /Hạn xử lý\s*\d\d\/\d\d\/\d{4}/);
+      await l.waitForTimeout(1500);
+      await l.screenshot({ path: join(OUT, 'doc-view-assigned.png'), fullPage: true });
+
+      await signIn(sp, SPECIALIST);
+      await sp.goto(`${host}${path}`);
+      const acts = await sp.locator('details.action > summary').allTextContents();
+      assert.ok(acts.includes('Nhận xử lý') && acts.includes('Hoàn thành xử lý'), acts.join());
+      await sp.click('summary:has-text("Nhận xử lý")');
+      await Promise.all([sp.waitForNavigation(), sp.click('#action-accept button[type=submit]')]);
+      assert.match(await sp.textContent('.page-head'), /Đang xử lý/);
+      await sp.click('summary:has-text("Cho ý kiến")');
+      await Promise.all([sp.waitForNavigation(), sp.click('#action-comment button[type=submit]')]);
+      assert.match(await sp.textContent('#comment-note-error'), /Vui lòng nhập ý kiến/);
+      await sp.fill('#comment-note', 'Đã làm việc với Văn phòng, dự kiến tổ chức ngày 20/12.');
+      await Promise.all([sp.waitForNavigation(), sp.click('#action-comment button[type=submit]')]);
+      assert.match(await sp.textContent('.flash'), /Đã gửi ý kiến/);
+      await sp.click('summary:has-text("Hoàn thành xử lý")');
+      await sp.fill('#complete-note', 'Đã tổ chức hội nghị, báo cáo Giám đốc.');
+      await Promise.all([sp.waitForNavigation(), sp.click('#action-complete button[type=submit]')]);
+      assert.match(await sp.textContent('.flash'), /Đã hoàn thành xử lý/);
+      assert.match(await sp.textContent('.page-head'), /Đã hoàn thành/);
+      assert.equal(await sp.locator('details.action').count(), 0);
+      const timeline = await sp.locator('.timeline li strong').allTextContents();
+      assert.deepEqual(timeline, ['Tiếp nhận, vào sổ', 'Trình lãnh đạo', 'Phân công xử lý', 'Bắt đầu xử lý', 'Cho ý kiến', 'Hoàn thành xử lý']);
+      assert.match(await sp.textContent('.timeline'), /Đã tổ chức hội nghị, báo cáo Giám đốc/);
+      await sp.waitForTimeout(1500);
+      await sp.screenshot({ path: join(OUT, 'doc-view-completed.png'), fullPage: true });
+
+      await l.goto(`${host}/documents/tracking`);
+      assert.match(await l.textContent('h1'), /Theo dõi xử lý văn bản/);
+      assert.match(await l.textContent('main'), /Đỗ Minh Châu/);
+      await l.screenshot({ path: join(OUT, 'doc-tracking.png'), fullPage: true });
+      // The specialist has no tracking page.
+      assert.equal((await sp.goto(`${host}/documents/tracking`)).status(), 403);
+    } finally {
+      await clerkCtx.context.close();
+      await leaderCtx.context.close();
+      await specCtx.context.close();
+    }
+  });
+
   test('the pages fit a 390 px phone', async () => {
     const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } });
     try {
       await signIn(page, CLERK);
       await fitsWidth(page);
+      assert.ok(await page.locator('a.counter[href="/documents?state=arrived"]').count(), 'clerk: to register');
       await page.screenshot({ path: join(OUT, 'doc-home-phone.png'), fullPage: true });
       await page.goto(`${host}/documents`);
       await fitsWidth(page);
@@ -152,6 +256,17 @@ describe('incoming documents in a browser', () => {
       await page.goto(`${host}${href}`);
       await fitsWidth(page);
       await page.screenshot({ path: join(OUT, 'doc-view-phone.png'), fullPage: true });
+      // The director's page of a document to assign, with its action forms open.
+      await page.context().clearCookies();
+      await signIn(page, LEADER);
+      await page.goto(`${host}/documents?box=to_process`);
+      await page.locator('tbody tr a').first().click();
+      for (const s of await page.locator('details.action').all()) await s.evaluate((d) => { d.open = true; });
+      await fitsWidth(page);
+      await page.screenshot({ path: join(OUT, 'doc-view-actions-phone.png'), fullPage: true });
+      await page.goto(`${host}/documents/tracking`);
+      await fitsWidth(page);
+      await page.screenshot({ path: join(OUT, 'doc-tracking-phone.png'), fullPage: true });
     } finally {
       await context.close();
     }
