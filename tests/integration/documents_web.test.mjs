@@ -5,7 +5,10 @@
 // (standards.md §3) and a malformed symbol (§2) are Vietnamese field errors next to the
 // fields with the typed values kept and nothing registered; people who are not clerks
 // get no form and cannot post one; bad list filters are a 400 page, a stale paging
-// link starts the list over; hostile text is escaped. Runs on SQLite and PostgreSQL.
+// link starts the list over; hostile text is escaped; the workflow's forms are exactly
+// the steps allowed, refuse a missing token, an outsider (404) and a step out of turn,
+// and keep the typed values next to the errors with nothing written; the register book
+// downloads. Runs on SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, Client, makePdf } from './harness.mjs';
@@ -171,9 +174,85 @@ test('list filters: bad values are a 400 page, a stale paging link starts over, 
   // Paging: one row per page is not offered, but the link carries the filter on.
   for (let i = 0; i < 21; i++) await post(clerk, fields({ number: String(100 + i) }));
   const p1 = await clerk.get('/documents?urgency=khan');
-  const next = /href="(\/documents\?urgency=khan&amp;cursor=[0-9.]+)" rel="next"/.exec(p1.text);
+  const next = /href="(\/documents\?urgency=khan&amp;cursor=[^"]+)" rel="next"/.exec(p1.text);
   assert.ok(next, 'Trang sau link with the filter');
   const p2 = await clerk.get(next[1].replace(/&amp;/g, '&'));
   assert.equal(p2.status, 200);
   assert.match(p2.text, /Về trang đầu/);
+});
+
+// The workflow's forms (POST /documents/{id}/actions/{key}).
+test('workflow forms: only the allowed steps, CSRF, 404 for outsiders, field errors kept, nothing written on a refusal', async () => {
+  const reg = await post(clerk, fields({ number: '300', symbol: 'STC-VP' }));
+  const id = Number(/^\/documents\/(\d+)$/.exec(reg.headers.get('location'))[1]);
+  const steps = () => Number(srv.db(`SELECT COUNT(*) FROM doc_history WHERE document_id = ${id}`).trim());
+  const forms = async (c) => [...(await c.get(`/documents/${id}`)).text.matchAll(/action="\/documents\/\d+\/actions\/([a-z]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(await forms(clerk), ['present']);
+  const leaderId = srv.db("SELECT id FROM app_user WHERE login = '040090000142'").trim();
+  const before = steps();
+  // Without the token; by an outsider; a step that is not the clerk's; an unknown step.
+  const noCsrf = await clerk.post(`/documents/${id}/actions/present`, { form: { leader_id: leaderId } });
+  assert.equal(noCsrf.status, 403);
+  const out = await outsider.post(`/documents/${id}/actions/present`, { form: { _csrf: outsider.csrf, leader_id: leaderId } });
+  assert.equal(out.status, 404);
+  assert.match(out.text, /Không tìm thấy văn bản/);
+  const notMine = await clerk.post(`/documents/${id}/actions/complete`, { form: { _csrf: clerk.csrf, note: 'xong' } });
+  assert.ok([403, 409].includes(notMine.status), `complete by the clerk: ${notMine.status}`);
+  assert.equal((await clerk.post(`/documents/${id}/actions/approve`, { form: { _csrf: clerk.csrf } })).status, 404);
+  // No leader chosen: the error is next to the field, the note kept.
+  const bad = await clerk.post(`/documents/${id}/actions/present`, { form: { _csrf: clerk.csrf, note: 'Kính trình <Giám đốc>' } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="present-leader-error">Vui lòng chọn lãnh đạo để trình/);
+  assert.match(bad.text, /<details class="action" open id="action-present">/);
+  assert.match(bad.text, /Kính trình &lt;Giám đốc&gt;<\/textarea>/);
+  assert.equal(steps(), before, 'nothing written');
+  const ok = await clerk.post(`/documents/${id}/actions/present`, { form: { _csrf: clerk.csrf, leader_id: leaderId, note: 'Kính trình' } });
+  assert.equal(ok.status, 303);
+  assert.equal(steps(), before + 1);
+  // The director: assign with a deadline in working days; a bad count and a bad target.
+  const director = await webClient('040090000142');
+  assert.deepEqual(await forms(director), ['assign', 'return']);
+  const r1 = await director.post(`/documents/${id}/actions/assign`, { form: { _csrf: director.csrf, lead: 'x:1', deadline_mode: 'days', working_days: '999' } });
+  assert.equal(r1.status, 422);
+  assert.match(r1.text, /id="assign-lead-error">Lựa chọn không hợp lệ/);
+  assert.match(r1.text, /Số ngày làm việc phải từ 1 đến 250/);
+  const r2 = await director.post(`/documents/${id}/actions/return`, { form: { _csrf: director.csrf, note: '  ' } });
+  assert.equal(r2.status, 422);
+  assert.match(r2.text, /id="return-note-error">Vui lòng nhập lý do trả lại/);
+  assert.equal(steps(), before + 1, 'nothing written');
+  const spec = srv.db("SELECT id FROM app_user WHERE login = '040090000145'").trim();
+  const r3 = await director.post(`/documents/${id}/actions/assign`, { form: { _csrf: director.csrf, lead: `u:${spec}`, deadline_mode: 'days', working_days: '2', note: 'Giao xử lý' } });
+  assert.equal(r3.status, 303);
+  const page = await director.get(`/documents/${id}`);
+  assert.match(page.text, /Đã phân công xử lý/);
+  assert.match(page.text, /Đã giao xử lý/);
+  // Assigning again is not offered, and posting it anyway is refused with the reason.
+  assert.ok(!(await forms(director)).includes('assign'));
+  const again = await director.post(`/documents/${id}/actions/assign`, { form: { _csrf: director.csrf, lead: `u:${spec}` } });
+  assert.equal(again.status, 409);
+  assert.match(again.text, /role="alert"/);
+  assert.equal(steps(), before + 2);
+  // The specialist sees it now, with their steps.
+  const f = await forms(specialist);
+  assert.ok(f.includes('accept') && f.includes('complete') && !f.includes('assign'), f.join());
+});
+
+test('the register book downloads as PDF and Excel; a bad range comes back to the list with the reason', async () => {
+  const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  const pdfRes = await clerk.get(`/documents/book?register_id=${registerId}&from=${today.slice(0, 4)}-01-01&to=${today}&format=pdf`);
+  assert.equal(pdfRes.status, 200);
+  assert.equal(pdfRes.headers.get('content-type'), 'application/pdf');
+  assert.match(pdfRes.headers.get('content-disposition'), /^attachment/);
+  const x = await clerk.get(`/documents/book?register_id=${registerId}&from=${today}&to=${today}&format=xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  const bad = await clerk.get(`/documents/book?register_id=${registerId}&from=${today}&to=2020-01-01&format=pdf`);
+  assert.equal(bad.status, 303);
+  const back = await clerk.get('/documents');
+  assert.match(back.text, /Chưa in được sổ/);
+  assert.equal((await specialist.get(`/documents/book?register_id=${registerId}&from=${today}&to=${today}`)).status, 403);
+  assert.equal((await outsider.get(`/documents/book?register_id=${registerId}&from=${today}&to=${today}`)).status, 404);
+  // The list page offers the form to the clerk, not to the specialist.
+  assert.match(back.text, /In sổ đăng ký văn bản đến/);
+  assert.doesNotMatch((await specialist.get('/documents')).text, /In sổ đăng ký văn bản đến/);
 });
