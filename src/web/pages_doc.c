@@ -922,11 +922,15 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
             *jstr(f, "to_user_name") ? jstr(f, "to_user_name") : jstr(f, "to_department_name");
         set_str(f, "to_name", to);
     }
-    /* who it is with now: the rows of the assignment in force */
+    /* who it is with */
     json_t *with = json_array();
     json_array_foreach(json_object_get(doc, "participants"), i, f)
     {
-        if (!json_is_true(json_object_get(f, "active")))
+        /* the rows of the assignment in force, and after it the ones that did their
+         * part (a completed document keeps who processed it); not withdrawn, returned
+         * or passed-on rows, which the timeline tells */
+        const char *st = jstr(f, "status");
+        if (!json_is_true(json_object_get(f, "active")) && strcmp(st, "done"))
             continue;
         set_str(f, "role_label", role_label(jstr(f, "role")));
         set_str(f, "status_label", part_status_label(jstr(f, "status")));
