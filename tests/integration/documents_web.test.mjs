@@ -256,3 +256,30 @@ test('the register book downloads as PDF and Excel; a bad range comes back to th
   assert.match(back.text, /In sổ đăng ký văn bản đến/);
   assert.doesNotMatch((await specialist.get('/documents')).text, /In sổ đăng ký văn bản đến/);
 });
+
+test('a document arrived through the installation: the clerk registers or refuses it on its page', async () => {
+  const arrived = srv.db(`SELECT id FROM document WHERE state = 'arrived' AND agency_id = (SELECT agency_id FROM membership m JOIN app_user u ON u.id = m.user_id WHERE u.login = '${CLERK}') ORDER BY id`).trim().split('\n').map(Number);
+  assert.ok(arrived.length >= 2, 'the demo delivers documents to Sở KH&CN');
+  const [a, b] = arrived;
+  const page = await clerk.get(`/documents/${a}`);
+  assert.match(page.text, /Chờ tiếp nhận/);
+  assert.deepEqual([...page.text.matchAll(/action="\/documents\/\d+\/actions\/([a-z]+)"/g)].map((m) => m[1]), ['register', 'refuse']);
+  // The specialist is not on it: 404; the refusal needs its reason and writes nothing without.
+  assert.equal((await specialist.post(`/documents/${a}/actions/refuse`, { form: { _csrf: specialist.csrf, note: 'Sai nơi nhận' } })).status, 404);
+  const before = footprint();
+  const noReason = await clerk.post(`/documents/${a}/actions/refuse`, { form: { _csrf: clerk.csrf, note: '' } });
+  assert.equal(noReason.status, 422);
+  assert.match(noReason.text, /id="refuse-note-error">Vui lòng nhập lý do từ chối/);
+  assert.equal(footprint(), before);
+  const reg = await clerk.post(`/documents/${a}/actions/register`, { form: { _csrf: clerk.csrf, register_id: String(registerId) } });
+  assert.equal(reg.status, 303);
+  const after = await clerk.get(`/documents/${a}`);
+  assert.match(after.text, /Đã vào sổ văn bản đến số \d+/);
+  assert.match(after.text, /Đã vào sổ/);
+  const ref = await clerk.post(`/documents/${b}/actions/refuse`, { form: { _csrf: clerk.csrf, note: 'Văn bản gửi nhầm cơ quan.' } });
+  assert.equal(ref.status, 303);
+  const refused = await clerk.get(`/documents/${b}`);
+  assert.match(refused.text, /Đã từ chối tiếp nhận văn bản/);
+  assert.match(refused.text, /Văn bản gửi nhầm cơ quan\./);
+  assert.doesNotMatch(refused.text, /actions\/register/);
+});
