@@ -253,8 +253,12 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
 result_t doc_authorize(struct db_conn *c, const struct actor *a, enum authz_action action,
                        int64_t id);
 
-/* Metadata, files and history of one document (AZ_DOC_READ). Another agency's
- * document, or one the actor is not on, is RES_NOT_FOUND. */
+/* Metadata, files and history of one document (AZ_DOC_READ), with the workflow's
+ * "deadline", "deadline_state" (overdue | due_soon | ok | null, on the working
+ * calendar), "completed_at", "participants" and "actions" (the step keys this actor may
+ * take now, see the workflow section below; doc_workflow.c). Another agency's document,
+ * or one the actor is not on, is RES_NOT_FOUND. Reading writes nothing: whoever shows
+ * the document to a person calls doc_mark_seen first. */
 result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out);
 
 /* ---- lists, search, counts, tracking (doc_list.c) ---- */
