@@ -164,13 +164,14 @@ static result_t q_prepare(struct db_conn *c, struct q *q, struct db_stmt **out)
 
 struct scope {
     int64_t agency_id, user_id, department_id;
-    bool sees_all;      /* AZ_DOC_READ on the agency: clerks, agency leaders */
-    bool clerk;         /* AZ_DOC_REGISTER: the registering boxes */
-    bool leader;        /* agency leader: overdue and due soon over the whole agency */
-    bool unit_leader;   /* a unit's rows stand for its leaders (core/authz.c stands_for) */
-    char today[11];     /* Vietnam date */
-    char soon[11];      /* the last day of the due-soon window */
-    int64_t year_start; /* 1 January 00:00 Vietnam time of this year (UTC) */
+    bool sees_all;       /* AZ_DOC_READ on the agency: clerks, agency leaders */
+    bool clerk;          /* AZ_DOC_REGISTER: the registering boxes */
+    bool leader;         /* agency leader: overdue and due soon over the whole agency */
+    bool unit_leader;    /* a unit's rows stand for its leaders (core/authz.c stands_for) */
+    char today[11];      /* Vietnam date */
+    char soon[11];       /* the last day of the due-soon window */
+    int64_t year_start;  /* 1 January 00:00 Vietnam time of this year (UTC) */
+    int64_t sample_from; /* now - 30 days: the window of the search's word sample */
 };
 
 static result_t scope_of(struct app *app, const struct actor *a, struct scope *sc)
@@ -190,6 +191,7 @@ static result_t scope_of(struct app *app, const struct actor *a, struct scope *s
     int64_t now = clock_now();
     int64_t today = calendar_day_of(now);
     calendar_format_day(today, sc->today, sizeof(sc->today));
+    sc->sample_from = now - 30 * 86400;
     /* The due-soon window of the working calendar (standards.md §4): a few working days
      * ahead, holidays and overrides counted. */
     struct calendar *cal = malloc(sizeof(*cal));
@@ -417,6 +419,22 @@ struct plan {
     int order[DOC_Q_WORDS]; /* probe order, rarest first */
 };
 
+#define SAMPLE_CAP 5000
+
+/* order[0..n) by count, rarest first; stable, so whole words stay before the prefix word
+ * (the last) on ties. */
+static void sort_words(int *order, const int64_t *count, int n)
+{
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && count[order[j]] < count[order[j - 1]]; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+}
+
 static result_t search_plan(struct db_conn *c, const struct scope *sc, const struct search *sq,
                             bool urgency_order, struct plan *p)
 {
@@ -433,14 +451,30 @@ static result_t search_plan(struct db_conn *c, const struct scope *sc, const str
             p->empty = true;
             return RES_OK;
         }
-        p->order[i] = i;
     }
-    for (int i = 1; i < sq->n; i++) /* insertion sort: rarest first, whole words first on ties */
-        for (int j = i; j > 0 && n[p->order[j]] < n[p->order[j - 1]]; j--) {
-            int t = p->order[j];
-            p->order[j] = p->order[j - 1];
-            p->order[j - 1] = t;
+    sort_words(p->order, n, sq->n);
+    if (n[p->order[0]] > driver_cap()) {
+        /* Every word is common: tell them apart by a sample, the postings of the last 30
+         * days among the non-urgent (a range of the word index, at most SAMPLE_CAP),
+         * which is also where the newest-first walk spends its time. The prefix word is
+         * probed last. */
+        for (int i = 0; i < sq->n; i++) {
+            if (i == sq->n - 1) {
+                n[i] = INT64_MAX;
+                continue;
+            }
+            int64_t m = 0;
+            result_t r = db_one_i64(
+                c, &m,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM doc_search_token WHERE agency_id "
+                "= $1 AND token = $2 AND urgency = 0 AND received_at >= $3 LIMIT $4) x",
+                "itii", sc->agency_id, sq->words[i], sc->sample_from, (int64_t)SAMPLE_CAP);
+            if (r != RES_OK)
+                return r;
+            n[i] = driver_cap() + 1 + m;
         }
+        sort_words(p->order, n, sq->n);
+    }
     int rare = p->order[0];
     if (n[rare] <= driver_cap()) {
         p->mode = PLAN_IN;
