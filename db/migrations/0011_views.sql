@@ -25,6 +25,8 @@ ALTER TABLE document ADD COLUMN issuer_folded TEXT;
 -- The default order of every list: urgent first (§3: Hỏa tốc, Thượng khẩn, Khẩn), then
 -- newest received; keyset paged on (urgency, received_at, id).
 CREATE INDEX document_agency_urgent ON document(agency_id, direction, urgency, received_at, id);
+-- The leaders' tracking: lead rows open now, and those done in a period.
+CREATE INDEX doc_participant_role ON doc_participant(role, status, active, done_at);
 -- The for-information box counts what the person has not opened yet.
 CREATE INDEX doc_participant_seen ON doc_participant(user_id, role, seen_at);
 

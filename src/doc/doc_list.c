@@ -266,6 +266,8 @@ static const char *const box_keys[] = {"all",      "to_process", "in_progress", 
                                        "for_info", "overdue",    "due_soon"};
 
 #define ROWS_OPEN "p.active = 1 AND p.status IN ('pending', 'in_progress')"
+/* An incoming document not yet completed (nor refused or recalled). */
+#define OPEN_STATES "'arrived', 'registered', 'presented', 'assigned', 'in_progress'"
 
 /* The box as a condition on document d (" AND ..." appended). */
 static void q_box(struct q *q, const struct scope *sc, enum box box, const char *dir)
@@ -318,7 +320,9 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
             q_add(q, " AND ");
             q_rows(q, sc, "p.role = 'lead' AND " ROWS_OPEN);
         }
-        q_add(q, " AND d.completed_at IS NULL AND d.state <> 'completed'");
+        /* the open states as a list, so that document_agency_deadline ranges over the
+         * deadline inside each state */
+        q_add(q, " AND d.state IN (" OPEN_STATES ") AND d.completed_at IS NULL");
         if (box == BOX_OVERDUE)
             q_add(q, " AND d.deadline < ?t", sc->today);
         else
@@ -795,6 +799,16 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
         q_search(q, sc, &k->sq, p);
 }
 
+static bool open_state(const char *st)
+{
+    static const char *const open[] = {"arrived", "registered", "presented", "assigned",
+                                       "in_progress"};
+    for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+        if (!strcmp(open[i], st))
+            return true;
+    return false;
+}
+
 /* ---- the list ---- */
 
 result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
@@ -856,7 +870,7 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
         /* §3: Khẩn and above are flagged everywhere. */
         json_object_set_new(o, "urgent", json_boolean(urg >= 1));
         json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
-        bool open = db_col_null(s, 27);
+        bool open = db_col_null(s, 27) && open_state(db_col_text(s, 2));
         json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc.today) < 0));
         json_object_set_new(
             o, "due_soon",
