@@ -172,7 +172,10 @@ struct scope {
     char soon[11];       /* the last day of the due-soon window */
     int64_t year_start;  /* 1 January 00:00 Vietnam time of this year (UTC) */
     int64_t sample_from; /* now - 30 days: the window of the search's word sample */
+    bool many;           /* on more than doc_list_many_rows rows (q_visible) */
 };
+
+int doc_list_many_rows = 1000;
 
 static result_t scope_of(struct app *app, const struct actor *a, struct scope *sc)
 {
@@ -206,6 +209,16 @@ static result_t scope_of(struct app *app, const struct actor *a, struct scope *s
     char jan1[16];
     snprintf(jan1, sizeof(jan1), "%d-01-01", doc_year_of(now));
     clock_parse_date(jan1, &sc->year_start);
+    if (r == RES_OK && !sc->sees_all) {
+        int64_t n = 0;
+        struct db_conn *c = db_conn(app->db);
+        r = c ? db_one_i64(c, &n,
+                           "SELECT COUNT(*) FROM (SELECT 1 FROM doc_participant WHERE user_id = $1 "
+                           "LIMIT $2) x",
+                           "ii", sc->user_id, (int64_t)doc_list_many_rows + 1)
+              : RES_DB;
+        sc->many = n > doc_list_many_rows;
+    }
     return r;
 }
 
@@ -299,9 +312,20 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
     case BOX_DONE_YEAR:
         /* rows they finished, or any row of theirs on a completed document */
         q_add(q, " AND ");
-        q_rows(q, sc,
-               "(p.status IN ('done', 'forwarded', 'returned') OR EXISTS (SELECT 1 FROM "
-               "document c WHERE c.id = p.document_id AND c.state = 'completed'))");
+        if (box == BOX_DONE && sc->many) { /* walk the order, probe each row (q_visible) */
+            q_add(q, "EXISTS (SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ");
+            q_stands(q, sc);
+            q_add(q, " AND (p.status IN ('done', 'forwarded', 'returned') OR d.state = "
+                     "'completed'))");
+            break;
+        }
+        q_rows_open(q, sc,
+                    "(p.status IN ('done', 'forwarded', 'returned') OR EXISTS (SELECT 1 FROM "
+                    "document c WHERE c.id = p.document_id AND c.state = 'completed'))");
+        /* a row made before this year is on a document received before it */
+        if (box == BOX_DONE_YEAR)
+            q_add(q, " AND p.created_at >= ?i", sc->year_start);
+        q_add(q, ")");
         if (box == BOX_DONE_YEAR)
             q_add(q, " AND d.received_at >= ?i", sc->year_start);
         break;
@@ -337,14 +361,28 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
     }
 }
 
-/* What a member who does not see all of the agency may see (AZ_DOC_READ's rule). */
-static void q_visible(struct q *q, const struct scope *sc)
+/* What a member who does not see all of the agency may see (AZ_DOC_READ's rule), for
+ * the box `all`: every other box is made of rows standing for the actor, so visible.
+ * A person on few documents: the list of them (`IN`, sorted); on many (sc->many): the
+ * list's order index is walked with a probe per row (`EXISTS` on
+ * doc_participant_document), which finds a page after page/share rows instead of
+ * sorting thousands. */
+static void q_visible(struct q *q, const struct scope *sc, enum box box)
 {
-    if (sc->sees_all)
+    if (sc->sees_all || box != BOX_ALL)
         return;
-    q_add(q, " AND ");
-    q_rows_open(q, sc, NULL);
-    q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+    if (!sc->many) {
+        q_add(q, " AND ");
+        q_rows_open(q, sc, NULL);
+        q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+        return;
+    }
+    q_add(q,
+          " AND (d.created_by = ?i OR EXISTS (SELECT 1 FROM doc_participant p WHERE "
+          "p.document_id = d.id AND ",
+          sc->user_id);
+    q_stands(q, sc);
+    q_add(q, "))");
 }
 
 /* ---- the search text ---- */
@@ -771,7 +809,7 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
         q_add(q, "t.agency_id = ?i AND t.token = ?t AND d.id = t.document_id AND ", sc->agency_id,
               k->sq.words[p->driver]);
     q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
-    q_visible(q, sc);
+    q_visible(q, sc, box);
     q_box(q, sc, box, k->dir);
     if (f->register_id)
         q_add(q, " AND d.register_id = ?i", f->register_id);
