@@ -7,23 +7,26 @@
 #    /tmp/qlvb-bench-docs-COUNT: a second run reuses the generated database), then
 #    bench/docs_gen.c fills Sở KH&CN with COUNT documents directly through SQL
 # 2. qlvb serve --threads 2; API logins of the specialist, the clerk and the leader
-# 3. wrk (2 threads, 16 connections, 10 s, --latency) on
+# 3. wrk (2 threads, 2 connections = the server's threads, so latency is service time,
+#    not queueing; raise BENCH_CONNECTIONS for throughput; 10 s, --latency) on
 #      to_process, first page           (specialist: their pending assignments)
-#      to_process, deep page (cursor)   (clerk: registered documents, ~row 2000)
+#      to_process, deep page (cursor)   (clerk: registered documents, ~row 1000)
 #      all, first page / deep page       (leader: the whole agency, cursor at row COUNT/2)
+#      all and done, first page          (specialist: what they are on, ~9000 rows at 1M)
 #      search: a rare pair, a common phrase, a number/symbol, a prefix (leader)
+#      counts                            (specialist)
 # 4. bench/docs_search.c: the same searches in process, against an SQLite FTS5 phrase
 #    query over the same folded subjects (built in a side file), p50/p99
 # 5. summary → bench/results/docs-latest.txt and stdout
 #
-# Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_ITER (200).
+# Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (2), BENCH_THREADS (2), BENCH_ITER (200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 COUNT=${1:-1000000}
 BIN=$ROOT/build/qlvb
 DURATION=${BENCH_DURATION:-10s}
-CONNS=${BENCH_CONNECTIONS:-16}
+CONNS=${BENCH_CONNECTIONS:-2}
 WTHREADS=${BENCH_THREADS:-2}
 ITER=${BENCH_ITER:-200}
 DIR=${BENCH_DOCS_DIR:-/tmp/qlvb-bench-docs-$COUNT}
@@ -86,7 +89,7 @@ key_at() { # WHERE OFFSET
         LIMIT 1 OFFSET $2"
 }
 DEEP_ALL=$(key_at "" $((COUNT / 2)))
-DEEP_CLERK=$(key_at "AND state IN ('arrived', 'registered')" 2000)
+DEEP_CLERK=$(key_at "AND state IN ('arrived', 'registered')" 1000)
 [ -n "$DEEP_CLERK" ] || DEEP_CLERK=$(key_at "AND state IN ('arrived', 'registered')" 20)
 
 declare -a NAMES URLS TOKS
@@ -95,6 +98,8 @@ add to_process_first "/api/v1/documents?box=to_process" "$SPEC"
 add to_process_deep "/api/v1/documents?box=to_process&cursor=$DEEP_CLERK" "$CLERK"
 add all_first "/api/v1/documents" "$LEADER"
 add all_deep "/api/v1/documents?cursor=$DEEP_ALL" "$LEADER"
+add mine_all_first "/api/v1/documents" "$SPEC"
+add mine_done_first "/api/v1/documents?box=done" "$SPEC"
 add search_rare_pair "/api/v1/documents?q=Kr%C3%B4ng%20P%E1%BA%AFc%20chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20s%E1%BB%91" "$LEADER"
 add search_phrase "/api/v1/documents?q=chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20s%E1%BB%91" "$LEADER"
 add search_number "/api/v1/documents?q=85%2FSNV" "$LEADER"

@@ -25,6 +25,14 @@ ALTER TABLE document ADD COLUMN issuer_folded TEXT;
 -- The default order of every list: urgent first (§3: Hỏa tốc, Thượng khẩn, Khẩn), then
 -- newest received; keyset paged on (urgency, received_at, id).
 CREATE INDEX document_agency_urgent ON document(agency_id, direction, urgency, received_at, id);
+-- A unit's own rows (user_id IS NULL) by unit: 0009's doc_participant_department also
+-- holds every person's row under their unit, thousands to skip for one unit row.
+CREATE INDEX doc_participant_unit ON doc_participant(department_id, user_id, active, status, document_id);
+-- "Is the actor on document d": the probe of the walked lists (a member on many rows),
+-- answered from the index alone.
+CREATE INDEX doc_participant_probe ON doc_participant(document_id, user_id, department_id, role, status);
+-- The leaders' tracking: lead rows open now, and those done in a period.
+CREATE INDEX doc_participant_role ON doc_participant(role, status, active, done_at);
 -- The for-information box counts what the person has not opened yet.
 CREATE INDEX doc_participant_seen ON doc_participant(user_id, role, seen_at);
 

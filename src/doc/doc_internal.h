@@ -26,5 +26,8 @@ json_t *doc_json(struct db_stmt *s, bool full);
  * plans are in docs/architecture.md); -1 = QLVB_DOC_SEARCH_CAP or 500. Tests set 0 to
  * force the plans that walk an order. */
 extern int doc_search_cap;
+/* doc_list.c: a member on more rows than this gets the boxes all and done by walking the
+ * list's order with a probe per row instead of the list of their documents (1000). */
+extern int doc_list_many_rows;
 
 #endif

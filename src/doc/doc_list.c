@@ -164,14 +164,18 @@ static result_t q_prepare(struct db_conn *c, struct q *q, struct db_stmt **out)
 
 struct scope {
     int64_t agency_id, user_id, department_id;
-    bool sees_all;      /* AZ_DOC_READ on the agency: clerks, agency leaders */
-    bool clerk;         /* AZ_DOC_REGISTER: the registering boxes */
-    bool leader;        /* agency leader: overdue and due soon over the whole agency */
-    bool unit_leader;   /* a unit's rows stand for its leaders (core/authz.c stands_for) */
-    char today[11];     /* Vietnam date */
-    char soon[11];      /* the last day of the due-soon window */
-    int64_t year_start; /* 1 January 00:00 Vietnam time of this year (UTC) */
+    bool sees_all;       /* AZ_DOC_READ on the agency: clerks, agency leaders */
+    bool clerk;          /* AZ_DOC_REGISTER: the registering boxes */
+    bool leader;         /* agency leader: overdue and due soon over the whole agency */
+    bool unit_leader;    /* a unit's rows stand for its leaders (core/authz.c stands_for) */
+    char today[11];      /* Vietnam date */
+    char soon[11];       /* the last day of the due-soon window */
+    int64_t year_start;  /* 1 January 00:00 Vietnam time of this year (UTC) */
+    int64_t sample_from; /* now - 30 days: the window of the search's word sample */
+    bool many;           /* on more than doc_list_many_rows rows (q_visible) */
 };
+
+int doc_list_many_rows = 1000;
 
 static result_t scope_of(struct app *app, const struct actor *a, struct scope *sc)
 {
@@ -190,6 +194,7 @@ static result_t scope_of(struct app *app, const struct actor *a, struct scope *s
     int64_t now = clock_now();
     int64_t today = calendar_day_of(now);
     calendar_format_day(today, sc->today, sizeof(sc->today));
+    sc->sample_from = now - 30 * 86400;
     /* The due-soon window of the working calendar (standards.md §4): a few working days
      * ahead, holidays and overrides counted. */
     struct calendar *cal = malloc(sizeof(*cal));
@@ -204,6 +209,16 @@ static result_t scope_of(struct app *app, const struct actor *a, struct scope *s
     char jan1[16];
     snprintf(jan1, sizeof(jan1), "%d-01-01", doc_year_of(now));
     clock_parse_date(jan1, &sc->year_start);
+    if (r == RES_OK && !sc->sees_all) {
+        int64_t n = 0;
+        struct db_conn *c = db_conn(app->db);
+        r = c ? db_one_i64(c, &n,
+                           "SELECT COUNT(*) FROM (SELECT 1 FROM doc_participant WHERE user_id = $1 "
+                           "LIMIT $2) x",
+                           "ii", sc->user_id, (int64_t)doc_list_many_rows + 1)
+              : RES_DB;
+        sc->many = n > doc_list_many_rows;
+    }
     return r;
 }
 
@@ -264,6 +279,8 @@ static const char *const box_keys[] = {"all",      "to_process", "in_progress", 
                                        "for_info", "overdue",    "due_soon"};
 
 #define ROWS_OPEN "p.active = 1 AND p.status IN ('pending', 'in_progress')"
+/* An incoming document not yet completed (nor refused or recalled). */
+#define OPEN_STATES "'arrived', 'registered', 'presented', 'assigned', 'in_progress'"
 
 /* The box as a condition on document d (" AND ..." appended). */
 static void q_box(struct q *q, const struct scope *sc, enum box box, const char *dir)
@@ -295,9 +312,20 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
     case BOX_DONE_YEAR:
         /* rows they finished, or any row of theirs on a completed document */
         q_add(q, " AND ");
-        q_rows(q, sc,
-               "(p.status IN ('done', 'forwarded', 'returned') OR EXISTS (SELECT 1 FROM "
-               "document c WHERE c.id = p.document_id AND c.state = 'completed'))");
+        if (box == BOX_DONE && sc->many) { /* walk the order, probe each row (q_visible) */
+            q_add(q, "EXISTS (SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ");
+            q_stands(q, sc);
+            q_add(q, " AND (p.status IN ('done', 'forwarded', 'returned') OR d.state = "
+                     "'completed'))");
+            break;
+        }
+        q_rows_open(q, sc,
+                    "(p.status IN ('done', 'forwarded', 'returned') OR EXISTS (SELECT 1 FROM "
+                    "document c WHERE c.id = p.document_id AND c.state = 'completed'))");
+        /* a row made before this year is on a document received before it */
+        if (box == BOX_DONE_YEAR)
+            q_add(q, " AND p.created_at >= ?i", sc->year_start);
+        q_add(q, ")");
         if (box == BOX_DONE_YEAR)
             q_add(q, " AND d.received_at >= ?i", sc->year_start);
         break;
@@ -316,7 +344,9 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
             q_add(q, " AND ");
             q_rows(q, sc, "p.role = 'lead' AND " ROWS_OPEN);
         }
-        q_add(q, " AND d.completed_at IS NULL AND d.state <> 'completed'");
+        /* the open states as a list, so that document_agency_deadline ranges over the
+         * deadline inside each state */
+        q_add(q, " AND d.state IN (" OPEN_STATES ") AND d.completed_at IS NULL");
         if (box == BOX_OVERDUE)
             q_add(q, " AND d.deadline < ?t", sc->today);
         else
@@ -331,14 +361,28 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
     }
 }
 
-/* What a member who does not see all of the agency may see (AZ_DOC_READ's rule). */
-static void q_visible(struct q *q, const struct scope *sc)
+/* What a member who does not see all of the agency may see (AZ_DOC_READ's rule), for
+ * the box `all`: every other box is made of rows standing for the actor, so visible.
+ * A person on few documents: the list of them (`IN`, sorted); on many (sc->many): the
+ * list's order index is walked with a probe per row (`EXISTS` on
+ * doc_participant_document), which finds a page after page/share rows instead of
+ * sorting thousands. */
+static void q_visible(struct q *q, const struct scope *sc, enum box box)
 {
-    if (sc->sees_all)
+    if (sc->sees_all || box != BOX_ALL)
         return;
-    q_add(q, " AND ");
-    q_rows_open(q, sc, NULL);
-    q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+    if (!sc->many) {
+        q_add(q, " AND ");
+        q_rows_open(q, sc, NULL);
+        q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+        return;
+    }
+    q_add(q,
+          " AND (d.created_by = ?i OR EXISTS (SELECT 1 FROM doc_participant p WHERE "
+          "p.document_id = d.id AND ",
+          sc->user_id);
+    q_stands(q, sc);
+    q_add(q, "))");
 }
 
 /* ---- the search text ---- */
@@ -417,6 +461,22 @@ struct plan {
     int order[DOC_Q_WORDS]; /* probe order, rarest first */
 };
 
+#define SAMPLE_CAP 5000
+
+/* order[0..n) by count, rarest first; stable, so whole words stay before the prefix word
+ * (the last) on ties. */
+static void sort_words(int *order, const int64_t *count, int n)
+{
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && count[order[j]] < count[order[j - 1]]; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+}
+
 static result_t search_plan(struct db_conn *c, const struct scope *sc, const struct search *sq,
                             bool urgency_order, struct plan *p)
 {
@@ -433,14 +493,30 @@ static result_t search_plan(struct db_conn *c, const struct scope *sc, const str
             p->empty = true;
             return RES_OK;
         }
-        p->order[i] = i;
     }
-    for (int i = 1; i < sq->n; i++) /* insertion sort: rarest first, whole words first on ties */
-        for (int j = i; j > 0 && n[p->order[j]] < n[p->order[j - 1]]; j--) {
-            int t = p->order[j];
-            p->order[j] = p->order[j - 1];
-            p->order[j - 1] = t;
+    sort_words(p->order, n, sq->n);
+    if (n[p->order[0]] > driver_cap()) {
+        /* Every word is common: tell them apart by a sample, the postings of the last 30
+         * days among the non-urgent (a range of the word index, at most SAMPLE_CAP),
+         * which is also where the newest-first walk spends its time. The prefix word is
+         * probed last. */
+        for (int i = 0; i < sq->n; i++) {
+            if (i == sq->n - 1) {
+                n[i] = INT64_MAX;
+                continue;
+            }
+            int64_t m = 0;
+            result_t r = db_one_i64(
+                c, &m,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM doc_search_token WHERE agency_id "
+                "= $1 AND token = $2 AND urgency = 0 AND received_at >= $3 LIMIT $4) x",
+                "itii", sc->agency_id, sq->words[i], sc->sample_from, (int64_t)SAMPLE_CAP);
+            if (r != RES_OK)
+                return r;
+            n[i] = driver_cap() + 1 + m;
         }
+        sort_words(p->order, n, sq->n);
+    }
     int rare = p->order[0];
     if (n[rare] <= driver_cap()) {
         p->mode = PLAN_IN;
@@ -733,7 +809,7 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
         q_add(q, "t.agency_id = ?i AND t.token = ?t AND d.id = t.document_id AND ", sc->agency_id,
               k->sq.words[p->driver]);
     q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
-    q_visible(q, sc);
+    q_visible(q, sc, box);
     q_box(q, sc, box, k->dir);
     if (f->register_id)
         q_add(q, " AND d.register_id = ?i", f->register_id);
@@ -759,6 +835,16 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
               f->handler);
     if (p)
         q_search(q, sc, &k->sq, p);
+}
+
+static bool open_state(const char *st)
+{
+    static const char *const open[] = {"arrived", "registered", "presented", "assigned",
+                                       "in_progress"};
+    for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+        if (!strcmp(open[i], st))
+            return true;
+    return false;
 }
 
 /* ---- the list ---- */
@@ -822,7 +908,7 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
         /* §3: Khẩn and above are flagged everywhere. */
         json_object_set_new(o, "urgent", json_boolean(urg >= 1));
         json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
-        bool open = db_col_null(s, DOC_NCOLUMNS + 1); /* completed_at */
+        bool open = db_col_null(s, DOC_NCOLUMNS + 1) && open_state(db_col_text(s, 2)); /* completed_at */
         json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc.today) < 0));
         json_object_set_new(
             o, "due_soon",

@@ -56,7 +56,7 @@ async function register(c, name, over, into = ids) {
 // A doc_participant row as the workflow writes it.
 function part(doc, { user = null, dept = null, role, status = 'pending', active = 1, seen = null }) {
   srv.db(`INSERT INTO doc_participant (document_id, history_step, role, user_id, department_id, status, active, seen_at, created_at, done_at)
-    VALUES (${ids[doc]}, 1, '${role}', ${user ?? 'NULL'}, ${dept ?? 'NULL'}, '${status}', ${active}, ${seen ?? 'NULL'}, 1, ${status === 'done' ? Math.floor(Date.now() / 1000) - 60 : 'NULL'})`);
+    VALUES (${ids[doc]}, 1, '${role}', ${user ?? 'NULL'}, ${dept ?? 'NULL'}, '${status}', ${active}, ${seen ?? 'NULL'}, ${Math.floor(Date.now() / 1000) - 120}, ${status === 'done' ? Math.floor(Date.now() / 1000) - 60 : 'NULL'})`);
 }
 
 const names = (json) => json.documents.map((d) => Object.keys(ids).find((k) => ids[k] === d.id) ?? `other:${d.id}`);
