@@ -115,6 +115,8 @@ result_t doc_deliver_internal(struct tx *t, struct calendar *cal, const struct a
                               int64_t *copy_id)
 {
     *copy_id = 0;
+    if (!cal)
+        return RES_INTERNAL; /* the caller loads it (doc_calendar_load) before its tx */
     struct db_conn *c = tx_conn(t);
     result_t r = doc_authorize(c, a, AZ_DOC_REGISTER, source_document_id);
     if (r != RES_OK)

@@ -22,9 +22,9 @@ static int part_role_of(const char *s)
     static const struct {
         const char *key;
         enum participant_role role;
-    } map[] = {{"leader", PART_LEADER},         {"lead", PART_LEAD},
+    } map[] = {{"leader", PART_LEADER},     {"lead", PART_LEAD},
                {"co_handler", PART_CO_HANDLER}, {"for_info", PART_FOR_INFO},
-               {"reviewer", PART_REVIEWER},     {"signer", PART_SIGNER},
+               {"reviewer", PART_REVIEWER}, {"signer", PART_SIGNER},
                {"drafter", PART_DRAFTER}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].key, s) == 0)

@@ -198,6 +198,30 @@ test('a duplicate is 409 with the earlier document (ND30 Phụ lục VI), regist
   assert.equal(ok.json.arrival_number, paper.json.arrival_number + 1);
 });
 
+test('concurrent actions on one arrived document: exactly one wins, the others are 409', async () => {
+  // phường Trường Vinh got the province's first letter too (doc_demo.c)
+  const id = one("SELECT d.id FROM document d JOIN agency a ON a.id = d.agency_id WHERE a.code = " +
+    "'000.00.30.H41' AND d.state = 'arrived'");
+  const clerks = await Promise.all([0, 1, 2].map(async () => {
+    const c = new Client(srv); assert.equal((await c.apiLogin('040090000302')).status, 200); return c;
+  }));
+  const wardReg = (await clerks[0].get('/api/v1/registers')).json.registers[0];
+  const audits = one('SELECT COUNT(*) FROM audit_log');
+  const results = await Promise.all([
+    clerks[0].post(`/api/v1/documents/${id}/register`, { json: { register_id: wardReg.id } }),
+    clerks[1].post(`/api/v1/documents/${id}/refuse`, { json: { reason: 'Không thuộc thẩm quyền của phường' } }),
+    clerks[2].post(`/api/v1/documents/${id}/register`, { json: { register_id: wardReg.id } }),
+  ]);
+  const statuses = results.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 409, 409], results.map((r) => r.text).join('\n'));
+  const won = results.find((r) => r.status === 200).json;
+  assert.equal(one(`SELECT COUNT(*) FROM doc_history WHERE document_id = ${id}`), 2);
+  assert.equal(one('SELECT COUNT(*) FROM audit_log'), audits + 1);
+  const after = (await clerks[0].get('/api/v1/registers')).json.registers[0].next_number;
+  // a number was used only by a registration that committed (none given to the losers)
+  assert.equal(after, wardReg.next_number + (won.state === 'registered' ? 1 : 0));
+});
+
 test('the register book as PDF and XLSX with the Vietnamese headers and subjects; bad ranges are 400', async () => {
   const from = daysFromToday(-300), to = daysFromToday(30);
   const q = `/api/v1/registers/${registerId}/book?from=${from}&to=${to}`;
