@@ -899,9 +899,11 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
                 size >= 1024 * 1024
                     ? arena_printf(&r->arena, "%.1f MB", (double)size / (1024.0 * 1024.0))
                     : arena_printf(&r->arena, "%lld KB", (long long)((size + 1023) / 1024)));
+        const char *role = jstr(f, "role");
         set_str(f, "role_label",
-                !strcmp(jstr(f, "role"), "main")
-                    ? "Tệp chính"
+                !strcmp(role, "main") ? "Tệp chính"
+                : !strcmp(role, "working")
+                    ? "Tệp xử lý"
                     : arena_printf(&r->arena, "Phụ lục %lld",
                                    (long long)json_integer_value(json_object_get(f, "seq"))));
         if (!main_file && pdf && !strcmp(jstr(f, "role"), "main"))

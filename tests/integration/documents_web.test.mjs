@@ -235,6 +235,25 @@ test('workflow forms: only the allowed steps, CSRF, 404 for outsiders, field err
   // The specialist sees it now, with their steps.
   const f = await forms(specialist);
   assert.ok(f.includes('accept') && f.includes('complete') && !f.includes('assign'), f.join());
+  // A working file through the attach form (multipart): a bad type is a Vietnamese error
+  // next to the field, a PDF is listed as "Tệp xử lý".
+  const attach = async (name, bytes) => {
+    const fd = new FormData();
+    fd.append('_csrf', specialist.csrf);
+    fd.append('note', 'Dự thảo báo cáo');
+    fd.append('file', new Blob([bytes]), name);
+    return specialist.req('POST', `/documents/${id}/actions/attach`, { body: fd });
+  };
+  const badFile = await attach('chuong-trinh.exe', Buffer.from('MZ\x90\x00 not allowed', 'latin1'));
+  assert.equal(badFile.status, 422);
+  assert.match(badFile.text, /id="attach-file-error">[^<]+/);
+  assert.match(badFile.text, /<details class="action" open id="action-attach">/);
+  assert.equal(steps(), before + 2, 'nothing written');
+  const good = await attach('Dự thảo báo cáo.pdf', pdf());
+  assert.equal(good.status, 303);
+  const withFile = await specialist.get(`/documents/${id}`);
+  assert.match(withFile.text, /Đã đính kèm tệp xử lý/);
+  assert.match(withFile.text, /<span class="file-role">Tệp xử lý<\/span>\s*<a href="[^"]+" class="wrap-anywhere">Dự thảo báo cáo\.pdf<\/a>/);
 });
 
 test('the register book downloads as PDF and Excel; a bad range comes back to the list with the reason', async () => {
