@@ -14,7 +14,7 @@ CC := gcc
 endif
 
 PKGS := libmicrohttpd jansson sqlite3 libpq openssl libargon2 libutf8proc libxml-2.0 \
-        xmlsec1-openssl libzip zlib mupdf
+        xmlsec1-openssl libzip zlib mupdf xlsxwriter
 
 ifeq ($(SANITIZE),1)
 BUILD := build-san

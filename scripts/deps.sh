@@ -11,6 +11,7 @@ PKGS=(
   libxml2-dev libxmlsec1-dev xmlsec1 libzip-dev zlib1g-dev
   libmupdf-dev libfreetype-dev libharfbuzz-dev libjpeg-dev libopenjp2-7-dev
   libjbig2dec0-dev libgumbo-dev libmujs-dev
+  libxlsxwriter-dev              # XLSX reports (src/report/)
   poppler-utils
   libcmocka-dev
   wrk curl

@@ -56,8 +56,33 @@ void api_registers_list(struct req *r);
 void api_registers_create(struct req *r);
 void api_documents_incoming_create(struct req *r);
 void api_documents_list(struct req *r);
+void api_documents_counts(struct req *r);
+void api_documents_tracking(struct req *r);
 void api_document_get(struct req *r);
 void api_document_file(struct req *r);
+/* Shared by the document handlers: 422/409 with the field errors, else the result's
+ * status; the 409 of a duplicate registration with the earlier document's summary. */
+void api_doc_problem(struct req *r, result_t res, const struct verrs *e);
+struct doc_duplicate;
+void api_doc_duplicate_problem(struct req *r, const struct verrs *e,
+                               const struct doc_duplicate *earlier);
+/* api_doc_intake.c: registering or refusing an arrived document, the register book */
+void api_document_register(struct req *r);
+void api_document_refuse(struct req *r);
+void api_register_book(struct req *r);
+
+/* api_doc_workflow.c: the incoming workflow's steps */
+void api_document_present(struct req *r);
+void api_document_assign(struct req *r);
+void api_document_reassign(struct req *r);
+void api_document_withdraw(struct req *r);
+void api_document_accept(struct req *r);
+void api_document_comment(struct req *r);
+void api_document_attach(struct req *r);
+void api_document_forward(struct req *r);
+void api_document_return(struct req *r);
+void api_document_complete(struct req *r);
+void api_document_candidates(struct req *r);
 
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);

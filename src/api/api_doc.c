@@ -9,7 +9,7 @@
 #include "doc/doc.h"
 #include "util/str.h"
 
-static void problem_fields(struct req *r, result_t res, const struct verrs *e)
+void api_doc_problem(struct req *r, result_t res, const struct verrs *e)
 {
     if ((res == RES_INVALID || res == RES_CONFLICT) && e->count)
         resp_problem(r, res == RES_CONFLICT ? 409 : 422, "validation", "Dữ liệu không hợp lệ",
@@ -46,7 +46,7 @@ void api_registers_create(struct req *r)
         e.count ? RES_INVALID
                 : doc_registers_create(r->app, &r->actor, req_target_agency(r), &ri, &e, &id);
     if (res != RES_OK) {
-        problem_fields(r, res, &e);
+        api_doc_problem(r, res, &e);
         return;
     }
     json_t *list = NULL;
@@ -154,8 +154,10 @@ static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *i
     return e->count == 0;
 }
 
-/* 409 for a document already registered: the problem names the earlier one. */
-static void duplicate_problem(struct req *r, const struct verrs *e, int64_t earlier)
+/* 409 for a document already registered: the problem names the earlier one
+ * (duplicate_of: its summary, so the clerk sees it and decides — ND30 Phụ lục VI). */
+void api_doc_duplicate_problem(struct req *r, const struct verrs *e,
+                               const struct doc_duplicate *earlier)
 {
     json_t *p = json_object();
     json_object_set_new(p, "type", json_string("urn:qlvb:problem:duplicate"));
@@ -167,10 +169,7 @@ static void duplicate_problem(struct req *r, const struct verrs *e, int64_t earl
     for (int i = 0; i < e->count; i++)
         json_object_set_new(errs, e->items[i].field, json_string(e->items[i].message));
     json_object_set_new(p, "errors", errs);
-    json_t *doc = NULL;
-    if (doc_get(r->app, &r->actor, earlier, &doc) != RES_OK)
-        doc = json_pack("{s:I}", "id", (json_int_t)earlier);
-    json_object_set_new(p, "duplicate_of", doc);
+    json_object_set_new(p, "duplicate_of", doc_duplicate_json(earlier));
     resp_json(r, 409, p);
     r->content_type = "application/problem+json; charset=utf-8";
 }
@@ -220,9 +219,9 @@ void api_documents_incoming_create(struct req *r)
     result_t res =
         ok ? doc_register_incoming(r->app, &r->actor, &in, files, n, &e, &out) : RES_INVALID;
     if (res == RES_CONFLICT && out.duplicate_of) {
-        duplicate_problem(r, &e, out.duplicate_of);
+        api_doc_duplicate_problem(r, &e, &out.duplicate);
     } else if (res != RES_OK) {
-        problem_fields(r, res, &e);
+        api_doc_problem(r, res, &e);
     } else {
         json_t *doc = NULL;
         if (doc_get(r->app, &r->actor, out.id, &doc) != RES_OK)
@@ -250,15 +249,34 @@ static bool query_int(struct req *r, const char *name, int64_t min, int64_t max,
     return true;
 }
 
+/* Every input here is a query parameter: a bad one is 400 naming it (docs/api.md). */
+static void query_problem(struct req *r, result_t res, const struct verrs *e)
+{
+    if (res == RES_INVALID)
+        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, e);
+    else
+        api_doc_problem(r, res, e);
+}
+
 void api_documents_list(struct req *r)
 {
     struct verrs e = {0};
-    struct doc_filter f = {
-        .direction = req_query(r, "direction"), .cursor = req_query(r, "cursor"), .urgency = -1};
+    struct doc_filter f = {.direction = req_query(r, "direction"),
+                           .box = req_query(r, "box"),
+                           .issuer = req_query(r, "issuer"),
+                           .doc_type = req_query(r, "doc_type"),
+                           .received_from = req_query(r, "received_from"),
+                           .received_to = req_query(r, "received_to"),
+                           .state = req_query(r, "state"),
+                           .q = req_query(r, "q"),
+                           .sort = req_query(r, "sort"),
+                           .cursor = req_query(r, "cursor"),
+                           .urgency = -1};
     int64_t limit = 0;
     query_int(r, "register_id", 1, INT64_MAX, &f.register_id, &e, "register_id");
     query_int(r, "year", 1900, 2100, &f.year, &e, "year");
     query_int(r, "limit", 1, DOC_LIST_MAX, &limit, &e, "limit");
+    query_int(r, "handler", 1, INT64_MAX, &f.handler, &e, "handler");
     f.limit = (int)limit;
     const char *u = req_query(r, "urgency");
     if (u && *u && (f.urgency = doc_urgency_parse(u)) < 0)
@@ -267,12 +285,8 @@ void api_documents_list(struct req *r)
     json_t *list = NULL;
     char *next = NULL;
     result_t res = e.count ? RES_INVALID : doc_list(r->app, &r->actor, &f, &e, &list, &next);
-    if (res == RES_INVALID) { /* every input here is a query parameter: 400 (docs/api.md) */
-        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
-        return;
-    }
     if (res != RES_OK) {
-        problem_fields(r, res, &e);
+        query_problem(r, res, &e);
         return;
     }
     json_t *o = json_object();
@@ -282,11 +296,38 @@ void api_documents_list(struct req *r)
     resp_json(r, 200, o);
 }
 
+void api_documents_counts(struct req *r)
+{
+    json_t *o = NULL;
+    result_t res = doc_counts(r->app, &r->actor, &o);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, 200, o);
+}
+
+void api_documents_tracking(struct req *r)
+{
+    struct verrs e = {0};
+    json_t *o = NULL;
+    result_t res =
+        doc_tracking(r->app, &r->actor, req_query(r, "from"), req_query(r, "to"), &e, &o);
+    if (res != RES_OK) {
+        query_problem(r, res, &e);
+        return;
+    }
+    resp_json(r, 200, o);
+}
+
 void api_document_get(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
     json_t *doc = NULL;
-    result_t res = id ? doc_get(r->app, &r->actor, id, &doc) : RES_NOT_FOUND;
+    /* Opening it is what a for-information recipient has to do (seen_at, doc.h). */
+    result_t res = id ? doc_mark_seen(r->app, &r->actor, id) : RES_NOT_FOUND;
+    if (res == RES_OK)
+        res = doc_get(r->app, &r->actor, id, &doc);
     if (res != RES_OK) {
         resp_result(r, res);
         return;

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/housekeeping.h"
+#include "doc/doc.h"
 #include "crypto/signer.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
@@ -182,7 +183,8 @@ int cmd_serve(int argc, char **argv)
     jo.workers = app.cfg.job_workers;
     jo.tick_seconds = app.cfg.job_tick;
     app.jobs = jobs_new(app.db, &jo);
-    if (housekeeping_register(app.jobs, &app) != RES_OK || jobs_start(app.jobs) != RES_OK) {
+    if (housekeeping_register(app.jobs, &app) != RES_OK ||
+        doc_jobs_register(app.jobs, &app) != RES_OK || jobs_start(app.jobs) != RES_OK) {
         fprintf(stderr, "qlvb serve: không khởi động được các luồng việc nền\n");
         jobs_free(app.jobs);
         signer_release(&signer);

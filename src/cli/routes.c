@@ -68,6 +68,16 @@ const struct route routes[] = {
     {"GET", "/admin/calendar", page_admin_calendar, ANY},
     {"POST", "/admin/calendar/overrides", page_admin_calendar_post, ANY},
     {"POST", "/admin/calendar/overrides/:id/remove", page_admin_calendar_remove, ANY},
+    /* documents (web/pages_doc.c) */
+    {"GET", "/documents", page_documents, 0},
+    {"GET", "/documents/new", page_document_new, 0},
+    {"GET", "/documents/tracking", page_documents_tracking, 0},
+    {"GET", "/documents/book", page_register_book, 0},
+    {"POST", "/documents", page_document_new_post, RT_UPLOAD},
+    {"GET", "/documents/:id", page_document, 0},
+    {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
+    {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
+    {"POST", "/documents/:id/actions/:action", page_document_action, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -123,7 +133,25 @@ const struct route routes[] = {
     {"POST", "/api/v1/registers", api_registers_create, 0},
     {"POST", "/api/v1/documents/incoming", api_documents_incoming_create, RT_UPLOAD},
     {"GET", "/api/v1/documents", api_documents_list, 0},
+    {"GET", "/api/v1/documents/counts", api_documents_counts, 0},
+    {"GET", "/api/v1/documents/tracking", api_documents_tracking, 0},
     {"GET", "/api/v1/documents/:id", api_document_get, 0},
     {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},
+    /* the incoming workflow (src/doc/doc_workflow.c, api/api_doc_workflow.c) */
+    {"GET", "/api/v1/documents/:id/candidates", api_document_candidates, 0},
+    {"POST", "/api/v1/documents/:id/present", api_document_present, 0},
+    {"POST", "/api/v1/documents/:id/assign", api_document_assign, 0},
+    {"POST", "/api/v1/documents/:id/reassign", api_document_reassign, 0},
+    {"POST", "/api/v1/documents/:id/withdraw", api_document_withdraw, 0},
+    {"POST", "/api/v1/documents/:id/accept", api_document_accept, 0},
+    {"POST", "/api/v1/documents/:id/comment", api_document_comment, 0},
+    {"POST", "/api/v1/documents/:id/files", api_document_attach, RT_UPLOAD},
+    {"POST", "/api/v1/documents/:id/forward", api_document_forward, 0},
+    {"POST", "/api/v1/documents/:id/return", api_document_return, 0},
+    {"POST", "/api/v1/documents/:id/complete", api_document_complete, 0},
+    /* receiving (src/doc/doc_deliver.c, doc_book.c; api/api_doc_intake.c) */
+    {"POST", "/api/v1/documents/:id/register", api_document_register, 0},
+    {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
+    {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

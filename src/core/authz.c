@@ -78,6 +78,13 @@ static const struct doc_rule {
     {AZ_DOC_EDIT, P(PART_DRAFTER), true, 0, 0},
     /* §5 receive and register, §6 number, register and issue: văn thư. */
     {AZ_DOC_REGISTER, 0, false, 0, ROLE_CLERK},
+    /* §5 "register → present to the leader and transfer, at the latest the next working
+     * day": văn thư presents what it registered (ND30 Điều 24.1). Its own action, not
+     * AZ_DOC_REGISTER: an agency may let its office present without registering. */
+    {AZ_DOC_PRESENT, 0, false, 0, ROLE_CLERK},
+    /* §5 the direction is the leader's: the leader it was presented to (at any step:
+     * the assignment in force is theirs) takes it back or changes it. */
+    {AZ_DOC_WITHDRAW, P(PART_LEADER), false, 0, 0},
 };
 
 static const struct doc_rule *doc_rule_of(enum authz_action action)
@@ -157,13 +164,17 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         if (o->kind != AZ_OBJ_SIGNING)
             return true;
         return o->owner_user_id ? o->owner_user_id == a->user_id : (a->roles & ROLE_CLERK) != 0;
+    case AZ_DOC_TRACK: /* §5 the leaders follow up the processing (issue 11 "Views") */
+        return has_role(a, agency_id, ROLE_AGENCY_LEADER);
     case AZ_DOC_READ:
     case AZ_DOC_PROCESS:
     case AZ_DOC_COMMENT:
     case AZ_DOC_DIRECT:
     case AZ_DOC_APPROVE:
     case AZ_DOC_EDIT:
-    case AZ_DOC_REGISTER: {
+    case AZ_DOC_REGISTER:
+    case AZ_DOC_PRESENT:
+    case AZ_DOC_WITHDRAW: {
         const struct doc_rule *rule = doc_rule_of(action);
         if (!rule)
             return false;

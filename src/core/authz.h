@@ -43,6 +43,9 @@ enum authz_action {
     AZ_DOC_APPROVE,  /* approve or send back a draft or a task's result */
     AZ_DOC_EDIT,     /* change the draft (content, files): its drafter */
     AZ_DOC_REGISTER, /* receive, register, number, issue, dispatch: the agency's clerks */
+    AZ_DOC_PRESENT,  /* present (trình) a registered document to a leader: the clerks */
+    AZ_DOC_WITHDRAW, /* take back or change one's own direction: a leader of the document
+                      * (doc/ checks that it is the one who gave the direction in force) */
 
     AZ_REGISTER_MANAGE, /* open registers (sổ văn bản) of an agency: clerks, administrators */
 
@@ -50,6 +53,8 @@ enum authz_action {
     AZ_CALENDAR_READ,   /* the working calendar and its holidays: any signed-in user */
     AZ_CALENDAR_MANAGE, /* the year's substituted days off and working Saturdays: system
                          * administrators */
+    AZ_DOC_TRACK,       /* the processing tracking of an agency's documents (per unit and
+                         * person: in progress, overdue, on time): its agency leaders */
 };
 
 /* What the object is decides who may know that it exists (visibility). */

@@ -15,11 +15,13 @@
 #include "core/actor.h"
 #include "core/app.h"
 #include "core/authz.h"
+#include "core/calendar.h"
 #include "core/verr.h"
 #include "util/buf.h"
 #include "util/result.h"
 
 struct db_conn;
+struct tx;
 
 #define DOC_SUBJECT_MAX      500 /* characters (§9 Subject) */
 #define DOC_MAX_APPENDICES   20
@@ -129,7 +131,11 @@ struct doc_incoming_input {
     size_t nrecipients;
     const char *language; /* ISO 639-1, default vi */
     const char *notes;
-    const char *received_at; /* ISO 8601; NULL = now (the calendar's rule comes later) */
+    /* ISO 8601 instant the document arrived (a back-filled paper document, §4 Thái Bình
+     * Điều 8.1); NULL = now. Kept as arrived_at; received_at is calendar_receipt_time of
+     * it (§4: outside working hours, the start of the next working period), and the
+     * numbering year is the year of received_at. */
+    const char *received_at;
     bool confirm_duplicate;
 };
 
@@ -141,11 +147,24 @@ struct doc_upload {
     size_t len;
 };
 
+/* The earlier registered document a duplicate warning names (ND30 Phụ lục VI identity:
+ * issuer, number and symbol, issue date), so the clerk sees it and decides. */
+struct doc_duplicate {
+    int64_t id, arrival_number, year, register_id, received_at;
+    char register_name[201], number_symbol[80], issued_date[11], state[16];
+    char issuer_name[1024], subject[DOC_SUBJECT_MAX * 4 + 1];
+};
+/* {id, arrival_number, year, register_id, register_name, received_at, number_symbol,
+ * issued_date, issuer_name, subject, state}: the API's 409 member duplicate_of. */
+json_t *doc_duplicate_json(const struct doc_duplicate *d);
+
 struct doc_registered {
     int64_t id;
     int year;
     int64_t arrival_number;
-    int64_t duplicate_of; /* RES_CONFLICT: the earlier document with the same identity */
+    int64_t arrived_at, received_at; /* §4 (UTC seconds) */
+    int64_t duplicate_of;            /* RES_CONFLICT: the earlier document with the same identity */
+    struct doc_duplicate duplicate;  /* its summary when duplicate_of is set */
 };
 
 /* Registers an incoming document for the actor's agency (the clerks: AZ_DOC_REGISTER):
@@ -158,7 +177,92 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
                                const struct doc_incoming_input *in, const struct doc_upload *files,
                                size_t nfiles, struct verrs *e, struct doc_registered *out);
 
-/* ---- reading (doc_read.c) ---- */
+/* The installation's working calendar (defaults, QLVB_* environment, the overrides in
+ * the database), malloc'd: free() it. Loaded before a transaction that needs it. */
+result_t doc_calendar_load(struct app *app, struct calendar **out);
+
+/* The register checks of a registration (doc_incoming.c): one of the agency's incoming
+ * registers, open, and for a register of one year that year. RES_INVALID with an error
+ * on register_id; the register's name into name. */
+result_t doc_register_check(struct db_conn *c, int64_t agency_id, int64_t register_id, int year,
+                            struct verrs *e, char *name, size_t namesize);
+
+/* The identity of ND30 Phụ lục VI that makes two documents the same one. */
+struct doc_identity {
+    const char *issuer_code, *issuer_name; /* the code when there is one, else the name */
+    const char *number, *symbol, *issued_date;
+};
+/* In the caller's transaction, after the register number was taken (its lock orders
+ * concurrent registrations): RES_CONFLICT with *out filled when a registered incoming
+ * document of the agency has the identity; RES_OK when none. */
+result_t doc_find_duplicate(struct db_conn *c, int64_t agency_id, const struct doc_identity *id,
+                            struct doc_duplicate *out);
+/* The Vietnamese message of a duplicate (field confirm_duplicate). */
+void doc_duplicate_error(struct verrs *e, const struct doc_identity *id,
+                         const struct doc_duplicate *d);
+
+/* ---- receiving inside the installation (doc_deliver.c) ---- */
+
+/* Next step number of a document's history, and one history row at it (in the
+ * caller's transaction; the caller holds the document row's lock). */
+result_t doc_history_add(struct db_conn *c, int64_t doc_id, const struct actor *a,
+                         const char *action, const char *from_state, const char *to_state,
+                         const char *comment, int64_t at);
+
+/* Delivery of an issued document to another agency of the installation (standards.md §5,
+ * §4 receiving time), INSIDE the caller's tx_run (the outgoing issue's dispatch): the
+ * actor must be allowed AZ_DOC_REGISTER on the source (its clerks; the system actor).
+ * Creates the receiver's copy — direction incoming, state arrived, medium electronic,
+ * source_document_id, the issuer metadata of the source, the source's files (newest
+ * version of each, doc_file rows on the same blobs through blob_ref), arrived_at = now
+ * and received_at = calendar_receipt_time(cal, now) — with history step 1 `received`
+ * (edXML 01) and audit rows on both sides, and a `delivered` history row on the source.
+ * No register number: the receiving clerk registers it (doc_register_arrived).
+ * RES_NOT_FOUND: no such source or agency; RES_CONFLICT: the source is not issued, or was
+ * already delivered to that agency; RES_INVALID: delivery to its own agency. */
+result_t doc_deliver_internal(struct tx *t, struct calendar *cal, const struct actor *a,
+                              int64_t source_document_id, int64_t to_agency_id, int64_t now,
+                              int64_t *copy_id);
+
+/* What the clerk adds when registering an arrived document. */
+struct doc_arrived_input {
+    int64_t register_id;
+    int64_t page_count; /* -1 = keep the source's */
+    const char *notes;  /* NULL = keep */
+    bool confirm_duplicate;
+};
+/* Registers an `arrived` document of the actor's agency (AZ_DOC_REGISTER through
+ * doc_authorize: its clerks): the arrival number of the register in the year of
+ * received_at (doc_number_next, in the tx), state registered, history `registered`
+ * (edXML 03 accepted) on the copy and `accepted` on the source, audit. RES_NOT_FOUND for
+ * another agency's document, RES_CONFLICT with an error on "state" when it is not
+ * arrived, RES_CONFLICT with out->duplicate_of as doc_register_incoming, RES_INVALID
+ * with field errors; nothing written on any error. */
+result_t doc_register_arrived(struct app *app, const struct actor *a, int64_t id,
+                              const struct doc_arrived_input *in, struct verrs *e,
+                              struct doc_registered *out);
+/* Refuses an `arrived` document (từ chối, §5: return wrongly addressed or invalid
+ * documents and notify the sender the same day): reason required (≤ 1000 characters);
+ * state refused, history `refused` (edXML 02) on the copy and `refused_by_recipient`
+ * with the reason on the source, in one tx. Errors as doc_register_arrived. */
+result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const char *reason,
+                    struct verrs *e);
+
+/* ---- the register book (doc_book.c) ---- */
+
+enum doc_book_format { DOC_BOOK_PDF, DOC_BOOK_XLSX };
+#define DOC_BOOK_MAX_ROWS 5000 /* entries of one book; a longer range is refused */
+#define DOC_BOOK_MAX_DAYS 366  /* from..to */
+/* The incoming register book (sổ đăng ký văn bản đến, ND30 Phụ lục IV, standards.md §9)
+ * of register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a
+ * year): entries by arrival number, as PDF or XLSX into out; *file_name gets a
+ * Vietnamese download name (malloc'd). The agency's clerks and leaders. RES_INVALID with
+ * errors on from, to, register_id; RES_NOT_FOUND for another agency's register. */
+result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, const char *from,
+                  const char *to, enum doc_book_format format, struct verrs *e, struct buf *out,
+                  char **file_name);
+
+/* ---- reading (doc_read.c; lists: doc_list.c) ---- */
 
 /* The document's policy object: agency and participants from the database (the
  * registering clerk, and every doc_participant row: current_step for the active rows
@@ -173,23 +277,70 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
 result_t doc_authorize(struct db_conn *c, const struct actor *a, enum authz_action action,
                        int64_t id);
 
-/* Metadata, files and history of one document (AZ_DOC_READ). Another agency's
- * document, or one the actor is not on, is RES_NOT_FOUND. */
+/* Metadata, files and history of one document (AZ_DOC_READ), with the workflow's
+ * "deadline", "deadline_state" (overdue | due_soon | ok | null, on the working
+ * calendar), "completed_at", "participants" and "actions" (the step keys this actor may
+ * take now, see the workflow section below; doc_workflow.c). Another agency's document,
+ * or one the actor is not on, is RES_NOT_FOUND. Reading writes nothing: whoever shows
+ * the document to a person calls doc_mark_seen first. */
 result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out);
 
+/* ---- lists, search, counts, tracking (doc_list.c) ---- */
+
+#define DOC_Q_MAX      200 /* bytes of a search text */
+#define DOC_Q_WORDS    8   /* words of a search text */
+#define DOC_TRACK_DAYS 366 /* longest tracking period */
+
+/* Everything a list may be narrowed by; strings as received (NULL or "" = absent), each
+ * checked by doc_list (a bad one is a field error named like the API parameter). */
 struct doc_filter {
     const char *direction; /* incoming (default) | outgoing | internal */
-    int64_t register_id;   /* 0 = any */
-    int64_t year;          /* 0 = any */
-    int urgency;           /* -1 = any */
-    const char *cursor;    /* "<received_at>.<id>" of the last row of the previous page */
-    int limit;             /* 1..DOC_LIST_MAX, default 20 */
+    /* all (default: every document for the agency's clerks and leaders, those the actor
+     * is on for the others) | to_process | in_progress | done | for_info | overdue |
+     * due_soon (docs/architecture.md, Documents: lists) */
+    const char *box;
+    int64_t register_id; /* 0 = any */
+    int64_t year;        /* 0 = any (the register year) */
+    int urgency;         /* -1 = any */
+    const char *issuer;  /* issuer code, exactly, or a part of the folded issuer name */
+    const char *doc_type;
+    const char *received_from, *received_to; /* YYYY-MM-DD, Vietnam dates, inclusive */
+    const char *state;
+    int64_t handler;    /* user id: documents they are the active lead of; 0 = any */
+    const char *q;      /* words of the number, symbol and subject; case and accents folded */
+    const char *sort;   /* urgency (default: urgent first, newest received) | received |
+                         * deadline (earliest first, none last) */
+    const char *cursor; /* next_cursor of the previous page (opaque) */
+    int limit;          /* 1..DOC_LIST_MAX, default 20 */
 };
-/* The agency's documents, newest received first (keyset paging): all of them for its
- * clerks and agency leaders, those the actor is on for the other members.
- * *next_cursor (malloc'd, NULL on the last page) continues the list. */
+/* The agency's documents the actor may see, narrowed by f, in f->sort order with keyset
+ * paging: *next_cursor (malloc'd, NULL on the last page) continues the list, a deep page
+ * costs what the first does. RES_INVALID with field errors for a bad filter. */
 result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
                   struct verrs *e, json_t **out, char **next_cursor);
+
+/* The home page's numbers for the actor: to_process, in_progress, done (received this
+ * year), for_info (not opened yet), overdue, due_soon, and for clerks to_register
+ * (arrived) and to_present (registered). A JSON object of integers. */
+result_t doc_counts(struct app *app, const struct actor *a, json_t **out);
+
+/* Processing tracking for the agency's leaders (AZ_DOC_TRACK): per department and per
+ * person leading documents, how many are in progress, overdue, due soon, and completed
+ * on time / late between from and to (YYYY-MM-DD, Vietnam dates, inclusive; default the
+ * current month; at most DOC_TRACK_DAYS). Anyone else RES_FORBIDDEN. */
+result_t doc_tracking(struct app *app, const struct actor *a, const char *from, const char *to,
+                      struct verrs *e, json_t **out);
+
+/* Inside the caller's write transaction: (re)writes the search words and the folded
+ * issuer of document doc_id. Registration calls it; so does the backfill job. */
+result_t doc_search_index(struct db_conn *c, int64_t doc_id);
+/* The folded search words of s, lower-case ASCII letters and digits, each NUL-ended in
+ * out (distinct, at most max, each at most 32 bytes); returns how many. */
+int doc_search_words(const char *s, char out[][33], int max);
+/* The document jobs for `qlvb serve`: doc.search_backfill (indexes documents registered
+ * before migration 0011). */
+struct jobs;
+result_t doc_jobs_register(struct jobs *q, struct app *app);
 
 struct doc_file_data {
     char file_name[256];
@@ -201,10 +352,99 @@ struct doc_file_data {
 result_t doc_file_get(struct app *app, const struct actor *a, int64_t doc_id, int64_t file_id,
                       struct doc_file_data *out);
 
+/* ---- the incoming workflow (doc_workflow.c; standards.md §5, issue 11) ----
+ *
+ * States of an incoming document: registered → presented (trình) → assigned (giao xử
+ * lý) → in_progress (the lead accepted) → completed. Who it is with at each step is a
+ * doc_participant row (migration 0009): the leader presented to, the lead (chủ trì:
+ * exactly one unit or person), the co-handlers (phối hợp) and the for-information
+ * recipients (nhận để biết). Every step asks the policy (doc_authorize), checks the
+ * state, and writes its participant rows, the document's state, a doc_history row and
+ * an audit row in one tx_run.
+ *
+ * Action keys — doc_get's "actions" lists those the actor may take NOW (policy and
+ * state machine together), and the pages render exactly those:
+ *   present   a clerk presents a registered document to a leader (leader_id, note)
+ *   assign    the leader presented to directs: lead, co_handlers, for_info, deadline
+ *             or working_days, note
+ *   change    the leader who assigned changes the assignment (assign with change)
+ *   withdraw  the leader who assigned takes it back (state presented again)
+ *   reassign  a leader of the unit named lead or co-handler passes it to a person of
+ *             the unit (lead), with co_handlers/for_info inside the unit, a deadline not
+ *             later than the unit's
+ *   accept    the lead starts processing (in_progress; also implied by the lead's first
+ *             comment, attachment or forward)
+ *   comment   the lead or a co-handler gives an opinion (note; part_done: a co-handler's
+ *             part is done)
+ *   attach    the lead or a co-handler adds a working file (tệp xử lý)
+ *   forward   the lead or a co-handler passes it to a colleague (user_id, role
+ *             co_handler | for_info, note)
+ *   return    with a reason (note): the lead to the leader (presented again), the leader
+ *             to the clerks (registered again)
+ *   complete  the lead reports the result (note) and completes it
+ */
+#define DOC_NOTE_MAX         2000 /* characters of a direction, opinion, reason, result */
+#define DOC_MAX_CO_HANDLERS  30
+#define DOC_MAX_FOR_INFO     100
+#define DOC_MAX_WORKING_DAYS 250
+
+/* A person (user_id) or a unit (department_id) of the agency: exactly one is set. */
+struct doc_target {
+    int64_t user_id;
+    int64_t department_id;
+};
+
+/* The input of one step; what a step does not use is ignored (NULL / 0 = absent). */
+struct doc_step_input {
+    const char *note;               /* direction, opinion, reason (return), result (complete) */
+    int64_t leader_id;              /* present: the leader presented to */
+    int64_t user_id;                /* forward: the colleague */
+    const char *role;               /* forward: co_handler (default) | for_info */
+    const struct doc_target *leads; /* assign, reassign: exactly one */
+    size_t nleads;
+    const struct doc_target *co_handlers;
+    size_t nco_handlers;
+    const struct doc_target *for_info;
+    size_t nfor_info;
+    const char *deadline; /* 'YYYY-MM-DD', or: */
+    int64_t working_days; /* 1..DOC_MAX_WORKING_DAYS working days from today (Vietnam) */
+    bool has_working_days;
+    bool part_done; /* comment: the co-handler's part is done */
+};
+
+/* One step `action` (a key above except attach) on document `id`. RES_NOT_FOUND when
+ * the actor may not know the document, RES_FORBIDDEN when the policy refuses,
+ * RES_CONFLICT when the step is not possible now (e->items under "action" say why in
+ * Vietnamese), RES_INVALID with field errors (nothing written). */
+result_t doc_workflow_act(struct app *app, const struct actor *a, int64_t id, const char *action,
+                          const struct doc_step_input *in, struct verrs *e);
+/* attach: one working file (the registration's name, size and format checks; blob store
+ * before the tx), with an optional note. *file_id: the new doc_file row. */
+result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
+                             const struct doc_upload *file, const char *note, struct verrs *e,
+                             int64_t *file_id);
+/* A for-information recipient opened the document: their rows get seen_at (and are
+ * done), with an audit row, the first time only; RES_OK and nothing written otherwise.
+ * Called by whoever shows the document to a person (the API's GET, the page). */
+result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id);
+/* The choices of the forms (AZ_DOC_READ, then per action the actor may take now):
+ * {"leaders": [...]} for present (agency and department leaders), "departments" and
+ * "people" of the agency for assign/change/forward, "people" of the actor's unit only
+ * when the actor may only reassign. Each person {id, name, department_id,
+ * department_name, position}; each unit {id, name}. */
+result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t id, json_t **out);
+/* The QCVN 102 status code (standards.md §10: 01 arrived, 02 refused, 03 accepted and
+ * registered, 04 assigned, 05 in progress, 06 completed) of a doc_history action, NULL
+ * for the steps inside the agency that are not sent (present, comment, forward, ...). */
+const char *doc_history_edxml_status(const char *action);
+
 /* ---- demo (doc_demo.c) ---- */
 
 /* For `qlvb init --demo`: an incoming register for this year in every agency and a
- * handful of incoming documents (small generated PDFs) in the agencies with clerks. */
+ * handful of incoming documents (small generated PDFs) in the agencies with clerks;
+ * then a few issued documents of UBND tỉnh (outgoing register, state issued) delivered
+ * through doc_deliver_internal to Sở KH&CN and phường Trường Vinh, where they wait as
+ * `arrived` for the clerk. */
 result_t doc_demo_seed(struct app *app);
 
 #endif

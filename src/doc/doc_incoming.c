@@ -1,8 +1,10 @@
 /* Registering an incoming document (vào sổ văn bản đến, ND30 Điều 22, standards.md
  * §5): every field checked first with a precise Vietnamese error (nothing written),
- * the files put into the blob store, then one tx_run: the arrival number from the
- * register's counter, the duplicate check, the document row, its files (blob_ref), the
- * history row `received` and the audit row — all or nothing. */
+ * the receipt time by the working calendar (§4), the files put into the blob store,
+ * then one tx_run: the arrival number from the register's counter, the duplicate check,
+ * the document row, its files (blob_ref), the history row `received` and the audit row
+ * — all or nothing. The register check and the duplicate check are shared with the
+ * registration of a document delivered inside the installation (doc_deliver.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,9 @@
 #include "db/db.h"
 #include "doc/doc.h"
 #include "doc/doc_format.h"
+#include "doc/doc_upload.h"
 #include "text/text.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/str.h"
 
@@ -87,7 +91,7 @@ struct clean {
         *signer_position, *notes, *recipients;
     const char *medium, *doc_type, *language, *issued_date, *due_date;
     int urgency;
-    int64_t received_at, issuer_agency_id;
+    int64_t arrived_at, received_at, issuer_agency_id;
 };
 
 static void clean_release(struct clean *c)
@@ -115,8 +119,8 @@ static bool language_valid(const char *s)
     return true;
 }
 
-static void check_fields(struct app *app, const struct doc_incoming_input *in, int64_t now,
-                         struct clean *c, struct verrs *e)
+static void check_fields(struct app *app, struct calendar *cal, const struct doc_incoming_input *in,
+                         int64_t now, struct clean *c, struct verrs *e)
 {
     int secrecy = doc_secrecy_parse(in->secrecy);
     if (secrecy < 0)
@@ -164,18 +168,21 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
 
     char today[11];
     vn_date(now, today);
-    c->received_at = now;
+    c->arrived_at = now;
     if (in->received_at && *in->received_at) {
-        if (parse_instant(in->received_at, &c->received_at) != 0)
+        if (parse_instant(in->received_at, &c->arrived_at) != 0)
             verrs_add(e, "received_at",
                       "Thời điểm nhận “%s” không đúng dạng ISO 8601, ví dụ "
                       "2026-11-22T09:05:00+07:00.",
                       DOC_CUT(in->received_at, 40));
-        else if (c->received_at > now + FUTURE_SKEW)
+        else if (c->arrived_at > now + FUTURE_SKEW)
             verrs_add(e, "received_at", "Thời điểm nhận không được ở tương lai.");
     }
+    /* §4 (Lạng Sơn Điều 11.2, Khánh Hòa Điều 10.2): outside working hours it counts from
+     * the start of the next working period; the numbering year follows. */
+    c->received_at = calendar_receipt_time(cal, c->arrived_at);
     char received_day[11];
-    vn_date(c->received_at, received_day);
+    vn_date(c->arrived_at, received_day); /* the issue date is checked against arrival */
 
     int64_t t;
     c->issued_date = in->issued_date;
@@ -243,42 +250,9 @@ static void check_fields(struct app *app, const struct doc_incoming_input *in, i
     }
 }
 
-/* A file as it will be stored. */
-struct stored_file {
-    const char *role;
-    int seq;
-    char name[256];
-    enum doc_format fmt;
-    int64_t size;
-    char hash[BLOB_HASH_LEN + 1];
-};
-
-/* The last path component, cleaned (NFC, no control characters), at most 255 bytes. */
-static bool file_name_clean(const char *in, char out[256])
-{
-    const char *base = in ? in : "";
-    for (const char *p = base; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    char *n = text_nfc(base);
-    if (!n)
-        return false;
-    text_squeeze(n);
-    size_t len = strlen(n);
-    bool ok = len > 0 && len <= 255 && n[0] != '.';
-    for (size_t i = 0; ok && i < len; i++)
-        if ((unsigned char)n[i] < 0x20 || n[i] == 0x7F)
-            ok = false;
-    if (ok)
-        str_copy(out, n, 256);
-    free(n);
-    return ok;
-}
-
 static void check_files(struct app *app, const char *medium, const struct doc_upload *files,
                         size_t nfiles, struct stored_file *out, struct verrs *e)
 {
-    long max = app->cfg.doc_max_file > 0 ? app->cfg.doc_max_file : DOC_DEFAULT_MAX_FILE;
     int mains = 0, appendices = 0;
     for (size_t i = 0; i < nfiles; i++) {
         const struct doc_upload *f = &files[i];
@@ -294,28 +268,13 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
         s->role = main ? "main" : "appendix";
         s->seq = main ? 0 : ++appendices;
         mains += main;
-        if (!file_name_clean(f->file_name, s->name)) {
-            verrs_add(e, field,
-                      "Tên tệp không hợp lệ (rỗng, quá 255 byte hoặc có ký tự điều "
-                      "khiển).");
+        if (!doc_upload_check(app, f, field, s, e))
             continue;
-        }
-        if ((long)f->len > max) {
-            verrs_add(e, field, "Tệp “%s” dài %.1f MB, quá giới hạn %.1f MB cho mỗi tệp.",
-                      DOC_CUT(s->name, 120), f->len / 1048576.0, max / 1048576.0);
-            continue;
-        }
-        char msg[400];
-        if (doc_format_check(s->name, f->data, f->len, &s->fmt, msg, sizeof(msg)) != RES_OK) {
-            verrs_add(e, field, "%s", msg);
-            continue;
-        }
         if (main && !strcmp(medium, "paper") && s->fmt != FMT_PDF)
             verrs_add(e, "main",
                       "Bản số hóa của văn bản giấy phải là tệp PDF (standards.md §6); “%s” là "
                       "%s.",
                       DOC_CUT(s->name, 120), doc_format_info(s->fmt)->label);
-        s->size = (int64_t)f->len;
     }
     if (mains == 0)
         verrs_add(e, "main",
@@ -333,8 +292,8 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
 
 /* The register must be one of the agency's incoming registers, open, and (for a
  * register of one year) of the year of receipt. */
-static result_t check_register(struct db_conn *c, int64_t agency_id, int64_t register_id, int year,
-                               struct verrs *e, char *name, size_t namesize)
+result_t doc_register_check(struct db_conn *c, int64_t agency_id, int64_t register_id, int year,
+                            struct verrs *e, char *name, size_t namesize)
 {
     struct db_stmt *s = NULL;
     if (register_id <= 0) {
@@ -382,33 +341,58 @@ struct incoming_write {
     size_t nfiles;
     const char *register_name;
     /* out */
-    int64_t id, number, dup_id, dup_number, dup_year, dup_received;
-    char dup_register[201];
+    int64_t id, number;
+    struct doc_duplicate dup;
 };
 
-static result_t find_duplicate(struct db_conn *c, struct incoming_write *w)
+json_t *doc_duplicate_json(const struct doc_duplicate *d)
 {
+    char iso[40];
+    clock_format_iso(d->received_at, iso, sizeof(iso));
+    return json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)d->id,
+                     "arrival_number", (json_int_t)d->arrival_number, "year", (json_int_t)d->year,
+                     "register_id", (json_int_t)d->register_id, "register_name", d->register_name,
+                     "received_at", iso, "number_symbol", d->number_symbol, "issued_date",
+                     d->issued_date, "issuer_name", d->issuer_name, "subject", d->subject, "state",
+                     d->state);
+}
+
+result_t doc_find_duplicate(struct db_conn *c, int64_t agency_id, const struct doc_identity *id,
+                            struct doc_duplicate *out)
+{
+    memset(out, 0, sizeof(*out));
     struct db_stmt *s = NULL;
+    /* Registered ones only: the inner join on the register leaves out copies that arrived
+     * and were not registered (or were refused). Index document_identity. */
     result_t r = db_query(
         c, &s,
-        "SELECT d.id, d.reg_number, d.reg_year, d.received_at, r.name FROM document d JOIN "
+        "SELECT d.id, d.reg_number, d.reg_year, d.received_at, r.name, d.register_id, d.number, "
+        "d.symbol, d.issued_date, d.issuer_name, d.subject, d.state FROM document d JOIN "
         "doc_register r ON r.id = d.register_id WHERE d.agency_id = $1 AND d.direction = "
         "'incoming' AND d.number = $2 AND d.symbol = $3 AND d.issued_date = $4 AND "
         "(($5 <> '' AND d.issuer_code = $5) OR ($5 = '' AND d.issuer_name = $6)) "
         "ORDER BY d.id LIMIT 1",
         "itttt"
         "t",
-        w->agency_id, w->c->number, w->c->symbol, w->c->issued_date, w->c->issuer_code,
-        w->c->issuer_name);
+        agency_id, id->number, id->symbol, id->issued_date, id->issuer_code ? id->issuer_code : "",
+        id->issuer_name);
     if (r != RES_OK)
         return r;
     r = db_step(s);
     if (r == RES_ROW) {
-        w->dup_id = db_col_i64(s, 0);
-        w->dup_number = db_col_i64(s, 1);
-        w->dup_year = db_col_i64(s, 2);
-        w->dup_received = db_col_i64(s, 3);
-        str_copy(w->dup_register, db_col_text(s, 4), sizeof(w->dup_register));
+        out->id = db_col_i64(s, 0);
+        out->arrival_number = db_col_i64(s, 1);
+        out->year = db_col_i64(s, 2);
+        out->received_at = db_col_i64(s, 3);
+        str_copy(out->register_name, db_col_text(s, 4), sizeof(out->register_name));
+        out->register_id = db_col_i64(s, 5);
+        snprintf(out->number_symbol, sizeof(out->number_symbol), "%s%s%s", db_col_text(s, 6),
+                 *db_col_text(s, 6) ? "/" : "", db_col_text(s, 7));
+        str_copy(out->issued_date, db_col_null(s, 8) ? "" : db_col_text(s, 8),
+                 sizeof(out->issued_date));
+        str_copy(out->issuer_name, db_col_text(s, 9), sizeof(out->issuer_name));
+        str_copy(out->subject, db_col_text(s, 10), sizeof(out->subject));
+        str_copy(out->state, db_col_text(s, 11), sizeof(out->state));
         r = RES_CONFLICT;
     } else if (r == RES_DONE) {
         r = RES_OK;
@@ -417,19 +401,46 @@ static result_t find_duplicate(struct db_conn *c, struct incoming_write *w)
     return r;
 }
 
+void doc_duplicate_error(struct verrs *e, const struct doc_identity *id,
+                         const struct doc_duplicate *d)
+{
+    char when[64], issued[11];
+    clock_format_vn(d->received_at, when, sizeof(when));
+    date_vn(id->issued_date, issued);
+    verrs_add(e, "confirm_duplicate",
+              "Văn bản số %s/%s ngày %s của %s đã được vào sổ “%s” lúc %s, số "
+              "đến %lld/%lld (văn bản #%lld). Gửi lại với confirm_duplicate = true nếu vẫn "
+              "vào sổ.",
+              DOC_CUT(id->number, 20), DOC_CUT(id->symbol, 50), issued,
+              DOC_CUT(id->issuer_name, 100), DOC_CUT(d->register_name, 80), when,
+              (long long)d->arrival_number, (long long)d->year, (long long)d->id);
+}
+
+static struct doc_identity identity_of(const struct clean *c)
+{
+    return (struct doc_identity){.issuer_code = c->issuer_code,
+                                 .issuer_name = c->issuer_name,
+                                 .number = c->number,
+                                 .symbol = c->symbol,
+                                 .issued_date = c->issued_date};
+}
+
 static result_t incoming_tx(struct tx *t, void *arg)
 {
     struct incoming_write *w = arg;
     struct db_conn *c = tx_conn(t);
     const struct clean *in = w->c;
-    w->id = w->number = w->dup_id = 0;
+    w->id = w->number = 0;
+    memset(&w->dup, 0, sizeof(w->dup));
     /* The number first: its row lock orders concurrent registrations, so the duplicate
      * check below sees every document committed before this one (READ COMMITTED takes
      * a fresh snapshot per statement). */
     result_t r = doc_number_next(c, w->register_id, w->year, &w->number);
     if (r != RES_OK)
         return r;
-    if (!w->confirm_duplicate && (r = find_duplicate(c, w)) != RES_OK)
+    struct doc_identity ident = identity_of(in);
+    if (!w->confirm_duplicate &&
+        (r = doc_find_duplicate(c, w->agency_id, &ident, &w->dup)) != RES_OK)
         return r;
     r = db_one_i64(
         c, &w->id,
@@ -437,39 +448,28 @@ static result_t incoming_tx(struct tx *t, void *arg)
         "issuer_agency_id, number, symbol, issued_date, doc_type, subject, subject_folded, "
         "signer_name, signer_position, page_count, urgency, due_date, recipients, language, "
         "notes, register_id, reg_year, reg_number, received_at, created_by, created_at, "
-        "updated_at) VALUES ($1, 'incoming', 'registered', $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25) "
-        "RETURNING id",
+        "updated_at, arrived_at) VALUES ($1, 'incoming', 'registered', $2, $3, $4, $5, $6, $7, "
+        "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "
+        "$25, $26) RETURNING id",
         "itttI"
         "tttttttt"
         "ii"
         "tttt"
         "iiii"
         "I"
-        "i",
+        "ii",
         w->agency_id, in->medium, in->issuer_code, in->issuer_name, in->issuer_agency_id,
         in->number, in->symbol, in->issued_date, in->doc_type, in->subject, in->folded,
         in->signer_name, in->signer_position, w->page_count, (int64_t)in->urgency, in->due_date,
         in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year, w->number,
-        in->received_at, w->a->user_id, w->now);
+        in->received_at, w->a->user_id, w->now, in->arrived_at);
+    if (r == RES_OK) /* the search words, in the same transaction (doc_list.c) */
+        r = doc_search_index(c, w->id);
     if (r != RES_OK)
         return r;
-    for (size_t i = 0; i < w->nfiles; i++) {
-        const struct stored_file *f = &w->files[i];
-        const struct doc_format_info *fi = doc_format_info(f->fmt);
-        if ((r = blob_ref(c, f->hash, f->size)) != RES_OK)
+    for (size_t i = 0; i < w->nfiles; i++)
+        if ((r = doc_file_insert(c, w->id, &w->files[i], w->a->user_id, w->now, NULL)) != RES_OK)
             return r;
-        r = db_run(c,
-                   "INSERT INTO doc_file (document_id, role, seq, version, file_name, "
-                   "content_type, format, size, blob_hash, created_by, created_at) VALUES ($1, "
-                   "$2, $3, 1, $4, $5, $6, $7, $8, $9, $10)",
-                   "itittti"
-                   "tIi",
-                   w->id, f->role, (int64_t)f->seq, f->name, fi->content_type, fi->key, f->size,
-                   f->hash, w->a->user_id, w->now);
-        if (r != RES_OK)
-            return r;
-    }
     char comment[300];
     snprintf(comment, sizeof(comment), "Vào sổ “%s”, số đến %lld/%d",
              DOC_CUT(w->register_name, 150), (long long)w->number, w->year);
@@ -518,15 +518,19 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
         verrs_add(e, "appendix", "Tối đa %d phụ lục.", DOC_MAX_APPENDICES);
         return RES_INVALID;
     }
+    struct calendar *cal = NULL;
+    if ((r = doc_calendar_load(app, &cal)) != RES_OK)
+        return r;
     int64_t now = clock_now();
     struct clean cl = {0};
     struct stored_file stored[DOC_MAX_APPENDICES + 1];
     memset(stored, 0, sizeof(stored));
-    check_fields(app, in, now, &cl, e);
+    check_fields(app, cal, in, now, &cl, e);
+    free(cal);
     check_files(app, cl.medium, files, nfiles, stored, e);
     int year = doc_year_of(cl.received_at);
     char reg_name[201] = "";
-    r = check_register(c, agency_id, in->register_id, year, e, reg_name, sizeof(reg_name));
+    r = doc_register_check(c, agency_id, in->register_id, year, e, reg_name, sizeof(reg_name));
     if (r != RES_OK && r != RES_INVALID)
         goto out;
     if (e->count) {
@@ -550,24 +554,35 @@ result_t doc_register_incoming(struct app *app, const struct actor *a,
                                .nfiles = nfiles,
                                .register_name = reg_name};
     r = tx_run(app->db, incoming_tx, &w);
-    if (r == RES_CONFLICT && w.dup_id) {
-        char when[64], issued[11];
-        clock_format_vn(w.dup_received, when, sizeof(when));
-        date_vn(cl.issued_date, issued);
-        verrs_add(e, "confirm_duplicate",
-                  "Văn bản số %s/%s ngày %s của %s đã được vào sổ “%s” lúc %s, số "
-                  "đến %lld/%lld (văn bản #%lld). Gửi lại với confirm_duplicate = true nếu vẫn "
-                  "vào sổ.",
-                  DOC_CUT(cl.number, 20), DOC_CUT(cl.symbol, 50), issued,
-                  DOC_CUT(cl.issuer_name, 100), DOC_CUT(w.dup_register, 80), when,
-                  (long long)w.dup_number, (long long)w.dup_year, (long long)w.dup_id);
-        out->duplicate_of = w.dup_id;
+    if (r == RES_CONFLICT && w.dup.id) {
+        struct doc_identity ident = identity_of(&cl);
+        doc_duplicate_error(e, &ident, &w.dup);
+        out->duplicate_of = w.dup.id;
+        out->duplicate = w.dup;
     } else if (r == RES_OK) {
         out->id = w.id;
         out->year = year;
         out->arrival_number = w.number;
+        out->arrived_at = cl.arrived_at;
+        out->received_at = cl.received_at;
     }
 out:
     clean_release(&cl);
     return r;
+}
+
+result_t doc_calendar_load(struct app *app, struct calendar **out)
+{
+    *out = NULL;
+    struct calendar *cal = xcalloc(1, sizeof(*cal));
+    /* A malformed QLVB_* calendar variable keeps the defaults (calendar_init says so at
+     * start-up); the overrides are the administrators' and must load. */
+    (void)calendar_init(cal);
+    result_t r = calendar_load(cal, app);
+    if (r != RES_OK) {
+        free(cal);
+        return r;
+    }
+    *out = cal;
+    return RES_OK;
 }

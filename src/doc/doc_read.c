@@ -1,5 +1,5 @@
-/* Reading documents through the policy: one document with its files and timeline, the
- * agency's lists with keyset paging, and file downloads verified against their hash.
+/* Reading documents through the policy: one document with its files and timeline, and
+ * file downloads verified against their hash (the lists are in doc_list.c).
  * Who may see what is core/authz.c's decision; this file only loads the object it
  * decides on (agency and participants). */
 #include <stdio.h>
@@ -10,6 +10,8 @@
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
+#include "doc/doc_workflow.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -89,13 +91,6 @@ result_t doc_object_load(struct db_conn *c, int64_t id, struct authz_object *o,
     return r == RES_DONE ? RES_OK : r;
 }
 
-/* The columns every document JSON is built from, in doc_json's order. */
-#define DOC_COLUMNS                                                                            \
-    "d.id, d.direction, d.state, d.medium, d.issuer_code, d.issuer_name, d.number, d.symbol, " \
-    "d.issued_date, d.doc_type, d.subject, d.signer_name, d.signer_position, d.page_count, "   \
-    "d.urgency, d.due_date, d.recipients, d.language, d.notes, d.register_id, r.name, "        \
-    "d.reg_year, d.reg_number, d.received_at, d.created_at, d.agency_id"
-
 static json_t *text_or_null(struct db_stmt *s, int col)
 {
     return db_col_null(s, col) ? json_null() : json_string(db_col_text(s, col));
@@ -110,7 +105,7 @@ static json_t *instant(struct db_stmt *s, int col)
     return json_string(iso);
 }
 
-static json_t *doc_json(struct db_stmt *s, bool full)
+json_t *doc_json(struct db_stmt *s, bool full)
 {
     json_t *o = json_object();
     const char *number = db_col_text(s, 6), *symbol = db_col_text(s, 7);
@@ -158,6 +153,10 @@ static json_t *doc_json(struct db_stmt *s, bool full)
     json_object_set_new(o, "notes", json_string(db_col_text(s, 18)));
     json_object_set_new(o, "created_at", instant(s, 24));
     json_object_set_new(o, "agency_id", json_integer(db_col_i64(s, 25)));
+    /* §4: when it entered the system; received_at is when it counts as received. */
+    json_object_set_new(o, "arrived_at", instant(s, 26));
+    json_object_set_new(o, "source_document_id",
+                        db_col_null(s, 27) ? json_null() : json_integer(db_col_i64(s, 27)));
     return o;
 }
 
@@ -168,31 +167,46 @@ static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
     json_t *files = NULL, *hist = NULL;
     result_t r =
         db_query(c, &s,
-                 "SELECT id, role, seq, file_name, content_type, format, size FROM doc_file "
-                 "WHERE document_id = $1 ORDER BY CASE WHEN role = 'main' THEN 0 ELSE 1 "
-                 "END, seq, id",
+                 "SELECT f.id, f.role, f.seq, f.file_name, f.content_type, f.format, f.size, "
+                 "f.created_by, u.full_name, f.created_at FROM doc_file f LEFT JOIN app_user u ON "
+                 "u.id = f.created_by WHERE f.document_id = $1 ORDER BY CASE WHEN f.role = "
+                 "'main' THEN 0 WHEN f.role = 'appendix' THEN 1 ELSE 2 END, f.seq, f.id",
                  "i", id);
     if (r == RES_OK)
-        r = db_collect(s, "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i", &files);
+        r = db_collect(s,
+                       "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i,created_by_"
+                       "id:I,created_by:T,created_at:i",
+                       &files);
     if (r != RES_OK)
         return r;
     json_object_set_new(o, "files", files);
     r = db_query(c, &s,
-                 "SELECT step, actor_id, actor_name, action, from_state, to_state, to_user_id, "
-                 "to_department_id, comment, at FROM doc_history WHERE document_id = $1 ORDER BY "
-                 "step",
+                 "SELECT h.step, h.actor_id, h.actor_name, h.action, h.from_state, h.to_state, "
+                 "h.to_user_id, u.full_name, h.to_department_id, d.name, h.comment, h.at FROM "
+                 "doc_history h LEFT JOIN app_user u ON u.id = h.to_user_id LEFT JOIN department "
+                 "d ON d.id = h.to_department_id WHERE h.document_id = $1 ORDER BY h.step",
                  "i", id);
     if (r == RES_OK)
         r = db_collect(s,
                        "step:i,actor_id:I,actor_name:t,action:t,from_state:t,to_state:t,"
-                       "to_user_id:I,to_department_id:I,comment:t,at:i",
+                       "to_user_id:I,to_user_name:T,to_department_id:I,to_department_name:T,"
+                       "comment:t,at:i",
                        &hist);
     if (r != RES_OK)
         return r;
     size_t i;
     json_t *h;
+    json_array_foreach(files, i, h)
+    {
+        char iso[40];
+        clock_format_iso(json_integer_value(json_object_get(h, "created_at")), iso, sizeof(iso));
+        json_object_set_new(h, "created_at", json_string(iso));
+    }
     json_array_foreach(hist, i, h)
     {
+        const char *code =
+            doc_history_edxml_status(json_string_value(json_object_get(h, "action")));
+        json_object_set_new(h, "edxml_status", code ? json_string(code) : json_null());
         char iso[40];
         clock_format_iso(json_integer_value(json_object_get(h, "at")), iso, sizeof(iso));
         json_object_set_new(h, "at", json_string(iso));
@@ -231,91 +245,12 @@ result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **ou
     db_finalize(s);
     if (!doc)
         return r == RES_DONE ? RES_NOT_FOUND : r;
-    if ((r = doc_children(c, id, doc)) != RES_OK) {
+    if ((r = doc_children(c, id, doc)) != RES_OK ||
+        (r = doc_workflow_json(app, c, a, id, doc)) != RES_OK) {
         json_decref(doc);
         return r;
     }
     *out = doc;
-    return RES_OK;
-}
-
-/* "<received_at>.<id>" */
-static bool cursor_parse(const char *s, int64_t *at, int64_t *id)
-{
-    const char *dot = s ? strchr(s, '.') : NULL;
-    char head[24];
-    if (!dot || dot == s || (size_t)(dot - s) >= sizeof(head))
-        return false;
-    memcpy(head, s, (size_t)(dot - s));
-    head[dot - s] = '\0';
-    return str_to_i64(head, 0, INT64_MAX, at) == RES_OK &&
-           str_to_i64(dot + 1, 1, INT64_MAX, id) == RES_OK;
-}
-
-result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
-                  struct verrs *e, json_t **out, char **next_cursor)
-{
-    *out = NULL;
-    *next_cursor = NULL;
-    int64_t agency_id = a ? a->agency_id : 0;
-    /* Members of the agency list; its clerks and leaders see every document of it
-     * (AZ_DOC_READ on the agency), the others those they are on. */
-    result_t r = authz_check(a, AZ_ORG_READ, agency_id);
-    if (r != RES_OK || !agency_id)
-        return r != RES_OK ? r : RES_FORBIDDEN;
-    int64_t only_user = authz_check(a, AZ_DOC_READ, agency_id) == RES_OK ? 0 : a->user_id;
-    const char *dir = f->direction && *f->direction ? f->direction : "incoming";
-    if (strcmp(dir, "incoming") && strcmp(dir, "outgoing") && strcmp(dir, "internal"))
-        verrs_add(e, "direction", "direction phải là incoming, outgoing hoặc internal.");
-    int limit = f->limit ? f->limit : 20;
-    if (limit < 1 || limit > DOC_LIST_MAX)
-        verrs_add(e, "limit", "limit phải từ 1 đến %d.", DOC_LIST_MAX);
-    if (f->year && (f->year < 1900 || f->year > 2100))
-        verrs_add(e, "year", "Năm phải từ 1900 đến 2100.");
-    int64_t c_at = 0, c_id = 0;
-    if (f->cursor && *f->cursor && !cursor_parse(f->cursor, &c_at, &c_id))
-        verrs_add(e, "cursor", "Con trỏ trang (cursor) không hợp lệ.");
-    if (e->count)
-        return RES_INVALID;
-    struct db_conn *c = db_conn(app->db);
-    if (!c)
-        return RES_DB;
-    struct db_stmt *s = NULL;
-    /* Keyset paging on (received_at, id), newest first: index document_agency_received. */
-    r = db_query(c, &s,
-                 "SELECT " DOC_COLUMNS " FROM document d LEFT JOIN doc_register r ON r.id = "
-                 "d.register_id WHERE d.agency_id = $1 AND d.direction = $2 AND (CAST($3 AS "
-                 "BIGINT) = 0 OR d.register_id = $3) AND (CAST($4 AS BIGINT) = 0 OR d.reg_year = "
-                 "$4) AND (CAST($5 AS BIGINT) < 0 OR d.urgency = $5) AND (CAST($6 AS BIGINT) = 0 "
-                 "OR d.created_by = $6) AND (CAST($7 AS BIGINT) = 0 OR d.received_at < $8 OR "
-                 "(d.received_at = $8 AND d.id < $7)) ORDER BY d.received_at DESC, d.id DESC "
-                 "LIMIT $9",
-                 "itiiiiiii", agency_id, dir, f->register_id, f->year, (int64_t)f->urgency,
-                 only_user, c_id, c_at, (int64_t)limit + 1);
-    if (r != RES_OK)
-        return r;
-    json_t *list = json_array();
-    int n = 0;
-    int64_t last_at = 0, last_id = 0;
-    while ((r = db_step(s)) == RES_ROW) {
-        if (++n > limit) {
-            char *cur = malloc(48);
-            snprintf(cur, 48, "%lld.%lld", (long long)last_at, (long long)last_id);
-            *next_cursor = cur;
-            break;
-        }
-        last_at = db_col_i64(s, 23);
-        last_id = db_col_i64(s, 0);
-        json_array_append_new(list, doc_json(s, false));
-    }
-    db_finalize(s);
-    if (r != RES_ROW && r != RES_DONE) {
-        json_decref(list);
-        free(*next_cursor);
-        *next_cursor = NULL;
-        return r;
-    }
-    *out = list;
     return RES_OK;
 }
 

@@ -82,6 +82,10 @@ struct req {
     struct kv headers[REQ_MAX_HEADERS];
     int nheaders;
     bool responded;
+    /* The response may be shown in a frame of this site's own pages (frame-ancestors
+     * 'self', X-Frame-Options SAMEORIGIN instead of 'none'/DENY): set only by a handler
+     * that serves a file for the document page's viewer. */
+    bool frame_same_origin;
 };
 
 /* ---- input ---- */

@@ -48,6 +48,10 @@ static uint32_t request_prefix; /* random per process, so ids differ across rest
 static const char *CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                          "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
                          "base-uri 'none'";
+/* The same policy for a file the site's own pages show in a frame (req.frame_same_origin). */
+static const char *CSP_FRAME_SELF =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'";
 
 static void client_address(struct req *r)
 {
@@ -345,9 +349,10 @@ static enum MHD_Result queue(struct req *r)
                             r->content_type ? r->content_type : "text/plain; charset=utf-8");
     MHD_add_response_header(resp, "X-Request-Id", r->id);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Frame-Options", r->frame_same_origin ? "SAMEORIGIN" : "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            r->frame_same_origin ? CSP_FRAME_SELF : CSP);
     if (r->app->cfg.secure_cookies)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     bool cache_set = false;

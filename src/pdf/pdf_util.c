@@ -126,3 +126,14 @@ float pdf_util_text_width(fz_context *ctx, fz_font *font, float size, const char
     fz_catch(ctx) fz_rethrow(ctx);
     return fz_is_empty_rect(r) ? 0 : r.x1 - r.x0;
 }
+
+float pdf_util_text_advance(fz_context *ctx, fz_font *font, float size, const char *s)
+{
+    fz_text *t = fz_new_text(ctx);
+    fz_matrix end = fz_identity;
+    fz_try(ctx) end =
+        fz_show_string(ctx, t, font, fz_scale(size, -size), s, 0, 0, FZ_BIDI_LTR, FZ_LANG_UNSET);
+    fz_always(ctx) fz_drop_text(ctx, t);
+    fz_catch(ctx) fz_rethrow(ctx);
+    return end.e; /* the pen started at 0 */
+}

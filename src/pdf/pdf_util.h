@@ -22,6 +22,11 @@ pdf_document *pdf_util_open(fz_context *ctx, const unsigned char *data, size_t l
 fz_output *pdf_util_output(fz_context *ctx, fz_buffer *buf);
 /* Width in points of one line of UTF-8 text in font at size. Throws. */
 float pdf_util_text_width(fz_context *ctx, fz_font *font, float size, const char *s);
+/* Advance width in points of one line (the sum of the glyph advances, fallback fonts
+ * included): what lays text out and centres it. The ink box above adds each glyph's
+ * side bearings and, for glyphs without a computed box, the font's whole bbox, so it
+ * runs wide on text with stacked diacritics. Throws. */
+float pdf_util_text_advance(fz_context *ctx, fz_font *font, float size, const char *s);
 /* Copies an fz_buffer into a struct buf with the module's size limit. */
 result_t pdf_util_to_buf(const fz_buffer *fb, struct buf *out);
 

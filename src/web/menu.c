@@ -10,6 +10,7 @@
 static const struct screen {
     const char *key; /* template key menu.<key> */
     enum authz_action action;
+    bool work; /* document work, not administration */
 } screens[SCREEN_COUNT] = {
     [SCREEN_AGENCIES] = {"agencies", AZ_AGENCY_MANAGE},    /* agency_list reads only */
     [SCREEN_DEPARTMENTS] = {"departments", AZ_ORG_MANAGE}, /* department_list reads only */
@@ -21,6 +22,11 @@ static const struct screen {
     [SCREEN_JOBS] = {"jobs", AZ_JOBS_MANAGE},              /* job_admin_overview */
     [SCREEN_CALENDAR] = {"calendar", AZ_CALENDAR_MANAGE},  /* calendar_year_json reads only */
     [SCREEN_AUDIT] = {"audit", AZ_AUDIT_READ},             /* audit_search */
+    /* documents: doc_list asks AZ_ORG_READ (members), doc_register_incoming AZ_DOC_REGISTER,
+     * doc_tracking AZ_DOC_TRACK */
+    [SCREEN_DOCUMENTS] = {"documents", AZ_ORG_READ, true},
+    [SCREEN_DOC_REGISTER] = {"doc_register", AZ_DOC_REGISTER, true},
+    [SCREEN_DOC_TRACKING] = {"doc_tracking", AZ_DOC_TRACK, true}, /* doc_tracking */
 };
 
 result_t web_screen_check(const struct req *r, enum web_screen s)
@@ -38,7 +44,7 @@ json_t *web_menu(const struct req *r)
         if (web_screen_check(r, (enum web_screen)s) != RES_OK)
             continue;
         json_object_set_new(menu, screens[s].key, json_true());
-        any = true;
+        any |= !screens[s].work;
     }
     json_object_set_new(menu, "admin", json_boolean(any));
     return menu;

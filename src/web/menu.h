@@ -20,13 +20,18 @@ enum web_screen {
     SCREEN_JOBS,
     SCREEN_CALENDAR,
     SCREEN_AUDIT,
+    /* document work (pages_doc.c): listed in the "Văn bản" group, not under Quản trị */
+    SCREEN_DOCUMENTS,
+    SCREEN_DOC_REGISTER,
+    SCREEN_DOC_TRACKING,
     SCREEN_COUNT,
 };
 
 /* The policy's answer for opening the screen in the actor's current agency: RES_OK or
  * RES_FORBIDDEN (RES_UNAUTHENTICATED when nobody is signed in). */
 result_t web_screen_check(const struct req *r, enum web_screen s);
-/* {"<screen>": true, ..., "admin": true if any}: the screens the menu shows. */
+/* {"<screen>": true, ..., "admin": true if any administration screen}: the screens the
+ * menu shows. */
 json_t *web_menu(const struct req *r);
 
 #endif

@@ -66,6 +66,18 @@ void page_admin_keys(struct req *r);
 void page_admin_keys_post(struct req *r);
 void page_admin_key_revoke(struct req *r);
 
+/* documents (pages_doc.c) */
+void page_documents(struct req *r);
+void page_document_new(struct req *r);
+void page_document_new_post(struct req *r);
+void page_document(struct req *r);
+void page_document_file(struct req *r);
+void page_document_action(struct req *r);
+void page_documents_tracking(struct req *r);
+void page_register_book(struct req *r);
+/* The home page's counters of the signed-in user (doc_counts), linking to the lists. */
+json_t *web_doc_counters(struct req *r);
+
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);
 

@@ -46,26 +46,6 @@ static json_t *options(json_t *list, int64_t selected, int64_t exclude)
     return out;
 }
 
-/* Percent-encodes a query value (RFC 3986 unreserved characters kept). */
-static const char *url_encode(struct arena *a, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(s);
-    char *out = arena_alloc(a, n * 3 + 1), *w = out;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            *w++ = (char)*p;
-        } else {
-            *w++ = '%';
-            *w++ = hex[*p >> 4];
-            *w++ = hex[*p & 15];
-        }
-    }
-    *w = '\0';
-    return out;
-}
-
 static void flash_redirect(struct req *r, const char *message, const char *to)
 {
     web_flash(r, "success", message);
@@ -356,7 +336,7 @@ void page_admin_users(struct req *r)
         return;
     }
     json_t *pg = json_pack("{s:I,s:I}", "number", (json_int_t)page, "total", (json_int_t)total);
-    const char *qs = q && *q ? url_encode(&r->arena, q) : NULL;
+    const char *qs = q && *q ? web_url_encode(&r->arena, q) : NULL;
     if (page > 1)
         json_object_set_new(
             pg, "prev_href",
@@ -615,14 +595,15 @@ void page_admin_audit(struct req *r)
     json_t *page = json_object();
     json_t *last = json_array_get(rows, json_array_size(rows) - 1);
     if (last && json_array_size(rows) == (size_t)f.limit) {
-        const char *qa = f.actor ? url_encode(&r->arena, f.actor) : "";
+        const char *qa = f.actor ? web_url_encode(&r->arena, f.actor) : "";
         json_object_set_new(
             page, "next_href",
-            json_string(arena_printf(
-                &r->arena, "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
-                (long long)json_integer_value(json_object_get(last, "id")), qa,
-                url_encode(&r->arena, f.action ? f.action : ""),
-                url_encode(&r->arena, from ? from : ""), url_encode(&r->arena, to ? to : ""))));
+            json_string(arena_printf(&r->arena,
+                                     "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
+                                     (long long)json_integer_value(json_object_get(last, "id")), qa,
+                                     web_url_encode(&r->arena, f.action ? f.action : ""),
+                                     web_url_encode(&r->arena, from ? from : ""),
+                                     web_url_encode(&r->arena, to ? to : ""))));
     }
     if (f.before_id)
         json_object_set_new(page, "prev_href", json_string("/admin/audit"));

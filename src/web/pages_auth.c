@@ -200,18 +200,7 @@ void page_choose_agency_post(struct req *r)
 
 void page_home(struct req *r)
 {
-    json_t *counters = json_array();
-    /* Filled by the document issues; shown as zero until then. */
-    const char *labels[][3] = {
-        {"Văn bản đến chờ xử lý", "/", "Văn bản đến đang chờ bạn xử lý"},
-        {"Văn bản đi chờ ký", "/", "Dự thảo đang chờ duyệt, ký"},
-        {"Nhiệm vụ sắp đến hạn", "/", "Trong 3 ngày làm việc tới"},
-        {"Quá hạn", "/", "Văn bản, nhiệm vụ đã quá hạn xử lý"},
-    };
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        json_array_append_new(counters,
-                              json_pack("{s:s,s:i,s:s,s:s}", "label", labels[i][0], "value", 0,
-                                        "href", labels[i][1], "hint", labels[i][2]));
+    json_t *counters = web_doc_counters(r); /* documents (pages_doc.c) */
     json_t *ms = NULL;
     if (user_memberships(r->app, r->actor.user_id, &ms) != RES_OK)
         ms = json_array();

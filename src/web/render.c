@@ -125,3 +125,22 @@ json_t *web_flash_parse(const char *cookie)
     json_t *m = json_stringn((const char *)msg, n); /* NULL unless valid UTF-8 */
     return m ? json_pack("{s:s,s:o}", "kind", kind, "message", m) : NULL;
 }
+
+const char *web_url_encode(struct arena *a, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, n * 3 + 1), *w = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+            *w++ = (char)*p;
+        } else {
+            *w++ = '%';
+            *w++ = hex[*p >> 4];
+            *w++ = hex[*p & 15];
+        }
+    }
+    *w = '\0';
+    return out;
+}

@@ -18,6 +18,9 @@ void web_render_error(struct req *r, int status, const char *title, const char *
  * WEB_FLASH_MAX bytes is cut on a character boundary and ends with "…". */
 #define WEB_FLASH_MAX 300
 void web_flash(struct req *r, const char *kind, const char *message);
+/* s percent-encoded for a query value (RFC 3986 unreserved characters kept), in the
+ * arena. */
+const char *web_url_encode(struct arena *a, const char *s);
 /* The page's {kind, message} from the qlvb_flash cookie value; NULL if malformed. */
 json_t *web_flash_parse(const char *cookie);
 

@@ -196,7 +196,7 @@ test('migration 0003 keeps drafts stored in the database before it, readable', {
   s3.dir = dir;
   const hex = Buffer.from(PDF).toString('hex');
   const id = 'a'.repeat(32);
-  s3.db(`DROP TABLE doc_history; DROP TABLE doc_file; DROP TABLE document; DROP TABLE doc_counter;
+  s3.db(`DROP TABLE IF EXISTS doc_search_token; DROP TABLE doc_participant; DROP TABLE doc_history; DROP TABLE doc_file; DROP TABLE document; DROP TABLE doc_counter;
     DROP TABLE doc_register;
     DROP TABLE sign_draft; DROP TABLE job; DROP TABLE blob_ref_column; DROP TABLE blob;
     DROP INDEX signing_key_live_fingerprint; DROP TABLE calendar_override;

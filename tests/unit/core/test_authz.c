@@ -126,7 +126,7 @@ TEST(document_for_information_reads_only)
 {
     struct actor info = person(23, 5, 33, ROLE_SPECIALIST | ROLE_DEPARTMENT_LEADER);
     CHECK_INT(authz_check_object(&info, AZ_DOC_READ, &incoming), RES_OK);
-    for (enum authz_action act = AZ_DOC_PROCESS; act <= AZ_DOC_REGISTER; act++)
+    for (enum authz_action act = AZ_DOC_PROCESS; act <= AZ_DOC_WITHDRAW; act++)
         CHECK_INT(authz_check_object(&info, act, &incoming), RES_FORBIDDEN);
     /* every member of an informed unit reads it, and only reads */
     struct actor unit_member = person(50, 5, 40, ROLE_SPECIALIST);
@@ -219,6 +219,27 @@ TEST(agency_leaders_read_documents_registers_kept_by_clerks)
         RES_FORBIDDEN);
 }
 
+/* Issue 11 "Views": the processing tracking (per unit and person: in progress, overdue,
+ * on time) is the agency leaders' (standards.md §5, the leader follows up the handling);
+ * clerks see every document but do not get it, nor does a unit head or another agency's
+ * leader, nor a system administrator. */
+TEST(tracking_is_for_the_agency_leaders)
+{
+    struct actor chief = person(82, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check(&chief, AZ_DOC_TRACK, 5), RES_OK);
+    CHECK_INT(authz_check(&chief, AZ_DOC_TRACK, 6), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&(struct actor){.user_id = 85,
+                                          .membership_id = 1,
+                                          .agency_id = 5,
+                                          .roles = ROLE_CLERK | ROLE_ADMIN},
+                          AZ_DOC_TRACK, 5),
+              RES_FORBIDDEN);
+    struct actor head = person(84, 5, 42, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check(&head, AZ_DOC_TRACK, 5), RES_FORBIDDEN);
+    struct actor sys = {.user_id = 1, .sysadmin = true};
+    CHECK_INT(authz_check(&sys, AZ_DOC_TRACK, 5), RES_FORBIDDEN);
+}
+
 TEST(other_agency_objects_are_not_found)
 {
     struct actor admin6 = person(90, 6, 1, ROLE_ADMIN | ROLE_CLERK);
@@ -304,6 +325,98 @@ TEST(sysadmin_reach_and_cli_system)
     CHECK_INT(authz_check_object(&none, AZ_DOC_READ, &incoming), RES_UNAUTHENTICATED);
 }
 
+/* The incoming workflow's steps (standards.md §5; doc/doc_workflow.c asks these). */
+TEST(workflow_specialist_cannot_assign)
+{
+    /* a specialist, even the lead, gives no direction; §5 the leader's direction names
+     * the lead */
+    struct actor lead = person(21, 5, 31, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_WITHDRAW, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&lead, AZ_DOC_PRESENT, &incoming), RES_FORBIDDEN);
+    /* the leader presented to, while it is with them, directs */
+    const struct authz_participant presented_parts[] = {
+        {.user_id = 20, .department_id = 30, .role = PART_LEADER, .current_step = true},
+    };
+    struct authz_object presented = {
+        .kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = presented_parts, .nparts = 1};
+    struct actor leader = person(20, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_DIRECT, &presented), RES_OK);
+    /* another agency leader reads it (§5, issue 11) but it is not theirs to direct */
+    struct actor deputy = person(25, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&deputy, AZ_DOC_READ, &presented), RES_OK);
+    CHECK_INT(authz_check_object(&deputy, AZ_DOC_DIRECT, &presented), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&deputy, AZ_DOC_WITHDRAW, &presented), RES_FORBIDDEN);
+}
+
+TEST(workflow_leader_withdraws_own_direction_after_the_step)
+{
+    /* leader 20 directed at step one (no longer the current step): may take it back */
+    struct actor leader = person(20, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_WITHDRAW, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+    /* the same person from a post in another agency: nothing */
+    struct actor elsewhere = person(20, 6, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check_object(&elsewhere, AZ_DOC_WITHDRAW, &incoming), RES_NOT_FOUND);
+}
+
+TEST(workflow_clerk_presents_but_cannot_complete_others_work)
+{
+    struct actor clerk = person(80, 5, 30, ROLE_CLERK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_PRESENT, &incoming), RES_OK); /* §5 văn thư */
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_PROCESS, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_COMMENT, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&clerk, AZ_DOC_PRESENT, 6), RES_FORBIDDEN);
+    /* a clerk forwarded the document as co-handler comments, still does not complete */
+    const struct authz_participant parts[] = {
+        {.user_id = 21, .department_id = 31, .role = PART_LEAD, .current_step = true},
+        {.user_id = 80, .department_id = 30, .role = PART_CO_HANDLER, .current_step = true},
+    };
+    struct authz_object o = {.kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = parts, .nparts = 2};
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_COMMENT, &o), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_PROCESS, &o), RES_FORBIDDEN);
+}
+
+TEST(workflow_for_info_reader_cannot_comment)
+{
+    struct actor info = person(23, 5, 33, ROLE_SPECIALIST);
+    CHECK_INT(authz_check_object(&info, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&info, AZ_DOC_COMMENT, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&info, AZ_DOC_PROCESS, &incoming), RES_FORBIDDEN);
+    /* the leader of an informed unit reads, and only reads */
+    struct actor head40 = person(62, 5, 40, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&head40, AZ_DOC_READ, &incoming), RES_OK);
+    CHECK_INT(authz_check_object(&head40, AZ_DOC_COMMENT, &incoming), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&head40, AZ_DOC_DIRECT, &incoming), RES_FORBIDDEN);
+}
+
+TEST(workflow_department_leader_directs_only_through_their_unit)
+{
+    /* unit 41 co-operates: its head directs inside it */
+    struct actor head41 = person(60, 5, 41, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&head41, AZ_DOC_DIRECT, &incoming), RES_OK);
+    /* once the unit's row is no longer the current step (passed on), no more */
+    const struct authz_participant passed[] = {
+        {.user_id = 0, .department_id = 41, .role = PART_LEAD, .current_step = false},
+        {.user_id = 61, .department_id = 41, .role = PART_LEAD, .current_step = true},
+    };
+    struct authz_object o = {.kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = passed, .nparts = 2};
+    CHECK_INT(authz_check_object(&head41, AZ_DOC_READ, &o), RES_OK);
+    CHECK_INT(authz_check_object(&head41, AZ_DOC_DIRECT, &o), RES_FORBIDDEN);
+    /* a department leader whose unit is not named: neither directs nor sees */
+    struct actor head42 = person(63, 5, 42, ROLE_DEPARTMENT_LEADER);
+    CHECK_INT(authz_check_object(&head42, AZ_DOC_DIRECT, &incoming), RES_NOT_FOUND);
+    /* a department leader named in person as lead is no unit: processes, does not direct */
+    const struct authz_participant personal[] = {
+        {.user_id = 63, .department_id = 42, .role = PART_LEAD, .current_step = true},
+    };
+    struct authz_object p = {
+        .kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = personal, .nparts = 1};
+    CHECK_INT(authz_check_object(&head42, AZ_DOC_PROCESS, &p), RES_OK);
+    CHECK_INT(authz_check_object(&head42, AZ_DOC_DIRECT, &p), RES_FORBIDDEN);
+}
+
 int main(void)
 {
     RUN(agency_admin_scoped_to_own_agency);
@@ -318,8 +431,14 @@ int main(void)
     RUN(document_reviewer_only_at_the_current_step);
     RUN(document_clerks_register_and_outsiders_do_not_see);
     RUN(agency_leaders_read_documents_registers_kept_by_clerks);
+    RUN(tracking_is_for_the_agency_leaders);
     RUN(other_agency_objects_are_not_found);
     RUN(key_ownership);
     RUN(sysadmin_reach_and_cli_system);
+    RUN(workflow_specialist_cannot_assign);
+    RUN(workflow_leader_withdraws_own_direction_after_the_step);
+    RUN(workflow_clerk_presents_but_cannot_complete_others_work);
+    RUN(workflow_for_info_reader_cannot_comment);
+    RUN(workflow_department_leader_directs_only_through_their_unit);
     return CHECK_DONE("test_authz");
 }

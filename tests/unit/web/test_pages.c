@@ -330,7 +330,8 @@ TEST(layout_navigation_follows_roles)
     CHECK(html && strstr(html, "href=\"/admin/agencies\""));
     CHECK(html && strstr(html, "Xin chào, Nguyễn Thị Hoa"));
     CHECK(html && strstr(html, "<form method=\"post\" action=\"/logout\">"));
-    CHECK(html && strstr(html, "Văn bản đến chờ xử lý"));
+    CHECK(html && strstr(html, "<a class=\"counter\" href=\"/documents?box=to_process\">"));
+    CHECK(html && strstr(html, ">Văn bản đến</a>")); /* the documents menu (web/menu.c) */
     CHECK(html && count(html, "aria-current=\"page\"") == 1);
     free(html);
 

@@ -1,0 +1,306 @@
+/* /api/v1 the incoming workflow (issue 11, standards.md §5): one POST per step on
+ * /documents/{id}/<step> with a JSON body (the working file: multipart), the updated
+ * document in the answer, and the choices of the forms (GET …/candidates). Each
+ * handler parses its body, calls doc_workflow_act (or doc_workflow_attach) and
+ * renders the document or problem+json: 404 unknown or hidden, 403 refused by the
+ * policy, 409 not possible at this step (detail says why), 422 field errors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "doc/doc.h"
+#include "util/str.h"
+
+static void json_release(void *p)
+{
+    json_decref(p);
+}
+
+/* The JSON object of the body; an empty body is {} (accept, withdraw need nothing). */
+static json_t *body_object(struct req *r)
+{
+    size_t len = 0;
+    req_body(r, &len);
+    if (len == 0 && !req_header(r, "Content-Type")) {
+        json_t *o = json_object();
+        arena_on_release(&r->arena, json_release, o);
+        return o;
+    }
+    return req_json(r);
+}
+
+static const char *str_field(json_t *in, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(in, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        verrs_add(e, key, "Trường %s phải là chuỗi ký tự.", key);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static int64_t id_field(json_t *in, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(in, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        verrs_add(e, key, "Trường %s phải là số định danh (số nguyên dương).", key);
+        return 0;
+    }
+    return json_integer_value(v);
+}
+
+static bool bool_field(json_t *in, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(in, key);
+    if (v && !json_is_boolean(v) && !json_is_null(v))
+        verrs_add(e, key, "Trường %s phải là true hoặc false.", key);
+    return json_is_true(v);
+}
+
+/* {"user_id": n} or {"department_id": n}. */
+static bool target_from(json_t *v, const char *field, struct doc_target *t, struct verrs *e)
+{
+    memset(t, 0, sizeof(*t));
+    json_t *u = json_is_object(v) ? json_object_get(v, "user_id") : NULL;
+    json_t *d = json_is_object(v) ? json_object_get(v, "department_id") : NULL;
+    bool ok = json_is_object(v) && json_object_size(v) == 1 &&
+              ((json_is_integer(u) && json_integer_value(u) > 0) ||
+               (json_is_integer(d) && json_integer_value(d) > 0));
+    if (!ok) {
+        verrs_add(e, field,
+                  "Mỗi người nhận là {\"user_id\": số} (cá nhân) hoặc {\"department_id\": số} "
+                  "(đơn vị).");
+        return false;
+    }
+    t->user_id = u ? json_integer_value(u) : 0;
+    t->department_id = d ? json_integer_value(d) : 0;
+    return true;
+}
+
+/* A list of targets; `lead` may also be one object. Counts are the core's to judge,
+ * up to a bound that keeps the copy small. */
+static const struct doc_target *targets_from(struct req *r, json_t *in, const char *key, size_t max,
+                                             size_t *n, struct verrs *e)
+{
+    json_t *v = json_object_get(in, key);
+    *n = 0;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_object(v) && !strcmp(key, "lead")) {
+        struct doc_target *t = arena_alloc(&r->arena, sizeof(*t));
+        if (target_from(v, key, t, e))
+            *n = 1;
+        return t;
+    }
+    if (!json_is_array(v)) {
+        verrs_add(e, key, "Trường %s phải là danh sách người nhận.", key);
+        return NULL;
+    }
+    size_t count = json_array_size(v);
+    if (count > max + 1)
+        count = max + 1; /* enough for the core to say "too many" */
+    struct doc_target *list = arena_alloc(&r->arena, (count ? count : 1) * sizeof(*list));
+    for (size_t i = 0; i < count; i++)
+        if (!target_from(json_array_get(v, i), key, &list[i], e))
+            return NULL;
+    *n = count;
+    return list;
+}
+
+/* Members each step takes; anything else is a typo to report. */
+static const char *const step_keys[][10] = {
+    /* present */ {"leader_id", "note", NULL},
+    /* assign */
+    {"lead", "co_handlers", "for_info", "deadline", "working_days", "note", "change", NULL},
+    /* reassign */ {"lead", "co_handlers", "for_info", "deadline", "working_days", "note", NULL},
+    /* withdraw, accept, return, complete */ {"note", NULL},
+    /* comment */ {"note", "part_done", NULL},
+    /* forward */ {"user_id", "role", "note", NULL},
+};
+enum { K_PRESENT, K_ASSIGN, K_REASSIGN, K_NOTE, K_COMMENT, K_FORWARD };
+
+static void step_problem(struct req *r, result_t res, const struct verrs *e)
+{
+    if (res == RES_CONFLICT && verrs_get(e, "action"))
+        resp_problem(r, 409, "step_not_allowed", "Không thực hiện được ở bước này",
+                     verrs_get(e, "action"), NULL);
+    else if ((res == RES_INVALID || res == RES_CONFLICT) && e->count)
+        resp_problem(r, 422, "validation", "Dữ liệu không hợp lệ",
+                     "Vui lòng kiểm tra các trường được báo lỗi.", e);
+    else
+        resp_result(r, res);
+}
+
+static void answer_document(struct req *r, int status, int64_t id)
+{
+    json_t *doc = NULL;
+    result_t res = doc_get(r->app, &r->actor, id, &doc);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, status, doc);
+}
+
+static void step(struct req *r, const char *action, int keys)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    json_t *in = body_object(r);
+    if (!in)
+        return;
+    struct verrs e = {0};
+    const char *key;
+    json_t *v;
+    json_object_foreach(in, key, v)
+    {
+        bool known = false;
+        for (int i = 0; step_keys[keys][i]; i++)
+            known |= !strcmp(key, step_keys[keys][i]);
+        if (!known)
+            verrs_add(&e, "body", "Trường “%s” không dùng ở bước này.", DOC_CUT(key, 60));
+    }
+    struct doc_step_input si = {0};
+    si.note = str_field(in, "note", &e);
+    si.leader_id = id_field(in, "leader_id", &e);
+    si.user_id = id_field(in, "user_id", &e);
+    si.role = str_field(in, "role", &e);
+    si.deadline = str_field(in, "deadline", &e);
+    json_t *wd = json_object_get(in, "working_days");
+    if (wd && !json_is_null(wd)) {
+        if (!json_is_integer(wd))
+            verrs_add(&e, "working_days", "Số ngày làm việc phải là số nguyên.");
+        si.has_working_days = true;
+        si.working_days = json_is_integer(wd) ? json_integer_value(wd) : 0;
+    }
+    si.part_done = bool_field(in, "part_done", &e);
+    if (bool_field(in, "change", &e))
+        action = "change";
+    si.leads = targets_from(r, in, "lead", 1, &si.nleads, &e);
+    si.co_handlers = targets_from(r, in, "co_handlers", DOC_MAX_CO_HANDLERS, &si.nco_handlers, &e);
+    si.for_info = targets_from(r, in, "for_info", DOC_MAX_FOR_INFO, &si.nfor_info, &e);
+    result_t res;
+    if (e.count) {
+        /* Who may know the document first: a malformed body from an outsider is 404. */
+        json_t *doc = NULL;
+        res = doc_get(r->app, &r->actor, id, &doc);
+        json_decref(doc);
+        if (res == RES_OK)
+            res = RES_INVALID;
+    } else {
+        res = doc_workflow_act(r->app, &r->actor, id, action, &si, &e);
+    }
+    if (res != RES_OK) {
+        step_problem(r, res, &e);
+        return;
+    }
+    answer_document(r, 200, id);
+}
+
+void api_document_present(struct req *r)
+{
+    step(r, "present", K_PRESENT);
+}
+
+void api_document_assign(struct req *r)
+{
+    step(r, "assign", K_ASSIGN);
+}
+
+void api_document_reassign(struct req *r)
+{
+    step(r, "reassign", K_REASSIGN);
+}
+
+void api_document_withdraw(struct req *r)
+{
+    step(r, "withdraw", K_NOTE);
+}
+
+void api_document_accept(struct req *r)
+{
+    step(r, "accept", K_NOTE);
+}
+
+void api_document_comment(struct req *r)
+{
+    step(r, "comment", K_COMMENT);
+}
+
+void api_document_forward(struct req *r)
+{
+    step(r, "forward", K_FORWARD);
+}
+
+void api_document_return(struct req *r)
+{
+    step(r, "return", K_NOTE);
+}
+
+void api_document_complete(struct req *r)
+{
+    step(r, "complete", K_NOTE);
+}
+
+/* multipart: the working file in `file`, an optional `note`. */
+void api_document_attach(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+        resp_problem(r, 415, "unsupported_media_type", "Định dạng không được hỗ trợ",
+                     "Gửi multipart/form-data: tệp xử lý trong trường file, ghi chú (note) nếu "
+                     "có.",
+                     NULL);
+        return;
+    }
+    if (req_form_bad(r)) {
+        resp_problem(r, 400, "malformed_multipart", "Dữ liệu không hợp lệ",
+                     "Nội dung multipart/form-data không đọc được (quá nhiều phần, tên trường "
+                     "hoặc tên tệp không hợp lệ).",
+                     NULL);
+        return;
+    }
+    struct verrs e = {0};
+    const struct mp_part *p = req_file(r, "file");
+    struct doc_upload up = {0};
+    if (p && (p->len || *p->filename))
+        up = (struct doc_upload){
+            .role = "working", .file_name = p->filename, .data = p->data, .len = p->len};
+    if (up.file_name && !up.data)
+        up.data = (const unsigned char *)""; /* an empty file: the format check names it */
+    int64_t file_id = 0;
+    result_t res = doc_workflow_attach(r->app, &r->actor, id, up.file_name ? &up : NULL,
+                                       req_form(r, "note"), &e, &file_id);
+    if (res != RES_OK) {
+        step_problem(r, res, &e);
+        return;
+    }
+    resp_header(r, "Location",
+                arena_printf(&r->arena, "/api/v1/documents/%lld/files/%lld", (long long)id,
+                             (long long)file_id));
+    answer_document(r, 201, id);
+}
+
+void api_document_candidates(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    json_t *out = NULL;
+    result_t res = id ? doc_assign_candidates(r->app, &r->actor, id, &out) : RES_NOT_FOUND;
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, 200, out);
+}

@@ -1,0 +1,1244 @@
+/* The agency's document lists (issue 11 "Views"): the per-user boxes, the filters, the
+ * folded text search, the home page's counts and the leaders' tracking, with keyset
+ * paging that costs the same on every page. Who may see what is core/authz.c's
+ * decision (AZ_DOC_READ on the agency: every document; otherwise the ones the actor is
+ * on, a unit's rows standing for its leaders as in stands_for there); this file only
+ * turns it into a WHERE clause. Design and measurements: docs/architecture.md,
+ * Documents: lists, search, counts, tracking. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/role.h"
+#include "core/tx.h"
+#include "db/db.h"
+#include "doc/doc.h"
+#include "doc/doc_internal.h"
+#include "jobs/jobs.h"
+#include "text/text.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* ---- search words ---- */
+
+int doc_search_words(const char *s, char out[][33], int max)
+{
+    char *f = s ? text_fold(s) : NULL;
+    int n = 0;
+    if (!f)
+        return 0;
+    for (const char *p = f; *p && n < max;) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+            p++;
+            continue;
+        }
+        char w[33];
+        size_t k = 0;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+            if (k < 32)
+                w[k++] = *p;
+            p++;
+        }
+        w[k] = '\0';
+        bool seen = false;
+        for (int i = 0; i < n && !seen; i++)
+            seen = !strcmp(out[i], w);
+        if (!seen)
+            memcpy(out[n++], w, k + 1);
+    }
+    free(f);
+    return n;
+}
+
+#define DOC_WORDS_MAX 256 /* distinct words indexed per document */
+
+result_t doc_search_index(struct db_conn *c, int64_t doc_id)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT agency_id, number, symbol, subject, issuer_name, urgency, "
+                          "COALESCE(received_at, 0) FROM document WHERE id = $1",
+                          "i", doc_id);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(s)) != RES_ROW) {
+        db_finalize(s);
+        return r == RES_DONE ? RES_NOT_FOUND : r;
+    }
+    int64_t agency = db_col_i64(s, 0);
+    size_t len =
+        strlen(db_col_text(s, 1)) + strlen(db_col_text(s, 2)) + strlen(db_col_text(s, 3)) + 4;
+    char *all = malloc(len);
+    snprintf(all, len, "%s %s %s", db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3));
+    char *issuer = text_fold(db_col_text(s, 4));
+    int64_t urgency = db_col_i64(s, 5), received = db_col_i64(s, 6);
+    db_finalize(s);
+    static __thread char words[DOC_WORDS_MAX][33];
+    int n = doc_search_words(all, words, DOC_WORDS_MAX);
+    free(all);
+    r = db_run(c, "DELETE FROM doc_search_token WHERE document_id = $1", "i", doc_id);
+    for (int i = 0; i < n && r == RES_OK; i++)
+        r = db_run(c,
+                   "INSERT INTO doc_search_token (document_id, token, agency_id, urgency, "
+                   "received_at) VALUES ($1, $2, $3, $4, $5)",
+                   "itiii", doc_id, words[i], agency, urgency, received);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET issuer_folded = $1 WHERE id = $2", "ti",
+                   issuer ? issuer : "", doc_id);
+    free(issuer);
+    return r;
+}
+
+/* ---- a statement built from pieces, every value bound ---- */
+
+#define Q_SQL    12288
+#define Q_PARAMS 64
+
+struct q {
+    char sql[Q_SQL];
+    size_t len;
+    int n;
+    char type[Q_PARAMS];
+    int64_t iv[Q_PARAMS];
+    const char *tv[Q_PARAMS];
+    bool overflow;
+};
+
+/* Appends fmt with every "?i" (int64_t) and "?t" (const char *) replaced by the next
+ * parameter $N, its value taken from the arguments. */
+static void q_add(struct q *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *p = fmt; *p; p++) {
+        char tmp[16];
+        const char *piece = NULL;
+        if (p[0] == '?' && (p[1] == 'i' || p[1] == 't')) {
+            if (q->n >= Q_PARAMS) {
+                q->overflow = true;
+                break;
+            }
+            q->type[q->n] = p[1];
+            if (p[1] == 'i')
+                q->iv[q->n] = va_arg(ap, int64_t);
+            else
+                q->tv[q->n] = va_arg(ap, const char *);
+            q->n++;
+            snprintf(tmp, sizeof(tmp), "$%d", q->n);
+            piece = tmp;
+            p++;
+        }
+        size_t add = piece ? strlen(piece) : 1;
+        if (q->len + add + 1 >= sizeof(q->sql)) {
+            q->overflow = true;
+            break;
+        }
+        memcpy(q->sql + q->len, piece ? piece : p, add);
+        q->len += add;
+        q->sql[q->len] = '\0';
+    }
+    va_end(ap);
+}
+
+static result_t q_prepare(struct db_conn *c, struct q *q, struct db_stmt **out)
+{
+    if (q->overflow) {
+        log_error("msg=\"document list query too long\"");
+        return RES_INTERNAL;
+    }
+    result_t r = db_prepare(c, q->sql, out);
+    for (int i = 0; i < q->n && r == RES_OK; i++)
+        r = q->type[i] == 'i' ? db_bind_i64(*out, i + 1, q->iv[i])
+                              : db_bind_text(*out, i + 1, q->tv[i]);
+    if (r != RES_OK) {
+        db_finalize(*out);
+        *out = NULL;
+    }
+    return r;
+}
+
+/* ---- who the actor is in the lists ---- */
+
+struct scope {
+    int64_t agency_id, user_id, department_id;
+    bool sees_all;       /* AZ_DOC_READ on the agency: clerks, agency leaders */
+    bool clerk;          /* AZ_DOC_REGISTER: the registering boxes */
+    bool leader;         /* agency leader: overdue and due soon over the whole agency */
+    bool unit_leader;    /* a unit's rows stand for its leaders (core/authz.c stands_for) */
+    char today[11];      /* Vietnam date */
+    char soon[11];       /* the last day of the due-soon window */
+    int64_t year_start;  /* 1 January 00:00 Vietnam time of this year (UTC) */
+    int64_t sample_from; /* now - 30 days: the window of the search's word sample */
+    bool many;           /* on more than doc_list_many_rows rows (q_visible) */
+};
+
+int doc_list_many_rows = 1000;
+
+static result_t scope_of(struct app *app, const struct actor *a, struct scope *sc)
+{
+    memset(sc, 0, sizeof(*sc));
+    int64_t agency_id = a ? a->agency_id : 0;
+    result_t r = authz_check(a, AZ_ORG_READ, agency_id);
+    if (r != RES_OK || !agency_id)
+        return r != RES_OK ? r : RES_FORBIDDEN;
+    sc->agency_id = agency_id;
+    sc->user_id = a->user_id;
+    sc->department_id = a->department_id;
+    sc->sees_all = authz_check(a, AZ_DOC_READ, agency_id) == RES_OK;
+    sc->clerk = authz_check(a, AZ_DOC_REGISTER, agency_id) == RES_OK;
+    sc->leader = (a->roles & ROLE_AGENCY_LEADER) != 0;
+    sc->unit_leader = (a->roles & ROLE_DEPARTMENT_LEADER) != 0;
+    int64_t now = clock_now();
+    int64_t today = calendar_day_of(now);
+    calendar_format_day(today, sc->today, sizeof(sc->today));
+    sc->sample_from = now - 30 * 86400;
+    /* The due-soon window of the working calendar (standards.md §4): a few working days
+     * ahead, holidays and overrides counted. */
+    struct calendar *cal = malloc(sizeof(*cal));
+    if (!cal)
+        return RES_INTERNAL;
+    calendar_init(cal); /* a malformed variable keeps the defaults (logged by serve) */
+    r = calendar_load(cal, app);
+    if (r == RES_OK)
+        calendar_format_day(calendar_add_working_days(cal, today, cal->due_soon_days), sc->soon,
+                            sizeof(sc->soon));
+    free(cal);
+    char jan1[16];
+    snprintf(jan1, sizeof(jan1), "%d-01-01", doc_year_of(now));
+    clock_parse_date(jan1, &sc->year_start);
+    if (r == RES_OK && !sc->sees_all) {
+        int64_t n = 0;
+        struct db_conn *c = db_conn(app->db);
+        r = c ? db_one_i64(c, &n,
+                           "SELECT COUNT(*) FROM (SELECT 1 FROM doc_participant WHERE user_id = $1 "
+                           "LIMIT $2) x",
+                           "ii", sc->user_id, (int64_t)doc_list_many_rows + 1)
+              : RES_DB;
+        sc->many = n > doc_list_many_rows;
+    }
+    return r;
+}
+
+/* The doc_participant rows (alias p) that stand for the actor: theirs, and their unit's
+ * (for information: every member; otherwise its leaders). */
+static void q_stands(struct q *q, const struct scope *sc)
+{
+    if (!sc->department_id)
+        q_add(q, "p.user_id = ?i", sc->user_id);
+    else if (sc->unit_leader)
+        q_add(q, "(p.user_id = ?i OR (p.user_id IS NULL AND p.department_id = ?i))", sc->user_id,
+              sc->department_id);
+    else
+        q_add(q,
+              "(p.user_id = ?i OR (p.user_id IS NULL AND p.department_id = ?i AND p.role = "
+              "'for_info'))",
+              sc->user_id, sc->department_id);
+}
+
+/* "d.id IN (rows standing for the actor AND extra", the parenthesis left open. */
+static void q_rows_open(struct q *q, const struct scope *sc, const char *extra)
+{
+    q_add(q, "d.id IN (SELECT p.document_id FROM doc_participant p WHERE ");
+    q_stands(q, sc);
+    if (extra && *extra) {
+        q_add(q, " AND ");
+        q_add(q, extra);
+    }
+}
+
+/* "d.id IN (rows standing for the actor AND extra)" */
+static void q_rows(struct q *q, const struct scope *sc, const char *extra)
+{
+    q_add(q, "d.id IN (SELECT p.document_id FROM doc_participant p WHERE ");
+    q_stands(q, sc);
+    if (extra && *extra) {
+        q_add(q, " AND ");
+        q_add(q, extra);
+    }
+    q_add(q, ")");
+}
+
+enum box {
+    BOX_ALL,
+    BOX_TO_PROCESS,
+    BOX_IN_PROGRESS,
+    BOX_DONE,
+    BOX_FOR_INFO,
+    BOX_OVERDUE,
+    BOX_DUE_SOON,
+    BOX_FOR_INFO_UNSEEN,
+    BOX_DONE_YEAR,
+    BOX_TO_REGISTER,
+    BOX_TO_PRESENT
+};
+
+static const char *const box_keys[] = {"all",      "to_process", "in_progress", "done",
+                                       "for_info", "overdue",    "due_soon"};
+
+#define ROWS_OPEN "p.active = 1 AND p.status IN ('pending', 'in_progress')"
+/* An incoming document not yet completed (nor refused or recalled). */
+#define OPEN_STATES "'arrived', 'registered', 'presented', 'assigned', 'in_progress'"
+
+/* The box as a condition on document d (" AND ..." appended). */
+static void q_box(struct q *q, const struct scope *sc, enum box box, const char *dir)
+{
+    switch (box) {
+    case BOX_ALL:
+        break;
+    case BOX_TO_PROCESS:
+        /* Waiting for the actor to act: presented to them (leader), assigned to them as
+         * lead or co-handler and not started; for clerks also what is to register
+         * (arrived) and to present (registered). One IN over a UNION ALL, not an OR:
+         * each branch keeps its index. */
+        q_add(q, " AND ");
+        q_rows_open(q, sc,
+                    "p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', "
+                    "'leader')");
+        if (sc->clerk)
+            q_add(q,
+                  " UNION ALL SELECT s.id FROM document s WHERE s.agency_id = ?i AND s.direction "
+                  "= ?t AND s.state IN ('arrived', 'registered')",
+                  sc->agency_id, dir);
+        q_add(q, ")");
+        break;
+    case BOX_IN_PROGRESS:
+        q_add(q, " AND ");
+        q_rows(q, sc, "p.active = 1 AND p.status = 'in_progress'");
+        break;
+    case BOX_DONE:
+    case BOX_DONE_YEAR:
+        /* rows they finished, or any row of theirs on a completed document */
+        q_add(q, " AND ");
+        if (box == BOX_DONE && sc->many) { /* walk the order, probe each row (q_visible) */
+            q_add(q, "EXISTS (SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ");
+            q_stands(q, sc);
+            q_add(q, " AND (p.status IN ('done', 'forwarded', 'returned') OR d.state = "
+                     "'completed'))");
+            break;
+        }
+        q_rows_open(q, sc,
+                    "(p.status IN ('done', 'forwarded', 'returned') OR EXISTS (SELECT 1 FROM "
+                    "document c WHERE c.id = p.document_id AND c.state = 'completed'))");
+        /* a row made before this year is on a document received before it */
+        if (box == BOX_DONE_YEAR)
+            q_add(q, " AND p.created_at >= ?i", sc->year_start);
+        q_add(q, ")");
+        if (box == BOX_DONE_YEAR)
+            q_add(q, " AND d.received_at >= ?i", sc->year_start);
+        break;
+    case BOX_FOR_INFO:
+    case BOX_FOR_INFO_UNSEEN:
+        q_add(q, " AND ");
+        q_rows(q, sc,
+               box == BOX_FOR_INFO ? "p.role = 'for_info'"
+                                   : "p.role = 'for_info' AND p.seen_at IS NULL");
+        break;
+    case BOX_OVERDUE:
+    case BOX_DUE_SOON:
+        /* The lead's open rows (theirs or their unit's); the agency leader follows every
+         * document of the agency. Deadline: the processing deadline (document.deadline). */
+        if (!sc->leader) {
+            q_add(q, " AND ");
+            q_rows(q, sc, "p.role = 'lead' AND " ROWS_OPEN);
+        }
+        /* the open states as a list, so that document_agency_deadline ranges over the
+         * deadline inside each state */
+        q_add(q, " AND d.state IN (" OPEN_STATES ") AND d.completed_at IS NULL");
+        if (box == BOX_OVERDUE)
+            q_add(q, " AND d.deadline < ?t", sc->today);
+        else
+            q_add(q, " AND d.deadline >= ?t AND d.deadline <= ?t", sc->today, sc->soon);
+        break;
+    case BOX_TO_REGISTER:
+        q_add(q, " AND d.state = 'arrived'");
+        break;
+    case BOX_TO_PRESENT:
+        q_add(q, " AND d.state = 'registered'");
+        break;
+    }
+}
+
+/* What a member who does not see all of the agency may see (AZ_DOC_READ's rule), for
+ * the box `all`: every other box is made of rows standing for the actor, so visible.
+ * A person on few documents: the list of them (`IN`, sorted); on many (sc->many): the
+ * list's order index is walked with a probe per row (`EXISTS` on
+ * doc_participant_document), which finds a page after page/share rows instead of
+ * sorting thousands. */
+static void q_visible(struct q *q, const struct scope *sc, enum box box)
+{
+    if (sc->sees_all || box != BOX_ALL)
+        return;
+    if (!sc->many) {
+        q_add(q, " AND ");
+        q_rows_open(q, sc, NULL);
+        q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+        return;
+    }
+    q_add(q,
+          " AND (d.created_by = ?i OR EXISTS (SELECT 1 FROM doc_participant p WHERE "
+          "p.document_id = d.id AND ",
+          sc->user_id);
+    q_stands(q, sc);
+    q_add(q, "))");
+}
+
+/* ---- the search text ---- */
+
+struct search {
+    char words[DOC_Q_WORDS][33];
+    int n;
+    char last_end[34]; /* the first string after every word starting with the last word */
+};
+
+/* The smallest string greater than every string starting with w over [a-z0-9] ("lak" →
+ * "lal", "z9" → "za"... "zz" → "{"): the upper bound of the prefix range. */
+static void prefix_end(const char *w, char *out, size_t n)
+{
+    str_copy(out, w, n);
+    size_t k = strlen(out);
+    while (k > 0) {
+        char ch = out[k - 1];
+        if (ch == '9') {
+            out[k - 1] = 'a';
+            return;
+        }
+        if (ch != 'z') {
+            out[k - 1] = (char)(ch + 1);
+            return;
+        }
+        out[--k] = '\0';
+    }
+    str_copy(out, "{", n); /* after every [a-z0-9] string */
+}
+
+/* Word-count of the token among the agency's documents, capped at cap + 1. */
+static result_t word_count(struct db_conn *c, int64_t agency, const char *lo, const char *hi,
+                           int64_t cap, int64_t *out)
+{
+    return hi ? db_one_i64(c, out,
+                           "SELECT COUNT(*) FROM (SELECT 1 FROM doc_search_token WHERE agency_id "
+                           "= $1 AND token >= $2 AND token < $3 LIMIT $4) x",
+                           "itti", agency, lo, hi, cap + 1)
+              : db_one_i64(c, out,
+                           "SELECT COUNT(*) FROM (SELECT 1 FROM doc_search_token WHERE agency_id "
+                           "= $1 AND token = $2 LIMIT $3) x",
+                           "iti", agency, lo, cap + 1);
+}
+
+/* The plan of a search (docs/architecture.md, Documents: search). Each word's postings
+ * in the agency are counted on the index, capped at DRIVER_CAP; then
+ *  - a word under the cap drives: its documents (at most DRIVER_CAP) are fetched by
+ *    `d.id IN (…)`, the other words probed on the primary key, the few rows sorted;
+ *  - otherwise, in the default order, the rarest whole word's postings are walked in
+ *    list order (the token index carries urgency and received_at), each probed for
+ *    the other words and joined to its document, until the page is full;
+ *  - otherwise (only the prefix word, or another sort) the list's own order index is
+ *    walked with every word probed, which is quick because every word is common. */
+#define DRIVER_CAP 500
+int doc_search_cap = -1;
+
+static int64_t driver_cap(void)
+{
+    int cap = __atomic_load_n(&doc_search_cap, __ATOMIC_RELAXED);
+    if (cap < 0) { /* every thread computes the same value */
+        const char *v = getenv("QLVB_DOC_SEARCH_CAP");
+        int64_t n = 0;
+        cap = v && *v && str_to_i64(v, 0, 1000000, &n) == RES_OK ? (int)n : DRIVER_CAP;
+        __atomic_store_n(&doc_search_cap, cap, __ATOMIC_RELAXED);
+    }
+    return cap;
+}
+
+enum plan_mode { PLAN_IN, PLAN_POSTINGS, PLAN_WALK };
+
+struct plan {
+    enum plan_mode mode;
+    int driver;             /* index into words; -1 none */
+    bool empty;             /* a word no document has */
+    int order[DOC_Q_WORDS]; /* probe order, rarest first */
+};
+
+#define SAMPLE_CAP 5000
+
+/* order[0..n) by count, rarest first; stable, so whole words stay before the prefix word
+ * (the last) on ties. */
+static void sort_words(int *order, const int64_t *count, int n)
+{
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && count[order[j]] < count[order[j - 1]]; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+}
+
+static result_t search_plan(struct db_conn *c, const struct scope *sc, const struct search *sq,
+                            bool urgency_order, struct plan *p)
+{
+    int64_t n[DOC_Q_WORDS];
+    memset(p, 0, sizeof(*p));
+    p->driver = -1;
+    for (int i = 0; i < sq->n; i++) {
+        bool last = i == sq->n - 1;
+        result_t r = word_count(c, sc->agency_id, sq->words[i], last ? sq->last_end : NULL,
+                                driver_cap(), &n[i]);
+        if (r != RES_OK)
+            return r;
+        if (n[i] == 0) {
+            p->empty = true;
+            return RES_OK;
+        }
+    }
+    sort_words(p->order, n, sq->n);
+    if (n[p->order[0]] > driver_cap()) {
+        /* Every word is common: tell them apart by a sample, the postings of the last 30
+         * days among the non-urgent (a range of the word index, at most SAMPLE_CAP),
+         * which is also where the newest-first walk spends its time. The prefix word is
+         * probed last. */
+        for (int i = 0; i < sq->n; i++) {
+            if (i == sq->n - 1) {
+                n[i] = INT64_MAX;
+                continue;
+            }
+            int64_t m = 0;
+            result_t r = db_one_i64(
+                c, &m,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM doc_search_token WHERE agency_id "
+                "= $1 AND token = $2 AND urgency = 0 AND received_at >= $3 LIMIT $4) x",
+                "itii", sc->agency_id, sq->words[i], sc->sample_from, (int64_t)SAMPLE_CAP);
+            if (r != RES_OK)
+                return r;
+            n[i] = driver_cap() + 1 + m;
+        }
+        sort_words(p->order, n, sq->n);
+    }
+    int rare = p->order[0];
+    if (n[rare] <= driver_cap()) {
+        p->mode = PLAN_IN;
+        p->driver = rare;
+        return RES_OK;
+    }
+    p->mode = PLAN_WALK;
+    if (!urgency_order)
+        return RES_OK;
+    for (int i = 0; i < sq->n; i++)
+        if (p->order[i] != sq->n - 1) { /* the rarest whole word (not the prefix) */
+            p->mode = PLAN_POSTINGS;
+            p->driver = p->order[i];
+            return RES_OK;
+        }
+    return RES_OK;
+}
+
+/* The words as conditions on d, the driver of PLAN_POSTINGS left out (it is the FROM). */
+static void q_search(struct q *q, const struct scope *sc, const struct search *sq,
+                     const struct plan *p)
+{
+    if (p->empty) {
+        q_add(q, " AND 1 = 0");
+        return;
+    }
+    for (int k = 0; k < sq->n; k++) {
+        int i = p->order[k];
+        bool last = i == sq->n - 1;
+        if (i == p->driver && p->mode == PLAN_POSTINGS)
+            continue;
+        if (i == p->driver)
+            q_add(q,
+                  " AND d.id IN (SELECT t.document_id FROM doc_search_token t WHERE "
+                  "t.agency_id = ?i AND ",
+                  sc->agency_id);
+        else
+            q_add(q, " AND EXISTS (SELECT 1 FROM doc_search_token w WHERE w.document_id = d.id "
+                     "AND ");
+        const char *col = i == p->driver ? "t.token" : "w.token";
+        q_add(q, col);
+        if (last) {
+            q_add(q, " >= ?t AND ", sq->words[i]);
+            q_add(q, col);
+            q_add(q, " < ?t)", sq->last_end);
+        } else {
+            q_add(q, " = ?t)", sq->words[i]);
+        }
+    }
+}
+
+/* ---- sorting and the cursor ---- */
+
+enum sort { SORT_URGENCY, SORT_RECEIVED, SORT_DEADLINE };
+
+struct cursor {
+    bool set;
+    int64_t urgency, at, id;
+    char deadline[11];
+};
+
+#define NO_DEADLINE "9999-12-31"
+
+/* "u.<urgency>.<received_at>.<id>", "r.<received_at>.<id>", "d.<deadline>.<id>": which
+ * sort it belongs to, then the sort key of the last row. */
+static bool cursor_parse(const char *s, enum sort sort, struct cursor *cur)
+{
+    memset(cur, 0, sizeof(*cur));
+    char tag = 0, dl[16] = "";
+    long long u = 0, at = 0, id = 0;
+    int used = 0;
+    if (strlen(s) > 64)
+        return false;
+    switch (sort) {
+    case SORT_URGENCY:
+        if (sscanf(s, "%c.%lld.%lld.%lld%n", &tag, &u, &at, &id, &used) != 4 || tag != 'u' ||
+            u < 0 || u > 4)
+            return false;
+        break;
+    case SORT_RECEIVED:
+        if (sscanf(s, "%c.%lld.%lld%n", &tag, &at, &id, &used) != 3 || tag != 'r')
+            return false;
+        break;
+    case SORT_DEADLINE: {
+        int64_t day;
+        if (sscanf(s, "%c.%10[0-9-].%lld%n", &tag, dl, &id, &used) != 3 || tag != 'd' ||
+            (strcmp(dl, NO_DEADLINE) && calendar_parse_day(dl, &day) != RES_OK))
+            return false;
+        break;
+    }
+    }
+    if ((size_t)used != strlen(s) || id < 1 || at < 0)
+        return false;
+    cur->set = true;
+    cur->urgency = u;
+    cur->at = at;
+    cur->id = id;
+    str_copy(cur->deadline, dl, sizeof(cur->deadline));
+    return true;
+}
+
+static void q_order(struct q *q, enum sort sort, const struct cursor *cur, int limit, bool postings)
+{
+    switch (sort) {
+    case SORT_URGENCY:
+        if (postings) { /* the same key, read from the driving word's postings */
+            if (cur->set)
+                q_add(q, " AND (t.urgency, t.received_at, t.document_id) < (?i, ?i, ?i)",
+                      cur->urgency, cur->at, cur->id);
+            q_add(q, " ORDER BY t.urgency DESC, t.received_at DESC, t.document_id DESC");
+            break;
+        }
+        if (cur->set)
+            q_add(q, " AND (d.urgency, d.received_at, d.id) < (?i, ?i, ?i)", cur->urgency, cur->at,
+                  cur->id);
+        q_add(q, " ORDER BY d.urgency DESC, d.received_at DESC, d.id DESC");
+        break;
+    case SORT_RECEIVED:
+        if (cur->set)
+            q_add(q, " AND (d.received_at, d.id) < (?i, ?i)", cur->at, cur->id);
+        q_add(q, " ORDER BY d.received_at DESC, d.id DESC");
+        break;
+    case SORT_DEADLINE:
+        if (cur->set)
+            q_add(q, " AND (COALESCE(d.deadline, '" NO_DEADLINE "'), d.id) > (?t, ?i)",
+                  cur->deadline, cur->id);
+        q_add(q, " ORDER BY COALESCE(d.deadline, '" NO_DEADLINE "'), d.id");
+        break;
+    }
+    q_add(q, " LIMIT ?i", (int64_t)limit + 1);
+}
+
+/* ---- checking the filter ---- */
+
+static const char *const incoming_states[] = {"arrived",  "refused",     "registered", "presented",
+                                              "assigned", "in_progress", "completed",  "recalled",
+                                              "draft",    "reviewing",   "approved",   "signed",
+                                              "issued",   "cancelled",   NULL};
+
+static int key_index(const char *const *keys, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n && keys[i]; i++)
+        if (!strcmp(keys[i], s))
+            return (int)i;
+    return -1;
+}
+
+static bool given(const char *s)
+{
+    return s && *s;
+}
+
+/* The search text as words; false (with the field error) when it has none worth
+ * searching: fewer than 2 letters or digits, longer than DOC_Q_MAX, more than
+ * DOC_Q_WORDS words. */
+static bool search_parse(const char *q, struct search *sq, struct verrs *e)
+{
+    memset(sq, 0, sizeof(*sq));
+    if (strlen(q) > DOC_Q_MAX || !text_valid_utf8(q, strlen(q))) {
+        verrs_add(e, "q", "Từ khóa tìm kiếm phải là văn bản hợp lệ, tối đa %d byte.", DOC_Q_MAX);
+        return false;
+    }
+    char words[DOC_Q_WORDS + 1][33];
+    int n = doc_search_words(q, words, DOC_Q_WORDS + 1);
+    size_t chars = 0;
+    for (int i = 0; i < n; i++)
+        chars += strlen(words[i]);
+    if (n > DOC_Q_WORDS) {
+        verrs_add(e, "q", "Từ khóa tìm kiếm có tối đa %d từ.", DOC_Q_WORDS);
+        return false;
+    }
+    if (chars < 2) {
+        verrs_add(e, "q", "Từ khóa tìm kiếm cần ít nhất 2 chữ cái hoặc chữ số.");
+        return false;
+    }
+    /* The words in their order; the last one is matched as a prefix ("dinh" finds
+     * "định", "12/QĐ" finds 12/QĐ-UBND), the others whole. A repeated word counts once;
+     * if the last one repeats an earlier word it stays last (prefix). */
+    char *fold = text_fold(q);
+    char lastw[33] = "";
+    {
+        /* the last word as typed (doc_search_words drops repeats) */
+        char all[DOC_Q_WORDS * 2 + 2][33];
+        const char *p = fold ? fold : "";
+        int k = 0;
+        while (*p) {
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+                p++;
+                continue;
+            }
+            size_t m = 0;
+            while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) {
+                if (m < 32 && k < (int)(sizeof(all) / sizeof(all[0])))
+                    all[k][m++] = *p;
+                p++;
+            }
+            if (k < (int)(sizeof(all) / sizeof(all[0])))
+                all[k++][m] = '\0';
+        }
+        if (k)
+            str_copy(lastw, all[k - 1], sizeof(lastw));
+    }
+    free(fold);
+    for (int i = 0; i < n; i++)
+        if (strcmp(words[i], lastw))
+            memcpy(sq->words[sq->n++], words[i], 33);
+    memcpy(sq->words[sq->n++], lastw, 33);
+    prefix_end(lastw, sq->last_end, sizeof(sq->last_end));
+    return true;
+}
+
+struct checked {
+    const char *dir;
+    enum box box;
+    enum sort sort;
+    struct cursor cur;
+    int limit;
+    int64_t from, to; /* received_at bounds, UTC; 0 = none */
+    char issuer_like[3 * DOC_Q_MAX + 8];
+    bool has_q;
+    struct search sq;
+};
+
+static void check_filter(const struct doc_filter *f, struct checked *k, struct verrs *e)
+{
+    memset(k, 0, sizeof(*k));
+    k->dir = given(f->direction) ? f->direction : "incoming";
+    if (strcmp(k->dir, "incoming") && strcmp(k->dir, "outgoing") && strcmp(k->dir, "internal"))
+        verrs_add(e, "direction", "direction phải là incoming, outgoing hoặc internal.");
+    int b = given(f->box) ? key_index(box_keys, sizeof(box_keys) / sizeof(box_keys[0]), f->box) : 0;
+    if (b < 0)
+        verrs_add(e, "box",
+                  "box phải là all, to_process, in_progress, done, for_info, overdue hoặc "
+                  "due_soon.");
+    k->box = b < 0 ? BOX_ALL : (enum box)b;
+    static const char *const sorts[] = {"urgency", "received", "deadline"};
+    int so = given(f->sort) ? key_index(sorts, 3, f->sort) : 0;
+    if (so < 0)
+        verrs_add(e, "sort", "sort phải là urgency, received hoặc deadline.");
+    k->sort = so < 0 ? SORT_URGENCY : (enum sort)so;
+    k->limit = f->limit ? f->limit : 20;
+    if (k->limit < 1 || k->limit > DOC_LIST_MAX)
+        verrs_add(e, "limit", "limit phải từ 1 đến %d.", DOC_LIST_MAX);
+    if (f->year && (f->year < 1900 || f->year > 2100))
+        verrs_add(e, "year", "Năm phải từ 1900 đến 2100.");
+    if (f->register_id < 0)
+        verrs_add(e, "register_id", "register_id phải là số dương.");
+    if (f->urgency < -1 || f->urgency > 4)
+        verrs_add(e, "urgency", "Độ khẩn không hợp lệ (standards.md §3).");
+    if (f->handler < 0)
+        verrs_add(e, "handler", "handler phải là mã người dùng (số dương).");
+    if (given(f->cursor) && !cursor_parse(f->cursor, k->sort, &k->cur))
+        verrs_add(e, "cursor", "Con trỏ trang (cursor) không hợp lệ cho cách sắp xếp này.");
+    if (given(f->doc_type) && !doc_type_find(f->doc_type))
+        verrs_add(e, "doc_type", "Loại văn bản “%s” không có trong danh mục (standards.md §2).",
+                  DOC_CUT(f->doc_type, 40));
+    if (given(f->state) && key_index(incoming_states, 99, f->state) < 0)
+        verrs_add(e, "state", "Trạng thái “%s” không có trong danh mục.", DOC_CUT(f->state, 40));
+    int64_t day = 0;
+    if (given(f->received_from)) {
+        if (calendar_parse_day(f->received_from, &day) != RES_OK)
+            verrs_add(e, "received_from", "received_from phải là ngày dạng YYYY-MM-DD.");
+        else
+            k->from = day * 86400 - 7 * 3600; /* 00:00 in Vietnam (UTC+7) */
+    }
+    if (given(f->received_to)) {
+        if (calendar_parse_day(f->received_to, &day) != RES_OK)
+            verrs_add(e, "received_to", "received_to phải là ngày dạng YYYY-MM-DD.");
+        else
+            k->to = (day + 1) * 86400 - 7 * 3600; /* the next day's 00:00, exclusive */
+    }
+    if (k->from && k->to && k->from >= k->to)
+        verrs_add(e, "received_to", "received_to phải không trước received_from.");
+    if (given(f->issuer)) {
+        if (strlen(f->issuer) > DOC_Q_MAX || !text_valid_utf8(f->issuer, strlen(f->issuer)))
+            verrs_add(e, "issuer", "issuer phải là văn bản hợp lệ, tối đa %d byte.", DOC_Q_MAX);
+        else
+            text_like_contains(f->issuer, k->issuer_like, sizeof(k->issuer_like));
+    }
+    if (given(f->q))
+        k->has_q = search_parse(f->q, &k->sq, e);
+}
+
+/* The whole WHERE (after "FROM document d") of a list or a count. */
+static void q_where(struct q *q, const struct scope *sc, const struct doc_filter *f,
+                    const struct checked *k, enum box box, const struct plan *p)
+{
+    q_add(q, " WHERE ");
+    if (p && p->mode == PLAN_POSTINGS)
+        q_add(q, "t.agency_id = ?i AND t.token = ?t AND d.id = t.document_id AND ", sc->agency_id,
+              k->sq.words[p->driver]);
+    q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
+    q_visible(q, sc, box);
+    q_box(q, sc, box, k->dir);
+    if (f->register_id)
+        q_add(q, " AND d.register_id = ?i", f->register_id);
+    if (f->year)
+        q_add(q, " AND d.reg_year = ?i", f->year);
+    if (f->urgency >= 0)
+        q_add(q, " AND d.urgency = ?i", (int64_t)f->urgency);
+    if (given(f->doc_type))
+        q_add(q, " AND d.doc_type = ?t", f->doc_type);
+    if (given(f->state))
+        q_add(q, " AND d.state = ?t", f->state);
+    if (k->from)
+        q_add(q, " AND d.received_at >= ?i", k->from);
+    if (k->to)
+        q_add(q, " AND d.received_at < ?i", k->to);
+    if (k->issuer_like[0])
+        q_add(q, " AND (d.issuer_code = ?t OR d.issuer_folded LIKE ?t ESCAPE '\\')", f->issuer,
+              k->issuer_like);
+    if (f->handler)
+        q_add(q,
+              " AND d.id IN (SELECT h.document_id FROM doc_participant h WHERE h.user_id = ?i AND "
+              "h.role = 'lead' AND h.active = 1 AND h.status IN ('pending', 'in_progress'))",
+              f->handler);
+    if (p)
+        q_search(q, sc, &k->sq, p);
+}
+
+static bool open_state(const char *st)
+{
+    static const char *const open[] = {"arrived", "registered", "presented", "assigned",
+                                       "in_progress"};
+    for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++)
+        if (!strcmp(open[i], st))
+            return true;
+    return false;
+}
+
+/* ---- the list ---- */
+
+result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
+                  struct verrs *e, json_t **out, char **next_cursor)
+{
+    *out = NULL;
+    *next_cursor = NULL;
+    struct scope sc;
+    result_t r = scope_of(app, a, &sc);
+    if (r != RES_OK)
+        return r;
+    struct checked *k = calloc(1, sizeof(*k));
+    struct q *q = calloc(1, sizeof(*q));
+    if (!k || !q) {
+        free(k);
+        free(q);
+        return RES_INTERNAL;
+    }
+    check_filter(f, k, e);
+    struct plan plan = {.driver = -1};
+    struct db_conn *c = e->count ? NULL : db_conn(app->db);
+    r = e->count ? RES_INVALID : c ? RES_OK : RES_DB;
+    if (r == RES_OK) {
+        if (k->has_q)
+            r = search_plan(c, &sc, &k->sq, k->sort == SORT_URGENCY, &plan);
+    }
+    struct db_stmt *s = NULL;
+    if (r == RES_OK) {
+        bool postings = k->has_q && plan.mode == PLAN_POSTINGS;
+        /* CROSS JOIN: SQLite keeps the postings outside (PostgreSQL plans it as a join) */
+        q_add(q, postings ? "SELECT " DOC_COLUMNS ", d.deadline, d.completed_at FROM "
+                            "doc_search_token t CROSS JOIN document d LEFT JOIN doc_register r ON "
+                            "r.id = d.register_id"
+                          : "SELECT " DOC_COLUMNS ", d.deadline, d.completed_at FROM document d "
+                            "LEFT JOIN doc_register r ON r.id = d.register_id");
+        q_where(q, &sc, f, k, k->box, k->has_q ? &plan : NULL);
+        q_order(q, k->sort, &k->cur, k->limit, postings);
+        r = q_prepare(c, q, &s);
+    }
+    json_t *list = r == RES_OK ? json_array() : NULL;
+    int n = 0;
+    char last[64] = "";
+    while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
+        if (++n > k->limit) {
+            *next_cursor = strdup(last);
+            break;
+        }
+        int64_t id = db_col_i64(s, 0), at = db_col_null(s, 23) ? 0 : db_col_i64(s, 23);
+        int64_t urg = db_col_i64(s, 14);
+        const char *dl = db_col_null(s, DOC_NCOLUMNS) ? NULL : db_col_text(s, DOC_NCOLUMNS);
+        if (k->sort == SORT_URGENCY)
+            snprintf(last, sizeof(last), "u.%lld.%lld.%lld", (long long)urg, (long long)at,
+                     (long long)id);
+        else if (k->sort == SORT_RECEIVED)
+            snprintf(last, sizeof(last), "r.%lld.%lld", (long long)at, (long long)id);
+        else
+            snprintf(last, sizeof(last), "d.%.10s.%lld", dl ? dl : NO_DEADLINE, (long long)id);
+        json_t *o = doc_json(s, false);
+        /* §3: Khẩn and above are flagged everywhere. */
+        json_object_set_new(o, "urgent", json_boolean(urg >= 1));
+        json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
+        bool open = db_col_null(s, DOC_NCOLUMNS + 1) && open_state(db_col_text(s, 2)); /* completed_at */
+        json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc.today) < 0));
+        json_object_set_new(
+            o, "due_soon",
+            json_boolean(open && dl && strcmp(dl, sc.today) >= 0 && strcmp(dl, sc.soon) <= 0));
+        json_array_append_new(list, o);
+    }
+    db_finalize(s);
+    free(k);
+    free(q);
+    if (r != RES_ROW && r != RES_DONE) {
+        json_decref(list);
+        free(*next_cursor);
+        *next_cursor = NULL;
+        return r;
+    }
+    *out = list;
+    return RES_OK;
+}
+
+/* ---- the home page's numbers ---- */
+
+result_t doc_counts(struct app *app, const struct actor *a, json_t **out)
+{
+    *out = NULL;
+    struct scope sc;
+    result_t r = scope_of(app, a, &sc);
+    if (r != RES_OK)
+        return r;
+    static const struct {
+        const char *key;
+        enum box box;
+        bool clerk_only;
+    } counts[] = {
+        {"to_process", BOX_TO_PROCESS, false},  {"in_progress", BOX_IN_PROGRESS, false},
+        {"done", BOX_DONE_YEAR, false},         {"for_info", BOX_FOR_INFO_UNSEEN, false},
+        {"overdue", BOX_OVERDUE, false},        {"due_soon", BOX_DUE_SOON, false},
+        {"to_register", BOX_TO_REGISTER, true}, {"to_present", BOX_TO_PRESENT, true},
+    };
+    struct q *q = calloc(1, sizeof(*q));
+    if (!q)
+        return RES_INTERNAL;
+    struct doc_filter f = {.urgency = -1};
+    struct checked k = {.dir = "incoming"};
+    struct db_conn *c = db_conn(app->db);
+    if (!c) {
+        free(q);
+        return RES_DB;
+    }
+    /* One statement: a scalar sub-select per number. */
+    q_add(q, "SELECT ");
+    size_t nc = 0;
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        if (counts[i].clerk_only && !sc.clerk)
+            continue;
+        q_add(q, nc++ ? ", (SELECT COUNT(*) FROM document d" : "(SELECT COUNT(*) FROM document d");
+        q_where(q, &sc, &f, &k, counts[i].box, NULL);
+        q_add(q, ")");
+    }
+    struct db_stmt *s = NULL;
+    r = q_prepare(c, q, &s);
+    free(q);
+    if (r == RES_OK)
+        r = db_step(s);
+    if (r == RES_ROW) {
+        json_t *o = json_object();
+        size_t col = 0;
+        for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+            if (counts[i].clerk_only && !sc.clerk)
+                continue;
+            json_object_set_new(o, counts[i].key, json_integer(db_col_i64(s, (int)col++)));
+        }
+        *out = o;
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_INTERNAL;
+    }
+    db_finalize(s);
+    return r;
+}
+
+/* ---- tracking ---- */
+
+struct track {
+    int64_t department_id, user_id;
+    char name[256], department[256];
+    int64_t in_progress, overdue, due_soon, on_time, late;
+};
+
+struct tracks {
+    struct track *v;
+    size_t n, cap;
+};
+
+static struct track *track_of(struct tracks *t, int64_t dep, int64_t user)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].department_id == dep && t->v[i].user_id == user)
+            return &t->v[i];
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        struct track *nv = realloc(t->v, cap * sizeof(*nv));
+        if (!nv)
+            return NULL;
+        t->v = nv;
+        t->cap = cap;
+    }
+    struct track *x = &t->v[t->n++];
+    memset(x, 0, sizeof(*x));
+    x->department_id = dep;
+    x->user_id = user;
+    return x;
+}
+
+static json_t *track_json(const struct track *x, bool person)
+{
+    json_t *o = json_object();
+    if (person) {
+        json_object_set_new(o, "user_id", json_integer(x->user_id));
+        json_object_set_new(o, "full_name", json_string(x->name));
+    }
+    json_object_set_new(o, "department_id",
+                        x->department_id ? json_integer(x->department_id) : json_null());
+    json_object_set_new(o, "department_name",
+                        x->department_id ? json_string(x->department) : json_null());
+    json_object_set_new(o, "in_progress", json_integer(x->in_progress));
+    json_object_set_new(o, "overdue", json_integer(x->overdue));
+    json_object_set_new(o, "due_soon", json_integer(x->due_soon));
+    json_object_set_new(o, "completed_on_time", json_integer(x->on_time));
+    json_object_set_new(o, "completed_late", json_integer(x->late));
+    return o;
+}
+
+#define TRACK_COLS                                                                      \
+    "COALESCE(p.department_id, 0), COALESCE(p.user_id, 0), COALESCE(u.full_name, ''), " \
+    "COALESCE(dp.name, '')"
+#define TRACK_JOIN                                                                             \
+    " FROM doc_participant p JOIN document d ON d.id = p.document_id LEFT JOIN app_user u ON " \
+    "u.id = p.user_id LEFT JOIN department dp ON dp.id = p.department_id WHERE d.agency_id = " \
+    "$1 AND p.role = 'lead'"
+
+static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t from, int64_t to,
+                           struct tracks *t)
+{
+    struct db_stmt *s = NULL;
+    /* Open lead rows: in progress, overdue, due soon, per lead (person or unit). */
+    result_t r = db_query(
+        c, &s,
+        "SELECT " TRACK_COLS ", COUNT(*), SUM(CASE WHEN d.deadline < $2 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN d.deadline >= $2 AND d.deadline <= $3 THEN 1 ELSE 0 END)" TRACK_JOIN
+        " AND p.active = 1 AND p.status IN ('pending', 'in_progress') GROUP BY p.department_id, "
+        "p.user_id, u.full_name, dp.name",
+        "itt", sc->agency_id, sc->today, sc->soon);
+    while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
+        struct track *x = track_of(t, db_col_i64(s, 0), db_col_i64(s, 1));
+        if (!x) {
+            r = RES_INTERNAL;
+            break;
+        }
+        str_copy(x->name, db_col_text(s, 2), sizeof(x->name));
+        str_copy(x->department, db_col_text(s, 3), sizeof(x->department));
+        x->in_progress += db_col_i64(s, 4);
+        x->overdue += db_col_i64(s, 5);
+        x->due_soon += db_col_i64(s, 6);
+    }
+    db_finalize(s);
+    if (r != RES_DONE)
+        return r;
+    /* Completed in the period: on time when done before the end of the deadline's day
+     * (Vietnam time); the comparison of an instant with a date is made here, the same on
+     * both engines. */
+    r = db_query(c, &s,
+                 "SELECT " TRACK_COLS ", p.done_at, d.deadline" TRACK_JOIN
+                 " AND p.status = 'done' AND p.done_at >= $2 AND p.done_at < $3",
+                 "iii", sc->agency_id, from, to);
+    while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
+        struct track *x = track_of(t, db_col_i64(s, 0), db_col_i64(s, 1));
+        if (!x) {
+            r = RES_INTERNAL;
+            break;
+        }
+        str_copy(x->name, db_col_text(s, 2), sizeof(x->name));
+        str_copy(x->department, db_col_text(s, 3), sizeof(x->department));
+        int64_t day = 0;
+        bool late = !db_col_null(s, 5) && calendar_parse_day(db_col_text(s, 5), &day) == RES_OK &&
+                    db_col_i64(s, 4) >= (day + 1) * 86400 - 7 * 3600;
+        if (late)
+            x->late++;
+        else
+            x->on_time++;
+    }
+    db_finalize(s);
+    return r == RES_DONE ? RES_OK : r;
+}
+
+static int track_cmp(const void *x, const void *y)
+{
+    const struct track *a = x, *b = y;
+    if (a->department_id != b->department_id)
+        return a->department_id < b->department_id ? -1 : 1;
+    return a->user_id < b->user_id ? -1 : a->user_id > b->user_id;
+}
+
+result_t doc_tracking(struct app *app, const struct actor *a, const char *from, const char *to,
+                      struct verrs *e, json_t **out)
+{
+    *out = NULL;
+    int64_t agency_id = a ? a->agency_id : 0;
+    result_t r = authz_check(a, AZ_DOC_TRACK, agency_id);
+    if (r != RES_OK)
+        return r;
+    struct scope sc;
+    if ((r = scope_of(app, a, &sc)) != RES_OK)
+        return r;
+    int64_t today = calendar_day_of(clock_now()), d_from = 0, d_to = 0;
+    if (given(from) && calendar_parse_day(from, &d_from) != RES_OK)
+        verrs_add(e, "from", "from phải là ngày dạng YYYY-MM-DD.");
+    if (given(to) && calendar_parse_day(to, &d_to) != RES_OK)
+        verrs_add(e, "to", "to phải là ngày dạng YYYY-MM-DD.");
+    if (e->count)
+        return RES_INVALID;
+    if (!given(to))
+        d_to = today;
+    if (!given(from)) {
+        char ym[16];
+        calendar_format_day(d_to, ym, sizeof(ym));
+        memcpy(ym + 8, "01", 3); /* the first of to's month */
+        calendar_parse_day(ym, &d_from);
+    }
+    if (d_from > d_to || d_to - d_from >= DOC_TRACK_DAYS) {
+        verrs_add(e, "to", "Khoảng thời gian phải từ from đến to, tối đa %d ngày.", DOC_TRACK_DAYS);
+        return RES_INVALID;
+    }
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct tracks t = {0};
+    r = track_rows(c, &sc, d_from * 86400 - 7 * 3600, (d_to + 1) * 86400 - 7 * 3600, &t);
+    if (r != RES_OK) {
+        free(t.v);
+        return r;
+    }
+    qsort(t.v, t.n, sizeof(t.v[0]), track_cmp);
+    json_t *o = json_object(), *deps = json_array(), *people = json_array();
+    char iso[16];
+    calendar_format_day(d_from, iso, sizeof(iso));
+    json_object_set_new(o, "from", json_string(iso));
+    calendar_format_day(d_to, iso, sizeof(iso));
+    json_object_set_new(o, "to", json_string(iso));
+    json_object_set_new(o, "today", json_string(sc.today));
+    /* Per department: its own rows (unit assignments) and its people's. */
+    for (size_t i = 0; i < t.n;) {
+        struct track sum = t.v[i];
+        sum.user_id = 0;
+        sum.in_progress = sum.overdue = sum.due_soon = sum.on_time = sum.late = 0;
+        size_t j = i;
+        for (; j < t.n && t.v[j].department_id == sum.department_id; j++) {
+            const struct track *x = &t.v[j];
+            sum.in_progress += x->in_progress;
+            sum.overdue += x->overdue;
+            sum.due_soon += x->due_soon;
+            sum.on_time += x->on_time;
+            sum.late += x->late;
+            if (x->department[0])
+                str_copy(sum.department, x->department, sizeof(sum.department));
+            if (x->user_id)
+                json_array_append_new(people, track_json(x, true));
+        }
+        json_array_append_new(deps, track_json(&sum, false));
+        i = j;
+    }
+    free(t.v);
+    json_object_set_new(o, "departments", deps);
+    json_object_set_new(o, "people", people);
+    *out = o;
+    return RES_OK;
+}
+
+/* ---- the backfill job ---- */
+
+struct backfill {
+    int64_t ids[500];
+    int n;
+};
+
+static result_t backfill_tx(struct tx *t, void *arg)
+{
+    struct backfill *b = arg;
+    result_t r = RES_OK;
+    for (int i = 0; i < b->n && r == RES_OK; i++)
+        r = doc_search_index(tx_conn(t), b->ids[i]);
+    return r;
+}
+
+/* doc.search_backfill (queued by migration 0011): the words of every document that has
+ * none yet, 500 per transaction. A derived index, not a user action: no audit row. */
+static result_t search_backfill(void *ctx, const struct job *j, char *message, size_t size)
+{
+    (void)j;
+    struct app *app = ctx;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    int64_t after = 0, total = 0;
+    struct backfill *b = malloc(sizeof(*b));
+    if (!b)
+        return RES_INTERNAL;
+    result_t r;
+    for (;;) {
+        struct db_stmt *s = NULL;
+        b->n = 0;
+        r = db_query(c, &s,
+                     "SELECT d.id FROM document d WHERE d.id > $1 AND (d.issuer_folded IS NULL OR "
+                     "NOT EXISTS (SELECT 1 FROM doc_search_token t WHERE t.document_id = d.id)) "
+                     "ORDER BY d.id LIMIT 500",
+                     "i", after);
+        while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW)
+            b->ids[b->n++] = after = db_col_i64(s, 0);
+        db_finalize(s);
+        if (r != RES_DONE || !b->n)
+            break;
+        if ((r = tx_run_noaudit(app->db, backfill_tx, b)) != RES_OK)
+            break;
+        total += b->n;
+    }
+    free(b);
+    snprintf(message, size, "%lld documents indexed", (long long)total);
+    return r == RES_DONE ? RES_OK : r;
+}
+
+result_t doc_jobs_register(struct jobs *q, struct app *app)
+{
+    return jobs_register(q, "doc.search_backfill", search_backfill, app, 0);
+}

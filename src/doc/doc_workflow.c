@@ -1,0 +1,1367 @@
+/* The incoming workflow after registration (standards.md §5, ND30 Điều 24, issue 11):
+ * present to a leader, the leader's direction (lead, co-handlers, for information,
+ * deadline), passing it on inside a unit, withdrawing or changing the direction, the
+ * lead accepting, opinions, working files, forwarding, returning and completing.
+ *
+ * One table (steps[]) says for every action key its policy action and the states it
+ * exists in; step_ready() says whether the actor's own participant rows allow it now.
+ * doc_workflow_act() and the "actions" list of doc_get use the same two, so what the
+ * pages offer is exactly what the API accepts. Each step: doc_authorize (READ, so an
+ * unknown document is 404 before anything else), doc_authorize with the step's action
+ * (403) and the state (409 with the reason; also when the policy refuses only because
+ * the actor's part belongs to another step), the input (422, nothing written), then
+ * one tx_run that locks the document row, checks state and rows again, and writes the
+ * participant rows, the document, one doc_history row and one audit row. */
+#include "doc/doc_workflow.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/role.h"
+#include "core/tx.h"
+#include "core/validate.h"
+#include "db/db.h"
+#include "db/db_json.h"
+#include "doc/doc.h"
+#include "doc/doc_upload.h"
+#include "text/text.h"
+#include "util/clock.h"
+#include "util/str.h"
+
+/* ---- states and steps ---- */
+
+enum {
+    S_REGISTERED = 1 << 0,
+    S_PRESENTED = 1 << 1,
+    S_ASSIGNED = 1 << 2,
+    S_IN_PROGRESS = 1 << 3,
+    S_COMPLETED = 1 << 4,
+};
+#define S_WORKING (S_ASSIGNED | S_IN_PROGRESS)
+
+static unsigned state_bit(const char *s)
+{
+    static const char *const names[] = {"registered", "presented", "assigned", "in_progress",
+                                        "completed"};
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(s, names[i]))
+            return 1u << i;
+    return 0;
+}
+
+static const char *state_label(const char *s)
+{
+    static const struct {
+        const char *key, *label;
+    } map[] = {{"arrived", "mới đến"},         {"refused", "đã từ chối"},
+               {"registered", "đã vào sổ"},    {"presented", "đang trình lãnh đạo"},
+               {"assigned", "đã giao xử lý"},  {"in_progress", "đang xử lý"},
+               {"completed", "đã hoàn thành"}, {"recalled", "đã bị thu hồi"}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (!strcmp(map[i].key, s))
+            return map[i].label;
+    return s;
+}
+
+enum step_kind {
+    ST_PRESENT,
+    ST_ASSIGN,
+    ST_CHANGE,
+    ST_WITHDRAW,
+    ST_REASSIGN,
+    ST_ACCEPT,
+    ST_COMMENT,
+    ST_ATTACH,
+    ST_FORWARD,
+    ST_RETURN,
+    ST_COMPLETE,
+};
+
+static const struct step {
+    enum step_kind kind;
+    const char *key;
+    enum authz_action az; /* ST_RETURN: by state, see step_az() */
+    unsigned states;
+    const char *label; /* Vietnamese, for the 409 messages */
+    const char *audit; /* audit_actions[] key */
+} steps[] = {
+    {ST_PRESENT, "present", AZ_DOC_PRESENT, S_REGISTERED, "trình lãnh đạo", "doc_present"},
+    {ST_ASSIGN, "assign", AZ_DOC_DIRECT, S_PRESENTED, "giao xử lý", "doc_assign"},
+    {ST_CHANGE, "change", AZ_DOC_WITHDRAW, S_WORKING, "thay đổi phân công",
+     "doc_change_assignment"},
+    {ST_WITHDRAW, "withdraw", AZ_DOC_WITHDRAW, S_WORKING, "thu hồi phân công", "doc_withdraw"},
+    {ST_REASSIGN, "reassign", AZ_DOC_DIRECT, S_WORKING, "giao xử lý trong đơn vị", "doc_reassign"},
+    {ST_ACCEPT, "accept", AZ_DOC_PROCESS, S_ASSIGNED, "tiếp nhận xử lý", "doc_accept"},
+    {ST_COMMENT, "comment", AZ_DOC_COMMENT, S_WORKING, "cho ý kiến", "doc_comment"},
+    {ST_ATTACH, "attach", AZ_DOC_COMMENT, S_WORKING, "đính kèm tệp xử lý", "doc_attach"},
+    {ST_FORWARD, "forward", AZ_DOC_COMMENT, S_WORKING, "chuyển văn bản", "doc_forward"},
+    {ST_RETURN, "return", AZ_DOC_PROCESS, S_PRESENTED | S_WORKING, "trả lại", "doc_return"},
+    {ST_COMPLETE, "complete", AZ_DOC_PROCESS, S_WORKING, "hoàn thành", "doc_complete"},
+};
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+static const struct step *step_find(const char *key)
+{
+    for (size_t i = 0; key && i < NSTEPS; i++)
+        if (!strcmp(steps[i].key, key))
+            return &steps[i];
+    return NULL;
+}
+
+/* Returning is the leader's (AZ_DOC_DIRECT) while the document is presented to them,
+ * the lead's (AZ_DOC_PROCESS) once it is assigned. */
+static enum authz_action step_az(const struct step *st, unsigned state)
+{
+    if (st->kind == ST_RETURN && state == S_PRESENTED)
+        return AZ_DOC_DIRECT;
+    return st->az;
+}
+
+/* One doc_participant row. */
+struct prow {
+    int64_t id, user_id, department_id;
+    char role[16], status[16], due[11];
+};
+
+/* The document as a step sees it: its state and the actor's own rows in force. */
+struct wf_state {
+    int64_t agency_id, created_by;
+    unsigned state;
+    char state_key[16], direction[16], due_date[11], deadline[11];
+    struct prow leader_pending; /* presented to the actor, not yet directed */
+    struct prow leader_done;    /* the actor's direction in force */
+    struct prow unit;           /* the actor's unit is lead or co-handler (actor leads it) */
+    struct prow own;            /* the actor (in person or through their unit) is lead or
+                                 * co-handler, pending or in progress; lead preferred */
+    int unseen;                 /* the actor's for-information rows not opened yet */
+};
+
+static bool open_status(const char *s)
+{
+    return !strcmp(s, "pending") || !strcmp(s, "in_progress");
+}
+
+static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, struct wf_state *w)
+{
+    memset(w, 0, sizeof(*w));
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT state, direction, agency_id, created_by, due_date, deadline "
+                          "FROM document WHERE id = $1",
+                          "i", id);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        str_copy(w->state_key, db_col_text(s, 0), sizeof(w->state_key));
+        str_copy(w->direction, db_col_text(s, 1), sizeof(w->direction));
+        w->agency_id = db_col_i64(s, 2);
+        w->created_by = db_col_null(s, 3) ? 0 : db_col_i64(s, 3);
+        str_copy(w->due_date, db_col_null(s, 4) ? "" : db_col_text(s, 4), sizeof(w->due_date));
+        str_copy(w->deadline, db_col_null(s, 5) ? "" : db_col_text(s, 5), sizeof(w->deadline));
+        /* Only incoming documents have this workflow (outgoing: issue 12). */
+        w->state = strcmp(w->direction, "incoming") ? 0 : state_bit(w->state_key);
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    if (r != RES_OK || !a)
+        return r;
+    bool unit_leader = (a->roles & ROLE_DEPARTMENT_LEADER) && a->department_id;
+    r = db_query(c, &s,
+                 "SELECT id, role, user_id, department_id, status, due_date, seen_at FROM "
+                 "doc_participant WHERE document_id = $1 AND active = 1 AND (user_id = $2 OR "
+                 "(user_id IS NULL AND department_id = $3)) ORDER BY id",
+                 "iiI", id, a->user_id, a->department_id);
+    if (r != RES_OK)
+        return r;
+    while ((r = db_step(s)) == RES_ROW) {
+        struct prow p = {.id = db_col_i64(s, 0),
+                         .user_id = db_col_null(s, 2) ? 0 : db_col_i64(s, 2),
+                         .department_id = db_col_null(s, 3) ? 0 : db_col_i64(s, 3)};
+        str_copy(p.role, db_col_text(s, 1), sizeof(p.role));
+        str_copy(p.status, db_col_text(s, 4), sizeof(p.status));
+        str_copy(p.due, db_col_null(s, 5) ? "" : db_col_text(s, 5), sizeof(p.due));
+        bool person = p.user_id == a->user_id;
+        bool working = !strcmp(p.role, "lead") || !strcmp(p.role, "co_handler");
+        if (!strcmp(p.role, "leader") && person) {
+            if (!strcmp(p.status, "pending"))
+                w->leader_pending = p;
+            else if (!strcmp(p.status, "done"))
+                w->leader_done = p;
+        } else if (!strcmp(p.role, "for_info") && person) {
+            w->unseen += db_col_null(s, 6);
+        } else if (working && open_status(p.status) && (person || unit_leader)) {
+            if (!person && !w->unit.id)
+                w->unit = p;
+            /* lead before co-handler; in person before through the unit */
+            bool better = !w->own.id || (!strcmp(p.role, "lead") && strcmp(w->own.role, "lead")) ||
+                          (!strcmp(p.role, w->own.role) && person && !w->own.user_id);
+            if (better)
+                w->own = p;
+        }
+    }
+    db_finalize(s);
+    return r == RES_DONE ? RES_OK : r;
+}
+
+/* Do the actor's rows allow the step now (the state is checked already)? Else the
+ * reason, in Vietnamese. */
+static bool step_ready(const struct step *st, const struct wf_state *w, char *why, size_t n)
+{
+    const char *msg = NULL;
+    bool lead = w->own.id && !strcmp(w->own.role, "lead");
+    switch (st->kind) {
+    case ST_PRESENT:
+        break;
+    case ST_ASSIGN:
+        if (!w->leader_pending.id)
+            msg = "Văn bản không trình cho đồng chí nên đồng chí không giao xử lý được.";
+        break;
+    case ST_CHANGE:
+    case ST_WITHDRAW:
+        if (!w->leader_done.id)
+            msg = "Chỉ lãnh đạo đã giao xử lý văn bản mới thu hồi hoặc thay đổi được phân công.";
+        break;
+    case ST_REASSIGN:
+        if (!w->unit.id)
+            msg = "Chỉ lãnh đạo của đơn vị được giao chủ trì hoặc phối hợp (chưa giao tiếp) mới "
+                  "giao xử lý trong đơn vị.";
+        break;
+    case ST_ACCEPT:
+        if (!lead)
+            msg = "Chỉ người (đơn vị) chủ trì mới tiếp nhận xử lý văn bản.";
+        else if (strcmp(w->own.status, "pending"))
+            msg = "Đồng chí đã tiếp nhận xử lý văn bản này.";
+        break;
+    case ST_COMMENT:
+    case ST_ATTACH:
+    case ST_FORWARD:
+        if (!w->own.id)
+            msg = "Chỉ người chủ trì và người phối hợp đang xử lý văn bản mới thực hiện được.";
+        break;
+    case ST_RETURN:
+        if (w->state == S_PRESENTED && !w->leader_pending.id)
+            msg = "Văn bản không trình cho đồng chí nên đồng chí không trả lại được.";
+        else if (w->state != S_PRESENTED && !lead)
+            msg = "Chỉ người (đơn vị) chủ trì mới trả lại văn bản cho lãnh đạo.";
+        break;
+    case ST_COMPLETE:
+        if (!lead)
+            msg = "Chỉ người (đơn vị) chủ trì mới hoàn thành xử lý văn bản.";
+        break;
+    }
+    if (msg && why)
+        str_copy(why, msg, n);
+    return msg == NULL;
+}
+
+static void state_conflict(const struct step *st, const struct wf_state *w, struct verrs *e)
+{
+    if (!w->state)
+        verrs_add(e, "action", "Văn bản này không theo quy trình xử lý văn bản đến.");
+    else if (st->kind == ST_ASSIGN && (w->state & S_WORKING) && w->leader_done.id)
+        verrs_add(e, "action",
+                  "Văn bản đã được giao xử lý; để thay đổi phân công, gửi lại với change = "
+                  "true (hoặc thu hồi trước).");
+    else
+        verrs_add(e, "action", "Không %s được: văn bản %s.", st->label, state_label(w->state_key));
+}
+
+/* ---- helpers of the writes ---- */
+
+static const char *actor_name(const struct actor *a)
+{
+    return a->full_name[0] ? a->full_name : a->login;
+}
+
+static void today_vn(int64_t now, char out[11])
+{
+    calendar_format_day(calendar_day_of(now), out, 11);
+}
+
+static result_t next_step(struct db_conn *c, int64_t id, int64_t *step)
+{
+    return db_one_i64(c, step,
+                      "SELECT COALESCE(MAX(step), 0) + 1 FROM doc_history WHERE document_id = $1",
+                      "i", id);
+}
+
+static result_t history_add(struct db_conn *c, int64_t id, int64_t step, const struct actor *a,
+                            const char *action, const char *from, const char *to, int64_t to_user,
+                            int64_t to_dept, const char *comment, int64_t now)
+{
+    return db_run(c,
+                  "INSERT INTO doc_history (document_id, step, actor_id, actor_name, action, "
+                  "from_state, to_state, to_user_id, to_department_id, comment, at) VALUES ($1, "
+                  "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                  "iiItttt"
+                  "IIti",
+                  id, step, a->user_id, actor_name(a), action, from, to, to_user, to_dept,
+                  comment ? comment : "", now);
+}
+
+static result_t part_add(struct db_conn *c, int64_t doc, int64_t step, const char *role,
+                         const struct doc_target *t, int64_t person_dept, int64_t by,
+                         int64_t parent, const char *due, const char *note, int64_t now,
+                         int64_t *id)
+{
+    int64_t pid = 0;
+    result_t r = db_one_i64(
+        c, &pid,
+        "INSERT INTO doc_participant (document_id, history_step, role, user_id, department_id, "
+        "assigned_by, parent_id, status, active, due_date, note, created_at) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, 'pending', 1, $8, $9, $10) RETURNING id",
+        "iitIIII"
+        "tti",
+        doc, step, role, t->user_id, t->user_id ? person_dept : t->department_id, by, parent,
+        due && *due ? due : NULL, note ? note : "", now);
+    if (id)
+        *id = pid;
+    return r;
+}
+
+static result_t set_state(struct db_conn *c, int64_t id, const char *state, int64_t now)
+{
+    return db_run(c, "UPDATE document SET state = $2, updated_at = $3 WHERE id = $1", "iti", id,
+                  state, now);
+}
+
+static void audit_step(struct tx *t, const struct actor *a, int64_t agency, int64_t id,
+                       const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void audit_step(struct tx *t, const struct actor *a, int64_t agency, int64_t id,
+                       const char *action, const char *fmt, ...)
+{
+    char oid[24], summary[600];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(summary, sizeof(summary), fmt, ap);
+    va_end(ap);
+    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
+                                      .actor_login = a->login,
+                                      .agency_id = agency,
+                                      .action = action,
+                                      .object_type = "document",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = a->client_addr});
+}
+
+/* A person of the agency (active post, account not locked): their unit and name. */
+static result_t person_of(struct db_conn *c, int64_t agency, int64_t user_id, int64_t *dept,
+                          unsigned *roles, char *name, size_t n)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT m.department_id, m.roles, u.full_name FROM membership m JOIN "
+                          "app_user u ON u.id = m.user_id WHERE m.user_id = $1 AND m.agency_id = "
+                          "$2 AND m.active = 1 AND u.disabled = 0",
+                          "ii", user_id, agency);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        if (dept)
+            *dept = db_col_null(s, 0) ? 0 : db_col_i64(s, 0);
+        if (roles)
+            *roles = (unsigned)db_col_i64(s, 1);
+        str_copy(name, db_col_text(s, 2), n);
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+static result_t unit_of(struct db_conn *c, int64_t agency, int64_t dept, char *name, size_t n)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT name FROM department WHERE id = $1 AND agency_id = $2 AND active "
+                          "= 1",
+                          "ii", dept, agency);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        str_copy(name, db_col_text(s, 0), n);
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+/* ---- the input ---- */
+
+/* The checked input of a step (strings malloc'd). */
+struct wf_input {
+    const struct doc_step_input *in;
+    char *note;
+    char deadline[11]; /* resolved: the date given, or today + working days */
+};
+
+/* A target's role in an assignment, for the messages. */
+static const char *const group_field[3] = {"lead", "co_handlers", "for_info"};
+static const char *const group_label[3] = {"chủ trì", "phối hợp", "nhận để biết"};
+
+static bool same_target(const struct doc_target *x, const struct doc_target *y)
+{
+    return x->user_id ? x->user_id == y->user_id
+                      : x->department_id == y->department_id && !y->user_id;
+}
+
+/* The lead, co-handlers and for-information lists: counts, one of person/unit each,
+ * nobody twice. */
+static void check_groups(const struct doc_step_input *in, struct verrs *e)
+{
+    if (in->nleads == 0)
+        verrs_add(e, "lead", "Vui lòng chọn một đơn vị hoặc một cá nhân chủ trì xử lý.");
+    else if (in->nleads > 1)
+        verrs_add(e, "lead",
+                  "Chỉ chọn một đơn vị hoặc một cá nhân chủ trì (standards.md §5); các đơn vị, "
+                  "cá nhân khác là phối hợp hoặc nhận để biết.");
+    if (in->nco_handlers > DOC_MAX_CO_HANDLERS)
+        verrs_add(e, "co_handlers", "Tối đa %d đơn vị, cá nhân phối hợp.", DOC_MAX_CO_HANDLERS);
+    if (in->nfor_info > DOC_MAX_FOR_INFO)
+        verrs_add(e, "for_info", "Tối đa %d đơn vị, cá nhân nhận để biết.", DOC_MAX_FOR_INFO);
+    if (e->count)
+        return;
+    const struct doc_target *lists[3] = {in->leads, in->co_handlers, in->for_info};
+    size_t counts[3] = {in->nleads, in->nco_handlers, in->nfor_info};
+    for (int g = 0; g < 3; g++)
+        for (size_t i = 0; i < counts[g]; i++) {
+            const struct doc_target *t = &lists[g][i];
+            if ((t->user_id > 0) == (t->department_id > 0)) {
+                verrs_add(e, group_field[g],
+                          "Mỗi người nhận phải là một cá nhân (user_id) hoặc một đơn vị "
+                          "(department_id).");
+                return;
+            }
+            for (int h = 0; h <= g; h++)
+                for (size_t j = 0; j < (h == g ? i : counts[h]); j++)
+                    if (same_target(t, &lists[h][j])) {
+                        verrs_add(e, group_field[g],
+                                  "%s #%lld được chọn hai lần (%s và %s): mỗi đơn vị, cá nhân "
+                                  "chỉ có một vai trò.",
+                                  t->user_id ? "Cá nhân" : "Đơn vị",
+                                  (long long)(t->user_id ? t->user_id : t->department_id),
+                                  group_label[h], group_label[g]);
+                        return;
+                    }
+        }
+}
+
+/* deadline or working_days (never both), not in the past; `fallback` (the document's
+ * own due date) when neither is given and `required`. */
+static void check_deadline(struct app *app, const struct doc_step_input *in, int64_t now,
+                           bool required, const char *fallback, char out[11], struct verrs *e)
+{
+    out[0] = '\0';
+    bool has_date = in->deadline && *in->deadline;
+    char today[11];
+    today_vn(now, today);
+    if (has_date && in->has_working_days) {
+        verrs_add(e, "deadline",
+                  "Chỉ nhập hạn xử lý (deadline) hoặc số ngày làm việc (working_days), không "
+                  "nhập cả hai.");
+        return;
+    }
+    if (in->has_working_days) {
+        if (in->working_days < 1 || in->working_days > DOC_MAX_WORKING_DAYS) {
+            verrs_add(e, "working_days", "Số ngày làm việc phải từ 1 đến %d.",
+                      DOC_MAX_WORKING_DAYS);
+            return;
+        }
+        /* §4: counted in working days of the installation's calendar from today. */
+        struct calendar *cal = malloc(sizeof(*cal));
+        if (!cal) {
+            verrs_add(e, "working_days", "Không tính được hạn xử lý.");
+            return;
+        }
+        calendar_init(cal);
+        if (calendar_load(cal, app) != RES_OK) {
+            free(cal);
+            verrs_add(e, "working_days", "Không đọc được lịch làm việc để tính hạn xử lý.");
+            return;
+        }
+        int64_t day = calendar_add_working_days(cal, calendar_day_of(now), (int)in->working_days);
+        free(cal);
+        calendar_format_day(day, out, 11);
+        return;
+    }
+    if (has_date) {
+        int64_t day;
+        if (calendar_parse_day(in->deadline, &day) != RES_OK) {
+            verrs_add(e, "deadline", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
+                      DOC_CUT(in->deadline, 20));
+            return;
+        }
+        if (strcmp(in->deadline, today) < 0) {
+            verrs_add(e, "deadline", "Hạn xử lý %.10s đã qua (hôm nay là %s).", in->deadline,
+                      today);
+            return;
+        }
+        str_copy(out, in->deadline, 11);
+        return;
+    }
+    if (fallback && *fallback && strcmp(fallback, today) >= 0) {
+        str_copy(out, fallback, 11);
+        return;
+    }
+    if (required)
+        verrs_add(e, "deadline",
+                  "Vui lòng nhập hạn xử lý: một ngày (deadline, YYYY-MM-DD) hoặc số ngày làm "
+                  "việc (working_days).");
+}
+
+/* ---- the transaction ---- */
+
+struct wf_write {
+    const struct step *st;
+    const struct actor *a;
+    struct app *app;
+    int64_t id, now;
+    struct wf_input *in;
+    const struct stored_file *file; /* attach */
+    /* out */
+    struct verrs e;
+    int64_t file_id;
+    char summary[400]; /* the step's part of the audit summary */
+};
+
+/* Every active row of the assignment in force (not the leaders') leaves the step:
+ * pending or in-progress ones get `status`, all become inactive. */
+static result_t close_round(struct db_conn *c, int64_t id, const char *status, int64_t now)
+{
+    return db_run(c,
+                  "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                  "'in_progress') THEN $2 ELSE status END, done_at = CASE WHEN status IN "
+                  "('pending', 'in_progress') THEN $3 ELSE done_at END, active = 0 WHERE "
+                  "document_id = $1 AND active = 1 AND role <> 'leader'",
+                  "iti", id, status, now);
+}
+
+/* The leader's row is theirs again (a withdrawn or returned assignment). */
+static result_t leader_reopen(struct db_conn *c, int64_t row)
+{
+    return db_run(c, "UPDATE doc_participant SET status = 'pending', done_at = NULL WHERE id = $1",
+                  "i", row);
+}
+
+/* The lead starts: its row in progress, the document in_progress (QCVN 102 status 05). */
+static result_t start_if_pending(struct wf_write *w, struct db_conn *c, struct wf_state *s,
+                                 int64_t *step)
+{
+    if (strcmp(w->st->key, "accept") &&
+        (strcmp(s->own.role, "lead") || strcmp(s->own.status, "pending") || s->state != S_ASSIGNED))
+        return RES_OK;
+    result_t r = db_run(c, "UPDATE doc_participant SET status = 'in_progress' WHERE id = $1", "i",
+                        s->own.id);
+    if (r == RES_OK)
+        r = set_state(c, w->id, "in_progress", w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, *step, w->a, "started", s->state_key, "in_progress", 0, 0, "",
+                        w->now);
+    if (r == RES_OK) {
+        (*step)++;
+        str_copy(s->state_key, "in_progress", sizeof(s->state_key));
+        s->state = S_IN_PROGRESS;
+    }
+    return r;
+}
+
+/* The targets of an assignment exist in the agency (unknown ids and other agencies'
+ * are the same field error); inside a unit (`unit` != 0) only its people. Their units
+ * go to depts[], the lead's name to lead_name. */
+static result_t check_targets(struct db_conn *c, int64_t agency, int64_t unit,
+                              const struct doc_step_input *in, int64_t *depts[3], char *lead_name,
+                              size_t n, struct verrs *e)
+{
+    const struct doc_target *lists[3] = {in->leads, in->co_handlers, in->for_info};
+    size_t counts[3] = {in->nleads, in->nco_handlers, in->nfor_info};
+    for (int g = 0; g < 3; g++)
+        for (size_t i = 0; i < counts[g]; i++) {
+            const struct doc_target *t = &lists[g][i];
+            char name[256] = "";
+            int64_t dept = 0;
+            result_t r;
+            if (t->user_id) {
+                r = person_of(c, agency, t->user_id, &dept, NULL, name, sizeof(name));
+                if (r == RES_NOT_FOUND) {
+                    verrs_add(e, group_field[g], "Không có cán bộ #%lld trong cơ quan.",
+                              (long long)t->user_id);
+                    continue;
+                }
+                if (r == RES_OK && unit && dept != unit) {
+                    verrs_add(e, group_field[g],
+                              "%s không thuộc đơn vị của đồng chí: trong đơn vị chỉ giao cho "
+                              "cán bộ của đơn vị.",
+                              DOC_CUT(name, 100));
+                    continue;
+                }
+            } else if (unit) {
+                verrs_add(e, group_field[g],
+                          "Trong đơn vị chỉ giao cho cá nhân (user_id) của đơn vị.");
+                continue;
+            } else {
+                r = unit_of(c, agency, t->department_id, name, sizeof(name));
+                if (r == RES_NOT_FOUND) {
+                    verrs_add(e, group_field[g], "Không có đơn vị #%lld trong cơ quan.",
+                              (long long)t->department_id);
+                    continue;
+                }
+            }
+            if (r != RES_OK)
+                return r;
+            depts[g][i] = dept;
+            if (g == 0)
+                str_copy(lead_name, name, n);
+        }
+    return e->count ? RES_INVALID : RES_OK;
+}
+
+/* Lead, co-handlers and for-information rows of one assignment at `step`. */
+static result_t assign_rows(struct wf_write *w, struct db_conn *c, int64_t step, int64_t parent,
+                            const char *lead_role, int64_t *depts[3])
+{
+    const struct doc_step_input *in = w->in->in;
+    const struct doc_target *lists[3] = {in->leads, in->co_handlers, in->for_info};
+    size_t counts[3] = {in->nleads, in->nco_handlers, in->nfor_info};
+    const char *roles[3] = {lead_role, "co_handler", "for_info"};
+    for (int g = 0; g < 3; g++)
+        for (size_t i = 0; i < counts[g]; i++) {
+            result_t r =
+                part_add(c, w->id, step, roles[g], &lists[g][i], depts[g][i], w->a->user_id, parent,
+                         g < 2 ? w->in->deadline : NULL, g == 0 ? w->in->note : "", w->now, NULL);
+            if (r != RES_OK)
+                return r;
+        }
+    return RES_OK;
+}
+
+static result_t do_assign(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    int64_t d0[1] = {0}, d1[DOC_MAX_CO_HANDLERS] = {0}, d2[DOC_MAX_FOR_INFO] = {0};
+    int64_t *depts[3] = {d0, d1, d2};
+    char lead[256] = "";
+    result_t r = check_targets(c, s->agency_id, 0, in, depts, lead, sizeof(lead), &w->e);
+    if (r != RES_OK)
+        return r;
+    int64_t leader_row = s->leader_pending.id;
+    const char *from = s->state_key;
+    if (w->st->kind == ST_CHANGE) {
+        /* withdraw + assign in one transaction: the old rows leave, the leader's row is
+         * pending again for the instant of the new direction. */
+        leader_row = s->leader_done.id;
+        if ((r = close_round(c, w->id, "withdrawn", w->now)) != RES_OK ||
+            (r = history_add(c, w->id, step, w->a, "withdrawn", from, "presented", 0, 0,
+                             "Thay đổi phân công", w->now)) != RES_OK)
+            return r;
+        step++;
+        from = "presented";
+    }
+    if ((r = assign_rows(w, c, step, 0, "lead", depts)) != RES_OK)
+        return r;
+    r = db_run(c,
+               "UPDATE doc_participant SET status = 'done', done_at = $2, active = 1 WHERE id = $1",
+               "ii", leader_row, w->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'assigned', deadline = $2, updated_at = $3 WHERE "
+                   "id = $1",
+                   "iti", w->id, w->in->deadline, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "assigned", from, "assigned", in->leads[0].user_id,
+                        in->leads[0].user_id ? 0 : in->leads[0].department_id, w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "chủ trì: %s, hạn %s", DOC_CUT(lead, 150),
+             w->in->deadline);
+    return r;
+}
+
+static result_t do_present(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    int64_t leader = w->in->in->leader_id, dept = 0;
+    unsigned roles = 0;
+    char name[256] = "";
+    result_t r = leader > 0 ? person_of(c, s->agency_id, leader, &dept, &roles, name, sizeof(name))
+                            : RES_NOT_FOUND;
+    if (r == RES_NOT_FOUND ||
+        (r == RES_OK && !(roles & (ROLE_AGENCY_LEADER | ROLE_DEPARTMENT_LEADER)))) {
+        if (leader <= 0)
+            verrs_add(&w->e, "leader_id", "Vui lòng chọn lãnh đạo nhận trình (leader_id).");
+        else if (r == RES_NOT_FOUND)
+            verrs_add(&w->e, "leader_id", "Không có cán bộ #%lld trong cơ quan.",
+                      (long long)leader);
+        else
+            verrs_add(&w->e, "leader_id",
+                      "%s không phải lãnh đạo cơ quan hay lãnh đạo đơn vị: văn bản trình lãnh "
+                      "đạo (standards.md §5).",
+                      DOC_CUT(name, 100));
+        return RES_INVALID;
+    }
+    if (r != RES_OK)
+        return r;
+    struct doc_target t = {.user_id = leader};
+    r = part_add(c, w->id, step, "leader", &t, dept, w->a->user_id, 0, NULL, w->in->note, w->now,
+                 NULL);
+    if (r == RES_OK)
+        r = set_state(c, w->id, "presented", w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "presented", s->state_key, "presented", leader, 0,
+                        w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "trình %s", DOC_CUT(name, 150));
+    return r;
+}
+
+static result_t do_reassign(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    const struct prow *unit = &s->unit;
+    /* §5 the unit passes it on within the leader's deadline: shorter, never later. */
+    if (!w->in->deadline[0])
+        str_copy(w->in->deadline, unit->due, sizeof(w->in->deadline));
+    else if (unit->due[0] && strcmp(w->in->deadline, unit->due) > 0) {
+        verrs_add(&w->e, in->has_working_days ? "working_days" : "deadline",
+                  "Hạn xử lý %s sau hạn lãnh đạo đã giao cho đơn vị (%s): chỉ được rút ngắn, "
+                  "không được kéo dài.",
+                  w->in->deadline, unit->due);
+        return RES_INVALID;
+    }
+    int64_t d0[1] = {0}, d1[DOC_MAX_CO_HANDLERS] = {0}, d2[DOC_MAX_FOR_INFO] = {0};
+    int64_t *depts[3] = {d0, d1, d2};
+    char lead[256] = "";
+    result_t r =
+        check_targets(c, s->agency_id, unit->department_id, in, depts, lead, sizeof(lead), &w->e);
+    if (r != RES_OK)
+        return r;
+    /* The person takes the unit's role: lead for a lead unit, co-handler for one that
+     * co-operates. */
+    const char *role = !strcmp(unit->role, "lead") ? "lead" : "co_handler";
+    if ((r = assign_rows(w, c, step, unit->id, role, depts)) != RES_OK)
+        return r;
+    r = db_run(c, "UPDATE doc_participant SET status = 'forwarded', done_at = $2 WHERE id = $1",
+               "ii", unit->id, w->now);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "reassigned", s->state_key, s->state_key,
+                        in->leads[0].user_id, 0, w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "%s: %s, hạn %s",
+             !strcmp(role, "lead") ? "chủ trì" : "phối hợp", DOC_CUT(lead, 150),
+             w->in->deadline[0] ? w->in->deadline : "không");
+    return r;
+}
+
+static result_t do_withdraw(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    result_t r = close_round(c, w->id, "withdrawn", w->now);
+    if (r == RES_OK)
+        r = leader_reopen(c, s->leader_done.id);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'presented', deadline = NULL, updated_at = $2 "
+                   "WHERE id = $1",
+                   "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "withdrawn", s->state_key, "presented", 0, 0,
+                        w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "thu hồi phân công");
+    return r;
+}
+
+static result_t do_comment(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    bool part_done = w->in->in->part_done;
+    if (part_done && strcmp(s->own.role, "co_handler")) {
+        verrs_add(&w->e, "part_done",
+                  "Chỉ người phối hợp đánh dấu xong phần việc; người chủ trì dùng Hoàn thành.");
+        return RES_INVALID;
+    }
+    result_t r = start_if_pending(w, c, s, &step);
+    if (r == RES_OK && part_done)
+        r = db_run(c, "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE id = $1",
+                   "ii", s->own.id, w->now);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, part_done ? "part_done" : "commented", s->state_key,
+                        s->state_key, 0, 0, w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "%s", part_done ? "xong phần phối hợp" : "ý kiến");
+    return r;
+}
+
+static result_t do_attach(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    result_t r = start_if_pending(w, c, s, &step);
+    int64_t seq = 0;
+    if (r == RES_OK)
+        r = db_one_i64(c, &seq,
+                       "SELECT COALESCE(MAX(seq), 0) + 1 FROM doc_file WHERE document_id = $1 AND "
+                       "role = 'working'",
+                       "i", w->id);
+    struct stored_file f = *w->file;
+    f.role = "working";
+    f.seq = (int)seq;
+    if (r == RES_OK)
+        r = doc_file_insert(c, w->id, &f, w->a->user_id, w->now, &w->file_id);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    char comment[DOC_NOTE_MAX * 4 + 400];
+    snprintf(comment, sizeof(comment), "Tệp xử lý “%s”%s%s", f.name, w->in->note[0] ? ": " : "",
+             w->in->note);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "attached", s->state_key, s->state_key, 0, 0, comment,
+                        w->now);
+    snprintf(w->summary, sizeof(w->summary), "tệp “%s”", DOC_CUT(f.name, 150));
+    return r;
+}
+
+static result_t do_forward(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    const char *role = in->role && *in->role ? in->role : "co_handler";
+    if (strcmp(role, "co_handler") && strcmp(role, "for_info")) {
+        verrs_add(&w->e, "role",
+                  "Vai trò phải là co_handler (phối hợp) hoặc for_info (nhận để "
+                  "biết).");
+        return RES_INVALID;
+    }
+    char name[256] = "";
+    int64_t dept = 0, busy = 0;
+    result_t r = in->user_id > 0
+                     ? person_of(c, s->agency_id, in->user_id, &dept, NULL, name, sizeof(name))
+                     : RES_NOT_FOUND;
+    if (r == RES_NOT_FOUND) {
+        if (in->user_id > 0)
+            verrs_add(&w->e, "user_id", "Không có cán bộ #%lld trong cơ quan.",
+                      (long long)in->user_id);
+        else
+            verrs_add(&w->e, "user_id", "Vui lòng chọn cán bộ nhận (user_id).");
+        return RES_INVALID;
+    }
+    if (r != RES_OK)
+        return r;
+    if (in->user_id == w->a->user_id) {
+        verrs_add(&w->e, "user_id", "Không chuyển văn bản cho chính mình.");
+        return RES_INVALID;
+    }
+    r = db_one_i64(c, &busy,
+                   "SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND user_id = $2 "
+                   "AND active = 1 AND status IN ('pending', 'in_progress')",
+                   "ii", w->id, in->user_id);
+    if (r != RES_OK)
+        return r;
+    if (busy) {
+        verrs_add(&w->e, "user_id", "%s đang tham gia xử lý văn bản này.", DOC_CUT(name, 100));
+        return RES_INVALID;
+    }
+    if ((r = start_if_pending(w, c, s, &step)) != RES_OK)
+        return r;
+    struct doc_target t = {.user_id = in->user_id};
+    r = part_add(c, w->id, step, role, &t, dept, w->a->user_id, s->own.id,
+                 !strcmp(role, "co_handler") ? s->own.due : NULL, w->in->note, w->now, NULL);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "forwarded", s->state_key, s->state_key, in->user_id,
+                        0, w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "chuyển %s (%s)", DOC_CUT(name, 150),
+             !strcmp(role, "co_handler") ? "phối hợp" : "nhận để biết");
+    return r;
+}
+
+static result_t do_return(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    result_t r;
+    int64_t to = 0;
+    const char *to_state;
+    if (s->state == S_PRESENTED) {
+        /* The leader sends it back to the clerks (the one who presented it). */
+        to_state = "registered";
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = 'returned', done_at = $2, active = 0 "
+                   "WHERE id = $1",
+                   "ii", s->leader_pending.id, w->now);
+        if (r == RES_OK)
+            r = db_one_i64(
+                c, &to, "SELECT COALESCE(MAX(assigned_by), 0) FROM doc_participant WHERE id = $1",
+                "i", s->leader_pending.id);
+    } else {
+        /* The lead sends it back to the leader who assigned it: presented again. */
+        to_state = "presented";
+        r = db_one_i64(c, &to,
+                       "SELECT COALESCE(MAX(user_id), 0) FROM doc_participant WHERE document_id = "
+                       "$1 AND role = 'leader' AND active = 1 AND status = 'done'",
+                       "i", w->id);
+        if (r == RES_OK)
+            r = close_round(c, w->id, "returned", w->now);
+        if (r == RES_OK)
+            r = db_run(c,
+                       "UPDATE doc_participant SET status = 'pending', done_at = NULL WHERE "
+                       "document_id = $1 AND role = 'leader' AND active = 1 AND status = 'done'",
+                       "i", w->id);
+    }
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = $2, deadline = NULL, updated_at = $3 WHERE id = $1",
+                   "iti", w->id, to_state, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "returned", s->state_key, to_state, to, 0,
+                        w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "trả lại: %s", DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+static result_t do_complete(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    result_t r = db_run(c,
+                        "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE "
+                        "document_id = $1 AND active = 1 AND status IN ('pending', 'in_progress')",
+                        "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'completed', completed_at = $2, updated_at = $2 "
+                   "WHERE id = $1",
+                   "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "completed", s->state_key, "completed", 0, 0,
+                        w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "kết quả: %s", DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+static result_t wf_tx(struct tx *t, void *arg)
+{
+    struct wf_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    memset(&w->e, 0, sizeof(w->e));
+    w->file_id = 0;
+    w->summary[0] = '\0';
+    /* The document row first: on PostgreSQL its lock orders concurrent steps on one
+     * document (the state and the history step below are read after it). */
+    result_t r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", w->id);
+    struct wf_state s;
+    if (r == RES_OK)
+        r = wf_load(c, w->a, w->id, &s);
+    if (r != RES_OK)
+        return r;
+    char why[400];
+    if (!(s.state & w->st->states)) {
+        state_conflict(w->st, &s, &w->e);
+        return RES_CONFLICT;
+    }
+    if (!step_ready(w->st, &s, why, sizeof(why))) {
+        verrs_add(&w->e, "action", "%s", why);
+        return RES_CONFLICT;
+    }
+    int64_t step = 0;
+    if ((r = next_step(c, w->id, &step)) != RES_OK)
+        return r;
+    switch (w->st->kind) {
+    case ST_PRESENT:
+        r = do_present(w, c, &s, step);
+        break;
+    case ST_ASSIGN:
+    case ST_CHANGE:
+        r = do_assign(w, c, &s, step);
+        break;
+    case ST_WITHDRAW:
+        r = do_withdraw(w, c, &s, step);
+        break;
+    case ST_REASSIGN:
+        r = do_reassign(w, c, &s, step);
+        break;
+    case ST_ACCEPT:
+        r = start_if_pending(w, c, &s, &step);
+        snprintf(w->summary, sizeof(w->summary), "tiếp nhận xử lý");
+        break;
+    case ST_COMMENT:
+        r = do_comment(w, c, &s, step);
+        break;
+    case ST_ATTACH:
+        r = do_attach(w, c, &s, step);
+        break;
+    case ST_FORWARD:
+        r = do_forward(w, c, &s, step);
+        break;
+    case ST_RETURN:
+        r = do_return(w, c, &s, step);
+        break;
+    case ST_COMPLETE:
+        r = do_complete(w, c, &s, step);
+        break;
+    }
+    if (r != RES_OK)
+        return r;
+    audit_step(t, w->a, s.agency_id, w->id, w->st->audit, "Văn bản #%lld — %s", (long long)w->id,
+               w->summary);
+    return RES_OK;
+}
+
+/* Would the policy let the actor take the step if their rows of earlier steps were
+ * the step in progress? Then a refusal now is about the step (409), not about who they
+ * are (403): the lead completing twice, the leader assigning what they assigned. */
+static bool held_some_step(struct db_conn *c, const struct actor *a, const struct step *st,
+                           unsigned state, int64_t id)
+{
+    struct authz_object o;
+    struct authz_participant parts[DOC_MAX_PARTS];
+    if (doc_object_load(c, id, &o, parts) != RES_OK)
+        return false;
+    for (size_t i = 0; i < o.nparts; i++)
+        parts[i].current_step = true;
+    return authz_check_object(a, step_az(st, state), &o) == RES_OK;
+}
+
+/* READ (404), then the step's action (403) and the state (409). */
+static result_t wf_gate(struct app *app, const struct actor *a, int64_t id, const struct step *st,
+                        struct wf_state *out, struct verrs *e)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
+    if (r != RES_OK)
+        return r;
+    if ((r = wf_load(c, a, id, out)) != RES_OK)
+        return r;
+    r = doc_authorize(c, a, step_az(st, out->state), id);
+    if (r == RES_FORBIDDEN && !(out->state & st->states) &&
+        held_some_step(c, a, st, out->state, id))
+        r = RES_CONFLICT; /* theirs to do, but not at this step */
+    if (r == RES_OK && !(out->state & st->states))
+        r = RES_CONFLICT;
+    if (r == RES_CONFLICT)
+        state_conflict(st, out, e);
+    return r;
+}
+
+/* What every step shares: READ (404), the step's action (403) and the state (409),
+ * the input (422), then the transaction. */
+static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const struct step *st,
+                       const struct doc_step_input *in, const struct stored_file *file,
+                       struct verrs *e, int64_t *file_id)
+{
+    struct wf_state s;
+    result_t r = wf_gate(app, a, id, st, &s, e);
+    if (r != RES_OK)
+        return r;
+    int64_t now = clock_now();
+    struct wf_input wi = {.in = in};
+    /* A reason to return and a result to complete are required (§5: the system stores
+     * the directions and results of every step); an opinion is its own text. */
+    bool note_required = st->kind == ST_RETURN || st->kind == ST_COMPLETE ||
+                         (st->kind == ST_COMMENT && !in->part_done);
+    const char *label = st->kind == ST_RETURN     ? "lý do trả lại"
+                        : st->kind == ST_COMPLETE ? "kết quả xử lý"
+                        : st->kind == ST_COMMENT  ? "ý kiến"
+                        : st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN
+                            ? "ý kiến chỉ đạo"
+                            : "ghi chú";
+    wi.note = field_clean(in->note, "note", label, note_required, DOC_NOTE_MAX, e);
+    if (st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN) {
+        check_groups(in, e);
+        /* the leader's deadline falls back on the issuer's due date (§9 DueDate); inside
+         * a unit, on the deadline the unit was given (do_reassign) */
+        bool unit = st->kind == ST_REASSIGN;
+        check_deadline(app, in, now, !unit, unit ? NULL : s.due_date, wi.deadline, e);
+    }
+    if (e->count) {
+        free(wi.note);
+        return RES_INVALID;
+    }
+    struct wf_write w = {
+        .st = st, .a = a, .app = app, .id = id, .now = now, .in = &wi, .file = file};
+    r = tx_run(app->db, wf_tx, &w);
+    free(wi.note);
+    for (int i = 0; i < w.e.count; i++)
+        verrs_add(e, w.e.items[i].field, "%s", w.e.items[i].message);
+    if (r == RES_OK && file_id)
+        *file_id = w.file_id;
+    return r;
+}
+
+result_t doc_workflow_act(struct app *app, const struct actor *a, int64_t id, const char *action,
+                          const struct doc_step_input *in, struct verrs *e)
+{
+    const struct step *st = step_find(action);
+    if (!st || st->kind == ST_ATTACH || !in)
+        return RES_INVALID;
+    return wf_run(app, a, id, st, in, NULL, e, NULL);
+}
+
+result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
+                             const struct doc_upload *file, const char *note, struct verrs *e,
+                             int64_t *file_id)
+{
+    *file_id = 0;
+    /* Who may, first: an outsider learns nothing from the file checks. */
+    struct wf_state s;
+    result_t r = wf_gate(app, a, id, step_find("attach"), &s, e);
+    if (r != RES_OK)
+        return r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    struct stored_file f = {.role = "working"};
+    if (!file || !file->data) {
+        verrs_add(e, "file", "Vui lòng chọn tệp xử lý (trường file).");
+        return RES_INVALID;
+    }
+    if (!doc_upload_check(app, file, "file", &f, e))
+        return RES_INVALID;
+    /* Durable before the row that uses it; unreferenced until it commits (the sweep
+     * removes it after the grace period if the step is refused). */
+    if ((r = blob_put(app->blobs, file->data, file->len, f.hash)) != RES_OK)
+        return r;
+    struct doc_step_input in = {.note = note};
+    return wf_run(app, a, id, step_find("attach"), &in, &f, e, file_id);
+}
+
+/* ---- seen ---- */
+
+struct seen_write {
+    const struct actor *a;
+    int64_t id, agency, now;
+    int64_t changed;
+};
+
+static result_t seen_tx(struct tx *t, void *arg)
+{
+    struct seen_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    w->changed = 0;
+    result_t r = db_one_i64(c, &w->changed,
+                            "SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND "
+                            "user_id = $2 AND role = 'for_info' AND seen_at IS NULL",
+                            "ii", w->id, w->a->user_id);
+    if (r != RES_OK)
+        return r;
+    if (!w->changed)
+        return RES_CONFLICT; /* seen meanwhile by another request: nothing to write */
+    r = db_run(c,
+               "UPDATE doc_participant SET seen_at = $3, status = CASE WHEN status = 'pending' "
+               "THEN 'done' ELSE status END, done_at = CASE WHEN status = 'pending' THEN $3 ELSE "
+               "done_at END WHERE document_id = $1 AND user_id = $2 AND role = 'for_info' AND "
+               "seen_at IS NULL",
+               "iii", w->id, w->a->user_id, w->now);
+    if (r == RES_OK)
+        audit_step(t, w->a, w->agency, w->id, "doc_seen", "Văn bản #%lld — đã xem (nhận để biết)",
+                   (long long)w->id);
+    return r;
+}
+
+result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
+    if (r != RES_OK)
+        return r;
+    struct wf_state s;
+    if ((r = wf_load(c, a, id, &s)) != RES_OK || !s.unseen)
+        return r; /* the common case: one read, no write */
+    struct seen_write w = {.a = a, .id = id, .agency = s.agency_id, .now = clock_now()};
+    r = tx_run(app->db, seen_tx, &w);
+    return r == RES_CONFLICT ? RES_OK : r; /* marked by a request in between */
+}
+
+/* ---- reading ---- */
+
+const char *doc_history_edxml_status(const char *action)
+{
+    /* standards.md §10 "Status package" codes. The agency's internal steps (present,
+     * comment, forward, return, withdraw) are not sent. "accepted" is the receiving
+     * agency's acceptance (tiếp nhận, the exchange issue), "started" the lead's. */
+    static const struct {
+        const char *action, *code;
+    } map[] = {{"received", "01"}, {"refused", "02"}, {"registered", "03"},  {"accepted", "03"},
+               {"assigned", "04"}, {"started", "05"}, {"in_progress", "05"}, {"completed", "06"}};
+    for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
+        if (!strcmp(map[i].action, action))
+            return map[i].code;
+    return NULL;
+}
+
+/* The keys of the steps the actor may take now: the policy and the state machine. */
+static json_t *actions_of(struct db_conn *c, const struct actor *a, int64_t id,
+                          const struct wf_state *s)
+{
+    struct authz_object o;
+    struct authz_participant parts[DOC_MAX_PARTS];
+    json_t *out = json_array();
+    if (doc_object_load(c, id, &o, parts) != RES_OK)
+        return out;
+    for (size_t i = 0; i < NSTEPS; i++) {
+        const struct step *st = &steps[i];
+        if ((s->state & st->states) && authz_check_object(a, step_az(st, s->state), &o) == RES_OK &&
+            step_ready(st, s, NULL, 0))
+            json_array_append_new(out, json_string(st->key));
+    }
+    return out;
+}
+
+static bool has_action(json_t *actions, const char *key)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(actions, i, v)
+    {
+        if (!strcmp(json_string_value(v), key))
+            return true;
+    }
+    return false;
+}
+
+result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
+                           json_t *doc)
+{
+    struct wf_state s;
+    result_t r = wf_load(c, a, id, &s);
+    if (r != RES_OK)
+        return r;
+    int64_t completed_at = 0;
+    if ((r = db_one_i64(c, &completed_at,
+                        "SELECT COALESCE(completed_at, 0) FROM document WHERE id = $1", "i", id)) !=
+        RES_OK)
+        return r;
+    json_object_set_new(doc, "deadline", s.deadline[0] ? json_string(s.deadline) : json_null());
+    json_t *ds = json_null();
+    int64_t day;
+    if (s.deadline[0] && s.state != S_COMPLETED && calendar_parse_day(s.deadline, &day) == RES_OK) {
+        struct calendar *cal = malloc(sizeof(*cal));
+        if (!cal)
+            return RES_INTERNAL;
+        calendar_init(cal);
+        if ((r = calendar_load(cal, app)) != RES_OK) {
+            free(cal);
+            return r;
+        }
+        /* §4: due at the end of office hours of the deadline's day. */
+        int64_t due = calendar_day_end(cal, day), now = clock_now();
+        ds = json_string(calendar_is_overdue(now, due)         ? "overdue"
+                         : calendar_is_due_soon(cal, now, due) ? "due_soon"
+                                                               : "ok");
+        free(cal);
+    }
+    json_object_set_new(doc, "deadline_state", ds);
+    if (completed_at) {
+        char iso[40];
+        clock_format_iso(completed_at, iso, sizeof(iso));
+        json_object_set_new(doc, "completed_at", json_string(iso));
+    } else {
+        json_object_set_new(doc, "completed_at", json_null());
+    }
+    struct db_stmt *st = NULL;
+    json_t *parts = NULL;
+    r = db_query(
+        c, &st,
+        "SELECT p.id, p.role, CASE WHEN p.user_id IS NULL THEN 'unit' ELSE 'person' END, "
+        "p.user_id, u.full_name, p.department_id, d.name, COALESCE(u.full_name, d.name, "
+        "''), p.status, CASE WHEN p.active = 1 AND p.status IN ('pending', "
+        "'in_progress') THEN 1 ELSE 0 END, p.due_date, p.note, p.assigned_by, ab.full_name, "
+        "p.parent_id, p.seen_at, p.created_at, p.done_at FROM doc_participant p LEFT JOIN "
+        "app_user u ON u.id = p.user_id LEFT JOIN department d ON d.id = p.department_id "
+        "LEFT JOIN app_user ab ON ab.id = p.assigned_by WHERE p.document_id = $1 ORDER BY "
+        "p.id",
+        "i", id);
+    if (r == RES_OK)
+        r = db_collect(st,
+                       "id:i,role:t,kind:t,user_id:I,user_name:T,department_id:I,department_name:"
+                       "T,name:t,status:t,active:b,due_date:T,note:t,assigned_by_id:I,assigned_by:"
+                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I",
+                       &parts);
+    if (r != RES_OK)
+        return r;
+    size_t i;
+    json_t *p;
+    json_array_foreach(parts, i, p)
+    {
+        const char *keys[] = {"seen_at", "created_at", "done_at"};
+        for (int k = 0; k < 3; k++) {
+            json_t *v = json_object_get(p, keys[k]);
+            if (json_is_integer(v)) {
+                char iso[40];
+                clock_format_iso(json_integer_value(v), iso, sizeof(iso));
+                json_object_set_new(p, keys[k], json_string(iso));
+            }
+        }
+    }
+    json_object_set_new(doc, "participants", parts);
+    json_object_set_new(doc, "actions", actions_of(c, a, id, &s));
+    return RES_OK;
+}
+
+/* ---- the forms' choices ---- */
+
+static result_t people_json(struct db_conn *c, int64_t agency, int64_t dept, unsigned roles,
+                            json_t **out)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(
+        c, &s,
+        "SELECT u.id, u.full_name, m.department_id, d.name, COALESCE(p.name, '') FROM membership "
+        "m JOIN app_user u ON u.id = m.user_id LEFT JOIN department d ON d.id = m.department_id "
+        "LEFT JOIN position p ON p.id = m.position_id WHERE m.agency_id = $1 AND m.active = 1 AND "
+        "u.disabled = 0 AND (CAST($2 AS BIGINT) = 0 OR m.department_id = $2) AND (CAST($3 AS "
+        "BIGINT) = 0 OR (m.roles & $3) <> 0) ORDER BY COALESCE(p.rank, 1000), u.full_name, u.id "
+        "LIMIT 1000",
+        "iii", agency, dept, (int64_t)roles);
+    if (r != RES_OK)
+        return r;
+    return db_collect(s, "id:i,name:t,department_id:I,department_name:T,position:t", out);
+}
+
+result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t id, json_t **out)
+{
+    *out = NULL;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
+    if (r != RES_OK)
+        return r;
+    struct wf_state s;
+    if ((r = wf_load(c, a, id, &s)) != RES_OK)
+        return r;
+    json_t *acts = actions_of(c, a, id, &s);
+    json_t *o = json_object(), *list = NULL;
+    if (has_action(acts, "present")) {
+        r = people_json(c, s.agency_id, 0, ROLE_AGENCY_LEADER | ROLE_DEPARTMENT_LEADER, &list);
+        if (r == RES_OK)
+            json_object_set_new(o, "leaders", list);
+    }
+    bool whole =
+        has_action(acts, "assign") || has_action(acts, "change") || has_action(acts, "forward");
+    if (r == RES_OK && whole) {
+        struct db_stmt *st = NULL;
+        r = db_query(c, &st,
+                     "SELECT id, name FROM department WHERE agency_id = $1 AND active = 1 ORDER "
+                     "BY name, id",
+                     "i", s.agency_id);
+        if (r == RES_OK && (r = db_collect(st, "id:i,name:t", &list)) == RES_OK)
+            json_object_set_new(o, "departments", list);
+    }
+    if (r == RES_OK && (whole || has_action(acts, "reassign"))) {
+        r = people_json(c, s.agency_id, whole ? 0 : s.unit.department_id, 0, &list);
+        if (r == RES_OK)
+            json_object_set_new(o, "people", list);
+    }
+    json_object_set_new(o, "actions", acts);
+    if (r != RES_OK) {
+        json_decref(o);
+        return r;
+    }
+    *out = o;
+    return RES_OK;
+}
