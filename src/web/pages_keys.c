@@ -63,6 +63,8 @@ static void render_keys(struct req *r, int status, json_t *form, const struct ve
     json_object_set_new(ctx, "title", json_string("Khóa ký số"));
     json_object_set_new(ctx, "keys", keys);
     json_object_set_new(ctx, "users", users);
+    if (json_is_true(json_object_get(form, "show_reason")))
+        json_object_set_new(ctx, "show_reason", json_true());
     json_object_set_new(ctx, "form", form);
     if (e && e->count)
         json_object_set_new(ctx, "errors", verrs_json(e));
@@ -85,6 +87,9 @@ void page_admin_keys_post(struct req *r)
         verrs_add(&e, "user_id", "Chọn người dùng.");
     in.label = req_form(r, "label");
     in.pin = req_form(r, "pin");
+    const char *confirm = req_form(r, "name_confirm");
+    in.name_confirmed = confirm && strcmp(confirm, "1") == 0;
+    in.name_reason = req_form(r, "name_reason");
     if (f) {
         in.p12 = f->data;
         in.p12_len = f->len;
@@ -103,6 +108,11 @@ void page_admin_keys_post(struct req *r)
     json_t *form = json_object();
     json_object_set_new(form, "user_id", json_integer(in.user_id));
     json_object_set_new(form, "label", json_string(in.label ? in.label : ""));
+    if (in.name_confirmed || verrs_get(&e, "name_confirm")) {
+        json_object_set_new(form, "name_confirm", json_boolean(in.name_confirmed));
+        json_object_set_new(form, "name_reason", json_string(in.name_reason ? in.name_reason : ""));
+        json_object_set_new(form, "show_reason", json_true());
+    }
     render_keys(r, 422, form, &e);
 }
 

@@ -40,6 +40,8 @@ describe('signing in a browser', () => {
     const fd = new FormData();
     fd.append('user_id', String(users.users[0].id));
     fd.append('pin', '123456');
+    fd.append('name_confirm', '1'); // the test certificate names Nguyễn Văn An
+    fd.append('name_reason', 'Bộ chứng thư kiểm thử');
     fd.append('file', new Blob([readFileSync(join(pki, 'person.p12'))]), 'person.p12');
     const imp = await fetch(srv.url('/api/v1/signing-keys'), { method: 'POST', body: fd, headers: { Authorization: `Bearer ${login.token}` } });
     assert.equal(imp.status, 201, await imp.text());

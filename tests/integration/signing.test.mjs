@@ -62,7 +62,9 @@ function pdfsig(buf) {
 
 async function importKey(client, userId, file, pin = PIN) {
   const fields = { pin };
-  if (userId) fields.user_id = userId;
+  // The test PKI's person certificate names Nguyễn Văn An, not the holder: confirmed
+  // with a reason, as an administrator must (adminux.test.mjs tests the refusal).
+  if (userId) Object.assign(fields, { user_id: userId, name_confirm: '1', name_reason: 'Bộ chứng thư kiểm thử' });
   return postForm(client, '/api/v1/signing-keys', fields,
     { file: [readFileSync(join(pki, file)), file, 'application/x-pkcs12'] });
 }
