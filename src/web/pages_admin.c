@@ -191,24 +191,51 @@ void page_admin_agency_toggle(struct req *r)
 
 /* ---- departments ---- */
 
+/* The context of an agency-scoped page with its agency (web_agency_scope); NULL after
+ * answering when the policy refuses the screen or a system administrator must first
+ * choose the agency (the page that asks is rendered). */
+static json_t *scoped_ctx(struct req *r, enum web_screen screen, const char *title,
+                          const char *path, const char *nav, int64_t *agency)
+{
+    result_t res = web_screen_check(r, screen);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return NULL;
+    }
+    json_t *ctx = json_pack("{s:s}", "title", title);
+    *agency = web_agency_scope(r, ctx, path);
+    if (!*agency) {
+        web_render_pick_agency(r, ctx, title, nav);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* A page of an agency-scoped screen, for redirects: path plus the agency's query. */
+static const char *scoped(struct req *r, const char *path)
+{
+    return arena_printf(&r->arena, "%s%s", path, web_agency_query(r));
+}
+
 static void render_departments(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r);
-    json_t *list = NULL, *ag = NULL;
-    result_t res = web_screen_check(r, SCREEN_DEPARTMENTS);
-    if (res == RES_OK)
-        res = department_list(r->app, &r->actor, agency, &list);
-    if (res != RES_OK) {
+    int64_t agency = 0;
+    json_t *list = NULL;
+    json_t *ctx = scoped_ctx(r, SCREEN_DEPARTMENTS, "Phòng ban", "/admin/departments",
+                             "admin_departments", &agency);
+    result_t res = ctx ? department_list(r->app, &r->actor, agency, &list) : RES_OK;
+    if (!ctx || res != RES_OK) {
+        json_decref(ctx);
         json_decref(form);
-        resp_result(r, res);
+        if (ctx)
+            resp_result(r, res);
         return;
     }
-    agency_get(r->app, &r->actor, agency, &ag);
     int64_t parent = json_integer_value(json_object_get(form, "parent_id"));
-    json_t *ctx =
-        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Phòng ban", "agency",
-                  ag ? ag : json_object(), "departments", list, "parents", options(list, parent, 0),
-                  "form", form, "errors", e ? verrs_json(e) : json_object());
+    json_object_set_new(ctx, "departments", list);
+    json_object_set_new(ctx, "parents", options(list, parent, 0));
+    json_object_set_new(ctx, "form", form);
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_departments", ctx, "admin_departments");
 }
 
@@ -225,7 +252,8 @@ static void department_save(struct req *r, int64_t id)
     result_t res = id ? department_update(r->app, &r->actor, id, &in, &e)
                       : department_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
     if (res == RES_OK) {
-        flash_redirect(r, id ? "Đã lưu phòng ban." : "Đã tạo phòng ban.", "/admin/departments");
+        flash_redirect(r, id ? "Đã lưu phòng ban." : "Đã tạo phòng ban.",
+                       scoped(r, "/admin/departments"));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT) {
@@ -265,7 +293,7 @@ static void toggle(struct req *r,
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, "Đã cập nhật.", to);
+    flash_redirect(r, "Đã cập nhật.", scoped(r, to));
 }
 
 void page_admin_department_toggle(struct req *r)
@@ -277,18 +305,21 @@ void page_admin_department_toggle(struct req *r)
 
 static void render_positions(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r);
+    int64_t agency = 0;
     json_t *list = NULL;
-    result_t res = web_screen_check(r, SCREEN_POSITIONS);
-    if (res == RES_OK)
-        res = position_list(r->app, &r->actor, agency, &list);
-    if (res != RES_OK) {
+    json_t *ctx =
+        scoped_ctx(r, SCREEN_POSITIONS, "Chức vụ", "/admin/positions", "admin_positions", &agency);
+    result_t res = ctx ? position_list(r->app, &r->actor, agency, &list) : RES_OK;
+    if (!ctx || res != RES_OK) {
+        json_decref(ctx);
         json_decref(form);
-        resp_result(r, res);
+        if (ctx)
+            resp_result(r, res);
         return;
     }
-    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o}", "title", "Chức vụ", "positions", list, "form",
-                            form, "errors", e ? verrs_json(e) : json_object());
+    json_object_set_new(ctx, "positions", list);
+    json_object_set_new(ctx, "form", form);
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_positions", ctx, "admin_positions");
 }
 
@@ -302,13 +333,14 @@ static void position_save(struct req *r, int64_t id)
     struct position_input in = {req_form(r, "name"), 100};
     struct verrs e = {0};
     const char *rank = req_form(r, "rank");
-    if (rank && *rank && str_to_i64(rank, 0, 10000, &in.rank) != RES_OK)
-        verrs_add(&e, "rank", "Thứ tự phải là số từ 0 đến 10000.");
+    if (rank && *rank && str_to_i64(rank, 0, 999, &in.rank) != RES_OK)
+        verrs_add(&e, "rank", "Thứ bậc phải là số nguyên từ 0 đến 999.");
     result_t res = e.count ? RES_INVALID
                    : id    ? position_update(r->app, &r->actor, id, &in, &e)
                         : position_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
     if (res == RES_OK) {
-        flash_redirect(r, id ? "Đã lưu chức vụ." : "Đã tạo chức vụ.", "/admin/positions");
+        flash_redirect(r, id ? "Đã lưu chức vụ." : "Đã tạo chức vụ.",
+                       scoped(r, "/admin/positions"));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT) {
@@ -344,33 +376,38 @@ void page_admin_position_toggle(struct req *r)
 
 void page_admin_users(struct req *r)
 {
-    int64_t page = 1, total = 0;
+    int64_t page = 1, total = 0, agency = 0;
     const char *p = req_query(r, "page"), *q = req_query(r, "q");
     if (p && str_to_i64(p, 1, 100000, &page) != RES_OK)
         page = 1;
     json_t *list = NULL;
-    result_t res =
-        user_list(r->app, &r->actor, req_target_agency(r), q, (int)page, 50, &list, &total);
+    json_t *ctx = scoped_ctx(r, SCREEN_USERS, "Người dùng", "/admin/users", "admin_users", &agency);
+    if (!ctx)
+        return;
+    result_t res = user_list(r->app, &r->actor, agency, q, (int)page, 50, &list, &total);
     if (res != RES_OK) {
+        json_decref(ctx);
         resp_result(r, res);
         return;
     }
     json_t *pg = json_pack("{s:I,s:I}", "number", (json_int_t)page, "total", (json_int_t)total);
     const char *qs = q && *q ? url_encode(&r->arena, q) : NULL;
+    const char *aq = web_agency_query(r); /* "?agency_id=N" or "" */
+    const char *base = arena_printf(&r->arena, "/admin/users%s%s", aq, *aq ? "&" : "?");
     if (page > 1)
         json_object_set_new(
             pg, "prev_href",
-            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s", (long long)page - 1,
+            json_string(arena_printf(&r->arena, "%spage=%lld%s%s", base, (long long)page - 1,
                                      qs ? "&q=" : "", qs ? qs : "")));
     if (page * 50 < total)
         json_object_set_new(
             pg, "next_href",
-            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s", (long long)page + 1,
+            json_string(arena_printf(&r->arena, "%spage=%lld%s%s", base, (long long)page + 1,
                                      qs ? "&q=" : "", qs ? qs : "")));
-    web_render(r, 200, "admin_users",
-               json_pack("{s:s,s:o,s:s,s:o}", "title", "Người dùng", "users", list, "q", q ? q : "",
-                         "page", pg),
-               "admin_users");
+    json_object_set_new(ctx, "users", list);
+    json_object_set_new(ctx, "q", json_string(q ? q : ""));
+    json_object_set_new(ctx, "page", pg);
+    web_render(r, 200, "admin_users", ctx, "admin_users");
 }
 
 static json_t *role_options(unsigned checked)
@@ -386,7 +423,13 @@ static json_t *role_options(unsigned checked)
 static void render_user_form(struct req *r, int status, bool is_new, json_t *user,
                              const struct verrs *e, const char *temp_password)
 {
-    int64_t agency = req_target_agency(r);
+    json_t *ctx = json_object();
+    int64_t agency = web_agency_scope(r, ctx, "/admin/users");
+    if (!agency) {
+        json_decref(user);
+        web_render_pick_agency(r, ctx, "Người dùng", "admin_users");
+        return;
+    }
     json_t *depts = NULL, *poss = NULL;
     if (department_list(r->app, &r->actor, agency, &depts) != RES_OK)
         depts = json_array();
@@ -400,12 +443,20 @@ static void render_user_form(struct req *r, int status, bool is_new, json_t *use
     {
         roles |= json_is_string(k) ? role_from_key(json_string_value(k)) : 0;
     }
-    json_t *ctx =
-        json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o}", "title",
-                  is_new ? "Thêm người dùng" : "Người dùng", "is_new", is_new, "account", user,
-                  "departments", options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0),
-                  "positions", options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0),
-                  "roles", role_options(roles), "errors", e ? verrs_json(e) : json_object());
+    /* What this administrator may do to the account (the policy's answer, in user_get's
+     * manages_account): a concurrent post's account belongs to its home agency. */
+    bool manages = is_new || json_is_true(json_object_get(user, "manages_account"));
+    json_object_set_new(ctx, "title", json_string(is_new ? "Thêm người dùng" : "Người dùng"));
+    json_object_set_new(ctx, "is_new", json_boolean(is_new));
+    json_object_set_new(ctx, "account_editable", json_boolean(manages));
+    json_object_set_new(ctx, "account_actions", json_boolean(manages && !is_new));
+    json_object_set_new(ctx, "account", user);
+    json_object_set_new(ctx, "departments",
+                        options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0));
+    json_object_set_new(ctx, "positions",
+                        options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0));
+    json_object_set_new(ctx, "roles", role_options(roles));
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     if (temp_password && *temp_password)
         json_object_set_new(ctx, "temp_password", json_string(temp_password));
     json_decref(depts);
@@ -449,11 +500,11 @@ static json_t *user_from_input(const struct user_input *in, int64_t id)
     for (size_t i = 0; i < role_count; i++)
         if (in->roles & role_table[i].bit)
             json_array_append_new(roles, json_string(role_table[i].key));
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "id", (json_int_t)id, "login",
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:b}", "id", (json_int_t)id, "login",
                      in->login ? in->login : "", "full_name", in->full_name ? in->full_name : "",
                      "email", in->email ? in->email : "", "phone", in->phone ? in->phone : "",
                      "department_id", (json_int_t)in->department_id, "position_id",
-                     (json_int_t)in->position_id, "roles", roles);
+                     (json_int_t)in->position_id, "roles", roles, "must_change", in->must_change);
 }
 
 void page_admin_users_post(struct req *r)
@@ -513,6 +564,13 @@ void page_admin_user_post(struct req *r)
         }
         json_t *edited = user_from_input(&in, id);
         json_object_del(edited, "login");
+        if (!json_is_true(json_object_get(cur, "manages_account"))) {
+            /* not saved for this administrator: show the account as it is */
+            json_object_del(edited, "full_name");
+            json_object_del(edited, "email");
+            json_object_del(edited, "phone");
+            json_object_del(edited, "must_change");
+        }
         json_object_update(cur, edited);
         json_decref(edited);
         render_user_form(r, 422, false, cur, &e, NULL);
@@ -522,8 +580,13 @@ void page_admin_user_post(struct req *r)
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, "Đã lưu người dùng.",
-                   arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+    json_t *saved = NULL;
+    bool account = user_get(r->app, &r->actor, agency, id, &saved) == RES_OK &&
+                   json_is_true(json_object_get(saved, "manages_account"));
+    json_decref(saved);
+    flash_redirect(
+        r, account ? "Đã lưu người dùng." : "Đã lưu phòng ban, chức vụ và vai trò tại cơ quan này.",
+        scoped(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)id)));
 }
 
 void page_admin_user_reset(struct req *r)
@@ -553,7 +616,7 @@ static void user_lock(struct req *r, bool disabled)
     }
     flash_redirect(r,
                    disabled ? "Đã khóa tài khoản và thu hồi mọi phiên." : "Đã mở khóa tài khoản.",
-                   arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+                   scoped(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)id)));
 }
 
 void page_admin_user_lock(struct req *r)

@@ -12,12 +12,21 @@
 
 static void render_keys(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r), total = 0, now = clock_now();
+    json_t *ctx = json_object();
+    int64_t agency = web_agency_scope(r, ctx, "/admin/keys"), total = 0, now = clock_now();
     json_t *keys = NULL, *users = NULL;
     result_t res = signing_key_list(r->app, &r->actor, agency, &keys);
+    if (res == RES_OK && !agency) {
+        json_decref(keys);
+        json_decref(form);
+        json_object_set_new(ctx, "title", json_string("Khóa ký số"));
+        web_render_pick_agency(r, ctx, "Khóa ký số", "admin_keys");
+        return;
+    }
     if (res == RES_OK)
         res = user_list(r->app, &r->actor, agency, NULL, 1, 500, &users, &total);
     if (res != RES_OK) {
+        json_decref(ctx);
         json_decref(keys);
         json_decref(form);
         resp_result(r, res);
@@ -59,7 +68,6 @@ static void render_keys(struct req *r, int status, json_t *form, const struct ve
         if (json_integer_value(json_object_get(k, "id")) == sel)
             json_object_set_new(k, "selected", json_true());
     }
-    json_t *ctx = json_object();
     json_object_set_new(ctx, "title", json_string("Khóa ký số"));
     json_object_set_new(ctx, "keys", keys);
     json_object_set_new(ctx, "users", users);
@@ -98,7 +106,7 @@ void page_admin_keys_post(struct req *r)
     result_t res = e.count ? RES_INVALID : signing_key_import(r->app, &r->actor, &in, &e, &id);
     if (res == RES_OK) {
         web_flash(r, "success", "Đã cấp khóa ký số.");
-        resp_redirect(r, "/admin/keys");
+        resp_redirect(r, arena_printf(&r->arena, "/admin/keys%s", web_agency_query(r)));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT && res != RES_UNSUPPORTED) {
@@ -123,10 +131,10 @@ void page_admin_key_revoke(struct req *r)
         signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"), req_form(r, "reason"), &e);
     if (res == RES_OK) {
         web_flash(r, "success", "Đã thu hồi khóa ký số.");
-        resp_redirect(r, "/admin/keys");
+        resp_redirect(r, arena_printf(&r->arena, "/admin/keys%s", web_agency_query(r)));
     } else if (e.count) {
         web_flash(r, "error", e.items[0].message);
-        resp_redirect(r, "/admin/keys");
+        resp_redirect(r, arena_printf(&r->arena, "/admin/keys%s", web_agency_query(r)));
     } else {
         resp_result(r, res);
     }

@@ -180,17 +180,6 @@ void page_admin_trust_crl_remove(struct req *r)
 
 /* ---- signature and seal images ---- */
 
-/* "?agency_id=N" when a system administrator works on a chosen agency, else "". */
-static const char *agency_query(struct req *r)
-{
-    const char *q = req_query(r, "agency_id");
-    int64_t id;
-    if (authz_check(&r->actor, AZ_ANY_AGENCY, 0) != RES_OK || !q ||
-        str_to_i64(q, 1, INT64_MAX, &id) != RES_OK)
-        return "";
-    return arena_printf(&r->arena, "?agency_id=%lld", (long long)id);
-}
-
 /* Members of the agency for the person select: [{id, name, selected}]. */
 static json_t *people_options(struct req *r, int64_t agency, int64_t selected)
 {
@@ -224,10 +213,18 @@ static json_t *people_options(struct req *r, int64_t agency, int64_t selected)
 
 static void render_images(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r);
+    json_t *ctx = json_pack("{s:s}", "title", "Chữ ký, con dấu");
+    int64_t agency = web_agency_scope(r, ctx, "/admin/signature-images");
     json_t *list = NULL;
     result_t res = sigimage_list(r->app, &r->actor, agency, &list);
+    if (res == RES_OK && !agency) {
+        json_decref(list);
+        json_decref(form);
+        web_render_pick_agency(r, ctx, "Chữ ký, con dấu", "admin_images");
+        return;
+    }
     if (res != RES_OK) {
+        json_decref(ctx);
         json_decref(form);
         resp_result(r, res);
         return;
@@ -250,10 +247,10 @@ static void render_images(struct req *r, int status, json_t *form, const struct 
     const char *kind = json_string_value(json_object_get(form, "kind"));
     int64_t uid = json_integer_value(json_object_get(form, "user_id"));
     json_object_set_new(form, "is_seal", json_boolean(kind && strcmp(kind, "seal") == 0));
-    json_object_set_new(form, "no_agency", json_boolean(agency == 0));
-    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o,s:s,s:o}", "title", "Chữ ký, con dấu", "images", list,
-                            "people", people_options(r, agency, uid), "form", form, "agency_query",
-                            agency_query(r), "errors", e ? verrs_json(e) : json_object());
+    json_object_set_new(ctx, "images", list);
+    json_object_set_new(ctx, "people", people_options(r, agency, uid));
+    json_object_set_new(ctx, "form", form);
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_signature_images", ctx, "admin_images");
 }
 
@@ -286,7 +283,7 @@ void page_admin_sigimages_post(struct req *r)
         web_flash(r, "success",
                   seal ? "Đã tải lên ảnh con dấu. Ảnh cũ (nếu có) không còn được dùng."
                        : "Đã tải lên ảnh chữ ký. Ảnh cũ (nếu có) không còn được dùng.");
-        resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", agency_query(r)));
+        resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", web_agency_query(r)));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT) {
@@ -308,7 +305,7 @@ void page_admin_sigimage_deactivate(struct req *r)
         return;
     }
     web_flash(r, "success", "Đã ngừng dùng ảnh. Ảnh vẫn được lưu để đối chiếu.");
-    resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", agency_query(r)));
+    resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", web_agency_query(r)));
 }
 
 /* GET /admin/signature-images/<id>.png — the preview image. */

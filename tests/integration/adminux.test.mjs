@@ -89,3 +89,76 @@ test('a person key whose certificate names someone else needs a confirmation wit
   r = await postForm(admin, '/api/v1/signing-keys', { pin: PIN }, { file: [readFileSync(join(pki, 'agency.p12')), 'agency.p12', 'application/x-pkcs12'] });
   assert.equal(r.status, 201, r.text);
 });
+
+test('the system administrator picks the agency on every agency page, and works on it', async () => {
+  const sys = await webClient(SYSADMIN);
+  const skhcnId = Number(srv.db("SELECT id FROM agency WHERE code = '000.00.04.H41'").trim());
+  for (const path of ['/admin/departments', '/admin/positions', '/admin/users', '/admin/users/new', '/admin/keys', '/admin/signature-images']) {
+    const r = await sys.get(path);
+    assert.equal(r.status, 200, path);
+    assert.match(r.text, /<select id="agency-pick" name="agency_id"/, path);
+    assert.match(r.text, /Sở Khoa học và Công nghệ/, path);
+    assert.doesNotMatch(r.text, / của \.</, path);
+  }
+  const page = await sys.get(`/admin/departments?agency_id=${skhcnId}`);
+  assert.match(page.text, /Các phòng, ban của Sở Khoa học và Công nghệ/);
+  assert.match(page.text, new RegExp(`<option value="${skhcnId}" selected>`));
+  assert.match(page.text, new RegExp(`action="/admin/departments\\?agency_id=${skhcnId}"`));
+  // Adding a department there works and comes back to the same agency.
+  const csrf = sys.csrfFrom(page.text);
+  const add = await sys.post(`/admin/departments?agency_id=${skhcnId}`, { form: { _csrf: csrf, name: 'Phòng Quản lý chuyên ngành', abbr: 'QLCN' } });
+  assert.equal(add.status, 303, add.text.slice(0, 300));
+  assert.equal(add.headers.get('location'), `/admin/departments?agency_id=${skhcnId}`);
+  assert.equal(srv.db("SELECT agency_id FROM department WHERE name = 'Phòng Quản lý chuyên ngành'").trim(), String(skhcnId));
+  // The users page keeps the agency in its search form and links.
+  const users = await sys.get(`/admin/users?agency_id=${skhcnId}`);
+  assert.match(users.text, new RegExp(`<input type="hidden" name="agency_id" value="${skhcnId}">`));
+  assert.match(users.text, new RegExp(`href="/admin/users/\\d+\\?agency_id=${skhcnId}"`));
+  // An agency administrator sees no picker.
+  const own = await web.get('/admin/departments');
+  assert.doesNotMatch(own.text, /agency-pick/);
+  assert.match(own.text, /Các phòng, ban của Sở Khoa học và Công nghệ/);
+});
+
+test('a concurrent post: the page offers only what this administrator may do and reports only what was saved', async () => {
+  const noivu = await webClient('040090000121'); // administrator of Sở Nội vụ
+  const minh = srv.db("SELECT id, full_name FROM app_user WHERE login = '040090000111'").trim().split('|');
+  const page = await noivu.get(`/admin/users/${minh[0]}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /id="full_name" name="full_name" value="Lê Quang Minh" readonly/);
+  assert.doesNotMatch(page.text, /reset-password|\/lock"/); // the home agency's to do
+  assert.match(page.text, /id="account-owner"/);
+  const csrf = noivu.csrfFrom(page.text);
+  const save = await noivu.post(`/admin/users/${minh[0]}`, { form: { _csrf: csrf, full_name: 'Tên Bị Đổi', roles: 'agency_leader' } });
+  assert.equal(save.status, 303);
+  const after = await noivu.get(save.headers.get('location'));
+  assert.doesNotMatch(after.text, /Đã lưu người dùng\./);
+  assert.match(after.text, /Đã lưu phòng ban, chức vụ và vai trò/);
+  assert.equal(srv.db(`SELECT full_name FROM app_user WHERE id = ${minh[0]}`).trim(), 'Lê Quang Minh');
+  // The reset the page no longer offers is still refused.
+  const reset = await noivu.post(`/admin/users/${minh[0]}/reset-password`, { form: { _csrf: csrf } });
+  assert.equal(reset.status, 403);
+});
+
+test('a position rank must be 0–999, as the hint says (web and API), nothing stored', async () => {
+  const page = await web.get('/admin/positions');
+  const n = srv.db('SELECT COUNT(*) FROM position').trim();
+  const r = await web.post('/admin/positions', { form: { _csrf: web.csrfFrom(page.text), name: 'Chuyên viên chính', rank: '5000' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="rank-error">Thứ bậc phải là số nguyên từ 0 đến 999\./);
+  const api = await admin.post('/api/v1/positions', { json: { name: 'Chuyên viên chính', rank: 5000 } });
+  assert.equal(api.status, 422);
+  assert.match(api.json.errors.rank, /0 đến 999/);
+  assert.equal(srv.db('SELECT COUNT(*) FROM position').trim(), n);
+});
+
+test('"Bắt buộc đổi mật khẩu" stays checked after a validation error', async () => {
+  const page = await web.get('/admin/users/new');
+  assert.match(page.text, /name="must_change" value="1" checked/);
+  const r = await web.post('/admin/users', { form: { _csrf: web.csrfFrom(page.text), login: '12', full_name: 'Lò Văn Kiểm', roles: 'specialist', must_change: '1' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /id="login-error"/);
+  assert.match(r.text, /name="must_change" value="1" checked/);
+  const off = await web.post('/admin/users', { form: { _csrf: web.csrfFrom(page.text), login: '12', full_name: 'Lò Văn Kiểm', roles: 'specialist' } });
+  assert.doesNotMatch(off.text, /name="must_change" value="1" checked/);
+});
