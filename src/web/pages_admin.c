@@ -631,6 +631,35 @@ void page_admin_user_unlock(struct req *r)
 
 /* ---- audit ---- */
 
+/* What an audit row's object is, in words: "Người dùng: Bùi Văn Long". */
+static const char *object_text(struct req *r, const char *type, const char *id, const char *name)
+{
+    static const struct {
+        const char *type, *label;
+    } labels[] = {
+        {"user", "Người dùng"},
+        {"agency", "Cơ quan"},
+        {"department", "Phòng ban"},
+        {"position", "Chức vụ"},
+        {"signing_key", "Khóa ký số"},
+        {"signature_image", "Ảnh chữ ký, con dấu"},
+        {"session", "Phiên đăng nhập"},
+        {"document", "Văn bản"},
+        {"doc_register", "Sổ văn bản"},
+        {"calendar_override", "Lịch làm việc"},
+        {"job", "Việc nền"},
+    };
+    const char *label = type && *type ? type : "";
+    for (size_t i = 0; type && i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(type, labels[i].type) == 0)
+            label = labels[i].label;
+    if (name && *name)
+        return arena_printf(&r->arena, "%s: %s", label, name);
+    if (id && *id)
+        return arena_printf(&r->arena, "%s (mã %s)", label, id);
+    return label;
+}
+
 void page_admin_audit(struct req *r)
 {
     const struct audit_query q = {.agency_id = req_query(r, "agency_id"),
@@ -641,14 +670,30 @@ void page_admin_audit(struct req *r)
                                   .before = req_query(r, "before")};
     struct audit_filter f;
     struct verrs e = {0};
-    /* A bad filter shows the newest rows (audit_filter_parse leaves the default). */
-    (void)audit_filter_parse(&r->actor, &q, &f, &e);
-    json_t *rows = NULL;
-    result_t res = audit_search(r->app, &r->actor, &f, &rows);
+    int64_t number = 1;
+    const char *pg = req_query(r, "page");
+    if (pg && *pg && str_to_i64(pg, 1, 1000000, &number) != RES_OK)
+        number = 1;
+    result_t res = web_screen_check(r, SCREEN_AUDIT);
     if (res != RES_OK) {
         resp_result(r, res);
         return;
     }
+    /* A bad filter is a field error and no rows: the newest rows under a filter the
+     * reader believes applied would mislead (standards.md §12, validation). */
+    bool bad = audit_filter_parse(&r->actor, &q, &f, &e) != RES_OK || e.count > 0;
+    if (!bad && f.from && f.to && f.to <= f.from) {
+        verrs_add(&e, "to", "Đến ngày phải cùng hoặc sau Từ ngày.");
+        bad = true;
+    }
+    json_t *rows = NULL;
+    res = bad ? RES_OK : audit_search(r->app, &r->actor, &f, &rows);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    if (!rows)
+        rows = json_array();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
@@ -660,11 +705,11 @@ void page_admin_audit(struct req *r)
             json_string(arena_printf(&r->arena, "%s%s%s%s", name && *name ? name : "",
                                      name && *name ? " (" : "", login ? login : "",
                                      name && *name ? ")" : "")));
-        const char *type = json_string_value(json_object_get(row, "object_type"));
-        const char *oid = json_string_value(json_object_get(row, "object_id"));
-        json_object_set_new(row, "object",
-                            json_string(arena_printf(&r->arena, "%s%s%s", type ? type : "",
-                                                     oid && *oid ? " #" : "", oid ? oid : "")));
+        json_object_set_new(
+            row, "object",
+            json_string(object_text(r, json_string_value(json_object_get(row, "object_type")),
+                                    json_string_value(json_object_get(row, "object_id")),
+                                    json_string_value(json_object_get(row, "object_name")))));
     }
     json_t *actions = json_array();
     for (const struct audit_action *a = audit_actions; a->key; a++)
@@ -672,25 +717,32 @@ void page_admin_audit(struct req *r)
                               json_pack("{s:s,s:s,s:b}", "key", a->key, "label", a->label,
                                         "selected", f.action && strcmp(f.action, a->key) == 0));
     const char *from = req_query(r, "from"), *to = req_query(r, "to");
-    json_t *filter =
-        json_pack("{s:s,s:s,s:s,s:s}", "actor", f.actor ? f.actor : "", "action",
-                  f.action ? f.action : "", "from", from ? from : "", "to", to ? to : "");
-    json_t *page = json_object();
+    const char *actor = req_query(r, "actor"), *action = req_query(r, "action");
+    json_t *filter = json_pack("{s:s,s:s,s:s,s:s}", "actor", actor ? actor : "", "action",
+                               action ? action : "", "from", from ? from : "", "to", to ? to : "");
+    /* The filter as a query string, kept by every paging link. */
+    const char *fq = arena_printf(
+        &r->arena, "actor=%s&action=%s&from=%s&to=%s", url_encode(&r->arena, actor ? actor : ""),
+        url_encode(&r->arena, action ? action : ""), url_encode(&r->arena, from ? from : ""),
+        url_encode(&r->arena, to ? to : ""));
+    json_t *page = json_pack("{s:I}", "number", (json_int_t)number);
     json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-    if (last && json_array_size(rows) == (size_t)f.limit) {
-        const char *qa = f.actor ? url_encode(&r->arena, f.actor) : "";
+    if (last && json_array_size(rows) == (size_t)f.limit)
         json_object_set_new(
             page, "next_href",
-            json_string(arena_printf(
-                &r->arena, "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
-                (long long)json_integer_value(json_object_get(last, "id")), qa,
-                url_encode(&r->arena, f.action ? f.action : ""),
-                url_encode(&r->arena, from ? from : ""), url_encode(&r->arena, to ? to : ""))));
+            json_string(arena_printf(&r->arena, "/admin/audit?before=%lld&page=%lld&%s",
+                                     (long long)json_integer_value(json_object_get(last, "id")),
+                                     (long long)number + 1, fq)));
+    /* Keyset paging goes forward only: back is to the first page, named as such when it
+     * is not the previous one. */
+    if (f.before_id) {
+        const char *first = arena_printf(&r->arena, "/admin/audit?%s", fq);
+        json_object_set_new(page, number == 2 ? "prev_href" : "first_href", json_string(first));
     }
-    if (f.before_id)
-        json_object_set_new(page, "prev_href", json_string("/admin/audit"));
-    web_render(r, 200, "audit",
-               json_pack("{s:s,s:o,s:o,s:o,s:o}", "title", "Nhật ký hệ thống", "rows", rows,
-                         "filter", filter, "actions", actions, "page", page),
-               "audit");
+    json_t *ctx =
+        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Nhật ký hệ thống", "rows", rows, "filter",
+                  filter, "actions", actions, "page", page, "errors", verrs_json(&e));
+    if (bad)
+        json_object_set_new(ctx, "filter_invalid", json_true());
+    web_render(r, bad ? 422 : 200, "audit", ctx, "audit");
 }

@@ -162,3 +162,25 @@ test('"Bắt buộc đổi mật khẩu" stays checked after a validation error'
   const off = await web.post('/admin/users', { form: { _csrf: web.csrfFrom(page.text), login: '12', full_name: 'Lò Văn Kiểm', roles: 'specialist' } });
   assert.doesNotMatch(off.text, /name="must_change" value="1" checked/);
 });
+
+test('the audit pager numbers its pages and keeps the filter; objects are named', async () => {
+  // Enough rows for a second and a third page (50 a page).
+  for (let i = 0; i < 110; i++) assert.equal((await new Client(srv).apiLogin(ADMIN_SKHCN)).status, 200);
+  const first = await web.get('/admin/audit?action=login');
+  assert.equal(first.status, 200);
+  assert.match(first.text, /<span>Trang 1<\/span>/);
+  const next = /href="([^"]+)" rel="next"/.exec(first.text)[1].replaceAll('&amp;', '&');
+  assert.match(next, /page=2/);
+  assert.match(next, /action=login&/);
+  const second = await web.get(next);
+  assert.match(second.text, /<span>Trang 2<\/span>/);
+  const back = /href="([^"]+)" rel="prev"/.exec(second.text)[1].replaceAll('&amp;', '&');
+  assert.match(back, /action=login&/);
+  const third = await web.get(/href="([^"]+)" rel="next"/.exec(second.text)[1].replaceAll('&amp;', '&'));
+  assert.match(third.text, /<span>Trang 3<\/span>/);
+  assert.match(third.text, /« Về trang đầu/);
+  // An object is shown by its name, not "user #13".
+  const keys = await web.get('/admin/audit?action=signing_key_import');
+  assert.match(keys.text, /Khóa ký số: Nguyễn Văn An/);
+  assert.doesNotMatch(keys.text, /signing_key #/);
+});
