@@ -44,7 +44,13 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         if (a->sysadmin && !json_object_get(u, "roles_label"))
             json_object_set_new(u, "roles_label", json_string("Quản trị hệ thống"));
         json_object_set_new(ctx, "user", u);
-        json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
+        /* Before the password change or the choice of agency nothing else can be opened
+         * (server.c redirects back): the page shows no menu ("gate"), only the way out. */
+        if (a->must_change_password ||
+            (!a->membership_id && authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK))
+            json_object_set_new(ctx, "gate", json_true());
+        else
+            json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
     }
     const char *flash = req_cookie(r, "qlvb_flash");
     if (flash) {

@@ -184,3 +184,29 @@ test('the audit pager numbers its pages and keeps the filter; objects are named'
   assert.match(keys.text, /Khóa ký số: Nguyễn Văn An/);
   assert.doesNotMatch(keys.text, /signing_key #/);
 });
+
+test('the forced password change and the agency choice show no menu; error pages print the code once', async () => {
+  const created = await admin.post('/api/v1/users', { json: { login: '040095000777', full_name: 'Vi Thị Mới', roles: ['specialist'] } });
+  assert.equal(created.status, 201, created.text);
+  const fresh = new Client(srv);
+  await fresh.webLogin('040095000777', created.json.temporary_password);
+  const pw = await fresh.get('/password');
+  assert.equal(pw.status, 200);
+  assert.match(pw.text, /Bạn phải đổi mật khẩu/);
+  assert.doesNotMatch(pw.text, /class="mainnav"/);
+  assert.match(pw.text, /Đăng xuất/);
+  const two = new Client(srv);
+  await two.webLogin('040090000111'); // two posts: chooses first
+  const choose = await two.get('/choose-agency');
+  assert.equal(choose.status, 200);
+  assert.match(choose.text, /Chọn cơ quan làm việc/);
+  assert.doesNotMatch(choose.text, /class="mainnav"/);
+  // After the choice the menu is back.
+  assert.match((await web.get('/')).text, /class="mainnav"/);
+  for (const [path, code] of [['/admin/khong-co', '404'], ['/admin/agencies', '403']]) {
+    const r = await web.get(path);
+    assert.equal(r.status, Number(code));
+    const main = r.text.slice(r.text.indexOf('<main'), r.text.indexOf('</main>'));
+    assert.equal(main.split(code).length - 1, 1, `${path}: the code once, got ${main}`);
+  }
+});
