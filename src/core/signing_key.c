@@ -457,7 +457,8 @@ struct pin_outcome {
     int64_t id;
     bool ok;
     const struct audit_entry *also;
-    bool locked; /* out */
+    bool locked;    /* out */
+    int tries_left; /* out: wrong PINs still allowed before the lock */
 };
 
 static result_t pin_outcome_tx(struct tx *t, void *arg)
@@ -467,6 +468,7 @@ static result_t pin_outcome_tx(struct tx *t, void *arg)
     int64_t fails = 0, agency_id = 0, now = clock_now();
     result_t r;
     p->locked = false;
+    p->tries_left = SIGNING_KEY_PIN_TRIES;
     if (p->ok) {
         /* one transaction (one fsync) for the key's state and the signature's audit row */
         r = db_run(c, "UPDATE signing_key SET failed_pins = 0, last_used_at = $1 WHERE id = $2",
@@ -484,6 +486,7 @@ static result_t pin_outcome_tx(struct tx *t, void *arg)
     if (r != RES_OK)
         return r;
     p->locked = fails >= SIGNING_KEY_PIN_TRIES;
+    p->tries_left = p->locked ? 0 : SIGNING_KEY_PIN_TRIES - (int)fails;
     if (p->locked &&
         (r = db_run(c, "UPDATE signing_key SET failed_pins = 0, locked_until = $1 WHERE id = $2",
                     "ii", now + SIGNING_KEY_LOCK_SECS, p->id)) != RES_OK)
@@ -505,11 +508,14 @@ static result_t pin_outcome_tx(struct tx *t, void *arg)
 }
 
 result_t signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
-                                const struct audit_entry *also)
+                                const struct audit_entry *also, int *tries_left)
 {
     struct pin_outcome p = {.a = a, .id = id, .ok = ok, .also = also};
     /* A right PIN with no signature to record (also == NULL) only resets the counter:
      * the key's bookkeeping, not a user action of its own. */
-    return ok && !also ? tx_run_noaudit(app->db, pin_outcome_tx, &p)
-                       : tx_run(app->db, pin_outcome_tx, &p);
+    result_t r = ok && !also ? tx_run_noaudit(app->db, pin_outcome_tx, &p)
+                             : tx_run(app->db, pin_outcome_tx, &p);
+    if (r == RES_OK && tries_left)
+        *tries_left = p.tries_left;
+    return r;
 }

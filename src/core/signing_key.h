@@ -73,11 +73,11 @@ result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, st
  * the lock with an audit row (signing_key_pin_failed, or signing_key_pin_locked when it
  * locks); a right one resets the count and appends `also` (the signature's audit row,
  * may be NULL). Anything but RES_OK means nothing was recorded: the caller must not
- * hand out the signed document, and must report the error. */
+ * hand out the signed document, and must report the error. tries_left (may be NULL)
+ * gets the wrong PINs still allowed before the lock (0 when this one locked it). */
 struct audit_entry;
-__attribute__((warn_unused_result)) result_t signing_key_pin_result(struct app *app,
-                                                                    const struct actor *a,
-                                                                    int64_t id, bool ok,
-                                                                    const struct audit_entry *also);
+__attribute__((warn_unused_result)) result_t
+signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
+                       const struct audit_entry *also, int *tries_left);
 
 #endif

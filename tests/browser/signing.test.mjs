@@ -85,9 +85,22 @@ describe('signing in a browser', () => {
     assert.equal(Number(await page.inputValue('input[name="x0"]')), Math.round((x0 + 5) * 10) / 10);
     // Back to the found place, enter the PIN, sign and download.
     await page.check('input[name="placement"][value="auto"]');
+    // A wrong PIN first: the error says how many tries are left, as the sign-in does.
+    await page.fill('#pin', '000000');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Ký số")')]);
+    assert.match(await page.textContent('#pin-error'), /Còn 4 lần thử/);
+    await page.check('input[name="placement"][value="auto"]');
     await page.fill('#pin', '123456');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Ký số và tải về")')]);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Ký số")')]);
+    // The result page: success, no stale PIN error, the download and the next steps.
+    assert.match(await page.textContent('body'), /Ký số thành công/);
+    assert.equal(await page.locator('#pin-error').count(), 0);
+    await page.screenshot({ path: join(OUT, 'sign-done-desktop.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải tệp đã ký')]);
     assert.equal(download.suggestedFilename(), 'Quyết định thử (đã ký).pdf');
+    // A second click downloads again (it was a 404).
+    const [again] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải tệp đã ký')]);
+    assert.equal(again.suggestedFilename(), 'Quyết định thử (đã ký).pdf');
     const file = join(pki, 'signed.pdf');
     await download.saveAs(file);
     assert.match(execFileSync('pdfsig', [file], { encoding: 'utf8' }), /Signature is Valid/);

@@ -210,3 +210,41 @@ test('the forced password change and the agency choice show no menu; error pages
     assert.equal(main.split(code).length - 1, 1, `${path}: the code once, got ${main}`);
   }
 });
+
+test('signing on the web: a wrong PIN says how many tries are left; success shows the result and the file can be downloaded again', async () => {
+  const { makePdf } = await import('./harness.mjs');
+  const leader = await webClient(LEADER);
+  const keyId = srv.db(`SELECT id FROM signing_key WHERE user_id = ${leaderId} AND revoked_at = 0`).trim();
+  const pdf = makePdf([[360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']]);
+  const up = await postForm(leader, '/signatures/sign', { _csrf: leader.csrf }, { file: [pdf, 'Tờ trình.pdf', 'application/pdf'] });
+  assert.equal(up.status, 303, up.text.slice(0, 200));
+  const draft = up.headers.get('location');
+  const wrong = await leader.post(draft, { form: { _csrf: leader.csrf, key_id: keyId, pin: '000000', placement: 'auto' } });
+  assert.equal(wrong.status, 422);
+  assert.match(wrong.text, /Mã PIN không đúng\. Còn 4 lần thử trước khi khóa ký số bị tạm khóa 15 phút\./);
+  const ok = await leader.post(draft, { form: { _csrf: leader.csrf, key_id: keyId, pin: PIN, placement: 'auto' } });
+  assert.equal(ok.status, 303, ok.text.slice(0, 300));
+  const done = ok.headers.get('location');
+  assert.match(done, /^\/signatures\/sign\/[0-9a-f]{32}$/);
+  const page = await leader.get(done);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Ký số thành công/);
+  assert.doesNotMatch(page.text, /Mã PIN không đúng/);
+  assert.match(page.text, /href="\/signatures\/verify"/); // the next step
+  for (let i = 0; i < 2; i++) { // a second click downloads again
+    const f = await fetch(srv.url(`${done}/download`), { headers: { Cookie: leader.cookieHeader() } });
+    assert.equal(f.status, 200);
+    assert.equal(f.headers.get('content-type'), 'application/pdf');
+    assert.match(f.headers.get('content-disposition'), /attachment/);
+    assert.match(f.headers.get('content-disposition'), /%C4%91%C3%A3%20k%C3%BD|đã ký/);
+    const body = Buffer.from(await f.arrayBuffer());
+    assert.ok(body.includes('/ByteRange'), 'a signed PDF');
+  }
+  // Submitting the signed result again does not sign twice.
+  const again = await leader.post(done, { form: { _csrf: leader.csrf, key_id: keyId, pin: PIN, placement: 'auto' } });
+  assert.equal(again.status, 303);
+  assert.equal(again.headers.get('location'), done);
+  // Someone else cannot fetch it.
+  const other = await fetch(srv.url(`${done}/download`), { headers: { Cookie: web.cookieHeader() } });
+  assert.equal(other.status, 404);
+});
