@@ -47,7 +47,7 @@ void page_sign_verify_post(struct req *r)
 {
     struct verrs e = {0};
     const struct mp_part *f = req_form_bad(r) ? NULL : req_file(r, "file");
-    if (!f) {
+    if (!f) { /* none chosen, or an empty one (req_file) */
         verrs_add(&e, "file", "Chọn tệp PDF hoặc gói tin edXML cần kiểm tra.");
         render_verify(r, 422, NULL, &e);
         return;
@@ -103,7 +103,7 @@ void page_sign_post(struct req *r)
 {
     struct verrs e = {0};
     const struct mp_part *f = req_form_bad(r) ? NULL : req_file(r, "file");
-    if (!f)
+    if (!f) /* none chosen, or an empty one (req_file) */
         verrs_add(&e, "file", "Chọn tệp PDF cần ký.");
     else if (strcmp(sigcheck_detect(f->data, f->len), "pdf") != 0)
         verrs_add(&e, "file", "Tệp không phải tài liệu PDF.");
