@@ -248,3 +248,42 @@ test('signing on the web: a wrong PIN says how many tries are left; success show
   const other = await fetch(srv.url(`${done}/download`), { headers: { Cookie: web.cookieHeader() } });
   assert.equal(other.status, 404);
 });
+
+// `make run` (scripts/run-demo.sh) until it prints where to open, then stopped.
+async function runDemo(dataDir, port) {
+  const { spawn } = await import('node:child_process');
+  const p = spawn('bash', [join(ROOT, 'scripts/run-demo.sh'), process.env.QLVB_BIN || join(ROOT, 'build/qlvb')],
+    { env: { ...process.env, QLVB_DATA: dataDir, QLVB_LISTEN: `127.0.0.1:${port}`, QLVB_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('run-demo.sh printed: ' + out)), 60000);
+    p.stdout.on('data', (d) => { out += d; if (/Mở http:\/\//.test(out)) { clearTimeout(t); resolve(); } });
+  });
+  p.kill('SIGTERM');
+  await new Promise((r) => p.on('exit', r));
+  return out;
+}
+
+test('make run prints every demo login with agency names, on the first run and after', async () => {
+  const { freePort } = await import('./harness.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'qlvb-it-run-'));
+  try {
+    const data = join(dir, 'data');
+    const logins = (out) => out.split('\n').filter((l) => /^ {2}0400[89]\d{7} /.test(l));
+    const first = await runDemo(data, await freePort());
+    assert.equal(logins(first).length, 18, first); // the system administrator and 17 people
+    assert.doesNotMatch(first, /qlvb-(skhcn|truongvinh|ubndtinh|vpubnd|snv)\b/); // agency names, not host labels
+    assert.match(first, /040090000141 Nguyễn Thị Hoa +Quản trị +Sở Khoa học và Công nghệ/);
+    const second = await runDemo(data, await freePort());
+    assert.match(second, /Dùng dữ liệu có sẵn/);
+    assert.deepEqual(logins(second), logins(first));
+    // A data directory made without the saved table: read from its own database.
+    rmSync(join(data, 'demo-logins.txt'));
+    const third = await runDemo(data, await freePort());
+    assert.ok(logins(third).length >= 18, third); // plus a line per further post
+    assert.match(third, /040090000305 Thái Thị Phương +Chuyên viên +Ủy ban nhân dân phường Trường Vinh/);
+    assert.doesNotMatch(third, /qlvb-(skhcn|truongvinh|ubndtinh|vpubnd|snv)\b/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
