@@ -283,22 +283,27 @@ void page_admin_department_post(struct req *r)
 
 static void toggle(struct req *r,
                    result_t (*set)(struct app *, const struct actor *, int64_t, bool),
-                   const char *to)
+                   const char *to, const char *what)
 {
     int64_t id = req_param_id(r, "id");
     const char *active = req_form(r, "active");
-    result_t res =
-        id ? set(r->app, &r->actor, id, active && strcmp(active, "1") == 0) : RES_NOT_FOUND;
+    bool on = active && strcmp(active, "1") == 0;
+    if (!active || (!on && strcmp(active, "0") != 0)) { /* say which, never guess */
+        resp_error(r, 400, "Dữ liệu không hợp lệ", "Thiếu lựa chọn ngừng dùng hay dùng lại.");
+        return;
+    }
+    result_t res = id ? set(r->app, &r->actor, id, on) : RES_NOT_FOUND;
     if (res != RES_OK) {
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, "Đã cập nhật.", scoped(r, to));
+    flash_redirect(r, arena_printf(&r->arena, "%s %s.", on ? "Đã dùng lại" : "Đã ngừng dùng", what),
+                   scoped(r, to));
 }
 
 void page_admin_department_toggle(struct req *r)
 {
-    toggle(r, department_set_active, "/admin/departments");
+    toggle(r, department_set_active, "/admin/departments", "phòng ban");
 }
 
 /* ---- positions ---- */
@@ -369,7 +374,7 @@ void page_admin_position_post(struct req *r)
 
 void page_admin_position_toggle(struct req *r)
 {
-    toggle(r, position_set_active, "/admin/positions");
+    toggle(r, position_set_active, "/admin/positions", "chức vụ");
 }
 
 /* ---- users ---- */

@@ -21,7 +21,7 @@ let pkiDir, srv, base, browser;
 async function signedIn(login, viewport = { width: 1280, height: 900 }) {
   const { context, page } = await newPage(browser, { viewport });
   await page.goto(`${base}/login`);
-  await page.getByLabel('Số CCCD', { exact: true }).fill(login);
+  await page.getByLabel('Số định danh cá nhân', { exact: true }).fill(login);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
   return { context, page };

@@ -287,3 +287,21 @@ test('make run prints every demo login with agency names, on the first run and a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a department can be stopped and used again; the page says which happened', async () => {
+  const page = await web.get('/admin/departments');
+  const id = /action="\/admin\/departments\/(\d+)\/toggle"/.exec(page.text)[1];
+  assert.match(page.text, /name="active" value="0"/);
+  const csrf = web.csrfFrom(page.text);
+  let r = await web.post(`/admin/departments/${id}/toggle`, { form: { _csrf: csrf, active: '0' } });
+  assert.equal(r.status, 303);
+  assert.equal(srv.db(`SELECT active FROM department WHERE id = ${id}`).trim(), '0');
+  assert.match((await web.get('/admin/departments')).text, /Đã ngừng dùng phòng ban\./);
+  r = await web.post(`/admin/departments/${id}/toggle`, { form: { _csrf: csrf, active: '1' } });
+  assert.equal(r.status, 303);
+  assert.equal(srv.db(`SELECT active FROM department WHERE id = ${id}`).trim(), '1'); // was never re-enabled
+  assert.match((await web.get('/admin/departments')).text, /Đã dùng lại phòng ban\./);
+  r = await web.post(`/admin/departments/${id}/toggle`, { form: { _csrf: csrf } });
+  assert.equal(r.status, 400);
+  assert.equal(srv.db(`SELECT active FROM department WHERE id = ${id}`).trim(), '1');
+});
