@@ -43,6 +43,42 @@ static const char *short_fingerprint(struct req *r, const char *fp)
 
 /* ---- trust store ---- */
 
+/* One attribute of an RFC 2253 name as the trust store keeps it ("CN=Nguyễn Văn
+ * An,O=Sở KH\,CN,C=VN"): the value of the first `type`, unescaped; "" if absent. */
+static const char *dn_value(struct req *r, const char *dn, const char *type)
+{
+    size_t tl = strlen(type), n = dn ? strlen(dn) : 0;
+    for (size_t i = 0; i < n;) {
+        bool match = strncmp(dn + i, type, tl) == 0 && dn[i + tl] == '=';
+        size_t j = i;
+        while (j < n && dn[j] != '=')
+            j++;
+        j++; /* past '=' */
+        char *out = arena_alloc(&r->arena, n + 1), *w = out;
+        for (; j < n && dn[j] != ',' && dn[j] != '+'; j++) {
+            if (dn[j] == '\\' && j + 1 < n)
+                j++;
+            *w++ = dn[j];
+        }
+        *w = '\0';
+        if (match)
+            return out;
+        i = j + 1;
+    }
+    return "";
+}
+
+/* "Person or body — organisation" instead of the raw "CN=…,O=…" (issue 9). */
+static const char *dn_display(struct req *r, const char *dn)
+{
+    const char *cn = dn_value(r, dn, "CN"), *o = dn_value(r, dn, "O");
+    if (!*cn && !*o)
+        return dn ? dn : "";
+    if (!*o || !strcmp(o, cn))
+        return *cn ? cn : o;
+    return *cn ? arena_printf(&r->arena, "%s — %s", cn, o) : o;
+}
+
 static void decorate_certs(struct req *r, json_t *certs)
 {
     int64_t now = clock_now();
@@ -56,6 +92,11 @@ static void decorate_certs(struct req *r, json_t *certs)
         json_int_t not_after = json_integer_value(json_object_get(c, "not_after"));
         json_object_set_new(c, "kind_label", json_string(root ? "Gốc" : "Trung gian"));
         json_object_set_new(c, "show_issuer", json_boolean(!root)); /* a root issued itself */
+        const char *subject = json_string_value(json_object_get(c, "subject"));
+        const char *issuer = json_string_value(json_object_get(c, "issuer"));
+        json_object_set_new(c, "subject_dn", json_string(subject ? subject : ""));
+        json_object_set_new(c, "subject", json_string(dn_display(r, subject)));
+        json_object_set_new(c, "issuer", json_string(dn_display(r, issuer)));
         json_object_set_new(c, "valid_from", json_string(vn_date(r, c, "not_before")));
         json_object_set_new(c, "valid_to", json_string(vn_date(r, c, "not_after")));
         json_object_set_new(c, "expired", json_boolean(not_after < now));
@@ -78,6 +119,9 @@ static void decorate_crls(struct req *r, json_t *crls)
         bool from_file = strcmp(json_string_value(json_object_get(c, "source")), "file") == 0;
         bool active = json_is_true(json_object_get(c, "active"));
         json_int_t next = json_integer_value(json_object_get(c, "next_update"));
+        const char *issuer = json_string_value(json_object_get(c, "issuer"));
+        json_object_set_new(c, "issuer_dn", json_string(issuer ? issuer : ""));
+        json_object_set_new(c, "issuer", json_string(dn_display(r, issuer)));
         json_object_set_new(c, "issued", json_string(vn_date(r, c, "this_update")));
         json_object_set_new(c, "next", json_string(vn_date(r, c, "next_update")));
         json_object_set_new(c, "outdated", json_boolean(next > 0 && next < now));

@@ -305,3 +305,12 @@ test('a department can be stopped and used again; the page says which happened',
   assert.equal(r.status, 400);
   assert.equal(srv.db(`SELECT active FROM department WHERE id = ${id}`).trim(), '1');
 });
+
+test('certificates are named as person or body and organisation, not CN=…,O=…', async () => {
+  const sys = await webClient(SYSADMIN);
+  const r = await sys.get('/admin/trust');
+  assert.equal(r.status, 200);
+  assert.match(r.text, /<span title="CN=QLVB Test Issuing CA,O=QLVB Test,C=VN">QLVB Test Issuing CA — QLVB Test<\/span>/);
+  const visible = r.text.replace(/title="[^"]*"/g, '').replace(/data-confirm="[^"]*"/g, '');
+  assert.doesNotMatch(visible, /CN=/);
+});
