@@ -29,13 +29,10 @@ result_t audit_filter_parse(const struct actor *a, const struct audit_query *q,
     f->action = q->action;
     int before = e->count;
     if (q->from && *q->from && clock_parse_date(q->from, &f->from) != 0)
-        verrs_add(e, "from",
-                  "Ngày không hợp lệ: chọn trên lịch hoặc nhập năm-tháng-ngày, ví dụ 2026-12-02.");
+        verrs_add(e, "from", "Ngày không hợp lệ (ví dụ 2026-12-02).");
     if (q->to && *q->to) {
         if (clock_parse_date(q->to, &f->to) != 0)
-            verrs_add(
-                e, "to",
-                "Ngày không hợp lệ: chọn trên lịch hoặc nhập năm-tháng-ngày, ví dụ 2026-12-02.");
+            verrs_add(e, "to", "Ngày không hợp lệ (ví dụ 2026-12-02).");
         else
             f->to += 86400; /* inclusive end date */
     }
