@@ -56,6 +56,13 @@ before(async () => {
 });
 after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
 
+test('the server starts without a warning; its log is structured lines only', async () => {
+  const start = srv.log.slice(0, srv.log.indexOf('msg="listening"'));
+  assert.ok(start.length > 0, srv.log);
+  assert.doesNotMatch(start, /level=(warn|error)/);
+  for (const line of srv.log.split('\n').filter(Boolean)) assert.match(line, /^ts=\S+ level=/, line); // no raw MHD text
+});
+
 test('a person key whose certificate names someone else needs a confirmation with a reason', async () => {
   const p12 = readFileSync(join(pki, 'person.p12')); // CN=Nguyễn Văn An
   const file = { file: [p12, 'person.p12', 'application/x-pkcs12'] };
@@ -270,7 +277,9 @@ test('make run prints every demo login with agency names, on the first run and a
   try {
     const data = join(dir, 'data');
     const logins = (out) => out.split('\n').filter((l) => /^ {2}0400[89]\d{7} /.test(l));
-    const first = await runDemo(data, await freePort());
+    const port = await freePort();
+    const first = await runDemo(data, port);
+    assert.match(first, new RegExp(`Mở http://127\\.0\\.0\\.1:${port} `)); // the real listen address
     assert.equal(logins(first).length, 18, first); // the system administrator and 17 people
     assert.doesNotMatch(first, /qlvb-(skhcn|truongvinh|ubndtinh|vpubnd|snv)\b/); // agency names, not host labels
     assert.match(first, /040090000141 Nguyễn Thị Hoa +Quản trị +Sở Khoa học và Công nghệ/);
