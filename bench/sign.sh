@@ -35,7 +35,8 @@ LEADER=$(token 040090000142)
 UID_LEADER=$(curl -fs -H "Authorization: Bearer $LEADER" "$URL/api/v1/me" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 KEY=$(curl -fs -XPOST "$URL/api/v1/signing-keys" -H "Authorization: Bearer $ADMIN" \
-    -F pin=123456 -F user_id="$UID_LEADER" -F file=@"$WORK/pki/person.p12" |
+    -F pin=123456 -F user_id="$UID_LEADER" -F name_confirm=1 -F name_reason="Bộ chứng thư kiểm thử" \
+    -F file=@"$WORK/pki/person.p12" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 # Test PDFs: N pages of text, made by our own CLI from a blank PDF is not possible, so

@@ -54,7 +54,7 @@ void api_login(struct req *r)
     if (!login || !password) {
         struct verrs e = {0};
         if (!login)
-            verrs_add(&e, "login", "Vui lòng nhập số CCCD.");
+            verrs_add(&e, "login", "Vui lòng nhập số định danh cá nhân.");
         if (!password)
             verrs_add(&e, "password", "Vui lòng nhập mật khẩu.");
         resp_problem(r, 400, "validation", "Thiếu thông tin đăng nhập", NULL, &e);

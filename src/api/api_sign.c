@@ -214,6 +214,9 @@ void api_signing_keys_import(struct req *r)
         verrs_add(&e, "user_id", "Người dùng không hợp lệ.");
     in.label = req_form(r, "label");
     in.pin = req_form(r, "pin");
+    const char *confirm = req_form(r, "name_confirm");
+    in.name_confirmed = confirm && strcmp(confirm, "1") == 0;
+    in.name_reason = req_form(r, "name_reason");
     if (f) {
         in.p12 = f->data;
         in.p12_len = f->len;

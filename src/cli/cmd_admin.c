@@ -83,7 +83,7 @@ int cmd_init(int argc, char **argv)
     if (rc == EXIT_OK)
         printf("Đã khởi tạo: %s (phiên bản cấu trúc %d)\n", safe, db_schema_version(app.db));
     if (rc == EXIT_OK && !demo && agencies == 0)
-        printf("Tiếp theo: qlvb user add --sysadmin --login <CCCD> --name \"Họ tên\"\n");
+        printf("Tiếp theo: qlvb user add --sysadmin --login <SỐ_ĐỊNH_DANH> --name \"Họ tên\"\n");
     cli_close(&app);
     return rc;
 }
@@ -93,11 +93,11 @@ int cmd_init(int argc, char **argv)
 static void user_usage(FILE *out)
 {
     fprintf(out, "Cách dùng:\n"
-                 "  qlvb user add --login CCCD --name \"Họ tên\" (--sysadmin | --agency MÃ "
+                 "  qlvb user add --login SỐ_ĐỊNH_DANH --name \"Họ tên\" (--sysadmin | --agency MÃ "
                  "--roles clerk,specialist) [--password-stdin]\n"
-                 "  qlvb user reset-password --login CCCD\n"
-                 "  qlvb user lock --login CCCD\n"
-                 "  qlvb user unlock --login CCCD\n"
+                 "  qlvb user reset-password --login SỐ_ĐỊNH_DANH\n"
+                 "  qlvb user lock --login SỐ_ĐỊNH_DANH\n"
+                 "  qlvb user unlock --login SỐ_ĐỊNH_DANH\n"
                  "Vai trò: admin, clerk, agency_leader, department_leader, specialist\n");
 }
 

@@ -54,6 +54,7 @@ const struct route routes[] = {
     {"GET", "/signatures/sign/:draft", page_sign_place, 0},
     {"POST", "/signatures/sign/:draft", page_sign_place_post, 0},
     {"GET", "/signatures/sign/:draft/pages/:page", page_sign_page_png, 0},
+    {"GET", "/signatures/sign/:draft/download", page_sign_download, 0},
     {"GET", "/admin/trust", page_admin_trust, ANY},
     {"POST", "/admin/trust/certificates", page_admin_trust_cert_post, ANY | RT_UPLOAD},
     {"POST", "/admin/trust/certificates/:id/remove", page_admin_trust_cert_remove, ANY},

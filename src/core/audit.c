@@ -265,7 +265,19 @@ result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **ou
     result_t r = db_query(
         c, &s,
         "SELECT a.id, a.at, a.actor_login, COALESCE(u.full_name, ''), a.agency_id, "
-        "COALESCE(g.abbr, ''), a.action, a.object_type, a.object_id, a.summary, a.client_addr "
+        "COALESCE(g.abbr, ''), a.action, a.object_type, a.object_id, a.summary, a.client_addr, "
+        /* the object's name today, for people reading the log (issue 9) */
+        "CASE a.object_type "
+        "WHEN 'user' THEN (SELECT x.full_name FROM app_user x WHERE CAST(x.id AS TEXT) = "
+        "a.object_id) "
+        "WHEN 'agency' THEN (SELECT x.name FROM agency x WHERE CAST(x.id AS TEXT) = a.object_id) "
+        "WHEN 'department' THEN (SELECT x.name FROM department x WHERE CAST(x.id AS TEXT) = "
+        "a.object_id) "
+        "WHEN 'position' THEN (SELECT x.name FROM position x WHERE CAST(x.id AS TEXT) = "
+        "a.object_id) "
+        "WHEN 'signing_key' THEN (SELECT x.subject_cn FROM signing_key x WHERE CAST(x.id AS TEXT) "
+        "= a.object_id) "
+        "ELSE NULL END "
         "FROM audit_log a LEFT JOIN app_user u ON u.id = a.actor_id "
         "LEFT JOIN agency g ON g.id = a.agency_id "
         "WHERE ($1 = 0 OR a.agency_id = $1) "
@@ -298,6 +310,8 @@ result_t audit_list(struct db_conn *c, const struct audit_filter *f, json_t **ou
         json_object_set_new(row, "object_id", json_string(db_col_text(s, 8)));
         json_object_set_new(row, "summary", json_string(db_col_text(s, 9)));
         json_object_set_new(row, "client_addr", json_string(db_col_text(s, 10)));
+        const char *oname = db_col_text(s, 11);
+        json_object_set_new(row, "object_name", json_string(oname ? oname : ""));
         json_array_append_new(rows, row);
     }
     db_finalize(s);

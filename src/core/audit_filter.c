@@ -29,17 +29,17 @@ result_t audit_filter_parse(const struct actor *a, const struct audit_query *q,
     f->action = q->action;
     int before = e->count;
     if (q->from && *q->from && clock_parse_date(q->from, &f->from) != 0)
-        verrs_add(e, "from", "Ngày không hợp lệ (YYYY-MM-DD).");
+        verrs_add(e, "from", "Ngày không hợp lệ (ví dụ 2026-12-02).");
     if (q->to && *q->to) {
         if (clock_parse_date(q->to, &f->to) != 0)
-            verrs_add(e, "to", "Ngày không hợp lệ (YYYY-MM-DD).");
+            verrs_add(e, "to", "Ngày không hợp lệ (ví dụ 2026-12-02).");
         else
             f->to += 86400; /* inclusive end date */
     }
     if (q->before && *q->before && str_to_i64(q->before, 1, INT64_MAX, &f->before_id) != RES_OK)
-        verrs_add(e, "before", "Phải là số nguyên dương.");
+        verrs_add(e, "before", "Vị trí trang không hợp lệ: mở lại trang đầu của nhật ký.");
     if (f->actor && strlen(f->actor) > 100)
-        verrs_add(e, "actor", "Quá dài.");
+        verrs_add(e, "actor", "Người thực hiện quá dài (tối đa 100 ký tự).");
     if (e->count == before)
         return RES_OK;
     filter_default(a, f);

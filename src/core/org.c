@@ -253,8 +253,8 @@ static result_t pos_save(struct app *app, const struct actor *a, int64_t agency_
     if (!c)
         return RES_DB;
     char *name = field_clean(in->name, "name", "tên chức vụ", true, 255, errs);
-    if (in->rank < 0 || in->rank > 10000)
-        verrs_add(errs, "rank", "Thứ tự phải là số từ 0 đến 10000.");
+    if (in->rank < 0 || in->rank > 999) /* the form's hint: 0–999 */
+        verrs_add(errs, "rank", "Thứ bậc phải là số nguyên từ 0 đến 999.");
     result_t r = RES_INVALID;
     if (errs->count)
         goto out;

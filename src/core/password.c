@@ -17,7 +17,7 @@ static unsigned cost_memory = 19456, cost_iterations = 2;
 const char *const password_policy_text[] = {
     "Dài từ 10 đến 128 ký tự.",
     "Có ít nhất 3 trong 4 loại: chữ thường, chữ hoa, chữ số, ký tự đặc biệt.",
-    "Không trùng và không chứa tên đăng nhập (số CCCD).",
+    "Không trùng và không chứa tên đăng nhập (số định danh cá nhân).",
     "Khác mật khẩu hiện tại.",
     NULL,
 };

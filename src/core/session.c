@@ -16,7 +16,7 @@
 
 #define LAST_SEEN_GRANULARITY 60 /* seconds: bounds the writes caused by reads */
 
-static const char *const BAD_CREDENTIALS = "Số CCCD hoặc mật khẩu không đúng.";
+static const char *const BAD_CREDENTIALS = "Số định danh cá nhân hoặc mật khẩu không đúng.";
 
 #define ADDR_WINDOW 600 /* seconds: the window of the per-address failure count */
 
@@ -239,7 +239,8 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
     if (!citizen_id_valid(login)) {
         password_dummy_verify(password);
         snprintf(message, msgsize,
-                 "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh "
+                 "Tên đăng nhập là số định danh cá nhân (in trên thẻ căn cước): đúng 12 chữ số, ba "
+                 "chữ số đầu là mã tỉnh "
                  "(001–096).");
         return RES_INVALID;
     }

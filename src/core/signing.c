@@ -289,9 +289,19 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     r = pdf_sign_document(pdf, len, &o, &key, out);
     if (r == RES_FORBIDDEN) {
         /* A wrong PIN that cannot be counted is an error, not a plain refusal. */
-        if ((r = signing_key_pin_result(app, a, k.id, false, NULL)) != RES_OK)
+        int left = 0;
+        if ((r = signing_key_pin_result(app, a, k.id, false, NULL, &left)) != RES_OK)
             goto out;
-        verrs_add(e, "pin", "Mã PIN không đúng.");
+        /* As the sign-in says how many tries are left (session.c). */
+        if (left > 0)
+            verrs_add(e, "pin",
+                      "Mã PIN không đúng. Còn %d lần thử trước khi khóa ký số bị tạm khóa %d phút.",
+                      left, SIGNING_KEY_LOCK_SECS / 60);
+        else
+            verrs_add(
+                e, "pin",
+                "Mã PIN không đúng. Nhập sai %d lần liên tiếp: khóa ký số bị tạm khóa %d phút.",
+                SIGNING_KEY_PIN_TRIES, SIGNING_KEY_LOCK_SECS / 60);
         r = RES_INVALID;
         goto out;
     }
@@ -313,7 +323,7 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
                              .summary = summary,
                              .client_addr = a->client_addr};
     /* No audit row, no signed document: the caller gets the error and an empty buffer. */
-    if ((r = signing_key_pin_result(app, a, k.id, true, &ae)) != RES_OK)
+    if ((r = signing_key_pin_result(app, a, k.id, true, &ae, NULL)) != RES_OK)
         buf_reset(out);
 out:
     buf_release(&image);

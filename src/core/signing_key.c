@@ -16,6 +16,7 @@
 #include "core/tx.h"
 #include "core/validate.h"
 #include "crypto/signer.h"
+#include "text/text.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "util/alloc.h"
@@ -72,13 +73,42 @@ static bool cert_acceptable(struct app *app, X509 *cert, STACK_OF(X509) * chain,
     return false;
 }
 
-static result_t member_of(struct db_conn *c, int64_t user_id, int64_t agency_id)
+/* RES_OK when the user has an active post in the agency; their full name into name. */
+static result_t member_of(struct db_conn *c, int64_t user_id, int64_t agency_id, char *name,
+                          size_t namesize)
 {
-    int64_t one;
-    return db_one_i64(c, &one,
-                      "SELECT 1 FROM membership m JOIN app_user u ON u.id = m.user_id WHERE "
-                      "m.user_id = $1 AND m.agency_id = $2 AND m.active = 1 AND u.disabled = 0",
-                      "ii", user_id, agency_id);
+    struct db_stmt *s = NULL;
+    result_t r =
+        db_query(c, &s,
+                 "SELECT u.full_name FROM membership m JOIN app_user u ON u.id = m.user_id WHERE "
+                 "m.user_id = $1 AND m.agency_id = $2 AND m.active = 1 AND u.disabled = 0",
+                 "ii", user_id, agency_id);
+    if (r == RES_OK) {
+        r = db_step(s);
+        if (r == RES_ROW) {
+            const char *t = db_col_text(s, 0);
+            str_copy(name, t ? t : "", namesize);
+            r = RES_OK;
+        } else if (r == RES_DONE) {
+            r = RES_NOT_FOUND;
+        }
+    }
+    db_finalize(s);
+    return r;
+}
+
+bool signing_key_name_matches(const char *cert_cn, const char *full_name)
+{
+    char *a = cert_cn ? text_fold(cert_cn) : NULL, *b = full_name ? text_fold(full_name) : NULL;
+    bool same = false;
+    if (a && b) {
+        text_squeeze(a);
+        text_squeeze(b);
+        same = *a && strcmp(a, b) == 0;
+    }
+    free(a);
+    free(b);
+    return same;
 }
 
 struct key_insert {
@@ -87,6 +117,7 @@ struct key_insert {
     const char *label;
     const struct buf *sealed;
     const char *pem, *cn, *org, *issuer, *serial, *fp;
+    const char *owner, *mismatch_reason; /* the account's name; set when it differs */
     int64_t not_before, not_after;
     int64_t id; /* out */
 };
@@ -117,10 +148,15 @@ static result_t key_insert_tx(struct tx *t, void *arg)
                    k->not_before, k->not_after, k->a->user_id, clock_now());
     if (r != RES_OK)
         return r;
-    char oid[24], summary[480];
+    char oid[24], summary[900];
     snprintf(oid, sizeof(oid), "%lld", (long long)k->id);
-    snprintf(summary, sizeof(summary), "%s: %.150s (số hiệu %.40s, %.150s)",
-             k->in->user_id ? "Khóa cá nhân" : "Khóa của cơ quan", k->cn, k->serial, k->issuer);
+    int n =
+        snprintf(summary, sizeof(summary), "%s: %.150s (số hiệu %.40s, %.150s)",
+                 k->in->user_id ? "Khóa cá nhân" : "Khóa của cơ quan", k->cn, k->serial, k->issuer);
+    if (k->mismatch_reason && n > 0 && (size_t)n < sizeof(summary))
+        snprintf(summary + n, sizeof(summary) - (size_t)n,
+                 "; cấp cho %.150s dù tên trên chứng thư khác, lý do: %.300s", k->owner,
+                 k->mismatch_reason);
     tx_audit(t, &(struct audit_entry){.actor_id = k->a->user_id,
                                       .actor_login = k->a->login,
                                       .agency_id = k->in->agency_id,
@@ -139,7 +175,7 @@ result_t signing_key_import(struct app *app, const struct actor *a,
     struct buf sealed = BUF_INIT(SIGNING_KEY_MAX_P12 + 1024);
     X509 *cert = NULL;
     STACK_OF(X509) *chain = NULL;
-    char *pem = NULL, *label = NULL;
+    char *pem = NULL, *label = NULL, *reason = NULL, owner[256] = "";
     result_t r;
 
     if (!c)
@@ -153,8 +189,10 @@ result_t signing_key_import(struct app *app, const struct actor *a,
         goto out;
     }
     label = field_clean(in->label, "label", "tên gợi nhớ", false, 200, e);
-    if (in->user_id && member_of(c, in->user_id, in->agency_id) != RES_OK)
+    if (in->user_id && member_of(c, in->user_id, in->agency_id, owner, sizeof(owner)) != RES_OK)
         verrs_add(e, "user_id", "Người dùng không thuộc cơ quan này.");
+    if (in->name_confirmed)
+        reason = field_clean(in->name_reason, "name_reason", "lý do", true, 300, e);
     if (!in->p12 || !in->p12_len)
         verrs_add(e, "file", "Chọn tệp khóa ký số (.p12, .pfx).");
     else if (in->p12_len > SIGNING_KEY_MAX_P12)
@@ -190,6 +228,17 @@ result_t signing_key_import(struct app *app, const struct actor *a,
     cert_name_entry(X509_get_subject_name(cert), NID_organizationName, org, sizeof(org));
     cert_name_entry(X509_get_issuer_name(cert), NID_commonName, issuer, sizeof(issuer));
     cert_serial_hex(cert, serial, sizeof(serial));
+    /* A person key is the person's: a certificate naming someone else is refused unless
+     * the administrator confirms it with a reason, which goes into the audit row. */
+    bool mismatch = in->user_id && !signing_key_name_matches(cn, owner);
+    if (mismatch && !in->name_confirmed) {
+        verrs_add(e, "name_confirm",
+                  "Chứng thư số cấp cho «%s», không phải «%s». Kiểm tra lại người nhận khóa; "
+                  "nếu vẫn cấp cho người này, đánh dấu xác nhận và ghi lý do.",
+                  cn, owner);
+        r = RES_INVALID;
+        goto out;
+    }
     pem = certs_pem(cert, chain);
 
     struct key_insert ki = {.a = a,
@@ -202,6 +251,8 @@ result_t signing_key_import(struct app *app, const struct actor *a,
                             .issuer = issuer,
                             .serial = serial,
                             .fp = fp,
+                            .owner = owner,
+                            .mismatch_reason = mismatch ? reason : NULL,
                             .not_before = cert_time_to_unix(X509_get0_notBefore(cert)),
                             .not_after = cert_time_to_unix(X509_get0_notAfter(cert))};
     r = tx_run(app->db, key_insert_tx, &ki);
@@ -211,6 +262,7 @@ result_t signing_key_import(struct app *app, const struct actor *a,
         *id = ki.id;
 out:
     free(label);
+    free(reason);
     free(pem);
     X509_free(cert);
     sk_X509_pop_free(chain, X509_free);
@@ -405,7 +457,8 @@ struct pin_outcome {
     int64_t id;
     bool ok;
     const struct audit_entry *also;
-    bool locked; /* out */
+    bool locked;    /* out */
+    int tries_left; /* out: wrong PINs still allowed before the lock */
 };
 
 static result_t pin_outcome_tx(struct tx *t, void *arg)
@@ -415,6 +468,7 @@ static result_t pin_outcome_tx(struct tx *t, void *arg)
     int64_t fails = 0, agency_id = 0, now = clock_now();
     result_t r;
     p->locked = false;
+    p->tries_left = SIGNING_KEY_PIN_TRIES;
     if (p->ok) {
         /* one transaction (one fsync) for the key's state and the signature's audit row */
         r = db_run(c, "UPDATE signing_key SET failed_pins = 0, last_used_at = $1 WHERE id = $2",
@@ -432,6 +486,7 @@ static result_t pin_outcome_tx(struct tx *t, void *arg)
     if (r != RES_OK)
         return r;
     p->locked = fails >= SIGNING_KEY_PIN_TRIES;
+    p->tries_left = p->locked ? 0 : SIGNING_KEY_PIN_TRIES - (int)fails;
     if (p->locked &&
         (r = db_run(c, "UPDATE signing_key SET failed_pins = 0, locked_until = $1 WHERE id = $2",
                     "ii", now + SIGNING_KEY_LOCK_SECS, p->id)) != RES_OK)
@@ -453,11 +508,14 @@ static result_t pin_outcome_tx(struct tx *t, void *arg)
 }
 
 result_t signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
-                                const struct audit_entry *also)
+                                const struct audit_entry *also, int *tries_left)
 {
     struct pin_outcome p = {.a = a, .id = id, .ok = ok, .also = also};
     /* A right PIN with no signature to record (also == NULL) only resets the counter:
      * the key's bookkeeping, not a user action of its own. */
-    return ok && !also ? tx_run_noaudit(app->db, pin_outcome_tx, &p)
-                       : tx_run(app->db, pin_outcome_tx, &p);
+    result_t r = ok && !also ? tx_run_noaudit(app->db, pin_outcome_tx, &p)
+                             : tx_run(app->db, pin_outcome_tx, &p);
+    if (r == RES_OK && tries_left)
+        *tries_left = p.tries_left;
+    return r;
 }

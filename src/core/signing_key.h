@@ -30,12 +30,19 @@ struct signing_key_input {
     const unsigned char *p12;
     size_t p12_len;
     const char *pin;
+    /* A person key whose certificate names someone else (names compared NFC, case and
+     * diacritics folded) is refused with field "name_confirm" unless name_confirmed,
+     * with name_reason (required then, audited). */
+    bool name_confirmed;
+    const char *name_reason;
 };
 
 /* Administrator uploads a key (AZ_SIGNING_MANAGE). The certificate must be valid now
  * and chain to a trusted root; errors go to fields "file", "pin", "user_id". */
 result_t signing_key_import(struct app *app, const struct actor *a,
                             const struct signing_key_input *in, struct verrs *e, int64_t *id);
+/* True if the certificate's common name is the person's full name (folded). */
+bool signing_key_name_matches(const char *cert_cn, const char *full_name);
 /* Every key of an agency, for its administrators. */
 result_t signing_key_list(struct app *app, const struct actor *a, int64_t agency_id, json_t **out);
 /* The keys the actor may sign with in the current agency: their own person keys and,
@@ -66,11 +73,11 @@ result_t signing_key_open(struct app *app, const struct actor *a, int64_t id, st
  * the lock with an audit row (signing_key_pin_failed, or signing_key_pin_locked when it
  * locks); a right one resets the count and appends `also` (the signature's audit row,
  * may be NULL). Anything but RES_OK means nothing was recorded: the caller must not
- * hand out the signed document, and must report the error. */
+ * hand out the signed document, and must report the error. tries_left (may be NULL)
+ * gets the wrong PINs still allowed before the lock (0 when this one locked it). */
 struct audit_entry;
-__attribute__((warn_unused_result)) result_t signing_key_pin_result(struct app *app,
-                                                                    const struct actor *a,
-                                                                    int64_t id, bool ok,
-                                                                    const struct audit_entry *also);
+__attribute__((warn_unused_result)) result_t
+signing_key_pin_result(struct app *app, const struct actor *a, int64_t id, bool ok,
+                       const struct audit_entry *also, int *tries_left);
 
 #endif

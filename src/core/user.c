@@ -135,7 +135,8 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
     char login[16] = "";
     if (!in->login || !citizen_id_valid(in->login))
         verrs_add(errs, "login",
-                  "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh "
+                  "Tên đăng nhập là số định danh cá nhân (in trên thẻ căn cước): đúng 12 chữ số, "
+                  "ba chữ số đầu là mã tỉnh "
                   "(001–096).");
     else
         str_copy(login, in->login, sizeof(login));
@@ -170,7 +171,8 @@ result_t user_create(struct app *app, const struct actor *a, int64_t agency_id,
          * account with it (citizen IDs are unique), but nothing more is told. */
         if (authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK) {
             verrs_add(errs, "login",
-                      "Không tạo được tài khoản với số CCCD này. Nếu người này đang công tác ở "
+                      "Không tạo được tài khoản với số định danh cá nhân này. Nếu người này đang "
+                      "công tác ở "
                       "cơ quan khác và kiêm nhiệm tại cơ quan của bạn, quản trị hệ thống sẽ "
                       "thêm chức danh kiêm nhiệm cho họ; vui lòng liên hệ quản trị hệ thống.");
             r = RES_CONFLICT;
@@ -438,7 +440,7 @@ static json_t *user_row(struct db_stmt *s)
                         json_string(disabled     ? "Đã khóa"
                                     : locked_out ? "Tạm khóa (đăng nhập sai)"
                                     : must       ? "Chưa đổi mật khẩu lần đầu"
-                                                 : "Đang hoạt động"));
+                                                 : "Đang dùng"));
     json_object_set_new(o, "home_agency_id", json_integer(db_col_i64(s, 8)));
     json_object_set_new(o, "department_id",
                         db_col_null(s, 9) ? json_null() : json_integer(db_col_i64(s, 9)));
@@ -604,7 +606,8 @@ result_t user_create_sysadmin(struct app *app, const char *login, const char *fu
         return RES_DB;
     if (!citizen_id_valid(login))
         verrs_add(errs, "login",
-                  "Tên đăng nhập là số căn cước công dân: đúng 12 chữ số, ba chữ số đầu là mã tỉnh "
+                  "Tên đăng nhập là số định danh cá nhân (in trên thẻ căn cước): đúng 12 chữ số, "
+                  "ba chữ số đầu là mã tỉnh "
                   "(001–096).");
     char *name = field_clean(full_name, "full_name", "họ và tên", true, 100, errs);
     password_policy_ok(password, login, "password", errs);

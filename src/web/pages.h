@@ -62,6 +62,7 @@ void page_sign_post(struct req *r);
 void page_sign_place(struct req *r);
 void page_sign_place_post(struct req *r);
 void page_sign_page_png(struct req *r);
+void page_sign_download(struct req *r);
 void page_admin_keys(struct req *r);
 void page_admin_keys_post(struct req *r);
 void page_admin_key_revoke(struct req *r);

@@ -171,24 +171,51 @@ void page_admin_agency_toggle(struct req *r)
 
 /* ---- departments ---- */
 
+/* The context of an agency-scoped page with its agency (web_agency_scope); NULL after
+ * answering when the policy refuses the screen or a system administrator must first
+ * choose the agency (the page that asks is rendered). */
+static json_t *scoped_ctx(struct req *r, enum web_screen screen, const char *title,
+                          const char *path, const char *nav, int64_t *agency)
+{
+    result_t res = web_screen_check(r, screen);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return NULL;
+    }
+    json_t *ctx = json_pack("{s:s}", "title", title);
+    *agency = web_agency_scope(r, ctx, path);
+    if (!*agency) {
+        web_render_pick_agency(r, ctx, title, nav);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* A page of an agency-scoped screen, for redirects: path plus the agency's query. */
+static const char *scoped(struct req *r, const char *path)
+{
+    return arena_printf(&r->arena, "%s%s", path, web_agency_query(r));
+}
+
 static void render_departments(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r);
-    json_t *list = NULL, *ag = NULL;
-    result_t res = web_screen_check(r, SCREEN_DEPARTMENTS);
-    if (res == RES_OK)
-        res = department_list(r->app, &r->actor, agency, &list);
-    if (res != RES_OK) {
+    int64_t agency = 0;
+    json_t *list = NULL;
+    json_t *ctx = scoped_ctx(r, SCREEN_DEPARTMENTS, "Phòng ban", "/admin/departments",
+                             "admin_departments", &agency);
+    result_t res = ctx ? department_list(r->app, &r->actor, agency, &list) : RES_OK;
+    if (!ctx || res != RES_OK) {
+        json_decref(ctx);
         json_decref(form);
-        resp_result(r, res);
+        if (ctx)
+            resp_result(r, res);
         return;
     }
-    agency_get(r->app, &r->actor, agency, &ag);
     int64_t parent = json_integer_value(json_object_get(form, "parent_id"));
-    json_t *ctx =
-        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Phòng ban", "agency",
-                  ag ? ag : json_object(), "departments", list, "parents", options(list, parent, 0),
-                  "form", form, "errors", e ? verrs_json(e) : json_object());
+    json_object_set_new(ctx, "departments", list);
+    json_object_set_new(ctx, "parents", options(list, parent, 0));
+    json_object_set_new(ctx, "form", form);
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_departments", ctx, "admin_departments");
 }
 
@@ -205,7 +232,8 @@ static void department_save(struct req *r, int64_t id)
     result_t res = id ? department_update(r->app, &r->actor, id, &in, &e)
                       : department_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
     if (res == RES_OK) {
-        flash_redirect(r, id ? "Đã lưu phòng ban." : "Đã tạo phòng ban.", "/admin/departments");
+        flash_redirect(r, id ? "Đã lưu phòng ban." : "Đã tạo phòng ban.",
+                       scoped(r, "/admin/departments"));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT) {
@@ -235,40 +263,48 @@ void page_admin_department_post(struct req *r)
 
 static void toggle(struct req *r,
                    result_t (*set)(struct app *, const struct actor *, int64_t, bool),
-                   const char *to)
+                   const char *to, const char *what)
 {
     int64_t id = req_param_id(r, "id");
     const char *active = req_form(r, "active");
-    result_t res =
-        id ? set(r->app, &r->actor, id, active && strcmp(active, "1") == 0) : RES_NOT_FOUND;
+    bool on = active && strcmp(active, "1") == 0;
+    if (!active || (!on && strcmp(active, "0") != 0)) { /* say which, never guess */
+        resp_error(r, 400, "Dữ liệu không hợp lệ", "Thiếu lựa chọn ngừng dùng hay dùng lại.");
+        return;
+    }
+    result_t res = id ? set(r->app, &r->actor, id, on) : RES_NOT_FOUND;
     if (res != RES_OK) {
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, "Đã cập nhật.", to);
+    flash_redirect(r, arena_printf(&r->arena, "%s %s.", on ? "Đã dùng lại" : "Đã ngừng dùng", what),
+                   scoped(r, to));
 }
 
 void page_admin_department_toggle(struct req *r)
 {
-    toggle(r, department_set_active, "/admin/departments");
+    toggle(r, department_set_active, "/admin/departments", "phòng ban");
 }
 
 /* ---- positions ---- */
 
 static void render_positions(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r);
+    int64_t agency = 0;
     json_t *list = NULL;
-    result_t res = web_screen_check(r, SCREEN_POSITIONS);
-    if (res == RES_OK)
-        res = position_list(r->app, &r->actor, agency, &list);
-    if (res != RES_OK) {
+    json_t *ctx =
+        scoped_ctx(r, SCREEN_POSITIONS, "Chức vụ", "/admin/positions", "admin_positions", &agency);
+    result_t res = ctx ? position_list(r->app, &r->actor, agency, &list) : RES_OK;
+    if (!ctx || res != RES_OK) {
+        json_decref(ctx);
         json_decref(form);
-        resp_result(r, res);
+        if (ctx)
+            resp_result(r, res);
         return;
     }
-    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o}", "title", "Chức vụ", "positions", list, "form",
-                            form, "errors", e ? verrs_json(e) : json_object());
+    json_object_set_new(ctx, "positions", list);
+    json_object_set_new(ctx, "form", form);
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_positions", ctx, "admin_positions");
 }
 
@@ -282,13 +318,14 @@ static void position_save(struct req *r, int64_t id)
     struct position_input in = {req_form(r, "name"), 100};
     struct verrs e = {0};
     const char *rank = req_form(r, "rank");
-    if (rank && *rank && str_to_i64(rank, 0, 10000, &in.rank) != RES_OK)
-        verrs_add(&e, "rank", "Thứ tự phải là số từ 0 đến 10000.");
+    if (rank && *rank && str_to_i64(rank, 0, 999, &in.rank) != RES_OK)
+        verrs_add(&e, "rank", "Thứ bậc phải là số nguyên từ 0 đến 999.");
     result_t res = e.count ? RES_INVALID
                    : id    ? position_update(r->app, &r->actor, id, &in, &e)
                         : position_create(r->app, &r->actor, req_target_agency(r), &in, &e, NULL);
     if (res == RES_OK) {
-        flash_redirect(r, id ? "Đã lưu chức vụ." : "Đã tạo chức vụ.", "/admin/positions");
+        flash_redirect(r, id ? "Đã lưu chức vụ." : "Đã tạo chức vụ.",
+                       scoped(r, "/admin/positions"));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT) {
@@ -317,40 +354,45 @@ void page_admin_position_post(struct req *r)
 
 void page_admin_position_toggle(struct req *r)
 {
-    toggle(r, position_set_active, "/admin/positions");
+    toggle(r, position_set_active, "/admin/positions", "chức vụ");
 }
 
 /* ---- users ---- */
 
 void page_admin_users(struct req *r)
 {
-    int64_t page = 1, total = 0;
+    int64_t page = 1, total = 0, agency = 0;
     const char *p = req_query(r, "page"), *q = req_query(r, "q");
     if (p && str_to_i64(p, 1, 100000, &page) != RES_OK)
         page = 1;
     json_t *list = NULL;
-    result_t res =
-        user_list(r->app, &r->actor, req_target_agency(r), q, (int)page, 50, &list, &total);
+    json_t *ctx = scoped_ctx(r, SCREEN_USERS, "Người dùng", "/admin/users", "admin_users", &agency);
+    if (!ctx)
+        return;
+    result_t res = user_list(r->app, &r->actor, agency, q, (int)page, 50, &list, &total);
     if (res != RES_OK) {
+        json_decref(ctx);
         resp_result(r, res);
         return;
     }
     json_t *pg = json_pack("{s:I,s:I}", "number", (json_int_t)page, "total", (json_int_t)total);
     const char *qs = q && *q ? web_url_encode(&r->arena, q) : NULL;
+    const char *aq = web_agency_query(r); /* "?agency_id=N" or "" */
+    const char *base = arena_printf(&r->arena, "/admin/users%s%s", aq, *aq ? "&" : "?");
     if (page > 1)
         json_object_set_new(
             pg, "prev_href",
-            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s", (long long)page - 1,
+            json_string(arena_printf(&r->arena, "%spage=%lld%s%s", base, (long long)page - 1,
                                      qs ? "&q=" : "", qs ? qs : "")));
     if (page * 50 < total)
         json_object_set_new(
             pg, "next_href",
-            json_string(arena_printf(&r->arena, "/admin/users?page=%lld%s%s", (long long)page + 1,
+            json_string(arena_printf(&r->arena, "%spage=%lld%s%s", base, (long long)page + 1,
                                      qs ? "&q=" : "", qs ? qs : "")));
-    web_render(r, 200, "admin_users",
-               json_pack("{s:s,s:o,s:s,s:o}", "title", "Người dùng", "users", list, "q", q ? q : "",
-                         "page", pg),
-               "admin_users");
+    json_object_set_new(ctx, "users", list);
+    json_object_set_new(ctx, "q", json_string(q ? q : ""));
+    json_object_set_new(ctx, "page", pg);
+    web_render(r, 200, "admin_users", ctx, "admin_users");
 }
 
 static json_t *role_options(unsigned checked)
@@ -366,7 +408,13 @@ static json_t *role_options(unsigned checked)
 static void render_user_form(struct req *r, int status, bool is_new, json_t *user,
                              const struct verrs *e, const char *temp_password)
 {
-    int64_t agency = req_target_agency(r);
+    json_t *ctx = json_object();
+    int64_t agency = web_agency_scope(r, ctx, "/admin/users");
+    if (!agency) {
+        json_decref(user);
+        web_render_pick_agency(r, ctx, "Người dùng", "admin_users");
+        return;
+    }
     json_t *depts = NULL, *poss = NULL;
     if (department_list(r->app, &r->actor, agency, &depts) != RES_OK)
         depts = json_array();
@@ -380,12 +428,20 @@ static void render_user_form(struct req *r, int status, bool is_new, json_t *use
     {
         roles |= json_is_string(k) ? role_from_key(json_string_value(k)) : 0;
     }
-    json_t *ctx =
-        json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o}", "title",
-                  is_new ? "Thêm người dùng" : "Người dùng", "is_new", is_new, "account", user,
-                  "departments", options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0),
-                  "positions", options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0),
-                  "roles", role_options(roles), "errors", e ? verrs_json(e) : json_object());
+    /* What this administrator may do to the account (the policy's answer, in user_get's
+     * manages_account): a concurrent post's account belongs to its home agency. */
+    bool manages = is_new || json_is_true(json_object_get(user, "manages_account"));
+    json_object_set_new(ctx, "title", json_string(is_new ? "Thêm người dùng" : "Người dùng"));
+    json_object_set_new(ctx, "is_new", json_boolean(is_new));
+    json_object_set_new(ctx, "account_editable", json_boolean(manages));
+    json_object_set_new(ctx, "account_actions", json_boolean(manages && !is_new));
+    json_object_set_new(ctx, "account", user);
+    json_object_set_new(ctx, "departments",
+                        options(depts, json_is_integer(d) ? json_integer_value(d) : 0, 0));
+    json_object_set_new(ctx, "positions",
+                        options(poss, json_is_integer(p) ? json_integer_value(p) : 0, 0));
+    json_object_set_new(ctx, "roles", role_options(roles));
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     if (temp_password && *temp_password)
         json_object_set_new(ctx, "temp_password", json_string(temp_password));
     json_decref(depts);
@@ -429,11 +485,11 @@ static json_t *user_from_input(const struct user_input *in, int64_t id)
     for (size_t i = 0; i < role_count; i++)
         if (in->roles & role_table[i].bit)
             json_array_append_new(roles, json_string(role_table[i].key));
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:o}", "id", (json_int_t)id, "login",
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:b}", "id", (json_int_t)id, "login",
                      in->login ? in->login : "", "full_name", in->full_name ? in->full_name : "",
                      "email", in->email ? in->email : "", "phone", in->phone ? in->phone : "",
                      "department_id", (json_int_t)in->department_id, "position_id",
-                     (json_int_t)in->position_id, "roles", roles);
+                     (json_int_t)in->position_id, "roles", roles, "must_change", in->must_change);
 }
 
 void page_admin_users_post(struct req *r)
@@ -493,6 +549,13 @@ void page_admin_user_post(struct req *r)
         }
         json_t *edited = user_from_input(&in, id);
         json_object_del(edited, "login");
+        if (!json_is_true(json_object_get(cur, "manages_account"))) {
+            /* not saved for this administrator: show the account as it is */
+            json_object_del(edited, "full_name");
+            json_object_del(edited, "email");
+            json_object_del(edited, "phone");
+            json_object_del(edited, "must_change");
+        }
         json_object_update(cur, edited);
         json_decref(edited);
         render_user_form(r, 422, false, cur, &e, NULL);
@@ -502,8 +565,13 @@ void page_admin_user_post(struct req *r)
         resp_result(r, res);
         return;
     }
-    flash_redirect(r, "Đã lưu người dùng.",
-                   arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+    json_t *saved = NULL;
+    bool account = user_get(r->app, &r->actor, agency, id, &saved) == RES_OK &&
+                   json_is_true(json_object_get(saved, "manages_account"));
+    json_decref(saved);
+    flash_redirect(
+        r, account ? "Đã lưu người dùng." : "Đã lưu phòng ban, chức vụ và vai trò tại cơ quan này.",
+        scoped(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)id)));
 }
 
 void page_admin_user_reset(struct req *r)
@@ -533,7 +601,7 @@ static void user_lock(struct req *r, bool disabled)
     }
     flash_redirect(r,
                    disabled ? "Đã khóa tài khoản và thu hồi mọi phiên." : "Đã mở khóa tài khoản.",
-                   arena_printf(&r->arena, "/admin/users/%lld", (long long)id));
+                   scoped(r, arena_printf(&r->arena, "/admin/users/%lld", (long long)id)));
 }
 
 void page_admin_user_lock(struct req *r)
@@ -548,6 +616,35 @@ void page_admin_user_unlock(struct req *r)
 
 /* ---- audit ---- */
 
+/* What an audit row's object is, in words: "Người dùng: Bùi Văn Long". */
+static const char *object_text(struct req *r, const char *type, const char *id, const char *name)
+{
+    static const struct {
+        const char *type, *label;
+    } labels[] = {
+        {"user", "Người dùng"},
+        {"agency", "Cơ quan"},
+        {"department", "Phòng ban"},
+        {"position", "Chức vụ"},
+        {"signing_key", "Khóa ký số"},
+        {"signature_image", "Ảnh chữ ký, con dấu"},
+        {"session", "Phiên đăng nhập"},
+        {"document", "Văn bản"},
+        {"doc_register", "Sổ văn bản"},
+        {"calendar_override", "Lịch làm việc"},
+        {"job", "Việc nền"},
+    };
+    const char *label = type && *type ? type : "";
+    for (size_t i = 0; type && i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(type, labels[i].type) == 0)
+            label = labels[i].label;
+    if (name && *name)
+        return arena_printf(&r->arena, "%s: %s", label, name);
+    if (id && *id)
+        return arena_printf(&r->arena, "%s (mã %s)", label, id);
+    return label;
+}
+
 void page_admin_audit(struct req *r)
 {
     const struct audit_query q = {.agency_id = req_query(r, "agency_id"),
@@ -558,14 +655,30 @@ void page_admin_audit(struct req *r)
                                   .before = req_query(r, "before")};
     struct audit_filter f;
     struct verrs e = {0};
-    /* A bad filter shows the newest rows (audit_filter_parse leaves the default). */
-    (void)audit_filter_parse(&r->actor, &q, &f, &e);
-    json_t *rows = NULL;
-    result_t res = audit_search(r->app, &r->actor, &f, &rows);
+    int64_t number = 1;
+    const char *pg = req_query(r, "page");
+    if (pg && *pg && str_to_i64(pg, 1, 1000000, &number) != RES_OK)
+        number = 1;
+    result_t res = web_screen_check(r, SCREEN_AUDIT);
     if (res != RES_OK) {
         resp_result(r, res);
         return;
     }
+    /* A bad filter is a field error and no rows: the newest rows under a filter the
+     * reader believes applied would mislead (standards.md §12, validation). */
+    bool bad = audit_filter_parse(&r->actor, &q, &f, &e) != RES_OK || e.count > 0;
+    if (!bad && f.from && f.to && f.to <= f.from) {
+        verrs_add(&e, "to", "Đến ngày phải cùng hoặc sau Từ ngày.");
+        bad = true;
+    }
+    json_t *rows = NULL;
+    res = bad ? RES_OK : audit_search(r->app, &r->actor, &f, &rows);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    if (!rows)
+        rows = json_array();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
@@ -577,11 +690,11 @@ void page_admin_audit(struct req *r)
             json_string(arena_printf(&r->arena, "%s%s%s%s", name && *name ? name : "",
                                      name && *name ? " (" : "", login ? login : "",
                                      name && *name ? ")" : "")));
-        const char *type = json_string_value(json_object_get(row, "object_type"));
-        const char *oid = json_string_value(json_object_get(row, "object_id"));
-        json_object_set_new(row, "object",
-                            json_string(arena_printf(&r->arena, "%s%s%s", type ? type : "",
-                                                     oid && *oid ? " #" : "", oid ? oid : "")));
+        json_object_set_new(
+            row, "object",
+            json_string(object_text(r, json_string_value(json_object_get(row, "object_type")),
+                                    json_string_value(json_object_get(row, "object_id")),
+                                    json_string_value(json_object_get(row, "object_name")))));
     }
     json_t *actions = json_array();
     for (const struct audit_action *a = audit_actions; a->key; a++)
@@ -589,26 +702,33 @@ void page_admin_audit(struct req *r)
                               json_pack("{s:s,s:s,s:b}", "key", a->key, "label", a->label,
                                         "selected", f.action && strcmp(f.action, a->key) == 0));
     const char *from = req_query(r, "from"), *to = req_query(r, "to");
-    json_t *filter =
-        json_pack("{s:s,s:s,s:s,s:s}", "actor", f.actor ? f.actor : "", "action",
-                  f.action ? f.action : "", "from", from ? from : "", "to", to ? to : "");
-    json_t *page = json_object();
+    const char *actor = req_query(r, "actor"), *action = req_query(r, "action");
+    json_t *filter = json_pack("{s:s,s:s,s:s,s:s}", "actor", actor ? actor : "", "action",
+                               action ? action : "", "from", from ? from : "", "to", to ? to : "");
+    /* The filter as a query string, kept by every paging link. */
+    const char *fq = arena_printf(&r->arena, "actor=%s&action=%s&from=%s&to=%s",
+                                  web_url_encode(&r->arena, actor ? actor : ""),
+                                  web_url_encode(&r->arena, action ? action : ""),
+                                  web_url_encode(&r->arena, from ? from : ""),
+                                  web_url_encode(&r->arena, to ? to : ""));
+    json_t *page = json_pack("{s:I}", "number", (json_int_t)number);
     json_t *last = json_array_get(rows, json_array_size(rows) - 1);
-    if (last && json_array_size(rows) == (size_t)f.limit) {
-        const char *qa = f.actor ? web_url_encode(&r->arena, f.actor) : "";
+    if (last && json_array_size(rows) == (size_t)f.limit)
         json_object_set_new(
             page, "next_href",
-            json_string(arena_printf(&r->arena,
-                                     "/admin/audit?before=%lld&actor=%s&action=%s&from=%s&to=%s",
-                                     (long long)json_integer_value(json_object_get(last, "id")), qa,
-                                     web_url_encode(&r->arena, f.action ? f.action : ""),
-                                     web_url_encode(&r->arena, from ? from : ""),
-                                     web_url_encode(&r->arena, to ? to : ""))));
+            json_string(arena_printf(&r->arena, "/admin/audit?before=%lld&page=%lld&%s",
+                                     (long long)json_integer_value(json_object_get(last, "id")),
+                                     (long long)number + 1, fq)));
+    /* Keyset paging goes forward only: back is to the first page, named as such when it
+     * is not the previous one. */
+    if (f.before_id) {
+        const char *first = arena_printf(&r->arena, "/admin/audit?%s", fq);
+        json_object_set_new(page, number == 2 ? "prev_href" : "first_href", json_string(first));
     }
-    if (f.before_id)
-        json_object_set_new(page, "prev_href", json_string("/admin/audit"));
-    web_render(r, 200, "audit",
-               json_pack("{s:s,s:o,s:o,s:o,s:o}", "title", "Nhật ký hệ thống", "rows", rows,
-                         "filter", filter, "actions", actions, "page", page),
-               "audit");
+    json_t *ctx =
+        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "title", "Nhật ký hệ thống", "rows", rows, "filter",
+                  filter, "actions", actions, "page", page, "errors", verrs_json(&e));
+    if (bad)
+        json_object_set_new(ctx, "filter_invalid", json_true());
+    web_render(r, bad ? 422 : 200, "audit", ctx, "audit");
 }

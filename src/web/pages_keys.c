@@ -12,12 +12,21 @@
 
 static void render_keys(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r), total = 0, now = clock_now();
+    json_t *ctx = json_object();
+    int64_t agency = web_agency_scope(r, ctx, "/admin/keys"), total = 0, now = clock_now();
     json_t *keys = NULL, *users = NULL;
     result_t res = signing_key_list(r->app, &r->actor, agency, &keys);
+    if (res == RES_OK && !agency) {
+        json_decref(keys);
+        json_decref(form);
+        json_object_set_new(ctx, "title", json_string("Khóa ký số"));
+        web_render_pick_agency(r, ctx, "Khóa ký số", "admin_keys");
+        return;
+    }
     if (res == RES_OK)
         res = user_list(r->app, &r->actor, agency, NULL, 1, 500, &users, &total);
     if (res != RES_OK) {
+        json_decref(ctx);
         json_decref(keys);
         json_decref(form);
         resp_result(r, res);
@@ -59,10 +68,11 @@ static void render_keys(struct req *r, int status, json_t *form, const struct ve
         if (json_integer_value(json_object_get(k, "id")) == sel)
             json_object_set_new(k, "selected", json_true());
     }
-    json_t *ctx = json_object();
     json_object_set_new(ctx, "title", json_string("Khóa ký số"));
     json_object_set_new(ctx, "keys", keys);
     json_object_set_new(ctx, "users", users);
+    if (json_is_true(json_object_get(form, "show_reason")))
+        json_object_set_new(ctx, "show_reason", json_true());
     json_object_set_new(ctx, "form", form);
     if (e && e->count)
         json_object_set_new(ctx, "errors", verrs_json(e));
@@ -85,6 +95,9 @@ void page_admin_keys_post(struct req *r)
         verrs_add(&e, "user_id", "Chọn người dùng.");
     in.label = req_form(r, "label");
     in.pin = req_form(r, "pin");
+    const char *confirm = req_form(r, "name_confirm");
+    in.name_confirmed = confirm && strcmp(confirm, "1") == 0;
+    in.name_reason = req_form(r, "name_reason");
     if (f) {
         in.p12 = f->data;
         in.p12_len = f->len;
@@ -93,7 +106,7 @@ void page_admin_keys_post(struct req *r)
     result_t res = e.count ? RES_INVALID : signing_key_import(r->app, &r->actor, &in, &e, &id);
     if (res == RES_OK) {
         web_flash(r, "success", "Đã cấp khóa ký số.");
-        resp_redirect(r, "/admin/keys");
+        resp_redirect(r, arena_printf(&r->arena, "/admin/keys%s", web_agency_query(r)));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT && res != RES_UNSUPPORTED) {
@@ -103,6 +116,11 @@ void page_admin_keys_post(struct req *r)
     json_t *form = json_object();
     json_object_set_new(form, "user_id", json_integer(in.user_id));
     json_object_set_new(form, "label", json_string(in.label ? in.label : ""));
+    if (in.name_confirmed || verrs_get(&e, "name_confirm")) {
+        json_object_set_new(form, "name_confirm", json_boolean(in.name_confirmed));
+        json_object_set_new(form, "name_reason", json_string(in.name_reason ? in.name_reason : ""));
+        json_object_set_new(form, "show_reason", json_true());
+    }
     render_keys(r, 422, form, &e);
 }
 
@@ -113,10 +131,10 @@ void page_admin_key_revoke(struct req *r)
         signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"), req_form(r, "reason"), &e);
     if (res == RES_OK) {
         web_flash(r, "success", "Đã thu hồi khóa ký số.");
-        resp_redirect(r, "/admin/keys");
+        resp_redirect(r, arena_printf(&r->arena, "/admin/keys%s", web_agency_query(r)));
     } else if (e.count) {
         web_flash(r, "error", e.items[0].message);
-        resp_redirect(r, "/admin/keys");
+        resp_redirect(r, arena_printf(&r->arena, "/admin/keys%s", web_agency_query(r)));
     } else {
         resp_result(r, res);
     }

@@ -12,6 +12,7 @@
 #include "core/signing_key.h"
 #include "core/trust.h"
 #include "pdf/pdf_place.h"
+#include "text/text.h"
 #include "util/clock.h"
 #include "util/str.h"
 #include "web/pages.h"
@@ -46,7 +47,7 @@ void page_sign_verify_post(struct req *r)
 {
     struct verrs e = {0};
     const struct mp_part *f = req_form_bad(r) ? NULL : req_file(r, "file");
-    if (!f) {
+    if (!f) { /* none chosen, or an empty one (req_file) */
         verrs_add(&e, "file", "Chọn tệp PDF hoặc gói tin edXML cần kiểm tra.");
         render_verify(r, 422, NULL, &e);
         return;
@@ -102,7 +103,7 @@ void page_sign_post(struct req *r)
 {
     struct verrs e = {0};
     const struct mp_part *f = req_form_bad(r) ? NULL : req_file(r, "file");
-    if (!f)
+    if (!f) /* none chosen, or an empty one (req_file) */
         verrs_add(&e, "file", "Chọn tệp PDF cần ký.");
     else if (strcmp(sigcheck_detect(f->data, f->len), "pdf") != 0)
         verrs_add(&e, "file", "Tệp không phải tài liệu PDF.");
@@ -227,6 +228,28 @@ static bool load_draft(struct req *r, struct sign_draft *d)
     return true;
 }
 
+/* A draft that holds the signed result (meta "signed"): what the signer downloads, as
+ * often as needed until it expires, instead of a response that leaves the page as it
+ * was (POST/redirect/GET). */
+static bool draft_signed(const struct sign_draft *d)
+{
+    return json_is_true(json_object_get(d->meta, "signed"));
+}
+
+static void render_done(struct req *r, const struct sign_draft *d)
+{
+    char until[40];
+    clock_format_vn(d->expires_at, until, sizeof(until));
+    const char *signer = json_string_value(json_object_get(d->meta, "signer"));
+    json_t *ctx = json_object();
+    json_object_set_new(ctx, "title", json_string("Đã ký số tài liệu"));
+    json_object_set_new(ctx, "signed",
+                        json_pack("{s:s,s:s,s:I,s:s,s:s}", "id", d->public_id, "file_name",
+                                  d->file_name, "size_kb", (json_int_t)((d->pdf.len + 1023) / 1024),
+                                  "kept_until", until, "signer", signer ? signer : ""));
+    web_render(r, 200, "sign_done", ctx, "sign");
+}
+
 void page_sign_place(struct req *r)
 {
     struct sign_draft d;
@@ -235,8 +258,27 @@ void page_sign_place(struct req *r)
     const char *k = req_query(r, "key_id");
     if (k && str_to_i64(k, 1, INT64_MAX, &key_id) != RES_OK)
         key_id = 0;
-    if (load_draft(r, &d))
-        render_place(r, 200, &d, key_id, NULL, NULL);
+    if (load_draft(r, &d)) {
+        if (draft_signed(&d))
+            render_done(r, &d);
+        else
+            render_place(r, 200, &d, key_id, NULL, NULL);
+    }
+    sign_draft_release(&d);
+}
+
+/* GET /signatures/sign/<id>/download — the signed PDF, while it is kept. */
+void page_sign_download(struct req *r)
+{
+    struct sign_draft d;
+    sign_draft_init(&d);
+    if (load_draft(r, &d)) {
+        if (draft_signed(&d))
+            resp_file(r, "application/pdf", d.file_name, false, d.pdf.data, d.pdf.len);
+        else
+            web_render_error(r, 404, "Tài liệu chưa được ký",
+                             "Tài liệu này chưa được ký số: đặt chữ ký và nhập mã PIN trước.");
+    }
     sign_draft_release(&d);
 }
 
@@ -289,6 +331,10 @@ void page_sign_place_post(struct req *r)
     }
     if (!load_draft(r, &d))
         goto out;
+    if (draft_signed(&d)) { /* signed already (a second click): show the result */
+        resp_redirect(r, arena_printf(&r->arena, "/signatures/sign/%s", d.public_id));
+        goto out;
+    }
     struct sign_request rq = {0};
     const char *key = req_form(r, "key_id");
     if (!key || str_to_i64(key, 1, INT64_MAX, &rq.key_id) != RES_OK)
@@ -313,12 +359,26 @@ void page_sign_place_post(struct req *r)
                            : signing_sign_pdf(r->app, &r->actor, (const unsigned char *)d.pdf.data,
                                               d.pdf.len, &rq, &e, &out);
     if (res == RES_OK) {
-        sign_draft_delete(r->app, &r->actor, d.public_id);
         /* "Quyết định.pdf" → "Quyết định (đã ký).pdf" */
         const char *dot = strrchr(d.file_name, '.');
         size_t stem = dot ? (size_t)(dot - d.file_name) : strlen(d.file_name);
+        stem = text_cut(d.file_name, stem, 200); /* the name stays under the draft's 255 */
         const char *name = arena_printf(&r->arena, "%.*s (đã ký).pdf", (int)stem, d.file_name);
-        resp_file(r, "application/pdf", name, false, out.data, out.len);
+        struct sign_draft done;
+        sign_draft_init(&done);
+        json_t *meta = json_pack("{s:b,s:s}", "signed", 1, "signer", r->actor.full_name);
+        result_t kept = sign_draft_create(r->app, &r->actor, "upload", name,
+                                          (const unsigned char *)out.data, out.len, meta, &done);
+        json_decref(meta);
+        if (kept == RES_OK) {
+            sign_draft_delete(r->app, &r->actor, d.public_id);
+            resp_redirect(r, arena_printf(&r->arena, "/signatures/sign/%s", done.public_id));
+        } else {
+            /* The signature is made: hand it out now rather than lose it. */
+            sign_draft_delete(r->app, &r->actor, d.public_id);
+            resp_file(r, "application/pdf", name, false, out.data, out.len);
+        }
+        sign_draft_release(&done);
         goto out;
     }
     if (res != RES_INVALID && res != RES_LOCKED && res != RES_UNSUPPORTED) {

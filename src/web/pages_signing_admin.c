@@ -43,6 +43,42 @@ static const char *short_fingerprint(struct req *r, const char *fp)
 
 /* ---- trust store ---- */
 
+/* One attribute of an RFC 2253 name as the trust store keeps it ("CN=Nguyễn Văn
+ * An,O=Sở KH\,CN,C=VN"): the value of the first `type`, unescaped; "" if absent. */
+static const char *dn_value(struct req *r, const char *dn, const char *type)
+{
+    size_t tl = strlen(type), n = dn ? strlen(dn) : 0;
+    for (size_t i = 0; i < n;) {
+        bool match = strncmp(dn + i, type, tl) == 0 && dn[i + tl] == '=';
+        size_t j = i;
+        while (j < n && dn[j] != '=')
+            j++;
+        j++; /* past '=' */
+        char *out = arena_alloc(&r->arena, n + 1), *w = out;
+        for (; j < n && dn[j] != ',' && dn[j] != '+'; j++) {
+            if (dn[j] == '\\' && j + 1 < n)
+                j++;
+            *w++ = dn[j];
+        }
+        *w = '\0';
+        if (match)
+            return out;
+        i = j + 1;
+    }
+    return "";
+}
+
+/* "Person or body — organisation" instead of the raw "CN=…,O=…" (issue 9). */
+static const char *dn_display(struct req *r, const char *dn)
+{
+    const char *cn = dn_value(r, dn, "CN"), *o = dn_value(r, dn, "O");
+    if (!*cn && !*o)
+        return dn ? dn : "";
+    if (!*o || !strcmp(o, cn))
+        return *cn ? cn : o;
+    return *cn ? arena_printf(&r->arena, "%s — %s", cn, o) : o;
+}
+
 static void decorate_certs(struct req *r, json_t *certs)
 {
     int64_t now = clock_now();
@@ -56,6 +92,11 @@ static void decorate_certs(struct req *r, json_t *certs)
         json_int_t not_after = json_integer_value(json_object_get(c, "not_after"));
         json_object_set_new(c, "kind_label", json_string(root ? "Gốc" : "Trung gian"));
         json_object_set_new(c, "show_issuer", json_boolean(!root)); /* a root issued itself */
+        const char *subject = json_string_value(json_object_get(c, "subject"));
+        const char *issuer = json_string_value(json_object_get(c, "issuer"));
+        json_object_set_new(c, "subject_dn", json_string(subject ? subject : ""));
+        json_object_set_new(c, "subject", json_string(dn_display(r, subject)));
+        json_object_set_new(c, "issuer", json_string(dn_display(r, issuer)));
         json_object_set_new(c, "valid_from", json_string(vn_date(r, c, "not_before")));
         json_object_set_new(c, "valid_to", json_string(vn_date(r, c, "not_after")));
         json_object_set_new(c, "expired", json_boolean(not_after < now));
@@ -78,6 +119,9 @@ static void decorate_crls(struct req *r, json_t *crls)
         bool from_file = strcmp(json_string_value(json_object_get(c, "source")), "file") == 0;
         bool active = json_is_true(json_object_get(c, "active"));
         json_int_t next = json_integer_value(json_object_get(c, "next_update"));
+        const char *issuer = json_string_value(json_object_get(c, "issuer"));
+        json_object_set_new(c, "issuer_dn", json_string(issuer ? issuer : ""));
+        json_object_set_new(c, "issuer", json_string(dn_display(r, issuer)));
         json_object_set_new(c, "issued", json_string(vn_date(r, c, "this_update")));
         json_object_set_new(c, "next", json_string(vn_date(r, c, "next_update")));
         json_object_set_new(c, "outdated", json_boolean(next > 0 && next < now));
@@ -180,17 +224,6 @@ void page_admin_trust_crl_remove(struct req *r)
 
 /* ---- signature and seal images ---- */
 
-/* "?agency_id=N" when a system administrator works on a chosen agency, else "". */
-static const char *agency_query(struct req *r)
-{
-    const char *q = req_query(r, "agency_id");
-    int64_t id;
-    if (authz_check(&r->actor, AZ_ANY_AGENCY, 0) != RES_OK || !q ||
-        str_to_i64(q, 1, INT64_MAX, &id) != RES_OK)
-        return "";
-    return arena_printf(&r->arena, "?agency_id=%lld", (long long)id);
-}
-
 /* Members of the agency for the person select: [{id, name, selected}]. */
 static json_t *people_options(struct req *r, int64_t agency, int64_t selected)
 {
@@ -224,10 +257,18 @@ static json_t *people_options(struct req *r, int64_t agency, int64_t selected)
 
 static void render_images(struct req *r, int status, json_t *form, const struct verrs *e)
 {
-    int64_t agency = req_target_agency(r);
+    json_t *ctx = json_pack("{s:s}", "title", "Chữ ký, con dấu");
+    int64_t agency = web_agency_scope(r, ctx, "/admin/signature-images");
     json_t *list = NULL;
     result_t res = sigimage_list(r->app, &r->actor, agency, &list);
+    if (res == RES_OK && !agency) {
+        json_decref(list);
+        json_decref(form);
+        web_render_pick_agency(r, ctx, "Chữ ký, con dấu", "admin_images");
+        return;
+    }
     if (res != RES_OK) {
+        json_decref(ctx);
         json_decref(form);
         resp_result(r, res);
         return;
@@ -250,10 +291,10 @@ static void render_images(struct req *r, int status, json_t *form, const struct 
     const char *kind = json_string_value(json_object_get(form, "kind"));
     int64_t uid = json_integer_value(json_object_get(form, "user_id"));
     json_object_set_new(form, "is_seal", json_boolean(kind && strcmp(kind, "seal") == 0));
-    json_object_set_new(form, "no_agency", json_boolean(agency == 0));
-    json_t *ctx = json_pack("{s:s,s:o,s:o,s:o,s:s,s:o}", "title", "Chữ ký, con dấu", "images", list,
-                            "people", people_options(r, agency, uid), "form", form, "agency_query",
-                            agency_query(r), "errors", e ? verrs_json(e) : json_object());
+    json_object_set_new(ctx, "images", list);
+    json_object_set_new(ctx, "people", people_options(r, agency, uid));
+    json_object_set_new(ctx, "form", form);
+    json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
     web_render(r, status, "admin_signature_images", ctx, "admin_images");
 }
 
@@ -286,7 +327,7 @@ void page_admin_sigimages_post(struct req *r)
         web_flash(r, "success",
                   seal ? "Đã tải lên ảnh con dấu. Ảnh cũ (nếu có) không còn được dùng."
                        : "Đã tải lên ảnh chữ ký. Ảnh cũ (nếu có) không còn được dùng.");
-        resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", agency_query(r)));
+        resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", web_agency_query(r)));
         return;
     }
     if (res != RES_INVALID && res != RES_CONFLICT) {
@@ -308,7 +349,7 @@ void page_admin_sigimage_deactivate(struct req *r)
         return;
     }
     web_flash(r, "success", "Đã ngừng dùng ảnh. Ảnh vẫn được lưu để đối chiếu.");
-    resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", agency_query(r)));
+    resp_redirect(r, arena_printf(&r->arena, "/admin/signature-images%s", web_agency_query(r)));
 }
 
 /* GET /admin/signature-images/<id>.png — the preview image. */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/agency.h"
+#include "core/authz.h"
 #include "core/user.h"
 #include "text/text.h"
 #include "util/str.h"
@@ -42,7 +44,13 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         if (a->sysadmin && !json_object_get(u, "roles_label"))
             json_object_set_new(u, "roles_label", json_string("Quản trị hệ thống"));
         json_object_set_new(ctx, "user", u);
-        json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
+        /* Before the password change or the choice of agency nothing else can be opened
+         * (server.c redirects back): the page shows no menu ("gate"), only the way out. */
+        if (a->must_change_password ||
+            (!a->membership_id && authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK))
+            json_object_set_new(ctx, "gate", json_true());
+        else
+            json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
     }
     const char *flash = req_cookie(r, "qlvb_flash");
     if (flash) {
@@ -86,6 +94,54 @@ void web_render_error(struct req *r, int status, const char *title, const char *
     json_t *ctx = json_pack("{s:i,s:s,s:s}", "status", status, "title", title, "detail",
                             detail ? detail : "");
     web_render(r, status, "error", ctx, NULL);
+}
+
+const char *web_agency_query(struct req *r)
+{
+    int64_t id = req_target_agency(r);
+    if (!id || authz_check(&r->actor, AZ_ANY_AGENCY, 0) != RES_OK)
+        return "";
+    return arena_printf(&r->arena, "?agency_id=%lld", (long long)id);
+}
+
+int64_t web_agency_scope(struct req *r, json_t *ctx, const char *path)
+{
+    int64_t id = req_target_agency(r);
+    bool any = authz_check(&r->actor, AZ_ANY_AGENCY, 0) == RES_OK;
+    json_t *ag = NULL;
+    if (id && agency_get(r->app, &r->actor, id, &ag) != RES_OK)
+        id = 0; /* an unknown ?agency_id: ask again rather than show an empty list */
+    json_object_set_new(
+        ctx, "agency",
+        ag ? json_pack("{s:I,s:O}", "id", (json_int_t)id, "name", json_object_get(ag, "name"))
+           : json_object());
+    json_decref(ag);
+    json_object_set_new(ctx, "agency_query", json_string(id ? web_agency_query(r) : ""));
+    if (!any)
+        return id;
+    json_t *list = NULL, *opts = json_array();
+    if (agency_list(r->app, &r->actor, &list) == RES_OK) {
+        size_t i;
+        json_t *a;
+        json_array_foreach(list, i, a)
+        {
+            json_int_t aid = json_integer_value(json_object_get(a, "id"));
+            json_array_append_new(opts,
+                                  json_pack("{s:I,s:O,s:b}", "id", aid, "name",
+                                            json_object_get(a, "name"), "selected", aid == id));
+        }
+    }
+    json_decref(list);
+    json_object_set_new(
+        ctx, "picker",
+        json_pack("{s:s,s:o,s:b}", "path", path, "agencies", opts, "chosen", id != 0));
+    return id;
+}
+
+void web_render_pick_agency(struct req *r, json_t *ctx, const char *heading, const char *nav)
+{
+    json_object_set_new(ctx, "heading", json_string(heading));
+    web_render(r, 200, "admin_pick_agency", ctx, nav);
 }
 
 /* "<kind>.<hex of the message>": hex keeps the cookie value to token characters. */

@@ -14,6 +14,19 @@ result_t web_init(void);
 /* Renders web/templates/<name>.html with ctx (stolen) plus the common keys. */
 void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav);
 void web_render_error(struct req *r, int status, const char *title, const char *detail);
+/* The agency an agency-scoped administration page (departments, positions, users, keys,
+ * signature images) works on, with its context: "agency" {id, name}, "agency_query"
+ * ("?agency_id=N" when a system administrator works on a chosen agency, else "") and,
+ * for whoever may act on any agency (the policy's AZ_ANY_AGENCY), "picker" {path,
+ * agencies [{id, name, selected}]} for web/templates/agency_picker.html. Returns the
+ * agency's id, or 0 when a system administrator has not chosen one yet: the caller then
+ * renders web_render_pick_agency(). */
+int64_t web_agency_scope(struct req *r, json_t *ctx, const char *path);
+/* "?agency_id=N" when a system administrator works on a chosen agency, else "": what the
+ * page's links, forms and redirects carry to stay on that agency. */
+const char *web_agency_query(struct req *r);
+/* The page that asks a system administrator which agency to work on (ctx stolen). */
+void web_render_pick_agency(struct req *r, json_t *ctx, const char *heading, const char *nav);
 /* A one-shot message shown on the next page (cookie-carried, short): a message over
  * WEB_FLASH_MAX bytes is cut on a character boundary and ends with "…". */
 #define WEB_FLASH_MAX 300

@@ -58,7 +58,7 @@ describe('sign-in in a browser', () => {
       assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
       await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
       // Every visible input has a label the accessibility tree can find.
-      await page.getByLabel('Số CCCD', { exact: true }).waitFor();
+      await page.getByLabel('Số định danh cá nhân', { exact: true }).waitFor();
       await page.getByLabel('Mật khẩu', { exact: true }).waitFor();
       await page.screenshot({ path: join(OUT, 'login-desktop.png'), fullPage: true });
     } finally {
@@ -70,12 +70,12 @@ describe('sign-in in a browser', () => {
     const { context, page } = await newPage();
     try {
       await page.goto(`${base}/login`);
-      await page.getByLabel('Số CCCD', { exact: true }).fill(NEW_LOGIN);
+      await page.getByLabel('Số định danh cá nhân', { exact: true }).fill(NEW_LOGIN);
       await page.getByLabel('Mật khẩu', { exact: true }).fill('not-the-password');
       await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }));
       assert.equal(new URL(page.url()).pathname, '/login');
       await page.locator('#login-error').waitFor();
-      assert.equal(await page.getByLabel('Số CCCD', { exact: true }).inputValue(), NEW_LOGIN);
+      assert.equal(await page.getByLabel('Số định danh cá nhân', { exact: true }).inputValue(), NEW_LOGIN);
       assert.equal(await page.getByLabel('Mật khẩu', { exact: true }).inputValue(), '');
     } finally {
       await context.close();
@@ -86,7 +86,7 @@ describe('sign-in in a browser', () => {
     const { context, page } = await newPage();
     try {
       await page.goto(`${base}/login`);
-      await page.getByLabel('Số CCCD', { exact: true }).fill(NEW_LOGIN);
+      await page.getByLabel('Số định danh cá nhân', { exact: true }).fill(NEW_LOGIN);
       await page.getByLabel('Mật khẩu', { exact: true }).fill(temporaryPassword);
       await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }));
 
@@ -223,7 +223,7 @@ describe('sign-in in a browser', () => {
     const { context, page } = await newPage();
     try {
       await page.goto(`${base}/login`);
-      await page.getByLabel('Số CCCD', { exact: true }).fill(SPECIALIST);
+      await page.getByLabel('Số định danh cá nhân', { exact: true }).fill(SPECIALIST);
       await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
       await submitAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }));
       await page.locator('#greeting').waitFor();

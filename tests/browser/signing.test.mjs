@@ -40,6 +40,8 @@ describe('signing in a browser', () => {
     const fd = new FormData();
     fd.append('user_id', String(users.users[0].id));
     fd.append('pin', '123456');
+    fd.append('name_confirm', '1'); // the test certificate names Nguyễn Văn An
+    fd.append('name_reason', 'Bộ chứng thư kiểm thử');
     fd.append('file', new Blob([readFileSync(join(pki, 'person.p12'))]), 'person.p12');
     const imp = await fetch(srv.url('/api/v1/signing-keys'), { method: 'POST', body: fd, headers: { Authorization: `Bearer ${login.token}` } });
     assert.equal(imp.status, 201, await imp.text());
@@ -83,9 +85,22 @@ describe('signing in a browser', () => {
     assert.equal(Number(await page.inputValue('input[name="x0"]')), Math.round((x0 + 5) * 10) / 10);
     // Back to the found place, enter the PIN, sign and download.
     await page.check('input[name="placement"][value="auto"]');
+    // A wrong PIN first: the error says how many tries are left, as the sign-in does.
+    await page.fill('#pin', '000000');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Ký số")')]);
+    assert.match(await page.textContent('#pin-error'), /Còn 4 lần thử/);
+    await page.check('input[name="placement"][value="auto"]');
     await page.fill('#pin', '123456');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Ký số và tải về")')]);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Ký số")')]);
+    // The result page: success, no stale PIN error, the download and the next steps.
+    assert.match(await page.textContent('body'), /Ký số thành công/);
+    assert.equal(await page.locator('#pin-error').count(), 0);
+    await page.screenshot({ path: join(OUT, 'sign-done-desktop.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải tệp đã ký')]);
     assert.equal(download.suggestedFilename(), 'Quyết định thử (đã ký).pdf');
+    // A second click downloads again (it was a 404).
+    const [again] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải tệp đã ký')]);
+    assert.equal(again.suggestedFilename(), 'Quyết định thử (đã ký).pdf');
     const file = join(pki, 'signed.pdf');
     await download.saveAs(file);
     assert.match(execFileSync('pdfsig', [file], { encoding: 'utf8' }), /Signature is Valid/);
@@ -112,8 +127,32 @@ describe('signing in a browser', () => {
     await p2.setInputFiles('#file', file);
     await Promise.all([p2.waitForNavigation(), p2.click('button:has-text("Kiểm tra")')]);
     await p2.screenshot({ path: join(OUT, 'verify-report-phone.png'), fullPage: true });
-    const overflow = await p2.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-    assert.equal(overflow, false, 'no horizontal scrolling on a phone');
+    // On a mobile viewport the layout viewport grows with the content, so compare with
+    // the device's 390 px, not window.innerWidth (which hid a 91 px overflow).
+    const widest = await p2.evaluate(() => Math.max(document.documentElement.scrollWidth,
+      ...[...document.querySelectorAll('.report *')].map((e) => e.getBoundingClientRect().right)));
+    assert.ok(widest <= 391, `no horizontal scrolling on a phone (content ${widest} px wide)`);
+    // Sent without a file: the page's Vietnamese field error, not the browser's tooltip.
+    await p2.goto(srv.url('/signatures/verify'));
+    await Promise.all([p2.waitForNavigation(), p2.click('button:has-text("Kiểm tra")')]);
+    assert.match(await p2.textContent('#file-error'), /Chọn tệp PDF hoặc gói tin edXML/);
+    await p2.setInputFiles('#file', { name: 'trong.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
+    await Promise.all([p2.waitForNavigation(), p2.click('button:has-text("Kiểm tra")')]);
+    assert.match(await p2.textContent('#file-error'), /Chọn tệp PDF hoặc gói tin edXML/); // an empty file
+    await p2.screenshot({ path: join(OUT, 'verify-empty-phone.png'), fullPage: true });
+    // The signature box on the phone preview sits between the title and the printed name.
+    await p2.goto(srv.url('/signatures/sign'));
+    await p2.setInputFiles('#file', { name: 'Quyết định thử.pdf', mimeType: 'application/pdf', buffer: makeDecision() });
+    await Promise.all([p2.waitForNavigation(), p2.click('button:has-text("Tiếp tục")')]);
+    await p2.waitForSelector('.sign-box');
+    await p2.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    const pbox = await p2.locator('.sign-box').boundingBox();
+    const pimg = await p2.locator('.sheet img').first().boundingBox();
+    const pTop = (842 - 300) / 842 * pimg.height + pimg.y, pName = (842 - 200 - 9) / 842 * pimg.height + pimg.y;
+    assert.ok(pbox.y >= pTop - 1 && pbox.y + pbox.height <= pName + 1,
+      `box ${pbox.y}..${pbox.y + pbox.height} between the title (${pTop}) and the name's top (${pName})`);
+    await p2.locator('.sign-box').scrollIntoViewIfNeeded();
+    await p2.screenshot({ path: join(OUT, 'sign-place-phone.png') });
     writeFileSync(join(OUT, 'signed-by-browser.pdf'), readFileSync(file));
     await phone.close();
   });

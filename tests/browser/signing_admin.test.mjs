@@ -21,7 +21,7 @@ let pkiDir, srv, base, browser;
 async function signedIn(login, viewport = { width: 1280, height: 900 }) {
   const { context, page } = await newPage(browser, { viewport });
   await page.goto(`${base}/login`);
-  await page.getByLabel('Số CCCD', { exact: true }).fill(login);
+  await page.getByLabel('Số định danh cá nhân', { exact: true }).fill(login);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
   return { context, page };
@@ -129,7 +129,7 @@ describe('signing administration in a browser', () => {
       await submit(page, page.getByRole('button', { name: 'Thêm CRL' }));
       assert.match(await page.locator('.flash').innerText(), /Đã thêm danh sách thu hồi/);
       const certs = page.locator('table').first();
-      assert.match(await certs.innerText(), /CN=QLVB Test Root CA,O=QLVB Test,C=VN/);
+      assert.match(await certs.innerText(), /QLVB Test Root CA — QLVB Test/); // person or body — organisation, not CN=…,O=…
       assert.match(await certs.innerText(), /Gốc/);
       await page.screenshot({ path: join(OUT, 'trust-desktop.png'), fullPage: true });
     } finally {

@@ -115,7 +115,7 @@ test('locking an account ends its sessions; reset forces a change', async () => 
   // A disabled account answers like a wrong password, so the answer does not tell
   // that the ID exists (issue 9, item 5).
   assert.equal(relog.status, 401);
-  assert.match(relog.json.detail, /Số CCCD hoặc mật khẩu không đúng/);
+  assert.match(relog.json.detail, /Số định danh cá nhân hoặc mật khẩu không đúng/);
   assert.equal((await skhcn.post(`/api/v1/users/${id}/unlock`)).status, 204);
   const reset = await skhcn.post(`/api/v1/users/${id}/reset-password`);
   assert.equal(reset.status, 200);

@@ -33,15 +33,22 @@ test('logins, failures and account changes are written with actor, agency and ad
   assert.ok(bad.json.errors.from);
 });
 
-test('the audit page answers a bad filter with the newest rows, the API with 400', async () => {
+test('the audit page answers a bad filter with a Vietnamese field error and no rows, the API with 400', async () => {
   const w = new Client(srv); await w.webLogin(ADMIN_SKHCN);
   const good = await w.get('/admin/audit?action=login');
   assert.equal(good.status, 200);
   assert.doesNotMatch(good.text, /Đinh Thị Nhật Ký/); // the user_create row is filtered out
+  // Not dropped silently (issue 9; standards.md §12): the field says what is wrong, the
+  // filter is kept in the form, and no unfiltered rows pass for filtered ones.
   const bad = await w.get('/admin/audit?action=login&from=2026-13-01&before=-1');
-  assert.equal(bad.status, 200);
+  assert.equal(bad.status, 422);
   assert.match(bad.headers.get('content-type'), /^text\/html/);
-  assert.match(bad.text, /Đinh Thị Nhật Ký/); // the default filter: every action
+  assert.match(bad.text, /id="from-error">Ngày không hợp lệ/);
+  assert.match(bad.text, /id="from" name="from" value="2026-13-01" aria-invalid="true"/);
+  assert.doesNotMatch(bad.text, /Đinh Thị Nhật Ký/);
+  const reversed = await w.get('/admin/audit?from=2026-11-20&to=2026-11-01');
+  assert.equal(reversed.status, 422);
+  assert.match(reversed.text, /id="to-error">Đến ngày phải cùng hoặc sau Từ ngày/);
   const missing = await w.get('/admin/khong-co');
   assert.equal(missing.status, 404);
   assert.match(missing.headers.get('content-type'), /^text\/html/); // the web's error page

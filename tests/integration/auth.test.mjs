@@ -21,7 +21,7 @@ test('API login returns a token; wrong password is refused with a Vietnamese mes
   const bad = await c.apiLogin(ADMIN_SKHCN, 'sai-mat-khau');
   assert.equal(bad.status, 401);
   assert.equal(bad.headers.get('content-type'), 'application/problem+json; charset=utf-8');
-  assert.match(bad.json.detail, /Số CCCD hoặc mật khẩu không đúng/);
+  assert.match(bad.json.detail, /Số định danh cá nhân hoặc mật khẩu không đúng/);
   const ok = await c.apiLogin(ADMIN_SKHCN);
   assert.equal(ok.status, 200);
   assert.match(ok.json.token, /^[0-9a-f]{64}$/);

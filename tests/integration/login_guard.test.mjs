@@ -67,7 +67,7 @@ test('a disabled account answers the same whatever the password', async () => {
   const wrong = await new Client(srv).apiLogin('040095000603', 'sai-mat-khau');
   assert.equal(right.status, 401);
   assert.equal(wrong.status, 401);
-  assert.match(right.json.detail, /Số CCCD hoặc mật khẩu không đúng\. Còn 4 lần thử/);
+  assert.match(right.json.detail, /Số định danh cá nhân hoặc mật khẩu không đúng\. Còn 4 lần thử/);
   assert.match(wrong.json.detail, /Còn 3 lần thử/);
   assert.equal((await admin.post(`/api/v1/users/${id}/unlock`)).status, 204);
   assert.equal((await new Client(srv).apiLogin('040095000603', PW)).status, 200);

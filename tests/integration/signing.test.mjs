@@ -62,7 +62,9 @@ function pdfsig(buf) {
 
 async function importKey(client, userId, file, pin = PIN) {
   const fields = { pin };
-  if (userId) fields.user_id = userId;
+  // The test PKI's person certificate names Nguyễn Văn An, not the holder: confirmed
+  // with a reason, as an administrator must (adminux.test.mjs tests the refusal).
+  if (userId) Object.assign(fields, { user_id: userId, name_confirm: '1', name_reason: 'Bộ chứng thư kiểm thử' });
   return postForm(client, '/api/v1/signing-keys', fields,
     { file: [readFileSync(join(pki, file)), file, 'application/x-pkcs12'] });
 }
@@ -327,10 +329,15 @@ test('web: upload, see the pages with the box at the signature block, sign, down
     headers: { Cookie: web.cookieHeader(), 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, key_id: String(personKey), pin: PIN, placement: 'auto', reason: 'Ký ban hành' }),
   });
-  assert.equal(res.status, 200);
-  const signed = Buffer.from(await res.arrayBuffer());
+  // POST/redirect/GET: the result page, then the file (adminux.test.mjs: again and again).
+  assert.equal(res.status, 303);
+  const done = res.headers.get('location');
+  assert.match((await web.get(done)).text, /Ký số thành công/);
+  const file = await fetch(srv.url(`${done}/download`), { headers: { Cookie: web.cookieHeader() } });
+  assert.equal(file.status, 200);
+  const signed = Buffer.from(await file.arrayBuffer());
   assert.match(pdfsig(signed), /Signature is Valid/);
-  assert.equal((await web.get(loc)).status, 404); // the draft is gone
+  assert.equal((await web.get(loc)).status, 404); // the unsigned draft is gone
   // The verification page shows the report.
   const vp = await web.get('/signatures/verify');
   const vr = await postForm({ ...web, csrf: web.csrfFrom(vp.text), token: null, keep: () => {}, cookieHeader: () => web.cookieHeader() },

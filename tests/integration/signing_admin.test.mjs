@@ -309,7 +309,7 @@ test('another agency sees nothing; users who are not administrators are refused'
   await w.webLogin(SYSADMIN);
   const page = await w.get('/admin/signature-images');
   assert.equal(page.status, 200);
-  assert.match(page.text, /chưa chọn cơ quan/);
+  assert.match(page.text, /<select id="agency-pick" name="agency_id"/); // asks which agency (adminux.test.mjs)
   assert.doesNotMatch(page.text, /enctype/);
   const chosen = await w.get(`/admin/signature-images?agency_id=${skhcnAgency}`);
   assert.match(chosen.text, new RegExp(`action="/admin/signature-images\\?agency_id=${skhcnAgency}"`));

@@ -127,7 +127,10 @@
       var page = parseInt(f("page").value, 10) || 1;
       var sh = sheetOf(page);
       var w = parseFloat(sh.getAttribute("data-width")), h = parseFloat(sh.getAttribute("data-height"));
-      if (box.parentNode !== sh) sh.appendChild(box);
+      /* in the page's own frame, not the figure with its caption: percentages of the
+       * figure's height put the box lower than the page shows (most on a phone) */
+      var holder = sh.querySelector(".sheet-page") || sh;
+      if (box.parentNode !== holder) holder.appendChild(box);
       box.style.left = (rect[0] / w * 100) + "%";
       box.style.width = ((rect[2] - rect[0]) / w * 100) + "%";
       box.style.top = (rect[1] / h * 100) + "%";

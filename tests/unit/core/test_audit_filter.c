@@ -79,10 +79,10 @@ TEST(bad_fields_reported_and_default_kept)
                                   .actor = long_actor};
     CHECK_INT(audit_filter_parse(&a, &q, &f, &e), RES_INVALID);
     CHECK_INT(e.count, 4);
-    CHECK_STR(verrs_get(&e, "from"), "Ngày không hợp lệ (YYYY-MM-DD).");
-    CHECK_STR(verrs_get(&e, "to"), "Ngày không hợp lệ (YYYY-MM-DD).");
-    CHECK_STR(verrs_get(&e, "before"), "Phải là số nguyên dương.");
-    CHECK_STR(verrs_get(&e, "actor"), "Quá dài.");
+    CHECK_STR(verrs_get(&e, "from"), "Ngày không hợp lệ (ví dụ 2026-12-02).");
+    CHECK_STR(verrs_get(&e, "to"), "Ngày không hợp lệ (ví dụ 2026-12-02).");
+    CHECK_STR(verrs_get(&e, "before"), "Vị trí trang không hợp lệ: mở lại trang đầu của nhật ký.");
+    CHECK_STR(verrs_get(&e, "actor"), "Người thực hiện quá dài (tối đa 100 ký tự).");
     /* the default filter: everything for a system administrator, newest first */
     CHECK_INT(f.agency_id, 0);
     CHECK_INT(f.from, 0);

@@ -147,12 +147,14 @@ TEST(wrong_pin_not_counted_without_its_audit_row)
     run_sql("UPDATE signing_key SET failed_pins = 2, locked_until = $1 WHERE id = $2", 0, key_id);
     int64_t rows = audit_rows();
     audit_fail_next(1, RES_DB);
-    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL), RES_DB);
+    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL, NULL), RES_DB);
     CHECK_INT(one("SELECT failed_pins FROM signing_key WHERE id = $1", key_id), 2);
     CHECK_INT(audit_rows(), rows);
 
-    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL), RES_OK);
+    int left = -1; /* the third wrong PIN in a row: two more before the lock */
+    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL, &left), RES_OK);
     CHECK_INT(one("SELECT failed_pins FROM signing_key WHERE id = $1", key_id), 3);
+    CHECK_INT(left, SIGNING_KEY_PIN_TRIES - 3);
     CHECK_INT(one("SELECT COUNT(*) FROM audit_log WHERE action = 'signing_key_pin_failed' AND "
                   "actor_id = $1",
                   clerk),
@@ -161,12 +163,13 @@ TEST(wrong_pin_not_counted_without_its_audit_row)
     run_sql("UPDATE signing_key SET failed_pins = $1 WHERE id = $2", SIGNING_KEY_PIN_TRIES - 1,
             key_id);
     audit_fail_next(1, RES_DB);
-    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL), RES_DB);
+    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL, NULL), RES_DB);
     CHECK_INT(one("SELECT locked_until FROM signing_key WHERE id = $1", key_id), 0);
     CHECK_INT(one("SELECT failed_pins FROM signing_key WHERE id = $1", key_id),
               SIGNING_KEY_PIN_TRIES - 1);
-    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL), RES_OK);
+    CHECK_INT(signing_key_pin_result(&app, &a, key_id, false, NULL, &left), RES_OK);
     CHECK(one("SELECT locked_until FROM signing_key WHERE id = $1", key_id) > clock_now());
+    CHECK_INT(left, 0);
 }
 
 TEST(signature_not_recorded_without_its_audit_row)
@@ -184,11 +187,11 @@ TEST(signature_not_recorded_without_its_audit_row)
     int64_t rows = audit_rows();
     audit_fail_next(1, RES_DB);
     /* signing_sign_pdf returns no document when this fails */
-    CHECK_INT(signing_key_pin_result(&app, &a, key_id, true, &sig), RES_DB);
+    CHECK_INT(signing_key_pin_result(&app, &a, key_id, true, &sig, NULL), RES_DB);
     CHECK_INT(one("SELECT failed_pins FROM signing_key WHERE id = $1", key_id), 3);
     CHECK_INT(one("SELECT last_used_at FROM signing_key WHERE id = $1", key_id), 0);
     CHECK_INT(audit_rows(), rows);
-    CHECK_INT(signing_key_pin_result(&app, &a, key_id, true, &sig), RES_OK);
+    CHECK_INT(signing_key_pin_result(&app, &a, key_id, true, &sig, NULL), RES_OK);
     CHECK_INT(one("SELECT failed_pins FROM signing_key WHERE id = $1", key_id), 0);
     CHECK(one("SELECT last_used_at FROM signing_key WHERE id = $1", key_id) > 0);
     CHECK_INT(one("SELECT COUNT(*) FROM audit_log WHERE action = 'document_sign' AND $1 = $1", 0),

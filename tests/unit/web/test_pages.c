@@ -395,6 +395,16 @@ TEST(page_details)
     CHECK(html && strstr(html, "name=\"password\""));
     CHECK(html && !strstr(html, "reset-password"));
     free(html);
+    /* A concurrent post's account belongs to its home agency: read-only here, and no
+     * reset or lock this administrator may not do (issue 9). */
+    json_object_set_new(ctx, "is_new", json_false());
+    json_object_set_new(ctx, "account_editable", json_false());
+    json_object_set_new(ctx, "account_actions", json_false());
+    html = render_page("admin_user_form", ctx);
+    CHECK(html && strstr(html, "id=\"full_name\" name=\"full_name\" value=\"Lương Thị Thu Trang\" readonly"));
+    CHECK(html && !strstr(html, "reset-password") && !strstr(html, "/lock\""));
+    CHECK(html && strstr(html, "id=\"account-owner\""));
+    free(html);
     json_decref(ctx);
 
     ctx = sample_context("admin_agencies");
