@@ -1,7 +1,8 @@
 /* The subset font of text appearances (pdf_font.h): every character of the lines maps to
  * a glyph that advances and is shaped exactly as in the whole Noto Serif (the precomposed
  * Vietnamese letters are composite glyphs, so their components must come along), the
- * subset is small, and what is not a TrueType font is refused. */
+ * subset is small, and what is not a TrueType font is refused. The lines are those of
+ * a signature's text appearance (standards.md §6) in Vietnamese (§11). */
 #include <stdlib.h>
 #include <string.h>
 

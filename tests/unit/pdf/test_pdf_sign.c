@@ -156,9 +156,11 @@ static void small_pdf(struct buf *out)
     buf_release(&content);
 }
 
-/* Issue 12: the text appearance embeds a subset of its font, not the whole 575 KB
- * Noto Serif; a signed one-page document stays under 60 KB, person and agency
- * signature together too, and the Vietnamese text renders and extracts as written. */
+/* Issue 12: the text appearance (standards.md §6: the agency signature of attachments
+ * and copies is text) embeds a subset of its font, not the whole 575 KB Noto Serif —
+ * still embedded, as §11's PDF/A for long-term preservation needs; a signed one-page
+ * document stays under 60 KB, person and agency signature together too, and the
+ * Vietnamese text (TCVN 6909, §11) extracts as written. */
 TEST(text_appearance_small_and_extractable)
 {
     struct buf in = BUF_INIT(1 << 20), one, two, text = BUF_INIT(1 << 20),
