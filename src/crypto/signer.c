@@ -212,7 +212,8 @@ static struct cached_key *cache_put(struct child *c, const unsigned char id[32],
     return e;
 }
 
-static void pin_verifier(const struct child *c, const unsigned char id[32], const char *pin,
+/* false when the HMAC cannot be computed: then nothing is cached or served. */
+static bool pin_verifier(const struct child *c, const unsigned char id[32], const char *pin,
                          unsigned char out[32])
 {
     unsigned char msg[32 + SIGNER_MAX_PIN];
@@ -220,9 +221,9 @@ static void pin_verifier(const struct child *c, const unsigned char id[32], cons
     unsigned int len = 32;
     memcpy(msg, id, 32);
     memcpy(msg + 32, pin, n);
-    if (!HMAC(EVP_sha256(), c->secret, sizeof(c->secret), msg, 32 + n, out, &len))
-        memset(out, 0, 32); /* cannot match: a verifier of a real entry is an HMAC */
+    bool ok = HMAC(EVP_sha256(), c->secret, sizeof(c->secret), msg, 32 + n, out, &len) && len == 32;
     secure_wipe(msg, sizeof(msg));
+    return ok;
 }
 
 struct request {
@@ -319,9 +320,9 @@ static result_t load_sealed(struct child *c, const struct request *rq, struct ke
 
     if (rq->key_len > SIGNER_MAX_SEALED)
         return RES_TOO_LARGE;
-    if (c->key_ttl > 0) {
-        SHA256(rq->key, rq->key_len, id);
-        pin_verifier(c, id, rq->pin, verifier);
+    bool cached = c->key_ttl > 0 && SHA256(rq->key, rq->key_len, id) &&
+                  pin_verifier(c, id, rq->pin, verifier);
+    if (cached) {
         struct cached_key *e = cache_find(c, id);
         if (e) {
             r = CRYPTO_memcmp(e->verifier, verifier, 32) == 0 ? RES_OK : RES_FORBIDDEN;
@@ -343,7 +344,7 @@ static result_t load_sealed(struct child *c, const struct request *rq, struct ke
     secure_wipe(p12, p12_len);
     free(p12);
     /* Only a PIN that opened the PKCS#12 gets its verifier stored with the key. */
-    if (r == RES_OK && c->key_ttl > 0 && owned->key)
+    if (r == RES_OK && cached && owned->key)
         *use = &cache_put(c, id, verifier, owned)->kb;
     else if (r == RES_OK)
         *use = owned;
