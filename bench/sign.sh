@@ -3,8 +3,11 @@
 # the database, opened by the signer process with the PIN) and
 # POST /api/v1/signatures/verify, on a 1-page and a 30-page PDF, with wrk; and, in the
 # same run, `openssl cms -sign` on the same bytes as the baseline of a bare signature.
+# For signing it also prints the CPU time per signature of the server and of the signer
+# process (from /proc), and the size of the signed documents.
 #
-#   bench/sign.sh [BIN]     Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (8)
+#   bench/sign.sh [BIN]     Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (8),
+#                           QLVB_SIGNER_KEY_TTL (the server's, default 300; 0 = no cache)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -78,11 +81,21 @@ wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. b
 LUA
 }
 
+SIGNER=$(pgrep -P "$PID" | head -1)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, 1/100 s
 run() { # label token lua path
-    local out
+    local out s0 g0 n
+    s0=$(ticks "$PID")
+    g0=$(ticks "$SIGNER")
     out=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$3" -H "Authorization: Bearer $2" "$URL$4")
     printf '%-34s %10s req/s   p99 %s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
         "$(awk '/ 99%/ {print $2}' <<<"$out")"
+    n=$(awk '/requests in/ {print $1}' <<<"$out")
+    if [ "${n:-0}" -gt 0 ]; then
+        printf '%-34s %10.2f ms server, %.2f ms signer process\n' "  CPU per request" \
+            "$(echo "($(ticks "$PID") - $s0) * 10 / $n" | bc -l)" \
+            "$(echo "($(ticks "$SIGNER") - $g0) * 10 / $n" | bc -l)"
+    fi
     grep -q "Non-2xx" <<<"$out" && echo "  (non-2xx answers: $(grep Non-2xx <<<"$out"))" || true
 }
 
@@ -96,6 +109,8 @@ done
 for n in 1 30; do
     curl -fs -XPOST "$URL/api/v1/signatures/sign" -H "Authorization: Bearer $LEADER" -F key_id="$KEY" \
         -F pin=123456 -F file=@"$WORK/p$n.pdf" -o "$WORK/s$n.pdf"
+    printf '%-34s %10s bytes (unsigned %s)\n' "signed $n page(s), text appearance" \
+        "$(stat -c %s "$WORK/s$n.pdf")" "$(stat -c %s "$WORK/p$n.pdf")"
     lua_body "$WORK/s$n.pdf" >"$WORK/verify$n.lua"
     run "verify $n page(s) signed (HTTP)" "$LEADER" "$WORK/verify$n.lua" /api/v1/signatures/verify
 done

@@ -159,6 +159,7 @@ int cmd_serve(int argc, char **argv)
     struct signer signer;
     char keys_dir[PATH_MAX + 8], master[PATH_MAX + 24];
     signer_init(&signer);
+    signer.key_ttl = app.cfg.signer_key_ttl;
     snprintf(keys_dir, sizeof(keys_dir), "%s/keys", app.cfg.data_dir);
     snprintf(master, sizeof(master), "%s/master.key", keys_dir);
     if ((mkdir(keys_dir, 0700) != 0 && errno != EEXIST) ||

@@ -44,6 +44,7 @@ struct config {
     int job_workers;              /* worker threads of `qlvb serve` */
     int job_tick;                 /* seconds between scheduler ticks */
     long doc_max_file;            /* bytes of one document file (main or appendix) */
+    int signer_key_ttl;           /* seconds the signer keeps an unlocked key; 0: never */
 };
 
 struct app {

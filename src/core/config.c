@@ -32,6 +32,7 @@ void config_defaults(struct config *cfg)
     cfg->job_workers = 2;
     cfg->job_tick = 30;
     cfg->doc_max_file = 30L * 1024 * 1024; /* under max_upload: one file and its metadata */
+    cfg->signer_key_ttl = 300;             /* crypto/signer.h, key cache */
 }
 
 static void env_int(const char *name, int *out, int min, int max)
@@ -72,6 +73,7 @@ void config_from_env(struct config *cfg)
     env_int("QLVB_SWEEP_INTERVAL", &cfg->sweep_interval, 1, 86400);
     env_int("QLVB_JOB_WORKERS", &cfg->job_workers, 0, 32);
     env_int("QLVB_JOB_TICK", &cfg->job_tick, 1, 3600);
+    env_int("QLVB_SIGNER_KEY_TTL", &cfg->signer_key_ttl, 0, 3600);
     int doc_kib = 0;
     env_int("QLVB_DOC_MAX_FILE_KIB", &doc_kib, 1, 4 * 1024 * 1024);
     if (doc_kib)

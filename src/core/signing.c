@@ -227,6 +227,10 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
         verrs_add(e, "key_id", "Chọn một khóa ký số của bạn.");
         r = RES_INVALID;
     }
+    /* A key refused now (locked by wrong PINs, revoked — perhaps on another node —,
+     * expired, its certificate no longer trusted) is wiped from the signer's cache. */
+    if (r != RES_OK && k.sealed.len)
+        (void)signer_forget_sealed(app->signer, (const unsigned char *)k.sealed.data, k.sealed.len);
     if (r != RES_OK)
         goto out;
     bool seal = k.user_id == 0;
@@ -288,6 +292,9 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     struct pdf_sign_key key = {k.cert, k.chain, signer_cms_sign, &sk, NULL, NULL};
     r = pdf_sign_document(pdf, len, &o, &key, out);
     if (r == RES_FORBIDDEN) {
+        /* The signer already dropped the key on this wrong PIN; the core says so too,
+         * since the count may now lock the key (crypto/signer.h, key cache). */
+        (void)signer_forget_sealed(app->signer, (const unsigned char *)k.sealed.data, k.sealed.len);
         /* A wrong PIN that cannot be counted is an error, not a plain refusal. */
         int left = 0;
         if ((r = signing_key_pin_result(app, a, k.id, false, NULL, &left)) != RES_OK)

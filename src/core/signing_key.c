@@ -348,6 +348,24 @@ static result_t key_revoke_tx(struct tx *t, void *arg)
     return RES_OK;
 }
 
+/* Issue 12, key cache (crypto/signer.h): a revoked key is wiped from the signer
+ * process at once, not when its cache entry expires. */
+static void forget_cached_key(struct app *app, int64_t id)
+{
+    struct db_conn *c = db_conn(app->db);
+    struct db_stmt *s = NULL;
+    size_t len = 0;
+    if (!app->signer || !c ||
+        db_query(c, &s, "SELECT sealed FROM signing_key WHERE id = $1", "i", id) != RES_OK)
+        return;
+    if (db_step(s) == RES_ROW) {
+        const void *sealed = db_col_blob(s, 0, &len);
+        if (sealed && len)
+            (void)signer_forget_sealed(app->signer, sealed, len);
+    }
+    db_finalize(s);
+}
+
 result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, const char *reason,
                             struct verrs *e)
 {
@@ -386,6 +404,8 @@ result_t signing_key_revoke(struct app *app, const struct actor *a, int64_t id, 
     }
     struct key_revoke kr = {.a = a, .id = id, .agency_id = agency_id, .why = why ? why : ""};
     r = tx_run(app->db, key_revoke_tx, &kr);
+    if (r == RES_OK)
+        forget_cached_key(app, id); /* issue 12 */
     if (r == RES_CONFLICT)
         verrs_add(e, "reason", "Khóa ký số đã được thu hồi trước đó.");
     free(why);

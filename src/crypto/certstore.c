@@ -5,7 +5,9 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +15,7 @@
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "crypto/keys.h"
@@ -381,14 +384,109 @@ result_t cert_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) 
     return r;
 }
 
+/* Parsed chains of recently seen PEM texts (issue 12): OpenSSL 3.0 sets up a decoder
+ * for the public key of every certificate it parses, which cost more than the RSA
+ * signature itself when every signature parsed the key's stored chain again. Entries
+ * are immutable X509 objects handed out with an extra reference, so callers free what
+ * they get as before; least recently used goes first. */
+#define PEM_CACHE_SLOTS 32
+#define PEM_CACHE_MAX   (64 * 1024) /* longer texts are parsed every time */
+
+static struct pem_cached {
+    unsigned char id[32]; /* SHA-256 of the text */
+    X509 *cert;
+    STACK_OF(X509) * chain;
+    uint64_t used; /* tick of the last use; 0: free slot */
+} pem_cache[PEM_CACHE_SLOTS];
+static uint64_t pem_tick;
+static pthread_mutex_t pem_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A new stack of the chain's certificates, each with one more reference. */
+static STACK_OF(X509) * chain_dup(STACK_OF(X509) * src)
+{
+    STACK_OF(X509) *dst = sk_X509_new_null();
+    for (int i = 0; dst && i < sk_X509_num(src); i++) {
+        X509 *x = sk_X509_value(src, i);
+        if (!X509_up_ref(x) || !sk_X509_push(dst, x)) {
+            sk_X509_pop_free(dst, X509_free);
+            return NULL;
+        }
+    }
+    return dst;
+}
+
+static bool pem_cache_get(const unsigned char id[32], X509 **cert, STACK_OF(X509) * *chain)
+{
+    bool hit = false;
+    pthread_mutex_lock(&pem_lock);
+    for (int i = 0; i < PEM_CACHE_SLOTS && !hit; i++) {
+        struct pem_cached *e = &pem_cache[i];
+        if (!e->used || memcmp(e->id, id, 32) != 0)
+            continue;
+        STACK_OF(X509) *c = chain_dup(e->chain);
+        if (c && X509_up_ref(e->cert)) {
+            e->used = ++pem_tick;
+            *cert = e->cert;
+            *chain = c;
+            hit = true;
+        } else {
+            sk_X509_pop_free(c, X509_free);
+        }
+    }
+    pthread_mutex_unlock(&pem_lock);
+    return hit;
+}
+
+static void pem_cache_put(const unsigned char id[32], X509 *cert, STACK_OF(X509) * chain)
+{
+    STACK_OF(X509) *c = chain_dup(chain);
+    if (!c || !X509_up_ref(cert)) {
+        sk_X509_pop_free(c, X509_free);
+        return;
+    }
+    pthread_mutex_lock(&pem_lock);
+    struct pem_cached *e = &pem_cache[0];
+    for (int i = 0; i < PEM_CACHE_SLOTS; i++) {
+        if (pem_cache[i].used && memcmp(pem_cache[i].id, id, 32) == 0) {
+            e = NULL; /* another thread was first */
+            break;
+        }
+        if (pem_cache[i].used < e->used)
+            e = &pem_cache[i];
+    }
+    if (e) {
+        X509 *old_cert = e->cert;
+        STACK_OF(X509) *old_chain = e->chain;
+        memcpy(e->id, id, 32);
+        e->cert = cert;
+        e->chain = c;
+        e->used = ++pem_tick;
+        cert = old_cert;
+        c = old_chain;
+    }
+    pthread_mutex_unlock(&pem_lock);
+    X509_free(cert); /* the evicted entry's, or ours when not stored */
+    sk_X509_pop_free(c, X509_free);
+}
+
 result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain)
 {
+    unsigned char id[32];
+    size_t len = pem ? strlen(pem) : 0;
     *cert = NULL;
     *chain = NULL;
-    result_t r = pem ? cert_parse_certs(pem, strlen(pem), INT_MAX, chain) : RES_INVALID;
+    bool cacheable = len > 0 && len <= PEM_CACHE_MAX;
+    if (cacheable) {
+        SHA256((const unsigned char *)pem, len, id);
+        if (pem_cache_get(id, cert, chain))
+            return RES_OK;
+    }
+    result_t r = pem ? cert_parse_certs(pem, len, INT_MAX, chain) : RES_INVALID;
     if (!*chain)
         *chain = sk_X509_new_null();
     if (r == RES_OK)
         *cert = sk_X509_shift(*chain);
+    if (*cert && *chain && cacheable)
+        pem_cache_put(id, *cert, *chain);
     return *cert ? RES_OK : RES_INVALID;
 }

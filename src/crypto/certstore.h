@@ -77,7 +77,9 @@ void cert_serial_hex(X509 *x, char *out, size_t size);
 result_t cert_parse_certs(const void *data, size_t len, int max, STACK_OF(X509) * *stack);
 /* Every certificate of PEM text (cert_parse_certs): the first into *cert, the rest
  * into *chain (created). RES_INVALID when there is none or the text is damaged; the
- * caller frees both in every case. */
+ * caller frees both in every case. Recently parsed texts (32, up to 64 KB each) come
+ * from a cache: the same X509 objects with one more reference each, so they must be
+ * treated as read-only (issue 12). */
 result_t cert_parse_pem_chain(const char *pem, X509 **cert, STACK_OF(X509) * *chain);
 
 /* X509 time as unix seconds (INT64_MIN when unparseable). */

@@ -1,10 +1,14 @@
 /* Signer process: the parent side (framing, one lock per exchange) and the child loop
- * (load key, sign, wipe). The child handles one request at a time; signing is a few
- * milliseconds, so a single process serves an agency's signing load. In sealed mode
- * the child also holds the master key and seals or opens PKCS#12 blobs (keyseal.c). */
+ * (load key, sign, wipe). The child handles one request at a time; with the key cache
+ * a signature is about a millisecond of RSA, so a single process serves an agency's
+ * signing load (bench/sign.sh: the HTTP work around it costs several times more). In
+ * sealed mode the child also holds the master key and seals or opens PKCS#12 blobs
+ * (keyseal.c), and keeps unlocked keys for key_ttl seconds (signer.h). */
 #include "crypto/signer.h"
 
 #include <errno.h>
+#include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,10 +19,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include "crypto/keys.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 
 #define MAX_KEY_NAME 511 /* file names and paths in key_dir mode */
 #define MAX_DATA     64  /* a digest */
@@ -106,12 +115,116 @@ static int recv_frame(int fd, unsigned char **out, size_t *len)
 
 /* ---- child ---- */
 
+/* An unlocked key (sealed mode). It is served again only to a request for the same
+ * sealed blob whose PIN gives the same verifier, until it expires. */
+struct cached_key {
+    bool used;
+    unsigned char id[32];       /* SHA-256 of the sealed blob */
+    unsigned char verifier[32]; /* HMAC-SHA256(secret, id || PIN) */
+    double expires_ms;          /* clock_mono_ms() */
+    struct key_bundle kb;
+};
+
 struct child {
     const char *key_dir; /* key_dir mode; NULL: keys are paths */
     bool sealed;
     result_t state; /* sealed mode: reading or creating the master key */
     unsigned char master[KEYSEAL_KEY_LEN];
+    int key_ttl;              /* seconds; 0: no cache */
+    unsigned char secret[32]; /* random per process, keys the PIN verifiers */
+    struct signer_cache_stats stats;
+    struct cached_key cache[SIGNER_CACHE_MAX];
 };
+
+static volatile sig_atomic_t child_stop; /* SIGTERM (the parent died) or SIGINT */
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    child_stop = 1;
+}
+
+static void cache_drop(struct child *c, struct cached_key *e)
+{
+    if (!e->used)
+        return;
+    key_bundle_release(&e->kb); /* EVP_PKEY_free: OpenSSL cleanses the private key */
+    secure_wipe(e, sizeof(*e));
+    c->stats.entries--;
+}
+
+static void cache_clear(struct child *c)
+{
+    for (int i = 0; i < SIGNER_CACHE_MAX; i++)
+        cache_drop(c, &c->cache[i]);
+}
+
+/* Drops what expired; returns the milliseconds until the next expiry, -1 for none
+ * (a poll() timeout). */
+static int cache_sweep(struct child *c)
+{
+    double now = clock_mono_ms(), next = -1;
+    for (int i = 0; i < SIGNER_CACHE_MAX; i++) {
+        struct cached_key *e = &c->cache[i];
+        if (!e->used)
+            continue;
+        if (e->expires_ms <= now) {
+            cache_drop(c, e);
+            c->stats.expired++;
+        } else if (next < 0 || e->expires_ms < next) {
+            next = e->expires_ms;
+        }
+    }
+    return next < 0 ? -1 : (int)ceil(next - now);
+}
+
+static struct cached_key *cache_find(struct child *c, const unsigned char id[32])
+{
+    cache_sweep(c);
+    for (int i = 0; i < SIGNER_CACHE_MAX; i++)
+        if (c->cache[i].used && CRYPTO_memcmp(c->cache[i].id, id, 32) == 0)
+            return &c->cache[i];
+    return NULL;
+}
+
+/* Takes over kb (left empty); the entry that expires first makes room when full. */
+static struct cached_key *cache_put(struct child *c, const unsigned char id[32],
+                                    const unsigned char verifier[32], struct key_bundle *kb)
+{
+    struct cached_key *e = NULL;
+    for (int i = 0; i < SIGNER_CACHE_MAX; i++) {
+        struct cached_key *x = &c->cache[i];
+        if (!x->used) {
+            e = x;
+            break;
+        }
+        if (!e || x->expires_ms < e->expires_ms)
+            e = x;
+    }
+    cache_drop(c, e);
+    e->used = true;
+    memcpy(e->id, id, 32);
+    memcpy(e->verifier, verifier, 32);
+    e->expires_ms = clock_mono_ms() + 1000.0 * c->key_ttl;
+    e->kb = *kb;
+    key_bundle_init(kb);
+    c->stats.entries++;
+    return e;
+}
+
+/* false when the HMAC cannot be computed: then nothing is cached or served. */
+static bool pin_verifier(const struct child *c, const unsigned char id[32], const char *pin,
+                         unsigned char out[32])
+{
+    unsigned char msg[32 + SIGNER_MAX_PIN];
+    size_t n = strlen(pin);
+    unsigned int len = 32;
+    memcpy(msg, id, 32);
+    memcpy(msg + 32, pin, n);
+    bool ok = HMAC(EVP_sha256(), c->secret, sizeof(c->secret), msg, 32 + n, out, &len) && len == 32;
+    secure_wipe(msg, sizeof(msg));
+    return ok;
+}
 
 struct request {
     char op;
@@ -196,54 +309,118 @@ static result_t append_certs(struct buf *b, const struct key_bundle *kb)
     return r;
 }
 
-/* The key of a 'C' or 'S' request: a file (key_dir mode) or a sealed blob. */
-static result_t load_key(const struct child *c, const struct request *rq, struct key_bundle *kb)
+/* The key of a 'C' or 'S' request: a file (key_dir mode) or a sealed blob. *use is the
+ * bundle to use: owned (the caller releases it) or a cache entry (sealed mode). */
+static result_t load_sealed(struct child *c, const struct request *rq, struct key_bundle *owned,
+                            const struct key_bundle **use)
 {
-    char name[MAX_KEY_NAME + 1], path[4096];
-    unsigned char *p12 = NULL;
+    unsigned char id[32] = {0}, verifier[32] = {0}, *p12 = NULL;
     size_t p12_len = 0;
     result_t r;
 
-    if (c->sealed) {
-        if (rq->key_len > SIGNER_MAX_SEALED)
-            return RES_TOO_LARGE;
-        r = keyseal_open(c->master, rq->key, rq->key_len, &p12, &p12_len);
-        if (r == RES_OK)
-            r = keys_load_p12_mem(p12, p12_len, rq->pin, kb);
-        secure_wipe(p12, p12_len);
-        free(p12);
-        return r;
+    if (rq->key_len > SIGNER_MAX_SEALED)
+        return RES_TOO_LARGE;
+    bool cached = c->key_ttl > 0 && SHA256(rq->key, rq->key_len, id) &&
+                  pin_verifier(c, id, rq->pin, verifier);
+    if (cached) {
+        struct cached_key *e = cache_find(c, id);
+        if (e) {
+            r = CRYPTO_memcmp(e->verifier, verifier, 32) == 0 ? RES_OK : RES_FORBIDDEN;
+            if (r == RES_OK) {
+                c->stats.hits++;
+                *use = &e->kb;
+            } else { /* a wrong PIN: never served, and the key is forgotten */
+                c->stats.wrong_pin++;
+                cache_drop(c, e);
+            }
+            secure_wipe(verifier, sizeof(verifier));
+            return r;
+        }
+        c->stats.misses++;
     }
+    r = keyseal_open(c->master, rq->key, rq->key_len, &p12, &p12_len);
+    if (r == RES_OK)
+        r = keys_load_p12_mem(p12, p12_len, rq->pin, owned);
+    secure_wipe(p12, p12_len);
+    free(p12);
+    /* Only a PIN that opened the PKCS#12 gets its verifier stored with the key. */
+    if (r == RES_OK && cached && owned->key)
+        *use = &cache_put(c, id, verifier, owned)->kb;
+    else if (r == RES_OK)
+        *use = owned;
+    secure_wipe(verifier, sizeof(verifier));
+    return r;
+}
+
+static result_t load_key(struct child *c, const struct request *rq, struct key_bundle *owned,
+                         const struct key_bundle **use)
+{
+    char name[MAX_KEY_NAME + 1], path[4096];
+    result_t r;
+
+    if (c->sealed)
+        return load_sealed(c, rq, owned, use);
     if (copy_text(name, sizeof(name), rq->key, rq->key_len) != 0)
         return RES_INVALID;
     r = key_path(c->key_dir, name, path, sizeof(path));
     if (r == RES_OK)
-        r = keys_load_p12(path, rq->pin, kb);
+        r = keys_load_p12(path, rq->pin, owned);
+    if (r == RES_OK)
+        *use = owned;
     secure_wipe(name, sizeof(name));
     secure_wipe(path, sizeof(path));
     return r;
 }
 
-static result_t use_key(const struct child *c, const struct request *rq, struct buf *reply)
+static result_t use_key(struct child *c, const struct request *rq, struct buf *reply)
 {
-    struct key_bundle kb;
+    struct key_bundle owned;
+    const struct key_bundle *kb = NULL;
     unsigned char *sig = NULL;
     size_t sig_len = 0;
     result_t r;
 
-    key_bundle_init(&kb);
+    key_bundle_init(&owned);
     if (rq->op == 'S' && rq->data_len != 32)
         return RES_INVALID;
-    r = load_key(c, rq, &kb);
+    r = load_key(c, rq, &owned, &kb);
     if (r == RES_OK && rq->op == 'S') {
-        r = keys_sign_digest(kb.key, rq->data, rq->data_len, &sig, &sig_len);
+        r = keys_sign_digest(kb->key, rq->data, rq->data_len, &sig, &sig_len);
         if (r == RES_OK)
             r = buf_append(reply, sig, sig_len);
     }
     if (r == RES_OK && rq->op == 'C')
-        r = append_certs(reply, &kb);
+        r = append_certs(reply, kb);
     free(sig);
-    key_bundle_release(&kb);
+    key_bundle_release(&owned);
+    return r;
+}
+
+/* 'F': key = the SHA-256 of a sealed blob, or empty for every key. */
+static result_t forget(struct child *c, const struct request *rq)
+{
+    if (rq->key_len == 0) {
+        cache_clear(c);
+        return RES_OK;
+    }
+    if (rq->key_len != 32)
+        return RES_INVALID;
+    for (int i = 0; i < SIGNER_CACHE_MAX; i++)
+        if (c->cache[i].used && CRYPTO_memcmp(c->cache[i].id, rq->key, 32) == 0)
+            cache_drop(c, &c->cache[i]);
+    return RES_OK;
+}
+
+static result_t stats(const struct child *c, struct buf *reply)
+{
+    const struct signer_cache_stats *st = &c->stats;
+    const uint64_t v[5] = {st->entries, st->hits, st->misses, st->wrong_pin, st->expired};
+    unsigned char h[4];
+    result_t r = RES_OK;
+    for (int i = 0; i < 5 && r == RES_OK; i++) {
+        put_u32(h, (size_t)(v[i] > 0xFFFFFFFFu ? 0xFFFFFFFFu : v[i]));
+        r = buf_append(reply, h, 4);
+    }
     return r;
 }
 
@@ -280,7 +457,7 @@ static result_t import(const struct child *c, const struct request *rq, struct b
     return r;
 }
 
-static void handle(const struct child *c, const struct request *rq, struct buf *reply)
+static void handle(struct child *c, const struct request *rq, struct buf *reply)
 {
     result_t r = c->state;
 
@@ -296,6 +473,12 @@ static void handle(const struct child *c, const struct request *rq, struct buf *
         case 'I':
             r = import(c, rq, reply);
             break;
+        case 'F':
+            r = forget(c, rq);
+            break;
+        case 'T':
+            r = stats(c, reply);
+            break;
         default:
             r = RES_INVALID;
         }
@@ -306,14 +489,22 @@ static void handle(const struct child *c, const struct request *rq, struct buf *
     }
 }
 
-static void child_loop(int fd, const struct child *c)
+static void child_loop(int fd, struct child *c)
 {
-    for (;;) {
+    while (!child_stop) {
         unsigned char *frame;
         size_t len = 0;
         struct request rq;
         struct buf reply = BUF_INIT(SIGNER_MAX_FRAME);
-
+        /* Wait for a request, waking up when a cached key expires to wipe it. */
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int n = poll(&pfd, 1, cache_sweep(c));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        if (n == 0)
+            continue;
         if (recv_frame(fd, &frame, &len) != 0)
             break;
         memset(&rq, 0, sizeof(rq));
@@ -331,15 +522,31 @@ static void child_loop(int fd, const struct child *c)
     }
 }
 
-static void child_main(int fd, const char *key_dir, const char *master_key_path)
+static void child_main(int fd, const char *key_dir, const char *master_key_path, int key_ttl)
 {
-    struct child c = {key_dir, master_key_path != NULL, RES_OK, {0}};
+    static struct child c; /* the cache is too large for a comfortable stack frame */
+    struct sigaction sa;
 
+    memset(&c, 0, sizeof(c));
+    c.key_dir = key_dir;
+    c.sealed = master_key_path != NULL;
+    c.state = RES_OK;
+    c.key_ttl = c.sealed && key_ttl > 0 ? key_ttl : 0;
+    if (c.key_ttl && RAND_bytes(c.secret, sizeof(c.secret)) != 1)
+        c.key_ttl = 0; /* no verifier secret, no cache */
+    /* SIGTERM (sent when the parent dies) and SIGINT end the loop so that the cached
+     * keys are wiped before exit. */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
     /* A failed master key is reported to every request, starting with the parent's
      * ping; the parent then closes the socket. */
     if (c.sealed)
         c.state = keyseal_load_master(master_key_path, c.master);
     child_loop(fd, &c);
+    cache_clear(&c);
     secure_wipe(&c, sizeof(c));
 }
 
@@ -350,6 +557,7 @@ void signer_init(struct signer *s)
     s->pid = -1;
     s->fd = -1;
     s->sealed = false;
+    s->key_ttl = SIGNER_KEY_TTL_DEFAULT;
     pthread_mutex_init(&s->lock, NULL);
 }
 
@@ -374,7 +582,7 @@ static result_t spawn(struct signer *s, const char *key_dir, const char *master_
         close_range(4, ~0U, 0);
         prctl(PR_SET_DUMPABLE, 0);        /* no core dumps, no ptrace by peers */
         prctl(PR_SET_PDEATHSIG, SIGTERM); /* dies with its parent */
-        child_main(3, key_dir, master_key_path);
+        child_main(3, key_dir, master_key_path, s->key_ttl);
         close(3);
         _exit(0);
     }
@@ -614,6 +822,47 @@ out:
         *chain = NULL;
         buf_release(sealed);
     }
+    return r;
+}
+
+result_t signer_forget_sealed(struct signer *s, const unsigned char *sealed, size_t sealed_len)
+{
+    unsigned char id[32], *reply = NULL;
+    size_t len = 0;
+    result_t r = check_sealed(s, sealed, sealed_len);
+    if (r != RES_OK)
+        return r;
+    SHA256(sealed, sealed_len, id);
+    r = exchange(s, 'F', id, sizeof(id), "", NULL, 0, &reply, &len);
+    free(reply);
+    return r;
+}
+
+result_t signer_forget_all(struct signer *s)
+{
+    unsigned char *reply = NULL;
+    size_t len = 0;
+    result_t r = exchange(s, 'F', NULL, 0, "", NULL, 0, &reply, &len);
+    free(reply);
+    return r;
+}
+
+result_t signer_cache_stats(struct signer *s, struct signer_cache_stats *st)
+{
+    unsigned char *reply = NULL;
+    size_t len = 0;
+    result_t r = exchange(s, 'T', NULL, 0, "", NULL, 0, &reply, &len);
+    memset(st, 0, sizeof(*st));
+    if (r == RES_OK && len != 20)
+        r = RES_INTERNAL;
+    if (r == RES_OK) {
+        st->entries = get_u32(reply);
+        st->hits = get_u32(reply + 4);
+        st->misses = get_u32(reply + 8);
+        st->wrong_pin = get_u32(reply + 12);
+        st->expired = get_u32(reply + 16);
+    }
+    free(reply);
     return r;
 }
 

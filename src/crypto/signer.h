@@ -1,7 +1,8 @@
 /* The signer process (privilege separation after OpenBSD relayd's "ca" process): a
- * child forked at start-up opens PKCS#12 keys with the PIN of each request, signs a
- * digest and wipes the key again; request threads talk to it over a socketpair and
- * never see a private key. Call signer_start() or signer_start_sealed() before any
+ * child forked at start-up opens PKCS#12 keys with the PIN of each request and signs a
+ * digest; it wipes the key again, or in sealed mode keeps it a short time for the same
+ * PIN (key cache, below). Request threads talk to it over a socketpair and never see a
+ * private key. Call signer_start() or signer_start_sealed() before any
  * thread is created.
  *
  * Two modes, chosen at start:
@@ -20,10 +21,27 @@
  *            'C' certificates of key
  *            'S' sign data, a SHA-256 digest, with key
  *            'I' import (sealed mode only): key = the PKCS#12 bytes, data empty
+ *            'F' forget cached keys: key = SHA-256 of a sealed blob, or empty for all
+ *            'T' key cache statistics (all fields empty)
  *            key is a file name (key_dir mode) or a sealed blob (sealed mode, 'C' 'S').
- *   reply    u8 result_t; on RES_OK: 'H' nothing, 'S' the raw signature,
+ *   reply    u8 result_t; on RES_OK: 'H' 'F' nothing, 'S' the raw signature,
  *            'C' a list of u32 length + DER certificate, the signer's first,
- *            'I' u32 length + sealed blob, then the certificate list as for 'C'. */
+ *            'I' u32 length + sealed blob, then the certificate list as for 'C',
+ *            'T' five u32: entries, hits, misses, wrong PINs, expired.
+ *
+ * Key cache (sealed mode, issue 12). Opening a PKCS#12 (AES-GCM, then PBKDF2 for the
+ * MAC and for each encrypted bag) costs several times the RSA signature itself. The
+ * child keeps a key it opened for key_ttl seconds from that unlock (not extended by
+ * use), keyed by the SHA-256 of the sealed blob, with a verifier of the PIN that opened
+ * it: HMAC-SHA256 under a random per-process secret of (blob hash || PIN). A later
+ * request for that blob is served from the cache only when its PIN gives the same
+ * verifier (compared in constant time); any other PIN is RES_FORBIDDEN and drops the
+ * entry, so a wrong PIN never signs and the next right one opens the PKCS#12 again. An
+ * entry is wiped (EVP_PKEY_free, which cleanses the key, then the entry's memory) when
+ * it expires (the child wakes up for it), on 'F' (the core sends it when a key is
+ * revoked, locked by wrong PINs or refused), when full (the entry closest to expiry
+ * makes room) and at exit (EOF on the socket, SIGTERM, SIGINT). key_ttl 0 disables
+ * the cache; key_dir mode never caches. */
 #ifndef QLVB_CRYPTO_SIGNER_H
 #define QLVB_CRYPTO_SIGNER_H
 
@@ -38,16 +56,25 @@
 #include "util/buf.h"
 #include "util/result.h"
 
-#define SIGNER_MAX_FRAME  (1u << 20)
-#define SIGNER_MAX_P12    (256u << 10) /* largest PKCS#12 that can be imported */
-#define SIGNER_MAX_SEALED (SIGNER_MAX_P12 + KEYSEAL_OVERHEAD)
-#define SIGNER_MAX_PIN    255
+#define SIGNER_MAX_FRAME       (1u << 20)
+#define SIGNER_MAX_P12         (256u << 10) /* largest PKCS#12 that can be imported */
+#define SIGNER_MAX_SEALED      (SIGNER_MAX_P12 + KEYSEAL_OVERHEAD)
+#define SIGNER_MAX_PIN         255
+#define SIGNER_CACHE_MAX       256 /* unlocked keys held at once */
+#define SIGNER_KEY_TTL_DEFAULT 300
+#define SIGNER_KEY_TTL_MAX     3600
 
 struct signer {
     pid_t pid;
     int fd;
     pthread_mutex_t lock; /* one exchange at a time on the socket */
     bool sealed;          /* started with signer_start_sealed() */
+    int key_ttl;          /* seconds an unlocked key stays cached (0: never); set before
+                             signer_start_sealed(), default SIGNER_KEY_TTL_DEFAULT */
+};
+
+struct signer_cache_stats {
+    unsigned long entries, hits, misses, wrong_pin, expired;
 };
 
 void signer_init(struct signer *s);
@@ -85,6 +112,13 @@ result_t signer_sign_sealed(struct signer *s, const unsigned char *sealed, size_
                             unsigned char **sig, size_t *sig_len);
 result_t signer_certs_sealed(struct signer *s, const unsigned char *sealed, size_t sealed_len,
                              const char *pin, X509 **cert, STACK_OF(X509) * *chain);
+
+/* Sealed mode: wipes the cached key of that blob, if any (RES_OK either way). */
+result_t signer_forget_sealed(struct signer *s, const unsigned char *sealed, size_t sealed_len);
+/* Wipes every cached key. */
+result_t signer_forget_all(struct signer *s);
+/* Counters of the key cache since start, and the entries held now. */
+result_t signer_cache_stats(struct signer *s, struct signer_cache_stats *st);
 
 /* A cms_sign_fn over the signer process: arg is a struct signer_key. With sealed set
  * the key is that blob (sealed mode), else key names the file (key_dir mode). */

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/certstore.h"
+#include "pdf/pdf_font.h"
 #include "pdf/pdf_util.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -114,13 +115,14 @@ static char *cert_name(X509 *cert, int nid)
     return xstrdup(buf);
 }
 
-/* Text appearance when no image is given: signer, organisation, time, reason, in
- * base-14 Times (URW Nimbus has the Vietnamese glyphs; MuPDF's own signature text
- * appearance uses Helvetica through WinAnsi and loses letters such as "ễ"). */
+/* Text appearance when no image is given: signer, organisation, time, reason, in a
+ * subset of Noto Serif made of these lines' characters (pdf_font.h: every Vietnamese
+ * letter, a few kilobytes per signature instead of the whole font; MuPDF's own signature
+ * text appearance uses Helvetica through WinAnsi and loses letters such as "ễ"). */
 static void draw_text_lines(fz_context *ctx, fz_device *dev, fz_rect rect, const char **lines,
                             int n)
 {
-    fz_font *font = fz_new_base14_font(ctx, "Times-Roman");
+    fz_font *font = pdf_font_subset(ctx, lines, n);
     fz_text *t = NULL;
     float blue[3] = {0, 0, 0.55f};
     fz_var(t);

@@ -143,6 +143,41 @@ TEST(stored_chain_text)
     buf_release(&chain);
 }
 
+/* Issue 12: a stored chain parsed again comes from the cache (the same certificates,
+ * each with its own reference, so every caller frees what it got); a damaged text is
+ * parsed, and refused, every time; another text is another chain. */
+TEST(stored_chain_cached)
+{
+    struct buf chain = file_of("chain.pem"), person = file_of("person.pem");
+    X509 *a = NULL, *b = NULL, *c = NULL;
+    STACK_OF(X509) *ra = NULL, *rb = NULL, *rc = NULL;
+    CHECK_INT(cert_parse_pem_chain(chain.data, &a, &ra), RES_OK);
+    CHECK_INT(cert_parse_pem_chain(chain.data, &b, &rb), RES_OK);
+    CHECK(a != NULL && a == b);
+    CHECK(ra != rb && sk_X509_num(ra) == 1 && sk_X509_num(rb) == 1);
+    CHECK(sk_X509_value(ra, 0) == sk_X509_value(rb, 0));
+    X509_free(a);
+    sk_X509_pop_free(ra, X509_free);
+    char cn[128];
+    cn_of(b, cn, sizeof(cn)); /* still alive: b holds its own reference */
+    CHECK(cn[0] != '\0');
+    CHECK_INT(cert_parse_pem_chain(person.data, &c, &rc), RES_OK);
+    CHECK(c != NULL && c != b);
+    X509_free(b);
+    sk_X509_pop_free(rb, X509_free);
+    X509_free(c);
+    sk_X509_pop_free(rc, X509_free);
+    /* a damaged copy: refused, twice */
+    chain.data[100] = '!'; /* inside the first block's base64 */
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(cert_parse_pem_chain(chain.data, &a, &ra), RES_INVALID);
+        CHECK(a == NULL);
+        sk_X509_pop_free(ra, X509_free);
+    }
+    buf_release(&chain);
+    buf_release(&person);
+}
+
 int main(void)
 {
     RUN(pem_blocks_and_der);
@@ -150,6 +185,7 @@ int main(void)
     RUN(damaged_empty_and_too_many_refused);
     RUN(crls_pem_and_der);
     RUN(stored_chain_text);
+    RUN(stored_chain_cached);
     pki_cleanup();
     return CHECK_DONE("test_parse");
 }

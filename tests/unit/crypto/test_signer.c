@@ -1,6 +1,7 @@
 /* Signer process: certificates and signatures over the socketpair, wrong PIN and key
  * ids outside the key directory refused, the child gone after release; sealed mode:
- * the master key file, import, signing with a sealed blob, tampering and other keys. */
+ * the master key file, import, signing with a sealed blob, tampering and other keys, and
+ * the cache of unlocked keys. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -387,6 +388,145 @@ TEST(signer_sealed_cms)
     signer_release(&s);
 }
 
+static struct signer_cache_stats stats_of(struct signer *s)
+{
+    struct signer_cache_stats st;
+    CHECK_INT(signer_cache_stats(s, &st), RES_OK);
+    return st;
+}
+
+static result_t sign_blob(struct signer *s, const struct buf *blob, const char *pin, X509 *cert)
+{
+    unsigned char digest[32], *sig = NULL;
+    size_t sig_len = 0;
+    memset(digest, 5, sizeof(digest));
+    result_t r = signer_sign_sealed(s, (unsigned char *)blob->data, blob->len, pin, digest, 32,
+                                    &sig, &sig_len);
+    if (r == RES_OK)
+        CHECK(sig_verifies(cert, digest, sig, sig_len));
+    free(sig);
+    return r;
+}
+
+/* Issue 12, the key cache of signer.h: a key opened with its PIN is served again for
+ * that PIN only, until its TTL, and is wiped on a wrong PIN, on request and at expiry;
+ * TTL 0 caches nothing. */
+TEST(signer_key_cache)
+{
+    struct signer s, nocache;
+    struct buf p12, p12b, blob, blob2;
+    X509 *cert = NULL, *cert2 = NULL;
+    STACK_OF(X509) *chain = NULL, *chain2 = NULL;
+    struct signer_cache_stats st;
+
+    CHECK_INT(keys_read_file(pki_path("person.p12"), KEYS_MAX_FILE, &p12), RES_OK);
+    CHECK_INT(keys_read_file(pki_path("agency.p12"), KEYS_MAX_FILE, &p12b), RES_OK);
+    signer_init(&s);
+    CHECK_INT(s.key_ttl, SIGNER_KEY_TTL_DEFAULT);
+    s.key_ttl = 1;
+    CHECK_INT(signer_start_sealed(&s, seal_path("c.key")), RES_OK);
+    CHECK_INT(
+        signer_import_p12(&s, (unsigned char *)p12.data, p12.len, "123456", &blob, &cert, &chain),
+        RES_OK);
+    CHECK_INT(signer_import_p12(&s, (unsigned char *)p12b.data, p12b.len, "123456", &blob2, &cert2,
+                                &chain2),
+              RES_OK);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 0); /* importing checks the PIN but caches nothing */
+
+    /* A wrong PIN first: refused by the PKCS#12 itself, nothing cached. */
+    CHECK_INT(sign_blob(&s, &blob, "000000", cert), RES_FORBIDDEN);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 0);
+    CHECK_INT(st.misses, 1);
+
+    /* Unlock, then a hit: same signature key, the PKCS#12 is not opened again. */
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 1);
+    CHECK_INT(st.misses, 2);
+    CHECK_INT(st.hits, 1);
+
+    /* Wrong PINs are never served from the cache, prefixes and extensions of the PIN
+     * included, and the first one wipes the entry. */
+    CHECK_INT(sign_blob(&s, &blob, "12345", cert), RES_FORBIDDEN);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 0);
+    CHECK_INT(st.wrong_pin, 1);
+    CHECK_INT(st.hits, 1);
+    CHECK_INT(sign_blob(&s, &blob, "1234567", cert), RES_FORBIDDEN); /* miss: PKCS#12 says no */
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    CHECK_INT(sign_blob(&s, &blob, "1234567", cert), RES_FORBIDDEN); /* hit: verifier says no */
+    CHECK_INT(sign_blob(&s, &blob, "", cert), RES_FORBIDDEN);
+    st = stats_of(&s);
+    CHECK_INT(st.hits, 1);
+    CHECK_INT(st.wrong_pin, 2);
+    CHECK_INT(st.entries, 0);
+
+    /* Two keys with the same PIN are two entries; the certificates come from the cache
+     * too; forgetting one blob leaves the other. */
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    CHECK_INT(sign_blob(&s, &blob2, "123456", cert2), RES_OK);
+    CHECK_INT(sign_blob(&s, &blob2, "123456", cert2), RES_OK);
+    X509 *c3 = NULL;
+    STACK_OF(X509) *ch3 = NULL;
+    CHECK_INT(signer_certs_sealed(&s, (unsigned char *)blob.data, blob.len, "123456", &c3, &ch3),
+              RES_OK);
+    CHECK(c3 && X509_cmp(c3, cert) == 0);
+    X509_free(c3);
+    sk_X509_pop_free(ch3, X509_free);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 2);
+    CHECK_INT(st.hits, 3);
+    CHECK_INT(signer_forget_sealed(&s, (unsigned char *)blob.data, blob.len), RES_OK);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 1);
+    unsigned long misses = st.misses;
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    CHECK_INT(stats_of(&s).misses, misses + 1); /* opened again */
+    CHECK_INT(signer_forget_all(&s), RES_OK);
+    CHECK_INT(stats_of(&s).entries, 0);
+
+    /* After the TTL (1 s here) the key is gone without any request (the child wakes
+     * up for it) and the next signature opens the PKCS#12 again. */
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    CHECK_INT(stats_of(&s).entries, 1);
+    unsigned long expired = stats_of(&s).expired;
+    usleep(1300 * 1000);
+    st = stats_of(&s);
+    CHECK_INT(st.entries, 0);
+    CHECK_INT(st.expired, expired + 1);
+    misses = st.misses;
+    CHECK_INT(sign_blob(&s, &blob, "123456", cert), RES_OK);
+    CHECK_INT(stats_of(&s).misses, misses + 1);
+    CHECK_INT(signer_forget_sealed(&s, NULL, 0), RES_INVALID);
+    signer_release(&s);
+
+    /* TTL 0: nothing is kept. */
+    signer_init(&nocache);
+    nocache.key_ttl = 0;
+    CHECK_INT(signer_start_sealed(&nocache, seal_path("c.key")), RES_OK);
+    CHECK_INT(sign_blob(&nocache, &blob, "123456", cert), RES_OK);
+    CHECK_INT(sign_blob(&nocache, &blob, "123456", cert), RES_OK);
+    CHECK_INT(sign_blob(&nocache, &blob, "000000", cert), RES_FORBIDDEN);
+    st = stats_of(&nocache);
+    CHECK_INT(st.entries, 0);
+    CHECK_INT(st.hits, 0);
+    signer_release(&nocache);
+
+    X509_free(cert);
+    X509_free(cert2);
+    sk_X509_pop_free(chain, X509_free);
+    sk_X509_pop_free(chain2, X509_free);
+    buf_release(&blob);
+    buf_release(&blob2);
+    secure_wipe(p12.data, p12.len);
+    buf_release(&p12);
+    secure_wipe(p12b.data, p12b.len);
+    buf_release(&p12b);
+}
+
 int main(void)
 {
     RUN(signer_roundtrip);
@@ -394,6 +534,7 @@ int main(void)
     RUN(signer_sealed_master_key);
     RUN(signer_sealed_roundtrip);
     RUN(signer_sealed_cms);
+    RUN(signer_key_cache);
     seal_cleanup();
     pki_cleanup();
     return CHECK_DONE("test_signer");

@@ -110,6 +110,90 @@ TEST(attachment_signature_shows_number_and_iso_time)
     buf_release(&text);
 }
 
+/* The output of a command, NUL-terminated. */
+static void run_cmd(const char *fmt, const char *path, struct buf *out)
+{
+    char cmd[512];
+    char chunk[4096];
+    size_t n;
+    snprintf(cmd, sizeof(cmd), fmt, path);
+    FILE *p = popen(cmd, "r");
+    while (p && (n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_append(out, chunk, n);
+    if (p)
+        pclose(p);
+    buf_putc(out, '\0');
+}
+
+/* A one-page document as small as a scanned-free text page gets: 50 lines in the
+ * standard Times, not embedded (what bench/sign.sh signs). */
+static void small_pdf(struct buf *out)
+{
+    struct buf content = BUF_INIT(1 << 16);
+    size_t offs[4];
+    for (int i = 0; i < 50; i++)
+        buf_printf(&content,
+                   "BT /F1 11 Tf 70 %d Td (Dieu %d. Noi dung van ban thu nghiem.) Tj ET\n",
+                   780 - 14 * i, i);
+    buf_puts(out, "%PDF-1.7\n");
+    offs[0] = out->len;
+    buf_puts(out, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    offs[1] = out->len;
+    buf_puts(out, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    offs[2] = out->len;
+    buf_puts(out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << "
+                  "/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >> >> >> "
+                  "/Contents 4 0 R >>\nendobj\n");
+    offs[3] = out->len;
+    buf_printf(out, "4 0 obj\n<< /Length %zu >>\nstream\n", content.len);
+    buf_append(out, content.data, content.len);
+    buf_puts(out, "\nendstream\nendobj\n");
+    size_t xref = out->len;
+    buf_puts(out, "xref\n0 5\n0000000000 65535 f \n");
+    for (int i = 0; i < 4; i++)
+        buf_printf(out, "%010zu 00000 n \n", offs[i]);
+    buf_printf(out, "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+    buf_release(&content);
+}
+
+/* Issue 12: the text appearance (standards.md §6: the agency signature of attachments
+ * and copies is text) embeds a subset of its font, not the whole 575 KB Noto Serif —
+ * still embedded, as §11's PDF/A for long-term preservation needs; a signed one-page
+ * document stays under 60 KB, person and agency signature together too, and the
+ * Vietnamese text (TCVN 6909, §11) extracts as written. */
+TEST(text_appearance_small_and_extractable)
+{
+    struct buf in = BUF_INIT(1 << 20), one, two, text = BUF_INIT(1 << 20),
+               fonts = BUF_INIT(1 << 16);
+    const float empty_area[4] = {300, 40, 560, 120}; /* below the text lines */
+    small_pdf(&in);
+    CHECK_INT(sign_file(&in, "person.p12", empty_area, NULL, &one), RES_OK);
+    CHECK(one.len < 60 * 1024);
+    CHECK(write_file(pki_path("text.pdf"), one.data, one.len));
+    CHECK_INT(pdfsig_valid_count(pki_path("text.pdf"), NULL), 1);
+    run_cmd("pdftotext -f 1 -l 1 '%s' - 2>/dev/null", pki_path("text.pdf"), &text);
+    CHECK(strstr(text.data, "Ký bởi: Nguyễn Văn An") != NULL);
+    CHECK(strstr(text.data, "Lý do: Phê duyệt văn bản") != NULL);
+    run_cmd("pdffonts '%s' 2>/dev/null", pki_path("text.pdf"), &fonts);
+    /* name  type  encoding  emb sub uni */
+    const char *f = strstr(fonts.data, "+NotoSerif");
+    CHECK(f != NULL);
+    CHECK(f && strstr(f, "CID TrueType") && strstr(f, "yes yes yes"));
+    float seal[4];
+    pdf_sign_seal_rect(empty_area, 0, seal);
+    seal[1] = 20; /* keep it on the page */
+    seal[3] = 122;
+    CHECK_INT(sign_file(&one, "agency.p12", seal, NULL, &two), RES_OK);
+    CHECK(two.len < 60 * 1024);
+    CHECK(write_file(pki_path("text2.pdf"), two.data, two.len));
+    CHECK_INT(pdfsig_valid_count(pki_path("text2.pdf"), NULL), 2);
+    buf_release(&in);
+    buf_release(&one);
+    buf_release(&two);
+    buf_release(&text);
+    buf_release(&fonts);
+}
+
 TEST(agency_seal_keeps_person_signature_valid)
 {
     struct buf person, both, report = BUF_INIT(1 << 20);
@@ -198,6 +282,7 @@ int main(void)
     RUN(person_signature_valid_for_pdfsig);
     RUN(agency_seal_keeps_person_signature_valid);
     RUN(attachment_signature_shows_number_and_iso_time);
+    RUN(text_appearance_small_and_extractable);
     RUN(two_step_and_signer_process);
     RUN(bad_input_refused);
     buf_release(&doc1);
