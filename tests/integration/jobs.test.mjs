@@ -6,10 +6,10 @@
 // stay readable.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Server, Client, SYSADMIN, ADMIN_SKHCN, makePdf, qlvb, PG } from './harness.mjs';
+import { Server, Client, SYSADMIN, ADMIN_SKHCN, makePdf, qlvb, PG, ROOT } from './harness.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -196,11 +196,19 @@ test('migration 0003 keeps drafts stored in the database before it, readable', {
   s3.dir = dir;
   const hex = Buffer.from(PDF).toString('hex');
   const id = 'a'.repeat(32);
-  s3.db(`DROP TABLE IF EXISTS doc_search_token; DROP TABLE doc_participant; DROP TABLE doc_history; DROP TABLE doc_file; DROP TABLE document; DROP TABLE doc_counter;
-    DROP TABLE doc_register;
-    DROP TABLE sign_draft; DROP TABLE job; DROP TABLE blob_ref_column; DROP TABLE blob;
-    DROP INDEX signing_key_live_fingerprint; DROP TABLE calendar_override;
-    DROP TABLE IF EXISTS login_attempt; DROP TABLE IF EXISTS login_addr;
+  // Undo every later migration generically: keep only the tables and indexes that
+  // migrations 0001 and 0002 create (read from their files), drop everything else, so a
+  // new migration never needs an edit here.
+  const v2 = new Set();
+  for (const f of readdirSync(join(ROOT, 'db', 'migrations')).filter((n) => /^000[12]_.*\.sql$/.test(n) && !n.includes('.postgres.'))) {
+    for (const m of readFileSync(join(ROOT, 'db', 'migrations', f), 'utf8').matchAll(/CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/gi)) v2.add(m[1]);
+  }
+  const later = s3.db("SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'")
+    .split('\n').map((l) => l.trim().split(' ')).filter(([, n]) => n && !v2.has(n) && n !== 'schema_version');
+  assert.ok(later.some(([, n]) => n === 'blob'), 'later migrations found');
+  const drops = [...later.filter(([t]) => t === 'index'), ...later.filter(([t]) => t === 'table')]
+    .map(([t, n]) => `DROP ${t.toUpperCase()} IF EXISTS ${n};`).join(' ');
+  s3.db(`${drops} DROP TABLE sign_draft;
     DELETE FROM schema_version WHERE version >= 3;
     CREATE TABLE sign_draft (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,
       user_id BIGINT NOT NULL REFERENCES app_user(id), agency_id BIGINT REFERENCES agency(id),
