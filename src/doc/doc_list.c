@@ -279,6 +279,11 @@ static const char *const box_keys[] = {"all",      "to_process", "in_progress", 
                                        "for_info", "overdue",    "due_soon"};
 
 #define ROWS_OPEN "p.active = 1 AND p.status IN ('pending', 'in_progress')"
+/* The end of a per-row probe (EXISTS). OFFSET keeps PostgreSQL from turning the probes
+ * into joins: with five words it spent 11 ms choosing a join order for a 3 ms walk; as
+ * subplans each is one primary-key lookup per row, as on SQLite. */
+#define PROBE_END " LIMIT 1 OFFSET 0)"
+
 /* An incoming document not yet completed (nor refused or recalled). */
 #define OPEN_STATES "'arrived', 'registered', 'presented', 'assigned', 'in_progress'"
 
@@ -316,7 +321,7 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
             q_add(q, "EXISTS (SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ");
             q_stands(q, sc);
             q_add(q, " AND (p.status IN ('done', 'forwarded', 'returned') OR d.state = "
-                     "'completed'))");
+                     "'completed')" PROBE_END);
             break;
         }
         q_rows_open(q, sc,
@@ -382,7 +387,7 @@ static void q_visible(struct q *q, const struct scope *sc, enum box box)
           "p.document_id = d.id AND ",
           sc->user_id);
     q_stands(q, sc);
-    q_add(q, "))");
+    q_add(q, PROBE_END ")");
 }
 
 /* ---- the search text ---- */
@@ -561,10 +566,11 @@ static void q_search(struct q *q, const struct scope *sc, const struct search *s
         if (last) {
             q_add(q, " >= ?t AND ", sq->words[i]);
             q_add(q, col);
-            q_add(q, " < ?t)", sq->last_end);
+            q_add(q, " < ?t", sq->last_end);
         } else {
-            q_add(q, " = ?t)", sq->words[i]);
+            q_add(q, " = ?t", sq->words[i]);
         }
+        q_add(q, i == p->driver ? ")" : PROBE_END);
     }
 }
 
