@@ -40,11 +40,30 @@ async function selectByText(page, sel, re) {
   await page.selectOption(sel, value);
 }
 
-// No horizontal scrolling on the phone: the page is no wider than the viewport.
-async function fitsWidth(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client + 1, `page ${scroll}px wide in a ${client}px viewport`);
+// No horizontal scrolling: neither the page nor any element outside a scrolling box
+// reaches past the device width. Measured against the width given (the device's), not
+// window.innerWidth: on a mobile viewport the layout viewport grows with the content and
+// hid an overflow (as tests/browser/signing.test.mjs found).
+async function fitsWidth(page, width = page.viewportSize().width) {
+  const { scroll, widest, what } = await page.evaluate(() => {
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    let widest = 0, what = '';
+    for (const e of document.body.querySelectorAll('*')) {
+      const r = e.getBoundingClientRect();
+      if (r.width && r.right > widest && !clipped(e)) {
+        widest = r.right;
+        what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`;
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, widest: Math.ceil(widest), what };
+  });
+  assert.ok(scroll <= width + 1, `${page.url()}: page ${scroll}px wide on a ${width}px screen`);
+  assert.ok(widest <= width + 1, `${page.url()}: ${what} reaches ${widest}px on a ${width}px screen`);
 }
 
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // Vietnam date
@@ -234,6 +253,36 @@ describe('incoming documents in a browser', () => {
       await clerkCtx.context.close();
       await leaderCtx.context.close();
       await specCtx.context.close();
+    }
+  });
+
+  test('no document screen is wider than a 1280 px desktop or a 390 px phone', async () => {
+    for (const [width, height, isMobile] of [[1280, 900, false], [390, 844, true]]) {
+      const { context, page } = await newPage(browser, { viewport: { width, height }, isMobile, hasTouch: isMobile });
+      try {
+        await signIn(page, CLERK);
+        const pages = ['/', '/documents', '/documents?box=all', '/documents/new'];
+        await page.goto(`${host}/documents`);
+        pages.push(await page.locator('tbody tr a').first().getAttribute('href'));
+        for (const p of pages) {
+          await page.goto(`${host}${p}`);
+          await fitsWidth(page, width);
+        }
+        await page.context().clearCookies();
+        await signIn(page, LEADER);
+        for (const p of ['/', '/documents', '/documents/tracking']) {
+          await page.goto(`${host}${p}`);
+          await fitsWidth(page, width);
+        }
+        await page.goto(`${host}/documents?box=to_process`);
+        await page.locator('tbody tr a').first().click();
+        for (const s of await page.locator('details.action').all()) await s.evaluate((d) => { d.open = true; });
+        await fitsWidth(page, width);
+        await page.goto(`${host}/documents`);
+        await page.screenshot({ path: join(OUT, `doc-list-${width}.png`), fullPage: true });
+      } finally {
+        await context.close();
+      }
     }
   });
 
