@@ -302,3 +302,31 @@ test('a document arrived through the installation: the clerk registers or refuse
   assert.match(refused.text, /Văn bản gửi nhầm cơ quan\./);
   assert.doesNotMatch(refused.text, /actions\/register/);
 });
+
+test('a for-information reader opening the document page has seen it: the home counter drops (standards.md §5)', async () => {
+  // Registered, presented and assigned through the API, the specialist only for information.
+  const api = async (login) => { const c = new Client(srv); await c.apiLogin(login); return c; };
+  const [clerkApi, leaderApi] = [await api(CLERK), await api('040090000142')];
+  const uid = (login) => Number(srv.db(`SELECT id FROM app_user WHERE login = '${login}'`).trim());
+  const fd = new FormData();
+  fd.append('metadata', JSON.stringify({ ...fields({ number: '91', subject: 'Về việc phổ biến kết quả hội nghị' }),
+    register_id: registerId, page_count: 1 }));
+  fd.append('main', new Blob([pdf()]), 'cong-van-91.pdf');
+  const reg = await clerkApi.req('POST', '/api/v1/documents/incoming', { body: fd });
+  assert.equal(reg.status, 201, reg.text);
+  const id = reg.json.id;
+  assert.equal((await clerkApi.post(`/api/v1/documents/${id}/present`, { json: { leader_id: uid('040090000142') } })).status, 200);
+  const assign = await leaderApi.post(`/api/v1/documents/${id}/assign`, { json: {
+    lead: { user_id: uid('040090000144') }, for_info: [{ user_id: uid(SPECIALIST) }], working_days: 3 } });
+  assert.equal(assign.status, 200, assign.text);
+  const counter = async () => Number(/href="\/documents\?box=for_info"[^]*?<span class="counter-value">(\d+)<\/span>/
+    .exec((await specialist.get('/')).text)[1]);
+  const before = await counter();
+  assert.ok(before >= 1, 'the specialist has it to read');
+  const page = await specialist.get(`/documents/${id}`);
+  assert.equal(page.status, 200);
+  assert.equal(await counter(), before - 1, 'opened: no longer unread');
+  assert.ok(srv.db(`SELECT seen_at FROM doc_participant WHERE document_id = ${id} AND role = 'for_info'`).trim(), 'seen_at set');
+  await specialist.get(`/documents/${id}`);
+  assert.equal(await counter(), before - 1, 'a second opening changes nothing');
+});
