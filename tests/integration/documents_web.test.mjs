@@ -11,13 +11,17 @@
 // downloads. Runs on SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server, Client, makePdf } from './harness.mjs';
 
 const CLERK = '040090000143';      // văn thư, Sở KH&CN
 const SPECIALIST = '040090000145'; // chuyên viên, Sở KH&CN
 const CLERK_TRUONGVINH = '040090000302';
 
-let srv, clerk, specialist, outsider, registerId, docId, fileId;
+let srv, clerk, specialist, outsider, registerId, docId, fileId, demoMax;
 const footprint = () => srv.db(
   'SELECT COUNT(*) FROM document; SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) FROM doc_history; ' +
   'SELECT COALESCE(SUM(next_number), 0) FROM doc_counter; SELECT COUNT(*) FROM blob');
@@ -52,6 +56,7 @@ async function webClient(login) {
 
 before(async () => {
   srv = await new Server().start();
+  demoMax = Number(srv.db('SELECT MAX(id) FROM document').trim()); // the demo's documents
   clerk = await webClient(CLERK);
   specialist = await webClient(SPECIALIST);
   outsider = await webClient(CLERK_TRUONGVINH);
@@ -329,4 +334,42 @@ test('a for-information reader opening the document page has seen it: the home c
   assert.ok(srv.db(`SELECT seen_at FROM doc_participant WHERE document_id = ${id} AND role = 'for_info'`).trim(), 'seen_at set');
   await specialist.get(`/documents/${id}`);
   assert.equal(await counter(), before - 1, 'a second opening changes nothing');
+});
+
+// The text of a PDF as pdftotext reads it (poppler, independent of MuPDF which wrote it).
+function pdfText(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'qlvb-demo-pdf-'));
+  try {
+    writeFileSync(join(dir, 'a.pdf'), bytes);
+    return execFileSync('pdftotext', [join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('every demo document\'s scan shows its own metadata in Vietnamese (standards.md §2, §11 NFC)', async () => {
+  const rows = srv.db(`SELECT d.id, d.number, d.symbol, d.issuer_name, d.subject, COALESCE(d.signer_name, ''), d.doc_type FROM document d
+    WHERE d.agency_id = (SELECT agency_id FROM membership m JOIN app_user u ON u.id = m.user_id WHERE u.login = '${CLERK}')
+    AND d.id <= ${demoMax} ORDER BY d.id`)
+    .trim().split('\n').map((l) => l.split('|'));
+  assert.ok(rows.length >= 8, `demo documents of Sở KH&CN: ${rows.length}`);
+  const squeeze = (t) => t.normalize('NFC').replace(/\s+/g, ' ');
+  for (const [id, number, symbol, issuer, subject, signer, type] of rows) {
+    const page = await clerk.get(`/documents/${id}`);
+    assert.equal(page.status, 200);
+    const href = /<iframe class="pdf-frame" src="([^"]+)"/.exec(page.text)[1].replace(/&amp;/g, '&');
+    const res = await fetch(srv.url(href), { headers: { Cookie: clerk.cookieHeader() } });
+    assert.equal(res.status, 200);
+    const raw = pdfText(Buffer.from(await res.arrayBuffer()));
+    assert.equal(raw, raw.normalize('NFC'), 'the text extracts in NFC');
+    const text = squeeze(raw);
+    assert.ok(text.includes(`Số: ${number}/${symbol}`), `${number}/${symbol}: its own number, in: ${text}`);
+    assert.ok(text.includes(issuer.toUpperCase()), `${number}/${symbol}: the issuer “${issuer}” upper case`);
+    // Công văn carry the subject as "V/v …" (ND30 Phụ lục I); the others under their type's
+    // name ("QUYẾT ĐỊNH" over "Ban hành …"), so past its first three words.
+    const words = type === 'cong_van' ? `V/v ${subject.replace(/^Về việc /, '')}` : subject.split(' ').slice(3).join(' ');
+    assert.ok(text.includes(words), `${number}/${symbol}: the subject “${words}” in: ${text}`);
+    if (signer) assert.ok(text.includes(signer), `${number}/${symbol}: the signer ${signer}`);
+    assert.doesNotMatch(text, /UY BAN|So: \d/, 'no folded text');
+  }
 });
