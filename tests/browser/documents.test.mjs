@@ -39,7 +39,7 @@ async function scan(meta = {}) {
   const esc = (t) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const { context, page } = await newPage(browser);
   try {
-    await page.setContent(`<!doctype html><html lang="vi"><meta charset="utf-8"><style>
+    await page.setContent(`<!doctype html><html lang="vi"><meta charset="utf-8"><title>Số ${esc(m.number)}/${esc(m.symbol)}</title><style>
       body { font: 13pt serif; margin: 0; } .head { display: flex; justify-content: space-between; text-align: center; }
       .head div { width: 48%; } u { text-decoration-thickness: 1px; } .sign { margin: 3em 0 0 55%; text-align: center; }
       </style><div class="head"><div><b>${esc(m.issuer.toUpperCase())}</b><br>Số: ${esc(m.number)}/${esc(m.symbol)}<br>

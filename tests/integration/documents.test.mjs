@@ -306,5 +306,5 @@ test('the demo gives every agency an incoming register and the clerks letters to
   assert.equal(one1.json.files[0].content_type, 'application/pdf');
   const file = await demo.get(`/api/v1/documents/${fromDemo[0].id}/files/${one1.json.files[0].id}`);
   assert.equal(file.status, 200);
-  assert.match(file.text, /^%PDF-1\.4/);
+  assert.match(file.text, /^%PDF-1\.\d/);
 });
