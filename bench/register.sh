@@ -88,7 +88,7 @@ for ENGINE in $ENGINES; do
     DATA=$WORK/data-$ENGINE
     DBARGS=()
     if [ "$ENGINE" = postgres ]; then
-        PGDIR=$WORK/pg
+        PGDIR=$(mktemp -u /tmp/qlvb-bench-register-pg-XXXXXX) # not under WORK: the cluster runs as postgres
         PGURL=$(QLVB_PG_DURABLE=1 bash "$ROOT/tests/pg.sh" start "$PGDIR")
         DBARGS=(--db "$PGURL")
     fi
