@@ -604,7 +604,8 @@ result_t calendar_override_add(struct app *app, const struct actor *a, const cha
     int64_t day = 0;
     enum cal_override_kind k = CAL_OV_DAY_OFF;
     if (calendar_parse_day(date, &day) != RES_OK)
-        verrs_add(errs, "date", "Ngày không hợp lệ: nhập theo dạng YYYY-MM-DD, năm 1900–2100.");
+        verrs_add(errs, "date",
+                  "Ngày không hợp lệ: nhập ngày có thật, dạng ngày/tháng/năm, năm 1900–2100.");
     if (kind_from_key(kind, &k) != RES_OK)
         verrs_add(errs, "kind", "Chọn loại: ngày nghỉ hoán đổi hoặc ngày làm bù.");
     char *clean = field_clean(note ? note : "", "note", "Ghi chú", true, CAL_NOTE_MAX, errs);

@@ -38,6 +38,7 @@ struct db_conn {
      * on another connection. */
     int open_stmts;
     bool in_tx;
+    bool holds_write; /* this connection holds db->write_lock */
     int64_t retry_at; /* after a failed attempt, none before this (unix seconds) */
 };
 
@@ -46,7 +47,8 @@ struct db {
     char *target;
     pthread_key_t key;
     pthread_mutex_t lock;
-    struct db_conn **all; /* every open connection, closed by db_close */
+    pthread_mutex_t write_lock; /* drv->single_writer: the process's writers in turn */
+    struct db_conn **all;       /* every open connection, closed by db_close */
     size_t nall, capall;
 };
 
@@ -127,6 +129,7 @@ result_t db_open(const char *url, struct db **out)
     db->target = xstrdup(target);
     pthread_key_create(&db->key, conn_thread_exit);
     pthread_mutex_init(&db->lock, NULL);
+    pthread_mutex_init(&db->write_lock, NULL);
     struct db_conn *c = db_conn(db); /* fail early if the database cannot be opened */
     if (!c) {
         db_close(db);
@@ -148,6 +151,7 @@ void db_close(struct db *db)
     pthread_mutex_unlock(&db->lock);
     pthread_key_delete(db->key);
     pthread_mutex_destroy(&db->lock);
+    pthread_mutex_destroy(&db->write_lock);
     free(db->target);
     free(db);
 }
@@ -221,25 +225,44 @@ result_t db_exec(struct db_conn *c, const char *sql)
     return r == RES_DONE ? RES_OK : r;
 }
 
+static void write_release(struct db_conn *c)
+{
+    if (c->holds_write) {
+        c->holds_write = false;
+        pthread_mutex_unlock(&c->db->write_lock);
+    }
+}
+
 result_t db_begin(struct db_conn *c)
 {
+    bool took = false;
+    if (c->db->drv->single_writer && !c->holds_write) {
+        pthread_mutex_lock(&c->db->write_lock);
+        c->holds_write = took = true;
+    }
     result_t r = db_exec(c, c->db->drv->begin_write_sql);
     c->in_tx = r == RES_OK;
+    if (r != RES_OK && took) /* a BEGIN inside an open transaction keeps the outer's turn */
+        write_release(c);
     return r;
 }
 
 result_t db_commit(struct db_conn *c)
 {
     result_t r = db_exec(c, "COMMIT");
-    if (r == RES_OK)
+    if (r == RES_OK) {
         c->in_tx = false;
+        write_release(c);
+    }
     return r;
 }
 
 result_t db_rollback(struct db_conn *c)
 {
     c->in_tx = false;
-    return c->db->drv->exec(c->h, "ROLLBACK") == RES_OK ? RES_OK : RES_DB;
+    result_t r = c->db->drv->exec(c->h, "ROLLBACK") == RES_OK ? RES_OK : RES_DB;
+    write_release(c);
+    return r;
 }
 
 /* Dialect tokens of queries (the cache keeps the text as written, so this runs once per

@@ -21,6 +21,10 @@ struct db_driver {
     const char *(*errmsg)(void *conn);
     result_t (*exec)(void *conn, const char *sql);
     const char *begin_write_sql;
+    /* The engine takes one writer at a time (SQLite): db_begin queues this process's
+     * writers on a mutex first, so a waiting writer starts the moment the previous one
+     * commits instead of polling the database lock with the busy handler's sleeps. */
+    bool single_writer;
     /* Run after begin_write_sql by db_migrate so that concurrent migrators take turns
      * (NULL: the write transaction already excludes them, as on SQLite). */
     const char *migrate_lock_sql;

@@ -183,6 +183,7 @@ const struct db_driver db_sqlite_driver = {
     .errmsg = sq_errmsg,
     .exec = sq_exec,
     .begin_write_sql = "BEGIN IMMEDIATE",
+    .single_writer = true,
     .prepare = sq_prepare,
     .bind_i64 = sq_bind_i64,
     .bind_text = sq_bind_text,

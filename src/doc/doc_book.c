@@ -58,11 +58,12 @@ static bool parse_day(const char *s, const char *field, const char *label, struc
                       int64_t *day)
 {
     if (!s || !*s) {
-        verrs_add(e, field, "Vui lòng nhập %s (%s, dạng YYYY-MM-DD).", label, field);
+        verrs_add(e, field, "Vui lòng nhập %s.", label);
         return false;
     }
     if (calendar_parse_day(s, day) != RES_OK) {
-        verrs_add(e, field, "%s “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ 2026-12-01).",
+        verrs_add(e, field,
+                  "%s “%s” không phải ngày hợp lệ; ngày có dạng ngày/tháng/năm, ví dụ 01/12/2026.",
                   label, DOC_CUT(s, 20));
         return false;
     }

@@ -318,7 +318,7 @@ static result_t require_arrived(const struct arrived_doc *d, const char *what, s
         return RES_OK;
     verrs_add(e, "state",
               "Văn bản %s %s nên không %s được: chỉ văn bản mới đến, chưa vào sổ mới vào sổ "
-              "hoặc từ chối được (standards.md §5).",
+              "hoặc từ chối được.",
               DOC_CUT(d->ns, 80), state_label(d->state), what);
     return RES_CONFLICT;
 }

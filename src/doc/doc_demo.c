@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "blob/blob.h"
 #include "core/calendar.h"
 #include "core/tx.h"
 #include "db/db.h"
 #include "doc/doc.h"
+#include "pdf/pdf_text.h"
 #include "text/text.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -88,42 +90,115 @@ static const struct demo_plan_row {
     /* 1302/UBND-KGVX (hỏa tốc, today) stays registered: the clerk's to present. */
 };
 
-/* A one-page A4 PDF with a few lines of base-14 Helvetica (ASCII: diacritics folded). */
-static void demo_pdf(struct buf *out, const char *issuer, const char *ns, const char *subject)
+/* What a demo document's scan shows: its own metadata. */
+struct demo_letter {
+    const char *issuer, *ns, *issued /* YYYY-MM-DD */, *type, *subject, *signer, *position,
+        *to_name;
+};
+
+/* The demo document's one-page scan, generated from its metadata in the layout of an
+ * official letter (Nghị định 30/2020 Phụ lục I, standards.md §2): issuing body and
+ * number on the left, the national motto and the place and date on the right, the type
+ * and subject, a body, the signer. Vietnamese text as written (pdf_text.h), so the
+ * viewer, search and copy show the same words as the document's page. */
+static result_t demo_pdf(struct buf *out, const struct demo_letter *l)
 {
-    char *fi = text_fold(issuer), *fs = text_fold(subject);
-    char content[1200];
-    int n = snprintf(content, sizeof(content),
-                     "BT /F1 13 Tf 60 770 Td (%.80s) Tj ET\nBT /F1 11 Tf 60 745 Td (So: %.60s) Tj "
-                     "ET\nBT /F1 11 Tf 60 700 Td (%.90s) Tj ET\nBT /F1 11 Tf 60 684 Td (%.90s) Tj "
-                     "ET\nBT /F1 9 Tf 60 80 Td (Ban mau - du lieu demo QLVB) Tj ET\n",
-                     fi ? fi : "", ns, fs ? fs : "", fs && strlen(fs) > 90 ? fs + 90 : "");
-    for (char *p = content; *p; p++)
-        if ((unsigned char)*p >= 0x80)
-            *p = '?'; /* folding leaves ASCII; never let a stray byte into the stream */
-    free(fi);
-    free(fs);
-    size_t offs[5];
-    const char *objs[4] = {
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 "
-        "R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    };
-    buf_reset(out);
-    (void)buf_printf(out, "%%PDF-1.4\n");
-    for (int i = 0; i < 4; i++) {
-        offs[i] = out->len;
-        (void)buf_printf(out, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+    const struct doc_type *t = doc_type_find(l->type);
+    bool letter = !t || !strcmp(l->type, "cong_van"); /* công văn: no type name, "V/v" */
+    char *issuer = text_upper(l->issuer), *type = text_upper(t ? t->name : "");
+    char *position = text_upper(l->position && *l->position ? l->position : "");
+    char num[128], date[96], vv[700], to[300], body[1400];
+    snprintf(num, sizeof(num), "Số: %s", l->ns);
+    /* The demo agencies are all in Nghệ An (code H41). */
+    snprintf(date, sizeof(date), "Nghệ An, ngày %.2s tháng %.2s năm %.4s", l->issued + 8,
+             l->issued + 5, l->issued);
+    const char *subject = l->subject;
+    if (!strncmp(subject, "Về việc ", strlen("Về việc ")))
+        subject += strlen("Về việc ");
+    snprintf(vv, sizeof(vv), "V/v %s", subject);
+    snprintf(to, sizeof(to), "Kính gửi: %s.", l->to_name ? l->to_name : "");
+    snprintf(body, sizeof(body),
+             "%s %s gửi văn bản này %s. Đề nghị cơ quan nhận nghiên cứu, tổ chức thực hiện "
+             "và báo cáo kết quả theo quy định.",
+             letter ? "Thực hiện chương trình công tác năm,"
+                    : "Căn cứ chức năng, nhiệm vụ được giao,",
+             l->issuer, letter ? vv + 4 : "để các cơ quan, đơn vị biết và thực hiện");
+    struct pdf_text_block b[16];
+    size_t n = 0;
+    b[n++] = (struct pdf_text_block){.text = issuer ? issuer : l->issuer,
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_LEFT_HALF,
+                                     .rule = 0.35f};
+    b[n++] = (struct pdf_text_block){
+        .text = num, .size = 12, .align = PDF_TEXT_CENTRE, .column = PDF_TEXT_LEFT_HALF};
+    if (letter)
+        b[n++] = (struct pdf_text_block){.text = vv,
+                                         .size = 11,
+                                         .align = PDF_TEXT_CENTRE,
+                                         .column = PDF_TEXT_LEFT_HALF,
+                                         .space_before = 2};
+    b[n++] = (struct pdf_text_block){.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                     .size = 11,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF};
+    b[n++] = (struct pdf_text_block){.text = "Độc lập - Tự do - Hạnh phúc",
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .rule = 1};
+    b[n++] = (struct pdf_text_block){.text = date,
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .space_before = 4};
+    char line[600];
+    if (!letter) {
+        /* "QUYẾT ĐỊNH" over "Ban hành …", not over "Quyết định ban hành …" */
+        const char *rest = l->subject;
+        size_t tn = strlen(t->name);
+        if (!strncasecmp(rest, t->name, tn) && rest[tn] == ' ')
+            rest += tn + 1;
+        size_t first = 1;
+        while (rest[first] && ((unsigned char)rest[first] & 0xC0) == 0x80)
+            first++;
+        char head[8] = "";
+        snprintf(head, sizeof(head), "%.*s", (int)first, rest);
+        char *cap = text_upper(head);
+        snprintf(line, sizeof(line), "%s%s", cap ? cap : head, rest + first);
+        free(cap);
+        b[n++] = (struct pdf_text_block){
+            .text = type ? type : "", .size = 14, .align = PDF_TEXT_CENTRE, .space_before = 28};
+        b[n++] = (struct pdf_text_block){.text = line, .size = 13, .align = PDF_TEXT_CENTRE};
     }
-    offs[4] = out->len;
-    (void)buf_printf(out, "5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", n, content);
-    size_t xref = out->len;
-    (void)buf_printf(out, "xref\n0 6\n0000000000 65535 f \n");
-    for (int i = 0; i < 5; i++)
-        (void)buf_printf(out, "%010zu 00000 n \n", offs[i]);
-    (void)buf_printf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+    b[n++] = (struct pdf_text_block){
+        .text = to, .size = 13, .align = PDF_TEXT_CENTRE, .space_before = letter ? 28 : 16};
+    b[n++] = (struct pdf_text_block){.text = body, .size = 13, .space_before = 14};
+    if (l->signer && *l->signer) { /* the signature block, when the document names one */
+        b[n++] = (struct pdf_text_block){.text = position ? position : "",
+                                         .size = 12,
+                                         .align = PDF_TEXT_CENTRE,
+                                         .column = PDF_TEXT_RIGHT_HALF,
+                                         .space_before = 28};
+        b[n++] = (struct pdf_text_block){.text = "(Đã ký)",
+                                         .size = 12,
+                                         .align = PDF_TEXT_CENTRE,
+                                         .column = PDF_TEXT_RIGHT_HALF,
+                                         .space_before = 30};
+        b[n++] = (struct pdf_text_block){.text = l->signer,
+                                         .size = 13,
+                                         .align = PDF_TEXT_CENTRE,
+                                         .column = PDF_TEXT_RIGHT_HALF,
+                                         .space_before = 30};
+    }
+    b[n++] = (struct pdf_text_block){
+        .text = "Bản mẫu - dữ liệu demo QLVB", .size = 8, .space_before = 60};
+    buf_release(out);
+    result_t r = pdf_text_document(b, n, out);
+    free(issuer);
+    free(type);
+    free(position);
+    return r;
 }
 
 static result_t add_register_kind(struct app *app, const struct actor *sys, int64_t agency,
@@ -346,7 +421,22 @@ result_t doc_demo_seed(struct app *app)
         clock_format_iso(now + (int64_t)d->due_in * 86400, due, sizeof(due));
         due[10] = '\0';
         snprintf(ns, sizeof(ns), "%s/%s", d->number, d->symbol);
-        demo_pdf(&pdf, from_name, ns, d->subject);
+        char to_name[256] = "";
+        db_query(c, &s, "SELECT name FROM agency WHERE code = $1", "t", d->to);
+        if (s && db_step(s) == RES_ROW)
+            str_copy(to_name, db_col_text(s, 0), sizeof(to_name));
+        db_finalize(s);
+        s = NULL;
+        struct demo_letter letter = {.issuer = from_name,
+                                     .ns = ns,
+                                     .issued = issued,
+                                     .type = d->type,
+                                     .subject = d->subject,
+                                     .signer = d->signer,
+                                     .position = d->position,
+                                     .to_name = to_name};
+        if ((r = demo_pdf(&pdf, &letter)) != RES_OK)
+            break;
         struct doc_incoming_input in = {.register_id = regs[to],
                                         .medium = "paper",
                                         .issuer_code = d->from,
@@ -533,7 +623,25 @@ static result_t demo_deliveries(struct app *app, struct actor *sys)
         }
         char ns[80], fname[96], hash[BLOB_HASH_LEN + 1];
         snprintf(ns, sizeof(ns), "%zu/%s", k + 1, d->symbol); /* a new register: 1, 2, … */
-        demo_pdf(&pdf, name, ns, d->subject);
+        char issued[40], to_name[256] = "";
+        clock_format_iso(w.now, issued, sizeof(issued));
+        issued[10] = '\0';
+        struct db_stmt *q = NULL;
+        if (r == RES_OK &&
+            db_query(c, &q, "SELECT name FROM agency WHERE code = $1", "t", d->to[0]) == RES_OK &&
+            db_step(q) == RES_ROW)
+            str_copy(to_name, db_col_text(q, 0), sizeof(to_name));
+        db_finalize(q);
+        struct demo_letter letter = {.issuer = name,
+                                     .ns = ns,
+                                     .issued = issued,
+                                     .type = d->type,
+                                     .subject = d->subject,
+                                     .signer = d->signer,
+                                     .position = d->position,
+                                     .to_name = d->to[1] ? "Các sở, ngành, địa phương" : to_name};
+        if (r == RES_OK)
+            r = demo_pdf(&pdf, &letter);
         if (r == RES_OK)
             r = blob_put(app->blobs, pdf.data, pdf.len, hash);
         snprintf(fname, sizeof(fname), "%s.pdf", d->symbol);

@@ -208,7 +208,7 @@ result_t doc_format_check(const char *file_name, const unsigned char *data, size
     enum doc_format content = doc_format_sniff(data, len, &what);
     if (named == FMT_UNKNOWN) {
         snprintf(msg, msgsize,
-                 "Tệp “%s” có định dạng không được phép (standards.md §11). Định dạng được phép: "
+                 "Tệp “%s” có định dạng không được phép. Định dạng được phép: "
                  "%s.",
                  name, allowed_list);
         return RES_INVALID;

@@ -124,29 +124,27 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
 {
     int secrecy = doc_secrecy_parse(in->secrecy);
     if (secrecy < 0)
-        verrs_add(e, "secrecy", "Độ mật “%s” không có trong danh mục (standards.md §3).",
+        verrs_add(e, "secrecy", "Độ mật “%s” không có trong danh mục độ mật.",
                   DOC_CUT(in->secrecy, 60));
     else if (secrecy > 0)
         verrs_add(e, "secrecy",
                   "Văn bản có độ mật “%s” không được tiếp nhận trên hệ thống này: văn bản chứa bí "
-                  "mật nhà nước không xử lý trên hệ thống quản lý văn bản điện tử (standards.md "
-                  "§3; Lạng Sơn Điều 1.2, Khánh Hòa Điều 1.1.b). Chuyển văn thư xử lý theo quy "
-                  "định bảo vệ bí mật nhà nước.",
+                  "mật nhà nước không được xử lý trên hệ thống quản lý văn bản điện tử (Luật Bảo "
+                  "vệ bí mật nhà nước năm 2018). Chuyển văn thư xử lý theo quy định về bảo vệ bí "
+                  "mật nhà nước.",
                   doc_secrecy_labels[secrecy]);
 
     c->medium = in->medium && *in->medium ? in->medium : "paper";
     if (strcmp(c->medium, "paper") && strcmp(c->medium, "electronic"))
-        verrs_add(e, "medium",
-                  "Hình thức phải là paper (văn bản giấy) hoặc electronic (văn "
-                  "bản điện tử).");
+        verrs_add(e, "medium", "Hình thức phải là văn bản giấy hoặc văn bản điện tử.");
 
     c->issuer_code =
         field_clean(in->issuer_code, "issuer_code", "mã cơ quan ban hành", false, 13, e);
     if (c->issuer_code && *c->issuer_code) {
         if (!agency_code_valid(c->issuer_code))
             verrs_add(e, "issuer_code",
-                      "Mã định danh cơ quan “%s” không đúng dạng AAA.BB.CC.XNN (QĐ 20/2020, "
-                      "standards.md §1), ví dụ 000.00.00.H41.",
+                      "Mã định danh cơ quan “%s” không đúng dạng mã định danh điện tử của "
+                      "cơ quan, ví dụ 000.00.00.H41.",
                       c->issuer_code);
         else
             agency_by_code(app, c->issuer_code, &c->issuer_agency_id);
@@ -157,12 +155,12 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
     if (c->number && !doc_number_valid(c->number))
         verrs_add(e, "number",
                   "Số văn bản “%s” không hợp lệ: chỉ gồm chữ số, khác 0, tối đa 7 chữ số (ví "
-                  "dụ 07 hoặc 1234); ký hiệu nhập ở ô riêng (standards.md §2).",
+                  "dụ 07 hoặc 1234); ký hiệu nhập ở ô riêng.",
                   DOC_CUT(c->number, 20));
     c->symbol = field_clean(in->symbol, "symbol", "ký hiệu văn bản", true, 50, e);
     if (c->symbol && !doc_symbol_valid(c->symbol))
         verrs_add(e, "symbol",
-                  "Ký hiệu “%s” không đúng quy tắc (standards.md §2): các nhóm chữ viết liền, "
+                  "Ký hiệu “%s” không đúng quy tắc: các nhóm chữ viết liền, "
                   "nối bằng dấu “-”, không có dấu cách hay “/”, ví dụ QĐ-UBND hoặc UBND-VP.",
                   DOC_CUT(c->symbol, 50));
 
@@ -172,7 +170,7 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
     if (in->received_at && *in->received_at) {
         if (parse_instant(in->received_at, &c->arrived_at) != 0)
             verrs_add(e, "received_at",
-                      "Thời điểm nhận “%s” không đúng dạng ISO 8601, ví dụ "
+                      "Thời điểm nhận “%s” không hợp lệ, ví dụ "
                       "2026-11-22T09:05:00+07:00.",
                       DOC_CUT(in->received_at, 40));
         else if (c->arrived_at > now + FUTURE_SKEW)
@@ -187,33 +185,41 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
     int64_t t;
     c->issued_date = in->issued_date;
     if (!in->issued_date || !*in->issued_date)
-        verrs_add(e, "issued_date", "Vui lòng nhập ngày ban hành của văn bản (YYYY-MM-DD).");
+        verrs_add(e, "issued_date", "Vui lòng nhập ngày ban hành của văn bản.");
     else if (clock_parse_date(in->issued_date, &t) != 0)
         verrs_add(e, "issued_date",
-                  "Ngày ban hành “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD, ví dụ "
-                  "2026-11-20).",
+                  "Ngày ban hành “%s” không phải ngày hợp lệ; ngày có dạng ngày/tháng/năm, "
+                  "ví dụ 20/11/2026.",
                   DOC_CUT(in->issued_date, 20));
-    else if (strcmp(in->issued_date, today) > 0)
-        verrs_add(e, "issued_date", "Ngày ban hành %.10s ở tương lai (hôm nay là %s).",
-                  in->issued_date, today);
-    else if (strcmp(in->issued_date, received_day) > 0)
-        verrs_add(e, "issued_date", "Ngày ban hành %.10s sau ngày nhận văn bản (%s).",
-                  in->issued_date, received_day);
+    else if (strcmp(in->issued_date, today) > 0 || strcmp(in->issued_date, received_day) > 0) {
+        char given_vn[11], day_vn[11]; /* dates as the clerk reads them: dd/mm/yyyy */
+        date_vn(in->issued_date, given_vn);
+        date_vn(strcmp(in->issued_date, today) > 0 ? today : received_day, day_vn);
+        if (strcmp(in->issued_date, today) > 0)
+            verrs_add(e, "issued_date", "Ngày ban hành %s ở tương lai (hôm nay là %s).", given_vn,
+                      day_vn);
+        else
+            verrs_add(e, "issued_date", "Ngày ban hành %s sau ngày nhận văn bản (%s).", given_vn,
+                      day_vn);
+    }
 
     c->due_date = in->due_date && *in->due_date ? in->due_date : NULL;
     if (c->due_date && clock_parse_date(c->due_date, &t) != 0)
-        verrs_add(e, "due_date", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
+        verrs_add(e, "due_date",
+                  "Hạn giải quyết “%s” không phải ngày hợp lệ; ngày có dạng ngày/tháng/năm.",
                   DOC_CUT(c->due_date, 20));
-    else if (c->due_date && strcmp(c->due_date, today) < 0)
-        verrs_add(e, "due_date", "Hạn xử lý %.10s đã qua (hôm nay là %s).", c->due_date, today);
+    else if (c->due_date && strcmp(c->due_date, today) < 0) {
+        char given_vn[11], today_vn[11];
+        date_vn(c->due_date, given_vn);
+        date_vn(today, today_vn);
+        verrs_add(e, "due_date", "Hạn giải quyết %s đã qua (hôm nay là %s).", given_vn, today_vn);
+    }
 
     c->doc_type = in->doc_type;
     if (!in->doc_type || !*in->doc_type)
-        verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản (standards.md §2).");
+        verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản.");
     else if (!doc_type_find(in->doc_type))
-        verrs_add(e, "doc_type",
-                  "Loại văn bản “%s” không có trong danh mục (standards.md §2), ví dụ "
-                  "cong_van, quyet_dinh, ke_hoach.",
+        verrs_add(e, "doc_type", "Loại văn bản “%s” không có trong danh mục loại văn bản.",
                   DOC_CUT(in->doc_type, 40));
 
     c->subject = field_clean(in->subject, "subject", "trích yếu", true, DOC_SUBJECT_MAX, e);
@@ -228,12 +234,13 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
     c->urgency = doc_urgency_parse(in->urgency);
     if (c->urgency < 0)
         verrs_add(e, "urgency",
-                  "Độ khẩn “%s” không có trong danh mục: thuong, khan, thuong_khan, hoa_toc, "
-                  "hoa_toc_hen_gio (standards.md §3).",
+                  "Độ khẩn “%s” không có trong danh mục: Thường, Khẩn, Thượng khẩn, Hỏa tốc, "
+                  "Hỏa tốc hẹn giờ.",
                   DOC_CUT(in->urgency, 40));
     c->language = in->language && *in->language ? in->language : "vi";
     if (!language_valid(c->language))
-        verrs_add(e, "language", "Ngôn ngữ phải là mã ISO 639 (ví dụ vi, en).");
+        verrs_add(e, "language",
+                  "Ngôn ngữ phải là mã ngôn ngữ, ví dụ vi (tiếng Việt) hoặc en (tiếng Anh).");
 
     if (in->nrecipients > 50) {
         verrs_add(e, "recipients", "Tối đa 50 nơi nhận.");
@@ -260,9 +267,7 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
         bool main = f->role && !strcmp(f->role, "main");
         const char *field = main ? "main" : "appendix";
         if (!main && (!f->role || strcmp(f->role, "appendix"))) {
-            verrs_add(e, "files",
-                      "Tệp phải gửi trong trường main (tệp chính) hoặc appendix (phụ "
-                      "lục).");
+            verrs_add(e, "files", "Mỗi tệp phải là tệp chính hoặc phụ lục.");
             continue;
         }
         s->role = main ? "main" : "appendix";
@@ -272,20 +277,16 @@ static void check_files(struct app *app, const char *medium, const struct doc_up
             continue;
         if (main && !strcmp(medium, "paper") && s->fmt != FMT_PDF)
             verrs_add(e, "main",
-                      "Bản số hóa của văn bản giấy phải là tệp PDF (standards.md §6); “%s” là "
+                      "Bản số hóa của văn bản giấy phải là tệp PDF; “%s” là "
                       "%s.",
                       DOC_CUT(s->name, 120), doc_format_info(s->fmt)->label);
     }
     if (mains == 0)
         verrs_add(e, "main",
-                  !strcmp(medium, "paper")
-                      ? "Thiếu tệp chính: văn bản giấy phải kèm bản quét PDF (trường "
-                        "main)."
-                      : "Thiếu tệp chính của văn bản (trường main).");
+                  !strcmp(medium, "paper") ? "Thiếu tệp chính: văn bản giấy phải kèm bản quét PDF."
+                                           : "Thiếu tệp chính của văn bản.");
     else if (mains > 1)
-        verrs_add(e, "main",
-                  "Chỉ gửi một tệp chính (trường main); các tệp khác là phụ lục "
-                  "(appendix).");
+        verrs_add(e, "main", "Chỉ gửi một tệp chính; các tệp khác gửi là phụ lục.");
     if (appendices > DOC_MAX_APPENDICES)
         verrs_add(e, "appendix", "Tối đa %d phụ lục.", DOC_MAX_APPENDICES);
 }

@@ -769,36 +769,37 @@ static void check_filter(const struct doc_filter *f, struct checked *k, struct v
     if (f->year && (f->year < 1900 || f->year > 2100))
         verrs_add(e, "year", "Năm phải từ 1900 đến 2100.");
     if (f->register_id < 0)
-        verrs_add(e, "register_id", "register_id phải là số dương.");
+        verrs_add(e, "register_id", "Sổ văn bản không hợp lệ.");
     if (f->urgency < -1 || f->urgency > 4)
-        verrs_add(e, "urgency", "Độ khẩn không hợp lệ (standards.md §3).");
+        verrs_add(e, "urgency", "Độ khẩn không có trong danh mục.");
     if (f->handler < 0)
-        verrs_add(e, "handler", "handler phải là mã người dùng (số dương).");
+        verrs_add(e, "handler", "Người xử lý không hợp lệ.");
     if (given(f->cursor) && !cursor_parse(f->cursor, k->sort, &k->cur))
         verrs_add(e, "cursor", "Con trỏ trang (cursor) không hợp lệ cho cách sắp xếp này.");
     if (given(f->doc_type) && !doc_type_find(f->doc_type))
-        verrs_add(e, "doc_type", "Loại văn bản “%s” không có trong danh mục (standards.md §2).",
+        verrs_add(e, "doc_type", "Loại văn bản “%s” không có trong danh mục.",
                   DOC_CUT(f->doc_type, 40));
     if (given(f->state) && key_index(incoming_states, 99, f->state) < 0)
         verrs_add(e, "state", "Trạng thái “%s” không có trong danh mục.", DOC_CUT(f->state, 40));
     int64_t day = 0;
     if (given(f->received_from)) {
         if (calendar_parse_day(f->received_from, &day) != RES_OK)
-            verrs_add(e, "received_from", "received_from phải là ngày dạng YYYY-MM-DD.");
+            verrs_add(e, "received_from", "“Từ ngày” phải là ngày có thật (ngày/tháng/năm).");
         else
             k->from = day * 86400 - 7 * 3600; /* 00:00 in Vietnam (UTC+7) */
     }
     if (given(f->received_to)) {
         if (calendar_parse_day(f->received_to, &day) != RES_OK)
-            verrs_add(e, "received_to", "received_to phải là ngày dạng YYYY-MM-DD.");
+            verrs_add(e, "received_to", "“Đến ngày” phải là ngày có thật (ngày/tháng/năm).");
         else
             k->to = (day + 1) * 86400 - 7 * 3600; /* the next day's 00:00, exclusive */
     }
     if (k->from && k->to && k->from >= k->to)
-        verrs_add(e, "received_to", "received_to phải không trước received_from.");
+        verrs_add(e, "received_to", "“Đến ngày” không được trước “Từ ngày”.");
     if (given(f->issuer)) {
         if (strlen(f->issuer) > DOC_Q_MAX || !text_valid_utf8(f->issuer, strlen(f->issuer)))
-            verrs_add(e, "issuer", "issuer phải là văn bản hợp lệ, tối đa %d byte.", DOC_Q_MAX);
+            verrs_add(e, "issuer", "Cơ quan ban hành phải là văn bản hợp lệ, tối đa %d byte.",
+                      DOC_Q_MAX);
         else
             text_like_contains(f->issuer, k->issuer_like, sizeof(k->issuer_like));
     }
@@ -1130,9 +1131,9 @@ result_t doc_tracking(struct app *app, const struct actor *a, const char *from, 
         return r;
     int64_t today = calendar_day_of(clock_now()), d_from = 0, d_to = 0;
     if (given(from) && calendar_parse_day(from, &d_from) != RES_OK)
-        verrs_add(e, "from", "from phải là ngày dạng YYYY-MM-DD.");
+        verrs_add(e, "from", "“Từ ngày” phải là ngày có thật (ngày/tháng/năm).");
     if (given(to) && calendar_parse_day(to, &d_to) != RES_OK)
-        verrs_add(e, "to", "to phải là ngày dạng YYYY-MM-DD.");
+        verrs_add(e, "to", "“Đến ngày” phải là ngày có thật (ngày/tháng/năm).");
     if (e->count)
         return RES_INVALID;
     if (!given(to))

@@ -69,8 +69,8 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
     const char *kind = in->kind && *in->kind ? in->kind : "incoming";
     if (strcmp(kind, "incoming") && strcmp(kind, "outgoing") && strcmp(kind, "internal"))
         verrs_add(e, "kind",
-                  "Loại sổ phải là incoming (sổ văn bản đến), outgoing (sổ văn bản "
-                  "đi) hoặc internal (sổ văn bản nội bộ).");
+                  "Loại sổ phải là sổ văn bản đến, sổ văn bản đi hoặc sổ văn bản nội "
+                  "bộ.");
     const char *mode = in->year_mode && *in->year_mode ? in->year_mode : "yearly";
     int64_t year = 0;
     if (!strcmp(mode, "fixed")) {
@@ -79,8 +79,8 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
             verrs_add(e, "year", "Sổ theo năm cần năm mở sổ (1900–2100).");
     } else if (strcmp(mode, "yearly")) {
         verrs_add(e, "year_mode",
-                  "Cách đánh số phải là yearly (số đến bắt đầu lại từ 01 mỗi "
-                  "ngày 1 tháng 1) hoặc fixed (sổ của một năm).");
+                  "Cách đánh số phải là đánh số lại từ 01 mỗi ngày 1 tháng 1 hoặc sổ "
+                  "của một năm.");
     }
     char *name = field_clean(in->name, "name", "tên sổ", true, 200, e);
     if (e->count) {

@@ -427,7 +427,7 @@ static void check_groups(const struct doc_step_input *in, struct verrs *e)
         verrs_add(e, "lead", "Vui lòng chọn một đơn vị hoặc một cá nhân chủ trì xử lý.");
     else if (in->nleads > 1)
         verrs_add(e, "lead",
-                  "Chỉ chọn một đơn vị hoặc một cá nhân chủ trì (standards.md §5); các đơn vị, "
+                  "Chỉ chọn một đơn vị hoặc một cá nhân chủ trì; các đơn vị, "
                   "cá nhân khác là phối hợp hoặc nhận để biết.");
     if (in->nco_handlers > DOC_MAX_CO_HANDLERS)
         verrs_add(e, "co_handlers", "Tối đa %d đơn vị, cá nhân phối hợp.", DOC_MAX_CO_HANDLERS);
@@ -442,8 +442,8 @@ static void check_groups(const struct doc_step_input *in, struct verrs *e)
             const struct doc_target *t = &lists[g][i];
             if ((t->user_id > 0) == (t->department_id > 0)) {
                 verrs_add(e, group_field[g],
-                          "Mỗi người nhận phải là một cá nhân (user_id) hoặc một đơn vị "
-                          "(department_id).");
+                          "Mỗi nơi nhận phải là một cá nhân hoặc một đơn vị, không phải "
+                          "cả hai.");
                 return;
             }
             for (int h = 0; h <= g; h++)
@@ -501,13 +501,17 @@ static void check_deadline(struct app *app, const struct doc_step_input *in, int
     if (has_date) {
         int64_t day;
         if (calendar_parse_day(in->deadline, &day) != RES_OK) {
-            verrs_add(e, "deadline", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng YYYY-MM-DD).",
+            verrs_add(e, "deadline",
+                      "Hạn xử lý “%s” không phải ngày hợp lệ; ngày có dạng ngày/tháng/năm.",
                       DOC_CUT(in->deadline, 20));
             return;
         }
         if (strcmp(in->deadline, today) < 0) {
-            verrs_add(e, "deadline", "Hạn xử lý %.10s đã qua (hôm nay là %s).", in->deadline,
-                      today);
+            char given_vn[16], today_vn[16]; /* dd/mm/yyyy, as the page shows dates */
+            snprintf(given_vn, sizeof(given_vn), "%.2s/%.2s/%.4s", in->deadline + 8,
+                     in->deadline + 5, in->deadline);
+            snprintf(today_vn, sizeof(today_vn), "%.2s/%.2s/%.4s", today + 8, today + 5, today);
+            verrs_add(e, "deadline", "Hạn xử lý %s đã qua (hôm nay là %s).", given_vn, today_vn);
             return;
         }
         str_copy(out, in->deadline, 11);
@@ -518,9 +522,7 @@ static void check_deadline(struct app *app, const struct doc_step_input *in, int
         return;
     }
     if (required)
-        verrs_add(e, "deadline",
-                  "Vui lòng nhập hạn xử lý: một ngày (deadline, YYYY-MM-DD) hoặc số ngày làm "
-                  "việc (working_days).");
+        verrs_add(e, "deadline", "Vui lòng nhập hạn xử lý: một ngày hoặc số ngày làm việc.");
 }
 
 /* ---- the transaction ---- */
@@ -704,8 +706,8 @@ static result_t do_present(struct wf_write *w, struct db_conn *c, struct wf_stat
                       (long long)leader);
         else
             verrs_add(&w->e, "leader_id",
-                      "%s không phải lãnh đạo cơ quan hay lãnh đạo đơn vị: văn bản trình lãnh "
-                      "đạo (standards.md §5).",
+                      "%s không phải lãnh đạo cơ quan hay lãnh đạo đơn vị: văn bản chỉ trình "
+                      "lãnh đạo.",
                       DOC_CUT(name, 100));
         return RES_INVALID;
     }
@@ -831,9 +833,7 @@ static result_t do_forward(struct wf_write *w, struct db_conn *c, struct wf_stat
     const struct doc_step_input *in = w->in->in;
     const char *role = in->role && *in->role ? in->role : "co_handler";
     if (strcmp(role, "co_handler") && strcmp(role, "for_info")) {
-        verrs_add(&w->e, "role",
-                  "Vai trò phải là co_handler (phối hợp) hoặc for_info (nhận để "
-                  "biết).");
+        verrs_add(&w->e, "role", "Vai trò phải là phối hợp hoặc nhận để biết.");
         return RES_INVALID;
     }
     char name[256] = "";
@@ -1114,7 +1114,7 @@ result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
         return RES_UNSUPPORTED;
     struct stored_file f = {.role = "working"};
     if (!file || !file->data) {
-        verrs_add(e, "file", "Vui lòng chọn tệp xử lý (trường file).");
+        verrs_add(e, "file", "Vui lòng chọn tệp xử lý.");
         return RES_INVALID;
     }
     if (!doc_upload_check(app, file, "file", &f, e))

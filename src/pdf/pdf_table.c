@@ -19,124 +19,31 @@
 #define LEADING    1.22f
 #define PAD        3.0f
 #define MAX_LINES  40 /* of one cell; more is cut with "…" */
-#define LINE_BYTES 1024
-
-/* The wrapped lines of one cell. */
-struct cell_lines {
-    char **line;
-    int n;
-};
 
 struct layout {
     fz_font *regular, *bold;
     float page_w, page_h, col_x[TABLE_MAX_COLUMNS + 1];
-    struct cell_lines header[TABLE_MAX_COLUMNS];
+    struct pdf_lines header[TABLE_MAX_COLUMNS];
     float header_h;
-    struct cell_lines *cells; /* nrows × ncolumns */
+    struct pdf_lines *cells; /* nrows × ncolumns */
     float *row_h;
     int *row_page;
     int pages;
 };
 
-static void lines_push(struct cell_lines *c, const char *s, size_t n)
-{
-    if (c->n == MAX_LINES)
-        return;
-    c->line = xrealloc(c->line, (size_t)(c->n + 1) * sizeof(*c->line));
-    char *l = xmalloc(n + 1);
-    memcpy(l, s, n);
-    l[n] = '\0';
-    c->line[c->n++] = l;
-}
-
-static void lines_free(struct cell_lines *c)
-{
-    for (int i = 0; i < c->n; i++)
-        free(c->line[i]);
-    free(c->line);
-    c->line = NULL;
-    c->n = 0;
-}
-
-static size_t utf8_next(const char *s, size_t i)
-{
-    i++;
-    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
-
-/* Greedy wrapping on spaces (and line breaks); a word wider than the cell is broken
- * between characters. */
+/* Greedy wrapping on spaces (pdf_util_wrap), at most MAX_LINES lines a cell. */
 static void wrap(fz_context *ctx, fz_font *font, float size, float width, const char *text,
-                 struct cell_lines *out)
+                 struct pdf_lines *out)
 {
-    char line[LINE_BYTES];
-    size_t len = 0;
-    const char *p = text ? text : "";
-    while (*p) {
-        if (*p == '\n') {
-            lines_push(out, line, len);
-            len = 0;
-            p++;
-            continue;
-        }
-        if (*p == ' ' && len == 0) {
-            p++;
-            continue;
-        }
-        size_t wl = 0;
-        while (p[wl] && p[wl] != ' ' && p[wl] != '\n')
-            wl++;
-        size_t sep = len ? 1 : 0;
-        if (len + sep + wl < sizeof(line)) {
-            char trial[LINE_BYTES];
-            memcpy(trial, line, len);
-            if (sep)
-                trial[len] = ' ';
-            memcpy(trial + len + sep, p, wl);
-            trial[len + sep + wl] = '\0';
-            if (pdf_util_text_advance(ctx, font, size, trial) <= width) {
-                memcpy(line, trial, len + sep + wl + 1);
-                len += sep + wl;
-                p += wl;
-                if (*p == ' ')
-                    p++;
-                continue;
-            }
-        }
-        if (len) { /* the word starts the next line */
-            lines_push(out, line, len);
-            len = 0;
-            continue;
-        }
-        /* A word wider than the cell: as many characters as fit. */
-        size_t i = 0, fit = 0;
-        while (i < wl) {
-            size_t j = utf8_next(p, i);
-            if (j > wl || j >= sizeof(line))
-                break;
-            memcpy(line, p, j);
-            line[j] = '\0';
-            if (fit && pdf_util_text_advance(ctx, font, size, line) > width)
-                break;
-            fit = i = j;
-        }
-        lines_push(out, p, fit);
-        p += fit;
-    }
-    if (len || out->n == 0)
-        lines_push(out, line, len);
-    if (out->n == MAX_LINES) { /* mark the cut */
-        char *last = out->line[MAX_LINES - 1];
-        size_t n = strlen(last);
-        last = xrealloc(last, n + 4);
-        memcpy(last + n, "…", 4);
-        out->line[MAX_LINES - 1] = last;
-    }
+    pdf_util_wrap(ctx, font, size, width, text, MAX_LINES, out);
 }
 
-static float cells_height(const struct cell_lines *c, size_t n)
+static void lines_free(struct pdf_lines *c)
+{
+    pdf_lines_free(c);
+}
+
+static float cells_height(const struct pdf_lines *c, size_t n)
 {
     int most = 1;
     for (size_t i = 0; i < n; i++)
@@ -168,7 +75,7 @@ static void show_centred(fz_context *ctx, fz_text *txt, fz_font *font, float siz
 
 /* One row of cells at y (top): borders into path, text into txt. */
 static void draw_row(fz_context *ctx, const struct layout *L, size_t ncol,
-                     const struct cell_lines *c, float y, float h, fz_font *font, fz_text *txt,
+                     const struct pdf_lines *c, float y, float h, fz_font *font, fz_text *txt,
                      fz_path *path, bool centre)
 {
     for (size_t k = 0; k < ncol; k++) {
@@ -265,7 +172,7 @@ static void lay_out(fz_context *ctx, const struct table_spec *t, struct layout *
     int page = 0;
     bool empty_page = true;
     for (size_t r = 0; r < t->nrows; r++) {
-        struct cell_lines *row = &L->cells[r * t->ncolumns];
+        struct pdf_lines *row = &L->cells[r * t->ncolumns];
         for (size_t k = 0; k < t->ncolumns; k++)
             wrap(ctx, L->regular, CELL_SIZE, L->col_x[k + 1] - L->col_x[k] - 2 * PAD,
                  t->cells[r * t->ncolumns + k], &row[k]);

@@ -2,8 +2,10 @@
  * module runs inside fz_try in its caller; nothing here catches on its own. */
 #include "pdf/pdf_util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/log.h"
 
 static void quiet(void *user, const char *message)
@@ -136,4 +138,102 @@ float pdf_util_text_advance(fz_context *ctx, fz_font *font, float size, const ch
     fz_always(ctx) fz_drop_text(ctx, t);
     fz_catch(ctx) fz_rethrow(ctx);
     return end.e; /* the pen started at 0 */
+}
+
+/* ---- wrapping (pdf_util_wrap) ---- */
+
+static void lines_push(struct pdf_lines *c, int max, const char *s, size_t n)
+{
+    if (c->n == max)
+        return;
+    c->line = xrealloc(c->line, (size_t)(c->n + 1) * sizeof(*c->line));
+    char *l = xmalloc(n + 1);
+    memcpy(l, s, n);
+    l[n] = '\0';
+    c->line[c->n++] = l;
+}
+
+void pdf_lines_free(struct pdf_lines *c)
+{
+    for (int i = 0; i < c->n; i++)
+        free(c->line[i]);
+    free(c->line);
+    c->line = NULL;
+    c->n = 0;
+}
+
+static size_t utf8_next(const char *s, size_t i)
+{
+    i++;
+    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
+void pdf_util_wrap(fz_context *ctx, fz_font *font, float size, float width, const char *text,
+                   int max_lines, struct pdf_lines *out)
+{
+    char line[PDF_LINE_BYTES];
+    size_t len = 0;
+    const char *p = text ? text : "";
+    while (*p) {
+        if (*p == '\n') {
+            lines_push(out, max_lines, line, len);
+            len = 0;
+            p++;
+            continue;
+        }
+        if (*p == ' ' && len == 0) {
+            p++;
+            continue;
+        }
+        size_t wl = 0;
+        while (p[wl] && p[wl] != ' ' && p[wl] != '\n')
+            wl++;
+        size_t sep = len ? 1 : 0;
+        if (len + sep + wl < sizeof(line)) {
+            char trial[PDF_LINE_BYTES];
+            memcpy(trial, line, len);
+            if (sep)
+                trial[len] = ' ';
+            memcpy(trial + len + sep, p, wl);
+            trial[len + sep + wl] = '\0';
+            if (pdf_util_text_advance(ctx, font, size, trial) <= width) {
+                memcpy(line, trial, len + sep + wl + 1);
+                len += sep + wl;
+                p += wl;
+                if (*p == ' ')
+                    p++;
+                continue;
+            }
+        }
+        if (len) { /* the word starts the next line */
+            lines_push(out, max_lines, line, len);
+            len = 0;
+            continue;
+        }
+        /* A word wider than the cell: as many characters as fit. */
+        size_t i = 0, fit = 0;
+        while (i < wl) {
+            size_t j = utf8_next(p, i);
+            if (j > wl || j >= sizeof(line))
+                break;
+            memcpy(line, p, j);
+            line[j] = '\0';
+            if (fit && pdf_util_text_advance(ctx, font, size, line) > width)
+                break;
+            fit = i = j;
+        }
+        lines_push(out, max_lines, p, fit);
+        p += fit;
+    }
+    if (len || out->n == 0)
+        lines_push(out, max_lines, line, len);
+    if (out->n == max_lines) { /* mark the cut */
+        char *last = out->line[max_lines - 1];
+        size_t n = strlen(last);
+        last = xrealloc(last, n + 4);
+        memcpy(last + n, "…", 4);
+        out->line[max_lines - 1] = last;
+    }
 }

@@ -27,6 +27,18 @@ float pdf_util_text_width(fz_context *ctx, fz_font *font, float size, const char
  * side bearings and, for glyphs without a computed box, the font's whole bbox, so it
  * runs wide on text with stacked diacritics. Throws. */
 float pdf_util_text_advance(fz_context *ctx, fz_font *font, float size, const char *s);
+/* Lines of wrapped text (pdf_util_wrap); pdf_lines_free releases them. */
+struct pdf_lines {
+    char **line;
+    int n;
+};
+#define PDF_LINE_BYTES 1024 /* of one wrapped line; a longer one is cut */
+/* Greedy wrapping of UTF-8 text on spaces (and line breaks) to width points in font at
+ * size, appended to out; a word wider than the width is broken between characters. At
+ * most max_lines lines: the last of a cut text ends in "…". Throws. */
+void pdf_util_wrap(fz_context *ctx, fz_font *font, float size, float width, const char *text,
+                   int max_lines, struct pdf_lines *out);
+void pdf_lines_free(struct pdf_lines *l);
 /* Copies an fz_buffer into a struct buf with the module's size limit. */
 result_t pdf_util_to_buf(const fz_buffer *fb, struct buf *out);
 

@@ -195,3 +195,26 @@ void text_like_contains(const char *q, char *out, size_t outsize)
     out[k] = '\0';
     free(folded);
 }
+
+char *text_upper(const char *s)
+{
+    char *nfc = text_nfc(s);
+    if (!nfc)
+        return NULL;
+    size_t n = strlen(nfc);
+    char *out = xmalloc(4 * n + 1); /* an upper-case letter is at most 4 bytes */
+    size_t len = 0;
+    for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)nfc; *p;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            break;
+        len += (size_t)utf8proc_encode_char(utf8proc_toupper(cp), (utf8proc_uint8_t *)out + len);
+        p += k;
+    }
+    out[len] = '\0';
+    free(nfc);
+    char *r = text_nfc(out);
+    free(out);
+    return r;
+}

@@ -13,6 +13,9 @@
 bool text_valid_utf8(const char *s, size_t n);
 /* NFC-normalised copy (malloc'd) or NULL if s is not valid UTF-8. */
 char *text_nfc(const char *s);
+/* Upper case with the diacritics kept ("Ủy ban nhân dân tỉnh" → "ỦY BAN NHÂN DÂN TỈNH"),
+ * NFC; malloc'd or NULL if s is not valid UTF-8. */
+char *text_upper(const char *s);
 /* Lowercase, diacritics removed, đ → d, NFC; malloc'd or NULL if invalid. */
 char *text_fold(const char *s);
 /* Number of code points (not bytes); -1 if invalid. */

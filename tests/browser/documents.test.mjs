@@ -13,17 +13,46 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Server, DEMO_PASSWORD, makePdf } from '../integration/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Server, DEMO_PASSWORD } from '../integration/harness.mjs';
 import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
 
 const CLERK = '040090000143'; // văn thư, Sở KH&CN
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
-const SPECIALIST = '040090000145';
+const HEAD = '040090000144'; // trưởng Phòng Công nghệ thông tin
+const SPECIALIST = '040090000145'; // Đỗ Minh Châu, chuyên viên of that department
 
 let srv, browser, host;
+const SUMMIT = { number: '4321', symbol: 'UBND-VX', subject: 'Về việc tổ chức hội nghị tổng kết công tác văn thư, lưu trữ năm 2026' };
 
-const scan = () => makePdf([[70, 780, 12, 'UY BAN NHAN DAN TINH LANG SON'], [200, 680, 14, 'CONG VAN'],
-  [70, 640, 12, 'So 1234/UBND-KT ve viec trien khai chuyen doi so nam 2027.'], [360, 200, 12, 'Hoang Van Nam']]);
+// The scan of a paper letter, printed by Chromium from its own metadata (the same words
+// the form is given, with their diacritics: pdftotext reads them back), in the layout of
+// an official letter (ND30 Phụ lục I, standards.md §2).
+const DEFAULT_LETTER = { number: '1234', symbol: 'UBND-KT', issuer: 'Ủy ban nhân dân tỉnh Lạng Sơn',
+  subject: 'Về việc triển khai chuyển đổi số năm 2027 trong các cơ quan nhà nước', signer: 'Hoàng Văn Nam' };
+const scans = new Map();
+async function scan(meta = {}) {
+  const m = { ...DEFAULT_LETTER, ...meta };
+  const key = JSON.stringify(m);
+  if (scans.has(key)) return scans.get(key);
+  const esc = (t) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const { context, page } = await newPage(browser);
+  try {
+    await page.setContent(`<!doctype html><html lang="vi"><meta charset="utf-8"><title>Số ${esc(m.number)}/${esc(m.symbol)}</title><style>
+      body { font: 13pt serif; margin: 0; } .head { display: flex; justify-content: space-between; text-align: center; }
+      .head div { width: 48%; } u { text-decoration-thickness: 1px; } .sign { margin: 3em 0 0 55%; text-align: center; }
+      </style><div class="head"><div><b>${esc(m.issuer.toUpperCase())}</b><br>Số: ${esc(m.number)}/${esc(m.symbol)}<br>
+      <small>V/v ${esc(m.subject.replace(/^Về việc /, ''))}</small></div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>
+      <u>Độc lập - Tự do - Hạnh phúc</u></div></div><p style="margin-top:3em">Kính gửi: Sở Khoa học và Công nghệ.</p>
+      <p>${esc(m.subject)}.</p><div class="sign"><b>CHỦ TỊCH</b><br><br><br>${esc(m.signer)}</div>`);
+    const pdf = await page.pdf({ format: 'A4', margin: { top: '20mm', bottom: '20mm', left: '30mm', right: '20mm' } });
+    scans.set(key, pdf);
+    return pdf;
+  } finally {
+    await context.close();
+  }
+}
 
 async function signIn(page, login) {
   await page.goto(`${host}/login`);
@@ -40,11 +69,30 @@ async function selectByText(page, sel, re) {
   await page.selectOption(sel, value);
 }
 
-// No horizontal scrolling on the phone: the page is no wider than the viewport.
-async function fitsWidth(page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client + 1, `page ${scroll}px wide in a ${client}px viewport`);
+// No horizontal scrolling: neither the page nor any element outside a scrolling box
+// reaches past the device width. Measured against the width given (the device's), not
+// window.innerWidth: on a mobile viewport the layout viewport grows with the content and
+// hid an overflow (as tests/browser/signing.test.mjs found).
+async function fitsWidth(page, width = page.viewportSize().width) {
+  const { scroll, widest, what } = await page.evaluate(() => {
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    let widest = 0, what = '';
+    for (const e of document.body.querySelectorAll('*')) {
+      const r = e.getBoundingClientRect();
+      if (r.width && r.right > widest && !clipped(e)) {
+        widest = r.right;
+        what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`;
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, widest: Math.ceil(widest), what };
+  });
+  assert.ok(scroll <= width + 1, `${page.url()}: page ${scroll}px wide on a ${width}px screen`);
+  assert.ok(widest <= width + 1, `${page.url()}: ${what} reaches ${widest}px on a ${width}px screen`);
 }
 
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // Vietnam date
@@ -102,8 +150,8 @@ describe('incoming documents in a browser', () => {
 
       await fillForm(page);
       await page.selectOption('#secrecy', '');
-      await page.setInputFiles('#main_file', { name: 'Công văn 1234.pdf', mimeType: 'application/pdf', buffer: scan() });
-      await page.setInputFiles('#appendix', [{ name: 'Phụ lục 1.pdf', mimeType: 'application/pdf', buffer: scan() }]);
+      await page.setInputFiles('#main_file', { name: 'Công văn 1234.pdf', mimeType: 'application/pdf', buffer: await scan() });
+      await page.setInputFiles('#appendix', [{ name: 'Phụ lục 1.pdf', mimeType: 'application/pdf', buffer: await scan({ subject: 'Phụ lục: danh sách cơ quan triển khai chuyển đổi số năm 2027' }) }]);
       await Promise.all([page.waitForNavigation(), page.click('button:has-text("Vào sổ")')]);
       assert.match(page.url(), /\/documents\/\d+$/);
       assert.match(await page.textContent('.flash'), /Đã vào sổ văn bản đến số \d+/);
@@ -121,6 +169,11 @@ describe('incoming documents in a browser', () => {
       assert.match(res.headers['content-security-policy'], /frame-ancestors 'self'/);
       assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
       assert.match(res.headers['content-disposition'], /^inline/);
+      // The scan is the letter's own: pdftotext reads its subject back with diacritics (NFC).
+      const bytes = Buffer.from(await page.evaluate(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer())], src));
+      writeFileSync(join(OUT, 'doc-scan-1234.pdf'), bytes);
+      const text = execFileSync('pdftotext', [join(OUT, 'doc-scan-1234.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      assert.ok(text.includes('Số: 1234/UBND-KT') && text.includes('triển khai chuyển đổi số năm 2027'), text);
       await page.waitForTimeout(2500); // the PDF viewer inside the frame draws the page
       await page.screenshot({ path: join(OUT, 'doc-view.png'), fullPage: true });
 
@@ -133,13 +186,13 @@ describe('incoming documents in a browser', () => {
       // The same document again: stopped, the earlier one linked, then confirmed.
       await page.click('text=Vào sổ văn bản đến >> nth=-1');
       await fillForm(page);
-      await page.setInputFiles('#main_file', { name: 'Công văn 1234.pdf', mimeType: 'application/pdf', buffer: scan() });
+      await page.setInputFiles('#main_file', { name: 'Công văn 1234.pdf', mimeType: 'application/pdf', buffer: await scan() });
       await Promise.all([page.waitForNavigation(), page.click('button:has-text("Vào sổ")')]);
       assert.match(await page.textContent('.duplicate'), /Văn bản có thể đã được vào sổ/);
       assert.ok(await page.locator('.duplicate a[href^="/documents/"]').count());
       await page.screenshot({ path: join(OUT, 'doc-form-duplicate.png'), fullPage: true });
       await page.check('#confirm_duplicate');
-      await page.setInputFiles('#main_file', { name: 'Công văn 1234.pdf', mimeType: 'application/pdf', buffer: scan() });
+      await page.setInputFiles('#main_file', { name: 'Công văn 1234.pdf', mimeType: 'application/pdf', buffer: await scan() });
       await Promise.all([page.waitForNavigation(), page.click('button:has-text("Vào sổ")')]);
       assert.match(await page.textContent('.flash'), /Đã vào sổ văn bản đến số \d+/);
     } finally {
@@ -155,9 +208,9 @@ describe('incoming documents in a browser', () => {
       const c = clerkCtx.page, l = leaderCtx.page, sp = specCtx.page;
       await signIn(c, CLERK);
       await c.goto(`${host}/documents/new`);
-      await fillForm(c, { number: '4321', symbol: 'UBND-VX', subject: 'Về việc tổ chức hội nghị tổng kết công tác văn thư, lưu trữ năm 2026' });
+      await fillForm(c, SUMMIT);
       await c.selectOption('#urgency', 'khan');
-      await c.setInputFiles('#main_file', { name: 'Công văn 4321.pdf', mimeType: 'application/pdf', buffer: scan() });
+      await c.setInputFiles('#main_file', { name: 'Công văn 4321.pdf', mimeType: 'application/pdf', buffer: await scan(SUMMIT) });
       await Promise.all([c.waitForNavigation(), c.click('button:has-text("Vào sổ")')]);
       const docUrl = c.url();
       assert.match(docUrl, /\/documents\/\d+$/);
@@ -234,6 +287,101 @@ describe('incoming documents in a browser', () => {
       await clerkCtx.context.close();
       await leaderCtx.context.close();
       await specCtx.context.close();
+    }
+  });
+
+  test('the leader assigns a department, its head reassigns inside it, the specialist completes', async () => {
+    const clerkCtx = await newPage(browser);
+    const leaderCtx = await newPage(browser);
+    const headCtx = await newPage(browser);
+    const specCtx = await newPage(browser);
+    try {
+      const c = clerkCtx.page, l = leaderCtx.page, h = headCtx.page, sp = specCtx.page;
+      const letter = { number: '5678', symbol: 'UBND-KT', subject: 'Về việc nâng cấp hạ tầng mạng nội bộ của các sở, ngành năm 2027' };
+      await signIn(c, CLERK);
+      await c.goto(`${host}/documents/new`);
+      await fillForm(c, letter);
+      await c.selectOption('#urgency', 'thuong');
+      await c.setInputFiles('#main_file', { name: 'Công văn 5678.pdf', mimeType: 'application/pdf', buffer: await scan(letter) });
+      await Promise.all([c.waitForNavigation(), c.click('button:has-text("Vào sổ")')]);
+      const path = new URL(c.url()).pathname;
+      assert.match(path, /^\/documents\/\d+$/);
+      await c.click('summary:has-text("Trình lãnh đạo")');
+      await selectByText(c, '#present-leader', /Bùi Văn Long/);
+      await Promise.all([c.waitForNavigation(), c.click('#action-present button[type=submit]')]);
+
+      // The director gives the department the lead (standards.md §5: one lead, a unit or a person).
+      await signIn(l, LEADER);
+      await l.goto(`${host}${path}`);
+      await l.click('summary:has-text("Phân công xử lý")');
+      await selectByText(l, '#assign-lead', /^Đơn vị: Phòng Công nghệ thông tin/);
+      await l.fill('#assign-note', 'Giao Phòng Công nghệ thông tin chủ trì.');
+      await l.check('#action-assign input[name=deadline_mode][value=days]');
+      await l.fill('#assign-days', '5');
+      await Promise.all([l.waitForNavigation(), l.click('#action-assign button[type=submit]')]);
+      assert.match(await l.textContent('.flash'), /Đã phân công xử lý/);
+      assert.match(await l.textContent('.with-list'), /Chủ trì xử lý\s*Phòng Công nghệ thông tin/);
+
+      // The head of the department passes it to one of its people.
+      await signIn(h, HEAD);
+      await h.goto(`${host}${path}`);
+      const acts = await h.locator('details.action > summary').allTextContents();
+      assert.ok(acts.includes('Giao cán bộ trong đơn vị xử lý'), acts.join());
+      await h.click('summary:has-text("Giao cán bộ trong đơn vị xử lý")');
+      const people = await h.locator('#reassign-lead option').allTextContents();
+      assert.ok(!people.some((o) => /^Đơn vị:/.test(o)), `only people of the unit: ${people.join()}`);
+      await selectByText(h, '#reassign-lead', /^Đỗ Minh Châu/);
+      await h.fill('#reassign-note', 'Đồng chí Châu chủ trì, báo cáo trước hạn.');
+      await h.screenshot({ path: join(OUT, 'doc-view-reassign.png'), fullPage: true });
+      await Promise.all([h.waitForNavigation(), h.click('#action-reassign button[type=submit]')]);
+      assert.match(await h.textContent('.flash'), /Đã giao xử lý trong đơn vị/);
+      assert.match(await h.textContent('.timeline'), /Giao xử lý trong đơn vị/);
+
+      await signIn(sp, SPECIALIST);
+      await sp.goto(`${host}/documents?box=to_process`);
+      assert.match(await sp.textContent('tbody'), /5678\/UBND-KT/);
+      await sp.goto(`${host}${path}`);
+      await sp.click('summary:has-text("Nhận xử lý")');
+      await Promise.all([sp.waitForNavigation(), sp.click('#action-accept button[type=submit]')]);
+      await sp.click('summary:has-text("Hoàn thành xử lý")');
+      await sp.fill('#complete-note', 'Đã nâng cấp, báo cáo Trưởng phòng.');
+      await Promise.all([sp.waitForNavigation(), sp.click('#action-complete button[type=submit]')]);
+      assert.match(await sp.textContent('.page-head'), /Đã hoàn thành/);
+      assert.deepEqual(await sp.locator('.timeline li strong').allTextContents(),
+        ['Tiếp nhận, vào sổ', 'Trình lãnh đạo', 'Phân công xử lý', 'Giao xử lý trong đơn vị', 'Bắt đầu xử lý', 'Hoàn thành xử lý']);
+      await sp.screenshot({ path: join(OUT, 'doc-view-reassigned-completed.png'), fullPage: true });
+    } finally {
+      for (const x of [clerkCtx, leaderCtx, headCtx, specCtx]) await x.context.close();
+    }
+  });
+
+  test('no document screen is wider than a 1280 px desktop or a 390 px phone', async () => {
+    for (const [width, height, isMobile] of [[1280, 900, false], [390, 844, true]]) {
+      const { context, page } = await newPage(browser, { viewport: { width, height }, isMobile, hasTouch: isMobile });
+      try {
+        await signIn(page, CLERK);
+        const pages = ['/', '/documents', '/documents?box=all', '/documents/new'];
+        await page.goto(`${host}/documents`);
+        pages.push(await page.locator('tbody tr a').first().getAttribute('href'));
+        for (const p of pages) {
+          await page.goto(`${host}${p}`);
+          await fitsWidth(page, width);
+        }
+        await page.context().clearCookies();
+        await signIn(page, LEADER);
+        for (const p of ['/', '/documents', '/documents/tracking']) {
+          await page.goto(`${host}${p}`);
+          await fitsWidth(page, width);
+        }
+        await page.goto(`${host}/documents?box=to_process`);
+        await page.locator('tbody tr a').first().click();
+        for (const s of await page.locator('details.action').all()) await s.evaluate((d) => { d.open = true; });
+        await fitsWidth(page, width);
+        await page.goto(`${host}/documents`);
+        await page.screenshot({ path: join(OUT, `doc-list-${width}.png`), fullPage: true });
+      } finally {
+        await context.close();
+      }
     }
   });
 

@@ -11,13 +11,17 @@
 // downloads. Runs on SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server, Client, makePdf } from './harness.mjs';
 
 const CLERK = '040090000143';      // văn thư, Sở KH&CN
 const SPECIALIST = '040090000145'; // chuyên viên, Sở KH&CN
 const CLERK_TRUONGVINH = '040090000302';
 
-let srv, clerk, specialist, outsider, registerId, docId, fileId;
+let srv, clerk, specialist, outsider, registerId, docId, fileId, demoMax;
 const footprint = () => srv.db(
   'SELECT COUNT(*) FROM document; SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) FROM doc_history; ' +
   'SELECT COALESCE(SUM(next_number), 0) FROM doc_counter; SELECT COUNT(*) FROM blob');
@@ -52,6 +56,7 @@ async function webClient(login) {
 
 before(async () => {
   srv = await new Server().start();
+  demoMax = Number(srv.db('SELECT MAX(id) FROM document').trim()); // the demo's documents
   clerk = await webClient(CLERK);
   specialist = await webClient(SPECIALIST);
   outsider = await webClient(CLERK_TRUONGVINH);
@@ -301,4 +306,70 @@ test('a document arrived through the installation: the clerk registers or refuse
   assert.match(refused.text, /Đã từ chối tiếp nhận văn bản/);
   assert.match(refused.text, /Văn bản gửi nhầm cơ quan\./);
   assert.doesNotMatch(refused.text, /actions\/register/);
+});
+
+test('a for-information reader opening the document page has seen it: the home counter drops (standards.md §5)', async () => {
+  // Registered, presented and assigned through the API, the specialist only for information.
+  const api = async (login) => { const c = new Client(srv); await c.apiLogin(login); return c; };
+  const [clerkApi, leaderApi] = [await api(CLERK), await api('040090000142')];
+  const uid = (login) => Number(srv.db(`SELECT id FROM app_user WHERE login = '${login}'`).trim());
+  const fd = new FormData();
+  fd.append('metadata', JSON.stringify({ ...fields({ number: '91', subject: 'Về việc phổ biến kết quả hội nghị' }),
+    register_id: registerId, page_count: 1 }));
+  fd.append('main', new Blob([pdf()]), 'cong-van-91.pdf');
+  const reg = await clerkApi.req('POST', '/api/v1/documents/incoming', { body: fd });
+  assert.equal(reg.status, 201, reg.text);
+  const id = reg.json.id;
+  assert.equal((await clerkApi.post(`/api/v1/documents/${id}/present`, { json: { leader_id: uid('040090000142') } })).status, 200);
+  const assign = await leaderApi.post(`/api/v1/documents/${id}/assign`, { json: {
+    lead: { user_id: uid('040090000144') }, for_info: [{ user_id: uid(SPECIALIST) }], working_days: 3 } });
+  assert.equal(assign.status, 200, assign.text);
+  const counter = async () => Number(/href="\/documents\?box=for_info"[^]*?<span class="counter-value">(\d+)<\/span>/
+    .exec((await specialist.get('/')).text)[1]);
+  const before = await counter();
+  assert.ok(before >= 1, 'the specialist has it to read');
+  const page = await specialist.get(`/documents/${id}`);
+  assert.equal(page.status, 200);
+  assert.equal(await counter(), before - 1, 'opened: no longer unread');
+  assert.ok(srv.db(`SELECT seen_at FROM doc_participant WHERE document_id = ${id} AND role = 'for_info'`).trim(), 'seen_at set');
+  await specialist.get(`/documents/${id}`);
+  assert.equal(await counter(), before - 1, 'a second opening changes nothing');
+});
+
+// The text of a PDF as pdftotext reads it (poppler, independent of MuPDF which wrote it).
+function pdfText(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'qlvb-demo-pdf-'));
+  try {
+    writeFileSync(join(dir, 'a.pdf'), bytes);
+    return execFileSync('pdftotext', [join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('every demo document\'s scan shows its own metadata in Vietnamese (standards.md §2, §11 NFC)', async () => {
+  const rows = srv.db(`SELECT d.id, d.number, d.symbol, d.issuer_name, d.subject, COALESCE(d.signer_name, ''), d.doc_type FROM document d
+    WHERE d.agency_id = (SELECT agency_id FROM membership m JOIN app_user u ON u.id = m.user_id WHERE u.login = '${CLERK}')
+    AND d.id <= ${demoMax} ORDER BY d.id`)
+    .trim().split('\n').map((l) => l.split('|'));
+  assert.ok(rows.length >= 8, `demo documents of Sở KH&CN: ${rows.length}`);
+  const squeeze = (t) => t.normalize('NFC').replace(/\s+/g, ' ');
+  for (const [id, number, symbol, issuer, subject, signer, type] of rows) {
+    const page = await clerk.get(`/documents/${id}`);
+    assert.equal(page.status, 200);
+    const href = /<iframe class="pdf-frame" src="([^"]+)"/.exec(page.text)[1].replace(/&amp;/g, '&');
+    const res = await fetch(srv.url(href), { headers: { Cookie: clerk.cookieHeader() } });
+    assert.equal(res.status, 200);
+    const raw = pdfText(Buffer.from(await res.arrayBuffer()));
+    assert.equal(raw, raw.normalize('NFC'), 'the text extracts in NFC');
+    const text = squeeze(raw);
+    assert.ok(text.includes(`Số: ${number}/${symbol}`), `${number}/${symbol}: its own number, in: ${text}`);
+    assert.ok(text.includes(issuer.toUpperCase()), `${number}/${symbol}: the issuer “${issuer}” upper case`);
+    // Công văn carry the subject as "V/v …" (ND30 Phụ lục I); the others under their type's
+    // name ("QUYẾT ĐỊNH" over "Ban hành …"), so past its first three words.
+    const words = type === 'cong_van' ? `V/v ${subject.replace(/^Về việc /, '')}` : subject.split(' ').slice(3).join(' ');
+    assert.ok(text.includes(words), `${number}/${symbol}: the subject “${words}” in: ${text}`);
+    if (signer) assert.ok(text.includes(signer), `${number}/${symbol}: the signer ${signer}`);
+    assert.doesNotMatch(text, /UY BAN|So: \d/, 'no folded text');
+  }
 });

@@ -221,6 +221,17 @@ static void refused(struct doc_incoming_input in, const char *field, const char 
             fprintf(stderr, "    %s: %s\n", e.items[i].field, e.items[i].message);
         CHECK(false);
     }
+    /* The messages are for clerks: no developer notes (document sections, format masks,
+     * API field keys) in them; dates as the page shows them (dd/mm/yyyy). */
+    static const char *const notes[] = {"standards.md", "YYYY",  "(trường", "ISO ",    "main)",
+                                        "user_id",      "paper", "hoa_toc", "cong_van"};
+    for (int i = 0; i < e.count; i++)
+        for (size_t k = 0; k < sizeof(notes) / sizeof(notes[0]); k++)
+            if (strstr(e.items[i].message, notes[k])) {
+                fprintf(stderr, "  %s: developer note “%s” in: %s\n", e.items[i].field, notes[k],
+                        e.items[i].message);
+                CHECK(false);
+            }
     CHECK_INT(footprint(), before);
 }
 
@@ -246,7 +257,7 @@ TEST(bad_input_is_refused_with_its_field_error_and_changes_nothing)
     for (int i = 0; i < 3; i++) {
         in = valid_input("77");
         in.secrecy = secret[i];
-        refused(in, "secrecy", "standards.md §3");
+        refused(in, "secrecy", "bảo vệ bí mật nhà nước"); /* §3 */
     }
     in = valid_input("12/QĐ");
     refused(in, "number", "chữ số");
@@ -256,20 +267,20 @@ TEST(bad_input_is_refused_with_its_field_error_and_changes_nothing)
     for (int i = 0; i < 6; i++) {
         in = valid_input("77");
         in.symbol = bad_symbols[i];
-        refused(in, "symbol", "standards.md §2");
+        refused(in, "symbol", "không đúng quy tắc"); /* §2 */
     }
     in = valid_input("77");
     in.issued_date = "2099-01-01";
-    refused(in, "issued_date", "tương lai");
+    refused(in, "issued_date", "01/01/2099 ở tương lai");
     in = valid_input("77");
     in.issued_date = "2026-02-30";
-    refused(in, "issued_date", "không phải ngày hợp lệ");
+    refused(in, "issued_date", "ngày/tháng/năm");
     in = valid_input("77");
     in.issued_date = "2026-11-26"; /* after the day it was received */
     refused(in, "issued_date", "sau ngày nhận");
     in = valid_input("77");
     in.due_date = "2020-01-01";
-    refused(in, "due_date", "đã qua");
+    refused(in, "due_date", "01/01/2020 đã qua");
     in = valid_input("77");
     in.received_at = "2099-01-01T08:00:00+07:00";
     refused(in, "received_at", "tương lai");
@@ -281,7 +292,7 @@ TEST(bad_input_is_refused_with_its_field_error_and_changes_nothing)
     refused(in, "urgency", NULL);
     in = valid_input("77");
     in.issuer_code = "H41";
-    refused(in, "issuer_code", "AAA.BB.CC.XNN");
+    refused(in, "issuer_code", "ví dụ 000.00.00.H41");
 
     /* files: none, two main files, a disguised executable, an oversized one */
     int64_t before = footprint();
