@@ -19,12 +19,13 @@
 #    query over the same folded subjects (built in a side file), p50/p99
 # 5. summary → bench/results/docs-latest.txt and stdout
 #
-# Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (2), BENCH_THREADS (2), BENCH_ITER (200).
+# Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (2), BENCH_THREADS (2), BENCH_ITER (200),
+# BENCH_BIN (the binary to measure, default build/qlvb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 COUNT=${1:-1000000}
-BIN=$ROOT/build/qlvb
+BIN=${BENCH_BIN:-$ROOT/build/qlvb}
 DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-2}
 WTHREADS=${BENCH_THREADS:-2}
