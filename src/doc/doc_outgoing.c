@@ -680,6 +680,17 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
                   "không ký được.");
         return RES_CONFLICT;
     }
+    /* The register before the signature: nothing is signed that cannot be numbered. */
+    int64_t reg = 0;
+    if ((r = register_of(c, s.agency, s.type, doc_year_of(clock_now()), &reg)) != RES_OK)
+        return r;
+    if (!reg) {
+        verrs_add(e, "action",
+                  "Cơ quan chưa mở sổ văn bản đi cho loại văn bản này năm %d: văn thư mở sổ "
+                  "trước khi cấp số (standards.md §2).",
+                  doc_year_of(clock_now()));
+        return RES_CONFLICT;
+    }
     struct buf pdf = BUF_INIT(MAX_PDF), sig = BUF_INIT(MAX_PDF), stamped = BUF_INIT(MAX_PDF);
     r = blob_get(app->blobs, s.base.hash, &pdf);
     if (r == RES_CRYPTO || r == RES_NOT_FOUND) {
