@@ -485,6 +485,11 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
 /* The clerk's agency signature (agency key) over the signer's; PDF appendices too. */
 result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
                            const char *pin, struct verrs *e);
+/* The outgoing register that numbers a document of type `type` in `year`: the open one
+ * whose doc_types lists the type (a separate series, standards.md §2), else the general
+ * one (doc_types ''); *out 0 when the agency has none. */
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
+                               int64_t *out);
 /* The clerk issues: state issued, delivery inside the installation, outbox rows. */
 result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
 

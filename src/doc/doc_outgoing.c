@@ -506,8 +506,8 @@ struct numbering {
 
 /* The outgoing register of the document's type: one restricted to it (doc_types lists
  * the key), else a general one (doc_types ''), open for the year. */
-static result_t register_of(struct db_conn *c, int64_t agency, const char *type, int year,
-                            int64_t *out)
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
+                              int64_t *out)
 {
     char pattern[80];
     snprintf(pattern, sizeof(pattern), "%%,%s,%%", type);
@@ -547,7 +547,7 @@ static result_t sign_tx(struct tx *t, int64_t id, int64_t step, const char *from
         return RES_CONFLICT;
     }
     int64_t reg = 0, num = 0;
-    if ((r = register_of(c, s->agency, s->type, s->nb.year, &reg)) != RES_OK)
+    if ((r = doc_outgoing_register(c, s->agency, s->type, s->nb.year, &reg)) != RES_OK)
         return r;
     if (reg != s->nb.register_id) {
         s->stale = true;
@@ -592,7 +592,7 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
         return RES_DB;
     struct numbering *nb = &s->nb;
     int64_t reg = 0, next = 1;
-    result_t r = register_of(c, s->agency, s->type, nb->year, &reg);
+    result_t r = doc_outgoing_register(c, s->agency, s->type, nb->year, &reg);
     if (r != RES_OK)
         return r;
     if (!reg) {
@@ -682,7 +682,7 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
     }
     /* The register before the signature: nothing is signed that cannot be numbered. */
     int64_t reg = 0;
-    if ((r = register_of(c, s.agency, s.type, doc_year_of(clock_now()), &reg)) != RES_OK)
+    if ((r = doc_outgoing_register(c, s.agency, s.type, doc_year_of(clock_now()), &reg)) != RES_OK)
         return r;
     if (!reg) {
         verrs_add(e, "action",
