@@ -101,6 +101,10 @@ struct doc_register_input {
     const char *name;
     const char *year_mode; /* yearly (default) | fixed */
     int64_t year;          /* for fixed */
+    /* outgoing only: the doc_types keys this register numbers (a separate series,
+     * standards.md §2); none = the general register of the other types */
+    const char *const *doc_types;
+    size_t ndoc_types;
 };
 /* The agency's clerks and administrators (AZ_REGISTER_MANAGE). */
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,

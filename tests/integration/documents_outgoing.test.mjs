@@ -367,9 +367,15 @@ test('concurrent signing from several clients gives unique consecutive numbers (
 });
 
 test('a register restricted to a type is its own series (standards.md §2)', async () => {
-  const r = await clerk.post('/api/v1/registers', { json: { kind: 'outgoing', name: 'Sổ quyết định' } });
+  let r = await clerk.post('/api/v1/registers', { json: { kind: 'incoming', name: 'Sổ lạ', doc_types: ['quyet_dinh'] } });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.doc_types, /Chỉ sổ văn bản đi/);
+  r = await clerk.post('/api/v1/registers', { json: { kind: 'outgoing', name: 'Sổ lạ', doc_types: ['khong_co'] } });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.doc_types, /không có trong danh mục/);
+  r = await clerk.post('/api/v1/registers', { json: { kind: 'outgoing', name: 'Sổ quyết định', doc_types: ['quyet_dinh'] } });
   assert.equal(r.status, 201, r.text);
-  srv.db(`UPDATE doc_register SET doc_types = 'quyet_dinh' WHERE id = ${r.json.id}`);
+  assert.equal(r.json.doc_types, 'quyet_dinh');
   const d = await draft(specialist, meta({ recipients: [{ kind: 'agency', agency_id: tvAgency }] }));
   await ok(specialist, d.json.id, 'submit', {});
   await ok(leader, d.json.id, 'approve');
@@ -377,4 +383,19 @@ test('a register restricted to a type is its own series (standards.md §2)', asy
   assert.equal(s.status, 200, s.text);
   assert.equal(s.json.register_id, r.json.id);
   assert.equal(s.json.number, '01', 'the restricted register starts its own series');
+});
+
+test('a draft in reply to an incoming document: the incoming document shows the reply', async () => {
+  // One of the demo's documents that arrived at Sở KH&CN, registered by the clerk.
+  const arrived = one(`SELECT MIN(id) FROM document WHERE agency_id = ${skhcn} AND direction = 'incoming' AND state = 'registered'`);
+  assert.ok(arrived > 0);
+  const r = await draft(clerk, meta({ reply_to_id: arrived, recipients: [{ kind: 'agency', agency_id: tvAgency }] }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.reply_to_id, arrived);
+  const inc = (await clerk.get(`/api/v1/documents/${arrived}`)).json;
+  assert.deepEqual(inc.replies.map((x) => x.id), [r.json.id]);
+  // An outgoing document is not something to reply to.
+  const bad = await draft(clerk, meta({ reply_to_id: r.json.id }));
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.errors.reply_to_id, /văn bản đến/);
 });
