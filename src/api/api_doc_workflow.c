@@ -275,6 +275,18 @@ void api_document_approve(struct req *r)
     step(r, "approve", K_NOTE);
 }
 
+/* The clerk cancels a numbered, not yet issued document (the number is kept, marked
+ * cancelled) or recalls an issued one (thu hồi): a reason each. */
+void api_document_cancel(struct req *r)
+{
+    step(r, "cancel", K_NOTE);
+}
+
+void api_document_recall(struct req *r)
+{
+    step(r, "recall", K_NOTE);
+}
+
 void api_document_complete(struct req *r)
 {
     step(r, "complete", K_NOTE);

@@ -161,6 +161,8 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/sign", api_document_sign, 0},
     {"POST", "/api/v1/documents/:id/seal", api_document_seal, 0},
     {"POST", "/api/v1/documents/:id/issue", api_document_issue, 0},
+    {"POST", "/api/v1/documents/:id/cancel", api_document_cancel, 0},
+    {"POST", "/api/v1/documents/:id/recall", api_document_recall, 0},
     {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

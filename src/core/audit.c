@@ -82,6 +82,8 @@ const struct audit_action audit_actions[] = {
     {"doc_sign", "Ký số, cấp số văn bản đi"},
     {"doc_seal", "Ký số của cơ quan (đóng dấu) văn bản đi"},
     {"doc_issue", "Ban hành, phát hành văn bản đi"},
+    {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
+    {"doc_recall", "Thu hồi văn bản đã ban hành"},
     {NULL, NULL},
 };
 

@@ -98,6 +98,8 @@ enum step_kind {
     ST_SIGN,
     ST_SEAL,
     ST_ISSUE,
+    ST_CANCEL,
+    ST_RECALL,
 };
 
 static const struct step {
@@ -131,6 +133,8 @@ static const struct step {
     {ST_SIGN, "sign", AZ_DOC_SIGN, S_APPROVED, "ký số văn bản", "doc_sign"},
     {ST_SEAL, "seal", AZ_DOC_REGISTER, S_SIGNED, "ký số của cơ quan", "doc_seal"},
     {ST_ISSUE, "issue", AZ_DOC_REGISTER, S_SIGNED, "ban hành văn bản", "doc_issue"},
+    {ST_CANCEL, "cancel", AZ_DOC_REGISTER, S_SIGNED, "hủy văn bản đã cấp số", "doc_cancel"},
+    {ST_RECALL, "recall", AZ_DOC_REGISTER, S_ISSUED, "thu hồi văn bản", "doc_recall"},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -302,6 +306,8 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
     case ST_VERSION:
     case ST_SUBMIT:
     case ST_SIGN:
+    case ST_CANCEL:
+    case ST_RECALL:
         break; /* the policy's current step decides (drafter, signer) */
     case ST_APPROVE:
         if (!w->review.id)
@@ -596,6 +602,7 @@ struct wf_write {
     struct wf_input *in;
     const struct stored_file *file; /* attach */
     const struct doc_step_ext *ext; /* version, sign, seal, issue (doc_outgoing.c) */
+    struct tx *t;
     /* out */
     struct verrs e;
     int64_t file_id;
@@ -1239,10 +1246,94 @@ static result_t do_return_draft(struct wf_write *w, struct db_conn *c, struct wf
     return r;
 }
 
+/* §2 a number once given is never given again: a cancelled issuance keeps its number,
+ * marked cancelled (the register shows it). */
+static result_t do_cancel(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    result_t r = db_run(c,
+                        "UPDATE document SET state = 'cancelled', number_cancelled = 1, "
+                        "updated_at = $2 WHERE id = $1",
+                        "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                   "'in_progress') THEN 'withdrawn' ELSE status END, active = 0 WHERE "
+                   "document_id = $1 AND active = 1",
+                   "i", w->id);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "cancelled", s->state_key, "cancelled", 0, 0,
+                        w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "hủy (giữ số): %s", DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+/* Thu hồi (standards.md §5): the receivers' copies are frozen (every row in force
+ * leaves, state recalled, metadata and files kept) with a history row and an audit row
+ * on each side. */
+static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
+    char states[DOC_MAX_RECIPIENTS][16];
+    size_t n = 0;
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          "SELECT id, agency_id, state FROM document WHERE source_document_id = "
+                          "$1 ORDER BY id",
+                          "i", w->id);
+    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
+        copies[n] = db_col_i64(q, 0);
+        agencies[n] = db_col_i64(q, 1);
+        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
+        n++;
+        r = RES_OK;
+    }
+    db_finalize(q);
+    if (r == RES_DONE)
+        r = RES_OK;
+    if (r == RES_OK)
+        r = set_state(c, w->id, "recalled", w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "recalled", s->state_key, "recalled", 0, 0,
+                        w->in->note, w->now);
+    for (size_t i = 0; r == RES_OK && i < n; i++) {
+        if (!strcmp(states[i], "recalled") || !strcmp(states[i], "refused"))
+            continue; /* refused copies were never taken in */
+        int64_t cstep = 0;
+        r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", copies[i]);
+        if (r == RES_OK)
+            r = db_run(c,
+                       "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                       "'in_progress') THEN 'withdrawn' ELSE status END, done_at = CASE WHEN "
+                       "status IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = 0 "
+                       "WHERE document_id = $1 AND active = 1",
+                       "ii", copies[i], w->now);
+        if (r == RES_OK)
+            r = set_state(c, copies[i], "recalled", w->now);
+        if (r == RES_OK)
+            r = next_step(c, copies[i], &cstep);
+        if (r == RES_OK)
+            r = history_add(c, copies[i], cstep, w->a, "recalled", states[i], "recalled", 0, 0,
+                            w->in->note, w->now);
+        if (r == RES_OK)
+            audit_step(w->t, w->a, agencies[i], copies[i], "doc_recall",
+                       "Văn bản #%lld bị cơ quan gửi thu hồi: %s", (long long)copies[i],
+                       DOC_CUT(w->in->note, 200));
+    }
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE doc_outbox SET status = 'failed', last_error = 'recalled', updated_at = "
+                   "$2 WHERE document_id = $1 AND status = 'waiting'",
+                   "ii", w->id, w->now);
+    snprintf(w->summary, sizeof(w->summary), "thu hồi (%zu bản nhận): %s", n,
+             DOC_CUT(w->in->note, 200));
+    return r;
+}
+
 static result_t wf_tx(struct tx *t, void *arg)
 {
     struct wf_write *w = arg;
     struct db_conn *c = tx_conn(t);
+    w->t = t;
     memset(&w->e, 0, sizeof(w->e));
     w->file_id = 0;
     w->summary[0] = '\0';
@@ -1301,6 +1392,12 @@ static result_t wf_tx(struct tx *t, void *arg)
         break;
     case ST_APPROVE:
         r = do_approve(w, c, &s, step);
+        break;
+    case ST_CANCEL:
+        r = do_cancel(w, c, &s, step);
+        break;
+    case ST_RECALL:
+        r = do_recall(w, c, &s, step);
         break;
     case ST_VERSION:
     case ST_SIGN:
@@ -1376,10 +1473,12 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
     /* A reason to return and a result to complete are required (§5: the system stores
      * the directions and results of every step); an opinion is its own text. */
     bool note_required = st->kind == ST_RETURN || st->kind == ST_COMPLETE ||
+                         st->kind == ST_CANCEL || st->kind == ST_RECALL ||
                          (st->kind == ST_COMMENT && !in->part_done);
-    const char *label = st->kind == ST_RETURN     ? "lý do trả lại"
-                        : st->kind == ST_COMPLETE ? "kết quả xử lý"
-                        : st->kind == ST_COMMENT  ? "ý kiến"
+    const char *label = st->kind == ST_RETURN                            ? "lý do trả lại"
+                        : st->kind == ST_CANCEL || st->kind == ST_RECALL ? "lý do"
+                        : st->kind == ST_COMPLETE                        ? "kết quả xử lý"
+                        : st->kind == ST_COMMENT                         ? "ý kiến"
                         : st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN
                             ? "ý kiến chỉ đạo"
                             : "ghi chú";
@@ -1410,7 +1509,8 @@ result_t doc_workflow_act(struct app *app, const struct actor *a, int64_t id, co
                           const struct doc_step_input *in, struct verrs *e)
 {
     const struct step *st = step_find(action);
-    if (!st || st->kind == ST_ATTACH || st->kind == ST_VERSION || st->kind >= ST_SIGN || !in)
+    if (!st || st->kind == ST_ATTACH || st->kind == ST_VERSION ||
+        (st->kind >= ST_SIGN && st->kind <= ST_ISSUE) || !in)
         return RES_INVALID;
     return wf_run(app, a, id, st, in, NULL, NULL, e, NULL);
 }

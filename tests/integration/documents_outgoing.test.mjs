@@ -399,3 +399,58 @@ test('a draft in reply to an incoming document: the incoming document shows the 
   assert.equal(bad.status, 422);
   assert.match(bad.json.errors.reply_to_id, /văn bản đến/);
 });
+
+// Signed (numbered) and ready for the clerk: a draft of the signer alone, approved, signed.
+async function signedDoc(over = {}) {
+  await ensureRegister();
+  const r = await draft(specialist, meta({ recipients: [{ kind: 'agency', agency_id: tvAgency }], ...over }));
+  assert.equal(r.status, 201, r.text);
+  await ok(specialist, r.json.id, 'submit', {});
+  await ok(leader, r.json.id, 'approve');
+  const s = await act(leader, r.json.id, 'sign', { key_id: personKey, pin: PIN });
+  assert.equal(s.status, 200, s.text);
+  return s.json;
+}
+
+test('a cancelled issuance keeps its number, marked cancelled; the next document gets the next one', async () => {
+  const d = await signedDoc({ doc_type: 'to_trinh', subject: 'Tờ trình hủy' });
+  const before = footprint();
+  let r = await act(clerk, d.id, 'cancel', {});
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.note, /lý do/);
+  assert.equal(footprint(), before);
+  assert.equal((await act(specialist, d.id, 'cancel', { note: 'x' })).status, 403);
+  r = await act(clerk, d.id, 'cancel', { note: 'Sai thể thức' });
+  assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/documents/{id}/cancel', r);
+  assert.equal(r.json.state, 'cancelled');
+  assert.equal(r.json.number_cancelled, 1);
+  assert.equal(r.json.number, d.number, 'the number stays with the cancelled document');
+  assert.equal((await act(clerk, d.id, 'issue')).status, 409);
+  const next = await signedDoc({ doc_type: 'to_trinh', subject: 'Tờ trình sau' });
+  assert.equal(Number(next.number), Number(d.number) + 1, 'never given again');
+});
+
+test('recall: the receiver\'s copy is frozen and marked recalled, history on both sides', async () => {
+  const d = await signedDoc({ subject: 'Văn bản sẽ thu hồi' });
+  assert.equal((await act(clerk, d.id, 'seal', { key_id: agencyKey, pin: PIN })).status, 200);
+  let doc = await ok(clerk, d.id, 'issue');
+  const copy = doc.recipients_status[0].copy_id;
+  const tvReg = (await tvClerk.get('/api/v1/registers?kind=incoming')).json.registers[0].id;
+  await ok(tvClerk, copy, 'register', { register_id: tvReg });
+  await ok(tvClerk, copy, 'present', { leader_id: ids[TV_LEADER] });
+  assert.equal((await act(leader, d.id, 'recall', { note: 'x' })).status, 403, 'the clerks recall');
+  const r = await act(clerk, d.id, 'recall', { note: 'Ban hành nhầm' });
+  assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/documents/{id}/recall', r);
+  doc = r.json;
+  assert.equal(doc.state, 'recalled');
+  assert.equal(doc.recipients_status[0].status, 'recalled');
+  const c = (await tvClerk.get(`/api/v1/documents/${copy}`)).json;
+  assert.equal(c.state, 'recalled');
+  assert.equal(c.history.at(-1).action, 'recalled');
+  assert.equal(c.history.at(-1).comment, 'Ban hành nhầm');
+  assert.deepEqual(c.actions, [], 'frozen: nothing to do');
+  assert.equal((await act(tvLeader, copy, 'assign', { lead: { user_id: ids[TV_LEAD] }, working_days: 3 })).status, 409);
+  assert.equal((await act(clerk, d.id, 'recall', { note: 'lần hai' })).status, 409);
+});
