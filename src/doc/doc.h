@@ -505,5 +505,8 @@ result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, 
  * through doc_deliver_internal to Sở KH&CN and phường Trường Vinh, where they wait as
  * `arrived` for the clerk. */
 result_t doc_demo_seed(struct app *app);
+/* doc_demo_outgoing.c, called by doc_demo_seed: Sở KH&CN's outgoing register and three
+ * drafts (draft; with the head after a return; approved, waiting for the signature). */
+result_t doc_demo_outgoing(struct app *app);
 
 #endif

@@ -202,12 +202,14 @@ test('draft → review with a return → approve → sign → number → seal �
   assert.deepEqual(doc.actions, ['sign']);
   assert.equal(doc.history.at(-1).file_version, 2, 'the signer approved version 2');
 
-  // No outgoing register yet: refused, nothing changed.
+  // No open outgoing register: refused before anything is signed, nothing changed.
+  srv.db(`UPDATE doc_register SET active = 0 WHERE agency_id = ${skhcn} AND kind = 'outgoing'`);
   let before = footprint();
   r = await act(leader, id, 'sign', { key_id: personKey, pin: PIN });
   assert.equal(r.status, 409, r.text);
   assert.match(r.json.detail, /chưa mở sổ văn bản đi/);
   assert.equal(footprint(), before);
+  srv.db(`UPDATE doc_register SET active = 1 WHERE agency_id = ${skhcn} AND kind = 'outgoing'`);
   await ensureRegister();
   // Someone not the signer: 403; a wrong PIN: 422; nothing changed.
   assert.equal((await act(head, id, 'sign', { key_id: personKey, pin: PIN })).status, 403);
