@@ -78,6 +78,8 @@ struct create_write {
     struct verrs e;
 };
 
+/* The text of the first column of the first row (NULL as ""); fmt binds x, and y when
+ * it names two parameters. RES_NOT_FOUND without a row. */
 static result_t one_text(struct db_conn *c, char *out, size_t n, const char *sql, const char *fmt,
                          int64_t x, int64_t y)
 {
@@ -126,9 +128,7 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
         if (!strcmp(k, "agency")) {
             r = ri->agency_id > 0 && ri->agency_id != agency
                     ? one_text(c, rc->name, sizeof(rc->name),
-                               "SELECT name FROM agency WHERE id = $1 AND (CAST($2 AS BIGINT) = 0 "
-                               "OR 1 = 1)",
-                               "ii", ri->agency_id, 0)
+                               "SELECT name FROM agency WHERE id = $1", "i", ri->agency_id, 0)
                     : RES_NOT_FOUND;
             if (r == RES_NOT_FOUND) {
                 if (ri->agency_id == agency)
@@ -246,11 +246,10 @@ static result_t create_tx(struct tx *t, void *arg)
         return r;
     if (w->e.count)
         return RES_INVALID;
-    r = one_text(c, code, sizeof(code), "SELECT code FROM agency WHERE id = $1 AND $2 = $2", "ii",
-                 agency, 0);
+    r = one_text(c, code, sizeof(code), "SELECT code FROM agency WHERE id = $1", "i", agency, 0);
     if (r == RES_OK)
-        r = one_text(c, aname, sizeof(aname), "SELECT name FROM agency WHERE id = $1 AND $2 = $2",
-                     "ii", agency, 0);
+        r = one_text(c, aname, sizeof(aname), "SELECT name FROM agency WHERE id = $1", "i", agency,
+                     0);
     if (r != RES_OK)
         return r;
     json_t *names = json_array();
@@ -406,7 +405,8 @@ static result_t main_latest(struct db_conn *c, int64_t doc, struct main_file *m)
     return r;
 }
 
-/* A new version of role/seq after `after` (the version the step started from). */
+/* The next version of the file's role and seq (main: the main file's versions), with its
+ * stage. */
 static result_t version_insert(struct db_conn *c, int64_t doc, const struct stored_file *f,
                                const char *stage, int64_t user, int64_t now, int64_t *version)
 {
@@ -507,7 +507,7 @@ struct numbering {
 /* The outgoing register of the document's type: one restricted to it (doc_types lists
  * the key), else a general one (doc_types ''), open for the year. */
 result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
-                              int64_t *out)
+                               int64_t *out)
 {
     char pattern[80];
     snprintf(pattern, sizeof(pattern), "%%,%s,%%", type);
@@ -610,13 +610,12 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
         return r;
     nb->number = next;
     char abbr[64] = "", uabbr[64] = "";
-    if ((r = one_text(c, abbr, sizeof(abbr), "SELECT abbr FROM agency WHERE id = $1 AND $2 = $2",
-                      "ii", s->agency, 0)) != RES_OK)
+    if ((r = one_text(c, abbr, sizeof(abbr), "SELECT abbr FROM agency WHERE id = $1", "i",
+                      s->agency, 0)) != RES_OK)
         return r;
     if (unit &&
-        (r = one_text(c, uabbr, sizeof(uabbr),
-                      "SELECT abbr FROM department WHERE id = $1 AND $2 = $2", "ii", unit, 0)) !=
-            RES_OK &&
+        (r = one_text(c, uabbr, sizeof(uabbr), "SELECT abbr FROM department WHERE id = $1", "i",
+                      unit, 0)) != RES_OK &&
         r != RES_NOT_FOUND)
         return r;
     if (doc_symbol_compose(s->type, abbr, uabbr, nb->symbol, sizeof(nb->symbol)) != RES_OK) {
@@ -789,12 +788,10 @@ result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, i
     char ref[240] = "", number[16] = "", symbol[208] = "";
     if ((r = main_latest(c, id, &m)) != RES_OK)
         return r;
-    if ((r = one_text(c, number, sizeof(number),
-                      "SELECT number FROM document WHERE id = $1 AND $2 = $2", "ii", id, 0)) !=
-            RES_OK ||
-        (r = one_text(c, symbol, sizeof(symbol),
-                      "SELECT symbol FROM document WHERE id = $1 AND $2 = $2", "ii", id, 0)) !=
-            RES_OK)
+    if ((r = one_text(c, number, sizeof(number), "SELECT number FROM document WHERE id = $1", "i",
+                      id, 0)) != RES_OK ||
+        (r = one_text(c, symbol, sizeof(symbol), "SELECT symbol FROM document WHERE id = $1", "i",
+                      id, 0)) != RES_OK)
         return r;
     snprintf(ref, sizeof(ref), "%s/%s", number, symbol);
     struct seal_arg s = {.a = a, .base_id = m.id, .now = clock_now()};
@@ -863,10 +860,8 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
     (void)step;
     struct issue_arg *s = arg;
     struct db_conn *c = tx_conn(t);
-    int64_t agency = 0, urgency = 0;
-    result_t r = db_one_i64(c, &agency, "SELECT agency_id FROM document WHERE id = $1", "i", id);
-    if (r == RES_OK)
-        r = db_one_i64(c, &urgency, "SELECT urgency FROM document WHERE id = $1", "i", id);
+    int64_t urgency = 0;
+    result_t r = db_one_i64(c, &urgency, "SELECT urgency FROM document WHERE id = $1", "i", id);
     if (r == RES_OK)
         r = db_run(c,
                    "UPDATE document SET state = 'issued', issued_at = $2, updated_at = $2 WHERE id "
@@ -928,7 +923,6 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
                        "iiIIii", id, step, rc[i].user, rc[i].dept, s->a->user_id, s->now);
         }
     }
-    (void)agency;
     snprintf(summary, n, "ban hành: %zu cơ quan trên hệ thống, %zu chờ gửi liên thông", inside,
              outside);
     return r;
