@@ -239,3 +239,18 @@ void api_document_issue(struct req *r)
     }
     answer(r, 200, id);
 }
+
+/* GET /documents/outbox?status=waiting|sent|failed: what waits to be sent to agencies
+ * outside the installation, urgent first. */
+void api_documents_outbox(struct req *r)
+{
+    json_t *list = NULL;
+    result_t res = doc_outbox_list(r->app, &r->actor, req_query(r, "status"), &list);
+    if (res == RES_INVALID) {
+        struct verrs e = {0};
+        verrs_add(&e, "status", "status phải là waiting, sent hoặc failed.");
+        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
+        return;
+    }
+    resp_list(r, res, "outbox", list);
+}

@@ -135,6 +135,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/incoming", api_documents_incoming_create, RT_UPLOAD},
     {"GET", "/api/v1/documents", api_documents_list, 0},
     {"GET", "/api/v1/documents/counts", api_documents_counts, 0},
+    {"GET", "/api/v1/documents/outbox", api_documents_outbox, 0},
     {"GET", "/api/v1/documents/tracking", api_documents_tracking, 0},
     {"GET", "/api/v1/documents/:id", api_document_get, 0},
     {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},

@@ -494,6 +494,11 @@ result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, i
  * one (doc_types ''); *out 0 when the agency has none. */
 result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
                                int64_t *out);
+/* The agency's outbox for the exchange (the clerks, AZ_DOC_REGISTER): rows of `status`
+ * (waiting (default) | sent | failed; RES_INVALID otherwise), urgent first then oldest,
+ * at most 500: {id, document_id, number, symbol, subject, agency_code, name, urgency,
+ * status, attempts, last_error, created_at}. */
+result_t doc_outbox_list(struct app *app, const struct actor *a, const char *status, json_t **out);
 /* The clerk issues: state issued, delivery inside the installation, outbox rows. */
 result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
 

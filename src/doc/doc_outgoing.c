@@ -943,6 +943,37 @@ result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, 
     return r;
 }
 
+/* ---- the outbox ---- */
+
+result_t doc_outbox_list(struct app *app, const struct actor *a, const char *status, json_t **out)
+{
+    *out = NULL;
+    result_t r = authz_check(a, AZ_DOC_REGISTER, a->agency_id);
+    if (r != RES_OK)
+        return r;
+    const char *st = status && *status ? status : "waiting";
+    if (strcmp(st, "waiting") && strcmp(st, "sent") && strcmp(st, "failed"))
+        return RES_INVALID;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    r = db_query(
+        c, &s,
+        "SELECT o.id, o.document_id, d.number, d.symbol, d.subject, o.agency_code, rc.name, "
+        "o.urgency, o.status, o.attempts, o.last_error, o.created_at FROM doc_outbox o "
+        "JOIN document d ON d.id = o.document_id JOIN doc_recipient rc ON rc.id = "
+        "o.recipient_id WHERE d.agency_id = $1 AND o.status = $2 ORDER BY o.urgency "
+        "DESC, o.id LIMIT 500",
+        "it", a->agency_id, st);
+    if (r != RES_OK)
+        return r;
+    return db_collect(s,
+                      "id:i,document_id:i,number:t,symbol:t,subject:t,agency_code:t,name:t,"
+                      "urgency:i,status:t,attempts:i,last_error:t,created_at:i",
+                      out);
+}
+
 /* ---- reading ---- */
 
 /* §5 tracking the copies: the receiver's state as the sender sees it. */

@@ -264,6 +264,16 @@ test('draft → review with a return → approve → sign → number → seal �
   assert.equal(st['Ủy ban nhân dân phường Trường Vinh'], 'arrived');
   assert.equal(st['Văn phòng Ủy ban nhân dân tỉnh'], 'arrived');
   assert.equal(st['Bộ Khoa học và Công nghệ'], 'waiting_to_send');
+  const ob = await clerk.get('/api/v1/documents/outbox');
+  assert.equal(ob.status, 200, ob.text);
+  documented('GET', '/api/v1/documents/outbox', ob);
+  const mine = ob.json.outbox.find((o) => o.document_id === id);
+  assert.equal(mine.agency_code, '000.00.00.G22');
+  assert.equal(mine.status, 'waiting');
+  assert.equal(mine.number, '01');
+  assert.equal((await specialist.get('/api/v1/documents/outbox')).status, 403, 'the clerks keep it');
+  assert.equal((await clerk.get('/api/v1/documents/outbox?status=lost')).status, 400);
+  assert.deepEqual((await tvClerk.get('/api/v1/documents/outbox')).json.outbox, [], 'another agency sees its own');
   assert.equal(one(`SELECT COUNT(*) FROM doc_outbox WHERE document_id = ${id} AND status = 'waiting' AND urgency = (SELECT urgency FROM document WHERE id = ${id}) AND urgency > 0`), 1);
   // Editing an issued document: refused.
   r = await specialist.req('POST', `/api/v1/documents/${id}/versions`,
