@@ -82,6 +82,17 @@ void api_document_attach(struct req *r);
 void api_document_forward(struct req *r);
 void api_document_return(struct req *r);
 void api_document_complete(struct req *r);
+/* outgoing (api_doc_workflow.c: submit, approve; api_doc_outgoing.c: the rest) */
+void api_document_submit(struct req *r);
+void api_document_approve(struct req *r);
+void api_documents_outgoing_create(struct req *r);
+void api_document_version(struct req *r);
+void api_document_sign(struct req *r);
+void api_document_seal(struct req *r);
+void api_document_issue(struct req *r);
+void api_documents_outbox(struct req *r);
+void api_document_cancel(struct req *r);
+void api_document_recall(struct req *r);
 void api_document_candidates(struct req *r);
 
 void api_signatures_verify(struct req *r);

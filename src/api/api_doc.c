@@ -41,6 +41,21 @@ void api_registers_create(struct req *r)
     if (y && !json_is_null(y) && !json_is_integer(y))
         verrs_add(&e, "year", "Năm phải là số nguyên.");
     ri.year = json_is_integer(y) ? json_integer_value(y) : 0;
+    json_t *dt = json_object_get(in, "doc_types");
+    const char *types[21];
+    if (dt && !json_is_null(dt)) {
+        if (!json_is_array(dt) || json_array_size(dt) > 20)
+            verrs_add(&e, "doc_types", "doc_types là mảng tối đa 20 mã loại văn bản.");
+        for (size_t i = 0; json_is_array(dt) && i < json_array_size(dt) && i < 20; i++) {
+            types[i] = json_string_value(json_array_get(dt, i));
+            if (!types[i]) {
+                verrs_add(&e, "doc_types", "Mỗi loại văn bản là một chuỗi (mã loại).");
+                break;
+            }
+            ri.ndoc_types = i + 1;
+        }
+        ri.doc_types = types;
+    }
     int64_t id = 0;
     result_t res =
         e.count ? RES_INVALID

@@ -120,8 +120,10 @@ static const char *const step_keys[][10] = {
     /* withdraw, accept, return, complete */ {"note", NULL},
     /* comment */ {"note", "part_done", NULL},
     /* forward */ {"user_id", "role", "note", NULL},
+    /* return (a draft: to an earlier reviewer) */ {"note", "user_id", NULL},
+    /* submit (outgoing) */ {"note", "reviewers", NULL},
 };
-enum { K_PRESENT, K_ASSIGN, K_REASSIGN, K_NOTE, K_COMMENT, K_FORWARD };
+enum { K_PRESENT, K_ASSIGN, K_REASSIGN, K_NOTE, K_COMMENT, K_FORWARD, K_RETURN, K_SUBMIT };
 
 static void step_problem(struct req *r, result_t res, const struct verrs *e)
 {
@@ -186,6 +188,24 @@ static void step(struct req *r, const char *action, int keys)
     si.leads = targets_from(r, in, "lead", 1, &si.nleads, &e);
     si.co_handlers = targets_from(r, in, "co_handlers", DOC_MAX_CO_HANDLERS, &si.nco_handlers, &e);
     si.for_info = targets_from(r, in, "for_info", DOC_MAX_FOR_INFO, &si.nfor_info, &e);
+    json_t *rv = json_object_get(in, "reviewers");
+    if (rv && !json_is_null(rv)) {
+        size_t n = json_is_array(rv) ? json_array_size(rv) : 0;
+        int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof(int64_t));
+        if (!json_is_array(rv) || n > DOC_MAX_REVIEWERS)
+            verrs_add(&e, "reviewers", "reviewers là mảng tối đa %d mã cán bộ (số nguyên).",
+                      DOC_MAX_REVIEWERS);
+        for (size_t i = 0; ids && json_is_array(rv) && i < n; i++) {
+            json_t *x = json_array_get(rv, i);
+            if (!json_is_integer(x) || json_integer_value(x) < 1) {
+                verrs_add(&e, "reviewers", "Mỗi người duyệt là một mã cán bộ (số nguyên dương).");
+                break;
+            }
+            ids[i] = json_integer_value(x);
+        }
+        si.reviewers = ids;
+        si.nreviewers = n;
+    }
     result_t res;
     if (e.count) {
         /* Who may know the document first: a malformed body from an outsider is 404. */
@@ -241,7 +261,30 @@ void api_document_forward(struct req *r)
 
 void api_document_return(struct req *r)
 {
-    step(r, "return", K_NOTE);
+    step(r, "return", K_RETURN);
+}
+
+/* The outgoing circuit (issue 12): the drafter submits, a reviewer approves. */
+void api_document_submit(struct req *r)
+{
+    step(r, "submit", K_SUBMIT);
+}
+
+void api_document_approve(struct req *r)
+{
+    step(r, "approve", K_NOTE);
+}
+
+/* The clerk cancels a numbered, not yet issued document (the number is kept, marked
+ * cancelled) or recalls an issued one (thu hồi): a reason each. */
+void api_document_cancel(struct req *r)
+{
+    step(r, "cancel", K_NOTE);
+}
+
+void api_document_recall(struct req *r)
+{
+    step(r, "recall", K_NOTE);
 }
 
 void api_document_complete(struct req *r)

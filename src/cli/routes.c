@@ -135,6 +135,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/incoming", api_documents_incoming_create, RT_UPLOAD},
     {"GET", "/api/v1/documents", api_documents_list, 0},
     {"GET", "/api/v1/documents/counts", api_documents_counts, 0},
+    {"GET", "/api/v1/documents/outbox", api_documents_outbox, 0},
     {"GET", "/api/v1/documents/tracking", api_documents_tracking, 0},
     {"GET", "/api/v1/documents/:id", api_document_get, 0},
     {"GET", "/api/v1/documents/:id/files/:file_id", api_document_file, 0},
@@ -153,6 +154,16 @@ const struct route routes[] = {
     /* receiving (src/doc/doc_deliver.c, doc_book.c; api/api_doc_intake.c) */
     {"POST", "/api/v1/documents/:id/register", api_document_register, 0},
     {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
+    /* outgoing (issue 12: api/api_doc_outgoing.c, submit/approve in api_doc_workflow.c) */
+    {"POST", "/api/v1/documents/outgoing", api_documents_outgoing_create, RT_UPLOAD},
+    {"POST", "/api/v1/documents/:id/versions", api_document_version, RT_UPLOAD},
+    {"POST", "/api/v1/documents/:id/submit", api_document_submit, 0},
+    {"POST", "/api/v1/documents/:id/approve", api_document_approve, 0},
+    {"POST", "/api/v1/documents/:id/sign", api_document_sign, 0},
+    {"POST", "/api/v1/documents/:id/seal", api_document_seal, 0},
+    {"POST", "/api/v1/documents/:id/issue", api_document_issue, 0},
+    {"POST", "/api/v1/documents/:id/cancel", api_document_cancel, 0},
+    {"POST", "/api/v1/documents/:id/recall", api_document_recall, 0},
     {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

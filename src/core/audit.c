@@ -75,6 +75,15 @@ const struct audit_action audit_actions[] = {
     {"doc_arrive", "Nhận văn bản từ cơ quan trên hệ thống"},
     {"doc_register_arrived", "Vào sổ văn bản đến nhận trên hệ thống"},
     {"doc_refuse", "Từ chối tiếp nhận văn bản đến"},
+    {"doc_draft", "Tạo dự thảo văn bản đi"},
+    {"doc_draft_version", "Tải lên phiên bản mới của dự thảo"},
+    {"doc_submit", "Trình duyệt dự thảo văn bản đi"},
+    {"doc_approve", "Duyệt dự thảo văn bản đi"},
+    {"doc_sign", "Ký số, cấp số văn bản đi"},
+    {"doc_seal", "Ký số của cơ quan (đóng dấu) văn bản đi"},
+    {"doc_issue", "Ban hành, phát hành văn bản đi"},
+    {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
+    {"doc_recall", "Thu hồi văn bản đã ban hành"},
     {NULL, NULL},
 };
 

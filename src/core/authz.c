@@ -85,6 +85,9 @@ static const struct doc_rule {
     /* §5 the direction is the leader's: the leader it was presented to (at any step:
      * the assignment in force is theirs) takes it back or changes it. */
     {AZ_DOC_WITHDRAW, P(PART_LEADER), false, 0, 0},
+    /* §6 the competent person signs what they approved: the document's signer, while
+     * the signing is their step. */
+    {AZ_DOC_SIGN, P(PART_SIGNER), true, 0, 0},
 };
 
 static const struct doc_rule *doc_rule_of(enum authz_action action)
@@ -164,6 +167,8 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         if (o->kind != AZ_OBJ_SIGNING)
             return true;
         return o->owner_user_id ? o->owner_user_id == a->user_id : (a->roles & ROLE_CLERK) != 0;
+    case AZ_DOC_DRAFT: /* §6 a specialist (any member) drafts for the agency */
+        return in_agency(a, agency_id);
     case AZ_DOC_TRACK: /* §5 the leaders follow up the processing (issue 11 "Views") */
         return has_role(a, agency_id, ROLE_AGENCY_LEADER);
     case AZ_DOC_READ:
@@ -174,7 +179,8 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
     case AZ_DOC_EDIT:
     case AZ_DOC_REGISTER:
     case AZ_DOC_PRESENT:
-    case AZ_DOC_WITHDRAW: {
+    case AZ_DOC_WITHDRAW:
+    case AZ_DOC_SIGN: {
         const struct doc_rule *rule = doc_rule_of(action);
         if (!rule)
             return false;

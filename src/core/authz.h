@@ -46,6 +46,8 @@ enum authz_action {
     AZ_DOC_PRESENT,  /* present (trình) a registered document to a leader: the clerks */
     AZ_DOC_WITHDRAW, /* take back or change one's own direction: a leader of the document
                       * (doc/ checks that it is the one who gave the direction in force) */
+    AZ_DOC_DRAFT,    /* start an outgoing draft in an agency: its members (agency form) */
+    AZ_DOC_SIGN,     /* sign the approved draft with one's personal key: its signer */
 
     AZ_REGISTER_MANAGE, /* open registers (sổ văn bản) of an agency: clerks, administrators */
 

@@ -101,6 +101,10 @@ struct doc_register_input {
     const char *name;
     const char *year_mode; /* yearly (default) | fixed */
     int64_t year;          /* for fixed */
+    /* outgoing only: the doc_types keys this register numbers (a separate series,
+     * standards.md §2); none = the general register of the other types */
+    const char *const *doc_types;
+    size_t ndoc_types;
 };
 /* The agency's clerks and administrators (AZ_REGISTER_MANAGE). */
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
@@ -410,7 +414,12 @@ struct doc_step_input {
     int64_t working_days; /* 1..DOC_MAX_WORKING_DAYS working days from today (Vietnam) */
     bool has_working_days;
     bool part_done; /* comment: the co-handler's part is done */
+    /* outgoing submit: the reviewers in order before the signer (user ids); return in
+     * review: user_id = an earlier reviewer, 0 = the drafter */
+    const int64_t *reviewers;
+    size_t nreviewers;
 };
+#define DOC_MAX_REVIEWERS 10
 
 /* One step `action` (a key above except attach) on document `id`. RES_NOT_FOUND when
  * the actor may not know the document, RES_FORBIDDEN when the policy refuses,
@@ -438,6 +447,61 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
  * for the steps inside the agency that are not sent (present, comment, forward, ...). */
 const char *doc_history_edxml_status(const char *action);
 
+/* ---- outgoing documents (doc_outgoing.c; issue 12, standards.md §2, §3, §6, §9) ----
+ *
+ * States: draft → reviewing → approved → signed → issued. A member drafts (AZ_DOC_DRAFT);
+ * the drafter uploads new versions of the main file while the draft is with them
+ * (step "version", AZ_DOC_EDIT) and submits it round the circuit (step "submit" with
+ * the reviewers in order; the intended signer last); each reviewer approves ("approve")
+ * or returns it ("return", reason required, to the drafter or an earlier reviewer);
+ * the signer's approval fixes the PDF by its hash (approved). The signer signs with their
+ * personal key ("sign"): the signed PDF, then in one transaction the number of the
+ * agency's outgoing register (the one restricted to the type, else the general one) in
+ * the year, the symbol, the date stamped on the PDF (an incremental annotation update:
+ * the signature stays valid). The clerk adds the agency signature with the seal ("seal",
+ * appendices signed with number and symbol) and issues ("issue"): delivered to the
+ * installation's agencies through doc_deliver_internal in the same transaction, external
+ * agencies as doc_outbox rows (waiting). All steps go through doc_workflow.c's table. */
+#define DOC_MAX_RECIPIENTS 100
+struct doc_recipient_input {
+    const char *kind;               /* agency | external | department | user */
+    int64_t agency_id;              /* agency */
+    const char *agency_code, *name; /* external (code required, QD20 form) */
+    int64_t department_id, user_id;
+};
+struct doc_outgoing_input {
+    const char *doc_type, *subject, *summary, *urgency, *authority;
+    int64_t signer_id, reply_to_id;
+    const struct doc_recipient_input *recipients;
+    size_t nrecipients;
+};
+/* A new draft in the actor's agency with its main file (docx, odt or pdf) and
+ * appendices. RES_INVALID with field errors (nothing written). */
+result_t doc_outgoing_create(struct app *app, const struct actor *a,
+                             const struct doc_outgoing_input *in, const struct doc_upload *files,
+                             size_t nfiles, struct verrs *e, int64_t *id_out);
+/* A new version of the main file (the drafter, draft with them). */
+result_t doc_outgoing_version(struct app *app, const struct actor *a, int64_t id,
+                              const struct doc_upload *file, const char *note, struct verrs *e);
+/* The signer signs (key_id: one of their personal keys, pin), then number, date, stamp. */
+result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                           const char *pin, struct verrs *e);
+/* The clerk's agency signature (agency key) over the signer's; PDF appendices too. */
+result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                           const char *pin, struct verrs *e);
+/* The outgoing register that numbers a document of type `type` in `year`: the open one
+ * whose doc_types lists the type (a separate series, standards.md §2), else the general
+ * one (doc_types ''); *out 0 when the agency has none. */
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
+                               int64_t *out);
+/* The agency's outbox for the exchange (the clerks, AZ_DOC_REGISTER): rows of `status`
+ * (waiting (default) | sent | failed; RES_INVALID otherwise), urgent first then oldest,
+ * at most 500: {id, document_id, number, symbol, subject, agency_code, name, urgency,
+ * status, attempts, last_error, created_at}. */
+result_t doc_outbox_list(struct app *app, const struct actor *a, const char *status, json_t **out);
+/* The clerk issues: state issued, delivery inside the installation, outbox rows. */
+result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
+
 /* ---- demo (doc_demo.c) ---- */
 
 /* For `qlvb init --demo`: an incoming register for this year in every agency and a
@@ -446,5 +510,8 @@ const char *doc_history_edxml_status(const char *action);
  * through doc_deliver_internal to Sở KH&CN and phường Trường Vinh, where they wait as
  * `arrived` for the clerk. */
 result_t doc_demo_seed(struct app *app);
+/* doc_demo_outgoing.c, called by doc_demo_seed: Sở KH&CN's outgoing register and three
+ * drafts (draft; with the head after a return; approved, waiting for the signature). */
+result_t doc_demo_outgoing(struct app *app);
 
 #endif

@@ -476,7 +476,7 @@ result_t doc_demo_seed(struct app *app)
     buf_release(&pdf);
     if (r == RES_OK)
         r = demo_workflow(app, doc_ids);
-    return r == RES_OK ? demo_deliveries(app, &sys) : r;
+    return r == RES_OK && (r = demo_deliveries(app, &sys)) == RES_OK ? doc_demo_outgoing(app) : r;
 }
 
 /* ---- deliveries inside the installation (doc_deliver.c) ---- */

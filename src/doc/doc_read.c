@@ -22,9 +22,9 @@ static int part_role_of(const char *s)
     static const struct {
         const char *key;
         enum participant_role role;
-    } map[] = {{"leader", PART_LEADER},     {"lead", PART_LEAD},
+    } map[] = {{"leader", PART_LEADER},         {"lead", PART_LEAD},
                {"co_handler", PART_CO_HANDLER}, {"for_info", PART_FOR_INFO},
-               {"reviewer", PART_REVIEWER}, {"signer", PART_SIGNER},
+               {"reviewer", PART_REVIEWER},     {"signer", PART_SIGNER},
                {"drafter", PART_DRAFTER}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].key, s) == 0)
@@ -168,21 +168,24 @@ static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
     result_t r =
         db_query(c, &s,
                  "SELECT f.id, f.role, f.seq, f.file_name, f.content_type, f.format, f.size, "
-                 "f.created_by, u.full_name, f.created_at FROM doc_file f LEFT JOIN app_user u ON "
+                 "f.created_by, u.full_name, f.created_at, f.version, f.stage FROM doc_file f LEFT "
+                 "JOIN app_user u ON "
                  "u.id = f.created_by WHERE f.document_id = $1 ORDER BY CASE WHEN f.role = "
-                 "'main' THEN 0 WHEN f.role = 'appendix' THEN 1 ELSE 2 END, f.seq, f.id",
+                 "'main' THEN 0 WHEN f.role = 'appendix' THEN 1 ELSE 2 END, f.seq, f.version DESC, "
+                 "f.id",
                  "i", id);
     if (r == RES_OK)
         r = db_collect(s,
                        "id:i,role:t,seq:i,file_name:t,content_type:t,format:t,size:i,created_by_"
-                       "id:I,created_by:T,created_at:i",
+                       "id:I,created_by:T,created_at:i,version:i,stage:t",
                        &files);
     if (r != RES_OK)
         return r;
     json_object_set_new(o, "files", files);
     r = db_query(c, &s,
                  "SELECT h.step, h.actor_id, h.actor_name, h.action, h.from_state, h.to_state, "
-                 "h.to_user_id, u.full_name, h.to_department_id, d.name, h.comment, h.at FROM "
+                 "h.to_user_id, u.full_name, h.to_department_id, d.name, h.comment, h.at, "
+                 "h.file_version FROM "
                  "doc_history h LEFT JOIN app_user u ON u.id = h.to_user_id LEFT JOIN department "
                  "d ON d.id = h.to_department_id WHERE h.document_id = $1 ORDER BY h.step",
                  "i", id);
@@ -190,7 +193,7 @@ static result_t doc_children(struct db_conn *c, int64_t id, json_t *o)
         r = db_collect(s,
                        "step:i,actor_id:I,actor_name:t,action:t,from_state:t,to_state:t,"
                        "to_user_id:I,to_user_name:T,to_department_id:I,to_department_name:T,"
-                       "comment:t,at:i",
+                       "comment:t,at:i,file_version:I",
                        &hist);
     if (r != RES_OK)
         return r;
@@ -246,7 +249,8 @@ result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **ou
     if (!doc)
         return r == RES_DONE ? RES_NOT_FOUND : r;
     if ((r = doc_children(c, id, doc)) != RES_OK ||
-        (r = doc_workflow_json(app, c, a, id, doc)) != RES_OK) {
+        (r = doc_workflow_json(app, c, a, id, doc)) != RES_OK ||
+        (r = doc_outgoing_json(c, id, doc)) != RES_OK) {
         json_decref(doc);
         return r;
     }

@@ -16,7 +16,8 @@ struct reg_save {
     const struct actor *a;
     int64_t agency_id, year;
     const char *kind, *name, *year_mode;
-    int64_t id; /* out */
+    const char *doc_types; /* outgoing: the types of a separate series, "" = general */
+    int64_t id;            /* out */
     bool name_taken;
 };
 
@@ -39,9 +40,10 @@ static result_t reg_save_tx(struct tx *t, void *arg)
         return r;
     r = db_one_i64(c, &w->id,
                    "INSERT INTO doc_register (agency_id, kind, name, year_mode, year, active, "
-                   "created_by, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
-                   "itttiIi", w->agency_id, w->kind, w->name, w->year_mode, w->year, w->a->user_id,
-                   clock_now());
+                   "created_by, created_at, doc_types) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) "
+                   "RETURNING id",
+                   "itttiIit", w->agency_id, w->kind, w->name, w->year_mode, w->year, w->a->user_id,
+                   clock_now(), w->doc_types);
     if (r == RES_CONFLICT)
         w->name_taken = true; /* a concurrent twin behind the unique index */
     if (r != RES_OK)
@@ -82,6 +84,23 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
                   "Cách đánh số phải là đánh số lại từ 01 mỗi ngày 1 tháng 1 hoặc sổ "
                   "của một năm.");
     }
+    /* §2 separate series: an outgoing register may number only some types. */
+    char types[400] = "";
+    for (size_t i = 0; i < in->ndoc_types && !e->count; i++) {
+        const struct doc_type *dt = doc_type_find(in->doc_types[i]);
+        if (!dt || strcmp(kind, "outgoing") || in->ndoc_types > 20) {
+            verrs_add(e, "doc_types",
+                      !dt ? "Loại văn bản “%s” không có trong danh mục (standards.md §2)."
+                          : "Chỉ sổ văn bản đi (tối đa 20 loại) mới giới hạn theo loại văn bản%s.",
+                      dt ? "" : DOC_CUT(in->doc_types[i], 40));
+            break;
+        }
+        if (strlen(types) + strlen(dt->key) + 2 < sizeof(types)) {
+            if (types[0])
+                strcat(types, ",");
+            strcat(types, dt->key);
+        }
+    }
     char *name = field_clean(in->name, "name", "tên sổ", true, 200, e);
     if (e->count) {
         free(name);
@@ -92,7 +111,8 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
                          .year = year,
                          .kind = kind,
                          .name = name,
-                         .year_mode = mode};
+                         .year_mode = mode,
+                         .doc_types = types};
     r = tx_run(app->db, reg_save_tx, &w);
     if (r == RES_CONFLICT && w.name_taken)
         verrs_add(e, "name", "Cơ quan đã có sổ cùng loại mang tên “%s”.", DOC_CUT(name, 120));
@@ -114,12 +134,13 @@ result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agen
     struct db_stmt *s = NULL;
     int year = doc_year_of(clock_now());
     r = db_query(c, &s,
-                 "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, "
+                 "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, r.doc_types, "
                  "COALESCE((SELECT n.next_number FROM doc_counter n WHERE n.register_id = r.id "
                  "AND n.year = $3), 1) FROM doc_register r WHERE r.agency_id = $1 AND "
                  "($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
                  "iti", agency_id, kind ? kind : "", (int64_t)year);
     if (r != RES_OK)
         return r;
-    return db_collect(s, "id:i,kind:t,name:t,year_mode:t,year:i,active:b,next_number:i", out);
+    return db_collect(s, "id:i,kind:t,name:t,year_mode:t,year:i,active:b,doc_types:t,next_number:i",
+                      out);
 }

@@ -39,13 +39,23 @@ enum {
     S_ASSIGNED = 1 << 2,
     S_IN_PROGRESS = 1 << 3,
     S_COMPLETED = 1 << 4,
+    /* outgoing (issue 12, standards.md §6): draft → reviewing → approved → signed →
+     * issued */
+    S_DRAFT = 1 << 5,
+    S_REVIEWING = 1 << 6,
+    S_APPROVED = 1 << 7,
+    S_SIGNED = 1 << 8,
+    S_ISSUED = 1 << 9,
 };
-#define S_WORKING (S_ASSIGNED | S_IN_PROGRESS)
+#define S_WORKING  (S_ASSIGNED | S_IN_PROGRESS)
+#define S_INCOMING 0x1fu
+#define S_OUTGOING 0x3e0u
 
 static unsigned state_bit(const char *s)
 {
-    static const char *const names[] = {"registered", "presented", "assigned", "in_progress",
-                                        "completed"};
+    static const char *const names[] = {"registered", "presented", "assigned",  "in_progress",
+                                        "completed",  "draft",     "reviewing", "approved",
+                                        "signed",     "issued"};
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(s, names[i]))
             return 1u << i;
@@ -59,7 +69,10 @@ static const char *state_label(const char *s)
     } map[] = {{"arrived", "mới đến"},         {"refused", "đã từ chối"},
                {"registered", "đã vào sổ"},    {"presented", "đang trình lãnh đạo"},
                {"assigned", "đã giao xử lý"},  {"in_progress", "đang xử lý"},
-               {"completed", "đã hoàn thành"}, {"recalled", "đã bị thu hồi"}};
+               {"completed", "đã hoàn thành"}, {"recalled", "đã bị thu hồi"},
+               {"draft", "đang là dự thảo"},   {"reviewing", "đang trình duyệt"},
+               {"approved", "đã được duyệt"},  {"signed", "đã ký số"},
+               {"issued", "đã ban hành"},      {"cancelled", "đã hủy"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, s))
             return map[i].label;
@@ -78,6 +91,15 @@ enum step_kind {
     ST_FORWARD,
     ST_RETURN,
     ST_COMPLETE,
+    /* outgoing (issue 12) */
+    ST_VERSION,
+    ST_SUBMIT,
+    ST_APPROVE,
+    ST_SIGN,
+    ST_SEAL,
+    ST_ISSUE,
+    ST_CANCEL,
+    ST_RECALL,
 };
 
 static const struct step {
@@ -98,8 +120,21 @@ static const struct step {
     {ST_COMMENT, "comment", AZ_DOC_COMMENT, S_WORKING, "cho ý kiến", "doc_comment"},
     {ST_ATTACH, "attach", AZ_DOC_COMMENT, S_WORKING, "đính kèm tệp xử lý", "doc_attach"},
     {ST_FORWARD, "forward", AZ_DOC_COMMENT, S_WORKING, "chuyển văn bản", "doc_forward"},
-    {ST_RETURN, "return", AZ_DOC_PROCESS, S_PRESENTED | S_WORKING, "trả lại", "doc_return"},
+    {ST_RETURN, "return", AZ_DOC_PROCESS, S_PRESENTED | S_WORKING | S_REVIEWING, "trả lại",
+     "doc_return"},
     {ST_COMPLETE, "complete", AZ_DOC_PROCESS, S_WORKING, "hoàn thành", "doc_complete"},
+    /* The outgoing circuit (standards.md §6). version, sign, seal and issue carry files:
+     * doc_outgoing.c prepares them and runs the step through doc_workflow_run with its
+     * own part of the transaction (struct doc_step_ext). */
+    {ST_VERSION, "version", AZ_DOC_EDIT, S_DRAFT, "tải lên phiên bản mới của dự thảo",
+     "doc_draft_version"},
+    {ST_SUBMIT, "submit", AZ_DOC_EDIT, S_DRAFT, "trình duyệt dự thảo", "doc_submit"},
+    {ST_APPROVE, "approve", AZ_DOC_APPROVE, S_REVIEWING, "duyệt dự thảo", "doc_approve"},
+    {ST_SIGN, "sign", AZ_DOC_SIGN, S_APPROVED, "ký số văn bản", "doc_sign"},
+    {ST_SEAL, "seal", AZ_DOC_REGISTER, S_SIGNED, "ký số của cơ quan", "doc_seal"},
+    {ST_ISSUE, "issue", AZ_DOC_REGISTER, S_SIGNED, "ban hành văn bản", "doc_issue"},
+    {ST_CANCEL, "cancel", AZ_DOC_REGISTER, S_SIGNED, "hủy văn bản đã cấp số", "doc_cancel"},
+    {ST_RECALL, "recall", AZ_DOC_REGISTER, S_ISSUED, "thu hồi văn bản", "doc_recall"},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -117,12 +152,14 @@ static enum authz_action step_az(const struct step *st, unsigned state)
 {
     if (st->kind == ST_RETURN && state == S_PRESENTED)
         return AZ_DOC_DIRECT;
+    if (st->kind == ST_RETURN && state == S_REVIEWING)
+        return AZ_DOC_APPROVE; /* a reviewer sends the draft back */
     return st->az;
 }
 
 /* One doc_participant row. */
 struct prow {
-    int64_t id, user_id, department_id;
+    int64_t id, user_id, department_id, seq;
     char role[16], status[16], due[11];
 };
 
@@ -137,6 +174,8 @@ struct wf_state {
     struct prow own;            /* the actor (in person or through their unit) is lead or
                                  * co-handler, pending or in progress; lead preferred */
     int unseen;                 /* the actor's for-information rows not opened yet */
+    struct prow review;         /* outgoing: the actor's reviewer/signer row in force */
+    bool sealed;                /* outgoing: the agency signature is on */
 };
 
 static bool open_status(const char *s)
@@ -149,8 +188,8 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
     memset(w, 0, sizeof(*w));
     struct db_stmt *s = NULL;
     result_t r = db_query(c, &s,
-                          "SELECT state, direction, agency_id, created_by, due_date, deadline "
-                          "FROM document WHERE id = $1",
+                          "SELECT state, direction, agency_id, created_by, due_date, deadline, "
+                          "sealed_at FROM document WHERE id = $1",
                           "i", id);
     if (r != RES_OK)
         return r;
@@ -162,8 +201,12 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         w->created_by = db_col_null(s, 3) ? 0 : db_col_i64(s, 3);
         str_copy(w->due_date, db_col_null(s, 4) ? "" : db_col_text(s, 4), sizeof(w->due_date));
         str_copy(w->deadline, db_col_null(s, 5) ? "" : db_col_text(s, 5), sizeof(w->deadline));
-        /* Only incoming documents have this workflow (outgoing: issue 12). */
-        w->state = strcmp(w->direction, "incoming") ? 0 : state_bit(w->state_key);
+        /* Incoming and outgoing documents have their workflows (internal: later). */
+        unsigned bit = state_bit(w->state_key);
+        w->state = !strcmp(w->direction, "incoming")   ? bit & S_INCOMING
+                   : !strcmp(w->direction, "outgoing") ? bit & S_OUTGOING
+                                                       : 0;
+        w->sealed = !db_col_null(s, 6);
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_NOT_FOUND;
@@ -173,7 +216,7 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         return r;
     bool unit_leader = (a->roles & ROLE_DEPARTMENT_LEADER) && a->department_id;
     r = db_query(c, &s,
-                 "SELECT id, role, user_id, department_id, status, due_date, seen_at FROM "
+                 "SELECT id, role, user_id, department_id, status, due_date, seen_at, seq FROM "
                  "doc_participant WHERE document_id = $1 AND active = 1 AND (user_id = $2 OR "
                  "(user_id IS NULL AND department_id = $3)) ORDER BY id",
                  "iiI", id, a->user_id, a->department_id);
@@ -186,6 +229,7 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         str_copy(p.role, db_col_text(s, 1), sizeof(p.role));
         str_copy(p.status, db_col_text(s, 4), sizeof(p.status));
         str_copy(p.due, db_col_null(s, 5) ? "" : db_col_text(s, 5), sizeof(p.due));
+        p.seq = db_col_i64(s, 7);
         bool person = p.user_id == a->user_id;
         bool working = !strcmp(p.role, "lead") || !strcmp(p.role, "co_handler");
         if (!strcmp(p.role, "leader") && person) {
@@ -193,6 +237,9 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
                 w->leader_pending = p;
             else if (!strcmp(p.status, "done"))
                 w->leader_done = p;
+        } else if ((!strcmp(p.role, "reviewer") || !strcmp(p.role, "signer")) && person &&
+                   open_status(p.status)) {
+            w->review = p;
         } else if (!strcmp(p.role, "for_info") && person) {
             w->unseen += db_col_null(s, 6);
         } else if (working && open_status(p.status) && (person || unit_leader)) {
@@ -247,12 +294,33 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
     case ST_RETURN:
         if (w->state == S_PRESENTED && !w->leader_pending.id)
             msg = "Văn bản không trình cho đồng chí nên đồng chí không trả lại được.";
-        else if (w->state != S_PRESENTED && !lead)
+        else if (w->state == S_REVIEWING && !w->review.id)
+            msg = "Dự thảo không ở bước duyệt của đồng chí nên đồng chí không trả lại được.";
+        else if (w->state != S_PRESENTED && w->state != S_REVIEWING && !lead)
             msg = "Chỉ người (đơn vị) chủ trì mới trả lại văn bản cho lãnh đạo.";
         break;
     case ST_COMPLETE:
         if (!lead)
             msg = "Chỉ người (đơn vị) chủ trì mới hoàn thành xử lý văn bản.";
+        break;
+    case ST_VERSION:
+    case ST_SUBMIT:
+    case ST_SIGN:
+    case ST_CANCEL:
+    case ST_RECALL:
+        break; /* the policy's current step decides (drafter, signer) */
+    case ST_APPROVE:
+        if (!w->review.id)
+            msg = "Dự thảo không ở bước duyệt của đồng chí.";
+        break;
+    case ST_SEAL:
+        if (w->sealed)
+            msg = "Văn bản đã có chữ ký số của cơ quan.";
+        break;
+    case ST_ISSUE:
+        if (!w->sealed)
+            msg = "Văn bản chưa có chữ ký số của cơ quan (văn thư ký số, đóng dấu trước khi "
+                  "ban hành).";
         break;
     }
     if (msg && why)
@@ -263,7 +331,8 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
 static void state_conflict(const struct step *st, const struct wf_state *w, struct verrs *e)
 {
     if (!w->state)
-        verrs_add(e, "action", "Văn bản này không theo quy trình xử lý văn bản đến.");
+        verrs_add(e, "action", "Văn bản này không theo quy trình %s.",
+                  st->kind >= ST_VERSION ? "văn bản đi" : "xử lý văn bản đến");
     else if (st->kind == ST_ASSIGN && (w->state & S_WORKING) && w->leader_done.id)
         verrs_add(e, "action",
                   "Văn bản đã được giao xử lý; để thay đổi phân công, gửi lại với change = "
@@ -534,6 +603,8 @@ struct wf_write {
     int64_t id, now;
     struct wf_input *in;
     const struct stored_file *file; /* attach */
+    const struct doc_step_ext *ext; /* version, sign, seal, issue (doc_outgoing.c) */
+    struct tx *t;
     /* out */
     struct verrs e;
     int64_t file_id;
@@ -940,10 +1011,329 @@ static result_t do_complete(struct wf_write *w, struct db_conn *c, struct wf_sta
     return r;
 }
 
+/* ---- the outgoing circuit (issue 12, standards.md §6) ---- */
+
+/* The step acted on the newest version of the main file: the history row says which. */
+static result_t history_version(struct db_conn *c, int64_t id, int64_t step)
+{
+    return db_run(c,
+                  "UPDATE doc_history SET file_version = (SELECT MAX(version) FROM doc_file WHERE "
+                  "document_id = $1 AND role = 'main') WHERE document_id = $1 AND step = $2",
+                  "ii", id, step);
+}
+
+/* The drafter sends the draft round the circuit: the reviewers in order, the signer
+ * (the document's intended signer) last. The first one's row is the step in force;
+ * the others wait (inactive, pending) for their turn. */
+static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    int64_t signer = 0, mains = 0;
+    result_t r = db_one_i64(c, &signer, "SELECT COALESCE(signer_id, 0) FROM document WHERE id = $1",
+                            "i", w->id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &mains,
+                       "SELECT COUNT(*) FROM doc_file WHERE document_id = $1 AND role = 'main'",
+                       "i", w->id);
+    if (r != RES_OK)
+        return r;
+    if (!mains) {
+        verrs_add(&w->e, "file",
+                  "Dự thảo chưa có tệp văn bản (tệp chính): tải lên trước khi trình.");
+        return RES_INVALID;
+    }
+    if (in->nreviewers > DOC_MAX_REVIEWERS) {
+        verrs_add(&w->e, "reviewers", "Tối đa %d người duyệt trước người ký.", DOC_MAX_REVIEWERS);
+        return RES_INVALID;
+    }
+    int64_t depts[DOC_MAX_REVIEWERS + 1] = {0};
+    char name[256] = "", first[256] = "";
+    for (size_t i = 0; i <= in->nreviewers; i++) {
+        int64_t uid = i < in->nreviewers ? in->reviewers[i] : signer;
+        const char *field = i < in->nreviewers ? "reviewers" : "signer_id";
+        r = uid > 0 ? person_of(c, s->agency_id, uid, &depts[i], NULL, name, sizeof(name))
+                    : RES_NOT_FOUND;
+        if (r == RES_NOT_FOUND) {
+            verrs_add(&w->e, field, "Không có cán bộ #%lld trong cơ quan.", (long long)uid);
+            return RES_INVALID;
+        }
+        if (r != RES_OK)
+            return r;
+        for (size_t j = 0; j < i; j++)
+            if (in->reviewers[j] == uid) {
+                verrs_add(&w->e, "reviewers",
+                          "%s có hai lần trong quy trình duyệt (người ký duyệt cuối cùng, không "
+                          "cần ghi vào danh sách người duyệt).",
+                          DOC_CUT(name, 100));
+                return RES_INVALID;
+            }
+        if (uid == w->a->user_id && i < in->nreviewers) {
+            verrs_add(&w->e, "reviewers", "Người soạn thảo không tự duyệt dự thảo của mình.");
+            return RES_INVALID;
+        }
+        if (i == 0)
+            str_copy(first, name, sizeof(first));
+    }
+    for (size_t i = 0; i <= in->nreviewers; i++) {
+        bool last = i == in->nreviewers;
+        int64_t uid = last ? signer : in->reviewers[i];
+        int64_t pid = 0;
+        r = db_one_i64(c, &pid,
+                       "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                       "department_id, assigned_by, status, active, note, created_at, seq) VALUES "
+                       "($1, $2, $3, $4, $5, $6, 'pending', $7, '', $8, $9) RETURNING id",
+                       "iitiIiiii", w->id, step, last ? "signer" : "reviewer", uid, depts[i],
+                       w->a->user_id, (int64_t)(i == 0), w->now, (int64_t)(i + 1));
+        if (r != RES_OK)
+            return r;
+    }
+    r = db_run(c,
+               "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE document_id = $1 "
+               "AND role = 'drafter' AND active = 1 AND status = 'pending'",
+               "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = set_state(c, w->id, "reviewing", w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "submitted", s->state_key, "reviewing",
+                        in->nreviewers ? in->reviewers[0] : signer, 0, w->in->note, w->now);
+    if (r == RES_OK)
+        r = history_version(c, w->id, step);
+    snprintf(w->summary, sizeof(w->summary), "trình %s (%zu người duyệt)", DOC_CUT(first, 150),
+             in->nreviewers + 1);
+    return r;
+}
+
+/* A reviewer passes the draft on to the next one; the signer's approval ends the circuit
+ * (approved): the PDF they approved is fixed by its hash, and signing must match it. */
+static result_t do_approve(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct prow *me = &s->review;
+    result_t r;
+    if (!strcmp(me->role, "signer")) {
+        struct db_stmt *q = NULL;
+        char hash[80] = "", fmt[16] = "";
+        r = db_query(c, &q,
+                     "SELECT blob_hash, format FROM doc_file WHERE document_id = $1 AND role = "
+                     "'main' ORDER BY version DESC, id DESC LIMIT 1",
+                     "i", w->id);
+        if (r != RES_OK)
+            return r;
+        if ((r = db_step(q)) == RES_ROW) {
+            str_copy(hash, db_col_text(q, 0), sizeof(hash));
+            str_copy(fmt, db_col_text(q, 1), sizeof(fmt));
+            r = RES_OK;
+        }
+        db_finalize(q);
+        if (r != RES_OK && r != RES_DONE)
+            return r;
+        if (strcmp(fmt, "pdf")) {
+            verrs_add(&w->e, "action",
+                      "Phiên bản mới nhất của dự thảo không phải PDF: người soạn thảo tải lên bản "
+                      "PDF trước khi trình ký (văn bản ký số là tệp PDF).");
+            return RES_CONFLICT;
+        }
+        /* The signer's row stays the step in force: signing is theirs next. */
+        r = db_run(c, "UPDATE doc_participant SET status = 'in_progress' WHERE id = $1", "i",
+                   me->id);
+        if (r == RES_OK)
+            r = db_run(
+                c,
+                "UPDATE document SET state = 'approved', approved_hash = $2, updated_at = $3 "
+                "WHERE id = $1",
+                "iti", w->id, hash, w->now);
+        if (r == RES_OK)
+            r = history_add(c, w->id, step, w->a, "approved", s->state_key, "approved", 0, 0,
+                            w->in->note, w->now);
+        snprintf(w->summary, sizeof(w->summary), "người ký duyệt");
+    } else {
+        int64_t next = 0, next_user = 0;
+        r = db_run(
+            c,
+            "UPDATE doc_participant SET status = 'done', done_at = $2, active = 0 WHERE id = "
+            "$1",
+            "ii", me->id, w->now);
+        if (r == RES_OK)
+            r = db_one_i64(c, &next,
+                           "SELECT COALESCE(MIN(id), 0) FROM doc_participant WHERE document_id = "
+                           "$1 AND role IN ('reviewer', 'signer') AND active = 0 AND status = "
+                           "'pending' AND seq > $2",
+                           "ii", w->id, me->seq);
+        if (r == RES_OK && !next)
+            return RES_INTERNAL; /* the signer's row is always last */
+        if (r == RES_OK)
+            r = db_one_i64(c, &next_user, "SELECT user_id FROM doc_participant WHERE id = $1", "i",
+                           next);
+        if (r == RES_OK)
+            r = db_run(c, "UPDATE doc_participant SET active = 1 WHERE id = $1", "i", next);
+        if (r == RES_OK)
+            r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+        if (r == RES_OK)
+            r = history_add(c, w->id, step, w->a, "reviewed", s->state_key, s->state_key, next_user,
+                            0, w->in->note, w->now);
+        snprintf(w->summary, sizeof(w->summary), "duyệt, chuyển người duyệt tiếp");
+    }
+    if (r == RES_OK)
+        r = history_version(c, w->id, step);
+    return r;
+}
+
+/* A reviewer sends the draft back with a reason: to the drafter (draft again, the
+ * circuit closed), or to an earlier reviewer (user_id), from whom the circuit runs
+ * again in the same order. */
+static result_t do_return_draft(struct wf_write *w, struct db_conn *c, struct wf_state *s,
+                                int64_t step)
+{
+    const struct prow *me = &s->review;
+    int64_t to = w->in->in->user_id, to_seq = 0, drafter = 0;
+    result_t r;
+    if (to) {
+        r = db_one_i64(c, &to_seq,
+                       "SELECT COALESCE(MAX(seq), 0) FROM doc_participant WHERE document_id = $1 "
+                       "AND role = 'reviewer' AND user_id = $2 AND status = 'done' AND seq < $3",
+                       "iii", w->id, to, me->seq);
+        if (r != RES_OK)
+            return r;
+        if (!to_seq) {
+            verrs_add(&w->e, "user_id",
+                      "Cán bộ #%lld không phải người đã duyệt dự thảo trước đồng chí: chỉ trả "
+                      "lại người soạn thảo hoặc một người duyệt trước.",
+                      (long long)to);
+            return RES_INVALID;
+        }
+        /* A new round from that reviewer on: the last row of every place in the order. */
+        r = db_run(c,
+                   "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                   "department_id, assigned_by, parent_id, status, active, note, created_at, seq) "
+                   "SELECT p.document_id, $2, p.role, p.user_id, p.department_id, $3, p.id, "
+                   "'pending', CASE WHEN p.seq = $4 THEN 1 ELSE 0 END, '', $5, p.seq FROM "
+                   "doc_participant p WHERE p.document_id = $1 AND p.role IN ('reviewer', "
+                   "'signer') AND p.seq >= $4 AND p.id = (SELECT MAX(q.id) FROM doc_participant q "
+                   "WHERE q.document_id = p.document_id AND q.seq = p.seq AND q.role IN "
+                   "('reviewer', 'signer'))",
+                   "iiiii", w->id, step, w->a->user_id, to_seq, w->now);
+    } else {
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = 'pending', done_at = NULL WHERE "
+                   "document_id = $1 AND role = 'drafter' AND active = 1",
+                   "i", w->id);
+        if (r == RES_OK)
+            r = db_one_i64(c, &drafter,
+                           "SELECT COALESCE(MAX(user_id), 0) FROM doc_participant WHERE "
+                           "document_id = $1 AND role = 'drafter' AND active = 1",
+                           "i", w->id);
+    }
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = 'returned', done_at = $2, active = 0 WHERE "
+                   "id = $1",
+                   "ii", me->id, w->now);
+    if (r == RES_OK) /* the places still waiting leave: their new round starts later */
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = 'withdrawn', done_at = $2 WHERE "
+                   "document_id = $1 AND role IN ('reviewer', 'signer') AND active = 0 AND "
+                   "status = 'pending' AND history_step <> $3",
+                   "iii", w->id, w->now, step);
+    const char *to_state = to ? "reviewing" : "draft";
+    if (r == RES_OK)
+        r = set_state(c, w->id, to_state, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "returned", s->state_key, to_state, to ? to : drafter,
+                        0, w->in->note, w->now);
+    if (r == RES_OK)
+        r = history_version(c, w->id, step);
+    snprintf(w->summary, sizeof(w->summary), "trả lại %s: %s",
+             to ? "người duyệt trước" : "người soạn thảo", DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+/* §2 a number once given is never given again: a cancelled issuance keeps its number,
+ * marked cancelled (the register shows it). */
+static result_t do_cancel(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    result_t r = db_run(c,
+                        "UPDATE document SET state = 'cancelled', number_cancelled = 1, "
+                        "updated_at = $2 WHERE id = $1",
+                        "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                   "'in_progress') THEN 'withdrawn' ELSE status END, active = 0 WHERE "
+                   "document_id = $1 AND active = 1",
+                   "i", w->id);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "cancelled", s->state_key, "cancelled", 0, 0,
+                        w->in->note, w->now);
+    snprintf(w->summary, sizeof(w->summary), "hủy (giữ số): %s", DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+/* Thu hồi (standards.md §5): the receivers' copies are frozen (every row in force
+ * leaves, state recalled, metadata and files kept) with a history row and an audit row
+ * on each side. */
+static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
+    char states[DOC_MAX_RECIPIENTS][16];
+    size_t n = 0;
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          "SELECT id, agency_id, state FROM document WHERE source_document_id = "
+                          "$1 ORDER BY id",
+                          "i", w->id);
+    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
+        copies[n] = db_col_i64(q, 0);
+        agencies[n] = db_col_i64(q, 1);
+        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
+        n++;
+        r = RES_OK;
+    }
+    db_finalize(q);
+    if (r == RES_DONE)
+        r = RES_OK;
+    if (r == RES_OK)
+        r = set_state(c, w->id, "recalled", w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "recalled", s->state_key, "recalled", 0, 0,
+                        w->in->note, w->now);
+    for (size_t i = 0; r == RES_OK && i < n; i++) {
+        if (!strcmp(states[i], "recalled") || !strcmp(states[i], "refused"))
+            continue; /* refused copies were never taken in */
+        int64_t cstep = 0;
+        r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", copies[i]);
+        if (r == RES_OK)
+            r = db_run(c,
+                       "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                       "'in_progress') THEN 'withdrawn' ELSE status END, done_at = CASE WHEN "
+                       "status IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = 0 "
+                       "WHERE document_id = $1 AND active = 1",
+                       "ii", copies[i], w->now);
+        if (r == RES_OK)
+            r = set_state(c, copies[i], "recalled", w->now);
+        if (r == RES_OK)
+            r = next_step(c, copies[i], &cstep);
+        if (r == RES_OK)
+            r = history_add(c, copies[i], cstep, w->a, "recalled", states[i], "recalled", 0, 0,
+                            w->in->note, w->now);
+        if (r == RES_OK)
+            audit_step(w->t, w->a, agencies[i], copies[i], "doc_recall",
+                       "Văn bản #%lld bị cơ quan gửi thu hồi: %s", (long long)copies[i],
+                       DOC_CUT(w->in->note, 200));
+    }
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE doc_outbox SET status = 'failed', last_error = 'recalled', updated_at = "
+                   "$2 WHERE document_id = $1 AND status = 'waiting'",
+                   "ii", w->id, w->now);
+    snprintf(w->summary, sizeof(w->summary), "thu hồi (%zu bản nhận): %s", n,
+             DOC_CUT(w->in->note, 200));
+    return r;
+}
+
 static result_t wf_tx(struct tx *t, void *arg)
 {
     struct wf_write *w = arg;
     struct db_conn *c = tx_conn(t);
+    w->t = t;
     memset(&w->e, 0, sizeof(w->e));
     w->file_id = 0;
     w->summary[0] = '\0';
@@ -995,7 +1385,29 @@ static result_t wf_tx(struct tx *t, void *arg)
         r = do_forward(w, c, &s, step);
         break;
     case ST_RETURN:
-        r = do_return(w, c, &s, step);
+        r = s.state == S_REVIEWING ? do_return_draft(w, c, &s, step) : do_return(w, c, &s, step);
+        break;
+    case ST_SUBMIT:
+        r = do_submit(w, c, &s, step);
+        break;
+    case ST_APPROVE:
+        r = do_approve(w, c, &s, step);
+        break;
+    case ST_CANCEL:
+        r = do_cancel(w, c, &s, step);
+        break;
+    case ST_RECALL:
+        r = do_recall(w, c, &s, step);
+        break;
+    case ST_VERSION:
+    case ST_SIGN:
+    case ST_SEAL:
+    case ST_ISSUE:
+        r = w->ext ? w->ext->tx(t, w->id, step, s.state_key, w->ext->arg, &w->e, w->summary,
+                                sizeof(w->summary))
+                   : RES_INTERNAL;
+        if (r == RES_OK)
+            r = history_version(c, w->id, step);
         break;
     case ST_COMPLETE:
         r = do_complete(w, c, &s, step);
@@ -1050,7 +1462,7 @@ static result_t wf_gate(struct app *app, const struct actor *a, int64_t id, cons
  * the input (422), then the transaction. */
 static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const struct step *st,
                        const struct doc_step_input *in, const struct stored_file *file,
-                       struct verrs *e, int64_t *file_id)
+                       const struct doc_step_ext *ext, struct verrs *e, int64_t *file_id)
 {
     struct wf_state s;
     result_t r = wf_gate(app, a, id, st, &s, e);
@@ -1061,10 +1473,12 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
     /* A reason to return and a result to complete are required (§5: the system stores
      * the directions and results of every step); an opinion is its own text. */
     bool note_required = st->kind == ST_RETURN || st->kind == ST_COMPLETE ||
+                         st->kind == ST_CANCEL || st->kind == ST_RECALL ||
                          (st->kind == ST_COMMENT && !in->part_done);
-    const char *label = st->kind == ST_RETURN     ? "lý do trả lại"
-                        : st->kind == ST_COMPLETE ? "kết quả xử lý"
-                        : st->kind == ST_COMMENT  ? "ý kiến"
+    const char *label = st->kind == ST_RETURN                            ? "lý do trả lại"
+                        : st->kind == ST_CANCEL || st->kind == ST_RECALL ? "lý do"
+                        : st->kind == ST_COMPLETE                        ? "kết quả xử lý"
+                        : st->kind == ST_COMMENT                         ? "ý kiến"
                         : st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN
                             ? "ý kiến chỉ đạo"
                             : "ghi chú";
@@ -1081,7 +1495,7 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
         return RES_INVALID;
     }
     struct wf_write w = {
-        .st = st, .a = a, .app = app, .id = id, .now = now, .in = &wi, .file = file};
+        .st = st, .a = a, .app = app, .id = id, .now = now, .in = &wi, .file = file, .ext = ext};
     r = tx_run(app->db, wf_tx, &w);
     free(wi.note);
     for (int i = 0; i < w.e.count; i++)
@@ -1095,9 +1509,37 @@ result_t doc_workflow_act(struct app *app, const struct actor *a, int64_t id, co
                           const struct doc_step_input *in, struct verrs *e)
 {
     const struct step *st = step_find(action);
-    if (!st || st->kind == ST_ATTACH || !in)
+    if (!st || st->kind == ST_ATTACH || st->kind == ST_VERSION ||
+        (st->kind >= ST_SIGN && st->kind <= ST_ISSUE) || !in)
         return RES_INVALID;
-    return wf_run(app, a, id, st, in, NULL, e, NULL);
+    return wf_run(app, a, id, st, in, NULL, NULL, e, NULL);
+}
+
+result_t doc_workflow_gate(struct app *app, const struct actor *a, int64_t id, const char *action,
+                           struct verrs *e)
+{
+    const struct step *st = step_find(action);
+    if (!st)
+        return RES_INVALID;
+    struct wf_state s;
+    result_t r = wf_gate(app, a, id, st, &s, e);
+    if (r == RES_OK && !step_ready(st, &s, NULL, 0)) {
+        char why[400];
+        step_ready(st, &s, why, sizeof(why));
+        verrs_add(e, "action", "%s", why);
+        r = RES_CONFLICT;
+    }
+    return r;
+}
+
+result_t doc_workflow_run(struct app *app, const struct actor *a, int64_t id, const char *action,
+                          const struct doc_step_input *in, const struct doc_step_ext *ext,
+                          struct verrs *e)
+{
+    const struct step *st = step_find(action);
+    if (!st || !in || !ext)
+        return RES_INVALID;
+    return wf_run(app, a, id, st, in, NULL, ext, e, NULL);
 }
 
 result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
@@ -1124,7 +1566,7 @@ result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
     if ((r = blob_put(app->blobs, file->data, file->len, f.hash)) != RES_OK)
         return r;
     struct doc_step_input in = {.note = note};
-    return wf_run(app, a, id, step_find("attach"), &in, &f, e, file_id);
+    return wf_run(app, a, id, step_find("attach"), &in, &f, NULL, e, file_id);
 }
 
 /* ---- seen ---- */

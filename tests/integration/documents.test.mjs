@@ -270,7 +270,7 @@ test('lists: newest received first (sort=received; the default puts urgent first
     if (!cursor) break;
   }
   const agency = one(`SELECT agency_id FROM membership m JOIN app_user u ON u.id = m.user_id WHERE u.login = '${CLERK}'`);
-  assert.equal(all.length, one(`SELECT COUNT(*) FROM document WHERE agency_id = ${agency}`));
+  assert.equal(all.length, one(`SELECT COUNT(*) FROM document WHERE agency_id = ${agency} AND direction = 'incoming'`));
   assert.equal(new Set(all.map((d) => d.id)).size, all.length, 'no document twice');
   for (let i = 1; i < all.length; i++)
     assert.ok(all[i - 1].received_at > all[i].received_at ||
@@ -282,8 +282,9 @@ test('lists: newest received first (sort=received; the default puts urgent first
   assert.equal(byRegister.status, 200);
   assert.ok(byRegister.json.documents.every((d) => d.register_id === registerId));
   // A specialist sees only what they are on (the demo's workflow put them on some,
-  // none registered here); the other agency sees only its own.
-  const onIt = new Set(srv.db(`SELECT DISTINCT p.document_id FROM doc_participant p JOIN app_user u ON u.id = p.user_id WHERE u.login = '${SPECIALIST}'`).trim().split('\n').filter(Boolean).map(Number));
+  // none registered here; the list's default direction is incoming, and the demo's
+  // outgoing drafts are theirs too); the other agency sees only its own.
+  const onIt = new Set(srv.db(`SELECT DISTINCT p.document_id FROM doc_participant p JOIN app_user u ON u.id = p.user_id JOIN document d ON d.id = p.document_id WHERE u.login = '${SPECIALIST}' AND d.direction = 'incoming'`).trim().split('\n').filter(Boolean).map(Number));
   const seen = (await specialist.get('/api/v1/documents?limit=100')).json.documents.map((d) => d.id);
   assert.deepEqual(new Set(seen), onIt);
   const theirs = (await outsider.get('/api/v1/documents?limit=100')).json.documents;

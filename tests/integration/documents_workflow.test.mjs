@@ -413,7 +413,8 @@ test('access: other agencies and guessed ids are 404 on every step, no session i
 });
 
 test('migration 0010 keeps every file with its id and admits working files', async () => {
-  // A database as migration 0009 left it: doc_file.role without 'working'.
+  // A database as migration 0009 left it: doc_file.role without 'working' (and without the
+  // columns later migrations add, such as 0015's stage: the rows are what 0010 sees).
   const s2 = new Server();
   await s2.start();
   await s2.stop();
@@ -429,7 +430,8 @@ test('migration 0010 keeps every file with its id and admits working files', asy
         version INTEGER NOT NULL DEFAULT 1, file_name TEXT NOT NULL, content_type TEXT NOT NULL,
         format TEXT NOT NULL, size BIGINT NOT NULL, blob_hash TEXT NOT NULL REFERENCES blob(hash),
         created_by BIGINT REFERENCES app_user(id), created_at BIGINT NOT NULL);
-      INSERT INTO doc_file_old SELECT * FROM doc_file; DROP TABLE doc_file;
+      INSERT INTO doc_file_old SELECT id, document_id, role, seq, version, file_name, content_type,
+        format, size, blob_hash, created_by, created_at FROM doc_file; DROP TABLE doc_file;
       ALTER TABLE doc_file_old RENAME TO doc_file; DELETE FROM schema_version WHERE version = 10`);
   }
   const working = "INSERT INTO doc_file (document_id, role, seq, file_name, content_type, format, size, blob_hash, created_at) " +

@@ -511,8 +511,9 @@ TEST(reading_follows_the_policy)
     struct doc_filter all = {.urgency = -1, .limit = DOC_LIST_MAX};
     CHECK_INT(doc_list(&app, &specialist, &all, &e, &mine, &n3), RES_OK);
     CHECK_INT((int64_t)json_array_size(mine),
-              one("SELECT COUNT(DISTINCT document_id) FROM doc_participant WHERE user_id = $1",
-                  specialist.user_id));
+              one("SELECT COUNT(DISTINCT p.document_id) FROM doc_participant p JOIN document d ON "
+                  "d.id = p.document_id WHERE p.user_id = $1 AND d.direction = 'incoming'",
+                  specialist.user_id)); /* the list's default direction */
     size_t k;
     json_t *m;
     json_array_foreach(mine, k, m)

@@ -1,0 +1,256 @@
+/* /api/v1 outgoing documents (issue 12, standards.md §2, §3, §6, §9): the draft
+ * (multipart: metadata JSON, the main file `main`, appendices `appendix`), a new version
+ * of the main file, the signer's signature with the number, the agency seal and the
+ * issuance. submit, approve and return are in api_doc_workflow.c (JSON steps). Answers:
+ * the document (doc_get) or problem+json — 404 unknown or hidden, 403 refused by the
+ * policy, 409 not possible now (detail says why), 422 field errors. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "doc/doc.h"
+#include "util/str.h"
+
+static void problem(struct req *r, result_t res, const struct verrs *e)
+{
+    if (res == RES_CONFLICT && verrs_get(e, "action"))
+        resp_problem(r, 409, "step_not_allowed", "Không thực hiện được ở bước này",
+                     verrs_get(e, "action"), NULL);
+    else
+        api_doc_problem(r, res, e);
+}
+
+static void answer(struct req *r, int status, int64_t id)
+{
+    json_t *doc = NULL;
+    result_t res = doc_get(r->app, &r->actor, id, &doc);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, status, doc);
+}
+
+static bool multipart_ok(struct req *r, const char *what)
+{
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+        resp_problem(r, 415, "unsupported_media_type", "Định dạng không được hỗ trợ", what, NULL);
+        return false;
+    }
+    if (req_form_bad(r)) {
+        resp_problem(r, 400, "malformed_multipart", "Dữ liệu không hợp lệ",
+                     "Nội dung multipart/form-data không đọc được (quá nhiều phần, tên trường "
+                     "hoặc tên tệp không hợp lệ).",
+                     NULL);
+        return false;
+    }
+    return true;
+}
+
+static const char *mstr(json_t *m, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(m, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v))
+        verrs_add(e, key, "Trường %s phải là chuỗi ký tự.", key);
+    return json_string_value(v);
+}
+
+static int64_t mid(json_t *m, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(m, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        verrs_add(e, key, "Trường %s phải là số định danh (số nguyên dương).", key);
+        return 0;
+    }
+    return json_integer_value(v);
+}
+
+void api_documents_outgoing_create(struct req *r)
+{
+    if (!multipart_ok(r, "Gửi multipart/form-data: trường metadata (JSON), tệp main và các tệp "
+                         "appendix."))
+        return;
+    struct verrs e = {0};
+    const char *meta = req_form(r, "metadata");
+    json_error_t jerr;
+    json_t *m = meta ? json_loads(meta, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    if (!json_is_object(m))
+        verrs_add(&e, "metadata", "Thiếu hoặc sai trường metadata (đối tượng JSON mô tả dự thảo).");
+    static const char *const known[] = {"doc_type",    "subject",    "summary",
+                                        "urgency",     "authority",  "signer_id",
+                                        "reply_to_id", "recipients", NULL};
+    const char *key;
+    json_t *v;
+    if (json_is_object(m))
+        json_object_foreach(m, key, v)
+        {
+            bool ok = false;
+            for (int i = 0; known[i]; i++)
+                ok |= !strcmp(key, known[i]);
+            if (!ok)
+                verrs_add(&e, "metadata", "Trường “%s” không dùng ở đây.", DOC_CUT(key, 60));
+        }
+    struct doc_outgoing_input in = {0};
+    in.doc_type = mstr(m, "doc_type", &e);
+    in.subject = mstr(m, "subject", &e);
+    in.summary = mstr(m, "summary", &e);
+    in.urgency = mstr(m, "urgency", &e);
+    in.authority = mstr(m, "authority", &e);
+    in.signer_id = mid(m, "signer_id", &e);
+    in.reply_to_id = mid(m, "reply_to_id", &e);
+    json_t *rl = json_object_get(m, "recipients");
+    size_t n = json_is_array(rl) ? json_array_size(rl) : 0;
+    if (rl && !json_is_array(rl))
+        verrs_add(&e, "recipients", "recipients phải là một mảng.");
+    if (n > DOC_MAX_RECIPIENTS) {
+        verrs_add(&e, "recipients", "Tối đa %d nơi nhận.", DOC_MAX_RECIPIENTS);
+        n = 0;
+    }
+    struct doc_recipient_input *rc = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*rc));
+    for (size_t i = 0; rc && i < n; i++) {
+        json_t *x = json_array_get(rl, i);
+        if (!json_is_object(x)) {
+            verrs_add(&e, "recipients", "Mỗi nơi nhận là một đối tượng {kind, ...}.");
+            break;
+        }
+        rc[i].kind = mstr(x, "kind", &e);
+        rc[i].agency_id = mid(x, "agency_id", &e);
+        rc[i].agency_code = mstr(x, "agency_code", &e);
+        rc[i].name = mstr(x, "name", &e);
+        rc[i].department_id = mid(x, "department_id", &e);
+        rc[i].user_id = mid(x, "user_id", &e);
+    }
+    in.recipients = rc;
+    in.nrecipients = n;
+    struct doc_upload files[REQ_MAX_FILES];
+    size_t nf = 0;
+    for (int i = 0; i < r->nfiles && nf < REQ_MAX_FILES; i++) {
+        const struct mp_part *p = &r->files[i];
+        if (!p->len && !*p->filename)
+            continue;
+        if (strcmp(p->name, "main") && strcmp(p->name, "appendix")) {
+            verrs_add(&e, "file", "Tệp “%s”: trường phải là main hoặc appendix.",
+                      DOC_CUT(p->name, 40));
+            continue;
+        }
+        files[nf++] = (struct doc_upload){
+            .role = p->name, .file_name = p->filename, .data = p->data, .len = p->len};
+    }
+    int64_t id = 0;
+    result_t res =
+        e.count ? RES_INVALID : doc_outgoing_create(r->app, &r->actor, &in, files, nf, &e, &id);
+    json_decref(m);
+    if (res != RES_OK) {
+        problem(r, res, &e);
+        return;
+    }
+    resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/documents/%lld", (long long)id));
+    answer(r, 201, id);
+}
+
+void api_document_version(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    if (!multipart_ok(r, "Gửi multipart/form-data: tệp dự thảo trong trường file, ghi chú (note)."))
+        return;
+    struct verrs e = {0};
+    const struct mp_part *p = req_file(r, "file");
+    struct doc_upload up = {0};
+    if (p)
+        up = (struct doc_upload){
+            .role = "main", .file_name = p->filename, .data = p->data, .len = p->len};
+    result_t res =
+        doc_outgoing_version(r->app, &r->actor, id, p ? &up : NULL, req_form(r, "note"), &e);
+    if (res != RES_OK) {
+        problem(r, res, &e);
+        return;
+    }
+    answer(r, 201, id);
+}
+
+/* {key_id, pin} for sign and seal. */
+static void key_step(struct req *r, bool seal)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    json_t *in = req_json(r);
+    if (!in)
+        return;
+    struct verrs e = {0};
+    int64_t key = mid(in, "key_id", &e);
+    const char *pin = mstr(in, "pin", &e);
+    if (!key)
+        verrs_add(&e, "key_id", "Vui lòng chọn khóa ký (key_id).");
+    if (!pin || !*pin)
+        verrs_add(&e, "pin", "Vui lòng nhập mã PIN.");
+    result_t res = RES_INVALID;
+    if (e.count) {
+        json_t *doc = NULL; /* who may know the document first */
+        res = doc_get(r->app, &r->actor, id, &doc);
+        json_decref(doc);
+        if (res == RES_OK)
+            res = RES_INVALID;
+    } else {
+        res = seal ? doc_outgoing_seal(r->app, &r->actor, id, key, pin, &e)
+                   : doc_outgoing_sign(r->app, &r->actor, id, key, pin, &e);
+    }
+    if (res != RES_OK) {
+        problem(r, res, &e);
+        return;
+    }
+    answer(r, 200, id);
+}
+
+void api_document_sign(struct req *r)
+{
+    key_step(r, false);
+}
+
+void api_document_seal(struct req *r)
+{
+    key_step(r, true);
+}
+
+void api_document_issue(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        resp_result(r, RES_NOT_FOUND);
+        return;
+    }
+    struct verrs e = {0};
+    result_t res = doc_outgoing_issue(r->app, &r->actor, id, &e);
+    if (res != RES_OK) {
+        problem(r, res, &e);
+        return;
+    }
+    answer(r, 200, id);
+}
+
+/* GET /documents/outbox?status=waiting|sent|failed: what waits to be sent to agencies
+ * outside the installation, urgent first. */
+void api_documents_outbox(struct req *r)
+{
+    json_t *list = NULL;
+    result_t res = doc_outbox_list(r->app, &r->actor, req_query(r, "status"), &list);
+    if (res == RES_INVALID) {
+        struct verrs e = {0};
+        verrs_add(&e, "status", "status phải là waiting, sent hoặc failed.");
+        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
+        return;
+    }
+    resp_list(r, res, "outbox", list);
+}

@@ -1,0 +1,1075 @@
+/* Outgoing documents (văn bản đi, issue 12, standards.md §2, §3, §4, §6, §9): the draft
+ * with its recipients and versions, and the steps that carry files — a new version,
+ * the signer's signature with the number, the agency seal, the issuance with delivery —
+ * each run through doc_workflow.c's step table (doc_workflow_gate before the expensive
+ * work, doc_workflow_run with this file's part of the one transaction). submit, approve
+ * and return have no file and are table steps of doc_workflow.c themselves.
+ *
+ * Order of the signatures (docs/signatures.md, ND30 Điều 15): the signer signs the PDF
+ * they approved (its blob hash is fixed at approval; a different file is refused); the
+ * number and date are stamped as locked annotations in an incremental update (the
+ * signer's signature stays valid, "annotations added"); the clerk's agency signature
+ * covers the whole file. The number: the stamped PDF needs it before the transaction
+ * (blobs are stored before the tx), so the next number is read first, the PDF stamped
+ * and stored, and the transaction takes the number with doc_number_next; when another
+ * document took that number meanwhile the transaction is rolled back and the stamp
+ * redone with the new next number (bounded), so numbers stay unique and consecutive. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob/blob.h"
+#include "core/signing.h"
+#include "core/tx.h"
+#include "core/validate.h"
+#include "db/db.h"
+#include "db/db_json.h"
+#include "doc/doc.h"
+#include "doc/doc_upload.h"
+#include "doc/doc_workflow.h"
+#include "pdf/pdf_stamp.h"
+#include "text/text.h"
+#include "util/clock.h"
+#include "util/str.h"
+
+#define MAX_PDF          (64L << 20)
+#define NUMBER_ATTEMPTS  50
+#define SUMMARY_NOTE_MAX 2000
+
+static const char *const authorities[] = {"", "TM.", "Q.", "KT.", "TL.", "TUQ."};
+
+static const char *actor_name(const struct actor *a)
+{
+    return a->full_name[0] ? a->full_name : a->login;
+}
+
+static void audit_doc(struct tx *t, const struct actor *a, int64_t agency, int64_t id,
+                      const char *action, const char *summary)
+{
+    char oid[24];
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
+                                      .actor_login = a->login,
+                                      .agency_id = agency,
+                                      .action = action,
+                                      .object_type = "document",
+                                      .object_id = oid,
+                                      .summary = summary,
+                                      .client_addr = a->client_addr});
+}
+
+/* ---- the draft ---- */
+
+struct rcpt {
+    const struct doc_recipient_input *in;
+    char name[512];
+    int64_t dept; /* a person's unit */
+};
+
+struct create_write {
+    const struct actor *a;
+    const struct doc_outgoing_input *in;
+    char *subject, *summary;
+    int urgency;
+    struct rcpt *rc;
+    struct stored_file *files;
+    size_t nfiles;
+    int64_t now, id;
+    struct verrs e;
+};
+
+/* The text of the first column of the first row (NULL as ""); fmt binds x, and y when
+ * it names two parameters. RES_NOT_FOUND without a row. */
+static result_t one_text(struct db_conn *c, char *out, size_t n, const char *sql, const char *fmt,
+                         int64_t x, int64_t y)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s, sql, fmt, x, y);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        str_copy(out, db_col_null(s, 0) ? "" : db_col_text(s, 0), n);
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+/* A person of the agency with an active post: their unit and name. */
+static result_t member_of(struct db_conn *c, int64_t agency, int64_t user, int64_t *dept,
+                          char *name, size_t n)
+{
+    result_t r = one_text(c, name, n,
+                          "SELECT u.full_name FROM membership m JOIN app_user u ON u.id = "
+                          "m.user_id WHERE m.user_id = $1 AND m.agency_id = $2 AND m.active = 1 "
+                          "AND u.disabled = 0",
+                          "ii", user, agency);
+    if (r == RES_OK && dept)
+        r = db_one_i64(c, dept,
+                       "SELECT COALESCE(MAX(department_id), 0) FROM membership WHERE user_id = $1 "
+                       "AND agency_id = $2 AND active = 1",
+                       "ii", user, agency);
+    return r;
+}
+
+static result_t check_recipients(struct db_conn *c, struct create_write *w)
+{
+    const struct doc_outgoing_input *in = w->in;
+    int64_t agency = w->a->agency_id;
+    for (size_t i = 0; i < in->nrecipients; i++) {
+        const struct doc_recipient_input *ri = &in->recipients[i];
+        struct rcpt *rc = &w->rc[i];
+        rc->in = ri;
+        const char *k = ri->kind ? ri->kind : "";
+        result_t r = RES_OK;
+        if (!strcmp(k, "agency")) {
+            r = ri->agency_id > 0 && ri->agency_id != agency
+                    ? one_text(c, rc->name, sizeof(rc->name),
+                               "SELECT name FROM agency WHERE id = $1", "i", ri->agency_id, 0)
+                    : RES_NOT_FOUND;
+            if (r == RES_NOT_FOUND) {
+                if (ri->agency_id == agency)
+                    verrs_add(&w->e, "recipients",
+                              "Không gửi văn bản đi cho chính cơ quan mình (nơi nhận thứ %zu).",
+                              i + 1);
+                else
+                    verrs_add(&w->e, "recipients",
+                              "Không có cơ quan #%lld trên hệ thống (nơi nhận thứ %zu).",
+                              (long long)ri->agency_id, i + 1);
+                continue;
+            }
+        } else if (!strcmp(k, "external")) {
+            const char *code = ri->agency_code ? ri->agency_code : "";
+            size_t len = strlen(code);
+            bool ok = len >= 5 && len <= 40;
+            for (size_t j = 0; ok && j < len; j++)
+                ok = (code[j] >= '0' && code[j] <= '9') || (code[j] >= 'A' && code[j] <= 'Z') ||
+                     code[j] == '.';
+            if (!ok) {
+                verrs_add(&w->e, "recipients",
+                          "Mã định danh cơ quan “%s” (nơi nhận thứ %zu) không hợp lệ (dạng "
+                          "000.00.04.H41).",
+                          DOC_CUT(code, 40), i + 1);
+                continue;
+            }
+            int64_t here = 0;
+            if ((r = db_one_i64(c, &here, "SELECT COUNT(*) FROM agency WHERE code = $1", "t",
+                                code)) != RES_OK)
+                return r;
+            if (here) {
+                verrs_add(&w->e, "recipients",
+                          "Cơ quan %s có trên hệ thống: chọn theo agency_id (nơi nhận thứ %zu).",
+                          code, i + 1);
+                continue;
+            }
+            char *nm = field_clean(ri->name, "recipients", "tên cơ quan nhận", false, 500, &w->e);
+            str_copy(rc->name, nm && *nm ? nm : code, sizeof(rc->name));
+            free(nm);
+        } else if (!strcmp(k, "department")) {
+            r = ri->department_id > 0
+                    ? one_text(c, rc->name, sizeof(rc->name),
+                               "SELECT name FROM department WHERE id = $1 AND agency_id = $2 AND "
+                               "active = 1",
+                               "ii", ri->department_id, agency)
+                    : RES_NOT_FOUND;
+            if (r == RES_NOT_FOUND) {
+                verrs_add(&w->e, "recipients", "Không có đơn vị #%lld trong cơ quan.",
+                          (long long)ri->department_id);
+                continue;
+            }
+        } else if (!strcmp(k, "user")) {
+            r = ri->user_id > 0
+                    ? member_of(c, agency, ri->user_id, &rc->dept, rc->name, sizeof(rc->name))
+                    : RES_NOT_FOUND;
+            if (r == RES_NOT_FOUND) {
+                verrs_add(&w->e, "recipients", "Không có cán bộ #%lld trong cơ quan.",
+                          (long long)ri->user_id);
+                continue;
+            }
+        } else {
+            verrs_add(&w->e, "recipients",
+                      "Nơi nhận thứ %zu: kind phải là agency, external, department hoặc user.",
+                      i + 1);
+            continue;
+        }
+        if (r != RES_OK)
+            return r;
+        for (size_t j = 0; j < i; j++) {
+            const struct doc_recipient_input *o = w->rc[j].in;
+            if (o && o->kind && !strcmp(o->kind, k) && o->agency_id == ri->agency_id &&
+                o->department_id == ri->department_id && o->user_id == ri->user_id &&
+                !strcmp(o->agency_code ? o->agency_code : "",
+                        ri->agency_code ? ri->agency_code : ""))
+                verrs_add(&w->e, "recipients", "%s có hai lần trong nơi nhận.", rc->name);
+        }
+    }
+    return w->e.count ? RES_INVALID : RES_OK;
+}
+
+static result_t create_tx(struct tx *t, void *arg)
+{
+    struct create_write *w = arg;
+    struct db_conn *c = tx_conn(t);
+    const struct doc_outgoing_input *in = w->in;
+    int64_t agency = w->a->agency_id;
+    memset(&w->e, 0, sizeof(w->e));
+    char signer[256] = "", code[64] = "", aname[512] = "";
+    result_t r = in->signer_id > 0
+                     ? member_of(c, agency, in->signer_id, NULL, signer, sizeof(signer))
+                     : RES_NOT_FOUND;
+    if (r == RES_NOT_FOUND)
+        verrs_add(&w->e, "signer_id",
+                  in->signer_id > 0 ? "Không có cán bộ #%lld trong cơ quan để ký văn bản."
+                                    : "Vui lòng chọn người ký (signer_id).",
+                  (long long)in->signer_id);
+    else if (r != RES_OK)
+        return r;
+    if (in->reply_to_id) {
+        /* "in reply to" one of the agency's incoming documents the drafter may read */
+        char dir[16] = "";
+        r = doc_authorize(c, w->a, AZ_DOC_READ, in->reply_to_id);
+        if (r == RES_OK)
+            r = one_text(c, dir, sizeof(dir),
+                         "SELECT direction FROM document WHERE id = $1 AND "
+                         "agency_id = $2",
+                         "ii", in->reply_to_id, agency);
+        if (r == RES_NOT_FOUND || r == RES_FORBIDDEN || (r == RES_OK && strcmp(dir, "incoming")))
+            verrs_add(&w->e, "reply_to_id", "Không có văn bản đến #%lld để trả lời.",
+                      (long long)in->reply_to_id);
+        else if (r != RES_OK)
+            return r;
+    }
+    if ((r = check_recipients(c, w)) != RES_OK && r != RES_INVALID)
+        return r;
+    if (w->e.count)
+        return RES_INVALID;
+    r = one_text(c, code, sizeof(code), "SELECT code FROM agency WHERE id = $1", "i", agency, 0);
+    if (r == RES_OK)
+        r = one_text(c, aname, sizeof(aname), "SELECT name FROM agency WHERE id = $1", "i", agency,
+                     0);
+    if (r != RES_OK)
+        return r;
+    json_t *names = json_array();
+    for (size_t i = 0; i < in->nrecipients; i++)
+        json_array_append_new(names, json_string(w->rc[i].name));
+    char *rjson = json_dumps(names, JSON_COMPACT);
+    json_decref(names);
+    char *folded = text_fold(w->subject);
+    r = db_one_i64(c, &w->id,
+                   "INSERT INTO document (agency_id, direction, state, medium, issuer_code, "
+                   "issuer_name, issuer_agency_id, doc_type, subject, subject_folded, urgency, "
+                   "recipients, notes, authority, signer_id, drafting_department_id, reply_to_id, "
+                   "created_by, created_at, updated_at) VALUES ($1, 'outgoing', 'draft', "
+                   "'electronic', $2, $3, $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                   "$15, $15) RETURNING id",
+                   "itttttitttiIIii", agency, code, aname, in->doc_type, w->subject,
+                   folded ? folded : "", (int64_t)w->urgency, rjson ? rjson : "[]", w->summary,
+                   in->authority ? in->authority : "", in->signer_id, w->a->department_id,
+                   in->reply_to_id, w->a->user_id, w->now);
+    free(folded);
+    free(rjson);
+    for (size_t i = 0; r == RES_OK && i < in->nrecipients; i++) {
+        const struct doc_recipient_input *ri = w->rc[i].in;
+        r = db_run(c,
+                   "INSERT INTO doc_recipient (document_id, seq, kind, agency_id, agency_code, "
+                   "department_id, user_id, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                   "iitItIIt", w->id, (int64_t)(i + 1), ri->kind, ri->agency_id,
+                   !strcmp(ri->kind, "external") ? ri->agency_code : "", ri->department_id,
+                   ri->user_id, w->rc[i].name);
+    }
+    for (size_t i = 0; r == RES_OK && i < w->nfiles; i++)
+        r = doc_file_insert(c, w->id, &w->files[i], w->a->user_id, w->now, NULL);
+    if (r == RES_OK) /* the drafter's row: the draft is with them (AZ_DOC_EDIT) */
+        r = db_run(c,
+                   "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                   "department_id, status, active, note, created_at) VALUES ($1, 1, 'drafter', $2, "
+                   "$3, 'pending', 1, '', $4)",
+                   "iiIi", w->id, w->a->user_id, w->a->department_id, w->now);
+    if (r == RES_OK)
+        r = doc_history_add(c, w->id, w->a, "drafted", "", "draft", "", w->now);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE doc_history SET file_version = 1 WHERE document_id = $1", "i", w->id);
+    if (r == RES_OK)
+        r = doc_search_index(c, w->id);
+    if (r == RES_OK) {
+        char sum[700];
+        snprintf(sum, sizeof(sum), "Dự thảo văn bản đi #%lld — %s, người ký %s", (long long)w->id,
+                 DOC_CUT(w->subject, 200), DOC_CUT(signer, 100));
+        audit_doc(t, w->a, agency, w->id, "doc_draft", sum);
+    }
+    return r;
+}
+
+result_t doc_outgoing_create(struct app *app, const struct actor *a,
+                             const struct doc_outgoing_input *in, const struct doc_upload *files,
+                             size_t nfiles, struct verrs *e, int64_t *id_out)
+{
+    *id_out = 0;
+    result_t r = authz_check(a, AZ_DOC_DRAFT, a->agency_id);
+    if (r != RES_OK)
+        return r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    struct create_write w = {.a = a, .in = in, .now = clock_now()};
+    if (!in->doc_type || !doc_type_find(in->doc_type))
+        verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản (standards.md §2).");
+    w.subject = field_clean(in->subject, "subject", "trích yếu", true, DOC_SUBJECT_MAX, e);
+    w.summary = field_clean(in->summary, "summary", "tóm tắt", false, SUMMARY_NOTE_MAX, e);
+    w.urgency = in->urgency && *in->urgency ? doc_urgency_parse(in->urgency) : 0;
+    if (w.urgency < 0)
+        verrs_add(e, "urgency", "Độ khẩn “%s” không hợp lệ (standards.md §3).",
+                  DOC_CUT(in->urgency, 30));
+    bool auth_ok = false;
+    for (size_t i = 0; i < sizeof(authorities) / sizeof(authorities[0]); i++)
+        auth_ok |= !strcmp(in->authority ? in->authority : "", authorities[i]);
+    if (!auth_ok)
+        verrs_add(e, "authority",
+                  "Thẩm quyền ký phải là TM., Q., KT., TL., TUQ. hoặc để trống (standards.md §3).");
+    if (in->nrecipients == 0)
+        verrs_add(e, "recipients", "Vui lòng chọn ít nhất một nơi nhận.");
+    else if (in->nrecipients > DOC_MAX_RECIPIENTS)
+        verrs_add(e, "recipients", "Tối đa %d nơi nhận.", DOC_MAX_RECIPIENTS);
+    struct stored_file *sf = calloc(nfiles ? nfiles : 1, sizeof(*sf));
+    w.rc = calloc(in->nrecipients ? in->nrecipients : 1, sizeof(*w.rc));
+    size_t mains = 0, apps = 0;
+    for (size_t i = 0; sf && i < nfiles; i++) {
+        bool main = !strcmp(files[i].role, "main");
+        const char *field = main ? "file" : "appendices";
+        if (!doc_upload_check(app, &files[i], field, &sf[i], e))
+            continue;
+        sf[i].role = main ? "main" : "appendix";
+        sf[i].seq = main ? 0 : (int)++apps;
+        if (main && ++mains && sf[i].fmt != FMT_PDF && sf[i].fmt != FMT_DOCX &&
+            sf[i].fmt != FMT_ODT)
+            verrs_add(e, "file", "Tệp dự thảo phải là DOCX, ODT hoặc PDF.");
+    }
+    if (mains != 1)
+        verrs_add(e, "file", "Vui lòng tải lên đúng một tệp dự thảo (trường file).");
+    if (apps > DOC_MAX_APPENDICES)
+        verrs_add(e, "appendices", "Tối đa %d phụ lục.", DOC_MAX_APPENDICES);
+    if (!sf || !w.rc)
+        r = RES_INTERNAL;
+    else if (e->count)
+        r = RES_INVALID;
+    for (size_t i = 0; r == RES_OK && i < nfiles; i++)
+        r = blob_put(app->blobs, files[i].data, files[i].len, sf[i].hash);
+    if (r == RES_OK) {
+        w.files = sf;
+        w.nfiles = nfiles;
+        r = tx_run(app->db, create_tx, &w);
+        for (int i = 0; i < w.e.count; i++)
+            verrs_add(e, w.e.items[i].field, "%s", w.e.items[i].message);
+    }
+    if (r == RES_OK)
+        *id_out = w.id;
+    free(sf);
+    free(w.rc);
+    free(w.subject);
+    free(w.summary);
+    return r;
+}
+
+/* ---- the main file ---- */
+
+struct main_file {
+    int64_t id, version;
+    char hash[BLOB_HASH_LEN + 1], name[256], fmt[16];
+};
+
+static result_t main_latest(struct db_conn *c, int64_t doc, struct main_file *m)
+{
+    memset(m, 0, sizeof(*m));
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT id, version, blob_hash, file_name, format FROM doc_file WHERE "
+                          "document_id = $1 AND role = 'main' ORDER BY version DESC, id DESC "
+                          "LIMIT 1",
+                          "i", doc);
+    if (r != RES_OK)
+        return r;
+    r = db_step(s);
+    if (r == RES_ROW) {
+        m->id = db_col_i64(s, 0);
+        m->version = db_col_i64(s, 1);
+        str_copy(m->hash, db_col_text(s, 2), sizeof(m->hash));
+        str_copy(m->name, db_col_text(s, 3), sizeof(m->name));
+        str_copy(m->fmt, db_col_text(s, 4), sizeof(m->fmt));
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(s);
+    return r;
+}
+
+/* The next version of the file's role and seq (main: the main file's versions), with its
+ * stage. */
+static result_t version_insert(struct db_conn *c, int64_t doc, const struct stored_file *f,
+                               const char *stage, int64_t user, int64_t now, int64_t *version)
+{
+    int64_t v = 0, fid = 0;
+    result_t r = db_one_i64(c, &v,
+                            "SELECT COALESCE(MAX(version), 0) + 1 FROM doc_file WHERE document_id "
+                            "= $1 AND role = $2 AND seq = $3",
+                            "iti", doc, f->role, (int64_t)f->seq);
+    if (r == RES_OK)
+        r = doc_file_insert(c, doc, f, user, now, &fid);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE doc_file SET version = $2, stage = $3 WHERE id = $1", "iit", fid, v,
+                   stage);
+    if (version)
+        *version = v;
+    return r;
+}
+
+static void stored_pdf(struct stored_file *f, const char *role, int seq, const char *name,
+                       const char *suffix, size_t size)
+{
+    memset(f, 0, sizeof(*f));
+    f->role = role;
+    f->seq = seq;
+    f->fmt = FMT_PDF;
+    f->size = (int64_t)size;
+    char base[200];
+    str_copy(base, name, sizeof(base));
+    char *dot = strrchr(base, '.');
+    if (dot)
+        *dot = '\0';
+    snprintf(f->name, sizeof(f->name), "%s%s.pdf", base, suffix);
+}
+
+/* ---- version ---- */
+
+struct version_arg {
+    const struct actor *a;
+    struct stored_file f;
+    int64_t now;
+};
+
+static result_t version_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
+                           struct verrs *e, char *summary, size_t n)
+{
+    (void)e;
+    struct version_arg *v = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t ver = 0;
+    result_t r = version_insert(c, id, &v->f, "", v->a->user_id, v->now, &ver);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, v->now);
+    char comment[400];
+    snprintf(comment, sizeof(comment), "Phiên bản %lld: “%s”", (long long)ver,
+             DOC_CUT(v->f.name, 200));
+    if (r == RES_OK)
+        r = doc_history_add(c, id, v->a, "version", from, from, comment, v->now);
+    snprintf(summary, n, "phiên bản %lld “%s”", (long long)ver, DOC_CUT(v->f.name, 150));
+    (void)step;
+    return r;
+}
+
+result_t doc_outgoing_version(struct app *app, const struct actor *a, int64_t id,
+                              const struct doc_upload *file, const char *note, struct verrs *e)
+{
+    result_t r = doc_workflow_gate(app, a, id, "version", e);
+    if (r != RES_OK)
+        return r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    struct version_arg v = {.a = a, .now = clock_now()};
+    if (!file || !file->data) {
+        verrs_add(e, "file", "Vui lòng chọn tệp dự thảo (trường file).");
+        return RES_INVALID;
+    }
+    if (!doc_upload_check(app, file, "file", &v.f, e))
+        return RES_INVALID;
+    if (v.f.fmt != FMT_PDF && v.f.fmt != FMT_DOCX && v.f.fmt != FMT_ODT) {
+        verrs_add(e, "file", "Tệp dự thảo phải là DOCX, ODT hoặc PDF.");
+        return RES_INVALID;
+    }
+    v.f.role = "main";
+    if ((r = blob_put(app->blobs, file->data, file->len, v.f.hash)) != RES_OK)
+        return r;
+    struct doc_step_input in = {.note = note};
+    struct doc_step_ext ext = {.tx = version_tx, .arg = &v};
+    return doc_workflow_run(app, a, id, "version", &in, &ext, e);
+}
+
+/* ---- sign and number ---- */
+
+struct numbering {
+    int64_t register_id, number;
+    int year, month, day;
+    char symbol[208], reference[240], number_text[8], date[11];
+};
+
+/* The outgoing register of the document's type: one restricted to it (doc_types lists
+ * the key), else a general one (doc_types ''), open for the year. */
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
+                               int64_t *out)
+{
+    char pattern[80];
+    snprintf(pattern, sizeof(pattern), "%%,%s,%%", type);
+    return db_one_i64(c, out,
+                      "SELECT COALESCE(MIN(id), 0) FROM doc_register WHERE agency_id = $1 AND kind "
+                      "= 'outgoing' AND active = 1 AND (year_mode = 'yearly' OR year = $2) AND "
+                      "(',' || doc_types || ',' LIKE $3 OR (doc_types = '' AND NOT EXISTS (SELECT "
+                      "1 FROM doc_register x WHERE x.agency_id = $1 AND x.kind = 'outgoing' AND "
+                      "x.active = 1 AND (x.year_mode = 'yearly' OR x.year = $2) AND ',' || "
+                      "x.doc_types || ',' LIKE $3)))",
+                      "iit", agency, (int64_t)year, pattern);
+}
+
+struct sign_arg {
+    const struct actor *a;
+    int64_t now, agency;
+    char type[40], approved[BLOB_HASH_LEN + 1];
+    struct main_file base;
+    struct stored_file signed_f, stamped_f;
+    struct numbering nb;
+    bool stale; /* the number was taken meanwhile: stamp again */
+};
+
+static result_t sign_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
+                        struct verrs *e, char *summary, size_t n)
+{
+    (void)step;
+    struct sign_arg *s = arg;
+    struct db_conn *c = tx_conn(t);
+    struct main_file m;
+    result_t r = main_latest(c, id, &m);
+    if (r != RES_OK)
+        return r;
+    if (strcmp(m.hash, s->approved) || m.id != s->base.id) {
+        verrs_add(e, "action",
+                  "Tệp PDF của dự thảo đã thay đổi sau khi người ký duyệt: không ký được.");
+        return RES_CONFLICT;
+    }
+    int64_t reg = 0, num = 0;
+    if ((r = doc_outgoing_register(c, s->agency, s->type, s->nb.year, &reg)) != RES_OK)
+        return r;
+    if (reg != s->nb.register_id) {
+        s->stale = true;
+        return RES_CONFLICT;
+    }
+    if ((r = doc_number_next(c, reg, s->nb.year, &num)) != RES_OK)
+        return r;
+    if (num != s->nb.number) {
+        s->stale = true; /* another document took it: rolled back, stamped again */
+        return RES_CONFLICT;
+    }
+    r = version_insert(c, id, &s->signed_f, "signed", s->a->user_id, s->now, NULL);
+    if (r == RES_OK)
+        r = version_insert(c, id, &s->stamped_f, "stamped", s->a->user_id, s->now, NULL);
+    if (r == RES_OK)
+        r = db_run(
+            c,
+            "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE document_id = $1 "
+            "AND role = 'signer' AND active = 1 AND status IN ('pending', 'in_progress')",
+            "ii", id, s->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'signed', register_id = $2, reg_year = $3, "
+                   "reg_number = $4, number = $5, symbol = $6, issued_date = $7, signer_name = $8, "
+                   "updated_at = $9 WHERE id = $1",
+                   "iiiitttti", id, reg, (int64_t)s->nb.year, num, s->nb.number_text, s->nb.symbol,
+                   s->nb.date, actor_name(s->a), s->now);
+    char comment[300];
+    snprintf(comment, sizeof(comment), "Ký số; cấp số %s ngày %s", s->nb.reference, s->nb.date);
+    if (r == RES_OK)
+        r = doc_history_add(c, id, s->a, "signed", from, "signed", comment, s->now);
+    snprintf(summary, n, "ký số, số %s ngày %s", s->nb.reference, s->nb.date);
+    return r;
+}
+
+/* Reads the next number, composes the reference and stamps it (before the tx). */
+static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit,
+                               const struct buf *signed_pdf, struct buf *stamped, struct verrs *e)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct numbering *nb = &s->nb;
+    int64_t reg = 0, next = 1;
+    result_t r = doc_outgoing_register(c, s->agency, s->type, nb->year, &reg);
+    if (r != RES_OK)
+        return r;
+    if (!reg) {
+        verrs_add(e, "action",
+                  "Cơ quan chưa mở sổ văn bản đi cho loại văn bản này năm %d: văn thư mở sổ "
+                  "trước khi cấp số (standards.md §2).",
+                  nb->year);
+        return RES_CONFLICT;
+    }
+    nb->register_id = reg;
+    if ((r = db_one_i64(c, &next,
+                        "SELECT COALESCE(MAX(next_number), 1) FROM doc_counter WHERE register_id "
+                        "= $1 AND year = $2",
+                        "ii", reg, (int64_t)nb->year)) != RES_OK)
+        return r;
+    nb->number = next;
+    char abbr[64] = "", uabbr[64] = "";
+    if ((r = one_text(c, abbr, sizeof(abbr), "SELECT abbr FROM agency WHERE id = $1", "i",
+                      s->agency, 0)) != RES_OK)
+        return r;
+    if (unit &&
+        (r = one_text(c, uabbr, sizeof(uabbr), "SELECT abbr FROM department WHERE id = $1", "i",
+                      unit, 0)) != RES_OK &&
+        r != RES_NOT_FOUND)
+        return r;
+    if (doc_symbol_compose(s->type, abbr, uabbr, nb->symbol, sizeof(nb->symbol)) != RES_OK) {
+        verrs_add(e, "action",
+                  "Không ghép được ký hiệu văn bản: công văn cần chữ viết tắt của đơn vị soạn "
+                  "thảo, cơ quan cần chữ viết tắt hợp lệ (standards.md §2).");
+        return RES_CONFLICT;
+    }
+    if (doc_number_format(next, nb->number_text, sizeof(nb->number_text)) != RES_OK ||
+        doc_reference_format(next, nb->year, nb->symbol, false, nb->reference,
+                             sizeof(nb->reference)) != RES_OK)
+        return RES_INTERNAL;
+    r = pdf_stamp_document((const unsigned char *)signed_pdf->data, signed_pdf->len, nb->reference,
+                           nb->year, nb->month, nb->day, stamped);
+    if (r != RES_OK) {
+        verrs_add(e, "action",
+                  "Không ghi được số, ngày lên văn bản: trang 1 của tệp PDF phải có dòng “Số:” "
+                  "(thể thức văn bản, standards.md §2).");
+        return RES_CONFLICT;
+    }
+    stored_pdf(&s->stamped_f, "main", 0, s->base.name, "-so", stamped->len);
+    return blob_put(app->blobs, stamped->data, stamped->len, s->stamped_f.hash);
+}
+
+result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                           const char *pin, struct verrs *e)
+{
+    result_t r = doc_workflow_gate(app, a, id, "sign", e);
+    if (r != RES_OK)
+        return r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct sign_arg s = {.a = a};
+    int64_t unit = 0;
+    struct db_stmt *q = NULL;
+    r = db_query(c, &q,
+                 "SELECT agency_id, doc_type, COALESCE(approved_hash, ''), "
+                 "COALESCE(drafting_department_id, 0) FROM document WHERE id = $1",
+                 "i", id);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(q)) == RES_ROW) {
+        s.agency = db_col_i64(q, 0);
+        str_copy(s.type, db_col_text(q, 1), sizeof(s.type));
+        str_copy(s.approved, db_col_text(q, 2), sizeof(s.approved));
+        unit = db_col_i64(q, 3);
+        r = RES_OK;
+    }
+    db_finalize(q);
+    if (r != RES_OK)
+        return r == RES_DONE ? RES_NOT_FOUND : r;
+    if ((r = main_latest(c, id, &s.base)) != RES_OK)
+        return r;
+    /* §6 the signer signs what they approved: the same bytes (blob hash). */
+    if (strcmp(s.base.hash, s.approved)) {
+        verrs_add(e, "action",
+                  "Tệp PDF của dự thảo đã thay đổi sau khi người ký duyệt (mã băm không khớp): "
+                  "không ký được.");
+        return RES_CONFLICT;
+    }
+    /* The register before the signature: nothing is signed that cannot be numbered. */
+    int64_t reg = 0;
+    if ((r = doc_outgoing_register(c, s.agency, s.type, doc_year_of(clock_now()), &reg)) != RES_OK)
+        return r;
+    if (!reg) {
+        verrs_add(e, "action",
+                  "Cơ quan chưa mở sổ văn bản đi cho loại văn bản này năm %d: văn thư mở sổ "
+                  "trước khi cấp số (standards.md §2).",
+                  doc_year_of(clock_now()));
+        return RES_CONFLICT;
+    }
+    struct buf pdf = BUF_INIT(MAX_PDF), sig = BUF_INIT(MAX_PDF), stamped = BUF_INIT(MAX_PDF);
+    r = blob_get(app->blobs, s.base.hash, &pdf);
+    if (r == RES_CRYPTO || r == RES_NOT_FOUND) {
+        verrs_add(e, "action",
+                  "Tệp PDF đã duyệt bị hỏng hoặc bị sửa trong kho lưu trữ: không ký được.");
+        r = RES_CONFLICT;
+    }
+    if (r == RES_OK) {
+        struct sign_request rq = {.key_id = key_id, .pin = pin, .file_name = s.base.name};
+        r = signing_sign_pdf(app, a, (const unsigned char *)pdf.data, pdf.len, &rq, e, &sig);
+    }
+    if (r == RES_OK) {
+        stored_pdf(&s.signed_f, "main", 0, s.base.name, "-ky", sig.len);
+        r = blob_put(app->blobs, sig.data, sig.len, s.signed_f.hash);
+    }
+    struct doc_step_input in = {0};
+    struct doc_step_ext ext = {.tx = sign_tx, .arg = &s};
+    for (int attempt = 0; r == RES_OK && attempt < NUMBER_ATTEMPTS; attempt++) {
+        s.now = clock_now();
+        s.nb.year = doc_year_of(s.now);
+        calendar_format_day(calendar_day_of(s.now), s.nb.date, sizeof(s.nb.date));
+        sscanf(s.nb.date, "%d-%d-%d", &s.nb.year, &s.nb.month, &s.nb.day);
+        s.stale = false;
+        struct verrs pe = {0};
+        r = number_prepare(app, &s, unit, &sig, &stamped, &pe);
+        for (int i = 0; i < pe.count; i++)
+            verrs_add(e, pe.items[i].field, "%s", pe.items[i].message);
+        if (r != RES_OK)
+            break;
+        struct verrs te = {0};
+        r = doc_workflow_run(app, a, id, "sign", &in, &ext, &te);
+        if (r == RES_CONFLICT && s.stale) {
+            r = RES_OK;
+            continue;
+        }
+        for (int i = 0; i < te.count; i++)
+            verrs_add(e, te.items[i].field, "%s", te.items[i].message);
+        break;
+    }
+    if (r == RES_OK && s.stale)
+        r = RES_BUSY;
+    buf_release(&pdf);
+    buf_release(&sig);
+    buf_release(&stamped);
+    return r;
+}
+
+/* ---- the agency seal ---- */
+
+struct seal_arg {
+    const struct actor *a;
+    int64_t now, base_id;
+    struct stored_file f;
+    struct stored_file apps[DOC_MAX_APPENDICES];
+    size_t napps;
+};
+
+static result_t seal_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
+                        struct verrs *e, char *summary, size_t n)
+{
+    (void)step;
+    struct seal_arg *s = arg;
+    struct db_conn *c = tx_conn(t);
+    struct main_file m;
+    result_t r = main_latest(c, id, &m);
+    if (r != RES_OK)
+        return r;
+    if (m.id != s->base_id) {
+        verrs_add(e, "action", "Tệp văn bản đã thay đổi trong lúc ký số của cơ quan: làm lại.");
+        return RES_CONFLICT;
+    }
+    r = version_insert(c, id, &s->f, "sealed", s->a->user_id, s->now, NULL);
+    for (size_t i = 0; r == RES_OK && i < s->napps; i++)
+        r = version_insert(c, id, &s->apps[i], "sealed", s->a->user_id, s->now, NULL);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET sealed_at = $2, updated_at = $2 WHERE id = $1", "ii", id,
+                   s->now);
+    if (r == RES_OK)
+        r = doc_history_add(c, id, s->a, "sealed", from, from, "Chữ ký số của cơ quan", s->now);
+    snprintf(summary, n, "ký số của cơ quan (%zu phụ lục)", s->napps);
+    return r;
+}
+
+result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                           const char *pin, struct verrs *e)
+{
+    result_t r = doc_workflow_gate(app, a, id, "seal", e);
+    if (r != RES_OK)
+        return r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct main_file m;
+    char ref[240] = "", number[16] = "", symbol[208] = "";
+    if ((r = main_latest(c, id, &m)) != RES_OK)
+        return r;
+    if ((r = one_text(c, number, sizeof(number), "SELECT number FROM document WHERE id = $1", "i",
+                      id, 0)) != RES_OK ||
+        (r = one_text(c, symbol, sizeof(symbol), "SELECT symbol FROM document WHERE id = $1", "i",
+                      id, 0)) != RES_OK)
+        return r;
+    snprintf(ref, sizeof(ref), "%s/%s", number, symbol);
+    struct seal_arg s = {.a = a, .base_id = m.id, .now = clock_now()};
+    struct buf pdf = BUF_INIT(MAX_PDF), out = BUF_INIT(MAX_PDF);
+    r = blob_get(app->blobs, m.hash, &pdf);
+    if (r == RES_OK) {
+        struct sign_request rq = {.key_id = key_id, .pin = pin, .file_name = m.name};
+        r = signing_sign_pdf(app, a, (const unsigned char *)pdf.data, pdf.len, &rq, e, &out);
+    }
+    if (r == RES_OK) {
+        stored_pdf(&s.f, "main", 0, m.name, "-dau", out.len);
+        r = blob_put(app->blobs, out.data, out.len, s.f.hash);
+    }
+    /* §6 appendices: the agency signature with the number, symbol and time. */
+    struct db_stmt *q = NULL;
+    if (r == RES_OK)
+        r = db_query(c, &q,
+                     "SELECT f.seq, f.blob_hash, f.file_name FROM doc_file f WHERE f.document_id = "
+                     "$1 AND f.role = 'appendix' AND f.format = 'pdf' AND f.version = (SELECT "
+                     "MAX(g.version) FROM doc_file g WHERE g.document_id = f.document_id AND "
+                     "g.role = 'appendix' AND g.seq = f.seq) ORDER BY f.seq",
+                     "i", id);
+    while (r == RES_OK && s.napps < DOC_MAX_APPENDICES) {
+        result_t st = db_step(q);
+        if (st != RES_ROW) {
+            r = st == RES_DONE ? RES_OK : st;
+            break;
+        }
+        int seq = (int)db_col_i64(q, 0);
+        char h[BLOB_HASH_LEN + 1], nm[256];
+        str_copy(h, db_col_text(q, 1), sizeof(h));
+        str_copy(nm, db_col_text(q, 2), sizeof(nm));
+        r = blob_get(app->blobs, h, &pdf);
+        if (r == RES_OK) {
+            struct sign_request rq = {
+                .key_id = key_id, .pin = pin, .number_symbol = ref, .file_name = nm};
+            r = signing_sign_pdf(app, a, (const unsigned char *)pdf.data, pdf.len, &rq, e, &out);
+        }
+        if (r == RES_OK) {
+            stored_pdf(&s.apps[s.napps], "appendix", seq, nm, "-dau", out.len);
+            r = blob_put(app->blobs, out.data, out.len, s.apps[s.napps].hash);
+            s.napps++;
+        }
+    }
+    db_finalize(q);
+    buf_release(&pdf);
+    buf_release(&out);
+    if (r != RES_OK)
+        return r;
+    struct doc_step_input in = {0};
+    struct doc_step_ext ext = {.tx = seal_tx, .arg = &s};
+    return doc_workflow_run(app, a, id, "seal", &in, &ext, e);
+}
+
+/* ---- issue ---- */
+
+struct issue_arg {
+    const struct actor *a;
+    struct calendar *cal;
+    int64_t now;
+};
+
+static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
+                         struct verrs *e, char *summary, size_t n)
+{
+    (void)step;
+    struct issue_arg *s = arg;
+    struct db_conn *c = tx_conn(t);
+    int64_t urgency = 0;
+    result_t r = db_one_i64(c, &urgency, "SELECT urgency FROM document WHERE id = $1", "i", id);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'issued', issued_at = $2, updated_at = $2 WHERE id "
+                   "= $1",
+                   "ii", id, s->now);
+    if (r == RES_OK)
+        r = doc_history_add(c, id, s->a, "issued", from, "issued", "", s->now);
+    if (r != RES_OK)
+        return r;
+    struct db_stmt *q = NULL;
+    struct {
+        int64_t id, agency, dept, user;
+        char kind[16], code[64], name[200];
+    } rc[DOC_MAX_RECIPIENTS];
+    size_t nrc = 0;
+    r = db_query(c, &q,
+                 "SELECT id, kind, COALESCE(agency_id, 0), agency_code, COALESCE(department_id, "
+                 "0), COALESCE(user_id, 0), name FROM doc_recipient WHERE document_id = $1 ORDER "
+                 "BY seq",
+                 "i", id);
+    while (r == RES_OK && nrc < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
+        rc[nrc].id = db_col_i64(q, 0);
+        str_copy(rc[nrc].kind, db_col_text(q, 1), sizeof(rc[nrc].kind));
+        rc[nrc].agency = db_col_i64(q, 2);
+        str_copy(rc[nrc].code, db_col_text(q, 3), sizeof(rc[nrc].code));
+        rc[nrc].dept = db_col_i64(q, 4);
+        rc[nrc].user = db_col_i64(q, 5);
+        str_copy(rc[nrc].name, db_col_text(q, 6), sizeof(rc[nrc].name));
+        nrc++;
+        r = RES_OK;
+    }
+    db_finalize(q);
+    if (r == RES_DONE)
+        r = RES_OK;
+    size_t inside = 0, outside = 0;
+    for (size_t i = 0; r == RES_OK && i < nrc; i++) {
+        if (!strcmp(rc[i].kind, "agency")) {
+            int64_t copy = 0;
+            r = doc_deliver_internal(t, s->cal, s->a, id, rc[i].agency, s->now, &copy);
+            if (r == RES_NOT_FOUND || r == RES_INVALID || r == RES_CONFLICT) {
+                verrs_add(e, "recipients", "Không gửi được văn bản đến %s trên hệ thống.",
+                          DOC_CUT(rc[i].name, 150));
+                return RES_CONFLICT;
+            }
+            inside++;
+        } else if (!strcmp(rc[i].kind, "external")) {
+            r = db_run(c,
+                       "INSERT INTO doc_outbox (document_id, recipient_id, agency_code, urgency, "
+                       "status, attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, "
+                       "'waiting', 0, $5, $5)",
+                       "iitii", id, rc[i].id, rc[i].code, urgency, s->now);
+            outside++;
+        } else {
+            /* inside the agency: for information (nhận để biết) */
+            r = db_run(c,
+                       "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                       "department_id, assigned_by, status, active, note, created_at) VALUES ($1, "
+                       "$2, 'for_info', $3, $4, $5, 'pending', 1, '', $6)",
+                       "iiIIii", id, step, rc[i].user, rc[i].dept, s->a->user_id, s->now);
+        }
+    }
+    snprintf(summary, n, "ban hành: %zu cơ quan trên hệ thống, %zu chờ gửi liên thông", inside,
+             outside);
+    return r;
+}
+
+result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e)
+{
+    result_t r = doc_workflow_gate(app, a, id, "issue", e);
+    if (r != RES_OK)
+        return r;
+    struct issue_arg s = {.a = a, .now = clock_now()};
+    if ((r = doc_calendar_load(app, &s.cal)) != RES_OK)
+        return r;
+    struct doc_step_input in = {0};
+    struct doc_step_ext ext = {.tx = issue_tx, .arg = &s};
+    r = doc_workflow_run(app, a, id, "issue", &in, &ext, e);
+    free(s.cal);
+    return r;
+}
+
+/* ---- the outbox ---- */
+
+result_t doc_outbox_list(struct app *app, const struct actor *a, const char *status, json_t **out)
+{
+    *out = NULL;
+    result_t r = authz_check(a, AZ_DOC_REGISTER, a->agency_id);
+    if (r != RES_OK)
+        return r;
+    const char *st = status && *status ? status : "waiting";
+    if (strcmp(st, "waiting") && strcmp(st, "sent") && strcmp(st, "failed"))
+        return RES_INVALID;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    struct db_stmt *s = NULL;
+    r = db_query(
+        c, &s,
+        "SELECT o.id, o.document_id, d.number, d.symbol, d.subject, o.agency_code, rc.name, "
+        "o.urgency, o.status, o.attempts, o.last_error, o.created_at FROM doc_outbox o "
+        "JOIN document d ON d.id = o.document_id JOIN doc_recipient rc ON rc.id = "
+        "o.recipient_id WHERE d.agency_id = $1 AND o.status = $2 ORDER BY o.urgency "
+        "DESC, o.id LIMIT 500",
+        "it", a->agency_id, st);
+    if (r != RES_OK)
+        return r;
+    return db_collect(s,
+                      "id:i,document_id:i,number:t,symbol:t,subject:t,agency_code:t,name:t,"
+                      "urgency:i,status:t,attempts:i,last_error:t,created_at:i",
+                      out);
+}
+
+/* ---- reading ---- */
+
+/* §5 tracking the copies: the receiver's state as the sender sees it. */
+static const char *track_status(const char *state)
+{
+    if (!strcmp(state, "presented"))
+        return "registered";
+    return state; /* arrived, refused, registered, assigned, in_progress, completed, recalled */
+}
+
+result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
+{
+    struct db_stmt *s = NULL;
+    json_t *replies = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT id, state, number, symbol, subject FROM document WHERE "
+                          "reply_to_id = $1 ORDER BY id LIMIT 100",
+                          "i", id);
+    if (r == RES_OK)
+        r = db_collect(s, "id:i,state:t,number:t,symbol:t,subject:t", &replies);
+    if (r != RES_OK)
+        return r;
+    json_object_set_new(doc, "replies", replies);
+    const char *dir = json_string_value(json_object_get(doc, "direction"));
+    if (!dir || strcmp(dir, "outgoing"))
+        return RES_OK;
+    json_t *extra = NULL, *rcpts = NULL, *versions = NULL;
+    r = db_query(c, &s,
+                 "SELECT authority, signer_id, reply_to_id, approved_hash, sealed_at, issued_at, "
+                 "number_cancelled FROM document WHERE id = $1",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s,
+                       "authority:t,signer_id:I,reply_to_id:I,approved_hash:T,sealed_at:I,issued_"
+                       "at:I,number_cancelled:i",
+                       &extra);
+    if (r != RES_OK)
+        return r;
+    json_t *row = json_array_get(extra, 0);
+    if (row)
+        json_object_update(doc, row);
+    json_decref(extra);
+    r = db_query(c, &s,
+                 "SELECT id, version, stage, format, file_name, size, created_at FROM doc_file "
+                 "WHERE document_id = $1 AND role = 'main' ORDER BY version",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s, "id:i,version:i,stage:t,format:t,file_name:t,size:i,created_at:i",
+                       &versions);
+    if (r != RES_OK)
+        return r;
+    json_object_set_new(doc, "versions", versions);
+    r = db_query(c, &s,
+                 "SELECT rc.seq, rc.kind, rc.agency_id, rc.agency_code, rc.department_id, "
+                 "rc.user_id, rc.name, cp.id, cp.state, o.status, (SELECT h.comment FROM "
+                 "doc_history h WHERE h.document_id = cp.id AND h.action = 'refused' ORDER BY "
+                 "h.step DESC LIMIT 1) FROM doc_recipient rc LEFT JOIN document cp ON "
+                 "cp.source_document_id = rc.document_id AND cp.agency_id = rc.agency_id AND "
+                 "rc.kind = 'agency' LEFT JOIN doc_outbox o ON o.recipient_id = rc.id WHERE "
+                 "rc.document_id = $1 ORDER BY rc.seq",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s,
+                       "seq:i,kind:t,agency_id:I,agency_code:t,department_id:I,user_id:I,name:t,"
+                       "copy_id:I,copy_state:T,outbox_status:T,refused_reason:T",
+                       &rcpts);
+    if (r != RES_OK)
+        return r;
+    json_t *status = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(rcpts, i, p)
+    {
+        const char *kind = json_string_value(json_object_get(p, "kind"));
+        const char *cs = json_string_value(json_object_get(p, "copy_state"));
+        const char *ob = json_string_value(json_object_get(p, "outbox_status"));
+        if (!strcmp(kind, "agency") || !strcmp(kind, "external")) {
+            json_t *st = json_pack(
+                "{s:s, s:O, s:O, s:O}", "name", json_string_value(json_object_get(p, "name")),
+                "agency_id", json_object_get(p, "agency_id"), "agency_code",
+                json_object_get(p, "agency_code"), "copy_id", json_object_get(p, "copy_id"));
+            const char *v = cs   ? track_status(cs)
+                            : ob ? (!strcmp(ob, "waiting") ? "waiting_to_send" : ob)
+                                 : "not_sent";
+            json_object_set_new(st, "status", json_string(v));
+            json_object_set(st, "refused_reason",
+                            cs && !strcmp(cs, "refused") ? json_object_get(p, "refused_reason")
+                                                         : json_null());
+            json_array_append_new(status, st);
+        }
+        json_object_del(p, "copy_state");
+        json_object_del(p, "outbox_status");
+        json_object_del(p, "refused_reason");
+        json_object_del(p, "copy_id");
+    }
+    json_object_set_new(doc, "recipients_list", rcpts);
+    json_object_set_new(doc, "recipients_status", status);
+    return RES_OK;
+}
