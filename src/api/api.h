@@ -89,6 +89,7 @@ void api_documents_outgoing_create(struct req *r);
 void api_document_version(struct req *r);
 void api_document_sign(struct req *r);
 void api_document_seal(struct req *r);
+void api_document_agency_sign(struct req *r);
 void api_document_issue(struct req *r);
 void api_documents_outbox(struct req *r);
 void api_document_cancel(struct req *r);

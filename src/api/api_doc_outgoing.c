@@ -178,8 +178,10 @@ void api_document_version(struct req *r)
     answer(r, 201, id);
 }
 
-/* {key_id, pin} for sign and seal. */
-static void key_step(struct req *r, bool seal)
+/* {key_id, pin} for sign, seal and the digitised original's agency signature. */
+typedef result_t (*key_step_fn)(struct app *, const struct actor *, int64_t, int64_t, const char *,
+                                struct verrs *);
+static void key_step(struct req *r, key_step_fn fn)
 {
     int64_t id = req_param_id(r, "id");
     if (!id) {
@@ -204,8 +206,7 @@ static void key_step(struct req *r, bool seal)
         if (res == RES_OK)
             res = RES_INVALID;
     } else {
-        res = seal ? doc_outgoing_seal(r->app, &r->actor, id, key, pin, &e)
-                   : doc_outgoing_sign(r->app, &r->actor, id, key, pin, &e);
+        res = fn(r->app, &r->actor, id, key, pin, &e);
     }
     if (res != RES_OK) {
         problem(r, res, &e);
@@ -216,12 +217,18 @@ static void key_step(struct req *r, bool seal)
 
 void api_document_sign(struct req *r)
 {
-    key_step(r, false);
+    key_step(r, doc_outgoing_sign);
 }
 
 void api_document_seal(struct req *r)
 {
-    key_step(r, true);
+    key_step(r, doc_outgoing_seal);
+}
+
+/* standards.md §5: the agency's signature on the scan of a paper original. */
+void api_document_agency_sign(struct req *r)
+{
+    key_step(r, doc_digitise_sign);
 }
 
 void api_document_issue(struct req *r)

@@ -161,6 +161,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/approve", api_document_approve, 0},
     {"POST", "/api/v1/documents/:id/sign", api_document_sign, 0},
     {"POST", "/api/v1/documents/:id/seal", api_document_seal, 0},
+    {"POST", "/api/v1/documents/:id/agency-sign", api_document_agency_sign, 0},
     {"POST", "/api/v1/documents/:id/issue", api_document_issue, 0},
     {"POST", "/api/v1/documents/:id/cancel", api_document_cancel, 0},
     {"POST", "/api/v1/documents/:id/recall", api_document_recall, 0},

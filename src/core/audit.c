@@ -81,6 +81,7 @@ const struct audit_action audit_actions[] = {
     {"doc_approve", "Duyệt dự thảo văn bản đi"},
     {"doc_sign", "Ký số, cấp số văn bản đi"},
     {"doc_seal", "Ký số của cơ quan (đóng dấu) văn bản đi"},
+    {"doc_digitise_sign", "Ký số của cơ quan trên bản số hóa văn bản giấy"},
     {"doc_issue", "Ban hành, phát hành văn bản đi"},
     {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
     {"doc_recall", "Thu hồi văn bản đã ban hành"},

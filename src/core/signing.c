@@ -250,7 +250,17 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
         }
         o.number_symbol = rq->number_symbol;
     }
-    if (o.number_symbol && !rq->place.manual) {
+    if (rq->note && *rq->note) {
+        if (!seal || strlen(rq->note) > 60) {
+            verrs_add(e, "key_id",
+                      "Chỉ chữ ký số của cơ quan mới ghi được dòng này (tối đa 60 "
+                      "ký tự).");
+            r = RES_INVALID;
+            goto out;
+        }
+        o.note = rq->note;
+    }
+    if ((o.number_symbol || o.note) && !rq->place.manual) {
         /* top-right corner of page 1, in the top margin (ND30: 20-25 mm) above the text */
         struct pdf_page_size ps;
         int pages = 0;

@@ -44,6 +44,9 @@ struct sign_request {
      * appearance shows that number and symbol and an ISO 8601 time, by default in the
      * top-right corner of page 1 (standards.md §6). */
     const char *number_symbol;
+    /* Agency keys only: the same text appearance with this line instead of the number
+     * and symbol (a digitised paper original, standards.md §5). */
+    const char *note;
     const char *file_name; /* for the audit row */
 };
 

@@ -489,6 +489,12 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
 /* The clerk's agency signature (agency key) over the signer's; PDF appendices too. */
 result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
                            const char *pin, struct verrs *e);
+/* The clerk's agency signature (agency key, text appearance "Số hóa từ bản giấy" with
+ * the agency and time) on the scan of a registered paper incoming document (standards.md
+ * §5, step "digitise"): a new main version (stage 'digitised'); the scan stays unchanged
+ * (§14). Once only (409). */
+result_t doc_digitise_sign(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                           const char *pin, struct verrs *e);
 /* The outgoing register that numbers a document of type `type` in `year`: the open one
  * whose doc_types lists the type (a separate series, standards.md §2), else the general
  * one (doc_types ''); *out 0 when the agency has none. */

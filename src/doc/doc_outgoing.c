@@ -737,6 +737,44 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
     return r;
 }
 
+/* ---- the agency's signature over the main file ----
+ * The one "sign the newest main PDF with the agency key into a new blob" (before the
+ * transaction) of the seal (§6) and of the digitised paper original (§5). `note`: NULL
+ * for the seal image, else the text appearance's line (pdf_sign_opts.note). */
+static result_t agency_sign_main(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                                 const char *pin, const char *note, const char *suffix,
+                                 struct main_file *m, struct stored_file *f, struct verrs *e)
+{
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    result_t r = main_latest(c, id, m);
+    if (r != RES_OK)
+        return r;
+    if (strcmp(m->fmt, "pdf")) {
+        verrs_add(e, "action", "Tệp chính của văn bản không phải tệp PDF: không ký số được.");
+        return RES_CONFLICT;
+    }
+    struct buf pdf = BUF_INIT(MAX_PDF), out = BUF_INIT(MAX_PDF);
+    r = blob_get(app->blobs, m->hash, &pdf);
+    if (r == RES_CRYPTO || r == RES_NOT_FOUND) {
+        verrs_add(e, "action", "Tệp PDF bị hỏng hoặc bị sửa trong kho lưu trữ: không ký được.");
+        r = RES_CONFLICT;
+    }
+    if (r == RES_OK) {
+        struct sign_request rq = {
+            .key_id = key_id, .pin = pin, .reason = note, .note = note, .file_name = m->name};
+        r = signing_sign_pdf(app, a, (const unsigned char *)pdf.data, pdf.len, &rq, e, &out);
+    }
+    if (r == RES_OK) {
+        stored_pdf(f, "main", 0, m->name, suffix, out.len);
+        r = blob_put(app->blobs, out.data, out.len, f->hash);
+    }
+    buf_release(&pdf);
+    buf_release(&out);
+    return r;
+}
+
 /* ---- the agency seal ---- */
 
 struct seal_arg {
@@ -786,25 +824,17 @@ result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, i
         return RES_DB;
     struct main_file m;
     char ref[240] = "", number[16] = "", symbol[208] = "";
-    if ((r = main_latest(c, id, &m)) != RES_OK)
-        return r;
     if ((r = one_text(c, number, sizeof(number), "SELECT number FROM document WHERE id = $1", "i",
                       id, 0)) != RES_OK ||
         (r = one_text(c, symbol, sizeof(symbol), "SELECT symbol FROM document WHERE id = $1", "i",
                       id, 0)) != RES_OK)
         return r;
     snprintf(ref, sizeof(ref), "%s/%s", number, symbol);
-    struct seal_arg s = {.a = a, .base_id = m.id, .now = clock_now()};
+    struct seal_arg s = {.a = a, .now = clock_now()};
+    if ((r = agency_sign_main(app, a, id, key_id, pin, NULL, "-dau", &m, &s.f, e)) != RES_OK)
+        return r;
+    s.base_id = m.id;
     struct buf pdf = BUF_INIT(MAX_PDF), out = BUF_INIT(MAX_PDF);
-    r = blob_get(app->blobs, m.hash, &pdf);
-    if (r == RES_OK) {
-        struct sign_request rq = {.key_id = key_id, .pin = pin, .file_name = m.name};
-        r = signing_sign_pdf(app, a, (const unsigned char *)pdf.data, pdf.len, &rq, e, &out);
-    }
-    if (r == RES_OK) {
-        stored_pdf(&s.f, "main", 0, m.name, "-dau", out.len);
-        r = blob_put(app->blobs, out.data, out.len, s.f.hash);
-    }
     /* §6 appendices: the agency signature with the number, symbol and time. */
     struct db_stmt *q = NULL;
     if (r == RES_OK)
@@ -844,6 +874,60 @@ result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, i
     struct doc_step_input in = {0};
     struct doc_step_ext ext = {.tx = seal_tx, .arg = &s};
     return doc_workflow_run(app, a, id, "seal", &in, &ext, e);
+}
+
+/* ---- the agency's signature on a digitised paper original (standards.md §5) ---- */
+
+struct digitise_arg {
+    const struct actor *a;
+    int64_t now, base_id;
+    struct stored_file f;
+};
+
+static result_t digitise_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
+                            struct verrs *e, char *summary, size_t n)
+{
+    (void)step;
+    struct digitise_arg *s = arg;
+    struct db_conn *c = tx_conn(t);
+    struct main_file m;
+    result_t r = main_latest(c, id, &m);
+    if (r != RES_OK)
+        return r;
+    if (m.id != s->base_id) {
+        verrs_add(e, "action", "Tệp văn bản đã thay đổi trong lúc ký số của cơ quan: làm lại.");
+        return RES_CONFLICT;
+    }
+    /* §14: the scan stays as it is (its version and hash); the signed one is version+1. */
+    int64_t v = 0;
+    r = version_insert(c, id, &s->f, "digitised", s->a->user_id, s->now, &v);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, s->now);
+    if (r == RES_OK)
+        r = doc_history_add(c, id, s->a, "digitised_signed", from, from,
+                            "Ký số của cơ quan trên bản số hóa từ bản giấy", s->now);
+    snprintf(summary, n, "ký số của cơ quan trên bản số hóa (tệp chính phiên bản %lld)",
+             (long long)v);
+    return r;
+}
+
+result_t doc_digitise_sign(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
+                           const char *pin, struct verrs *e)
+{
+    result_t r = doc_workflow_gate(app, a, id, "digitise", e);
+    if (r != RES_OK)
+        return r;
+    if (!app->blobs)
+        return RES_UNSUPPORTED;
+    struct digitise_arg s = {.a = a, .now = clock_now()};
+    struct main_file m;
+    r = agency_sign_main(app, a, id, key_id, pin, "Số hóa từ bản giấy", "-so-hoa", &m, &s.f, e);
+    if (r != RES_OK)
+        return r;
+    s.base_id = m.id;
+    struct doc_step_input in = {0};
+    struct doc_step_ext ext = {.tx = digitise_tx, .arg = &s};
+    return doc_workflow_run(app, a, id, "digitise", &in, &ext, e);
 }
 
 /* ---- issue ---- */

@@ -97,6 +97,7 @@ enum step_kind {
     ST_APPROVE,
     ST_SIGN,
     ST_SEAL,
+    ST_DIGITISE,
     ST_ISSUE,
     ST_CANCEL,
     ST_RECALL,
@@ -132,6 +133,8 @@ static const struct step {
     {ST_APPROVE, "approve", AZ_DOC_APPROVE, S_REVIEWING, "duyệt dự thảo", "doc_approve"},
     {ST_SIGN, "sign", AZ_DOC_SIGN, S_APPROVED, "ký số văn bản", "doc_sign"},
     {ST_SEAL, "seal", AZ_DOC_REGISTER, S_SIGNED, "ký số của cơ quan", "doc_seal"},
+    /* standards.md §5: the agency signs the scan of a paper original (doc_outgoing.c). */
+    {ST_DIGITISE, "digitise", AZ_DOC_REGISTER, S_INCOMING, "ký số bản số hóa", "doc_digitise_sign"},
     {ST_ISSUE, "issue", AZ_DOC_REGISTER, S_SIGNED, "ban hành văn bản", "doc_issue"},
     {ST_CANCEL, "cancel", AZ_DOC_REGISTER, S_SIGNED, "hủy văn bản đã cấp số", "doc_cancel"},
     {ST_RECALL, "recall", AZ_DOC_REGISTER, S_ISSUED, "thu hồi văn bản", "doc_recall"},
@@ -176,6 +179,7 @@ struct wf_state {
     int unseen;                 /* the actor's for-information rows not opened yet */
     struct prow review;         /* outgoing: the actor's reviewer/signer row in force */
     bool sealed;                /* outgoing: the agency signature is on */
+    bool paper, digitised;      /* incoming: paper original; its scan signed (§5) */
 };
 
 static bool open_status(const char *s)
@@ -189,7 +193,9 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
     struct db_stmt *s = NULL;
     result_t r = db_query(c, &s,
                           "SELECT state, direction, agency_id, created_by, due_date, deadline, "
-                          "sealed_at FROM document WHERE id = $1",
+                          "sealed_at, medium, (SELECT COUNT(*) FROM doc_file f WHERE "
+                          "f.document_id = $1 AND f.role = 'main' AND f.stage = 'digitised') "
+                          "FROM document WHERE id = $1",
                           "i", id);
     if (r != RES_OK)
         return r;
@@ -207,6 +213,8 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
                    : !strcmp(w->direction, "outgoing") ? bit & S_OUTGOING
                                                        : 0;
         w->sealed = !db_col_null(s, 6);
+        w->paper = !db_col_null(s, 7) && !strcmp(db_col_text(s, 7), "paper");
+        w->digitised = db_col_i64(s, 8) > 0;
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_NOT_FOUND;
@@ -317,6 +325,12 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
         if (w->sealed)
             msg = "Văn bản đã có chữ ký số của cơ quan.";
         break;
+    case ST_DIGITISE:
+        if (!w->paper)
+            msg = "Chỉ văn bản giấy mới có bản số hóa để ký số của cơ quan.";
+        else if (w->digitised)
+            msg = "Bản số hóa của văn bản đã có chữ ký số của cơ quan.";
+        break;
     case ST_ISSUE:
         if (!w->sealed)
             msg = "Văn bản chưa có chữ ký số của cơ quan (văn thư ký số, đóng dấu trước khi "
@@ -332,7 +346,8 @@ static void state_conflict(const struct step *st, const struct wf_state *w, stru
 {
     if (!w->state)
         verrs_add(e, "action", "Văn bản này không theo quy trình %s.",
-                  st->kind >= ST_VERSION ? "văn bản đi" : "xử lý văn bản đến");
+                  st->kind >= ST_VERSION && st->kind != ST_DIGITISE ? "văn bản đi"
+                                                                    : "xử lý văn bản đến");
     else if (st->kind == ST_ASSIGN && (w->state & S_WORKING) && w->leader_done.id)
         verrs_add(e, "action",
                   "Văn bản đã được giao xử lý; để thay đổi phân công, gửi lại với change = "
@@ -1402,6 +1417,7 @@ static result_t wf_tx(struct tx *t, void *arg)
     case ST_VERSION:
     case ST_SIGN:
     case ST_SEAL:
+    case ST_DIGITISE:
     case ST_ISSUE:
         r = w->ext ? w->ext->tx(t, w->id, step, s.state_key, w->ext->arg, &w->e, w->summary,
                                 sizeof(w->summary))

@@ -173,12 +173,15 @@ static fz_display_list *make_appearance(fz_context *ctx, fz_rect rect,
     {
         dl = fz_new_display_list(ctx, rect);
         dev = fz_new_list_device(ctx, dl);
-        if (o->number_symbol && o->number_symbol[0]) {
+        if ((o->number_symbol && o->number_symbol[0]) || (o->note && o->note[0])) {
             char l0[320], l1[160], l2[96], iso[40];
             const char *lines[3] = {l0, l1, l2};
             clock_format_iso(when, iso, sizeof(iso));
             snprintf(l0, sizeof(l0), "%s", org && org[0] ? org : cn);
-            snprintf(l1, sizeof(l1), "Số, ký hiệu: %s", o->number_symbol);
+            if (o->note && o->note[0])
+                snprintf(l1, sizeof(l1), "%s", o->note);
+            else
+                snprintf(l1, sizeof(l1), "Số, ký hiệu: %s", o->number_symbol);
             snprintf(l2, sizeof(l2), "Thời gian ký: %s", iso);
             draw_text_lines(ctx, dev, rect, lines, 3);
         } else if (o->image && o->image_len) {

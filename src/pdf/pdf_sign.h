@@ -27,6 +27,9 @@ struct pdf_sign_opts {
      * the organisation, this number and symbol ("12/QĐ-UBND") and the signing time in
      * ISO 8601 with +07:00, instead of the image. NULL for ordinary signatures. */
     const char *number_symbol;
+    /* Agency text appearance with this second line instead of "Số, ký hiệu: …" (a
+     * digitised paper original: "Số hóa từ bản giấy", standards.md §5). */
+    const char *note;
     const char *location;
     const char *contact;
     const char *field_name;  /* NULL: "Signature<n>" */

@@ -1,0 +1,141 @@
+// The agency's signature on a digitised paper original (issue 11, standards.md §5:
+// "scanned copy for paper originals, signed by the agency after digitising"; §14: the
+// original file is kept unchanged with its hash, the signed one is a separate version).
+// The clerk signs the scan of a registered paper document with the agency key: a new
+// main version that pdfsig validates, the scan still downloadable byte-identical, one
+// history row with the file version and one audit row; a second signing is 409, a
+// specialist 403, another agency 404, a wrong PIN 422 with nothing changed. Runs on
+// SQLite and PostgreSQL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Server, Client, ROOT, ADMIN_SKHCN, qlvb } from './harness.mjs';
+import { assertDocumented } from './openapi.mjs';
+
+const CLERK = '040090000143';      // văn thư, Sở KH&CN
+const SPECIALIST = '040090000145'; // chuyên viên
+const TV_ADMIN = '040090000301';   // phường Trường Vinh
+const PIN = '123456';
+
+let srv, pki, spec, admin, clerk, specialist, tvAdmin, agencyKey, skhcn;
+const one = (sql) => Number(srv.db(sql).trim());
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+const footprint = () => srv.db('SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) FROM doc_history; ' +
+  "SELECT COUNT(*) FROM audit_log WHERE action = 'doc_digitise_sign'");
+const sign = (c, id, json) => c.post(`/api/v1/documents/${id}/agency-sign`, { json });
+
+function fd(fields, files) {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  for (const [field, bytes, name, type] of files) f.append(field, new Blob([bytes], { type }), name);
+  return f;
+}
+function pdfsig(buf) {
+  const f = join(pki, `check-${Date.now()}-${Math.random()}.pdf`);
+  writeFileSync(f, buf);
+  try { return execFileSync('pdfsig', [f], { encoding: 'utf8' }); } catch (e) { return (e.stdout || '') + (e.stderr || ''); }
+}
+async function fileOf(c, id, fileId) {
+  const res = await fetch(srv.url(`/api/v1/documents/${id}/files/${fileId}`), { headers: { Authorization: `Bearer ${c.token}` } });
+  assert.equal(res.status, 200);
+  return Buffer.from(await res.arrayBuffer());
+}
+async function login(l) { const c = new Client(srv); const r = await c.apiLogin(l); assert.equal(r.status, 200, l); return c; }
+// A registered paper document of Sở KH&CN with a PDF scan as its only main file.
+function paperDoc(extra = '') {
+  return one(`SELECT MIN(d.id) FROM document d WHERE d.agency_id = ${skhcn} AND d.direction = 'incoming' ` +
+    "AND d.medium = 'paper' AND d.state IN ('registered', 'presented', 'assigned', 'in_progress', 'completed') " +
+    "AND (SELECT COUNT(*) FROM doc_file f WHERE f.document_id = d.id AND f.role = 'main') = 1 " +
+    `AND EXISTS (SELECT 1 FROM doc_file f WHERE f.document_id = d.id AND f.role = 'main' AND f.format = 'pdf') ${extra}`);
+}
+
+before(async () => {
+  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
+  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
+  srv = new Server();
+  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
+  qlvb(['init', '--data', srv.dir, '--demo']);
+  mkdirSync(join(srv.dir, 'trust'));
+  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
+  await srv.start({ dataDir: srv.dir });
+  spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
+  [admin, clerk, specialist, tvAdmin] = await Promise.all([ADMIN_SKHCN, CLERK, SPECIALIST, TV_ADMIN].map(login));
+  skhcn = one("SELECT id FROM agency WHERE code = '000.00.04.H41'");
+  const r = await admin.req('POST', '/api/v1/signing-keys',
+    { body: fd({ pin: PIN }, [['file', readFileSync(join(pki, 'agency.p12')), 'agency.p12', 'application/x-pkcs12']]) });
+  assert.equal(r.status, 201, r.text);
+  agencyKey = r.json.id;
+});
+after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
+
+test('§5 the clerk signs the scan of a paper original: a new version, the scan unchanged (§14)', async () => {
+  const id = paperDoc();
+  assert.ok(id > 0, 'the demo data has a registered paper document with a PDF scan');
+  let doc = (await clerk.get(`/api/v1/documents/${id}`)).json;
+  assert.ok(doc.actions.includes('digitise'), `the clerk is offered the step: ${doc.actions}`);
+  assert.ok(!(await specialist.get(`/api/v1/documents/${id}`)).json?.actions?.includes('digitise'));
+  const scan = doc.files.find((f) => f.role === 'main');
+  const scanBytes = await fileOf(clerk, id, scan.id);
+  const before = footprint();
+
+  // A specialist of the agency: 403; another agency: 404; a wrong PIN: 422; nothing changed.
+  assert.equal((await sign(specialist, id, { key_id: agencyKey, pin: PIN })).status, 403);
+  assert.equal((await sign(tvAdmin, id, { key_id: agencyKey, pin: PIN })).status, 404);
+  let r = await sign(clerk, id, { key_id: agencyKey, pin: '000000' });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.json.errors.pin, r.text);
+  r = await sign(clerk, id, { pin: PIN });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.json.errors.key_id);
+  assert.equal(footprint(), before, 'nothing written on refusals');
+
+  r = await sign(clerk, id, { key_id: agencyKey, pin: PIN });
+  assert.equal(r.status, 200, r.text);
+  assertDocumented(spec, 'POST', '/api/v1/documents/{id}/agency-sign', r);
+  doc = (await clerk.get(`/api/v1/documents/${id}`)).json;
+  const mains = doc.files.filter((f) => f.role === 'main');
+  assert.equal(mains.length, 2);
+  // The newest main version first (the page frames it), the scan kept.
+  assert.equal(mains[0].version, scan.version + 1);
+  assert.equal(mains[0].stage, 'digitised');
+  assert.equal(mains[1].id, scan.id);
+  assert.equal(sha(await fileOf(clerk, id, scan.id)), sha(scanBytes), '§14 the original is byte-identical');
+  const signed = await fileOf(clerk, id, mains[0].id);
+  assert.equal(signed.subarray(0, scanBytes.length).compare(scanBytes), 0, 'an incremental update of the scan');
+  const report = pdfsig(signed);
+  assert.match(report, /Signature Validation: Signature is Valid/, report);
+  const h = doc.history.at(-1);
+  assert.equal(h.action, 'digitised_signed');
+  assert.equal(h.file_version, mains[0].version);
+  assert.equal(one(`SELECT COUNT(*) FROM audit_log WHERE action = 'doc_digitise_sign' AND object_id = '${id}'`), 1);
+  assert.ok(!doc.actions.includes('digitise'), 'offered once');
+
+  // Once only: 409, nothing changed.
+  const after1 = footprint();
+  r = await sign(clerk, id, { key_id: agencyKey, pin: PIN });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(footprint(), after1);
+
+  // The web page shows the signed version with its signature report.
+  const web = new Client(srv);
+  await web.webLogin(CLERK);
+  const page = await web.get(`/documents/${id}`);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`/documents/${id}/files/${mains[0].id}`));
+  // The signature report names the digitising (the signature's reason, docs/signatures.md).
+  assert.match(page.text, /<dt>Lý do<\/dt><dd>Số hóa từ bản giấy<\/dd>/);
+});
+
+test('§5 only paper originals: an electronic document is 409', async () => {
+  const id = one(`SELECT MIN(d.id) FROM document d WHERE d.agency_id = ${skhcn} AND d.direction = 'incoming' ` +
+    "AND d.medium = 'electronic' AND d.state IN ('registered', 'presented', 'assigned', 'in_progress', 'completed')");
+  assert.ok(id > 0, 'the demo data has a registered electronic document');
+  const before = footprint();
+  const r = await sign(clerk, id, { key_id: agencyKey, pin: PIN });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(footprint(), before);
+});
