@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, qlvb } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_SKHCN, qlvb, makePdf } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const CLERK = '040090000143';      // văn thư, Sở KH&CN
@@ -130,10 +130,22 @@ test('§5 the clerk signs the scan of a paper original: a new version, the scan 
   assert.match(page.text, /<dt>Lý do<\/dt><dd>Số hóa từ bản giấy<\/dd>/);
 });
 
-test('§5 only paper originals: an electronic document is 409', async () => {
-  const id = one(`SELECT MIN(d.id) FROM document d WHERE d.agency_id = ${skhcn} AND d.direction = 'incoming' ` +
-    "AND d.medium = 'electronic' AND d.state IN ('registered', 'presented', 'assigned', 'in_progress', 'completed')");
-  assert.ok(id > 0, 'the demo data has a registered electronic document');
+test('§5 only paper originals: an electronic document is 409 and not offered', async () => {
+  const reg = (await clerk.get('/api/v1/registers?kind=incoming')).json.registers[0];
+  assert.ok(reg, 'the demo agency has an incoming register');
+  const meta = {
+    register_id: reg.id, medium: 'electronic', issuer_code: '000.00.02.H41', issuer_name: 'Sở Nội vụ',
+    number: '216', symbol: 'SNV-CCVC', issued_date: new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10),
+    doc_type: 'cong_van', subject: 'Về việc báo cáo chuyển đổi số', signer_name: 'Lê Quang Minh',
+    signer_position: 'Phó Giám đốc', page_count: 1, urgency: 'thuong', recipients: ['Giám đốc Sở'],
+  };
+  const f = new FormData();
+  f.append('metadata', JSON.stringify(meta));
+  f.append('main', new Blob([makePdf([[72, 760, 14, 'CONG VAN SO 216']])], { type: 'application/pdf' }), 'cong-van-216.pdf');
+  const made = await clerk.req('POST', '/api/v1/documents/incoming', { body: f });
+  assert.equal(made.status, 201, made.text);
+  const id = made.json.id;
+  assert.ok(!(await clerk.get(`/api/v1/documents/${id}`)).json.actions.includes('digitise'));
   const before = footprint();
   const r = await sign(clerk, id, { key_id: agencyKey, pin: PIN });
   assert.equal(r.status, 409, r.text);
