@@ -10,6 +10,7 @@
 
 #include "core/authz.h"
 #include "core/sigcheck.h"
+#include "core/signing_key.h"
 #include "core/trust.h"
 #include "doc/doc.h"
 #include "util/clock.h"
@@ -553,7 +554,8 @@ enum form_kind {
     F_FORWARD,
     F_ATTACH,
     F_REGISTER,
-    F_REFUSE
+    F_REFUSE,
+    F_DIGITISE
 };
 static const struct action_def {
     const char *key, *label, *done, *note_label;
@@ -577,6 +579,9 @@ static const struct action_def {
     {"register", "Vào sổ văn bản đến", NULL, NULL, F_REGISTER, false},
     {"refuse", "Từ chối tiếp nhận", "Đã từ chối tiếp nhận văn bản và báo cho nơi gửi.",
      "Lý do từ chối", F_REFUSE, true},
+    /* standards.md §5: the agency's signature on the scan of a paper original */
+    {"digitise", "Ký số bản số hóa (chữ ký số của cơ quan)",
+     "Đã ký số của cơ quan lên bản số hóa; bản quét gốc được giữ nguyên.", NULL, F_DIGITISE, false},
 };
 
 static const struct action_def *action_def(const char *key)
@@ -717,8 +722,9 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
         json_object_set_new(a, "open", json_boolean(mine));
         if (mine && e && e->count)
             json_object_set_new(a, "errors", verrs_json(e));
-        static const char *const kinds[] = {"is_present", "is_assign", "is_note",     "is_comment",
-                                            "is_forward", "is_attach", "is_register", "is_refuse"};
+        static const char *const kinds[] = {"is_present",  "is_assign",  "is_note",
+                                            "is_comment",  "is_forward", "is_attach",
+                                            "is_register", "is_refuse",  "is_digitise"};
         json_object_set_new(a, kinds[def->kind], json_true());
         json_object_set_new(a, "has_note", json_boolean(def->note_label != NULL));
         switch (def->kind) {
@@ -756,6 +762,25 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
             json_object_set_new(a, "registers", register_options(r, reg, &any));
             json_object_set_new(a, "show_confirm",
                                 json_boolean(mine && e && verrs_get(e, "confirm_duplicate")));
+            break;
+        }
+        case F_DIGITISE: {
+            /* the agency keys the clerk may use (signing_key_usable: AZ_SIGN_USE) */
+            json_t *usable = NULL, *agency = json_array();
+            if (signing_key_usable(r->app, &r->actor, &usable) == RES_OK) {
+                size_t j;
+                json_t *kk;
+                json_array_foreach(usable, j, kk)
+                {
+                    if (json_is_null(json_object_get(kk, "user_id")))
+                        json_array_append_new(
+                            agency, json_pack("{s:I,s:s}", "id",
+                                              json_integer_value(json_object_get(kk, "id")),
+                                              "label", jstr(kk, "subject")));
+                }
+            }
+            json_decref(usable);
+            json_object_set_new(a, "keys", agency);
             break;
         }
         default:
@@ -1090,6 +1115,15 @@ void page_document_action(struct req *r)
         }
     } else if (def->kind == F_REFUSE) {
         res = doc_refuse(r->app, &r->actor, id, si.note, &e);
+    } else if (def->kind == F_DIGITISE) {
+        int64_t key_id = 0;
+        v = req_form(r, "key_id");
+        const char *pin = req_form(r, "pin");
+        if (!v || str_to_i64(v, 1, INT64_MAX, &key_id) != RES_OK)
+            verrs_add(&e, "key_id", "Vui lòng chọn khóa ký số của cơ quan.");
+        if (!pin || !*pin)
+            verrs_add(&e, "pin", "Vui lòng nhập mã PIN.");
+        res = e.count ? RES_INVALID : doc_digitise_sign(r->app, &r->actor, id, key_id, pin, &e);
     } else {
         res = doc_workflow_act(r->app, &r->actor, id, def->key, &si, &e);
     }

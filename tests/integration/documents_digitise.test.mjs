@@ -151,3 +151,27 @@ test('§5 only paper originals: an electronic document is 409 and not offered', 
   assert.equal(r.status, 409, r.text);
   assert.equal(footprint(), before);
 });
+
+test('§5 the web form: offered to the clerk only, a wrong PIN re-renders the form, the right one signs', async () => {
+  const id = paperDoc("AND NOT EXISTS (SELECT 1 FROM doc_file g WHERE g.document_id = d.id AND g.stage = 'digitised')");
+  assert.ok(id > 0);
+  const web = new Client(srv);
+  await web.webLogin(CLERK);
+  let page = await web.get(`/documents/${id}`);
+  assert.match(page.text, new RegExp(`action="/documents/${id}/actions/digitise"`));
+  assert.match(page.text, new RegExp(`<option value="${agencyKey}">`));
+  const spWeb = new Client(srv);
+  await spWeb.webLogin(SPECIALIST);
+  assert.doesNotMatch((await spWeb.get(`/documents/${id}`)).text, /actions\/digitise/);
+  const csrf = web.csrfFrom(page.text);
+  const before = footprint();
+  let r = await web.post(`/documents/${id}/actions/digitise`, { form: { _csrf: csrf, key_id: String(agencyKey), pin: '000000' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /field-error/);
+  assert.equal(footprint(), before, 'a wrong PIN writes nothing');
+  r = await web.post(`/documents/${id}/actions/digitise`, { form: { _csrf: csrf, key_id: String(agencyKey), pin: PIN } });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  page = await web.get(`/documents/${id}`);
+  assert.doesNotMatch(page.text, /actions\/digitise/, 'offered once');
+  assert.match(page.text, /<dt>Lý do<\/dt><dd>Số hóa từ bản giấy<\/dd>/);
+});
