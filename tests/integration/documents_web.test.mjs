@@ -192,7 +192,8 @@ test('workflow forms: only the allowed steps, CSRF, 404 for outsiders, field err
   const id = Number(/^\/documents\/(\d+)$/.exec(reg.headers.get('location'))[1]);
   const steps = () => Number(srv.db(`SELECT COUNT(*) FROM doc_history WHERE document_id = ${id}`).trim());
   const forms = async (c) => [...(await c.get(`/documents/${id}`)).text.matchAll(/action="\/documents\/\d+\/actions\/([a-z]+)"/g)].map((m) => m[1]);
-  assert.deepEqual(await forms(clerk), ['present']);
+  // A registered paper original: present, and the agency's signature on its scan (§5).
+  assert.deepEqual(await forms(clerk), ['present', 'digitise']);
   const leaderId = srv.db("SELECT id FROM app_user WHERE login = '040090000142'").trim();
   const before = steps();
   // Without the token; by an outsider; a step that is not the clerk's; an unknown step.

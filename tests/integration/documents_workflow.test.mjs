@@ -101,7 +101,8 @@ after(async () => { await srv.stop(); srv.cleanup(); });
 test('the whole path: register, present, assign, reassign in the unit, accept, comment, attach, complete', async () => {
   const id = await registerDoc();
   let doc = (await clerk.get(`/api/v1/documents/${id}`)).json;
-  assert.deepEqual(doc.actions, ['present']);
+  // A paper original: the clerk may also sign its scan for the agency (standards.md §5).
+  assert.deepEqual(doc.actions, ['present', 'digitise']);
   assert.equal(doc.deadline, null);
   assert.equal(doc.deadline_state, null);
   assert.deepEqual(doc.participants, []);
@@ -116,7 +117,7 @@ test('the whole path: register, present, assign, reassign in the unit, accept, c
   doc = await presented(id);
   assert.equal(doc.state, 'presented');
   assert.deepEqual(doc.participants.map((p) => [p.role, p.user_id, p.status, p.active]), [['leader', ids[LEADER], 'pending', true]]);
-  assert.deepEqual(doc.actions, [], 'the clerk has nothing more to do');
+  assert.deepEqual(doc.actions, ['digitise'], 'the clerk has nothing more to do in the workflow');
   doc = (await leader.get(`/api/v1/documents/${id}`)).json;
   assert.deepEqual(doc.actions, ['assign', 'return']);
   const lc = (await leader.get(`/api/v1/documents/${id}/candidates`)).json;
@@ -228,7 +229,7 @@ test('returns and withdrawals put the document back a step', async () => {
   assert.equal(doc.state, 'registered');
   assert.equal(doc.history.at(-1).to_user_id, ids[CLERK]);
   assert.equal(doc.participants[0].status, 'returned');
-  assert.deepEqual((await clerk.get(`/api/v1/documents/${id}`)).json.actions, ['present']);
+  assert.deepEqual((await clerk.get(`/api/v1/documents/${id}`)).json.actions, ['present', 'digitise']);
 
   // Assigned, then withdrawn by the leader: presented again, the rows withdrawn.
   doc = await assigned(id);
