@@ -580,7 +580,7 @@ static const struct action_def {
     {"refuse", "Từ chối tiếp nhận", "Đã từ chối tiếp nhận văn bản và báo cho nơi gửi.",
      "Lý do từ chối", F_REFUSE, true},
     /* standards.md §5: the agency's signature on the scan of a paper original */
-    {"digitise", "Ký số bản số hóa (chữ ký số của cơ quan)",
+    {"digitise", "Ký số bản số hóa",
      "Đã ký số của cơ quan lên bản số hóa; bản quét gốc được giữ nguyên.", NULL, F_DIGITISE, false},
 };
 

@@ -215,15 +215,15 @@ describe('incoming documents in a browser', () => {
       const docUrl = c.url();
       assert.match(docUrl, /\/documents\/\d+$/);
       const path = new URL(docUrl).pathname;
-      // The clerk's only action now: present.
-      assert.deepEqual(await c.locator('details.action > summary').allTextContents(), ['Trình lãnh đạo']);
+      // The clerk's actions now: present, and the agency's signature on the scan (standards.md §5).
+      assert.deepEqual(await c.locator('details.action > summary').allTextContents(), ['Trình lãnh đạo', 'Ký số bản số hóa']);
       await c.click('summary:has-text("Trình lãnh đạo")');
       await selectByText(c, '#present-leader', /Bùi Văn Long/);
       await c.fill('#present-note', 'Kính trình Giám đốc cho ý kiến chỉ đạo.');
       await Promise.all([c.waitForNavigation(), c.click('#action-present button[type=submit]')]);
       assert.match(await c.textContent('.flash'), /Đã trình văn bản/);
       assert.match(await c.textContent('.page-head'), /Chờ lãnh đạo phân công/);
-      assert.equal(await c.locator('details.action').count(), 0, 'nothing more for the clerk');
+      assert.deepEqual(await c.locator('details.action > summary').allTextContents(), ['Ký số bản số hóa'], 'nothing more for the clerk in the workflow');
 
       await signIn(l, LEADER);
       await l.goto(`${host}/`);
