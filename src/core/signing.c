@@ -253,8 +253,8 @@ result_t signing_sign_pdf(struct app *app, const struct actor *a, const unsigned
     if (rq->note && *rq->note) {
         if (!seal || strlen(rq->note) > 60) {
             verrs_add(e, "key_id",
-                      "Chỉ chữ ký số của cơ quan mới ghi được dòng này (tối đa 60 "
-                      "ký tự).");
+                      !seal ? "Chọn khóa ký số của cơ quan: bản số hóa mang chữ ký số của cơ quan."
+                            : "Dòng ghi trên chữ ký quá dài (tối đa 60 ký tự).");
             r = RES_INVALID;
             goto out;
         }

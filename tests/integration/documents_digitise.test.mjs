@@ -21,7 +21,7 @@ const SPECIALIST = '040090000145'; // chuyên viên
 const TV_ADMIN = '040090000301';   // phường Trường Vinh
 const PIN = '123456';
 
-let srv, pki, spec, admin, clerk, specialist, tvAdmin, agencyKey, skhcn;
+let srv, pki, spec, admin, clerk, specialist, tvAdmin, agencyKey, personalKey, skhcn;
 const one = (sql) => Number(srv.db(sql).trim());
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 const footprint = () => srv.db('SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) FROM doc_history; ' +
@@ -69,6 +69,13 @@ before(async () => {
     { body: fd({ pin: PIN }, [['file', readFileSync(join(pki, 'agency.p12')), 'agency.p12', 'application/x-pkcs12']]) });
   assert.equal(r.status, 201, r.text);
   agencyKey = r.json.id;
+  // The clerk's own personal key: not the agency's signature.
+  const clerkId = (await clerk.get('/api/v1/me')).json.id;
+  const p = await admin.req('POST', '/api/v1/signing-keys', {
+    body: fd({ pin: PIN, user_id: String(clerkId), name_confirm: '1', name_reason: 'Bộ chứng thư kiểm thử' },
+      [['file', readFileSync(join(pki, 'person.p12')), 'person.p12', 'application/x-pkcs12']]) });
+  assert.equal(p.status, 201, p.text);
+  personalKey = p.json.id;
 });
 after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
 
@@ -88,6 +95,9 @@ test('§5 the clerk signs the scan of a paper original: a new version, the scan 
   let r = await sign(clerk, id, { key_id: agencyKey, pin: '000000' });
   assert.equal(r.status, 422, r.text);
   assert.ok(r.json.errors.pin, r.text);
+  r = await sign(clerk, id, { key_id: personalKey, pin: PIN });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.errors.key_id, /khóa ký số của cơ quan/);
   r = await sign(clerk, id, { pin: PIN });
   assert.equal(r.status, 422, r.text);
   assert.ok(r.json.errors.key_id);
