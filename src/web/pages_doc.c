@@ -69,6 +69,7 @@ static const char *action_label(const char *action)
         {"arrived", "Văn bản đến qua hệ thống"},
         {"delivered", "Đã gửi đến cơ quan nhận"},
         {"issued", "Ban hành"},
+        {"digitised_signed", "Ký số của cơ quan trên bản số hóa"},
     };
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, action))

@@ -183,5 +183,6 @@ test('§5 the web form: offered to the clerk only, a wrong PIN re-renders the fo
   assert.equal(r.status, 303, r.text.slice(0, 300));
   page = await web.get(`/documents/${id}`);
   assert.doesNotMatch(page.text, /actions\/digitise/, 'offered once');
+  assert.match(page.text, /Ký số của cơ quan trên bản số hóa/, 'the timeline names the step');
   assert.match(page.text, /<dt>Lý do<\/dt><dd>Số hóa từ bản giấy<\/dd>/);
 });
