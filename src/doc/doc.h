@@ -438,8 +438,8 @@ result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
 result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id);
 /* The choices of the forms (AZ_DOC_READ, then per action the actor may take now):
  * {"leaders": [...]} for present (agency and department leaders), "departments" and
- * "people" of the agency for assign/change/forward, "people" of the actor's unit only
- * when the actor may only reassign. Each person {id, name, department_id,
+ * "people" of the agency for assign/change/forward, "unit_people" (the actor's unit
+ * without the actor) for reassign. Each person {id, name, department_id,
  * department_name, position}; each unit {id, name}. */
 result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t id, json_t **out);
 /* The QCVN 102 status code (standards.md §10: 01 arrived, 02 refused, 03 accepted and

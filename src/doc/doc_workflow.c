@@ -1810,10 +1810,27 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         if (r == RES_OK && (r = db_collect(st, "id:i,name:t", &list)) == RES_OK)
             json_object_set_new(o, "departments", list);
     }
-    if (r == RES_OK && (whole || has_action(acts, "reassign"))) {
-        r = people_json(c, s.agency_id, whole ? 0 : s.unit.department_id, 0, &list);
+    if (r == RES_OK && whole) {
+        r = people_json(c, s.agency_id, 0, 0, &list);
         if (r == RES_OK)
             json_object_set_new(o, "people", list);
+    }
+    /* §5 the unit's leader passes it on inside the unit: its members, not the leader
+     * who passes it (do_reassign refuses anyone else). */
+    if (r == RES_OK && has_action(acts, "reassign")) {
+        r = people_json(c, s.agency_id, s.unit.department_id, 0, &list);
+        if (r == RES_OK) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(list, i, x)
+            {
+                if (json_integer_value(json_object_get(x, "id")) == a->user_id) {
+                    json_array_remove(list, i);
+                    break;
+                }
+            }
+            json_object_set_new(o, "unit_people", list);
+        }
     }
     json_object_set_new(o, "actions", acts);
     if (r != RES_OK) {

@@ -649,7 +649,8 @@ static json_t *target_options(struct req *r, json_t *cand, json_t *form, const c
                                                  jstr(x, "name"), "unit", 1, "selected",
                                                  form_has(form, name, v)));
         }
-    json_array_foreach(json_object_get(cand, "people"), i, x)
+    /* a unit's re-assignment chooses among the unit's members only */
+    json_array_foreach(json_object_get(cand, units ? "people" : "unit_people"), i, x)
     {
         const char *v = arena_printf(&r->arena, "u:%lld",
                                      (long long)json_integer_value(json_object_get(x, "id")));

@@ -160,6 +160,12 @@ test('the whole path: register, present, assign, reassign in the unit, accept, c
   // The head of the lead unit passes it to the specialist, within the leader's deadline.
   let hd = (await head.get(`/api/v1/documents/${id}`)).json;
   assert.deepEqual(hd.actions, ['reassign', 'accept', 'comment', 'attach', 'forward', 'return', 'complete']);
+  // The re-assignment's choices are the unit's members, without the head who passes it.
+  const hc = await head.get(`/api/v1/documents/${id}/candidates`);
+  documented('GET', `/api/v1/documents/${id}/candidates`, hc);
+  assert.ok(hc.json.unit_people.some((p) => p.id === ids[SPECIALIST]), 'the specialist of the unit');
+  assert.ok(hc.json.unit_people.every((p) => p.department_id === itDept), 'only the unit');
+  assert.ok(!hc.json.unit_people.some((p) => p.id === ids[HEAD]), 'not the head himself');
   const later = await act(head, id, 'reassign', { lead: { user_id: ids[SPECIALIST] }, deadline: vnDay(60) });
   assert.equal(later.status, 422, 'a unit may shorten the deadline, never extend it');
   assert.match(later.json.errors.deadline, /không được kéo dài/);
