@@ -9,6 +9,7 @@
  *   docs_gen --db URL --count N [--seed S]
  *
  * The demo data must be there (qlvb init --demo). Extra people get the demo password. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,9 +121,13 @@ int main(int argc, char **argv)
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--db"))
             url = argv[i + 1];
-        else if (!strcmp(argv[i], "--count"))
-            count = atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--seed"))
+        else if (!strcmp(argv[i], "--count")) {
+            char *end = NULL;
+            errno = 0;
+            count = strtol(argv[i + 1], &end, 10);
+            if (errno || end == argv[i + 1] || *end || count > 100000000L)
+                count = 0; /* refused below */
+        } else if (!strcmp(argv[i], "--seed"))
             rng ^= strtoull(argv[i + 1], NULL, 10) * 2654435761ULL;
     }
     if (!url || count < 1) {

@@ -66,9 +66,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: docs_search SQLITE_FILE [ITERATIONS]\n");
         return 2;
     }
-    int iters = argc > 2 ? atoi(argv[2]) : 200;
-    if (iters < 10)
-        iters = 10;
+    long iters = 200;
+    if (argc > 2) {
+        char *end = NULL;
+        iters = strtol(argv[2], &end, 10);
+        if (end == argv[2] || *end || iters < 10 || iters > 1000000) {
+            fprintf(stderr, "docs_search: ITERATIONS must be 10..1000000\n");
+            return 2;
+        }
+    }
     char url[600];
     snprintf(url, sizeof(url), "sqlite:%s", argv[1]);
     static struct app app;

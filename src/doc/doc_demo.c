@@ -15,6 +15,7 @@
 #include "core/tx.h"
 #include "db/db.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "pdf/pdf_text.h"
 #include "text/text.h"
 #include "util/buf.h"
@@ -213,8 +214,7 @@ static result_t add_register_kind(struct app *app, const struct actor *sys, int6
     return r;
 }
 
-/* The demo user `login` working in agency `code`, as a session would build them. */
-static result_t demo_actor(struct db_conn *c, const char *login, const char *code, struct actor *a)
+result_t doc_demo_actor(struct db_conn *c, const char *login, const char *code, struct actor *a)
 {
     memset(a, 0, sizeof(*a));
     struct db_stmt *s = NULL;
@@ -282,10 +282,10 @@ static result_t demo_workflow(struct app *app, const int64_t *doc_ids)
         return RES_DB;
     const char *code = "000.00.04.H41";
     struct actor clerk, leader, head, specialist;
-    if (demo_actor(c, "040090000143", code, &clerk) != RES_OK ||
-        demo_actor(c, "040090000142", code, &leader) != RES_OK ||
-        demo_actor(c, "040090000144", code, &head) != RES_OK ||
-        demo_actor(c, "040090000145", code, &specialist) != RES_OK)
+    if (doc_demo_actor(c, "040090000143", code, &clerk) != RES_OK ||
+        doc_demo_actor(c, "040090000142", code, &leader) != RES_OK ||
+        doc_demo_actor(c, "040090000144", code, &head) != RES_OK ||
+        doc_demo_actor(c, "040090000145", code, &specialist) != RES_OK)
         return RES_OK; /* a demo without these people: nothing to play */
     int64_t science = 0;
     db_one_i64(c, &science,

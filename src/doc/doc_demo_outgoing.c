@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -52,34 +53,8 @@ static void draft_pdf(struct buf *out, const char *title)
     (void)buf_printf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
 }
 
-static result_t actor_of(struct db_conn *c, const char *login, struct actor *a)
-{
-    memset(a, 0, sizeof(*a));
-    struct db_stmt *s = NULL;
-    result_t r = db_query(c, &s,
-                          "SELECT u.id, u.full_name, m.id, m.agency_id, m.department_id, m.roles "
-                          "FROM app_user u JOIN membership m ON m.user_id = u.id WHERE u.login = "
-                          "$1 AND m.active = 1 ORDER BY m.id LIMIT 1",
-                          "t", login);
-    if (r != RES_OK)
-        return r;
-    r = db_step(s);
-    if (r == RES_ROW) {
-        a->user_id = db_col_i64(s, 0);
-        str_copy(a->full_name, db_col_text(s, 1), sizeof(a->full_name));
-        a->membership_id = db_col_i64(s, 2);
-        a->agency_id = db_col_i64(s, 3);
-        a->department_id = db_col_null(s, 4) ? 0 : db_col_i64(s, 4);
-        a->roles = (unsigned)db_col_i64(s, 5);
-        str_copy(a->login, login, sizeof(a->login));
-        str_copy(a->client_addr, "cli", sizeof(a->client_addr));
-        r = RES_OK;
-    } else if (r == RES_DONE) {
-        r = RES_NOT_FOUND;
-    }
-    db_finalize(s);
-    return r;
-}
+/* Sở Khoa học và Công nghệ, whose people draft the demo's outgoing documents */
+#define SKHCN "000.00.04.H41"
 
 static const struct demo_draft {
     const char *type, *subject, *urgency;
@@ -107,10 +82,10 @@ result_t doc_demo_outgoing(struct app *app)
     if (!c)
         return RES_DB;
     struct actor clerk, leader, head, specialist;
-    if (actor_of(c, "040090000143", &clerk) != RES_OK ||
-        actor_of(c, "040090000142", &leader) != RES_OK ||
-        actor_of(c, "040090000144", &head) != RES_OK ||
-        actor_of(c, "040090000145", &specialist) != RES_OK || !app->blobs)
+    if (doc_demo_actor(c, "040090000143", SKHCN, &clerk) != RES_OK ||
+        doc_demo_actor(c, "040090000142", SKHCN, &leader) != RES_OK ||
+        doc_demo_actor(c, "040090000144", SKHCN, &head) != RES_OK ||
+        doc_demo_actor(c, "040090000145", SKHCN, &specialist) != RES_OK || !app->blobs)
         return RES_OK; /* not the demo province, or no file storage */
     int64_t tv = 0, vp = 0, reg = 0;
     result_t r = db_one_i64(c, &tv,

@@ -6,6 +6,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "util/result.h"
+
+struct db_conn;
 struct db_stmt;
 
 /* The columns every document JSON is built from, in doc_json's order. */
@@ -29,5 +32,10 @@ extern int doc_search_cap;
 /* doc_list.c: a member on more rows than this gets the boxes all and done by walking the
  * list's order with a probe per row instead of the list of their documents (1000). */
 extern int doc_list_many_rows;
+
+struct actor;
+/* doc_demo.c: the demo user `login` working in the agency of code `code`, as a session
+ * would build them (the demo seeds act through the real functions as these people). */
+result_t doc_demo_actor(struct db_conn *c, const char *login, const char *code, struct actor *a);
 
 #endif

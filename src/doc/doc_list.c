@@ -915,7 +915,8 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
         /* §3: Khẩn and above are flagged everywhere. */
         json_object_set_new(o, "urgent", json_boolean(urg >= 1));
         json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
-        bool open = db_col_null(s, DOC_NCOLUMNS + 1) && open_state(db_col_text(s, 2)); /* completed_at */
+        bool open =
+            db_col_null(s, DOC_NCOLUMNS + 1) && open_state(db_col_text(s, 2)); /* completed_at */
         json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc.today) < 0));
         json_object_set_new(
             o, "due_soon",

@@ -90,16 +90,14 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
         const struct doc_type *dt = doc_type_find(in->doc_types[i]);
         if (!dt || strcmp(kind, "outgoing") || in->ndoc_types > 20) {
             verrs_add(e, "doc_types",
-                      !dt ? "Loại văn bản “%s” không có trong danh mục (standards.md §2)."
+                      !dt ? "Loại văn bản “%s” không có trong danh mục."
                           : "Chỉ sổ văn bản đi (tối đa 20 loại) mới giới hạn theo loại văn bản%s.",
                       dt ? "" : DOC_CUT(in->doc_types[i], 40));
             break;
         }
-        if (strlen(types) + strlen(dt->key) + 2 < sizeof(types)) {
-            if (types[0])
-                strcat(types, ",");
-            strcat(types, dt->key);
-        }
+        /* at most 20 keys of at most 16 bytes: always fits */
+        size_t used = strlen(types);
+        snprintf(types + used, sizeof(types) - used, "%s%s", used ? "," : "", dt->key);
     }
     char *name = field_clean(in->name, "name", "tên sổ", true, 200, e);
     if (e->count) {

@@ -63,6 +63,14 @@ static void squeeze(char *s)
     *w = '\0';
 }
 
+/* The decimal number at s (after blanks), -1 when there is none. */
+static long number_at(const char *s)
+{
+    char *end = NULL;
+    long v = s ? strtol(s, &end, 10) : -1;
+    return s && end != s ? v : -1;
+}
+
 TEST(rows_flow_over_pages_under_a_repeated_header)
 {
     enum { ROWS = 120 };
@@ -91,7 +99,7 @@ TEST(rows_flow_over_pages_under_a_repeated_header)
     CHECK(info && strstr(info, "842 x 595 pts"));
 
     const char *pages = info ? strstr(info, "Pages:") : NULL;
-    int npages = pages ? atoi(pages + 6) : 0;
+    int npages = pages ? (int)number_at(pages + 6) : 0;
     CHECK(npages >= 3);
     free(info);
     char *p1 = run_on(&out, "t.pdf", "pdftotext -raw -enc UTF-8 -f 1 -l 1 %s -");
@@ -146,7 +154,7 @@ TEST(portrait_a_cut_cell_and_bad_specs)
     CHECK_INT(pdf_table_report(&t, &out), RES_OK);
     char *info = run_on(&out, "p.pdf", "pdfinfo %s");
     const char *pg = info ? strstr(info, "Pages:") : NULL;
-    CHECK(info && strstr(info, "595 x 842 pts") && pg && atoi(pg + 6) == 1);
+    CHECK(info && strstr(info, "595 x 842 pts") && pg && number_at(pg + 6) == 1);
     free(info);
     char *txt = run_on(&out, "p.pdf", "pdftotext -raw -enc UTF-8 %s -");
     CHECK(txt && strstr(txt, "…")); /* cut after its maximum of lines */
@@ -199,7 +207,7 @@ TEST(xlsx_has_the_title_header_and_cells_as_shared_strings)
             line[0] = '\0';
         pclose(p);
     }
-    CHECK_INT(atoi(line), 0);
+    CHECK_INT(number_at(line), 0);
 }
 
 int main(void)

@@ -401,7 +401,9 @@ TEST(page_details)
     json_object_set_new(ctx, "account_editable", json_false());
     json_object_set_new(ctx, "account_actions", json_false());
     html = render_page("admin_user_form", ctx);
-    CHECK(html && strstr(html, "id=\"full_name\" name=\"full_name\" value=\"Lương Thị Thu Trang\" readonly"));
+    CHECK(
+        html &&
+        strstr(html, "id=\"full_name\" name=\"full_name\" value=\"Lương Thị Thu Trang\" readonly"));
     CHECK(html && !strstr(html, "reset-password") && !strstr(html, "/lock\""));
     CHECK(html && strstr(html, "id=\"account-owner\""));
     free(html);
