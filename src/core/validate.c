@@ -73,8 +73,8 @@ bool phone_valid(const char *s)
     return digits >= 9 && digits <= 15;
 }
 
-char *field_clean(const char *in, const char *field, const char *label, bool required,
-                  size_t max_chars, struct verrs *errs)
+static char *clean(const char *in, const char *field, const char *label, bool required,
+                   size_t max_chars, bool lines, struct verrs *errs)
 {
     if (!in)
         in = "";
@@ -87,7 +87,10 @@ char *field_clean(const char *in, const char *field, const char *label, bool req
         return NULL;
     }
     if (s) {
-        text_squeeze(s);
+        if (lines)
+            text_squeeze_lines(s);
+        else
+            text_squeeze(s);
         bad = text_unsafe_char(s); /* NFC never adds any, but keep the check local */
     }
     if (bad != TEXT_SAFE) {
@@ -112,4 +115,16 @@ char *field_clean(const char *in, const char *field, const char *label, bool req
         return NULL;
     }
     return s;
+}
+
+char *field_clean(const char *in, const char *field, const char *label, bool required,
+                  size_t max_chars, struct verrs *errs)
+{
+    return clean(in, field, label, required, max_chars, false, errs);
+}
+
+char *field_clean_text(const char *in, const char *field, const char *label, bool required,
+                       size_t max_chars, struct verrs *errs)
+{
+    return clean(in, field, label, required, max_chars, true, errs);
 }

@@ -22,5 +22,9 @@ bool phone_valid(const char *s);
  * Vietnamese message to errs (invalid UTF-8, required but empty, too long). */
 char *field_clean(const char *in, const char *field, const char *label, bool required,
                   size_t max_chars, struct verrs *errs);
+/* field_clean for text written in paragraphs (a direction, a comment, a reason): the
+ * line breaks are kept (text_squeeze_lines), everything else as field_clean. */
+char *field_clean_text(const char *in, const char *field, const char *label, bool required,
+                       size_t max_chars, struct verrs *errs);
 
 #endif

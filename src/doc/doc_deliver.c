@@ -459,7 +459,7 @@ result_t doc_register_arrived(struct app *app, const struct actor *a, int64_t id
         goto out;
     if (in->page_count < -1 || in->page_count > 100000)
         verrs_add(e, "page_count", "Số trang phải từ 0 đến 100000.");
-    char *notes = in->notes ? field_clean(in->notes, "notes", "ghi chú", false, 2000, e) : NULL;
+    char *notes = in->notes ? field_clean_text(in->notes, "notes", "ghi chú", false, 2000, e) : NULL;
     if (e->count) {
         free(notes);
         r = RES_INVALID;
@@ -532,7 +532,7 @@ result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const ch
         goto out;
     if ((r = require_arrived(&d, "từ chối", e)) != RES_OK)
         goto out;
-    clean = field_clean(reason, "reason", "lý do từ chối", true, REFUSE_REASON_MAX, e);
+    clean = field_clean_text(reason, "reason", "lý do từ chối", true, REFUSE_REASON_MAX, e);
     if (e->count) {
         r = RES_INVALID;
         goto out;

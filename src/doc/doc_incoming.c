@@ -228,7 +228,7 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
     c->signer_name = field_clean(in->signer_name, "signer_name", "người ký", false, 100, e);
     c->signer_position =
         field_clean(in->signer_position, "signer_position", "chức vụ người ký", false, 100, e);
-    c->notes = field_clean(in->notes, "notes", "ghi chú", false, 2000, e);
+    c->notes = field_clean_text(in->notes, "notes", "ghi chú", false, 2000, e);
     if (in->page_count < 0 || in->page_count > 100000)
         verrs_add(e, "page_count", "Số trang phải từ 0 đến 100000.");
     c->urgency = doc_urgency_parse(in->urgency);

@@ -317,7 +317,7 @@ result_t doc_outgoing_create(struct app *app, const struct actor *a,
     if (!in->doc_type || !doc_type_find(in->doc_type))
         verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản (standards.md §2).");
     w.subject = field_clean(in->subject, "subject", "trích yếu", true, DOC_SUBJECT_MAX, e);
-    w.summary = field_clean(in->summary, "summary", "tóm tắt", false, SUMMARY_NOTE_MAX, e);
+    w.summary = field_clean_text(in->summary, "summary", "tóm tắt", false, SUMMARY_NOTE_MAX, e);
     w.urgency = in->urgency && *in->urgency ? doc_urgency_parse(in->urgency) : 0;
     if (w.urgency < 0)
         verrs_add(e, "urgency", "Độ khẩn “%s” không hợp lệ (standards.md §3).",

@@ -176,6 +176,7 @@ struct wf_state {
     struct prow unit;           /* the actor's unit is lead or co-handler (actor leads it) */
     struct prow own;            /* the actor (in person or through their unit) is lead or
                                  * co-handler, pending or in progress; lead preferred */
+    int64_t own_parent;         /* do_return: the unit's row own was passed on from */
     int unseen;                 /* the actor's for-information rows not opened yet */
     struct prow review;         /* outgoing: the actor's reviewer/signer row in force */
     bool sealed;                /* outgoing: the agency signature is on */
@@ -248,7 +249,8 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         } else if ((!strcmp(p.role, "reviewer") || !strcmp(p.role, "signer")) && person &&
                    open_status(p.status)) {
             w->review = p;
-        } else if (!strcmp(p.role, "for_info") && person) {
+        } else if (!strcmp(p.role, "for_info") && (person || !p.user_id)) {
+            /* in person, or the actor's unit informed as a whole */
             w->unseen += db_col_null(s, 6);
         } else if (working && open_status(p.status) && (person || unit_leader)) {
             if (!person && !w->unit.id)
@@ -966,6 +968,35 @@ static result_t do_forward(struct wf_write *w, struct db_conn *c, struct wf_stat
     return r;
 }
 
+/* The unit a lead in person was given the document by (do_reassign): the department of
+ * the lead unit's row the actor's row was passed on from, still open ('forwarded');
+ * *dept = 0 when the lead was assigned by the leader directly. Sets s->own_parent. */
+static result_t unit_of_lead(struct db_conn *c, struct wf_state *s, int64_t *dept)
+{
+    *dept = 0;
+    if (!s->own.user_id || strcmp(s->own.role, "lead"))
+        return RES_OK;
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          "SELECT u.id, u.department_id FROM doc_participant p JOIN "
+                          "doc_participant u ON u.id = p.parent_id WHERE p.id = $1 AND "
+                          "u.role = 'lead' AND u.user_id IS NULL AND u.active = 1 AND "
+                          "u.status = 'forwarded'",
+                          "i", s->own.id);
+    if (r != RES_OK)
+        return r;
+    r = db_step(q);
+    if (r == RES_ROW) {
+        s->own_parent = db_col_i64(q, 0);
+        *dept = db_col_null(q, 1) ? 0 : db_col_i64(q, 1);
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_OK;
+    }
+    db_finalize(q);
+    return r;
+}
+
 static result_t do_return(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
 {
     result_t r;
@@ -982,6 +1013,34 @@ static result_t do_return(struct wf_write *w, struct db_conn *c, struct wf_state
             r = db_one_i64(
                 c, &to, "SELECT COALESCE(MAX(assigned_by), 0) FROM doc_participant WHERE id = $1",
                 "i", s->leader_pending.id);
+    } else if ((r = unit_of_lead(c, s, &to)) != RES_OK || to) {
+        /* The person the lead unit passed it on to sends it back to the unit (§5): the
+         * unit's row is open again for its leaders to re-assign; the leader's direction
+         * and deadline stay. Everything the unit handed down leaves the step. */
+        if (r != RES_OK)
+            return r;
+        to_state = "assigned";
+        r = db_run(c,
+                   "WITH RECURSIVE sub(id) AS (SELECT id FROM doc_participant WHERE parent_id = "
+                   "$1 UNION ALL SELECT p.id FROM doc_participant p JOIN sub ON p.parent_id = "
+                   "sub.id) UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                   "'in_progress') THEN 'returned' ELSE status END, done_at = CASE WHEN status "
+                   "IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = 0 WHERE id "
+                   "IN (SELECT id FROM sub) AND active = 1",
+                   "ii", s->own_parent, w->now);
+        if (r == RES_OK)
+            r = db_run(c,
+                       "UPDATE doc_participant SET status = 'pending', done_at = NULL WHERE id = "
+                       "$1",
+                       "i", s->own_parent);
+        if (r == RES_OK)
+            r = db_run(c, "UPDATE document SET state = $2, updated_at = $3 WHERE id = $1", "iti",
+                       w->id, to_state, w->now);
+        if (r == RES_OK)
+            r = history_add(c, w->id, step, w->a, "returned", s->state_key, to_state, 0, to,
+                            w->in->note, w->now);
+        snprintf(w->summary, sizeof(w->summary), "trả lại đơn vị: %s", DOC_CUT(w->in->note, 200));
+        return r;
     } else {
         /* The lead sends it back to the leader who assigned it: presented again. */
         to_state = "presented";
@@ -1498,7 +1557,7 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
                         : st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN
                             ? "ý kiến chỉ đạo"
                             : "ghi chú";
-    wi.note = field_clean(in->note, "note", label, note_required, DOC_NOTE_MAX, e);
+    wi.note = field_clean_text(in->note, "note", label, note_required, DOC_NOTE_MAX, e);
     if (st->kind == ST_ASSIGN || st->kind == ST_CHANGE || st->kind == ST_REASSIGN) {
         check_groups(in, e);
         /* the leader's deadline falls back on the issuer's due date (§9 DueDate); inside
@@ -1598,20 +1657,23 @@ static result_t seen_tx(struct tx *t, void *arg)
     struct seen_write *w = arg;
     struct db_conn *c = tx_conn(t);
     w->changed = 0;
-    result_t r = db_one_i64(c, &w->changed,
-                            "SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND "
-                            "user_id = $2 AND role = 'for_info' AND seen_at IS NULL",
-                            "ii", w->id, w->a->user_id);
+    /* The actor's own rows, and their unit's when the unit was informed as a whole: the
+     * first member who opens it has the unit see it (the audit row says who). */
+#define SEEN_ROWS                                                                      \
+    "document_id = $1 AND role = 'for_info' AND seen_at IS NULL AND (user_id = $2 OR " \
+    "(user_id IS NULL AND department_id = $3))"
+    result_t r = db_one_i64(c, &w->changed, "SELECT COUNT(*) FROM doc_participant WHERE " SEEN_ROWS,
+                            "iiI", w->id, w->a->user_id, w->a->department_id);
     if (r != RES_OK)
         return r;
     if (!w->changed)
         return RES_CONFLICT; /* seen meanwhile by another request: nothing to write */
     r = db_run(c,
-               "UPDATE doc_participant SET seen_at = $3, status = CASE WHEN status = 'pending' "
-               "THEN 'done' ELSE status END, done_at = CASE WHEN status = 'pending' THEN $3 ELSE "
-               "done_at END WHERE document_id = $1 AND user_id = $2 AND role = 'for_info' AND "
-               "seen_at IS NULL",
-               "iii", w->id, w->a->user_id, w->now);
+               "UPDATE doc_participant SET seen_at = $4, status = CASE WHEN status = 'pending' "
+               "THEN 'done' ELSE status END, done_at = CASE WHEN status = 'pending' THEN $4 ELSE "
+               "done_at END WHERE " SEEN_ROWS,
+               "iiIi", w->id, w->a->user_id, w->a->department_id, w->now);
+#undef SEEN_ROWS
     if (r == RES_OK)
         audit_step(t, w->a, w->agency, w->id, "doc_seen", "Văn bản #%lld — đã xem (nhận để biết)",
                    (long long)w->id);

@@ -158,6 +158,34 @@ void text_squeeze(char *s)
     *w = '\0';
 }
 
+void text_squeeze_lines(char *s)
+{
+    char *w = s;
+    int breaks = 0;     /* line breaks pending since the last character written */
+    bool space = false; /* a space pending inside the line */
+    for (char *r = s; *r; r++) {
+        if (*r == '\r' || *r == '\n') {
+            if (*r == '\r' && r[1] == '\n')
+                r++;
+            breaks++;
+            space = false; /* trailing spaces of the line are dropped */
+        } else if (*r == ' ' || *r == '\t') {
+            space = breaks == 0; /* leading spaces of a line are dropped */
+        } else {
+            if (w > s) {
+                for (int i = 0; i < (breaks > 2 ? 2 : breaks); i++)
+                    *w++ = '\n';
+                if (space && !breaks)
+                    *w++ = ' ';
+            }
+            breaks = 0;
+            space = false;
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
 void text_ascii_slug(const char *s, char *out, size_t outsize)
 {
     size_t n = 0;

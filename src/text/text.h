@@ -32,6 +32,10 @@ enum text_unsafe { TEXT_SAFE = 0, TEXT_CONTROL, TEXT_BIDI };
 enum text_unsafe text_unsafe_char(const char *s);
 /* Collapses runs of white space to one space and trims both ends, in place. */
 void text_squeeze(char *s);
+/* The same for text written in paragraphs (a direction, a comment, a reason): spaces and
+ * tabs squeezed inside each line, every line trimmed, CR LF and CR made LF, at most one
+ * empty line in a row, no empty line at either end. In place. */
+void text_squeeze_lines(char *s);
 /* Folds to ASCII lowercase letters and digits only (for host labels: "Sở KH&CN" →
  * "sokhcn"); out must hold strlen(s)+1 bytes. */
 void text_ascii_slug(const char *s, char *out, size_t outsize);

@@ -270,6 +270,61 @@ test('returns and withdrawals put the document back a step', async () => {
   assert.deepEqual((await leader.get(`/api/v1/documents/${id}`)).json.actions, ['assign', 'return']);
 });
 
+// standards.md §5: the unit that was given the document passes it on inside; what its
+// member returns goes back to the unit (its leaders re-assign), not to the director.
+test('a return by the person a unit passed it on to goes back to the unit', async () => {
+  const id = await registerDoc('Về việc rà soát hạ tầng mạng nội bộ');
+  await presented(id);
+  await ok(leader, id, 'assign', { lead: { department_id: itDept }, working_days: 5, note: 'Giao phòng CNTT' });
+  const deadline = (await leader.get(`/api/v1/documents/${id}`)).json.deadline;
+  await ok(head, id, 'reassign', { lead: { user_id: ids[SPECIALIST] }, note: 'Đồng chí Châu xử lý' });
+  await ok(specialist, id, 'accept', {});
+  const before = footprint(id);
+  const noReason = await act(specialist, id, 'return', {});
+  assert.equal(noReason.status, 422);
+  assert.equal(footprint(id), before);
+  let doc = await ok(specialist, id, 'return', { note: 'Việc này thuộc tổ hạ tầng,\nđề nghị phân công lại.' });
+  assert.equal(doc.state, 'assigned');
+  assert.equal(doc.deadline, deadline, "the leader's deadline stays");
+  const last = doc.history.at(-1);
+  assert.deepEqual([last.action, last.to_department_id, last.to_user_id ?? null], ['returned', itDept, null]);
+  assert.equal(last.comment, 'Việc này thuộc tổ hạ tầng,\nđề nghị phân công lại.', 'the line break is kept');
+  const unit = doc.participants.find((p) => p.role === 'lead' && p.department_id === itDept && !p.user_id);
+  assert.deepEqual([unit.status, unit.active], ['pending', true]);
+  const person = doc.participants.find((p) => p.role === 'lead' && p.user_id === ids[SPECIALIST]);
+  assert.deepEqual([person.status, person.active], ['returned', false]);
+  // The leader's direction is untouched; the unit head has it to re-assign again.
+  assert.equal(doc.participants.find((p) => p.role === 'leader').status, 'done');
+  assert.deepEqual((await specialist.get(`/api/v1/documents/${id}`)).json.actions, []);
+  assert.ok((await head.get(`/api/v1/documents/${id}`)).json.actions.includes('reassign'));
+  const box = (await head.get('/api/v1/documents?box=to_process')).json.documents.map((d) => d.id);
+  assert.ok(box.includes(id), "in the unit head's to-process box");
+  doc = await ok(head, id, 'reassign', { lead: { user_id: ids[SPECIALIST] }, note: 'Giao lại đồng chí Châu' });
+  assert.equal(doc.state, 'assigned');
+});
+
+// A unit informed as a whole (nhận để biết): the first member who opens it has the unit
+// see it, once; the audit row says who.
+test('a unit informed as a whole is seen when one of its members opens it', async () => {
+  const id = await registerDoc('Về việc thông báo lịch tiếp công dân');
+  await presented(id);
+  let doc = await ok(leader, id, 'assign', { lead: { user_id: ids[CLERK] }, for_info: [{ department_id: itDept }], deadline: vnDay(7) });
+  const row = () => doc.participants.find((p) => p.role === 'for_info' && p.department_id === itDept);
+  assert.equal(row().seen_at, null);
+  const unseen = (c) => c.get('/api/v1/documents/counts').then((r) => r.json);
+  const c0 = await unseen(specialist);
+  const seen0 = one("SELECT COUNT(*) FROM audit_log WHERE action = 'doc_seen'");
+  doc = (await specialist.get(`/api/v1/documents/${id}`)).json;
+  assert.ok(row().seen_at, 'seen when a member opens it');
+  assert.equal(row().status, 'done');
+  assert.equal(one("SELECT COUNT(*) FROM audit_log WHERE action = 'doc_seen'"), seen0 + 1);
+  assert.equal(one(`SELECT COUNT(*) FROM audit_log WHERE action = 'doc_seen' AND object_id = '${id}' AND actor_id = ${ids[SPECIALIST]}`), 1);
+  await head.get(`/api/v1/documents/${id}`);
+  assert.equal(one("SELECT COUNT(*) FROM audit_log WHERE action = 'doc_seen'"), seen0 + 1, 'once for the unit');
+  const c1 = await unseen(specialist);
+  assert.equal(c1.for_info, c0.for_info - 1, 'the unit\'s unseen document counted no more');
+});
+
 test('co-handlers, forwarding, for-information readers', async () => {
   const id = await registerDoc('Về việc phối hợp tổ chức hội thảo');
   await presented(id);

@@ -46,6 +46,20 @@ TEST(length_and_squeeze)
     CHECK_STR(slug, "quangninh");
 }
 
+/* A leader's direction keeps its paragraphs (issue 11: they were squeezed to one line). */
+TEST(squeeze_keeps_lines)
+{
+    char a[] = "  Giao Phòng CNTT   chủ trì; \r\n\r\n\r\n\t- Phòng KH phối hợp.  \n- Báo cáo trước 15/12.\n\n ";
+    text_squeeze_lines(a);
+    CHECK_STR(a, "Giao Phòng CNTT chủ trì;\n\n- Phòng KH phối hợp.\n- Báo cáo trước 15/12.");
+    char b[] = "\n\n  \n";
+    text_squeeze_lines(b);
+    CHECK_STR(b, "");
+    char c[] = "một\rhai";
+    text_squeeze_lines(c);
+    CHECK_STR(c, "một\nhai");
+}
+
 TEST(upper_case_lines)
 {
     CHECK(text_is_upper("PHÓ CHỦ TỊCH"));
@@ -109,6 +123,7 @@ int main(void)
     RUN(nfc_composes_decomposed_vietnamese);
     RUN(fold_removes_diacritics_and_d);
     RUN(length_and_squeeze);
+    RUN(squeeze_keeps_lines);
     RUN(upper_case_lines);
     RUN(cut_never_splits_a_character);
     return CHECK_DONE("test_text");
