@@ -13,6 +13,7 @@
 #include "pdf/pdf_table.h"
 #include "report/report_xlsx.h"
 #include "util/buf.h"
+#include "tool_output.h"
 #include "util/table.h"
 
 static char dir[64];
@@ -22,46 +23,6 @@ static const struct table_column cols[] = {
     {"Tên loại và trích yếu nội dung", 30},
     {"Ghi chú", 10},
 };
-
-/* The output of a command on the file written from b (at most 1 MiB). */
-static char *run_on(const struct buf *b, const char *name, const char *cmd_fmt)
-{
-    char path[128], cmd[512];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(b->data, 1, b->len, f) != b->len) {
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    snprintf(cmd, sizeof(cmd), cmd_fmt, path);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return NULL;
-    struct buf out = BUF_INIT(1 << 20);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-        (void)buf_append(&out, chunk, n);
-    pclose(p);
-    return buf_detach(&out, NULL);
-}
-
-/* White space runs squeezed to one space, so wrapped cell lines compare as one text. */
-static void squeeze(char *s)
-{
-    char *w = s;
-    bool space = false;
-    for (char *p = s; *p; p++) {
-        bool ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\f';
-        if (ws && space)
-            continue;
-        *w++ = ws ? ' ' : *p;
-        space = ws;
-    }
-    *w = '\0';
-}
 
 /* The decimal number at s (after blanks), -1 when there is none. */
 static long number_at(const char *s)
@@ -95,19 +56,19 @@ TEST(rows_flow_over_pages_under_a_repeated_header)
     struct buf out;
     CHECK_INT(pdf_table_report(&t, &out), RES_OK);
     CHECK(out.len > 0 && !memcmp(out.data, "%PDF-", 5));
-    char *info = run_on(&out, "t.pdf", "pdfinfo %s");
+    char *info = tool_output(dir, "t.pdf", &out, "pdfinfo %s");
     CHECK(info && strstr(info, "842 x 595 pts"));
 
     const char *pages = info ? strstr(info, "Pages:") : NULL;
     int npages = pages ? (int)number_at(pages + 6) : 0;
     CHECK(npages >= 3);
     free(info);
-    char *p1 = run_on(&out, "t.pdf", "pdftotext -raw -enc UTF-8 -f 1 -l 1 %s -");
-    char *p2 = run_on(&out, "t.pdf", "pdftotext -raw -enc UTF-8 -f 2 -l 2 %s -");
+    char *p1 = tool_output(dir, "t.pdf", &out, "pdftotext -raw -enc UTF-8 -f 1 -l 1 %s -");
+    char *p2 = tool_output(dir, "t.pdf", &out, "pdftotext -raw -enc UTF-8 -f 2 -l 2 %s -");
     CHECK(p1 && p2);
     if (p1 && p2) {
-        squeeze(p1);
-        squeeze(p2);
+        tool_squeeze(p1);
+        tool_squeeze(p2);
         CHECK(strstr(p1, "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN") &&
               strstr(p1, "Ủy ban nhân dân phường Trường Vinh"));
         CHECK(strstr(p1, "Quyết định về việc phê duyệt kế hoạch chuyển đổi số của tỉnh Nghệ An "
@@ -121,7 +82,7 @@ TEST(rows_flow_over_pages_under_a_repeated_header)
         snprintf(foot, sizeof(foot), "Trang 2/%d", npages);
         CHECK(strstr(p2, foot));
         /* a word wider than its cell is broken between characters, never lost */
-        char *all = run_on(&out, "t.pdf", "pdftotext -raw -enc UTF-8 %s -");
+        char *all = tool_output(dir, "t.pdf", &out, "pdftotext -raw -enc UTF-8 %s -");
         if (all) {
             char *q = all, *w = all;
             for (; *q; q++)
@@ -152,11 +113,11 @@ TEST(portrait_a_cut_cell_and_bad_specs)
         .title = "Báo cáo", .columns = cols, .ncolumns = 3, .cells = cells, .nrows = 1};
     struct buf out;
     CHECK_INT(pdf_table_report(&t, &out), RES_OK);
-    char *info = run_on(&out, "p.pdf", "pdfinfo %s");
+    char *info = tool_output(dir, "p.pdf", &out, "pdfinfo %s");
     const char *pg = info ? strstr(info, "Pages:") : NULL;
     CHECK(info && strstr(info, "595 x 842 pts") && pg && number_at(pg + 6) == 1);
     free(info);
-    char *txt = run_on(&out, "p.pdf", "pdftotext -raw -enc UTF-8 %s -");
+    char *txt = tool_output(dir, "p.pdf", &out, "pdftotext -raw -enc UTF-8 %s -");
     CHECK(txt && strstr(txt, "…")); /* cut after its maximum of lines */
     free(txt);
     buf_release(&out);
@@ -183,16 +144,16 @@ TEST(xlsx_has_the_title_header_and_cells_as_shared_strings)
     struct buf out;
     CHECK_INT(report_xlsx(&t, dir, &out), RES_OK);
     CHECK(out.len > 0 && !memcmp(out.data, "PK", 2));
-    char *ss = run_on(&out, "t.xlsx", "unzip -p %s xl/sharedStrings.xml");
+    char *ss = tool_output(dir, "t.xlsx", &out, "unzip -p %s xl/sharedStrings.xml");
     CHECK(ss && strstr(ss, "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN") &&
           strstr(ss, "Tên loại và trích yếu nội dung") &&
           strstr(ss, "Về việc đẩy mạnh ứng dụng chữ ký số") && strstr(ss, "Sở KH&amp;CN") &&
           strstr(ss, "Từ ngày 01/12/2026 đến ngày 31/12/2026"));
     free(ss);
-    char *wb = run_on(&out, "t.xlsx", "unzip -p %s xl/workbook.xml");
+    char *wb = tool_output(dir, "t.xlsx", &out, "unzip -p %s xl/workbook.xml");
     CHECK(wb && strstr(wb, "Sổ văn bản đến- 2026-12")); /* ':' and '/' are not allowed */
     free(wb);
-    char *sheet = run_on(&out, "t.xlsx", "unzip -p %s xl/worksheets/sheet1.xml");
+    char *sheet = tool_output(dir, "t.xlsx", &out, "unzip -p %s xl/worksheets/sheet1.xml");
     CHECK(sheet && strstr(sheet, "orientation=\"landscape\"") &&
           strstr(sheet, "Trang &amp;P/&amp;N"));
     free(sheet);

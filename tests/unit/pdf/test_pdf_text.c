@@ -12,47 +12,9 @@
 #include "pdf/pdf_text.h"
 #include "text/text.h"
 #include "util/buf.h"
+#include "tool_output.h"
 
 static char dir[64];
-
-/* The output of a command on the file written from b (at most 1 MiB). */
-static char *run_on(const struct buf *b, const char *cmd_fmt)
-{
-    char path[128], cmd[512];
-    snprintf(path, sizeof(path), "%s/t.pdf", dir);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(b->data, 1, b->len, f) != b->len) {
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    snprintf(cmd, sizeof(cmd), cmd_fmt, path);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return NULL;
-    struct buf out = BUF_INIT(1 << 20);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-        (void)buf_append(&out, chunk, n);
-    pclose(p);
-    return buf_detach(&out, NULL);
-}
-
-static void squeeze(char *s)
-{
-    char *w = s;
-    bool space = false;
-    for (char *p = s; *p; p++) {
-        bool ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\f';
-        if (ws && space)
-            continue;
-        *w++ = ws ? ' ' : *p;
-        space = ws;
-    }
-    *w = '\0';
-}
 
 TEST(a_letter_heading_and_body_come_back_as_written)
 {
@@ -87,7 +49,7 @@ TEST(a_letter_heading_and_body_come_back_as_written)
     struct buf out;
     CHECK_INT(pdf_text_document(b, sizeof(b) / sizeof(b[0]), &out), RES_OK);
     CHECK(out.len > 1000 && out.len < 60 * 1024); /* a subset, not the whole face */
-    char *text = run_on(&out, "pdftotext -layout %s - 2>/dev/null");
+    char *text = tool_output(dir, "t.pdf", &out, "pdftotext -layout %s - 2>/dev/null");
     CHECK(text != NULL);
     if (text) {
         for (char *f = strchr(text, '\f'); f; f = strchr(f, '\f'))
@@ -104,7 +66,7 @@ TEST(a_letter_heading_and_body_come_back_as_written)
         for (const char *nl; (nl = strchr(line, '\n')); line = nl + 1)
             if (strstr(line, "ỦY BAN NHÂN DÂN") && nl > line) /* left half, the motto right */
                 CHECK(memmem(line, (size_t)(nl - line), "CỘNG HÒA", strlen("CỘNG HÒA")) != NULL);
-        squeeze(text);
+        tool_squeeze(text);
         CHECK(strstr(text, "của tỉnh năm 2026") != NULL);
         CHECK(strstr(text, "Nguyễn Văn Hùng") != NULL);
         free(text);
@@ -127,11 +89,12 @@ TEST(long_text_flows_onto_a_second_page_and_bad_input_is_refused)
                                  {.text = "Hết văn bản."}};
     struct buf out;
     CHECK_INT(pdf_text_document(b, 3, &out), RES_OK);
-    char *info = run_on(&out, "pdfinfo %s 2>/dev/null | grep -E '^(Pages|Page size):'");
+    char *info =
+        tool_output(dir, "t.pdf", &out, "pdfinfo %s 2>/dev/null | grep -E '^(Pages|Page size):'");
     CHECK(info && strstr(info, "Pages:") && strstr(info, " 2\n"));
     CHECK(info && strstr(info, "595 x 842"));
     free(info);
-    char *text = run_on(&out, "pdftotext %s - 2>/dev/null");
+    char *text = tool_output(dir, "t.pdf", &out, "pdftotext %s - 2>/dev/null");
     CHECK(text && strstr(text, "Hết văn bản.") && strchr(text, '\f') < strstr(text, "Hết"));
     free(text);
     buf_release(&out);
