@@ -181,6 +181,7 @@ struct wf_state {
     struct prow review;         /* outgoing: the actor's reviewer/signer row in force */
     bool sealed;                /* outgoing: the agency signature is on */
     bool paper, digitised;      /* incoming: paper original; its scan signed (§5) */
+    bool agency_key;            /* paper, not digitised: the agency can sign it (§5) */
 };
 
 static bool open_status(const char *s)
@@ -221,6 +222,14 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         r = RES_NOT_FOUND;
     }
     db_finalize(s);
+    if (r == RES_OK && w->paper && !w->digitised && w->state == S_REGISTERED) {
+        int64_t keys = 0;
+        r = db_one_i64(c, &keys,
+                       "SELECT COUNT(*) FROM signing_key WHERE agency_id = $1 AND user_id IS NULL "
+                       "AND revoked_at = 0 AND not_before <= $2 AND not_after > $2",
+                       "ii", w->agency_id, clock_now());
+        w->agency_key = keys > 0;
+    }
     if (r != RES_OK || !a)
         return r;
     bool unit_leader = (a->roles & ROLE_DEPARTMENT_LEADER) && a->department_id;
@@ -274,6 +283,12 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
     bool lead = w->own.id && !strcmp(w->own.role, "lead");
     switch (st->kind) {
     case ST_PRESENT:
+        /* §5: a paper original's scan is signed by the agency after digitising, before
+         * it is presented — where the agency holds a valid signing key (an agency
+         * without one cannot sign, and its work must go on). */
+        if (w->paper && !w->digitised && w->agency_key)
+            msg = "Văn bản giấy: bản số hóa phải có chữ ký số của cơ quan trước khi trình "
+                  "(văn thư chọn “Ký số bản số hóa”).";
         break;
     case ST_ASSIGN:
         if (!w->leader_pending.id)

@@ -186,3 +186,35 @@ test('§5 the web form: offered to the clerk only, a wrong PIN re-renders the fo
   assert.match(page.text, /Ký số của cơ quan trên bản số hóa/, 'the timeline names the step');
   assert.match(page.text, /<dt>Lý do<\/dt><dd>Số hóa từ bản giấy<\/dd>/);
 });
+
+// standards.md §5: register (scanned copy for paper originals, signed by the agency after
+// digitising) → present. With the agency's key in place, a paper original is presented
+// only once its scan carries the agency signature.
+test('§5 a paper original is presented only after its scan is signed by the agency', async () => {
+  const reg = (await clerk.get('/api/v1/registers?kind=incoming')).json.registers[0];
+  const leaderId = one("SELECT u.id FROM app_user u WHERE u.login = '040090000142'");
+  const f = new FormData();
+  f.append('metadata', JSON.stringify({
+    register_id: reg.id, medium: 'paper', issuer_code: '000.00.02.H41', issuer_name: 'Sở Nội vụ',
+    number: '217', symbol: 'SNV-CCVC', issued_date: new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10),
+    doc_type: 'cong_van', subject: 'Về việc kiểm tra công tác văn thư', urgency: 'thuong',
+  }));
+  f.append('main', new Blob([makePdf([[72, 760, 14, 'CONG VAN SO 217']])], { type: 'application/pdf' }), 'cong-van-217.pdf');
+  const made = await clerk.req('POST', '/api/v1/documents/incoming', { body: f });
+  assert.equal(made.status, 201, made.text);
+  const id = made.json.id;
+  let doc = (await clerk.get(`/api/v1/documents/${id}`)).json;
+  assert.deepEqual(doc.actions, ['digitise'], 'signing the scan comes first');
+  const before = srv.db(`SELECT state FROM document WHERE id = ${id}; SELECT COUNT(*) FROM doc_history WHERE document_id = ${id}`);
+  let r = await clerk.post(`/api/v1/documents/${id}/present`, { json: { leader_id: leaderId } });
+  assert.equal(r.status, 409, r.text);
+  assert.match(r.json.detail || r.text, /bản số hóa phải có chữ ký số của cơ quan/);
+  assert.equal(srv.db(`SELECT state FROM document WHERE id = ${id}; SELECT COUNT(*) FROM doc_history WHERE document_id = ${id}`), before);
+  r = await sign(clerk, id, { key_id: agencyKey, pin: PIN });
+  assert.equal(r.status, 200, r.text);
+  doc = (await clerk.get(`/api/v1/documents/${id}`)).json;
+  assert.deepEqual(doc.actions, ['present']);
+  r = await clerk.post(`/api/v1/documents/${id}/present`, { json: { leader_id: leaderId } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.state, 'presented');
+});
