@@ -34,7 +34,6 @@ struct config {
     long body_memory;       /* bytes all request bodies in flight may hold together */
     bool secure_cookies;    /* set when served over TLS (or behind a TLS proxy) */
     bool trust_proxy;       /* honour X-Forwarded-For / X-Forwarded-Proto */
-    char domain[128];       /* province domain for qlvb-<abbr>.<domain> host names */
     /* Blobs and background jobs (blob/blob.h, jobs/jobs.h). */
     char blob_url[PATH_MAX + 16]; /* "file:<dir>"; empty = file:<data_dir>/blobs */
     long max_blob;                /* bytes of one stored file */

@@ -24,7 +24,6 @@ void config_defaults(struct config *cfg)
     cfg->login_addr_limit = 100; /* an office behind one NAT address still signs in */
     cfg->per_ip_connections = 128;
     cfg->body_memory = 512L * 1024 * 1024;
-    str_copy(cfg->domain, "quangbinh.gov.vn", sizeof(cfg->domain));
     cfg->max_blob = 256L * 1024 * 1024;
     cfg->blob_grace = 3600; /* longer than any transaction that puts a file */
     cfg->sign_draft_ttl = 2 * 3600;
@@ -50,8 +49,6 @@ void config_from_env(struct config *cfg)
         str_copy(cfg->data_dir, v, sizeof(cfg->data_dir));
     if ((v = getenv("QLVB_DB")) && *v)
         str_copy(cfg->db_url, v, sizeof(cfg->db_url));
-    if ((v = getenv("QLVB_DOMAIN")) && *v)
-        str_copy(cfg->domain, v, sizeof(cfg->domain));
     env_int("QLVB_THREADS", &cfg->threads, 0, 256);
     env_int("QLVB_SESSION_IDLE", &cfg->session_idle, 1, 30 * 86400);
     env_int("QLVB_SESSION_ABSOLUTE", &cfg->session_absolute, 1, 90 * 86400);
