@@ -71,6 +71,15 @@ static void doc_name(const struct docinfo *d, char *out, size_t n)
         snprintf(out, n, "%s %s “%s”", outgoing ? "Văn bản đi" : "Văn bản đến", d->ref, d->subject);
 }
 
+/* "2026-12-10" as people write it: "10/12/2026" (anything else as it is). */
+static void vn_date(const char *iso, char out[16])
+{
+    if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+        snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    else
+        snprintf(out, 16, "%.15s", iso);
+}
+
 struct emit {
     struct tx *t;
     const struct actor *a;
@@ -164,8 +173,11 @@ static result_t to_new_rows(struct emit *x, const struct docinfo *d, const char 
             continue; /* the drafter's own row */
         }
         char due[40] = "";
-        if (rows[i].due[0] && strcmp(role, "for_info"))
-            snprintf(due, sizeof(due), ", hạn %.10s", rows[i].due);
+        if (rows[i].due[0] && strcmp(role, "for_info")) {
+            char vn[16];
+            vn_date(rows[i].due, vn);
+            snprintf(due, sizeof(due), ", hạn %s", vn);
+        }
         snprintf(text, sizeof(text), "%s %s%s.", name, words, due);
         struct notify_to to = {.agency_id = d->agency_id, .user_id = rows[i].user};
         if (unit) {
@@ -449,8 +461,10 @@ static result_t remind_tx(struct tx *t, void *arg)
         bool overdue = strcmp(deadlines[i], w->today) < 0;
         char name[400], text[700], key[64];
         doc_name(&d, name, sizeof(name));
-        snprintf(text, sizeof(text), "%s %s hạn xử lý %.10s.", name, overdue ? "đã quá" : "sắp đến",
-                 deadlines[i]);
+        char vn[16];
+        vn_date(deadlines[i], vn);
+        snprintf(text, sizeof(text), "%s %s hạn xử lý %s.", name, overdue ? "đã quá" : "sắp đến",
+                 vn);
         /* one reminder per document, person and day */
         snprintf(key, sizeof(key), "deadline:%lld:%s", (long long)d.id, w->today);
         struct notify_msg m = {.kind = overdue ? "overdue" : "due_soon",
