@@ -118,7 +118,7 @@ test('presenting reaches the director, assigning reaches the lead and a lead uni
   assert.equal(await count(specialist), specBefore + 1);
   const lead = (await list(specialist, '?unread=1')).items[0];
   assert.deepEqual([lead.kind, lead.document_id], ['assigned', id]);
-  assert.match(lead.text, /được giao đồng chí chủ trì xử lý, hạn \d\d/\d\d/\d{4}\./);
+  assert.match(lead.text, /được giao đồng chí chủ trì xử lý, hạn \d\d\/\d\d\/\d{4}\./);
   // the co-operating unit acts through its head
   assert.equal(await count(head), headBefore + 1);
   const unit = (await list(head, '?unread=1')).items[0];
