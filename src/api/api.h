@@ -51,6 +51,11 @@ void api_calendar_year(struct req *r);
 void api_calendar_override_add(struct req *r);
 void api_calendar_override_remove(struct req *r);
 
+/* api_notify.c: the signed-in person's notifications */
+void api_notifications_list(struct req *r);
+void api_notifications_count(struct req *r);
+void api_notifications_read(struct req *r);
+
 /* api_doc.c: registers and documents */
 void api_registers_list(struct req *r);
 void api_registers_create(struct req *r);

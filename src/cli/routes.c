@@ -69,6 +69,8 @@ const struct route routes[] = {
     {"GET", "/admin/calendar", page_admin_calendar, ANY},
     {"POST", "/admin/calendar/overrides", page_admin_calendar_post, ANY},
     {"POST", "/admin/calendar/overrides/:id/remove", page_admin_calendar_remove, ANY},
+    {"GET", "/notifications", page_notifications, 0},
+    {"POST", "/notifications/read", page_notifications_read, 0},
     /* documents (web/pages_doc.c) */
     {"GET", "/documents", page_documents, 0},
     {"GET", "/documents/new", page_document_new, 0},
@@ -129,6 +131,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/calendar/:year", api_calendar_year, ANY},
     {"POST", "/api/v1/calendar/overrides", api_calendar_override_add, ANY},
     {"DELETE", "/api/v1/calendar/overrides/:id", api_calendar_override_remove, ANY},
+    /* notifications (core/notify.c, api/api_notify.c) */
+    {"GET", "/api/v1/notifications", api_notifications_list, 0},
+    {"GET", "/api/v1/notifications/count", api_notifications_count, 0},
+    {"POST", "/api/v1/notifications/read", api_notifications_read, 0},
     /* documents (src/doc/, api/api_doc.c) */
     {"GET", "/api/v1/registers", api_registers_list, 0},
     {"POST", "/api/v1/registers", api_registers_create, 0},

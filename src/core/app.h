@@ -45,6 +45,7 @@ struct config {
     int job_tick;                 /* seconds between scheduler ticks */
     long doc_max_file;            /* bytes of one document file (main or appendix) */
     int signer_key_ttl;           /* seconds the signer keeps an unlocked key; 0: never */
+    int notify_keep_days;         /* read notifications are deleted after this many days */
 };
 
 struct app {

@@ -85,6 +85,7 @@ const struct audit_action audit_actions[] = {
     {"doc_issue", "Ban hành, phát hành văn bản đi"},
     {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
     {"doc_recall", "Thu hồi văn bản đã ban hành"},
+    {"notify_read", "Đánh dấu đã đọc thông báo"},
     {NULL, NULL},
 };
 

@@ -125,6 +125,10 @@ static bool visible(const struct actor *a, const struct authz_object *o)
          * correspondence. */
         return doc_roles(a, o, false, false) ||
                has_role(a, o->agency_id, ROLE_CLERK | ROLE_AGENCY_LEADER);
+    case AZ_OBJ_NOTIFY:
+        /* A notification is its recipient's alone (not even an administrator's), seen
+         * while they work in its agency. */
+        return o->owner_user_id == a->user_id && in_agency(a, o->agency_id);
     }
     return false;
 }
@@ -169,6 +173,9 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         return o->owner_user_id ? o->owner_user_id == a->user_id : (a->roles & ROLE_CLERK) != 0;
     case AZ_DOC_DRAFT: /* §6 a specialist (any member) drafts for the agency */
         return in_agency(a, agency_id);
+    case AZ_NOTIFY_READ: /* one's own notifications, in the agency one works in */
+        return in_agency(a, agency_id) &&
+               (o->kind != AZ_OBJ_NOTIFY || o->owner_user_id == a->user_id);
     case AZ_DOC_TRACK: /* §5 the leaders follow up the processing (issue 11 "Views") */
         return has_role(a, agency_id, ROLE_AGENCY_LEADER);
     case AZ_DOC_READ:

@@ -57,6 +57,8 @@ enum authz_action {
                          * administrators */
     AZ_DOC_TRACK,       /* the processing tracking of an agency's documents (per unit and
                          * person: in progress, overdue, on time): its agency leaders */
+    AZ_NOTIFY_READ,     /* read and mark one's own notifications: the recipient, while
+                         * working in the notification's agency */
 };
 
 /* What the object is decides who may know that it exists (visibility). */
@@ -70,6 +72,8 @@ enum authz_kind {
                       * and for the agency's own to its clerks) */
     AZ_OBJ_DOCUMENT, /* a document or task: known to its participants, the agency's
                       * clerks and its agency leaders */
+    AZ_OBJ_NOTIFY,   /* a notification: owner_user_id = its recipient, known to them alone,
+                      * in its agency only */
 };
 
 /* How a person or a unit takes part in a document (glossary; standards.md §5–§7). */
@@ -95,7 +99,8 @@ struct authz_participant {
 struct authz_object {
     enum authz_kind kind;
     int64_t agency_id;     /* the agency holding the object (0: the installation) */
-    int64_t owner_user_id; /* AZ_OBJ_SIGNING: the person it belongs to; 0 = the agency */
+    int64_t owner_user_id; /* AZ_OBJ_SIGNING: the person it belongs to; 0 = the agency;
+                            * AZ_OBJ_NOTIFY: its recipient */
     const struct authz_participant *parts; /* AZ_OBJ_DOCUMENT */
     size_t nparts;
     const int64_t *agencies; /* AZ_OBJ_ACCOUNT: agencies where the user holds a post */

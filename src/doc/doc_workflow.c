@@ -20,12 +20,14 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/notify.h"
 #include "core/role.h"
 #include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_notify.h"
 #include "doc/doc_upload.h"
 #include "text/text.h"
 #include "util/clock.h"
@@ -1503,6 +1505,8 @@ static result_t wf_tx(struct tx *t, void *arg)
         r = do_complete(w, c, &s, step);
         break;
     }
+    if (r == RES_OK)
+        r = doc_notify_step(t, w->a, w->id, step); /* who is told (doc_notify.c) */
     if (r != RES_OK)
         return r;
     audit_step(t, w->a, s.agency_id, w->id, w->st->audit, "Văn bản #%lld — %s", (long long)w->id,
@@ -1701,6 +1705,8 @@ result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id)
     if (!c)
         return RES_DB;
     result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
+    if (r == RES_OK) /* opening it reads its notifications (core/notify.c) */
+        r = notify_read_document(app, a, id);
     if (r != RES_OK)
         return r;
     struct wf_state s;

@@ -67,6 +67,10 @@ void page_admin_keys(struct req *r);
 void page_admin_keys_post(struct req *r);
 void page_admin_key_revoke(struct req *r);
 
+/* notifications (pages_notify.c) */
+void page_notifications(struct req *r);
+void page_notifications_read(struct req *r);
+
 /* documents (pages_doc.c) */
 void page_documents(struct req *r);
 void page_document_new(struct req *r);

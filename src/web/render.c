@@ -6,6 +6,7 @@
 
 #include "core/agency.h"
 #include "core/authz.h"
+#include "core/notify.h"
 #include "core/user.h"
 #include "text/text.h"
 #include "util/str.h"
@@ -49,8 +50,22 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         if (a->must_change_password ||
             (!a->membership_id && authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK))
             json_object_set_new(ctx, "gate", json_true());
-        else
+        else {
             json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
+            /* The bell: one indexed count (capped), only while working in an agency. */
+            int64_t unread = 0;
+            if (authz_check(a, AZ_NOTIFY_READ, a->agency_id) == RES_OK &&
+                notify_unread_count(r->app, a, &unread) == RES_OK) {
+                char label[24];
+                if (unread > 99)
+                    str_copy(label, "99+", sizeof(label));
+                else
+                    snprintf(label, sizeof(label), "%lld", (long long)unread);
+                json_object_set_new(ctx, "notify",
+                                    json_pack("{s:I,s:s,s:b}", "unread", (json_int_t)unread,
+                                              "label", label, "any", unread > 0));
+            }
+        }
     }
     const char *flash = req_cookie(r, "qlvb_flash");
     if (flash) {

@@ -417,6 +417,29 @@ TEST(workflow_department_leader_directs_only_through_their_unit)
     CHECK_INT(authz_check_object(&head42, AZ_DOC_DIRECT, &p), RES_FORBIDDEN);
 }
 
+/* A notification is its recipient's alone: another person, even the agency's
+ * administrator or a system administrator, does not learn it exists (404); its owner
+ * working in another agency post does not see it either. */
+TEST(notifications_are_their_recipients_alone)
+{
+    struct actor owner = member(5, ROLE_SPECIALIST), admin = member(5, ROLE_ADMIN | ROLE_CLERK);
+    admin.user_id = 8;
+    struct actor elsewhere = member(6, ROLE_SPECIALIST); /* the owner, in another post */
+    struct actor sys = {0};
+    sys.user_id = 1;
+    sys.sysadmin = true;
+    struct authz_object n = {.kind = AZ_OBJ_NOTIFY, .agency_id = 5, .owner_user_id = 7};
+    CHECK_INT(authz_check_object(&owner, AZ_NOTIFY_READ, &n), RES_OK);
+    CHECK_INT(authz_check_object(&admin, AZ_NOTIFY_READ, &n), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&elsewhere, AZ_NOTIFY_READ, &n), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&sys, AZ_NOTIFY_READ, &n), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(NULL, AZ_NOTIFY_READ, &n), RES_UNAUTHENTICATED);
+    /* the list of one's own: any member working in the agency, nobody without a post */
+    CHECK_INT(authz_check(&owner, AZ_NOTIFY_READ, 5), RES_OK);
+    CHECK_INT(authz_check(&owner, AZ_NOTIFY_READ, 6), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&sys, AZ_NOTIFY_READ, 0), RES_FORBIDDEN);
+}
+
 int main(void)
 {
     RUN(agency_admin_scoped_to_own_agency);
@@ -440,5 +463,6 @@ int main(void)
     RUN(workflow_clerk_presents_but_cannot_complete_others_work);
     RUN(workflow_for_info_reader_cannot_comment);
     RUN(workflow_department_leader_directs_only_through_their_unit);
+    RUN(notifications_are_their_recipients_alone);
     return CHECK_DONE("test_authz");
 }
