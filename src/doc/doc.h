@@ -257,9 +257,11 @@ result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const ch
 enum doc_book_format { DOC_BOOK_PDF, DOC_BOOK_XLSX };
 #define DOC_BOOK_MAX_ROWS 5000 /* entries of one book; a longer range is refused */
 #define DOC_BOOK_MAX_DAYS 366  /* from..to */
-/* The incoming register book (sổ đăng ký văn bản đến, ND30 Phụ lục IV, standards.md §9)
- * of register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a
- * year): entries by arrival number, as PDF or XLSX into out; *file_name gets a
+/* The register book (sổ đăng ký văn bản đến / đi, ND30 Phụ lục IV, standards.md §9) of
+ * register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a year):
+ * an incoming register's entries by arrival number (receipt dates in the range), an
+ * outgoing register's by number (number dates in the range; a cancelled number kept on
+ * its line, marked "đã hủy"), as PDF or XLSX into out; *file_name gets a
  * Vietnamese download name (malloc'd). The agency's clerks and leaders. RES_INVALID with
  * errors on from, to, register_id; RES_NOT_FOUND for another agency's register. */
 result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, const char *from,
