@@ -156,6 +156,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
     /* outgoing (issue 12: api/api_doc_outgoing.c, submit/approve in api_doc_workflow.c) */
     {"POST", "/api/v1/documents/outgoing", api_documents_outgoing_create, RT_UPLOAD},
+    {"POST", "/api/v1/documents/issue", api_documents_issue_batch, 0},
     {"POST", "/api/v1/documents/:id/versions", api_document_version, RT_UPLOAD},
     {"POST", "/api/v1/documents/:id/submit", api_document_submit, 0},
     {"POST", "/api/v1/documents/:id/approve", api_document_approve, 0},

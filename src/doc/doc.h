@@ -510,6 +510,22 @@ result_t doc_outbox_list(struct app *app, const struct actor *a, const char *sta
 /* The clerk issues: state issued, delivery inside the installation, outbox rows. */
 result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
 
+/* ---- issuing a batch (doc_issue_batch.c) ---- */
+
+#define DOC_ISSUE_BATCH_MAX 100
+struct doc_issue_item {
+    int64_t id;
+    result_t r;     /* doc_outgoing_issue's answer for this document */
+    struct verrs e; /* its errors ("action": why not now, "recipients": a delivery) */
+};
+/* The clerk issues ids[0..n-1] (1..DOC_ISSUE_BATCH_MAX, distinct): urgent ones first
+ * (urgency descending), then the earliest sealed, then by id; each in its own
+ * transaction through doc_outgoing_issue. out[0..n-1] in that order. RES_OK once the
+ * batch ran, whatever each document's answer; RES_FORBIDDEN for a non-clerk and
+ * RES_INVALID (errors on "ids") before anything is issued. */
+result_t doc_issue_batch(struct app *app, const struct actor *a, const int64_t *ids, size_t n,
+                         struct doc_issue_item *out, struct verrs *e);
+
 /* ---- demo (doc_demo.c) ---- */
 
 /* For `qlvb init --demo`: an incoming register for this year in every agency and a
