@@ -79,6 +79,10 @@ const struct route routes[] = {
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
     {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
     {"POST", "/documents/:id/actions/:action", page_document_action, 0},
+    /* registers (web/pages_registers.c) */
+    {"GET", "/registers", page_registers, 0},
+    {"POST", "/registers", page_registers_post, 0},
+    {"GET", "/registers/:id/book", page_registers_book, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},

@@ -57,6 +57,8 @@ enum authz_action {
                          * administrators */
     AZ_DOC_TRACK,       /* the processing tracking of an agency's documents (per unit and
                          * person: in progress, overdue, on time): its agency leaders */
+    AZ_REGISTER_READ,   /* the registers page of an agency (sổ văn bản: the registers, their
+                         * entries, the books): clerks, administrators, agency leaders */
 };
 
 /* What the object is decides who may know that it exists (visibility). */

@@ -110,8 +110,9 @@ struct doc_register_input {
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
                               const struct doc_register_input *in, struct verrs *e,
                               int64_t *id_out);
-/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with its next number this
- * year. */
+/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with entries_year (a fixed
+ * register's year, else this year), the numbers given in it (entries) and the next one
+ * (next_number). */
 result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agency_id,
                             const char *kind, json_t **out);
 
