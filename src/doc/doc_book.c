@@ -64,14 +64,14 @@ static const struct table_column in_columns[BOOK_COLUMNS] = {
 static const struct table_column out_columns[BOOK_COLUMNS] = {
     {"Số, ký hiệu văn bản", 11},
     {"Ngày tháng văn bản", 8.5f},
-    {"Tên loại và trích yếu nội dung", 26},
+    {"Tên loại và trích yếu nội dung", 23},
     {"Người ký", 11},
     {"Nơi nhận văn bản", 17},
-    {"Đơn vị, người nhận bản lưu", 10},
-    {"Số lượng bản", 5.5f},
+    {"Đơn vị, người nhận bản lưu", 11},
+    {"Số lượng bản", 6.5f},
     {"Ngày chuyển", 8.5f},
-    {"Ký nhận", 6},
-    {"Ghi chú", 9.5f},
+    {"Ký nhận", 7},
+    {"Ghi chú", 10},
 };
 
 #define RECIPIENTS_CELL_MAX 4000 /* bytes of the recipients cell; longer lists end in "…" */
