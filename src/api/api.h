@@ -97,6 +97,7 @@ void api_document_seal(struct req *r);
 void api_document_agency_sign(struct req *r);
 void api_document_issue(struct req *r);
 void api_documents_outbox(struct req *r);
+void api_documents_issue_batch(struct req *r); /* api_doc_issue.c */
 void api_document_cancel(struct req *r);
 void api_document_recall(struct req *r);
 void api_document_candidates(struct req *r);

@@ -81,6 +81,10 @@ const struct route routes[] = {
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
     {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
     {"POST", "/documents/:id/actions/:action", page_document_action, 0},
+    /* registers (web/pages_registers.c) */
+    {"GET", "/registers", page_registers, 0},
+    {"POST", "/registers", page_registers_post, 0},
+    {"GET", "/registers/:id/book", page_registers_book, 0},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -162,6 +166,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
     /* outgoing (issue 12: api/api_doc_outgoing.c, submit/approve in api_doc_workflow.c) */
     {"POST", "/api/v1/documents/outgoing", api_documents_outgoing_create, RT_UPLOAD},
+    {"POST", "/api/v1/documents/issue", api_documents_issue_batch, 0},
     {"POST", "/api/v1/documents/:id/versions", api_document_version, RT_UPLOAD},
     {"POST", "/api/v1/documents/:id/submit", api_document_submit, 0},
     {"POST", "/api/v1/documents/:id/approve", api_document_approve, 0},

@@ -158,6 +158,8 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         return a->sysadmin || has_role(a, agency_id, ROLE_ADMIN);
     case AZ_REGISTER_MANAGE: /* §9 the registers are kept by văn thư; set up by admins */
         return has_role(a, agency_id, ROLE_CLERK | ROLE_ADMIN);
+    case AZ_REGISTER_READ: /* §9 … and followed by the agency's leaders */
+        return has_role(a, agency_id, ROLE_CLERK | ROLE_ADMIN | ROLE_AGENCY_LEADER);
     case AZ_SIGNING_READ:
         return o->kind == AZ_OBJ_SIGNING; /* visible() has decided */
     case AZ_AUDIT_READ:

@@ -59,6 +59,8 @@ enum authz_action {
                          * person: in progress, overdue, on time): its agency leaders */
     AZ_NOTIFY_READ,     /* read and mark one's own notifications: the recipient, while
                          * working in the notification's agency */
+    AZ_REGISTER_READ,   /* the registers page of an agency (sổ văn bản: the registers, their
+                         * entries, the books): clerks, administrators, agency leaders */
 };
 
 /* What the object is decides who may know that it exists (visibility). */

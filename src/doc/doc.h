@@ -110,8 +110,9 @@ struct doc_register_input {
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
                               const struct doc_register_input *in, struct verrs *e,
                               int64_t *id_out);
-/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with its next number this
- * year. */
+/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with entries_year (a fixed
+ * register's year, else this year), the numbers given in it (entries) and the next one
+ * (next_number). */
 result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agency_id,
                             const char *kind, json_t **out);
 
@@ -257,9 +258,11 @@ result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const ch
 enum doc_book_format { DOC_BOOK_PDF, DOC_BOOK_XLSX };
 #define DOC_BOOK_MAX_ROWS 5000 /* entries of one book; a longer range is refused */
 #define DOC_BOOK_MAX_DAYS 366  /* from..to */
-/* The incoming register book (sổ đăng ký văn bản đến, ND30 Phụ lục IV, standards.md §9)
- * of register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a
- * year): entries by arrival number, as PDF or XLSX into out; *file_name gets a
+/* The register book (sổ đăng ký văn bản đến / đi, ND30 Phụ lục IV, standards.md §9) of
+ * register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a year):
+ * an incoming register's entries by arrival number (receipt dates in the range), an
+ * outgoing register's by number (number dates in the range; a cancelled number kept on
+ * its line, marked "đã hủy"), as PDF or XLSX into out; *file_name gets a
  * Vietnamese download name (malloc'd). The agency's clerks and leaders. RES_INVALID with
  * errors on from, to, register_id; RES_NOT_FOUND for another agency's register. */
 result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, const char *from,
@@ -507,6 +510,22 @@ result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *ty
 result_t doc_outbox_list(struct app *app, const struct actor *a, const char *status, json_t **out);
 /* The clerk issues: state issued, delivery inside the installation, outbox rows. */
 result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
+
+/* ---- issuing a batch (doc_issue_batch.c) ---- */
+
+#define DOC_ISSUE_BATCH_MAX 100
+struct doc_issue_item {
+    int64_t id;
+    result_t r;     /* doc_outgoing_issue's answer for this document */
+    struct verrs e; /* its errors ("action": why not now, "recipients": a delivery) */
+};
+/* The clerk issues ids[0..n-1] (1..DOC_ISSUE_BATCH_MAX, distinct): urgent ones first
+ * (urgency descending), then the earliest sealed, then by id; each in its own
+ * transaction through doc_outgoing_issue. out[0..n-1] in that order. RES_OK once the
+ * batch ran, whatever each document's answer; RES_FORBIDDEN for a non-clerk and
+ * RES_INVALID (errors on "ids") before anything is issued. */
+result_t doc_issue_batch(struct app *app, const struct actor *a, const int64_t *ids, size_t n,
+                         struct doc_issue_item *out, struct verrs *e);
 
 /* ---- demo (doc_demo.c) ---- */
 

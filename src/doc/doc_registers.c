@@ -131,14 +131,22 @@ result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agen
         return RES_DB;
     struct db_stmt *s = NULL;
     int year = doc_year_of(clock_now());
+    /* The year shown: a register of one year its own, the others this year (Vietnam
+     * time). Its entries are the numbers given in it (cancelled ones included: a number
+     * is never given twice), counted over the index document_reg_number. */
     r = db_query(c, &s,
                  "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, r.doc_types, "
                  "COALESCE((SELECT n.next_number FROM doc_counter n WHERE n.register_id = r.id "
-                 "AND n.year = $3), 1) FROM doc_register r WHERE r.agency_id = $1 AND "
-                 "($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
+                 "AND n.year = CASE WHEN r.year_mode = 'fixed' THEN r.year ELSE $3 END), 1), "
+                 "CASE WHEN r.year_mode = 'fixed' THEN r.year ELSE $3 END, (SELECT COUNT(*) "
+                 "FROM document d WHERE d.register_id = r.id AND d.reg_year = CASE WHEN "
+                 "r.year_mode = 'fixed' THEN r.year ELSE $3 END) FROM doc_register r WHERE "
+                 "r.agency_id = $1 AND ($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
                  "iti", agency_id, kind ? kind : "", (int64_t)year);
     if (r != RES_OK)
         return r;
-    return db_collect(s, "id:i,kind:t,name:t,year_mode:t,year:i,active:b,doc_types:t,next_number:i",
+    return db_collect(s,
+                      "id:i,kind:t,name:t,year_mode:t,year:i,active:b,doc_types:t,next_number:i,"
+                      "entries_year:i,entries:i",
                       out);
 }

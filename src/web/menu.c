@@ -27,6 +27,7 @@ static const struct screen {
     [SCREEN_DOCUMENTS] = {"documents", AZ_ORG_READ, true},
     [SCREEN_DOC_REGISTER] = {"doc_register", AZ_DOC_REGISTER, true},
     [SCREEN_DOC_TRACKING] = {"doc_tracking", AZ_DOC_TRACK, true}, /* doc_tracking */
+    [SCREEN_REGISTERS] = {"registers", AZ_REGISTER_READ, true},   /* doc_registers_list reads */
 };
 
 result_t web_screen_check(const struct req *r, enum web_screen s)

@@ -24,6 +24,7 @@ enum web_screen {
     SCREEN_DOCUMENTS,
     SCREEN_DOC_REGISTER,
     SCREEN_DOC_TRACKING,
+    SCREEN_REGISTERS, /* pages_registers.c */
     SCREEN_COUNT,
 };
 

@@ -80,6 +80,10 @@ void page_document_file(struct req *r);
 void page_document_action(struct req *r);
 void page_documents_tracking(struct req *r);
 void page_register_book(struct req *r);
+/* "Sổ văn bản" (pages_registers.c): the registers, opening one, their books. */
+void page_registers(struct req *r);
+void page_registers_post(struct req *r);
+void page_registers_book(struct req *r);
 /* The home page's counters of the signed-in user (doc_counts), linking to the lists. */
 json_t *web_doc_counters(struct req *r);
 

@@ -240,6 +240,28 @@ TEST(tracking_is_for_the_agency_leaders)
     CHECK_INT(authz_check(&sys, AZ_DOC_TRACK, 5), RES_FORBIDDEN);
 }
 
+/* The registers page (sổ văn bản, standards.md §9): the clerks who keep the registers,
+ * the administrators who set them up and the agency leaders who follow them; not a
+ * specialist, not another agency's clerk. */
+TEST(registers_page_for_clerks_admins_leaders)
+{
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5, .roles = ROLE_CLERK},
+            AZ_REGISTER_READ, 5),
+        RES_OK);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 86, .membership_id = 1, .agency_id = 5, .roles = ROLE_ADMIN},
+            AZ_REGISTER_READ, 5),
+        RES_OK);
+    struct actor chief = person(82, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check(&chief, AZ_REGISTER_READ, 5), RES_OK);
+    CHECK_INT(authz_check(&chief, AZ_REGISTER_READ, 6), RES_FORBIDDEN);
+    struct actor specialist = person(87, 5, 42, ROLE_SPECIALIST);
+    CHECK_INT(authz_check(&specialist, AZ_REGISTER_READ, 5), RES_FORBIDDEN);
+}
+
 TEST(other_agency_objects_are_not_found)
 {
     struct actor admin6 = person(90, 6, 1, ROLE_ADMIN | ROLE_CLERK);
@@ -455,6 +477,7 @@ int main(void)
     RUN(document_clerks_register_and_outsiders_do_not_see);
     RUN(agency_leaders_read_documents_registers_kept_by_clerks);
     RUN(tracking_is_for_the_agency_leaders);
+    RUN(registers_page_for_clerks_admins_leaders);
     RUN(other_agency_objects_are_not_found);
     RUN(key_ownership);
     RUN(sysadmin_reach_and_cli_system);
