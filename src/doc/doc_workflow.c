@@ -1799,8 +1799,9 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         if (r == RES_OK)
             json_object_set_new(o, "leaders", list);
     }
-    bool whole =
-        has_action(acts, "assign") || has_action(acts, "change") || has_action(acts, "forward");
+    /* §6 submit: the reviewers are chosen among the agency's people */
+    bool whole = has_action(acts, "assign") || has_action(acts, "change") ||
+                 has_action(acts, "forward") || has_action(acts, "submit");
     if (r == RES_OK && whole) {
         struct db_stmt *st = NULL;
         r = db_query(c, &st,
@@ -1833,6 +1834,50 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         }
     }
     json_object_set_new(o, "actions", acts);
+    if (r != RES_OK) {
+        json_decref(o);
+        return r;
+    }
+    *out = o;
+    return RES_OK;
+}
+
+/* The choices of the draft form (AZ_DOC_DRAFT, standards.md §6): the agency's leaders
+ * (agency and unit leaders: the intended signer), people and units, and the other
+ * active agencies of the installation (recipients delivered inside it). */
+result_t doc_draft_candidates(struct app *app, const struct actor *a, json_t **out)
+{
+    *out = NULL;
+    int64_t agency = a ? a->agency_id : 0;
+    result_t r = authz_check(a, AZ_DOC_DRAFT, agency);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    json_t *o = json_object(), *list = NULL;
+    r = people_json(c, agency, 0, ROLE_AGENCY_LEADER | ROLE_DEPARTMENT_LEADER, &list);
+    if (r == RES_OK) {
+        json_object_set_new(o, "leaders", list);
+        r = people_json(c, agency, 0, 0, &list);
+    }
+    if (r == RES_OK)
+        json_object_set_new(o, "people", list);
+    struct db_stmt *st = NULL;
+    if (r == RES_OK)
+        r = db_query(c, &st,
+                     "SELECT id, name, abbr FROM department WHERE agency_id = $1 AND active = 1 "
+                     "ORDER BY name, id",
+                     "i", agency);
+    if (r == RES_OK && (r = db_collect(st, "id:i,name:t,abbr:t", &list)) == RES_OK)
+        json_object_set_new(o, "departments", list);
+    if (r == RES_OK)
+        r = db_query(c, &st,
+                     "SELECT id, code, name FROM agency WHERE active = 1 AND id <> $1 ORDER BY "
+                     "code, id LIMIT 1000",
+                     "i", agency);
+    if (r == RES_OK && (r = db_collect(st, "id:i,code:t,name:t", &list)) == RES_OK)
+        json_object_set_new(o, "agencies", list);
     if (r != RES_OK) {
         json_decref(o);
         return r;
