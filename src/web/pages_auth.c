@@ -210,11 +210,11 @@ void page_home(struct req *r)
         if (json_integer_value(json_object_get(json_array_get(ms, i), "id")) ==
             r->actor.membership_id)
             json_array_remove(ms, i);
-    web_render(
-        r, 200, "home",
-        json_pack("{s:s,s:o,s:b,s:o,s:o}", "title", "Trang chủ", "counters", counters, "has_out",
-                  json_array_size(out) > 0, "out_counters", out, "memberships", ms),
-        "home");
+    web_render(r, 200, "home",
+               json_pack("{s:s,s:o,s:b,s:o,s:o}", "title", "Trang chủ", "counters", counters,
+                         "has_out", json_array_size(out) > 0, "out_counters", out, "memberships",
+                         ms),
+               "home");
 }
 
 /* ---- sessions ---- */

@@ -127,8 +127,9 @@ void web_doc_decorate(struct req *r, json_t *d)
     /* §4: a document arriving outside working hours counts from the next working period */
     const char *arrived = jstr(d, "arrived_at");
     json_object_set_new(d, "arrived_differs", json_boolean(*arrived && strcmp(arrived, received)));
-    set_str(d, "arrived_text",
-            arena_printf(&r->arena, "%s ngày %s", web_vn_time(r, arrived), web_vn_date(r, arrived)));
+    set_str(
+        d, "arrived_text",
+        arena_printf(&r->arena, "%s ngày %s", web_vn_time(r, arrived), web_vn_date(r, arrived)));
     set_str(d, "issued_date_vn", web_vn_date(r, jstr(d, "issued_date")));
     set_str(d, "due_date_vn", web_vn_date(r, jstr(d, "due_date")));
     /* The leader's processing deadline (workflow) when set, else the date the document
@@ -947,9 +948,11 @@ void web_doc_history(struct req *r, json_t *hist)
     json_array_foreach(hist, i, f)
     {
         const char *at = jstr(f, "at");
-        set_str(f, "at_text", arena_printf(&r->arena, "%s %s", web_vn_time(r, at), web_vn_date(r, at)));
+        set_str(f, "at_text",
+                arena_printf(&r->arena, "%s %s", web_vn_time(r, at), web_vn_date(r, at)));
         set_str(f, "action_label", web_doc_action_label(jstr(f, "action")));
-        set_str(f, "to_state_label", *jstr(f, "to_state") ? web_doc_state_label(jstr(f, "to_state")) : "");
+        set_str(f, "to_state_label",
+                *jstr(f, "to_state") ? web_doc_state_label(jstr(f, "to_state")) : "");
         const char *to =
             *jstr(f, "to_user_name") ? jstr(f, "to_user_name") : jstr(f, "to_department_name");
         set_str(f, "to_name", to);
@@ -1012,9 +1015,9 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
                              (long long)json_integer_value(json_object_get(f, "id"))));
         set_str(f, "state_label", web_doc_state_label(jstr(f, "state")));
         set_str(f, "number_symbol",
-                *jstr(f, "number") ? arena_printf(&r->arena, "%s/%s", jstr(f, "number"),
-                                                  jstr(f, "symbol"))
-                                   : "");
+                *jstr(f, "number")
+                    ? arena_printf(&r->arena, "%s/%s", jstr(f, "number"), jstr(f, "symbol"))
+                    : "");
     }
     json_object_set_new(doc, "has_replies",
                         json_boolean(json_array_size(json_object_get(doc, "replies")) > 0));

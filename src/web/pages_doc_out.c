@@ -60,8 +60,7 @@ static const struct out_tab {
 } tabs[] = {
     {"all", "Tất cả", NULL, NULL, "Chưa có văn bản đi nào.", false},
     {"drafts", "Dự thảo của tôi", "drafts", NULL, "Bạn không có dự thảo nào đang soạn.", false},
-    {"to_review", "Chờ tôi duyệt", "to_review", NULL, "Không có dự thảo nào chờ bạn duyệt.",
-     false},
+    {"to_review", "Chờ tôi duyệt", "to_review", NULL, "Không có dự thảo nào chờ bạn duyệt.", false},
     {"to_sign", "Chờ tôi ký", "to_sign", NULL, "Không có văn bản nào chờ bạn ký.", false},
     {"to_issue", "Chờ đóng dấu, phát hành", NULL, "signed",
      "Không có văn bản đã ký nào chờ đóng dấu, phát hành.", true},
@@ -149,8 +148,9 @@ void page_documents_outgoing(struct req *r)
     json_object_set_new(ctx, "documents", list);
     json_object_set_new(ctx, "tabs", jt);
     json_object_set_new(ctx, "page", page);
-    json_object_set_new(ctx, "filter", json_pack("{s:s,s:s,s:b}", "q", q ? q : "", "tab",
-                                                 tab->key, "active", q != NULL));
+    json_object_set_new(
+        ctx, "filter",
+        json_pack("{s:s,s:s,s:b}", "q", q ? q : "", "tab", tab->key, "active", q != NULL));
     set_str(ctx, "empty", q ? "Không có văn bản đi nào khớp từ khóa." : tab->empty);
     set_str(ctx, "tab_label", tab->label);
     json_object_set_new(ctx, "can_draft",
@@ -199,10 +199,10 @@ json_t *web_doc_out_counters(struct req *r)
         if (!n && strcmp(items[i].tab, "drafts"))
             continue; /* only the boxes with work, and always the drafter's own */
         json_array_append_new(
-            out, json_pack("{s:s,s:I,s:s,s:s,s:b}", "label", items[i].label, "value",
-                           (json_int_t)n, "href",
-                           arena_printf(&r->arena, "/documents/outgoing?tab=%s", items[i].tab),
-                           "hint", items[i].hint, "more", more));
+            out,
+            json_pack("{s:s,s:I,s:s,s:s,s:b}", "label", items[i].label, "value", (json_int_t)n,
+                      "href", arena_printf(&r->arena, "/documents/outgoing?tab=%s", items[i].tab),
+                      "hint", items[i].hint, "more", more));
     }
     return out;
 }
@@ -251,10 +251,10 @@ static json_t *options(struct req *r, json_t *list, json_t *form, const char *na
         if (id == skip1 || id == skip2)
             continue;
         const char *v = id_text(r, x, "id");
-        const char *label = people ? person_label(r, x)
-                            : *jstr(x, "code")
-                                ? arena_printf(&r->arena, "%s (%s)", jstr(x, "name"), jstr(x, "code"))
-                                : jstr(x, "name");
+        const char *label = people             ? person_label(r, x)
+                            : *jstr(x, "code") ? arena_printf(&r->arena, "%s (%s)", jstr(x, "name"),
+                                                              jstr(x, "code"))
+                                               : jstr(x, "name");
         json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "value", v, "label", label,
                                              "selected", form && form_has(form, name, v)));
     }
@@ -277,16 +277,15 @@ static void render_draft(struct req *r, int status, json_t *form, const struct v
     json_t *types = json_array();
     const char *type = jstr(form, "doc_type");
     for (size_t i = 0; i < doc_type_count; i++)
-        json_array_append_new(
-            types, json_pack("{s:s,s:s,s:s,s:b}", "key", doc_types[i].key, "name",
-                             doc_types[i].name, "abbr", doc_types[i].abbr, "selected",
-                             !strcmp(type, doc_types[i].key)));
+        json_array_append_new(types, json_pack("{s:s,s:s,s:s,s:b}", "key", doc_types[i].key, "name",
+                                               doc_types[i].name, "abbr", doc_types[i].abbr,
+                                               "selected", !strcmp(type, doc_types[i].key)));
     json_t *urg = json_array();
     int u = doc_urgency_parse(jstr(form, "urgency"));
     for (int i = 0; i < 5; i++)
-        json_array_append_new(urg, json_pack("{s:s,s:s,s:b}", "key", doc_urgency_keys[i], "label",
-                                             doc_urgency_labels[i], "selected",
-                                             i == (u < 0 ? 0 : u)));
+        json_array_append_new(urg,
+                              json_pack("{s:s,s:s,s:b}", "key", doc_urgency_keys[i], "label",
+                                        doc_urgency_labels[i], "selected", i == (u < 0 ? 0 : u)));
     json_t *auth = json_array();
     for (size_t i = 0; i < sizeof(authorities) / sizeof(authorities[0]); i++)
         json_array_append_new(auth, json_pack("{s:s,s:s,s:b}", "key", authorities[i][0], "label",
@@ -311,15 +310,18 @@ static void render_draft(struct req *r, int status, json_t *form, const struct v
     json_object_set_new(ctx, "doc_types", types);
     json_object_set_new(ctx, "urgencies", urg);
     json_object_set_new(ctx, "authorities", auth);
-    json_object_set_new(ctx, "signers", options(r, json_object_get(cand, "leaders"), form,
-                                                "signer_id", true, r->actor.user_id, 0));
-    json_object_set_new(ctx, "agencies",
-                        options(r, json_object_get(cand, "agencies"), form, "rcpt_agency", false, 0,
-                                0));
-    json_object_set_new(ctx, "departments", options(r, json_object_get(cand, "departments"), form,
-                                                    "rcpt_department", false, 0, 0));
-    json_object_set_new(ctx, "people", options(r, json_object_get(cand, "people"), form,
-                                               "rcpt_user", true, r->actor.user_id, 0));
+    json_object_set_new(
+        ctx, "signers",
+        options(r, json_object_get(cand, "leaders"), form, "signer_id", true, r->actor.user_id, 0));
+    json_object_set_new(
+        ctx, "agencies",
+        options(r, json_object_get(cand, "agencies"), form, "rcpt_agency", false, 0, 0));
+    json_object_set_new(
+        ctx, "departments",
+        options(r, json_object_get(cand, "departments"), form, "rcpt_department", false, 0, 0));
+    json_object_set_new(
+        ctx, "people",
+        options(r, json_object_get(cand, "people"), form, "rcpt_user", true, r->actor.user_id, 0));
     json_object_set_new(ctx, "subject_max", json_integer(DOC_SUBJECT_MAX));
     json_object_set_new(ctx, "max_appendices", json_integer(DOC_MAX_APPENDICES));
     json_object_set_new(ctx, "errors", e ? verrs_json(e) : json_object());
@@ -378,9 +380,9 @@ void page_document_draft_post(struct req *r)
     }
     struct verrs e = {0};
     json_t *form = json_object();
-    static const char *const fields[] = {"doc_type",  "subject",   "summary",      "urgency",
-                                         "authority", "signer_id", "reply_to_id",  "rcpt_external",
-                                         NULL};
+    static const char *const fields[] = {"doc_type",    "subject",       "summary",
+                                         "urgency",     "authority",     "signer_id",
+                                         "reply_to_id", "rcpt_external", NULL};
     for (int i = 0; fields[i]; i++)
         set_str(form, fields[i], req_form(r, fields[i]));
     struct doc_outgoing_input in = {0};
@@ -581,11 +583,10 @@ static json_t *key_options(struct req *r, bool agency, json_t *fv)
         clock_format_vn_date(json_integer_value(json_object_get(k, "not_after")), until,
                              sizeof(until));
         const char *v = id_text(r, k, "id");
-        json_array_append_new(
-            out, json_pack("{s:s,s:s,s:b}", "id", v, "label",
-                           arena_printf(&r->arena, "%s (hiệu lực đến %s)", jstr(k, "subject"),
-                                        until),
-                           "selected", form_has(fv, "key_id", v)));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "id", v, "label",
+                                             arena_printf(&r->arena, "%s (hiệu lực đến %s)",
+                                                          jstr(k, "subject"), until),
+                                             "selected", form_has(fv, "key_id", v)));
     }
     json_decref(usable);
     return out;
@@ -680,7 +681,8 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     json_t *main_file = NULL;
     size_t i;
     json_t *f;
-    json_array_foreach(current, i, f) if (!main_file && json_is_true(json_object_get(f, "is_main")) &&
+    json_array_foreach(current, i, f) if (!main_file &&
+                                          json_is_true(json_object_get(f, "is_main")) &&
                                           json_is_true(json_object_get(f, "is_pdf"))) main_file = f;
     json_t *reports = web_doc_reports(r, id, current);
     json_t *hist = json_object_get(doc, "history");
@@ -700,21 +702,20 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             if (json_integer_value(json_object_get(h, "file_version")) != ver ||
                 !*jstr(h, "actor_name"))
                 continue;
-            json_array_append_new(seen, json_pack("{s:s,s:s,s:s}", "actor_name",
-                                                  jstr(h, "actor_name"), "action_label",
-                                                  jstr(h, "action_label"), "at_text",
-                                                  jstr(h, "at_text")));
+            json_array_append_new(seen,
+                                  json_pack("{s:s,s:s,s:s}", "actor_name", jstr(h, "actor_name"),
+                                            "action_label", jstr(h, "action_label"), "at_text",
+                                            jstr(h, "at_text")));
         }
         const char *href = arena_printf(&r->arena, "/documents/%lld/files/%lld", (long long)id,
                                         (long long)json_integer_value(json_object_get(v, "id")));
         json_array_append_new(
-            versions,
-            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:b}", "version", ver, "file_name",
-                      jstr(v, "file_name"), "format", jstr(v, "format"), "stage_label",
-                      stage_label(jstr(v, "stage")), "href",
-                      arena_printf(&r->arena, "%s?download=1", href), "at_text",
-                      vn_instant(r, json_object_get(v, "created_at")), "seen", seen, "newest",
-                      k + 1 == json_array_size(vs)));
+            versions, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:b}", "version", ver, "file_name",
+                                jstr(v, "file_name"), "format", jstr(v, "format"), "stage_label",
+                                stage_label(jstr(v, "stage")), "href",
+                                arena_printf(&r->arena, "%s?download=1", href), "at_text",
+                                vn_instant(r, json_object_get(v, "created_at")), "seen", seen,
+                                "newest", k + 1 == json_array_size(vs)));
     }
 
     /* the circuit: the newest row of each place (seq), in order */
@@ -764,9 +765,9 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     {
         const char *kind = jstr(f, "kind");
         if (!strcmp(kind, "department") || !strcmp(kind, "user"))
-            json_array_append_new(inside, json_pack("{s:s,s:s}", "name", jstr(f, "name"),
-                                                    "kind_label",
-                                                    !strcmp(kind, "user") ? "Cán bộ" : "Đơn vị"));
+            json_array_append_new(inside,
+                                  json_pack("{s:s,s:s}", "name", jstr(f, "name"), "kind_label",
+                                            !strcmp(kind, "user") ? "Cán bộ" : "Đơn vị"));
     }
     json_t *track = json_object_get(doc, "recipients_status");
     json_array_foreach(track, i, f)
@@ -774,7 +775,8 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         const char *st = jstr(f, "status");
         set_str(f, "status_label", track_label(st));
         set_str(f, "status_class", track_class(st));
-        json_object_set_new(f, "external", json_boolean(json_is_null(json_object_get(f, "agency_id"))));
+        json_object_set_new(f, "external",
+                            json_boolean(json_is_null(json_object_get(f, "agency_id"))));
     }
 
     /* the forms: exactly doc_get's actions */
@@ -829,17 +831,17 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             json_object_set_new(a, "reviewers", sel);
             size_t pi;
             json_t *p;
-            json_array_foreach(json_object_get(cand, "people"), pi, p) if (
-                json_integer_value(json_object_get(p, "id")) ==
-                signer_id) set_str(a, "signer_name", person_label(r, p));
+            json_array_foreach(json_object_get(cand, "people"), pi,
+                               p) if (json_integer_value(json_object_get(p, "id")) == signer_id)
+                set_str(a, "signer_name", person_label(r, p));
         }
         if (def->flags & OF_RETURN_TO) {
             /* the drafter, or a reviewer before the actor's place who approved */
             json_t *to = json_array();
-            json_array_append_new(
-                to, json_pack("{s:s,s:s,s:b}", "value", "", "label",
-                              arena_printf(&r->arena, "Người soạn thảo: %s", drafter), "selected",
-                              !*jstr(fv, "user_id")));
+            json_array_append_new(to,
+                                  json_pack("{s:s,s:s,s:b}", "value", "", "label",
+                                            arena_printf(&r->arena, "Người soạn thảo: %s", drafter),
+                                            "selected", !*jstr(fv, "user_id")));
             json_t *added = json_object();
             size_t pi;
             json_t *p;
@@ -852,10 +854,10 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
                 if (json_object_get(added, v))
                     continue;
                 json_object_set_new(added, v, json_true());
-                json_array_append_new(to, json_pack("{s:s,s:s,s:b}", "value", v, "label",
-                                                    arena_printf(&r->arena, "Người duyệt: %s",
-                                                                 jstr(p, "name")),
-                                                    "selected", form_has(fv, "user_id", v)));
+                json_array_append_new(
+                    to, json_pack("{s:s,s:s,s:b}", "value", v, "label",
+                                  arena_printf(&r->arena, "Người duyệt: %s", jstr(p, "name")),
+                                  "selected", form_has(fv, "user_id", v)));
             }
             json_decref(added);
             json_object_set_new(a, "return_to", to);
@@ -1014,8 +1016,7 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
         /* an outgoing step on an incoming document: not possible on this page */
         json_decref(doc);
         json_decref(form);
-        resp_error(r, 409, "Không thực hiện được",
-                   "Thao tác này chỉ dùng cho văn bản đi.");
+        resp_error(r, 409, "Không thực hiện được", "Thao tác này chỉ dùng cho văn bản đi.");
         return;
     }
     if (res == RES_CONFLICT && !e.count)
