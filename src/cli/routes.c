@@ -81,7 +81,7 @@ const struct route routes[] = {
     {"GET", "/documents/:id", page_document, 0},
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
     {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
-    {"POST", "/documents/:id/actions/version", page_document_action, RT_UPLOAD},
+    {"POST", "/documents/:id/actions/version", page_document_version, RT_UPLOAD},
     {"POST", "/documents/:id/actions/:action", page_document_action, 0},
 
     /* API */

@@ -80,6 +80,7 @@ void page_register_book(struct req *r);
 void page_documents_outgoing(struct req *r);
 void page_document_draft(struct req *r);
 void page_document_draft_post(struct req *r);
+void page_document_version(struct req *r);
 /* The home page's outgoing work of the signed-in user (drafts, reviews, signatures,
  * documents to issue), linking to the outgoing lists. */
 json_t *web_doc_out_counters(struct req *r);

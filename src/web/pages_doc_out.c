@@ -632,7 +632,7 @@ static const char *track_label(const char *status)
         {"waiting_to_send", "Chờ gửi", "warn"},
         {"sent", "Đã gửi", "ok"},
         {"failed", "Gửi không thành công", "off"},
-        {"not_sent", "Chưa gửi", "state"},
+        {"not_sent", "Gửi khi phát hành", "state"},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, status))
@@ -925,6 +925,18 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
                    why ? why : "Biểu mẫu gửi lên không đọc được. Vui lòng tải lại trang.");
         return;
     }
+    /* who may know the document first (404), and only an outgoing document has these
+     * steps: on another one there is nothing at this address either */
+    json_t *doc = NULL;
+    result_t got = doc_get(r->app, &r->actor, id, &doc);
+    if (got != RES_OK || strcmp(jstr(doc, "direction"), "outgoing")) {
+        json_decref(doc);
+        if (got == RES_OK || got == RES_NOT_FOUND)
+            web_doc_not_found(r);
+        else
+            resp_result(r, got);
+        return;
+    }
     struct verrs e = {0};
     json_t *form = json_object();
     struct doc_step_input si = {0};
@@ -983,10 +995,17 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     } else {
         res = doc_workflow_act(r->app, &r->actor, id, def->key, &si, &e);
     }
+    if (res != RES_INVALID && res != RES_CONFLICT)
+        json_decref(doc);
     if (res == RES_OK) {
         json_decref(form);
         web_flash(r, "success", def->done);
         resp_redirect(r, arena_printf(&r->arena, "/documents/%lld", (long long)id));
+        return;
+    }
+    if (res == RES_NOT_FOUND) {
+        json_decref(form);
+        web_doc_not_found(r);
         return;
     }
     if (res == RES_FORBIDDEN) {
@@ -995,32 +1014,24 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
                    "Bạn không được thực hiện thao tác này với văn bản này.");
         return;
     }
-    if (res != RES_INVALID && res != RES_CONFLICT && res != RES_NOT_FOUND) {
+    if (res != RES_INVALID && res != RES_CONFLICT) {
         json_decref(form);
         resp_result(r, res);
-        return;
-    }
-    /* who may know the document first: an outsider's bad form is the 404 page */
-    json_t *doc = NULL;
-    result_t got = doc_get(r->app, &r->actor, id, &doc);
-    if (got != RES_OK || res == RES_NOT_FOUND) {
-        json_decref(doc);
-        json_decref(form);
-        if (got == RES_NOT_FOUND || res == RES_NOT_FOUND)
-            web_doc_not_found(r);
-        else
-            resp_result(r, got);
-        return;
-    }
-    if (strcmp(jstr(doc, "direction"), "outgoing")) {
-        /* an outgoing step on an incoming document: not possible on this page */
-        json_decref(doc);
-        json_decref(form);
-        resp_error(r, 409, "Không thực hiện được", "Thao tác này chỉ dùng cho văn bản đi.");
         return;
     }
     if (res == RES_CONFLICT && !e.count)
         verrs_add(&e, "action", "Không thực hiện được ở bước này của văn bản.");
     web_doc_out_render(r, res == RES_CONFLICT && verrs_get(&e, "action") ? 409 : 422, id, doc,
                        def->key, form, &e);
+}
+
+/* POST /documents/{id}/actions/version (multipart: its own route, RT_UPLOAD). */
+void page_document_version(struct req *r)
+{
+    int64_t id = req_param_id(r, "id");
+    if (!id) {
+        web_doc_not_found(r);
+        return;
+    }
+    web_doc_out_action(r, id, "version");
 }
