@@ -1728,7 +1728,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         "p.user_id, u.full_name, p.department_id, d.name, COALESCE(u.full_name, d.name, "
         "''), p.status, CASE WHEN p.active = 1 AND p.status IN ('pending', "
         "'in_progress') THEN 1 ELSE 0 END, p.due_date, p.note, p.assigned_by, ab.full_name, "
-        "p.parent_id, p.seen_at, p.created_at, p.done_at FROM doc_participant p LEFT JOIN "
+        "p.parent_id, p.seen_at, p.created_at, p.done_at, p.seq FROM doc_participant p LEFT JOIN "
         "app_user u ON u.id = p.user_id LEFT JOIN department d ON d.id = p.department_id "
         "LEFT JOIN app_user ab ON ab.id = p.assigned_by WHERE p.document_id = $1 ORDER BY "
         "p.id",
@@ -1737,7 +1737,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         r = db_collect(st,
                        "id:i,role:t,kind:t,user_id:I,user_name:T,department_id:I,department_name:"
                        "T,name:t,status:t,active:b,due_date:T,note:t,assigned_by_id:I,assigned_by:"
-                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I",
+                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I,seq:i",
                        &parts);
     if (r != RES_OK)
         return r;

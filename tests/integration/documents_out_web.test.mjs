@@ -205,6 +205,7 @@ test('the whole circuit through the page: draft → return → version → appro
   // a step out of turn: the head again
   assert.equal((await act(head, id, 'approve')).status, 403);
   page = await leader.get(`/documents/${id}`);
+  assert.match(text(page.text), /1\. Trịnh Quốc Bảo \(Người duyệt\) Đã duyệt 2\. Bùi Văn Long \(Người ký\) Đang xem xét/);
   // which version each reviewer saw
   assert.match(text(page.text), /Phiên bản 3 .*Trịnh Quốc Bảo: Đã xem xét, chuyển tiếp/);
   assert.match(text(page.text), /Phiên bản 2 .*Trịnh Quốc Bảo: Trả lại/);
@@ -223,10 +224,13 @@ test('the whole circuit through the page: draft → return → version → appro
   assert.equal(r.status, 303, r.text.slice(0, 300));
   page = await clerk.get(`/documents/${id}`);
   assert.match(page.text, /Quyết định số \d+\/QĐ-SKHCN/);
-  assert.deepEqual(forms(page.text).sort(), ['cancel', 'issue', 'seal']);
+  assert.deepEqual(forms(page.text).sort(), ['cancel', 'seal']); // issued once sealed
   assert.match(await (await clerk.get('/documents/outgoing?tab=to_issue')).text, new RegExp(`/documents/${id}"`));
   const akey = /id="seal-key"[^>]*>\s*<option value="(\d+)"/.exec(page.text)[1];
   assert.equal((await act(clerk, id, 'seal', { key_id: akey, pin: PIN })).status, 303);
+  page = await clerk.get(`/documents/${id}`);
+  assert.deepEqual(forms(page.text).sort(), ['cancel', 'issue']);
+  assert.match(text(page.text), /Bản đã đóng dấu số/);
   r = await act(clerk, id, 'issue');
   assert.equal(r.status, 303);
   page = await clerk.get(`/documents/${id}`);
