@@ -22,7 +22,7 @@ const one = (sql) => Number(srv.db(sql).trim());
 
 // A one-page decision whose page 1 has "Số:" and "ngày … tháng … năm" (ố, à, á, ă through
 // the font's Differences), where signing stamps the number and the date.
-export function decisionPdf(title = 'QUYET DINH') {
+function decisionPdf(title = 'QUYET DINH') {
   const lines = [[70, 770, 12, 'SO KHOA HOC VA CONG NGHE'], [70, 740, 12, 'S\x80:'],
     [300, 740, 12, 'Nghe An, ng\x81y      th\x82ng      n\x83m 2026'], [200, 680, 14, title],
     [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
