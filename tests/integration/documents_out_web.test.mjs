@@ -267,3 +267,14 @@ test('a reply from the incoming page: the button, the form names it, the replies
   const f2 = await specialist.get(`/documents/outgoing/new?reply_to=${other}`);
   assert.doesNotMatch(f2.text, /name="reply_to_id"/);
 });
+
+test('the demo draft waiting for the signature (printed with diacritics) signs and gets its number (§2)', async () => {
+  const id = one("SELECT id FROM document WHERE subject = 'Ban hành Quy chế sử dụng chữ ký số trong Sở Khoa học và Công nghệ'");
+  const page = await leader.get(`/documents/${id}`);
+  const key = /name="key_id"[^>]*>\s*<option value="(\d+)"/.exec(page.text)[1];
+  const r = await act(leader, id, 'sign', { key_id: key, pin: PIN });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  const signed = await leader.get(`/documents/${id}`);
+  assert.match(signed.text, /Quyết định số \d+\/QĐ-SKHCN/);
+  assert.match(text(signed.text), /Bản đã ký, có số và ngày/);
+});
