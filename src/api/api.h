@@ -95,6 +95,10 @@ void api_documents_outbox(struct req *r);
 void api_document_cancel(struct req *r);
 void api_document_recall(struct req *r);
 void api_document_candidates(struct req *r);
+/* drafts for public comment (api_doc_public.c) */
+void api_document_consultation(struct req *r);
+void api_document_consultation_publish(struct req *r);
+void api_document_consultation_close(struct req *r);
 
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);

@@ -85,6 +85,9 @@ const struct audit_action audit_actions[] = {
     {"doc_issue", "Ban hành, phát hành văn bản đi"},
     {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
     {"doc_recall", "Thu hồi văn bản đã ban hành"},
+    {"doc_public_open", "Công bố dự thảo lấy ý kiến công khai"},
+    {"doc_public_close", "Kết thúc lấy ý kiến công khai"},
+    {"doc_public_comment", "Góp ý công khai về dự thảo (không đăng nhập)"},
     {NULL, NULL},
 };
 

@@ -70,6 +70,8 @@ static const char *action_label(const char *action)
         {"delivered", "Đã gửi đến cơ quan nhận"},
         {"issued", "Ban hành"},
         {"digitised_signed", "Ký số của cơ quan trên bản số hóa"},
+        {"consultation_opened", "Công bố lấy ý kiến công khai"},
+        {"consultation_closed", "Kết thúc lấy ý kiến công khai"},
     };
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, action))
