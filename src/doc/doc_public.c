@@ -195,8 +195,15 @@ static void set_time(json_t *o, const char *key, struct db_stmt *s, int col)
         json_object_set_new(o, key, json_null());
         return;
     }
-    clock_format_iso(db_col_i64(s, col), iso, sizeof(iso));
-    clock_format_vn(db_col_i64(s, col), vn, sizeof(vn));
+    int64_t t = db_col_i64(s, col);
+    clock_format_iso(t, iso, sizeof(iso));
+    if ((t + VN_UTC_OFFSET) % 86400 == 0) { /* a deadline "to the end of the day" */
+        char day[16];
+        clock_format_vn_date(t - 1, day, sizeof(day));
+        snprintf(vn, sizeof(vn), "hết ngày %s", day);
+    } else {
+        clock_format_vn(t, vn, sizeof(vn));
+    }
     json_object_set_new(o, key, json_string(iso));
     json_object_set_new(o, k, json_string(vn));
 }
@@ -499,7 +506,7 @@ static result_t publish_tx(struct tx *t, void *arg)
                "summary, doc_type, deadline, state, published_by, published_at) SELECT d.id, "
                "d.agency_id, $2, $3, d.subject, COALESCE($4, d.notes), d.doc_type, $5, 'open', "
                "$6, $7 FROM document d WHERE d.id = $1",
-               "iititii", w->id, w->slug, file_id, w->summary, w->deadline, w->a->user_id, w->now);
+               "ititiii", w->id, w->slug, file_id, w->summary, w->deadline, w->a->user_id, w->now);
     if (r != RES_OK)
         return r;
     char vn[48], comment[160];
