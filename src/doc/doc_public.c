@@ -543,6 +543,10 @@ result_t doc_public_publish(struct app *app, const struct actor *a, int64_t id,
     if (in->summary && !str_is_empty(in->summary))
         summary = doc_public_text_clean(in->summary, "summary", "tóm tắt công bố", false,
                                         DOC_PUBLIC_SUMMARY_MAX, e);
+    if (summary && !*summary) { /* only white space: the draft's own */
+        free(summary);
+        summary = NULL;
+    }
     if (e->count) {
         free(summary);
         return RES_INVALID;
