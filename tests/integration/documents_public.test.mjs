@@ -80,7 +80,7 @@ before(async () => {
   d2 = await draft('Dự thảo Kế hoạch chuyển đổi số năm 2027');
   d3 = await draft('Dự thảo Quy định về lưu trữ điện tử');
 });
-after(async () => { if (process.env.PUBLIC_TEST_LOG) console.log(srv.log.slice(-3000)); await srv.stop(); srv.cleanup(); });
+after(async () => { await srv.stop(); srv.cleanup(); });
 
 test('publishing is the drafter\'s or a leader\'s step through the policy; bad input writes nothing', async () => {
   const before = footprint();
