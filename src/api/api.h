@@ -101,6 +101,10 @@ void api_documents_issue_batch(struct req *r); /* api_doc_issue.c */
 void api_document_cancel(struct req *r);
 void api_document_recall(struct req *r);
 void api_document_candidates(struct req *r);
+/* drafts for public comment (api_doc_public.c) */
+void api_document_consultation(struct req *r);
+void api_document_consultation_publish(struct req *r);
+void api_document_consultation_close(struct req *r);
 
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);

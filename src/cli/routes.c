@@ -89,6 +89,14 @@ const struct route routes[] = {
     {"GET", "/registers", page_registers, 0},
     {"POST", "/registers", page_registers_post, 0},
     {"GET", "/registers/:id/book", page_registers_book, 0},
+    /* drafts for public comment (web/pages_public.c): the drafter's panel, then the public
+     * pages (no login; the comment form checks its own pre-session CSRF cookie) */
+    {"POST", "/documents/:id/consultation", page_document_consultation_post, 0},
+    {"POST", "/documents/:id/consultation/close", page_document_consultation_close, 0},
+    {"GET", "/public/consultations", page_public_index, PUB},
+    {"GET", "/public/consultations/:slug", page_public_consultation, PUB},
+    {"GET", "/public/consultations/:slug/file", page_public_file, PUB},
+    {"POST", "/public/consultations/:slug/comments", page_public_comment_post, PUB | RT_NO_CSRF},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -180,6 +188,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/issue", api_document_issue, 0},
     {"POST", "/api/v1/documents/:id/cancel", api_document_cancel, 0},
     {"POST", "/api/v1/documents/:id/recall", api_document_recall, 0},
+    {"GET", "/api/v1/documents/:id/consultation", api_document_consultation, 0},
+    {"POST", "/api/v1/documents/:id/consultation", api_document_consultation_publish, 0},
+    {"POST", "/api/v1/documents/:id/consultation/close", api_document_consultation_close, 0},
     {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

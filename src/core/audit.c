@@ -86,6 +86,9 @@ const struct audit_action audit_actions[] = {
     {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
     {"doc_recall", "Thu hồi văn bản đã ban hành"},
     {"notify_read", "Đánh dấu đã đọc thông báo"},
+    {"doc_public_open", "Công bố dự thảo lấy ý kiến công khai"},
+    {"doc_public_close", "Kết thúc lấy ý kiến công khai"},
+    {"doc_public_comment", "Góp ý công khai về dự thảo (không đăng nhập)"},
     {NULL, NULL},
 };
 

@@ -530,6 +530,97 @@ struct doc_issue_item {
  * RES_INVALID (errors on "ids") before anything is issued. */
 result_t doc_issue_batch(struct app *app, const struct actor *a, const int64_t *ids, size_t n,
                          struct doc_issue_item *out, struct verrs *e);
+/* ---- drafts for public comment (doc_public.c; issue 12, Khánh Hòa Điều 9) ----
+ *
+ * The drafter or an agency leader (AZ_DOC_CONSULT) publishes an outgoing draft that is
+ * not signed yet (draft, reviewing, approved) whose newest main version is a PDF: a
+ * doc_consultation row with an unguessable slug, the draft's subject, a summary (the
+ * draft's unless given) and that version of the file, and a deadline; history
+ * `consultation_opened`, audit `doc_public_open`. The public page /public/consultations/
+ * <slug> (no login) shows what was published and takes comments until the deadline; the
+ * drafter may close it earlier (history `consultation_closed`, audit `doc_public_close`).
+ * The comments are read by the drafter, reviewers, signer and leaders
+ * (AZ_DOC_CONSULT_READ). One consultation per draft. */
+#define DOC_PUBLIC_SLUG_LEN    32   /* hex characters: 128 random bits */
+#define DOC_PUBLIC_COMMENT_MAX 5000 /* characters of one comment */
+#define DOC_PUBLIC_NAME_MAX    200
+#define DOC_PUBLIC_ORG_MAX     300
+#define DOC_PUBLIC_EMAIL_MAX   254
+#define DOC_PUBLIC_SUMMARY_MAX 2000
+#define DOC_PUBLIC_MAX_LINKS   3   /* links in one comment; more is refused as spam */
+#define DOC_PUBLIC_MAX_DAYS    366 /* latest deadline from now */
+#define DOC_PUBLIC_LIST_MAX    200 /* rows of the public index */
+
+struct doc_public_input {
+    /* 'YYYY-MM-DD' (open to the end of that Vietnam day) or an ISO 8601 instant; after
+     * now, at most DOC_PUBLIC_MAX_DAYS ahead */
+    const char *deadline;
+    const char *summary; /* NULL or empty: the draft's summary */
+};
+/* Publishes draft `id`: RES_NOT_FOUND / RES_FORBIDDEN from the policy, RES_INVALID with
+ * errors on deadline, summary, RES_CONFLICT with an error on "action" (already published,
+ * no PDF version, not an unsigned outgoing draft); nothing written on any error. The
+ * slug into slug_out. */
+result_t doc_public_publish(struct app *app, const struct actor *a, int64_t id,
+                            const struct doc_public_input *in, struct verrs *e,
+                            char slug_out[DOC_PUBLIC_SLUG_LEN + 1]);
+/* Closes the open consultation of draft `id` before its deadline (AZ_DOC_CONSULT);
+ * RES_CONFLICT with an error on "action" when none is open. */
+result_t doc_public_close(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
+/* The consultation of draft `id` with its comments, newest first, ids below `before` (0 =
+ * the newest), `limit` (1..DOC_LIST_MAX, default 50), next_before for the next page
+ * (AZ_DOC_CONSULT_READ). RES_NOT_FOUND when the draft was never published. */
+result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int64_t before,
+                        int limit, json_t **out);
+/* doc_get's part: "public_comment" {can_publish, can_close, can_read, consultation (null
+ * or {slug, url, state open|closed|expired, is_open, deadline, published_at, closed_at
+ * (ISO and _vn), published_by, closed_by, comment_count, max_comments, subject, summary,
+ * file_version, comments (the newest 50, for whoever may read them), comments_more})}
+ * on an outgoing document, for whoever may publish or read; absent otherwise. */
+struct db_conn;
+result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
+                         json_t *doc);
+
+/* The public side: `visitor` is whoever asks (signed in or not: user_id 0 and the client
+ * address); host_agency the agency of the host name (0 = the installation's own name).
+ * A malformed or unknown slug, or one of another agency than the host's, is
+ * RES_NOT_FOUND. */
+/* {slug, subject, summary, doc_type_name, agency_name, state open|closed|expired,
+ * is_open, deadline, published_at, closed_at (ISO and _vn), comment_count, file_size,
+ * file_version}: what was published and nothing else of the document. */
+result_t doc_public_page(struct app *app, const struct actor *visitor, const char *slug,
+                         int64_t host_agency, json_t **out);
+/* The open consultations (of host_agency, or all), earliest deadline first, at most
+ * DOC_PUBLIC_LIST_MAX: [{slug, subject, doc_type_name, agency_name, deadline,
+ * published_at, comment_count}]. */
+result_t doc_public_index(struct app *app, const struct actor *visitor, int64_t host_agency,
+                          json_t **out);
+/* The published version of the main file, checked against its hash. */
+result_t doc_public_file(struct app *app, const struct actor *visitor, const char *slug,
+                         int64_t host_agency, struct doc_file_data *out);
+struct doc_public_comment_input {
+    const char *name, *organisation, *email, *body; /* name and body required */
+};
+/* One comment from the public. RES_INVALID with errors on name, organisation, email,
+ * body; RES_CONFLICT with an error on "consultation" (closed, expired, full) or "body"
+ * (the same comment again from this address); RES_LOCKED with an error on "rate_limit"
+ * (cfg.public_comments_per_hour in the last hour from this address); nothing written on
+ * any error. */
+result_t doc_public_comment(struct app *app, const struct actor *visitor, const char *slug,
+                            int64_t host_agency, const struct doc_public_comment_input *in,
+                            struct verrs *e);
+/* The checks behind them, for the tests: a slug's form; open = state 'open' and now
+ * before the deadline; how many links (http://, https://, ftp://, www.) s holds; the
+ * address a rate limit counts (IPv4 as is, IPv4-mapped IPv6 as IPv4, IPv6 by its /64);
+ * a multi-line text cleaned (NFC, no control or bidi characters, CR LF → LF, at most one
+ * empty line in a row, trimmed, at most max_chars characters; malloc'd or NULL with an
+ * error on field). */
+bool doc_public_slug_valid(const char *s);
+bool doc_public_is_open(const char *state, int64_t deadline, int64_t now);
+int doc_public_links(const char *s);
+void doc_public_client_key(const char *addr, char *out, size_t size);
+char *doc_public_text_clean(const char *in, const char *field, const char *label, bool required,
+                            size_t max_chars, struct verrs *e);
 
 /* ---- demo (doc_demo.c) ---- */
 

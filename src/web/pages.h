@@ -95,6 +95,15 @@ json_t *web_doc_out_counters(struct req *r);
 /* The home page's counters of the signed-in user (doc_counts), linking to the lists. */
 json_t *web_doc_counters(struct req *r);
 
+/* drafts for public comment (pages_public.c): the public side, no login */
+void page_public_index(struct req *r);
+void page_public_consultation(struct req *r);
+void page_public_file(struct req *r);
+void page_public_comment_post(struct req *r);
+/* ... and the drafter's forms of the document page's panel */
+void page_document_consultation_post(struct req *r);
+void page_document_consultation_close(struct req *r);
+
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);
 

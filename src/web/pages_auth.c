@@ -72,10 +72,7 @@ void page_static(struct req *r)
 static void render_login(struct req *r, int status, const char *login, const char *error)
 {
     /* Login CSRF: double-submit cookie, since there is no session yet. */
-    char token[65];
-    rand_hex(token, 32);
-    resp_cookie(r, "qlvb_login_csrf", token, 3600, true);
-    str_copy(r->csrf, token, sizeof(r->csrf));
+    web_form_token_issue(r, "qlvb_login_csrf", 3600);
     json_t *ctx = json_pack("{s:s,s:s}", "title", "Đăng nhập", "login", login ? login : "");
     if (error)
         json_object_set_new(ctx, "error", json_string(error));
@@ -102,8 +99,7 @@ static const char *after_login(const struct actor *a)
 
 void page_login_post(struct req *r)
 {
-    const char *cookie = req_cookie(r, "qlvb_login_csrf"), *form = req_form(r, "_csrf");
-    if (req_form_bad(r) || !cookie || !form || strlen(cookie) != 64 || !str_eq_ct(cookie, form)) {
+    if (!web_form_token_ok(r, "qlvb_login_csrf")) {
         render_login(r, 403, req_form(r, "login"),
                      "Phiên của trang đăng nhập đã hết hạn. Vui lòng nhập lại.");
         return;

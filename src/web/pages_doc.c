@@ -82,6 +82,8 @@ const char *web_doc_action_label(const char *action)
         {"cancelled", "Hủy văn bản đã cấp số"},
         {"part_done", "Xong phần phối hợp"},
         {"refused_by_recipient", "Nơi nhận từ chối tiếp nhận"},
+        {"consultation_opened", "Công bố lấy ý kiến công khai"},
+        {"consultation_closed", "Kết thúc lấy ý kiến công khai"},
     };
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, action))

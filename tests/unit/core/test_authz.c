@@ -462,8 +462,61 @@ TEST(notifications_are_their_recipients_alone)
     CHECK_INT(authz_check(&sys, AZ_NOTIFY_READ, 0), RES_FORBIDDEN);
 }
 
+/* Khánh Hòa Điều 9 (issue 12 "Drafts for public comment"): the drafter or the agency's
+ * leader publishes and closes; drafter, reviewers, signer and leaders read the comments;
+ * clerks see the draft but not the comments; another agency does not know it. A
+ * published consultation is read by anyone, signed in or not, and commented on only
+ * while open; it gives nothing else. */
+TEST(public_comment_rules)
+{
+    static const struct authz_participant parts[] = {
+        {.user_id = 50, .department_id = 30, .role = PART_DRAFTER, .current_step = false},
+        {.user_id = 51, .department_id = 30, .role = PART_REVIEWER, .current_step = true},
+        {.user_id = 52, .department_id = 30, .role = PART_SIGNER, .current_step = false},
+    };
+    const struct authz_object draft = {
+        .kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = parts, .nparts = 3};
+    struct actor drafter = person(50, 5, 30, ROLE_SPECIALIST);
+    struct actor reviewer = person(51, 5, 30, ROLE_DEPARTMENT_LEADER);
+    struct actor signer = person(52, 5, 30, ROLE_SPECIALIST);
+    struct actor leader = person(53, 5, 0, ROLE_AGENCY_LEADER);
+    struct actor clerk = person(54, 5, 0, ROLE_CLERK);
+    struct actor colleague = person(55, 5, 30, ROLE_SPECIALIST);
+    struct actor other = person(56, 6, 0, ROLE_AGENCY_LEADER | ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&drafter, AZ_DOC_CONSULT, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_CONSULT, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&reviewer, AZ_DOC_CONSULT, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_CONSULT, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&colleague, AZ_DOC_CONSULT, &draft), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&other, AZ_DOC_CONSULT, &draft), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&drafter, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&reviewer, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&signer, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_CONSULT_READ, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&other, AZ_DOC_CONSULT_READ, &draft), RES_NOT_FOUND);
+    /* The public actions never reach a document itself. */
+    struct actor visitor = {0};
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_READ, &draft), RES_UNAUTHENTICATED);
+    CHECK_INT(authz_check_object(&drafter, AZ_PUBLIC_READ, &draft), RES_FORBIDDEN);
+    struct authz_object open = {.kind = AZ_OBJ_PUBLIC, .agency_id = 5, .public_open = true};
+    struct authz_object closed = {.kind = AZ_OBJ_PUBLIC, .agency_id = 5, .public_open = false};
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_READ, &open), RES_OK);
+    CHECK_INT(authz_check_object(NULL, AZ_PUBLIC_READ, &open), RES_OK);
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_COMMENT, &open), RES_OK);
+    CHECK_INT(authz_check_object(&other, AZ_PUBLIC_COMMENT, &open), RES_OK);
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_READ, &closed), RES_OK);
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_COMMENT, &closed), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&drafter, AZ_PUBLIC_COMMENT, &closed), RES_FORBIDDEN);
+    /* Nothing but the public actions on a public object, for anyone. */
+    CHECK_INT(authz_check_object(&visitor, AZ_DOC_READ, &open), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_CONSULT_READ, &open), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_READ, &open), RES_FORBIDDEN);
+}
+
 int main(void)
 {
+    RUN(public_comment_rules);
     RUN(agency_admin_scoped_to_own_agency);
     RUN(non_admin_roles);
     RUN(signing_rules);
