@@ -277,25 +277,25 @@ TEST(series_and_year_rollover)
     struct db_conn *c = db_conn(app.db);
     int64_t general = 0, decisions = 0, got = -1;
     /* An agency without an outgoing register (phường Trường Vinh) has none to give. */
-    CHECK_INT(doc_outgoing_register(c, tv_agency, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, tv_agency, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, 0);
     /* The demo's general register of Sở KH&CN numbers every type ... */
     general = one("SELECT id FROM doc_register WHERE agency_id = $1 AND kind = 'outgoing'",
                   clerk.agency_id);
     struct verrs e = {0};
     struct doc_register_input q = {.kind = "outgoing", .name = "Sổ quyết định"};
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, general);
     /* ... until a register restricted to some types opens their own series. */
     CHECK_INT(doc_registers_create(&app, &clerk, clerk.agency_id, &q, &e, &decisions), RES_OK);
     CHECK_INT(db_run(c, "UPDATE doc_register SET doc_types = 'quyet_dinh,chi_thi' WHERE id = $1",
                      "i", decisions),
               RES_OK);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, decisions);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "chi_thi", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "chi_thi", false, 2026, &got), RES_OK);
     CHECK_INT(got, decisions);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "cong_van", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "cong_van", false, 2026, &got), RES_OK);
     CHECK_INT(got, general);
     /* Each series counts on its own; a new year restarts at 1. */
     CHECK_INT(take(general, 2026), 1);
@@ -306,7 +306,7 @@ TEST(series_and_year_rollover)
     /* A closed restricted register gives the type back to the general one. */
     CHECK_INT(db_run(c, "UPDATE doc_register SET active = 0 WHERE id = $1", "i", decisions),
               RES_OK);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, general);
 }
 
