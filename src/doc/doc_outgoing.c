@@ -1283,6 +1283,8 @@ static const char *track_status(const char *state)
 {
     if (!strcmp(state, "presented"))
         return "registered";
+    if (!strcmp(state, "recall_requested"))
+        return "recalled"; /* waiting for the receiver's answer (recall) */
     return state; /* arrived, refused, registered, assigned, in_progress, completed, recalled */
 }
 
@@ -1322,6 +1324,14 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
     if (r != RES_OK)
         return r;
     json_object_set_new(doc, "replaced_by", links);
+    /* a receiver's copy recalled by its sender, waiting for the clerk's answer */
+    int64_t pending = 0;
+    if ((r = db_one_i64(c, &pending,
+                        "SELECT COUNT(*) FROM document WHERE id = $1 AND state_before_recall IS "
+                        "NOT NULL",
+                        "i", id)) != RES_OK)
+        return r;
+    json_object_set_new(doc, "recall_pending", json_boolean(pending > 0));
     const char *dir = json_string_value(json_object_get(doc, "direction"));
     if (!dir || strcmp(dir, "outgoing"))
         return RES_OK;
@@ -1356,7 +1366,8 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
         return r;
     r = db_query(c, &s,
                  "SELECT rc.seq, rc.kind, rc.agency_id, rc.agency_code, rc.department_id, "
-                 "rc.user_id, rc.name, cp.id, cp.state, o.status, (SELECT h.comment FROM "
+                 "rc.user_id, rc.name, cp.id, CASE WHEN cp.state_before_recall IS NOT NULL THEN "
+                 "'recall_requested' ELSE cp.state END, o.status, (SELECT h.comment FROM "
                  "doc_history h WHERE h.document_id = cp.id AND h.action = 'refused' ORDER BY "
                  "h.step DESC LIMIT 1), (SELECT h.action || ':' || h.comment FROM doc_history h "
                  "WHERE h.document_id = cp.id AND h.action IN ('recall_agreed', "

@@ -46,8 +46,8 @@ enum {
     S_APPROVED = 1 << 7,
     S_SIGNED = 1 << 8,
     S_ISSUED = 1 << 9,
-    /* a receiver's copy of a recalled document, waiting for the clerk's answer
-     * (edXML 15 agree / 16 refuse) */
+    /* a receiver's copy of a recalled document (state recalled) still waiting for the
+     * clerk's answer (state_before_recall set; edXML 15 agree / 16 refuse) */
     S_RECALL_REQ = 1 << 10,
 };
 #define S_WORKING  (S_ASSIGNED | S_IN_PROGRESS)
@@ -56,9 +56,9 @@ enum {
 
 static unsigned state_bit(const char *s)
 {
-    static const char *const names[] = {"registered", "presented", "assigned",        "in_progress",
-                                        "completed",  "draft",     "reviewing",       "approved",
-                                        "signed",     "issued",    "recall_requested"};
+    static const char *const names[] = {"registered", "presented", "assigned",  "in_progress",
+                                        "completed",  "draft",     "reviewing", "approved",
+                                        "signed",     "issued"};
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(s, names[i]))
             return 1u << i;
@@ -83,7 +83,7 @@ static const char *state_label(const char *s)
                {"signed", "đã ký số"},
                {"issued", "đã ban hành"},
                {"cancelled", "đã hủy"},
-               {"recall_requested", "đang chờ đồng ý thu hồi"}};
+               {"recall_requested", "bị thu hồi, chờ văn thư trả lời"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, s))
             return map[i].label;
@@ -224,8 +224,8 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
     result_t r = db_query(c, &s,
                           "SELECT state, direction, agency_id, created_by, due_date, deadline, "
                           "sealed_at, medium, (SELECT COUNT(*) FROM doc_file f WHERE "
-                          "f.document_id = $1 AND f.role = 'main' AND f.stage = 'digitised') "
-                          "FROM document WHERE id = $1",
+                          "f.document_id = $1 AND f.role = 'main' AND f.stage = 'digitised'), "
+                          "state_before_recall FROM document WHERE id = $1",
                           "i", id);
     if (r != RES_OK)
         return r;
@@ -245,6 +245,9 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         w->sealed = !db_col_null(s, 6);
         w->paper = !db_col_null(s, 7) && !strcmp(db_col_text(s, 7), "paper");
         w->digitised = db_col_i64(s, 8) > 0;
+        if (!strcmp(w->direction, "incoming") && !strcmp(w->state_key, "recalled") &&
+            !db_col_null(s, 9))
+            w->state = S_RECALL_REQ;
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_NOT_FOUND;
@@ -1517,19 +1520,18 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
         r = history_add(c, w->id, step, w->a, "recalled", s->state_key, "recalled", 0, 0,
                         w->in->note, w->now);
     for (size_t i = 0; r == RES_OK && i < n; i++) {
-        if (!strcmp(states[i], "recalled") || !strcmp(states[i], "refused") ||
-            !strcmp(states[i], "recall_requested"))
+        if (!strcmp(states[i], "recalled") || !strcmp(states[i], "refused"))
             continue; /* refused copies were never taken in */
         int64_t cstep = 0;
         r = db_run(c,
-                   "UPDATE document SET state = 'recall_requested', state_before_recall = $2, "
+                   "UPDATE document SET state = 'recalled', state_before_recall = $2, "
                    "updated_at = $3 WHERE id = $1",
                    "iti", copies[i], states[i], w->now);
         if (r == RES_OK)
             r = next_step(c, copies[i], &cstep);
         if (r == RES_OK)
-            r = history_add(c, copies[i], cstep, w->a, "recall_requested", states[i],
-                            "recall_requested", 0, 0, w->in->note, w->now);
+            r = history_add(c, copies[i], cstep, w->a, "recall_requested", states[i], "recalled", 0,
+                            0, w->in->note, w->now);
         if (r == RES_OK)
             audit_step(w->t, w->a, agencies[i], copies[i], "doc_recall",
                        "Văn bản #%lld bị cơ quan gửi thu hồi: %s", (long long)copies[i],
@@ -1551,6 +1553,7 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
 static result_t do_recall_answer(struct wf_write *w, struct db_conn *c, struct wf_state *s,
                                  int64_t step)
 {
+    (void)s;
     bool agree = w->st->kind == ST_RECALL_AGREE;
     int64_t source = 0, sstep = 0;
     char before[16] = "registered", agency[300] = "";
@@ -1587,7 +1590,7 @@ static result_t do_recall_answer(struct wf_write *w, struct db_conn *c, struct w
                    "iti", w->id, to, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, agree ? "recall_agreed" : "recall_refused",
-                        s->state_key, to, 0, 0, w->in->note, w->now);
+                        "recalled", to, 0, 0, w->in->note, w->now);
     if (r == RES_OK && source) {
         char comment[DOC_NOTE_MAX * 4 + 400];
         snprintf(comment, sizeof(comment), "%s %s%s%s", DOC_CUT(agency, 200),
@@ -1622,7 +1625,7 @@ static result_t do_update(struct wf_write *w, struct db_conn *c, struct wf_state
                         "UPDATE document SET subject = COALESCE($2, subject), subject_folded = "
                         "COALESCE($3, subject_folded), notes = COALESCE($4, notes), updated_at = "
                         "$5 WHERE id = $1",
-                        "iTTTi", w->id, subj, subj ? (folded ? folded : "") : NULL, sum, w->now);
+                        "ittti", w->id, subj, subj ? (folded ? folded : "") : NULL, sum, w->now);
     if (r == RES_OK)
         r = doc_search_index(c, w->id);
     char comment[DOC_NOTE_MAX * 4 + DOC_SUBJECT_MAX * 4 + 100];
@@ -1654,7 +1657,7 @@ static result_t do_update(struct wf_write *w, struct db_conn *c, struct wf_state
         r = db_run(c,
                    "UPDATE document SET subject = COALESCE($2, subject), subject_folded = "
                    "COALESCE($3, subject_folded), updated_at = $4 WHERE id = $1",
-                   "iTTi", copies[i], subj, subj ? (folded ? folded : "") : NULL, w->now);
+                   "itti", copies[i], subj, subj ? (folded ? folded : "") : NULL, w->now);
         if (r == RES_OK)
             r = doc_search_index(c, copies[i]);
         struct db_stmt *x = NULL;
