@@ -74,10 +74,14 @@ const struct route routes[] = {
     {"GET", "/documents/new", page_document_new, 0},
     {"GET", "/documents/tracking", page_documents_tracking, 0},
     {"GET", "/documents/book", page_register_book, 0},
+    {"GET", "/documents/outgoing", page_documents_outgoing, 0},
+    {"GET", "/documents/outgoing/new", page_document_draft, 0},
+    {"POST", "/documents/outgoing", page_document_draft_post, RT_UPLOAD},
     {"POST", "/documents", page_document_new_post, RT_UPLOAD},
     {"GET", "/documents/:id", page_document, 0},
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
     {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
+    {"POST", "/documents/:id/actions/version", page_document_version, RT_UPLOAD},
     {"POST", "/documents/:id/actions/:action", page_document_action, 0},
 
     /* API */

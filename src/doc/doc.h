@@ -447,10 +447,14 @@ result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
 result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id);
 /* The choices of the forms (AZ_DOC_READ, then per action the actor may take now):
  * {"leaders": [...]} for present (agency and department leaders), "departments" and
- * "people" of the agency for assign/change/forward, "unit_people" (the actor's unit
+ * "people" of the agency for assign/change/forward/submit, "unit_people" (the actor's unit
  * without the actor) for reassign. Each person {id, name, department_id,
  * department_name, position}; each unit {id, name}. */
 result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t id, json_t **out);
+/* The draft form's choices (AZ_DOC_DRAFT on the actor's agency): "leaders" (agency and
+ * unit leaders, the intended signer), "people" and "departments" {id, name, abbr} of
+ * the agency, "agencies" {id, code, name}: the installation's other active agencies. */
+result_t doc_draft_candidates(struct app *app, const struct actor *a, json_t **out);
 /* The QCVN 102 status code (standards.md §10: 01 arrived, 02 refused, 03 accepted and
  * registered, 04 assigned, 05 in progress, 06 completed) of a doc_history action, NULL
  * for the steps inside the agency that are not sent (present, comment, forward, ...). */

@@ -2102,7 +2102,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         "p.user_id, u.full_name, p.department_id, d.name, COALESCE(u.full_name, d.name, "
         "''), p.status, CASE WHEN p.active = 1 AND p.status IN ('pending', "
         "'in_progress') THEN 1 ELSE 0 END, p.due_date, p.note, p.assigned_by, ab.full_name, "
-        "p.parent_id, p.seen_at, p.created_at, p.done_at FROM doc_participant p LEFT JOIN "
+        "p.parent_id, p.seen_at, p.created_at, p.done_at, p.seq FROM doc_participant p LEFT JOIN "
         "app_user u ON u.id = p.user_id LEFT JOIN department d ON d.id = p.department_id "
         "LEFT JOIN app_user ab ON ab.id = p.assigned_by WHERE p.document_id = $1 ORDER BY "
         "p.id",
@@ -2111,7 +2111,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         r = db_collect(st,
                        "id:i,role:t,kind:t,user_id:I,user_name:T,department_id:I,department_name:"
                        "T,name:t,status:t,active:b,due_date:T,note:t,assigned_by_id:I,assigned_by:"
-                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I",
+                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I,seq:i",
                        &parts);
     if (r != RES_OK)
         return r;
@@ -2173,8 +2173,9 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         if (r == RES_OK)
             json_object_set_new(o, "leaders", list);
     }
-    bool whole =
-        has_action(acts, "assign") || has_action(acts, "change") || has_action(acts, "forward");
+    /* §6 submit: the reviewers are chosen among the agency's people */
+    bool whole = has_action(acts, "assign") || has_action(acts, "change") ||
+                 has_action(acts, "forward") || has_action(acts, "submit");
     if (r == RES_OK && whole) {
         struct db_stmt *st = NULL;
         r = db_query(c, &st,
@@ -2207,6 +2208,50 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         }
     }
     json_object_set_new(o, "actions", acts);
+    if (r != RES_OK) {
+        json_decref(o);
+        return r;
+    }
+    *out = o;
+    return RES_OK;
+}
+
+/* The choices of the draft form (AZ_DOC_DRAFT, standards.md §6): the agency's leaders
+ * (agency and unit leaders: the intended signer), people and units, and the other
+ * active agencies of the installation (recipients delivered inside it). */
+result_t doc_draft_candidates(struct app *app, const struct actor *a, json_t **out)
+{
+    *out = NULL;
+    int64_t agency = a ? a->agency_id : 0;
+    result_t r = authz_check(a, AZ_DOC_DRAFT, agency);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    json_t *o = json_object(), *list = NULL;
+    r = people_json(c, agency, 0, ROLE_AGENCY_LEADER | ROLE_DEPARTMENT_LEADER, &list);
+    if (r == RES_OK) {
+        json_object_set_new(o, "leaders", list);
+        r = people_json(c, agency, 0, 0, &list);
+    }
+    if (r == RES_OK)
+        json_object_set_new(o, "people", list);
+    struct db_stmt *st = NULL;
+    if (r == RES_OK)
+        r = db_query(c, &st,
+                     "SELECT id, name, abbr FROM department WHERE agency_id = $1 AND active = 1 "
+                     "ORDER BY name, id",
+                     "i", agency);
+    if (r == RES_OK && (r = db_collect(st, "id:i,name:t,abbr:t", &list)) == RES_OK)
+        json_object_set_new(o, "departments", list);
+    if (r == RES_OK)
+        r = db_query(c, &st,
+                     "SELECT id, code, name FROM agency WHERE active = 1 AND id <> $1 ORDER BY "
+                     "code, id LIMIT 1000",
+                     "i", agency);
+    if (r == RES_OK && (r = db_collect(st, "id:i,code:t,name:t", &list)) == RES_OK)
+        json_object_set_new(o, "agencies", list);
     if (r != RES_OK) {
         json_decref(o);
         return r;

@@ -76,6 +76,14 @@ void page_document_file(struct req *r);
 void page_document_action(struct req *r);
 void page_documents_tracking(struct req *r);
 void page_register_book(struct req *r);
+/* outgoing documents (pages_doc_out.c) */
+void page_documents_outgoing(struct req *r);
+void page_document_draft(struct req *r);
+void page_document_draft_post(struct req *r);
+void page_document_version(struct req *r);
+/* The home page's outgoing work of the signed-in user (drafts, reviews, signatures,
+ * documents to issue), linking to the outgoing lists. */
+json_t *web_doc_out_counters(struct req *r);
 /* The home page's counters of the signed-in user (doc_counts), linking to the lists. */
 json_t *web_doc_counters(struct req *r);
 

@@ -201,6 +201,7 @@ void page_choose_agency_post(struct req *r)
 void page_home(struct req *r)
 {
     json_t *counters = web_doc_counters(r); /* documents (pages_doc.c) */
+    json_t *out = web_doc_out_counters(r);  /* outgoing documents (pages_doc_out.c) */
     json_t *ms = NULL;
     if (user_memberships(r->app, r->actor.user_id, &ms) != RES_OK)
         ms = json_array();
@@ -209,10 +210,11 @@ void page_home(struct req *r)
         if (json_integer_value(json_object_get(json_array_get(ms, i), "id")) ==
             r->actor.membership_id)
             json_array_remove(ms, i);
-    web_render(
-        r, 200, "home",
-        json_pack("{s:s,s:o,s:o}", "title", "Trang chủ", "counters", counters, "memberships", ms),
-        "home");
+    web_render(r, 200, "home",
+               json_pack("{s:s,s:o,s:b,s:o,s:o}", "title", "Trang chủ", "counters", counters,
+                         "has_out", json_array_size(out) > 0, "out_counters", out, "memberships",
+                         ms),
+               "home");
 }
 
 /* ---- sessions ---- */
