@@ -2175,7 +2175,8 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
     }
     /* §6 submit: the reviewers are chosen among the agency's people */
     bool whole = has_action(acts, "assign") || has_action(acts, "change") ||
-                 has_action(acts, "forward") || has_action(acts, "submit");
+                 has_action(acts, "forward") || has_action(acts, "submit") ||
+                 has_action(acts, "plan") || has_action(acts, "ask_opinion");
     if (r == RES_OK && whole) {
         struct db_stmt *st = NULL;
         r = db_query(c, &st,
