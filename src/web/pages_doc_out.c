@@ -794,7 +794,37 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         set_str(f, "status_class", track_class(st));
         json_object_set_new(f, "external",
                             json_boolean(json_is_null(json_object_get(f, "agency_id"))));
+        /* the receiver's answer to a recall (edXML 15 / 16) */
+        const char *rc = jstr(f, "recall");
+        set_str(f, "recall_label",
+                !strcmp(rc, "requested") ? "Chờ nơi nhận trả lời thu hồi"
+                : !strcmp(rc, "agreed")  ? "Nơi nhận đồng ý thu hồi"
+                : !strcmp(rc, "refused") ? "Nơi nhận từ chối thu hồi"
+                                         : "");
+        if (!json_is_string(json_object_get(f, "recall_reason")))
+            set_str(f, "recall_reason", "");
     }
+    /* opinions asked of units (xin ý kiến, §6): their answers and whether late */
+    json_t *ops = json_object_get(doc, "opinions");
+    json_array_foreach(ops, i, f)
+    {
+        const char *st = jstr(f, "state");
+        set_str(f, "state_label",
+                !strcmp(st, "answered")  ? "Đã cho ý kiến"
+                : !strcmp(st, "overdue") ? "Quá hạn, chưa có ý kiến"
+                : !strcmp(st, "closed")  ? "Đã đóng (người duyệt đã quyết định)"
+                                         : "Đang chờ ý kiến");
+        set_str(f, "state_class",
+                !strcmp(st, "answered")  ? "ok"
+                : !strcmp(st, "overdue") ? "off"
+                : !strcmp(st, "closed")  ? "state"
+                                         : "warn");
+        const char *due = jstr(f, "due_date");
+        set_str(f, "due_text",
+                strlen(due) == 10 ? arena_printf(&r->arena, "%.2s/%.2s/%.4s", due + 8, due + 5, due)
+                                  : "");
+    }
+    json_object_set_new(doc, "has_opinions", json_boolean(json_array_size(ops) > 0));
 
     /* the forms: exactly doc_get's actions */
     json_t *cand = NULL;

@@ -317,6 +317,10 @@ test('the page forms of the circuit plan, opinions (xin ý kiến) and their ans
   r = await act(head, id, 'answer_opinion', { note: 'Thống nhất nội dung' });
   assert.equal(r.status, 303, r.text.slice(0, 300));
   assert.equal(srv.db(`SELECT answer FROM doc_participant WHERE document_id = ${id} AND role = 'co_handler'`).trim(), 'Thống nhất nội dung');
+  // The answer is on the document's page, for the drafter too.
+  page = await specialist.get(`/documents/${id}`);
+  assert.match(text(page.text), /Ý kiến các đơn vị Phòng Công nghệ thông tin Đã cho ý kiến/);
+  assert.match(page.text, /Thống nhất nội dung/);
   // Another agency's clerk finds nothing at the address.
   assert.equal((await act(tvClerk, id, 'answer_opinion', { note: 'x' })).status, 404);
 });
