@@ -82,6 +82,20 @@ const char *web_doc_action_label(const char *action)
         {"cancelled", "Hủy văn bản đã cấp số"},
         {"part_done", "Xong phần phối hợp"},
         {"refused_by_recipient", "Nơi nhận từ chối tiếp nhận"},
+        /* the rest of the outgoing circuit (issue 12) */
+        {"plan_changed", "Sửa quy trình duyệt"},
+        {"opinion_asked", "Xin ý kiến các đơn vị"},
+        {"opinion_given", "Đơn vị cho ý kiến"},
+        {"updated", "Cập nhật văn bản"},
+        {"updated_by_sender", "Cơ quan gửi cập nhật văn bản"},
+        {"replaced", "Bị thay thế bởi văn bản khác"},
+        {"recall_requested", "Cơ quan gửi thu hồi văn bản"},
+        {"recall_agreed", "Đồng ý thu hồi"},
+        {"recall_refused", "Từ chối thu hồi"},
+        {"recall_agreed_by_recipient", "Nơi nhận đồng ý thu hồi"},
+        {"recall_refused_by_recipient", "Nơi nhận từ chối thu hồi"},
+        {"reply_completed", "Hoàn thành văn bản đến được trả lời"},
+        {"reply_not_completed", "Văn bản đến không còn ở bước xử lý"},
     };
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, action))
