@@ -604,6 +604,11 @@ static const struct action_def {
     {"complete", "Hoàn thành xử lý", "Đã hoàn thành xử lý văn bản.", "Kết quả xử lý", F_NOTE,
      false},
     {"withdraw", "Thu hồi phân công", "Đã thu hồi phân công.", "Lý do thu hồi", F_NOTE, false},
+    /* the sender recalled the document (standards.md §5, edXML 15 / 16) */
+    {"recall_agree", "Đồng ý thu hồi", "Đã đồng ý thu hồi; văn bản dừng xử lý.", "Ghi chú", F_NOTE,
+     false},
+    {"recall_refuse", "Từ chối thu hồi", "Đã từ chối thu hồi và báo cho nơi gửi.",
+     "Lý do từ chối thu hồi", F_NOTE, true},
     {"register", "Vào sổ văn bản đến", NULL, NULL, F_REGISTER, false},
     {"refuse", "Từ chối tiếp nhận", "Đã từ chối tiếp nhận văn bản và báo cho nơi gửi.",
      "Lý do từ chối", F_REFUSE, true},

@@ -324,3 +324,28 @@ test('the page forms of the circuit plan, opinions (xin ý kiến) and their ans
   // Another agency's clerk finds nothing at the address.
   assert.equal((await act(tvClerk, id, 'answer_opinion', { note: 'x' })).status, 404);
 });
+
+test('a recalled copy: the receiving clerk answers on the incoming page (standards.md §5, edXML 15/16)', async () => {
+  const skhcn = one("SELECT id FROM agency WHERE code = '000.00.04.H41'");
+  const copy = one(`SELECT MIN(id) FROM document WHERE agency_id = ${skhcn} AND direction = 'incoming' AND source_document_id IS NOT NULL AND state = 'arrived'`);
+  const source = one(`SELECT source_document_id FROM document WHERE id = ${copy}`);
+  const srcClerk = srv.db(`SELECT u.login FROM membership m JOIN app_user u ON u.id = m.user_id WHERE m.agency_id = (SELECT agency_id FROM document WHERE id = ${source}) AND (m.roles & 2) <> 0 AND m.active = 1 ORDER BY u.id LIMIT 1`).trim();
+  const sender = new Client(srv);
+  assert.equal((await sender.apiLogin(srcClerk)).status, 200);
+  assert.equal((await sender.post(`/api/v1/documents/${source}/recall`, { json: { note: 'Ban hành nhầm' } })).status, 200);
+  let page = await clerk.get(`/documents/${copy}`);
+  assert.equal(page.status, 200);
+  assert.deepEqual(forms(page.text), ['recall_agree', 'recall_refuse']);
+  assert.match(text(page.text), /Cơ quan gửi thu hồi văn bản/);
+  assert.equal((await act(head, copy, 'recall_refuse', { note: 'x' })).status, 404, 'not on it');
+  let r = await act(clerk, copy, 'recall_refuse', { note: '' });
+  assert.equal(r.status, 422);
+  assert.match(text(r.text), /Lý do từ chối thu hồi \* Vui lòng nhập/);
+  r = await act(clerk, copy, 'recall_refuse', { note: 'Đã triển khai thực hiện' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(srv.db(`SELECT state FROM document WHERE id = ${copy}`).trim(), 'arrived');
+  // The sender sees the refusal with its reason (the demo's delivery has no recipient
+  // rows, so in the history rather than recipients_status).
+  const hist = (await sender.get(`/api/v1/documents/${source}`)).json.history;
+  assert.ok(hist.some((h) => h.action === 'recall_refused_by_recipient' && h.comment.includes('Đã triển khai thực hiện')));
+});
