@@ -100,6 +100,14 @@ void api_documents_outbox(struct req *r);
 void api_documents_issue_batch(struct req *r); /* api_doc_issue.c */
 void api_document_cancel(struct req *r);
 void api_document_recall(struct req *r);
+void api_document_plan(struct req *r);
+void api_document_ask_opinion(struct req *r);
+void api_document_answer_opinion(struct req *r);
+void api_document_update(struct req *r);
+void api_document_recall_agree(struct req *r);
+void api_document_recall_refuse(struct req *r);
+void api_circuit_templates(struct req *r);
+void api_circuit_template_set(struct req *r);
 void api_document_candidates(struct req *r);
 /* drafts for public comment (api_doc_public.c) */
 void api_document_consultation(struct req *r);

@@ -191,6 +191,14 @@ const struct route routes[] = {
     {"GET", "/api/v1/documents/:id/consultation", api_document_consultation, 0},
     {"POST", "/api/v1/documents/:id/consultation", api_document_consultation_publish, 0},
     {"POST", "/api/v1/documents/:id/consultation/close", api_document_consultation_close, 0},
+    {"POST", "/api/v1/documents/:id/plan", api_document_plan, 0},
+    {"POST", "/api/v1/documents/:id/ask_opinion", api_document_ask_opinion, 0},
+    {"POST", "/api/v1/documents/:id/answer_opinion", api_document_answer_opinion, 0},
+    {"POST", "/api/v1/documents/:id/update", api_document_update, 0},
+    {"POST", "/api/v1/documents/:id/recall_agree", api_document_recall_agree, 0},
+    {"POST", "/api/v1/documents/:id/recall_refuse", api_document_recall_refuse, 0},
+    {"GET", "/api/v1/circuit-templates", api_circuit_templates, 0},
+    {"POST", "/api/v1/circuit-templates/:doc_type", api_circuit_template_set, 0},
     {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

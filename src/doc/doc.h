@@ -105,6 +105,7 @@ struct doc_register_input {
      * standards.md §2); none = the general register of the other types */
     const char *const *doc_types;
     size_t ndoc_types;
+    bool normative; /* outgoing: the series of legal normative documents (§2) */
 };
 /* The agency's clerks and administrators (AZ_REGISTER_MANAGE). */
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
@@ -419,10 +420,18 @@ struct doc_step_input {
     bool part_done; /* comment: the co-handler's part is done */
     /* outgoing submit: the reviewers in order before the signer (user ids); return in
      * review: user_id = an earlier reviewer, 0 = the drafter */
-    const int64_t *reviewers;
+    const int64_t *reviewers; /* NULL on submit: the draft's review_plan */
     size_t nreviewers;
+    /* ask_opinion: the units asked (department ids), with deadline / working_days and
+     * the question in note; answer_opinion: the answer in note */
+    const int64_t *departments;
+    size_t ndepartments;
+    /* update (cập nhật) of an issued document: the corrected subject / summary (NULL =
+     * unchanged), the reason in note */
+    const char *subject, *summary;
 };
 #define DOC_MAX_REVIEWERS 10
+#define DOC_MAX_OPINIONS  10 /* units asked at once */
 
 /* One step `action` (a key above except attach) on document `id`. RES_NOT_FOUND when
  * the actor may not know the document, RES_FORBIDDEN when the policy refuses,
@@ -479,6 +488,9 @@ struct doc_recipient_input {
 struct doc_outgoing_input {
     const char *doc_type, *subject, *summary, *urgency, *authority;
     int64_t signer_id, reply_to_id;
+    bool complete_on_issue; /* with reply_to_id: issuing completes its lead's step */
+    bool normative;         /* QPPL: its own series, the year in the reference (§2) */
+    int64_t replaces_id;    /* thay thế: an issued document of the agency */
     const struct doc_recipient_input *recipients;
     size_t nrecipients;
 };
@@ -502,11 +514,37 @@ result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, i
  * (§14). Once only (409). */
 result_t doc_digitise_sign(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
                            const char *pin, struct verrs *e);
-/* The outgoing register that numbers a document of type `type` in `year`: the open one
- * whose doc_types lists the type (a separate series, standards.md §2), else the general
- * one (doc_types ''); *out 0 when the agency has none. */
-result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
-                               int64_t *out);
+/* The outgoing register that numbers a document of type `type` in `year`: among the
+ * open registers with the same `normative` flag (legal normative documents have their
+ * own series, standards.md §2), the one whose doc_types lists the type, else the
+ * general one of that flag (doc_types ''); *out 0 when the agency has none. */
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, bool normative,
+                               int year, int64_t *out);
+
+/* ---- review-circuit templates (doc_outgoing_circuit.c, standards.md §6) ----
+ * Per agency and document type, the ordered reviewer places of a new draft's circuit
+ * (the intended signer always last). A draft of that type gets its review_plan from
+ * the template (doc_circuit_plan, in the draft's transaction); the drafter edits it
+ * (step "plan") before submitting. */
+#define DOC_MAX_CIRCUIT_STEPS DOC_MAX_REVIEWERS
+struct doc_circuit_step_input {
+    const char *kind; /* unit_leader | office | user | position */
+    int64_t department_id, user_id, position_id;
+};
+/* The actor's agency's templates (its members, AZ_ORG_READ): {"templates": [{doc_type,
+ * doc_type_name, steps: [{seq, kind, department_id, department_name, user_id,
+ * user_name, position_id, position_name}]}]}; `doc_type` NULL = all. */
+result_t doc_circuit_list(struct app *app, const struct actor *a, const char *doc_type,
+                          json_t **out);
+/* Replace the template of `doc_type` (the agency's administrators, AZ_ORG_MANAGE); no
+ * steps = no template. RES_INVALID with field errors (nothing written). */
+result_t doc_circuit_set(struct app *app, const struct actor *a, const char *doc_type,
+                         const struct doc_circuit_step_input *steps, size_t n, struct verrs *e);
+/* In the caller's tx: the reviewer ids of the template of `doc_type` resolved for a
+ * draft by `drafter` (unit `unit`) with signer `signer` — people who cannot be found,
+ * the drafter, the signer and repeats left out — as "id,id,..." into out. */
+result_t doc_circuit_plan(struct db_conn *c, int64_t agency, const char *doc_type, int64_t drafter,
+                          int64_t unit, int64_t signer, char *out, size_t n);
 /* The agency's outbox for the exchange (the clerks, AZ_DOC_REGISTER): rows of `status`
  * (waiting (default) | sent | failed; RES_INVALID otherwise), urgent first then oldest,
  * at most 500: {id, document_id, number, symbol, subject, agency_code, name, urgency,

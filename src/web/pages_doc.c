@@ -84,6 +84,20 @@ const char *web_doc_action_label(const char *action)
         {"refused_by_recipient", "Nơi nhận từ chối tiếp nhận"},
         {"consultation_opened", "Công bố lấy ý kiến công khai"},
         {"consultation_closed", "Kết thúc lấy ý kiến công khai"},
+        /* the rest of the outgoing circuit (issue 12) */
+        {"plan_changed", "Sửa quy trình duyệt"},
+        {"opinion_asked", "Xin ý kiến các đơn vị"},
+        {"opinion_given", "Đơn vị cho ý kiến"},
+        {"updated", "Cập nhật văn bản"},
+        {"updated_by_sender", "Cơ quan gửi cập nhật văn bản"},
+        {"replaced", "Bị thay thế bởi văn bản khác"},
+        {"recall_requested", "Cơ quan gửi thu hồi văn bản"},
+        {"recall_agreed", "Đồng ý thu hồi"},
+        {"recall_refused", "Từ chối thu hồi"},
+        {"recall_agreed_by_recipient", "Nơi nhận đồng ý thu hồi"},
+        {"recall_refused_by_recipient", "Nơi nhận từ chối thu hồi"},
+        {"reply_completed", "Hoàn thành văn bản đến được trả lời"},
+        {"reply_not_completed", "Văn bản đến không còn ở bước xử lý"},
     };
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, action))
@@ -592,6 +606,11 @@ static const struct action_def {
     {"complete", "Hoàn thành xử lý", "Đã hoàn thành xử lý văn bản.", "Kết quả xử lý", F_NOTE,
      false},
     {"withdraw", "Thu hồi phân công", "Đã thu hồi phân công.", "Lý do thu hồi", F_NOTE, false},
+    /* the sender recalled the document (standards.md §5, edXML 15 / 16) */
+    {"recall_agree", "Đồng ý thu hồi", "Đã đồng ý thu hồi; văn bản dừng xử lý.", "Ghi chú", F_NOTE,
+     false},
+    {"recall_refuse", "Từ chối thu hồi", "Đã từ chối thu hồi và báo cho nơi gửi.",
+     "Lý do từ chối thu hồi", F_NOTE, true},
     {"register", "Vào sổ văn bản đến", NULL, NULL, F_REGISTER, false},
     {"refuse", "Từ chối tiếp nhận", "Đã từ chối tiếp nhận văn bản và báo cho nơi gửi.",
      "Lý do từ chối", F_REFUSE, true},

@@ -507,14 +507,16 @@ void page_document_draft_post(struct req *r)
 
 /* What a form asks for besides the note. */
 enum {
-    OF_FILE = 1 << 0,         /* a new version of the main file */
-    OF_REVIEWERS = 1 << 1,    /* the reviewers in order (submit) */
-    OF_RETURN_TO = 1 << 2,    /* back to the drafter or an earlier reviewer (return) */
-    OF_PERSON_KEY = 1 << 3,   /* one of the actor's personal keys and its PIN */
-    OF_AGENCY_KEY = 1 << 4,   /* one of the agency's keys and its PIN (clerks) */
-    OF_DANGER = 1 << 5,       /* drawn red, asks before posting */
-    OF_NOTE = 1 << 6,         /* a note (note_required: a reason) */
-    OF_NOTE_REQUIRED = 1 << 7 /* the note is required */
+    OF_FILE = 1 << 0,          /* a new version of the main file */
+    OF_REVIEWERS = 1 << 1,     /* the reviewers in order (submit) */
+    OF_RETURN_TO = 1 << 2,     /* back to the drafter or an earlier reviewer (return) */
+    OF_PERSON_KEY = 1 << 3,    /* one of the actor's personal keys and its PIN */
+    OF_AGENCY_KEY = 1 << 4,    /* one of the agency's keys and its PIN (clerks) */
+    OF_DANGER = 1 << 5,        /* drawn red, asks before posting */
+    OF_NOTE = 1 << 6,          /* a note (note_required: a reason) */
+    OF_NOTE_REQUIRED = 1 << 7, /* the note is required */
+    OF_DEPARTMENTS = 1 << 8,   /* units asked for an opinion, with working days */
+    OF_SUBJECT = 1 << 9        /* the corrected subject (update) */
 };
 
 /* Every outgoing step a form posts (doc_get's action keys). return is posted to the
@@ -548,6 +550,21 @@ static const struct out_action {
     {"cancel", "Hủy văn bản đã cấp số", "Đã hủy văn bản; số đã cấp được giữ, không cấp lại.",
      "Lý do hủy", "Số đã cấp được giữ lại và đánh dấu hủy, không cấp cho văn bản khác.",
      OF_DANGER | OF_NOTE | OF_NOTE_REQUIRED},
+    {"plan", "Sửa quy trình duyệt", "Đã lưu quy trình duyệt của dự thảo.", NULL,
+     "Những người duyệt theo thứ tự (theo mẫu quy trình của cơ quan); người ký duyệt cuối cùng. "
+     "Khi trình không chọn người duyệt, dự thảo đi theo quy trình này.",
+     OF_REVIEWERS},
+    {"ask_opinion", "Xin ý kiến đơn vị", "Đã gửi xin ý kiến các đơn vị.", "Nội dung xin ý kiến",
+     "Các đơn vị cho ý kiến song song trong hạn (ngày làm việc); bạn quyết định khi nào duyệt "
+     "tiếp.",
+     OF_DEPARTMENTS | OF_NOTE | OF_NOTE_REQUIRED},
+    {"answer_opinion", "Cho ý kiến", "Đã gửi ý kiến của đơn vị.", "Ý kiến của đơn vị", NULL,
+     OF_NOTE | OF_NOTE_REQUIRED},
+    {"update", "Cập nhật văn bản",
+     "Đã cập nhật văn bản; các nơi nhận trên hệ thống đã được cập "
+     "nhật.",
+     "Lý do cập nhật", "Sửa trích yếu của văn bản đã ban hành (lỗi thể thức).",
+     OF_SUBJECT | OF_NOTE | OF_NOTE_REQUIRED},
     {"recall", "Thu hồi văn bản", "Đã thu hồi văn bản; bản của các nơi nhận đã dừng xử lý.",
      "Lý do thu hồi", "Bản văn bản ở các nơi nhận trên hệ thống dừng xử lý.",
      OF_DANGER | OF_NOTE | OF_NOTE_REQUIRED},
@@ -777,7 +794,37 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         set_str(f, "status_class", track_class(st));
         json_object_set_new(f, "external",
                             json_boolean(json_is_null(json_object_get(f, "agency_id"))));
+        /* the receiver's answer to a recall (edXML 15 / 16) */
+        const char *rc = jstr(f, "recall");
+        set_str(f, "recall_label",
+                !strcmp(rc, "requested") ? "Chờ nơi nhận trả lời thu hồi"
+                : !strcmp(rc, "agreed")  ? "Nơi nhận đồng ý thu hồi"
+                : !strcmp(rc, "refused") ? "Nơi nhận từ chối thu hồi"
+                                         : "");
+        if (!json_is_string(json_object_get(f, "recall_reason")))
+            set_str(f, "recall_reason", "");
     }
+    /* opinions asked of units (xin ý kiến, §6): their answers and whether late */
+    json_t *ops = json_object_get(doc, "opinions");
+    json_array_foreach(ops, i, f)
+    {
+        const char *st = jstr(f, "state");
+        set_str(f, "state_label",
+                !strcmp(st, "answered")  ? "Đã cho ý kiến"
+                : !strcmp(st, "overdue") ? "Quá hạn, chưa có ý kiến"
+                : !strcmp(st, "closed")  ? "Đã đóng (người duyệt đã quyết định)"
+                                         : "Đang chờ ý kiến");
+        set_str(f, "state_class",
+                !strcmp(st, "answered")  ? "ok"
+                : !strcmp(st, "overdue") ? "off"
+                : !strcmp(st, "closed")  ? "state"
+                                         : "warn");
+        const char *due = jstr(f, "due_date");
+        set_str(f, "due_text",
+                strlen(due) == 10 ? arena_printf(&r->arena, "%.2s/%.2s/%.4s", due + 8, due + 5, due)
+                                  : "");
+    }
+    json_object_set_new(doc, "has_opinions", json_boolean(json_array_size(ops) > 0));
 
     /* the forms: exactly doc_get's actions */
     json_t *cand = NULL;
@@ -834,6 +881,27 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             json_array_foreach(json_object_get(cand, "people"), pi,
                                p) if (json_integer_value(json_object_get(p, "id")) == signer_id)
                 set_str(a, "signer_name", person_label(r, p));
+        }
+        if (def->flags & OF_DEPARTMENTS) {
+            json_t *opts = json_array();
+            size_t di;
+            json_t *dp;
+            json_array_foreach(json_object_get(cand, "departments"), di, dp)
+            {
+                const char *v = id_text(r, dp, "id");
+                json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", v, "label",
+                                                      jstr(dp, "name"), "selected",
+                                                      form_has(fv, "departments", v)));
+            }
+            json_object_set_new(a, "departments", opts);
+            json_object_set_new(a, "has_departments", json_true());
+            const char *wd = jstr(fv, "working_days");
+            set_str(a, "working_days", *wd ? wd : "3");
+        }
+        if (def->flags & OF_SUBJECT) {
+            json_object_set_new(a, "has_subject", json_true());
+            const char *sv = jstr(fv, "subject");
+            set_str(a, "subject", *sv ? sv : jstr(doc, "subject"));
         }
         if (def->flags & OF_RETURN_TO) {
             /* the drafter, or a reviewer before the actor's place who approved */
@@ -944,7 +1012,41 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     set_str(form, "note", si.note);
     if ((def->flags & OF_NOTE_REQUIRED) && str_is_empty(si.note))
         verrs_add(&e, "note", "Vui lòng nhập %s.",
-                  !strcmp(def->key, "cancel") ? "lý do hủy" : "lý do thu hồi");
+                  !strcmp(def->key, "cancel")        ? "lý do hủy"
+                  : !strcmp(def->key, "recall")      ? "lý do thu hồi"
+                  : !strcmp(def->key, "update")      ? "lý do cập nhật"
+                  : !strcmp(def->key, "ask_opinion") ? "nội dung xin ý kiến"
+                                                     : "ý kiến của đơn vị");
+    int64_t depts[DOC_MAX_OPINIONS];
+    if (def->flags & OF_DEPARTMENTS) {
+        const char *vals[DOC_MAX_OPINIONS + 1];
+        int count = req_form_all(r, "departments", vals, DOC_MAX_OPINIONS + 1);
+        json_t *kept = json_array();
+        for (int i = 0; i < count && i < DOC_MAX_OPINIONS; i++) {
+            json_array_append_new(kept, json_string(vals[i] ? vals[i] : ""));
+            if (!vals[i] || !*vals[i])
+                continue;
+            if (str_to_i64(vals[i], 1, INT64_MAX, &depts[si.ndepartments]) != RES_OK) {
+                verrs_add(&e, "departments", "Đơn vị không hợp lệ.");
+                continue;
+            }
+            si.ndepartments++;
+        }
+        if (count > DOC_MAX_OPINIONS)
+            verrs_add(&e, "departments", "Tối đa %d đơn vị.", DOC_MAX_OPINIONS);
+        json_object_set_new(form, "departments", kept);
+        si.departments = depts;
+        const char *wd = req_form(r, "working_days");
+        set_str(form, "working_days", wd);
+        si.has_working_days = true;
+        if (!wd || str_to_i64(wd, 1, DOC_MAX_WORKING_DAYS, &si.working_days) != RES_OK)
+            verrs_add(&e, "working_days", "Số ngày làm việc phải từ 1 đến %d.",
+                      DOC_MAX_WORKING_DAYS);
+    }
+    if (def->flags & OF_SUBJECT) {
+        si.subject = req_form(r, "subject");
+        set_str(form, "subject", si.subject);
+    }
     int64_t key_id = 0;
     const char *pin = NULL;
     int64_t reviewers[FORM_REVIEWERS];
@@ -965,7 +1067,8 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
         if (count > FORM_REVIEWERS)
             verrs_add(&e, "reviewers", "Tối đa %d người duyệt trên trang này.", FORM_REVIEWERS);
         json_object_set_new(form, "reviewers", kept);
-        si.reviewers = reviewers;
+        /* submit with nobody chosen follows the draft's planned circuit (review_plan) */
+        si.reviewers = si.nreviewers || strcmp(def->key, "submit") ? reviewers : NULL;
     }
     if (def->flags & (OF_PERSON_KEY | OF_AGENCY_KEY)) {
         const char *v = req_form(r, "key_id");

@@ -165,7 +165,7 @@ describe('outgoing documents in a browser', () => {
       assert.match(page.url(), /\/documents\/\d+$/);
       docUrl = page.url().replace(/^https?:\/\/[^/]+/, '');
       assert.match(await page.textContent('.flash, [role=status], .alert-success'), /Đã tạo dự thảo/);
-      assert.deepEqual(await actions(page), ['version', 'submit']);
+      assert.deepEqual(await actions(page), ['version', 'submit', 'plan']);
       await openAction(page, 'submit');
       await selectByText(page, '#submit-reviewer-1', /Trịnh Quốc Bảo/);
       await page.fill('#submit-note', 'Kính trình anh xem xét');
@@ -180,7 +180,7 @@ describe('outgoing documents in a browser', () => {
     await as(HEAD, async (page) => {
       await page.goto(`${hostOf('qlvb-skhcn')}/documents/outgoing?tab=to_review`);
       await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${SUBJECT}")`)]);
-      assert.deepEqual((await actions(page)).sort(), ['approve', 'return']);
+      assert.deepEqual((await actions(page)).sort(), ['approve', 'ask_opinion', 'return']);
       await openAction(page, 'return');
       await Promise.all([page.waitForNavigation(), page.click('#action-return button[type=submit]')]);
       assert.equal(await page.textContent('#return-note-error'), 'Vui lòng nhập lý do trả lại.');
@@ -190,7 +190,7 @@ describe('outgoing documents in a browser', () => {
     });
     await as(SPECIALIST, async (page) => {
       await page.goto(hostOf('qlvb-skhcn') + docUrl);
-      assert.deepEqual(await actions(page), ['version', 'submit']);
+      assert.deepEqual(await actions(page), ['version', 'submit', 'plan']);
       await openAction(page, 'version');
       await page.setInputFiles('#version-file', join(work, 'quyet-dinh-2.pdf'));
       await page.fill('#version-note', 'Đã bổ sung căn cứ');

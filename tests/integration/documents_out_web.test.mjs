@@ -176,7 +176,7 @@ test('the whole circuit through the page: draft → return → version → appro
   const id = idOf(r);
   let page = await specialist.get(`/documents/${id}`);
   assert.equal(page.status, 200);
-  assert.deepEqual(forms(page.text), ['version', 'submit']); // exactly doc_get's actions
+  assert.deepEqual(forms(page.text), ['version', 'submit', 'plan']); // exactly doc_get's actions
   assert.match(page.text, /Quyết định \(dự thảo\)/);
   assert.match(page.text, /Phiên bản 1/);
   // a version that is not a draft format is a field error next to the file
@@ -192,7 +192,7 @@ test('the whole circuit through the page: draft → return → version → appro
   assert.equal(r.status, 303);
   // the head: a return needs a reason
   page = await head.get(`/documents/${id}`);
-  assert.deepEqual(forms(page.text).sort(), ['approve', 'return']);
+  assert.deepEqual(forms(page.text).sort(), ['approve', 'ask_opinion', 'return']);
   r = await act(head, id, 'return', { note: '  ' });
   assert.equal(r.status, 422);
   assert.match(r.text, /id="return-note-error">Vui lòng nhập lý do trả lại\./);
@@ -239,7 +239,7 @@ test('the whole circuit through the page: draft → return → version → appro
   assert.match(t, /Ủy ban nhân dân phường Trường Vinh .*Đã đến, chờ vào sổ/);
   assert.match(t, /Bộ Khoa học và Công nghệ \(ngoài hệ thống\) 000\.00\.00\.G22 Chờ gửi/);
   assert.match(t, /Đơn vị: Văn phòng Sở/);
-  assert.deepEqual(forms(page.text), ['recall']);
+  assert.deepEqual(forms(page.text), ['recall', 'update']);
   assert.match(page.text, /data-confirm="Thu hồi văn bản\? Không hoàn tác được\."/);
   // the receiving clerk has it arrived; another agency's people get 404 on the sender's copy
   const copy = one(`SELECT id FROM document WHERE source_document_id = ${id} AND agency_id = ${tvAgency}`);
@@ -277,4 +277,75 @@ test('the demo draft waiting for the signature (printed with diacritics) signs a
   const signed = await leader.get(`/documents/${id}`);
   assert.match(signed.text, /Quyết định số \d+\/QĐ-SKHCN/);
   assert.match(text(signed.text), /Bản đã ký, có số và ngày/);
+});
+
+test('the page forms of the circuit plan, opinions (xin ý kiến) and their answer (standards.md §6)', async () => {
+  const cntt = one(`SELECT department_id FROM membership WHERE user_id = ${ids[HEAD]} AND agency_id = (SELECT id FROM agency WHERE code = '000.00.04.H41')`);
+  let r = await multipart(specialist, '/documents/outgoing',
+    [['doc_type', 'to_trinh'], ['subject', 'Tờ trình xin ý kiến các phòng'], ['urgency', ''], ['authority', ''],
+      ['signer_id', String(ids[LEADER])], ['rcpt_agency', String(tvAgency)]],
+    [['main', decisionPdf('TO TRINH'), 'to-trinh.pdf', 'application/pdf']]);
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const id = idOf(r);
+  // The plan form: the drafter may not review their own draft (the error next to it).
+  r = await act(specialist, id, 'plan', { reviewers: String(ids[SPECIALIST]) });
+  assert.equal(r.status, 422);
+  assert.match(text(r.text), /không tự duyệt/);
+  r = await act(specialist, id, 'plan', { reviewers: String(ids[HEAD]) });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  // Submitting with no reviewer chosen follows the plan: the head first.
+  r = await act(specialist, id, 'submit', {});
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  let page = await head.get(`/documents/${id}`);
+  assert.ok(forms(page.text).includes('ask_opinion'), forms(page.text).join());
+  assert.match(page.text, /Đơn vị được xin ý kiến/);
+  // A question is required, the days are bounded: errors on the page, nothing written.
+  r = await act(head, id, 'ask_opinion', { departments: String(cntt), working_days: '0', note: '' });
+  assert.equal(r.status, 422);
+  assert.match(text(r.text), /nội dung xin ý kiến/);
+  assert.match(text(r.text), /Số ngày làm việc phải từ 1/);
+  assert.equal(one(`SELECT COUNT(*) FROM doc_participant WHERE document_id = ${id} AND role = 'co_handler'`), 0);
+  // The head asks the Văn phòng-less demo's own unit? No: Phòng Quản lý khoa học has no
+  // leader; ask Phòng CNTT, whose head then answers from the same page.
+  r = await act(head, id, 'ask_opinion', { departments: String(cntt), working_days: '2', note: 'Đề nghị cho ý kiến' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  page = await head.get(`/documents/${id}`);
+  assert.ok(forms(page.text).includes('answer_opinion'), forms(page.text).join());
+  r = await act(head, id, 'answer_opinion', { note: '' });
+  assert.equal(r.status, 422);
+  assert.match(text(r.text), /ý kiến của đơn vị/);
+  r = await act(head, id, 'answer_opinion', { note: 'Thống nhất nội dung' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(srv.db(`SELECT answer FROM doc_participant WHERE document_id = ${id} AND role = 'co_handler'`).trim(), 'Thống nhất nội dung');
+  // The answer is on the document's page, for the drafter too.
+  page = await specialist.get(`/documents/${id}`);
+  assert.match(text(page.text), /Ý kiến các đơn vị Phòng Công nghệ thông tin Đã cho ý kiến/);
+  assert.match(page.text, /Thống nhất nội dung/);
+  // Another agency's clerk finds nothing at the address.
+  assert.equal((await act(tvClerk, id, 'answer_opinion', { note: 'x' })).status, 404);
+});
+
+test('a recalled copy: the receiving clerk answers on the incoming page (standards.md §5, edXML 15/16)', async () => {
+  const skhcn = one("SELECT id FROM agency WHERE code = '000.00.04.H41'");
+  const copy = one(`SELECT MIN(id) FROM document WHERE agency_id = ${skhcn} AND direction = 'incoming' AND source_document_id IS NOT NULL AND state = 'arrived'`);
+  const source = one(`SELECT source_document_id FROM document WHERE id = ${copy}`);
+  const srcClerk = srv.db(`SELECT u.login FROM membership m JOIN app_user u ON u.id = m.user_id WHERE m.agency_id = (SELECT agency_id FROM document WHERE id = ${source}) AND (m.roles & 2) <> 0 AND m.active = 1 ORDER BY u.id LIMIT 1`).trim();
+  const sender = new Client(srv);
+  assert.equal((await sender.apiLogin(srcClerk)).status, 200);
+  assert.equal((await sender.post(`/api/v1/documents/${source}/recall`, { json: { note: 'Ban hành nhầm' } })).status, 200);
+  let page = await clerk.get(`/documents/${copy}`);
+  assert.equal(page.status, 200);
+  assert.deepEqual(forms(page.text), ['recall_agree', 'recall_refuse']);
+  assert.match(text(page.text), /Cơ quan gửi thu hồi văn bản/);
+  assert.equal((await act(head, copy, 'recall_refuse', { note: 'x' })).status, 404, 'not on it');
+  let r = await act(clerk, copy, 'recall_refuse', { note: '' });
+  assert.equal(r.status, 422);
+  assert.match(text(r.text), /Lý do từ chối thu hồi \* Vui lòng nhập/);
+  r = await act(clerk, copy, 'recall_refuse', { note: 'Đã triển khai thực hiện' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(srv.db(`SELECT state FROM document WHERE id = ${copy}`).trim(), 'arrived');
+  // The sender sees the refusal with its reason (the demo's delivery has no recipient
+  // rows, so in the history rather than recipients_status).
+  const hist = (await sender.get(`/api/v1/documents/${source}`)).json.history;
+  assert.ok(hist.some((h) => h.action === 'recall_refused_by_recipient' && h.comment.includes('Đã triển khai thực hiện')));
 });
