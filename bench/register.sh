@@ -43,11 +43,16 @@ done
 export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
 
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/qlvb-bench-register-XXXXXX") # BENCH_TMP=/dev/shm: no disk
+TRASH=${BENCH_TMP:-/tmp}/qlvb-bench-register-trash
 PID= PGDIR=
 cleanup() {
     [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
     [ -n "$PGDIR" ] && bash "$ROOT/tests/pg.sh" stop "$PGDIR" >/dev/null 2>&1
-    rm -rf "$WORK"
+    # Not removed here: thousands of inodes freed just now make the next run's file
+    # creations slow on an ext4 without a journal (its allocator skips recently deleted
+    # inodes, reading their table blocks: recently_deleted() was 35% of the server's CPU
+    # in a run that followed another). Remove $TRASH when a series of runs is over.
+    mkdir -p "$TRASH" && mv "$WORK" "$TRASH/" 2>/dev/null || rm -rf "$WORK"
     true
 }
 trap cleanup EXIT
@@ -159,6 +164,8 @@ for ENGINE in $ENGINES; do
         done
         echo "  registered: $DOCS documents ($ROWS in the register: $DISTINCT distinct numbers over a span of $SPAN); blobs $BLOBS"
         echo "  server RSS: max sampled $((RSS_MAX / 1024)) MiB, high-water $((HWM / 1024)) MiB"
+        GC=$(grep -o 'msg="group commit" commits=[0-9]* syncs=[0-9]*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
+        [ -n "$GC" ] && echo "  group commit (whole server run, demo seed excluded): $GC"
         echo
     } >>"$SUMMARY"
     if [ "$ENGINE" = postgres ]; then bash "$ROOT/tests/pg.sh" stop "$PGDIR" >/dev/null 2>&1; PGDIR=; fi
