@@ -254,6 +254,8 @@ static void write_release(struct db_conn *c)
 
 result_t db_begin(struct db_conn *c)
 {
+    if (c->sync && db_sync_broken(c->sync))
+        return RES_IO; /* no change that could not be acknowledged (db_sync.h) */
     bool took = false;
     if (c->db->drv->single_writer && !c->holds_write) {
         pthread_mutex_lock(&c->db->write_lock);

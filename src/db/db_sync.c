@@ -151,6 +151,14 @@ result_t db_sync_wait(struct db_sync *s, uint64_t seq)
     return r;
 }
 
+bool db_sync_broken(struct db_sync *s)
+{
+    pthread_mutex_lock(&s->mu);
+    bool broken = s->failed != 0;
+    pthread_mutex_unlock(&s->mu);
+    return broken;
+}
+
 void db_sync_stats(struct db_sync *s, struct db_sync_stats *out)
 {
     pthread_mutex_lock(&s->mu);

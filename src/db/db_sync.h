@@ -39,6 +39,9 @@ void db_sync_free(struct db_sync *s);
 uint64_t db_sync_committed(struct db_sync *s);
 /* Returns RES_OK once a sync covering commit seq has completed; RES_IO if syncs fail. */
 result_t db_sync_wait(struct db_sync *s, uint64_t seq);
+/* A sync failed: db_begin refuses new write transactions (RES_IO) from then on, so that
+ * no change is made that could not be acknowledged. */
+bool db_sync_broken(struct db_sync *s);
 
 struct db_sync_stats {
     uint64_t commits; /* sequence numbers handed out */

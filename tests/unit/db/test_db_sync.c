@@ -157,6 +157,7 @@ TEST(a_failed_sync_refuses_every_later_acknowledgement)
     struct db_sync *s = db_sync_new_fn(failing_sync, &fail);
     uint64_t a = db_sync_committed(s);
     CHECK_INT(db_sync_wait(s, a), RES_OK);
+    CHECK(!db_sync_broken(s));
     fail = EIO;
     uint64_t b = db_sync_committed(s);
     CHECK_INT(db_sync_wait(s, b), RES_IO);
@@ -167,6 +168,7 @@ TEST(a_failed_sync_refuses_every_later_acknowledgement)
     struct db_sync_stats st;
     db_sync_stats(s, &st);
     CHECK_INT(st.failed, EIO);
+    CHECK(db_sync_broken(s)); /* db_begin refuses from now on */
     db_sync_free(s);
 }
 
