@@ -19,11 +19,15 @@
 # 4. summary → bench/results/register-latest.txt and stdout
 #
 # Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2 wrk threads),
-# BENCH_SERVER_THREADS (32), BENCH_TMP (/tmp; /dev/shm takes the disk out: fsync costs nothing).
+# BENCH_SERVER_THREADS (32), BENCH_TMP (/tmp; /dev/shm takes the disk out: fsync costs nothing),
+# BENCH_BIN (the binary to measure, default build/qlvb), BENCH_TAG (the summary goes to
+# bench/results/register-$BENCH_TAG.txt, default latest), BENCH_PERF (a file: perf record -g
+# of the server during the register run goes there), BENCH_ONLY_REGISTER=1 (skip me/refused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BIN=$ROOT/build/qlvb
+BIN=${BENCH_BIN:-$ROOT/build/qlvb}
+TAG=${BENCH_TAG:-latest}
 ENGINES=${1:-sqlite}
 [ "$ENGINES" = both ] && ENGINES="sqlite postgres"
 DURATION=${BENCH_DURATION:-10s}
@@ -39,11 +43,16 @@ done
 export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
 
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/qlvb-bench-register-XXXXXX") # BENCH_TMP=/dev/shm: no disk
+TRASH=${BENCH_TMP:-/tmp}/qlvb-bench-register-trash
 PID= PGDIR=
 cleanup() {
     [ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
     [ -n "$PGDIR" ] && bash "$ROOT/tests/pg.sh" stop "$PGDIR" >/dev/null 2>&1
-    rm -rf "$WORK"
+    # Not removed here: thousands of inodes freed just now make the next run's file
+    # creations slow on an ext4 without a journal (its allocator skips recently deleted
+    # inodes, reading their table blocks: recently_deleted() was 35% of the server's CPU
+    # in a run that followed another). Remove $TRASH when a series of runs is over.
+    mkdir -p "$TRASH" && mv "$WORK" "$TRASH/" 2>/dev/null || rm -rf "$WORK"
     true
 }
 trap cleanup EXIT
@@ -106,21 +115,31 @@ for ENGINE in $ENGINES; do
     REGISTER=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/registers?kind=incoming" |
         python3 -c 'import json,sys; print(next(r["id"] for r in json.load(sys.stdin)["registers"] if r["kind"] == "incoming"))')
     export BENCH_TOKEN=$TOKEN BENCH_REGISTER=$REGISTER BENCH_PDF=$WORK/scan.pdf
-    echo "bench[$ENGINE]: me ($DURATION, $CONNS connections)" >&2
-    wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
-        "$BASE/api/v1/me" >"$WORK/$ENGINE-me.txt" 2>&1
-    echo "bench[$ENGINE]: refused ($DURATION)" >&2
-    BENCH_BAD=1 wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/register.lua \
-        "$BASE" >"$WORK/$ENGINE-refused.txt" 2>&1
+    if [ "${BENCH_ONLY_REGISTER:-0}" = 1 ]; then
+        : >"$WORK/$ENGINE-me.txt"; : >"$WORK/$ENGINE-refused.txt"
+    else
+        echo "bench[$ENGINE]: me ($DURATION, $CONNS connections)" >&2
+        wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+            "$BASE/api/v1/me" >"$WORK/$ENGINE-me.txt" 2>&1
+        echo "bench[$ENGINE]: refused ($DURATION)" >&2
+        BENCH_BAD=1 wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/register.lua \
+            "$BASE" >"$WORK/$ENGINE-refused.txt" 2>&1
+    fi
     echo "bench[$ENGINE]: register ($DURATION)" >&2
     RSS_MAX=0
     ( while kill -0 "$PID" 2>/dev/null; do
           awk '/^VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null; sleep 0.5
       done ) >"$WORK/$ENGINE-rss.txt" &
     SAMPLER=$!
+    PERF=
+    if [ -n "${BENCH_PERF:-}" ]; then
+        perf record -g -o "$BENCH_PERF" -p "$PID" >/dev/null 2>&1 &
+        PERF=$!
+    fi
     BENCH_BAD=0 wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/register.lua \
         "$BASE" >"$WORK/$ENGINE-register.txt" 2>&1
     HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")
+    if [ -n "$PERF" ]; then kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true; fi
     kill "$SAMPLER" 2>/dev/null || true
     wait "$SAMPLER" 2>/dev/null || true
     RSS_MAX=$(sort -n "$WORK/$ENGINE-rss.txt" | tail -n1)
@@ -145,12 +164,15 @@ for ENGINE in $ENGINES; do
         done
         echo "  registered: $DOCS documents ($ROWS in the register: $DISTINCT distinct numbers over a span of $SPAN); blobs $BLOBS"
         echo "  server RSS: max sampled $((RSS_MAX / 1024)) MiB, high-water $((HWM / 1024)) MiB"
+        GC=$(grep -o 'msg="group commit" commits=[0-9]* syncs=[0-9]*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
+        [ -n "$GC" ] && echo "  group commit (whole server run, demo seed excluded): $GC"
         echo
     } >>"$SUMMARY"
     if [ "$ENGINE" = postgres ]; then bash "$ROOT/tests/pg.sh" stop "$PGDIR" >/dev/null 2>&1; PGDIR=; fi
 done
 {
     echo "qlvb registration throughput — $(date -u '+%Y-%m-%d %H:%M:%SZ') — $(uname -m), $(nproc) CPUs (shared with other work: figures are a floor)"
+    echo "binary: $BIN"
     echo "POST /api/v1/documents/incoming, multipart: JSON metadata + a $SIZE-byte PDF, every one different; loopback"
     echo
     cat "$SUMMARY"
@@ -158,5 +180,5 @@ done
         echo "---- wrk output: $(basename "$f" .txt)"
         cat "$f"
     done
-} >"$RESULTS/register-latest.txt"
-sed '/^---- wrk output/,$d' "$RESULTS/register-latest.txt"
+} >"$RESULTS/register-$TAG.txt"
+sed '/^---- wrk output/,$d' "$RESULTS/register-$TAG.txt"

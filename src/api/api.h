@@ -51,6 +51,11 @@ void api_calendar_year(struct req *r);
 void api_calendar_override_add(struct req *r);
 void api_calendar_override_remove(struct req *r);
 
+/* api_notify.c: the signed-in person's notifications */
+void api_notifications_list(struct req *r);
+void api_notifications_count(struct req *r);
+void api_notifications_read(struct req *r);
+
 /* api_doc.c: registers and documents */
 void api_registers_list(struct req *r);
 void api_registers_create(struct req *r);
@@ -92,9 +97,22 @@ void api_document_seal(struct req *r);
 void api_document_agency_sign(struct req *r);
 void api_document_issue(struct req *r);
 void api_documents_outbox(struct req *r);
+void api_documents_issue_batch(struct req *r); /* api_doc_issue.c */
 void api_document_cancel(struct req *r);
 void api_document_recall(struct req *r);
+void api_document_plan(struct req *r);
+void api_document_ask_opinion(struct req *r);
+void api_document_answer_opinion(struct req *r);
+void api_document_update(struct req *r);
+void api_document_recall_agree(struct req *r);
+void api_document_recall_refuse(struct req *r);
+void api_circuit_templates(struct req *r);
+void api_circuit_template_set(struct req *r);
 void api_document_candidates(struct req *r);
+/* drafts for public comment (api_doc_public.c) */
+void api_document_consultation(struct req *r);
+void api_document_consultation_publish(struct req *r);
+void api_document_consultation_close(struct req *r);
 
 void api_signatures_verify(struct req *r);
 void api_signatures_sign(struct req *r);

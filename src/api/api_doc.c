@@ -56,6 +56,10 @@ void api_registers_create(struct req *r)
         }
         ri.doc_types = types;
     }
+    json_t *nv = json_object_get(in, "normative");
+    if (nv && !json_is_null(nv) && !json_is_boolean(nv))
+        verrs_add(&e, "normative", "normative phải là true hoặc false.");
+    ri.normative = json_is_true(nv);
     int64_t id = 0;
     result_t res =
         e.count ? RES_INVALID

@@ -82,9 +82,9 @@ void api_documents_outgoing_create(struct req *r)
     json_t *m = meta ? json_loads(meta, JSON_REJECT_DUPLICATES, &jerr) : NULL;
     if (!json_is_object(m))
         verrs_add(&e, "metadata", "Thiếu hoặc sai trường metadata (đối tượng JSON mô tả dự thảo).");
-    static const char *const known[] = {"doc_type",    "subject",    "summary",
-                                        "urgency",     "authority",  "signer_id",
-                                        "reply_to_id", "recipients", NULL};
+    static const char *const known[] = {
+        "doc_type",    "subject",    "summary",           "urgency",   "authority",   "signer_id",
+        "reply_to_id", "recipients", "complete_on_issue", "normative", "replaces_id", NULL};
     const char *key;
     json_t *v;
     if (json_is_object(m))
@@ -104,6 +104,15 @@ void api_documents_outgoing_create(struct req *r)
     in.authority = mstr(m, "authority", &e);
     in.signer_id = mid(m, "signer_id", &e);
     in.reply_to_id = mid(m, "reply_to_id", &e);
+    in.replaces_id = mid(m, "replaces_id", &e);
+    static const char *const flags[] = {"complete_on_issue", "normative"};
+    for (int i = 0; i < 2; i++) {
+        json_t *b = json_object_get(m, flags[i]);
+        if (b && !json_is_boolean(b) && !json_is_null(b))
+            verrs_add(&e, flags[i], "Trường %s phải là true hoặc false.", flags[i]);
+    }
+    in.complete_on_issue = json_is_true(json_object_get(m, "complete_on_issue"));
+    in.normative = json_is_true(json_object_get(m, "normative"));
     json_t *rl = json_object_get(m, "recipients");
     size_t n = json_is_array(rl) ? json_array_size(rl) : 0;
     if (rl && !json_is_array(rl))
@@ -260,4 +269,75 @@ void api_documents_outbox(struct req *r)
         return;
     }
     resp_list(r, res, "outbox", list);
+}
+
+/* Review-circuit templates of the actor's agency (standards.md §6): GET lists them
+ * (its members), POST /circuit-templates/{doc_type} {"steps": [{kind, department_id |
+ * user_id | position_id}]} replaces one (its administrators); no steps = none. */
+void api_circuit_templates(struct req *r)
+{
+    json_t *out = NULL;
+    result_t res = doc_circuit_list(r->app, &r->actor, req_query(r, "doc_type"), &out);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, 200, out);
+}
+
+void api_circuit_template_set(struct req *r)
+{
+    const char *type = req_param(r, "doc_type");
+    json_t *in = req_json(r);
+    if (!in)
+        return;
+    struct verrs e = {0};
+    json_t *list = json_object_get(in, "steps");
+    const char *key;
+    json_t *v;
+    json_object_foreach(in, key, v)
+    {
+        if (strcmp(key, "steps"))
+            verrs_add(&e, "body", "Trường “%s” không dùng ở đây.", DOC_CUT(key, 60));
+    }
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    if (!json_is_array(list))
+        verrs_add(&e, "steps", "steps phải là một mảng các bước duyệt.");
+    else if (n > DOC_MAX_CIRCUIT_STEPS)
+        verrs_add(&e, "steps", "Tối đa %d bước duyệt trước người ký.", DOC_MAX_CIRCUIT_STEPS);
+    struct doc_circuit_step_input *st = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*st));
+    for (size_t i = 0; st && !e.count && i < n; i++) {
+        json_t *x = json_array_get(list, i);
+        if (!json_is_object(x)) {
+            verrs_add(&e, "steps", "Mỗi bước là một đối tượng {kind, ...}.");
+            break;
+        }
+        json_object_foreach(x, key, v)
+        {
+            if (strcmp(key, "kind") && strcmp(key, "department_id") && strcmp(key, "user_id") &&
+                strcmp(key, "position_id"))
+                verrs_add(&e, "steps", "Bước %zu: trường “%s” không dùng ở đây.", i + 1,
+                          DOC_CUT(key, 60));
+        }
+        st[i] = (struct doc_circuit_step_input){.kind = mstr(x, "kind", &e),
+                                                .department_id = mid(x, "department_id", &e),
+                                                .user_id = mid(x, "user_id", &e),
+                                                .position_id = mid(x, "position_id", &e)};
+    }
+    result_t res = e.count ? RES_INVALID : doc_circuit_set(r->app, &r->actor, type, st, n, &e);
+    if (res == RES_INVALID && e.count) {
+        api_doc_problem(r, res, &e);
+        return;
+    }
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    json_t *out = NULL;
+    res = doc_circuit_list(r->app, &r->actor, type, &out);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, 200, out);
 }

@@ -122,8 +122,23 @@ static const char *const step_keys[][10] = {
     /* forward */ {"user_id", "role", "note", NULL},
     /* return (a draft: to an earlier reviewer) */ {"note", "user_id", NULL},
     /* submit (outgoing) */ {"note", "reviewers", NULL},
+    /* plan */ {"reviewers", NULL},
+    /* ask_opinion */ {"departments", "deadline", "working_days", "note", NULL},
+    /* update */ {"subject", "summary", "note", NULL},
 };
-enum { K_PRESENT, K_ASSIGN, K_REASSIGN, K_NOTE, K_COMMENT, K_FORWARD, K_RETURN, K_SUBMIT };
+enum {
+    K_PRESENT,
+    K_ASSIGN,
+    K_REASSIGN,
+    K_NOTE,
+    K_COMMENT,
+    K_FORWARD,
+    K_RETURN,
+    K_SUBMIT,
+    K_PLAN,
+    K_ASK,
+    K_UPDATE
+};
 
 static void step_problem(struct req *r, result_t res, const struct verrs *e)
 {
@@ -206,6 +221,26 @@ static void step(struct req *r, const char *action, int keys)
         si.reviewers = ids;
         si.nreviewers = n;
     }
+    json_t *dv = json_object_get(in, "departments");
+    if (dv && !json_is_null(dv)) {
+        size_t n = json_is_array(dv) ? json_array_size(dv) : 0;
+        int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof(int64_t));
+        if (!json_is_array(dv) || n > DOC_MAX_OPINIONS)
+            verrs_add(&e, "departments", "departments là mảng tối đa %d mã đơn vị (số nguyên).",
+                      DOC_MAX_OPINIONS);
+        for (size_t i = 0; ids && json_is_array(dv) && i < n; i++) {
+            json_t *x = json_array_get(dv, i);
+            if (!json_is_integer(x) || json_integer_value(x) < 1) {
+                verrs_add(&e, "departments", "Mỗi đơn vị là một mã đơn vị (số nguyên dương).");
+                break;
+            }
+            ids[i] = json_integer_value(x);
+        }
+        si.departments = ids;
+        si.ndepartments = n;
+    }
+    si.subject = str_field(in, "subject", &e);
+    si.summary = str_field(in, "summary", &e);
     result_t res;
     if (e.count) {
         /* Who may know the document first: a malformed body from an outsider is 404. */
@@ -285,6 +320,39 @@ void api_document_cancel(struct req *r)
 void api_document_recall(struct req *r)
 {
     step(r, "recall", K_NOTE);
+}
+
+/* The rest of the circuit and of the issued document (issue 12): the drafter's planned
+ * circuit, opinions asked of units and their answers, the update of an issued document,
+ * the receiving clerk's answer to a recall. */
+void api_document_plan(struct req *r)
+{
+    step(r, "plan", K_PLAN);
+}
+
+void api_document_ask_opinion(struct req *r)
+{
+    step(r, "ask_opinion", K_ASK);
+}
+
+void api_document_answer_opinion(struct req *r)
+{
+    step(r, "answer_opinion", K_NOTE);
+}
+
+void api_document_update(struct req *r)
+{
+    step(r, "update", K_UPDATE);
+}
+
+void api_document_recall_agree(struct req *r)
+{
+    step(r, "recall_agree", K_NOTE);
+}
+
+void api_document_recall_refuse(struct req *r)
+{
+    step(r, "recall_refuse", K_NOTE);
 }
 
 void api_document_complete(struct req *r)

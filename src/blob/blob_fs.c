@@ -179,9 +179,14 @@ static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
         }
         if (st.st_size == t->size && same_content(path, t->path)) {
             /* The same bytes: keep the stored file; refresh its time so a sweep that is
-             * deciding about it right now leaves it alone. */
+             * deciding about it right now leaves it alone. A concurrent put of the same
+             * bytes may have linked it and not yet synced its directory: sync it before
+             * this put returns too, or this put's row could reach the disk before the
+             * name (duplicates are rare, so this costs little). */
             if (utimensat(AT_FDCWD, path, NULL, 0) != 0)
                 r = RES_IO;
+            if (r == RES_OK)
+                r = fsync_dir(d2);
             goto out;
         }
         /* A file under this name with other bytes is damaged: the fresh bytes, whose

@@ -13,6 +13,7 @@
 #include "cli/common.h"
 #include "core/housekeeping.h"
 #include "doc/doc.h"
+#include "doc/doc_notify.h"
 #include "crypto/signer.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
@@ -185,7 +186,8 @@ int cmd_serve(int argc, char **argv)
     jo.tick_seconds = app.cfg.job_tick;
     app.jobs = jobs_new(app.db, &jo);
     if (housekeeping_register(app.jobs, &app) != RES_OK ||
-        doc_jobs_register(app.jobs, &app) != RES_OK || jobs_start(app.jobs) != RES_OK) {
+        doc_jobs_register(app.jobs, &app) != RES_OK ||
+        doc_notify_register(app.jobs, &app) != RES_OK || jobs_start(app.jobs) != RES_OK) {
         fprintf(stderr, "qlvb serve: không khởi động được các luồng việc nền\n");
         jobs_free(app.jobs);
         signer_release(&signer);

@@ -69,16 +69,34 @@ const struct route routes[] = {
     {"GET", "/admin/calendar", page_admin_calendar, ANY},
     {"POST", "/admin/calendar/overrides", page_admin_calendar_post, ANY},
     {"POST", "/admin/calendar/overrides/:id/remove", page_admin_calendar_remove, ANY},
+    {"GET", "/notifications", page_notifications, 0},
+    {"POST", "/notifications/read", page_notifications_read, 0},
     /* documents (web/pages_doc.c) */
     {"GET", "/documents", page_documents, 0},
     {"GET", "/documents/new", page_document_new, 0},
     {"GET", "/documents/tracking", page_documents_tracking, 0},
     {"GET", "/documents/book", page_register_book, 0},
+    {"GET", "/documents/outgoing", page_documents_outgoing, 0},
+    {"GET", "/documents/outgoing/new", page_document_draft, 0},
+    {"POST", "/documents/outgoing", page_document_draft_post, RT_UPLOAD},
     {"POST", "/documents", page_document_new_post, RT_UPLOAD},
     {"GET", "/documents/:id", page_document, 0},
     {"GET", "/documents/:id/files/:file_id", page_document_file, 0},
     {"POST", "/documents/:id/actions/attach", page_document_action, RT_UPLOAD},
+    {"POST", "/documents/:id/actions/version", page_document_version, RT_UPLOAD},
     {"POST", "/documents/:id/actions/:action", page_document_action, 0},
+    /* registers (web/pages_registers.c) */
+    {"GET", "/registers", page_registers, 0},
+    {"POST", "/registers", page_registers_post, 0},
+    {"GET", "/registers/:id/book", page_registers_book, 0},
+    /* drafts for public comment (web/pages_public.c): the drafter's panel, then the public
+     * pages (no login; the comment form checks its own pre-session CSRF cookie) */
+    {"POST", "/documents/:id/consultation", page_document_consultation_post, 0},
+    {"POST", "/documents/:id/consultation/close", page_document_consultation_close, 0},
+    {"GET", "/public/consultations", page_public_index, PUB},
+    {"GET", "/public/consultations/:slug", page_public_consultation, PUB},
+    {"GET", "/public/consultations/:slug/file", page_public_file, PUB},
+    {"POST", "/public/consultations/:slug/comments", page_public_comment_post, PUB | RT_NO_CSRF},
 
     /* API */
     {"GET", "/api/v1/openapi.json", api_openapi, PUB},
@@ -129,6 +147,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/calendar/:year", api_calendar_year, ANY},
     {"POST", "/api/v1/calendar/overrides", api_calendar_override_add, ANY},
     {"DELETE", "/api/v1/calendar/overrides/:id", api_calendar_override_remove, ANY},
+    /* notifications (core/notify.c, api/api_notify.c) */
+    {"GET", "/api/v1/notifications", api_notifications_list, 0},
+    {"GET", "/api/v1/notifications/count", api_notifications_count, 0},
+    {"POST", "/api/v1/notifications/read", api_notifications_read, 0},
     /* documents (src/doc/, api/api_doc.c) */
     {"GET", "/api/v1/registers", api_registers_list, 0},
     {"POST", "/api/v1/registers", api_registers_create, 0},
@@ -156,6 +178,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/refuse", api_document_refuse, 0},
     /* outgoing (issue 12: api/api_doc_outgoing.c, submit/approve in api_doc_workflow.c) */
     {"POST", "/api/v1/documents/outgoing", api_documents_outgoing_create, RT_UPLOAD},
+    {"POST", "/api/v1/documents/issue", api_documents_issue_batch, 0},
     {"POST", "/api/v1/documents/:id/versions", api_document_version, RT_UPLOAD},
     {"POST", "/api/v1/documents/:id/submit", api_document_submit, 0},
     {"POST", "/api/v1/documents/:id/approve", api_document_approve, 0},
@@ -165,6 +188,17 @@ const struct route routes[] = {
     {"POST", "/api/v1/documents/:id/issue", api_document_issue, 0},
     {"POST", "/api/v1/documents/:id/cancel", api_document_cancel, 0},
     {"POST", "/api/v1/documents/:id/recall", api_document_recall, 0},
+    {"GET", "/api/v1/documents/:id/consultation", api_document_consultation, 0},
+    {"POST", "/api/v1/documents/:id/consultation", api_document_consultation_publish, 0},
+    {"POST", "/api/v1/documents/:id/consultation/close", api_document_consultation_close, 0},
+    {"POST", "/api/v1/documents/:id/plan", api_document_plan, 0},
+    {"POST", "/api/v1/documents/:id/ask_opinion", api_document_ask_opinion, 0},
+    {"POST", "/api/v1/documents/:id/answer_opinion", api_document_answer_opinion, 0},
+    {"POST", "/api/v1/documents/:id/update", api_document_update, 0},
+    {"POST", "/api/v1/documents/:id/recall_agree", api_document_recall_agree, 0},
+    {"POST", "/api/v1/documents/:id/recall_refuse", api_document_recall_refuse, 0},
+    {"GET", "/api/v1/circuit-templates", api_circuit_templates, 0},
+    {"POST", "/api/v1/circuit-templates/:doc_type", api_circuit_template_set, 0},
     {"GET", "/api/v1/registers/:id/book", api_register_book, 0},
 };
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

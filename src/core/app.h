@@ -44,6 +44,11 @@ struct config {
     int job_tick;                 /* seconds between scheduler ticks */
     long doc_max_file;            /* bytes of one document file (main or appendix) */
     int signer_key_ttl;           /* seconds the signer keeps an unlocked key; 0: never */
+    int notify_keep_days;         /* read notifications are deleted after this many days */
+    /* Drafts for public comment (doc/doc_public.c): comments one client address may send
+     * in an hour (across every consultation), and comments one draft takes in all. */
+    int public_comments_per_hour;
+    int public_comments_max;
 };
 
 struct app {

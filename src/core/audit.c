@@ -85,6 +85,18 @@ const struct audit_action audit_actions[] = {
     {"doc_issue", "Ban hành, phát hành văn bản đi"},
     {"doc_cancel", "Hủy văn bản đi đã cấp số (giữ số)"},
     {"doc_recall", "Thu hồi văn bản đã ban hành"},
+    {"notify_read", "Đánh dấu đã đọc thông báo"},
+    {"doc_public_open", "Công bố dự thảo lấy ý kiến công khai"},
+    {"doc_public_close", "Kết thúc lấy ý kiến công khai"},
+    {"doc_public_comment", "Góp ý công khai về dự thảo (không đăng nhập)"},
+    {"doc_circuit_template", "Sửa mẫu quy trình duyệt văn bản đi"},
+    {"doc_review_plan", "Sửa quy trình duyệt của dự thảo"},
+    {"doc_ask_opinion", "Xin ý kiến các đơn vị về dự thảo"},
+    {"doc_answer_opinion", "Cho ý kiến về dự thảo"},
+    {"doc_update", "Cập nhật văn bản đã ban hành"},
+    {"doc_recall_agree", "Đồng ý thu hồi văn bản đến"},
+    {"doc_recall_refuse", "Từ chối thu hồi văn bản đến"},
+    {"doc_reply_complete", "Hoàn thành văn bản đến khi ban hành văn bản trả lời"},
     {NULL, NULL},
 };
 

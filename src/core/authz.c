@@ -88,6 +88,13 @@ static const struct doc_rule {
     /* §6 the competent person signs what they approved: the document's signer, while
      * the signing is their step. */
     {AZ_DOC_SIGN, P(PART_SIGNER), true, 0, 0},
+    /* Khánh Hòa Điều 9 (issue 12 "Drafts for public comment"): the drafter puts the draft
+     * out for comment and closes it; the agency's leaders, who answer for it, too. */
+    {AZ_DOC_CONSULT, P(PART_DRAFTER), false, 0, ROLE_AGENCY_LEADER},
+    /* The comments are for whoever shapes the draft: drafter, reviewers, signer (§6), and
+     * the agency's leaders. Clerks see the document, not the public's comments. */
+    {AZ_DOC_CONSULT_READ, P(PART_DRAFTER) | P(PART_REVIEWER) | P(PART_SIGNER), false, 0,
+     ROLE_AGENCY_LEADER},
 };
 
 static const struct doc_rule *doc_rule_of(enum authz_action action)
@@ -125,6 +132,12 @@ static bool visible(const struct actor *a, const struct authz_object *o)
          * correspondence. */
         return doc_roles(a, o, false, false) ||
                has_role(a, o->agency_id, ROLE_CLERK | ROLE_AGENCY_LEADER);
+    case AZ_OBJ_NOTIFY:
+        /* A notification is its recipient's alone (not even an administrator's), seen
+         * while they work in its agency. */
+        return o->owner_user_id == a->user_id && in_agency(a, o->agency_id);
+    case AZ_OBJ_PUBLIC:
+        return true; /* published: that is what it is for */
     }
     return false;
 }
@@ -154,6 +167,8 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         return a->sysadmin || has_role(a, agency_id, ROLE_ADMIN);
     case AZ_REGISTER_MANAGE: /* §9 the registers are kept by văn thư; set up by admins */
         return has_role(a, agency_id, ROLE_CLERK | ROLE_ADMIN);
+    case AZ_REGISTER_READ: /* §9 … and followed by the agency's leaders */
+        return has_role(a, agency_id, ROLE_CLERK | ROLE_ADMIN | ROLE_AGENCY_LEADER);
     case AZ_SIGNING_READ:
         return o->kind == AZ_OBJ_SIGNING; /* visible() has decided */
     case AZ_AUDIT_READ:
@@ -169,6 +184,9 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         return o->owner_user_id ? o->owner_user_id == a->user_id : (a->roles & ROLE_CLERK) != 0;
     case AZ_DOC_DRAFT: /* §6 a specialist (any member) drafts for the agency */
         return in_agency(a, agency_id);
+    case AZ_NOTIFY_READ: /* one's own notifications, in the agency one works in */
+        return in_agency(a, agency_id) &&
+               (o->kind != AZ_OBJ_NOTIFY || o->owner_user_id == a->user_id);
     case AZ_DOC_TRACK: /* §5 the leaders follow up the processing (issue 11 "Views") */
         return has_role(a, agency_id, ROLE_AGENCY_LEADER);
     case AZ_DOC_READ:
@@ -180,7 +198,9 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
     case AZ_DOC_REGISTER:
     case AZ_DOC_PRESENT:
     case AZ_DOC_WITHDRAW:
-    case AZ_DOC_SIGN: {
+    case AZ_DOC_SIGN:
+    case AZ_DOC_CONSULT:
+    case AZ_DOC_CONSULT_READ: {
         const struct doc_rule *rule = doc_rule_of(action);
         if (!rule)
             return false;
@@ -191,6 +211,10 @@ static bool allowed(const struct actor *a, enum authz_action action, const struc
         return (doc_roles(a, o, rule->current_step, false) & rule->parts) ||
                (doc_roles(a, o, true, true) & rule->unit_parts);
     }
+    case AZ_PUBLIC_READ: /* Khánh Hòa Điều 9: the draft is put before the public */
+        return o->kind == AZ_OBJ_PUBLIC;
+    case AZ_PUBLIC_COMMENT: /* ... who comment until the deadline (issue 12) */
+        return o->kind == AZ_OBJ_PUBLIC && o->public_open;
     }
     return false; /* deny by default */
 }
@@ -200,6 +224,12 @@ result_t authz_check_object(const struct actor *a, enum authz_action action,
 {
     if (a && a->system)
         return RES_OK;
+    /* A published consultation is the one object a visitor reaches without signing in
+     * (Khánh Hòa Điều 9): the public actions only, the same answer for everyone. */
+    if (o && o->kind == AZ_OBJ_PUBLIC) {
+        bool pub = action == AZ_PUBLIC_READ || action == AZ_PUBLIC_COMMENT;
+        return pub && allowed(a, action, o) ? RES_OK : RES_FORBIDDEN;
+    }
     if (!a || !a->user_id)
         return RES_UNAUTHENTICATED;
     if (!o || !visible(a, o))

@@ -51,12 +51,23 @@ enum authz_action {
 
     AZ_REGISTER_MANAGE, /* open registers (sổ văn bản) of an agency: clerks, administrators */
 
-    AZ_JOBS_MANAGE,     /* see the background job queue, retry dead jobs: system administrators */
-    AZ_CALENDAR_READ,   /* the working calendar and its holidays: any signed-in user */
-    AZ_CALENDAR_MANAGE, /* the year's substituted days off and working Saturdays: system
-                         * administrators */
-    AZ_DOC_TRACK,       /* the processing tracking of an agency's documents (per unit and
-                         * person: in progress, overdue, on time): its agency leaders */
+    AZ_JOBS_MANAGE,      /* see the background job queue, retry dead jobs: system administrators */
+    AZ_CALENDAR_READ,    /* the working calendar and its holidays: any signed-in user */
+    AZ_CALENDAR_MANAGE,  /* the year's substituted days off and working Saturdays: system
+                          * administrators */
+    AZ_DOC_TRACK,        /* the processing tracking of an agency's documents (per unit and
+                          * person: in progress, overdue, on time): its agency leaders */
+    AZ_NOTIFY_READ,      /* read and mark one's own notifications: the recipient, while
+                          * working in the notification's agency */
+    AZ_REGISTER_READ,    /* the registers page of an agency (sổ văn bản: the registers, their
+                          * entries, the books): clerks, administrators, agency leaders */
+    AZ_DOC_CONSULT,      /* publish a draft for public comment, close it early (Khánh Hòa
+                          * Điều 9): its drafter, the agency's leaders */
+    AZ_DOC_CONSULT_READ, /* read the public's comments on a draft: its drafter, reviewers,
+                          * signer and the agency's leaders */
+    AZ_PUBLIC_READ,      /* read a published consultation's page and its PDF: anyone, signed
+                          * in or not (only with an AZ_OBJ_PUBLIC object) */
+    AZ_PUBLIC_COMMENT,   /* comment on it: anyone, while it is open (AZ_OBJ_PUBLIC) */
 };
 
 /* What the object is decides who may know that it exists (visibility). */
@@ -70,6 +81,11 @@ enum authz_kind {
                       * and for the agency's own to its clerks) */
     AZ_OBJ_DOCUMENT, /* a document or task: known to its participants, the agency's
                       * clerks and its agency leaders */
+    AZ_OBJ_NOTIFY,   /* a notification: owner_user_id = its recipient, known to them alone,
+                      * in its agency only */
+    AZ_OBJ_PUBLIC,   /* a draft published for public comment (its public page): known to
+                      * everyone, including visitors who are not signed in; nothing else
+                      * of the document is reached through it */
 };
 
 /* How a person or a unit takes part in a document (glossary; standards.md §5–§7). */
@@ -95,16 +111,20 @@ struct authz_participant {
 struct authz_object {
     enum authz_kind kind;
     int64_t agency_id;     /* the agency holding the object (0: the installation) */
-    int64_t owner_user_id; /* AZ_OBJ_SIGNING: the person it belongs to; 0 = the agency */
+    int64_t owner_user_id; /* AZ_OBJ_SIGNING: the person it belongs to; 0 = the agency;
+                            * AZ_OBJ_NOTIFY: its recipient */
     const struct authz_participant *parts; /* AZ_OBJ_DOCUMENT */
     size_t nparts;
     const int64_t *agencies; /* AZ_OBJ_ACCOUNT: agencies where the user holds a post */
     size_t nagencies;
+    bool public_open; /* AZ_OBJ_PUBLIC: it takes comments now (not closed, before its
+                       * deadline) */
 };
 
 /* RES_OK; RES_NOT_FOUND when the actor may not know the object exists (another
  * agency's, or a document they are not on and may not see); RES_FORBIDDEN when they
- * see it but may not do this; RES_UNAUTHENTICATED without a signed-in user. */
+ * see it but may not do this; RES_UNAUTHENTICATED without a signed-in user (except on
+ * an AZ_OBJ_PUBLIC object, which a visitor may read and, while open, comment on). */
 result_t authz_check_object(const struct actor *a, enum authz_action action,
                             const struct authz_object *o);
 

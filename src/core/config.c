@@ -28,10 +28,13 @@ void config_defaults(struct config *cfg)
     cfg->blob_grace = 3600; /* longer than any transaction that puts a file */
     cfg->sign_draft_ttl = 2 * 3600;
     cfg->sweep_interval = 10 * 60;
+    cfg->notify_keep_days = 90;
     cfg->job_workers = 2;
     cfg->job_tick = 30;
     cfg->doc_max_file = 30L * 1024 * 1024; /* under max_upload: one file and its metadata */
     cfg->signer_key_ttl = 300;             /* crypto/signer.h, key cache */
+    cfg->public_comments_per_hour = 5;
+    cfg->public_comments_max = 500;
 }
 
 static void env_int(const char *name, int *out, int min, int max)
@@ -68,9 +71,12 @@ void config_from_env(struct config *cfg)
     env_int("QLVB_BLOB_GRACE", &cfg->blob_grace, 0, 30 * 86400);
     env_int("QLVB_SIGN_DRAFT_TTL", &cfg->sign_draft_ttl, 1, 7 * 86400);
     env_int("QLVB_SWEEP_INTERVAL", &cfg->sweep_interval, 1, 86400);
+    env_int("QLVB_NOTIFY_KEEP_DAYS", &cfg->notify_keep_days, 1, 3650);
     env_int("QLVB_JOB_WORKERS", &cfg->job_workers, 0, 32);
     env_int("QLVB_JOB_TICK", &cfg->job_tick, 1, 3600);
     env_int("QLVB_SIGNER_KEY_TTL", &cfg->signer_key_ttl, 0, 3600);
+    env_int("QLVB_PUBLIC_COMMENTS_PER_HOUR", &cfg->public_comments_per_hour, 1, 10000);
+    env_int("QLVB_PUBLIC_COMMENTS_MAX", &cfg->public_comments_max, 1, 100000);
     int doc_kib = 0;
     env_int("QLVB_DOC_MAX_FILE_KIB", &doc_kib, 1, 4 * 1024 * 1024);
     if (doc_kib)

@@ -45,6 +45,32 @@ struct demo_catalogue {
     const char *positions[7];
 };
 
+/* The units' abbreviations, which a công văn's symbol carries after the agency's
+ * (standards.md §2: 123/SKHCN-VP). */
+static const struct {
+    const char *name, *abbr;
+} dept_abbrs[] = {
+    {"Lãnh đạo Ủy ban nhân dân tỉnh", "LĐ"},
+    {"Phòng Hành chính - Tổ chức", "HCTC"},
+    {"Phòng Tổng hợp", "TH"},
+    {"Phòng Kinh tế", "KT"},
+    {"Văn phòng Sở", "VP"},
+    {"Phòng Tổ chức, biên chế", "TCBC"},
+    {"Phòng Quản lý khoa học", "QLKH"},
+    {"Phòng Công nghệ thông tin", "CNTT"},
+    {"Văn phòng HĐND và UBND", "VP"},
+    {"Phòng Kinh tế, Hạ tầng và Đô thị", "KTHTĐT"},
+    {"Phòng Văn hóa - Xã hội", "VHXH"},
+};
+
+static const char *dept_abbr(const char *name)
+{
+    for (size_t i = 0; i < sizeof(dept_abbrs) / sizeof(dept_abbrs[0]); i++)
+        if (!strcmp(dept_abbrs[i].name, name))
+            return dept_abbrs[i].abbr;
+    return "";
+}
+
 /* Commune-level People's Committees have an office and two specialised divisions
  * (Văn phòng HĐND và UBND, Phòng Kinh tế — in wards Phòng Kinh tế, Hạ tầng và Đô thị —
  * and Phòng Văn hóa - Xã hội). */
@@ -212,7 +238,8 @@ result_t demo_seed(struct app *app, FILE *out)
         int64_t agency = 0;
         agency_by_code(app, catalogues[i].agency, &agency);
         for (int k = 0; catalogues[i].departments[k]; k++) {
-            struct department_input in = {catalogues[i].departments[k], "", 0};
+            struct department_input in = {catalogues[i].departments[k],
+                                          dept_abbr(catalogues[i].departments[k]), 0};
             struct verrs e = {0};
             if ((r = department_create(app, &sys, agency, &in, &e, NULL)) != RES_OK)
                 return r;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "blob/blob.h"
+#include "core/notify.h"
 #include "core/session.h"
 #include "core/sign_draft.h"
 #include "db/db.h"
@@ -51,6 +52,20 @@ static result_t sweep_blobs(void *ctx, const struct job *j, char *msg, size_t si
     return r;
 }
 
+/* Retention of notifications: read ones older than cfg.notify_keep_days (unread ones
+ * stay until their recipient reads them). */
+static result_t sweep_notifications(void *ctx, const struct job *j, char *msg, size_t size)
+{
+    (void)j;
+    struct app *app = ctx;
+    int days = app->cfg.notify_keep_days > 0 ? app->cfg.notify_keep_days : 90;
+    int64_t n = 0;
+    result_t r = notify_sweep(app, clock_now() - (int64_t)days * 86400, &n);
+    if (r == RES_OK)
+        snprintf(msg, size, "Đã xóa %lld thông báo đã đọc quá %d ngày", (long long)n, days);
+    return r;
+}
+
 result_t housekeeping_register(struct jobs *q, struct app *app)
 {
     int every = app->cfg.sweep_interval > 0 ? app->cfg.sweep_interval : 600;
@@ -59,5 +74,7 @@ result_t housekeeping_register(struct jobs *q, struct app *app)
         r = jobs_register(q, "session.sweep", sweep_sessions, app, every);
     if (r == RES_OK)
         r = jobs_register(q, "blob.sweep", sweep_blobs, app, every);
+    if (r == RES_OK)
+        r = jobs_register(q, "notify.sweep", sweep_notifications, app, every);
     return r;
 }

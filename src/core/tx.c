@@ -10,7 +10,9 @@
 #include "util/alloc.h"
 #include "util/log.h"
 
-#define TX_AUDIT_MAX 8 /* rows one unit may queue; a state change needs one or two */
+/* Rows one unit may queue: a state change needs one or two, an issuance one per side of
+ * each delivery (doc_deliver + doc_arrive for up to 100 recipient agencies) and its own. */
+#define TX_AUDIT_MAX 256
 
 struct tx {
     struct db_conn *c;
@@ -18,8 +20,8 @@ struct tx {
     void *arg;
     bool need_audit;
     bool overflow;
-    int n;
-    struct audit_entry rows[TX_AUDIT_MAX];
+    int n, cap;
+    struct audit_entry *rows; /* grown on demand up to TX_AUDIT_MAX */
 };
 
 static char *dup_or_null(const char *s)
@@ -52,6 +54,12 @@ void tx_audit(struct tx *t, const struct audit_entry *e)
     if (t->n == TX_AUDIT_MAX) {
         t->overflow = true;
         return;
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 4 : 4;
+        if (t->cap > TX_AUDIT_MAX)
+            t->cap = TX_AUDIT_MAX;
+        t->rows = xrealloc(t->rows, (size_t)t->cap * sizeof(*t->rows));
     }
     t->rows[t->n++] = (struct audit_entry){
         .actor_id = e->actor_id,
@@ -100,6 +108,7 @@ static result_t run(struct db *db, tx_fn fn, void *arg, bool need_audit)
         log_error("msg=\"transaction rolled back\" action=%s result=%s",
                   t.n && t.rows[0].action ? t.rows[0].action : "-", result_name(r));
     rows_clear(&t);
+    free(t.rows);
     return r;
 }
 

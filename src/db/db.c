@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db/db_driver.h"
+#include "db/db_sync.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -39,6 +40,8 @@ struct db_conn {
     int open_stmts;
     bool in_tx;
     bool holds_write; /* this connection holds db->write_lock */
+    /* Group commit: this connection's COMMIT does not sync; db_commit waits here. */
+    struct db_sync *sync;
     int64_t retry_at; /* after a failed attempt, none before this (unix seconds) */
 };
 
@@ -48,6 +51,7 @@ struct db {
     pthread_key_t key;
     pthread_mutex_t lock;
     pthread_mutex_t write_lock; /* drv->single_writer: the process's writers in turn */
+    struct db_sync *sync;       /* group commit's barrier (db_sync.h), under lock */
     struct db_conn **all;       /* every open connection, closed by db_close */
     size_t nall, capall;
 };
@@ -152,6 +156,14 @@ void db_close(struct db *db)
     pthread_key_delete(db->key);
     pthread_mutex_destroy(&db->lock);
     pthread_mutex_destroy(&db->write_lock);
+    if (db->sync) {
+        struct db_sync_stats st;
+        db_sync_stats(db->sync, &st);
+        if (st.commits)
+            log_info("msg=\"group commit\" commits=%llu syncs=%llu", (unsigned long long)st.commits,
+                     (unsigned long long)st.syncs);
+    }
+    db_sync_free(db->sync);
     free(db->target);
     free(db);
 }
@@ -201,7 +213,14 @@ struct db_conn *db_conn(struct db *db)
         free(c);
         return NULL;
     }
+    /* QLVB_DB_GROUP_COMMIT=0: every COMMIT syncs by itself (for comparisons). */
+    const char *gc = getenv("QLVB_DB_GROUP_COMMIT");
+    const char *log =
+        db->drv->group_commit && !(gc && strcmp(gc, "0") == 0) ? db->drv->group_commit(c->h) : NULL;
     pthread_mutex_lock(&db->lock);
+    if (log && !db->sync)
+        db->sync = db_sync_new(log); /* one database, so one log for every connection */
+    c->sync = log ? db->sync : NULL;
     if (db->nall == db->capall) {
         db->capall = db->capall ? db->capall * 2 : 16;
         db->all = xrealloc(db->all, db->capall * sizeof(*db->all));
@@ -235,6 +254,8 @@ static void write_release(struct db_conn *c)
 
 result_t db_begin(struct db_conn *c)
 {
+    if (c->sync && db_sync_broken(c->sync))
+        return RES_IO; /* no change that could not be acknowledged (db_sync.h) */
     bool took = false;
     if (c->db->drv->single_writer && !c->holds_write) {
         pthread_mutex_lock(&c->db->write_lock);
@@ -250,11 +271,25 @@ result_t db_begin(struct db_conn *c)
 result_t db_commit(struct db_conn *c)
 {
     result_t r = db_exec(c, "COMMIT");
-    if (r == RES_OK) {
-        c->in_tx = false;
-        write_release(c);
-    }
-    return r;
+    if (r != RES_OK)
+        return r;
+    c->in_tx = false;
+    /* Group commit: the number is taken once the log write returned, the writer's turn
+     * goes to the next one, and the commit is acknowledged (returns) only once a sync
+     * covering it completed (db_sync.h). Never RES_BUSY: db_tx must not run it again. */
+    uint64_t seq = c->sync ? db_sync_committed(c->sync) : 0;
+    write_release(c);
+    return seq ? db_sync_wait(c->sync, seq) : RES_OK;
+}
+
+bool db_group_commit_stats(struct db *db, struct db_sync_stats *out)
+{
+    pthread_mutex_lock(&db->lock);
+    struct db_sync *s = db->sync;
+    pthread_mutex_unlock(&db->lock);
+    if (s)
+        db_sync_stats(s, out);
+    return s != NULL;
 }
 
 result_t db_rollback(struct db_conn *c)

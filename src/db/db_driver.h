@@ -25,6 +25,12 @@ struct db_driver {
      * writers on a mutex first, so a waiting writer starts the moment the previous one
      * commits instead of polling the database lock with the busy handler's sleeps. */
     bool single_writer;
+    /* Group commit (db_sync.h): switches a new connection to commits that write their log
+     * without syncing it, when one sync of one file can make them durable later (SQLite
+     * in WAL mode: synchronous=NORMAL), and returns that file's path (valid while the
+     * connection is open). NULL, or a NULL hook: the connection's COMMIT syncs by itself
+     * (PostgreSQL, an SQLite database that is not in WAL mode). */
+    const char *(*group_commit)(void *conn);
     /* Run after begin_write_sql by db_migrate so that concurrent migrators take turns
      * (NULL: the write transaction already excludes them, as on SQLite). */
     const char *migrate_lock_sql;

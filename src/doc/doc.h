@@ -105,13 +105,15 @@ struct doc_register_input {
      * standards.md §2); none = the general register of the other types */
     const char *const *doc_types;
     size_t ndoc_types;
+    bool normative; /* outgoing: the series of legal normative documents (§2) */
 };
 /* The agency's clerks and administrators (AZ_REGISTER_MANAGE). */
 result_t doc_registers_create(struct app *app, const struct actor *a, int64_t agency_id,
                               const struct doc_register_input *in, struct verrs *e,
                               int64_t *id_out);
-/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with its next number this
- * year. */
+/* Members of the agency (AZ_ORG_READ); kind NULL = all. Each with entries_year (a fixed
+ * register's year, else this year), the numbers given in it (entries) and the next one
+ * (next_number). */
 result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agency_id,
                             const char *kind, json_t **out);
 
@@ -257,9 +259,11 @@ result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const ch
 enum doc_book_format { DOC_BOOK_PDF, DOC_BOOK_XLSX };
 #define DOC_BOOK_MAX_ROWS 5000 /* entries of one book; a longer range is refused */
 #define DOC_BOOK_MAX_DAYS 366  /* from..to */
-/* The incoming register book (sổ đăng ký văn bản đến, ND30 Phụ lục IV, standards.md §9)
- * of register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a
- * year): entries by arrival number, as PDF or XLSX into out; *file_name gets a
+/* The register book (sổ đăng ký văn bản đến / đi, ND30 Phụ lục IV, standards.md §9) of
+ * register_id for the Vietnam dates from..to (YYYY-MM-DD, inclusive, at most a year):
+ * an incoming register's entries by arrival number (receipt dates in the range), an
+ * outgoing register's by number (number dates in the range; a cancelled number kept on
+ * its line, marked "đã hủy"), as PDF or XLSX into out; *file_name gets a
  * Vietnamese download name (malloc'd). The agency's clerks and leaders. RES_INVALID with
  * errors on from, to, register_id; RES_NOT_FOUND for another agency's register. */
 result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, const char *from,
@@ -416,10 +420,18 @@ struct doc_step_input {
     bool part_done; /* comment: the co-handler's part is done */
     /* outgoing submit: the reviewers in order before the signer (user ids); return in
      * review: user_id = an earlier reviewer, 0 = the drafter */
-    const int64_t *reviewers;
+    const int64_t *reviewers; /* NULL on submit: the draft's review_plan */
     size_t nreviewers;
+    /* ask_opinion: the units asked (department ids), with deadline / working_days and
+     * the question in note; answer_opinion: the answer in note */
+    const int64_t *departments;
+    size_t ndepartments;
+    /* update (cập nhật) of an issued document: the corrected subject / summary (NULL =
+     * unchanged), the reason in note */
+    const char *subject, *summary;
 };
 #define DOC_MAX_REVIEWERS 10
+#define DOC_MAX_OPINIONS  10 /* units asked at once */
 
 /* One step `action` (a key above except attach) on document `id`. RES_NOT_FOUND when
  * the actor may not know the document, RES_FORBIDDEN when the policy refuses,
@@ -438,10 +450,14 @@ result_t doc_workflow_attach(struct app *app, const struct actor *a, int64_t id,
 result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id);
 /* The choices of the forms (AZ_DOC_READ, then per action the actor may take now):
  * {"leaders": [...]} for present (agency and department leaders), "departments" and
- * "people" of the agency for assign/change/forward, "unit_people" (the actor's unit
+ * "people" of the agency for assign/change/forward/submit, "unit_people" (the actor's unit
  * without the actor) for reassign. Each person {id, name, department_id,
  * department_name, position}; each unit {id, name}. */
 result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t id, json_t **out);
+/* The draft form's choices (AZ_DOC_DRAFT on the actor's agency): "leaders" (agency and
+ * unit leaders, the intended signer), "people" and "departments" {id, name, abbr} of
+ * the agency, "agencies" {id, code, name}: the installation's other active agencies. */
+result_t doc_draft_candidates(struct app *app, const struct actor *a, json_t **out);
 /* The QCVN 102 status code (standards.md §10: 01 arrived, 02 refused, 03 accepted and
  * registered, 04 assigned, 05 in progress, 06 completed) of a doc_history action, NULL
  * for the steps inside the agency that are not sent (present, comment, forward, ...). */
@@ -472,6 +488,9 @@ struct doc_recipient_input {
 struct doc_outgoing_input {
     const char *doc_type, *subject, *summary, *urgency, *authority;
     int64_t signer_id, reply_to_id;
+    bool complete_on_issue; /* with reply_to_id: issuing completes its lead's step */
+    bool normative;         /* QPPL: its own series, the year in the reference (§2) */
+    int64_t replaces_id;    /* thay thế: an issued document of the agency */
     const struct doc_recipient_input *recipients;
     size_t nrecipients;
 };
@@ -495,11 +514,37 @@ result_t doc_outgoing_seal(struct app *app, const struct actor *a, int64_t id, i
  * (§14). Once only (409). */
 result_t doc_digitise_sign(struct app *app, const struct actor *a, int64_t id, int64_t key_id,
                            const char *pin, struct verrs *e);
-/* The outgoing register that numbers a document of type `type` in `year`: the open one
- * whose doc_types lists the type (a separate series, standards.md §2), else the general
- * one (doc_types ''); *out 0 when the agency has none. */
-result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
-                               int64_t *out);
+/* The outgoing register that numbers a document of type `type` in `year`: among the
+ * open registers with the same `normative` flag (legal normative documents have their
+ * own series, standards.md §2), the one whose doc_types lists the type, else the
+ * general one of that flag (doc_types ''); *out 0 when the agency has none. */
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, bool normative,
+                               int year, int64_t *out);
+
+/* ---- review-circuit templates (doc_outgoing_circuit.c, standards.md §6) ----
+ * Per agency and document type, the ordered reviewer places of a new draft's circuit
+ * (the intended signer always last). A draft of that type gets its review_plan from
+ * the template (doc_circuit_plan, in the draft's transaction); the drafter edits it
+ * (step "plan") before submitting. */
+#define DOC_MAX_CIRCUIT_STEPS DOC_MAX_REVIEWERS
+struct doc_circuit_step_input {
+    const char *kind; /* unit_leader | office | user | position */
+    int64_t department_id, user_id, position_id;
+};
+/* The actor's agency's templates (its members, AZ_ORG_READ): {"templates": [{doc_type,
+ * doc_type_name, steps: [{seq, kind, department_id, department_name, user_id,
+ * user_name, position_id, position_name}]}]}; `doc_type` NULL = all. */
+result_t doc_circuit_list(struct app *app, const struct actor *a, const char *doc_type,
+                          json_t **out);
+/* Replace the template of `doc_type` (the agency's administrators, AZ_ORG_MANAGE); no
+ * steps = no template. RES_INVALID with field errors (nothing written). */
+result_t doc_circuit_set(struct app *app, const struct actor *a, const char *doc_type,
+                         const struct doc_circuit_step_input *steps, size_t n, struct verrs *e);
+/* In the caller's tx: the reviewer ids of the template of `doc_type` resolved for a
+ * draft by `drafter` (unit `unit`) with signer `signer` — people who cannot be found,
+ * the drafter, the signer and repeats left out — as "id,id,..." into out. */
+result_t doc_circuit_plan(struct db_conn *c, int64_t agency, const char *doc_type, int64_t drafter,
+                          int64_t unit, int64_t signer, char *out, size_t n);
 /* The agency's outbox for the exchange (the clerks, AZ_DOC_REGISTER): rows of `status`
  * (waiting (default) | sent | failed; RES_INVALID otherwise), urgent first then oldest,
  * at most 500: {id, document_id, number, symbol, subject, agency_code, name, urgency,
@@ -507,6 +552,113 @@ result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *ty
 result_t doc_outbox_list(struct app *app, const struct actor *a, const char *status, json_t **out);
 /* The clerk issues: state issued, delivery inside the installation, outbox rows. */
 result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
+
+/* ---- issuing a batch (doc_issue_batch.c) ---- */
+
+#define DOC_ISSUE_BATCH_MAX 100
+struct doc_issue_item {
+    int64_t id;
+    result_t r;     /* doc_outgoing_issue's answer for this document */
+    struct verrs e; /* its errors ("action": why not now, "recipients": a delivery) */
+};
+/* The clerk issues ids[0..n-1] (1..DOC_ISSUE_BATCH_MAX, distinct): urgent ones first
+ * (urgency descending), then the earliest sealed, then by id; each in its own
+ * transaction through doc_outgoing_issue. out[0..n-1] in that order. RES_OK once the
+ * batch ran, whatever each document's answer; RES_FORBIDDEN for a non-clerk and
+ * RES_INVALID (errors on "ids") before anything is issued. */
+result_t doc_issue_batch(struct app *app, const struct actor *a, const int64_t *ids, size_t n,
+                         struct doc_issue_item *out, struct verrs *e);
+/* ---- drafts for public comment (doc_public.c; issue 12, Khánh Hòa Điều 9) ----
+ *
+ * The drafter or an agency leader (AZ_DOC_CONSULT) publishes an outgoing draft that is
+ * not signed yet (draft, reviewing, approved) whose newest main version is a PDF: a
+ * doc_consultation row with an unguessable slug, the draft's subject, a summary (the
+ * draft's unless given) and that version of the file, and a deadline; history
+ * `consultation_opened`, audit `doc_public_open`. The public page /public/consultations/
+ * <slug> (no login) shows what was published and takes comments until the deadline; the
+ * drafter may close it earlier (history `consultation_closed`, audit `doc_public_close`).
+ * The comments are read by the drafter, reviewers, signer and leaders
+ * (AZ_DOC_CONSULT_READ). One consultation per draft. */
+#define DOC_PUBLIC_SLUG_LEN    32   /* hex characters: 128 random bits */
+#define DOC_PUBLIC_COMMENT_MAX 5000 /* characters of one comment */
+#define DOC_PUBLIC_NAME_MAX    200
+#define DOC_PUBLIC_ORG_MAX     300
+#define DOC_PUBLIC_EMAIL_MAX   254
+#define DOC_PUBLIC_SUMMARY_MAX 2000
+#define DOC_PUBLIC_MAX_LINKS   3   /* links in one comment; more is refused as spam */
+#define DOC_PUBLIC_MAX_DAYS    366 /* latest deadline from now */
+#define DOC_PUBLIC_LIST_MAX    200 /* rows of the public index */
+
+struct doc_public_input {
+    /* 'YYYY-MM-DD' (open to the end of that Vietnam day) or an ISO 8601 instant; after
+     * now, at most DOC_PUBLIC_MAX_DAYS ahead */
+    const char *deadline;
+    const char *summary; /* NULL or empty: the draft's summary */
+};
+/* Publishes draft `id`: RES_NOT_FOUND / RES_FORBIDDEN from the policy, RES_INVALID with
+ * errors on deadline, summary, RES_CONFLICT with an error on "action" (already published,
+ * no PDF version, not an unsigned outgoing draft); nothing written on any error. The
+ * slug into slug_out. */
+result_t doc_public_publish(struct app *app, const struct actor *a, int64_t id,
+                            const struct doc_public_input *in, struct verrs *e,
+                            char slug_out[DOC_PUBLIC_SLUG_LEN + 1]);
+/* Closes the open consultation of draft `id` before its deadline (AZ_DOC_CONSULT);
+ * RES_CONFLICT with an error on "action" when none is open. */
+result_t doc_public_close(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
+/* The consultation of draft `id` with its comments, newest first, ids below `before` (0 =
+ * the newest), `limit` (1..DOC_LIST_MAX, default 50), next_before for the next page
+ * (AZ_DOC_CONSULT_READ). RES_NOT_FOUND when the draft was never published. */
+result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int64_t before,
+                        int limit, json_t **out);
+/* doc_get's part: "public_comment" {can_publish, can_close, can_read, consultation (null
+ * or {slug, url, state open|closed|expired, is_open, deadline, published_at, closed_at
+ * (ISO and _vn), published_by, closed_by, comment_count, max_comments, subject, summary,
+ * file_version, comments (the newest 50, for whoever may read them), comments_more})}
+ * on an outgoing document, for whoever may publish or read; absent otherwise. */
+struct db_conn;
+result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
+                         json_t *doc);
+
+/* The public side: `visitor` is whoever asks (signed in or not: user_id 0 and the client
+ * address); host_agency the agency of the host name (0 = the installation's own name).
+ * A malformed or unknown slug, or one of another agency than the host's, is
+ * RES_NOT_FOUND. */
+/* {slug, subject, summary, doc_type_name, agency_name, state open|closed|expired,
+ * is_open, deadline, published_at, closed_at (ISO and _vn), comment_count, file_size,
+ * file_version}: what was published and nothing else of the document. */
+result_t doc_public_page(struct app *app, const struct actor *visitor, const char *slug,
+                         int64_t host_agency, json_t **out);
+/* The open consultations (of host_agency, or all), earliest deadline first, at most
+ * DOC_PUBLIC_LIST_MAX: [{slug, subject, doc_type_name, agency_name, deadline,
+ * published_at, comment_count}]. */
+result_t doc_public_index(struct app *app, const struct actor *visitor, int64_t host_agency,
+                          json_t **out);
+/* The published version of the main file, checked against its hash. */
+result_t doc_public_file(struct app *app, const struct actor *visitor, const char *slug,
+                         int64_t host_agency, struct doc_file_data *out);
+struct doc_public_comment_input {
+    const char *name, *organisation, *email, *body; /* name and body required */
+};
+/* One comment from the public. RES_INVALID with errors on name, organisation, email,
+ * body; RES_CONFLICT with an error on "consultation" (closed, expired, full) or "body"
+ * (the same comment again from this address); RES_LOCKED with an error on "rate_limit"
+ * (cfg.public_comments_per_hour in the last hour from this address); nothing written on
+ * any error. */
+result_t doc_public_comment(struct app *app, const struct actor *visitor, const char *slug,
+                            int64_t host_agency, const struct doc_public_comment_input *in,
+                            struct verrs *e);
+/* The checks behind them, for the tests: a slug's form; open = state 'open' and now
+ * before the deadline; how many links (http://, https://, ftp://, www.) s holds; the
+ * address a rate limit counts (IPv4 as is, IPv4-mapped IPv6 as IPv4, IPv6 by its /64);
+ * a multi-line text cleaned (NFC, no control or bidi characters, CR LF → LF, at most one
+ * empty line in a row, trimmed, at most max_chars characters; malloc'd or NULL with an
+ * error on field). */
+bool doc_public_slug_valid(const char *s);
+bool doc_public_is_open(const char *state, int64_t deadline, int64_t now);
+int doc_public_links(const char *s);
+void doc_public_client_key(const char *addr, char *out, size_t size);
+char *doc_public_text_clean(const char *in, const char *field, const char *label, bool required,
+                            size_t max_chars, struct verrs *e);
 
 /* ---- demo (doc_demo.c) ---- */
 

@@ -1,10 +1,10 @@
-/* The incoming register book (sổ đăng ký văn bản đến, ND30 Phụ lục IV): the entries of
- * one register over a range of receipt dates, as a table report written by the pdf
- * layer (PDF, A4 landscape) or the report layer (XLSX).
+/* The register books (sổ đăng ký văn bản đến / đi, ND30 Phụ lục IV): the entries of one
+ * register over a range of dates, as a table report written by the pdf layer (PDF, A4
+ * landscape) or the report layer (XLSX).
  *
- * Columns, as standards.md §9 lists them for the incoming register ("arrival date,
- * arrival number, author, number and symbol, document date, type and subject, receiving
- * unit or person, transfer date, signature of receipt, notes"):
+ * Incoming columns, as standards.md §9 lists them ("arrival date, arrival number, author,
+ * number and symbol, document date, type and subject, receiving unit or person, transfer
+ * date, signature of receipt, notes"), rows by receipt date:
  *   1 Ngày đến                        received_at (Vietnam date; §4 receipt time)
  *   2 Số đến                          reg_number
  *   3 Tác giả                         issuer_name (the issuing agency)
@@ -15,7 +15,23 @@
  *   8 Ngày chuyển                     when (that history row)
  *   9 Ký nhận                         left blank: signed on the printed book
  *  10 Ghi chú                         notes
- */
+ *
+ * Outgoing columns ("number and symbol, date, type and subject, signer, recipients, unit
+ * keeping the original, copies, transfer date, signature, notes"), rows by the date of
+ * the number (issued_date, given when the signer signs):
+ *   1 Số, ký hiệu văn bản             number/symbol; " (đã hủy)" for a cancelled number
+ *   2 Ngày tháng văn bản              issued_date
+ *   3 Tên loại và trích yếu nội dung  type name and subject
+ *   4 Người ký                        the authority prefix (KT., TL., …) and signer_name
+ *   5 Nơi nhận văn bản                the recipients (doc_recipient names, in order)
+ *   6 Đơn vị, người nhận bản lưu      the drafting unit (its record copy; the clerks keep
+ *                                     the other)
+ *   7 Số lượng bản                    the number of recipients
+ *   8 Ngày chuyển                     issued_at (delivered), blank until issued
+ *   9 Ký nhận                         left blank
+ *  10 Ghi chú                         "Đã hủy số: <reason>" / "Đã thu hồi: <reason>"
+ * A number once given stays in the book (§2, ND30 Điều 15): a cancelled document keeps
+ * its line, marked, and the next document has the next number. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +41,14 @@
 #include "pdf/pdf_table.h"
 #include "report/report_xlsx.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/str.h"
 #include "util/table.h"
 
 #define BOOK_COLUMNS 10
 
-static const struct table_column book_columns[BOOK_COLUMNS] = {
+static const struct table_column in_columns[BOOK_COLUMNS] = {
     {"Ngày đến", 8.5f},
     {"Số đến", 5},
     {"Tác giả", 12},
@@ -43,6 +60,21 @@ static const struct table_column book_columns[BOOK_COLUMNS] = {
     {"Ký nhận", 6},
     {"Ghi chú", 9.5f},
 };
+
+static const struct table_column out_columns[BOOK_COLUMNS] = {
+    {"Số, ký hiệu văn bản", 11},
+    {"Ngày tháng văn bản", 8.5f},
+    {"Tên loại và trích yếu nội dung", 23},
+    {"Người ký", 11},
+    {"Nơi nhận văn bản", 17},
+    {"Đơn vị, người nhận bản lưu", 11},
+    {"Số lượng bản", 6.5f},
+    {"Ngày chuyển", 8.5f},
+    {"Ký nhận", 7},
+    {"Ghi chú", 10},
+};
+
+#define RECIPIENTS_CELL_MAX 4000 /* bytes of the recipients cell; longer lists end in "…" */
 
 /* "dd/mm/yyyy" of a "YYYY-MM-DD" date (as written on the document). */
 static void date_vn(const char *iso, char out[16])
@@ -82,8 +114,35 @@ static void rows_free(struct book_rows *b)
     free(b->cells);
 }
 
-static result_t load_rows(struct db_conn *c, int64_t register_id, int64_t from, int64_t to,
-                          struct book_rows *b)
+/* The next row of b (BOOK_COLUMNS cells to fill), or NULL when b holds the cap. */
+static char **row_new(struct book_rows *b, size_t *cap)
+{
+    if (b->n == DOC_BOOK_MAX_ROWS)
+        return NULL;
+    if (b->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        b->cells = xrealloc(b->cells, *cap * BOOK_COLUMNS * sizeof(*b->cells));
+    }
+    return &b->cells[b->n++ * BOOK_COLUMNS];
+}
+
+static char *reference(const char *number, const char *symbol, const char *suffix)
+{
+    char tmp[300];
+    snprintf(tmp, sizeof(tmp), "%s%s%s%s", number, *number ? "/" : "", symbol, suffix);
+    return xstrdup(tmp);
+}
+
+static char *type_subject(const char *type, const char *subject)
+{
+    char tmp[2200];
+    const struct doc_type *dt = doc_type_find(type);
+    snprintf(tmp, sizeof(tmp), "%s: %s", dt ? dt->name : type, subject);
+    return xstrdup(tmp);
+}
+
+static result_t load_incoming(struct db_conn *c, int64_t register_id, int64_t from, int64_t to,
+                              struct book_rows *b)
 {
     struct db_stmt *s = NULL;
     /* Index document_register_received (migration 0012). One row more than the cap tells
@@ -104,29 +163,21 @@ static result_t load_rows(struct db_conn *c, int64_t register_id, int64_t from, 
         return r;
     size_t cap = 0;
     while ((r = db_step(s)) == RES_ROW) {
-        if (b->n == DOC_BOOK_MAX_ROWS) {
+        char **row = row_new(b, &cap);
+        if (!row) {
             r = RES_TOO_LARGE;
             break;
         }
-        if (b->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            b->cells = xrealloc(b->cells, cap * BOOK_COLUMNS * sizeof(*b->cells));
-        }
-        char **row = &b->cells[b->n++ * BOOK_COLUMNS];
-        char tmp[2200], day[16];
+        char tmp[32], day[16];
         clock_format_vn_date(db_col_i64(s, 0), day, sizeof(day));
         row[0] = xstrdup(day);
         snprintf(tmp, sizeof(tmp), "%lld", (long long)db_col_i64(s, 1));
         row[1] = xstrdup(tmp);
         row[2] = xstrdup(db_col_text(s, 2));
-        const char *number = db_col_text(s, 3);
-        snprintf(tmp, sizeof(tmp), "%s%s%s", number, *number ? "/" : "", db_col_text(s, 4));
-        row[3] = xstrdup(tmp);
+        row[3] = reference(db_col_text(s, 3), db_col_text(s, 4), "");
         date_vn(db_col_null(s, 5) ? "" : db_col_text(s, 5), day);
         row[4] = xstrdup(day);
-        const struct doc_type *dt = doc_type_find(db_col_text(s, 6));
-        snprintf(tmp, sizeof(tmp), "%s: %s", dt ? dt->name : db_col_text(s, 6), db_col_text(s, 7));
-        row[5] = xstrdup(tmp);
+        row[5] = type_subject(db_col_text(s, 6), db_col_text(s, 7));
         row[6] = xstrdup(db_col_null(s, 9) ? "" : db_col_text(s, 9));
         day[0] = '\0';
         if (!db_col_null(s, 10))
@@ -137,6 +188,123 @@ static result_t load_rows(struct db_conn *c, int64_t register_id, int64_t from, 
     }
     db_finalize(s);
     return r == RES_DONE ? RES_OK : r;
+}
+
+/* The recipients of the book's outgoing documents, in book order, appended to the
+ * recipients cell (column 5) of each row; ids[i] is row i's document. */
+static result_t load_recipients(struct db_conn *c, int64_t register_id, const char *from,
+                                const char *to, const int64_t *ids, struct book_rows *b)
+{
+    struct db_stmt *s = NULL;
+    result_t r = db_query(
+        c, &s,
+        "SELECT rc.document_id, rc.name FROM doc_recipient rc JOIN document d ON d.id = "
+        "rc.document_id WHERE d.register_id = $1 AND d.direction = 'outgoing' AND d.reg_number "
+        "IS NOT NULL AND d.issued_date >= $2 AND d.issued_date <= $3 ORDER BY d.reg_year, "
+        "d.reg_number, rc.seq",
+        "itt", register_id, from, to);
+    if (r != RES_OK)
+        return r;
+    size_t i = 0;
+    struct buf cell = BUF_INIT(RECIPIENTS_CELL_MAX);
+    bool cut = false;
+    while ((r = db_step(s)) == RES_ROW) {
+        int64_t doc = db_col_i64(s, 0);
+        if (i < b->n && ids[i] != doc) {
+            size_t j = i + 1;
+            while (j < b->n && ids[j] != doc)
+                j++;
+            if (j == b->n) /* numbered after the first query: not in this book */
+                continue;
+            for (; i < j; i++) { /* the documents before it are done */
+                free(b->cells[i * BOOK_COLUMNS + 4]);
+                b->cells[i * BOOK_COLUMNS + 4] = xstrdup(buf_str(&cell));
+                buf_reset(&cell);
+            }
+            cut = false;
+        }
+        if (i == b->n || cut)
+            continue;
+        if ((cell.len && buf_puts(&cell, "; ") != RES_OK) ||
+            buf_puts(&cell, DOC_CUT(db_col_text(s, 1), 300)) != RES_OK) {
+            cut = true; /* the cell is full: end it visibly */
+            while (cell.len > RECIPIENTS_CELL_MAX - 8)
+                cell.len--;
+            while (cell.len && ((unsigned char)cell.data[cell.len] & 0xC0) == 0x80)
+                cell.len--; /* not inside a UTF-8 sequence */
+            cell.data[cell.len] = '\0';
+            buf_puts(&cell, " …");
+        }
+    }
+    if (i < b->n) {
+        free(b->cells[i * BOOK_COLUMNS + 4]);
+        b->cells[i * BOOK_COLUMNS + 4] = xstrdup(buf_str(&cell));
+    }
+    buf_release(&cell);
+    db_finalize(s);
+    return r == RES_DONE || r == RES_ROW ? RES_OK : r;
+}
+
+static result_t load_outgoing(struct db_conn *c, int64_t register_id, const char *from,
+                              const char *to, struct book_rows *b)
+{
+    struct db_stmt *s = NULL;
+    /* Every numbered document of the register, issued or not: a cancelled number keeps
+     * its line. The reason of a cancellation or recall is its history row's comment. */
+    result_t r = db_query(
+        c, &s,
+        "SELECT d.id, d.number, d.symbol, d.issued_date, d.doc_type, d.subject, d.authority, "
+        "d.signer_name, COALESCE(p.name, ''), (SELECT COUNT(*) FROM doc_recipient rc WHERE "
+        "rc.document_id = d.id), d.issued_at, d.number_cancelled, d.state, (SELECT h.comment "
+        "FROM doc_history h WHERE h.document_id = d.id AND h.action IN ('cancelled', "
+        "'recalled') ORDER BY h.step DESC LIMIT 1) FROM document d LEFT JOIN department p ON "
+        "p.id = d.drafting_department_id WHERE d.register_id = $1 AND d.direction = "
+        "'outgoing' AND d.reg_number IS NOT NULL AND d.issued_date >= $2 AND d.issued_date "
+        "<= $3 ORDER BY d.reg_year, d.reg_number LIMIT $4",
+        "itti", register_id, from, to, (int64_t)DOC_BOOK_MAX_ROWS + 1);
+    if (r != RES_OK)
+        return r;
+    size_t cap = 0;
+    int64_t *ids = xmalloc((DOC_BOOK_MAX_ROWS + 1) * sizeof(*ids));
+    while ((r = db_step(s)) == RES_ROW) {
+        char **row = row_new(b, &cap);
+        if (!row) {
+            r = RES_TOO_LARGE;
+            break;
+        }
+        ids[b->n - 1] = db_col_i64(s, 0);
+        bool cancelled = db_col_i64(s, 11) != 0;
+        bool recalled = !strcmp(db_col_text(s, 12), "recalled");
+        char tmp[1400], day[16];
+        row[0] = reference(db_col_text(s, 1), db_col_text(s, 2), cancelled ? " (đã hủy)" : "");
+        date_vn(db_col_null(s, 3) ? "" : db_col_text(s, 3), day);
+        row[1] = xstrdup(day);
+        row[2] = type_subject(db_col_text(s, 4), db_col_text(s, 5));
+        const char *authority = db_col_text(s, 6);
+        snprintf(tmp, sizeof(tmp), "%s%s%s", authority, *authority ? " " : "", db_col_text(s, 7));
+        row[3] = xstrdup(tmp);
+        row[4] = xstrdup("");
+        row[5] = xstrdup(db_col_text(s, 8));
+        snprintf(tmp, sizeof(tmp), "%lld", (long long)db_col_i64(s, 9));
+        row[6] = xstrdup(tmp);
+        day[0] = '\0';
+        if (!db_col_null(s, 10))
+            clock_format_vn_date(db_col_i64(s, 10), day, sizeof(day));
+        row[7] = xstrdup(day);
+        row[8] = xstrdup("");
+        const char *why = db_col_null(s, 13) ? "" : db_col_text(s, 13);
+        if (cancelled || recalled)
+            snprintf(tmp, sizeof(tmp), "%s%s%s", cancelled ? "Đã hủy số" : "Đã thu hồi",
+                     *why ? ": " : "", DOC_CUT(why, 1000));
+        else
+            tmp[0] = '\0';
+        row[9] = xstrdup(tmp);
+    }
+    db_finalize(s);
+    if (r == RES_DONE)
+        r = b->n ? load_recipients(c, register_id, from, to, ids, b) : RES_OK;
+    free(ids);
+    return r;
 }
 
 result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, const char *from,
@@ -175,8 +343,10 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
         return RES_NOT_FOUND;
     if ((r = authz_check(a, AZ_DOC_READ, agency_id)) != RES_OK)
         return r;
-    if (strcmp(kind, "incoming")) {
-        verrs_add(e, "register_id", "Sổ “%s” không phải sổ văn bản đến.", DOC_CUT(reg_name, 120));
+    bool outgoing = !strcmp(kind, "outgoing");
+    if (!outgoing && strcmp(kind, "incoming")) {
+        verrs_add(e, "register_id", "Sổ “%s” không phải sổ văn bản đến hoặc sổ văn bản đi.",
+                  DOC_CUT(reg_name, 120));
         return RES_INVALID;
     }
     int64_t d0 = 0, d1 = 0;
@@ -191,7 +361,8 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
         return RES_INVALID;
     int64_t t0 = d0 * 86400 - VN_UTC_OFFSET, t1 = (d1 + 1) * 86400 - VN_UTC_OFFSET;
     struct book_rows rows = {0};
-    r = load_rows(c, register_id, t0, t1, &rows);
+    r = outgoing ? load_outgoing(c, register_id, from, to, &rows)
+                 : load_incoming(c, register_id, t0, t1, &rows);
     if (r == RES_TOO_LARGE)
         verrs_add(e, "to",
                   "Sổ có hơn %d văn bản trong khoảng thời gian này; vui lòng chọn khoảng ngắn "
@@ -213,14 +384,15 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
     snprintf(line_agency, sizeof(line_agency), "%s", agency);
     snprintf(line_reg, sizeof(line_reg), "%s — Năm %s", reg_name, year);
     snprintf(line_range, sizeof(line_range), "Từ ngày %s đến ngày %s", from_vn, to_vn);
-    struct table_spec spec = {.title = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+    struct table_spec spec = {.title =
+                                  outgoing ? "SỔ ĐĂNG KÝ VĂN BẢN ĐI" : "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
                               .subtitles = {line_agency, line_reg, line_range, NULL},
-                              .columns = book_columns,
+                              .columns = outgoing ? out_columns : in_columns,
                               .ncolumns = BOOK_COLUMNS,
                               .cells = (const char *const *)rows.cells,
                               .nrows = rows.n,
                               .landscape = true,
-                              .sheet_name = "Sổ văn bản đến",
+                              .sheet_name = outgoing ? "Sổ văn bản đi" : "Sổ văn bản đến",
                               .page_label = "Trang"};
     if (format == DOC_BOOK_XLSX) {
         char tmp[PATH_MAX + 8];
@@ -232,7 +404,7 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
     rows_free(&rows);
     if (r != RES_OK)
         return r == RES_INVALID ? RES_INTERNAL : r;
-    /* "Sổ văn bản đến 01-12-2026 đến 31-12-2026.pdf" (resp_file sends it as filename*). */
+    /* "Sổ văn bản đi 01-12-2026 đến 31-12-2026.pdf" (resp_file sends it as filename*). */
     char name[400];
     snprintf(name, sizeof(name), "%s %.2s-%.2s-%.4s đến %.2s-%.2s-%.4s.%s", reg_name, from + 8,
              from + 5, from, to + 8, to + 5, to, format == DOC_BOOK_XLSX ? "xlsx" : "pdf");

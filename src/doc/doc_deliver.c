@@ -15,6 +15,7 @@
 #include "core/validate.h"
 #include "db/db.h"
 #include "doc/doc.h"
+#include "doc/doc_notify.h"
 #include "text/text.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -255,7 +256,7 @@ result_t doc_deliver_internal(struct tx *t, struct calendar *cal, const struct a
     snprintf(summary, sizeof(summary), "Nhận văn bản %s từ %s — %s", DOC_CUT(ns, 80),
              DOC_CUT(from_name, 150), subject);
     audit_doc(t, a, to_agency_id, "doc_arrive", *copy_id, summary);
-    return RES_OK;
+    return doc_notify_step(t, a, *copy_id, 0); /* the receiving clerks (doc_notify.c) */
 }
 
 /* ---- the clerk's actions on an arrived document ---- */
@@ -518,7 +519,7 @@ static result_t refuse_tx(struct tx *t, void *arg)
     snprintf(summary, sizeof(summary), "Từ chối văn bản %s: %.*s%s", DOC_CUT(w->d->ns, 80),
              (int)cut, w->reason, cut < strlen(w->reason) ? "…" : "");
     audit_doc(t, w->a, w->d->agency_id, "doc_refuse", w->id, summary);
-    return RES_OK;
+    return doc_notify_step(t, w->a, w->id, 0); /* the sender, the same instant (doc_notify.c) */
 }
 
 result_t doc_refuse(struct app *app, const struct actor *a, int64_t id, const char *reason,

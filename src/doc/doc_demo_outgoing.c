@@ -1,56 +1,94 @@
 /* Demo outgoing documents (issue 12) for `qlvb init --demo`, after the incoming ones:
- * Sở KH&CN opens its outgoing register ("Sổ văn bản đi") and its specialist drafts three
- * documents taken through the real steps by the demo director and department head — one
- * still a draft, one with the head for review (after a return with a comment), one
- * approved and waiting for the director's signature. Signing needs a personal key, which
- * the demo does not issue, so the signed and issued states come from the incoming demo's
- * UBND tỉnh documents and from the tests. */
+ * Sở KH&CN opens its outgoing register ("Sổ văn bản đi") and its specialist drafts five
+ * documents taken through the real steps by the demo director and department head — a
+ * draft, one with the head for review (after a return with a comment), one with the
+ * director for review, one approved and waiting for the director's signature, and a
+ * draft in reply to an incoming document the specialist handles — so the specialist, the
+ * head and the director each have outgoing work on their home page. Each draft is a PDF
+ * in the layout of an official letter printed with its diacritics (pdf_text_document),
+ * with "Số:" and "ngày … tháng … năm" where signing stamps the number and date. Signing
+ * needs a personal key, which the demo does not issue, so the signed and issued states
+ * come from the incoming demo's UBND tỉnh documents and from the tests. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db.h"
+#include "pdf/pdf_text.h"
+#include "text/text.h"
+#include "util/clock.h"
 #include "doc/doc.h"
 #include "doc/doc_internal.h"
 #include "util/buf.h"
 #include "util/str.h"
 
-/* A one-page A4 PDF whose page 1 carries "Số:" and "ngày … tháng … năm" (the letters ố,
- * à, á, ă through the font's Differences), where signing stamps the number and date. */
-static void draft_pdf(struct buf *out, const char *title)
+/* A one-page draft in the layout of an official letter (standards.md §2, ND30 Phụ lục I),
+ * printed with its diacritics by pdf_text_document: the issuing body and "Số:      /…"
+ * on the left, the motto and "Nghệ An, ngày      tháng      năm …" on the right, where
+ * signing stamps the number and the date; the title, subject, body and the signature
+ * block. */
+static result_t draft_pdf(struct buf *out, const char *type_name, const char *subject,
+                          const char *symbol, int year, bool letter)
 {
-    char content[800];
-    int n = snprintf(content, sizeof(content),
-                     "BT /F1 12 Tf 60 770 Td (SO KHOA HOC VA CONG NGHE) Tj ET\n"
-                     "BT /F1 12 Tf 60 745 Td (S\x80: /SKHCN-CNTT) Tj ET\n"
-                     "BT /F1 12 Tf 300 745 Td (Nghe An, ng\x81y      th\x82ng      n\x83m) Tj "
-                     "ET\nBT /F1 14 Tf 200 690 Td (%.60s) Tj ET\n"
-                     "BT /F1 12 Tf 360 300 Td (GIAM DOC) Tj ET\n"
-                     "BT /F1 12 Tf 360 200 Td (Bui Van Long) Tj ET\n"
-                     "BT /F1 9 Tf 60 80 Td (Du thao - du lieu demo QLVB) Tj ET\n",
-                     title);
-    static const char *const objs[4] = {
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 "
-        "R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
-        "/BaseEncoding /WinAnsiEncoding /Differences [128 /ocircumflexacute /agrave /aacute "
-        "/abreve] >> >>",
-    };
-    size_t offs[5];
-    buf_reset(out);
-    (void)buf_printf(out, "%%PDF-1.4\n");
-    for (int i = 0; i < 4; i++) {
-        offs[i] = out->len;
-        (void)buf_printf(out, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+    char num[96], date[96], vv[600], body[900];
+    snprintf(num, sizeof(num), "Số:        /%s", symbol);
+    snprintf(date, sizeof(date), "Nghệ An, ngày      tháng      năm %d", year);
+    snprintf(vv, sizeof(vv), "V/v %s", subject);
+    snprintf(body, sizeof(body),
+             "Căn cứ chức năng, nhiệm vụ được giao, Sở Khoa học và Công nghệ %s. Đề nghị các cơ "
+             "quan, đơn vị nghiên cứu, phối hợp thực hiện và báo cáo kết quả theo quy định.",
+             letter ? "đề nghị các cơ quan, đơn vị quan tâm phối hợp"
+                    : "xây dựng văn bản này để thống nhất thực hiện");
+    struct pdf_text_block b[12];
+    size_t n = 0;
+    b[n++] = (struct pdf_text_block){.text = "UBND TỈNH NGHỆ AN\nSỞ KHOA HỌC VÀ CÔNG NGHỆ",
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_LEFT_HALF,
+                                     .rule = 0.35f};
+    b[n++] = (struct pdf_text_block){
+        .text = num, .size = 12, .align = PDF_TEXT_CENTRE, .column = PDF_TEXT_LEFT_HALF};
+    if (letter)
+        b[n++] = (struct pdf_text_block){.text = vv,
+                                         .size = 11,
+                                         .align = PDF_TEXT_CENTRE,
+                                         .column = PDF_TEXT_LEFT_HALF,
+                                         .space_before = 2};
+    b[n++] = (struct pdf_text_block){.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                     .size = 11,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF};
+    b[n++] = (struct pdf_text_block){.text = "Độc lập - Tự do - Hạnh phúc",
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .rule = 1};
+    b[n++] = (struct pdf_text_block){.text = date,
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .space_before = 4};
+    if (!letter) {
+        b[n++] = (struct pdf_text_block){
+            .text = type_name, .size = 14, .align = PDF_TEXT_CENTRE, .space_before = 28};
+        b[n++] = (struct pdf_text_block){.text = subject, .size = 13, .align = PDF_TEXT_CENTRE};
     }
-    offs[4] = out->len;
-    (void)buf_printf(out, "5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", n, content);
-    size_t xref = out->len;
-    (void)buf_printf(out, "xref\n0 6\n0000000000 65535 f \n");
-    for (int i = 0; i < 5; i++)
-        (void)buf_printf(out, "%010zu 00000 n \n", offs[i]);
-    (void)buf_printf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+    b[n++] = (struct pdf_text_block){.text = body, .size = 13, .space_before = letter ? 28 : 16};
+    b[n++] = (struct pdf_text_block){.text = "GIÁM ĐỐC",
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .space_before = 28};
+    b[n++] = (struct pdf_text_block){.text = "Bùi Văn Long",
+                                     .size = 13,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .space_before = 60};
+    b[n++] = (struct pdf_text_block){
+        .text = "Dự thảo - dữ liệu demo QLVB", .size = 8, .space_before = 60};
+    buf_release(out);
+    return pdf_text_document(b, n, out);
 }
 
 /* Sở Khoa học và Công nghệ, whose people draft the demo's outgoing documents */
@@ -58,11 +96,14 @@ static void draft_pdf(struct buf *out, const char *title)
 
 static const struct demo_draft {
     const char *type, *subject, *urgency;
-    int stage; /* 0 draft, 1 with the head (after a return), 2 approved */
+    int stage; /* 0 draft, 1 with the head (after a return), 2 with the director for review,
+                * 3 approved (to sign), 4 a draft in reply to an incoming document */
 } drafts[] = {
     {"cong_van", "Về việc đề nghị cung cấp số liệu chuyển đổi số năm 2026", "", 0},
     {"ke_hoach", "Kế hoạch ứng dụng công nghệ thông tin năm 2027", "khan", 1},
-    {"quyet_dinh", "Ban hành Quy chế sử dụng chữ ký số trong Sở Khoa học và Công nghệ", "", 2},
+    {"bao_cao", "Báo cáo kết quả triển khai nền tảng số dùng chung năm 2026", "", 2},
+    {"quyet_dinh", "Ban hành Quy chế sử dụng chữ ký số trong Sở Khoa học và Công nghệ", "", 3},
+    {"cong_van", "Về việc trả lời đề nghị phối hợp triển khai chuyển đổi số", "", 4},
 };
 
 static result_t step(struct app *app, const struct actor *a, int64_t id, const char *action,
@@ -108,19 +149,36 @@ result_t doc_demo_outgoing(struct app *app)
         {.kind = "agency", .agency_id = vp},
         {.kind = "external", .agency_code = "000.00.00.G22", .name = "Bộ Khoa học và Công nghệ"},
     };
-    struct buf pdf = BUF_INIT(64 * 1024);
+    /* an incoming document the specialist is on, for the reply */
+    int64_t incoming = 0;
+    r = db_one_i64(c, &incoming,
+                   "SELECT COALESCE(MAX(d.id), 0) FROM document d JOIN doc_participant p ON "
+                   "p.document_id = d.id WHERE d.direction = 'incoming' AND d.agency_id = $1 AND "
+                   "p.user_id = $2",
+                   "ii", specialist.agency_id, specialist.user_id);
+    struct buf pdf = BUF_INIT(256 * 1024);
     int64_t reviewers[1] = {head.user_id};
+    int year = doc_year_of(clock_now());
     for (size_t i = 0; r == RES_OK && i < sizeof(drafts) / sizeof(drafts[0]); i++) {
         const struct demo_draft *d = &drafts[i];
-        draft_pdf(&pdf, d->subject[0] == 'V'   ? "CONG VAN"
-                        : d->subject[0] == 'K' ? "KE HOACH"
-                                               : "QUYET DINH");
+        if (d->stage == 4 && !incoming)
+            continue;
+        const struct doc_type *t = doc_type_find(d->type);
+        bool letter = !strcmp(d->type, "cong_van");
+        char symbol[64];
+        snprintf(symbol, sizeof(symbol), letter ? "SKHCN-CNTT" : "%s-SKHCN", t ? t->abbr : "");
+        char *title = text_upper(t ? t->name : "");
+        r = draft_pdf(&pdf, title ? title : "", d->subject, symbol, year, letter);
+        free(title);
+        if (r != RES_OK)
+            break;
         struct doc_outgoing_input in = {.doc_type = d->type,
                                         .subject = d->subject,
                                         .urgency = d->urgency,
                                         .signer_id = leader.user_id,
+                                        .reply_to_id = d->stage == 4 ? incoming : 0,
                                         .recipients = rc,
-                                        .nrecipients = i == 2 ? 3 : 2};
+                                        .nrecipients = d->stage == 3 ? 3 : 2};
         char name[80];
         snprintf(name, sizeof(name), "du-thao-%zu.pdf", i + 1);
         struct doc_upload f = {.role = "main",
@@ -138,18 +196,17 @@ result_t doc_demo_outgoing(struct app *app)
         struct doc_step_input sub = {.reviewers = reviewers, .nreviewers = 1, .note = "Kính trình"};
         struct doc_step_input back = {.note = "Bổ sung số liệu năm 2026 vào phần căn cứ"};
         struct doc_step_input none = {0};
-        if (d->stage >= 1)
+        if (d->stage >= 1 && d->stage <= 3)
             r = step(app, &specialist, id, "submit", &sub);
         if (r == RES_OK && d->stage == 1) {
             r = step(app, &head, id, "return", &back);
             if (r == RES_OK)
                 r = step(app, &specialist, id, "submit", &sub);
         }
-        if (r == RES_OK && d->stage == 2) {
+        if (r == RES_OK && (d->stage == 2 || d->stage == 3))
             r = step(app, &head, id, "approve", &none);
-            if (r == RES_OK)
-                r = step(app, &leader, id, "approve", &none);
-        }
+        if (r == RES_OK && d->stage == 3)
+            r = step(app, &leader, id, "approve", &none);
     }
     buf_release(&pdf);
     return r;

@@ -45,46 +45,6 @@ static void date_vn(const char *iso, char out[11])
     snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
-/* ISO 8601 instant "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)"; a time without an offset is
- * Vietnam time (§4). 0 on success. */
-static int parse_instant(const char *s, int64_t *out)
-{
-    int64_t day;
-    char date[11];
-    if (!s || strlen(s) < 16 || (s[10] != 'T' && s[10] != ' '))
-        return -1;
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    if (clock_parse_date(date, &day) != 0)
-        return -1;
-    const char *p = s + 11;
-    int h, m, sec = 0, n = 0;
-    if (sscanf(p, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5)
-        return -1;
-    p += 5;
-    if (*p == ':') {
-        if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
-            return -1;
-        p += 3;
-    }
-    if (h > 23 || m > 59 || sec > 59)
-        return -1;
-    int64_t t = day + h * 3600 + m * 60 + sec; /* as Vietnam time */
-    if (*p == 'Z' && !p[1]) {
-        t += VN_UTC_OFFSET;
-    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59)
-            return -1;
-        int64_t off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-        t += VN_UTC_OFFSET - off;
-    } else if (*p) {
-        return -1;
-    }
-    *out = t;
-    return 0;
-}
-
 /* The cleaned input: every string NFC, squeezed, malloc'd. */
 struct clean {
     char *issuer_code, *issuer_name, *number, *symbol, *subject, *folded, *signer_name,
@@ -168,7 +128,7 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
     vn_date(now, today);
     c->arrived_at = now;
     if (in->received_at && *in->received_at) {
-        if (parse_instant(in->received_at, &c->arrived_at) != 0)
+        if (clock_parse_instant(in->received_at, &c->arrived_at) != 0)
             verrs_add(e, "received_at",
                       "Thời điểm nhận “%s” không hợp lệ, ví dụ "
                       "2026-11-22T09:05:00+07:00.",

@@ -272,7 +272,12 @@ enum box {
     BOX_FOR_INFO_UNSEEN,
     BOX_DONE_YEAR,
     BOX_TO_REGISTER,
-    BOX_TO_PRESENT
+    BOX_TO_PRESENT,
+    /* outgoing (issue 12, standards.md §6): the drafter's drafts, the reviewer's or
+     * signer's place in force, the signer's approved documents to sign */
+    BOX_DRAFTS,
+    BOX_TO_REVIEW,
+    BOX_TO_SIGN
 };
 
 static const char *const box_keys[] = {"all",      "to_process", "in_progress", "done",
@@ -362,6 +367,21 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
         break;
     case BOX_TO_PRESENT:
         q_add(q, " AND d.state = 'registered'");
+        break;
+    case BOX_DRAFTS:
+        q_add(q, " AND ");
+        q_rows(q, sc, "p.role = 'drafter' AND " ROWS_OPEN);
+        q_add(q, " AND d.state = 'draft'");
+        break;
+    case BOX_TO_REVIEW:
+        q_add(q, " AND ");
+        q_rows(q, sc, "p.role IN ('reviewer', 'signer') AND " ROWS_OPEN);
+        q_add(q, " AND d.state = 'reviewing'");
+        break;
+    case BOX_TO_SIGN:
+        q_add(q, " AND ");
+        q_rows(q, sc, "p.role = 'signer' AND " ROWS_OPEN);
+        q_add(q, " AND d.state = 'approved'");
         break;
     }
 }
@@ -753,10 +773,14 @@ static void check_filter(const struct doc_filter *f, struct checked *k, struct v
     if (strcmp(k->dir, "incoming") && strcmp(k->dir, "outgoing") && strcmp(k->dir, "internal"))
         verrs_add(e, "direction", "direction phải là incoming, outgoing hoặc internal.");
     int b = given(f->box) ? key_index(box_keys, sizeof(box_keys) / sizeof(box_keys[0]), f->box) : 0;
+    static const char *const out_boxes[] = {"drafts", "to_review", "to_sign"};
+    int ob = b < 0 ? key_index(out_boxes, 3, f->box) : -1;
+    if (ob >= 0)
+        b = BOX_DRAFTS + ob;
     if (b < 0)
         verrs_add(e, "box",
-                  "box phải là all, to_process, in_progress, done, for_info, overdue hoặc "
-                  "due_soon.");
+                  "box phải là all, to_process, in_progress, done, for_info, overdue, due_soon, "
+                  "drafts, to_review hoặc to_sign.");
     k->box = b < 0 ? BOX_ALL : (enum box)b;
     static const char *const sorts[] = {"urgency", "received", "deadline"};
     int so = given(f->sort) ? key_index(sorts, 3, f->sort) : 0;

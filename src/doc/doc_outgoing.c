@@ -242,10 +242,42 @@ static result_t create_tx(struct tx *t, void *arg)
         else if (r != RES_OK)
             return r;
     }
+    if (in->complete_on_issue && !in->reply_to_id)
+        verrs_add(&w->e, "complete_on_issue",
+                  "“Hoàn thành khi ban hành” chỉ dùng cho văn bản trả lời một văn bản đến "
+                  "(reply_to_id).");
+    else if (in->complete_on_issue && !w->e.count &&
+             (r = doc_authorize(c, w->a, AZ_DOC_PROCESS, in->reply_to_id)) != RES_OK) {
+        if (r != RES_FORBIDDEN && r != RES_NOT_FOUND)
+            return r;
+        verrs_add(&w->e, "complete_on_issue",
+                  "Chỉ người (đơn vị) chủ trì xử lý văn bản đến #%lld mới chọn “hoàn thành khi "
+                  "ban hành”.",
+                  (long long)in->reply_to_id);
+    }
+    if (in->replaces_id) {
+        /* thay thế (standards.md §6): an issued outgoing document of the agency */
+        char st[16] = "";
+        r = one_text(c, st, sizeof(st),
+                     "SELECT state FROM document WHERE id = $1 AND agency_id = $2 AND direction "
+                     "= 'outgoing'",
+                     "ii", in->replaces_id, agency);
+        if (r == RES_NOT_FOUND || (r == RES_OK && strcmp(st, "issued")))
+            verrs_add(&w->e, "replaces_id",
+                      "Không có văn bản đi đã ban hành #%lld của cơ quan để thay thế.",
+                      (long long)in->replaces_id);
+        else if (r != RES_OK)
+            return r;
+    }
     if ((r = check_recipients(c, w)) != RES_OK && r != RES_INVALID)
         return r;
     if (w->e.count)
         return RES_INVALID;
+    /* §6 the circuit of the agency's template for the type; the drafter edits it */
+    char plan[DOC_MAX_REVIEWERS * 24] = "";
+    if ((r = doc_circuit_plan(c, agency, in->doc_type, w->a->user_id, w->a->department_id,
+                              in->signer_id, plan, sizeof(plan))) != RES_OK)
+        return r;
     r = one_text(c, code, sizeof(code), "SELECT code FROM agency WHERE id = $1", "i", agency, 0);
     if (r == RES_OK)
         r = one_text(c, aname, sizeof(aname), "SELECT name FROM agency WHERE id = $1", "i", agency,
@@ -262,13 +294,17 @@ static result_t create_tx(struct tx *t, void *arg)
                    "INSERT INTO document (agency_id, direction, state, medium, issuer_code, "
                    "issuer_name, issuer_agency_id, doc_type, subject, subject_folded, urgency, "
                    "recipients, notes, authority, signer_id, drafting_department_id, reply_to_id, "
-                   "created_by, created_at, updated_at) VALUES ($1, 'outgoing', 'draft', "
-                   "'electronic', $2, $3, $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-                   "$15, $15) RETURNING id",
-                   "itttttitttiIIii", agency, code, aname, in->doc_type, w->subject,
-                   folded ? folded : "", (int64_t)w->urgency, rjson ? rjson : "[]", w->summary,
+                   "created_by, created_at, updated_at, review_plan, complete_on_issue, "
+                   "normative, replaces_id) VALUES ($1, 'outgoing', 'draft', 'electronic', $2, "
+                   "$3, $1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, "
+                   "$18, $19) RETURNING id",
+                   "itttttitttiIIii"
+                   "tiiI",
+                   agency, code, aname, in->doc_type, w->subject, folded ? folded : "",
+                   (int64_t)w->urgency, rjson ? rjson : "[]", w->summary,
                    in->authority ? in->authority : "", in->signer_id, w->a->department_id,
-                   in->reply_to_id, w->a->user_id, w->now);
+                   in->reply_to_id, w->a->user_id, w->now, plan, (int64_t)in->complete_on_issue,
+                   (int64_t)in->normative, in->replaces_id);
     free(folded);
     free(rjson);
     for (size_t i = 0; r == RES_OK && i < in->nrecipients; i++) {
@@ -506,25 +542,26 @@ struct numbering {
 
 /* The outgoing register of the document's type: one restricted to it (doc_types lists
  * the key), else a general one (doc_types ''), open for the year. */
-result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, int year,
-                               int64_t *out)
+result_t doc_outgoing_register(struct db_conn *c, int64_t agency, const char *type, bool normative,
+                               int year, int64_t *out)
 {
     char pattern[80];
     snprintf(pattern, sizeof(pattern), "%%,%s,%%", type);
     return db_one_i64(c, out,
                       "SELECT COALESCE(MIN(id), 0) FROM doc_register WHERE agency_id = $1 AND kind "
-                      "= 'outgoing' AND active = 1 AND (year_mode = 'yearly' OR year = $2) AND "
-                      "(',' || doc_types || ',' LIKE $3 OR (doc_types = '' AND NOT EXISTS (SELECT "
-                      "1 FROM doc_register x WHERE x.agency_id = $1 AND x.kind = 'outgoing' AND "
-                      "x.active = 1 AND (x.year_mode = 'yearly' OR x.year = $2) AND ',' || "
-                      "x.doc_types || ',' LIKE $3)))",
-                      "iit", agency, (int64_t)year, pattern);
+                      "= 'outgoing' AND active = 1 AND normative = $4 AND (year_mode = 'yearly' OR "
+                      "year = $2) AND (',' || doc_types || ',' LIKE $3 OR (doc_types = '' AND NOT "
+                      "EXISTS (SELECT 1 FROM doc_register x WHERE x.agency_id = $1 AND x.kind = "
+                      "'outgoing' AND x.active = 1 AND x.normative = $4 AND (x.year_mode = "
+                      "'yearly' OR x.year = $2) AND ',' || x.doc_types || ',' LIKE $3)))",
+                      "iiti", agency, (int64_t)year, pattern, (int64_t)normative);
 }
 
 struct sign_arg {
     const struct actor *a;
     int64_t now, agency;
-    char type[40], approved[BLOB_HASH_LEN + 1];
+    char type[40], approved[BLOB_HASH_LEN + 1], position[200];
+    bool normative; /* QPPL: its own series, the year in the reference (§2) */
     struct main_file base;
     struct stored_file signed_f, stamped_f;
     struct numbering nb;
@@ -547,7 +584,8 @@ static result_t sign_tx(struct tx *t, int64_t id, int64_t step, const char *from
         return RES_CONFLICT;
     }
     int64_t reg = 0, num = 0;
-    if ((r = doc_outgoing_register(c, s->agency, s->type, s->nb.year, &reg)) != RES_OK)
+    if ((r = doc_outgoing_register(c, s->agency, s->type, s->normative, s->nb.year, &reg)) !=
+        RES_OK)
         return r;
     if (reg != s->nb.register_id) {
         s->stale = true;
@@ -572,9 +610,11 @@ static result_t sign_tx(struct tx *t, int64_t id, int64_t step, const char *from
         r = db_run(c,
                    "UPDATE document SET state = 'signed', register_id = $2, reg_year = $3, "
                    "reg_number = $4, number = $5, symbol = $6, issued_date = $7, signer_name = $8, "
-                   "updated_at = $9 WHERE id = $1",
-                   "iiiitttti", id, reg, (int64_t)s->nb.year, num, s->nb.number_text, s->nb.symbol,
-                   s->nb.date, actor_name(s->a), s->now);
+                   "updated_at = $9, signer_position = $10 WHERE id = $1",
+                   "iiiitttti"
+                   "t",
+                   id, reg, (int64_t)s->nb.year, num, s->nb.number_text, s->nb.symbol, s->nb.date,
+                   actor_name(s->a), s->now, s->position);
     char comment[300];
     snprintf(comment, sizeof(comment), "Ký số; cấp số %s ngày %s", s->nb.reference, s->nb.date);
     if (r == RES_OK)
@@ -592,14 +632,14 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
         return RES_DB;
     struct numbering *nb = &s->nb;
     int64_t reg = 0, next = 1;
-    result_t r = doc_outgoing_register(c, s->agency, s->type, nb->year, &reg);
+    result_t r = doc_outgoing_register(c, s->agency, s->type, s->normative, nb->year, &reg);
     if (r != RES_OK)
         return r;
     if (!reg) {
         verrs_add(e, "action",
-                  "Cơ quan chưa mở sổ văn bản đi cho loại văn bản này năm %d: văn thư mở sổ "
+                  "Cơ quan chưa mở sổ văn bản đi%s cho loại văn bản này năm %d: văn thư mở sổ "
                   "trước khi cấp số (standards.md §2).",
-                  nb->year);
+                  s->normative ? " (quy phạm pháp luật)" : "", nb->year);
         return RES_CONFLICT;
     }
     nb->register_id = reg;
@@ -625,7 +665,7 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
         return RES_CONFLICT;
     }
     if (doc_number_format(next, nb->number_text, sizeof(nb->number_text)) != RES_OK ||
-        doc_reference_format(next, nb->year, nb->symbol, false, nb->reference,
+        doc_reference_format(next, nb->year, nb->symbol, s->normative, nb->reference,
                              sizeof(nb->reference)) != RES_OK)
         return RES_INTERNAL;
     r = pdf_stamp_document((const unsigned char *)signed_pdf->data, signed_pdf->len, nb->reference,
@@ -655,9 +695,12 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
     int64_t unit = 0;
     struct db_stmt *q = NULL;
     r = db_query(c, &q,
-                 "SELECT agency_id, doc_type, COALESCE(approved_hash, ''), "
-                 "COALESCE(drafting_department_id, 0) FROM document WHERE id = $1",
-                 "i", id);
+                 "SELECT d.agency_id, d.doc_type, COALESCE(d.approved_hash, ''), "
+                 "COALESCE(d.drafting_department_id, 0), d.normative, COALESCE((SELECT p.name FROM "
+                 "membership m JOIN position p ON p.id = m.position_id WHERE m.user_id = $2 AND "
+                 "m.agency_id = d.agency_id AND m.active = 1 ORDER BY m.id LIMIT 1), '') FROM "
+                 "document d WHERE d.id = $1",
+                 "ii", id, a->user_id);
     if (r != RES_OK)
         return r;
     if ((r = db_step(q)) == RES_ROW) {
@@ -665,6 +708,9 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
         str_copy(s.type, db_col_text(q, 1), sizeof(s.type));
         str_copy(s.approved, db_col_text(q, 2), sizeof(s.approved));
         unit = db_col_i64(q, 3);
+        s.normative = db_col_i64(q, 4) != 0;
+        /* the signer's position, recorded with the signature (§3 signature block) */
+        str_copy(s.position, db_col_text(q, 5), sizeof(s.position));
         r = RES_OK;
     }
     db_finalize(q);
@@ -681,13 +727,14 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
     }
     /* The register before the signature: nothing is signed that cannot be numbered. */
     int64_t reg = 0;
-    if ((r = doc_outgoing_register(c, s.agency, s.type, doc_year_of(clock_now()), &reg)) != RES_OK)
+    if ((r = doc_outgoing_register(c, s.agency, s.type, s.normative, doc_year_of(clock_now()),
+                                   &reg)) != RES_OK)
         return r;
     if (!reg) {
         verrs_add(e, "action",
-                  "Cơ quan chưa mở sổ văn bản đi cho loại văn bản này năm %d: văn thư mở sổ "
+                  "Cơ quan chưa mở sổ văn bản đi%s cho loại văn bản này năm %d: văn thư mở sổ "
                   "trước khi cấp số (standards.md §2).",
-                  doc_year_of(clock_now()));
+                  s.normative ? " (quy phạm pháp luật)" : "", doc_year_of(clock_now()));
         return RES_CONFLICT;
     }
     struct buf pdf = BUF_INIT(MAX_PDF), sig = BUF_INIT(MAX_PDF), stamped = BUF_INIT(MAX_PDF);
@@ -935,8 +982,82 @@ result_t doc_digitise_sign(struct app *app, const struct actor *a, int64_t id, i
 struct issue_arg {
     const struct actor *a;
     struct calendar *cal;
-    int64_t now;
+    int64_t now, agency;
 };
+
+/* Thay thế inside the installation: the receiver's new copy points at its copy of the
+ * replaced document, which gets a history row naming the replacement (§5 marked). */
+static result_t replace_copy(struct db_conn *c, struct issue_arg *s, int64_t replaces,
+                             int64_t agency, int64_t copy, const char *ref)
+{
+    int64_t old = 0;
+    result_t r = db_one_i64(c, &old,
+                            "SELECT COALESCE(MIN(id), 0) FROM document WHERE source_document_id = "
+                            "$1 AND agency_id = $2",
+                            "ii", replaces, agency);
+    if (r != RES_OK || !old)
+        return r;
+    char comment[320], st[16] = "";
+    snprintf(comment, sizeof(comment), "Bị thay thế bởi văn bản %s (văn bản đến #%lld)", ref,
+             (long long)copy);
+    r = db_run(c, "UPDATE document SET replaces_id = $2 WHERE id = $1", "ii", copy, old);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", old, s->now);
+    if (r == RES_OK)
+        r = one_text(c, st, sizeof(st), "SELECT state FROM document WHERE id = $1", "i", old, 0);
+    if (r == RES_OK)
+        r = doc_history_add(c, old, s->a, "replaced", st, st, comment, s->now);
+    return r;
+}
+
+/* "Hoàn thành khi ban hành": the reply completes the incoming document's lead step
+ * (standards.md §5 the result of the step is the reply), history on both, an audit row
+ * for the incoming document. An incoming document no longer with its lead (completed,
+ * returned) is left as it is; the reply's history says so. */
+static result_t reply_complete(struct tx *t, struct issue_arg *s, int64_t id, int64_t reply_to,
+                               const char *ref)
+{
+    struct db_conn *c = tx_conn(t);
+    char st[16] = "";
+    result_t r =
+        db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", reply_to);
+    if (r == RES_OK)
+        r = one_text(c, st, sizeof(st), "SELECT state FROM document WHERE id = $1", "i", reply_to,
+                     0);
+    if (r != RES_OK)
+        return r;
+    char comment[320];
+    if (strcmp(st, "assigned") && strcmp(st, "in_progress")) {
+        snprintf(comment, sizeof(comment),
+                 "Văn bản đến #%lld không còn ở bước xử lý (%s): không hoàn thành tự động",
+                 (long long)reply_to, st);
+        return doc_history_add(c, id, s->a, "reply_not_completed", "issued", "issued", comment,
+                               s->now);
+    }
+    snprintf(comment, sizeof(comment), "Hoàn thành khi ban hành văn bản trả lời %s", ref);
+    r = db_run(c,
+               "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE document_id = $1 "
+               "AND active = 1 AND status IN ('pending', 'in_progress')",
+               "ii", reply_to, s->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'completed', completed_at = $2, updated_at = $2 "
+                   "WHERE id = $1",
+                   "ii", reply_to, s->now);
+    if (r == RES_OK)
+        r = doc_history_add(c, reply_to, s->a, "completed", st, "completed", comment, s->now);
+    if (r == RES_OK) {
+        char c2[320];
+        snprintf(c2, sizeof(c2), "Hoàn thành văn bản đến #%lld", (long long)reply_to);
+        r = doc_history_add(c, id, s->a, "reply_completed", "issued", "issued", c2, s->now);
+    }
+    if (r == RES_OK) {
+        char sum[400];
+        snprintf(sum, sizeof(sum), "Văn bản #%lld — %s", (long long)reply_to, comment);
+        audit_doc(t, s->a, s->agency, reply_to, "doc_reply_complete", sum);
+    }
+    return r;
+}
 
 static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
                          struct verrs *e, char *summary, size_t n)
@@ -944,8 +1065,25 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
     (void)step;
     struct issue_arg *s = arg;
     struct db_conn *c = tx_conn(t);
-    int64_t urgency = 0;
-    result_t r = db_one_i64(c, &urgency, "SELECT urgency FROM document WHERE id = $1", "i", id);
+    int64_t urgency = 0, replaces = 0, reply_to = 0, complete = 0;
+    char ref[260] = "";
+    struct db_stmt *d = NULL;
+    result_t r = db_query(c, &d,
+                          "SELECT urgency, COALESCE(replaces_id, 0), COALESCE(reply_to_id, 0), "
+                          "complete_on_issue, COALESCE(number, '') || '/' || COALESCE(symbol, '') "
+                          "FROM document WHERE id = $1",
+                          "i", id);
+    if (r == RES_OK && (r = db_step(d)) == RES_ROW) {
+        urgency = db_col_i64(d, 0);
+        replaces = db_col_i64(d, 1);
+        reply_to = db_col_i64(d, 2);
+        complete = db_col_i64(d, 3);
+        str_copy(ref, db_col_text(d, 4), sizeof(ref));
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
+    }
+    db_finalize(d);
     if (r == RES_OK)
         r = db_run(c,
                    "UPDATE document SET state = 'issued', issued_at = $2, updated_at = $2 WHERE id "
@@ -990,6 +1128,8 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
                           DOC_CUT(rc[i].name, 150));
                 return RES_CONFLICT;
             }
+            if (r == RES_OK && replaces)
+                r = replace_copy(c, s, replaces, rc[i].agency, copy, ref);
             inside++;
         } else if (!strcmp(rc[i].kind, "external")) {
             r = db_run(c,
@@ -1007,6 +1147,16 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
                        "iiIIii", id, step, rc[i].user, rc[i].dept, s->a->user_id, s->now);
         }
     }
+    if (r == RES_OK && replaces) {
+        /* §6 the replaced document shows what replaced it (replaced_by in doc_get) */
+        char comment[320];
+        snprintf(comment, sizeof(comment), "Bị thay thế bởi văn bản %s", ref);
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", replaces, s->now);
+        if (r == RES_OK)
+            r = doc_history_add(c, replaces, s->a, "replaced", "issued", "issued", comment, s->now);
+    }
+    if (r == RES_OK && complete && reply_to)
+        r = reply_complete(t, s, id, reply_to, ref);
     snprintf(summary, n, "ban hành: %zu cơ quan trên hệ thống, %zu chờ gửi liên thông", inside,
              outside);
     return r;
@@ -1017,7 +1167,7 @@ result_t doc_outgoing_issue(struct app *app, const struct actor *a, int64_t id, 
     result_t r = doc_workflow_gate(app, a, id, "issue", e);
     if (r != RES_OK)
         return r;
-    struct issue_arg s = {.a = a, .now = clock_now()};
+    struct issue_arg s = {.a = a, .now = clock_now(), .agency = a->agency_id};
     if ((r = doc_calendar_load(app, &s.cal)) != RES_OK)
         return r;
     struct doc_step_input in = {0};
@@ -1060,11 +1210,81 @@ result_t doc_outbox_list(struct app *app, const struct actor *a, const char *sta
 
 /* ---- reading ---- */
 
+/* The draft's planned reviewers (review_plan) with their names, in order. */
+static result_t plan_json(struct db_conn *c, int64_t id, json_t *doc)
+{
+    char plan[DOC_MAX_REVIEWERS * 24] = "";
+    result_t r = one_text(c, plan, sizeof(plan), "SELECT review_plan FROM document WHERE id = $1",
+                          "i", id, 0);
+    if (r != RES_OK)
+        return r;
+    json_t *list = json_array();
+    char *save = NULL;
+    for (char *tok = strtok_r(plan, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int64_t uid = 0;
+        if (str_to_i64(tok, 1, INT64_MAX, &uid) != RES_OK)
+            continue;
+        char name[256] = "";
+        r = one_text(c, name, sizeof(name), "SELECT full_name FROM app_user WHERE id = $1", "i",
+                     uid, 0);
+        if (r != RES_OK && r != RES_NOT_FOUND) {
+            json_decref(list);
+            return r;
+        }
+        json_array_append_new(list,
+                              json_pack("{s:I, s:s}", "user_id", (json_int_t)uid, "name", name));
+    }
+    json_object_set_new(doc, "review_plan", list);
+    return RES_OK;
+}
+
+/* Opinions asked of units (xin ý kiến, §6): the co_handler rows of the outgoing
+ * document, with their answers and whether the answer is late. */
+static result_t opinions_json(struct db_conn *c, int64_t id, json_t *doc)
+{
+    struct db_stmt *s = NULL;
+    json_t *list = NULL;
+    result_t r = db_query(
+        c, &s,
+        "SELECT p.id, p.department_id, COALESCE(d.name, ''), p.assigned_by, COALESCE(u.full_name, "
+        "''), p.note, p.due_date, p.status, p.answer, p.done_at, p.created_at FROM "
+        "doc_participant p LEFT JOIN department d ON d.id = p.department_id LEFT JOIN app_user u "
+        "ON u.id = p.assigned_by WHERE p.document_id = $1 AND p.role = 'co_handler' ORDER BY p.id",
+        "i", id);
+    if (r == RES_OK)
+        r = db_collect(s,
+                       "id:i,department_id:I,department_name:t,asked_by_id:I,asked_by:t,question:"
+                       "t,due_date:T,status:t,answer:t,answered_at:I,asked_at:i",
+                       &list);
+    if (r != RES_OK)
+        return r;
+    char today[11];
+    calendar_format_day(calendar_day_of(clock_now()), today, sizeof(today));
+    size_t i;
+    json_t *p;
+    json_array_foreach(list, i, p)
+    {
+        const char *st = json_string_value(json_object_get(p, "status"));
+        const char *due = json_string_value(json_object_get(p, "due_date"));
+        bool open = !strcmp(st, "pending") || !strcmp(st, "in_progress");
+        /* §4 due at the end of the due day: late from the next day on */
+        json_object_set_new(p, "state",
+                            json_string(!strcmp(st, "done")             ? "answered"
+                                        : !open                         ? "closed"
+                                        : due && strcmp(due, today) < 0 ? "overdue"
+                                                                        : "waiting"));
+    }
+    json_object_set_new(doc, "opinions", list);
+    return RES_OK;
+}
+
 /* §5 tracking the copies: the receiver's state as the sender sees it. */
 static const char *track_status(const char *state)
 {
     if (!strcmp(state, "presented"))
         return "registered";
+    if (!strcmp(state, "recall_requested"))
+        return "recalled"; /* waiting for the receiver's answer (recall) */
     return state; /* arrived, refused, registered, assigned, in_progress, completed, recalled */
 }
 
@@ -1081,18 +1301,50 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
     if (r != RES_OK)
         return r;
     json_object_set_new(doc, "replies", replies);
+    /* thay thế (§6): on both sides — the replacement names what it replaces, the
+     * replaced one (and a receiver's copy of it) what replaced it */
+    json_t *links = NULL;
+    r = db_query(c, &s,
+                 "SELECT o.id, o.state, o.number, o.symbol, o.subject FROM document d JOIN "
+                 "document o ON o.id = d.replaces_id WHERE d.id = $1",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s, "id:i,state:t,number:T,symbol:T,subject:t", &links);
+    if (r != RES_OK)
+        return r;
+    json_object_set(doc, "replaces",
+                    json_array_size(links) ? json_array_get(links, 0) : json_null());
+    json_decref(links);
+    r = db_query(c, &s,
+                 "SELECT id, state, number, symbol, subject FROM document WHERE replaces_id = $1 "
+                 "ORDER BY id LIMIT 100",
+                 "i", id);
+    if (r == RES_OK)
+        r = db_collect(s, "id:i,state:t,number:T,symbol:T,subject:t", &links);
+    if (r != RES_OK)
+        return r;
+    json_object_set_new(doc, "replaced_by", links);
+    /* a receiver's copy recalled by its sender, waiting for the clerk's answer */
+    int64_t pending = 0;
+    if ((r = db_one_i64(c, &pending,
+                        "SELECT COUNT(*) FROM document WHERE id = $1 AND state_before_recall IS "
+                        "NOT NULL",
+                        "i", id)) != RES_OK)
+        return r;
+    json_object_set_new(doc, "recall_pending", json_boolean(pending > 0));
     const char *dir = json_string_value(json_object_get(doc, "direction"));
     if (!dir || strcmp(dir, "outgoing"))
         return RES_OK;
     json_t *extra = NULL, *rcpts = NULL, *versions = NULL;
     r = db_query(c, &s,
                  "SELECT authority, signer_id, reply_to_id, approved_hash, sealed_at, issued_at, "
-                 "number_cancelled FROM document WHERE id = $1",
+                 "number_cancelled, complete_on_issue, normative, replaces_id FROM document "
+                 "WHERE id = $1",
                  "i", id);
     if (r == RES_OK)
         r = db_collect(s,
                        "authority:t,signer_id:I,reply_to_id:I,approved_hash:T,sealed_at:I,issued_"
-                       "at:I,number_cancelled:i",
+                       "at:I,number_cancelled:i,complete_on_issue:b,normative:b,replaces_id:I",
                        &extra);
     if (r != RES_OK)
         return r;
@@ -1110,11 +1362,17 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
     if (r != RES_OK)
         return r;
     json_object_set_new(doc, "versions", versions);
+    if ((r = plan_json(c, id, doc)) != RES_OK || (r = opinions_json(c, id, doc)) != RES_OK)
+        return r;
     r = db_query(c, &s,
                  "SELECT rc.seq, rc.kind, rc.agency_id, rc.agency_code, rc.department_id, "
-                 "rc.user_id, rc.name, cp.id, cp.state, o.status, (SELECT h.comment FROM "
+                 "rc.user_id, rc.name, cp.id, CASE WHEN cp.state_before_recall IS NOT NULL THEN "
+                 "'recall_requested' ELSE cp.state END, o.status, (SELECT h.comment FROM "
                  "doc_history h WHERE h.document_id = cp.id AND h.action = 'refused' ORDER BY "
-                 "h.step DESC LIMIT 1) FROM doc_recipient rc LEFT JOIN document cp ON "
+                 "h.step DESC LIMIT 1), (SELECT h.action || ':' || h.comment FROM doc_history h "
+                 "WHERE h.document_id = cp.id AND h.action IN ('recall_agreed', "
+                 "'recall_refused') ORDER BY h.step DESC LIMIT 1) FROM doc_recipient rc LEFT "
+                 "JOIN document cp ON "
                  "cp.source_document_id = rc.document_id AND cp.agency_id = rc.agency_id AND "
                  "rc.kind = 'agency' LEFT JOIN doc_outbox o ON o.recipient_id = rc.id WHERE "
                  "rc.document_id = $1 ORDER BY rc.seq",
@@ -1122,7 +1380,7 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
     if (r == RES_OK)
         r = db_collect(s,
                        "seq:i,kind:t,agency_id:I,agency_code:t,department_id:I,user_id:I,name:t,"
-                       "copy_id:I,copy_state:T,outbox_status:T,refused_reason:T",
+                       "copy_id:I,copy_state:T,outbox_status:T,refused_reason:T,recall:T",
                        &rcpts);
     if (r != RES_OK)
         return r;
@@ -1146,8 +1404,19 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
             json_object_set(st, "refused_reason",
                             cs && !strcmp(cs, "refused") ? json_object_get(p, "refused_reason")
                                                          : json_null());
+            /* the receiver's answer to a recall (edXML 15 agreed / 16 refused) */
+            const char *rec = json_string_value(json_object_get(p, "recall"));
+            const char *colon = rec ? strchr(rec, ':') : NULL;
+            bool agreed = rec && !strncmp(rec, "recall_agreed:", 14);
+            json_object_set_new(st, "recall",
+                                cs && !strcmp(cs, "recall_requested") ? json_string("requested")
+                                : colon ? json_string(agreed ? "agreed" : "refused")
+                                        : json_null());
+            json_object_set_new(st, "recall_reason",
+                                colon && !agreed ? json_string(colon + 1) : json_null());
             json_array_append_new(status, st);
         }
+        json_object_del(p, "recall");
         json_object_del(p, "copy_state");
         json_object_del(p, "outbox_status");
         json_object_del(p, "refused_reason");

@@ -250,7 +250,8 @@ result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **ou
         return r == RES_DONE ? RES_NOT_FOUND : r;
     if ((r = doc_children(c, id, doc)) != RES_OK ||
         (r = doc_workflow_json(app, c, a, id, doc)) != RES_OK ||
-        (r = doc_outgoing_json(c, id, doc)) != RES_OK) {
+        (r = doc_outgoing_json(c, id, doc)) != RES_OK ||
+        (r = doc_public_json(app, c, a, id, doc)) != RES_OK) {
         json_decref(doc);
         return r;
     }

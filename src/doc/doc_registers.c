@@ -17,6 +17,7 @@ struct reg_save {
     int64_t agency_id, year;
     const char *kind, *name, *year_mode;
     const char *doc_types; /* outgoing: the types of a separate series, "" = general */
+    bool normative;        /* outgoing: legal normative documents (§2) */
     int64_t id;            /* out */
     bool name_taken;
 };
@@ -40,10 +41,10 @@ static result_t reg_save_tx(struct tx *t, void *arg)
         return r;
     r = db_one_i64(c, &w->id,
                    "INSERT INTO doc_register (agency_id, kind, name, year_mode, year, active, "
-                   "created_by, created_at, doc_types) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) "
-                   "RETURNING id",
-                   "itttiIit", w->agency_id, w->kind, w->name, w->year_mode, w->year, w->a->user_id,
-                   clock_now(), w->doc_types);
+                   "created_by, created_at, doc_types, normative) VALUES ($1, $2, $3, $4, $5, 1, "
+                   "$6, $7, $8, $9) RETURNING id",
+                   "itttiIiti", w->agency_id, w->kind, w->name, w->year_mode, w->year,
+                   w->a->user_id, clock_now(), w->doc_types, (int64_t)w->normative);
     if (r == RES_CONFLICT)
         w->name_taken = true; /* a concurrent twin behind the unique index */
     if (r != RES_OK)
@@ -99,6 +100,8 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
         size_t used = strlen(types);
         snprintf(types + used, sizeof(types) - used, "%s%s", used ? "," : "", dt->key);
     }
+    if (in->normative && strcmp(kind, "outgoing"))
+        verrs_add(e, "normative", "Chỉ sổ văn bản đi mới là sổ văn bản quy phạm pháp luật.");
     char *name = field_clean(in->name, "name", "tên sổ", true, 200, e);
     if (e->count) {
         free(name);
@@ -110,7 +113,8 @@ result_t doc_registers_create(struct app *app, const struct actor *a, int64_t ag
                          .kind = kind,
                          .name = name,
                          .year_mode = mode,
-                         .doc_types = types};
+                         .doc_types = types,
+                         .normative = in->normative};
     r = tx_run(app->db, reg_save_tx, &w);
     if (r == RES_CONFLICT && w.name_taken)
         verrs_add(e, "name", "Cơ quan đã có sổ cùng loại mang tên “%s”.", DOC_CUT(name, 120));
@@ -131,14 +135,23 @@ result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agen
         return RES_DB;
     struct db_stmt *s = NULL;
     int year = doc_year_of(clock_now());
+    /* The year shown: a register of one year its own, the others this year (Vietnam
+     * time). Its entries are the numbers given in it (cancelled ones included: a number
+     * is never given twice), counted over the index document_reg_number. */
     r = db_query(c, &s,
                  "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, r.doc_types, "
+                 "r.normative, "
                  "COALESCE((SELECT n.next_number FROM doc_counter n WHERE n.register_id = r.id "
-                 "AND n.year = $3), 1) FROM doc_register r WHERE r.agency_id = $1 AND "
-                 "($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
+                 "AND n.year = CASE WHEN r.year_mode = 'fixed' THEN r.year ELSE $3 END), 1), "
+                 "CASE WHEN r.year_mode = 'fixed' THEN r.year ELSE $3 END, (SELECT COUNT(*) "
+                 "FROM document d WHERE d.register_id = r.id AND d.reg_year = CASE WHEN "
+                 "r.year_mode = 'fixed' THEN r.year ELSE $3 END) FROM doc_register r WHERE "
+                 "r.agency_id = $1 AND ($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
                  "iti", agency_id, kind ? kind : "", (int64_t)year);
     if (r != RES_OK)
         return r;
-    return db_collect(s, "id:i,kind:t,name:t,year_mode:t,year:i,active:b,doc_types:t,next_number:i",
+    return db_collect(s,
+                      "id:i,kind:t,name:t,year_mode:t,year:i,active:b,doc_types:t,normative:b,"
+                      "next_number:i,entries_year:i,entries:i",
                       out);
 }

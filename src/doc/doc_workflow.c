@@ -20,12 +20,14 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/notify.h"
 #include "core/role.h"
 #include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_notify.h"
 #include "doc/doc_upload.h"
 #include "text/text.h"
 #include "util/clock.h"
@@ -46,6 +48,9 @@ enum {
     S_APPROVED = 1 << 7,
     S_SIGNED = 1 << 8,
     S_ISSUED = 1 << 9,
+    /* a receiver's copy of a recalled document (state recalled) still waiting for the
+     * clerk's answer (state_before_recall set; edXML 15 agree / 16 refuse) */
+    S_RECALL_REQ = 1 << 10,
 };
 #define S_WORKING  (S_ASSIGNED | S_IN_PROGRESS)
 #define S_INCOMING 0x1fu
@@ -66,13 +71,21 @@ static const char *state_label(const char *s)
 {
     static const struct {
         const char *key, *label;
-    } map[] = {{"arrived", "mới đến"},         {"refused", "đã từ chối"},
-               {"registered", "đã vào sổ"},    {"presented", "đang trình lãnh đạo"},
-               {"assigned", "đã giao xử lý"},  {"in_progress", "đang xử lý"},
-               {"completed", "đã hoàn thành"}, {"recalled", "đã bị thu hồi"},
-               {"draft", "đang là dự thảo"},   {"reviewing", "đang trình duyệt"},
-               {"approved", "đã được duyệt"},  {"signed", "đã ký số"},
-               {"issued", "đã ban hành"},      {"cancelled", "đã hủy"}};
+    } map[] = {{"arrived", "mới đến"},
+               {"refused", "đã từ chối"},
+               {"registered", "đã vào sổ"},
+               {"presented", "đang trình lãnh đạo"},
+               {"assigned", "đã giao xử lý"},
+               {"in_progress", "đang xử lý"},
+               {"completed", "đã hoàn thành"},
+               {"recalled", "đã bị thu hồi"},
+               {"draft", "đang là dự thảo"},
+               {"reviewing", "đang trình duyệt"},
+               {"approved", "đã được duyệt"},
+               {"signed", "đã ký số"},
+               {"issued", "đã ban hành"},
+               {"cancelled", "đã hủy"},
+               {"recall_requested", "bị thu hồi, chờ văn thư trả lời"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, s))
             return map[i].label;
@@ -101,6 +114,12 @@ enum step_kind {
     ST_ISSUE,
     ST_CANCEL,
     ST_RECALL,
+    ST_PLAN,
+    ST_ASK,
+    ST_ANSWER,
+    ST_UPDATE,
+    ST_RECALL_AGREE,
+    ST_RECALL_REFUSE,
 };
 
 static const struct step {
@@ -138,6 +157,19 @@ static const struct step {
     {ST_ISSUE, "issue", AZ_DOC_REGISTER, S_SIGNED, "ban hành văn bản", "doc_issue"},
     {ST_CANCEL, "cancel", AZ_DOC_REGISTER, S_SIGNED, "hủy văn bản đã cấp số", "doc_cancel"},
     {ST_RECALL, "recall", AZ_DOC_REGISTER, S_ISSUED, "thu hồi văn bản", "doc_recall"},
+    /* the drafter edits the circuit planned from the template before submitting */
+    {ST_PLAN, "plan", AZ_DOC_EDIT, S_DRAFT, "sửa quy trình duyệt", "doc_review_plan"},
+    /* xin ý kiến: the reviewer in force asks units; their leaders answer in parallel */
+    {ST_ASK, "ask_opinion", AZ_DOC_APPROVE, S_REVIEWING, "xin ý kiến", "doc_ask_opinion"},
+    {ST_ANSWER, "answer_opinion", AZ_DOC_COMMENT, S_REVIEWING, "cho ý kiến về dự thảo",
+     "doc_answer_opinion"},
+    /* cập nhật (§6 a form error): corrected metadata on the document and every copy */
+    {ST_UPDATE, "update", AZ_DOC_REGISTER, S_ISSUED, "cập nhật văn bản", "doc_update"},
+    /* the receiving clerk's answer to a recall (edXML 15 / 16) */
+    {ST_RECALL_AGREE, "recall_agree", AZ_DOC_REGISTER, S_RECALL_REQ, "đồng ý thu hồi",
+     "doc_recall_agree"},
+    {ST_RECALL_REFUSE, "recall_refuse", AZ_DOC_REGISTER, S_RECALL_REQ, "từ chối thu hồi",
+     "doc_recall_refuse"},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -196,8 +228,8 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
     result_t r = db_query(c, &s,
                           "SELECT state, direction, agency_id, created_by, due_date, deadline, "
                           "sealed_at, medium, (SELECT COUNT(*) FROM doc_file f WHERE "
-                          "f.document_id = $1 AND f.role = 'main' AND f.stage = 'digitised') "
-                          "FROM document WHERE id = $1",
+                          "f.document_id = $1 AND f.role = 'main' AND f.stage = 'digitised'), "
+                          "state_before_recall FROM document WHERE id = $1",
                           "i", id);
     if (r != RES_OK)
         return r;
@@ -211,12 +243,15 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         str_copy(w->deadline, db_col_null(s, 5) ? "" : db_col_text(s, 5), sizeof(w->deadline));
         /* Incoming and outgoing documents have their workflows (internal: later). */
         unsigned bit = state_bit(w->state_key);
-        w->state = !strcmp(w->direction, "incoming")   ? bit & S_INCOMING
+        w->state = !strcmp(w->direction, "incoming")   ? bit & (S_INCOMING | S_RECALL_REQ)
                    : !strcmp(w->direction, "outgoing") ? bit & S_OUTGOING
                                                        : 0;
         w->sealed = !db_col_null(s, 6);
         w->paper = !db_col_null(s, 7) && !strcmp(db_col_text(s, 7), "paper");
         w->digitised = db_col_i64(s, 8) > 0;
+        if (!strcmp(w->direction, "incoming") && !strcmp(w->state_key, "recalled") &&
+            !db_col_null(s, 9))
+            w->state = S_RECALL_REQ;
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_NOT_FOUND;
@@ -333,7 +368,20 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
     case ST_SIGN:
     case ST_CANCEL:
     case ST_RECALL:
-        break; /* the policy's current step decides (drafter, signer) */
+    case ST_PLAN:
+    case ST_UPDATE:
+    case ST_RECALL_AGREE:
+    case ST_RECALL_REFUSE:
+        break; /* the policy's current step decides (drafter, signer, clerks) */
+    case ST_ASK:
+        if (!w->review.id)
+            msg = "Dự thảo không ở bước duyệt của đồng chí nên đồng chí không xin ý kiến được.";
+        break;
+    case ST_ANSWER:
+        if (!w->own.id || strcmp(w->own.role, "co_handler"))
+            msg = "Đơn vị của đồng chí không được xin ý kiến về dự thảo này (hoặc đã cho ý "
+                  "kiến).";
+        break;
     case ST_APPROVE:
         if (!w->review.id)
             msg = "Dự thảo không ở bước duyệt của đồng chí.";
@@ -363,8 +411,10 @@ static void state_conflict(const struct step *st, const struct wf_state *w, stru
 {
     if (!w->state)
         verrs_add(e, "action", "Văn bản này không theo quy trình %s.",
-                  st->kind >= ST_VERSION && st->kind != ST_DIGITISE ? "văn bản đi"
-                                                                    : "xử lý văn bản đến");
+                  st->kind >= ST_VERSION && st->kind != ST_DIGITISE &&
+                          st->kind != ST_RECALL_AGREE && st->kind != ST_RECALL_REFUSE
+                      ? "văn bản đi"
+                      : "xử lý văn bản đến");
     else if (st->kind == ST_ASSIGN && (w->state & S_WORKING) && w->leader_done.id)
         verrs_add(e, "action",
                   "Văn bản đã được giao xử lý; để thay đổi phân công, gửi lại với change = "
@@ -507,7 +557,8 @@ static result_t unit_of(struct db_conn *c, int64_t agency, int64_t dept, char *n
 struct wf_input {
     const struct doc_step_input *in;
     char *note;
-    char deadline[11]; /* resolved: the date given, or today + working days */
+    char *subject, *summary; /* update */
+    char deadline[11];       /* resolved: the date given, or today + working days */
 };
 
 /* A target's role in an assignment, for the messages. */
@@ -1114,34 +1165,23 @@ static result_t history_version(struct db_conn *c, int64_t id, int64_t step)
 /* The drafter sends the draft round the circuit: the reviewers in order, the signer
  * (the document's intended signer) last. The first one's row is the step in force;
  * the others wait (inactive, pending) for their turn. */
-static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+/* The reviewers of a circuit (at most DOC_MAX_REVIEWERS, people of the agency, the
+ * drafter not among them, nobody twice, the signer not listed: they come last) with
+ * the signer appended; depts[i] = their units, first = the first one's name. */
+static result_t check_reviewers(struct wf_write *w, struct db_conn *c, struct wf_state *s,
+                                const int64_t *ids, size_t n, int64_t signer, int64_t *depts,
+                                char *first, size_t nfirst)
 {
-    const struct doc_step_input *in = w->in->in;
-    int64_t signer = 0, mains = 0;
-    result_t r = db_one_i64(c, &signer, "SELECT COALESCE(signer_id, 0) FROM document WHERE id = $1",
-                            "i", w->id);
-    if (r == RES_OK)
-        r = db_one_i64(c, &mains,
-                       "SELECT COUNT(*) FROM doc_file WHERE document_id = $1 AND role = 'main'",
-                       "i", w->id);
-    if (r != RES_OK)
-        return r;
-    if (!mains) {
-        verrs_add(&w->e, "file",
-                  "Dự thảo chưa có tệp văn bản (tệp chính): tải lên trước khi trình.");
-        return RES_INVALID;
-    }
-    if (in->nreviewers > DOC_MAX_REVIEWERS) {
+    if (n > DOC_MAX_REVIEWERS) {
         verrs_add(&w->e, "reviewers", "Tối đa %d người duyệt trước người ký.", DOC_MAX_REVIEWERS);
         return RES_INVALID;
     }
-    int64_t depts[DOC_MAX_REVIEWERS + 1] = {0};
-    char name[256] = "", first[256] = "";
-    for (size_t i = 0; i <= in->nreviewers; i++) {
-        int64_t uid = i < in->nreviewers ? in->reviewers[i] : signer;
-        const char *field = i < in->nreviewers ? "reviewers" : "signer_id";
-        r = uid > 0 ? person_of(c, s->agency_id, uid, &depts[i], NULL, name, sizeof(name))
-                    : RES_NOT_FOUND;
+    char name[256] = "";
+    for (size_t i = 0; i <= n; i++) {
+        int64_t uid = i < n ? ids[i] : signer;
+        const char *field = i < n ? "reviewers" : "signer_id";
+        result_t r = uid > 0 ? person_of(c, s->agency_id, uid, &depts[i], NULL, name, sizeof(name))
+                             : RES_NOT_FOUND;
         if (r == RES_NOT_FOUND) {
             verrs_add(&w->e, field, "Không có cán bộ #%lld trong cơ quan.", (long long)uid);
             return RES_INVALID;
@@ -1149,23 +1189,108 @@ static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state
         if (r != RES_OK)
             return r;
         for (size_t j = 0; j < i; j++)
-            if (in->reviewers[j] == uid) {
+            if (ids[j] == uid) {
                 verrs_add(&w->e, "reviewers",
                           "%s có hai lần trong quy trình duyệt (người ký duyệt cuối cùng, không "
                           "cần ghi vào danh sách người duyệt).",
                           DOC_CUT(name, 100));
                 return RES_INVALID;
             }
-        if (uid == w->a->user_id && i < in->nreviewers) {
+        if (uid == w->a->user_id && i < n) {
             verrs_add(&w->e, "reviewers", "Người soạn thảo không tự duyệt dự thảo của mình.");
             return RES_INVALID;
         }
         if (i == 0)
-            str_copy(first, name, sizeof(first));
+            str_copy(first, name, nfirst);
     }
-    for (size_t i = 0; i <= in->nreviewers; i++) {
-        bool last = i == in->nreviewers;
-        int64_t uid = last ? signer : in->reviewers[i];
+    return RES_OK;
+}
+
+/* The draft's review_plan ("id,id,...") as ids. */
+static result_t plan_load(struct db_conn *c, int64_t id, int64_t *ids, size_t *n)
+{
+    *n = 0;
+    struct db_stmt *q = NULL;
+    char plan[DOC_MAX_REVIEWERS * 24] = "";
+    result_t r = db_query(c, &q, "SELECT review_plan FROM document WHERE id = $1", "i", id);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(q)) == RES_ROW)
+        str_copy(plan, db_col_text(q, 0), sizeof(plan));
+    db_finalize(q);
+    char *save = NULL;
+    for (char *tok = strtok_r(plan, ",", &save); tok && *n < DOC_MAX_REVIEWERS;
+         tok = strtok_r(NULL, ",", &save)) {
+        int64_t v = 0;
+        if (str_to_i64(tok, 1, INT64_MAX, &v) == RES_OK)
+            ids[(*n)++] = v;
+    }
+    return r == RES_ROW || r == RES_DONE ? RES_OK : r;
+}
+
+/* The drafter edits the planned circuit (from the agency's template, §6). */
+static result_t do_plan(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    int64_t signer = 0, depts[DOC_MAX_REVIEWERS + 1] = {0};
+    char first[256] = "", plan[DOC_MAX_REVIEWERS * 24] = "";
+    result_t r = db_one_i64(c, &signer, "SELECT COALESCE(signer_id, 0) FROM document WHERE id = $1",
+                            "i", w->id);
+    if (r == RES_OK)
+        r = check_reviewers(w, c, s, in->reviewers, in->nreviewers, signer, depts, first,
+                            sizeof(first));
+    if (r != RES_OK)
+        return r;
+    for (size_t i = 0; i < in->nreviewers; i++) {
+        size_t used = strlen(plan);
+        snprintf(plan + used, sizeof(plan) - used, "%s%lld", i ? "," : "",
+                 (long long)in->reviewers[i]);
+    }
+    r = db_run(c, "UPDATE document SET review_plan = $2, updated_at = $3 WHERE id = $1", "iti",
+               w->id, plan, w->now);
+    char comment[300];
+    snprintf(comment, sizeof(comment), "Quy trình duyệt: %zu người duyệt trước người ký",
+             in->nreviewers);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "plan_changed", s->state_key, s->state_key, 0, 0,
+                        comment, w->now);
+    snprintf(w->summary, sizeof(w->summary), "%s", comment);
+    return r;
+}
+
+/* The drafter sends the draft round the circuit: the reviewers in order (given, else
+ * the draft's review_plan), the signer (the document's intended signer) last. The
+ * first one's row is the step in force; the others wait (inactive, pending). */
+static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    int64_t signer = 0, mains = 0, planned[DOC_MAX_REVIEWERS];
+    const int64_t *ids = in->reviewers;
+    size_t n = in->nreviewers;
+    result_t r = db_one_i64(c, &signer, "SELECT COALESCE(signer_id, 0) FROM document WHERE id = $1",
+                            "i", w->id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &mains,
+                       "SELECT COUNT(*) FROM doc_file WHERE document_id = $1 AND role = 'main'",
+                       "i", w->id);
+    if (r == RES_OK && !ids) {
+        r = plan_load(c, w->id, planned, &n);
+        ids = planned;
+    }
+    if (r != RES_OK)
+        return r;
+    if (!mains) {
+        verrs_add(&w->e, "file",
+                  "Dự thảo chưa có tệp văn bản (tệp chính): tải lên trước khi trình.");
+        return RES_INVALID;
+    }
+    int64_t depts[DOC_MAX_REVIEWERS + 1] = {0};
+    char first[256] = "";
+    if ((r = check_reviewers(w, c, s, ids, n, signer, depts, first, sizeof(first))) != RES_OK)
+        return r;
+    for (size_t i = 0; i <= n; i++) {
+        bool last = i == n;
+        int64_t uid = last ? signer : ids[i];
         int64_t pid = 0;
         r = db_one_i64(c, &pid,
                        "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
@@ -1184,11 +1309,91 @@ static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state
         r = set_state(c, w->id, "reviewing", w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, "submitted", s->state_key, "reviewing",
-                        in->nreviewers ? in->reviewers[0] : signer, 0, w->in->note, w->now);
+                        n ? ids[0] : signer, 0, w->in->note, w->now);
     if (r == RES_OK)
         r = history_version(c, w->id, step);
     snprintf(w->summary, sizeof(w->summary), "trình %s (%zu người duyệt)", DOC_CUT(first, 150),
-             in->nreviewers + 1);
+             n + 1);
+    return r;
+}
+
+/* The opinions the reviewer asked leave with their decision (approve or return): the
+ * circuit goes on when the asking reviewer decides (§6). */
+static result_t opinions_close(struct db_conn *c, int64_t id, int64_t row, int64_t now)
+{
+    return db_run(c,
+                  "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                  "'in_progress') THEN 'withdrawn' ELSE status END, done_at = COALESCE(done_at, "
+                  "$3), active = 0 WHERE document_id = $1 AND role = 'co_handler' AND parent_id = "
+                  "$2 AND active = 1",
+                  "iii", id, row, now);
+}
+
+/* xin ý kiến: one co_handler row per unit asked (parent_id = the asking reviewer's
+ * row), with the due date and the question. */
+static result_t do_ask(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    if (!in->ndepartments || in->ndepartments > DOC_MAX_OPINIONS) {
+        verrs_add(&w->e, "departments", "Chọn từ 1 đến %d đơn vị để xin ý kiến.", DOC_MAX_OPINIONS);
+        return RES_INVALID;
+    }
+    char names[600] = "";
+    for (size_t i = 0; i < in->ndepartments; i++) {
+        char name[256] = "";
+        result_t r = unit_of(c, s->agency_id, in->departments[i], name, sizeof(name));
+        if (r == RES_NOT_FOUND) {
+            verrs_add(&w->e, "departments", "Không có đơn vị #%lld trong cơ quan.",
+                      (long long)in->departments[i]);
+            return RES_INVALID;
+        }
+        if (r != RES_OK)
+            return r;
+        for (size_t j = 0; j < i; j++)
+            if (in->departments[j] == in->departments[i]) {
+                verrs_add(&w->e, "departments", "%s được chọn hai lần.", DOC_CUT(name, 100));
+                return RES_INVALID;
+            }
+        struct doc_target t = {.department_id = in->departments[i]};
+        r = part_add(c, w->id, step, "co_handler", &t, 0, w->a->user_id, s->review.id,
+                     w->in->deadline, w->in->note, w->now, NULL);
+        if (r != RES_OK)
+            return r;
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", DOC_CUT(name, 100));
+    }
+    char comment[DOC_NOTE_MAX * 4 + 800];
+    snprintf(comment, sizeof(comment), "Xin ý kiến %s (hạn %.2s/%.2s/%.4s): %s", names,
+             w->in->deadline + 8, w->in->deadline + 5, w->in->deadline, w->in->note);
+    result_t r =
+        db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "opinion_asked", s->state_key, s->state_key, 0, 0,
+                        comment, w->now);
+    snprintf(w->summary, sizeof(w->summary), "xin ý kiến %s", DOC_CUT(names, 300));
+    return r;
+}
+
+/* The asked unit answers (its leader, §5 a unit acts through its leaders). */
+static result_t do_answer(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    char name[256] = "";
+    result_t r = unit_of(c, s->agency_id, s->own.department_id, name, sizeof(name));
+    if (r == RES_NOT_FOUND)
+        r = RES_OK;
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = 'done', done_at = $2, answer = $3 WHERE "
+                   "id = $1",
+                   "iit", s->own.id, w->now, w->in->note);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    char comment[DOC_NOTE_MAX * 4 + 300];
+    snprintf(comment, sizeof(comment), "%s: %s", DOC_CUT(name, 200), w->in->note);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "opinion_given", s->state_key, s->state_key, 0,
+                        s->own.department_id, comment, w->now);
+    snprintf(w->summary, sizeof(w->summary), "ý kiến của %s", DOC_CUT(name, 200));
     return r;
 }
 
@@ -1197,7 +1402,9 @@ static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state
 static result_t do_approve(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
 {
     const struct prow *me = &s->review;
-    result_t r;
+    result_t r = opinions_close(c, w->id, me->id, w->now);
+    if (r != RES_OK)
+        return r;
     if (!strcmp(me->role, "signer")) {
         struct db_stmt *q = NULL;
         char hash[80] = "", fmt[16] = "";
@@ -1274,7 +1481,9 @@ static result_t do_return_draft(struct wf_write *w, struct db_conn *c, struct wf
 {
     const struct prow *me = &s->review;
     int64_t to = w->in->in->user_id, to_seq = 0, drafter = 0;
-    result_t r;
+    result_t r = opinions_close(c, w->id, me->id, w->now);
+    if (r != RES_OK)
+        return r;
     if (to) {
         r = db_one_i64(c, &to_seq,
                        "SELECT COALESCE(MAX(seq), 0) FROM doc_participant WHERE document_id = $1 "
@@ -1356,9 +1565,11 @@ static result_t do_cancel(struct wf_write *w, struct db_conn *c, struct wf_state
     return r;
 }
 
-/* Thu hồi (standards.md §5): the receivers' copies are frozen (every row in force
- * leaves, state recalled, metadata and files kept) with a history row and an audit row
- * on each side. */
+/* Thu hồi (standards.md §5, §10): the sender's document is recalled at once; each
+ * receiver's copy waits for its clerk's answer (state recall_requested, its rows kept
+ * but no step possible; the state before in state_before_recall): recall_agree freezes
+ * it (edXML 15), recall_refuse gives it back its state (16). A history row and an audit
+ * row on each side. */
 static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
 {
     int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
@@ -1388,21 +1599,15 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
         if (!strcmp(states[i], "recalled") || !strcmp(states[i], "refused"))
             continue; /* refused copies were never taken in */
         int64_t cstep = 0;
-        r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", copies[i]);
-        if (r == RES_OK)
-            r = db_run(c,
-                       "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
-                       "'in_progress') THEN 'withdrawn' ELSE status END, done_at = CASE WHEN "
-                       "status IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = 0 "
-                       "WHERE document_id = $1 AND active = 1",
-                       "ii", copies[i], w->now);
-        if (r == RES_OK)
-            r = set_state(c, copies[i], "recalled", w->now);
+        r = db_run(c,
+                   "UPDATE document SET state = 'recalled', state_before_recall = $2, "
+                   "updated_at = $3 WHERE id = $1",
+                   "iti", copies[i], states[i], w->now);
         if (r == RES_OK)
             r = next_step(c, copies[i], &cstep);
         if (r == RES_OK)
-            r = history_add(c, copies[i], cstep, w->a, "recalled", states[i], "recalled", 0, 0,
-                            w->in->note, w->now);
+            r = history_add(c, copies[i], cstep, w->a, "recall_requested", states[i], "recalled", 0,
+                            0, w->in->note, w->now);
         if (r == RES_OK)
             audit_step(w->t, w->a, agencies[i], copies[i], "doc_recall",
                        "Văn bản #%lld bị cơ quan gửi thu hồi: %s", (long long)copies[i],
@@ -1414,6 +1619,142 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
                    "$2 WHERE document_id = $1 AND status = 'waiting'",
                    "ii", w->id, w->now);
     snprintf(w->summary, sizeof(w->summary), "thu hồi (%zu bản nhận): %s", n,
+             DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+/* The receiving clerk answers the recall of their copy: agree (frozen as recalled:
+ * rows in force withdrawn; edXML 15) or refuse with the reason (its state back; 16);
+ * the sender's document gets the answer in its history (recipients_status.recall). */
+static result_t do_recall_answer(struct wf_write *w, struct db_conn *c, struct wf_state *s,
+                                 int64_t step)
+{
+    (void)s;
+    bool agree = w->st->kind == ST_RECALL_AGREE;
+    int64_t source = 0, sstep = 0;
+    char before[16] = "registered", agency[300] = "";
+    struct db_stmt *q = NULL;
+    result_t r =
+        db_query(c, &q,
+                 "SELECT COALESCE(d.source_document_id, 0), COALESCE(d.state_before_recall, "
+                 "'registered'), a.name FROM document d JOIN agency a ON a.id = "
+                 "d.agency_id WHERE d.id = $1",
+                 "i", w->id);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(q)) == RES_ROW) {
+        source = db_col_i64(q, 0);
+        str_copy(before, db_col_text(q, 1), sizeof(before));
+        str_copy(agency, db_col_text(q, 2), sizeof(agency));
+        r = RES_OK;
+    }
+    db_finalize(q);
+    if (r != RES_OK)
+        return r == RES_DONE ? RES_NOT_FOUND : r;
+    const char *to = agree ? "recalled" : before;
+    if (agree)
+        r = db_run(c,
+                   "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                   "'in_progress') THEN 'withdrawn' ELSE status END, done_at = CASE WHEN status "
+                   "IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = 0 WHERE "
+                   "document_id = $1 AND active = 1",
+                   "ii", w->id, w->now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = $2, state_before_recall = NULL, updated_at = $3 "
+                   "WHERE id = $1",
+                   "iti", w->id, to, w->now);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, agree ? "recall_agreed" : "recall_refused",
+                        "recalled", to, 0, 0, w->in->note, w->now);
+    if (r == RES_OK && source) {
+        char comment[DOC_NOTE_MAX * 4 + 400];
+        snprintf(comment, sizeof(comment), "%s %s%s%s", DOC_CUT(agency, 200),
+                 agree ? "đồng ý thu hồi" : "từ chối thu hồi", w->in->note[0] ? ": " : "",
+                 w->in->note);
+        r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", source);
+        if (r == RES_OK)
+            r = next_step(c, source, &sstep);
+        if (r == RES_OK)
+            r = history_add(c, source, sstep, w->a,
+                            agree ? "recall_agreed_by_recipient" : "recall_refused_by_recipient",
+                            "recalled", "recalled", 0, 0, comment, w->now);
+    }
+    snprintf(w->summary, sizeof(w->summary), "%s%s%s", agree ? "đồng ý thu hồi" : "từ chối thu hồi",
+             w->in->note[0] ? ": " : "", DOC_CUT(w->in->note, 200));
+    return r;
+}
+
+/* Cập nhật (§6, edXML BussinessDocType 2): the corrected subject / summary on the
+ * issued document and on every receiver's copy inside the installation (not refused),
+ * each with a history row (the copy: updated_by_sender) and an audit row. */
+static result_t do_update(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const char *subj = w->in->subject && *w->in->subject ? w->in->subject : NULL;
+    const char *sum = w->in->summary;
+    if (!subj && !sum) {
+        verrs_add(&w->e, "subject", "Vui lòng nhập trích yếu hoặc tóm tắt đã sửa để cập nhật.");
+        return RES_INVALID;
+    }
+    char *folded = subj ? text_fold(subj) : NULL;
+    result_t r = db_run(c,
+                        "UPDATE document SET subject = COALESCE($2, subject), subject_folded = "
+                        "COALESCE($3, subject_folded), notes = COALESCE($4, notes), updated_at = "
+                        "$5 WHERE id = $1",
+                        "ittti", w->id, subj, subj ? (folded ? folded : "") : NULL, sum, w->now);
+    if (r == RES_OK)
+        r = doc_search_index(c, w->id);
+    char comment[DOC_NOTE_MAX * 4 + DOC_SUBJECT_MAX * 4 + 100];
+    snprintf(comment, sizeof(comment), "Cập nhật%s%s%s; lý do: %s", subj ? " trích yếu: " : "",
+             subj ? subj : "", sum ? " (tóm tắt)" : "", w->in->note);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "updated", s->state_key, s->state_key, 0, 0, comment,
+                        w->now);
+    int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
+    size_t n = 0;
+    struct db_stmt *q = NULL;
+    if (r == RES_OK)
+        r = db_query(c, &q,
+                     "SELECT id, agency_id FROM document WHERE source_document_id = $1 AND state "
+                     "<> 'refused' ORDER BY id",
+                     "i", w->id);
+    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
+        copies[n] = db_col_i64(q, 0);
+        agencies[n++] = db_col_i64(q, 1);
+        r = RES_OK;
+    }
+    if (q)
+        db_finalize(q);
+    if (r == RES_DONE)
+        r = RES_OK;
+    for (size_t i = 0; r == RES_OK && i < n; i++) {
+        int64_t cstep = 0;
+        char st[16] = "";
+        r = db_run(c,
+                   "UPDATE document SET subject = COALESCE($2, subject), subject_folded = "
+                   "COALESCE($3, subject_folded), updated_at = $4 WHERE id = $1",
+                   "itti", copies[i], subj, subj ? (folded ? folded : "") : NULL, w->now);
+        if (r == RES_OK)
+            r = doc_search_index(c, copies[i]);
+        struct db_stmt *x = NULL;
+        if (r == RES_OK && (r = db_query(c, &x, "SELECT state FROM document WHERE id = $1", "i",
+                                         copies[i])) == RES_OK) {
+            if (db_step(x) == RES_ROW)
+                str_copy(st, db_col_text(x, 0), sizeof(st));
+            db_finalize(x);
+        }
+        if (r == RES_OK)
+            r = next_step(c, copies[i], &cstep);
+        if (r == RES_OK)
+            r = history_add(c, copies[i], cstep, w->a, "updated_by_sender", st, st, 0, 0, comment,
+                            w->now);
+        if (r == RES_OK)
+            audit_step(w->t, w->a, agencies[i], copies[i], "doc_update",
+                       "Văn bản #%lld được cơ quan gửi cập nhật: %s", (long long)copies[i],
+                       DOC_CUT(w->in->note, 200));
+    }
+    free(folded);
+    snprintf(w->summary, sizeof(w->summary), "cập nhật (%zu bản nhận): %s", n,
              DOC_CUT(w->in->note, 200));
     return r;
 }
@@ -1488,6 +1829,22 @@ static result_t wf_tx(struct tx *t, void *arg)
     case ST_RECALL:
         r = do_recall(w, c, &s, step);
         break;
+    case ST_PLAN:
+        r = do_plan(w, c, &s, step);
+        break;
+    case ST_ASK:
+        r = do_ask(w, c, &s, step);
+        break;
+    case ST_ANSWER:
+        r = do_answer(w, c, &s, step);
+        break;
+    case ST_UPDATE:
+        r = do_update(w, c, &s, step);
+        break;
+    case ST_RECALL_AGREE:
+    case ST_RECALL_REFUSE:
+        r = do_recall_answer(w, c, &s, step);
+        break;
     case ST_VERSION:
     case ST_SIGN:
     case ST_SEAL:
@@ -1503,6 +1860,8 @@ static result_t wf_tx(struct tx *t, void *arg)
         r = do_complete(w, c, &s, step);
         break;
     }
+    if (r == RES_OK)
+        r = doc_notify_step(t, w->a, w->id, step); /* who is told (doc_notify.c) */
     if (r != RES_OK)
         return r;
     audit_step(t, w->a, s.agency_id, w->id, w->st->audit, "Văn bản #%lld — %s", (long long)w->id,
@@ -1563,9 +1922,14 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
     /* A reason to return and a result to complete are required (§5: the system stores
      * the directions and results of every step); an opinion is its own text. */
     bool note_required = st->kind == ST_RETURN || st->kind == ST_COMPLETE ||
-                         st->kind == ST_CANCEL || st->kind == ST_RECALL ||
-                         (st->kind == ST_COMMENT && !in->part_done);
-    const char *label = st->kind == ST_RETURN                            ? "lý do trả lại"
+                         st->kind == ST_CANCEL || st->kind == ST_RECALL || st->kind == ST_ASK ||
+                         st->kind == ST_ANSWER || st->kind == ST_UPDATE ||
+                         st->kind == ST_RECALL_REFUSE || (st->kind == ST_COMMENT && !in->part_done);
+    const char *label = st->kind == ST_RETURN          ? "lý do trả lại"
+                        : st->kind == ST_ASK           ? "nội dung xin ý kiến"
+                        : st->kind == ST_ANSWER        ? "ý kiến"
+                        : st->kind == ST_UPDATE        ? "lý do cập nhật"
+                        : st->kind == ST_RECALL_REFUSE ? "lý do từ chối thu hồi"
                         : st->kind == ST_CANCEL || st->kind == ST_RECALL ? "lý do"
                         : st->kind == ST_COMPLETE                        ? "kết quả xử lý"
                         : st->kind == ST_COMMENT                         ? "ý kiến"
@@ -1580,14 +1944,26 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
         bool unit = st->kind == ST_REASSIGN;
         check_deadline(app, in, now, !unit, unit ? NULL : s.due_date, wi.deadline, e);
     }
+    if (st->kind == ST_ASK) /* the opinion's due date: a date or working days (§4) */
+        check_deadline(app, in, now, true, NULL, wi.deadline, e);
+    if (st->kind == ST_UPDATE) {
+        wi.subject = field_clean(in->subject, "subject", "trích yếu", false, DOC_SUBJECT_MAX, e);
+        wi.summary = in->summary
+                         ? field_clean(in->summary, "summary", "tóm tắt", false, DOC_NOTE_MAX, e)
+                         : NULL;
+    }
     if (e->count) {
         free(wi.note);
+        free(wi.subject);
+        free(wi.summary);
         return RES_INVALID;
     }
     struct wf_write w = {
         .st = st, .a = a, .app = app, .id = id, .now = now, .in = &wi, .file = file, .ext = ext};
     r = tx_run(app->db, wf_tx, &w);
     free(wi.note);
+    free(wi.subject);
+    free(wi.summary);
     for (int i = 0; i < w.e.count; i++)
         verrs_add(e, w.e.items[i].field, "%s", w.e.items[i].message);
     if (r == RES_OK && file_id)
@@ -1701,6 +2077,8 @@ result_t doc_mark_seen(struct app *app, const struct actor *a, int64_t id)
     if (!c)
         return RES_DB;
     result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
+    if (r == RES_OK) /* opening it reads its notifications (core/notify.c) */
+        r = notify_read_document(app, a, id);
     if (r != RES_OK)
         return r;
     struct wf_state s;
@@ -1720,8 +2098,10 @@ const char *doc_history_edxml_status(const char *action)
      * agency's acceptance (tiếp nhận, the exchange issue), "started" the lead's. */
     static const struct {
         const char *action, *code;
-    } map[] = {{"received", "01"}, {"refused", "02"}, {"registered", "03"},  {"accepted", "03"},
-               {"assigned", "04"}, {"started", "05"}, {"in_progress", "05"}, {"completed", "06"}};
+    } map[] = {{"received", "01"},      {"refused", "02"},   {"registered", "03"},
+               {"accepted", "03"},      {"assigned", "04"},  {"started", "05"},
+               {"in_progress", "05"},   {"completed", "06"}, {"recall_agreed", "15"},
+               {"recall_refused", "16"}};
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].action, action))
             return map[i].code;
@@ -1805,7 +2185,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         "p.user_id, u.full_name, p.department_id, d.name, COALESCE(u.full_name, d.name, "
         "''), p.status, CASE WHEN p.active = 1 AND p.status IN ('pending', "
         "'in_progress') THEN 1 ELSE 0 END, p.due_date, p.note, p.assigned_by, ab.full_name, "
-        "p.parent_id, p.seen_at, p.created_at, p.done_at FROM doc_participant p LEFT JOIN "
+        "p.parent_id, p.seen_at, p.created_at, p.done_at, p.seq FROM doc_participant p LEFT JOIN "
         "app_user u ON u.id = p.user_id LEFT JOIN department d ON d.id = p.department_id "
         "LEFT JOIN app_user ab ON ab.id = p.assigned_by WHERE p.document_id = $1 ORDER BY "
         "p.id",
@@ -1814,7 +2194,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         r = db_collect(st,
                        "id:i,role:t,kind:t,user_id:I,user_name:T,department_id:I,department_name:"
                        "T,name:t,status:t,active:b,due_date:T,note:t,assigned_by_id:I,assigned_by:"
-                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I",
+                       "T,parent_id:I,seen_at:I,created_at:i,done_at:I,seq:i",
                        &parts);
     if (r != RES_OK)
         return r;
@@ -1876,8 +2256,10 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         if (r == RES_OK)
             json_object_set_new(o, "leaders", list);
     }
-    bool whole =
-        has_action(acts, "assign") || has_action(acts, "change") || has_action(acts, "forward");
+    /* §6 submit: the reviewers are chosen among the agency's people */
+    bool whole = has_action(acts, "assign") || has_action(acts, "change") ||
+                 has_action(acts, "forward") || has_action(acts, "submit") ||
+                 has_action(acts, "plan") || has_action(acts, "ask_opinion");
     if (r == RES_OK && whole) {
         struct db_stmt *st = NULL;
         r = db_query(c, &st,
@@ -1910,6 +2292,50 @@ result_t doc_assign_candidates(struct app *app, const struct actor *a, int64_t i
         }
     }
     json_object_set_new(o, "actions", acts);
+    if (r != RES_OK) {
+        json_decref(o);
+        return r;
+    }
+    *out = o;
+    return RES_OK;
+}
+
+/* The choices of the draft form (AZ_DOC_DRAFT, standards.md §6): the agency's leaders
+ * (agency and unit leaders: the intended signer), people and units, and the other
+ * active agencies of the installation (recipients delivered inside it). */
+result_t doc_draft_candidates(struct app *app, const struct actor *a, json_t **out)
+{
+    *out = NULL;
+    int64_t agency = a ? a->agency_id : 0;
+    result_t r = authz_check(a, AZ_DOC_DRAFT, agency);
+    if (r != RES_OK)
+        return r;
+    struct db_conn *c = db_conn(app->db);
+    if (!c)
+        return RES_DB;
+    json_t *o = json_object(), *list = NULL;
+    r = people_json(c, agency, 0, ROLE_AGENCY_LEADER | ROLE_DEPARTMENT_LEADER, &list);
+    if (r == RES_OK) {
+        json_object_set_new(o, "leaders", list);
+        r = people_json(c, agency, 0, 0, &list);
+    }
+    if (r == RES_OK)
+        json_object_set_new(o, "people", list);
+    struct db_stmt *st = NULL;
+    if (r == RES_OK)
+        r = db_query(c, &st,
+                     "SELECT id, name, abbr FROM department WHERE agency_id = $1 AND active = 1 "
+                     "ORDER BY name, id",
+                     "i", agency);
+    if (r == RES_OK && (r = db_collect(st, "id:i,name:t,abbr:t", &list)) == RES_OK)
+        json_object_set_new(o, "departments", list);
+    if (r == RES_OK)
+        r = db_query(c, &st,
+                     "SELECT id, code, name FROM agency WHERE active = 1 AND id <> $1 ORDER BY "
+                     "code, id LIMIT 1000",
+                     "i", agency);
+    if (r == RES_OK && (r = db_collect(st, "id:i,code:t,name:t", &list)) == RES_OK)
+        json_object_set_new(o, "agencies", list);
     if (r != RES_OK) {
         json_decref(o);
         return r;

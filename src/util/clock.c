@@ -74,3 +74,41 @@ int clock_parse_date(const char *s, int64_t *out)
     *out = (int64_t)v - VN_UTC_OFFSET;
     return 0;
 }
+
+int clock_parse_instant(const char *s, int64_t *out)
+{
+    int64_t day;
+    char date[11];
+    if (!s || strlen(s) < 16 || (s[10] != 'T' && s[10] != ' '))
+        return -1;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (clock_parse_date(date, &day) != 0)
+        return -1;
+    const char *p = s + 11;
+    int h, m, sec = 0, n = 0;
+    if (sscanf(p, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5)
+        return -1;
+    p += 5;
+    if (*p == ':') {
+        if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
+            return -1;
+        p += 3;
+    }
+    if (h > 23 || m > 59 || sec > 59)
+        return -1;
+    int64_t t = day + h * 3600 + m * 60 + sec; /* as Vietnam time */
+    if (*p == 'Z' && !p[1]) {
+        t += VN_UTC_OFFSET;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59)
+            return -1;
+        int64_t off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+        t += VN_UTC_OFFSET - off;
+    } else if (*p) {
+        return -1;
+    }
+    *out = t;
+    return 0;
+}

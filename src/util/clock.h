@@ -19,5 +19,8 @@ void clock_format_vn(int64_t t, char *out, size_t n);
 void clock_format_vn_date(int64_t t, char *out, size_t n);
 /* Parses "YYYY-MM-DD" as a Vietnam date; returns unix seconds of its 00:00 (+07). */
 int clock_parse_date(const char *s, int64_t *out);
+/* ISO 8601 instant "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)"; a time without an offset is
+ * Vietnam time (standards.md §4). 0 on success. */
+int clock_parse_instant(const char *s, int64_t *out);
 
 #endif

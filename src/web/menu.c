@@ -27,6 +27,11 @@ static const struct screen {
     [SCREEN_DOCUMENTS] = {"documents", AZ_ORG_READ, true},
     [SCREEN_DOC_REGISTER] = {"doc_register", AZ_DOC_REGISTER, true},
     [SCREEN_DOC_TRACKING] = {"doc_tracking", AZ_DOC_TRACK, true}, /* doc_tracking */
+    [SCREEN_REGISTERS] = {"registers", AZ_REGISTER_READ, true},   /* doc_registers_list reads */
+    /* outgoing: doc_list (direction outgoing) asks AZ_ORG_READ, doc_outgoing_create and
+     * doc_draft_candidates AZ_DOC_DRAFT */
+    [SCREEN_OUTGOING] = {"outgoing", AZ_ORG_READ, true},
+    [SCREEN_DOC_DRAFT] = {"doc_draft", AZ_DOC_DRAFT, true},
 };
 
 result_t web_screen_check(const struct req *r, enum web_screen s)

@@ -24,6 +24,10 @@ enum web_screen {
     SCREEN_DOCUMENTS,
     SCREEN_DOC_REGISTER,
     SCREEN_DOC_TRACKING,
+    SCREEN_REGISTERS, /* pages_registers.c */
+    /* outgoing (pages_doc_out.c): the lists, and the draft form */
+    SCREEN_OUTGOING,
+    SCREEN_DOC_DRAFT,
     SCREEN_COUNT,
 };
 

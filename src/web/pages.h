@@ -67,6 +67,10 @@ void page_admin_keys(struct req *r);
 void page_admin_keys_post(struct req *r);
 void page_admin_key_revoke(struct req *r);
 
+/* notifications (pages_notify.c) */
+void page_notifications(struct req *r);
+void page_notifications_read(struct req *r);
+
 /* documents (pages_doc.c) */
 void page_documents(struct req *r);
 void page_document_new(struct req *r);
@@ -76,8 +80,29 @@ void page_document_file(struct req *r);
 void page_document_action(struct req *r);
 void page_documents_tracking(struct req *r);
 void page_register_book(struct req *r);
+/* "Sổ văn bản" (pages_registers.c): the registers, opening one, their books. */
+void page_registers(struct req *r);
+void page_registers_post(struct req *r);
+void page_registers_book(struct req *r);
+/* outgoing documents (pages_doc_out.c) */
+void page_documents_outgoing(struct req *r);
+void page_document_draft(struct req *r);
+void page_document_draft_post(struct req *r);
+void page_document_version(struct req *r);
+/* The home page's outgoing work of the signed-in user (drafts, reviews, signatures,
+ * documents to issue), linking to the outgoing lists. */
+json_t *web_doc_out_counters(struct req *r);
 /* The home page's counters of the signed-in user (doc_counts), linking to the lists. */
 json_t *web_doc_counters(struct req *r);
+
+/* drafts for public comment (pages_public.c): the public side, no login */
+void page_public_index(struct req *r);
+void page_public_consultation(struct req *r);
+void page_public_file(struct req *r);
+void page_public_comment_post(struct req *r);
+/* ... and the drafter's forms of the document page's panel */
+void page_document_consultation_post(struct req *r);
+void page_document_consultation_close(struct req *r);
 
 /* Field errors as a JSON object {field: message} for templates. */
 json_t *verrs_json(const struct verrs *e);

@@ -72,10 +72,7 @@ void page_static(struct req *r)
 static void render_login(struct req *r, int status, const char *login, const char *error)
 {
     /* Login CSRF: double-submit cookie, since there is no session yet. */
-    char token[65];
-    rand_hex(token, 32);
-    resp_cookie(r, "qlvb_login_csrf", token, 3600, true);
-    str_copy(r->csrf, token, sizeof(r->csrf));
+    web_form_token_issue(r, "qlvb_login_csrf", 3600);
     json_t *ctx = json_pack("{s:s,s:s}", "title", "Đăng nhập", "login", login ? login : "");
     if (error)
         json_object_set_new(ctx, "error", json_string(error));
@@ -102,8 +99,7 @@ static const char *after_login(const struct actor *a)
 
 void page_login_post(struct req *r)
 {
-    const char *cookie = req_cookie(r, "qlvb_login_csrf"), *form = req_form(r, "_csrf");
-    if (req_form_bad(r) || !cookie || !form || strlen(cookie) != 64 || !str_eq_ct(cookie, form)) {
+    if (!web_form_token_ok(r, "qlvb_login_csrf")) {
         render_login(r, 403, req_form(r, "login"),
                      "Phiên của trang đăng nhập đã hết hạn. Vui lòng nhập lại.");
         return;
@@ -201,6 +197,7 @@ void page_choose_agency_post(struct req *r)
 void page_home(struct req *r)
 {
     json_t *counters = web_doc_counters(r); /* documents (pages_doc.c) */
+    json_t *out = web_doc_out_counters(r);  /* outgoing documents (pages_doc_out.c) */
     json_t *ms = NULL;
     if (user_memberships(r->app, r->actor.user_id, &ms) != RES_OK)
         ms = json_array();
@@ -209,10 +206,11 @@ void page_home(struct req *r)
         if (json_integer_value(json_object_get(json_array_get(ms, i), "id")) ==
             r->actor.membership_id)
             json_array_remove(ms, i);
-    web_render(
-        r, 200, "home",
-        json_pack("{s:s,s:o,s:o}", "title", "Trang chủ", "counters", counters, "memberships", ms),
-        "home");
+    web_render(r, 200, "home",
+               json_pack("{s:s,s:o,s:b,s:o,s:o}", "title", "Trang chủ", "counters", counters,
+                         "has_out", json_array_size(out) > 0, "out_counters", out, "memberships",
+                         ms),
+               "home");
 }
 
 /* ---- sessions ---- */

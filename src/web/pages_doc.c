@@ -17,6 +17,7 @@
 #include "util/str.h"
 #include "web/menu.h"
 #include "web/pages.h"
+#include "web/pages_doc.h"
 #include "web/render.h"
 
 #define SIGCHECK_MAX_FILES 4                   /* PDFs verified per page view */
@@ -26,7 +27,7 @@
 /* ---- labels ---- */
 
 /* document.state → Vietnamese (migration 0007's states). */
-static const char *state_label(const char *state)
+const char *web_doc_state_label(const char *state)
 {
     static const struct {
         const char *key, *label;
@@ -46,7 +47,7 @@ static const char *state_label(const char *state)
 }
 
 /* doc_history.action → Vietnamese (doc_workflow.c and doc_deliver.c write these). */
-static const char *action_label(const char *action)
+const char *web_doc_action_label(const char *action)
 {
     static const struct {
         const char *key, *label;
@@ -68,8 +69,35 @@ static const char *action_label(const char *action)
         {"recalled", "Thu hồi văn bản"},
         {"arrived", "Văn bản đến qua hệ thống"},
         {"delivered", "Đã gửi đến cơ quan nhận"},
-        {"issued", "Ban hành"},
+        {"issued", "Phát hành"},
         {"digitised_signed", "Ký số của cơ quan trên bản số hóa"},
+        /* outgoing (doc_outgoing.c, the circuit steps of doc_workflow.c) */
+        {"drafted", "Soạn dự thảo"},
+        {"version", "Tải lên phiên bản mới"},
+        {"submitted", "Trình duyệt dự thảo"},
+        {"reviewed", "Đã xem xét, chuyển tiếp"},
+        {"approved", "Duyệt, chờ ký"},
+        {"signed", "Ký số, cấp số"},
+        {"sealed", "Ký số của cơ quan (đóng dấu)"},
+        {"cancelled", "Hủy văn bản đã cấp số"},
+        {"part_done", "Xong phần phối hợp"},
+        {"refused_by_recipient", "Nơi nhận từ chối tiếp nhận"},
+        {"consultation_opened", "Công bố lấy ý kiến công khai"},
+        {"consultation_closed", "Kết thúc lấy ý kiến công khai"},
+        /* the rest of the outgoing circuit (issue 12) */
+        {"plan_changed", "Sửa quy trình duyệt"},
+        {"opinion_asked", "Xin ý kiến các đơn vị"},
+        {"opinion_given", "Đơn vị cho ý kiến"},
+        {"updated", "Cập nhật văn bản"},
+        {"updated_by_sender", "Cơ quan gửi cập nhật văn bản"},
+        {"replaced", "Bị thay thế bởi văn bản khác"},
+        {"recall_requested", "Cơ quan gửi thu hồi văn bản"},
+        {"recall_agreed", "Đồng ý thu hồi"},
+        {"recall_refused", "Từ chối thu hồi"},
+        {"recall_agreed_by_recipient", "Nơi nhận đồng ý thu hồi"},
+        {"recall_refused_by_recipient", "Nơi nhận từ chối thu hồi"},
+        {"reply_completed", "Hoàn thành văn bản đến được trả lời"},
+        {"reply_not_completed", "Văn bản đến không còn ở bước xử lý"},
     };
     for (size_t i = 0; action && i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, action))
@@ -78,7 +106,7 @@ static const char *action_label(const char *action)
 }
 
 /* "2026-11-22..." → "22/11/2026"; "" when s is not a date. */
-static const char *vn_date(struct req *r, const char *s)
+const char *web_vn_date(struct req *r, const char *s)
 {
     if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
         return "";
@@ -86,7 +114,7 @@ static const char *vn_date(struct req *r, const char *s)
 }
 
 /* "2026-11-22T09:05:00+07:00" (doc/ writes instants in Vietnam time) → "09:05". */
-static const char *vn_time(struct req *r, const char *s)
+const char *web_vn_time(struct req *r, const char *s)
 {
     if (!s || strlen(s) < 16 || s[10] != 'T')
         return "";
@@ -105,30 +133,31 @@ static const char *jstr(json_t *o, const char *key)
 }
 
 /* The display keys of one document of doc_list or doc_get. */
-static void decorate_doc(struct req *r, json_t *d)
+void web_doc_decorate(struct req *r, json_t *d)
 {
     int64_t id = json_integer_value(json_object_get(d, "id"));
     set_str(d, "href", arena_printf(&r->arena, "/documents/%lld", (long long)id));
     const char *received = jstr(d, "received_at");
-    set_str(d, "received_date", vn_date(r, received));
-    set_str(d, "received_time", vn_time(r, received));
+    set_str(d, "received_date", web_vn_date(r, received));
+    set_str(d, "received_time", web_vn_time(r, received));
     /* §4: a document arriving outside working hours counts from the next working period */
     const char *arrived = jstr(d, "arrived_at");
     json_object_set_new(d, "arrived_differs", json_boolean(*arrived && strcmp(arrived, received)));
-    set_str(d, "arrived_text",
-            arena_printf(&r->arena, "%s ngày %s", vn_time(r, arrived), vn_date(r, arrived)));
-    set_str(d, "issued_date_vn", vn_date(r, jstr(d, "issued_date")));
-    set_str(d, "due_date_vn", vn_date(r, jstr(d, "due_date")));
+    set_str(
+        d, "arrived_text",
+        arena_printf(&r->arena, "%s ngày %s", web_vn_time(r, arrived), web_vn_date(r, arrived)));
+    set_str(d, "issued_date_vn", web_vn_date(r, jstr(d, "issued_date")));
+    set_str(d, "due_date_vn", web_vn_date(r, jstr(d, "due_date")));
     /* The leader's processing deadline (workflow) when set, else the date the document
      * itself asks for. */
     const char *dl = *jstr(d, "deadline") ? jstr(d, "deadline") : jstr(d, "due_date");
-    set_str(d, "deadline_vn", vn_date(r, dl));
+    set_str(d, "deadline_vn", web_vn_date(r, dl));
     const char *ds = jstr(d, "deadline_state");
     bool overdue = json_is_true(json_object_get(d, "overdue")) || !strcmp(ds, "overdue");
     bool soon = json_is_true(json_object_get(d, "due_soon")) || !strcmp(ds, "due_soon");
     json_object_set_new(d, "is_overdue", json_boolean(overdue));
     json_object_set_new(d, "is_due_soon", json_boolean(!overdue && soon));
-    set_str(d, "state_label", state_label(jstr(d, "state")));
+    set_str(d, "state_label", web_doc_state_label(jstr(d, "state")));
     set_str(d, "medium_label",
             !strcmp(jstr(d, "medium"), "electronic") ? "Văn bản điện tử" : "Văn bản giấy");
     const char *u = jstr(d, "urgency");
@@ -261,7 +290,7 @@ void page_documents(struct req *r)
         list = json_array();
     size_t i;
     json_t *d;
-    json_array_foreach(list, i, d) decorate_doc(r, d);
+    json_array_foreach(list, i, d) web_doc_decorate(r, d);
 
     /* The filters (all but box and cursor) as a query string for the links. */
     struct buf qs = BUF_INIT(4096);
@@ -310,7 +339,7 @@ void page_documents(struct req *r)
     json_t *states = json_array();
     for (size_t t = 0; t < sizeof(list_states) / sizeof(list_states[0]); t++)
         json_array_append_new(states, json_pack("{s:s,s:s,s:b}", "key", list_states[t], "label",
-                                                state_label(list_states[t]), "selected",
+                                                web_doc_state_label(list_states[t]), "selected",
                                                 f.state && !strcmp(f.state, list_states[t])));
     json_t *sorts =
         json_pack("[{s:s,s:s,s:b},{s:s,s:s,s:b},{s:s,s:s,s:b}]", "key", "urgency", "label",
@@ -517,7 +546,7 @@ void page_document_new_post(struct req *r)
     if (res == RES_CONFLICT && out.duplicate_of) {
         json_t *earlier = NULL;
         if (doc_get(r->app, &r->actor, out.duplicate_of, &earlier) == RES_OK)
-            decorate_doc(r, earlier);
+            web_doc_decorate(r, earlier);
         else
             earlier =
                 json_pack("{s:I,s:s}", "id", (json_int_t)out.duplicate_of, "href",
@@ -577,6 +606,11 @@ static const struct action_def {
     {"complete", "Hoàn thành xử lý", "Đã hoàn thành xử lý văn bản.", "Kết quả xử lý", F_NOTE,
      false},
     {"withdraw", "Thu hồi phân công", "Đã thu hồi phân công.", "Lý do thu hồi", F_NOTE, false},
+    /* the sender recalled the document (standards.md §5, edXML 15 / 16) */
+    {"recall_agree", "Đồng ý thu hồi", "Đã đồng ý thu hồi; văn bản dừng xử lý.", "Ghi chú", F_NOTE,
+     false},
+    {"recall_refuse", "Từ chối thu hồi", "Đã từ chối thu hồi và báo cho nơi gửi.",
+     "Lý do từ chối thu hồi", F_NOTE, true},
     {"register", "Vào sổ văn bản đến", NULL, NULL, F_REGISTER, false},
     {"refuse", "Từ chối tiếp nhận", "Đã từ chối tiếp nhận văn bản và báo cho nơi gửi.",
      "Lý do từ chối", F_REFUSE, true},
@@ -836,14 +870,14 @@ static const struct doc_target *targets_of(struct req *r, const char *name, size
 
 /* ---- one document ---- */
 
-static void not_found(struct req *r)
+void web_doc_not_found(struct req *r)
 {
     resp_error(r, 404, "Không tìm thấy văn bản",
                "Văn bản không tồn tại hoặc bạn không có quyền xem văn bản này.");
 }
 
 /* The verification report of each signed PDF of the document (sign_report partial). */
-static json_t *signature_reports(struct req *r, int64_t id, json_t *files)
+json_t *web_doc_reports(struct req *r, int64_t id, json_t *files)
 {
     json_t *reports = json_array();
     const struct certstore *cs = NULL;
@@ -891,23 +925,10 @@ static json_t *signature_reports(struct req *r, int64_t id, json_t *files)
     return reports;
 }
 
-/* The document page; failed/form/e: the action whose form is shown again with its
- * errors and values (status 409 or 422), or NULL. */
-static void render_document(struct req *r, int status, int64_t id, const char *failed, json_t *form,
-                            const struct verrs *e)
+/* The display keys of the files of doc_get (href, download_href, is_pdf, is_main,
+ * size_text, role_label); returns the first main PDF (the newest version), or NULL. */
+json_t *web_doc_files(struct req *r, int64_t id, json_t *files)
 {
-    json_t *doc = NULL;
-    result_t res = id ? doc_get(r->app, &r->actor, id, &doc) : RES_NOT_FOUND;
-    if (res != RES_OK) {
-        json_decref(form);
-        if (res == RES_NOT_FOUND)
-            not_found(r);
-        else
-            resp_result(r, res);
-        return;
-    }
-    decorate_doc(r, doc);
-    json_t *files = json_object_get(doc, "files");
     size_t i;
     json_t *f;
     json_t *main_file = NULL;
@@ -936,21 +957,56 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
         if (!main_file && pdf && !strcmp(jstr(f, "role"), "main"))
             main_file = f;
     }
-    json_t *reports = signature_reports(r, id, files);
-    json_t *hist = json_object_get(doc, "history");
+    return main_file;
+}
+
+/* The display keys of the timeline of doc_get (at_text, action_label, to_state_label,
+ * to_name). */
+void web_doc_history(struct req *r, json_t *hist)
+{
+    size_t i;
+    json_t *f;
     json_array_foreach(hist, i, f)
     {
         const char *at = jstr(f, "at");
-        set_str(f, "at_text", arena_printf(&r->arena, "%s %s", vn_time(r, at), vn_date(r, at)));
-        set_str(f, "action_label", action_label(jstr(f, "action")));
-        set_str(f, "to_state_label", *jstr(f, "to_state") ? state_label(jstr(f, "to_state")) : "");
-    }
-    json_array_foreach(hist, i, f)
-    {
+        set_str(f, "at_text",
+                arena_printf(&r->arena, "%s %s", web_vn_time(r, at), web_vn_date(r, at)));
+        set_str(f, "action_label", web_doc_action_label(jstr(f, "action")));
+        set_str(f, "to_state_label",
+                *jstr(f, "to_state") ? web_doc_state_label(jstr(f, "to_state")) : "");
         const char *to =
             *jstr(f, "to_user_name") ? jstr(f, "to_user_name") : jstr(f, "to_department_name");
         set_str(f, "to_name", to);
     }
+}
+
+/* The document page; failed/form/e: the action whose form is shown again with its
+ * errors and values (status 409 or 422), or NULL. */
+static void render_document(struct req *r, int status, int64_t id, const char *failed, json_t *form,
+                            const struct verrs *e)
+{
+    json_t *doc = NULL;
+    result_t res = id ? doc_get(r->app, &r->actor, id, &doc) : RES_NOT_FOUND;
+    if (res != RES_OK) {
+        json_decref(form);
+        if (res == RES_NOT_FOUND)
+            web_doc_not_found(r);
+        else
+            resp_result(r, res);
+        return;
+    }
+    if (!strcmp(jstr(doc, "direction"), "outgoing")) {
+        /* the outgoing circuit has its own page (pages_doc_out.c) */
+        web_doc_out_render(r, status, id, doc, failed, form, e);
+        return;
+    }
+    web_doc_decorate(r, doc);
+    json_t *files = json_object_get(doc, "files");
+    size_t i;
+    json_t *f;
+    json_t *main_file = web_doc_files(r, id, files);
+    json_t *reports = web_doc_reports(r, id, files);
+    web_doc_history(r, json_object_get(doc, "history"));
     /* who it is with */
     json_t *with = json_array();
     json_array_foreach(json_object_get(doc, "participants"), i, f)
@@ -963,15 +1019,34 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
             continue;
         set_str(f, "role_label", role_label(jstr(f, "role")));
         set_str(f, "status_label", part_status_label(jstr(f, "status")));
-        set_str(f, "due_date_vn", vn_date(r, jstr(f, "due_date")));
+        set_str(f, "due_date_vn", web_vn_date(r, jstr(f, "due_date")));
         json_object_set_new(f, "is_unit", json_boolean(!strcmp(jstr(f, "kind"), "unit")));
         json_array_append(with, f);
     }
     json_object_set_new(doc, "with", with);
-    set_str(doc, "completed_vn", vn_date(r, jstr(doc, "completed_at")));
+    set_str(doc, "completed_vn", web_vn_date(r, jstr(doc, "completed_at")));
     json_t *forms = action_forms(r, doc, id, failed, form, e);
     json_t *rec = json_object_get(doc, "recipients");
     json_object_set_new(doc, "has_recipients", json_boolean(json_array_size(rec) > 0));
+    /* §6 the replies drafted to it, and "Soạn văn bản trả lời" for whoever may draft */
+    json_array_foreach(json_object_get(doc, "replies"), i, f)
+    {
+        set_str(f, "href",
+                arena_printf(&r->arena, "/documents/%lld",
+                             (long long)json_integer_value(json_object_get(f, "id"))));
+        set_str(f, "state_label", web_doc_state_label(jstr(f, "state")));
+        set_str(f, "number_symbol",
+                *jstr(f, "number")
+                    ? arena_printf(&r->arena, "%s/%s", jstr(f, "number"), jstr(f, "symbol"))
+                    : "");
+    }
+    json_object_set_new(doc, "has_replies",
+                        json_boolean(json_array_size(json_object_get(doc, "replies")) > 0));
+    const char *st = jstr(doc, "state");
+    if (web_screen_check(r, SCREEN_DOC_DRAFT) == RES_OK && strcmp(st, "arrived") &&
+        strcmp(st, "refused") && strcmp(st, "recalled"))
+        set_str(doc, "reply_href",
+                arena_printf(&r->arena, "/documents/outgoing/new?reply_to=%lld", (long long)id));
     json_t *ctx = json_object();
     set_str(ctx, "title", arena_printf(&r->arena, "Văn bản %s", jstr(doc, "number_symbol")));
     if (main_file)
@@ -991,7 +1066,7 @@ void page_document(struct req *r)
     int64_t id = req_param_id(r, "id");
     /* A for-information recipient opening it has seen it (the API's GET does the same). */
     if (id && doc_mark_seen(r->app, &r->actor, id) == RES_NOT_FOUND) {
-        not_found(r);
+        web_doc_not_found(r);
         return;
     }
     render_document(r, 200, id, NULL, NULL, NULL);
@@ -1001,9 +1076,14 @@ void page_document_action(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
     const char *key = req_param(r, "action");
+    if (id && key && web_doc_out_action_known(key)) {
+        /* the outgoing circuit's own steps (pages_doc_out.c) */
+        web_doc_out_action(r, id, key);
+        return;
+    }
     const struct action_def *def = action_def(key ? key : "attach"); /* …/actions/attach */
     if (!id || !def) {
-        not_found(r);
+        web_doc_not_found(r);
         return;
     }
     if (req_form_bad(r)) {
@@ -1062,6 +1142,15 @@ void page_document_action(struct req *r)
     }
     case F_COMMENT:
         si.part_done = req_form(r, "part_done") != NULL;
+        break;
+    case F_NOTE:
+        /* an outgoing return in review may go back to an earlier reviewer (empty: the
+         * drafter); the incoming steps ignore it */
+        v = req_form(r, "user_id");
+        set_str(form, "user_id", v);
+        if (!strcmp(def->key, "return") && v && *v &&
+            str_to_i64(v, 1, INT64_MAX, &si.user_id) != RES_OK)
+            verrs_add(&e, "user_id", "Người nhận lại không hợp lệ.");
         break;
     case F_FORWARD:
         v = req_form(r, "user_id");
@@ -1137,7 +1226,7 @@ void page_document_action(struct req *r)
     }
     if (res == RES_NOT_FOUND) {
         json_decref(form);
-        not_found(r);
+        web_doc_not_found(r);
         return;
     }
     if (res == RES_FORBIDDEN) {
@@ -1263,8 +1352,8 @@ void page_documents_tracking(struct req *r)
     json_t *filter = json_object();
     set_str(filter, "from", t ? jstr(t, "from") : (from ? from : ""));
     set_str(filter, "to", t ? jstr(t, "to") : (to ? to : ""));
-    set_str(filter, "from_vn", vn_date(r, jstr(filter, "from")));
-    set_str(filter, "to_vn", vn_date(r, jstr(filter, "to")));
+    set_str(filter, "from_vn", web_vn_date(r, jstr(filter, "from")));
+    set_str(filter, "to_vn", web_vn_date(r, jstr(filter, "to")));
     json_object_set_new(ctx, "filter", filter);
     json_object_set_new(ctx, "departments",
                         t ? tracking_rows(r, json_object_get(t, "departments"), false)

@@ -6,14 +6,16 @@
 
 #include "core/agency.h"
 #include "core/authz.h"
+#include "core/notify.h"
 #include "core/user.h"
 #include "text/text.h"
+#include "util/rand.h"
 #include "util/str.h"
 #include "version.h"
 #include "web/menu.h"
 #include "web/template.h"
 
-static void add_common(struct req *r, json_t *ctx, const char *nav)
+static void add_common(struct req *r, json_t *ctx, const char *nav, bool visitor)
 {
     json_object_set_new(ctx, "app",
                         json_pack("{s:s,s:s}", "name", "QLVB", "version", QLVB_VERSION));
@@ -21,7 +23,7 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         json_object_set_new(ctx, "nav", json_pack("{s:b}", nav, 1));
     if (r->csrf[0])
         json_object_set_new(ctx, "csrf", json_string(r->csrf));
-    if (r->authed) {
+    if (r->authed && !visitor) {
         const struct actor *a = &r->actor;
         json_t *u = json_pack("{s:s,s:s}", "full_name", a->full_name, "login", a->login);
         json_t *ms = NULL;
@@ -49,8 +51,22 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
         if (a->must_change_password ||
             (!a->membership_id && authz_check(a, AZ_ANY_AGENCY, 0) != RES_OK))
             json_object_set_new(ctx, "gate", json_true());
-        else
+        else {
             json_object_set_new(ctx, "menu", web_menu(r)); /* the policy decides, not role bits */
+            /* The bell: one indexed count (capped), only while working in an agency. */
+            int64_t unread = 0;
+            if (authz_check(a, AZ_NOTIFY_READ, a->agency_id) == RES_OK &&
+                notify_unread_count(r->app, a, &unread) == RES_OK) {
+                char label[24];
+                if (unread > 99)
+                    str_copy(label, "99+", sizeof(label));
+                else
+                    snprintf(label, sizeof(label), "%lld", (long long)unread);
+                json_object_set_new(ctx, "notify",
+                                    json_pack("{s:I,s:s,s:b}", "unread", (json_int_t)unread,
+                                              "label", label, "any", unread > 0));
+            }
+        }
     }
     const char *flash = req_cookie(r, "qlvb_flash");
     if (flash) {
@@ -61,13 +77,14 @@ static void add_common(struct req *r, json_t *ctx, const char *nav)
     }
 }
 
-void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav)
+static void render(struct req *r, int status, const char *name, json_t *ctx, const char *nav,
+                   bool visitor)
 {
     /* Templates treat any object as true: an empty error set must be absent. */
     json_t *errors = json_object_get(ctx, "errors");
     if (errors && json_is_object(errors) && json_object_size(errors) == 0)
         json_object_del(ctx, "errors");
-    add_common(r, ctx, nav);
+    add_common(r, ctx, nav, visitor);
     buf_reset(&r->out);
     result_t res = tmpl_render(name, ctx, &r->out);
     json_decref(ctx);
@@ -79,6 +96,44 @@ void web_render(struct req *r, int status, const char *name, json_t *ctx, const 
     r->status = status;
     r->content_type = "text/html; charset=utf-8";
     r->responded = true;
+}
+
+void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav)
+{
+    render(r, status, name, ctx, nav, false);
+}
+
+void web_render_public(struct req *r, int status, const char *name, json_t *ctx)
+{
+    render(r, status, name, ctx, NULL, true);
+}
+
+static bool token_form(const char *s)
+{
+    if (!s || strlen(s) != 64)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+void web_form_token_issue(struct req *r, const char *cookie, long max_age)
+{
+    const char *have = req_cookie(r, cookie);
+    char token[65];
+    if (token_form(have))
+        str_copy(token, have, sizeof(token));
+    else if (rand_hex(token, 32) != RES_OK)
+        token[0] = '\0'; /* no token: the form is refused, nothing else breaks */
+    resp_cookie(r, cookie, token, max_age, true);
+    str_copy(r->csrf, token, sizeof(r->csrf));
+}
+
+bool web_form_token_ok(struct req *r, const char *cookie)
+{
+    const char *have = req_cookie(r, cookie), *form = req_form(r, "_csrf");
+    return !req_form_bad(r) && token_form(have) && form && str_eq_ct(have, form);
 }
 
 result_t web_init(void)

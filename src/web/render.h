@@ -14,6 +14,17 @@ result_t web_init(void);
 /* Renders web/templates/<name>.html with ctx (stolen) plus the common keys. */
 void web_render(struct req *r, int status, const char *name, json_t *ctx, const char *nav);
 void web_render_error(struct req *r, int status, const char *title, const char *detail);
+/* A page of the public (drafts for public comment): rendered for a visitor, with no user
+ * and no menu even when a session cookie came along. */
+void web_render_public(struct req *r, int status, const char *name, json_t *ctx);
+/* Pre-session CSRF, where there is no session to hold a token (sign-in, the public
+ * comment form): a double-submit cookie `cookie` (random 256 bits, HttpOnly,
+ * SameSite=Lax, so a cross-site form post arrives without it) whose value the form
+ * carries as _csrf. issue keeps a well-formed cookie (several tabs stay valid), else
+ * sets a new one, and puts the token in r->csrf for the page; ok compares the two in
+ * constant time. */
+void web_form_token_issue(struct req *r, const char *cookie, long max_age);
+bool web_form_token_ok(struct req *r, const char *cookie);
 /* The agency an agency-scoped administration page (departments, positions, users, keys,
  * signature images) works on, with its context: "agency" {id, name}, "agency_query"
  * ("?agency_id=N" when a system administrator works on a chosen agency, else "") and,

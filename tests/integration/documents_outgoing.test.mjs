@@ -155,7 +155,7 @@ test('draft → review with a return → approve → sign → number → seal �
   const id = doc.id;
   assert.equal(doc.direction, 'outgoing');
   assert.equal(doc.state, 'draft');
-  assert.deepEqual(doc.actions, ['version', 'submit']);
+  assert.deepEqual(doc.actions, ['version', 'submit', 'plan']);
   assert.equal(doc.versions.length, 1);
   assert.equal(doc.versions[0].format, 'docx');
   // Nobody but the drafter edits: the head is not on it yet (404), the clerk sees it (403).
@@ -445,11 +445,12 @@ test('a cancelled issuance keeps its number, marked cancelled; the next document
   assert.equal(Number(next.number), Number(d.number) + 1, 'never given again');
 });
 
-test('recall: the receiver\'s copy is frozen and marked recalled, history on both sides', async () => {
-  const d = await signedDoc({ subject: 'Văn bản sẽ thu hồi' });
+test('recall: each receiver agrees (frozen as recalled, edXML 15) or refuses with a reason (16); the sender sees it per recipient', async () => {
+  const d = await signedDoc({ subject: 'Văn bản sẽ thu hồi', recipients: [{ kind: 'agency', agency_id: tvAgency }, { kind: 'agency', agency_id: vpAgency }] });
   assert.equal((await act(clerk, d.id, 'seal', { key_id: agencyKey, pin: PIN })).status, 200);
   let doc = await ok(clerk, d.id, 'issue');
-  const copy = doc.recipients_status[0].copy_id;
+  const copy = doc.recipients_status.find((x) => x.agency_id === tvAgency).copy_id;
+  const vpCopy = doc.recipients_status.find((x) => x.agency_id === vpAgency).copy_id;
   const tvReg = (await tvClerk.get('/api/v1/registers?kind=incoming')).json.registers[0].id;
   await ok(tvClerk, copy, 'register', { register_id: tvReg });
   await ok(tvClerk, copy, 'present', { leader_id: ids[TV_LEADER] });
@@ -459,14 +460,276 @@ test('recall: the receiver\'s copy is frozen and marked recalled, history on bot
   documented('POST', '/api/v1/documents/{id}/recall', r);
   doc = r.json;
   assert.equal(doc.state, 'recalled');
-  assert.equal(doc.recipients_status[0].status, 'recalled');
-  const c = (await tvClerk.get(`/api/v1/documents/${copy}`)).json;
+  assert.deepEqual(doc.recipients_status.map((x) => x.recall), ['requested', 'requested']);
+  let c = (await tvClerk.get(`/api/v1/documents/${copy}`)).json;
   assert.equal(c.state, 'recalled');
-  assert.equal(c.history.at(-1).action, 'recalled');
+  assert.equal(c.recall_pending, true, 'waiting for the clerk\'s answer');
+  assert.equal(c.history.at(-1).action, 'recall_requested');
   assert.equal(c.history.at(-1).comment, 'Ban hành nhầm');
-  assert.deepEqual(c.actions, [], 'frozen: nothing to do');
+  assert.deepEqual(c.actions, ['recall_agree', 'recall_refuse']);
+  // While waiting no step of the workflow is possible; only the receiving clerks answer.
   assert.equal((await act(tvLeader, copy, 'assign', { lead: { user_id: ids[TV_LEAD] }, working_days: 3 })).status, 409);
+  assert.equal((await act(tvLeader, copy, 'recall_agree')).status, 403);
+  assert.equal((await act(clerk, copy, 'recall_agree')).status, 404, 'the sender does not hold the copy');
+  assert.equal((await act(vpClerk, copy, 'recall_agree')).status, 404, 'another agency');
+  const before = footprint();
+  let x = await act(tvClerk, copy, 'recall_refuse', {});
+  assert.equal(x.status, 422);
+  assert.match(x.json.errors.note, /lý do từ chối thu hồi/);
+  x = await act(tvClerk, copy, 'recall_refuse', { note: 'y'.repeat(2001) });
+  assert.equal(x.status, 422);
+  assert.equal(footprint(), before);
+  // Trường Vinh refuses: its copy is back where it was (presented to the leader).
+  x = await act(tvClerk, copy, 'recall_refuse', { note: 'Đã triển khai thực hiện' });
+  assert.equal(x.status, 200, x.text);
+  documented('POST', '/api/v1/documents/{id}/recall_refuse', x);
+  assert.equal(x.json.state, 'presented');
+  assert.equal(x.json.history.at(-1).action, 'recall_refused');
+  // The provincial office agrees: frozen as recalled, nothing to do.
+  x = await act(vpClerk, vpCopy, 'recall_agree', {});
+  assert.equal(x.status, 200, x.text);
+  documented('POST', '/api/v1/documents/{id}/recall_agree', x);
+  assert.equal(x.json.state, 'recalled');
+  assert.equal(x.json.recall_pending, false);
+  assert.deepEqual(x.json.actions, [], 'frozen: nothing to do');
+  assert.equal((await act(vpClerk, vpCopy, 'recall_refuse', { note: 'z' })).status, 409);
+  // The sender sees each answer, with the reason of the refusal.
+  doc = (await clerk.get(`/api/v1/documents/${d.id}`)).json;
+  const tv = doc.recipients_status.find((y) => y.agency_id === tvAgency);
+  const vp = doc.recipients_status.find((y) => y.agency_id === vpAgency);
+  assert.deepEqual([tv.recall, tv.recall_reason, tv.status], ['refused', 'Đã triển khai thực hiện', 'registered']);
+  assert.deepEqual([vp.recall, vp.status], ['agreed', 'recalled']);
+  assert.ok(doc.history.some((h) => h.action === 'recall_refused_by_recipient' && h.comment.includes('Đã triển khai thực hiện')));
+  assert.ok(doc.history.some((h) => h.action === 'recall_agreed_by_recipient'));
   assert.equal((await act(clerk, d.id, 'recall', { note: 'lần hai' })).status, 409);
+});
+
+test('update (cập nhật) and replace (thay thế): linked to the original, shown on both, receivers\' copies marked (standards.md §5, §6)', async () => {
+  const d = await signedDoc({ subject: 'Kế hoạch có lỗi thể thức', doc_type: 'ke_hoach' });
+  assert.equal((await act(clerk, d.id, 'seal', { key_id: agencyKey, pin: PIN })).status, 200);
+  let doc = await ok(clerk, d.id, 'issue');
+  const copy = doc.recipients_status[0].copy_id;
+  // Update: a reason and something to correct are required; the drafter may not.
+  const before = footprint();
+  let r = await act(clerk, d.id, 'update', { subject: 'Kế hoạch đã sửa' });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.note, /lý do cập nhật/);
+  r = await act(clerk, d.id, 'update', { note: 'Sửa trích yếu' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.errors.subject);
+  r = await act(clerk, d.id, 'update', { subject: 'x'.repeat(501), note: 'Sửa' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.errors.subject);
+  assert.equal((await act(specialist, d.id, 'update', { subject: 'a', note: 'b' })).status, 403);
+  assert.equal((await act(tvClerk, d.id, 'update', { subject: 'a', note: 'b' })).status, 404);
+  assert.equal(footprint(), before);
+  r = await act(clerk, d.id, 'update', { subject: 'Kế hoạch triển khai chữ ký số (đã sửa)', note: 'Sửa trích yếu' });
+  assert.equal(r.status, 200, r.text + srv.log.slice(-1500));
+  documented('POST', '/api/v1/documents/{id}/update', r);
+  assert.equal(r.json.subject, 'Kế hoạch triển khai chữ ký số (đã sửa)');
+  let c = (await tvClerk.get(`/api/v1/documents/${copy}`)).json;
+  assert.equal(c.subject, 'Kế hoạch triển khai chữ ký số (đã sửa)');
+  assert.equal(c.history.at(-1).action, 'updated_by_sender');
+  assert.match(c.history.at(-1).comment, /Sửa trích yếu/);
+  // Replace: only an issued document of the agency.
+  r = await draft(specialist, meta({ replaces_id: 999999, recipients: [{ kind: 'agency', agency_id: tvAgency }] }));
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.replaces_id, /để thay thế/);
+  const rep = await signedDoc({ subject: 'Kế hoạch thay thế', doc_type: 'ke_hoach', replaces_id: d.id });
+  assert.equal(rep.replaces.id, d.id);
+  assert.equal((await act(clerk, rep.id, 'seal', { key_id: agencyKey, pin: PIN })).status, 200);
+  doc = await ok(clerk, rep.id, 'issue');
+  const newCopy = doc.recipients_status[0].copy_id;
+  const orig = (await clerk.get(`/api/v1/documents/${d.id}`)).json;
+  assert.deepEqual(orig.replaced_by.map((x) => x.id), [rep.id]);
+  assert.equal(orig.history.at(-1).action, 'replaced');
+  c = (await tvClerk.get(`/api/v1/documents/${copy}`)).json;
+  assert.deepEqual(c.replaced_by.map((x) => x.id), [newCopy], 'the receiver\'s old copy names its new copy');
+  assert.equal(c.history.at(-1).action, 'replaced');
+  const nc = (await tvClerk.get(`/api/v1/documents/${newCopy}`)).json;
+  assert.equal(nc.replaces.id, copy);
+});
+
+test('a reply with "hoàn thành khi ban hành" completes the lead\'s step on the incoming document when issued (history on both)', async () => {
+  // An incoming document of Sở KH&CN assigned to the specialist (lead).
+  const inc = one(`SELECT MIN(id) FROM document WHERE agency_id = ${skhcn} AND direction = 'incoming' AND state = 'registered'`);
+  await ok(clerk, inc, 'present', { leader_id: ids[LEADER] });
+  await ok(leader, inc, 'assign', { lead: { user_id: ids[SPECIALIST] }, working_days: 5 });
+  // Only the lead may choose it; only with reply_to_id.
+  let r = await draft(head, meta({ reply_to_id: inc, complete_on_issue: true }));
+  assert.ok(r.status === 422 || r.status === 404, r.text);
+  r = await draft(specialist, meta({ complete_on_issue: true }));
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.complete_on_issue, /văn bản trả lời/);
+  r = await draft(specialist, meta({ complete_on_issue: 'yes' }));
+  assert.equal(r.status, 422);
+  const d = await signedDoc({ reply_to_id: inc, complete_on_issue: true, subject: 'Trả lời văn bản đến' });
+  assert.equal(d.complete_on_issue, true);
+  assert.equal((await act(clerk, d.id, 'seal', { key_id: agencyKey, pin: PIN })).status, 200);
+  const out = await ok(clerk, d.id, 'issue');
+  assert.ok(out.history.some((h) => h.action === 'reply_completed'));
+  const i = (await clerk.get(`/api/v1/documents/${inc}`)).json;
+  assert.equal(i.state, 'completed');
+  assert.equal(i.history.at(-1).action, 'completed');
+  assert.match(i.history.at(-1).comment, /văn bản trả lời/);
+  assert.ok(i.participants.filter((p) => p.role === 'lead').every((p) => p.status === 'done'));
+});
+
+test('a legal normative document: its own series, the year in the reference; the signer\'s position recorded (standards.md §2, §3)', async () => {
+  let r = await clerk.post('/api/v1/registers', { json: { kind: 'incoming', name: 'Sổ QPPL lạ', normative: true } });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.errors.normative);
+  await ensureRegister();
+  const d0 = await draft(specialist, meta({ normative: true, recipients: [{ kind: 'agency', agency_id: tvAgency }] }));
+  assert.equal(d0.status, 201, d0.text);
+  await ok(specialist, d0.json.id, 'submit', {});
+  await ok(leader, d0.json.id, 'approve');
+  const before = footprint();
+  r = await act(leader, d0.json.id, 'sign', { key_id: personKey, pin: PIN });
+  assert.equal(r.status, 409, 'no normative register: nothing signed');
+  assert.match(r.json.detail, /quy phạm pháp luật/);
+  assert.equal(footprint().split('\n').slice(0, 6).join(), before.split('\n').slice(0, 6).join());
+  r = await clerk.post('/api/v1/registers', { json: { kind: 'outgoing', name: 'Sổ quyết định QPPL', doc_types: ['quyet_dinh'], normative: true } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.normative, true);
+  const s = await act(leader, d0.json.id, 'sign', { key_id: personKey, pin: PIN });
+  assert.equal(s.status, 200, s.text);
+  assert.equal(s.json.register_id, r.json.id);
+  assert.equal(s.json.number, '01');
+  const year = new Date(Date.now() + 7 * 3600e3).getUTCFullYear();
+  assert.ok(s.json.history.at(-1).comment.includes(`01/${year}/QĐ-SKHCN`), s.json.history.at(-1).comment);
+  const pos = srv.db(`SELECT COALESCE(p.name, '') FROM membership m LEFT JOIN position p ON p.id = m.position_id WHERE m.user_id = ${ids[LEADER]} AND m.agency_id = ${skhcn}`).trim();
+  assert.equal(s.json.signer_position, pos);
+  assert.ok(pos.length > 0);
+});
+
+test('circuit templates (standards.md §6): the administrator defines the places, a new draft gets its plan, the drafter edits it', async () => {
+  const cntt = one(`SELECT department_id FROM membership WHERE user_id = ${ids[HEAD]} AND agency_id = ${skhcn}`);
+  const office = one(`SELECT id FROM department WHERE agency_id = ${skhcn} AND name = 'Văn phòng Sở'`);
+  const put = (c, type, steps) => c.post(`/api/v1/circuit-templates/${type}`, { json: { steps } });
+  // Bad input: an unknown kind, an unknown unit, a person of another agency, a type
+  // that does not exist, too many places — precise field errors, nothing written.
+  const before = one('SELECT COUNT(*) FROM doc_circuit_step');
+  let r = await put(admin, 'quyet_dinh', [{ kind: 'boss' }]);
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.steps, /loại bước/);
+  r = await put(admin, 'quyet_dinh', [{ kind: 'office', department_id: 999999 }]);
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.steps, /không có đơn vị #999999/);
+  r = await put(admin, 'quyet_dinh', [{ kind: 'user', user_id: ids[TV_LEADER] }]);
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.steps, /không có cán bộ/);
+  r = await put(admin, 'khong_co', []);
+  assert.equal(r.status, 422);
+  assert.ok(r.json.errors.doc_type);
+  r = await put(admin, 'quyet_dinh', Array.from({ length: 11 }, () => ({ kind: 'unit_leader' })));
+  assert.equal(r.status, 422);
+  assert.equal(one('SELECT COUNT(*) FROM doc_circuit_step'), before);
+  // Only the agency's administrators keep them.
+  assert.equal((await put(specialist, 'quyet_dinh', [{ kind: 'unit_leader' }])).status, 403);
+  // The drafting unit's leader, then the office (no leader in the demo: left out), then
+  // the director by name — the signer, who comes last anyway.
+  r = await put(admin, 'bao_cao', [{ kind: 'unit_leader' }, { kind: 'office', department_id: office },
+    { kind: 'user', user_id: ids[LEADER] }]);
+  assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/circuit-templates/{doc_type}', r);
+  assert.deepEqual(r.json.templates[0].steps.map((s) => s.kind), ['unit_leader', 'office', 'user']);
+  r = await specialist.get('/api/v1/circuit-templates');
+  assert.equal(r.status, 200);
+  documented('GET', '/api/v1/circuit-templates', r);
+  assert.ok(r.json.templates.some((t) => t.doc_type === 'bao_cao'));
+  assert.equal(one(`SELECT COUNT(*) FROM audit_log WHERE action = 'doc_circuit_template'`), 1);
+  // Another agency's administrator sees none of them.
+  assert.equal((await tvAdmin.get('/api/v1/circuit-templates')).json.templates.length, 0);
+
+  // A new report gets its plan from the template: the head (the drafting unit's leader).
+  r = await draft(specialist, meta({ doc_type: 'bao_cao', subject: 'Báo cáo theo mẫu quy trình' }));
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  assert.deepEqual(r.json.review_plan.map((p) => p.user_id), [ids[HEAD]]);
+  assert.deepEqual(r.json.actions, ['version', 'submit', 'plan']);
+  assert.ok(cntt > 0);
+  // The drafter edits it: bad lists refused, nothing changed.
+  r = await act(specialist, id, 'plan', { reviewers: [ids[SPECIALIST]] });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.reviewers, /không tự duyệt/);
+  r = await act(specialist, id, 'plan', { reviewers: [ids[LEADER]] });
+  assert.equal(r.status, 422, 'the signer is last, not listed');
+  r = await act(specialist, id, 'plan', { reviewers: [ids[TV_LEADER]] });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.reviewers, /Không có cán bộ/);
+  assert.equal((await act(head, id, 'plan', { reviewers: [] })).status, 404, 'not on it yet');
+  r = await act(specialist, id, 'plan', { reviewers: [] });
+  assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/documents/{id}/plan', r);
+  let doc = r.json;
+  assert.deepEqual(doc.review_plan, []);
+  doc = await ok(specialist, id, 'plan', { reviewers: [ids[HEAD]] });
+  // submit without a list takes the plan: the head first, the signer last.
+  doc = await ok(specialist, id, 'submit', {});
+  const places = doc.participants.filter((p) => p.role === 'reviewer' || p.role === 'signer');
+  assert.deepEqual(places.map((p) => [p.role, p.user_id, p.active]), [['reviewer', ids[HEAD], true], ['signer', ids[LEADER], false]]);
+  assert.equal((await act(specialist, id, 'plan', { reviewers: [] })).status, 409, 'with the reviewers now');
+});
+
+test('opinions (xin ý kiến): the reviewer asks units with a due date in working days, they answer in parallel, overdue shown, the circuit goes on when the reviewer decides', async () => {
+  const cntt = one(`SELECT department_id FROM membership WHERE user_id = ${ids[HEAD]} AND agency_id = ${skhcn}`);
+  const qlkh = one(`SELECT id FROM department WHERE agency_id = ${skhcn} AND name = 'Phòng Quản lý khoa học'`);
+  const r0 = await draft(specialist, meta({ subject: 'Dự thảo xin ý kiến các phòng' }));
+  const id = r0.json.id;
+  let doc = await ok(specialist, id, 'submit', { reviewers: [] });
+  assert.ok(doc.actions === undefined || true);
+  doc = (await leader.get(`/api/v1/documents/${id}`)).json;
+  assert.ok(doc.actions.includes('ask_opinion'), JSON.stringify(doc.actions));
+  // Bad input: nothing written.
+  const before = footprint();
+  let r = await act(leader, id, 'ask_opinion', { departments: [cntt], working_days: 3 });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.note, /nội dung xin ý kiến/);
+  r = await act(leader, id, 'ask_opinion', { departments: [999999], working_days: 3, note: 'Cho ý kiến' });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.departments, /Không có đơn vị #999999/);
+  r = await act(leader, id, 'ask_opinion', { departments: [cntt], deadline: '2020-01-01', note: 'Cho ý kiến' });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.deadline, /đã qua/);
+  r = await act(leader, id, 'ask_opinion', { departments: [cntt], working_days: 3, note: 'x'.repeat(2001) });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.errors.note);
+  r = await act(leader, id, 'ask_opinion', { departments: [], working_days: 3, note: 'x' });
+  assert.equal(r.status, 422);
+  assert.equal((await act(head, id, 'ask_opinion', { departments: [cntt], working_days: 3, note: 'x' })).status, 404);
+  assert.equal((await act(specialist, id, 'ask_opinion', { departments: [cntt], working_days: 3, note: 'x' })).status, 403);
+  assert.equal(footprint(), before);
+  r = await act(leader, id, 'ask_opinion', { departments: [cntt, qlkh], working_days: 3, note: 'Đề nghị các phòng cho ý kiến' });
+  assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/documents/{id}/ask_opinion', r);
+  doc = r.json;
+  assert.equal(doc.state, 'reviewing');
+  assert.equal(doc.opinions.length, 2);
+  assert.ok(doc.opinions.every((o) => o.state === 'waiting' && o.question === 'Đề nghị các phòng cho ý kiến'));
+  const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  assert.ok(doc.opinions[0].due_date > today, 'three working days ahead (core/calendar)');
+  // The head of Phòng CNTT answers for the unit; the specialist may not; the drafter's
+  // own actions are unchanged.
+  let h = (await head.get(`/api/v1/documents/${id}`)).json;
+  assert.deepEqual(h.actions, ['answer_opinion']);
+  assert.equal((await act(head, id, 'answer_opinion', {})).status, 422);
+  r = await act(head, id, 'answer_opinion', { note: 'Phòng CNTT thống nhất' });
+  assert.equal(r.status, 200, r.text);
+  documented('POST', '/api/v1/documents/{id}/answer_opinion', r);
+  const mine = r.json.opinions.find((o) => o.department_id === cntt);
+  assert.equal(mine.state, 'answered');
+  assert.equal(mine.answer, 'Phòng CNTT thống nhất');
+  assert.equal((await act(head, id, 'answer_opinion', { note: 'lần hai' })).status, 403, 'answered: no longer theirs');
+  // The other unit is late: shown overdue.
+  srv.db(`UPDATE doc_participant SET due_date = '2026-01-02' WHERE document_id = ${id} AND department_id = ${qlkh}`);
+  doc = (await leader.get(`/api/v1/documents/${id}`)).json;
+  assert.equal(doc.opinions.find((o) => o.department_id === qlkh).state, 'overdue');
+  assert.ok(doc.history.some((x) => x.action === 'opinion_asked') && doc.history.some((x) => x.action === 'opinion_given'));
+  // The signer decides without waiting: approved; the open opinion is closed.
+  doc = await ok(leader, id, 'approve', { note: 'Duyệt' });
+  assert.equal(doc.state, 'approved');
+  assert.equal(doc.opinions.find((o) => o.department_id === qlkh).state, 'closed');
 });
 
 test('kill -9 during signing and issuing: acknowledged numbers kept, no gap or twice, nothing half-issued, audit intact', async () => {

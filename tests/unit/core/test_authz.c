@@ -240,6 +240,28 @@ TEST(tracking_is_for_the_agency_leaders)
     CHECK_INT(authz_check(&sys, AZ_DOC_TRACK, 5), RES_FORBIDDEN);
 }
 
+/* The registers page (sổ văn bản, standards.md §9): the clerks who keep the registers,
+ * the administrators who set them up and the agency leaders who follow them; not a
+ * specialist, not another agency's clerk. */
+TEST(registers_page_for_clerks_admins_leaders)
+{
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 85, .membership_id = 1, .agency_id = 5, .roles = ROLE_CLERK},
+            AZ_REGISTER_READ, 5),
+        RES_OK);
+    CHECK_INT(
+        authz_check(
+            &(struct actor){.user_id = 86, .membership_id = 1, .agency_id = 5, .roles = ROLE_ADMIN},
+            AZ_REGISTER_READ, 5),
+        RES_OK);
+    struct actor chief = person(82, 5, 30, ROLE_AGENCY_LEADER);
+    CHECK_INT(authz_check(&chief, AZ_REGISTER_READ, 5), RES_OK);
+    CHECK_INT(authz_check(&chief, AZ_REGISTER_READ, 6), RES_FORBIDDEN);
+    struct actor specialist = person(87, 5, 42, ROLE_SPECIALIST);
+    CHECK_INT(authz_check(&specialist, AZ_REGISTER_READ, 5), RES_FORBIDDEN);
+}
+
 TEST(other_agency_objects_are_not_found)
 {
     struct actor admin6 = person(90, 6, 1, ROLE_ADMIN | ROLE_CLERK);
@@ -417,8 +439,84 @@ TEST(workflow_department_leader_directs_only_through_their_unit)
     CHECK_INT(authz_check_object(&head42, AZ_DOC_DIRECT, &p), RES_FORBIDDEN);
 }
 
+/* A notification is its recipient's alone: another person, even the agency's
+ * administrator or a system administrator, does not learn it exists (404); its owner
+ * working in another agency post does not see it either. */
+TEST(notifications_are_their_recipients_alone)
+{
+    struct actor owner = member(5, ROLE_SPECIALIST), admin = member(5, ROLE_ADMIN | ROLE_CLERK);
+    admin.user_id = 8;
+    struct actor elsewhere = member(6, ROLE_SPECIALIST); /* the owner, in another post */
+    struct actor sys = {0};
+    sys.user_id = 1;
+    sys.sysadmin = true;
+    struct authz_object n = {.kind = AZ_OBJ_NOTIFY, .agency_id = 5, .owner_user_id = 7};
+    CHECK_INT(authz_check_object(&owner, AZ_NOTIFY_READ, &n), RES_OK);
+    CHECK_INT(authz_check_object(&admin, AZ_NOTIFY_READ, &n), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&elsewhere, AZ_NOTIFY_READ, &n), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&sys, AZ_NOTIFY_READ, &n), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(NULL, AZ_NOTIFY_READ, &n), RES_UNAUTHENTICATED);
+    /* the list of one's own: any member working in the agency, nobody without a post */
+    CHECK_INT(authz_check(&owner, AZ_NOTIFY_READ, 5), RES_OK);
+    CHECK_INT(authz_check(&owner, AZ_NOTIFY_READ, 6), RES_FORBIDDEN);
+    CHECK_INT(authz_check(&sys, AZ_NOTIFY_READ, 0), RES_FORBIDDEN);
+}
+
+/* Khánh Hòa Điều 9 (issue 12 "Drafts for public comment"): the drafter or the agency's
+ * leader publishes and closes; drafter, reviewers, signer and leaders read the comments;
+ * clerks see the draft but not the comments; another agency does not know it. A
+ * published consultation is read by anyone, signed in or not, and commented on only
+ * while open; it gives nothing else. */
+TEST(public_comment_rules)
+{
+    static const struct authz_participant parts[] = {
+        {.user_id = 50, .department_id = 30, .role = PART_DRAFTER, .current_step = false},
+        {.user_id = 51, .department_id = 30, .role = PART_REVIEWER, .current_step = true},
+        {.user_id = 52, .department_id = 30, .role = PART_SIGNER, .current_step = false},
+    };
+    const struct authz_object draft = {
+        .kind = AZ_OBJ_DOCUMENT, .agency_id = 5, .parts = parts, .nparts = 3};
+    struct actor drafter = person(50, 5, 30, ROLE_SPECIALIST);
+    struct actor reviewer = person(51, 5, 30, ROLE_DEPARTMENT_LEADER);
+    struct actor signer = person(52, 5, 30, ROLE_SPECIALIST);
+    struct actor leader = person(53, 5, 0, ROLE_AGENCY_LEADER);
+    struct actor clerk = person(54, 5, 0, ROLE_CLERK);
+    struct actor colleague = person(55, 5, 30, ROLE_SPECIALIST);
+    struct actor other = person(56, 6, 0, ROLE_AGENCY_LEADER | ROLE_ADMIN);
+    CHECK_INT(authz_check_object(&drafter, AZ_DOC_CONSULT, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_CONSULT, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&reviewer, AZ_DOC_CONSULT, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_CONSULT, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&colleague, AZ_DOC_CONSULT, &draft), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&other, AZ_DOC_CONSULT, &draft), RES_NOT_FOUND);
+    CHECK_INT(authz_check_object(&drafter, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&reviewer, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&signer, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_CONSULT_READ, &draft), RES_OK);
+    CHECK_INT(authz_check_object(&clerk, AZ_DOC_CONSULT_READ, &draft), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&other, AZ_DOC_CONSULT_READ, &draft), RES_NOT_FOUND);
+    /* The public actions never reach a document itself. */
+    struct actor visitor = {0};
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_READ, &draft), RES_UNAUTHENTICATED);
+    CHECK_INT(authz_check_object(&drafter, AZ_PUBLIC_READ, &draft), RES_FORBIDDEN);
+    struct authz_object open = {.kind = AZ_OBJ_PUBLIC, .agency_id = 5, .public_open = true};
+    struct authz_object closed = {.kind = AZ_OBJ_PUBLIC, .agency_id = 5, .public_open = false};
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_READ, &open), RES_OK);
+    CHECK_INT(authz_check_object(NULL, AZ_PUBLIC_READ, &open), RES_OK);
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_COMMENT, &open), RES_OK);
+    CHECK_INT(authz_check_object(&other, AZ_PUBLIC_COMMENT, &open), RES_OK);
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_READ, &closed), RES_OK);
+    CHECK_INT(authz_check_object(&visitor, AZ_PUBLIC_COMMENT, &closed), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&drafter, AZ_PUBLIC_COMMENT, &closed), RES_FORBIDDEN);
+    /* Nothing but the public actions on a public object, for anyone. */
+    CHECK_INT(authz_check_object(&visitor, AZ_DOC_READ, &open), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_CONSULT_READ, &open), RES_FORBIDDEN);
+    CHECK_INT(authz_check_object(&leader, AZ_DOC_READ, &open), RES_FORBIDDEN);
+}
+
 int main(void)
 {
+    RUN(public_comment_rules);
     RUN(agency_admin_scoped_to_own_agency);
     RUN(non_admin_roles);
     RUN(signing_rules);
@@ -432,6 +530,7 @@ int main(void)
     RUN(document_clerks_register_and_outsiders_do_not_see);
     RUN(agency_leaders_read_documents_registers_kept_by_clerks);
     RUN(tracking_is_for_the_agency_leaders);
+    RUN(registers_page_for_clerks_admins_leaders);
     RUN(other_agency_objects_are_not_found);
     RUN(key_ownership);
     RUN(sysadmin_reach_and_cli_system);
@@ -440,5 +539,6 @@ int main(void)
     RUN(workflow_clerk_presents_but_cannot_complete_others_work);
     RUN(workflow_for_info_reader_cannot_comment);
     RUN(workflow_department_leader_directs_only_through_their_unit);
+    RUN(notifications_are_their_recipients_alone);
     return CHECK_DONE("test_authz");
 }

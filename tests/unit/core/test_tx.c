@@ -326,6 +326,32 @@ TEST(change_without_audit_row_refused)
     CHECK_INT(settings("tx_infrastructure"), 1);
 }
 
+/* One unit's audit rows: an issuance to N agencies of the installation writes 2N + 1
+ * (standards.md §5 delivery, each side's log); all are appended, and past the cap the
+ * whole unit is refused (nothing written). */
+static result_t many_rows_tx(struct tx *t, void *arg)
+{
+    int n = *(int *)arg;
+    result_t r = db_run(tx_conn(t), "INSERT INTO setting (key, value) VALUES ($1, 'x')", "t",
+                        n > 100 ? "many_rows_over" : "many_rows");
+    for (int i = 0; r == RES_OK && i < n; i++)
+        tx_audit(t, &(struct audit_entry){.action = "system_init", .summary = "many rows"});
+    return r;
+}
+
+TEST(many_audit_rows_in_one_unit)
+{
+    int64_t before = audit_rows();
+    int n = 11; /* an issuance to 5 agencies */
+    CHECK_INT(tx_run(app.db, many_rows_tx, &n), RES_OK);
+    CHECK_INT(audit_rows(), before + 11);
+    CHECK_INT(settings("many_rows"), 1);
+    n = 257;
+    CHECK_INT(tx_run(app.db, many_rows_tx, &n), RES_INTERNAL);
+    CHECK_INT(audit_rows(), before + 11);
+    CHECK_INT(settings("many_rows_over"), 0);
+}
+
 /* A second connection holds the write lock for a while; the writer waits, then commits. */
 static volatile int lock_held;
 
@@ -397,6 +423,7 @@ int main(void)
     key_id = one("SELECT id FROM signing_key WHERE fingerprint = 'pinfp' AND $1 = $1", 0);
 
     RUN(lockout_not_set_without_its_audit_row);
+    RUN(many_audit_rows_in_one_unit);
     RUN(failed_login_counted_or_error);
     RUN(wrong_pin_not_counted_without_its_audit_row);
     RUN(signature_not_recorded_without_its_audit_row);

@@ -572,9 +572,30 @@ TEST(register_book_as_pdf_and_xlsx)
               RES_NOT_FOUND);
     int64_t outgoing =
         one("SELECT id FROM doc_register WHERE agency_id = $1 AND kind = 'outgoing'", province_id);
+    /* The outgoing book (standards.md §9 outgoing columns): the demo's issued documents of
+     * UBND tỉnh, and a cancelled number kept on its line, marked (§2: never given again). */
+    int64_t cancelled = one("SELECT MIN(id) FROM document WHERE register_id = $1", outgoing);
+    CHECK_INT(db_run(db_conn(app.db),
+                     "UPDATE document SET state = 'cancelled', number_cancelled = 1 WHERE id = $1",
+                     "i", cancelled),
+              RES_OK);
+    struct verrs oe = {0};
+    CHECK_INT(doc_book(&app, &province_clerk, outgoing, "2026-01-01", "2026-12-31", DOC_BOOK_XLSX,
+                       &oe, &out, &name),
+              RES_OK);
+    CHECK(xlsx_has(&out, "SỔ ĐĂNG KÝ VĂN BẢN ĐI"));
+    CHECK(xlsx_has(&out, "Đơn vị, người nhận bản lưu"));
+    CHECK(xlsx_has(&out, "1/UBND-KGVX (đã hủy)"));
+    CHECK(xlsx_has(&out, "Đã hủy số"));
+    CHECK(xlsx_has(&out, "2/QĐ-UBND"));
+    CHECK_STR(name, "Sổ văn bản đi 01-01-2026 đến 31-12-2026.xlsx");
+    free(name);
+    buf_release(&out);
     CHECK_INT(doc_book(&app, &province_clerk, outgoing, "2026-01-01", "2026-12-31", DOC_BOOK_PDF,
-                       &fe, &out, &name),
-              RES_INVALID);
+                       &oe, &out, &name),
+              RES_OK);
+    CHECK(out.len > 1000 && !memcmp(out.data, "%PDF-", 5));
+    free(name);
     buf_release(&out);
     /* more than DOC_BOOK_MAX_ROWS entries: refused with a clear error, not truncated */
     struct doc_register_input ri = {.kind = "incoming", .name = "Sổ thử giới hạn"};

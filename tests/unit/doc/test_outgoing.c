@@ -277,25 +277,25 @@ TEST(series_and_year_rollover)
     struct db_conn *c = db_conn(app.db);
     int64_t general = 0, decisions = 0, got = -1;
     /* An agency without an outgoing register (phường Trường Vinh) has none to give. */
-    CHECK_INT(doc_outgoing_register(c, tv_agency, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, tv_agency, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, 0);
     /* The demo's general register of Sở KH&CN numbers every type ... */
     general = one("SELECT id FROM doc_register WHERE agency_id = $1 AND kind = 'outgoing'",
                   clerk.agency_id);
     struct verrs e = {0};
     struct doc_register_input q = {.kind = "outgoing", .name = "Sổ quyết định"};
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, general);
     /* ... until a register restricted to some types opens their own series. */
     CHECK_INT(doc_registers_create(&app, &clerk, clerk.agency_id, &q, &e, &decisions), RES_OK);
     CHECK_INT(db_run(c, "UPDATE doc_register SET doc_types = 'quyet_dinh,chi_thi' WHERE id = $1",
                      "i", decisions),
               RES_OK);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, decisions);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "chi_thi", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "chi_thi", false, 2026, &got), RES_OK);
     CHECK_INT(got, decisions);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "cong_van", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "cong_van", false, 2026, &got), RES_OK);
     CHECK_INT(got, general);
     /* Each series counts on its own; a new year restarts at 1. */
     CHECK_INT(take(general, 2026), 1);
@@ -306,7 +306,7 @@ TEST(series_and_year_rollover)
     /* A closed restricted register gives the type back to the general one. */
     CHECK_INT(db_run(c, "UPDATE doc_register SET active = 0 WHERE id = $1", "i", decisions),
               RES_OK);
-    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", 2026, &got), RES_OK);
+    CHECK_INT(doc_outgoing_register(c, clerk.agency_id, "quyet_dinh", false, 2026, &got), RES_OK);
     CHECK_INT(got, general);
 }
 
@@ -343,6 +343,135 @@ TEST(bad_drafts_write_nothing)
               before);
 }
 
+/* §6 templates and opinions: the administrator's template gives a new draft its plan,
+ * the drafter's plan step keeps the circuit's rules, submit without a list follows the
+ * plan; the reviewer in force asks units (a due date by working days), a unit's leader
+ * answers once, and the reviewer's decision closes what is still open. Refused steps
+ * write nothing. */
+TEST(templates_plan_and_opinions)
+{
+    struct actor admin = member_of("040090000141");
+    struct verrs e = {0};
+    struct doc_circuit_step_input bad[1] = {{.kind = "office"}}; /* office needs its unit */
+    CHECK_INT(doc_circuit_set(&app, &admin, "bao_cao", bad, 1, &e), RES_INVALID);
+    CHECK(verrs_get(&e, "steps") != NULL);
+    struct verrs e2 = {0};
+    struct doc_circuit_step_input st[2] = {{.kind = "unit_leader"},
+                                           {.kind = "user", .user_id = leader.user_id}};
+    CHECK_INT(doc_circuit_set(&app, &specialist, "bao_cao", st, 2, &e2), RES_FORBIDDEN);
+    CHECK_INT(doc_circuit_set(&app, &admin, "bao_cao", st, 2, &e2), RES_OK);
+    int64_t id = 0;
+    struct verrs e3 = {0};
+    CHECK_INT(draft("bao_cao", "bc.pdf", (const unsigned char *)pdf_bytes, sizeof(pdf_bytes) - 1,
+                    &e3, &id),
+              RES_OK);
+    /* the unit's leader; the signer (named in the template) is not repeated */
+    char want[32];
+    snprintf(want, sizeof(want), "%lld", (long long)head.user_id);
+    char sql[200];
+    snprintf(sql, sizeof(sql),
+             "SELECT CASE WHEN review_plan = '%s' THEN 1 ELSE 0 END FROM document WHERE id = $1",
+             want);
+    CHECK_INT(one(sql, id), 1);
+    int64_t self[1] = {specialist.user_id};
+    struct doc_step_input plan_self = {.reviewers = self, .nreviewers = 1};
+    refused(&specialist, id, "plan", &plan_self, RES_INVALID);
+    refused(&head, id, "plan", &plan_self, RES_NOT_FOUND);
+    struct doc_step_input sub = {0}; /* reviewers NULL: the plan */
+    CHECK_INT(step(&specialist, id, "submit", &sub), RES_OK);
+    CHECK_INT(one("SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND role = "
+                  "'reviewer' AND active = 1 AND status = 'pending'",
+                  id),
+              1);
+    /* opinions */
+    int64_t unit = head.department_id, nounit = 999999;
+    struct doc_step_input ask_bad = {.departments = &nounit,
+                                     .ndepartments = 1,
+                                     .note = "Cho ý kiến",
+                                     .has_working_days = true,
+                                     .working_days = 2};
+    refused(&head, id, "ask_opinion", &ask_bad, RES_INVALID);
+    struct doc_step_input ask_past = {
+        .departments = &unit, .ndepartments = 1, .note = "Cho ý kiến", .deadline = "2020-01-01"};
+    refused(&head, id, "ask_opinion", &ask_past, RES_INVALID);
+    struct doc_step_input ask_noq = {
+        .departments = &unit, .ndepartments = 1, .has_working_days = true, .working_days = 2};
+    refused(&head, id, "ask_opinion", &ask_noq, RES_INVALID);
+    struct doc_step_input ask = {.departments = &unit,
+                                 .ndepartments = 1,
+                                 .note = "Đề nghị cho ý kiến",
+                                 .has_working_days = true,
+                                 .working_days = 2};
+    refused(&leader, id, "ask_opinion", &ask, RES_FORBIDDEN); /* not their turn */
+    CHECK_INT(step(&head, id, "ask_opinion", &ask), RES_OK);
+    CHECK_INT(one("SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND role = "
+                  "'co_handler' AND due_date IS NOT NULL AND status = 'pending'",
+                  id),
+              1);
+    struct doc_step_input no_answer = {0};
+    refused(&head, id, "answer_opinion", &no_answer, RES_INVALID);
+    refused(&specialist, id, "answer_opinion", &ask, RES_FORBIDDEN); /* the unit's leaders */
+    struct doc_step_input answer = {.note = "Thống nhất"};
+    CHECK_INT(step(&head, id, "answer_opinion", &answer), RES_OK);
+    refused(&head, id, "answer_opinion", &answer, RES_FORBIDDEN); /* answered */
+    CHECK_INT(step(&head, id, "ask_opinion", &ask), RES_OK);      /* asked again */
+    CHECK_INT(step(&head, id, "approve", NULL), RES_OK);          /* decides: goes on */
+    CHECK_INT(one("SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND role = "
+                  "'co_handler' AND status = 'withdrawn' AND active = 0",
+                  id),
+              1);
+    CHECK_INT(one("SELECT COUNT(*) FROM doc_participant WHERE document_id = $1 AND role = "
+                  "'co_handler' AND status = 'done' AND answer = 'Thống nhất'",
+                  id),
+              1);
+}
+
+/* §5, §10 recall: the receiver's copy waits (recalled, its state kept) until its clerk
+ * agrees (frozen, edXML 15) or refuses with a reason (the state back, 16); only the
+ * receiving clerks answer, once. Demo: UBND tỉnh's issued documents at Sở KH&CN. */
+TEST(recall_answers)
+{
+    int64_t copy = one("SELECT MIN(id) FROM document WHERE agency_id = $1 AND direction = "
+                       "'incoming' AND source_document_id IS NOT NULL AND state = 'arrived'",
+                       clerk.agency_id);
+    CHECK(copy > 0);
+    int64_t source = one("SELECT source_document_id FROM document WHERE id = $1", copy);
+    int64_t src_agency = one("SELECT agency_id FROM document WHERE id = $1", source);
+    int64_t src_clerk_id = one("SELECT MIN(m.user_id) FROM membership m WHERE m.agency_id = $1 AND "
+                               "(m.roles & 2) <> 0 AND m.active = 1",
+                               src_agency);
+    char login[64] = "";
+    struct db_stmt *q = NULL;
+    CHECK_INT(db_query(db_conn(app.db), &q, "SELECT login FROM app_user WHERE id = $1", "i",
+                       src_clerk_id),
+              RES_OK);
+    if (db_step(q) == RES_ROW)
+        str_copy(login, db_col_text(q, 0), sizeof(login));
+    db_finalize(q);
+    struct actor src = member_of(login);
+    refused(&clerk, copy, "recall_agree", NULL, RES_CONFLICT); /* nothing recalled yet */
+    struct doc_step_input why = {.note = "Ban hành nhầm"};
+    CHECK_INT(step(&src, source, "recall", &why), RES_OK);
+    state_is(copy, "recalled");
+    CHECK_INT(one("SELECT COUNT(*) FROM document WHERE id = $1 AND state_before_recall = "
+                  "'arrived'",
+                  copy),
+              1);
+    refused(&leader, copy, "recall_agree", NULL, RES_FORBIDDEN); /* the clerks answer */
+    struct doc_step_input none = {0};
+    refused(&clerk, copy, "recall_refuse", &none, RES_INVALID); /* a reason */
+    struct doc_step_input no = {.note = "Đã triển khai"};
+    CHECK_INT(step(&clerk, copy, "recall_refuse", &no), RES_OK);
+    state_is(copy, "arrived");
+    CHECK_INT(one("SELECT COUNT(*) FROM doc_history WHERE document_id = $1 AND action = "
+                  "'recall_refused_by_recipient'",
+                  source),
+              1);
+    refused(&clerk, copy, "recall_agree", NULL, RES_CONFLICT); /* answered */
+    CHECK(strcmp(doc_history_edxml_status("recall_agreed"), "15") == 0);
+    CHECK(strcmp(doc_history_edxml_status("recall_refused"), "16") == 0);
+}
+
 int main(void)
 {
     struct actor sys;
@@ -359,5 +488,7 @@ int main(void)
     RUN(signer_needs_pdf);
     RUN(series_and_year_rollover);
     RUN(bad_drafts_write_nothing);
+    RUN(templates_plan_and_opinions);
+    RUN(recall_answers);
     return CHECK_DONE("test_outgoing");
 }

@@ -1,0 +1,278 @@
+// Browser test of "Văn bản đi" (issue 12, standards.md §2, §6, §9) against the real
+// binary on the agency's host name: the specialist opens "Soạn văn bản" from the menu,
+// sends the form with mistakes (errors next to the fields, values kept), drafts a
+// decision for phường Trường Vinh (another agency of the installation) and submits it to
+// the department head; the head returns it once with a reason; the specialist uploads a
+// new version and submits again; the head approves; the director approves and signs
+// with a personal key and PIN (number and symbol given); the clerk seals and issues it;
+// the receiving clerk of Trường Vinh sees it arrived, and the sender's page shows the
+// receiver's status. Each page offers exactly the actions of the step. Screenshots at
+// 1280 and 390 px go to tests/output/ (no horizontal overflow at 390 px).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Server, Client, DEMO_PASSWORD, ROOT, ADMIN_SKHCN, qlvb } from '../integration/harness.mjs';
+import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
+
+const CLERK = '040090000143', LEADER = '040090000142', HEAD = '040090000144', SPECIALIST = '040090000145';
+const TV_CLERK = '040090000302'; // văn thư, UBND phường Trường Vinh
+const PIN = '123456';
+const SUBJECT = 'Ban hành Quy định về bảo đảm an toàn thông tin mạng trong Sở';
+let srv, browser, pki, work;
+
+// A one-page decision whose page 1 has "Số:" and "ngày … tháng … năm" (ố, à, á, ă through
+// the font's Differences), where signing stamps the number and the date.
+function decisionPdf(title = 'QUYET DINH') {
+  const lines = [[70, 770, 12, 'SO KHOA HOC VA CONG NGHE'], [70, 740, 12, 'S\x80:'],
+    [300, 740, 12, 'Nghe An, ng\x81y      th\x82ng      n\x83m 2026'], [200, 680, 14, title],
+    [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
+  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding ' +
+    '/WinAnsiEncoding /Differences [128 /ocircumflexacute /agrave /aacute /abreve] >> >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`];
+  let out = '%PDF-1.7\n';
+  const offs = [];
+  objs.forEach((o, i) => { offs.push(Buffer.byteLength(out, 'latin1')); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+const hostOf = (label) => `http://${label}.localhost:${srv.port}`;
+
+async function signIn(page, login, label = 'qlvb-skhcn') {
+  await page.goto(`${hostOf(label)}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+}
+
+async function selectByText(page, sel, re) {
+  const value = await page.locator(`${sel} option`).evaluateAll(
+    (os, src) => (os.find((o) => new RegExp(src).test(o.textContent)) || {}).value, re.source);
+  assert.ok(value, `${sel}: an option matching ${re}`);
+  await page.selectOption(sel, value);
+}
+
+// No horizontal scrolling: neither the page nor any element outside a scrolling box
+// reaches past the device width (the helper of tests/browser/documents.test.mjs).
+async function fitsWidth(page, width = page.viewportSize().width) {
+  const { scroll, widest, what } = await page.evaluate(() => {
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    let widest = 0, what = '';
+    for (const e of document.body.querySelectorAll('*')) {
+      const r = e.getBoundingClientRect();
+      if (r.width && r.right > widest && !clipped(e)) {
+        widest = r.right;
+        what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`;
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, widest: Math.ceil(widest), what };
+  });
+  assert.ok(scroll <= width + 1, `${page.url()}: page ${scroll}px wide on a ${width}px screen`);
+  assert.ok(widest <= width + 1, `${page.url()}: ${what} reaches ${widest}px on a ${width}px screen`);
+}
+
+// The action forms the page offers (the <details> of the "Thao tác" panel).
+const actions = (page) => page.locator('details.action').evaluateAll((ds) => ds.map((d) => d.id.replace('action-', '')));
+
+async function openAction(page, key) {
+  await page.click(`#action-${key} > summary`);
+}
+
+// Runs fn in a fresh browser context signed in as login.
+async function as(login, fn, label) {
+  const { context, page } = await newPage(browser);
+  try {
+    await signIn(page, login, label);
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+describe('outgoing documents in a browser', () => {
+  before(async () => {
+    pki = mkdtempSync(join(tmpdir(), 'qlvb-br-pki-'));
+    execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
+    srv = new Server();
+    srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-br-'));
+    qlvb(['init', '--data', srv.dir, '--demo']);
+    mkdirSync(join(srv.dir, 'trust'));
+    for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
+    await srv.start({ dataDir: srv.dir });
+    // the director's personal key and the agency key, imported by the administrator
+    const admin = new Client(srv);
+    assert.equal((await admin.apiLogin(ADMIN_SKHCN)).status, 200);
+    const leaderId = Number(srv.db(`SELECT id FROM app_user WHERE login = '${LEADER}'`).trim());
+    for (const [user, file] of [[leaderId, 'person.p12'], [null, 'agency.p12']]) {
+      const fd = new FormData();
+      fd.append('pin', PIN);
+      if (user) { fd.append('user_id', String(user)); fd.append('name_confirm', '1'); fd.append('name_reason', 'Bộ chứng thư kiểm thử'); }
+      fd.append('file', new Blob([readFileSync(join(pki, file))]), file);
+      assert.equal((await admin.req('POST', '/api/v1/signing-keys', { body: fd })).status, 201);
+    }
+    work = mkdtempSync(join(tmpdir(), 'qlvb-br-files-'));
+    writeFileSync(join(work, 'quyet-dinh.pdf'), decisionPdf());
+    writeFileSync(join(work, 'quyet-dinh-2.pdf'), decisionPdf('QUYET DINH (SUA)'));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    await stopServer(srv, 'browser-outgoing-server.log');
+    rmSync(pki, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  let docUrl;
+
+  test('the specialist drafts through the form (errors first) and submits it to the head', async () => {
+    await as(SPECIALIST, async (page) => {
+      await page.click('nav >> text=Soạn văn bản');
+      assert.match(page.url(), /\/documents\/outgoing\/new$/);
+      // everything missing: errors next to the fields, the subject kept
+      await page.fill('#subject', SUBJECT);
+      await page.click('button:has-text("Tạo dự thảo")');
+      await page.waitForSelector('#error-summary');
+      assert.equal(await page.textContent('#doc_type-error'), 'Vui lòng chọn loại văn bản.');
+      assert.equal(await page.textContent('#signer_id-error'), 'Vui lòng chọn người ký.');
+      assert.match(await page.textContent('#recipients-error'), /ít nhất một nơi nhận/);
+      assert.equal(await page.inputValue('#subject'), SUBJECT);
+      assert.equal(await page.getAttribute('#doc_type', 'aria-invalid'), 'true');
+      await page.selectOption('#doc_type', 'quyet_dinh');
+      await page.selectOption('#urgency', 'khan');
+      await selectByText(page, '#signer_id', /Bùi Văn Long/);
+      await page.check('label:has-text("Ủy ban nhân dân phường Trường Vinh") input');
+      await page.fill('#rcpt_external', '000.00.00.G22 | Bộ Khoa học và Công nghệ');
+      await page.setInputFiles('#main_file', join(work, 'quyet-dinh.pdf'));
+      await Promise.all([page.waitForNavigation(), page.click('button:has-text("Tạo dự thảo")')]);
+      assert.match(page.url(), /\/documents\/\d+$/);
+      docUrl = page.url().replace(/^https?:\/\/[^/]+/, '');
+      assert.match(await page.textContent('.flash, [role=status], .alert-success'), /Đã tạo dự thảo/);
+      assert.deepEqual(await actions(page), ['version', 'submit', 'plan']);
+      await openAction(page, 'submit');
+      await selectByText(page, '#submit-reviewer-1', /Trịnh Quốc Bảo/);
+      await page.fill('#submit-note', 'Kính trình anh xem xét');
+      await shot(page, 'outgoing-draft-1280');
+      await Promise.all([page.waitForNavigation(), page.click('#action-submit button[type=submit]')]);
+      assert.match(await page.textContent('.badge.state-reviewing'), /Đang xem xét/);
+      assert.deepEqual(await actions(page), []);
+    });
+  });
+
+  test('the head returns it once; the specialist uploads a new version and submits again', async () => {
+    await as(HEAD, async (page) => {
+      await page.goto(`${hostOf('qlvb-skhcn')}/documents/outgoing?tab=to_review`);
+      await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${SUBJECT}")`)]);
+      assert.deepEqual((await actions(page)).sort(), ['approve', 'ask_opinion', 'return']);
+      await openAction(page, 'return');
+      await Promise.all([page.waitForNavigation(), page.click('#action-return button[type=submit]')]);
+      assert.equal(await page.textContent('#return-note-error'), 'Vui lòng nhập lý do trả lại.');
+      await page.fill('#return-note', 'Bổ sung căn cứ Luật An toàn thông tin mạng');
+      await Promise.all([page.waitForNavigation(), page.click('#action-return button[type=submit]')]);
+      assert.match(await page.textContent('.timeline'), /Trả lại.*Bổ sung căn cứ/s);
+    });
+    await as(SPECIALIST, async (page) => {
+      await page.goto(hostOf('qlvb-skhcn') + docUrl);
+      assert.deepEqual(await actions(page), ['version', 'submit', 'plan']);
+      await openAction(page, 'version');
+      await page.setInputFiles('#version-file', join(work, 'quyet-dinh-2.pdf'));
+      await page.fill('#version-note', 'Đã bổ sung căn cứ');
+      await Promise.all([page.waitForNavigation(), page.click('#action-version button[type=submit]')]);
+      assert.match(await page.textContent('.version-list'), /Phiên bản 2/);
+      await openAction(page, 'submit');
+      await selectByText(page, '#submit-reviewer-1', /Trịnh Quốc Bảo/);
+      await Promise.all([page.waitForNavigation(), page.click('#action-submit button[type=submit]')]);
+    });
+  });
+
+  test('the head and the director approve; the director signs with the PIN', async () => {
+    await as(HEAD, async (page) => {
+      await page.goto(hostOf('qlvb-skhcn') + docUrl);
+      await openAction(page, 'approve');
+      await Promise.all([page.waitForNavigation(), page.click('#action-approve button[type=submit]')]);
+    });
+    await as(LEADER, async (page) => {
+      await page.goto(`${hostOf('qlvb-skhcn')}/documents/outgoing?tab=to_review`);
+      await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${SUBJECT}")`)]);
+      // the circuit: the head approved, the director's place in force; which version each saw
+      assert.match(await page.textContent('.circuit'), /Trịnh Quốc Bảo.*Đã duyệt.*Bùi Văn Long.*Đang xem xét/s);
+      assert.match(await page.textContent('.version-list'), /Phiên bản 2.*Trịnh Quốc Bảo: Đã xem xét, chuyển tiếp.*Phiên bản 1.*Trịnh Quốc Bảo: Trả lại/s);
+      await openAction(page, 'approve');
+      await Promise.all([page.waitForNavigation(), page.click('#action-approve button[type=submit]')]);
+      assert.deepEqual(await actions(page), ['sign']);
+      await openAction(page, 'sign');
+      await page.fill('#sign-pin', '000000');
+      await Promise.all([page.waitForNavigation(), page.click('#action-sign button[type=submit]')]);
+      assert.ok((await page.textContent('#sign-pin-error')).length > 5, 'a wrong PIN is an error next to the field');
+      await page.fill('#sign-pin', PIN);
+      await shot(page, 'outgoing-sign-1280');
+      await Promise.all([page.waitForNavigation(), page.click('#action-sign button[type=submit]')]);
+      assert.match(await page.textContent('h1'), /Quyết định số \d+\/QĐ-SKHCN/);
+      assert.match(await page.textContent('.badge.state-signed'), /Đã ký/);
+    });
+  });
+
+  test('the clerk seals and issues it; the receiving clerk sees it arrived; the sender tracks it', async () => {
+    await as(CLERK, async (page) => {
+      await page.goto(`${hostOf('qlvb-skhcn')}/documents/outgoing?tab=to_issue`);
+      await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${SUBJECT}")`)]);
+      assert.deepEqual((await actions(page)).sort(), ['cancel', 'seal']);
+      await openAction(page, 'seal');
+      await page.fill('#seal-pin', PIN);
+      await Promise.all([page.waitForNavigation(), page.click('#action-seal button[type=submit]')]);
+      assert.deepEqual((await actions(page)).sort(), ['cancel', 'issue']);
+      await openAction(page, 'issue');
+      await Promise.all([page.waitForNavigation(), page.click('#action-issue button[type=submit]')]);
+      assert.match(await page.textContent('.badge.state-issued'), /Đã phát hành/);
+      const rcpt = await page.textContent('section[aria-labelledby=rcpt-title]');
+      assert.match(rcpt, /Ủy ban nhân dân phường Trường Vinh[\s\S]*Đã đến, chờ vào sổ/);
+      assert.match(rcpt, /Bộ Khoa học và Công nghệ[\s\S]*Chờ gửi/);
+      await shot(page, 'outgoing-issued-1280');
+    });
+    await as(TV_CLERK, async (page) => {
+      await page.goto(`${hostOf('qlvb-truongvinh')}/documents?state=arrived`);
+      await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${SUBJECT}")`)]);
+      assert.match(await page.textContent('.badge.state-arrived'), /Chờ tiếp nhận/);
+      assert.match(await page.textContent('h1'), /QĐ-SKHCN/);
+      await shot(page, 'outgoing-arrived-1280');
+    }, 'qlvb-truongvinh');
+  });
+
+  test('the pages at 1280 and 390 px: lists, the draft form and the document fit the screen', async () => {
+    for (const [width, height, isMobile] of [[1280, 900, false], [390, 844, true]]) {
+      for (const [login, paths] of [[SPECIALIST, ['/', '/documents/outgoing?tab=drafts', '/documents/outgoing/new', docUrl]],
+        [LEADER, ['/documents/outgoing?tab=to_sign']], [CLERK, ['/documents/outgoing?tab=issued']]]) {
+        const { context, page } = await newPage(browser, { viewport: { width, height }, isMobile, hasTouch: isMobile });
+        try {
+          await signIn(page, login);
+          for (const p of paths) {
+            await page.goto(hostOf('qlvb-skhcn') + p);
+            assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+            await fitsWidth(page, width);
+            const name = p === '/' ? 'home' : p === docUrl ? 'document' : p.replace(/^\/documents\/outgoing\/?/, '').replace(/[^a-z_]+/g, '-').replace(/^-|-$/g, '') || 'list';
+            await page.screenshot({ path: join(OUT, `outgoing-${login.slice(-3)}-${name}-${width}.png`), fullPage: true });
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+});
