@@ -68,6 +68,10 @@ void api_document_file(struct req *r);
 /* Shared by the document handlers: 422/409 with the field errors, else the result's
  * status; the 409 of a duplicate registration with the earlier document's summary. */
 void api_doc_problem(struct req *r, result_t res, const struct verrs *e);
+/* A refused step: 409 step_not_allowed when e names the "action", else api_doc_problem. */
+void api_doc_step_problem(struct req *r, result_t res, const struct verrs *e);
+/* The document as GET /documents/{id} shows it, with status (after an action). */
+void api_doc_answer(struct req *r, int status, int64_t id);
 struct doc_duplicate;
 void api_doc_duplicate_problem(struct req *r, const struct verrs *e,
                                const struct doc_duplicate *earlier);

@@ -18,6 +18,26 @@ void api_doc_problem(struct req *r, result_t res, const struct verrs *e)
         resp_result(r, res);
 }
 
+void api_doc_step_problem(struct req *r, result_t res, const struct verrs *e)
+{
+    if (res == RES_CONFLICT && verrs_get(e, "action"))
+        resp_problem(r, 409, "step_not_allowed", "Không thực hiện được ở bước này",
+                     verrs_get(e, "action"), NULL);
+    else
+        api_doc_problem(r, res, e);
+}
+
+void api_doc_answer(struct req *r, int status, int64_t id)
+{
+    json_t *doc = NULL;
+    result_t res = doc_get(r->app, &r->actor, id, &doc);
+    if (res != RES_OK) {
+        resp_result(r, res);
+        return;
+    }
+    resp_json(r, status, doc);
+}
+
 /* ---- registers ---- */
 
 void api_registers_list(struct req *r)
@@ -94,30 +114,6 @@ static const char *const metadata_keys[] = {
     "language",    "notes",       "received_at",     "confirm_duplicate",
     NULL};
 
-static const char *str_member(json_t *m, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(m, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v)) {
-        verrs_add(e, key, "Trường %s phải là chuỗi ký tự.", key);
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-static int64_t int_member(json_t *m, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(m, key);
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_integer(v)) {
-        verrs_add(e, key, "Trường %s phải là số nguyên.", key);
-        return 0;
-    }
-    return json_integer_value(v);
-}
-
 static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *in, struct verrs *e)
 {
     const char *key;
@@ -132,24 +128,24 @@ static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *i
                       DOC_CUT(key, 60));
     }
     memset(in, 0, sizeof(*in));
-    in->register_id = int_member(m, "register_id", e);
-    in->medium = str_member(m, "medium", e);
-    in->issuer_code = str_member(m, "issuer_code", e);
-    in->issuer_name = str_member(m, "issuer_name", e);
-    in->number = str_member(m, "number", e);
-    in->symbol = str_member(m, "symbol", e);
-    in->issued_date = str_member(m, "issued_date", e);
-    in->doc_type = str_member(m, "doc_type", e);
-    in->subject = str_member(m, "subject", e);
-    in->signer_name = str_member(m, "signer_name", e);
-    in->signer_position = str_member(m, "signer_position", e);
-    in->page_count = int_member(m, "page_count", e);
-    in->urgency = str_member(m, "urgency", e);
-    in->secrecy = str_member(m, "secrecy", e);
-    in->due_date = str_member(m, "due_date", e);
-    in->language = str_member(m, "language", e);
-    in->notes = str_member(m, "notes", e);
-    in->received_at = str_member(m, "received_at", e);
+    in->register_id = json_member_int(m, "register_id", e);
+    in->medium = json_member_str(m, "medium", e);
+    in->issuer_code = json_member_str(m, "issuer_code", e);
+    in->issuer_name = json_member_str(m, "issuer_name", e);
+    in->number = json_member_str(m, "number", e);
+    in->symbol = json_member_str(m, "symbol", e);
+    in->issued_date = json_member_str(m, "issued_date", e);
+    in->doc_type = json_member_str(m, "doc_type", e);
+    in->subject = json_member_str(m, "subject", e);
+    in->signer_name = json_member_str(m, "signer_name", e);
+    in->signer_position = json_member_str(m, "signer_position", e);
+    in->page_count = json_member_int(m, "page_count", e);
+    in->urgency = json_member_str(m, "urgency", e);
+    in->secrecy = json_member_str(m, "secrecy", e);
+    in->due_date = json_member_str(m, "due_date", e);
+    in->language = json_member_str(m, "language", e);
+    in->notes = json_member_str(m, "notes", e);
+    in->received_at = json_member_str(m, "received_at", e);
     json_t *cd = json_object_get(m, "confirm_duplicate");
     if (cd && !json_is_boolean(cd) && !json_is_null(cd))
         verrs_add(e, "confirm_duplicate", "confirm_duplicate phải là true hoặc false.");

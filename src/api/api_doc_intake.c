@@ -9,33 +9,6 @@
 #include "doc/doc.h"
 #include "util/str.h"
 
-/* Members outside `known` are typos to report (errors.<member>). */
-static void unknown_members(json_t *in, const char *const *known, struct verrs *e)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(in, key, v)
-    {
-        bool ok = false;
-        for (int i = 0; known[i]; i++)
-            ok |= !strcmp(key, known[i]);
-        if (!ok)
-            verrs_add(e, "body", "Trường “%s” không dùng ở đây.", DOC_CUT(key, 60));
-    }
-}
-
-/* The document as GET /documents/{id} shows it after an action. */
-static void respond_document(struct req *r, int64_t id)
-{
-    json_t *doc = NULL;
-    result_t res = doc_get(r->app, &r->actor, id, &doc);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, 200, doc);
-}
-
 void api_document_register(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
@@ -49,7 +22,7 @@ void api_document_register(struct req *r)
     static const char *const known[] = {"register_id", "page_count", "notes", "confirm_duplicate",
                                         NULL};
     struct verrs e = {0};
-    unknown_members(in, known, &e);
+    json_unknown_members(in, known, &e);
     struct doc_arrived_input ai = {.page_count = -1};
     json_t *v = json_object_get(in, "register_id");
     if (!json_is_integer(v))
@@ -77,7 +50,7 @@ void api_document_register(struct req *r)
     else if (res != RES_OK)
         api_doc_problem(r, res, &e);
     else
-        respond_document(r, id);
+        api_doc_answer(r, 200, id);
 }
 
 void api_document_refuse(struct req *r)
@@ -92,7 +65,7 @@ void api_document_refuse(struct req *r)
         return;
     static const char *const known[] = {"reason", NULL};
     struct verrs e = {0};
-    unknown_members(in, known, &e);
+    json_unknown_members(in, known, &e);
     json_t *v = json_object_get(in, "reason");
     if (v && !json_is_null(v) && !json_is_string(v))
         verrs_add(&e, "reason", "Lý do từ chối phải là chuỗi ký tự.");
@@ -101,7 +74,7 @@ void api_document_refuse(struct req *r)
     if (res != RES_OK)
         api_doc_problem(r, res, &e);
     else
-        respond_document(r, id);
+        api_doc_answer(r, 200, id);
 }
 
 void api_register_book(struct req *r)

@@ -12,26 +12,6 @@
 #include "doc/doc.h"
 #include "util/str.h"
 
-static void problem(struct req *r, result_t res, const struct verrs *e)
-{
-    if (res == RES_CONFLICT && verrs_get(e, "action"))
-        resp_problem(r, 409, "step_not_allowed", "Không thực hiện được ở bước này",
-                     verrs_get(e, "action"), NULL);
-    else
-        api_doc_problem(r, res, e);
-}
-
-static void answer(struct req *r, int status, int64_t id)
-{
-    json_t *doc = NULL;
-    result_t res = doc_get(r->app, &r->actor, id, &doc);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, status, doc);
-}
-
 static bool multipart_ok(struct req *r, const char *what)
 {
     const char *ct = req_header(r, "Content-Type");
@@ -47,28 +27,6 @@ static bool multipart_ok(struct req *r, const char *what)
         return false;
     }
     return true;
-}
-
-static const char *mstr(json_t *m, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(m, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v))
-        verrs_add(e, key, "Trường %s phải là chuỗi ký tự.", key);
-    return json_string_value(v);
-}
-
-static int64_t mid(json_t *m, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(m, key);
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 1) {
-        verrs_add(e, key, "Trường %s phải là số định danh (số nguyên dương).", key);
-        return 0;
-    }
-    return json_integer_value(v);
 }
 
 void api_documents_outgoing_create(struct req *r)
@@ -97,14 +55,14 @@ void api_documents_outgoing_create(struct req *r)
                 verrs_add(&e, "metadata", "Trường “%s” không dùng ở đây.", DOC_CUT(key, 60));
         }
     struct doc_outgoing_input in = {0};
-    in.doc_type = mstr(m, "doc_type", &e);
-    in.subject = mstr(m, "subject", &e);
-    in.summary = mstr(m, "summary", &e);
-    in.urgency = mstr(m, "urgency", &e);
-    in.authority = mstr(m, "authority", &e);
-    in.signer_id = mid(m, "signer_id", &e);
-    in.reply_to_id = mid(m, "reply_to_id", &e);
-    in.replaces_id = mid(m, "replaces_id", &e);
+    in.doc_type = json_member_str(m, "doc_type", &e);
+    in.subject = json_member_str(m, "subject", &e);
+    in.summary = json_member_str(m, "summary", &e);
+    in.urgency = json_member_str(m, "urgency", &e);
+    in.authority = json_member_str(m, "authority", &e);
+    in.signer_id = json_member_id(m, "signer_id", &e);
+    in.reply_to_id = json_member_id(m, "reply_to_id", &e);
+    in.replaces_id = json_member_id(m, "replaces_id", &e);
     static const char *const flags[] = {"complete_on_issue", "normative"};
     for (int i = 0; i < 2; i++) {
         json_t *b = json_object_get(m, flags[i]);
@@ -128,12 +86,12 @@ void api_documents_outgoing_create(struct req *r)
             verrs_add(&e, "recipients", "Mỗi nơi nhận là một đối tượng {kind, ...}.");
             break;
         }
-        rc[i].kind = mstr(x, "kind", &e);
-        rc[i].agency_id = mid(x, "agency_id", &e);
-        rc[i].agency_code = mstr(x, "agency_code", &e);
-        rc[i].name = mstr(x, "name", &e);
-        rc[i].department_id = mid(x, "department_id", &e);
-        rc[i].user_id = mid(x, "user_id", &e);
+        rc[i].kind = json_member_str(x, "kind", &e);
+        rc[i].agency_id = json_member_id(x, "agency_id", &e);
+        rc[i].agency_code = json_member_str(x, "agency_code", &e);
+        rc[i].name = json_member_str(x, "name", &e);
+        rc[i].department_id = json_member_id(x, "department_id", &e);
+        rc[i].user_id = json_member_id(x, "user_id", &e);
     }
     in.recipients = rc;
     in.nrecipients = n;
@@ -156,11 +114,11 @@ void api_documents_outgoing_create(struct req *r)
         e.count ? RES_INVALID : doc_outgoing_create(r->app, &r->actor, &in, files, nf, &e, &id);
     json_decref(m);
     if (res != RES_OK) {
-        problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
     resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/documents/%lld", (long long)id));
-    answer(r, 201, id);
+    api_doc_answer(r, 201, id);
 }
 
 void api_document_version(struct req *r)
@@ -181,10 +139,10 @@ void api_document_version(struct req *r)
     result_t res =
         doc_outgoing_version(r->app, &r->actor, id, p ? &up : NULL, req_form(r, "note"), &e);
     if (res != RES_OK) {
-        problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
-    answer(r, 201, id);
+    api_doc_answer(r, 201, id);
 }
 
 /* {key_id, pin} for sign, seal and the digitised original's agency signature. */
@@ -201,8 +159,8 @@ static void key_step(struct req *r, key_step_fn fn)
     if (!in)
         return;
     struct verrs e = {0};
-    int64_t key = mid(in, "key_id", &e);
-    const char *pin = mstr(in, "pin", &e);
+    int64_t key = json_member_id(in, "key_id", &e);
+    const char *pin = json_member_str(in, "pin", &e);
     if (!key)
         verrs_add(&e, "key_id", "Vui lòng chọn khóa ký (key_id).");
     if (!pin || !*pin)
@@ -218,10 +176,10 @@ static void key_step(struct req *r, key_step_fn fn)
         res = fn(r->app, &r->actor, id, key, pin, &e);
     }
     if (res != RES_OK) {
-        problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
-    answer(r, 200, id);
+    api_doc_answer(r, 200, id);
 }
 
 void api_document_sign(struct req *r)
@@ -250,10 +208,10 @@ void api_document_issue(struct req *r)
     struct verrs e = {0};
     result_t res = doc_outgoing_issue(r->app, &r->actor, id, &e);
     if (res != RES_OK) {
-        problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
-    answer(r, 200, id);
+    api_doc_answer(r, 200, id);
 }
 
 /* GET /documents/outbox?status=waiting|sent|failed: what waits to be sent to agencies
@@ -319,10 +277,11 @@ void api_circuit_template_set(struct req *r)
                 verrs_add(&e, "steps", "Bước %zu: trường “%s” không dùng ở đây.", i + 1,
                           DOC_CUT(key, 60));
         }
-        st[i] = (struct doc_circuit_step_input){.kind = mstr(x, "kind", &e),
-                                                .department_id = mid(x, "department_id", &e),
-                                                .user_id = mid(x, "user_id", &e),
-                                                .position_id = mid(x, "position_id", &e)};
+        st[i] =
+            (struct doc_circuit_step_input){.kind = json_member_str(x, "kind", &e),
+                                            .department_id = json_member_id(x, "department_id", &e),
+                                            .user_id = json_member_id(x, "user_id", &e),
+                                            .position_id = json_member_id(x, "position_id", &e)};
     }
     result_t res = e.count ? RES_INVALID : doc_circuit_set(r->app, &r->actor, type, st, n, &e);
     if (res == RES_INVALID && e.count) {

@@ -32,15 +32,6 @@ static void answer(struct req *r, int status, int64_t id)
     resp_json(r, status, out);
 }
 
-static void problem(struct req *r, result_t res, const struct verrs *e)
-{
-    if (res == RES_CONFLICT && verrs_get(e, "action"))
-        resp_problem(r, 409, "step_not_allowed", "Không thực hiện được ở bước này",
-                     verrs_get(e, "action"), NULL);
-    else
-        api_doc_problem(r, res, e);
-}
-
 /* GET /documents/{id}/consultation?before=&limit= */
 void api_document_consultation(struct req *r)
 {
@@ -79,7 +70,7 @@ void api_document_consultation_publish(struct req *r)
     char slug[DOC_PUBLIC_SLUG_LEN + 1];
     result_t res = doc_public_publish(r->app, &r->actor, id, &pi, &e, slug);
     if (res != RES_OK) {
-        problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
     answer(r, 201, id);
@@ -96,7 +87,7 @@ void api_document_consultation_close(struct req *r)
     struct verrs e = {0};
     result_t res = doc_public_close(r->app, &r->actor, id, &e);
     if (res != RES_OK) {
-        problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
     answer(r, 200, id);

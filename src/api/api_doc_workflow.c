@@ -11,56 +11,6 @@
 #include "doc/doc.h"
 #include "util/str.h"
 
-static void json_release(void *p)
-{
-    json_decref(p);
-}
-
-/* The JSON object of the body; an empty body is {} (accept, withdraw need nothing). */
-static json_t *body_object(struct req *r)
-{
-    size_t len = 0;
-    req_body(r, &len);
-    if (len == 0 && !req_header(r, "Content-Type")) {
-        json_t *o = json_object();
-        arena_on_release(&r->arena, json_release, o);
-        return o;
-    }
-    return req_json(r);
-}
-
-static const char *str_field(json_t *in, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(in, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v)) {
-        verrs_add(e, key, "Trường %s phải là chuỗi ký tự.", key);
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-static int64_t id_field(json_t *in, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(in, key);
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 1) {
-        verrs_add(e, key, "Trường %s phải là số định danh (số nguyên dương).", key);
-        return 0;
-    }
-    return json_integer_value(v);
-}
-
-static bool bool_field(json_t *in, const char *key, struct verrs *e)
-{
-    json_t *v = json_object_get(in, key);
-    if (v && !json_is_boolean(v) && !json_is_null(v))
-        verrs_add(e, key, "Trường %s phải là true hoặc false.", key);
-    return json_is_true(v);
-}
-
 /* {"user_id": n} or {"department_id": n}. */
 static bool target_from(json_t *v, const char *field, struct doc_target *t, struct verrs *e)
 {
@@ -140,29 +90,6 @@ enum {
     K_UPDATE
 };
 
-static void step_problem(struct req *r, result_t res, const struct verrs *e)
-{
-    if (res == RES_CONFLICT && verrs_get(e, "action"))
-        resp_problem(r, 409, "step_not_allowed", "Không thực hiện được ở bước này",
-                     verrs_get(e, "action"), NULL);
-    else if ((res == RES_INVALID || res == RES_CONFLICT) && e->count)
-        resp_problem(r, 422, "validation", "Dữ liệu không hợp lệ",
-                     "Vui lòng kiểm tra các trường được báo lỗi.", e);
-    else
-        resp_result(r, res);
-}
-
-static void answer_document(struct req *r, int status, int64_t id)
-{
-    json_t *doc = NULL;
-    result_t res = doc_get(r->app, &r->actor, id, &doc);
-    if (res != RES_OK) {
-        resp_result(r, res);
-        return;
-    }
-    resp_json(r, status, doc);
-}
-
 static void step(struct req *r, const char *action, int keys)
 {
     int64_t id = req_param_id(r, "id");
@@ -170,7 +97,7 @@ static void step(struct req *r, const char *action, int keys)
         resp_result(r, RES_NOT_FOUND);
         return;
     }
-    json_t *in = body_object(r);
+    json_t *in = req_json_or_empty(r);
     if (!in)
         return;
     struct verrs e = {0};
@@ -185,11 +112,11 @@ static void step(struct req *r, const char *action, int keys)
             verrs_add(&e, "body", "Trường “%s” không dùng ở bước này.", DOC_CUT(key, 60));
     }
     struct doc_step_input si = {0};
-    si.note = str_field(in, "note", &e);
-    si.leader_id = id_field(in, "leader_id", &e);
-    si.user_id = id_field(in, "user_id", &e);
-    si.role = str_field(in, "role", &e);
-    si.deadline = str_field(in, "deadline", &e);
+    si.note = json_member_str(in, "note", &e);
+    si.leader_id = json_member_id(in, "leader_id", &e);
+    si.user_id = json_member_id(in, "user_id", &e);
+    si.role = json_member_str(in, "role", &e);
+    si.deadline = json_member_str(in, "deadline", &e);
     json_t *wd = json_object_get(in, "working_days");
     if (wd && !json_is_null(wd)) {
         if (!json_is_integer(wd))
@@ -197,8 +124,8 @@ static void step(struct req *r, const char *action, int keys)
         si.has_working_days = true;
         si.working_days = json_is_integer(wd) ? json_integer_value(wd) : 0;
     }
-    si.part_done = bool_field(in, "part_done", &e);
-    if (bool_field(in, "change", &e))
+    si.part_done = json_member_bool(in, "part_done", &e);
+    if (json_member_bool(in, "change", &e))
         action = "change";
     si.leads = targets_from(r, in, "lead", 1, &si.nleads, &e);
     si.co_handlers = targets_from(r, in, "co_handlers", DOC_MAX_CO_HANDLERS, &si.nco_handlers, &e);
@@ -239,8 +166,8 @@ static void step(struct req *r, const char *action, int keys)
         si.departments = ids;
         si.ndepartments = n;
     }
-    si.subject = str_field(in, "subject", &e);
-    si.summary = str_field(in, "summary", &e);
+    si.subject = json_member_str(in, "subject", &e);
+    si.summary = json_member_str(in, "summary", &e);
     result_t res;
     if (e.count) {
         /* Who may know the document first: a malformed body from an outsider is 404. */
@@ -253,10 +180,10 @@ static void step(struct req *r, const char *action, int keys)
         res = doc_workflow_act(r->app, &r->actor, id, action, &si, &e);
     }
     if (res != RES_OK) {
-        step_problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
-    answer_document(r, 200, id);
+    api_doc_answer(r, 200, id);
 }
 
 void api_document_present(struct req *r)
@@ -395,13 +322,13 @@ void api_document_attach(struct req *r)
     result_t res = doc_workflow_attach(r->app, &r->actor, id, up.file_name ? &up : NULL,
                                        req_form(r, "note"), &e, &file_id);
     if (res != RES_OK) {
-        step_problem(r, res, &e);
+        api_doc_step_problem(r, res, &e);
         return;
     }
     resp_header(r, "Location",
                 arena_printf(&r->arena, "/api/v1/documents/%lld/files/%lld", (long long)id,
                              (long long)file_id));
-    answer_document(r, 201, id);
+    api_doc_answer(r, 201, id);
 }
 
 void api_document_candidates(struct req *r)

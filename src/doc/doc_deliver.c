@@ -15,6 +15,7 @@
 #include "core/validate.h"
 #include "db/db.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "doc/doc_notify.h"
 #include "text/text.h"
 #include "util/alloc.h"
@@ -74,15 +75,14 @@ result_t doc_history_add(struct db_conn *c, int64_t doc_id, const struct actor *
                   to_state, comment ? comment : "", at);
 }
 
-/* One audit row of a document action. */
-static void audit_doc(struct tx *t, const struct actor *a, int64_t agency_id, const char *action,
-                      int64_t doc_id, const char *summary)
+void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, const char *action,
+               const char *summary)
 {
     char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)doc_id);
+    snprintf(oid, sizeof(oid), "%lld", (long long)id);
     tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
                                       .actor_login = a->login,
-                                      .agency_id = agency_id,
+                                      .agency_id = agency,
                                       .action = action,
                                       .object_type = "document",
                                       .object_id = oid,
@@ -252,10 +252,10 @@ result_t doc_deliver_internal(struct tx *t, struct calendar *cal, const struct a
         return r;
     snprintf(summary, sizeof(summary), "Gửi văn bản %s đến %s — %s", DOC_CUT(ns, 80),
              DOC_CUT(to_name, 150), subject);
-    audit_doc(t, a, from_agency, "doc_deliver", source_document_id, summary);
+    doc_audit(t, a, from_agency, source_document_id, "doc_deliver", summary);
     snprintf(summary, sizeof(summary), "Nhận văn bản %s từ %s — %s", DOC_CUT(ns, 80),
              DOC_CUT(from_name, 150), subject);
-    audit_doc(t, a, to_agency_id, "doc_arrive", *copy_id, summary);
+    doc_audit(t, a, to_agency_id, *copy_id, "doc_arrive", summary);
     return doc_notify_step(t, a, *copy_id, 0); /* the receiving clerks (doc_notify.c) */
 }
 
@@ -423,7 +423,7 @@ static result_t register_tx(struct tx *t, void *arg)
     snprintf(summary, sizeof(summary), "Số đến %lld/%d: %s — %.*s%s", (long long)w->number, w->year,
              DOC_CUT(w->d->ns, 80), (int)cut, w->d->subject,
              cut < strlen(w->d->subject) ? "…" : "");
-    audit_doc(t, w->a, w->d->agency_id, "doc_register_arrived", w->id, summary);
+    doc_audit(t, w->a, w->d->agency_id, w->id, "doc_register_arrived", summary);
     return RES_OK;
 }
 
@@ -460,7 +460,8 @@ result_t doc_register_arrived(struct app *app, const struct actor *a, int64_t id
         goto out;
     if (in->page_count < -1 || in->page_count > 100000)
         verrs_add(e, "page_count", "Số trang phải từ 0 đến 100000.");
-    char *notes = in->notes ? field_clean_text(in->notes, "notes", "ghi chú", false, 2000, e) : NULL;
+    char *notes =
+        in->notes ? field_clean_text(in->notes, "notes", "ghi chú", false, 2000, e) : NULL;
     if (e->count) {
         free(notes);
         r = RES_INVALID;
@@ -518,7 +519,7 @@ static result_t refuse_tx(struct tx *t, void *arg)
     size_t cut = text_cut(w->reason, strlen(w->reason), 150);
     snprintf(summary, sizeof(summary), "Từ chối văn bản %s: %.*s%s", DOC_CUT(w->d->ns, 80),
              (int)cut, w->reason, cut < strlen(w->reason) ? "…" : "");
-    audit_doc(t, w->a, w->d->agency_id, "doc_refuse", w->id, summary);
+    doc_audit(t, w->a, w->d->agency_id, w->id, "doc_refuse", summary);
     return doc_notify_step(t, w->a, w->id, 0); /* the sender, the same instant (doc_notify.c) */
 }
 

@@ -97,6 +97,44 @@ struct demo_letter {
         *to_name;
 };
 
+/* The heading of an official letter (ND30 Phụ lục I): the issuing body over its number
+ * (and, for a công văn, the "V/v" line: vv, else NULL) on the left; the national motto
+ * and the place and date on the right. Fills b[0..5]; returns how many blocks. */
+size_t doc_demo_heading(struct pdf_text_block *b, const char *issuer, const char *num,
+                        const char *vv, const char *date)
+{
+    size_t n = 0;
+    bool letter = vv != NULL;
+    b[n++] = (struct pdf_text_block){.text = issuer,
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_LEFT_HALF,
+                                     .rule = 0.35f};
+    b[n++] = (struct pdf_text_block){
+        .text = num, .size = 12, .align = PDF_TEXT_CENTRE, .column = PDF_TEXT_LEFT_HALF};
+    if (letter)
+        b[n++] = (struct pdf_text_block){.text = vv,
+                                         .size = 11,
+                                         .align = PDF_TEXT_CENTRE,
+                                         .column = PDF_TEXT_LEFT_HALF,
+                                         .space_before = 2};
+    b[n++] = (struct pdf_text_block){.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                     .size = 11,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF};
+    b[n++] = (struct pdf_text_block){.text = "Độc lập - Tự do - Hạnh phúc",
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .rule = 1};
+    b[n++] = (struct pdf_text_block){.text = date,
+                                     .size = 12,
+                                     .align = PDF_TEXT_CENTRE,
+                                     .column = PDF_TEXT_RIGHT_HALF,
+                                     .space_before = 4};
+    return n;
+}
+
 /* The demo document's one-page scan, generated from its metadata in the layout of an
  * official letter (Nghị định 30/2020 Phụ lục I, standards.md §2): issuing body and
  * number on the left, the national motto and the place and date on the right, the type
@@ -125,34 +163,7 @@ static result_t demo_pdf(struct buf *out, const struct demo_letter *l)
                     : "Căn cứ chức năng, nhiệm vụ được giao,",
              l->issuer, letter ? vv + 4 : "để các cơ quan, đơn vị biết và thực hiện");
     struct pdf_text_block b[16];
-    size_t n = 0;
-    b[n++] = (struct pdf_text_block){.text = issuer ? issuer : l->issuer,
-                                     .size = 12,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_LEFT_HALF,
-                                     .rule = 0.35f};
-    b[n++] = (struct pdf_text_block){
-        .text = num, .size = 12, .align = PDF_TEXT_CENTRE, .column = PDF_TEXT_LEFT_HALF};
-    if (letter)
-        b[n++] = (struct pdf_text_block){.text = vv,
-                                         .size = 11,
-                                         .align = PDF_TEXT_CENTRE,
-                                         .column = PDF_TEXT_LEFT_HALF,
-                                         .space_before = 2};
-    b[n++] = (struct pdf_text_block){.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                     .size = 11,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_RIGHT_HALF};
-    b[n++] = (struct pdf_text_block){.text = "Độc lập - Tự do - Hạnh phúc",
-                                     .size = 12,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_RIGHT_HALF,
-                                     .rule = 1};
-    b[n++] = (struct pdf_text_block){.text = date,
-                                     .size = 12,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_RIGHT_HALF,
-                                     .space_before = 4};
+    size_t n = doc_demo_heading(b, issuer ? issuer : l->issuer, num, letter ? vv : NULL, date);
     char line[600];
     if (!letter) {
         /* "QUYẾT ĐỊNH" over "Ban hành …", not over "Quyết định ban hành …" */

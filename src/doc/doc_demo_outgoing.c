@@ -41,34 +41,8 @@ static result_t draft_pdf(struct buf *out, const char *type_name, const char *su
              letter ? "đề nghị các cơ quan, đơn vị quan tâm phối hợp"
                     : "xây dựng văn bản này để thống nhất thực hiện");
     struct pdf_text_block b[12];
-    size_t n = 0;
-    b[n++] = (struct pdf_text_block){.text = "UBND TỈNH NGHỆ AN\nSỞ KHOA HỌC VÀ CÔNG NGHỆ",
-                                     .size = 12,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_LEFT_HALF,
-                                     .rule = 0.35f};
-    b[n++] = (struct pdf_text_block){
-        .text = num, .size = 12, .align = PDF_TEXT_CENTRE, .column = PDF_TEXT_LEFT_HALF};
-    if (letter)
-        b[n++] = (struct pdf_text_block){.text = vv,
-                                         .size = 11,
-                                         .align = PDF_TEXT_CENTRE,
-                                         .column = PDF_TEXT_LEFT_HALF,
-                                         .space_before = 2};
-    b[n++] = (struct pdf_text_block){.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                     .size = 11,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_RIGHT_HALF};
-    b[n++] = (struct pdf_text_block){.text = "Độc lập - Tự do - Hạnh phúc",
-                                     .size = 12,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_RIGHT_HALF,
-                                     .rule = 1};
-    b[n++] = (struct pdf_text_block){.text = date,
-                                     .size = 12,
-                                     .align = PDF_TEXT_CENTRE,
-                                     .column = PDF_TEXT_RIGHT_HALF,
-                                     .space_before = 4};
+    size_t n = doc_demo_heading(b, "UBND TỈNH NGHỆ AN\nSỞ KHOA HỌC VÀ CÔNG NGHỆ", num,
+                                letter ? vv : NULL, date);
     if (!letter) {
         b[n++] = (struct pdf_text_block){
             .text = type_name, .size = 14, .align = PDF_TEXT_CENTRE, .space_before = 28};

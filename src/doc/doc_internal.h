@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "util/result.h"
 
@@ -36,6 +38,17 @@ extern int doc_list_many_rows;
 struct actor;
 /* doc_demo.c: the demo user `login` working in the agency of code `code`, as a session
  * would build them (the demo seeds act through the real functions as these people). */
+struct tx;
+struct actor;
+/* doc_deliver.c: queues the audit row of an action on document id (object "document") in
+ * the write path's transaction t. */
+void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, const char *action,
+               const char *summary);
+struct pdf_text_block;
+/* doc_demo.c: the heading blocks of a demo letter (issuing body, number, V/v line when vv,
+ * national motto, date) into b[0..5]; returns how many. */
+size_t doc_demo_heading(struct pdf_text_block *b, const char *issuer, const char *num,
+                        const char *vv, const char *date);
 result_t doc_demo_actor(struct db_conn *c, const char *login, const char *code, struct actor *a);
 
 #endif

@@ -25,6 +25,7 @@
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "doc/doc_upload.h"
 #include "doc/doc_workflow.h"
 #include "pdf/pdf_stamp.h"
@@ -41,21 +42,6 @@ static const char *const authorities[] = {"", "TM.", "Q.", "KT.", "TL.", "TUQ."}
 static const char *actor_name(const struct actor *a)
 {
     return a->full_name[0] ? a->full_name : a->login;
-}
-
-static void audit_doc(struct tx *t, const struct actor *a, int64_t agency, int64_t id,
-                      const char *action, const char *summary)
-{
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
-                                      .actor_login = a->login,
-                                      .agency_id = agency,
-                                      .action = action,
-                                      .object_type = "document",
-                                      .object_id = oid,
-                                      .summary = summary,
-                                      .client_addr = a->client_addr});
 }
 
 /* ---- the draft ---- */
@@ -334,7 +320,7 @@ static result_t create_tx(struct tx *t, void *arg)
         char sum[700];
         snprintf(sum, sizeof(sum), "Dự thảo văn bản đi #%lld — %s, người ký %s", (long long)w->id,
                  DOC_CUT(w->subject, 200), DOC_CUT(signer, 100));
-        audit_doc(t, w->a, agency, w->id, "doc_draft", sum);
+        doc_audit(t, w->a, agency, w->id, "doc_draft", sum);
     }
     return r;
 }
@@ -1054,7 +1040,7 @@ static result_t reply_complete(struct tx *t, struct issue_arg *s, int64_t id, in
     if (r == RES_OK) {
         char sum[400];
         snprintf(sum, sizeof(sum), "Văn bản #%lld — %s", (long long)reply_to, comment);
-        audit_doc(t, s->a, s->agency, reply_to, "doc_reply_complete", sum);
+        doc_audit(t, s->a, s->agency, reply_to, "doc_reply_complete", sum);
     }
     return r;
 }

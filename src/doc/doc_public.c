@@ -28,6 +28,7 @@
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "text/text.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -420,21 +421,6 @@ struct publish_w {
     char state[16];
 };
 
-static void audit_doc(struct tx *t, const struct actor *a, int64_t agency, int64_t id,
-                      const char *action, const char *summary)
-{
-    char oid[24];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
-    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
-                                      .actor_login = a->login,
-                                      .agency_id = agency,
-                                      .action = action,
-                                      .object_type = "document",
-                                      .object_id = oid,
-                                      .summary = summary,
-                                      .client_addr = a->client_addr});
-}
-
 /* Locks the document row (its history steps are ordered by it) and reads it. */
 static result_t lock_document(struct db_conn *c, int64_t id, int64_t now, char *state,
                               size_t state_size, char *direction, size_t dir_size, int64_t *agency)
@@ -520,7 +506,7 @@ static result_t publish_tx(struct tx *t, void *arg)
                     "(SELECT MAX(step) FROM doc_history WHERE document_id = $1)",
                     "ii", w->id, version)) != RES_OK)
         return r;
-    audit_doc(t, w->a, agency, w->id, "doc_public_open", comment);
+    doc_audit(t, w->a, agency, w->id, "doc_public_open", comment);
     return RES_OK;
 }
 
@@ -609,7 +595,7 @@ static result_t close_tx(struct tx *t, void *arg)
     if ((r = doc_history_add(c, w->id, w->a, "consultation_closed", state, state, comment,
                              w->now)) != RES_OK)
         return r;
-    audit_doc(t, w->a, agency, w->id, "doc_public_close", comment);
+    doc_audit(t, w->a, agency, w->id, "doc_public_close", comment);
     return RES_OK;
 }
 

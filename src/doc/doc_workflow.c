@@ -27,6 +27,7 @@
 #include "db/db.h"
 #include "db/db_json.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "doc/doc_notify.h"
 #include "doc/doc_upload.h"
 #include "text/text.h"
@@ -488,20 +489,12 @@ static void audit_step(struct tx *t, const struct actor *a, int64_t agency, int6
 static void audit_step(struct tx *t, const struct actor *a, int64_t agency, int64_t id,
                        const char *action, const char *fmt, ...)
 {
-    char oid[24], summary[600];
-    snprintf(oid, sizeof(oid), "%lld", (long long)id);
+    char summary[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(summary, sizeof(summary), fmt, ap);
     va_end(ap);
-    tx_audit(t, &(struct audit_entry){.actor_id = a->user_id,
-                                      .actor_login = a->login,
-                                      .agency_id = agency,
-                                      .action = action,
-                                      .object_type = "document",
-                                      .object_id = oid,
-                                      .summary = summary,
-                                      .client_addr = a->client_addr});
+    doc_audit(t, a, agency, id, action, summary);
 }
 
 /* A person of the agency (active post, account not locked): their unit and name. */

@@ -116,8 +116,18 @@ const struct mp_part *req_upload(struct req *r, const char *field);
 /* Parsed JSON object body with every string NFC-normalised. On failure responds
  * 400/415 itself and returns NULL. */
 json_t *req_json(struct req *r);
+/* req_json, but an empty body without a Content-Type is {} (a step that needs nothing). */
+json_t *req_json_or_empty(struct req *r);
 /* Fetches a string member of a JSON object; NULL if absent or not a string. */
 const char *json_str(json_t *o, const char *key);
+/* Members of an API body, checked: absent or null is NULL / 0 / false; a member of another
+ * type adds a precise error on its key (errors.<key>) and reads as absent. */
+const char *json_member_str(json_t *o, const char *key, struct verrs *e);
+int64_t json_member_int(json_t *o, const char *key, struct verrs *e);
+int64_t json_member_id(json_t *o, const char *key, struct verrs *e); /* ≥ 1 */
+bool json_member_bool(json_t *o, const char *key, struct verrs *e);
+/* Each member of o not named in known (NULL-terminated) is a typo: an error on "body". */
+void json_unknown_members(json_t *o, const char *const *known, struct verrs *e);
 
 /* ---- output ---- */
 void resp_header(struct req *r, const char *name, const char *value);

@@ -396,3 +396,74 @@ const char *json_str(json_t *o, const char *key)
     json_t *v = json_object_get(o, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
+
+json_t *req_json_or_empty(struct req *r)
+{
+    size_t len = 0;
+    req_body(r, &len);
+    if (len == 0 && !req_header(r, "Content-Type")) {
+        json_t *o = json_object();
+        arena_on_release(&r->arena, json_release, o);
+        return o;
+    }
+    return req_json(r);
+}
+
+const char *json_member_str(json_t *o, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        verrs_add(e, key, "Trường %s phải là chuỗi ký tự.", key);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+int64_t json_member_int(json_t *o, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v)) {
+        verrs_add(e, key, "Trường %s phải là số nguyên.", key);
+        return 0;
+    }
+    return json_integer_value(v);
+}
+
+int64_t json_member_id(json_t *o, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        verrs_add(e, key, "Trường %s phải là số định danh (số nguyên dương).", key);
+        return 0;
+    }
+    return json_integer_value(v);
+}
+
+bool json_member_bool(json_t *o, const char *key, struct verrs *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (v && !json_is_boolean(v) && !json_is_null(v))
+        verrs_add(e, key, "Trường %s phải là true hoặc false.", key);
+    return json_is_true(v);
+}
+
+void json_unknown_members(json_t *o, const char *const *known, struct verrs *e)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        bool ok = false;
+        for (int i = 0; known[i] && !ok; i++)
+            ok = !strcmp(key, known[i]);
+        if (!ok)
+            verrs_add(e, "body", "Trường “%.*s” không dùng ở đây.",
+                      (int)text_cut(key, strlen(key), 60), key);
+    }
+}

@@ -1218,32 +1218,32 @@ void page_document_action(struct req *r)
     } else {
         res = doc_workflow_act(r->app, &r->actor, id, def->key, &si, &e);
     }
+    int status = web_doc_step_answer(r, res, id, def->done, form, &e);
+    if (status)
+        render_document(r, status, id, def->key, form, &e);
+}
+
+int web_doc_step_answer(struct req *r, result_t res, int64_t id, const char *done, json_t *form,
+                        struct verrs *e)
+{
+    if (res == RES_INVALID || res == RES_CONFLICT) {
+        if (res == RES_CONFLICT && !e->count)
+            verrs_add(e, "action", "Không thực hiện được ở bước này của văn bản.");
+        return res == RES_CONFLICT && verrs_get(e, "action") ? 409 : 422;
+    }
+    json_decref(form);
     if (res == RES_OK) {
-        json_decref(form);
-        web_flash(r, "success", def->done);
+        web_flash(r, "success", done);
         resp_redirect(r, arena_printf(&r->arena, "/documents/%lld", (long long)id));
-        return;
-    }
-    if (res == RES_NOT_FOUND) {
-        json_decref(form);
+    } else if (res == RES_NOT_FOUND) {
         web_doc_not_found(r);
-        return;
-    }
-    if (res == RES_FORBIDDEN) {
-        json_decref(form);
+    } else if (res == RES_FORBIDDEN) {
         resp_error(r, 403, "Không có quyền",
                    "Bạn không được thực hiện thao tác này với văn bản này.");
-        return;
-    }
-    if (res != RES_INVALID && res != RES_CONFLICT) {
-        json_decref(form);
+    } else {
         resp_result(r, res);
-        return;
     }
-    if (res == RES_CONFLICT && !e.count)
-        verrs_add(&e, "action", "Không thực hiện được ở bước này của văn bản.");
-    render_document(r, res == RES_CONFLICT && verrs_get(&e, "action") ? 409 : 422, id, def->key,
-                    form, &e);
+    return 0;
 }
 
 void page_document_file(struct req *r)
@@ -1372,34 +1372,5 @@ void page_register_book(struct req *r)
     const char *rid = req_query(r, "register_id");
     if (rid && str_to_i64(rid, 1, INT64_MAX, &id) != RES_OK)
         id = 0;
-    struct verrs e = {0};
-    const char *fmt = req_query(r, "format");
-    enum doc_book_format format = fmt && !strcmp(fmt, "xlsx") ? DOC_BOOK_XLSX : DOC_BOOK_PDF;
-    struct buf out = BUF_INIT(64L << 20);
-    char *name = NULL;
-    result_t res = id ? doc_book(r->app, &r->actor, id, req_query(r, "from"), req_query(r, "to"),
-                                 format, &e, &out, &name)
-                      : RES_NOT_FOUND;
-    if (res == RES_OK) {
-        resp_file(r,
-                  format == DOC_BOOK_PDF
-                      ? "application/pdf"
-                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  arena_strndup(&r->arena, name, strlen(name)), false, out.data, out.len);
-    } else if (res == RES_INVALID || res == RES_TOO_LARGE) {
-        /* back to the list with the reason: the form is there */
-        web_flash(r, "error",
-                  e.count ? arena_printf(&r->arena, "Chưa in được sổ: %s", e.items[0].message)
-                          : "Chưa in được sổ: khoảng thời gian không hợp lệ.");
-        resp_redirect(r, "/documents#book");
-    } else if (res == RES_NOT_FOUND) {
-        resp_error(r, 404, "Không tìm thấy sổ", "Sổ văn bản không có trong cơ quan.");
-    } else if (res == RES_FORBIDDEN) {
-        resp_error(r, 403, "Không có quyền",
-                   "Chỉ văn thư và lãnh đạo cơ quan được in sổ đăng ký văn bản đến.");
-    } else {
-        resp_result(r, res);
-    }
-    free(name);
-    buf_release(&out);
+    web_book_download(r, id, "/documents#book"); /* back to the list: the form is there */
 }

@@ -25,6 +25,16 @@ json_t *web_doc_reports(struct req *r, int64_t id, json_t *files);
 /* The display keys of doc_get's history (at_text, action_label, to_state_label, to_name). */
 void web_doc_history(struct req *r, json_t *hist);
 void web_doc_not_found(struct req *r);
+/* pages_registers.c: register `id`'s book (doc_book; ?from=&to=&format=pdf|xlsx) as a
+ * download, or a redirect to back with the reason in the flash; 404/403 pages. */
+void web_book_download(struct req *r, int64_t id, const char *back);
+/* The answer to a posted step of /documents/{id}/actions/{key}: done → the flash and a
+ * redirect to the document; 404, 403 and other failures as their pages (form released).
+ * For RES_INVALID and RES_CONFLICT nothing is sent: returns the status (422, or 409 with
+ * an "action" error, added when the core gave none) for the caller to render the form
+ * again with e; 0 when answered. */
+int web_doc_step_answer(struct req *r, result_t res, int64_t id, const char *done, json_t *form,
+                        struct verrs *e);
 
 /* pages_doc_out.c: the page of an outgoing document (doc: doc_get's JSON, stolen); failed,
  * form (stolen), e: the action whose form comes back with its values and errors. */

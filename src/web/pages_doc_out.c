@@ -21,6 +21,7 @@
 #include "web/render.h"
 
 #define FORM_REVIEWERS 4   /* reviewer selects on the submit form (DOC_MAX_REVIEWERS = 10) */
+#define FORM_IDS_MAX   10  /* repeated selects of ids read from one form (form_ids) */
 #define FORM_EXTERNAL  20  /* lines of external recipients on the draft form */
 #define LIST_VALUES    200 /* checkboxes read per recipient group */
 
@@ -984,6 +985,32 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
 }
 
 /* POST /documents/{id}/actions/{key} for the outgoing steps but return. */
+/* The ids chosen in the repeated select `name` (at most max, empty ones skipped) into out;
+ * the values as given kept in form[name] for the form shown again. Returns how many. */
+static int form_ids(struct req *r, const char *name, int max, int64_t *out, json_t *form,
+                    struct verrs *e, const char *bad, const char *too_many_fmt)
+{
+    const char *vals[FORM_IDS_MAX + 1];
+    if (max > FORM_IDS_MAX)
+        max = FORM_IDS_MAX;
+    int count = req_form_all(r, name, vals, max + 1), n = 0;
+    json_t *kept = json_array();
+    for (int i = 0; i < count && i < max; i++) {
+        json_array_append_new(kept, json_string(vals[i] ? vals[i] : ""));
+        if (!vals[i] || !*vals[i])
+            continue;
+        if (str_to_i64(vals[i], 1, INT64_MAX, &out[n]) != RES_OK) {
+            verrs_add(e, name, "%s", bad);
+            continue;
+        }
+        n++;
+    }
+    if (count > max)
+        verrs_add(e, name, too_many_fmt, max);
+    json_object_set_new(form, name, kept);
+    return n;
+}
+
 void web_doc_out_action(struct req *r, int64_t id, const char *key)
 {
     const struct out_action *def = out_action(key);
@@ -1019,22 +1046,8 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
                                                      : "ý kiến của đơn vị");
     int64_t depts[DOC_MAX_OPINIONS];
     if (def->flags & OF_DEPARTMENTS) {
-        const char *vals[DOC_MAX_OPINIONS + 1];
-        int count = req_form_all(r, "departments", vals, DOC_MAX_OPINIONS + 1);
-        json_t *kept = json_array();
-        for (int i = 0; i < count && i < DOC_MAX_OPINIONS; i++) {
-            json_array_append_new(kept, json_string(vals[i] ? vals[i] : ""));
-            if (!vals[i] || !*vals[i])
-                continue;
-            if (str_to_i64(vals[i], 1, INT64_MAX, &depts[si.ndepartments]) != RES_OK) {
-                verrs_add(&e, "departments", "Đơn vị không hợp lệ.");
-                continue;
-            }
-            si.ndepartments++;
-        }
-        if (count > DOC_MAX_OPINIONS)
-            verrs_add(&e, "departments", "Tối đa %d đơn vị.", DOC_MAX_OPINIONS);
-        json_object_set_new(form, "departments", kept);
+        si.ndepartments = form_ids(r, "departments", DOC_MAX_OPINIONS, depts, form, &e,
+                                   "Đơn vị không hợp lệ.", "Tối đa %d đơn vị.");
         si.departments = depts;
         const char *wd = req_form(r, "working_days");
         set_str(form, "working_days", wd);
@@ -1051,22 +1064,9 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     const char *pin = NULL;
     int64_t reviewers[FORM_REVIEWERS];
     if (def->flags & OF_REVIEWERS) {
-        const char *vals[FORM_REVIEWERS + 1];
-        int count = req_form_all(r, "reviewers", vals, FORM_REVIEWERS + 1);
-        json_t *kept = json_array();
-        for (int i = 0; i < count && i < FORM_REVIEWERS; i++) {
-            json_array_append_new(kept, json_string(vals[i] ? vals[i] : ""));
-            if (!vals[i] || !*vals[i])
-                continue;
-            if (str_to_i64(vals[i], 1, INT64_MAX, &reviewers[si.nreviewers]) != RES_OK) {
-                verrs_add(&e, "reviewers", "Người duyệt không hợp lệ.");
-                continue;
-            }
-            si.nreviewers++;
-        }
-        if (count > FORM_REVIEWERS)
-            verrs_add(&e, "reviewers", "Tối đa %d người duyệt trên trang này.", FORM_REVIEWERS);
-        json_object_set_new(form, "reviewers", kept);
+        si.nreviewers =
+            form_ids(r, "reviewers", FORM_REVIEWERS, reviewers, form, &e,
+                     "Người duyệt không hợp lệ.", "Tối đa %d người duyệt trên trang này.");
         /* submit with nobody chosen follows the draft's planned circuit (review_plan) */
         si.reviewers = si.nreviewers || strcmp(def->key, "submit") ? reviewers : NULL;
     }
@@ -1098,34 +1098,11 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     } else {
         res = doc_workflow_act(r->app, &r->actor, id, def->key, &si, &e);
     }
-    if (res != RES_INVALID && res != RES_CONFLICT)
+    int status = web_doc_step_answer(r, res, id, def->done, form, &e);
+    if (status)
+        web_doc_out_render(r, status, id, doc, def->key, form, &e);
+    else
         json_decref(doc);
-    if (res == RES_OK) {
-        json_decref(form);
-        web_flash(r, "success", def->done);
-        resp_redirect(r, arena_printf(&r->arena, "/documents/%lld", (long long)id));
-        return;
-    }
-    if (res == RES_NOT_FOUND) {
-        json_decref(form);
-        web_doc_not_found(r);
-        return;
-    }
-    if (res == RES_FORBIDDEN) {
-        json_decref(form);
-        resp_error(r, 403, "Không có quyền",
-                   "Bạn không được thực hiện thao tác này với văn bản này.");
-        return;
-    }
-    if (res != RES_INVALID && res != RES_CONFLICT) {
-        json_decref(form);
-        resp_result(r, res);
-        return;
-    }
-    if (res == RES_CONFLICT && !e.count)
-        verrs_add(&e, "action", "Không thực hiện được ở bước này của văn bản.");
-    web_doc_out_render(r, res == RES_CONFLICT && verrs_get(&e, "action") ? 409 : 422, id, doc,
-                       def->key, form, &e);
 }
 
 /* POST /documents/{id}/actions/version (multipart: its own route, RT_UPLOAD). */

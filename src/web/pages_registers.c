@@ -16,6 +16,7 @@
 #include "util/str.h"
 #include "web/menu.h"
 #include "web/pages.h"
+#include "web/pages_doc.h"
 #include "web/render.h"
 
 #define FORM_TYPES 20 /* types one outgoing register may number (doc_registers.c) */
@@ -202,6 +203,11 @@ void page_registers_post(struct req *r)
 void page_registers_book(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
+    web_book_download(r, id, arena_printf(&r->arena, "/registers#reg-%lld", (long long)id));
+}
+
+void web_book_download(struct req *r, int64_t id, const char *back)
+{
     struct verrs e = {0};
     const char *fmt = req_query(r, "format");
     enum doc_book_format format = fmt && !strcmp(fmt, "xlsx") ? DOC_BOOK_XLSX : DOC_BOOK_PDF;
@@ -220,7 +226,7 @@ void page_registers_book(struct req *r)
         web_flash(r, "error",
                   e.count ? arena_printf(&r->arena, "Chưa in được sổ: %s", e.items[0].message)
                           : "Chưa in được sổ: khoảng thời gian không hợp lệ.");
-        resp_redirect(r, arena_printf(&r->arena, "/registers#reg-%lld", (long long)id));
+        resp_redirect(r, back);
     } else if (res == RES_NOT_FOUND) {
         resp_error(r, 404, "Không tìm thấy sổ", "Sổ văn bản không có trong cơ quan.");
     } else if (res == RES_FORBIDDEN) {

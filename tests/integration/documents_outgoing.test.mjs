@@ -553,6 +553,9 @@ test('update (cập nhật) and replace (thay thế): linked to the original, sh
 test('a reply with "hoàn thành khi ban hành" completes the lead\'s step on the incoming document when issued (history on both)', async () => {
   // An incoming document of Sở KH&CN assigned to the specialist (lead).
   const inc = one(`SELECT MIN(id) FROM document WHERE agency_id = ${skhcn} AND direction = 'incoming' AND state = 'registered'`);
+  // §5: with the agency key in place a paper original's scan is signed before presenting.
+  if ((await clerk.get(`/api/v1/documents/${inc}`)).json.actions.includes('digitise'))
+    assert.equal((await act(clerk, inc, 'agency-sign', { key_id: agencyKey, pin: PIN })).status, 200);
   await ok(clerk, inc, 'present', { leader_id: ids[LEADER] });
   await ok(leader, inc, 'assign', { lead: { user_id: ids[SPECIALIST] }, working_days: 5 });
   // Only the lead may choose it; only with reply_to_id.
