@@ -14,6 +14,8 @@
  * and stored, and the transaction takes the number with doc_number_next; when another
  * document took that number meanwhile the transaction is rolled back and the stamp
  * redone with the new next number (bounded), so numbers stay unique and consecutive. */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +33,19 @@
 #include "pdf/pdf_stamp.h"
 #include "text/text.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/str.h"
 
-#define MAX_PDF          (64L << 20)
-#define NUMBER_ATTEMPTS  50
+#define MAX_PDF         (64L << 20)
+#define NUMBER_ATTEMPTS 50
+#define NUMBER_TURNS    16 /* locks shared by the registers (by id) of this process */
+static pthread_mutex_t number_turns[NUMBER_TURNS] = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_MUTEX_INITIALIZER};
 #define SUMMARY_NOTE_MAX 2000
 
 static const char *const authorities[] = {"", "TM.", "Q.", "KT.", "TL.", "TUQ."};
@@ -740,7 +751,15 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
     }
     struct doc_step_input in = {0};
     struct doc_step_ext ext = {.tx = sign_tx, .arg = &s};
-    for (int attempt = 0; r == RES_OK && attempt < NUMBER_ATTEMPTS; attempt++) {
+    /* The signers of one register on this node take turns from reading the next number
+     * to the commit that takes it: otherwise, under parallel signers, all but one stamp a
+     * number another commit takes meanwhile and stamp again (a storm of retries that
+     * grows with the signers). Another node's signers stay optimistic (the check in
+     * sign_tx). The personal signature above is outside: it is the costly part. */
+    pthread_mutex_t *turn = &number_turns[(uint64_t)reg % NUMBER_TURNS];
+    pthread_mutex_lock(turn);
+    int attempt = 0;
+    for (; r == RES_OK && attempt < NUMBER_ATTEMPTS; attempt++) {
         s.now = clock_now();
         s.nb.year = doc_year_of(s.now);
         calendar_format_day(calendar_day_of(s.now), s.nb.date, sizeof(s.nb.date));
@@ -762,6 +781,10 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
             verrs_add(e, te.items[i].field, "%s", te.items[i].message);
         break;
     }
+    pthread_mutex_unlock(turn);
+    if (attempt > 0) /* another node's signer took the number meanwhile */
+        log_info("msg=\"number taken meanwhile, stamped again\" document=%lld attempts=%d",
+                 (long long)id, attempt + 1);
     if (r == RES_OK && s.stale)
         r = RES_BUSY;
     buf_release(&pdf);
