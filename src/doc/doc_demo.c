@@ -559,7 +559,7 @@ static result_t demo_out_tx(struct tx *t, void *arg)
         "created_at, updated_at) VALUES ($1, 'outgoing', 'issued', 'electronic', $2, $3, $1, $4, "
         "$5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $16) RETURNING id",
         "itttttttttt" /* $1 agency, $2..$11 texts (issuer … signer_position) */
-        "iiiii",        /* urgency, register, year, number, now */
+        "iiiii",      /* urgency, register, year, number, now */
         w->agency_id, w->issuer_code, w->issuer_name, number, w->d->symbol, issued, w->d->type,
         w->d->subject, folded ? folded : "", w->d->signer, w->d->position,
         (int64_t)doc_urgency_parse(w->d->urgency), w->register_id, (int64_t)year, w->number,

@@ -49,7 +49,8 @@ TEST(length_and_squeeze)
 /* A leader's direction keeps its paragraphs (issue 11: they were squeezed to one line). */
 TEST(squeeze_keeps_lines)
 {
-    char a[] = "  Giao Phòng CNTT   chủ trì; \r\n\r\n\r\n\t- Phòng KH phối hợp.  \n- Báo cáo trước 15/12.\n\n ";
+    char a[] = "  Giao Phòng CNTT   chủ trì; \r\n\r\n\r\n\t- Phòng KH phối hợp.  \n- Báo cáo trước "
+               "15/12.\n\n ";
     text_squeeze_lines(a);
     CHECK_STR(a, "Giao Phòng CNTT chủ trì;\n\n- Phòng KH phối hợp.\n- Báo cáo trước 15/12.");
     char b[] = "\n\n  \n";
