@@ -121,58 +121,79 @@ const char *web_vn_time(struct req *r, const char *s)
     return arena_printf(&r->arena, "%.5s", s + 11);
 }
 
-static void set_str(json_t *o, const char *key, const char *v)
+/* The display keys of one document of doc_list or doc_get. */
+void web_doc_decorate(struct req *r, json_t *d)
+{
+    int64_t id = json_integer_value(json_object_get(d, "id"));
+    web_set_str(d, "href", arena_printf(&r->arena, "/documents/%lld", (long long)id));
+    const char *received = web_jstr(d, "received_at");
+    web_set_str(d, "received_date", web_vn_date(r, received));
+    web_set_str(d, "received_time", web_vn_time(r, received));
+    /* §4: a document arriving outside working hours counts from the next working period */
+    const char *arrived = web_jstr(d, "arrived_at");
+    json_object_set_new(d, "arrived_differs", json_boolean(*arrived && strcmp(arrived, received)));
+    web_set_str(
+        d, "arrived_text",
+        arena_printf(&r->arena, "%s ngày %s", web_vn_time(r, arrived), web_vn_date(r, arrived)));
+    web_set_str(d, "issued_date_vn", web_vn_date(r, web_jstr(d, "issued_date")));
+    web_set_str(d, "due_date_vn", web_vn_date(r, web_jstr(d, "due_date")));
+    /* The leader's processing deadline (workflow) when set, else the date the document
+     * itself asks for. */
+    const char *dl = *web_jstr(d, "deadline") ? web_jstr(d, "deadline") : web_jstr(d, "due_date");
+    web_set_str(d, "deadline_vn", web_vn_date(r, dl));
+    const char *ds = web_jstr(d, "deadline_state");
+    bool overdue = json_is_true(json_object_get(d, "overdue")) || !strcmp(ds, "overdue");
+    bool soon = json_is_true(json_object_get(d, "due_soon")) || !strcmp(ds, "due_soon");
+    json_object_set_new(d, "is_overdue", json_boolean(overdue));
+    json_object_set_new(d, "is_due_soon", json_boolean(!overdue && soon));
+    web_set_str(d, "state_label", web_doc_state_label(web_jstr(d, "state")));
+    web_set_str(d, "medium_label",
+                !strcmp(web_jstr(d, "medium"), "electronic") ? "Văn bản điện tử" : "Văn bản giấy");
+    const char *u = web_jstr(d, "urgency");
+    /* §3: Khẩn, Thượng khẩn, Hỏa tốc are flagged; Thường is not. */
+    json_object_set_new(d, "urgent", json_boolean(*u && strcmp(u, "thuong") != 0));
+    web_set_str(d, "urgency_class",
+                !strncmp(u, "hoa_toc", 7)   ? "fire"
+                : !strcmp(u, "thuong_khan") ? "high"
+                                            : "urgent");
+    json_t *n = json_object_get(d, "arrival_number");
+    if (json_is_integer(n))
+        web_set_str(d, "arrival_text",
+                    arena_printf(&r->arena, "%lld", (long long)json_integer_value(n)));
+    else
+        web_set_str(d, "arrival_text", "—");
+}
+
+/* ---- context helpers (pages_doc.h) ---- */
+
+void web_set_str(json_t *o, const char *key, const char *v)
 {
     json_object_set_new(o, key, json_string(v ? v : ""));
 }
 
-static const char *jstr(json_t *o, const char *key)
+const char *web_jstr(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
 }
 
-/* The display keys of one document of doc_list or doc_get. */
-void web_doc_decorate(struct req *r, json_t *d)
+bool web_form_has(json_t *form, const char *name, const char *value)
 {
-    int64_t id = json_integer_value(json_object_get(d, "id"));
-    set_str(d, "href", arena_printf(&r->arena, "/documents/%lld", (long long)id));
-    const char *received = jstr(d, "received_at");
-    set_str(d, "received_date", web_vn_date(r, received));
-    set_str(d, "received_time", web_vn_time(r, received));
-    /* §4: a document arriving outside working hours counts from the next working period */
-    const char *arrived = jstr(d, "arrived_at");
-    json_object_set_new(d, "arrived_differs", json_boolean(*arrived && strcmp(arrived, received)));
-    set_str(
-        d, "arrived_text",
-        arena_printf(&r->arena, "%s ngày %s", web_vn_time(r, arrived), web_vn_date(r, arrived)));
-    set_str(d, "issued_date_vn", web_vn_date(r, jstr(d, "issued_date")));
-    set_str(d, "due_date_vn", web_vn_date(r, jstr(d, "due_date")));
-    /* The leader's processing deadline (workflow) when set, else the date the document
-     * itself asks for. */
-    const char *dl = *jstr(d, "deadline") ? jstr(d, "deadline") : jstr(d, "due_date");
-    set_str(d, "deadline_vn", web_vn_date(r, dl));
-    const char *ds = jstr(d, "deadline_state");
-    bool overdue = json_is_true(json_object_get(d, "overdue")) || !strcmp(ds, "overdue");
-    bool soon = json_is_true(json_object_get(d, "due_soon")) || !strcmp(ds, "due_soon");
-    json_object_set_new(d, "is_overdue", json_boolean(overdue));
-    json_object_set_new(d, "is_due_soon", json_boolean(!overdue && soon));
-    set_str(d, "state_label", web_doc_state_label(jstr(d, "state")));
-    set_str(d, "medium_label",
-            !strcmp(jstr(d, "medium"), "electronic") ? "Văn bản điện tử" : "Văn bản giấy");
-    const char *u = jstr(d, "urgency");
-    /* §3: Khẩn, Thượng khẩn, Hỏa tốc are flagged; Thường is not. */
-    json_object_set_new(d, "urgent", json_boolean(*u && strcmp(u, "thuong") != 0));
-    set_str(d, "urgency_class",
-            !strncmp(u, "hoa_toc", 7)   ? "fire"
-            : !strcmp(u, "thuong_khan") ? "high"
-                                        : "urgent");
-    json_t *n = json_object_get(d, "arrival_number");
-    if (json_is_integer(n))
-        set_str(d, "arrival_text",
-                arena_printf(&r->arena, "%lld", (long long)json_integer_value(n)));
-    else
-        set_str(d, "arrival_text", "—");
+    json_t *v = json_object_get(form, name);
+    if (json_is_string(v))
+        return !strcmp(json_string_value(v), value);
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) if (json_is_string(x) &&
+                                    !strcmp(json_string_value(x), value)) return true;
+    return false;
+}
+
+const char *web_person_label(struct req *r, json_t *p)
+{
+    const char *pos = web_jstr(p, "position"), *dep = web_jstr(p, "department_name");
+    return arena_printf(&r->arena, "%s%s%s%s%s%s", web_jstr(p, "name"), *pos || *dep ? " (" : "",
+                        pos, *pos && *dep ? ", " : "", dep, *pos || *dep ? ")" : "");
 }
 
 /* ---- list ---- */
@@ -308,14 +329,15 @@ void page_documents(struct req *r)
     const char *box_q = strcmp(box, "all") ? arena_printf(&r->arena, "box=%s&", box) : "";
     json_t *page = json_object();
     if (next)
-        set_str(page, "next_href",
-                arena_printf(&r->arena, "/documents?%s%scursor=%s", box_q, filters,
-                             web_url_encode(&r->arena, next)));
+        web_set_str(page, "next_href",
+                    arena_printf(&r->arena, "/documents?%s%scursor=%s", box_q, filters,
+                                 web_url_encode(&r->arena, next)));
     if (f.cursor && *f.cursor) {
         const char *q = arena_printf(&r->arena, "%s%s", box_q, filters);
         size_t n = strlen(q);
-        set_str(page, "first_href",
-                arena_printf(&r->arena, "/documents%s%.*s", n ? "?" : "", (int)(n ? n - 1 : 0), q));
+        web_set_str(
+            page, "first_href",
+            arena_printf(&r->arena, "/documents%s%.*s", n ? "?" : "", (int)(n ? n - 1 : 0), q));
     }
     free(next);
 
@@ -351,17 +373,17 @@ void page_documents(struct req *r)
     bool any_register = false;
     int64_t this_year = doc_year_of(clock_now()); /* the Vietnam-time year of now */
     json_t *filter = json_object();
-    set_str(filter, "q", f.q);
-    set_str(filter, "issuer", f.issuer);
-    set_str(filter, "received_from", f.received_from);
-    set_str(filter, "received_to", f.received_to);
-    set_str(filter, "box", strcmp(box, "all") ? box : "");
+    web_set_str(filter, "q", f.q);
+    web_set_str(filter, "issuer", f.issuer);
+    web_set_str(filter, "received_from", f.received_from);
+    web_set_str(filter, "received_to", f.received_to);
+    web_set_str(filter, "box", strcmp(box, "all") ? box : "");
     bool more = f.year || f.register_id || f.urgency >= 0 || f.issuer || f.doc_type ||
                 f.received_from || f.received_to || f.state || f.sort;
     json_object_set_new(filter, "more", json_boolean(more));
     json_object_set_new(filter, "active", json_boolean(more || f.q));
     json_t *ctx = json_object();
-    set_str(ctx, "title", "Văn bản đến");
+    web_set_str(ctx, "title", "Văn bản đến");
     json_object_set_new(ctx, "documents", list);
     json_object_set_new(ctx, "page", page);
     json_object_set_new(ctx, "filter", filter);
@@ -399,7 +421,7 @@ static void render_register(struct req *r, int status, json_t *form, const struc
                             json_t *duplicate)
 {
     int64_t reg = 0;
-    const char *rs = jstr(form, "register_id");
+    const char *rs = web_jstr(form, "register_id");
     if (*rs)
         str_to_i64(rs, 1, INT64_MAX, &reg);
     bool any = false;
@@ -407,13 +429,13 @@ static void render_register(struct req *r, int status, json_t *form, const struc
     if (!reg && json_array_size(registers)) /* the first (this year's) register by default */
         json_object_set_new(json_array_get(registers, 0), "selected", json_true());
     json_t *types = json_array();
-    const char *type = jstr(form, "doc_type");
+    const char *type = web_jstr(form, "doc_type");
     for (size_t i = 0; i < doc_type_count; i++)
         json_array_append_new(types, json_pack("{s:s,s:s,s:b}", "key", doc_types[i].key, "name",
                                                doc_types[i].name, "selected",
                                                !strcmp(type, doc_types[i].key)));
-    int u = doc_urgency_parse(jstr(form, "urgency"));
-    int sec = doc_secrecy_parse(jstr(form, "secrecy"));
+    int u = doc_urgency_parse(web_jstr(form, "urgency"));
+    int sec = doc_secrecy_parse(web_jstr(form, "secrecy"));
     json_t *secrecy = json_array();
     static const char *const sec_keys[4] = {"", "mat", "toi_mat", "tuyet_mat"};
     for (int i = 0; i < 4; i++)
@@ -421,9 +443,9 @@ static void render_register(struct req *r, int status, json_t *form, const struc
                                                  i ? doc_secrecy_labels[i] : "Thường (không mật)",
                                                  "selected", i == (sec < 0 ? 0 : sec)));
     json_object_set_new(form, "electronic",
-                        json_boolean(!strcmp(jstr(form, "medium"), "electronic")));
+                        json_boolean(!strcmp(web_jstr(form, "medium"), "electronic")));
     json_t *ctx = json_object();
-    set_str(ctx, "title", "Vào sổ văn bản đến");
+    web_set_str(ctx, "title", "Vào sổ văn bản đến");
     json_object_set_new(ctx, "form", form);
     json_object_set_new(ctx, "registers", registers);
     json_object_set_new(ctx, "no_register", json_boolean(!any));
@@ -459,7 +481,7 @@ void page_document_new_post(struct req *r)
     struct verrs e = {0};
     json_t *form = json_object();
     for (int i = 0; form_fields[i]; i++)
-        set_str(form, form_fields[i], req_form(r, form_fields[i]));
+        web_set_str(form, form_fields[i], req_form(r, form_fields[i]));
     struct doc_incoming_input in = {0};
     const char *reg = req_form(r, "register_id");
     if (!reg || !*reg || str_to_i64(reg, 1, INT64_MAX, &in.register_id) != RES_OK)
@@ -647,26 +669,6 @@ static const char *part_status_label(const char *status)
                                             : "";
 }
 
-/* Is value among the values the form sent for name (kept after an error)? */
-static bool form_has(json_t *form, const char *name, const char *value)
-{
-    json_t *v = json_object_get(form, name);
-    if (json_is_string(v))
-        return !strcmp(json_string_value(v), value);
-    size_t i;
-    json_t *x;
-    json_array_foreach(v, i, x) if (json_is_string(x) &&
-                                    !strcmp(json_string_value(x), value)) return true;
-    return false;
-}
-
-static const char *person_label(struct req *r, json_t *p)
-{
-    const char *pos = jstr(p, "position"), *dep = jstr(p, "department_name");
-    return arena_printf(&r->arena, "%s%s%s%s%s%s", jstr(p, "name"), *pos || *dep ? " (" : "", pos,
-                        *pos && *dep ? ", " : "", dep, *pos || *dep ? ")" : "");
-}
-
 /* Options "d:<id>" (units) and "u:<id>" (people) of the candidates, marked from form. */
 static json_t *target_options(struct req *r, json_t *cand, json_t *form, const char *name,
                               bool units)
@@ -680,8 +682,8 @@ static json_t *target_options(struct req *r, json_t *cand, json_t *form, const c
             const char *v = arena_printf(&r->arena, "d:%lld",
                                          (long long)json_integer_value(json_object_get(x, "id")));
             json_array_append_new(out, json_pack("{s:s,s:s,s:b,s:b}", "value", v, "label",
-                                                 jstr(x, "name"), "unit", 1, "selected",
-                                                 form_has(form, name, v)));
+                                                 web_jstr(x, "name"), "unit", 1, "selected",
+                                                 web_form_has(form, name, v)));
         }
     /* a unit's re-assignment chooses among the unit's members only */
     json_array_foreach(json_object_get(cand, units ? "people" : "unit_people"), i, x)
@@ -689,8 +691,8 @@ static json_t *target_options(struct req *r, json_t *cand, json_t *form, const c
         const char *v = arena_printf(&r->arena, "u:%lld",
                                      (long long)json_integer_value(json_object_get(x, "id")));
         json_array_append_new(out, json_pack("{s:s,s:s,s:b,s:b}", "value", v, "label",
-                                             person_label(r, x), "unit", 0, "selected",
-                                             form_has(form, name, v)));
+                                             web_person_label(r, x), "unit", 0, "selected",
+                                             web_form_has(form, name, v)));
     }
     return out;
 }
@@ -704,9 +706,9 @@ static json_t *people_options(struct req *r, json_t *list, json_t *form, const c
     {
         const char *v = arena_printf(&r->arena, "%lld",
                                      (long long)json_integer_value(json_object_get(x, "id")));
-        json_array_append_new(out,
-                              json_pack("{s:s,s:s,s:b}", "value", v, "label", person_label(r, x),
-                                        "selected", form_has(form, name, v)));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "value", v, "label",
+                                             web_person_label(r, x), "selected",
+                                             web_form_has(form, name, v)));
     }
     return out;
 }
@@ -719,7 +721,7 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
     json_t *keys = json_deep_copy(json_object_get(doc, "actions"));
     if (!json_is_array(keys))
         keys = json_array();
-    if (!strcmp(jstr(doc, "state"), "arrived") &&
+    if (!strcmp(web_jstr(doc, "state"), "arrived") &&
         web_screen_check(r, SCREEN_DOC_REGISTER) == RES_OK) {
         json_array_append_new(keys, json_string("register"));
         json_array_append_new(keys, json_string("refuse"));
@@ -735,7 +737,8 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
     json_array_foreach(json_object_get(doc, "participants"), i, p)
     {
         if (json_integer_value(json_object_get(p, "user_id")) == r->actor.user_id &&
-            !strcmp(jstr(p, "role"), "co_handler") && json_is_true(json_object_get(p, "active")))
+            !strcmp(web_jstr(p, "role"), "co_handler") &&
+            json_is_true(json_object_get(p, "active")))
             co_handler = true;
     }
     json_t *out = json_array();
@@ -748,13 +751,13 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
         bool mine = failed && !strcmp(failed, def->key);
         json_t *fv = mine && form ? form : json_object();
         json_t *a = json_object();
-        set_str(a, "key", def->key);
-        set_str(a, "label", def->label);
-        set_str(a, "href",
-                arena_printf(&r->arena, "/documents/%lld/actions/%s", (long long)id, def->key));
-        set_str(a, "note_label", def->note_label);
+        web_set_str(a, "key", def->key);
+        web_set_str(a, "label", def->label);
+        web_set_str(a, "href",
+                    arena_printf(&r->arena, "/documents/%lld/actions/%s", (long long)id, def->key));
+        web_set_str(a, "note_label", def->note_label);
         json_object_set_new(a, "note_required", json_boolean(def->note_required));
-        set_str(a, "note", jstr(fv, "note"));
+        web_set_str(a, "note", web_jstr(fv, "note"));
         json_object_set_new(a, "open", json_boolean(mine));
         if (mine && e && e->count)
             json_object_set_new(a, "errors", verrs_json(e));
@@ -774,10 +777,10 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
             json_object_set_new(a, "co_handlers",
                                 target_options(r, cand, fv, "co_handlers", units));
             json_object_set_new(a, "for_info", target_options(r, cand, fv, "for_info", units));
-            bool days = !strcmp(jstr(fv, "deadline_mode"), "days");
+            bool days = !strcmp(web_jstr(fv, "deadline_mode"), "days");
             json_object_set_new(a, "mode_days", json_boolean(days));
-            set_str(a, "deadline", jstr(fv, "deadline"));
-            set_str(a, "working_days", jstr(fv, "working_days"));
+            web_set_str(a, "deadline", web_jstr(fv, "deadline"));
+            web_set_str(a, "working_days", web_jstr(fv, "working_days"));
             json_object_set_new(a, "is_reassign", json_boolean(!units));
             break;
         }
@@ -787,11 +790,11 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
         case F_FORWARD:
             json_object_set_new(a, "people",
                                 people_options(r, json_object_get(cand, "people"), fv, "user_id"));
-            json_object_set_new(a, "role_info", json_boolean(form_has(fv, "role", "for_info")));
+            json_object_set_new(a, "role_info", json_boolean(web_form_has(fv, "role", "for_info")));
             break;
         case F_REGISTER: {
             int64_t reg = 0;
-            const char *rs = jstr(fv, "register_id");
+            const char *rs = web_jstr(fv, "register_id");
             if (*rs)
                 str_to_i64(rs, 1, INT64_MAX, &reg);
             bool any = false;
@@ -812,7 +815,7 @@ static json_t *action_forms(struct req *r, json_t *doc, int64_t id, const char *
                         json_array_append_new(
                             agency, json_pack("{s:I,s:s}", "id",
                                               json_integer_value(json_object_get(kk, "id")),
-                                              "label", jstr(kk, "subject")));
+                                              "label", web_jstr(kk, "subject")));
                 }
             }
             json_decref(usable);
@@ -886,7 +889,8 @@ json_t *web_doc_reports(struct req *r, int64_t id, json_t *files)
     json_t *f;
     json_array_foreach(files, i, f)
     {
-        if (strcmp(jstr(f, "format"), "pdf") && strcmp(jstr(f, "content_type"), "application/pdf"))
+        if (strcmp(web_jstr(f, "format"), "pdf") &&
+            strcmp(web_jstr(f, "content_type"), "application/pdf"))
             continue;
         if (checked == SIGCHECK_MAX_FILES ||
             json_integer_value(json_object_get(f, "size")) > SIGCHECK_MAX_BYTES)
@@ -907,7 +911,7 @@ json_t *web_doc_reports(struct req *r, int64_t id, json_t *files)
         if (!rep)
             continue;
         if (json_integer_value(json_object_get(rep, "signature_count")) > 0) {
-            const char *kind = jstr(rep, "kind");
+            const char *kind = web_jstr(rep, "kind");
             json_object_set_new(rep, arena_printf(&r->arena, "kind_%s", kind), json_true());
             json_object_set_new(
                 rep, "size_kb",
@@ -937,24 +941,24 @@ json_t *web_doc_files(struct req *r, int64_t id, json_t *files)
         int64_t fid = json_integer_value(json_object_get(f, "id"));
         const char *href =
             arena_printf(&r->arena, "/documents/%lld/files/%lld", (long long)id, (long long)fid);
-        set_str(f, "href", href);
-        set_str(f, "download_href", arena_printf(&r->arena, "%s?download=1", href));
-        bool pdf = !strcmp(jstr(f, "content_type"), "application/pdf");
+        web_set_str(f, "href", href);
+        web_set_str(f, "download_href", arena_printf(&r->arena, "%s?download=1", href));
+        bool pdf = !strcmp(web_jstr(f, "content_type"), "application/pdf");
         json_object_set_new(f, "is_pdf", json_boolean(pdf));
-        json_object_set_new(f, "is_main", json_boolean(!strcmp(jstr(f, "role"), "main")));
+        json_object_set_new(f, "is_main", json_boolean(!strcmp(web_jstr(f, "role"), "main")));
         json_int_t size = json_integer_value(json_object_get(f, "size"));
-        set_str(f, "size_text",
-                size >= 1024 * 1024
-                    ? arena_printf(&r->arena, "%.1f MB", (double)size / (1024.0 * 1024.0))
-                    : arena_printf(&r->arena, "%lld KB", (long long)((size + 1023) / 1024)));
-        const char *role = jstr(f, "role");
-        set_str(f, "role_label",
-                !strcmp(role, "main") ? "Tệp chính"
-                : !strcmp(role, "working")
-                    ? "Tệp xử lý"
-                    : arena_printf(&r->arena, "Phụ lục %lld",
-                                   (long long)json_integer_value(json_object_get(f, "seq"))));
-        if (!main_file && pdf && !strcmp(jstr(f, "role"), "main"))
+        web_set_str(f, "size_text",
+                    size >= 1024 * 1024
+                        ? arena_printf(&r->arena, "%.1f MB", (double)size / (1024.0 * 1024.0))
+                        : arena_printf(&r->arena, "%lld KB", (long long)((size + 1023) / 1024)));
+        const char *role = web_jstr(f, "role");
+        web_set_str(f, "role_label",
+                    !strcmp(role, "main") ? "Tệp chính"
+                    : !strcmp(role, "working")
+                        ? "Tệp xử lý"
+                        : arena_printf(&r->arena, "Phụ lục %lld",
+                                       (long long)json_integer_value(json_object_get(f, "seq"))));
+        if (!main_file && pdf && !strcmp(web_jstr(f, "role"), "main"))
             main_file = f;
     }
     return main_file;
@@ -968,15 +972,15 @@ void web_doc_history(struct req *r, json_t *hist)
     json_t *f;
     json_array_foreach(hist, i, f)
     {
-        const char *at = jstr(f, "at");
-        set_str(f, "at_text",
-                arena_printf(&r->arena, "%s %s", web_vn_time(r, at), web_vn_date(r, at)));
-        set_str(f, "action_label", web_doc_action_label(jstr(f, "action")));
-        set_str(f, "to_state_label",
-                *jstr(f, "to_state") ? web_doc_state_label(jstr(f, "to_state")) : "");
-        const char *to =
-            *jstr(f, "to_user_name") ? jstr(f, "to_user_name") : jstr(f, "to_department_name");
-        set_str(f, "to_name", to);
+        const char *at = web_jstr(f, "at");
+        web_set_str(f, "at_text",
+                    arena_printf(&r->arena, "%s %s", web_vn_time(r, at), web_vn_date(r, at)));
+        web_set_str(f, "action_label", web_doc_action_label(web_jstr(f, "action")));
+        web_set_str(f, "to_state_label",
+                    *web_jstr(f, "to_state") ? web_doc_state_label(web_jstr(f, "to_state")) : "");
+        const char *to = *web_jstr(f, "to_user_name") ? web_jstr(f, "to_user_name")
+                                                      : web_jstr(f, "to_department_name");
+        web_set_str(f, "to_name", to);
     }
 }
 
@@ -995,7 +999,7 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
             resp_result(r, res);
         return;
     }
-    if (!strcmp(jstr(doc, "direction"), "outgoing")) {
+    if (!strcmp(web_jstr(doc, "direction"), "outgoing")) {
         /* the outgoing circuit has its own page (pages_doc_out.c) */
         web_doc_out_render(r, status, id, doc, failed, form, e);
         return;
@@ -1014,41 +1018,43 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
         /* the rows of the assignment in force, and after it the ones that did their
          * part (a completed document keeps who processed it); not withdrawn, returned
          * or passed-on rows, which the timeline tells */
-        const char *st = jstr(f, "status");
+        const char *st = web_jstr(f, "status");
         if (!json_is_true(json_object_get(f, "active")) && strcmp(st, "done"))
             continue;
-        set_str(f, "role_label", role_label(jstr(f, "role")));
-        set_str(f, "status_label", part_status_label(jstr(f, "status")));
-        set_str(f, "due_date_vn", web_vn_date(r, jstr(f, "due_date")));
-        json_object_set_new(f, "is_unit", json_boolean(!strcmp(jstr(f, "kind"), "unit")));
+        web_set_str(f, "role_label", role_label(web_jstr(f, "role")));
+        web_set_str(f, "status_label", part_status_label(web_jstr(f, "status")));
+        web_set_str(f, "due_date_vn", web_vn_date(r, web_jstr(f, "due_date")));
+        json_object_set_new(f, "is_unit", json_boolean(!strcmp(web_jstr(f, "kind"), "unit")));
         json_array_append(with, f);
     }
     json_object_set_new(doc, "with", with);
-    set_str(doc, "completed_vn", web_vn_date(r, jstr(doc, "completed_at")));
+    web_set_str(doc, "completed_vn", web_vn_date(r, web_jstr(doc, "completed_at")));
     json_t *forms = action_forms(r, doc, id, failed, form, e);
     json_t *rec = json_object_get(doc, "recipients");
     json_object_set_new(doc, "has_recipients", json_boolean(json_array_size(rec) > 0));
     /* §6 the replies drafted to it, and "Soạn văn bản trả lời" for whoever may draft */
     json_array_foreach(json_object_get(doc, "replies"), i, f)
     {
-        set_str(f, "href",
-                arena_printf(&r->arena, "/documents/%lld",
-                             (long long)json_integer_value(json_object_get(f, "id"))));
-        set_str(f, "state_label", web_doc_state_label(jstr(f, "state")));
-        set_str(f, "number_symbol",
-                *jstr(f, "number")
-                    ? arena_printf(&r->arena, "%s/%s", jstr(f, "number"), jstr(f, "symbol"))
-                    : "");
+        web_set_str(f, "href",
+                    arena_printf(&r->arena, "/documents/%lld",
+                                 (long long)json_integer_value(json_object_get(f, "id"))));
+        web_set_str(f, "state_label", web_doc_state_label(web_jstr(f, "state")));
+        web_set_str(f, "number_symbol",
+                    *web_jstr(f, "number") ? arena_printf(&r->arena, "%s/%s", web_jstr(f, "number"),
+                                                          web_jstr(f, "symbol"))
+                                           : "");
     }
     json_object_set_new(doc, "has_replies",
                         json_boolean(json_array_size(json_object_get(doc, "replies")) > 0));
-    const char *st = jstr(doc, "state");
+    const char *st = web_jstr(doc, "state");
     if (web_screen_check(r, SCREEN_DOC_DRAFT) == RES_OK && strcmp(st, "arrived") &&
         strcmp(st, "refused") && strcmp(st, "recalled"))
-        set_str(doc, "reply_href",
-                arena_printf(&r->arena, "/documents/outgoing/new?reply_to=%lld", (long long)id));
+        web_set_str(
+            doc, "reply_href",
+            arena_printf(&r->arena, "/documents/outgoing/new?reply_to=%lld", (long long)id));
     json_t *ctx = json_object();
-    set_str(ctx, "title", arena_printf(&r->arena, "Văn bản %s", jstr(doc, "number_symbol")));
+    web_set_str(ctx, "title",
+                arena_printf(&r->arena, "Văn bản %s", web_jstr(doc, "number_symbol")));
     if (main_file)
         json_object_set(ctx, "viewer", main_file);
     json_object_set_new(ctx, "doc", doc);
@@ -1056,7 +1062,7 @@ static void render_document(struct req *r, int status, int64_t id, const char *f
     json_object_set_new(ctx, "has_actions", json_boolean(json_array_size(forms) > 0));
     json_object_set_new(ctx, "action_forms", forms);
     if (e && e->count && verrs_get(e, "action"))
-        set_str(ctx, "action_error", verrs_get(e, "action"));
+        web_set_str(ctx, "action_error", verrs_get(e, "action"));
     json_decref(form);
     web_render(r, status, "doc_view", ctx, "documents");
 }
@@ -1096,7 +1102,7 @@ void page_document_action(struct req *r)
     json_t *form = json_object();
     struct doc_step_input si = {0};
     si.note = req_form(r, "note");
-    set_str(form, "note", si.note);
+    web_set_str(form, "note", si.note);
     if (def->note_required && str_is_empty(si.note))
         verrs_add(&e, "note", "Vui lòng nhập %s.",
                   !strcmp(def->key, "return")   ? "lý do trả lại"
@@ -1107,13 +1113,13 @@ void page_document_action(struct req *r)
     switch (def->kind) {
     case F_PRESENT:
         v = req_form(r, "leader_id");
-        set_str(form, "leader_id", v);
+        web_set_str(form, "leader_id", v);
         if (!v || str_to_i64(v, 1, INT64_MAX, &si.leader_id) != RES_OK)
             verrs_add(&e, "leader_id", "Vui lòng chọn lãnh đạo để trình.");
         break;
     case F_ASSIGN: {
         v = req_form(r, "lead");
-        set_str(form, "lead", v);
+        web_set_str(form, "lead", v);
         struct doc_target *lead = arena_alloc(&r->arena, sizeof(*lead));
         if (!v || !*v)
             verrs_add(&e, "lead", "Vui lòng chọn đơn vị hoặc người chủ trì xử lý.");
@@ -1126,10 +1132,10 @@ void page_document_action(struct req *r)
         si.for_info =
             targets_of(r, "for_info", DOC_MAX_FOR_INFO, &si.nfor_info, form, &e, "for_info");
         const char *mode = req_form(r, "deadline_mode");
-        set_str(form, "deadline_mode", mode);
+        web_set_str(form, "deadline_mode", mode);
         const char *dl = req_form(r, "deadline"), *wd = req_form(r, "working_days");
-        set_str(form, "deadline", dl);
-        set_str(form, "working_days", wd);
+        web_set_str(form, "deadline", dl);
+        web_set_str(form, "working_days", wd);
         if (mode && !strcmp(mode, "days")) {
             if (!wd || str_to_i64(wd, 1, DOC_MAX_WORKING_DAYS, &si.working_days) != RES_OK)
                 verrs_add(&e, "working_days", "Số ngày làm việc phải từ 1 đến %d.",
@@ -1147,18 +1153,18 @@ void page_document_action(struct req *r)
         /* an outgoing return in review may go back to an earlier reviewer (empty: the
          * drafter); the incoming steps ignore it */
         v = req_form(r, "user_id");
-        set_str(form, "user_id", v);
+        web_set_str(form, "user_id", v);
         if (!strcmp(def->key, "return") && v && *v &&
             str_to_i64(v, 1, INT64_MAX, &si.user_id) != RES_OK)
             verrs_add(&e, "user_id", "Người nhận lại không hợp lệ.");
         break;
     case F_FORWARD:
         v = req_form(r, "user_id");
-        set_str(form, "user_id", v);
+        web_set_str(form, "user_id", v);
         if (!v || str_to_i64(v, 1, INT64_MAX, &si.user_id) != RES_OK)
             verrs_add(&e, "user_id", "Vui lòng chọn người nhận.");
         si.role = req_form(r, "role");
-        set_str(form, "role", si.role);
+        web_set_str(form, "role", si.role);
         break;
     default:
         break;
@@ -1181,7 +1187,7 @@ void page_document_action(struct req *r)
     } else if (def->kind == F_REGISTER) {
         struct doc_arrived_input ai = {.page_count = -1};
         v = req_form(r, "register_id");
-        set_str(form, "register_id", v);
+        web_set_str(form, "register_id", v);
         if (!v || str_to_i64(v, 1, INT64_MAX, &ai.register_id) != RES_OK)
             verrs_add(&e, "register_id", "Vui lòng chọn sổ văn bản đến.");
         ai.confirm_duplicate = req_form(r, "confirm_duplicate") != NULL;
@@ -1316,8 +1322,9 @@ static json_t *tracking_rows(struct req *r, json_t *rows, bool people)
     {
         json_int_t uid = json_integer_value(json_object_get(x, "user_id"));
         if (people && uid)
-            set_str(x, "overdue_href",
-                    arena_printf(&r->arena, "/documents?box=overdue&handler=%lld", (long long)uid));
+            web_set_str(
+                x, "overdue_href",
+                arena_printf(&r->arena, "/documents?box=overdue&handler=%lld", (long long)uid));
         json_object_set_new(x, "has_overdue",
                             json_boolean(json_integer_value(json_object_get(x, "overdue")) > 0));
     }
@@ -1348,12 +1355,12 @@ void page_documents_tracking(struct req *r)
         return;
     }
     json_t *ctx = json_object();
-    set_str(ctx, "title", "Theo dõi xử lý văn bản");
+    web_set_str(ctx, "title", "Theo dõi xử lý văn bản");
     json_t *filter = json_object();
-    set_str(filter, "from", t ? jstr(t, "from") : (from ? from : ""));
-    set_str(filter, "to", t ? jstr(t, "to") : (to ? to : ""));
-    set_str(filter, "from_vn", web_vn_date(r, jstr(filter, "from")));
-    set_str(filter, "to_vn", web_vn_date(r, jstr(filter, "to")));
+    web_set_str(filter, "from", t ? web_jstr(t, "from") : (from ? from : ""));
+    web_set_str(filter, "to", t ? web_jstr(t, "to") : (to ? to : ""));
+    web_set_str(filter, "from_vn", web_vn_date(r, web_jstr(filter, "from")));
+    web_set_str(filter, "to_vn", web_vn_date(r, web_jstr(filter, "to")));
     json_object_set_new(ctx, "filter", filter);
     json_object_set_new(ctx, "departments",
                         t ? tracking_rows(r, json_object_get(t, "departments"), false)

@@ -10,6 +10,13 @@
 #include "core/verr.h"
 #include "http/http.h"
 
+/* Small helpers of the document pages' contexts: a string member set ("" for NULL); a
+ * string member read ("" when absent); is value among the values the form sent for
+ * name (a string or an array, kept after an error); "Name (position, unit)". */
+void web_set_str(json_t *o, const char *key, const char *v);
+const char *web_jstr(json_t *o, const char *key);
+bool web_form_has(json_t *form, const char *name, const char *value);
+const char *web_person_label(struct req *r, json_t *p);
 /* document.state / doc_history.action → Vietnamese */
 const char *web_doc_state_label(const char *state);
 const char *web_doc_action_label(const char *action);

@@ -25,17 +25,6 @@
 #define FORM_EXTERNAL  20  /* lines of external recipients on the draft form */
 #define LIST_VALUES    200 /* checkboxes read per recipient group */
 
-static void set_str(json_t *o, const char *key, const char *v)
-{
-    json_object_set_new(o, key, json_string(v ? v : ""));
-}
-
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 static const char *id_text(struct req *r, json_t *o, const char *key)
 {
     return arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(o, key)));
@@ -121,9 +110,10 @@ void page_documents_outgoing(struct req *r)
     json_array_foreach(list, i, d)
     {
         web_doc_decorate(r, d);
-        json_object_set_new(d, "numbered", json_boolean(*jstr(d, "number") != '\0'));
-        set_str(d, "date_text",
-                *jstr(d, "issued_date_vn") ? jstr(d, "issued_date_vn") : jstr(d, "received_date"));
+        json_object_set_new(d, "numbered", json_boolean(*web_jstr(d, "number") != '\0'));
+        web_set_str(d, "date_text",
+                    *web_jstr(d, "issued_date_vn") ? web_jstr(d, "issued_date_vn")
+                                                   : web_jstr(d, "received_date"));
     }
     const char *qq = q ? arena_printf(&r->arena, "&q=%s", web_url_encode(&r->arena, q)) : "";
     json_t *jt = json_array();
@@ -137,23 +127,23 @@ void page_documents_outgoing(struct req *r)
     }
     json_t *page = json_object();
     if (next)
-        set_str(page, "next_href",
-                arena_printf(&r->arena, "/documents/outgoing?tab=%s%s&cursor=%s", tab->key, qq,
-                             web_url_encode(&r->arena, next)));
+        web_set_str(page, "next_href",
+                    arena_printf(&r->arena, "/documents/outgoing?tab=%s%s&cursor=%s", tab->key, qq,
+                                 web_url_encode(&r->arena, next)));
     if (f.cursor && *f.cursor)
-        set_str(page, "first_href",
-                arena_printf(&r->arena, "/documents/outgoing?tab=%s%s", tab->key, qq));
+        web_set_str(page, "first_href",
+                    arena_printf(&r->arena, "/documents/outgoing?tab=%s%s", tab->key, qq));
     free(next);
     json_t *ctx = json_object();
-    set_str(ctx, "title", "Văn bản đi");
+    web_set_str(ctx, "title", "Văn bản đi");
     json_object_set_new(ctx, "documents", list);
     json_object_set_new(ctx, "tabs", jt);
     json_object_set_new(ctx, "page", page);
     json_object_set_new(
         ctx, "filter",
         json_pack("{s:s,s:s,s:b}", "q", q ? q : "", "tab", tab->key, "active", q != NULL));
-    set_str(ctx, "empty", q ? "Không có văn bản đi nào khớp từ khóa." : tab->empty);
-    set_str(ctx, "tab_label", tab->label);
+    web_set_str(ctx, "empty", q ? "Không có văn bản đi nào khớp từ khóa." : tab->empty);
+    web_set_str(ctx, "tab_label", tab->label);
     json_object_set_new(ctx, "can_draft",
                         json_boolean(web_screen_check(r, SCREEN_DOC_DRAFT) == RES_OK));
     if (e.count)
@@ -219,26 +209,6 @@ static const char *const authorities[][2] = {
     {"TUQ.", "TUQ. — Thừa ủy quyền"},
 };
 
-/* Is value among the values the form sent for name (kept after an error)? */
-static bool form_has(json_t *form, const char *name, const char *value)
-{
-    json_t *v = json_object_get(form, name);
-    if (json_is_string(v))
-        return !strcmp(json_string_value(v), value);
-    size_t i;
-    json_t *x;
-    json_array_foreach(v, i, x) if (json_is_string(x) &&
-                                    !strcmp(json_string_value(x), value)) return true;
-    return false;
-}
-
-static const char *person_label(struct req *r, json_t *p)
-{
-    const char *pos = jstr(p, "position"), *dep = jstr(p, "department_name");
-    return arena_printf(&r->arena, "%s%s%s%s%s%s", jstr(p, "name"), *pos || *dep ? " (" : "", pos,
-                        *pos && *dep ? ", " : "", dep, *pos || *dep ? ")" : "");
-}
-
 /* {value, label, selected} of a list of {id, ...}; skip: an id left out (0 = none). */
 static json_t *options(struct req *r, json_t *list, json_t *form, const char *name, bool people,
                        int64_t skip1, int64_t skip2)
@@ -252,12 +222,13 @@ static json_t *options(struct req *r, json_t *list, json_t *form, const char *na
         if (id == skip1 || id == skip2)
             continue;
         const char *v = id_text(r, x, "id");
-        const char *label = people             ? person_label(r, x)
-                            : *jstr(x, "code") ? arena_printf(&r->arena, "%s (%s)", jstr(x, "name"),
-                                                              jstr(x, "code"))
-                                               : jstr(x, "name");
+        const char *label =
+            people ? web_person_label(r, x)
+            : *web_jstr(x, "code")
+                ? arena_printf(&r->arena, "%s (%s)", web_jstr(x, "name"), web_jstr(x, "code"))
+                : web_jstr(x, "name");
         json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "value", v, "label", label,
-                                             "selected", form && form_has(form, name, v)));
+                                             "selected", form && web_form_has(form, name, v)));
     }
     return out;
 }
@@ -276,36 +247,36 @@ static void render_draft(struct req *r, int status, json_t *form, const struct v
         return;
     }
     json_t *types = json_array();
-    const char *type = jstr(form, "doc_type");
+    const char *type = web_jstr(form, "doc_type");
     for (size_t i = 0; i < doc_type_count; i++)
         json_array_append_new(types, json_pack("{s:s,s:s,s:s,s:b}", "key", doc_types[i].key, "name",
                                                doc_types[i].name, "abbr", doc_types[i].abbr,
                                                "selected", !strcmp(type, doc_types[i].key)));
     json_t *urg = json_array();
-    int u = doc_urgency_parse(jstr(form, "urgency"));
+    int u = doc_urgency_parse(web_jstr(form, "urgency"));
     for (int i = 0; i < 5; i++)
         json_array_append_new(urg,
                               json_pack("{s:s,s:s,s:b}", "key", doc_urgency_keys[i], "label",
                                         doc_urgency_labels[i], "selected", i == (u < 0 ? 0 : u)));
     json_t *auth = json_array();
     for (size_t i = 0; i < sizeof(authorities) / sizeof(authorities[0]); i++)
-        json_array_append_new(auth, json_pack("{s:s,s:s,s:b}", "key", authorities[i][0], "label",
-                                              authorities[i][1], "selected",
-                                              !strcmp(jstr(form, "authority"), authorities[i][0])));
+        json_array_append_new(
+            auth, json_pack("{s:s,s:s,s:b}", "key", authorities[i][0], "label", authorities[i][1],
+                            "selected", !strcmp(web_jstr(form, "authority"), authorities[i][0])));
     json_t *ctx = json_object();
-    set_str(ctx, "title", "Soạn văn bản đi");
+    web_set_str(ctx, "title", "Soạn văn bản đi");
     /* "in reply to": the incoming document named, when the drafter may read it */
     int64_t reply = 0;
-    if (*jstr(form, "reply_to_id"))
-        str_to_i64(jstr(form, "reply_to_id"), 1, INT64_MAX, &reply);
+    if (*web_jstr(form, "reply_to_id"))
+        str_to_i64(web_jstr(form, "reply_to_id"), 1, INT64_MAX, &reply);
     json_t *rd = NULL;
     if (reply && doc_get(r->app, &r->actor, reply, &rd) == RES_OK &&
-        !strcmp(jstr(rd, "direction"), "incoming")) {
+        !strcmp(web_jstr(rd, "direction"), "incoming")) {
         web_doc_decorate(r, rd);
         json_object_set_new(ctx, "reply_to", rd);
     } else {
         json_decref(rd);
-        set_str(form, "reply_to_id", "");
+        web_set_str(form, "reply_to_id", "");
     }
     json_object_set_new(ctx, "form", form);
     json_object_set_new(ctx, "doc_types", types);
@@ -334,7 +305,7 @@ void page_document_draft(struct req *r)
 {
     json_t *form = json_object();
     const char *reply = req_query(r, "reply_to");
-    set_str(form, "reply_to_id", reply);
+    web_set_str(form, "reply_to_id", reply);
     render_draft(r, 200, form, NULL);
 }
 
@@ -385,7 +356,7 @@ void page_document_draft_post(struct req *r)
                                          "urgency",     "authority",     "signer_id",
                                          "reply_to_id", "rcpt_external", NULL};
     for (int i = 0; fields[i]; i++)
-        set_str(form, fields[i], req_form(r, fields[i]));
+        web_set_str(form, fields[i], req_form(r, fields[i]));
     struct doc_outgoing_input in = {0};
     in.doc_type = req_form(r, "doc_type");
     in.subject = req_form(r, "subject");
@@ -603,8 +574,8 @@ static json_t *key_options(struct req *r, bool agency, json_t *fv)
         const char *v = id_text(r, k, "id");
         json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "id", v, "label",
                                              arena_printf(&r->arena, "%s (hiệu lực đến %s)",
-                                                          jstr(k, "subject"), until),
-                                             "selected", form_has(fv, "key_id", v)));
+                                                          web_jstr(k, "subject"), until),
+                                             "selected", web_form_has(fv, "key_id", v)));
     }
     json_decref(usable);
     return out;
@@ -612,7 +583,7 @@ static json_t *key_options(struct req *r, bool agency, json_t *fv)
 
 static const char *circuit_status(json_t *p)
 {
-    const char *st = jstr(p, "status"), *role = jstr(p, "role");
+    const char *st = web_jstr(p, "status"), *role = web_jstr(p, "role");
     bool active = json_is_true(json_object_get(p, "active"));
     if (!strcmp(st, "pending"))
         return active ? "Đang xem xét" : "Chờ đến lượt";
@@ -678,7 +649,7 @@ static json_t *current_files(json_t *files)
     json_array_foreach(files, i, f)
     {
         /* doc_get orders main, appendices, working; seq; newest version first */
-        const char *role = jstr(f, "role");
+        const char *role = web_jstr(f, "role");
         json_int_t seq = json_integer_value(json_object_get(f, "seq"));
         if (!strcmp(role, last_role) && seq == last_seq)
             continue;
@@ -718,19 +689,19 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         json_array_foreach(hist, j, h)
         {
             if (json_integer_value(json_object_get(h, "file_version")) != ver ||
-                !*jstr(h, "actor_name"))
+                !*web_jstr(h, "actor_name"))
                 continue;
-            json_array_append_new(seen,
-                                  json_pack("{s:s,s:s,s:s}", "actor_name", jstr(h, "actor_name"),
-                                            "action_label", jstr(h, "action_label"), "at_text",
-                                            jstr(h, "at_text")));
+            json_array_append_new(seen, json_pack("{s:s,s:s,s:s}", "actor_name",
+                                                  web_jstr(h, "actor_name"), "action_label",
+                                                  web_jstr(h, "action_label"), "at_text",
+                                                  web_jstr(h, "at_text")));
         }
         const char *href = arena_printf(&r->arena, "/documents/%lld/files/%lld", (long long)id,
                                         (long long)json_integer_value(json_object_get(v, "id")));
         json_array_append_new(
             versions, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:b}", "version", ver, "file_name",
-                                jstr(v, "file_name"), "format", jstr(v, "format"), "stage_label",
-                                stage_label(jstr(v, "stage")), "href",
+                                web_jstr(v, "file_name"), "format", web_jstr(v, "format"),
+                                "stage_label", stage_label(web_jstr(v, "stage")), "href",
                                 arena_printf(&r->arena, "%s?download=1", href), "at_text",
                                 vn_instant(r, json_object_get(v, "created_at")), "seen", seen,
                                 "newest", k + 1 == json_array_size(vs)));
@@ -744,9 +715,9 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     json_int_t max_seq = 0;
     json_array_foreach(parts, i, f)
     {
-        const char *role = jstr(f, "role");
+        const char *role = web_jstr(f, "role");
         if (!strcmp(role, "drafter"))
-            drafter = jstr(f, "name");
+            drafter = web_jstr(f, "name");
         json_int_t seq = json_integer_value(json_object_get(f, "seq"));
         if ((!strcmp(role, "reviewer") || !strcmp(role, "signer")) && seq > max_seq)
             max_seq = seq;
@@ -759,7 +730,7 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         json_t *last = NULL;
         json_array_foreach(parts, i, f)
         {
-            const char *role = jstr(f, "role");
+            const char *role = web_jstr(f, "role");
             if ((!strcmp(role, "reviewer") || !strcmp(role, "signer")) &&
                 json_integer_value(json_object_get(f, "seq")) == s)
                 last = f;
@@ -768,12 +739,13 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             continue;
         json_array_append_new(
             circuit,
-            json_pack("{s:I,s:s,s:s,s:s,s:b}", "seq", s, "name", jstr(last, "name"), "role_label",
-                      !strcmp(jstr(last, "role"), "signer") ? "Người ký" : "Người duyệt",
+            json_pack("{s:I,s:s,s:s,s:s,s:b}", "seq", s, "name", web_jstr(last, "name"),
+                      "role_label",
+                      !strcmp(web_jstr(last, "role"), "signer") ? "Người ký" : "Người duyệt",
                       "status_label", circuit_status(last), "current",
                       json_is_true(json_object_get(last, "active")) &&
-                          (!strcmp(jstr(last, "status"), "pending") ||
-                           !strcmp(jstr(last, "status"), "in_progress"))));
+                          (!strcmp(web_jstr(last, "status"), "pending") ||
+                           !strcmp(web_jstr(last, "status"), "in_progress"))));
     }
 
     /* the recipients and, once issued, what became of the document at each */
@@ -781,49 +753,50 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     json_t *inside = json_array();
     json_array_foreach(rlist, i, f)
     {
-        const char *kind = jstr(f, "kind");
+        const char *kind = web_jstr(f, "kind");
         if (!strcmp(kind, "department") || !strcmp(kind, "user"))
             json_array_append_new(inside,
-                                  json_pack("{s:s,s:s}", "name", jstr(f, "name"), "kind_label",
+                                  json_pack("{s:s,s:s}", "name", web_jstr(f, "name"), "kind_label",
                                             !strcmp(kind, "user") ? "Cán bộ" : "Đơn vị"));
     }
     json_t *track = json_object_get(doc, "recipients_status");
     json_array_foreach(track, i, f)
     {
-        const char *st = jstr(f, "status");
-        set_str(f, "status_label", track_label(st));
-        set_str(f, "status_class", track_class(st));
+        const char *st = web_jstr(f, "status");
+        web_set_str(f, "status_label", track_label(st));
+        web_set_str(f, "status_class", track_class(st));
         json_object_set_new(f, "external",
                             json_boolean(json_is_null(json_object_get(f, "agency_id"))));
         /* the receiver's answer to a recall (edXML 15 / 16) */
-        const char *rc = jstr(f, "recall");
-        set_str(f, "recall_label",
-                !strcmp(rc, "requested") ? "Chờ nơi nhận trả lời thu hồi"
-                : !strcmp(rc, "agreed")  ? "Nơi nhận đồng ý thu hồi"
-                : !strcmp(rc, "refused") ? "Nơi nhận từ chối thu hồi"
-                                         : "");
+        const char *rc = web_jstr(f, "recall");
+        web_set_str(f, "recall_label",
+                    !strcmp(rc, "requested") ? "Chờ nơi nhận trả lời thu hồi"
+                    : !strcmp(rc, "agreed")  ? "Nơi nhận đồng ý thu hồi"
+                    : !strcmp(rc, "refused") ? "Nơi nhận từ chối thu hồi"
+                                             : "");
         if (!json_is_string(json_object_get(f, "recall_reason")))
-            set_str(f, "recall_reason", "");
+            web_set_str(f, "recall_reason", "");
     }
     /* opinions asked of units (xin ý kiến, §6): their answers and whether late */
     json_t *ops = json_object_get(doc, "opinions");
     json_array_foreach(ops, i, f)
     {
-        const char *st = jstr(f, "state");
-        set_str(f, "state_label",
-                !strcmp(st, "answered")  ? "Đã cho ý kiến"
-                : !strcmp(st, "overdue") ? "Quá hạn, chưa có ý kiến"
-                : !strcmp(st, "closed")  ? "Đã đóng (người duyệt đã quyết định)"
-                                         : "Đang chờ ý kiến");
-        set_str(f, "state_class",
-                !strcmp(st, "answered")  ? "ok"
-                : !strcmp(st, "overdue") ? "off"
-                : !strcmp(st, "closed")  ? "state"
-                                         : "warn");
-        const char *due = jstr(f, "due_date");
-        set_str(f, "due_text",
-                strlen(due) == 10 ? arena_printf(&r->arena, "%.2s/%.2s/%.4s", due + 8, due + 5, due)
-                                  : "");
+        const char *st = web_jstr(f, "state");
+        web_set_str(f, "state_label",
+                    !strcmp(st, "answered")  ? "Đã cho ý kiến"
+                    : !strcmp(st, "overdue") ? "Quá hạn, chưa có ý kiến"
+                    : !strcmp(st, "closed")  ? "Đã đóng (người duyệt đã quyết định)"
+                                             : "Đang chờ ý kiến");
+        web_set_str(f, "state_class",
+                    !strcmp(st, "answered")  ? "ok"
+                    : !strcmp(st, "overdue") ? "off"
+                    : !strcmp(st, "closed")  ? "state"
+                                             : "warn");
+        const char *due = web_jstr(f, "due_date");
+        web_set_str(f, "due_text",
+                    strlen(due) == 10
+                        ? arena_printf(&r->arena, "%.2s/%.2s/%.4s", due + 8, due + 5, due)
+                        : "");
     }
     json_object_set_new(doc, "has_opinions", json_boolean(json_array_size(ops) > 0));
 
@@ -842,21 +815,22 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         bool mine = failed && !strcmp(failed, def->key);
         json_t *fv = mine && form ? json_incref(form) : json_object();
         json_t *a = json_object();
-        set_str(a, "key", def->key);
-        set_str(a, "label", def->label);
-        set_str(a, "hint", def->hint);
-        set_str(a, "href",
-                arena_printf(&r->arena, "/documents/%lld/actions/%s", (long long)id, def->key));
+        web_set_str(a, "key", def->key);
+        web_set_str(a, "label", def->label);
+        web_set_str(a, "hint", def->hint);
+        web_set_str(a, "href",
+                    arena_printf(&r->arena, "/documents/%lld/actions/%s", (long long)id, def->key));
         json_object_set_new(a, "open", json_boolean(mine));
         if (mine && e && e->count)
             json_object_set_new(a, "errors", verrs_json(e));
         json_object_set_new(a, "has_note", json_boolean((def->flags & OF_NOTE) != 0));
-        set_str(a, "note_label", def->note_label);
+        web_set_str(a, "note_label", def->note_label);
         json_object_set_new(a, "note_required", json_boolean((def->flags & OF_NOTE_REQUIRED) != 0));
-        set_str(a, "note", jstr(fv, "note"));
+        web_set_str(a, "note", web_jstr(fv, "note"));
         json_object_set_new(a, "danger", json_boolean((def->flags & OF_DANGER) != 0));
         if (def->flags & OF_DANGER)
-            set_str(a, "confirm", arena_printf(&r->arena, "%s? Không hoàn tác được.", def->label));
+            web_set_str(a, "confirm",
+                        arena_printf(&r->arena, "%s? Không hoàn tác được.", def->label));
         json_object_set_new(a, "upload", json_boolean((def->flags & OF_FILE) != 0));
         if (def->flags & OF_REVIEWERS) {
             json_t *sel = json_array();
@@ -864,13 +838,13 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             for (int k = 0; k < FORM_REVIEWERS; k++) {
                 const char *was = json_string_value(json_array_get(kept, (size_t)k));
                 json_t *one = json_object();
-                set_str(one, "value", was);
+                web_set_str(one, "value", was);
                 json_t *opts = options(r, json_object_get(cand, "people"), NULL, "", true,
                                        r->actor.user_id, signer_id);
                 size_t oi;
                 json_t *o;
                 json_array_foreach(opts, oi, o) json_object_set_new(
-                    o, "selected", json_boolean(was && !strcmp(was, jstr(o, "value"))));
+                    o, "selected", json_boolean(was && !strcmp(was, web_jstr(o, "value"))));
                 json_object_set_new(one, "options", opts);
                 json_object_set_new(one, "n", json_integer(k + 1));
                 json_object_set_new(one, "first", json_boolean(k == 0));
@@ -881,7 +855,7 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             json_t *p;
             json_array_foreach(json_object_get(cand, "people"), pi,
                                p) if (json_integer_value(json_object_get(p, "id")) == signer_id)
-                set_str(a, "signer_name", person_label(r, p));
+                web_set_str(a, "signer_name", web_person_label(r, p));
         }
         if (def->flags & OF_DEPARTMENTS) {
             json_t *opts = json_array();
@@ -891,18 +865,18 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             {
                 const char *v = id_text(r, dp, "id");
                 json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", v, "label",
-                                                      jstr(dp, "name"), "selected",
-                                                      form_has(fv, "departments", v)));
+                                                      web_jstr(dp, "name"), "selected",
+                                                      web_form_has(fv, "departments", v)));
             }
             json_object_set_new(a, "departments", opts);
             json_object_set_new(a, "has_departments", json_true());
-            const char *wd = jstr(fv, "working_days");
-            set_str(a, "working_days", *wd ? wd : "3");
+            const char *wd = web_jstr(fv, "working_days");
+            web_set_str(a, "working_days", *wd ? wd : "3");
         }
         if (def->flags & OF_SUBJECT) {
             json_object_set_new(a, "has_subject", json_true());
-            const char *sv = jstr(fv, "subject");
-            set_str(a, "subject", *sv ? sv : jstr(doc, "subject"));
+            const char *sv = web_jstr(fv, "subject");
+            web_set_str(a, "subject", *sv ? sv : web_jstr(doc, "subject"));
         }
         if (def->flags & OF_RETURN_TO) {
             /* the drafter, or a reviewer before the actor's place who approved */
@@ -910,13 +884,14 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             json_array_append_new(to,
                                   json_pack("{s:s,s:s,s:b}", "value", "", "label",
                                             arena_printf(&r->arena, "Người soạn thảo: %s", drafter),
-                                            "selected", !*jstr(fv, "user_id")));
+                                            "selected", !*web_jstr(fv, "user_id")));
             json_t *added = json_object();
             size_t pi;
             json_t *p;
             json_array_foreach(parts, pi, p)
             {
-                if (strcmp(jstr(p, "role"), "reviewer") || strcmp(jstr(p, "status"), "done") ||
+                if (strcmp(web_jstr(p, "role"), "reviewer") ||
+                    strcmp(web_jstr(p, "status"), "done") ||
                     json_integer_value(json_object_get(p, "seq")) >= my_seq)
                     continue;
                 const char *v = id_text(r, p, "user_id");
@@ -925,8 +900,8 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
                 json_object_set_new(added, v, json_true());
                 json_array_append_new(
                     to, json_pack("{s:s,s:s,s:b}", "value", v, "label",
-                                  arena_printf(&r->arena, "Người duyệt: %s", jstr(p, "name")),
-                                  "selected", form_has(fv, "user_id", v)));
+                                  arena_printf(&r->arena, "Người duyệt: %s", web_jstr(p, "name")),
+                                  "selected", web_form_has(fv, "user_id", v)));
             }
             json_decref(added);
             json_object_set_new(a, "return_to", to);
@@ -935,13 +910,15 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
         if (def->flags & (OF_PERSON_KEY | OF_AGENCY_KEY)) {
             json_object_set_new(a, "keys", key_options(r, (def->flags & OF_AGENCY_KEY) != 0, fv));
             json_object_set_new(a, "with_key", json_true());
-            set_str(a, "key_label",
-                    def->flags & OF_AGENCY_KEY ? "Khóa ký số của cơ quan" : "Khóa ký số cá nhân");
-            set_str(a, "no_key",
-                    def->flags & OF_AGENCY_KEY
-                        ? "Cơ quan chưa có khóa ký số mà bạn được dùng. Liên hệ quản trị cơ quan."
-                        : "Bạn chưa có khóa ký số cá nhân trên hệ thống. Liên hệ quản trị cơ "
-                          "quan để nhập khóa.");
+            web_set_str(a, "key_label",
+                        def->flags & OF_AGENCY_KEY ? "Khóa ký số của cơ quan"
+                                                   : "Khóa ký số cá nhân");
+            web_set_str(
+                a, "no_key",
+                def->flags & OF_AGENCY_KEY
+                    ? "Cơ quan chưa có khóa ký số mà bạn được dùng. Liên hệ quản trị cơ quan."
+                    : "Bạn chưa có khóa ký số cá nhân trên hệ thống. Liên hệ quản trị cơ "
+                      "quan để nhập khóa.");
         }
         json_decref(fv);
         json_array_append_new(forms, a);
@@ -949,18 +926,18 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     json_decref(cand);
 
     /* the metadata the page adds */
-    const char *auth = jstr(doc, "authority");
-    set_str(doc, "authority_label", *auth ? auth : "Ký trực tiếp");
-    set_str(doc, "drafter_name", drafter);
-    json_object_set_new(doc, "numbered", json_boolean(*jstr(doc, "number") != '\0'));
+    const char *auth = web_jstr(doc, "authority");
+    web_set_str(doc, "authority_label", *auth ? auth : "Ký trực tiếp");
+    web_set_str(doc, "drafter_name", drafter);
+    json_object_set_new(doc, "numbered", json_boolean(*web_jstr(doc, "number") != '\0'));
     json_object_set_new(doc, "number_cancelled_flag",
                         json_boolean(json_integer_value(json_object_get(doc, "number_cancelled"))));
-    set_str(doc, "sealed_text", vn_instant(r, json_object_get(doc, "sealed_at")));
-    set_str(doc, "issued_text", vn_instant(r, json_object_get(doc, "issued_at")));
+    web_set_str(doc, "sealed_text", vn_instant(r, json_object_get(doc, "sealed_at")));
+    web_set_str(doc, "issued_text", vn_instant(r, json_object_get(doc, "issued_at")));
     json_t *rt = json_object_get(doc, "reply_to_id");
     if (json_is_integer(rt))
-        set_str(doc, "reply_to_href",
-                arena_printf(&r->arena, "/documents/%lld", (long long)json_integer_value(rt)));
+        web_set_str(doc, "reply_to_href",
+                    arena_printf(&r->arena, "/documents/%lld", (long long)json_integer_value(rt)));
     json_object_set_new(doc, "inside", inside);
     json_object_set_new(doc, "has_tracking", json_boolean(json_array_size(track) > 0));
     json_object_set_new(doc, "current_files", current);
@@ -968,10 +945,10 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     json_object_set_new(doc, "circuit", circuit);
 
     json_t *ctx = json_object();
-    set_str(ctx, "title",
-            *jstr(doc, "number")
-                ? arena_printf(&r->arena, "Văn bản đi %s", jstr(doc, "number_symbol"))
-                : arena_printf(&r->arena, "Dự thảo: %.80s", jstr(doc, "subject")));
+    web_set_str(ctx, "title",
+                *web_jstr(doc, "number")
+                    ? arena_printf(&r->arena, "Văn bản đi %s", web_jstr(doc, "number_symbol"))
+                    : arena_printf(&r->arena, "Dự thảo: %.80s", web_jstr(doc, "subject")));
     if (main_file)
         json_object_set(ctx, "viewer", main_file);
     json_object_set_new(ctx, "doc", doc);
@@ -979,7 +956,7 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
     json_object_set_new(ctx, "has_actions", json_boolean(json_array_size(forms) > 0));
     json_object_set_new(ctx, "action_forms", forms);
     if (e && e->count && verrs_get(e, "action"))
-        set_str(ctx, "action_error", verrs_get(e, "action"));
+        web_set_str(ctx, "action_error", verrs_get(e, "action"));
     json_decref(form);
     web_render(r, status, "doc_out_view", ctx, "outgoing");
 }
@@ -1024,7 +1001,7 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
      * steps: on another one there is nothing at this address either */
     json_t *doc = NULL;
     result_t got = doc_get(r->app, &r->actor, id, &doc);
-    if (got != RES_OK || strcmp(jstr(doc, "direction"), "outgoing")) {
+    if (got != RES_OK || strcmp(web_jstr(doc, "direction"), "outgoing")) {
         json_decref(doc);
         if (got == RES_OK || got == RES_NOT_FOUND)
             web_doc_not_found(r);
@@ -1036,7 +1013,7 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     json_t *form = json_object();
     struct doc_step_input si = {0};
     si.note = req_form(r, "note");
-    set_str(form, "note", si.note);
+    web_set_str(form, "note", si.note);
     if ((def->flags & OF_NOTE_REQUIRED) && str_is_empty(si.note))
         verrs_add(&e, "note", "Vui lòng nhập %s.",
                   !strcmp(def->key, "cancel")        ? "lý do hủy"
@@ -1050,7 +1027,7 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
                                    "Đơn vị không hợp lệ.", "Tối đa %d đơn vị.");
         si.departments = depts;
         const char *wd = req_form(r, "working_days");
-        set_str(form, "working_days", wd);
+        web_set_str(form, "working_days", wd);
         si.has_working_days = true;
         if (!wd || str_to_i64(wd, 1, DOC_MAX_WORKING_DAYS, &si.working_days) != RES_OK)
             verrs_add(&e, "working_days", "Số ngày làm việc phải từ 1 đến %d.",
@@ -1058,7 +1035,7 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     }
     if (def->flags & OF_SUBJECT) {
         si.subject = req_form(r, "subject");
-        set_str(form, "subject", si.subject);
+        web_set_str(form, "subject", si.subject);
     }
     int64_t key_id = 0;
     const char *pin = NULL;
@@ -1072,7 +1049,7 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
     }
     if (def->flags & (OF_PERSON_KEY | OF_AGENCY_KEY)) {
         const char *v = req_form(r, "key_id");
-        set_str(form, "key_id", v);
+        web_set_str(form, "key_id", v);
         pin = req_form(r, "pin");
         if (!v || str_to_i64(v, 1, INT64_MAX, &key_id) != RES_OK)
             verrs_add(&e, "key_id", "Vui lòng chọn khóa ký số.");

@@ -47,17 +47,6 @@ static const char *types_label(struct req *r, const char *keys)
     return arena_printf(&r->arena, "%s", out);
 }
 
-static void set_str(json_t *o, const char *key, const char *v)
-{
-    json_object_set_new(o, key, json_string(v ? v : ""));
-}
-
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 /* The page; form = the values of a refused "open a register" (stolen), e its errors. */
 static void render(struct req *r, int status, json_t *form, const char *const *checked,
                    int nchecked, const struct verrs *e)
@@ -80,18 +69,18 @@ static void render(struct req *r, int status, json_t *form, const char *const *c
     json_t *g;
     json_array_foreach(list, i, g)
     {
-        const char *kind = jstr(g, "kind");
-        set_str(g, "kind_label", kind_label(kind));
-        bool fixed = !strcmp(jstr(g, "year_mode"), "fixed");
+        const char *kind = web_jstr(g, "kind");
+        web_set_str(g, "kind_label", kind_label(kind));
+        bool fixed = !strcmp(web_jstr(g, "year_mode"), "fixed");
         long long year = (long long)json_integer_value(json_object_get(g, "entries_year"));
-        set_str(g, "year_label",
-                fixed ? arena_printf(&r->arena, "Sổ của năm %lld", year)
-                      : arena_printf(&r->arena, "Đánh số lại từ 01 mỗi năm (năm %lld)", year));
-        const char *types = jstr(g, "doc_types");
-        set_str(g, "types_label",
-                !strcmp(kind, "outgoing")
-                    ? (*types ? types_label(r, types) : "Các loại văn bản không có sổ riêng")
-                    : "Mọi loại văn bản");
+        web_set_str(g, "year_label",
+                    fixed ? arena_printf(&r->arena, "Sổ của năm %lld", year)
+                          : arena_printf(&r->arena, "Đánh số lại từ 01 mỗi năm (năm %lld)", year));
+        const char *types = web_jstr(g, "doc_types");
+        web_set_str(g, "types_label",
+                    !strcmp(kind, "outgoing")
+                        ? (*types ? types_label(r, types) : "Các loại văn bản không có sổ riêng")
+                        : "Mọi loại văn bản");
         /* The book: incoming and outgoing registers; a fixed register's year as range. */
         bool printable = can_print && strcmp(kind, "internal");
         json_object_set_new(g, "printable", json_boolean(printable));
@@ -99,18 +88,18 @@ static void render(struct req *r, int status, json_t *form, const char *const *c
         snprintf(y0, sizeof(y0), "%lld-01-01", year);
         snprintf(y1, sizeof(y1), "%lld-12-31", year);
         bool this_year = !strncmp(today, y0, 4);
-        set_str(g, "book_from", this_year ? first : y0);
-        set_str(g, "book_to", this_year ? today : y1);
+        web_set_str(g, "book_from", this_year ? first : y0);
+        web_set_str(g, "book_to", this_year ? today : y1);
     }
     json_t *ctx = json_object();
-    set_str(ctx, "title", "Sổ văn bản");
+    web_set_str(ctx, "title", "Sổ văn bản");
     json_object_set_new(ctx, "registers", list);
     json_object_set_new(ctx, "can_print", json_boolean(can_print));
     if (can_create) {
         json_t *f = form ? form
                          : json_pack("{s:s,s:s,s:s}", "kind", "incoming", "name", "", "year_mode",
                                      "yearly");
-        const char *kind = jstr(f, "kind");
+        const char *kind = web_jstr(f, "kind");
         json_t *kinds = json_array();
         static const char *const keys[] = {"incoming", "outgoing", "internal"};
         for (int k = 0; k < 3; k++)
@@ -118,9 +107,9 @@ static void render(struct req *r, int status, json_t *form, const char *const *c
                                                    kind_label(keys[k]), "selected",
                                                    !strcmp(kind, keys[k])));
         json_object_set_new(f, "kinds", kinds);
-        json_object_set_new(f, "fixed", json_boolean(!strcmp(jstr(f, "year_mode"), "fixed")));
+        json_object_set_new(f, "fixed", json_boolean(!strcmp(web_jstr(f, "year_mode"), "fixed")));
         if (!json_object_get(f, "year"))
-            set_str(f, "year", arena_printf(&r->arena, "%.4s", today));
+            web_set_str(f, "year", arena_printf(&r->arena, "%.4s", today));
         json_t *types = json_array();
         for (size_t t = 0; t < doc_type_count; t++) {
             bool on = false;
@@ -191,10 +180,10 @@ void page_registers_post(struct req *r)
         return;
     }
     json_t *form = json_object();
-    set_str(form, "kind", kind);
-    set_str(form, "name", in.name);
-    set_str(form, "year_mode", mode);
-    set_str(form, "year", year_s);
+    web_set_str(form, "kind", kind);
+    web_set_str(form, "name", in.name);
+    web_set_str(form, "year_mode", mode);
+    web_set_str(form, "year", year_s);
     render(r, 422, form, types, ntypes > 0 ? ntypes : 0, &e);
 }
 
