@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "text/text.h"
+#include "util/str.h"
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -110,7 +111,9 @@ static char *clean(const char *in, const char *field, const char *label, bool re
     }
     long n = text_length(s);
     if (n < 0 || (size_t)n > max_chars) {
-        verrs_add(errs, field, "Ô “%s” không được dài quá %zu ký tự.", label, max_chars);
+        char g[STR_GROUP_MAX];
+        verrs_add(errs, field, "Ô “%s” không được dài quá %s ký tự.", label,
+                  str_group_vn((int64_t)max_chars, g, sizeof(g)));
         free(s);
         return NULL;
     }

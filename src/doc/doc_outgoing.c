@@ -348,19 +348,22 @@ result_t doc_outgoing_create(struct app *app, const struct actor *a,
         return RES_UNSUPPORTED;
     struct create_write w = {.a = a, .in = in, .now = clock_now()};
     if (!in->doc_type || !doc_type_find(in->doc_type))
-        verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản (standards.md §2).");
+        verrs_add(e, "doc_type", "Vui lòng chọn loại văn bản.");
     w.subject = field_clean(in->subject, "subject", "trích yếu", true, DOC_SUBJECT_MAX, e);
     w.summary = field_clean_text(in->summary, "summary", "tóm tắt", false, SUMMARY_NOTE_MAX, e);
     w.urgency = in->urgency && *in->urgency ? doc_urgency_parse(in->urgency) : 0;
     if (w.urgency < 0)
-        verrs_add(e, "urgency", "Độ khẩn “%s” không hợp lệ (standards.md §3).",
+        verrs_add(e, "urgency",
+                  "Độ khẩn “%s” không hợp lệ: chỉ Hỏa tốc, Thượng khẩn, Khẩn hoặc để trống (Nghị "
+                  "định 30/2020/NĐ-CP, Phụ lục I).",
                   DOC_CUT(in->urgency, 30));
     bool auth_ok = false;
     for (size_t i = 0; i < sizeof(authorities) / sizeof(authorities[0]); i++)
         auth_ok |= !strcmp(in->authority ? in->authority : "", authorities[i]);
     if (!auth_ok)
         verrs_add(e, "authority",
-                  "Thẩm quyền ký phải là TM., Q., KT., TL., TUQ. hoặc để trống (standards.md §3).");
+                  "Thẩm quyền ký phải là TM., Q., KT., TL., TUQ. hoặc để trống (Nghị định "
+                  "30/2020/NĐ-CP, Điều 13).");
     if (in->nrecipients == 0)
         verrs_add(e, "recipients", "Vui lòng chọn ít nhất một nơi nhận.");
     else if (in->nrecipients > DOC_MAX_RECIPIENTS)
@@ -635,7 +638,7 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
     if (!reg) {
         verrs_add(e, "action",
                   "Cơ quan chưa mở sổ văn bản đi%s cho loại văn bản này năm %d: văn thư mở sổ "
-                  "trước khi cấp số (standards.md §2).",
+                  "trước khi cấp số (Nghị định 30/2020/NĐ-CP, Điều 15 và 16).",
                   s->normative ? " (quy phạm pháp luật)" : "", nb->year);
         return RES_CONFLICT;
     }
@@ -656,9 +659,10 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
         r != RES_NOT_FOUND)
         return r;
     if (doc_symbol_compose(s->type, abbr, uabbr, nb->symbol, sizeof(nb->symbol)) != RES_OK) {
-        verrs_add(e, "action",
-                  "Không ghép được ký hiệu văn bản: công văn cần chữ viết tắt của đơn vị soạn "
-                  "thảo, cơ quan cần chữ viết tắt hợp lệ (standards.md §2).");
+        verrs_add(
+            e, "action",
+            "Không ghép được ký hiệu văn bản: công văn cần chữ viết tắt của đơn vị soạn "
+            "thảo, cơ quan cần chữ viết tắt hợp lệ (Nghị định 30/2020/NĐ-CP, Phụ lục I và III).");
         return RES_CONFLICT;
     }
     if (doc_number_format(next, nb->number_text, sizeof(nb->number_text)) != RES_OK ||
@@ -670,7 +674,7 @@ static result_t number_prepare(struct app *app, struct sign_arg *s, int64_t unit
     if (r != RES_OK) {
         verrs_add(e, "action",
                   "Không ghi được số, ngày lên văn bản: trang 1 của tệp PDF phải có dòng “Số:” "
-                  "(thể thức văn bản, standards.md §2).");
+                  "(thể thức văn bản, Nghị định 30/2020/NĐ-CP, Phụ lục I).");
         return RES_CONFLICT;
     }
     stored_pdf(&s->stamped_f, "main", 0, s->base.name, "-so", stamped->len);
@@ -730,7 +734,7 @@ result_t doc_outgoing_sign(struct app *app, const struct actor *a, int64_t id, i
     if (!reg) {
         verrs_add(e, "action",
                   "Cơ quan chưa mở sổ văn bản đi%s cho loại văn bản này năm %d: văn thư mở sổ "
-                  "trước khi cấp số (standards.md §2).",
+                  "trước khi cấp số (Nghị định 30/2020/NĐ-CP, Điều 15 và 16).",
                   s.normative ? " (quy phạm pháp luật)" : "", doc_year_of(clock_now()));
         return RES_CONFLICT;
     }

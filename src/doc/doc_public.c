@@ -150,8 +150,10 @@ char *doc_public_text_clean(const char *in, const char *field, const char *label
     }
     long n = text_length(s);
     if (n < 0 || (size_t)n > max_chars) {
-        verrs_add(e, field, "Ô “%s” không được dài quá %zu ký tự (hiện có %ld).", label, max_chars,
-                  n);
+        char g1[STR_GROUP_MAX], g2[STR_GROUP_MAX];
+        verrs_add(e, field, "Ô “%s” không được dài quá %s ký tự (hiện có %s).", label,
+                  str_group_vn((int64_t)max_chars, g1, sizeof(g1)),
+                  str_group_vn(n, g2, sizeof(g2)));
         free(s);
         return NULL;
     }

@@ -16,6 +16,34 @@ size_t str_copy(char *dst, const char *src, size_t dstsize)
     return n;
 }
 
+const char *str_group_vn(int64_t v, char *out, size_t outsize)
+{
+    char digits[24];
+    /* the magnitude as unsigned, so INT64_MIN has one too */
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t nd = 0;
+    do {
+        digits[nd++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    size_t need = (v < 0) + nd + (nd - 1) / 3 + 1, o = 0;
+    if (!outsize)
+        return out;
+    if (need > outsize) {
+        out[0] = '\0';
+        return out;
+    }
+    if (v < 0)
+        out[o++] = '-';
+    for (size_t i = nd; i-- > 0;) {
+        out[o++] = digits[i];
+        if (i && i % 3 == 0)
+            out[o++] = '.';
+    }
+    out[o] = '\0';
+    return out;
+}
+
 result_t str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     if (!s || !*s)

@@ -90,10 +90,10 @@ static void render_consultation(struct req *r, int status, const char *slug, jso
     json_object_set_new(ctx, "form", form ? form : json_object());
     json_object_set_new(ctx, "max_chars", json_integer(DOC_PUBLIC_COMMENT_MAX));
     /* Vietnamese groups thousands with a dot: "5.000" */
+    char grouped[STR_GROUP_MAX];
     json_object_set_new(
         ctx, "max_chars_vn",
-        json_string(arena_printf(&r->arena, "%d.%03d", DOC_PUBLIC_COMMENT_MAX / 1000,
-                                 DOC_PUBLIC_COMMENT_MAX % 1000)));
+        json_string(str_group_vn(DOC_PUBLIC_COMMENT_MAX, grouped, sizeof(grouped))));
     if (e && e->count) {
         json_object_set_new(ctx, "errors", verrs_json(e));
         const char *top = verrs_get(e, "consultation");

@@ -216,7 +216,7 @@ test('a visitor comments through the form: CSRF required, validated, NFC, audite
   // Bad input: Vietnamese errors next to the fields, typed values kept, nothing written.
   const bad = [
     [{ body: '   \n\t ' }, 'body', /Vui lòng nhập nội dung góp ý/],
-    [{ body: 'x'.repeat(5001) }, 'body', /không được dài quá 5000 ký tự/],
+    [{ body: 'x'.repeat(5001) }, 'body', /không được dài quá 5\.000 ký tự/],
     [{ body: 'Xem http://a.vn https://b.vn www.c.vn http://d.vn' }, 'body', /quá nhiều đường dẫn/],
     [{ body: '!!! ??? ...' }, 'body', /cần có chữ hoặc số/],
     [{ name: '' }, 'name', /Vui lòng nhập họ và tên/],

@@ -67,6 +67,22 @@ TEST(hex_and_ct_compare)
     CHECK(!str_eq_ct("abc", "ab"));
 }
 
+TEST(vietnamese_thousands)
+{
+    char g[STR_GROUP_MAX];
+    CHECK_STR(str_group_vn(0, g, sizeof(g)), "0");
+    CHECK_STR(str_group_vn(500, g, sizeof(g)), "500");
+    CHECK_STR(str_group_vn(1000, g, sizeof(g)), "1.000");
+    CHECK_STR(str_group_vn(5000, g, sizeof(g)), "5.000");
+    CHECK_STR(str_group_vn(1234567, g, sizeof(g)), "1.234.567");
+    CHECK_STR(str_group_vn(-12345, g, sizeof(g)), "-12.345");
+    CHECK_STR(str_group_vn(INT64_MIN, g, sizeof(g)), "-9.223.372.036.854.775.808");
+    char small[5];
+    CHECK_STR(str_group_vn(12345, small, sizeof(small)), ""); /* too small: empty */
+    CHECK_STR(str_group_vn(1234, small, sizeof(small)), "");  /* "1.234" needs 6 */
+    CHECK_STR(str_group_vn(999, small, sizeof(small)), "999");
+}
+
 TEST(vietnam_time)
 {
     char s[64];
@@ -86,6 +102,7 @@ int main(void)
     RUN(arena_allocates_and_cleans);
     RUN(strict_numbers);
     RUN(hex_and_ct_compare);
+    RUN(vietnamese_thousands);
     RUN(vietnam_time);
     return CHECK_DONE("test_util");
 }
