@@ -18,6 +18,7 @@
 #include "core/validate.h"
 #include "db/db.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "doc/doc_format.h"
 #include "doc/doc_upload.h"
 #include "text/text.h"
@@ -442,20 +443,12 @@ static result_t incoming_tx(struct tx *t, void *arg)
                comment, w->now);
     if (r != RES_OK)
         return r;
-    char oid[24], summary[400];
-    snprintf(oid, sizeof(oid), "%lld", (long long)w->id);
+    char summary[400];
     size_t cut = text_cut(in->subject, strlen(in->subject), 120);
     snprintf(summary, sizeof(summary), "Số đến %lld/%d: %s/%s — %.*s%s", (long long)w->number,
              w->year, in->number, in->symbol, (int)cut, in->subject,
              cut < strlen(in->subject) ? "…" : "");
-    tx_audit(t, &(struct audit_entry){.actor_id = w->a->user_id,
-                                      .actor_login = w->a->login,
-                                      .agency_id = w->agency_id,
-                                      .action = "doc_register_incoming",
-                                      .object_type = "document",
-                                      .object_id = oid,
-                                      .summary = summary,
-                                      .client_addr = w->a->client_addr});
+    doc_audit(t, w->a, w->agency_id, w->id, "doc_register_incoming", summary);
     return RES_OK;
 }
 
