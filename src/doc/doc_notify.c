@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "doc/doc.h"
 #include "jobs/jobs.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/str.h"
 
@@ -497,6 +498,11 @@ result_t doc_notify_deadlines(struct app *app, int64_t now, int64_t *sent)
         return r;
     struct remind w = {.app = app, .now = now};
     int64_t today = calendar_day_of(now);
+    if (!calendar_is_working_day(cal, today)) {
+        /* nobody is at work to act on it; the next working day reminds */
+        free(cal);
+        return RES_OK;
+    }
     calendar_format_day(today, w.today, sizeof(w.today));
     calendar_format_day(calendar_add_working_days(cal, today, cal->due_soon_days), w.soon,
                         sizeof(w.soon));
@@ -542,5 +548,11 @@ static result_t remind_job(void *ctx, const struct job *j, char *msg, size_t siz
 
 result_t doc_notify_register(struct jobs *q, struct app *app)
 {
-    return jobs_register(q, "doc.deadline_remind", remind_job, app, 86400);
+    /* once a day at the start of the office day (the installation's first office period,
+     * 07:30 by default), so the lead finds it when work begins */
+    struct calendar *cal = xcalloc(1, sizeof(*cal));
+    calendar_init(cal);
+    int at = cal->nperiods > 0 ? cal->periods[0].start * 60 : 7 * 3600 + 30 * 60;
+    free(cal);
+    return jobs_register_daily(q, "doc.deadline_remind", remind_job, app, at);
 }

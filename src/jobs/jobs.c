@@ -313,7 +313,8 @@ struct handler {
     char kind[JOBS_KIND_MAX];
     jobs_handler_fn fn;
     void *ctx;
-    int every;
+    int every;    /* > 0: periodic, every that many seconds ... */
+    int daily_at; /* ... or, >= 0, daily at this Vietnam wall-clock second */
 };
 
 struct jobs {
@@ -374,7 +375,28 @@ result_t jobs_register(struct jobs *q, const char *kind, jobs_handler_fn fn, voi
     h->fn = fn;
     h->ctx = ctx;
     h->every = every;
+    h->daily_at = -1;
     return RES_OK;
+}
+
+result_t jobs_register_daily(struct jobs *q, const char *kind, jobs_handler_fn fn, void *ctx,
+                             int at)
+{
+    if (at < 0 || at >= 86400)
+        return RES_INVALID;
+    result_t r = jobs_register(q, kind, fn, ctx, 86400);
+    if (r == RES_OK)
+        q->h[q->nh - 1].daily_at = at;
+    return r;
+}
+
+int64_t jobs_next_daily(int64_t t, int at)
+{
+    const int64_t vn = 7 * 3600; /* UTC+7 all year */
+    int64_t local = t + vn;
+    int64_t midnight = (local >= 0 ? local / 86400 : (local - 86399) / 86400) * 86400 - vn;
+    int64_t next = midnight + at;
+    return next > t ? next : next + 86400;
 }
 
 static const struct handler *find_handler(const struct jobs *q, const char *kind)
@@ -406,7 +428,9 @@ result_t jobs_run_one(struct jobs *q, int64_t now)
         hr = h->fn(h->ctx, &j, msg, sizeof(msg));
     }
     int64_t end = clock_now() > now ? clock_now() : now;
-    int64_t next_at = h && h->every > 0 ? end + h->every : 0;
+    int64_t next_at = !h || h->every <= 0 ? 0
+                      : h->daily_at >= 0  ? jobs_next_daily(end, h->daily_at)
+                                          : end + h->every;
     if (hr == RES_OK) {
         r = jobs_complete(c, &j, end, msg, next_at);
     } else {

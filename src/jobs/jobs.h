@@ -101,6 +101,14 @@ struct jobs *jobs_new(struct db *db, const struct jobs_options *o);
 /* Registers a handler; `every` > 0 makes the kind periodic (every that many seconds,
  * kept single across nodes by its dedupe key). Before jobs_start. */
 result_t jobs_register(struct jobs *q, const char *kind, jobs_handler_fn fn, void *ctx, int every);
+/* A periodic kind run once a day at a wall-clock time of Vietnam (UTC+7, no daylight
+ * saving): `at` seconds after local midnight, 0 <= at < 86400 (07:30 = 27000). The first run
+ * is due at once (a node that starts late in the day still runs today's); each next one at
+ * the first such time after the run ends. Before jobs_start. */
+result_t jobs_register_daily(struct jobs *q, const char *kind, jobs_handler_fn fn, void *ctx,
+                             int at);
+/* The first instant after `t` (unix seconds) whose Vietnam wall clock reads `at`. */
+int64_t jobs_next_daily(int64_t t, int at);
 /* Runs the claim-handle-finish cycle once on the calling thread: RES_OK if a job ran,
  * RES_NOT_FOUND if none was due. */
 result_t jobs_run_one(struct jobs *q, int64_t now);

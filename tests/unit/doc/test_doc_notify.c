@@ -52,7 +52,11 @@ TEST(deadline_reminders_once_per_document_person_and_day)
     int64_t lead = one("SELECT user_id FROM doc_participant WHERE document_id = $1 AND active = 1 "
                        "AND role = 'lead' AND user_id IS NOT NULL",
                        person_doc);
-    int64_t now = clock_now(), today = calendar_day_of(now);
+    /* Wednesday 2 December 2026, 09:00 in Vietnam: a working day */
+    int64_t now = 1796176800, today = calendar_day_of(now);
+    char iso[40];
+    clock_format_iso(now, iso, sizeof(iso));
+    CHECK_STR(iso, "2026-12-02T09:00:00+07:00");
     /* every other open document far from its deadline */
     CHECK_INT(db_run(db_conn(app.db),
                      "UPDATE document SET deadline = '2099-12-31' WHERE deadline IS NOT NULL", ""),
@@ -93,9 +97,15 @@ TEST(deadline_reminders_once_per_document_person_and_day)
     CHECK_INT(doc_notify_deadlines(&app, now + 86400, &sent), RES_OK);
     CHECK_INT(sent, 1);
     CHECK_INT(one("SELECT COUNT(*) FROM notification WHERE document_id = $1", person_doc), 2);
+    /* a Saturday (5 December) is no working day: no reminder, however overdue */
+    CHECK_INT(doc_notify_deadlines(&app, now + 3 * 86400, &sent), RES_OK);
+    CHECK_INT(sent, 0);
+    /* Monday 7 December reminds again */
+    CHECK_INT(doc_notify_deadlines(&app, now + 5 * 86400, &sent), RES_OK);
+    CHECK_INT(sent, 1);
     /* not due yet: nothing */
     set_deadline(person_doc, today + 30);
-    CHECK_INT(doc_notify_deadlines(&app, now + 2 * 86400, &sent), RES_OK);
+    CHECK_INT(doc_notify_deadlines(&app, now + 6 * 86400, &sent), RES_OK);
     CHECK_INT(sent, 0);
 }
 

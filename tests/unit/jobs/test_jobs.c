@@ -326,6 +326,45 @@ TEST(periodic_jobs_and_failures_through_the_runner)
     jobs_free(q);
 }
 
+TEST(daily_jobs_at_a_vietnam_wall_clock_time)
+{
+    /* 2026-12-02T00:30:00Z is 07:30 in Vietnam (UTC+7, no daylight saving) */
+    const int64_t t0730 = 1796171400, at = 7 * 3600 + 30 * 60;
+    CHECK(jobs_next_daily(t0730 - 1, at) == t0730);     /* 07:29:59 -> today */
+    CHECK(jobs_next_daily(t0730, at) == t0730 + 86400); /* on the dot -> tomorrow */
+    CHECK(jobs_next_daily(t0730 + 3600, at) == t0730 + 86400);
+    /* 23:30 local is 16:30Z the same UTC day; 00:10 local is still the previous UTC day */
+    CHECK(jobs_next_daily(t0730 + 16 * 3600, at) == t0730 + 86400);
+    CHECK(jobs_next_daily(t0730 - 7 * 3600 - 20 * 60, at) == t0730);
+    CHECK(jobs_next_daily(0, 0) == 17 * 3600); /* the epoch is 07:00 in Vietnam */
+    CHECK(jobs_next_daily(-100000, at) < 0);   /* before 1970 too, without a gap */
+
+    clear();
+    struct jobs *q = jobs_new(db, &opts);
+    CHECK_INT(jobs_register_daily(q, "test.daily", count_handler, NULL, 86400), RES_INVALID);
+    CHECK_INT(jobs_register_daily(q, "test.daily", count_handler, NULL, -1), RES_INVALID);
+    CHECK_INT(jobs_register_daily(q, "test.daily", count_handler, NULL, (int)at), RES_OK);
+    int64_t now = clock_now(), n = 0;
+    CHECK_INT(jobs_schedule(q, now), RES_OK); /* the first run is due at once */
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_one_i64(c, &n,
+                         "SELECT COUNT(*) FROM job WHERE kind = 'test.daily' AND run_at <= $1", "i",
+                         now),
+              RES_OK);
+    CHECK_INT(n, 1);
+    while (jobs_run_one(q, now) == RES_OK)
+        ;
+    /* the next run waits for the next 07:30 in Vietnam */
+    CHECK_INT(db_one_i64(c, &n,
+                         "SELECT run_at FROM job WHERE kind = 'test.daily' AND state = 'pending'",
+                         ""),
+              RES_OK);
+    CHECK(n == jobs_next_daily(clock_now(), (int)at) || n == jobs_next_daily(now, (int)at));
+    CHECK(n > now && n <= now + 86400 + 5);
+    CHECK(((n + 7 * 3600) % 86400) == at);
+    jobs_free(q);
+}
+
 TEST(runner_threads_start_and_stop)
 {
     clear();
@@ -368,6 +407,7 @@ int main(void)
     RUN(dialect_token_expanded);
     RUN(two_workers_never_run_the_same_job);
     RUN(periodic_jobs_and_failures_through_the_runner);
+    RUN(daily_jobs_at_a_vietnam_wall_clock_time);
     RUN(runner_threads_start_and_stop);
     db_close(db);
     char f[320];
