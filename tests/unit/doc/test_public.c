@@ -122,7 +122,7 @@ TEST(text_clean)
     free(s);
     snprintf(big + n, 4, "ệ");
     CHECK(!doc_public_text_clean(big, "body", "nội dung", true, DOC_PUBLIC_COMMENT_MAX, &e));
-    CHECK(strstr(verrs_get(&e, "body"), "5000"));
+    CHECK(strstr(verrs_get(&e, "body"), "5.000"));
     free(big);
 }
 
