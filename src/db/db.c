@@ -427,6 +427,14 @@ int64_t db_changes(struct db_conn *c)
 static result_t bind_va(struct db_stmt *s, const char *types, va_list ap)
 {
     result_t r = RES_OK;
+    const struct db_driver *drv = s->conn->db->drv;
+    size_t ntypes = types ? strlen(types) : 0;
+    if (drv->param_count && (size_t)drv->param_count(s->h) != ntypes) {
+        log_error("msg=\"db bind: the type letters do not match the parameters\" types=\"%s\" "
+                  "params=%d sql=\"%.200s\"",
+                  types ? types : "", drv->param_count(s->h), s->sql);
+        return RES_INTERNAL;
+    }
     for (int i = 0; types && types[i] && r == RES_OK; i++) {
         switch (types[i]) {
         case 'i':

@@ -40,6 +40,10 @@ struct db_driver {
     /* type: 'i', 't', 'b' for a NULL of that kind, 'n' for an untyped NULL */
     result_t (*bind_null)(void *stmt, int idx, char type);
     result_t (*bind_blob)(void *stmt, int idx, const void *v, size_t len);
+    /* How many parameters ($1..$n) the statement takes; db.c checks it against the type
+     * letters of every db_query/db_run, so a call with one argument too many or too few
+     * fails at once instead of binding the wrong value. */
+    int (*param_count)(void *stmt);
     result_t (*step)(void *stmt);
     int64_t (*col_i64)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);

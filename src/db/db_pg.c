@@ -278,6 +278,11 @@ static void clear_result(struct pg_stmt *s)
     s->nrows = 0;
 }
 
+static int pg_param_count(void *stmt)
+{
+    return ((struct pg_stmt *)stmt)->nparams;
+}
+
 static result_t set_param(struct pg_stmt *s, int idx, Oid type, const void *v, size_t len, int fmt)
 {
     if (idx < 1 || idx > s->nparams)
@@ -587,6 +592,7 @@ const struct db_driver db_pg_driver = {
     .bind_text = pg_bind_text,
     .bind_null = pg_bind_null,
     .bind_blob = pg_bind_blob,
+    .param_count = pg_param_count,
     .step = pg_step,
     .col_i64 = pg_col_i64,
     .col_text = pg_col_text,

@@ -198,6 +198,11 @@ static void sq_finalize(void *stmt)
     sqlite3_finalize(stmt);
 }
 
+static int sq_param_count(void *stmt)
+{
+    return sqlite3_bind_parameter_count(stmt);
+}
+
 static int64_t sq_changes(void *conn)
 {
     return sqlite3_changes64(conn);
@@ -220,6 +225,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_text = sq_bind_text,
     .bind_null = sq_bind_null,
     .bind_blob = sq_bind_blob,
+    .param_count = sq_param_count,
     .step = sq_step,
     .col_i64 = sq_col_i64,
     .col_text = sq_col_text,

@@ -79,7 +79,12 @@ export class Server {
   }
   async stop(signal = 'SIGTERM') {
     if (this.proc && this.proc.exitCode === null) { this.proc.kill(signal); }
-    return this.exited;
+    const exit = await this.exited;
+    // db.c refuses a query whose type letters do not match its parameters (a call that
+    // would bind the wrong value): any such line fails the test file that caused it.
+    const bad = (this.log || '').split('\n').filter((l) => l.includes('db bind: the type letters'));
+    if (bad.length) throw new Error('server ran a query with mismatched bind types:\n' + bad.slice(0, 3).join('\n'));
+    return exit;
   }
   cleanup() {
     if (PG && dbOfDir.has(resolve(this.dir))) {
