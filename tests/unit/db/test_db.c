@@ -129,6 +129,12 @@ TEST(bind_by_number)
     /* A comparison is a number to the caller on both engines (boolean on PostgreSQL). */
     CHECK_INT(db_one_i64(c, &v, "SELECT $1 = $2", "ii", (int64_t)7, (int64_t)7), RES_OK);
     CHECK_INT(v, 1);
+    /* One type letter too many or too few: refused before anything is bound or run. */
+    CHECK_INT(db_one_i64(c, &v, "SELECT $1 + $2", "i", (int64_t)1), RES_INTERNAL);
+    CHECK_INT(db_one_i64(c, &v, "SELECT $1", "ii", (int64_t)1, (int64_t)2), RES_INTERNAL);
+    CHECK_INT(db_run(c, "SELECT 1", "t", "x"), RES_INTERNAL);
+    CHECK_INT(db_one_i64(c, &v, "SELECT $1 + 1", "i", (int64_t)1), RES_OK); /* still fine */
+    CHECK_INT(v, 2);
 }
 
 TEST(blobs_round_trip)
