@@ -26,6 +26,7 @@ struct db_stmt {
     char *sql; /* owned copy: callers may build SQL in reusable buffers */
     bool in_use;
     bool cached;
+    bool own_turn; /* a write outside a transaction took the writer's turn (db_step) */
 };
 
 struct db_conn {
@@ -376,7 +377,20 @@ result_t db_bind_null(struct db_stmt *s, int idx)
 
 result_t db_step(struct db_stmt *s)
 {
-    result_t r = s->conn->db->drv->step(s->h);
+    struct db_conn *c = s->conn;
+    const struct db_driver *drv = c->db->drv;
+    if (drv->single_writer && !c->holds_write && drv->stmt_writes && drv->stmt_writes(s->h)) {
+        /* A write outside db_begin: it still takes the writer's turn until the statement
+         * ends, so that no write of this process (nor the checkpoint SQLite runs in a
+         * commit) overlaps another's — the condition of SQLite's WAL-reset bug (fixed only
+         * in 3.51.3; docs/architecture.md "Storage"). Not group-committed: a write that
+         * must survive a crash belongs in a transaction, hence the error line (the
+         * integration harness fails on it). */
+        log_error("msg=\"db write outside a transaction\" sql=\"%.120s\"", s->sql);
+        pthread_mutex_lock(&c->db->write_lock);
+        c->holds_write = s->own_turn = true;
+    }
+    result_t r = drv->step(s->h);
     if (r != RES_ROW && r != RES_DONE && r != RES_CONFLICT)
         log_error("msg=\"db step failed\" result=%s err=\"%s\" sql=\"%.120s\"", result_name(r),
                   db_errmsg(s->conn), s->sql);
@@ -409,6 +423,11 @@ void db_finalize(struct db_stmt *s)
         return;
     const struct db_driver *drv = s->conn->db->drv;
     s->conn->open_stmts--;
+    if (s->own_turn) {
+        s->own_turn = false;
+        drv->reset(s->h); /* ends the statement's own transaction before the turn passes */
+        write_release(s->conn);
+    }
     if (s->cached) {
         drv->reset(s->h);
         s->in_use = false;

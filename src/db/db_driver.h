@@ -44,6 +44,8 @@ struct db_driver {
      * letters of every db_query/db_run, so a call with one argument too many or too few
      * fails at once instead of binding the wrong value. */
     int (*param_count)(void *stmt);
+    /* true if the statement may change the database (NULL: not known). */
+    bool (*stmt_writes)(void *stmt);
     result_t (*step)(void *stmt);
     int64_t (*col_i64)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);

@@ -198,6 +198,11 @@ static void sq_finalize(void *stmt)
     sqlite3_finalize(stmt);
 }
 
+static bool sq_stmt_writes(void *stmt)
+{
+    return !sqlite3_stmt_readonly(stmt);
+}
+
 static int sq_param_count(void *stmt)
 {
     return sqlite3_bind_parameter_count(stmt);
@@ -226,6 +231,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_null = sq_bind_null,
     .bind_blob = sq_bind_blob,
     .param_count = sq_param_count,
+    .stmt_writes = sq_stmt_writes,
     .step = sq_step,
     .col_i64 = sq_col_i64,
     .col_text = sq_col_text,

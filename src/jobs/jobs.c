@@ -300,11 +300,13 @@ result_t jobs_retry(struct db_conn *c, int64_t id, int64_t now)
 
 result_t jobs_prune(struct db_conn *c, int64_t before, int64_t *removed)
 {
-    result_t r =
-        db_run(c, "DELETE FROM job WHERE state = 'done' AND finished_at < $1", "i", before);
+    result_t r = db_begin(c);
+    if (r != RES_OK)
+        return r;
+    r = db_run(c, "DELETE FROM job WHERE state = 'done' AND finished_at < $1", "i", before);
     if (r == RES_OK && removed)
         *removed = db_changes(c);
-    return r;
+    return finish_tx(c, r);
 }
 
 /* ---- the runner ---- */
