@@ -13,6 +13,7 @@
 #include "core/password.h"
 #include "core/role.h"
 #include "core/user.h"
+#include "crypto/signer.h"
 #include "db/db.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -73,9 +74,20 @@ int cmd_init(int argc, char **argv)
         if (agencies > 0) {
             fprintf(stderr, "qlvb init: CSDL đã có dữ liệu; không thêm dữ liệu mẫu.\n");
             rc = EXIT_DATA;
-        } else if (demo_seed(&app, stdout) != RES_OK || doc_demo_seed(&app) != RES_OK) {
-            fprintf(stderr, "qlvb init: không tạo được dữ liệu mẫu.\n");
-            rc = EXIT_FAIL;
+        } else {
+            /* The demo's signing keys are sealed by the signer process under the
+             * installation's master key, as `qlvb serve` will open them. */
+            struct signer signer;
+            if (!cli_start_signer(&app, &signer, "qlvb init"))
+                rc = EXIT_FAIL;
+            else if (demo_seed(&app, stdout) != RES_OK || doc_demo_seed(&app) != RES_OK) {
+                fprintf(stderr, "qlvb init: không tạo được dữ liệu mẫu.\n");
+                rc = EXIT_FAIL;
+            }
+            if (app.signer) {
+                app.signer = NULL;
+                signer_release(&signer);
+            }
         }
     }
     char safe[sizeof(app.cfg.db_url)];
