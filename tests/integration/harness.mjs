@@ -185,3 +185,18 @@ export function makePdf(lines) {
   out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+// The demo gives Sở KH&CN an agency signing key (issue 12, demo_signing_seed), so there a
+// paper original waits for the agency's signature on its scan before it is presented
+// (standards.md §5). Tests of the workflow itself present scans as they are: the
+// agency's administrator revokes that key, as an agency without one works.
+export async function revokeDemoAgencyKey(server) {
+  const admin = new Client(server);
+  const login = await admin.apiLogin(ADMIN_SKHCN);
+  if (login.status !== 200) throw new Error(`login ${ADMIN_SKHCN}: ${login.text}`);
+  const keys = (await admin.get('/api/v1/signing-keys')).json.keys.filter((k) => !k.user_id && !k.revoked_at);
+  for (const k of keys) {
+    const r = await admin.post(`/api/v1/signing-keys/${k.id}/revoke`, { json: { reason: 'Kiểm thử quy trình văn bản giấy' } });
+    if (r.status !== 200) throw new Error(`revoke ${k.id}: ${r.status} ${r.text}`);
+  }
+}
