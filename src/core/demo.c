@@ -319,12 +319,14 @@ result_t demo_signing_seed(struct app *app, int64_t agency_id, const char *agenc
     str_copy(sys.client_addr, "cli", sizeof(sys.client_addr));
     struct demo_pki pki;
     demo_pki_init(&pki);
-    struct buf pem = BUF_INIT(64 * 1024), person = BUF_INIT(SIGNING_KEY_MAX_P12),
-               agency = BUF_INIT(SIGNING_KEY_MAX_P12);
+    struct buf pem = BUF_INIT(64 * 1024), crl = BUF_INIT(64 * 1024),
+               person = BUF_INIT(SIGNING_KEY_MAX_P12), agency = BUF_INIT(SIGNING_KEY_MAX_P12);
     int64_t now = clock_now();
     result_t r = demo_pki_make_root(&pki, now);
     if (r == RES_OK)
         r = demo_pki_root_pem(&pki, &pem);
+    if (r == RES_OK)
+        r = demo_pki_crl_pem(&pki, now, &crl);
     if (r == RES_OK)
         r = demo_pki_leaf_p12(&pki, leader_name, agency_name, DEMO_PKI_ORG, DEMO_PIN, now, &person);
     if (r == RES_OK)
@@ -334,6 +336,10 @@ result_t demo_signing_seed(struct app *app, int64_t agency_id, const char *agenc
         struct verrs e = {0};
         json_t *added = NULL;
         r = trust_add_certs(app, &sys, (const unsigned char *)pem.data, pem.len, &e, &added);
+        json_decref(added);
+        added = NULL;
+        if (r == RES_OK)
+            r = trust_add_crl(app, &sys, (const unsigned char *)crl.data, crl.len, &e, &added);
         json_decref(added);
         if (r != RES_OK)
             fprintf(stderr, "demo: trust root: %s %s\n", result_name(r),
@@ -347,6 +353,7 @@ result_t demo_signing_seed(struct app *app, int64_t agency_id, const char *agenc
     if (r == RES_OK)
         r = import_p12(app, &sys, agency_id, 0, label, &agency, &out->agency);
     buf_release(&pem);
+    buf_release(&crl);
     secure_wipe(person.data, person.len);
     secure_wipe(agency.data, agency.len);
     buf_release(&person);

@@ -17,11 +17,11 @@
 result_t demo_seed(struct app *app, FILE *out);
 
 /* The demo's signing keys of one agency (issue 12), made fresh by the demo PKI
- * (crypto/demo_pki.h): its root CA "QLVB DEMO CA — không dùng thật" added to the trust
- * store (trust_add_certs), the leader's personal key (CN = their full name, so
- * signing_key_name_matches passes) and the agency's key (CN = the agency's name) imported
- * through signing_key_import with PIN DEMO_PIN, as the system. RES_UNSUPPORTED (nothing
- * done) when the signer process is not running. For demonstration only. */
+ * (crypto/demo_pki.h): its root CA "QLVB DEMO CA — không dùng thật" and the root's empty
+ * CRL added to the trust store (trust_add_certs, trust_add_crl), the leader's personal key (CN =
+ * their full name, so signing_key_name_matches passes) and the agency's key (CN = the agency's
+ * name) imported through signing_key_import with PIN DEMO_PIN, as the system. RES_UNSUPPORTED
+ * (nothing done) when the signer process is not running. For demonstration only. */
 struct demo_keys {
     int64_t person, agency; /* signing_key ids */
 };

@@ -122,6 +122,34 @@ result_t demo_pki_root_pem(const struct demo_pki *p, struct buf *out)
     return r;
 }
 
+result_t demo_pki_crl_pem(const struct demo_pki *p, int64_t now, struct buf *out)
+{
+    if (!p->root)
+        return RES_INVALID;
+    result_t r = RES_CRYPTO;
+    X509_CRL *crl = X509_CRL_new();
+    ASN1_TIME *last = ASN1_TIME_adj(NULL, (time_t)now, 0, -3600);
+    ASN1_INTEGER *number = ASN1_INTEGER_new();
+    BIO *b = BIO_new(BIO_s_mem());
+    char *data = NULL;
+    long len;
+    int ok = crl && last && number && b && X509_CRL_set_version(crl, X509_CRL_VERSION_2) &&
+             X509_CRL_set_issuer_name(crl, X509_get_subject_name(p->root)) &&
+             X509_CRL_set1_lastUpdate(crl, last) &&
+             X509_CRL_set1_nextUpdate(crl, X509_get0_notAfter(p->root)) &&
+             ASN1_INTEGER_set(number, 1) &&
+             X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, 0) &&
+             X509_CRL_sign(crl, p->key, EVP_sha256()) > 0 && PEM_write_bio_X509_CRL(b, crl);
+    if (ok && (len = BIO_get_mem_data(b, &data)) > 0)
+        r = buf_append(out, data, (size_t)len);
+    BIO_free(b);
+    ASN1_INTEGER_free(number);
+    ASN1_TIME_free(last);
+    X509_CRL_free(crl);
+    ERR_clear_error();
+    return r;
+}
+
 result_t demo_pki_leaf_p12(struct demo_pki *p, const char *cn, const char *org, const char *unit,
                            const char *pin, int64_t now, struct buf *out)
 {

@@ -29,6 +29,10 @@ void demo_pki_init(struct demo_pki *p);
 result_t demo_pki_make_root(struct demo_pki *p, int64_t now);
 /* The root as PEM, appended to out. */
 result_t demo_pki_root_pem(const struct demo_pki *p, struct buf *out);
+/* The root's certificate revocation list, empty (nothing revoked), issued an hour
+ * before `now` with its next update at the root's expiry, as PEM appended to out: with
+ * it the verifier reports the demo's signatures as checked for revocation. */
+result_t demo_pki_crl_pem(const struct demo_pki *p, int64_t now, struct buf *out);
 /* A signing certificate (digitalSignature and nonRepudiation, not a CA) for a new key,
  * subject C=VN, O=org, OU=unit (may be NULL), CN=cn, valid from an hour before `now`
  * for 2 years, as a PKCS#12 (key, certificate and the root; AES-256-CBC, MAC SHA-256)

@@ -1,6 +1,6 @@
 // The demo's outgoing documents in every state (issue 12): `qlvb init --demo` makes a
 // demo PKI (a root "QLVB DEMO CA — không dùng thật" in the trust store, the director's
-// personal key and Sở KH&CN's agency key, PIN 123456) and takes documents of Sở KH&CN
+// personal key and Sở KH&CN's agency key, PIN 123456; the root's empty CRL) and takes documents of Sở KH&CN
 // through the real steps: signed waiting for the seal, sealed waiting to be issued,
 // issued to agencies of the installation (their copies arrived, some registered and
 // assigned), a cancelled issuance (its number kept in the outgoing register) and a recall.
@@ -61,6 +61,8 @@ test('the demo PKI: a demo root in the trust store, the director\'s and the agen
   const sys = await login(SYSADMIN);
   const roots = (await sys.get('/api/v1/trust')).json.certificates.filter((c) => c.kind === 'root' && c.active);
   assert.equal(roots.filter((c) => c.subject.includes(DEMO_CA)).length, 1, JSON.stringify(roots));
+  const crls = (await sys.get('/api/v1/trust')).json.crls.filter((c) => c.issuer.includes(DEMO_CA));
+  assert.equal(crls.length, 1, 'the demo root\'s (empty) CRL');
   const admin = await login(ADMIN_SKHCN);
   const keys = (await admin.get('/api/v1/signing-keys')).json.keys;
   const leader = (await (await login(LEADER)).get('/api/v1/me')).json;
@@ -127,10 +129,19 @@ test('issued to 2–5 agencies of the installation: copies arrived, some registe
     // The sender's sealed main file: the director's signature and the agency's.
     const main = full.files.find((f) => f.role === 'main');
     assert.equal(main.stage, 'sealed');
-    const report = pdfsig(await download(clerk, `/api/v1/documents/${d.id}/files/${main.id}`));
+    const bytes = await download(clerk, `/api/v1/documents/${d.id}/files/${main.id}`);
+    const report = pdfsig(bytes);
     assert.equal(valid(report), 2, report);
     assert.match(report, /Bùi Văn Long/);
     assert.match(report, /CN=Sở Khoa học và Công nghệ/);
+    // Our verifier: both chain to the demo root in the trust store, checked against its CRL.
+    const v = await clerk.req('POST', '/api/v1/signatures/verify', { body: bytes, headers: { 'Content-Type': 'application/pdf' } });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.json.verdict, 'valid', v.text);
+    assert.deepEqual(v.json.signatures.map((x) => [x.signer, x.certificate]),
+      [['Bùi Văn Long', 'ok'], ['Sở Khoa học và Công nghệ', 'ok']]);
+    for (const x of v.json.signatures)
+      assert.ok(!x.badges.some((b) => /Chưa kiểm tra thu hồi/.test(b.text)), JSON.stringify(x.badges));
     for (const r of inside) states.push(one(`SELECT COUNT(*) FROM document WHERE id = ${r.copy_id} AND state = 'arrived'`) ? 'arrived' : 'other');
   }
   assert.ok(states.includes('arrived'), 'some copies wait to be registered');
