@@ -47,7 +47,8 @@ int cmd_init(int argc, char **argv)
     if (cli_wants_help(argc, argv)) {
         printf("Cách dùng: qlvb init [--data DIR] [--db URL] [--blobs URL] [--demo]\n"
                "  Tạo thư mục dữ liệu và CSDL (hoặc cập nhật cấu trúc nếu đã có).\n"
-               "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan và người dùng.\n");
+               "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan, người dùng, văn bản và\n"
+               "          khóa ký số mẫu (mã PIN 123456, chỉ để trình diễn).\n");
         return EXIT_OK;
     }
     for (int i = 1; i < argc; i++) {
