@@ -4,6 +4,8 @@
 # the web UI and API on QLVB_LISTEN (default http://127.0.0.1:8080). A data directory
 # without that file (made by `qlvb init --demo` or an older `make run`) gets its logins
 # table from its own database: every account, agency by name, as the first run prints.
+# The demo's signing keys (certificates of a demo CA made at init, "QLVB DEMO CA — không
+# dùng thật", for demonstration only) open with PIN 123456, printed after the logins.
 set -euo pipefail
 BIN=${1:-build/qlvb}
 DATA=${QLVB_DATA:-data}
@@ -43,16 +45,29 @@ for r in rows:
 ' 2>/dev/null || printf '%s\n' "$rows" | tr '\t' ' ' | sed 's/^/  /'
 }
 
+# True when the data directory holds the demo's signing keys (made by `init --demo`).
+demo_keys_in_db() {
+    local db="$DATA/qlvb.db" n
+    [ -f "$db" ] && command -v sqlite3 >/dev/null 2>&1 || return 1
+    n=$(sqlite3 "file:$db?mode=ro" \
+        "SELECT COUNT(*) FROM signing_key WHERE issuer_cn = 'QLVB DEMO CA — không dùng thật'" \
+        2>/dev/null) || return 1
+    [ "${n:-0}" -gt 0 ]
+}
+
 if [ ! -f "$DATA/qlvb.db" ]; then
     out=$("$BIN" init --data "$DATA" --demo 2>/dev/null)
     printf '%s\n' "$out"
-    printf '%s\n' "$out" | sed -n '/^Tài khoản mẫu/,/kiêm nhiệm/p' >"$LOGINS"
+    printf '%s\n' "$out" | sed -n '/^Tài khoản mẫu/,/^Khóa ký số mẫu/p' >"$LOGINS"
 else
     echo "Dùng dữ liệu có sẵn trong $DATA/ (xóa thư mục này để tạo lại dữ liệu mẫu)."
     if [ -s "$LOGINS" ]; then
         cat "$LOGINS"
     elif ! logins_from_db; then
         echo "Tài khoản mẫu: 040080000001 (quản trị hệ thống), 040090000141 (quản trị Sở Khoa học và Công nghệ), mật khẩu Demo@2026qlvb"
+    fi
+    if ! grep -qs '^Khóa ký số mẫu' "$LOGINS" && demo_keys_in_db; then
+        echo "Khóa ký số mẫu (chứng thư của \"QLVB DEMO CA — không dùng thật\", chỉ để trình diễn): mã PIN 123456"
     fi
 fi
 echo

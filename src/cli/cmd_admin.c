@@ -13,6 +13,7 @@
 #include "core/password.h"
 #include "core/role.h"
 #include "core/user.h"
+#include "crypto/signer.h"
 #include "db/db.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -46,7 +47,8 @@ int cmd_init(int argc, char **argv)
     if (cli_wants_help(argc, argv)) {
         printf("Cách dùng: qlvb init [--data DIR] [--db URL] [--blobs URL] [--demo]\n"
                "  Tạo thư mục dữ liệu và CSDL (hoặc cập nhật cấu trúc nếu đã có).\n"
-               "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan và người dùng.\n");
+               "  --demo  thêm dữ liệu mẫu: một tỉnh với các cơ quan, người dùng, văn bản và\n"
+               "          khóa ký số mẫu (mã PIN 123456, chỉ để trình diễn).\n");
         return EXIT_OK;
     }
     for (int i = 1; i < argc; i++) {
@@ -73,9 +75,20 @@ int cmd_init(int argc, char **argv)
         if (agencies > 0) {
             fprintf(stderr, "qlvb init: CSDL đã có dữ liệu; không thêm dữ liệu mẫu.\n");
             rc = EXIT_DATA;
-        } else if (demo_seed(&app, stdout) != RES_OK || doc_demo_seed(&app) != RES_OK) {
-            fprintf(stderr, "qlvb init: không tạo được dữ liệu mẫu.\n");
-            rc = EXIT_FAIL;
+        } else {
+            /* The demo's signing keys are sealed by the signer process under the
+             * installation's master key, as `qlvb serve` will open them. */
+            struct signer signer;
+            if (!cli_start_signer(&app, &signer, "qlvb init"))
+                rc = EXIT_FAIL;
+            else if (demo_seed(&app, stdout) != RES_OK || doc_demo_seed(&app) != RES_OK) {
+                fprintf(stderr, "qlvb init: không tạo được dữ liệu mẫu.\n");
+                rc = EXIT_FAIL;
+            }
+            if (app.signer) {
+                app.signer = NULL;
+                signer_release(&signer);
+            }
         }
     }
     char safe[sizeof(app.cfg.db_url)];

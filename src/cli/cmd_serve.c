@@ -158,21 +158,10 @@ int cmd_serve(int argc, char **argv)
     /* The signer process is forked now, before the server starts any thread; it alone
      * reads the master key that seals the signing keys stored in the database. */
     struct signer signer;
-    char keys_dir[PATH_MAX + 8], master[PATH_MAX + 24];
-    signer_init(&signer);
-    signer.key_ttl = app.cfg.signer_key_ttl;
-    snprintf(keys_dir, sizeof(keys_dir), "%s/keys", app.cfg.data_dir);
-    snprintf(master, sizeof(master), "%s/master.key", keys_dir);
-    if ((mkdir(keys_dir, 0700) != 0 && errno != EEXIST) ||
-        signer_start_sealed(&signer, master) != RES_OK) {
-        fprintf(stderr,
-                "qlvb serve: không khởi động được tiến trình ký số (khóa chủ %s): kiểm tra "
-                "quyền thư mục (chỉ chủ sở hữu được đọc, chế độ 0600)\n",
-                master);
+    if (!cli_start_signer(&app, &signer, "qlvb serve")) {
         cli_close(&app);
         return EXIT_FAIL;
     }
-    app.signer = &signer;
     /* Job threads start after the signer fork and with SIGTERM blocked, like the HTTP
      * threads, so the signal reaches server_run's sigwait. */
     sigset_t set;

@@ -10,6 +10,7 @@
 
 #include "blob/blob.h"
 #include "core/trust.h"
+#include "crypto/signer.h"
 #include "db/db.h"
 #include "util/str.h"
 
@@ -104,6 +105,26 @@ void cli_close(struct app *app)
     app->blobs = NULL;
     db_close(app->db);
     app->db = NULL;
+}
+
+bool cli_start_signer(struct app *app, struct signer *s, const char *cmd)
+{
+    char keys_dir[PATH_MAX + 8], master[PATH_MAX + 24];
+    signer_init(s);
+    s->key_ttl = app->cfg.signer_key_ttl;
+    snprintf(keys_dir, sizeof(keys_dir), "%s/keys", app->cfg.data_dir);
+    snprintf(master, sizeof(master), "%s/master.key", keys_dir);
+    if ((mkdir(keys_dir, 0700) != 0 && errno != EEXIST) ||
+        signer_start_sealed(s, master) != RES_OK) {
+        fprintf(stderr,
+                "%s: không khởi động được tiến trình ký số (khóa chủ %s): kiểm tra "
+                "quyền thư mục (chỉ chủ sở hữu được đọc, chế độ 0600)\n",
+                cmd, master);
+        signer_release(s);
+        return false;
+    }
+    app->signer = s;
+    return true;
 }
 
 struct actor cli_actor(void)

@@ -15,6 +15,12 @@ void cli_config(struct config *cfg);
  * migrations. Prints a Vietnamese error and returns false on failure. */
 bool cli_open(struct app *app, bool create);
 void cli_close(struct app *app);
+/* Forks the signer process in sealed mode with the installation's master key
+ * (<data_dir>/keys/master.key, created with the directory when missing) and sets
+ * app->signer = s; before any thread starts. Prints a Vietnamese error (prefixed with
+ * cmd) and returns false on failure (s is released). */
+struct signer;
+bool cli_start_signer(struct app *app, struct signer *s, const char *cmd);
 /* The installation acting through the command line. */
 struct actor cli_actor(void);
 /* Reads a password from the terminal without echo (or a line from stdin). */

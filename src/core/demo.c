@@ -15,10 +15,14 @@
 #include "core/org.h"
 #include "core/password.h"
 #include "core/role.h"
+#include "core/signing_key.h"
+#include "core/trust.h"
 #include "core/tx.h"
 #include "core/user.h"
+#include "crypto/demo_pki.h"
 #include "db/db.h"
 #include "text/text.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/str.h"
 
@@ -276,6 +280,83 @@ result_t demo_seed(struct app *app, FILE *out)
             return r;
     fprintf(out,
             "  (040090000111 kiêm nhiệm Phó Giám đốc Sở Nội vụ: chọn cơ quan sau khi đăng nhập)\n");
+    fprintf(out,
+            "Khóa ký số mẫu (chứng thư của \"%s\", chỉ để trình diễn): Giám đốc Sở Khoa học và "
+            "Công nghệ 040090000142 ký, văn thư 040090000143 ký số cơ quan; mã PIN %s\n",
+            DEMO_PKI_CA_NAME, DEMO_PIN);
     struct seed_sql q = {"INSERT INTO setting (key, value) VALUES ('domain', 'nghean.gov.vn')", 0};
     return tx_run_noaudit(app->db, seed_sql_tx, &q);
+}
+
+/* ---- the demo's signing keys (issue 12) ---- */
+
+static result_t import_p12(struct app *app, const struct actor *sys, int64_t agency_id,
+                           int64_t user_id, const char *label, const struct buf *p12, int64_t *id)
+{
+    struct signing_key_input in = {.agency_id = agency_id,
+                                   .user_id = user_id,
+                                   .label = label,
+                                   .p12 = (const unsigned char *)p12->data,
+                                   .p12_len = p12->len,
+                                   .pin = DEMO_PIN};
+    struct verrs e = {0};
+    result_t r = signing_key_import(app, sys, &in, &e, id);
+    if (r != RES_OK)
+        fprintf(stderr, "demo: signing key %s: %s %s\n", label, result_name(r),
+                e.count ? e.items[0].message : "");
+    return r;
+}
+
+result_t demo_signing_seed(struct app *app, int64_t agency_id, const char *agency_name,
+                           int64_t leader_id, const char *leader_name, struct demo_keys *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!app->signer)
+        return RES_UNSUPPORTED;
+    struct actor sys = {.system = true};
+    str_copy(sys.login, "system", sizeof(sys.login));
+    str_copy(sys.full_name, "Dữ liệu mẫu", sizeof(sys.full_name));
+    str_copy(sys.client_addr, "cli", sizeof(sys.client_addr));
+    struct demo_pki pki;
+    demo_pki_init(&pki);
+    struct buf pem = BUF_INIT(64 * 1024), crl = BUF_INIT(64 * 1024),
+               person = BUF_INIT(SIGNING_KEY_MAX_P12), agency = BUF_INIT(SIGNING_KEY_MAX_P12);
+    int64_t now = clock_now();
+    result_t r = demo_pki_make_root(&pki, now);
+    if (r == RES_OK)
+        r = demo_pki_root_pem(&pki, &pem);
+    if (r == RES_OK)
+        r = demo_pki_crl_pem(&pki, now, &crl);
+    if (r == RES_OK)
+        r = demo_pki_leaf_p12(&pki, leader_name, agency_name, DEMO_PKI_ORG, DEMO_PIN, now, &person);
+    if (r == RES_OK)
+        r = demo_pki_leaf_p12(&pki, agency_name, agency_name, DEMO_PKI_ORG, DEMO_PIN, now, &agency);
+    demo_pki_release(&pki);
+    if (r == RES_OK) {
+        struct verrs e = {0};
+        json_t *added = NULL;
+        r = trust_add_certs(app, &sys, (const unsigned char *)pem.data, pem.len, &e, &added);
+        json_decref(added);
+        added = NULL;
+        if (r == RES_OK)
+            r = trust_add_crl(app, &sys, (const unsigned char *)crl.data, crl.len, &e, &added);
+        json_decref(added);
+        if (r != RES_OK)
+            fprintf(stderr, "demo: trust root: %s %s\n", result_name(r),
+                    e.count ? e.items[0].message : "");
+    }
+    char label[300];
+    snprintf(label, sizeof(label), "Khóa ký số mẫu (demo) của %s", leader_name);
+    if (r == RES_OK)
+        r = import_p12(app, &sys, agency_id, leader_id, label, &person, &out->person);
+    snprintf(label, sizeof(label), "Khóa ký số mẫu (demo) của cơ quan");
+    if (r == RES_OK)
+        r = import_p12(app, &sys, agency_id, 0, label, &agency, &out->agency);
+    buf_release(&pem);
+    buf_release(&crl);
+    secure_wipe(person.data, person.len);
+    secure_wipe(agency.data, agency.len);
+    buf_release(&person);
+    buf_release(&agency);
+    return r;
 }

@@ -668,8 +668,9 @@ char *doc_public_text_clean(const char *in, const char *field, const char *label
  * through doc_deliver_internal to Sở KH&CN and phường Trường Vinh, where they wait as
  * `arrived` for the clerk. */
 result_t doc_demo_seed(struct app *app);
-/* doc_demo_outgoing.c, called by doc_demo_seed: Sở KH&CN's outgoing register and three
- * drafts (draft; with the head after a return; approved, waiting for the signature). */
+/* doc_demo_outgoing.c, called by doc_demo_seed: Sở KH&CN's outgoing register, drafts in
+ * the review circuit and, with the demo's signing keys (demo_signing_seed; only when the
+ * signer process runs), documents signed, sealed, issued, cancelled and recalled. */
 result_t doc_demo_outgoing(struct app *app);
 
 #endif

@@ -1,19 +1,30 @@
 /* Demo outgoing documents (issue 12) for `qlvb init --demo`, after the incoming ones:
- * Sở KH&CN opens its outgoing register ("Sổ văn bản đi") and its specialist drafts five
- * documents taken through the real steps by the demo director and department head — a
- * draft, one with the head for review (after a return with a comment), one with the
- * director for review, one approved and waiting for the director's signature, and a
- * draft in reply to an incoming document the specialist handles — so the specialist, the
- * head and the director each have outgoing work on their home page. Each draft is a PDF
- * in the layout of an official letter printed with its diacritics (pdf_text_document),
- * with "Số:" and "ngày … tháng … năm" where signing stamps the number and date. Signing
- * needs a personal key, which the demo does not issue, so the signed and issued states
- * come from the incoming demo's UBND tỉnh documents and from the tests. */
+ * Sở KH&CN opens its outgoing register ("Sổ văn bản đi") and its specialist drafts
+ * documents taken through the real steps (the functions the API calls) by the demo
+ * director, department head and clerk, so that every role has outgoing work on its
+ * home page:
+ * - five in the circuit: a draft, one with the head for review (after a return with a
+ *   comment), one with the director for review, one approved and waiting for the
+ *   director's signature, and a draft in reply to an incoming document the specialist
+ *   handles;
+ * - with the demo signing keys (demo_signing_seed, core/demo.c: a demo root CA in the
+ *   trust store, the director's personal key and the agency's key, PIN DEMO_PIN),
+ *   seven signed by the director (doc_outgoing_sign: number, symbol and date stamped):
+ *   one waiting for the clerk's seal, one sealed waiting to be issued, three issued
+ *   (doc_outgoing_issue) to two to five agencies of the installation, whose copies
+ *   arrive there and a few are registered, presented and assigned by the receiving
+ *   agency's demo people, one cancelled (its number kept in the register) and one
+ *   recalled (the receivers' answers pending).
+ * Each draft is a PDF in the layout of an official letter printed with its diacritics
+ * (pdf_text_document), with "Số:" and "ngày … tháng … năm" where signing stamps the
+ * number and date. Without the signer process (app->signer NULL: a unit test's app)
+ * only the circuit states are made. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/demo.h"
 #include "db/db.h"
 #include "pdf/pdf_text.h"
 #include "text/text.h"
@@ -29,7 +40,7 @@
  * signing stamps the number and the date; the title, subject, body and the signature
  * block. */
 static result_t draft_pdf(struct buf *out, const char *type_name, const char *subject,
-                          const char *symbol, int year, bool letter)
+                          const char *symbol, int year, bool letter, const char *footer)
 {
     char num[96], date[96], vv[600], body[900];
     snprintf(num, sizeof(num), "Số:        /%s", symbol);
@@ -59,8 +70,7 @@ static result_t draft_pdf(struct buf *out, const char *type_name, const char *su
                                      .align = PDF_TEXT_CENTRE,
                                      .column = PDF_TEXT_RIGHT_HALF,
                                      .space_before = 60};
-    b[n++] = (struct pdf_text_block){
-        .text = "Dự thảo - dữ liệu demo QLVB", .size = 8, .space_before = 60};
+    b[n++] = (struct pdf_text_block){.text = footer, .size = 8, .space_before = 60};
     buf_release(out);
     return pdf_text_document(b, n, out);
 }
@@ -88,6 +98,221 @@ static result_t step(struct app *app, const struct actor *a, int64_t id, const c
     if (r != RES_OK)
         fprintf(stderr, "demo: outgoing %s: %s %s\n", action, result_name(r),
                 e.count ? e.items[0].message : "");
+    return r;
+}
+
+/* ---- signed, sealed, issued, cancelled, recalled (with the demo keys) ---- */
+
+enum demo_end { END_SIGNED, END_SEALED, END_ISSUED, END_CANCELLED, END_RECALLED };
+/* What the receiving agencies with demo people do with their copy before the demo ends
+ * (before a recall, for a recalled one). */
+enum demo_recv { RECV_NONE, RECV_REGISTER, RECV_ASSIGN };
+
+/* In the order signed, so in the order of their numbers. */
+static const struct demo_signed {
+    const char *type, *subject, *urgency;
+    enum demo_end end;
+    const char *to[5]; /* agencies of the installation, by code */
+    bool external;     /* also to Bộ Khoa học và Công nghệ (an outbox row) */
+    enum demo_recv recv;
+    const char *reason; /* cancel, recall */
+} signed_docs[] = {
+    {"ke_hoach",
+     "Kế hoạch tổ chức Ngày Chuyển đổi số tỉnh Nghệ An năm 2026",
+     "",
+     END_ISSUED,
+     {"000.00.00.H41", "000.00.01.H41", "000.00.02.H41", "000.00.03.H41", "000.00.30.H41"},
+     false,
+     RECV_REGISTER,
+     NULL},
+    {"cong_van",
+     "Về việc báo cáo tình hình sử dụng chữ ký số chuyên dùng trong cơ quan nhà nước năm 2026",
+     "khan",
+     END_ISSUED,
+     {"000.00.30.H41", "000.00.31.H41", "000.00.32.H41", "000.00.01.H41"},
+     true,
+     RECV_ASSIGN,
+     NULL},
+    {"giay_moi",
+     "Giấy mời dự Hội nghị tập huấn sử dụng hệ thống quản lý văn bản và điều hành cho cấp xã",
+     "thuong_khan",
+     END_ISSUED,
+     {"000.00.30.H41", "000.00.31.H41", "000.00.32.H41"},
+     false,
+     RECV_NONE,
+     NULL},
+    {"cong_van",
+     "Về việc tạm dừng kết nối phần mềm quản lý văn bản cũ với trục liên thông văn bản của tỉnh",
+     "",
+     END_RECALLED,
+     {"000.00.30.H41", "000.00.31.H41"},
+     false,
+     RECV_REGISTER,
+     "Văn bản ban hành chưa đúng thời điểm; Sở sẽ ban hành văn bản thay thế."},
+    {"to_trinh",
+     "Tờ trình đề nghị phê duyệt danh mục nhiệm vụ khoa học và công nghệ cấp tỉnh đặt hàng năm "
+     "2027",
+     "",
+     END_CANCELLED,
+     {"000.00.00.H41"},
+     false,
+     RECV_NONE,
+     "Sai thể thức: thiếu căn cứ pháp lý; soạn lại tờ trình mới."},
+    {"bao_cao",
+     "Báo cáo kết quả thực hiện nhiệm vụ khoa học và công nghệ 11 tháng năm 2026",
+     "",
+     END_SEALED,
+     {"000.00.00.H41", "000.00.01.H41"},
+     true,
+     RECV_NONE,
+     NULL},
+    {"cong_van",
+     "Về việc đề nghị cử công chức tham gia Tổ công tác triển khai Đề án 06 của tỉnh",
+     "hoa_toc",
+     END_SIGNED,
+     {"000.00.30.H41", "000.00.31.H41", "000.00.32.H41", "000.00.02.H41"},
+     false,
+     RECV_NONE,
+     NULL},
+};
+
+/* The receiving agencies' demo people: the clerk registers, presents to the leader, who
+ * assigns the document to the unit of `lead` (a department leader); NULL: register only. */
+static const struct demo_receiver {
+    const char *agency, *clerk, *leader, *lead;
+} receivers[] = {
+    {"000.00.30.H41", "040090000302", "040090000303", "040090000304"},
+    {"000.00.01.H41", "040090000112", "040090000111", "040090000113"},
+    {"000.00.00.H41", "040090000102", "040090000101", NULL},
+};
+
+static result_t receive(struct app *app, struct db_conn *c, int64_t source,
+                        const struct demo_receiver *rv, enum demo_recv what)
+{
+    struct actor clerk, leader, lead;
+    if (doc_demo_actor(c, rv->clerk, rv->agency, &clerk) != RES_OK)
+        return RES_OK; /* nobody there to act */
+    int64_t copy = 0, reg = 0;
+    result_t r = db_one_i64(c, &copy,
+                            "SELECT COALESCE(MAX(id), 0) FROM document WHERE source_document_id = "
+                            "$1 AND agency_id = $2",
+                            "ii", source, clerk.agency_id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &reg,
+                       "SELECT COALESCE(MIN(id), 0) FROM doc_register WHERE agency_id = $1 AND "
+                       "kind = 'incoming' AND active = 1",
+                       "i", clerk.agency_id);
+    if (r != RES_OK || !copy || !reg)
+        return r;
+    struct doc_arrived_input in = {.register_id = reg, .page_count = -1};
+    struct verrs e = {0};
+    struct doc_registered out;
+    if ((r = doc_register_arrived(app, &clerk, copy, &in, &e, &out)) != RES_OK) {
+        fprintf(stderr, "demo: register the copy: %s %s\n", result_name(r),
+                e.count ? e.items[0].message : "");
+        return r;
+    }
+    if (what != RECV_ASSIGN || !rv->lead ||
+        doc_demo_actor(c, rv->leader, rv->agency, &leader) != RES_OK ||
+        doc_demo_actor(c, rv->lead, rv->agency, &lead) != RES_OK || !lead.department_id)
+        return RES_OK;
+    r = step(app, &clerk, copy, "present",
+             &(struct doc_step_input){.leader_id = leader.user_id,
+                                      .note = "Kính trình lãnh đạo cho ý kiến chỉ đạo."});
+    struct doc_target unit = {.department_id = lead.department_id};
+    if (r == RES_OK)
+        r = step(app, &leader, copy, "assign",
+                 &(struct doc_step_input){
+                     .note = "Giao phòng chủ trì tổng hợp, báo cáo đúng thời hạn Sở đề nghị.",
+                     .leads = &unit,
+                     .nleads = 1,
+                     .has_working_days = true,
+                     .working_days = 5});
+    return r;
+}
+
+/* One document of signed_docs from the draft to its end state. */
+static result_t play_signed(struct app *app, struct db_conn *c, const struct demo_signed *d,
+                            const struct actor *clerk, const struct actor *leader,
+                            const struct actor *head, const struct actor *specialist,
+                            const struct demo_keys *keys, struct buf *pdf, int n)
+{
+    const struct doc_type *t = doc_type_find(d->type);
+    bool letter = !strcmp(d->type, "cong_van");
+    char symbol[64];
+    snprintf(symbol, sizeof(symbol), letter ? "SKHCN-CNTT" : "%s-SKHCN", t ? t->abbr : "");
+    char *title = text_upper(t ? t->name : "");
+    result_t r = draft_pdf(pdf, title ? title : "", d->subject, symbol, doc_year_of(clock_now()),
+                           letter, "Dữ liệu demo QLVB");
+    free(title);
+    if (r != RES_OK)
+        return r;
+    struct doc_recipient_input rc[6];
+    size_t nrc = 0;
+    for (size_t i = 0; i < 5 && d->to[i]; i++) {
+        int64_t id = 0;
+        if ((r = db_one_i64(c, &id, "SELECT COALESCE(MAX(id), 0) FROM agency WHERE code = $1", "t",
+                            d->to[i])) != RES_OK)
+            return r;
+        if (id)
+            rc[nrc++] = (struct doc_recipient_input){.kind = "agency", .agency_id = id};
+    }
+    if (d->external)
+        rc[nrc++] = (struct doc_recipient_input){
+            .kind = "external", .agency_code = "000.00.00.G22", .name = "Bộ Khoa học và Công nghệ"};
+    struct doc_outgoing_input in = {.doc_type = d->type,
+                                    .subject = d->subject,
+                                    .urgency = d->urgency,
+                                    .signer_id = leader->user_id,
+                                    .recipients = rc,
+                                    .nrecipients = nrc};
+    char name[80];
+    snprintf(name, sizeof(name), "van-ban-%d.pdf", n);
+    struct doc_upload f = {.role = "main",
+                           .file_name = name,
+                           .data = (const unsigned char *)pdf->data,
+                           .len = pdf->len};
+    int64_t id = 0;
+    struct verrs e = {0};
+    if ((r = doc_outgoing_create(app, specialist, &in, &f, 1, &e, &id)) != RES_OK) {
+        fprintf(stderr, "demo: outgoing draft: %s %s\n", result_name(r),
+                e.count ? e.items[0].message : "");
+        return r;
+    }
+    int64_t reviewers[1] = {head->user_id};
+    r = step(
+        app, specialist, id, "submit",
+        &(struct doc_step_input){.reviewers = reviewers, .nreviewers = 1, .note = "Kính trình"});
+    if (r == RES_OK)
+        r = step(app, head, id, "approve", &(struct doc_step_input){.note = "Đồng ý"});
+    if (r == RES_OK)
+        r = step(app, leader, id, "approve", &(struct doc_step_input){.note = "Duyệt ký"});
+    if (r == RES_OK &&
+        (r = doc_outgoing_sign(app, leader, id, keys->person, DEMO_PIN, &e)) != RES_OK)
+        fprintf(stderr, "demo: outgoing sign: %s %s\n", result_name(r),
+                e.count ? e.items[0].message : "");
+    if (r != RES_OK || d->end == END_SIGNED)
+        return r;
+    if (d->end == END_CANCELLED)
+        return step(app, clerk, id, "cancel", &(struct doc_step_input){.note = d->reason});
+    if ((r = doc_outgoing_seal(app, clerk, id, keys->agency, DEMO_PIN, &e)) != RES_OK) {
+        fprintf(stderr, "demo: outgoing seal: %s %s\n", result_name(r),
+                e.count ? e.items[0].message : "");
+        return r;
+    }
+    if (d->end == END_SEALED)
+        return r;
+    if ((r = doc_outgoing_issue(app, clerk, id, &e)) != RES_OK) {
+        fprintf(stderr, "demo: outgoing issue: %s %s\n", result_name(r),
+                e.count ? e.items[0].message : "");
+        return r;
+    }
+    for (size_t i = 0; r == RES_OK && d->recv != RECV_NONE && i < 5 && d->to[i]; i++)
+        for (size_t k = 0; r == RES_OK && k < sizeof(receivers) / sizeof(receivers[0]); k++)
+            if (!strcmp(receivers[k].agency, d->to[i]))
+                r = receive(app, c, id, &receivers[k], d->recv);
+    if (r == RES_OK && d->end == END_RECALLED)
+        r = step(app, clerk, id, "recall", &(struct doc_step_input){.note = d->reason});
     return r;
 }
 
@@ -142,7 +367,8 @@ result_t doc_demo_outgoing(struct app *app)
         char symbol[64];
         snprintf(symbol, sizeof(symbol), letter ? "SKHCN-CNTT" : "%s-SKHCN", t ? t->abbr : "");
         char *title = text_upper(t ? t->name : "");
-        r = draft_pdf(&pdf, title ? title : "", d->subject, symbol, year, letter);
+        r = draft_pdf(&pdf, title ? title : "", d->subject, symbol, year, letter,
+                      "Dự thảo - dữ liệu demo QLVB");
         free(title);
         if (r != RES_OK)
             break;
@@ -182,6 +408,23 @@ result_t doc_demo_outgoing(struct app *app)
         if (r == RES_OK && d->stage == 3)
             r = step(app, &leader, id, "approve", &none);
     }
+    /* The signed states need the demo keys, which need the signer process. */
+    struct demo_keys keys = {0};
+    char agency_name[256] = "";
+    struct db_stmt *q = NULL;
+    if (r == RES_OK && app->signer &&
+        (r = db_query(c, &q, "SELECT name FROM agency WHERE id = $1", "i", clerk.agency_id)) ==
+            RES_OK) {
+        if (db_step(q) == RES_ROW)
+            str_copy(agency_name, db_col_text(q, 0), sizeof(agency_name));
+        db_finalize(q);
+        r = demo_signing_seed(app, clerk.agency_id, agency_name, leader.user_id, leader.full_name,
+                              &keys);
+    }
+    for (size_t i = 0;
+         r == RES_OK && keys.person && i < sizeof(signed_docs) / sizeof(signed_docs[0]); i++)
+        r = play_signed(app, c, &signed_docs[i], &clerk, &leader, &head, &specialist, &keys, &pdf,
+                        (int)i + 1);
     buf_release(&pdf);
     return r;
 }

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Server, DEMO_PASSWORD } from '../integration/harness.mjs';
+import { Server, DEMO_PASSWORD, revokeDemoKeys } from '../integration/harness.mjs';
 import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
 
 const CLERK = '040090000143'; // văn thư, Sở KH&CN
@@ -112,6 +112,7 @@ async function fillForm(page, { number = '1234', symbol = 'UBND-KT', subject } =
 describe('incoming documents in a browser', () => {
   before(async () => {
     srv = await new Server().start();
+    await revokeDemoKeys(srv); // paper scans presented as they are
     host = `http://qlvb-skhcn.localhost:${srv.port}`;
     browser = await launchBrowser();
   });

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, ROOT, ADMIN_SKHCN, DEMO_PASSWORD, makePdf, qlvb } from '../integration/harness.mjs';
+import { Server, ROOT, ADMIN_SKHCN, DEMO_PASSWORD, makePdf, qlvb, revokeDemoKeys } from '../integration/harness.mjs';
 import { OUT, WAIT, launchBrowser, stopServer } from './browser.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
@@ -33,6 +33,7 @@ describe('signing in a browser', () => {
     mkdirSync(join(srv.dir, 'trust'));
     for (const f of ['root.pem', 'inter.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
     await srv.start({ dataDir: srv.dir });
+    await revokeDemoKeys(srv); // the key here is the test PKI's
     // The administrator issues the leader's key through the API.
     const login = await (await fetch(srv.url('/api/v1/login'), { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ login: ADMIN_SKHCN, password: DEMO_PASSWORD }) })).json();

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN, qlvb } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN, qlvb, revokeDemoKeys } from './harness.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long
 const PIN = '123456';
@@ -49,6 +49,7 @@ before(async () => {
   mkdirSync(join(srv.dir, 'trust'));
   for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
   await srv.start({ dataDir: srv.dir });
+  await revokeDemoKeys(srv); // the keys here are the test PKI's
   admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
   const l = new Client(srv); await l.apiLogin(LEADER);
   leaderId = (await l.get('/api/v1/me')).json.id;

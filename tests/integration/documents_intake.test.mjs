@@ -201,7 +201,7 @@ test('a duplicate is 409 with the earlier document (ND30 Phụ lục VI), regist
 test('concurrent actions on one arrived document: exactly one wins, the others are 409', async () => {
   // phường Trường Vinh got the province's first letter too (doc_demo.c)
   const id = one("SELECT d.id FROM document d JOIN agency a ON a.id = d.agency_id WHERE a.code = " +
-    "'000.00.30.H41' AND d.state = 'arrived'");
+    "'000.00.30.H41' AND d.state = 'arrived' ORDER BY d.id LIMIT 1");
   const clerks = await Promise.all([0, 1, 2].map(async () => {
     const c = new Client(srv); assert.equal((await c.apiLogin('040090000302')).status, 200); return c;
   }));

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Client, makePdf } from './harness.mjs';
+import { Server, Client, makePdf, revokeDemoKeys } from './harness.mjs';
 
 const CLERK = '040090000143';      // văn thư, Sở KH&CN
 const SPECIALIST = '040090000145'; // chuyên viên, Sở KH&CN
@@ -56,6 +56,7 @@ async function webClient(login) {
 
 before(async () => {
   srv = await new Server().start();
+  await revokeDemoKeys(srv);
   demoMax = Number(srv.db('SELECT MAX(id) FROM document').trim()); // the demo's documents
   clerk = await webClient(CLERK);
   specialist = await webClient(SPECIALIST);

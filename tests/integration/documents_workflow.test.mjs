@@ -11,7 +11,7 @@
 // on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, makePdf, ADMIN_SKHCN, ADMIN_TRUONGVINH, PG } from './harness.mjs';
+import { Server, Client, makePdf, revokeDemoKeys, ADMIN_SKHCN, ADMIN_TRUONGVINH, PG } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const CLERK = '040090000143';      // Ngô Thị Huyền, văn thư
@@ -81,6 +81,7 @@ async function workingDaysFromToday(n) {
 
 before(async () => {
   srv = await new Server().start();
+  await revokeDemoKeys(srv);
   anon = new Client(srv);
   spec = (await anon.get('/api/v1/openapi.json')).json;
   [clerk, leader, head, specialist, admin, outsider] = await Promise.all(

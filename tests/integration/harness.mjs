@@ -190,3 +190,21 @@ export function makePdf(lines) {
   out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+// The demo gives Sở KH&CN signing keys of its own demo CA (issue 12, demo_signing_seed):
+// the director's and the agency's. With the agency key, a paper original there waits for
+// the agency's signature on its scan before it is presented (standards.md §5); with the
+// director's, his usable keys are not only a test's. Tests of the workflow itself (which
+// present scans as they are) and of the signing API with the test PKI start without
+// them: the agency's administrator revokes them, as an agency without keys works.
+export async function revokeDemoKeys(server) {
+  const admin = new Client(server);
+  const login = await admin.apiLogin(ADMIN_SKHCN);
+  if (login.status !== 200) throw new Error(`login ${ADMIN_SKHCN}: ${login.text}`);
+  const keys = (await admin.get('/api/v1/signing-keys')).json.keys
+    .filter((k) => k.issuer === 'QLVB DEMO CA — không dùng thật' && !k.revoked_at);
+  for (const k of keys) {
+    const r = await admin.post(`/api/v1/signing-keys/${k.id}/revoke`, { json: { reason: 'Kiểm thử không dùng khóa mẫu' } });
+    if (r.status !== 200) throw new Error(`revoke ${k.id}: ${r.status} ${r.text}`);
+  }
+}

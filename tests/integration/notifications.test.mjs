@@ -10,7 +10,7 @@
 // PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Client, makePdf, ADMIN_TRUONGVINH } from './harness.mjs';
+import { Server, Client, makePdf, revokeDemoKeys, ADMIN_TRUONGVINH } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const CLERK = '040090000143';          // Ngô Thị Huyền, văn thư, Sở KH&CN
@@ -59,6 +59,7 @@ async function registerDoc(subject) {
 
 before(async () => {
   srv = await new Server().start();
+  await revokeDemoKeys(srv);
   spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
   [clerk, leader, head, specialist, province, ward] = await Promise.all(
     [CLERK, LEADER, HEAD, SPECIALIST, PROVINCE_CLERK, ADMIN_TRUONGVINH].map(async (login) => {

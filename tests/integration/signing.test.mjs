@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, rawRequest, makePdf, qlvb } from './harness.mjs';
+import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, rawRequest, makePdf, qlvb, revokeDemoKeys } from './harness.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở KH&CN
@@ -79,6 +79,7 @@ before(async () => {
   mkdirSync(join(srv.dir, 'trust'));
   for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
   await srv.start({ dataDir: srv.dir });
+  await revokeDemoKeys(srv); // the keys here are the test PKI's
   admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
   leader = new Client(srv); await leader.apiLogin(LEADER);
   clerk = new Client(srv); await clerk.apiLogin(CLERK);
