@@ -301,3 +301,54 @@ test('a draft returned and submitted again: its reviewer is told once per submis
   await ok(head, id, 'approve');
   assert.equal((await notes(leader, id)).filter((n) => n.kind === 'sign').length, 1);
 });
+
+test('the update form on the issued document page: prefilled, errors next to the fields, values kept, then updated', async () => {
+  const doc = await issued({ subject: 'Quyết định cập nhật trên trang' });
+  const id = doc.id;
+  const c = new Client(srv);
+  assert.equal((await c.webLogin(CLERK)).status, 303);
+  let page = await c.get(`/documents/${id}`);
+  assert.equal(page.status, 200);
+  const csrf = c.csrfFrom(page.text);
+  const form = /<details class="action"[^>]*id="action-update">[\s\S]*?<\/details>/.exec(page.text)[0];
+  assert.match(form, /name="subject"[^>]*>Quyết định cập nhật trên trang<\/textarea>/);
+  assert.match(form, /name="summary"[^>]*>Áp dụng trong Sở<\/textarea>/);
+  assert.match(form, /type="date" id="update-due" name="due_date" value=""/);
+  // remove: the recipients in force by seq; add: the installation's agencies not yet recipients
+  assert.match(form, /name="rcpt_remove" value="1"> <span>Ủy ban nhân dân phường Trường Vinh<\/span>/);
+  assert.match(form, /name="rcpt_remove" value="2"> <span>Văn phòng Ủy ban nhân dân tỉnh<\/span>/);
+  assert.match(form, new RegExp(`name="rcpt_agency" value="${provAgency}"> <span>Ủy ban nhân dân tỉnh Nghệ An`));
+  assert.doesNotMatch(form, new RegExp(`name="rcpt_agency" value="${tvAgency}"`));
+  const post = (pairs) => c.post(`/documents/${id}/actions/update`, { form: [['_csrf', csrf], ...pairs] });
+  // Taking every recipient off: the core's reason next to the field, the values kept, nothing written.
+  const before = footprint();
+  let r = await post([['subject', 'Quyết định cập nhật trên trang'], ['summary', 'Áp dụng trong Sở'], ['due_date', ''],
+    ['page_count', ''], ['rcpt_remove', '1'], ['rcpt_remove', '2'], ['rcpt_external', ''], ['note', 'Sai nơi nhận']]);
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  assert.match(r.text, /Không bỏ được mọi nơi nhận/);
+  assert.match(r.text, /name="rcpt_remove" value="1" checked>/);
+  assert.match(r.text, />Sai nơi nhận<\/textarea>/);
+  assert.equal(footprint(), before);
+  // No reason: the page's own words.
+  r = await post([['subject', 'Khác'], ['note', '']]);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /Vui lòng nhập lý do cập nhật/);
+  // Add UBND tỉnh and an external agency, take the office off, correct the page count.
+  r = await post([['subject', 'Quyết định cập nhật trên trang'], ['summary', 'Áp dụng trong Sở'], ['due_date', ''],
+    ['page_count', '2'], ['rcpt_remove', '2'], ['rcpt_agency', String(provAgency)],
+    ['rcpt_external', '000.00.00.G22 | Bộ Khoa học và Công nghệ'], ['note', 'Sai nơi nhận']]);
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const d = (await clerk.get(`/api/v1/documents/${id}`)).json;
+  assert.equal(d.page_count, 2);
+  assert.equal(d.subject, 'Quyết định cập nhật trên trang', 'unchanged fields are no change');
+  assert.deepEqual(d.recipients_status.map((s) => [s.name, s.status]), [
+    ['Ủy ban nhân dân phường Trường Vinh', 'arrived'], ['Văn phòng Ủy ban nhân dân tỉnh', 'removed'],
+    ['Ủy ban nhân dân tỉnh Nghệ An', 'arrived'], ['Bộ Khoa học và Công nghệ', 'waiting_to_send']]);
+  assert.match(d.history.find((h) => h.action === 'updated').comment,
+    /^Cập nhật số trang: \(không có\) → 2; thêm nơi nhận: Ủy ban nhân dân tỉnh Nghệ An, Bộ Khoa học và Công nghệ; bỏ nơi nhận: Văn phòng Ủy ban nhân dân tỉnh; lý do: Sai nơi nhận$/);
+  page = await c.get(`/documents/${id}`);
+  assert.match(page.text, /Đã cập nhật văn bản/);
+  const again = /<details class="action"[^>]*id="action-update">[\s\S]*?<\/details>/.exec(page.text)[0];
+  assert.doesNotMatch(again, /name="rcpt_remove" value="2"/, 'a removed recipient is not offered again');
+  assert.doesNotMatch(again, new RegExp(`name="rcpt_agency" value="${provAgency}"`));
+});
