@@ -634,6 +634,7 @@ static const char *track_label(const char *status)
         {"sent", "Đã gửi", "ok"},
         {"failed", "Gửi không thành công", "off"},
         {"not_sent", "Gửi khi phát hành", "state"},
+        {"removed", "Đã bỏ khỏi nơi nhận (cập nhật)", "off"},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, status))
@@ -643,7 +644,8 @@ static const char *track_label(const char *status)
 
 static const char *track_class(const char *status)
 {
-    return !strcmp(status, "refused") || !strcmp(status, "recalled") || !strcmp(status, "failed")
+    return !strcmp(status, "refused") || !strcmp(status, "recalled") || !strcmp(status, "failed") ||
+                   !strcmp(status, "removed")
                ? "off"
            : !strcmp(status, "arrived") || !strcmp(status, "waiting_to_send") ? "warn"
            : !strcmp(status, "not_sent")                                      ? "state"
@@ -678,6 +680,7 @@ static json_t *current_files(json_t *files)
 static void update_form(struct req *r, json_t *doc, json_t *fv, json_t *a)
 {
     json_object_set_new(a, "has_update", json_true());
+    web_set_str(a, "signer_name", ""); /* not the document's: no circuit in this form */
     json_int_t pages = json_integer_value(json_object_get(doc, "page_count"));
     web_set_str(a, "subject", fv ? web_jstr(fv, "subject") : web_jstr(doc, "subject"));
     web_set_str(a, "summary", fv ? web_jstr(fv, "summary") : web_jstr(doc, "notes"));

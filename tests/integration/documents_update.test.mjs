@@ -154,6 +154,10 @@ test('update: corrected metadata, one agency and one external recipient added, o
   assert.equal(r.status, 200, r.text + srv.log.slice(-2000));
   documented('POST', '/api/v1/documents/{id}/update', r);
   doc = r.json;
+  // One transaction: the sender's row, one per copy touched, the delivery rows; the chain verifies.
+  const rows = srv.db(`SELECT action, agency_id FROM audit_log WHERE id > (SELECT MAX(id) FROM audit_log) - ${one('SELECT COUNT(*) FROM audit_log') - auditBefore} ORDER BY id`)
+    .trim().split('\n').map((l) => l.split('|')[0]);
+  assert.deepEqual(rows.sort(), ['doc_arrive', 'doc_deliver', 'doc_update', 'doc_update', 'doc_update'].sort());
   // The sender's side: corrected, never the number, symbol or date (on the signed PDF).
   assert.equal(doc.subject, 'Ban hành Quy chế sử dụng chữ ký số trong Sở (đã sửa)');
   assert.equal(doc.notes, 'Áp dụng cho công chức, viên chức');
@@ -202,6 +206,11 @@ test('update: corrected metadata, one agency and one external recipient added, o
   assert.equal(vc.subject, 'Ban hành Quy chế sử dụng chữ ký số', 'a removed copy keeps what it received');
   assert.ok((await notes(vpClerk, vpCopy)).some((n) => n.kind === 'recalled' && /bỏ khỏi nơi nhận/.test(n.text)));
   assert.equal((await act(vpClerk, vpCopy, 'register', { register_id: 1 })).status, 409);
+  const vpWeb = new Client(srv);
+  assert.equal((await vpWeb.webLogin(VP_CLERK)).status, 303);
+  const vpPage = await vpWeb.get(`/documents/${vpCopy}`);
+  assert.equal(vpPage.status, 200);
+  assert.match(vpPage.text, /Cơ quan gửi bỏ khỏi nơi nhận \(cập nhật\)/);
   // The remaining copy: corrected, a history row with the reason; its clerk and leader told.
   const tc = (await tvClerk.get(`/api/v1/documents/${tvCopy}`)).json;
   assert.equal(tc.subject, doc.subject);
@@ -220,10 +229,6 @@ test('update: corrected metadata, one agency and one external recipient added, o
   // Search finds the corrected subject on both sides.
   const found = (await tvClerk.get(`/api/v1/documents?q=${encodeURIComponent('trong So (da sua)')}`)).json;
   assert.ok((found.items || found.documents).some((x) => x.id === tvCopy), 'search index of the copy');
-  // One transaction: the sender's row, one per copy touched, the delivery rows; the chain verifies.
-  const rows = srv.db(`SELECT action, agency_id FROM audit_log WHERE id > (SELECT MAX(id) FROM audit_log) - ${one('SELECT COUNT(*) FROM audit_log') - auditBefore} ORDER BY id`)
-    .trim().split('\n').map((l) => l.split('|')[0]);
-  assert.deepEqual(rows.sort(), ['doc_arrive', 'doc_deliver', 'doc_update', 'doc_update', 'doc_update'].sort());
   assert.equal(qlvbStatus(['audit', 'verify', '--data', srv.dir]).code, 0);
   // The outbox lists the added external recipient, urgent first as ever.
   const ob = (await clerk.get('/api/v1/documents/outbox')).json.outbox.filter((o) => o.document_id === id);
