@@ -7,7 +7,9 @@
 // off (its copy frozen like an agreed recall). The remaining copy gets the corrections,
 // a history row with the reason, and its clerk and leader are notified; the sender's
 // tracking shows who was added and removed; one transaction with its audit rows (the
-// chain verifies). Every bad input is refused precisely with nothing changed. A draft
+// chain verifies). Inside the agency a unit added for information is told and a person
+// taken off is no longer informed. The update form on the page (errors next to the
+// fields, values kept). Every bad input is refused precisely with nothing changed. A draft
 // returned and submitted again notifies its reviewer once per submission and leaves
 // one unread request (the earlier one is read). Runs on SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
@@ -356,4 +358,26 @@ test('the update form on the issued document page: prefilled, errors next to the
   const again = /<details class="action"[^>]*id="action-update">[\s\S]*?<\/details>/.exec(page.text)[0];
   assert.doesNotMatch(again, /name="rcpt_remove" value="2"/, 'a removed recipient is not offered again');
   assert.doesNotMatch(again, new RegExp(`name="rcpt_agency" value="${provAgency}"`));
+});
+
+test('update inside the agency: a unit added for information is told, a person taken off is no longer informed', async () => {
+  const dept = one(`SELECT department_id FROM membership WHERE user_id = ${ids[HEAD]}`);
+  const doc = await issued({ subject: 'Quyết định nơi nhận trong Sở',
+    recipients: [{ kind: 'agency', agency_id: tvAgency }, { kind: 'user', user_id: ids[HEAD] }] });
+  const id = doc.id;
+  assert.equal(one(`SELECT COUNT(*) FROM doc_participant WHERE document_id = ${id} AND role = 'for_info' AND user_id = ${ids[HEAD]} AND active = 1`), 1);
+  const seq = doc.recipients_list.find((x) => x.kind === 'user').seq;
+  const d = await ok(clerk, id, 'update', { recipients_add: [{ kind: 'department', department_id: dept }],
+    recipients_remove: [seq], note: 'Gửi cả phòng để biết' });
+  assert.deepEqual(d.recipients_list.map((x) => [x.kind, x.removed]), [['agency', false], ['user', true], ['department', false]]);
+  assert.equal(one(`SELECT COUNT(*) FROM doc_participant WHERE document_id = ${id} AND role = 'for_info' AND user_id = ${ids[HEAD]} AND active = 1`), 0);
+  assert.equal(one(`SELECT COUNT(*) FROM doc_participant WHERE document_id = ${id} AND role = 'for_info' AND user_id IS NULL AND department_id = ${dept} AND active = 1 AND status = 'pending'`), 1);
+  // every member of the unit is told, for information (the specialist works there)
+  assert.ok((await notes(specialist, id)).some((n) => n.kind === 'for_info'));
+  // taking the person off twice: precise, nothing changed
+  const before = footprint();
+  const r = await act(clerk, id, 'update', { recipients_remove: [seq], note: 'lần hai' });
+  assert.equal(r.status, 422);
+  assert.match(r.json.errors.recipients_remove, /đã được bỏ khỏi nơi nhận ở lần cập nhật trước/);
+  assert.equal(footprint(), before);
 });
