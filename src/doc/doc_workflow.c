@@ -2357,15 +2357,15 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
         check_deadline(app, in, now, true, NULL, wi.deadline, e);
     if (st->kind == ST_UPDATE)
         update_input(in, now, &wi, e);
-    if (!e->count && st->kind == ST_UPDATE && in->nrecipients_add &&
-        (r = doc_calendar_load(app, &wi.cal)) != RES_OK)
-        verrs_add(e, "recipients_add", "Không đọc được lịch làm việc để tính thời điểm nhận.");
-    if (e->count) {
+    /* adding recipients: their receipt time by the working calendar (§4), read first */
+    r = !e->count && st->kind == ST_UPDATE && in->nrecipients_add ? doc_calendar_load(app, &wi.cal)
+                                                                  : RES_OK;
+    if (e->count || r != RES_OK) {
         free(wi.note);
         free(wi.subject);
         free(wi.summary);
         free(wi.cal);
-        return RES_INVALID;
+        return r != RES_OK ? r : RES_INVALID;
     }
     struct wf_write w = {
         .st = st, .a = a, .app = app, .id = id, .now = now, .in = &wi, .file = file, .ext = ext};
