@@ -72,6 +72,12 @@ void api_doc_problem(struct req *r, result_t res, const struct verrs *e);
 void api_doc_step_problem(struct req *r, result_t res, const struct verrs *e);
 /* The document as GET /documents/{id} shows it, with status (after an action). */
 void api_doc_answer(struct req *r, int status, int64_t id);
+/* The recipients array m[field] of an outgoing document ({kind, agency_id | agency_code,
+ * name | department_id | user_id}, at most DOC_MAX_RECIPIENTS; in r's arena): the draft's
+ * recipients, an update's recipients_add. */
+struct doc_recipient_input;
+const struct doc_recipient_input *api_doc_recipients(struct req *r, json_t *m, const char *field,
+                                                     size_t *count, struct verrs *e);
 struct doc_duplicate;
 void api_doc_duplicate_problem(struct req *r, const struct verrs *e,
                                const struct doc_duplicate *earlier);

@@ -29,6 +29,36 @@ static bool multipart_ok(struct req *r, const char *what)
     return true;
 }
 
+const struct doc_recipient_input *api_doc_recipients(struct req *r, json_t *m, const char *field,
+                                                     size_t *count, struct verrs *e)
+{
+    json_t *rl = json_object_get(m, field);
+    size_t n = json_is_array(rl) ? json_array_size(rl) : 0;
+    *count = 0;
+    if (rl && !json_is_array(rl) && !json_is_null(rl))
+        verrs_add(e, field, "%s phải là một mảng.", field);
+    if (n > DOC_MAX_RECIPIENTS) {
+        verrs_add(e, field, "Tối đa %d nơi nhận.", DOC_MAX_RECIPIENTS);
+        n = 0;
+    }
+    struct doc_recipient_input *rc = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*rc));
+    for (size_t i = 0; rc && i < n; i++) {
+        json_t *x = json_array_get(rl, i);
+        if (!json_is_object(x)) {
+            verrs_add(e, field, "Mỗi nơi nhận là một đối tượng {kind, ...}.");
+            break;
+        }
+        rc[i].kind = json_member_str(x, "kind", e);
+        rc[i].agency_id = json_member_id(x, "agency_id", e);
+        rc[i].agency_code = json_member_str(x, "agency_code", e);
+        rc[i].name = json_member_str(x, "name", e);
+        rc[i].department_id = json_member_id(x, "department_id", e);
+        rc[i].user_id = json_member_id(x, "user_id", e);
+    }
+    *count = n;
+    return rc;
+}
+
 void api_documents_outgoing_create(struct req *r)
 {
     if (!multipart_ok(r, "Gửi multipart/form-data: trường metadata (JSON), tệp main và các tệp "
@@ -71,30 +101,7 @@ void api_documents_outgoing_create(struct req *r)
     }
     in.complete_on_issue = json_is_true(json_object_get(m, "complete_on_issue"));
     in.normative = json_is_true(json_object_get(m, "normative"));
-    json_t *rl = json_object_get(m, "recipients");
-    size_t n = json_is_array(rl) ? json_array_size(rl) : 0;
-    if (rl && !json_is_array(rl))
-        verrs_add(&e, "recipients", "recipients phải là một mảng.");
-    if (n > DOC_MAX_RECIPIENTS) {
-        verrs_add(&e, "recipients", "Tối đa %d nơi nhận.", DOC_MAX_RECIPIENTS);
-        n = 0;
-    }
-    struct doc_recipient_input *rc = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*rc));
-    for (size_t i = 0; rc && i < n; i++) {
-        json_t *x = json_array_get(rl, i);
-        if (!json_is_object(x)) {
-            verrs_add(&e, "recipients", "Mỗi nơi nhận là một đối tượng {kind, ...}.");
-            break;
-        }
-        rc[i].kind = json_member_str(x, "kind", &e);
-        rc[i].agency_id = json_member_id(x, "agency_id", &e);
-        rc[i].agency_code = json_member_str(x, "agency_code", &e);
-        rc[i].name = json_member_str(x, "name", &e);
-        rc[i].department_id = json_member_id(x, "department_id", &e);
-        rc[i].user_id = json_member_id(x, "user_id", &e);
-    }
-    in.recipients = rc;
-    in.nrecipients = n;
+    in.recipients = api_doc_recipients(r, m, "recipients", &in.nrecipients, &e);
     struct doc_upload files[REQ_MAX_FILES];
     size_t nf = 0;
     for (int i = 0; i < r->nfiles && nf < REQ_MAX_FILES; i++) {

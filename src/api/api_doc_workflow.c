@@ -74,7 +74,9 @@ static const char *const step_keys[][10] = {
     /* submit (outgoing) */ {"note", "reviewers", NULL},
     /* plan */ {"reviewers", NULL},
     /* ask_opinion */ {"departments", "deadline", "working_days", "note", NULL},
-    /* update */ {"subject", "summary", "note", NULL},
+    /* update */
+    {"subject", "summary", "due_date", "page_count", "recipients_add", "recipients_remove", "note",
+     NULL},
 };
 enum {
     K_PRESENT,
@@ -168,6 +170,38 @@ static void step(struct req *r, const char *action, int keys)
     }
     si.subject = json_member_str(in, "subject", &e);
     si.summary = json_member_str(in, "summary", &e);
+    if (keys == K_UPDATE) {
+        si.due_date = json_member_str(in, "due_date", &e);
+        json_t *pc = json_object_get(in, "page_count");
+        if (pc && !json_is_null(pc)) {
+            if (!json_is_integer(pc))
+                verrs_add(&e, "page_count", "Số trang phải là số nguyên.");
+            si.has_page_count = true;
+            si.page_count = json_is_integer(pc) ? json_integer_value(pc) : 0;
+        }
+        si.recipients_add = api_doc_recipients(r, in, "recipients_add", &si.nrecipients_add, &e);
+        json_t *rm = json_object_get(in, "recipients_remove");
+        if (rm && !json_is_null(rm)) {
+            size_t n = json_is_array(rm) ? json_array_size(rm) : 0;
+            int64_t *seqs = arena_alloc(&r->arena, (n ? n : 1) * sizeof(int64_t));
+            if (!json_is_array(rm) || n > DOC_MAX_RECIPIENTS)
+                verrs_add(&e, "recipients_remove",
+                          "recipients_remove là mảng tối đa %d số thứ tự nơi nhận (seq).",
+                          DOC_MAX_RECIPIENTS);
+            for (size_t i = 0; seqs && json_is_array(rm) && n <= DOC_MAX_RECIPIENTS && i < n; i++) {
+                json_t *x = json_array_get(rm, i);
+                if (!json_is_integer(x) || json_integer_value(x) < 1) {
+                    verrs_add(&e, "recipients_remove",
+                              "Mỗi nơi nhận bỏ đi là số thứ tự seq (số nguyên dương) trong "
+                              "recipients_list.");
+                    break;
+                }
+                seqs[i] = json_integer_value(x);
+            }
+            si.recipients_remove = seqs;
+            si.nrecipients_remove = n <= DOC_MAX_RECIPIENTS ? n : 0;
+        }
+    }
     result_t res;
     if (e.count) {
         /* Who may know the document first: a malformed body from an outsider is 404. */

@@ -28,6 +28,7 @@ static const struct {
     {"arrived", "Văn bản mới đến"},
     {"refused", "Bị từ chối tiếp nhận"},
     {"recalled", "Bị thu hồi"},
+    {"updated", "Được cập nhật"},
     {"due_soon", "Sắp đến hạn"},
     {"overdue", "Quá hạn"},
 };
@@ -88,6 +89,16 @@ result_t notify_add(struct tx *t, const struct notify_to *to, const struct notif
         return r;
     if (candidates == 0)
         return RES_OK;
+    if (m->supersede && m->document_id > 0) {
+        r = db_run(
+            c,
+            "UPDATE notification SET read_at = $6 WHERE agency_id = $1 AND document_id = "
+            "$7 AND kind = $8 AND read_at IS NULL AND user_id IN (SELECT m.user_id " RECIPIENTS ")",
+            "iiiiiiit", to->agency_id, m->actor_id, to->user_id, roles, to->department_id, m->now,
+            m->document_id, m->kind);
+        if (r != RES_OK)
+            return r;
+    }
     r = db_run(c,
                "INSERT INTO notification (user_id, agency_id, kind, document_id, body, actor_id, "
                "dedupe_key, created_at) SELECT m.user_id, m.agency_id, $6, $7, $8, $9, $10, "

@@ -42,7 +42,10 @@ struct notify_to {
 /* What: kind (a key, see notify_kind_label), the document it is about (0: none), the
  * text (cut to NOTIFY_TEXT_MAX bytes on a character boundary), the person who caused
  * it (0: the system), a dedupe key (NULL: none; else one notification per person and
- * key — a step number, a reminder's day) and the time. */
+ * key — a step number, a reminder's day) and the time. supersede: a request that
+ * replaces the last one (a draft returned and submitted again asks its reviewer anew) —
+ * the recipients' earlier unread notifications of the same kind about the same document
+ * are marked read, so one request stays unread. */
 struct notify_msg {
     const char *kind;
     int64_t document_id;
@@ -50,6 +53,7 @@ struct notify_msg {
     int64_t actor_id;
     const char *dedupe_key;
     int64_t now;
+    bool supersede;
 };
 
 /* Inside the caller's tx_run callback. RES_INVALID for a bad kind or an empty text.

@@ -426,9 +426,17 @@ struct doc_step_input {
      * the question in note; answer_opinion: the answer in note */
     const int64_t *departments;
     size_t ndepartments;
-    /* update (cập nhật) of an issued document: the corrected subject / summary (NULL =
-     * unchanged), the reason in note */
-    const char *subject, *summary;
+    /* update (cập nhật) of an issued document, the reason in note: the corrected subject,
+     * summary, due date ('YYYY-MM-DD') and page count (NULL / has_page_count false =
+     * unchanged) — never the number, symbol or date, which are on the signed PDF — and
+     * recipients added (as a draft's) or removed (the seq of recipients_list) */
+    const char *subject, *summary, *due_date;
+    int64_t page_count;
+    bool has_page_count;
+    const struct doc_recipient_input *recipients_add;
+    size_t nrecipients_add;
+    const int64_t *recipients_remove;
+    size_t nrecipients_remove;
 };
 #define DOC_MAX_REVIEWERS 10
 #define DOC_MAX_OPINIONS  10 /* units asked at once */

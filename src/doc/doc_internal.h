@@ -44,6 +44,52 @@ struct actor;
  * the write path's transaction t. */
 void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, const char *action,
                const char *summary);
+struct verrs;
+struct calendar;
+struct doc_recipient_input;
+/* doc_outgoing.c: a recipient of an outgoing document as checked (the draft, an update):
+ * its name for doc_recipient, a person's unit. */
+struct doc_rcpt {
+    const struct doc_recipient_input *in;
+    char name[512];
+    int64_t dept;
+};
+/* Checks n recipients of a document of `agency` into out[0..n-1]: agencies of the
+ * installation by id (not the agency itself), external ones by QD20 code (not one of the
+ * installation's), units and people of the agency; nobody twice. Errors under `field`
+ * (numbered from 1); RES_INVALID when there are any. */
+result_t doc_recipients_check(struct db_conn *c, int64_t agency,
+                              const struct doc_recipient_input *list, size_t n,
+                              struct doc_rcpt *out, const char *field, struct verrs *e);
+/* The checked recipient as row `seq` of document doc. */
+result_t doc_recipient_insert(struct db_conn *c, int64_t doc, int64_t seq,
+                              const struct doc_rcpt *rc);
+/* A doc_recipient row as delivery reads it. */
+struct doc_rcpt_row {
+    int64_t id, agency, dept, user;
+    char kind[16], code[64], name[200];
+};
+/* Delivers recipient rc of the issued document id in t (the issue, an update adding
+ * it): an agency of the installation gets its arrived copy at once (doc_deliver_internal,
+ * *copy), an external one a waiting doc_outbox row, a unit or person of the agency a
+ * for-information row of history step `step`. RES_CONFLICT with a message under
+ * "recipients" when the copy cannot be delivered. */
+result_t doc_recipient_deliver(struct tx *t, struct calendar *cal, const struct actor *a,
+                               int64_t id, int64_t step, int64_t urgency,
+                               const struct doc_rcpt_row *rc, int64_t now, int64_t *copy,
+                               struct verrs *e);
+/* SQL: recipient row rc (of document rc.document_id) was removed by an update — its copy
+ * withdrawn (doc_workflow.c do_update), its outbox row cancelled, its for-information
+ * rows withdrawn. */
+#define DOC_RECIPIENT_REMOVED                                                                   \
+    "(CASE rc.kind WHEN 'agency' THEN EXISTS (SELECT 1 FROM document cp JOIN doc_history h ON " \
+    "h.document_id = cp.id WHERE cp.source_document_id = rc.document_id AND cp.agency_id = "    \
+    "rc.agency_id AND h.action = 'removed_by_update') WHEN 'external' THEN EXISTS (SELECT 1 "   \
+    "FROM doc_outbox o WHERE o.recipient_id = rc.id AND o.last_error = 'removed') ELSE EXISTS " \
+    "(SELECT 1 FROM doc_participant p WHERE p.document_id = rc.document_id AND p.role = "       \
+    "'for_info' AND p.status = 'withdrawn' AND ((rc.kind = 'user' AND p.user_id = rc.user_id) " \
+    "OR (rc.kind = 'department' AND p.user_id IS NULL AND p.department_id = "                   \
+    "rc.department_id))) END)"
 struct pdf_text_block;
 /* doc_demo.c: the heading blocks of a demo letter (issuing body, number, V/v line when vv,
  * national motto, date) into b[0..5]; returns how many. */

@@ -98,7 +98,9 @@ static result_t send(struct emit *x, const struct notify_to *to, const char *kin
                            .text = text,
                            .actor_id = x->a ? x->a->user_id : 0,
                            .dedupe_key = key,
-                           .now = x->now};
+                           .now = x->now,
+                           /* a draft submitted again asks anew: one request unread */
+                           .supersede = !strcmp(kind, "review") || !strcmp(kind, "sign")};
     return notify_add(x->t, to, &m, NULL, NULL);
 }
 
@@ -274,6 +276,45 @@ static result_t to_recalled_copies(struct emit *x, const struct docinfo *d, cons
     return r;
 }
 
+/* A receiver's copy the sender updated (or took off the recipients): the agency's
+ * clerks and everyone with a row in force on it (a unit through its leaders). */
+static result_t to_handlers(struct emit *x, const struct docinfo *d, const char *kind,
+                            const char *text)
+{
+    struct {
+        int64_t user, dept;
+    } rows[64];
+    size_t n = 0;
+    struct db_stmt *s = NULL;
+    result_t r = db_query(tx_conn(x->t), &s,
+                          "SELECT DISTINCT COALESCE(user_id, 0), COALESCE(department_id, 0) FROM "
+                          "doc_participant WHERE document_id = $1 AND active = 1 ORDER BY 1, 2 "
+                          "LIMIT 64",
+                          "i", d->id);
+    if (r != RES_OK)
+        return r;
+    while (n < 64 && (r = db_step(s)) == RES_ROW) {
+        rows[n].user = db_col_i64(s, 0);
+        rows[n].dept = db_col_i64(s, 1);
+        n++;
+    }
+    db_finalize(s);
+    if (r != RES_DONE && r != RES_ROW)
+        return r;
+    r = to_clerks(x, d->agency_id, kind, d->id, text);
+    for (size_t i = 0; i < n && r == RES_OK; i++) {
+        struct notify_to to = {.agency_id = d->agency_id, .user_id = rows[i].user};
+        if (!rows[i].user) {
+            if (!rows[i].dept)
+                continue;
+            to.department_id = rows[i].dept;
+            to.roles = ROLE_DEPARTMENT_LEADER;
+        }
+        r = send(x, &to, kind, d->id, text);
+    }
+    return r;
+}
+
 /* A refused copy: the sending agency's clerks and the drafter, on the sender's document. */
 static result_t to_sender(struct emit *x, const struct docinfo *copy, const char *reason)
 {
@@ -388,6 +429,14 @@ result_t doc_notify_step(struct tx *t, const struct actor *a, int64_t id, int64_
             r = to_sender(&x, &d, cm);
         } else if (!strcmp(act, "recalled") && d.source_id == 0) {
             r = to_recalled_copies(&x, &d, cm);
+        } else if (!strcmp(act, "updated")) {
+            r = to_new_rows(&x, &d, "forwarded"); /* units, people added for information */
+        } else if (!strcmp(act, "updated_by_sender") || !strcmp(act, "removed_by_update")) {
+            bool gone = act[0] == 'r';
+            snprintf(text, sizeof(text), "%s đã được cơ quan gửi %s: %s", name,
+                     gone ? "bỏ khỏi nơi nhận (văn bản không còn gửi đến cơ quan)" : "cập nhật",
+                     DOC_CUT(cm, 200));
+            r = to_handlers(&x, &d, gone ? "recalled" : "updated", text);
         }
     }
     for (size_t i = 0; i < n; i++)

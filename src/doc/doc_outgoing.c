@@ -57,18 +57,12 @@ static const char *actor_name(const struct actor *a)
 
 /* ---- the draft ---- */
 
-struct rcpt {
-    const struct doc_recipient_input *in;
-    char name[512];
-    int64_t dept; /* a person's unit */
-};
-
 struct create_write {
     const struct actor *a;
     const struct doc_outgoing_input *in;
     char *subject, *summary;
     int urgency;
-    struct rcpt *rc;
+    struct doc_rcpt *rc;
     struct stored_file *files;
     size_t nfiles;
     int64_t now, id;
@@ -112,13 +106,16 @@ static result_t member_of(struct db_conn *c, int64_t agency, int64_t user, int64
     return r;
 }
 
-static result_t check_recipients(struct db_conn *c, struct create_write *w)
+/* Recipients of an outgoing document (the draft, an update): agencies of the
+ * installation by id, external ones by QD20 code, units and people of the agency; each
+ * named in out[i] (a person's unit too), errors under `field` numbered from 1. */
+result_t doc_recipients_check(struct db_conn *c, int64_t agency,
+                              const struct doc_recipient_input *list, size_t n,
+                              struct doc_rcpt *out, const char *field, struct verrs *e)
 {
-    const struct doc_outgoing_input *in = w->in;
-    int64_t agency = w->a->agency_id;
-    for (size_t i = 0; i < in->nrecipients; i++) {
-        const struct doc_recipient_input *ri = &in->recipients[i];
-        struct rcpt *rc = &w->rc[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct doc_recipient_input *ri = &list[i];
+        struct doc_rcpt *rc = &out[i];
         rc->in = ri;
         const char *k = ri->kind ? ri->kind : "";
         result_t r = RES_OK;
@@ -129,12 +126,11 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
                     : RES_NOT_FOUND;
             if (r == RES_NOT_FOUND) {
                 if (ri->agency_id == agency)
-                    verrs_add(&w->e, "recipients",
+                    verrs_add(e, field,
                               "Không gửi văn bản đi cho chính cơ quan mình (nơi nhận thứ %zu).",
                               i + 1);
                 else
-                    verrs_add(&w->e, "recipients",
-                              "Không có cơ quan #%lld trên hệ thống (nơi nhận thứ %zu).",
+                    verrs_add(e, field, "Không có cơ quan #%lld trên hệ thống (nơi nhận thứ %zu).",
                               (long long)ri->agency_id, i + 1);
                 continue;
             }
@@ -146,7 +142,7 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
                 ok = (code[j] >= '0' && code[j] <= '9') || (code[j] >= 'A' && code[j] <= 'Z') ||
                      code[j] == '.';
             if (!ok) {
-                verrs_add(&w->e, "recipients",
+                verrs_add(e, field,
                           "Mã định danh cơ quan “%s” (nơi nhận thứ %zu) không hợp lệ (dạng "
                           "000.00.04.H41).",
                           DOC_CUT(code, 40), i + 1);
@@ -157,12 +153,12 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
                                 code)) != RES_OK)
                 return r;
             if (here) {
-                verrs_add(&w->e, "recipients",
+                verrs_add(e, field,
                           "Cơ quan %s có trên hệ thống: chọn theo agency_id (nơi nhận thứ %zu).",
                           code, i + 1);
                 continue;
             }
-            char *nm = field_clean(ri->name, "recipients", "tên cơ quan nhận", false, 500, &w->e);
+            char *nm = field_clean(ri->name, field, "tên cơ quan nhận", false, 500, e);
             str_copy(rc->name, nm && *nm ? nm : code, sizeof(rc->name));
             free(nm);
         } else if (!strcmp(k, "department")) {
@@ -173,7 +169,7 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
                                "ii", ri->department_id, agency)
                     : RES_NOT_FOUND;
             if (r == RES_NOT_FOUND) {
-                verrs_add(&w->e, "recipients", "Không có đơn vị #%lld trong cơ quan.",
+                verrs_add(e, field, "Không có đơn vị #%lld trong cơ quan.",
                           (long long)ri->department_id);
                 continue;
             }
@@ -182,12 +178,11 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
                     ? member_of(c, agency, ri->user_id, &rc->dept, rc->name, sizeof(rc->name))
                     : RES_NOT_FOUND;
             if (r == RES_NOT_FOUND) {
-                verrs_add(&w->e, "recipients", "Không có cán bộ #%lld trong cơ quan.",
-                          (long long)ri->user_id);
+                verrs_add(e, field, "Không có cán bộ #%lld trong cơ quan.", (long long)ri->user_id);
                 continue;
             }
         } else {
-            verrs_add(&w->e, "recipients",
+            verrs_add(e, field,
                       "Nơi nhận thứ %zu: kind phải là agency, external, department hoặc user.",
                       i + 1);
             continue;
@@ -195,15 +190,27 @@ static result_t check_recipients(struct db_conn *c, struct create_write *w)
         if (r != RES_OK)
             return r;
         for (size_t j = 0; j < i; j++) {
-            const struct doc_recipient_input *o = w->rc[j].in;
+            const struct doc_recipient_input *o = out[j].in;
             if (o && o->kind && !strcmp(o->kind, k) && o->agency_id == ri->agency_id &&
                 o->department_id == ri->department_id && o->user_id == ri->user_id &&
                 !strcmp(o->agency_code ? o->agency_code : "",
                         ri->agency_code ? ri->agency_code : ""))
-                verrs_add(&w->e, "recipients", "%s có hai lần trong nơi nhận.", rc->name);
+                verrs_add(e, field, "%s có hai lần trong nơi nhận.", rc->name);
         }
     }
-    return w->e.count ? RES_INVALID : RES_OK;
+    return e->count ? RES_INVALID : RES_OK;
+}
+
+result_t doc_recipient_insert(struct db_conn *c, int64_t doc, int64_t seq,
+                              const struct doc_rcpt *rc)
+{
+    const struct doc_recipient_input *ri = rc->in;
+    return db_run(c,
+                  "INSERT INTO doc_recipient (document_id, seq, kind, agency_id, agency_code, "
+                  "department_id, user_id, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                  "iitItIIt", doc, seq, ri->kind, ri->agency_id,
+                  !strcmp(ri->kind, "external") ? ri->agency_code : "", ri->department_id,
+                  ri->user_id, rc->name);
 }
 
 static result_t create_tx(struct tx *t, void *arg)
@@ -266,7 +273,9 @@ static result_t create_tx(struct tx *t, void *arg)
         else if (r != RES_OK)
             return r;
     }
-    if ((r = check_recipients(c, w)) != RES_OK && r != RES_INVALID)
+    if ((r = doc_recipients_check(c, agency, in->recipients, in->nrecipients, w->rc, "recipients",
+                                  &w->e)) != RES_OK &&
+        r != RES_INVALID)
         return r;
     if (w->e.count)
         return RES_INVALID;
@@ -304,15 +313,8 @@ static result_t create_tx(struct tx *t, void *arg)
                    (int64_t)in->normative, in->replaces_id);
     free(folded);
     free(rjson);
-    for (size_t i = 0; r == RES_OK && i < in->nrecipients; i++) {
-        const struct doc_recipient_input *ri = w->rc[i].in;
-        r = db_run(c,
-                   "INSERT INTO doc_recipient (document_id, seq, kind, agency_id, agency_code, "
-                   "department_id, user_id, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                   "iitItIIt", w->id, (int64_t)(i + 1), ri->kind, ri->agency_id,
-                   !strcmp(ri->kind, "external") ? ri->agency_code : "", ri->department_id,
-                   ri->user_id, w->rc[i].name);
-    }
+    for (size_t i = 0; r == RES_OK && i < in->nrecipients; i++)
+        r = doc_recipient_insert(c, w->id, (int64_t)(i + 1), &w->rc[i]);
     for (size_t i = 0; r == RES_OK && i < w->nfiles; i++)
         r = doc_file_insert(c, w->id, &w->files[i], w->a->user_id, w->now, NULL);
     if (r == RES_OK) /* the drafter's row: the draft is with them (AZ_DOC_EDIT) */
@@ -1072,6 +1074,37 @@ static result_t reply_complete(struct tx *t, struct issue_arg *s, int64_t id, in
     return r;
 }
 
+result_t doc_recipient_deliver(struct tx *t, struct calendar *cal, const struct actor *a,
+                               int64_t id, int64_t step, int64_t urgency,
+                               const struct doc_rcpt_row *rc, int64_t now, int64_t *copy,
+                               struct verrs *e)
+{
+    struct db_conn *c = tx_conn(t);
+    *copy = 0;
+    if (!strcmp(rc->kind, "agency")) {
+        /* §4: arrived now, the receipt time by the working calendar (doc_deliver.c) */
+        result_t r = doc_deliver_internal(t, cal, a, id, rc->agency, now, copy);
+        if (r == RES_NOT_FOUND || r == RES_INVALID || r == RES_CONFLICT) {
+            verrs_add(e, "recipients", "Không gửi được văn bản đến %s trên hệ thống.",
+                      DOC_CUT(rc->name, 150));
+            return RES_CONFLICT;
+        }
+        return r;
+    }
+    if (!strcmp(rc->kind, "external")) /* the exchange issue drains it */
+        return db_run(c,
+                      "INSERT INTO doc_outbox (document_id, recipient_id, agency_code, urgency, "
+                      "status, attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, "
+                      "'waiting', 0, $5, $5)",
+                      "iitii", id, rc->id, rc->code, urgency, now);
+    /* inside the agency: for information (nhận để biết), told with the step */
+    return db_run(c,
+                  "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                  "department_id, assigned_by, status, active, note, created_at) VALUES ($1, "
+                  "$2, 'for_info', $3, $4, $5, 'pending', 1, '', $6)",
+                  "iiIIii", id, step, rc->user, rc->dept, a->user_id, now);
+}
+
 static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,
                          struct verrs *e, char *summary, size_t n)
 {
@@ -1107,10 +1140,7 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
     if (r != RES_OK)
         return r;
     struct db_stmt *q = NULL;
-    struct {
-        int64_t id, agency, dept, user;
-        char kind[16], code[64], name[200];
-    } rc[DOC_MAX_RECIPIENTS];
+    struct doc_rcpt_row rc[DOC_MAX_RECIPIENTS];
     size_t nrc = 0;
     r = db_query(c, &q,
                  "SELECT id, kind, COALESCE(agency_id, 0), agency_code, COALESCE(department_id, "
@@ -1133,32 +1163,12 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
         r = RES_OK;
     size_t inside = 0, outside = 0;
     for (size_t i = 0; r == RES_OK && i < nrc; i++) {
-        if (!strcmp(rc[i].kind, "agency")) {
-            int64_t copy = 0;
-            r = doc_deliver_internal(t, s->cal, s->a, id, rc[i].agency, s->now, &copy);
-            if (r == RES_NOT_FOUND || r == RES_INVALID || r == RES_CONFLICT) {
-                verrs_add(e, "recipients", "Không gửi được văn bản đến %s trên hệ thống.",
-                          DOC_CUT(rc[i].name, 150));
-                return RES_CONFLICT;
-            }
-            if (r == RES_OK && replaces)
-                r = replace_copy(c, s, replaces, rc[i].agency, copy, ref);
-            inside++;
-        } else if (!strcmp(rc[i].kind, "external")) {
-            r = db_run(c,
-                       "INSERT INTO doc_outbox (document_id, recipient_id, agency_code, urgency, "
-                       "status, attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, "
-                       "'waiting', 0, $5, $5)",
-                       "iitii", id, rc[i].id, rc[i].code, urgency, s->now);
-            outside++;
-        } else {
-            /* inside the agency: for information (nhận để biết) */
-            r = db_run(c,
-                       "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
-                       "department_id, assigned_by, status, active, note, created_at) VALUES ($1, "
-                       "$2, 'for_info', $3, $4, $5, 'pending', 1, '', $6)",
-                       "iiIIii", id, step, rc[i].user, rc[i].dept, s->a->user_id, s->now);
-        }
+        int64_t copy = 0;
+        r = doc_recipient_deliver(t, s->cal, s->a, id, step, urgency, &rc[i], s->now, &copy, e);
+        if (r == RES_OK && copy && replaces)
+            r = replace_copy(c, s, replaces, rc[i].agency, copy, ref);
+        inside += !strcmp(rc[i].kind, "agency");
+        outside += !strcmp(rc[i].kind, "external");
     }
     if (r == RES_OK && replaces) {
         /* §6 the replaced document shows what replaced it (replaced_by in doc_get) */
@@ -1301,6 +1311,48 @@ static const char *track_status(const char *state)
     return state; /* arrived, refused, registered, assigned, in_progress, completed, recalled */
 }
 
+/* Cập nhật (doc_workflow.c do_update): the recipients an update took off — marked in
+ * the list (removed: true) and in the tracking (status "removed"). */
+static result_t removed_mark(struct db_conn *c, int64_t id, json_t *doc)
+{
+    struct db_stmt *s = NULL;
+    json_t *gone = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT rc.seq, rc.kind, COALESCE(rc.agency_id, 0), rc.agency_code FROM "
+                          "doc_recipient rc WHERE rc.document_id = $1 AND " DOC_RECIPIENT_REMOVED
+                          " ORDER BY rc.seq",
+                          "i", id);
+    if (r == RES_OK)
+        r = db_collect(s, "seq:i,kind:t,agency_id:i,agency_code:t", &gone);
+    if (r != RES_OK)
+        return r;
+    size_t i, j;
+    json_t *p, *g;
+    json_array_foreach(json_object_get(doc, "recipients_list"), i, p)
+    {
+        bool off = false;
+        json_array_foreach(gone, j, g) off |= json_integer_value(json_object_get(g, "seq")) ==
+                                              json_integer_value(json_object_get(p, "seq"));
+        json_object_set_new(p, "removed", json_boolean(off));
+    }
+    json_array_foreach(json_object_get(doc, "recipients_status"), i, p)
+    {
+        json_t *aid = json_object_get(p, "agency_id");
+        const char *code = json_string_value(json_object_get(p, "agency_code"));
+        json_array_foreach(gone, j, g)
+        {
+            bool agency = !strcmp(json_string_value(json_object_get(g, "kind")), "agency");
+            const char *gc = json_string_value(json_object_get(g, "agency_code"));
+            if (agency
+                    ? json_integer_value(aid) == json_integer_value(json_object_get(g, "agency_id"))
+                    : !json_is_integer(aid) && code && gc && !strcmp(code, gc))
+                json_object_set_new(p, "status", json_string("removed"));
+        }
+    }
+    json_decref(gone);
+    return RES_OK;
+}
+
 result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
 {
     struct db_stmt *s = NULL;
@@ -1437,5 +1489,5 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
     }
     json_object_set_new(doc, "recipients_list", rcpts);
     json_object_set_new(doc, "recipients_status", status);
-    return RES_OK;
+    return removed_mark(c, id, doc);
 }

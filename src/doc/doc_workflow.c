@@ -31,6 +31,7 @@
 #include "doc/doc_notify.h"
 #include "doc/doc_upload.h"
 #include "text/text.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/str.h"
 
@@ -410,12 +411,12 @@ static bool step_ready(const struct step *st, const struct wf_state *w, char *wh
 
 static void state_conflict(const struct step *st, const struct wf_state *w, struct verrs *e)
 {
-    if (!w->state)
+    bool out_step = st->kind >= ST_VERSION && st->kind != ST_DIGITISE &&
+                    st->kind != ST_RECALL_AGREE && st->kind != ST_RECALL_REFUSE;
+    /* an outgoing document past its circuit (recalled, cancelled) says which */
+    if (!w->state && !(out_step && !strcmp(w->direction, "outgoing") && w->state_key[0]))
         verrs_add(e, "action", "Văn bản này không theo quy trình %s.",
-                  st->kind >= ST_VERSION && st->kind != ST_DIGITISE &&
-                          st->kind != ST_RECALL_AGREE && st->kind != ST_RECALL_REFUSE
-                      ? "văn bản đi"
-                      : "xử lý văn bản đến");
+                  out_step ? "văn bản đi" : "xử lý văn bản đến");
     else if (st->kind == ST_ASSIGN && (w->state & S_WORKING) && w->leader_done.id)
         verrs_add(e, "action",
                   "Văn bản đã được giao xử lý; để thay đổi phân công, gửi lại với change = "
@@ -551,6 +552,8 @@ struct wf_input {
     const struct doc_step_input *in;
     char *note;
     char *subject, *summary; /* update */
+    char due[11];            /* update: the corrected due date, checked ("" = unchanged) */
+    struct calendar *cal;    /* update adding recipients: the §4 receipt time */
     char deadline[11];       /* resolved: the date given, or today + working days */
 };
 
@@ -1616,6 +1619,25 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
     return r;
 }
 
+/* A receiver's copy frozen as recalled (its clerk agreed to a recall, edXML 15; or its
+ * agency was taken off the recipients by an update): the rows in force withdrawn, no
+ * step possible any more. */
+static result_t copy_freeze(struct db_conn *c, int64_t id, int64_t now)
+{
+    result_t r = db_run(c,
+                        "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
+                        "'in_progress') THEN 'withdrawn' ELSE status END, done_at = CASE WHEN "
+                        "status IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = "
+                        "0 WHERE document_id = $1 AND active = 1",
+                        "ii", id, now);
+    if (r == RES_OK)
+        r = db_run(c,
+                   "UPDATE document SET state = 'recalled', state_before_recall = NULL, "
+                   "updated_at = $2 WHERE id = $1",
+                   "ii", id, now);
+    return r;
+}
+
 /* The receiving clerk answers the recall of their copy: agree (frozen as recalled:
  * rows in force withdrawn; edXML 15) or refuse with the reason (its state back; 16);
  * the sender's document gets the answer in its history (recipients_status.recall). */
@@ -1645,18 +1667,11 @@ static result_t do_recall_answer(struct wf_write *w, struct db_conn *c, struct w
     if (r != RES_OK)
         return r == RES_DONE ? RES_NOT_FOUND : r;
     const char *to = agree ? "recalled" : before;
-    if (agree)
-        r = db_run(c,
-                   "UPDATE doc_participant SET status = CASE WHEN status IN ('pending', "
-                   "'in_progress') THEN 'withdrawn' ELSE status END, done_at = CASE WHEN status "
-                   "IN ('pending', 'in_progress') THEN $2 ELSE done_at END, active = 0 WHERE "
-                   "document_id = $1 AND active = 1",
-                   "ii", w->id, w->now);
-    if (r == RES_OK)
-        r = db_run(c,
-                   "UPDATE document SET state = $2, state_before_recall = NULL, updated_at = $3 "
-                   "WHERE id = $1",
-                   "iti", w->id, to, w->now);
+    r = agree ? copy_freeze(c, w->id, w->now)
+              : db_run(c,
+                       "UPDATE document SET state = $2, state_before_recall = NULL, updated_at = "
+                       "$3 WHERE id = $1",
+                       "iti", w->id, to, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, agree ? "recall_agreed" : "recall_refused",
                         "recalled", to, 0, 0, w->in->note, w->now);
@@ -1678,77 +1693,449 @@ static result_t do_recall_answer(struct wf_write *w, struct db_conn *c, struct w
     return r;
 }
 
-/* Cập nhật (§6, edXML BussinessDocType 2): the corrected subject / summary on the
- * issued document and on every receiver's copy inside the installation (not refused),
- * each with a history row (the copy: updated_by_sender) and an audit row. */
-static result_t do_update(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+/* ---- cập nhật (§6 a form error, edXML BussinessDocType 2) ---- */
+
+/* The values of the issued document an update may correct, as they are now (not the
+ * number, symbol or date: they are on the signed PDF). */
+struct upd_now {
+    char *subject, *notes, *recipients;
+    char due[11];
+    int64_t pages, urgency, agency;
+};
+
+static void upd_now_free(struct upd_now *u)
 {
-    const char *subj = w->in->subject && *w->in->subject ? w->in->subject : NULL;
-    const char *sum = w->in->summary;
-    if (!subj && !sum) {
-        verrs_add(&w->e, "subject", "Vui lòng nhập trích yếu hoặc tóm tắt đã sửa để cập nhật.");
-        return RES_INVALID;
+    free(u->subject);
+    free(u->notes);
+    free(u->recipients);
+}
+
+static result_t upd_load(struct db_conn *c, int64_t id, struct upd_now *u)
+{
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          "SELECT subject, notes, COALESCE(due_date, ''), page_count, urgency, "
+                          "recipients, agency_id FROM document WHERE id = $1",
+                          "i", id);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(q)) == RES_ROW) {
+        u->subject = strdup(db_col_text(q, 0));
+        u->notes = strdup(db_col_text(q, 1));
+        str_copy(u->due, db_col_text(q, 2), sizeof(u->due));
+        u->pages = db_col_i64(q, 3);
+        u->urgency = db_col_i64(q, 4);
+        u->recipients = strdup(db_col_text(q, 5));
+        u->agency = db_col_i64(q, 6);
+        r = u->subject && u->notes && u->recipients ? RES_OK : RES_INTERNAL;
+    } else if (r == RES_DONE) {
+        r = RES_NOT_FOUND;
     }
-    char *folded = subj ? text_fold(subj) : NULL;
-    result_t r = db_run(c,
-                        "UPDATE document SET subject = COALESCE($2, subject), subject_folded = "
-                        "COALESCE($3, subject_folded), notes = COALESCE($4, notes), updated_at = "
-                        "$5 WHERE id = $1",
-                        "ittti", w->id, subj, subj ? (folded ? folded : "") : NULL, sum, w->now);
+    db_finalize(q);
+    return r;
+}
+
+/* The rows recipients_remove names: each a recipient of the document still in force,
+ * not one the exchange has already sent to. */
+static result_t upd_check_removed(struct wf_write *w, struct db_conn *c, struct doc_rcpt_row *g,
+                                  size_t *ng)
+{
+    const struct doc_step_input *in = w->in->in;
+    *ng = 0;
+    for (size_t i = 0; i < in->nrecipients_remove; i++) {
+        int64_t seq = in->recipients_remove[i];
+        bool twice = false;
+        for (size_t j = 0; j < i; j++)
+            twice |= in->recipients_remove[j] == seq;
+        if (twice) {
+            verrs_add(&w->e, "recipients_remove", "Nơi nhận số %lld có hai lần trong danh sách bỏ.",
+                      (long long)seq);
+            continue;
+        }
+        struct db_stmt *q = NULL;
+        result_t r = db_query(
+            c, &q,
+            "SELECT rc.id, rc.kind, COALESCE(rc.agency_id, 0), rc.agency_code, "
+            "COALESCE(rc.department_id, 0), COALESCE(rc.user_id, 0), rc.name, CASE "
+            "WHEN " DOC_RECIPIENT_REMOVED
+            " THEN 1 ELSE 0 END, COALESCE((SELECT o.status FROM doc_outbox o WHERE o.recipient_id "
+            "= rc.id), '') FROM doc_recipient rc WHERE rc.document_id = $1 AND rc.seq = $2",
+            "ii", w->id, seq);
+        if (r != RES_OK)
+            return r;
+        if ((r = db_step(q)) == RES_ROW) {
+            struct doc_rcpt_row *x = &g[*ng];
+            memset(x, 0, sizeof(*x));
+            x->id = db_col_i64(q, 0);
+            str_copy(x->kind, db_col_text(q, 1), sizeof(x->kind));
+            x->agency = db_col_i64(q, 2);
+            str_copy(x->code, db_col_text(q, 3), sizeof(x->code));
+            x->dept = db_col_i64(q, 4);
+            x->user = db_col_i64(q, 5);
+            str_copy(x->name, db_col_text(q, 6), sizeof(x->name));
+            if (db_col_i64(q, 7))
+                verrs_add(&w->e, "recipients_remove",
+                          "%s (nơi nhận số %lld) đã được bỏ khỏi nơi nhận ở lần cập nhật trước.",
+                          DOC_CUT(x->name, 150), (long long)seq);
+            else if (!strcmp(db_col_text(q, 8), "sent"))
+                verrs_add(&w->e, "recipients_remove",
+                          "Văn bản đã được gửi liên thông đến %s (nơi nhận số %lld): không bỏ được "
+                          "nơi nhận này; cần thu hồi hoặc thay thế văn bản.",
+                          DOC_CUT(x->name, 150), (long long)seq);
+            else
+                (*ng)++;
+            r = RES_OK;
+        } else if (r == RES_DONE) {
+            verrs_add(&w->e, "recipients_remove",
+                      "Văn bản không có nơi nhận số %lld (số thứ tự seq trong danh sách nơi nhận).",
+                      (long long)seq);
+            r = RES_OK;
+        }
+        db_finalize(q);
+        if (r != RES_OK)
+            return r;
+    }
+    return RES_OK;
+}
+
+/* recipients_add: checked as a draft's (doc_recipients_check), none already a recipient
+ * of the document (in force or taken off before: one copy per receiving agency). */
+static result_t upd_check_added(struct wf_write *w, struct db_conn *c, int64_t agency,
+                                struct doc_rcpt *add)
+{
+    const struct doc_step_input *in = w->in->in;
+    result_t r = doc_recipients_check(c, agency, in->recipients_add, in->nrecipients_add, add,
+                                      "recipients_add", &w->e);
+    if (r == RES_INVALID)
+        return RES_OK; /* the errors are in w->e */
+    for (size_t i = 0; r == RES_OK && i < in->nrecipients_add; i++) {
+        const struct doc_recipient_input *ri = add[i].in;
+        int64_t there = 0;
+        r = db_one_i64(c, &there,
+                       "SELECT COUNT(*) FROM doc_recipient WHERE document_id = $1 AND kind = $2 "
+                       "AND COALESCE(agency_id, 0) = $3 AND agency_code = $4 AND "
+                       "COALESCE(department_id, 0) = $5 AND COALESCE(user_id, 0) = $6",
+                       "ititii", w->id, ri->kind, ri->agency_id,
+                       !strcmp(ri->kind, "external") ? ri->agency_code : "", ri->department_id,
+                       ri->user_id);
+        if (r == RES_OK && there)
+            verrs_add(&w->e, "recipients_add",
+                      "%s đã có trong nơi nhận của văn bản (hoặc đã được bỏ ở lần cập nhật "
+                      "trước).",
+                      DOC_CUT(add[i].name, 150));
+    }
+    return r;
+}
+
+/* "dd/mm/yyyy" of 'YYYY-MM-DD', "(không có)" for none. */
+static const char *upd_day(const char *iso, char out[16])
+{
+    if (!*iso)
+        return "(không có)";
+    snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    return out;
+}
+
+/* The names of the document's recipients (§9 To, document.recipients) without the ones
+ * taken off and with the ones added. */
+static char *upd_names(const char *now, const struct doc_rcpt_row *gone, size_t ngone,
+                       const struct doc_rcpt *add, size_t nadd)
+{
+    json_t *list = json_loads(now, 0, NULL);
+    if (!json_is_array(list)) {
+        json_decref(list);
+        list = json_array();
+    }
+    for (size_t i = 0; i < ngone; i++)
+        for (size_t j = 0; j < json_array_size(list); j++) {
+            const char *v = json_string_value(json_array_get(list, j));
+            if (v && !strcmp(v, gone[i].name)) {
+                json_array_remove(list, j);
+                break;
+            }
+        }
+    for (size_t i = 0; i < nadd; i++)
+        json_array_append_new(list, json_string(add[i].name));
+    char *out = json_dumps(list, JSON_COMPACT);
+    json_decref(list);
+    return out;
+}
+
+/* A recipient taken off: an agency's copy frozen like an agreed recall (its rows
+ * withdrawn; a refused copy stays refused) with its history row and audit row, its
+ * clerks and handlers told; an external one's outbox row cancelled before it is sent; a
+ * unit or person of the agency no longer informed. */
+static result_t upd_remove(struct wf_write *w, struct db_conn *c, const struct doc_rcpt_row *g)
+{
+    if (!strcmp(g->kind, "external"))
+        return db_run(c,
+                      "UPDATE doc_outbox SET status = 'failed', last_error = 'removed', "
+                      "updated_at = $2 WHERE recipient_id = $1 AND status <> 'sent'",
+                      "ii", g->id, w->now);
+    if (strcmp(g->kind, "agency"))
+        return db_run(
+            c,
+            "UPDATE doc_participant SET status = 'withdrawn', done_at = COALESCE(done_at, "
+            "$2), active = 0 WHERE document_id = $1 AND role = 'for_info' AND (($3 > 0 "
+            "AND user_id = $3) OR ($3 = 0 AND user_id IS NULL AND department_id = $4))",
+            "iiii", w->id, w->now, g->user, g->dept);
+    int64_t copy = 0, cstep = 0;
+    char st[16] = "";
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          "SELECT id, state FROM document WHERE source_document_id = $1 AND "
+                          "agency_id = $2 ORDER BY id LIMIT 1",
+                          "ii", w->id, g->agency);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(q)) == RES_ROW) {
+        copy = db_col_i64(q, 0);
+        str_copy(st, db_col_text(q, 1), sizeof(st));
+    }
+    db_finalize(q);
+    if (r != RES_ROW && r != RES_DONE)
+        return r;
+    if (!copy)
+        return RES_OK; /* never delivered: nothing on the receiver's side */
+    bool refused = !strcmp(st, "refused");
+    r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", copy);
+    char comment[DOC_NOTE_MAX * 4 + 200];
+    snprintf(comment, sizeof(comment),
+             "Cơ quan gửi bỏ cơ quan khỏi nơi nhận khi cập nhật văn bản; "
+             "lý do: %s",
+             w->in->note);
     if (r == RES_OK)
-        r = doc_search_index(c, w->id);
-    char comment[DOC_NOTE_MAX * 4 + DOC_SUBJECT_MAX * 4 + 100];
-    snprintf(comment, sizeof(comment), "Cập nhật%s%s%s; lý do: %s", subj ? " trích yếu: " : "",
-             subj ? subj : "", sum ? " (tóm tắt)" : "", w->in->note);
+        r = next_step(c, copy, &cstep);
     if (r == RES_OK)
-        r = history_add(c, w->id, step, w->a, "updated", s->state_key, s->state_key, 0, 0, comment,
-                        w->now);
-    int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
-    size_t n = 0;
+        r = history_add(c, copy, cstep, w->a, "removed_by_update", st, refused ? st : "recalled", 0,
+                        0, comment, w->now);
+    if (r == RES_OK)
+        audit_step(w->t, w->a, g->agency, copy, "doc_update",
+                   "Văn bản #%lld: cơ quan gửi bỏ khỏi nơi nhận khi cập nhật: %s", (long long)copy,
+                   DOC_CUT(w->in->note, 200));
+    if (r == RES_OK) /* told while their rows are in force, then frozen */
+        r = doc_notify_step(w->t, w->a, copy, cstep);
+    if (r == RES_OK && !refused)
+        r = copy_freeze(c, copy, w->now);
+    return r;
+}
+
+/* A recipient added: its doc_recipient row after the others, delivered as the issue
+ * delivers (doc_recipient_deliver: an agency's arrived copy with the §4 receipt time,
+ * an external one's waiting outbox row, a unit or person informed at this step). */
+static result_t upd_add(struct wf_write *w, struct db_conn *c, int64_t step, int64_t urgency,
+                        const struct doc_rcpt *add, int64_t seq)
+{
+    result_t r = doc_recipient_insert(c, w->id, seq, add);
+    struct doc_rcpt_row row = {0};
     struct db_stmt *q = NULL;
     if (r == RES_OK)
-        r = db_query(c, &q,
-                     "SELECT id, agency_id FROM document WHERE source_document_id = $1 AND state "
-                     "<> 'refused' ORDER BY id",
-                     "i", w->id);
+        r = db_query(
+            c, &q,
+            "SELECT id, kind, COALESCE(agency_id, 0), agency_code, COALESCE(department_id, "
+            "0), COALESCE(user_id, 0), name FROM doc_recipient WHERE document_id = $1 AND "
+            "seq = $2",
+            "ii", w->id, seq);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(q)) == RES_ROW) {
+        row.id = db_col_i64(q, 0);
+        str_copy(row.kind, db_col_text(q, 1), sizeof(row.kind));
+        row.agency = db_col_i64(q, 2);
+        str_copy(row.code, db_col_text(q, 3), sizeof(row.code));
+        row.dept = db_col_i64(q, 4);
+        row.user = db_col_i64(q, 5);
+        str_copy(row.name, db_col_text(q, 6), sizeof(row.name));
+        r = RES_OK;
+    } else if (r == RES_DONE) {
+        r = RES_INTERNAL;
+    }
+    db_finalize(q);
+    int64_t copy = 0;
+    if (r == RES_OK)
+        r = doc_recipient_deliver(w->t, w->in->cal, w->a, w->id, step, urgency, &row, w->now, &copy,
+                                  &w->e);
+    return r;
+}
+
+/* The copies of the recipients still in force (not refused, not recalled or taken off):
+ * the corrected metadata, a history row (updated_by_sender: what changed and the
+ * reason), an audit row, their clerks and handlers told. */
+static result_t upd_copies(struct wf_write *w, struct db_conn *c, const char *subj,
+                           const char *folded, const char *due, int64_t pages, const char *names,
+                           const char *comment, size_t *ncopies)
+{
+    int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
+    char states[DOC_MAX_RECIPIENTS][16];
+    size_t n = 0;
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          "SELECT id, agency_id, state FROM document WHERE source_document_id = $1 "
+                          "AND state NOT IN ('refused', 'recalled') ORDER BY id",
+                          "i", w->id);
     while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
         copies[n] = db_col_i64(q, 0);
-        agencies[n++] = db_col_i64(q, 1);
+        agencies[n] = db_col_i64(q, 1);
+        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
+        n++;
         r = RES_OK;
     }
     if (q)
         db_finalize(q);
     if (r == RES_DONE)
         r = RES_OK;
+    *ncopies = n;
     for (size_t i = 0; r == RES_OK && i < n; i++) {
         int64_t cstep = 0;
-        char st[16] = "";
         r = db_run(c,
                    "UPDATE document SET subject = COALESCE($2, subject), subject_folded = "
-                   "COALESCE($3, subject_folded), updated_at = $4 WHERE id = $1",
-                   "itti", copies[i], subj, subj ? (folded ? folded : "") : NULL, w->now);
-        if (r == RES_OK)
+                   "COALESCE($3, subject_folded), due_date = COALESCE($4, due_date), page_count = "
+                   "CASE WHEN $5 >= 0 THEN $5 ELSE page_count END, recipients = $6, updated_at = "
+                   "$7 WHERE id = $1",
+                   "itttiti", copies[i], subj, folded, due, pages, names, w->now);
+        if (r == RES_OK && subj)
             r = doc_search_index(c, copies[i]);
-        struct db_stmt *x = NULL;
-        if (r == RES_OK && (r = db_query(c, &x, "SELECT state FROM document WHERE id = $1", "i",
-                                         copies[i])) == RES_OK) {
-            if (db_step(x) == RES_ROW)
-                str_copy(st, db_col_text(x, 0), sizeof(st));
-            db_finalize(x);
-        }
         if (r == RES_OK)
             r = next_step(c, copies[i], &cstep);
         if (r == RES_OK)
-            r = history_add(c, copies[i], cstep, w->a, "updated_by_sender", st, st, 0, 0, comment,
-                            w->now);
+            r = history_add(c, copies[i], cstep, w->a, "updated_by_sender", states[i], states[i], 0,
+                            0, comment, w->now);
         if (r == RES_OK)
             audit_step(w->t, w->a, agencies[i], copies[i], "doc_update",
                        "Văn bản #%lld được cơ quan gửi cập nhật: %s", (long long)copies[i],
                        DOC_CUT(w->in->note, 200));
+        if (r == RES_OK)
+            r = doc_notify_step(w->t, w->a, copies[i], cstep);
     }
-    free(folded);
-    snprintf(w->summary, sizeof(w->summary), "cập nhật (%zu bản nhận): %s", n,
+    return r;
+}
+
+/* Cập nhật: corrected metadata (subject, summary, due date, page count) and recipients
+ * added or taken off, on the issued document and every receiver's copy in one
+ * transaction: the document's history row names what changed (old → new) and the
+ * reason; see upd_remove, upd_copies, upd_add for the receivers' side. Bad input
+ * (unknown recipient, none left, nothing changed): field errors, nothing written. */
+static result_t do_update(struct wf_write *w, struct db_conn *c, struct wf_state *s, int64_t step)
+{
+    const struct doc_step_input *in = w->in->in;
+    struct upd_now u = {0};
+    struct doc_rcpt_row *gone = calloc(DOC_MAX_RECIPIENTS, sizeof(*gone));
+    struct doc_rcpt *add = calloc(DOC_MAX_RECIPIENTS, sizeof(*add));
+    struct buf what = BUF_INIT(64 * 1024);
+    char *folded = NULL, *names = NULL, *comment = NULL;
+    size_t ngone = 0, ncopies = 0;
+    int64_t total = 0, in_force = 0, seq = 0;
+    result_t r = gone && add ? upd_load(c, w->id, &u) : RES_INTERNAL;
+    if (r == RES_OK)
+        r = upd_check_removed(w, c, gone, &ngone);
+    if (r == RES_OK)
+        r = upd_check_added(w, c, u.agency, add);
+    if (r == RES_OK)
+        r = db_one_i64(c, &total, "SELECT COUNT(*) FROM doc_recipient WHERE document_id = $1", "i",
+                       w->id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &seq,
+                       "SELECT COALESCE(MAX(seq), 0) FROM doc_recipient WHERE document_id = $1",
+                       "i", w->id);
+    if (r == RES_OK)
+        r = db_one_i64(c, &in_force,
+                       "SELECT COUNT(*) FROM doc_recipient rc WHERE rc.document_id = $1 AND "
+                       "NOT " DOC_RECIPIENT_REMOVED,
+                       "i", w->id);
+    if (r != RES_OK)
+        goto out;
+    size_t nadd = in->nrecipients_add;
+    if (total + (int64_t)nadd > DOC_MAX_RECIPIENTS)
+        verrs_add(&w->e, "recipients_add", "Văn bản có tối đa %d nơi nhận (đã có %lld).",
+                  DOC_MAX_RECIPIENTS, (long long)total);
+    if (!w->e.count && ngone && in_force - (int64_t)ngone + (int64_t)nadd <= 0)
+        verrs_add(&w->e, "recipients_remove",
+                  "Không bỏ được mọi nơi nhận: văn bản phải còn ít nhất một nơi nhận (để văn bản "
+                  "hết hiệu lực, thu hồi văn bản).");
+    /* what changes, old → new */
+    const char *subj = w->in->subject && *w->in->subject && strcmp(w->in->subject, u.subject)
+                           ? w->in->subject
+                           : NULL;
+    const char *sum = w->in->summary && strcmp(w->in->summary, u.notes) ? w->in->summary : NULL;
+    const char *due = w->in->due[0] && strcmp(w->in->due, u.due) ? w->in->due : NULL;
+    bool pages = in->has_page_count && in->page_count != u.pages;
+    bool given = (w->in->subject && *w->in->subject) || w->in->summary || w->in->due[0] ||
+                 in->has_page_count;
+    if (!w->e.count && !subj && !sum && !due && !pages && !nadd && !ngone)
+        verrs_add(&w->e, "subject",
+                  given ? "Không có gì thay đổi: nội dung nhập vào giống hệt văn bản đã ban hành."
+                        : "Vui lòng nhập nội dung cần cập nhật: trích yếu, tóm tắt, hạn xử lý, số "
+                          "trang hoặc nơi nhận thêm, bỏ.");
+    if (w->e.count) {
+        r = RES_INVALID;
+        goto out;
+    }
+    char d1[16], d2[16];
+    if (subj)
+        buf_printf(&what, "%strích yếu: “%s” → “%s”", what.len ? "; " : "", u.subject, subj);
+    if (sum)
+        buf_printf(&what, "%stóm tắt: “%s” → “%s”", what.len ? "; " : "", DOC_CUT(u.notes, 300),
+                   DOC_CUT(sum, 300));
+    if (due)
+        buf_printf(&what, "%shạn xử lý: %s → %s", what.len ? "; " : "", upd_day(u.due, d1),
+                   upd_day(due, d2));
+    if (pages) {
+        char was[24] = "(không có)";
+        if (u.pages)
+            snprintf(was, sizeof(was), "%lld", (long long)u.pages);
+        buf_printf(&what, "%ssố trang: %s → %lld", what.len ? "; " : "", was,
+                   (long long)in->page_count);
+    }
+    for (size_t i = 0; i < nadd; i++)
+        buf_printf(&what, "%s%s",
+                   i          ? ", "
+                   : what.len ? "; thêm nơi nhận: "
+                              : "thêm nơi nhận: ",
+                   DOC_CUT(add[i].name, 200));
+    for (size_t i = 0; i < ngone; i++)
+        buf_printf(&what, "%s%s",
+                   i          ? ", "
+                   : what.len ? "; bỏ nơi nhận: "
+                              : "bỏ nơi nhận: ",
+                   DOC_CUT(gone[i].name, 200));
+    struct buf cm = BUF_INIT(72 * 1024);
+    buf_printf(&cm, "Cập nhật %s; lý do: %s", buf_str(&what), w->in->note);
+    comment = buf_detach(&cm, NULL);
+    folded = subj ? text_fold(subj) : NULL;
+    names = upd_names(u.recipients, gone, ngone, add, nadd);
+    if (!names || (subj && !folded)) {
+        r = RES_INTERNAL;
+        goto out;
+    }
+    int64_t new_pages = pages ? in->page_count : u.pages;
+    r = db_run(c,
+               "UPDATE document SET subject = COALESCE($2, subject), subject_folded = COALESCE($3, "
+               "subject_folded), notes = COALESCE($4, notes), due_date = COALESCE($5, due_date), "
+               "page_count = $6, recipients = $7, updated_at = $8 WHERE id = $1",
+               "ittttiti", w->id, subj, folded, sum, due, new_pages, names, w->now);
+    if (r == RES_OK && subj)
+        r = doc_search_index(c, w->id);
+    if (r == RES_OK)
+        r = history_add(c, w->id, step, w->a, "updated", s->state_key, s->state_key, 0, 0, comment,
+                        w->now);
+    for (size_t i = 0; r == RES_OK && i < ngone; i++)
+        r = upd_remove(w, c, &gone[i]);
+    if (r == RES_OK)
+        r = upd_copies(w, c, subj, folded, due, pages ? in->page_count : -1, names, comment,
+                       &ncopies);
+    for (size_t i = 0; r == RES_OK && i < nadd; i++)
+        r = upd_add(w, c, step, u.urgency, &add[i], seq + 1 + (int64_t)i);
+    snprintf(w->summary, sizeof(w->summary),
+             "cập nhật (%zu bản nhận, thêm %zu, bỏ %zu nơi nhận): %s", ncopies, nadd, ngone,
              DOC_CUT(w->in->note, 200));
+out:
+    upd_now_free(&u);
+    free(gone);
+    free(add);
+    buf_release(&what);
+    free(folded);
+    free(names);
+    free(comment);
     return r;
 }
 
@@ -1900,6 +2287,35 @@ static result_t wf_gate(struct app *app, const struct actor *a, int64_t id, cons
     return r;
 }
 
+/* The update's own fields before the transaction: subject (≤ 500 characters, §9),
+ * summary, a due date not in the past, a page count, bounded recipient lists. */
+static void update_input(const struct doc_step_input *in, int64_t now, struct wf_input *wi,
+                         struct verrs *e)
+{
+    wi->subject = field_clean(in->subject, "subject", "trích yếu", false, DOC_SUBJECT_MAX, e);
+    wi->summary =
+        in->summary ? field_clean(in->summary, "summary", "tóm tắt", false, DOC_NOTE_MAX, e) : NULL;
+    if (in->due_date) {
+        int64_t day;
+        char today[11];
+        today_vn(now, today);
+        if (calendar_parse_day(in->due_date, &day) != RES_OK)
+            verrs_add(e, "due_date", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng năm-tháng-ngày).",
+                      DOC_CUT(in->due_date, 20));
+        else if (strcmp(in->due_date, today) < 0)
+            verrs_add(e, "due_date", "Hạn xử lý đã qua (hôm nay là %.2s/%.2s/%.4s).", today + 8,
+                      today + 5, today);
+        else
+            str_copy(wi->due, in->due_date, sizeof(wi->due));
+    }
+    if (in->has_page_count && (in->page_count < 1 || in->page_count > 100000))
+        verrs_add(e, "page_count", "Số trang phải từ 1 đến 100000.");
+    if (in->nrecipients_add > DOC_MAX_RECIPIENTS)
+        verrs_add(e, "recipients_add", "Thêm tối đa %d nơi nhận một lần.", DOC_MAX_RECIPIENTS);
+    if (in->nrecipients_remove > DOC_MAX_RECIPIENTS)
+        verrs_add(e, "recipients_remove", "Bỏ tối đa %d nơi nhận một lần.", DOC_MAX_RECIPIENTS);
+}
+
 /* What every step shares: READ (404), the step's action (403) and the state (409),
  * the input (422), then the transaction. */
 static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const struct step *st,
@@ -1939,17 +2355,17 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
     }
     if (st->kind == ST_ASK) /* the opinion's due date: a date or working days (§4) */
         check_deadline(app, in, now, true, NULL, wi.deadline, e);
-    if (st->kind == ST_UPDATE) {
-        wi.subject = field_clean(in->subject, "subject", "trích yếu", false, DOC_SUBJECT_MAX, e);
-        wi.summary = in->summary
-                         ? field_clean(in->summary, "summary", "tóm tắt", false, DOC_NOTE_MAX, e)
-                         : NULL;
-    }
-    if (e->count) {
+    if (st->kind == ST_UPDATE)
+        update_input(in, now, &wi, e);
+    /* adding recipients: their receipt time by the working calendar (§4), read first */
+    r = !e->count && st->kind == ST_UPDATE && in->nrecipients_add ? doc_calendar_load(app, &wi.cal)
+                                                                  : RES_OK;
+    if (e->count || r != RES_OK) {
         free(wi.note);
         free(wi.subject);
         free(wi.summary);
-        return RES_INVALID;
+        free(wi.cal);
+        return r != RES_OK ? r : RES_INVALID;
     }
     struct wf_write w = {
         .st = st, .a = a, .app = app, .id = id, .now = now, .in = &wi, .file = file, .ext = ext};
@@ -1957,6 +2373,7 @@ static result_t wf_run(struct app *app, const struct actor *a, int64_t id, const
     free(wi.note);
     free(wi.subject);
     free(wi.summary);
+    free(wi.cal);
     for (int i = 0; i < w.e.count; i++)
         verrs_add(e, w.e.items[i].field, "%s", w.e.items[i].message);
     if (r == RES_OK && file_id)

@@ -90,6 +90,7 @@ const char *web_doc_action_label(const char *action)
         {"opinion_given", "Đơn vị cho ý kiến"},
         {"updated", "Cập nhật văn bản"},
         {"updated_by_sender", "Cơ quan gửi cập nhật văn bản"},
+        {"removed_by_update", "Cơ quan gửi bỏ khỏi nơi nhận (cập nhật)"},
         {"replaced", "Bị thay thế bởi văn bản khác"},
         {"recall_requested", "Cơ quan gửi thu hồi văn bản"},
         {"recall_agreed", "Đồng ý thu hồi"},

@@ -342,6 +342,47 @@ static size_t read_ids(struct req *r, const char *name, const char *kind, json_t
     return n;
 }
 
+/* External agencies, a line each "code | name" (at most FORM_EXTERNAL), as recipients
+ * after rc[n]; the core checks the codes. */
+static size_t read_external(struct req *r, const char *field, struct doc_recipient_input *rc,
+                            size_t n, size_t max, struct verrs *e)
+{
+    const char *ext = req_form(r, field);
+    int lines = 0;
+    for (const char *p = ext ? ext : ""; *p;) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        while (len && (*p == ' ' || *p == '\t'))
+            p++, len--;
+        if (len) {
+            if (++lines > FORM_EXTERNAL || n == max) {
+                verrs_add(e, field, "Tối đa %d cơ quan ngoài hệ thống (mỗi dòng một).",
+                          FORM_EXTERNAL);
+                break;
+            }
+            const char *line = arena_strndup(&r->arena, p, len);
+            char *bar = strchr(line, '|');
+            const char *code = line, *name = "";
+            if (bar) {
+                *bar = '\0';
+                name = bar + 1;
+                while (*name == ' ')
+                    name++;
+                for (char *t = bar; t > line && (t[-1] == ' ' || t[-1] == '\t'); t--)
+                    t[-1] = '\0';
+            }
+            rc[n++] = (struct doc_recipient_input){
+                .kind = "external", .agency_code = code, .name = *name ? name : NULL};
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return n;
+}
+
 void page_document_draft_post(struct req *r)
 {
     if (req_form_bad(r)) {
@@ -386,39 +427,7 @@ void page_document_draft_post(struct req *r)
     size_t max = DOC_MAX_RECIPIENTS;
     struct doc_recipient_input *rc = arena_alloc(&r->arena, (max + 1) * sizeof(*rc));
     size_t n = read_ids(r, "rcpt_agency", "agency", form, rc, 0, max, &e);
-    const char *ext = req_form(r, "rcpt_external");
-    int lines = 0;
-    for (const char *p = ext ? ext : ""; *p;) {
-        const char *end = strchr(p, '\n');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        while (len && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        while (len && (*p == ' ' || *p == '\t'))
-            p++, len--;
-        if (len) {
-            if (++lines > FORM_EXTERNAL || n == max) {
-                verrs_add(&e, "rcpt_external", "Tối đa %d cơ quan ngoài hệ thống (mỗi dòng một).",
-                          FORM_EXTERNAL);
-                break;
-            }
-            const char *line = arena_strndup(&r->arena, p, len);
-            char *bar = strchr(line, '|');
-            const char *code = line, *name = "";
-            if (bar) {
-                *bar = '\0';
-                name = bar + 1;
-                while (*name == ' ')
-                    name++;
-                for (char *t = bar; t > line && (t[-1] == ' ' || t[-1] == '\t'); t--)
-                    t[-1] = '\0';
-            }
-            rc[n++] = (struct doc_recipient_input){
-                .kind = "external", .agency_code = code, .name = *name ? name : NULL};
-        }
-        if (!end)
-            break;
-        p = end + 1;
-    }
+    n = read_external(r, "rcpt_external", rc, n, max, &e);
     n = read_ids(r, "rcpt_department", "department", form, rc, n, max, &e);
     n = read_ids(r, "rcpt_user", "user", form, rc, n, max, &e);
     in.recipients = rc;
@@ -488,7 +497,7 @@ enum {
     OF_NOTE = 1 << 6,          /* a note (note_required: a reason) */
     OF_NOTE_REQUIRED = 1 << 7, /* the note is required */
     OF_DEPARTMENTS = 1 << 8,   /* units asked for an opinion, with working days */
-    OF_SUBJECT = 1 << 9        /* the corrected subject (update) */
+    OF_UPDATE = 1 << 9         /* the corrections and recipients of an update */
 };
 
 /* Every outgoing step a form posts (doc_get's action keys). return is posted to the
@@ -535,8 +544,11 @@ static const struct out_action {
     {"update", "Cập nhật văn bản",
      "Đã cập nhật văn bản; các nơi nhận trên hệ thống đã được cập "
      "nhật.",
-     "Lý do cập nhật", "Sửa trích yếu của văn bản đã ban hành (lỗi thể thức).",
-     OF_SUBJECT | OF_NOTE | OF_NOTE_REQUIRED},
+     "Lý do cập nhật",
+     "Sửa lỗi thể thức của văn bản đã ban hành (không sửa số, ký hiệu, ngày: đã có trên bản ký "
+     "số) hoặc thêm, bỏ nơi nhận. Chỉ những mục thay đổi được cập nhật; các nơi nhận trên hệ "
+     "thống được thông báo.",
+     OF_UPDATE | OF_NOTE | OF_NOTE_REQUIRED},
     {"recall", "Thu hồi văn bản", "Đã thu hồi văn bản; bản của các nơi nhận đã dừng xử lý.",
      "Lý do thu hồi", "Bản văn bản ở các nơi nhận trên hệ thống dừng xử lý.",
      OF_DANGER | OF_NOTE | OF_NOTE_REQUIRED},
@@ -622,6 +634,7 @@ static const char *track_label(const char *status)
         {"sent", "Đã gửi", "ok"},
         {"failed", "Gửi không thành công", "off"},
         {"not_sent", "Gửi khi phát hành", "state"},
+        {"removed", "Đã bỏ khỏi nơi nhận (cập nhật)", "off"},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (!strcmp(map[i].key, status))
@@ -631,7 +644,8 @@ static const char *track_label(const char *status)
 
 static const char *track_class(const char *status)
 {
-    return !strcmp(status, "refused") || !strcmp(status, "recalled") || !strcmp(status, "failed")
+    return !strcmp(status, "refused") || !strcmp(status, "recalled") || !strcmp(status, "failed") ||
+                   !strcmp(status, "removed")
                ? "off"
            : !strcmp(status, "arrived") || !strcmp(status, "waiting_to_send") ? "warn"
            : !strcmp(status, "not_sent")                                      ? "state"
@@ -658,6 +672,50 @@ static json_t *current_files(json_t *files)
         json_array_append(out, f);
     }
     return out;
+}
+
+/* The update form (cập nhật): the corrections prefilled with the document's values (or
+ * the values posted, fv), the recipients in force to take off (by seq), the
+ * installation's agencies not yet recipients and external lines to add. */
+static void update_form(struct req *r, json_t *doc, json_t *fv, json_t *a)
+{
+    json_object_set_new(a, "has_update", json_true());
+    web_set_str(a, "signer_name", ""); /* not the document's: no circuit in this form */
+    json_int_t pages = json_integer_value(json_object_get(doc, "page_count"));
+    web_set_str(a, "subject", fv ? web_jstr(fv, "subject") : web_jstr(doc, "subject"));
+    web_set_str(a, "summary", fv ? web_jstr(fv, "summary") : web_jstr(doc, "notes"));
+    web_set_str(a, "due_date", fv ? web_jstr(fv, "due_date") : web_jstr(doc, "due_date"));
+    web_set_str(a, "page_count",
+                fv      ? web_jstr(fv, "page_count")
+                : pages ? arena_printf(&r->arena, "%lld", (long long)pages)
+                        : "");
+    web_set_str(a, "rcpt_external", fv ? web_jstr(fv, "rcpt_external") : "");
+    json_t *off = json_array(), *taken = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(doc, "recipients_list"), i, x)
+    {
+        if (!strcmp(web_jstr(x, "kind"), "agency"))
+            json_object_set_new(taken, id_text(r, x, "agency_id"), json_true());
+        if (json_is_true(json_object_get(x, "removed")))
+            continue;
+        const char *v = id_text(r, x, "seq");
+        json_array_append_new(off,
+                              json_pack("{s:s,s:s,s:b}", "value", v, "label", web_jstr(x, "name"),
+                                        "selected", fv && web_form_has(fv, "rcpt_remove", v)));
+    }
+    json_object_set_new(a, "rcpt_remove", off);
+    json_t *cand = NULL, *add = json_array();
+    if (doc_draft_candidates(r->app, &r->actor, &cand) == RES_OK) {
+        json_t *opts =
+            options(r, json_object_get(cand, "agencies"), fv, "rcpt_agency", false, 0, 0);
+        json_array_foreach(opts, i, x) if (!json_object_get(taken, web_jstr(x, "value")))
+            json_array_append(add, x);
+        json_decref(opts);
+    }
+    json_decref(cand);
+    json_decref(taken);
+    json_object_set_new(a, "rcpt_agencies", add);
 }
 
 void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, const char *failed,
@@ -873,11 +931,8 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             const char *wd = web_jstr(fv, "working_days");
             web_set_str(a, "working_days", *wd ? wd : "3");
         }
-        if (def->flags & OF_SUBJECT) {
-            json_object_set_new(a, "has_subject", json_true());
-            const char *sv = web_jstr(fv, "subject");
-            web_set_str(a, "subject", *sv ? sv : web_jstr(doc, "subject"));
-        }
+        if (def->flags & OF_UPDATE)
+            update_form(r, doc, mine ? fv : NULL, a);
         if (def->flags & OF_RETURN_TO) {
             /* the drafter, or a reviewer before the actor's place who approved */
             json_t *to = json_array();
@@ -988,6 +1043,36 @@ static int form_ids(struct req *r, const char *name, int max, int64_t *out, json
     return n;
 }
 
+/* The update form posted: the corrections (unchanged ones are no change for the core),
+ * recipients to add (agencies checked, external lines) and to take off (seq). */
+static void update_read(struct req *r, json_t *form, struct doc_step_input *si, struct verrs *e)
+{
+    static const char *const fields[] = {"subject",    "summary",       "due_date",
+                                         "page_count", "rcpt_external", NULL};
+    for (int i = 0; fields[i]; i++)
+        web_set_str(form, fields[i], req_form(r, fields[i]));
+    si->subject = req_form(r, "subject");
+    si->summary = req_form(r, "summary");
+    const char *v = req_form(r, "due_date");
+    si->due_date = v && *v ? v : NULL;
+    v = req_form(r, "page_count");
+    if (v && *v) {
+        si->has_page_count = true;
+        if (str_to_i64(v, 1, 100000, &si->page_count) != RES_OK)
+            verrs_add(e, "page_count", "Số trang phải là số nguyên từ 1 đến 100000.");
+    }
+    size_t max = DOC_MAX_RECIPIENTS;
+    struct doc_recipient_input *rc = arena_alloc(&r->arena, (max + 1) * sizeof(*rc));
+    size_t n = read_ids(r, "rcpt_agency", "agency", form, rc, 0, max, e);
+    si->recipients_add = rc;
+    si->nrecipients_add = read_external(r, "rcpt_external", rc, n, max, e);
+    int64_t *seqs = arena_alloc(&r->arena, FORM_IDS_MAX * sizeof(*seqs));
+    si->nrecipients_remove =
+        (size_t)form_ids(r, "rcpt_remove", FORM_IDS_MAX, seqs, form, e, "Nơi nhận không hợp lệ.",
+                         "Bỏ tối đa %d nơi nhận một lần trên trang này.");
+    si->recipients_remove = seqs;
+}
+
 void web_doc_out_action(struct req *r, int64_t id, const char *key)
 {
     const struct out_action *def = out_action(key);
@@ -1033,10 +1118,8 @@ void web_doc_out_action(struct req *r, int64_t id, const char *key)
             verrs_add(&e, "working_days", "Số ngày làm việc phải từ 1 đến %d.",
                       DOC_MAX_WORKING_DAYS);
     }
-    if (def->flags & OF_SUBJECT) {
-        si.subject = req_form(r, "subject");
-        web_set_str(form, "subject", si.subject);
-    }
+    if (def->flags & OF_UPDATE)
+        update_read(r, form, &si, &e);
     int64_t key_id = 0;
     const char *pin = NULL;
     int64_t reviewers[FORM_REVIEWERS];

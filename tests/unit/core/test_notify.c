@@ -315,6 +315,54 @@ TEST(reading_is_the_recipients_alone)
     CHECK_INT(unread, 0);
 }
 
+/* A request that replaces the last one (a draft submitted again): the recipient's
+ * earlier unread request of the kind about the document is marked read; other kinds and
+ * other documents keep theirs. */
+TEST(a_superseding_request_leaves_one_unread)
+{
+    int64_t now = clock_now(), docs[2] = {0, 0};
+    for (int i = 0; i < 2; i++)
+        CHECK_INT(db_one_i64(db_conn(app.db), &docs[i],
+                             "INSERT INTO document (agency_id, direction, state, issuer_name, "
+                             "doc_type, subject, subject_folded, created_at, updated_at) VALUES "
+                             "($1, 'outgoing', 'draft', 'Sở', 'cong_van', 'Dự thảo', 'du thao', "
+                             "$2, $2) RETURNING id",
+                             "ii", skhcn, now),
+                  RES_OK);
+    int64_t doc = docs[0], other = docs[1];
+    struct add x = {.to = {.agency_id = skhcn, .user_id = specialist.user_id},
+                    .m = {.kind = "review",
+                          .document_id = doc,
+                          .text = "Dự thảo chờ đồng chí duyệt.",
+                          .actor_id = clerk.user_id,
+                          .dedupe_key = "sup:1",
+                          .now = now,
+                          .supersede = true}};
+    CHECK_INT(add(&x), RES_OK);
+    CHECK_INT(x.written, 1);
+    struct add info = x, elsewhere = x;
+    info.m.kind = "for_info";
+    info.m.dedupe_key = "sup:2";
+    info.m.supersede = false;
+    CHECK_INT(add(&info), RES_OK);
+    elsewhere.m.document_id = other;
+    elsewhere.m.dedupe_key = "sup:3";
+    CHECK_INT(add(&elsewhere), RES_OK);
+    x.m.dedupe_key = "sup:4"; /* the same draft submitted again: a later step */
+    x.m.now = now + 1;
+    CHECK_INT(add(&x), RES_OK);
+    CHECK_INT(x.written, 1);
+    CHECK_INT(one("SELECT COUNT(*) FROM notification WHERE dedupe_key LIKE 'sup:%' AND user_id = "
+                  "$1 AND read_at IS NULL",
+                  specialist.user_id),
+              3); /* the new request, the for-information one, the other document's */
+    CHECK_INT(one("SELECT COUNT(*) FROM notification WHERE dedupe_key = 'sup:1' AND read_at = $1",
+                  now + 1),
+              1);
+    CHECK_INT(db_run(db_conn(app.db), "DELETE FROM notification WHERE dedupe_key LIKE 'sup:%'", ""),
+              RES_OK);
+}
+
 int main(void)
 {
     if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "notify", false))
@@ -328,6 +376,7 @@ int main(void)
     RUN(recipients_are_resolved_when_written);
     RUN(a_rolled_back_step_leaves_no_notification);
     RUN(reading_is_the_recipients_alone);
+    RUN(a_superseding_request_leaves_one_unread);
     db_close(app.db);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", data_dir);
