@@ -209,10 +209,20 @@ static void render_form(struct req *r, int status, const struct doc_type *type,
     /* the steps chosen, then one empty row shown and the others folded ("Thêm bước") */
     json_t *rows = json_array(), *extra = json_array();
     for (size_t k = 0; k < ROWS; k++) {
-        const char *v = k < n ? values[k] : "";
+        bool filled = k < n;
+        bool up = filled && k > 0;
+        bool down = k + 1 < n;
+        const char *v = filled ? values[k] : "";
         json_t *row = json_pack("{s:I,s:s,s:b,s:b,s:b,s:o}", "n", (json_int_t)(k + 1), "value", v,
-                                "filled", k<n, "can_up", k> 0 && k < n, "can_down", k + 1 < n,
-                                "groups", choices(r, cand, positions, v));
+                                "filled", filled, "can_up", up, "can_down", down, "groups",
+                                choices(r, cand, positions, v));
+        /* the core names the step of each message ("Bước 2: ..."): shown next to it too */
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "Bước %zu:", k + 1);
+        for (int i = 0; e && i < e->count; i++)
+            if (!strncmp(e->items[i].message, prefix, strlen(prefix)) &&
+                !json_object_get(row, "error"))
+                web_set_str(row, "error", e->items[i].message);
         json_array_append_new(k <= n ? rows : extra, row);
     }
     json_decref(cand);

@@ -16,7 +16,7 @@ let srv, admin, clerk, specialist, agency, vp, head, leader;
 const one = (sql) => Number(srv.db(sql).trim());
 const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 // the selected value of each step's select, in order ('' for none)
-const chosen = (html) => [...html.matchAll(/<select id="step-(\d+)" name="steps">([\s\S]*?)<\/select>/g)]
+const chosen = (html) => [...html.matchAll(/<select id="step-(\d+)" name="steps"[^>]*>([\s\S]*?)<\/select>/g)]
   .map((m) => (/<option value="([^"]*)" selected>/.exec(m[2]) || [, ''])[1]);
 const rows = () => srv.db(`SELECT kind || ':' || COALESCE(department_id, user_id, position_id, 0) FROM doc_circuit_step WHERE agency_id = ${agency} AND doc_type = 'quyet_dinh' ORDER BY seq`).trim();
 
@@ -129,6 +129,9 @@ test('bad steps: the errors in the form, the values kept, nothing written; CSRF 
   assert.equal(r.status, 422);
   assert.match(text(r.text), /Chưa lưu được: vui lòng kiểm tra các bước duyệt\. Bước 2: không có cán bộ #999999 trong cơ quan\./);
   assert.deepEqual(chosen(r.text).slice(0, 2), ['unit_leader', '']); // not among the choices
+  // the message next to its step too
+  assert.match(r.text, /<select id="step-2" name="steps" aria-invalid="true" aria-describedby="step-2-error">/);
+  assert.match(r.text, /<p class="field-error" id="step-2-error">Bước 2: không có cán bộ #999999 trong cơ quan\.<\/p>/);
   r = await post(admin, 'quyet_dinh', [['steps', 'bogus:1']]);
   assert.equal(r.status, 422);
   assert.match(text(r.text), /Bước 1: lựa chọn không có trong danh sách\./);
