@@ -129,8 +129,13 @@ void page_admin_circuits(struct req *r)
 
 /* ---- one type's form ---- */
 
-/* The choices of a step's select, grouped, with `value` selected. */
-static json_t *choices(struct req *r, json_t *cand, json_t *positions, const char *value)
+/* The choices of a step's select, grouped, with `value` selected. A value none of them
+ * is (a saved step whose person left or whose position was retired, a value sent that
+ * names nothing) stays selected in its own group, labelled `known` (the saved step's
+ * label) or as gone, so that saving the form again does not drop it unnoticed: the core
+ * says what is wrong with it. */
+static json_t *choices(struct req *r, json_t *cand, json_t *positions, const char *value,
+                       const char *known)
 {
     json_t *groups = json_array();
 #define GROUP(label) json_pack("{s:s,s:[]}", "label", label, "options")
@@ -161,20 +166,32 @@ static json_t *choices(struct req *r, json_t *cand, json_t *positions, const cha
                          (long long)json_integer_value(json_object_get(x, "id"))),
             arena_printf(&r->arena, "Người giữ chức vụ %s", web_jstr(x, "name")));
     }
+    bool found = !value || !*value;
     json_array_foreach(json_object_get(cand, "people"), i, x)
         OPT(people,
             arena_printf(&r->arena, "user:%lld",
                          (long long)json_integer_value(json_object_get(x, "id"))),
             web_person_label(r, x));
-#undef OPT
-#undef GROUP
-    json_t *all[] = {lead, office, pos, people};
+    json_t *gone = GROUP("Không còn trong danh sách");
+    json_t *all[] = {lead, office, pos, people, gone};
     for (size_t g = 0; g < 4; g++) {
+        size_t j;
+        json_t *o;
+        json_array_foreach(json_object_get(all[g], "options"), j, o) found |=
+            json_is_true(json_object_get(o, "selected"));
+    }
+    if (!found)
+        OPT(gone, value,
+            known ? arena_printf(&r->arena, "%s (không còn trong danh sách)", known)
+                  : "Bước không còn trong danh sách của cơ quan");
+    for (size_t g = 0; g < 5; g++) {
         if (json_array_size(json_object_get(all[g], "options")))
             json_array_append_new(groups, all[g]);
         else
             json_decref(all[g]);
     }
+#undef OPT
+#undef GROUP
     return groups;
 }
 
@@ -196,14 +213,18 @@ static void render_form(struct req *r, int status, const struct doc_type *type,
         resp_result(r, res);
         return;
     }
-    const char *kept[ROWS];
+    const char *kept[ROWS], *labels[ROWS] = {0};
     if (!values) {
         json_t *steps =
             json_object_get(json_array_get(json_object_get(saved, "templates"), 0), "steps");
         n = 0;
         size_t i;
         json_t *st;
-        json_array_foreach(steps, i, st) if (n < ROWS) kept[n++] = step_value(r, st);
+        json_array_foreach(steps, i, st) if (n < ROWS)
+        {
+            labels[n] = step_label(r, st);
+            kept[n++] = step_value(r, st);
+        }
         values = kept;
     }
     /* the steps chosen, then one empty row shown and the others folded ("Thêm bước") */
@@ -215,7 +236,7 @@ static void render_form(struct req *r, int status, const struct doc_type *type,
         const char *v = filled ? values[k] : "";
         json_t *row = json_pack("{s:I,s:s,s:b,s:b,s:b,s:o}", "n", (json_int_t)(k + 1), "value", v,
                                 "filled", filled, "can_up", up, "can_down", down, "groups",
-                                choices(r, cand, positions, v));
+                                choices(r, cand, positions, v, filled ? labels[k] : NULL));
         /* the core names the step of each message ("Bước 2: ..."): shown next to it too */
         char prefix[32];
         snprintf(prefix, sizeof(prefix), "Bước %zu:", k + 1);
@@ -290,21 +311,25 @@ void page_admin_circuit_post(struct req *r)
     int64_t at = 0;
     if (op && (!strncmp(op, "up:", 3) || !strncmp(op, "down:", 5) || !strncmp(op, "remove:", 7))) {
         const char *num = strchr(op, ':') + 1;
+        bool moved = false;
         if (str_to_i64(num, 1, (int64_t)n, &at) == RES_OK) {
             size_t k = (size_t)at - 1;
             const char *tmp = steps[k];
             if (op[0] == 'u' && k > 0) {
                 steps[k] = steps[k - 1];
                 steps[k - 1] = tmp;
+                moved = true;
             } else if (op[0] == 'd' && k + 1 < n) {
                 steps[k] = steps[k + 1];
                 steps[k + 1] = tmp;
+                moved = true;
             } else if (op[0] == 'r') {
                 memmove(&steps[k], &steps[k + 1], (n - k - 1) * sizeof(steps[0]));
                 n--;
+                moved = true;
             }
         }
-        render_form(r, e.count ? 422 : 200, type, steps, n, &e, !e.count);
+        render_form(r, e.count ? 422 : 200, type, steps, n, &e, moved && !e.count);
         return;
     }
     bool clear = op && !strcmp(op, "clear");

@@ -116,6 +116,12 @@ test('moves and removals come back reordered and unsaved; saving writes the temp
   assert.match(text(r.text), /\(1 loại đã có mẫu quy trình\)/);
   r = await admin.get('/admin/circuits/quyet_dinh');
   assert.deepEqual(chosen(r.text).slice(0, 4), ['unit_leader', `office:${vp}`, `user:${head}`, '']);
+  // a saved step whose person left stays in the form, named, rather than dropped unseen
+  srv.db(`UPDATE app_user SET disabled = 1 WHERE id = ${head}`);
+  r = await admin.get('/admin/circuits/quyet_dinh');
+  srv.db(`UPDATE app_user SET disabled = 0 WHERE id = ${head}`);
+  assert.deepEqual(chosen(r.text).slice(0, 3), ['unit_leader', `office:${vp}`, `user:${head}`]);
+  assert.match(r.text, new RegExp(`<option value="user:${head}" selected>Cán bộ: Trịnh Quốc Bảo \\(không còn trong danh sách\\)</option>`));
   // the API reads the same template
   const api = new Client(srv);
   await api.apiLogin(SPECIALIST);
@@ -128,7 +134,9 @@ test('bad steps: the errors in the form, the values kept, nothing written; CSRF 
   let r = await post(admin, 'quyet_dinh', [['steps', 'unit_leader'], ['steps', 'user:999999']]);
   assert.equal(r.status, 422);
   assert.match(text(r.text), /Chưa lưu được: vui lòng kiểm tra các bước duyệt\. Bước 2: không có cán bộ #999999 trong cơ quan\./);
-  assert.deepEqual(chosen(r.text).slice(0, 2), ['unit_leader', '']); // not among the choices
+  // kept, in a group of its own: not among the agency's choices
+  assert.deepEqual(chosen(r.text).slice(0, 2), ['unit_leader', 'user:999999']);
+  assert.match(r.text, /<optgroup label="Không còn trong danh sách">\s*<option value="user:999999" selected>Bước không còn trong danh sách của cơ quan<\/option>/);
   // the message next to its step too
   assert.match(r.text, /<select id="step-2" name="steps" aria-invalid="true" aria-describedby="step-2-error">/);
   assert.match(r.text, /<p class="field-error" id="step-2-error">Bước 2: không có cán bộ #999999 trong cơ quan\.<\/p>/);
