@@ -167,7 +167,12 @@ describe('outgoing documents in a browser', () => {
       assert.match(await page.textContent('.flash, [role=status], .alert-success'), /Đã tạo dự thảo/);
       assert.deepEqual(await actions(page), ['version', 'submit', 'plan']);
       await openAction(page, 'submit');
+      // DOC_MAX_REVIEWERS slots: one open, the others folded until the first is chosen
+      assert.equal(await page.locator('#action-submit select[name=reviewers]').count(), 10);
+      assert.equal(await page.isVisible('#submit-reviewer-2'), false);
       await selectByText(page, '#submit-reviewer-1', /Trịnh Quốc Bảo/);
+      assert.equal(await page.isVisible('#submit-reviewer-2'), true);
+      assert.equal(await page.isVisible('#submit-reviewer-3'), false);
       await page.fill('#submit-note', 'Kính trình anh xem xét');
       await shot(page, 'outgoing-draft-1280');
       await Promise.all([page.waitForNavigation(), page.click('#action-submit button[type=submit]')]);
@@ -275,7 +280,7 @@ describe('outgoing documents in a browser', () => {
       }
     }
   });
-  test('the administrator edits the circuit of a type from the menu (keyboard, no script needed) at 1280 and 390 px', async () => {
+  test('the administrator edits the circuit of a type from the menu (keyboard; the script only unfolds rows) at 1280 and 390 px', async () => {
     for (const [width, height, isMobile, type, name] of [[1280, 900, false, 'to_trinh', 'Tờ trình'], [390, 844, true, 'ke_hoach', 'Kế hoạch']]) {
       const { context, page } = await newPage(browser, { viewport: { width, height }, isMobile, hasTouch: isMobile });
       try {
@@ -287,14 +292,21 @@ describe('outgoing documents in a browser', () => {
         await page.screenshot({ path: join(OUT, `outgoing-circuits-${width}.png`), fullPage: true });
         await Promise.all([page.waitForNavigation(), page.click(`#type-${type} a:has-text("Sửa")`)]);
         assert.equal(await page.textContent('h1'), `Quy trình duyệt: ${name}`);
-        // step 1 by keyboard: focus the select, choose the office check
-        await page.focus('#step-1');
-        await selectByText(page, '#step-1', /Kiểm tra thể thức: Văn phòng Sở/);
-        // step 2 is folded under "Thêm bước duyệt": open it with the keyboard
+        // step 2 is folded under "Thêm bước duyệt"; the summary opens it by keyboard
         assert.equal(await page.isVisible('#step-2'), false);
         await page.focus('.more-steps > summary');
         await page.keyboard.press('Enter');
+        assert.equal(await page.isVisible('#step-2'), true);
+        await page.keyboard.press('Enter');
+        assert.equal(await page.isVisible('#step-2'), false);
+        // step 1: choosing in the last open row unfolds the next row only (app.js)
+        await page.focus('#step-1');
+        await selectByText(page, '#step-1', /Kiểm tra thể thức: Văn phòng Sở/);
+        assert.equal(await page.isVisible('#step-2'), true);
+        assert.equal(await page.isVisible('#step-3'), false);
         await selectByText(page, '#step-2', /Lãnh đạo đơn vị soạn thảo/);
+        assert.equal(await page.isVisible('#step-3'), true);
+        assert.equal(await page.isVisible('#step-4'), false);
         await Promise.all([page.waitForNavigation(), page.click('button:has-text("Lưu quy trình")')]);
         assert.match(await page.textContent('.flash'), new RegExp(`Đã lưu quy trình duyệt của ${name}: 2 bước trước người ký`));
         // back to the form: "Xuống" on step 1 by keyboard swaps the two, not saved yet
