@@ -1,7 +1,9 @@
 /* "Văn bản đi": the outgoing circuit in the browser (issue 12, standards.md §2, §3, §6,
  * §9). The lists (doc_list with direction outgoing: the drafter's drafts, the reviews
  * and signatures waiting for the actor, the clerk's signed documents to seal and issue,
- * issued, cancelled), the draft form (doc_outgoing_create, choices from
+ * issued, cancelled; on the clerk's "to issue" tab a checkbox per row and a batch issued
+ * through doc_issue_batch, with a result page per document), the draft form
+ * (doc_outgoing_create, choices from
  * doc_draft_candidates) and an outgoing document's page: metadata, the versions of the
  * main file with who acted on each, the circuit, the timeline, the recipients' tracking
  * and exactly the forms of doc_get's `actions`, drawn from one table (out_actions[]) so

@@ -6,8 +6,11 @@
 // new version and submits again; the head approves; the director approves and signs
 // with a personal key and PIN (number and symbol given); the clerk seals and issues it;
 // the receiving clerk of Trường Vinh sees it arrived, and the sender's page shows the
-// receiver's status. Each page offers exactly the actions of the step. Screenshots at
-// 1280 and 390 px go to tests/output/ (no horizontal overflow at 390 px).
+// receiver's status. Each page offers exactly the actions of the step. The agency
+// administrator edits a type's review circuit from the menu ("Quy trình duyệt": keyboard,
+// folded rows, reorder then save), and the clerk issues checked documents at once (the
+// result names the refused one and why). Screenshots at 1280 and 390 px go to
+// tests/output/ (no horizontal overflow at 390 px).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -5,7 +5,10 @@
 // circuit through the page's forms — draft, a new version, submit, return with a
 // reason, approve, sign with a personal key and PIN (a wrong PIN is a field error),
 // seal, issue — and the tracking of the receivers; the incoming page's reply button and
-// its replies; another agency's outgoing document is 404 on the page and its forms.
+// its replies; another agency's outgoing document is 404 on the page and its forms; the
+// submit and plan forms offer the core's number of reviewer slots (the empty ones folded);
+// the clerk issues a batch from the "to issue" list (urgent first, each refusal with its
+// reason on the result page, nothing issued when the batch itself is refused).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
