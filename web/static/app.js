@@ -227,6 +227,18 @@
     });
   }
 
+  /* A "check all" box (data-check-all="name", shown with the script only) checks or
+   * clears the form's checkboxes of that name. */
+  function checkAll() {
+    document.addEventListener("change", function (ev) {
+      var box = ev.target, name = box && box.getAttribute && box.getAttribute("data-check-all");
+      if (!name || !box.form) return;
+      Array.prototype.forEach.call(box.form.querySelectorAll('input[type=checkbox][name="' + name + '"]'), function (c) {
+        c.checked = box.checked;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     navToggle();
     confirmForms();
@@ -237,5 +249,6 @@
     signPlacement();
     focusErrors();
     unfoldMore();
+    checkAll();
   });
 })();
