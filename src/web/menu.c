@@ -10,7 +10,8 @@
 static const struct screen {
     const char *key; /* template key menu.<key> */
     enum authz_action action;
-    bool work; /* document work, not administration */
+    bool work;   /* document work, not administration */
+    bool agency; /* works on the actor's current agency only (the core reads a->agency_id) */
 } screens[SCREEN_COUNT] = {
     [SCREEN_AGENCIES] = {"agencies", AZ_AGENCY_MANAGE},    /* agency_list reads only */
     [SCREEN_DEPARTMENTS] = {"departments", AZ_ORG_MANAGE}, /* department_list reads only */
@@ -32,11 +33,15 @@ static const struct screen {
      * doc_draft_candidates AZ_DOC_DRAFT */
     [SCREEN_OUTGOING] = {"outgoing", AZ_ORG_READ, true},
     [SCREEN_DOC_DRAFT] = {"doc_draft", AZ_DOC_DRAFT, true},
+    /* doc_circuit_set asks AZ_ORG_MANAGE on the actor's agency (doc_circuit_list reads) */
+    [SCREEN_CIRCUITS] = {"circuits", AZ_ORG_MANAGE, false, true},
 };
 
 result_t web_screen_check(const struct req *r, enum web_screen s)
 {
     if ((unsigned)s >= SCREEN_COUNT)
+        return RES_FORBIDDEN;
+    if (screens[s].agency && !r->actor.agency_id)
         return RES_FORBIDDEN;
     return authz_check(&r->actor, screens[s].action, r->actor.agency_id);
 }

@@ -28,6 +28,8 @@ enum web_screen {
     /* outgoing (pages_doc_out.c): the lists, and the draft form */
     SCREEN_OUTGOING,
     SCREEN_DOC_DRAFT,
+    /* the review-circuit templates of outgoing documents (pages_circuits.c) */
+    SCREEN_CIRCUITS,
     SCREEN_COUNT,
 };
 

@@ -89,6 +89,12 @@ void page_documents_outgoing(struct req *r);
 void page_document_draft(struct req *r);
 void page_document_draft_post(struct req *r);
 void page_document_version(struct req *r);
+/* POST /documents/outgoing/issue: the clerk's batch from the list (doc_issue_batch) */
+void page_documents_issue_batch(struct req *r);
+/* review-circuit templates (pages_circuits.c): the list, one type's form, its post */
+void page_admin_circuits(struct req *r);
+void page_admin_circuit(struct req *r);
+void page_admin_circuit_post(struct req *r);
 /* The home page's outgoing work of the signed-in user (drafts, reviews, signatures,
  * documents to issue), linking to the outgoing lists. */
 json_t *web_doc_out_counters(struct req *r);

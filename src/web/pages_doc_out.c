@@ -1,7 +1,9 @@
 /* "Văn bản đi": the outgoing circuit in the browser (issue 12, standards.md §2, §3, §6,
  * §9). The lists (doc_list with direction outgoing: the drafter's drafts, the reviews
  * and signatures waiting for the actor, the clerk's signed documents to seal and issue,
- * issued, cancelled), the draft form (doc_outgoing_create, choices from
+ * issued, cancelled; on the clerk's "to issue" tab a checkbox per row and a batch issued
+ * through doc_issue_batch, with a result page per document), the draft form
+ * (doc_outgoing_create, choices from
  * doc_draft_candidates) and an outgoing document's page: metadata, the versions of the
  * main file with who acted on each, the circuit, the timeline, the recipients' tracking
  * and exactly the forms of doc_get's `actions`, drawn from one table (out_actions[]) so
@@ -13,6 +15,7 @@
 #include "core/authz.h"
 #include "core/signing_key.h"
 #include "doc/doc.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/str.h"
 #include "web/menu.h"
@@ -20,10 +23,11 @@
 #include "web/pages_doc.h"
 #include "web/render.h"
 
-#define FORM_REVIEWERS 4   /* reviewer selects on the submit form (DOC_MAX_REVIEWERS = 10) */
-#define FORM_IDS_MAX   10  /* repeated selects of ids read from one form (form_ids) */
-#define FORM_EXTERNAL  20  /* lines of external recipients on the draft form */
-#define LIST_VALUES    200 /* checkboxes read per recipient group */
+#define FORM_REVIEWERS DOC_MAX_REVIEWERS /* reviewer selects on the submit and plan forms */
+/* repeated selects of ids read from one form (form_ids): the larger of the core's limits */
+#define FORM_IDS_MAX  (DOC_MAX_REVIEWERS > DOC_MAX_OPINIONS ? DOC_MAX_REVIEWERS : DOC_MAX_OPINIONS)
+#define FORM_EXTERNAL 20  /* lines of external recipients on the draft form */
+#define LIST_VALUES   200 /* checkboxes read per recipient group */
 
 static const char *id_text(struct req *r, json_t *o, const char *key)
 {
@@ -146,9 +150,135 @@ void page_documents_outgoing(struct req *r)
     web_set_str(ctx, "tab_label", tab->label);
     json_object_set_new(ctx, "can_draft",
                         json_boolean(web_screen_check(r, SCREEN_DOC_DRAFT) == RES_OK));
+    /* the clerk's documents to issue: checkboxes and one button for a batch */
+    json_object_set_new(ctx, "selectable",
+                        json_boolean(tab->clerk && clerk && json_array_size(list) > 0));
+    json_object_set_new(ctx, "batch_max", json_integer(DOC_ISSUE_BATCH_MAX));
     if (e.count)
         json_object_set_new(ctx, "errors", verrs_json(&e));
     web_render(r, e.count ? 400 : 200, "doc_out_list", ctx, "outgoing");
+}
+
+/* ---- issuing a batch from the clerk's list ---- */
+
+/* Why doc_outgoing_issue refused one document, in the page's words. */
+static const char *issue_reason(struct req *r, const struct doc_issue_item *it)
+{
+    switch (it->r) {
+    case RES_NOT_FOUND:
+        return "Văn bản không tồn tại hoặc bạn không có quyền xem.";
+    case RES_FORBIDDEN:
+        return "Bạn không có quyền phát hành văn bản này.";
+    case RES_CONFLICT: {
+        const char *why = verrs_get(&it->e, "action");
+        return why ? why : "Văn bản chưa phát hành được lúc này.";
+    }
+    case RES_INVALID: {
+        const char *all = "";
+        for (int i = 0; i < it->e.count; i++)
+            all = arena_printf(&r->arena, "%s%s%s", all, *all ? " " : "", it->e.items[i].message);
+        return *all ? all : "Thông tin của văn bản chưa đủ để phát hành.";
+    }
+    case RES_BUSY:
+    case RES_DB:
+    case RES_RECONNECT:
+        return "Cơ sở dữ liệu tạm thời không truy cập được; văn bản chưa được phát hành. Vui "
+               "lòng thử lại.";
+    default:
+        return "Đã có lỗi xảy ra; văn bản chưa được phát hành.";
+    }
+}
+
+/* POST /documents/outgoing/issue (ids: the checked rows of the clerk's "to issue" tab):
+ * doc_issue_batch issues the most urgent first, each in its own transaction; the page
+ * then says, per document, whether it was issued or why not. */
+void page_documents_issue_batch(struct req *r)
+{
+    const char *back = "/documents/outgoing?tab=to_issue";
+    if (req_form_bad(r)) {
+        const char *why = req_form_error(r);
+        resp_error(r, 400, "Dữ liệu không hợp lệ",
+                   why ? why : "Biểu mẫu gửi lên không đọc được. Vui lòng tải lại trang.");
+        return;
+    }
+    if (web_screen_check(r, SCREEN_DOC_REGISTER) != RES_OK) {
+        resp_error(r, 403, "Không có quyền",
+                   "Chỉ văn thư của cơ quan được phát hành văn bản đi của cơ quan.");
+        return;
+    }
+    const char **vals = arena_alloc(&r->arena, (DOC_ISSUE_BATCH_MAX + 1) * sizeof(*vals));
+    int count = req_form_all(r, "ids", vals, DOC_ISSUE_BATCH_MAX + 1);
+    int64_t ids[DOC_ISSUE_BATCH_MAX];
+    size_t n = 0;
+    struct verrs e = {0};
+    if (count > DOC_ISSUE_BATCH_MAX)
+        verrs_add(&e, "ids", "Chọn tối đa %d văn bản để phát hành một lần.", DOC_ISSUE_BATCH_MAX);
+    for (int i = 0; !e.count && i < count; i++) {
+        if (!vals[i] || !*vals[i])
+            continue;
+        if (str_to_i64(vals[i], 1, INT64_MAX, &ids[n]) != RES_OK)
+            verrs_add(&e, "ids", "Văn bản được chọn không hợp lệ. Vui lòng tải lại trang.");
+        else
+            n++;
+    }
+    if (!e.count && !n)
+        verrs_add(&e, "ids", "Chưa chọn văn bản nào: đánh dấu các văn bản cần phát hành.");
+    /* one struct verrs per document: on the heap, as the API does */
+    struct doc_issue_item *items = e.count ? NULL : xcalloc(n, sizeof(*items));
+    result_t res = e.count ? RES_INVALID : doc_issue_batch(r->app, &r->actor, ids, n, items, &e);
+    if (res == RES_INVALID) {
+        free(items);
+        web_flash(r, "error", e.count ? e.items[0].message : "Danh sách văn bản không hợp lệ.");
+        resp_redirect(r, back);
+        return;
+    }
+    if (res != RES_OK) {
+        free(items);
+        if (res == RES_FORBIDDEN)
+            resp_error(r, 403, "Không có quyền",
+                       "Chỉ văn thư của cơ quan được phát hành văn bản đi của cơ quan.");
+        else
+            resp_result(r, res);
+        return;
+    }
+    json_t *issued = json_array(), *refused = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *d = NULL, *row = json_object();
+        json_object_set_new(row, "id", json_integer(items[i].id));
+        if (doc_get(r->app, &r->actor, items[i].id, &d) == RES_OK &&
+            !strcmp(web_jstr(d, "direction"), "outgoing")) {
+            web_doc_decorate(r, d);
+            web_set_str(row, "href", web_jstr(d, "href"));
+            web_set_str(row, "number_symbol", web_jstr(d, "number_symbol"));
+            web_set_str(row, "subject", web_jstr(d, "subject"));
+            web_set_str(row, "urgency_label", web_jstr(d, "urgency_label"));
+            web_set_str(row, "urgency_class", web_jstr(d, "urgency_class"));
+            json_object_set(row, "urgent", json_object_get(d, "urgent"));
+        } else {
+            web_set_str(row, "href", "");
+            web_set_str(row, "number_symbol", "");
+            web_set_str(row, "subject",
+                        arena_printf(&r->arena, "Văn bản #%lld", (long long)items[i].id));
+            web_set_str(row, "urgency_label", "");
+            web_set_str(row, "urgency_class", "");
+        }
+        json_decref(d);
+        if (items[i].r == RES_OK) {
+            json_array_append_new(issued, row);
+        } else {
+            web_set_str(row, "reason", issue_reason(r, &items[i]));
+            json_array_append_new(refused, row);
+        }
+    }
+    free(items);
+    json_t *ctx = json_object();
+    web_set_str(ctx, "title", "Kết quả phát hành");
+    json_object_set_new(ctx, "issued_count", json_integer((json_int_t)json_array_size(issued)));
+    json_object_set_new(ctx, "refused_count", json_integer((json_int_t)json_array_size(refused)));
+    json_object_set_new(ctx, "issued", issued);
+    json_object_set_new(ctx, "refused", refused);
+    web_set_str(ctx, "back_href", back);
+    web_render(r, 200, "doc_out_issued", ctx, "outgoing");
 }
 
 /* The home page's outgoing work: how many documents wait in each of the actor's boxes,
@@ -891,8 +1021,16 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
                         arena_printf(&r->arena, "%s? Không hoàn tác được.", def->label));
         json_object_set_new(a, "upload", json_boolean((def->flags & OF_FILE) != 0));
         if (def->flags & OF_REVIEWERS) {
-            json_t *sel = json_array();
+            /* every slot the core allows: the chosen ones and one empty row shown, the
+             * other empty rows folded under "Thêm người duyệt" (no script needed) */
+            json_t *sel = json_array(), *more = json_array();
             json_t *kept = json_object_get(fv, "reviewers");
+            int shown = 1;
+            for (int k = 0; k < FORM_REVIEWERS; k++) {
+                const char *was = json_string_value(json_array_get(kept, (size_t)k));
+                if (was && *was && k + 2 > shown)
+                    shown = k + 2;
+            }
             for (int k = 0; k < FORM_REVIEWERS; k++) {
                 const char *was = json_string_value(json_array_get(kept, (size_t)k));
                 json_t *one = json_object();
@@ -906,9 +1044,12 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
                 json_object_set_new(one, "options", opts);
                 json_object_set_new(one, "n", json_integer(k + 1));
                 json_object_set_new(one, "first", json_boolean(k == 0));
-                json_array_append_new(sel, one);
+                json_array_append_new(k < shown ? sel : more, one);
             }
             json_object_set_new(a, "reviewers", sel);
+            json_object_set_new(a, "has_more_reviewers", json_boolean(json_array_size(more) > 0));
+            json_object_set_new(a, "more_reviewers", more);
+            json_object_set_new(a, "max_reviewers", json_integer(FORM_REVIEWERS));
             size_t pi;
             json_t *p;
             json_array_foreach(json_object_get(cand, "people"), pi,

@@ -6,8 +6,11 @@
 // new version and submits again; the head approves; the director approves and signs
 // with a personal key and PIN (number and symbol given); the clerk seals and issues it;
 // the receiving clerk of Trường Vinh sees it arrived, and the sender's page shows the
-// receiver's status. Each page offers exactly the actions of the step. Screenshots at
-// 1280 and 390 px go to tests/output/ (no horizontal overflow at 390 px).
+// receiver's status. Each page offers exactly the actions of the step. The agency
+// administrator edits a type's review circuit from the menu ("Quy trình duyệt": keyboard,
+// folded rows, reorder then save), and the clerk issues checked documents at once (the
+// result names the refused one and why). Screenshots at 1280 and 390 px go to
+// tests/output/ (no horizontal overflow at 390 px).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -167,7 +170,12 @@ describe('outgoing documents in a browser', () => {
       assert.match(await page.textContent('.flash, [role=status], .alert-success'), /Đã tạo dự thảo/);
       assert.deepEqual(await actions(page), ['version', 'submit', 'plan']);
       await openAction(page, 'submit');
+      // DOC_MAX_REVIEWERS slots: one open, the others folded until the first is chosen
+      assert.equal(await page.locator('#action-submit select[name=reviewers]').count(), 10);
+      assert.equal(await page.isVisible('#submit-reviewer-2'), false);
       await selectByText(page, '#submit-reviewer-1', /Trịnh Quốc Bảo/);
+      assert.equal(await page.isVisible('#submit-reviewer-2'), true);
+      assert.equal(await page.isVisible('#submit-reviewer-3'), false);
       await page.fill('#submit-note', 'Kính trình anh xem xét');
       await shot(page, 'outgoing-draft-1280');
       await Promise.all([page.waitForNavigation(), page.click('#action-submit button[type=submit]')]);
@@ -272,6 +280,123 @@ describe('outgoing documents in a browser', () => {
         } finally {
           await context.close();
         }
+      }
+    }
+  });
+  test('the administrator edits the circuit of a type from the menu (keyboard; the script only unfolds rows) at 1280 and 390 px', async () => {
+    for (const [width, height, isMobile, type, name] of [[1280, 900, false, 'to_trinh', 'Tờ trình'], [390, 844, true, 'ke_hoach', 'Kế hoạch']]) {
+      const { context, page } = await newPage(browser, { viewport: { width, height }, isMobile, hasTouch: isMobile });
+      try {
+        await signIn(page, ADMIN_SKHCN);
+        if (isMobile) await page.click('.nav-toggle');
+        await Promise.all([page.waitForNavigation(), page.click('nav >> text=Quy trình duyệt')]);
+        assert.match(page.url(), /\/admin\/circuits$/);
+        await fitsWidth(page, width);
+        await page.screenshot({ path: join(OUT, `outgoing-circuits-${width}.png`), fullPage: true });
+        await Promise.all([page.waitForNavigation(), page.click(`#type-${type} a:has-text("Sửa")`)]);
+        assert.equal(await page.textContent('h1'), `Quy trình duyệt: ${name}`);
+        // step 2 is folded under "Thêm bước duyệt"; the summary opens it by keyboard
+        assert.equal(await page.isVisible('#step-2'), false);
+        await page.focus('.more-steps > summary');
+        await page.keyboard.press('Enter');
+        assert.equal(await page.isVisible('#step-2'), true);
+        await page.keyboard.press('Enter');
+        assert.equal(await page.isVisible('#step-2'), false);
+        // step 1: choosing in the last open row unfolds the next row only (app.js)
+        await page.focus('#step-1');
+        await selectByText(page, '#step-1', /Kiểm tra thể thức: Văn phòng Sở/);
+        assert.equal(await page.isVisible('#step-2'), true);
+        assert.equal(await page.isVisible('#step-3'), false);
+        await selectByText(page, '#step-2', /Lãnh đạo đơn vị soạn thảo/);
+        assert.equal(await page.isVisible('#step-3'), true);
+        assert.equal(await page.isVisible('#step-4'), false);
+        await Promise.all([page.waitForNavigation(), page.click('button:has-text("Lưu quy trình")')]);
+        assert.match(await page.textContent('.flash'), new RegExp(`Đã lưu quy trình duyệt của ${name}: 2 bước trước người ký`));
+        // back to the form: "Xuống" on step 1 by keyboard swaps the two, not saved yet
+        await Promise.all([page.waitForNavigation(), page.click(`#type-${type} a:has-text("Sửa")`)]);
+        assert.match(await page.locator('#step-1 option:checked').textContent(), /Văn phòng Sở/);
+        await page.focus('button[value="down:1"]');
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+        assert.match(await page.textContent('main [role=status]'), /Đã đổi thứ tự các bước/);
+        assert.match(await page.locator('#step-1 option:checked').textContent(), /Lãnh đạo đơn vị soạn thảo/);
+        assert.match(await page.locator('#step-2 option:checked').textContent(), /Văn phòng Sở/);
+        await fitsWidth(page, width);
+        await page.screenshot({ path: join(OUT, `outgoing-circuit-form-${width}.png`), fullPage: true });
+        await Promise.all([page.waitForNavigation(), page.click('button:has-text("Lưu quy trình")')]);
+        assert.match(page.url(), new RegExp(`/admin/circuits#type-${type}$`));
+        assert.match(await page.textContent('.flash'), new RegExp(`Đã lưu quy trình duyệt của ${name}: 2 bước trước người ký`));
+        assert.match(await page.textContent(`#type-${type}`), /Lãnh đạo đơn vị soạn thảo[\s\S]*Kiểm tra thể thức: Văn phòng Sở[\s\S]*Người ký/);
+      } finally {
+        await context.close();
+      }
+    }
+    // the specialist has no such menu entry
+    await as(SPECIALIST, async (page) => {
+      assert.equal(await page.locator('nav a[href="/admin/circuits"]').count(), 0);
+    });
+  });
+
+  test('the clerk issues the checked documents at once; the result names what was refused and why (1280, 390 px)', async () => {
+    // two documents signed through the forms (by HTTP, as the steps above did in the browser)
+    const web = async (login) => {
+      const c = new Client(srv);
+      assert.equal((await c.webLogin(login)).status, 303);
+      c.csrf = c.csrfFrom((await c.get('/')).text);
+      return c;
+    };
+    const [sp, hd, ld, cl] = await Promise.all([SPECIALIST, HEAD, LEADER, CLERK].map(web));
+    const id = (l) => srv.db(`SELECT id FROM app_user WHERE login = '${l}'`).trim();
+    const tv = srv.db("SELECT id FROM agency WHERE code = '000.00.30.H41'").trim();
+    const act = (c, doc, key, form = {}) => c.post(`/documents/${doc}/actions/${key}`, { form: { _csrf: c.csrf, ...form } });
+    const ready = async (n) => {
+    const made = [];
+    for (const [subject, urgency, seal] of [[`Về việc tổ chức hội nghị chuyển đổi số (đợt ${n})`, 'khan', true], [`Về việc cử cán bộ dự tập huấn (đợt ${n})`, '', false]]) {
+      const fd = new FormData();
+      for (const [k, v] of [['_csrf', sp.csrf], ['doc_type', 'cong_van'], ['subject', subject], ['urgency', urgency], ['authority', ''], ['signer_id', id(LEADER)], ['rcpt_agency', tv]]) fd.append(k, v);
+      fd.append('main', new Blob([decisionPdf('CONG VAN')], { type: 'application/pdf' }), 'cong-van.pdf');
+      const r = await sp.req('POST', '/documents/outgoing', { body: fd });
+      assert.equal(r.status, 303);
+      const doc = /\/documents\/(\d+)$/.exec(r.headers.get('location'))[1];
+      assert.equal((await act(sp, doc, 'submit', { reviewers: id(HEAD) })).status, 303);
+      assert.equal((await act(hd, doc, 'approve')).status, 303);
+      assert.equal((await act(ld, doc, 'approve')).status, 303);
+      const key = /name="key_id"[^>]*>\s*<option value="(\d+)"/.exec((await ld.get(`/documents/${doc}`)).text)[1];
+      assert.equal((await act(ld, doc, 'sign', { key_id: key, pin: PIN })).status, 303);
+      if (seal) {
+        const akey = /id="seal-key"[^>]*>\s*<option value="(\d+)"/.exec((await cl.get(`/documents/${doc}`)).text)[1];
+        assert.equal((await act(cl, doc, 'seal', { key_id: akey, pin: PIN })).status, 303);
+      }
+      made.push(doc);
+    }
+    return made;
+    };
+    for (const [width, height, isMobile] of [[1280, 900, false], [390, 844, true]]) {
+      const { context, page } = await newPage(browser, { viewport: { width, height }, isMobile, hasTouch: isMobile });
+      try {
+        const made = await ready(width === 390 ? 2 : 1);
+        await signIn(page, CLERK);
+        await page.goto(`${hostOf('qlvb-skhcn')}/documents/outgoing?tab=to_issue`);
+        await fitsWidth(page, width);
+        if (width === 390) {
+          // "check all" (the script's) checks every row; the test then keeps only its two
+          await page.check('[data-check-all=ids]');
+          assert.equal(await page.locator('input[name=ids]:not(:checked)').count(), 0);
+          await page.uncheck('[data-check-all=ids]');
+          assert.equal(await page.locator('input[name=ids]:checked').count(), 0);
+        }
+        for (const doc of made) await page.check(`#pick-${doc}`);
+        await page.screenshot({ path: join(OUT, `outgoing-batch-list-${width}.png`), fullPage: true });
+        await page.focus('button:has-text("Phát hành các văn bản đã chọn")');
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+        assert.equal(await page.textContent('h1'), 'Kết quả phát hành');
+        const body = await page.textContent('main');
+        assert.match(body, /Đã phát hành 1 văn bản; 1 văn bản chưa phát hành được/);
+        assert.match(body, /Về việc cử cán bộ dự tập huấn \(đợt \d\)[\s\S]*Văn bản chưa có chữ ký số của cơ quan/);
+        assert.match(body, /Đã phát hành \(1\)[\s\S]*Về việc tổ chức hội nghị chuyển đổi số/);
+        await fitsWidth(page, width);
+        await page.screenshot({ path: join(OUT, `outgoing-batch-result-${width}.png`), fullPage: true });
+      } finally {
+        await context.close();
       }
     }
   });

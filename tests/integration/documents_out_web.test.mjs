@@ -5,7 +5,10 @@
 // circuit through the page's forms — draft, a new version, submit, return with a
 // reason, approve, sign with a personal key and PIN (a wrong PIN is a field error),
 // seal, issue — and the tracking of the receivers; the incoming page's reply button and
-// its replies; another agency's outgoing document is 404 on the page and its forms.
+// its replies; another agency's outgoing document is 404 on the page and its forms; the
+// submit and plan forms offer the core's number of reviewer slots (the empty ones folded);
+// the clerk issues a batch from the "to issue" list (urgent first, each refusal with its
+// reason on the result page, nothing issued when the batch itself is refused).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -348,4 +351,99 @@ test('a recalled copy: the receiving clerk answers on the incoming page (standar
   // rows, so in the history rather than recipients_status).
   const hist = (await sender.get(`/api/v1/documents/${source}`)).json.history;
   assert.ok(hist.some((h) => h.action === 'recall_refused_by_recipient' && h.comment.includes('Đã triển khai thực hiện')));
+});
+
+// A document of the specialist's, through the circuit's forms to signed (and sealed).
+async function signedDoc(subject, urgency, seal) {
+  let r = await multipart(specialist, '/documents/outgoing',
+    [['doc_type', 'cong_van'], ['subject', subject], ['urgency', urgency], ['authority', ''],
+      ['signer_id', String(ids[LEADER])], ['rcpt_agency', String(tvAgency)]],
+    [['main', decisionPdf('CONG VAN'), 'cong-van.pdf', 'application/pdf']]);
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const id = idOf(r);
+  assert.equal((await act(specialist, id, 'submit', { reviewers: String(ids[HEAD]) })).status, 303);
+  assert.equal((await act(head, id, 'approve')).status, 303);
+  assert.equal((await act(leader, id, 'approve')).status, 303);
+  const key = /name="key_id"[^>]*>\s*<option value="(\d+)"/.exec((await leader.get(`/documents/${id}`)).text)[1];
+  assert.equal((await act(leader, id, 'sign', { key_id: key, pin: PIN })).status, 303);
+  if (seal) {
+    const akey = /id="seal-key"[^>]*>\s*<option value="(\d+)"/.exec((await clerk.get(`/documents/${id}`)).text)[1];
+    assert.equal((await act(clerk, id, 'seal', { key_id: akey, pin: PIN })).status, 303);
+  }
+  return id;
+}
+
+test('the submit form offers the core limit of reviewers, the empty ones folded; a fifth slot counts', async () => {
+  let r = await multipart(specialist, '/documents/outgoing',
+    [['doc_type', 'cong_van'], ['subject', 'Về việc trình nhiều người duyệt'], ['authority', ''],
+      ['signer_id', String(ids[LEADER])], ['rcpt_agency', String(tvAgency)]],
+    [['main', decisionPdf('CONG VAN'), 'cong-van.pdf', 'application/pdf']]);
+  const id = idOf(r);
+  const page = (await specialist.get(`/documents/${id}`)).text;
+  const slots = (key) => [...page.matchAll(new RegExp(`id="${key}-reviewer-(\\d+)"`, 'g'))].map((m) => Number(m[1]));
+  assert.deepEqual(slots('submit'), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]); // DOC_MAX_REVIEWERS
+  assert.deepEqual(slots('plan'), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const form = page.slice(page.indexOf('id="action-submit"'), page.indexOf('id="action-plan"'));
+  assert.ok(form.indexOf('Thêm người duyệt') > form.indexOf('id="submit-reviewer-1"'));
+  assert.ok(form.indexOf('Thêm người duyệt') < form.indexOf('id="submit-reviewer-2"'));
+  // eleven values are refused; a reviewer in the fifth slot is kept (it was cut at 4)
+  r = await specialist.post(`/documents/${id}/actions/submit`,
+    { form: [['_csrf', specialist.csrf], ...Array.from({ length: 11 }, () => ['reviewers', String(ids[HEAD])])] });
+  assert.equal(r.status, 422);
+  assert.match(text(r.text), /Tối đa 10 người duyệt/);
+  const hoa = one("SELECT id FROM app_user WHERE full_name = 'Nguyễn Thị Hoa'");
+  // shown again after an error: the slots up to the last chosen one and one empty row open
+  r = await specialist.post(`/documents/${id}/actions/submit`,
+    { form: [['_csrf', specialist.csrf], ['reviewers', String(ids[SPECIALIST])], ['reviewers', ''], ['reviewers', ''], ['reviewers', ''], ['reviewers', String(hoa)]] });
+  assert.equal(r.status, 422);
+  const again = r.text.slice(r.text.indexOf('id="action-submit"'), r.text.indexOf('id="action-plan"'));
+  assert.ok(again.indexOf('id="submit-reviewer-6"') < again.indexOf('Thêm người duyệt'));
+  assert.ok(again.indexOf('id="submit-reviewer-7"') > again.indexOf('Thêm người duyệt'));
+  assert.match(again, new RegExp(`id="submit-reviewer-5" name="reviewers"[^>]*>[\\s\\S]*?<option value="${hoa}" selected>`));
+  r = await specialist.post(`/documents/${id}/actions/submit`,
+    { form: [['_csrf', specialist.csrf], ['reviewers', String(ids[HEAD])], ['reviewers', ''], ['reviewers', ''], ['reviewers', ''], ['reviewers', String(hoa)]] });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.match(text((await specialist.get(`/documents/${id}`)).text),
+    /1\. Trịnh Quốc Bảo \(Người duyệt\) Đang xem xét 2\. Nguyễn Thị Hoa \(Người duyệt\) Chờ đến lượt 3\. Bùi Văn Long \(Người ký\)/);
+});
+
+test('the clerk issues a batch from the list: urgent first, each refusal with its reason (issue 12)', async () => {
+  const plain = await signedDoc('Về việc phát hành theo lô (thường)', '', true);
+  const unsealed = await signedDoc('Về việc phát hành theo lô (chưa đóng dấu)', 'khan', false);
+  const urgent = await signedDoc('Về việc phát hành theo lô (khẩn)', 'khan', true);
+  let list = await clerk.get('/documents/outgoing?tab=to_issue');
+  assert.match(list.text, /<form method="post" action="\/documents\/outgoing\/issue"/);
+  for (const id of [plain, unsealed, urgent]) assert.match(list.text, new RegExp(`name="ids" value="${id}"`));
+  assert.match(list.text, />Phát hành các văn bản đã chọn<\/button>/);
+  // the other tabs and the other people have no checkboxes
+  assert.doesNotMatch((await clerk.get('/documents/outgoing?tab=all')).text, /name="ids"/);
+  assert.doesNotMatch((await specialist.get('/documents/outgoing?tab=drafts')).text, /name="ids"/);
+  const batch = (c, chosen, csrf = c.csrf) => c.post('/documents/outgoing/issue',
+    { form: [...(csrf ? [['_csrf', csrf]] : []), ...chosen.map((i) => ['ids', String(i)])] });
+  // refused before anything: not a clerk, no token, nothing chosen
+  assert.equal((await batch(specialist, [plain])).status, 403);
+  assert.equal((await batch(clerk, [plain], null)).status, 403);
+  let r = await batch(clerk, []);
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/documents/outgoing?tab=to_issue');
+  assert.match(text((await clerk.get('/documents/outgoing?tab=to_issue')).text), /Chưa chọn văn bản nào/);
+  r = await clerk.post('/documents/outgoing/issue', { form: [['_csrf', clerk.csrf], ['ids', 'x']] });
+  assert.equal(r.status, 303);
+  assert.equal(one(`SELECT COUNT(*) FROM document WHERE id IN (${plain}, ${urgent}) AND state = 'issued'`), 0);
+  // the batch: the urgent one issued first, the unsealed one and an unknown id refused
+  r = await batch(clerk, [plain, unsealed, 999999, urgent]);
+  assert.equal(r.status, 200);
+  const t = text(r.text);
+  assert.match(t, /Đã phát hành 2 văn bản; 2 văn bản chưa phát hành được\./);
+  assert.match(t, /Chưa phát hành được \(2\) .*Về việc phát hành theo lô \(chưa đóng dấu\) Văn bản chưa có chữ ký số của cơ quan/);
+  assert.match(t, /Văn bản #999999 Văn bản không tồn tại hoặc bạn không có quyền xem\./);
+  assert.match(t, /Đã phát hành \(2\) .*\d+\/SKHCN-CNTT — Về việc phát hành theo lô \(khẩn\) Khẩn Đã phát hành .*\d+\/SKHCN-CNTT — Về việc phát hành theo lô \(thường\) Đã phát hành/);
+  assert.equal(one(`SELECT COUNT(*) FROM document WHERE id IN (${plain}, ${urgent}) AND state = 'issued'`), 2);
+  assert.equal(srv.db(`SELECT state FROM document WHERE id = ${unsealed}`).trim(), 'signed');
+  assert.ok(one(`SELECT issued_at FROM document WHERE id = ${urgent}`) <= one(`SELECT issued_at FROM document WHERE id = ${plain}`));
+  // delivered: the receiving agency has both
+  assert.equal(one(`SELECT COUNT(*) FROM document WHERE source_document_id IN (${plain}, ${urgent}) AND agency_id = ${tvAgency}`), 2);
+  // posted again: both refused as already issued, with the reason
+  r = await batch(clerk, [plain]);
+  assert.match(text(r.text), /Đã phát hành 0 văn bản; 1 văn bản chưa phát hành được\./);
 });

@@ -190,6 +190,55 @@
     if (start && start.scrollIntoView && start !== sheets[0]) start.scrollIntoView();
   }
 
+  /* Lists of selects with the empty rows folded (the circuit template's steps, the
+   * reviewers of a draft): choosing in the last open row unfolds the next row only, so
+   * the keyboard goes on to the next select without opening "Thêm …" by hand; opening
+   * "Thêm …" by hand shows every row, as without this script. */
+  function unfoldMore() {
+    var FOLD = "details.more-steps, details.more-reviewers";
+    function row(s) { return s.closest("li, .field") || s; }
+    document.addEventListener("change", function (ev) {
+      var sel = ev.target;
+      if (!sel || sel.tagName !== "SELECT" || !sel.value || !sel.form) return;
+      var more = sel.form.querySelector(FOLD);
+      if (!more) return;
+      var all = Array.prototype.filter.call(sel.form.querySelectorAll("select"), function (s) {
+        return s.name === sel.name;
+      });
+      var next = all[all.indexOf(sel) + 1];
+      if (!next || !more.contains(next)) return;
+      if (!more.open) {
+        all.forEach(function (s) {
+          if (more.contains(s) && s !== next && !s.value) row(s).hidden = true;
+        });
+        more.setAttribute("data-auto", "1");
+        more.open = true;
+      }
+      row(next).hidden = false;
+    });
+    each(FOLD, function (more) {
+      more.addEventListener("toggle", function () {
+        if (more.getAttribute("data-auto")) {
+          more.removeAttribute("data-auto");
+          return;
+        }
+        if (more.open) each("[hidden]", function (el) { if (more.contains(el)) el.hidden = false; });
+      });
+    });
+  }
+
+  /* A "check all" box (data-check-all="name", shown with the script only) checks or
+   * clears the form's checkboxes of that name. */
+  function checkAll() {
+    document.addEventListener("change", function (ev) {
+      var box = ev.target, name = box && box.getAttribute && box.getAttribute("data-check-all");
+      if (!name || !box.form) return;
+      Array.prototype.forEach.call(box.form.querySelectorAll('input[type=checkbox][name="' + name + '"]'), function (c) {
+        c.checked = box.checked;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     navToggle();
     confirmForms();
@@ -199,5 +248,7 @@
     printButtons();
     signPlacement();
     focusErrors();
+    unfoldMore();
+    checkAll();
   });
 })();
