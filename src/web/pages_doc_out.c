@@ -810,7 +810,6 @@ static json_t *current_files(json_t *files)
 static void update_form(struct req *r, json_t *doc, json_t *fv, json_t *a)
 {
     json_object_set_new(a, "has_update", json_true());
-    web_set_str(a, "signer_name", ""); /* not the document's: no circuit in this form */
     json_int_t pages = json_integer_value(json_object_get(doc, "page_count"));
     web_set_str(a, "subject", fv ? web_jstr(fv, "subject") : web_jstr(doc, "subject"));
     web_set_str(a, "summary", fv ? web_jstr(fv, "summary") : web_jstr(doc, "notes"));
@@ -1054,7 +1053,7 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
             json_t *p;
             json_array_foreach(json_object_get(cand, "people"), pi,
                                p) if (json_integer_value(json_object_get(p, "id")) == signer_id)
-                web_set_str(a, "signer_name", web_person_label(r, p));
+                web_set_str(a, "circuit_signer", web_person_label(r, p));
         }
         if (def->flags & OF_DEPARTMENTS) {
             json_t *opts = json_array();
