@@ -106,8 +106,12 @@ test('ended and expired sessions are swept through the queue', async () => {
   assert.equal((await b.get('/api/v1/me')).status, 401);
   await until('ended sessions to be deleted', () => count() <= before - 2);
   assert.equal((await sys.get('/api/v1/me')).status, 200); // a live session stays
-  const r = await sys.get('/api/v1/jobs?state=done&limit=500');
-  assert.ok(r.json.jobs.some((j) => j.kind === 'session.sweep' && /Đã xóa [1-9]\d* phiên/.test(j.result)));
+  // The sweep's delete commits before its job is marked done (a second transaction):
+  // wait for the done row too, not only for the sessions to go.
+  await until('the sweep job to be done', async () => {
+    const r = await sys.get('/api/v1/jobs?state=done&limit=500');
+    return r.json.jobs.some((j) => j.kind === 'session.sweep' && /Đã xóa [1-9]\d* phiên/.test(j.result));
+  });
 });
 
 test('system administrators see dead jobs with their last error and retry them', async () => {
