@@ -635,7 +635,7 @@ result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor 
 /* {slug, round, subject, summary, doc_type_name, agency_name, state
  * open|closed|expired, is_open, deadline, published_at, closed_at (ISO and _vn),
  * comment_count, file_size, file_version, rounds [{round, slug, url, state, is_open,
- * is_this, deadline, published_at, file_version}] newest first, open_round (that entry
+ * is_this, deadline, published_at, closed_at, file_version}] newest first, open_round (that entry
  * or null)}: what was published and nothing else of the document. */
 result_t doc_public_page(struct app *app, const struct actor *visitor, const char *slug,
                          int64_t host_agency, json_t **out);

@@ -717,17 +717,19 @@ struct pub {
 };
 
 /* The draft's rounds on a round's public page: "rounds" [{round, slug, url, state,
- * is_open, is_this, deadline, published_at (ISO and _vn), file_version}] newest first,
+ * is_open, is_this, deadline, published_at, closed_at (ISO and _vn), file_version}]
+ * newest first,
  * and "open_round" (that entry of the open round, or null): what was published of each
  * round, nothing else of the document. */
 static result_t page_rounds(struct db_conn *c, int64_t document_id, int64_t now, json_t *page)
 {
     struct db_stmt *s = NULL;
-    result_t r = db_query(c, &s,
-                          "SELECT c.round_no, c.slug, c.state, c.deadline, c.published_at, "
-                          "f.version FROM doc_consultation c LEFT JOIN doc_file f ON f.id = "
-                          "c.file_id WHERE c.document_id = $1 ORDER BY c.round_no DESC LIMIT $2",
-                          "ii", document_id, (int64_t)DOC_PUBLIC_ROUNDS_MAX);
+    result_t r =
+        db_query(c, &s,
+                 "SELECT c.round_no, c.slug, c.state, c.deadline, c.published_at, "
+                 "f.version, c.closed_at FROM doc_consultation c LEFT JOIN doc_file f ON f.id = "
+                 "c.file_id WHERE c.document_id = $1 ORDER BY c.round_no DESC LIMIT $2",
+                 "ii", document_id, (int64_t)DOC_PUBLIC_ROUNDS_MAX);
     if (r != RES_OK)
         return r;
     const char *self = json_string_value(json_object_get(page, "slug"));
@@ -751,6 +753,7 @@ static result_t page_rounds(struct db_conn *c, int64_t document_id, int64_t now,
         set_time(o, "published_at", s, 4);
         json_object_set_new(o, "file_version",
                             db_col_null(s, 5) ? json_null() : json_integer(db_col_i64(s, 5)));
+        set_time(o, "closed_at", s, 6);
         if (open) {
             json_decref(open_round);
             open_round = json_incref(o);
