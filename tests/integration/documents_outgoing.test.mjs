@@ -153,6 +153,9 @@ test('draft → review with a return → approve → sign → number → seal �
   await ensureRegister();
   // Someone not the signer: 403; a wrong PIN: 422; nothing changed.
   assert.equal((await act(head, id, 'sign', { key_id: personKey, pin: PIN })).status, 403);
+  r = await act(leader, id, 'sign', { key_id: personKey, pin: PIN, page: 1 });
+  assert.equal(r.status, 422, 'a member the step does not take (web/openapi.json: additionalProperties false)');
+  assert.match(r.json.errors.body, /“page” không dùng ở đây/);
   r = await act(leader, id, 'sign', { key_id: personKey, pin: '000000' });
   assert.equal(r.status, 422, r.text);
   assert.ok(r.json.errors.pin);
