@@ -223,23 +223,30 @@ static void set_time(json_t *o, const char *key, struct db_stmt *s, int col)
     "FROM doc_consultation c JOIN app_user pu ON pu.id = c.published_by LEFT JOIN app_user " \
     "cu ON cu.id = c.closed_by LEFT JOIN doc_file f ON f.id = c.file_id"
 
-static json_t *consultation_json(struct app *app, struct db_stmt *s, int64_t now)
+/* A round's "state" — open | closed (by someone) | expired (the deadline passed) — and
+ * "is_open" from its row's state and deadline; with a slug, "slug" and "url" (its public
+ * page). */
+static void set_round(json_t *o, const char *slug, const char *state, int64_t deadline, int64_t now)
 {
-    json_t *o = json_object();
-    const char *slug = db_col_text(s, 1), *state = db_col_text(s, 2);
-    int64_t deadline = db_col_i64(s, 3);
     bool open = doc_public_is_open(state, deadline, now);
-    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
-    json_object_set_new(o, "slug", json_string(slug));
-    char url[80];
-    snprintf(url, sizeof(url), "/public/consultations/%s", slug);
-    json_object_set_new(o, "url", json_string(url));
-    /* open | closed (by someone) | expired (the deadline passed) */
+    if (slug) {
+        char url[80];
+        snprintf(url, sizeof(url), "/public/consultations/%s", slug);
+        json_object_set_new(o, "slug", json_string(slug));
+        json_object_set_new(o, "url", json_string(url));
+    }
     json_object_set_new(o, "state",
                         json_string(open                     ? "open"
                                     : !strcmp(state, "open") ? "expired"
                                                              : "closed"));
     json_object_set_new(o, "is_open", json_boolean(open));
+}
+
+static json_t *consultation_json(struct app *app, struct db_stmt *s, int64_t now)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+    set_round(o, db_col_text(s, 1), db_col_text(s, 2), db_col_i64(s, 3), now);
     set_time(o, "deadline", s, 3);
     set_time(o, "published_at", s, 4);
     json_object_set_new(o, "published_by", json_string(db_col_text(s, 5)));
@@ -736,18 +743,10 @@ static result_t page_rounds(struct db_conn *c, int64_t document_id, int64_t now,
     json_t *rows = json_array(), *open_round = json_null();
     while ((r = db_step(s)) == RES_ROW) {
         json_t *o = json_object();
-        const char *slug = db_col_text(s, 1), *state = db_col_text(s, 2);
-        bool open = doc_public_is_open(state, db_col_i64(s, 3), now);
+        const char *slug = db_col_text(s, 1);
+        bool open = doc_public_is_open(db_col_text(s, 2), db_col_i64(s, 3), now);
         json_object_set_new(o, "round", json_integer(db_col_i64(s, 0)));
-        json_object_set_new(o, "slug", json_string(slug));
-        char url[80];
-        snprintf(url, sizeof(url), "/public/consultations/%s", slug);
-        json_object_set_new(o, "url", json_string(url));
-        json_object_set_new(o, "state",
-                            json_string(open                     ? "open"
-                                        : !strcmp(state, "open") ? "expired"
-                                                                 : "closed"));
-        json_object_set_new(o, "is_open", json_boolean(open));
+        set_round(o, slug, db_col_text(s, 2), db_col_i64(s, 3), now);
         json_object_set_new(o, "is_this", json_boolean(self && !strcmp(self, slug)));
         set_time(o, "deadline", s, 3);
         set_time(o, "published_at", s, 4);
@@ -805,18 +804,13 @@ static result_t pub_load(struct db_conn *c, const struct actor *visitor, enum au
         if (page) {
             /* Only what was published: no document id, number, people or other files. */
             json_t *o = json_object();
-            bool open = doc_public_is_open(p->state, p->deadline, now);
             const struct doc_type *dt = doc_type_find(db_col_text(s, 9));
             json_object_set_new(o, "slug", json_string(slug));
             json_object_set_new(o, "subject", json_string(db_col_text(s, 7)));
             json_object_set_new(o, "summary", json_string(db_col_text(s, 8)));
             json_object_set_new(o, "doc_type_name", json_string(dt ? dt->name : ""));
             json_object_set_new(o, "agency_name", json_string(db_col_text(s, 12)));
-            json_object_set_new(o, "is_open", json_boolean(open));
-            json_object_set_new(o, "state",
-                                json_string(open                        ? "open"
-                                            : !strcmp(p->state, "open") ? "expired"
-                                                                        : "closed"));
+            set_round(o, NULL, p->state, p->deadline, now);
             set_time(o, "deadline", s, 4);
             set_time(o, "published_at", s, 10);
             set_time(o, "closed_at", s, 11);
