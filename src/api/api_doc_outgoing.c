@@ -166,6 +166,8 @@ static void key_step(struct req *r, key_step_fn fn)
     if (!in)
         return;
     struct verrs e = {0};
+    static const char *const known[] = {"key_id", "pin", NULL};
+    json_unknown_members(in, known, &e);
     int64_t key = json_member_id(in, "key_id", &e);
     const char *pin = json_member_str(in, "pin", &e);
     if (!key)

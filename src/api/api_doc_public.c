@@ -13,7 +13,7 @@
 static void answer(struct req *r, int status, int64_t id)
 {
     json_t *out = NULL;
-    int64_t before = 0, limit = 50;
+    int64_t before = 0, limit = 50, round = 0;
     const char *v = req_query(r, "before");
     if (v && str_to_i64(v, 1, INT64_MAX, &before) != RES_OK)
         before = 0;
@@ -24,7 +24,14 @@ static void answer(struct req *r, int status, int64_t id)
         resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
         return;
     }
-    result_t res = doc_public_get(r->app, &r->actor, id, before, (int)limit, &out);
+    v = req_query(r, "round");
+    if (v && str_to_i64(v, 1, DOC_PUBLIC_ROUNDS_MAX, &round) != RES_OK) {
+        struct verrs e = {0};
+        verrs_add(&e, "round", "round phải từ 1 đến %d.", DOC_PUBLIC_ROUNDS_MAX);
+        resp_problem(r, 400, "validation", "Tham số không hợp lệ", NULL, &e);
+        return;
+    }
+    result_t res = doc_public_get(r->app, &r->actor, id, (int)round, before, (int)limit, &out);
     if (res != RES_OK) {
         resp_result(r, res);
         return;
@@ -32,7 +39,7 @@ static void answer(struct req *r, int status, int64_t id)
     resp_json(r, status, out);
 }
 
-/* GET /documents/{id}/consultation?before=&limit= */
+/* GET /documents/{id}/consultation?round=&before=&limit= (no round: the newest) */
 void api_document_consultation(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
@@ -43,7 +50,7 @@ void api_document_consultation(struct req *r)
     answer(r, 200, id);
 }
 
-/* POST /documents/{id}/consultation {deadline, summary?} */
+/* POST /documents/{id}/consultation {deadline, summary?}: the next round */
 void api_document_consultation_publish(struct req *r)
 {
     int64_t id = req_param_id(r, "id");
@@ -55,6 +62,8 @@ void api_document_consultation_publish(struct req *r)
     if (!in)
         return;
     struct verrs e = {0};
+    static const char *const known[] = {"deadline", "summary", NULL};
+    json_unknown_members(in, known, &e);
     json_t *dl = json_object_get(in, "deadline"), *sm = json_object_get(in, "summary");
     if (dl && !json_is_string(dl))
         verrs_add(&e, "deadline",
@@ -73,7 +82,7 @@ void api_document_consultation_publish(struct req *r)
         api_doc_step_problem(r, res, &e);
         return;
     }
-    answer(r, 201, id);
+    answer(r, 201, id); /* the newest round: the one just published */
 }
 
 /* POST /documents/{id}/consultation/close */

@@ -586,7 +586,10 @@ result_t doc_issue_batch(struct app *app, const struct actor *a, const int64_t *
  * <slug> (no login) shows what was published and takes comments until the deadline; the
  * drafter may close it earlier (history `consultation_closed`, audit `doc_public_close`).
  * The comments are read by the drafter, reviewers, signer and leaders
- * (AZ_DOC_CONSULT_READ). One consultation per draft. */
+ * (AZ_DOC_CONSULT_READ). A draft revised after a round of comments is published again
+ * as the next round (a newer PDF version, a new deadline, its own slug) once no round is
+ * open; earlier rounds stay readable with their comments, at most DOC_PUBLIC_ROUNDS_MAX
+ * rounds. */
 #define DOC_PUBLIC_SLUG_LEN    32   /* hex characters: 128 random bits */
 #define DOC_PUBLIC_COMMENT_MAX 5000 /* characters of one comment */
 #define DOC_PUBLIC_NAME_MAX    200
@@ -596,6 +599,7 @@ result_t doc_issue_batch(struct app *app, const struct actor *a, const int64_t *
 #define DOC_PUBLIC_MAX_LINKS   3   /* links in one comment; more is refused as spam */
 #define DOC_PUBLIC_MAX_DAYS    366 /* latest deadline from now */
 #define DOC_PUBLIC_LIST_MAX    200 /* rows of the public index */
+#define DOC_PUBLIC_ROUNDS_MAX  10  /* rounds of comment on one draft */
 
 struct doc_public_input {
     /* 'YYYY-MM-DD' (open to the end of that Vietnam day) or an ISO 8601 instant; after
@@ -603,26 +607,31 @@ struct doc_public_input {
     const char *deadline;
     const char *summary; /* NULL or empty: the draft's summary */
 };
-/* Publishes draft `id`: RES_NOT_FOUND / RES_FORBIDDEN from the policy, RES_INVALID with
- * errors on deadline, summary, RES_CONFLICT with an error on "action" (already published,
- * no PDF version, not an unsigned outgoing draft); nothing written on any error. The
- * slug into slug_out. */
+/* Publishes draft `id` as its next round (1 the first time): RES_NOT_FOUND /
+ * RES_FORBIDDEN from the policy, RES_INVALID with errors on deadline, summary,
+ * RES_CONFLICT with an error on "action" (a round is open, the last round published the
+ * newest version already, DOC_PUBLIC_ROUNDS_MAX rounds, no PDF version, not an unsigned
+ * outgoing draft); nothing written on any error. The slug into slug_out. */
 result_t doc_public_publish(struct app *app, const struct actor *a, int64_t id,
                             const struct doc_public_input *in, struct verrs *e,
                             char slug_out[DOC_PUBLIC_SLUG_LEN + 1]);
-/* Closes the open consultation of draft `id` before its deadline (AZ_DOC_CONSULT);
+/* Closes the open round of draft `id` before its deadline (AZ_DOC_CONSULT);
  * RES_CONFLICT with an error on "action" when none is open. */
 result_t doc_public_close(struct app *app, const struct actor *a, int64_t id, struct verrs *e);
-/* The consultation of draft `id` with its comments, newest first, ids below `before` (0 =
- * the newest), `limit` (1..DOC_LIST_MAX, default 50), next_before for the next page
- * (AZ_DOC_CONSULT_READ). RES_NOT_FOUND when the draft was never published. */
-result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int64_t before,
-                        int limit, json_t **out);
-/* doc_get's part: "public_comment" {can_publish, can_close, can_read, consultation (null
- * or {slug, url, state open|closed|expired, is_open, deadline, published_at, closed_at
- * (ISO and _vn), published_by, closed_by, comment_count, max_comments, subject, summary,
- * file_version, comments (the newest 50, for whoever may read them), comments_more})}
- * on an outgoing document, for whoever may publish or read; absent otherwise. */
+/* Round `round` (0 = the newest) of draft `id` with its comments, newest first, ids
+ * below `before` (0 = the newest), `limit` (1..DOC_LIST_MAX, default 50), next_before for
+ * the next page, and "rounds" (every round without comments, newest first)
+ * (AZ_DOC_CONSULT_READ). RES_NOT_FOUND when the draft was never published or has no
+ * such round. */
+result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int round,
+                        int64_t before, int limit, json_t **out);
+/* doc_get's part: "public_comment" {can_publish, can_close, can_read, needs_new_version
+ * (no round open, but the newest one published the newest version), next_round,
+ * consultation (the newest round: null or {round, slug, url, state open|closed|expired,
+ * is_open, is_current, deadline, published_at, closed_at (ISO and _vn), published_by,
+ * closed_by, comment_count, max_comments, subject, summary, file_version, comments (the
+ * newest 50, for whoever may read them), comments_more}), rounds (every round so, newest
+ * first)} on an outgoing document, for whoever may publish or read; absent otherwise. */
 struct db_conn;
 result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
                          json_t *doc);
@@ -631,13 +640,15 @@ result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor 
  * address); host_agency the agency of the host name (0 = the installation's own name).
  * A malformed or unknown slug, or one of another agency than the host's, is
  * RES_NOT_FOUND. */
-/* {slug, subject, summary, doc_type_name, agency_name, state open|closed|expired,
- * is_open, deadline, published_at, closed_at (ISO and _vn), comment_count, file_size,
- * file_version}: what was published and nothing else of the document. */
+/* {slug, round, subject, summary, doc_type_name, agency_name, state
+ * open|closed|expired, is_open, deadline, published_at, closed_at (ISO and _vn),
+ * comment_count, file_size, file_version, rounds [{round, slug, url, state, is_open,
+ * is_this, deadline, published_at, closed_at, file_version}] newest first, open_round (that entry
+ * or null)}: what was published and nothing else of the document. */
 result_t doc_public_page(struct app *app, const struct actor *visitor, const char *slug,
                          int64_t host_agency, json_t **out);
-/* The open consultations (of host_agency, or all), earliest deadline first, at most
- * DOC_PUBLIC_LIST_MAX: [{slug, subject, doc_type_name, agency_name, deadline,
+/* The open rounds (of host_agency, or all), earliest deadline first, at most
+ * DOC_PUBLIC_LIST_MAX: [{slug, round, subject, doc_type_name, agency_name, deadline,
  * published_at, comment_count}]. */
 result_t doc_public_index(struct app *app, const struct actor *visitor, int64_t host_agency,
                           json_t **out);

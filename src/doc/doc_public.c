@@ -16,7 +16,14 @@
  * is the anonymous visitor (actor_id 0, the client address), as a failed login's. Limits:
  * DOC_PUBLIC_COMMENT_MAX characters, cfg.public_comments_per_hour comments per client
  * address (an IPv6 address by its /64) in any hour, cfg.public_comments_max per draft,
- * DOC_PUBLIC_MAX_LINKS links, the same comment from one address once. */
+ * DOC_PUBLIC_MAX_LINKS links, the same comment from one address once.
+ *
+ * Rounds: each doc_consultation row is one round of a draft (round_no 1, 2, …). A
+ * drafter who revises the draft after a round publishes the next one — a newer PDF
+ * version, a new deadline, a new slug — once no round is open (checked with the document
+ * row locked, so two publishers cannot both open one); at most DOC_PUBLIC_ROUNDS_MAX.
+ * Earlier rounds keep their page (read only), their file and their comments; a round's
+ * public page links to the draft's other rounds. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,29 +219,36 @@ static void set_time(json_t *o, const char *key, struct db_stmt *s, int col)
 }
 
 /* The drafter side's columns, in consultation_json's order. */
-#define CONSULT_COLUMNS                                                                       \
-    "c.id, c.slug, c.state, c.deadline, c.published_at, pu.full_name, c.closed_at, "          \
-    "cu.full_name, c.comment_count, c.subject, c.summary, f.version, c.file_id FROM "         \
-    "doc_consultation c JOIN app_user pu ON pu.id = c.published_by LEFT JOIN app_user cu ON " \
-    "cu.id = c.closed_by LEFT JOIN doc_file f ON f.id = c.file_id"
+#define CONSULT_COLUMNS                                                                      \
+    "c.id, c.slug, c.state, c.deadline, c.published_at, pu.full_name, c.closed_at, "         \
+    "cu.full_name, c.comment_count, c.subject, c.summary, f.version, c.file_id, c.round_no " \
+    "FROM doc_consultation c JOIN app_user pu ON pu.id = c.published_by LEFT JOIN app_user " \
+    "cu ON cu.id = c.closed_by LEFT JOIN doc_file f ON f.id = c.file_id"
 
-static json_t *consultation_json(struct app *app, struct db_stmt *s, int64_t now)
+/* A round's "state" — open | closed (by someone) | expired (the deadline passed) — and
+ * "is_open" from its row's state and deadline; with a slug, "slug" and "url" (its public
+ * page). */
+static void set_round(json_t *o, const char *slug, const char *state, int64_t deadline, int64_t now)
 {
-    json_t *o = json_object();
-    const char *slug = db_col_text(s, 1), *state = db_col_text(s, 2);
-    int64_t deadline = db_col_i64(s, 3);
     bool open = doc_public_is_open(state, deadline, now);
-    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
-    json_object_set_new(o, "slug", json_string(slug));
-    char url[80];
-    snprintf(url, sizeof(url), "/public/consultations/%s", slug);
-    json_object_set_new(o, "url", json_string(url));
-    /* open | closed (by someone) | expired (the deadline passed) */
+    if (slug) {
+        char url[80];
+        snprintf(url, sizeof(url), "/public/consultations/%s", slug);
+        json_object_set_new(o, "slug", json_string(slug));
+        json_object_set_new(o, "url", json_string(url));
+    }
     json_object_set_new(o, "state",
                         json_string(open                     ? "open"
                                     : !strcmp(state, "open") ? "expired"
                                                              : "closed"));
     json_object_set_new(o, "is_open", json_boolean(open));
+}
+
+static json_t *consultation_json(struct app *app, struct db_stmt *s, int64_t now)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
+    set_round(o, db_col_text(s, 1), db_col_text(s, 2), db_col_i64(s, 3), now);
     set_time(o, "deadline", s, 3);
     set_time(o, "published_at", s, 4);
     json_object_set_new(o, "published_by", json_string(db_col_text(s, 5)));
@@ -248,6 +262,7 @@ static json_t *consultation_json(struct app *app, struct db_stmt *s, int64_t now
     json_object_set_new(o, "file_version",
                         db_col_null(s, 11) ? json_null() : json_integer(db_col_i64(s, 11)));
     json_object_set_new(o, "file_id", json_integer(db_col_i64(s, 12)));
+    json_object_set_new(o, "round", json_integer(db_col_i64(s, 13)));
     return o;
 }
 
@@ -314,6 +329,69 @@ static bool publishable_state(const char *state)
 
 #define PANEL_COMMENTS 50
 
+/* The rounds of draft id, newest first (at most DOC_PUBLIC_ROUNDS_MAX), as
+ * consultation_json; with the newest PANEL_COMMENTS comments of each when `comments`. */
+static result_t rounds_json(struct app *app, struct db_conn *c, int64_t id, bool comments,
+                            int64_t now, json_t **out)
+{
+    *out = NULL;
+    struct db_stmt *s = NULL;
+    result_t r = db_query(c, &s,
+                          "SELECT " CONSULT_COLUMNS
+                          " WHERE c.document_id = $1 ORDER BY c.round_no DESC LIMIT $2",
+                          "ii", id, (int64_t)DOC_PUBLIC_ROUNDS_MAX);
+    if (r != RES_OK)
+        return r;
+    json_t *rounds = json_array();
+    while ((r = db_step(s)) == RES_ROW) {
+        json_t *o = consultation_json(app, s, now);
+        json_object_set_new(o, "is_current", json_boolean(json_array_size(rounds) == 0));
+        json_array_append_new(rounds, o);
+    }
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(rounds);
+        return r;
+    }
+    size_t i;
+    json_t *o;
+    json_array_foreach(rounds, i, o)
+    {
+        if (!comments)
+            break;
+        json_t *rows = NULL;
+        bool more = false;
+        if ((r = comments_json(c, json_integer_value(json_object_get(o, "id")), 0, PANEL_COMMENTS,
+                               &rows, &more)) != RES_OK) {
+            json_decref(rounds);
+            return r;
+        }
+        json_object_set_new(o, "comments", rows);
+        json_object_set_new(o, "comments_more", json_boolean(more));
+    }
+    *out = rounds;
+    return RES_OK;
+}
+
+/* The newest main file of draft id if it is a PDF (0 otherwise): what a round publishes. */
+static result_t newest_pdf(struct db_conn *c, int64_t id, int64_t *file_id, int64_t *version)
+{
+    struct db_stmt *s = NULL;
+    *file_id = *version = 0;
+    result_t r = db_query(c, &s,
+                          "SELECT id, format, version FROM doc_file WHERE document_id = $1 AND "
+                          "role = 'main' ORDER BY version DESC, id DESC LIMIT 1",
+                          "i", id);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_step(s)) == RES_ROW && !strcmp(db_col_text(s, 1), "pdf")) {
+        *file_id = db_col_i64(s, 0);
+        *version = db_col_i64(s, 2);
+    }
+    db_finalize(s);
+    return r == RES_ROW || r == RES_DONE ? RES_OK : r;
+}
+
 result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
                          json_t *doc)
 {
@@ -326,51 +404,38 @@ result_t doc_public_json(struct app *app, struct db_conn *c, const struct actor 
         return r;
     if (!rt.consult && !rt.read)
         return RES_OK; /* clerks and others: no panel */
-    int64_t now = clock_now();
-    struct db_stmt *s = NULL;
-    r = db_query(c, &s, "SELECT " CONSULT_COLUMNS " WHERE c.document_id = $1", "i", id);
-    if (r != RES_OK)
+    json_t *rounds = NULL;
+    if ((r = rounds_json(app, c, id, rt.read, clock_now(), &rounds)) != RES_OK)
         return r;
-    json_t *pc = json_object(), *cons = NULL;
-    if ((r = db_step(s)) == RES_ROW)
-        cons = consultation_json(app, s, now);
-    db_finalize(s);
-    if (r != RES_ROW && r != RES_DONE) {
-        json_decref(pc);
+    int64_t pdf = 0, version = 0;
+    if ((r = newest_pdf(c, id, &pdf, &version)) != RES_OK) {
+        json_decref(rounds);
         return r;
     }
+    json_t *cur = json_array_get(rounds, 0); /* the newest round */
+    bool open = cur && json_is_true(json_object_get(cur, "is_open"));
+    bool same = cur && json_integer_value(json_object_get(cur, "file_id")) == pdf;
+    bool full = json_array_size(rounds) >= DOC_PUBLIC_ROUNDS_MAX;
     const char *state = json_string_value(json_object_get(doc, "state"));
-    json_object_set_new(pc, "can_publish",
-                        json_boolean(rt.consult && !cons && publishable_state(state)));
+    bool may = rt.consult && publishable_state(state) && !open && !full;
+    json_t *pc = json_object();
+    json_object_set_new(pc, "can_publish", json_boolean(may && pdf && !same));
+    /* Why a drafter cannot publish the next round yet: the round's version again. */
+    json_object_set_new(pc, "needs_new_version", json_boolean(may && cur && same));
     json_object_set_new(pc, "can_read", json_boolean(rt.read));
-    if (cons) {
-        json_object_set_new(
-            pc, "can_close",
-            json_boolean(rt.consult && json_is_true(json_object_get(cons, "is_open"))));
-        if (rt.read) {
-            json_t *rows = NULL;
-            bool more = false;
-            r = comments_json(c, json_integer_value(json_object_get(cons, "id")), 0, PANEL_COMMENTS,
-                              &rows, &more);
-            if (r != RES_OK) {
-                json_decref(cons);
-                json_decref(pc);
-                return r;
-            }
-            json_object_set_new(cons, "comments", rows);
-            json_object_set_new(cons, "comments_more", json_boolean(more));
-        }
-        json_object_set_new(pc, "consultation", cons);
-    } else {
-        json_object_set_new(pc, "can_close", json_false());
-        json_object_set_new(pc, "consultation", json_null());
-    }
+    json_object_set_new(pc, "can_close", json_boolean(rt.consult && open));
+    json_object_set_new(pc, "next_round", json_integer((json_int_t)json_array_size(rounds) + 1));
+    json_object_set_new(
+        pc, "earlier_rounds",
+        json_integer(cur ? (json_int_t)json_array_size(rounds) - 1 : 0)); /* before the newest */
+    json_object_set_new(pc, "consultation", cur ? json_incref(cur) : json_null());
+    json_object_set_new(pc, "rounds", rounds);
     json_object_set_new(doc, "public_comment", pc);
     return RES_OK;
 }
 
-result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int64_t before,
-                        int limit, json_t **out)
+result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int round,
+                        int64_t before, int limit, json_t **out)
 {
     *out = NULL;
     struct db_conn *c = db_conn(app->db);
@@ -383,16 +448,22 @@ result_t doc_public_get(struct app *app, const struct actor *a, int64_t id, int6
         return r;
     if (limit < 1 || limit > DOC_LIST_MAX)
         limit = 50;
-    struct db_stmt *s = NULL;
-    r = db_query(c, &s, "SELECT " CONSULT_COLUMNS " WHERE c.document_id = $1", "i", id);
-    if (r != RES_OK)
+    /* The round asked for (0 = the newest), and every round without comments. */
+    int64_t now = clock_now();
+    json_t *rounds = NULL, *cons = NULL, *o;
+    if ((r = rounds_json(app, c, id, false, now, &rounds)) != RES_OK)
         return r;
-    json_t *cons = NULL;
-    if ((r = db_step(s)) == RES_ROW)
-        cons = consultation_json(app, s, clock_now());
-    db_finalize(s);
-    if (!cons)
-        return r == RES_DONE ? RES_NOT_FOUND : r;
+    size_t i;
+    json_array_foreach(rounds, i, o)
+    {
+        if (!cons && (round == 0 || json_integer_value(json_object_get(o, "round")) == round))
+            cons = json_deep_copy(o);
+    }
+    if (!cons) {
+        json_decref(rounds);
+        return RES_NOT_FOUND;
+    }
+    json_object_set_new(cons, "rounds", rounds);
     json_t *rows = NULL;
     bool more = false;
     r = comments_json(c, json_integer_value(json_object_get(cons, "id")), before, limit, &rows,
@@ -419,7 +490,8 @@ struct publish_w {
     const char *summary; /* cleaned; NULL = the draft's own */
     const char *slug;
     /* out */
-    bool exists, not_outgoing, no_pdf;
+    bool not_outgoing, no_pdf, same_version, full;
+    int64_t open_round, round;
     char state[16];
 };
 
@@ -451,9 +523,10 @@ static result_t publish_tx(struct tx *t, void *arg)
 {
     struct publish_w *w = arg;
     struct db_conn *c = tx_conn(t);
-    w->exists = w->not_outgoing = w->no_pdf = false;
+    w->not_outgoing = w->no_pdf = w->same_version = w->full = false;
+    w->open_round = w->round = 0;
     char dir[16] = "";
-    int64_t agency = 0, n = 0;
+    int64_t agency = 0;
     result_t r =
         lock_document(c, w->id, w->now, w->state, sizeof(w->state), dir, sizeof(dir), &agency);
     if (r != RES_OK)
@@ -462,45 +535,60 @@ static result_t publish_tx(struct tx *t, void *arg)
         w->not_outgoing = true;
         return RES_CONFLICT;
     }
-    if ((r = db_one_i64(c, &n, "SELECT COUNT(*) FROM doc_consultation WHERE document_id = $1", "i",
-                        w->id)) != RES_OK)
-        return r;
-    if (n) {
-        w->exists = true;
-        return RES_CONFLICT;
-    }
-    /* The version published: the newest main file, which must be a PDF. */
+    /* The newest round: none open, and the next one publishes a newer version. */
     struct db_stmt *s = NULL;
     r = db_query(c, &s,
-                 "SELECT id, format, version FROM doc_file WHERE document_id = $1 AND role = "
-                 "'main' ORDER BY version DESC, id DESC LIMIT 1",
+                 "SELECT round_no, state, deadline, file_id FROM doc_consultation WHERE "
+                 "document_id = $1 ORDER BY round_no DESC LIMIT 1",
                  "i", w->id);
     if (r != RES_OK)
         return r;
-    int64_t file_id = 0, version = 0;
-    if ((r = db_step(s)) == RES_ROW && !strcmp(db_col_text(s, 1), "pdf")) {
-        file_id = db_col_i64(s, 0);
-        version = db_col_i64(s, 2);
+    int64_t last = 0, last_file = 0;
+    bool last_open = false;
+    if ((r = db_step(s)) == RES_ROW) {
+        last = db_col_i64(s, 0);
+        last_open = doc_public_is_open(db_col_text(s, 1), db_col_i64(s, 2), w->now);
+        last_file = db_col_i64(s, 3);
     }
     db_finalize(s);
     if (r != RES_ROW && r != RES_DONE)
+        return r;
+    if (last_open) {
+        w->open_round = last;
+        return RES_CONFLICT;
+    }
+    if (last >= DOC_PUBLIC_ROUNDS_MAX) {
+        w->full = true;
+        return RES_CONFLICT;
+    }
+    /* The version published: the newest main file, which must be a PDF. */
+    int64_t file_id = 0, version = 0;
+    if ((r = newest_pdf(c, w->id, &file_id, &version)) != RES_OK)
         return r;
     if (!file_id) {
         w->no_pdf = true;
         return RES_CONFLICT;
     }
+    if (file_id == last_file) {
+        w->same_version = true;
+        return RES_CONFLICT;
+    }
+    w->round = last + 1;
     r = db_run(c,
                "INSERT INTO doc_consultation (document_id, agency_id, slug, file_id, subject, "
-               "summary, doc_type, deadline, state, published_by, published_at) SELECT d.id, "
-               "d.agency_id, $2, $3, d.subject, COALESCE($4, d.notes), d.doc_type, $5, 'open', "
-               "$6, $7 FROM document d WHERE d.id = $1",
-               "ititiii", w->id, w->slug, file_id, w->summary, w->deadline, w->a->user_id, w->now);
+               "summary, doc_type, deadline, state, published_by, published_at, round_no) SELECT "
+               "d.id, d.agency_id, $2, $3, d.subject, COALESCE($4, d.notes), d.doc_type, $5, "
+               "'open', $6, $7, $8 FROM document d WHERE d.id = $1",
+               "ititiiii", w->id, w->slug, file_id, w->summary, w->deadline, w->a->user_id, w->now,
+               w->round);
     if (r != RES_OK)
         return r;
-    char vn[48], comment[160];
+    char vn[48], comment[160], round[32] = "";
     clock_format_vn(w->deadline, vn, sizeof(vn));
-    snprintf(comment, sizeof(comment), "Công bố lấy ý kiến công khai (phiên bản %lld) đến %s",
-             (long long)version, vn);
+    if (w->round > 1)
+        snprintf(round, sizeof(round), " vòng %lld", (long long)w->round);
+    snprintf(comment, sizeof(comment), "Công bố lấy ý kiến công khai%s (phiên bản %lld) đến %s",
+             round, (long long)version, vn);
     if ((r = doc_history_add(c, w->id, w->a, "consultation_opened", w->state, w->state, comment,
                              w->now)) != RES_OK ||
         (r = db_run(c,
@@ -549,8 +637,18 @@ result_t doc_public_publish(struct app *app, const struct actor *a, int64_t id,
     r = tx_run(app->db, publish_tx, &w);
     free(summary);
     if (r == RES_CONFLICT) {
-        if (w.exists)
-            verrs_add(e, "action", "Dự thảo này đã được công bố lấy ý kiến.");
+        if (w.open_round)
+            verrs_add(e, "action",
+                      "Dự thảo này đã được công bố lấy ý kiến và đang mở (vòng %lld): kết thúc "
+                      "vòng này trước khi công bố vòng mới.",
+                      (long long)w.open_round);
+        else if (w.full)
+            verrs_add(e, "action", "Dự thảo đã qua %d vòng lấy ý kiến, là số vòng tối đa.",
+                      DOC_PUBLIC_ROUNDS_MAX);
+        else if (w.same_version)
+            verrs_add(e, "action",
+                      "Vòng lấy ý kiến trước đã công bố phiên bản này: tải lên phiên bản PDF mới "
+                      "của dự thảo trước khi công bố vòng mới.");
         else if (w.no_pdf)
             verrs_add(e, "action",
                       "Tải lên bản PDF của dự thảo trước khi công bố lấy ý kiến: trang công khai "
@@ -627,6 +725,53 @@ struct pub {
     char state[16];
 };
 
+/* The draft's rounds on a round's public page: "rounds" [{round, slug, url, state,
+ * is_open, is_this, deadline, published_at, closed_at (ISO and _vn), file_version}]
+ * newest first,
+ * and "open_round" (that entry of the open round, or null): what was published of each
+ * round, nothing else of the document. */
+static result_t page_rounds(struct db_conn *c, int64_t document_id, int64_t now, json_t *page)
+{
+    struct db_stmt *s = NULL;
+    result_t r =
+        db_query(c, &s,
+                 "SELECT c.round_no, c.slug, c.state, c.deadline, c.published_at, "
+                 "f.version, c.closed_at FROM doc_consultation c LEFT JOIN doc_file f ON f.id = "
+                 "c.file_id WHERE c.document_id = $1 ORDER BY c.round_no DESC LIMIT $2",
+                 "ii", document_id, (int64_t)DOC_PUBLIC_ROUNDS_MAX);
+    if (r != RES_OK)
+        return r;
+    const char *self = json_string_value(json_object_get(page, "slug"));
+    json_t *rows = json_array(), *open_round = json_null();
+    while ((r = db_step(s)) == RES_ROW) {
+        json_t *o = json_object();
+        const char *slug = db_col_text(s, 1);
+        bool open = doc_public_is_open(db_col_text(s, 2), db_col_i64(s, 3), now);
+        json_object_set_new(o, "round", json_integer(db_col_i64(s, 0)));
+        set_round(o, slug, db_col_text(s, 2), db_col_i64(s, 3), now);
+        json_object_set_new(o, "is_this", json_boolean(self && !strcmp(self, slug)));
+        set_time(o, "deadline", s, 3);
+        set_time(o, "published_at", s, 4);
+        json_object_set_new(o, "file_version",
+                            db_col_null(s, 5) ? json_null() : json_integer(db_col_i64(s, 5)));
+        set_time(o, "closed_at", s, 6);
+        if (open) {
+            json_decref(open_round);
+            open_round = json_incref(o);
+        }
+        json_array_append_new(rows, o);
+    }
+    db_finalize(s);
+    if (r != RES_DONE) {
+        json_decref(rows);
+        json_decref(open_round);
+        return r;
+    }
+    json_object_set_new(page, "rounds", rows);
+    json_object_set_new(page, "open_round", open_round);
+    return RES_OK;
+}
+
 /* The consultation of `slug` as the policy's public object; RES_NOT_FOUND for a
  * malformed or unknown slug or one of another agency than the host's (host_agency 0 =
  * the installation's own name: any agency). */
@@ -640,13 +785,13 @@ static result_t pub_load(struct db_conn *c, const struct actor *visitor, enum au
     if (!doc_public_slug_valid(slug))
         return RES_NOT_FOUND;
     struct db_stmt *s = NULL;
-    result_t r = db_query(
-        c, &s,
-        "SELECT c.id, c.document_id, c.agency_id, c.file_id, c.deadline, c.comment_count, "
-        "c.state, c.subject, c.summary, c.doc_type, c.published_at, c.closed_at, a.name, "
-        "f.size, f.version FROM doc_consultation c JOIN agency a ON a.id = c.agency_id LEFT JOIN "
-        "doc_file f ON f.id = c.file_id WHERE c.slug = $1",
-        "t", slug);
+    result_t r =
+        db_query(c, &s,
+                 "SELECT c.id, c.document_id, c.agency_id, c.file_id, c.deadline, c.comment_count, "
+                 "c.state, c.subject, c.summary, c.doc_type, c.published_at, c.closed_at, a.name, "
+                 "f.size, f.version, c.round_no FROM doc_consultation c JOIN agency a ON a.id = "
+                 "c.agency_id LEFT JOIN doc_file f ON f.id = c.file_id WHERE c.slug = $1",
+                 "t", slug);
     if (r != RES_OK)
         return r;
     r = db_step(s);
@@ -661,24 +806,20 @@ static result_t pub_load(struct db_conn *c, const struct actor *visitor, enum au
         if (page) {
             /* Only what was published: no document id, number, people or other files. */
             json_t *o = json_object();
-            bool open = doc_public_is_open(p->state, p->deadline, now);
             const struct doc_type *dt = doc_type_find(db_col_text(s, 9));
             json_object_set_new(o, "slug", json_string(slug));
             json_object_set_new(o, "subject", json_string(db_col_text(s, 7)));
             json_object_set_new(o, "summary", json_string(db_col_text(s, 8)));
             json_object_set_new(o, "doc_type_name", json_string(dt ? dt->name : ""));
             json_object_set_new(o, "agency_name", json_string(db_col_text(s, 12)));
-            json_object_set_new(o, "is_open", json_boolean(open));
-            json_object_set_new(o, "state",
-                                json_string(open                        ? "open"
-                                            : !strcmp(p->state, "open") ? "expired"
-                                                                        : "closed"));
+            set_round(o, NULL, p->state, p->deadline, now);
             set_time(o, "deadline", s, 4);
             set_time(o, "published_at", s, 10);
             set_time(o, "closed_at", s, 11);
             json_object_set_new(o, "comment_count", json_integer(p->comment_count));
             json_object_set_new(o, "file_size", json_integer(db_col_i64(s, 13)));
             json_object_set_new(o, "file_version", json_integer(db_col_i64(s, 14)));
+            json_object_set_new(o, "round", json_integer(db_col_i64(s, 15)));
             *page = o;
         }
         r = RES_OK;
@@ -694,6 +835,8 @@ static result_t pub_load(struct db_conn *c, const struct actor *visitor, enum au
                                  .public_open = doc_public_is_open(p->state, p->deadline, now)};
         r = authz_check_object(visitor, action, &o);
     }
+    if (r == RES_OK && page)
+        r = page_rounds(c, p->document_id, now, *page);
     if (r != RES_OK && page && *page) {
         json_decref(*page);
         *page = NULL;
@@ -723,7 +866,7 @@ result_t doc_public_index(struct app *app, const struct actor *visitor, int64_t 
     result_t r =
         db_query(c, &s,
                  "SELECT c.slug, c.subject, c.doc_type, c.deadline, c.published_at, "
-                 "c.comment_count, a.name, c.agency_id FROM doc_consultation c JOIN "
+                 "c.comment_count, a.name, c.agency_id, c.round_no FROM doc_consultation c JOIN "
                  "agency a ON a.id = c.agency_id WHERE c.state = 'open' AND c.deadline "
                  "> $1 AND ($2 = 0 OR c.agency_id = $2) ORDER BY c.deadline, c.id LIMIT $3",
                  "iii", now, host_agency, (int64_t)DOC_PUBLIC_LIST_MAX);
@@ -742,6 +885,7 @@ result_t doc_public_index(struct app *app, const struct actor *visitor, int64_t 
         set_time(row, "published_at", s, 4);
         json_object_set_new(row, "comment_count", json_integer(db_col_i64(s, 5)));
         json_object_set_new(row, "agency_name", json_string(db_col_text(s, 6)));
+        json_object_set_new(row, "round", json_integer(db_col_i64(s, 8)));
         json_array_append_new(rows, row);
     }
     db_finalize(s);

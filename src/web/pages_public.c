@@ -48,9 +48,27 @@ void page_public_index(struct req *r)
         resp_result(r, res);
         return;
     }
+    json_t *row;
+    size_t i;
+    json_array_foreach(rows, i, row)
+    {
+        json_int_t round = json_integer_value(json_object_get(row, "round"));
+        if (round > 1) /* a draft revised after earlier rounds */
+            json_object_set_new(
+                row, "round_text",
+                json_string(arena_printf(&r->arena, "Lấy ý kiến vòng %lld", (long long)round)));
+    }
     json_t *ctx = json_pack("{s:s,s:o,s:b}", "title", "Dự thảo lấy ý kiến", "items", rows,
                             "has_items", json_array_size(rows) > 0);
     web_render_public(r, 200, "public_index", ctx);
+}
+
+/* is_expired / is_closed from "state" (open | closed | expired), for the templates. */
+static void state_flags(json_t *o)
+{
+    const char *state = json_string_value(json_object_get(o, "state"));
+    json_object_set_new(o, "is_expired", json_boolean(state && !strcmp(state, "expired")));
+    json_object_set_new(o, "is_closed", json_boolean(state && !strcmp(state, "closed")));
 }
 
 /* The consultation's page, with the form's values and errors after a refused post. */
@@ -79,12 +97,25 @@ static void render_consultation(struct req *r, int status, const char *slug, jso
     json_object_set_new(
         page, "comment_href",
         json_string(arena_printf(&r->arena, "/public/consultations/%s/comments", slug)));
-    const char *state = json_string_value(json_object_get(page, "state"));
-    json_object_set_new(page, "is_expired", json_boolean(state && !strcmp(state, "expired")));
-    json_object_set_new(page, "is_closed", json_boolean(state && !strcmp(state, "closed")));
+    state_flags(page);
+    /* The draft's rounds: the list when there is more than one, and a pointer to the open
+     * round from a page of another. */
+    json_t *rounds = json_object_get(page, "rounds"), *o;
+    size_t i;
+    json_array_foreach(rounds, i, o) state_flags(o);
+    json_t *open_round = json_object_get(page, "open_round");
+    json_object_set_new(page, "has_rounds", json_boolean(json_array_size(rounds) > 1));
+    json_object_set_new(page, "newer_open",
+                        json_boolean(json_is_object(open_round) &&
+                                     !json_is_true(json_object_get(open_round, "is_this"))));
     json_t *ctx = json_object();
-    json_object_set_new(ctx, "title",
-                        json_string(json_string_value(json_object_get(page, "subject"))));
+    json_int_t round = json_integer_value(json_object_get(page, "round"));
+    json_object_set_new(
+        ctx, "title",
+        json_string(round > 1 ? arena_printf(&r->arena, "%s (vòng %lld)",
+                                             json_string_value(json_object_get(page, "subject")),
+                                             (long long)round)
+                              : json_string_value(json_object_get(page, "subject"))));
     json_object_set_new(ctx, "agency_name", json_incref(json_object_get(page, "agency_name")));
     json_object_set_new(ctx, "c", page);
     json_object_set_new(ctx, "form", form ? form : json_object());
@@ -244,8 +275,8 @@ void page_document_consultation_post(struct req *r)
     char slug[DOC_PUBLIC_SLUG_LEN + 1];
     result_t res = doc_public_publish(r->app, &r->actor, id, &in, &e, slug);
     back_to_document(r, id, res, &e,
-                     "Đã công bố dự thảo lấy ý kiến công khai. Đường dẫn công khai ở mục "
-                     "“Lấy ý kiến công khai”.");
+                     "Đã công bố dự thảo lấy ý kiến công khai. Đường dẫn công khai của vòng lấy "
+                     "ý kiến ở mục “Lấy ý kiến công khai”.");
 }
 
 /* POST /documents/{id}/consultation/close */

@@ -15,38 +15,16 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Server, Client, DEMO_PASSWORD, ROOT, ADMIN_SKHCN, qlvb } from '../integration/harness.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Client, DEMO_PASSWORD, ADMIN_SKHCN } from '../integration/harness.mjs';
+import { PIN, serverWithPki, importKey, decisionPdf } from '../integration/docs_helpers.mjs';
 import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
 
 const CLERK = '040090000143', LEADER = '040090000142', HEAD = '040090000144', SPECIALIST = '040090000145';
 const TV_CLERK = '040090000302'; // văn thư, UBND phường Trường Vinh
-const PIN = '123456';
 const SUBJECT = 'Ban hành Quy định về bảo đảm an toàn thông tin mạng trong Sở';
 let srv, browser, pki, work;
 
-// A one-page decision whose page 1 has "Số:" and "ngày … tháng … năm" (ố, à, á, ă through
-// the font's Differences), where signing stamps the number and the date.
-function decisionPdf(title = 'QUYET DINH') {
-  const lines = [[70, 770, 12, 'SO KHOA HOC VA CONG NGHE'], [70, 740, 12, 'S\x80:'],
-    [300, 740, 12, 'Nghe An, ng\x81y      th\x82ng      n\x83m 2026'], [200, 680, 14, title],
-    [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
-  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding ' +
-    '/WinAnsiEncoding /Differences [128 /ocircumflexacute /agrave /aacute /abreve] >> >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`];
-  let out = '%PDF-1.7\n';
-  const offs = [];
-  objs.forEach((o, i) => { offs.push(Buffer.byteLength(out, 'latin1')); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 const hostOf = (label) => `http://${label}.localhost:${srv.port}`;
 
 async function signIn(page, login, label = 'qlvb-skhcn') {
@@ -111,25 +89,13 @@ async function shot(page, name) {
 
 describe('outgoing documents in a browser', () => {
   before(async () => {
-    pki = mkdtempSync(join(tmpdir(), 'qlvb-br-pki-'));
-    execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-    srv = new Server();
-    srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-br-'));
-    qlvb(['init', '--data', srv.dir, '--demo']);
-    mkdirSync(join(srv.dir, 'trust'));
-    for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-    await srv.start({ dataDir: srv.dir });
+    ({ srv, pki } = await serverWithPki('qlvb-br-'));
     // the director's personal key and the agency key, imported by the administrator
     const admin = new Client(srv);
     assert.equal((await admin.apiLogin(ADMIN_SKHCN)).status, 200);
     const leaderId = Number(srv.db(`SELECT id FROM app_user WHERE login = '${LEADER}'`).trim());
-    for (const [user, file] of [[leaderId, 'person.p12'], [null, 'agency.p12']]) {
-      const fd = new FormData();
-      fd.append('pin', PIN);
-      if (user) { fd.append('user_id', String(user)); fd.append('name_confirm', '1'); fd.append('name_reason', 'Bộ chứng thư kiểm thử'); }
-      fd.append('file', new Blob([readFileSync(join(pki, file))]), file);
-      assert.equal((await admin.req('POST', '/api/v1/signing-keys', { body: fd })).status, 201);
-    }
+    await importKey(admin, pki, leaderId, 'person.p12');
+    await importKey(admin, pki, null, 'agency.p12');
     work = mkdtempSync(join(tmpdir(), 'qlvb-br-files-'));
     writeFileSync(join(work, 'quyet-dinh.pdf'), decisionPdf());
     writeFileSync(join(work, 'quyet-dinh-2.pdf'), decisionPdf('QUYET DINH (SUA)'));

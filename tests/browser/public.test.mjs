@@ -4,8 +4,11 @@
 // sends the comment form once with a mistake (the message next to the field, the text
 // kept) and then correctly (thanks); the drafter sees the comment on the document page
 // and closes the consultation early; the visitor's page then says it is closed and has
-// no form. No application menu on the public pages; nothing wider than the screen.
-// Screenshots at 1280 and 390 px go to tests/output/public-*.png.
+// no form. The drafter then uploads a revised version and publishes round 2 from the
+// panel, which lists both rounds with their comment counts; a visitor on round 1's page
+// is pointed to round 2, whose page links back to round 1. No application menu on the
+// public pages; nothing wider than the screen. Screenshots at 1280 and 390 px go to
+// tests/output/public-*.png.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -159,6 +162,72 @@ describe('drafts for public comment in a browser', () => {
       await v.page.screenshot({ path: join(OUT, 'public-closed-390.png'), fullPage: true });
     } finally {
       await v.context.close();
+    }
+  });
+
+  let slug2;
+  test('the drafter revises the draft and publishes round 2; the panel lists the rounds (1280 and 390 px)', async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      await signIn(page, SPECIALIST);
+      await page.goto(`${host}/documents/${docId}`);
+      const panel = page.locator('#public-comment');
+      await panel.getByText('tải lên phiên bản PDF mới của dự thảo').waitFor();
+      assert.equal(await panel.getByRole('button', { name: /Công bố/ }).count(), 0, 'no new round of the same version');
+      // The revision as version 2, through the page's "new version" form.
+      const pdf = await context.newPage().then(async (p) => {
+        await p.setContent(`<!doctype html><html lang="vi"><meta charset="utf-8"><h1>QUYẾT ĐỊNH (DỰ THẢO LẦN 2)</h1>
+          <p>Điều 2. Đối tượng áp dụng, kể cả người lao động hợp đồng.</p>`);
+        const b = await p.pdf({ format: 'A4' });
+        await p.close();
+        return b;
+      });
+      await page.click('#action-version > summary');
+      await page.setInputFiles('#version-file', { name: 'du-thao-lan-2.pdf', mimeType: 'application/pdf', buffer: pdf });
+      await page.fill('#version-note', 'Sửa theo góp ý vòng 1');
+      await Promise.all([page.waitForNavigation(), page.click('#action-version button[type=submit]')]);
+      await panel.getByLabel('Hạn góp ý', { exact: false }).fill(inDays(10));
+      await Promise.all([page.waitForNavigation(), panel.getByRole('button', { name: 'Công bố vòng lấy ý kiến 2' }).click()]);
+      await page.locator('.flash').filter({ hasText: 'Đã công bố dự thảo' }).waitFor();
+      const rounds = panel.locator('li.consult-round');
+      assert.equal(await rounds.count(), 2);
+      assert.match(await rounds.nth(0).innerText(), /Vòng 2 · phiên bản 2 .*Đang lấy ý kiến · 0 góp ý/s);
+      assert.match(await rounds.nth(1).innerText(), /Vòng 1 · phiên bản 1 .*Đã kết thúc · 2 góp ý.*kết thúc sớm/s);
+      // Round 1's comments are folded; opened, they are there.
+      await rounds.nth(1).locator('summary').click();
+      await rounds.nth(1).getByText('người lao động hợp đồng (390)').waitFor();
+      slug2 = (await panel.locator('dl a[href^="/public/consultations/"]').getAttribute('href')).split('/').pop();
+      assert.notEqual(slug2, slug);
+      await panel.screenshot({ path: join(OUT, 'public-drafter-rounds-1280.png') });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await fitsWidth(page);
+      await panel.screenshot({ path: join(OUT, 'public-drafter-rounds-390.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a visitor on round 1 is sent to round 2; the rounds are linked (390 px)', async () => {
+    const { context, page } = await newPage(browser, phone);
+    try {
+      await page.goto(`${host}/public/consultations/${slug}`);
+      const notice = page.locator('#newer-round');
+      await notice.getByText('đang lấy ý kiến vòng 2').waitFor();
+      assert.equal(await page.locator('#body').count(), 0, 'round 1 takes no comment');
+      await fitsWidth(page);
+      await page.screenshot({ path: join(OUT, 'public-round1-390.png'), fullPage: true });
+      await Promise.all([page.waitForNavigation(), notice.getByRole('link', { name: 'Đọc dự thảo mới và gửi góp ý' }).click()]);
+      assert.ok(page.url().endsWith(`/public/consultations/${slug2}`), page.url());
+      await page.locator('#body').waitFor();
+      const list = page.locator('#cac-vong');
+      await list.getByText('(trang này)').waitFor();
+      assert.equal(await list.getByRole('link', { name: 'Vòng 1' }).getAttribute('href'), `/public/consultations/${slug}`);
+      await fitsWidth(page);
+      await page.screenshot({ path: join(OUT, 'public-round2-390.png'), fullPage: true });
+      await page.goto(`${host}/public/consultations`);
+      await page.getByText('Lấy ý kiến vòng 2').waitFor();
+    } finally {
+      await context.close();
     }
   });
 });

@@ -11,57 +11,16 @@
 // reason on the result page, nothing issued when the batch itself is refused).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, qlvb } from './harness.mjs';
+import { rmSync } from 'node:fs';
+import { Client, ADMIN_SKHCN } from './harness.mjs';
+import { PIN, serverWithPki, webClient, importKey, decisionPdf, docx } from './docs_helpers.mjs';
 
 const LEADER = '040090000142', CLERK = '040090000143', HEAD = '040090000144', SPECIALIST = '040090000145';
 const TV_CLERK = '040090000302', TV_ADMIN = '040090000301';
-const PIN = '123456';
 let srv, pki, admin, leader, clerk, head, specialist, tvClerk, tvAdmin, ids = {}, tvAgency;
 const one = (sql) => Number(srv.db(sql).trim());
 
-// A one-page decision whose page 1 has "Số:" and "ngày … tháng … năm" (ố, à, á, ă through
-// the font's Differences), where signing stamps the number and the date.
-function decisionPdf(title = 'QUYET DINH') {
-  const lines = [[70, 770, 12, 'SO KHOA HOC VA CONG NGHE'], [70, 740, 12, 'S\x80:'],
-    [300, 740, 12, 'Nghe An, ng\x81y      th\x82ng      n\x83m 2026'], [200, 680, 14, title],
-    [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
-  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding ' +
-    '/WinAnsiEncoding /Differences [128 /ocircumflexacute /agrave /aacute /abreve] >> >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`];
-  let out = '%PDF-1.7\n';
-  const offs = [];
-  objs.forEach((o, i) => { offs.push(Buffer.byteLength(out, 'latin1')); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-function docx() {
-  return Buffer.from(execFileSync('python3', ['-c', `
-import io, zipfile, sys
-b = io.BytesIO()
-z = zipfile.ZipFile(b, 'w')
-z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-z.writestr('word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>')
-z.close()
-sys.stdout.buffer.write(b.getvalue())`]));
-}
-
-async function web(login) {
-  const c = new Client(srv);
-  const r = await c.webLogin(login);
-  assert.equal(r.status, 303, login);
-  c.csrf = c.csrfFrom((await c.get('/')).text);
-  return c;
-}
+const web = (login) => webClient(srv, login);
 function multipart(c, path, fields, files, csrf = c.csrf) {
   const fd = new FormData();
   if (csrf) fd.append('_csrf', csrf);
@@ -75,28 +34,15 @@ const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 const forms = (html) => [...html.matchAll(/<details class="action"[^>]*id="action-([a-z_]+)"/g)].map((m) => m[1]);
 
 before(async () => {
-  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
-  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-  srv = new Server();
-  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  qlvb(['init', '--data', srv.dir, '--demo']);
-  mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-  await srv.start({ dataDir: srv.dir });
+  ({ srv, pki } = await serverWithPki());
   [leader, clerk, head, specialist, tvClerk, tvAdmin] = await Promise.all([LEADER, CLERK, HEAD, SPECIALIST, TV_CLERK, TV_ADMIN].map(web));
   admin = new Client(srv);
   assert.equal((await admin.apiLogin(ADMIN_SKHCN)).status, 200);
   for (const l of [LEADER, HEAD, SPECIALIST]) ids[l] = one(`SELECT id FROM app_user WHERE login = '${l}'`);
   tvAgency = one("SELECT id FROM agency WHERE code = '000.00.30.H41'");
   // The director's personal key and the agency's key (the clerk seals with it).
-  for (const [user, file] of [[ids[LEADER], 'person.p12'], [null, 'agency.p12']]) {
-    const fd = new FormData();
-    fd.append('pin', PIN);
-    if (user) { fd.append('user_id', String(user)); fd.append('name_confirm', '1'); fd.append('name_reason', 'Bộ chứng thư kiểm thử'); }
-    fd.append('file', new Blob([readFileSync(join(pki, file))]), file);
-    const r = await admin.req('POST', '/api/v1/signing-keys', { body: fd });
-    assert.equal(r.status, 201, r.text);
-  }
+  await importKey(admin, pki, ids[LEADER], 'person.p12');
+  await importKey(admin, pki, null, 'agency.p12');
 });
 after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
 

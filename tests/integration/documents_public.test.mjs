@@ -7,7 +7,11 @@
 // and another agency may not; the page closes itself at the deadline and when the
 // drafter closes it, and stays readable. Limits: length, links, duplicates, comments per
 // client address per hour (an IPv6 /64 counts as one), comments per draft. Guessed and
-// unpublished slugs, numeric ids and another agency's host name answer 404. Every write
+// unpublished slugs, numeric ids and another agency's host name answer 404. A draft
+// revised after a round is published again as the next round (a newer PDF version, a new
+// deadline, its own page): one round open at a time, at most 10, earlier rounds readable
+// with their comments, the public page linking the rounds, the drafter's panel listing
+// them with their counts; migration 0021 makes earlier consultations round 1. Every write
 // has its audit row (the visitor's with no account), and the chain verifies. Runs on
 // SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
@@ -419,6 +423,199 @@ test('the drafter\'s web forms: publish and close with the session\'s CSRF token
   r = await web.post(`/documents/${d4}/consultation/close`, { form: { _csrf: csrf } });
   assert.equal(r.status, 303);
   assert.equal(srv.db(`SELECT state FROM doc_consultation WHERE document_id = ${d4}`).trim(), 'closed');
+});
+
+// A revision of the draft as a PDF version (the public page names the version it shows).
+async function revise(id, title) {
+  const r = await specialist.req('POST', `/api/v1/documents/${id}/versions`,
+    { body: fd({ note: 'Sửa theo góp ý' }, [['file', makePdf([[72, 760, 14, title]]), 'du-thao-sua.pdf', 'application/pdf']]) });
+  assert.equal(r.status, 201, r.text);
+}
+const pdfOf = async (slug) => Buffer.from(await (await fetch(srv.url(`/public/consultations/${slug}/file`))).arrayBuffer());
+
+test('a draft revised after a round is published again as round 2; round 1 stays readable with its comments', async () => {
+  const pdfA = makePdf([[72, 760, 14, 'DU THAO QUY CHE BAO MAT VONG 1']]);
+  const d = await draft('Dự thảo Quy chế bảo đảm an toàn thông tin', pdfA);
+  let r = await publish(specialist, d, { deadline: inDays(7) });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.round, 1);
+  const s1 = r.json.slug;
+  const v = new Visitor(srv, '198.51.100.60');
+  assert.equal((await v.comment(s1, { body: 'Góp ý vòng 1: bổ sung quy định về sao lưu.' })).status, 303);
+  // While round 1 is open, no second round; closed, the same version again is refused.
+  let before = footprint();
+  r = await publish(specialist, d, { deadline: inDays(9) });
+  assert.equal(r.status, 409);
+  assert.match(r.json.detail, /đang mở \(vòng 1\): kết thúc vòng này trước khi công bố vòng mới/);
+  assert.equal(footprint(), before, 'nothing written');
+  r = await publish(specialist, d, { deadline: inDays(9), round: 2 });
+  assert.equal(r.status, 422, 'an unknown member');
+  assert.match(r.json.errors.body, /“round” không dùng ở đây/);
+  assert.equal((await specialist.post(`/api/v1/documents/${d}/consultation/close`)).status, 200);
+  before = footprint();
+  r = await publish(specialist, d, { deadline: inDays(9) });
+  assert.equal(r.status, 409);
+  assert.match(r.json.detail, /tải lên phiên bản PDF mới của dự thảo trước khi công bố vòng mới/);
+  assert.equal(footprint(), before, 'nothing written');
+  let doc = (await specialist.get(`/api/v1/documents/${d}`)).json.public_comment;
+  assert.equal(doc.can_publish, false);
+  assert.equal(doc.needs_new_version, true);
+
+  // The drafter revises the draft (version 2) and publishes round 2: its own slug and file.
+  await revise(d, 'DU THAO QUY CHE BAO MAT VONG 2');
+  r = await publish(specialist, d, { deadline: inDays(12), summary: 'Bản đã sửa theo góp ý vòng 1.' });
+  assert.equal(r.status, 201, r.text);
+  documented('POST', '/api/v1/documents/{id}/consultation', r);
+  assert.equal(r.json.round, 2);
+  assert.equal(r.json.file_version, 2);
+  assert.equal(r.json.is_open, true);
+  assert.deepEqual(r.json.rounds.map((x) => [x.round, x.state, x.comment_count]), [[2, 'open', 0], [1, 'closed', 1]]);
+  const s2 = r.json.slug;
+  assert.notEqual(s2, s1);
+  assert.equal(one(`SELECT COUNT(*) FROM doc_history WHERE document_id = ${d} AND action = 'consultation_opened' AND file_version = 2 AND comment LIKE '%vòng 2%'`), 1);
+  assert.equal(one(`SELECT COUNT(*) FROM audit_log WHERE action = 'doc_public_open' AND object_id = '${d}'`), 2);
+  assert.deepEqual(await pdfOf(s1), pdfA, 'round 1 keeps the version it published');
+  assert.notDeepEqual(await pdfOf(s2), pdfA);
+  assert.match((await pdfOf(s2)).toString('latin1'), /VONG 2/);
+
+  // The rounds through the API: the newest by default, an earlier one by ?round=.
+  r = await specialist.get(`/api/v1/documents/${d}/consultation`);
+  documented('GET', '/api/v1/documents/{id}/consultation', r);
+  assert.equal(r.json.round, 2);
+  assert.equal(r.json.comments.length, 0);
+  r = await leader.get(`/api/v1/documents/${d}/consultation?round=1`);
+  assert.equal(r.status, 200);
+  documented('GET', '/api/v1/documents/{id}/consultation', r);
+  assert.equal(r.json.round, 1);
+  assert.equal(r.json.state, 'closed');
+  assert.equal(r.json.slug, s1);
+  assert.deepEqual(r.json.comments.map((c) => c.body), ['Góp ý vòng 1: bổ sung quy định về sao lưu.']);
+  assert.equal((await specialist.get(`/api/v1/documents/${d}/consultation?round=3`)).status, 404);
+  for (const q of ['0', '11', 'x'])
+    assert.equal((await specialist.get(`/api/v1/documents/${d}/consultation?round=${q}`)).status, 400, q);
+  assert.equal((await clerk.get(`/api/v1/documents/${d}/consultation?round=1`)).status, 403);
+  assert.equal((await tvAdmin.get(`/api/v1/documents/${d}/consultation?round=1`)).status, 404);
+  r = await specialist.get(`/api/v1/documents/${d}`);
+  documented('GET', '/api/v1/documents/{id}', r);
+  doc = r.json.public_comment;
+  assert.equal(doc.consultation.round, 2);
+  assert.equal(doc.earlier_rounds, 1);
+  assert.equal(doc.can_publish, false, 'round 2 is open');
+  assert.equal(doc.can_close, true);
+  assert.deepEqual(doc.rounds.map((x) => [x.round, x.is_current, x.comments.length]), [[2, true, 0], [1, false, 1]]);
+
+  // The public side: round 1's page points to round 2 and takes no comment; round 2's does.
+  const page1 = await v.get(`/public/consultations/${s1}`);
+  assert.equal(page1.status, 200);
+  assert.match(page1.text, /Vòng 1/);
+  assert.match(page1.text, new RegExp(`id="newer-round"[^]*đang lấy ý kiến vòng 2[^]*href="/public/consultations/${s2}"`));
+  assert.doesNotMatch(page1.text, /name="body"/);
+  assert.match(page1.text, /vòng này của dự thảo này đã kết thúc/);
+  const page2 = await v.get(`/public/consultations/${s2}`);
+  // With the form's token (round 2's page issues it), a comment to round 1 is refused.
+  before = footprint();
+  r = await v.post(`/public/consultations/${s1}/comments`, { form: { _csrf: v.csrfFrom(page2.text), name: 'Lê Văn Minh', body: 'Góp ý muộn cho vòng 1' } });
+  assert.equal(r.status, 409);
+  assert.match(r.text, /góp ý không được tiếp nhận/);
+  assert.equal(footprint(), before);
+  assert.match(page2.text, /name="body"/);
+  assert.match(page2.text, /Bản đã sửa theo góp ý vòng 1/);
+  assert.match(page2.text, new RegExp(`Các vòng lấy ý kiến[^]*Vòng 2</strong> <span class="muted small">\\(trang này\\)[^]*href="/public/consultations/${s1}">Vòng 1</a>`));
+  assert.doesNotMatch(page2.text, /id="newer-round"/);
+  assert.doesNotMatch(page2.text, /Góp ý vòng 1: bổ sung/, 'comments are not public');
+  const index = (await v.get('/public/consultations')).text;
+  assert.match(index, new RegExp(`href="/public/consultations/${s2}"`));
+  assert.doesNotMatch(index, new RegExp(s1));
+  assert.match(index, /Lấy ý kiến vòng 2/);
+  assert.equal((await new Visitor(srv, '198.51.100.61').comment(s2, { body: 'Góp ý vòng 2: đồng ý với bản sửa.' })).status, 303);
+  assert.equal(srv.db(`SELECT round_no || ':' || comment_count FROM doc_consultation WHERE document_id = ${d} ORDER BY round_no`).trim(), '1:1\n2:1');
+
+  // The drafter's panel lists the rounds with their comment counts, earlier ones' comments folded.
+  const web = new Client(srv);
+  await web.webLogin(SPECIALIST);
+  let panel = (await web.get(`/documents/${d}`)).text;
+  panel = panel.slice(panel.indexOf('id="public-comment"'));
+  assert.match(panel, /<dt>Vòng lấy ý kiến<\/dt><dd>Vòng 2<\/dd>/);
+  assert.match(panel, /Góp ý nhận được \(vòng 2\)[^]*Góp ý vòng 2: đồng ý với bản sửa/);
+  assert.match(panel, /Các vòng lấy ý kiến/);
+  const items = [...panel.matchAll(/<li class="consult-round">[^]*?<\/li>\s*(?=<li class="consult-round">|<\/ol>)/g)].map((m) => m[0]);
+  assert.equal(items.length, 2);
+  assert.match(items[0], /<strong>Vòng 2<\/strong> · phiên bản 2[^]*Đang lấy ý kiến[^]*consult-round-count">1<\/strong> góp ý/);
+  assert.match(items[1], /<strong>Vòng 1<\/strong> · phiên bản 1[^]*Đã kết thúc[^]*consult-round-count">1<\/strong> góp ý/);
+  assert.match(items[1], /<summary>Góp ý của vòng 1 \(1\)<\/summary>[^]*Góp ý vòng 1: bổ sung quy định về sao lưu/);
+  assert.doesNotMatch(panel, /Công bố vòng lấy ý kiến 3/, 'round 2 is open');
+  // Closed, with no new version: the hint; with one, the form for round 3.
+  const csrf = web.csrfFrom(await (await web.get(`/documents/${d}`)).text);
+  assert.equal((await web.post(`/documents/${d}/consultation/close`, { form: { _csrf: csrf } })).status, 303);
+  panel = (await web.get(`/documents/${d}`)).text;
+  assert.match(panel, /Để lấy ý kiến vòng 3, tải lên phiên bản PDF mới của dự thảo/);
+  await revise(d, 'DU THAO QUY CHE BAO MAT VONG 3');
+  panel = (await web.get(`/documents/${d}`)).text;
+  assert.match(panel, /<button type="submit" class="btn">Công bố vòng lấy ý kiến 3<\/button>/);
+  r = await web.post(`/documents/${d}/consultation`, { form: { _csrf: csrf, deadline: inDays(4) } });
+  assert.equal(r.status, 303);
+  assert.equal(one(`SELECT MAX(round_no) FROM doc_consultation WHERE document_id = ${d}`), 3);
+});
+
+test('at most 10 rounds of one draft; publishing rounds at once opens one', async () => {
+  const d = await draft('Dự thảo Quy định về họp trực tuyến');
+  for (let n = 1; n <= 10; n++) {
+    if (n > 1) await revise(d, `DU THAO HOP TRUC TUYEN ${n}`);
+    // Two publishers at once: one round opens, the other is told a round is open.
+    const rs = await Promise.all([publish(specialist, d, { deadline: inDays(3) }), publish(leader, d, { deadline: inDays(3) })]);
+    assert.deepEqual(rs.map((x) => x.status).sort(), [201, 409], rs.map((x) => x.text).join('\n'));
+    assert.equal(rs.find((x) => x.status === 201).json.round, n);
+    assert.equal((await specialist.post(`/api/v1/documents/${d}/consultation/close`)).status, 200);
+  }
+  await revise(d, 'DU THAO HOP TRUC TUYEN 11');
+  const before = footprint();
+  const r = await publish(specialist, d, { deadline: inDays(3) });
+  assert.equal(r.status, 409);
+  assert.match(r.json.detail, /đã qua 10 vòng lấy ý kiến, là số vòng tối đa/);
+  assert.equal(footprint(), before);
+  assert.equal(one(`SELECT COUNT(*) FROM doc_consultation WHERE document_id = ${d}`), 10);
+  const doc = (await specialist.get(`/api/v1/documents/${d}`)).json.public_comment;
+  assert.equal(doc.rounds.length, 10);
+  assert.equal(doc.can_publish, false);
+});
+
+test('migration 0021: a consultation from before rounds is round 1, one row per draft and round', async () => {
+  const s2 = new Server();
+  await s2.start();
+  try {
+    const c = new Client(s2);
+    assert.equal((await c.apiLogin(SPECIALIST)).status, 200);
+    const me = (await c.get('/api/v1/me')).json.id;
+    const leaderId = Number(s2.db(`SELECT id FROM app_user WHERE login = '${LEADER}'`).trim());
+    const m = { doc_type: 'quyet_dinh', subject: 'Dự thảo trước khi có vòng', urgency: 'thuong', signer_id: leaderId,
+      recipients: [{ kind: 'user', user_id: me }] };
+    let r = await c.req('POST', '/api/v1/documents/outgoing',
+      { body: fd({ metadata: m }, [['main', makePdf([[72, 760, 14, 'TRUOC VONG']]), 'a.pdf', 'application/pdf']]) });
+    assert.equal(r.status, 201, r.text);
+    const d = r.json.id;
+    assert.equal((await publish(c, d, { deadline: inDays(5) })).status, 201);
+    await s2.stop();
+    // The database as migration 0020 left it: no round_no, one consultation per draft.
+    s2.db(`DROP INDEX doc_consultation_round; ALTER TABLE doc_consultation DROP COLUMN round_no;
+      CREATE UNIQUE INDEX doc_consultation_document ON doc_consultation(document_id);
+      DELETE FROM schema_version WHERE version = 21`);
+    const rows = () => s2.db('SELECT id, document_id, slug, file_id, deadline, state FROM doc_consultation ORDER BY id');
+    const old = rows();
+    await s2.launch();
+    assert.equal(s2.db('SELECT COUNT(*) FROM schema_version WHERE version = 21').trim(), '1');
+    assert.equal(rows(), old, 'every row kept');
+    assert.equal(s2.db(`SELECT round_no FROM doc_consultation WHERE document_id = ${d}`).trim(), '1');
+    assert.throws(() => s2.db(`INSERT INTO doc_consultation (document_id, agency_id, slug, file_id, subject, deadline, published_by, published_at)
+      SELECT document_id, agency_id, '${'f'.repeat(32)}', file_id, subject, deadline, published_by, published_at FROM doc_consultation`),
+      /UNIQUE|unique|duplicate/, 'one row per draft and round');
+    assert.equal((await c.apiLogin(SPECIALIST)).status, 200);
+    r = await c.get(`/api/v1/documents/${d}/consultation`);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.round, 1);
+  } finally {
+    await s2.stop();
+    s2.cleanup();
+  }
 });
 
 test('the audit chain verifies after all of it', () => {

@@ -3,11 +3,12 @@
 // With QLVB_TEST_PG (a postgres:// URL, set by tests/run.sh for its PostgreSQL pass)
 // every data directory gets its own fresh database on that server instead of SQLite.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 import { PG, psql, freshDb } from '../pg-env.mjs';
+import { assertRequestDocumented } from './openapi.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = process.env.QLVB_BIN || join(ROOT, 'build/qlvb');
@@ -15,6 +16,9 @@ export const DEMO_PASSWORD = 'Demo@2026qlvb';
 export const ADMIN_SKHCN = '040090000141';      // administrator of Sở Khoa học và Công nghệ
 export const ADMIN_TRUONGVINH = '040090000301'; // administrator of UBND phường Trường Vinh
 export const SYSADMIN = '040080000001';
+
+let spec = null; // web/openapi.json, read once
+function apiSpec() { return spec || (spec = JSON.parse(readFileSync(join(ROOT, 'web/openapi.json'), 'utf8'))); }
 
 const FAST_ENV = { QLVB_ARGON2_MEMORY_KIB: '1024', QLVB_ARGON2_ITERATIONS: '1' };
 
@@ -129,6 +133,9 @@ export class Client {
     const text = await res.text();
     let data = null;
     try { data = JSON.parse(text); } catch { /* html */ }
+    // An accepted JSON request to the API is one the document describes (openapi.mjs).
+    if (json !== undefined && res.status >= 200 && res.status < 300 && path.startsWith('/api/v1/'))
+      assertRequestDocumented(apiSpec(), method, path, json);
     return { status: res.status, headers: res.headers, text, json: data };
   }
   get(p, o) { return this.req('GET', p, o); }

@@ -9,15 +9,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, qlvb } from './harness.mjs';
+import { Client, ADMIN_SKHCN } from './harness.mjs';
+import { PIN, serverWithPki, apiClient, webClient as webOf, formData as fd, importKey as importKeyOf, ok,
+  pdfsig as pdfsigIn, decisionPdf as decisionWith } from './docs_helpers.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const LEADER = '040090000142', CLERK = '040090000143', SPECIALIST = '040090000145';
 const TV_CLERK = '040090000302';
-const PIN = '123456';
 let srv, pki, spec, admin, leader, clerk, specialist, tvClerk, tvAgency, vpAgency, skhcn;
 let leaderId, personKey, agencyKey, outReg;
 const documented = (method, path, res) => assertDocumented(spec, method, path, res);
@@ -25,53 +25,11 @@ const one = (sql) => Number(srv.db(sql).trim());
 const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // Vietnam date
 const year = today.slice(0, 4);
 
-// A one-page decision with "Số:" and "ngày … tháng … năm" on page 1 (the number stamp
-// writes there), Vietnamese letters through the font's Differences.
-function decisionPdf(title) {
-  const lines = [[70, 770, 12, 'SO KHOA HOC VA CONG NGHE'], [70, 740, 12, 'S\x80:'],
-    [300, 740, 12, 'Nghe An, ng\x81y      th\x82ng      n\x83m 2026'], [200, 680, 14, title],
-    [70, 640, 12, 'Ve viec ban hanh quy che.'], [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
-  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding ' +
-    '/WinAnsiEncoding /Differences [128 /ocircumflexacute /agrave /aacute /abreve] >> >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`];
-  let out = '%PDF-1.7\n';
-  const offs = [];
-  objs.forEach((o, i) => { offs.push(Buffer.byteLength(out, 'latin1')); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-function fd(fields, files) {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, typeof v === 'string' ? v : JSON.stringify(v));
-  for (const [field, bytes, name, type] of files) f.append(field, new Blob([bytes], { type }), name);
-  return f;
-}
-async function ok(c, id, step, json = {}) {
-  const r = await c.post(`/api/v1/documents/${id}/${step}`, { json });
-  assert.equal(r.status, 200, `${step}: ${r.text}`);
-  return r.json;
-}
-async function login(l) { const c = new Client(srv); assert.equal((await c.apiLogin(l)).status, 200, l); return c; }
-async function webClient(l) {
-  const c = new Client(srv);
-  assert.equal((await c.webLogin(l)).status, 303, l);
-  c.csrf = c.csrfFrom((await c.get('/')).text);
-  return c;
-}
-async function importKey(userId, file) {
-  const fields = { pin: PIN };
-  if (userId) Object.assign(fields, { user_id: String(userId), name_confirm: '1', name_reason: 'Bộ chứng thư kiểm thử' });
-  const r = await admin.req('POST', '/api/v1/signing-keys',
-    { body: fd(fields, [['file', readFileSync(join(pki, file)), file, 'application/x-pkcs12']]) });
-  assert.equal(r.status, 201, r.text);
-  return r.json.id;
-}
+// The decision of these tests: a subject line under the title.
+const decisionPdf = (title) => decisionWith(title, [[70, 640, 12, 'Ve viec ban hanh quy che.']]);
+const login = (l) => apiClient(srv, l);
+const webClient = (l) => webOf(srv, l);
+const importKey = (userId, file) => importKeyOf(admin, pki, userId, file);
 async function bytes(c, path) {
   const res = await fetch(srv.url(path), { headers: { Authorization: `Bearer ${c.token}` } });
   return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'),
@@ -82,11 +40,7 @@ function pdftext(buf) {
   writeFileSync(f, buf);
   return execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' });
 }
-function pdfsig(buf) {
-  const f = join(pki, `s-${Date.now()}-${Math.random()}.pdf`);
-  writeFileSync(f, buf);
-  try { return execFileSync('pdfsig', [f], { encoding: 'utf8' }); } catch (e) { return (e.stdout || '') + (e.stderr || ''); }
-}
+const pdfsig = (buf) => pdfsigIn(pki, buf);
 // The shared strings of an XLSX (every cell text), through python's zipfile.
 function xlsxText(buf) {
   const f = join(pki, `x-${Date.now()}-${Math.random()}.xlsx`);
@@ -109,14 +63,7 @@ async function sealed(title, urgency, recipients) {
 }
 
 before(async () => {
-  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
-  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-  srv = new Server();
-  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  qlvb(['init', '--data', srv.dir, '--demo']);
-  mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-  await srv.start({ dataDir: srv.dir });
+  ({ srv, pki } = await serverWithPki());
   spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
   [admin, leader, clerk, specialist, tvClerk] = await Promise.all([ADMIN_SKHCN, LEADER, CLERK, SPECIALIST, TV_CLERK].map(login));
   leaderId = (await leader.get('/api/v1/me')).json.id;
