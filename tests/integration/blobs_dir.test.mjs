@@ -24,7 +24,7 @@ test('--blobs puts stored files in the given directory', async () => {
     assert.equal(up.status, 303);
     const loc = up.headers.get('location');
     const hash = srv.db(`SELECT pdf_hash FROM sign_draft WHERE public_id = '${loc.split('/').pop()}'`).trim();
-    assert.ok(existsSync(join(dir, hash.slice(0, 2), hash.slice(2, 4), hash)));
+    assert.ok(existsSync(join(dir, hash.slice(0, 2), hash)));
     assert.ok(!existsSync(join(srv.dir, 'blobs', hash.slice(0, 2))));
     const png = await fetch(srv.url(`${loc}/pages/1`), { headers: { Cookie: web.cookieHeader() } });
     assert.equal(png.status, 200);
