@@ -3,11 +3,15 @@
  * <dir>/ab/cd/<sha256>: read, listed, deduplicated and removed there too.
  *
  * A put writes an unnamed temporary (O_TMPFILE in <dir>/tmp, so no directory entry is
- * created or removed for it), fsyncs it, links it under its hash (atomic, never
- * overwriting) and fsyncs that directory: when put returns the file survives kill -9
- * and power loss, and nothing named exists before its bytes are durable. Where
- * O_TMPFILE or /proc is missing (checked at open), a named temporary in <dir>/tmp does
- * the same. */
+ * made or removed for it), links it under its hash (atomic, never overwriting), fsyncs
+ * the file (its bytes, and its inode with the link count the link gave it: synced before
+ * the link, an ext4 without a journal would keep a count of 0 on disk, and after a power
+ * loss the name would lead to an inode that does not open) and then the directory.
+ * When put returns the file survives kill -9 and power loss. A crash between the link
+ * and the file's sync can leave a name without its bytes: no row refers to it yet (rows
+ * are written after put returns), a read checks the hash (RES_CRYPTO), a put of the
+ * same bytes replaces it, the sweep removes it. Where O_TMPFILE or /proc is missing
+ * (checked at open), a named temporary in <dir>/tmp does the same. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -257,10 +261,9 @@ static bool same_content(int fd, const struct fs_tmp *t)
 }
 
 /* `rel` (relative to the store) holds these bytes already: keep that file, refresh its
- * time so a sweep deciding about it now leaves it alone, and sync its directory before
- * this put returns: a concurrent put of the same bytes may have linked it and not yet
- * synced the entry (its bytes were synced before the link). *found: a file is there;
- * *kept: with these bytes. */
+ * time so a sweep deciding about it now leaves it alone, and sync it and its directory
+ * before this put returns: a concurrent put of the same bytes may have linked it and not
+ * yet synced either. *found: a file is there; *kept: with these bytes. */
 static result_t keep_existing(struct fs_store *s, const struct fs_tmp *t, const char *rel,
                               bool *found, bool *kept)
 {
@@ -274,7 +277,7 @@ static result_t keep_existing(struct fs_store *s, const struct fs_tmp *t, const 
         *kept = true;
         char dir[REL_LEN];
         snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(rel, '/') - rel), rel);
-        if (futimens(fd, NULL) != 0 || fsync_dir_at(s->top, dir) != RES_OK)
+        if (futimens(fd, NULL) != 0 || fsync(fd) != 0 || fsync_dir_at(s->top, dir) != RES_OK)
             r = RES_IO;
     }
     close(fd);
@@ -291,10 +294,6 @@ static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
     result_t r = RES_OK;
     snprintf(rel, sizeof(rel), "%s/%s", fan, hash);
     snprintf(old, sizeof(old), "%s/%.2s/%s", fan, hash + 2, hash);
-    if (fsync(t->fd) != 0) {
-        r = RES_IO;
-        goto out;
-    }
     /* A store from before the one-level layout may hold these bytes at ab/cd/. */
     if (s->legacy) {
         if ((r = keep_existing(s, t, old, &found, &kept)) != RES_OK || kept)
@@ -334,11 +333,18 @@ static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
                 goto out;
             }
         }
+        if (fsync(t->fd) != 0) { /* bytes and link count durable before they take the name */
+            r = RES_IO;
+            goto out;
+        }
         if (renameat(t->tmpdir, t->name, dirfd, hash) != 0) {
             r = RES_IO;
             goto out;
         }
         t->name[0] = '\0'; /* moved: nothing to remove */
+    } else if (fsync(t->fd) != 0) {
+        r = RES_IO; /* the name stays: a concurrent put of these bytes may use it */
+        goto out;
     }
     r = fsync(dirfd) == 0 ? RES_OK : RES_IO;
     if (r == RES_OK && damaged_old) {
