@@ -170,6 +170,12 @@ TEST(corrupted_file_detected)
     CHECK_INT(blob_get(bs, hash, &out), RES_OK);
     CHECK(out.len == strlen(text) && memcmp(out.data, text, out.len) == 0);
     buf_release(&out);
+    char tmpdir[400];
+    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
+    CHECK_INT(count_entries(tmpdir), 0); /* the repair's named temporary was moved */
+    struct stat st;
+    CHECK_INT(stat(path, &st), 0);
+    CHECK_INT(st.st_nlink, 1);
 }
 
 TEST(identical_put_deduplicated)
