@@ -18,9 +18,10 @@
 #    the server's RSS (VmRSS sampled during the run, VmHWM at the end), and how many of
 #    the server's HTTP threads served the register run (CPU time of each thread before
 #    and after; libmicrohttpd's thread pool hands a burst of new connections to whichever
-#    threads wake first, up to 10 each, so 32 connections may land on 4 threads, each
-#    serving its connections one request at a time: the figure explains most of the
-#    spread between runs)
+#    threads wake first (a woken worker accepts while connections are pending), so 32
+#    connections may land on 4 threads, each serving its connections one request at a
+#    time: the figure explains most of the spread between runs; BENCH_SERVER_THREADS=1
+#    takes that lottery out, the figure is then one registration's latency)
 # 4. summary → bench/results/register-latest.txt and stdout
 #
 # Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2 wrk threads),
