@@ -106,8 +106,10 @@ static bool tmpfile_works(int tmpdir)
     return ok;
 }
 
-/* The fan-out directories 00..ff, made once; `fresh` when the store had none of them
- * (then it never held the two-level layout, which the marker records). */
+/* The fan-out directories 00..ff, made once. A store that had none of them never held
+ * the two-level layout: the marker records that, and its puts skip the look there (an
+ * older node sharing the directory may still write ab/cd/ files: they are read, listed
+ * and swept all the same; only a put of the same bytes would store a second copy). */
 static result_t make_fanout(struct fs_store *s)
 {
     bool have[256] = {false}, marker = false, any = false;
