@@ -15,7 +15,13 @@
 #                  read, parsed, the file sniffed, checked and refused (422), nothing written
 #      register    the real thing: every document a new number, file, history and audit row
 #    then: documents registered (rows in the database), numbers unique and consecutive,
-#    the server's RSS (VmRSS sampled during the run, VmHWM at the end)
+#    the server's RSS (VmRSS sampled during the run, VmHWM at the end), and how many of
+#    the server's HTTP threads served the register run (CPU time of each thread before
+#    and after; libmicrohttpd's thread pool hands a burst of new connections to whichever
+#    threads wake first (a woken worker accepts while connections are pending), so 32
+#    connections may land on 4 threads, each serving its connections one request at a
+#    time: the figure explains most of the spread between runs; BENCH_SERVER_THREADS=1
+#    takes that lottery out, the figure is then one registration's latency)
 # 4. summary → bench/results/register-latest.txt and stdout
 #
 # Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2 wrk threads),
@@ -131,6 +137,14 @@ for ENGINE in $ENGINES; do
           awk '/^VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null; sleep 0.5
       done ) >"$WORK/$ENGINE-rss.txt" &
     SAMPLER=$!
+    # CPU ticks (utime + stime) of each HTTP thread: "tid ticks", before and after
+    threads_cpu() {
+        for t in /proc/"$PID"/task/*; do
+            case "$(cat "$t/comm" 2>/dev/null)" in MHD-*) ;; *) continue ;; esac
+            awk -v tid="${t##*/}" '{ sub(/^.*\) /, ""); print tid, $12 + $13 }' "$t/stat" 2>/dev/null
+        done
+    }
+    threads_cpu >"$WORK/$ENGINE-threads-before.txt"
     PERF=
     if [ -n "${BENCH_PERF:-}" ]; then
         perf record -g -o "$BENCH_PERF" -p "$PID" >/dev/null 2>&1 &
@@ -139,6 +153,11 @@ for ENGINE in $ENGINES; do
     BENCH_BAD=0 wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/register.lua \
         "$BASE" >"$WORK/$ENGINE-register.txt" 2>&1
     HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")
+    threads_cpu >"$WORK/$ENGINE-threads-after.txt"
+    # threads with at least 50 ms of CPU in the run (one request takes a few ms)
+    SERVED=$(awk 'NR == FNR { before[$1] = $2; next } $2 - before[$1] >= 5 { n++ } END { print n + 0 }' \
+        "$WORK/$ENGINE-threads-before.txt" "$WORK/$ENGINE-threads-after.txt")
+    NTHREADS=$(wc -l <"$WORK/$ENGINE-threads-after.txt")
     if [ -n "$PERF" ]; then kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true; fi
     kill "$SAMPLER" 2>/dev/null || true
     wait "$SAMPLER" 2>/dev/null || true
@@ -164,6 +183,7 @@ for ENGINE in $ENGINES; do
         done
         echo "  registered: $DOCS documents ($ROWS in the register: $DISTINCT distinct numbers over a span of $SPAN); blobs $BLOBS"
         echo "  server RSS: max sampled $((RSS_MAX / 1024)) MiB, high-water $((HWM / 1024)) MiB"
+        echo "  HTTP threads that served the register run: $SERVED of $NTHREADS"
         GC=$(grep -o 'msg="group commit" commits=[0-9]* syncs=[0-9]*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
         [ -n "$GC" ] && echo "  group commit (whole server run, demo seed excluded): $GC"
         echo

@@ -5,6 +5,7 @@
 #ifndef QLVB_BLOB_DRIVER_H
 #define QLVB_BLOB_DRIVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,8 @@ struct blob_driver {
 };
 
 extern const struct blob_driver blob_fs_driver;
+/* Tests: stores opened after this call with true use named temporaries in <dir>/tmp,
+ * the path taken where O_TMPFILE or /proc is missing. */
+void blob_fs_named_temporaries(bool on);
 
 #endif

@@ -1,11 +1,22 @@
-/* Filesystem blob driver: <dir>/ab/cd/<sha256> with temporaries in <dir>/tmp (the same
- * filesystem, so the final step is a link, atomic and never overwriting). Durability:
- * the file is fsynced before it gets its name and the directory after, so a put that
- * returned survives kill -9 and power loss. */
+/* Filesystem blob driver: <dir>/ab/<sha256>, the 256 fan-out directories made when the
+ * store is opened. Stores written before that layout keep their files at
+ * <dir>/ab/cd/<sha256>: read, listed, deduplicated and removed there too.
+ *
+ * A put writes an unnamed temporary (O_TMPFILE in <dir>/tmp, so no directory entry is
+ * made or removed for it), links it under its hash (atomic, never overwriting), fsyncs
+ * the file (its bytes, and its inode with the link count the link gave it: synced before
+ * the link, an ext4 without a journal would keep a count of 0 on disk, and after a power
+ * loss the name would lead to an inode that does not open) and then the directory.
+ * When put returns the file survives kill -9 and power loss. A crash between the link
+ * and the file's sync can leave a name without its bytes: no row refers to it yet (rows
+ * are written after put returns), a read checks the hash (RES_CRYPTO), a put of the
+ * same bytes replaces it, the sweep removes it. Where O_TMPFILE or /proc is missing
+ * (checked at open), a named temporary in <dir>/tmp does the same. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,26 +30,43 @@
 #include "util/rand.h"
 #include "util/str.h"
 
-#define DIR_MAX  3072 /* leaves room for "/ab/cd/<hash>" and "/tmp/<name>.tmp" */
-#define PATH_LEN 4096
+#define DIR_MAX 3072
+#define REL_LEN 80       /* "ab/cd/<hash>" and "<32 hex>.tmp" relative to the store or tmp/ */
+#define LAYOUT  "layout" /* marker: this store never held the two-level layout */
 
 struct fs_store {
     char dir[DIR_MAX];
+    int top, tmp; /* descriptors of <dir> and <dir>/tmp, for the *at calls */
+    bool tmpfile; /* O_TMPFILE + linkat through /proc works here */
+    bool legacy;  /* may hold ab/cd/<hash> files: a put looks there first */
 };
 
 struct fs_tmp {
     int fd;
+    int tmpdir;    /* the store's tmp/ descriptor (the store outlives its temporaries) */
+    char name[40]; /* the named temporary in tmp/, "" for an O_TMPFILE one */
     int64_t size;
-    char path[PATH_LEN];
 };
 
 struct fs_reader {
     int fd;
 };
 
-static result_t fsync_dir(const char *dir)
+static bool force_named; /* blob_fs_named_temporaries */
+
+void blob_fs_named_temporaries(bool on)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    force_named = on;
+}
+
+static int open_dir_at(int at, const char *rel)
+{
+    return openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static result_t fsync_dir_at(int at, const char *rel)
+{
+    int fd = open_dir_at(at, rel);
     if (fd < 0)
         return RES_IO;
     int rc = fsync(fd);
@@ -46,55 +74,138 @@ static result_t fsync_dir(const char *dir)
     return rc == 0 ? RES_OK : RES_IO;
 }
 
-/* mkdir that also makes the new entry durable in its parent. */
-static result_t mkdir_durable(const char *path, const char *parent)
+static bool hex2(const char *s)
 {
-    if (mkdir(path, 0750) == 0)
-        return fsync_dir(parent);
-    return errno == EEXIST ? RES_OK : RES_IO;
+    return strlen(s) == 2 && strspn(s, "0123456789abcdef") == 2;
+}
+
+/* Links the temporary as dirfd/name. */
+static int link_tmp(const struct fs_tmp *t, int dirfd, const char *name)
+{
+    if (t->name[0])
+        return linkat(t->tmpdir, t->name, dirfd, name, 0);
+    char proc[40];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", t->fd);
+    return linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW);
+}
+
+/* Can this filesystem (and process) make and link unnamed temporaries? */
+static bool tmpfile_works(int tmpdir)
+{
+    struct fs_tmp t = {.fd = openat(tmpdir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0640),
+                       .tmpdir = tmpdir};
+    if (t.fd < 0)
+        return false;
+    char hex[33], name[48];
+    bool ok = rand_hex(hex, 16) == RES_OK;
+    snprintf(name, sizeof(name), "%s.tmp", hex);
+    ok = ok && link_tmp(&t, tmpdir, name) == 0;
+    if (ok)
+        unlinkat(tmpdir, name, 0);
+    close(t.fd);
+    return ok;
+}
+
+/* The fan-out directories 00..ff, made once. A store that had none of them never held
+ * the two-level layout: the marker records that, and its puts skip the look there (an
+ * older node sharing the directory may still write ab/cd/ files: they are read, listed
+ * and swept all the same; only a put of the same bytes would store a second copy). */
+static result_t make_fanout(struct fs_store *s)
+{
+    bool have[256] = {false}, marker = false, any = false;
+    DIR *d = fdopendir(dup(s->top));
+    if (!d)
+        return RES_IO;
+    rewinddir(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (hex2(e->d_name)) {
+            have[strtol(e->d_name, NULL, 16)] = true;
+            any = true;
+        } else if (strcmp(e->d_name, LAYOUT) == 0) {
+            marker = true;
+        }
+    }
+    closedir(d);
+    int made = 0;
+    for (int i = 0; i < 256; i++) {
+        char name[3];
+        snprintf(name, sizeof(name), "%02x", i);
+        if (have[i])
+            continue;
+        if (mkdirat(s->top, name, 0750) == 0)
+            made++;
+        else if (errno != EEXIST)
+            return RES_IO;
+    }
+    if (!any && !marker) {
+        int fd = openat(s->top, LAYOUT, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+        static const char text[] = "ab/<sha256>\n";
+        if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1)) {
+            if (fd >= 0)
+                close(fd);
+            return RES_IO;
+        }
+        close(fd); /* not synced: lost, it only costs a look at the old layout per put */
+        marker = true;
+        made++;
+    }
+    s->legacy = !marker;
+    return made ? fsync_dir_at(s->top, ".") : RES_OK;
+}
+
+static void fs_close(void *h)
+{
+    struct fs_store *s = h;
+    if (!s)
+        return;
+    if (s->top >= 0)
+        close(s->top);
+    if (s->tmp >= 0)
+        close(s->tmp);
+    free(s);
 }
 
 static result_t fs_open(const char *target, void **h)
 {
     struct fs_store *s = xcalloc(1, sizeof(*s));
-    char tmp[PATH_LEN];
+    s->top = s->tmp = -1;
     if (str_copy(s->dir, target, sizeof(s->dir)) >= sizeof(s->dir) || !*target) {
         free(s);
         return RES_INVALID;
     }
-    snprintf(tmp, sizeof(tmp), "%s/tmp", s->dir);
     if ((mkdir(s->dir, 0750) != 0 && errno != EEXIST) ||
-        (mkdir(tmp, 0750) != 0 && errno != EEXIST)) {
+        (s->top = open_dir_at(AT_FDCWD, s->dir)) < 0 ||
+        (mkdirat(s->top, "tmp", 0750) != 0 && errno != EEXIST) ||
+        (s->tmp = open_dir_at(s->top, "tmp")) < 0 || make_fanout(s) != RES_OK) {
         log_error("msg=\"cannot create blob directory\" dir=\"%s\" err=\"%s\"", s->dir,
                   strerror(errno));
-        free(s);
+        fs_close(s);
         return RES_IO;
     }
+    s->tmpfile = !force_named && tmpfile_works(s->tmp);
     *h = s;
     return RES_OK;
-}
-
-static void fs_close(void *h)
-{
-    free(h);
-}
-
-static void final_path(const struct fs_store *s, const char *hash, char *out, size_t n)
-{
-    snprintf(out, n, "%s/%.2s/%.2s/%s", s->dir, hash, hash + 2, hash);
 }
 
 static result_t fs_tmp_create(void *h, void **out)
 {
     struct fs_store *s = h;
-    char name[33];
-    if (rand_hex(name, 16) != RES_OK)
-        return RES_INTERNAL;
     struct fs_tmp *t = xcalloc(1, sizeof(*t));
-    snprintf(t->path, sizeof(t->path), "%s/tmp/%s.tmp", s->dir, name);
-    t->fd = open(t->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    t->tmpdir = s->tmp;
+    if (s->tmpfile) {
+        t->fd = openat(s->tmp, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0640);
+    } else {
+        char hex[33];
+        if (rand_hex(hex, 16) != RES_OK) {
+            free(t);
+            return RES_INTERNAL;
+        }
+        snprintf(t->name, sizeof(t->name), "%s.tmp", hex);
+        t->fd = openat(s->tmp, t->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    }
     if (t->fd < 0) {
-        log_error("msg=\"cannot create blob temporary\" path=\"%s\" err=\"%s\"", t->path,
+        log_error("msg=\"cannot create blob temporary\" dir=\"%s/tmp\" err=\"%s\"", s->dir,
                   strerror(errno));
         free(t);
         return RES_IO;
@@ -129,87 +240,138 @@ static void fs_tmp_abort(void *tmp)
         return;
     if (t->fd >= 0)
         close(t->fd);
-    unlink(t->path);
+    if (t->name[0])
+        unlinkat(t->tmpdir, t->name, 0);
     free(t);
 }
 
-/* Byte comparison of two files (a put of bytes already stored). */
-static bool same_content(const char *a, const char *b)
+/* Are the bytes of `fd` those of the temporary (a put of bytes already stored)? */
+static bool same_content(int fd, const struct fs_tmp *t)
 {
-    FILE *fa = fopen(a, "rbe"), *fb = fopen(b, "rbe");
-    bool same = fa && fb;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size != t->size)
+        return false;
     enum { CHUNK = 65536 };
-    char *ba = xmalloc(2 * CHUNK), *bb = ba + CHUNK;
-    while (same) {
-        size_t na = fread(ba, 1, CHUNK, fa), nb = fread(bb, 1, CHUNK, fb);
-        same = na == nb && memcmp(ba, bb, na) == 0 && !ferror(fa) && !ferror(fb);
-        if (na == 0)
-            break;
+    char *a = xmalloc(2 * CHUNK), *b = a + CHUNK;
+    bool same = true;
+    for (off_t off = 0; same && off < st.st_size; off += CHUNK) {
+        ssize_t na = pread(fd, a, CHUNK, off), nb = pread(t->fd, b, CHUNK, off);
+        same = na > 0 && na == nb && memcmp(a, b, (size_t)na) == 0;
     }
-    if (fa)
-        fclose(fa);
-    if (fb)
-        fclose(fb);
-    free(ba);
+    free(a);
     return same;
+}
+
+/* `rel` (relative to the store) holds these bytes already: keep that file, refresh its
+ * time so a sweep deciding about it now leaves it alone, and sync it and its directory
+ * before this put returns: a concurrent put of the same bytes may have linked it and not
+ * yet synced either. *found: a file is there; *kept: with these bytes. */
+static result_t keep_existing(struct fs_store *s, const struct fs_tmp *t, const char *rel,
+                              bool *found, bool *kept)
+{
+    *found = *kept = false;
+    int fd = openat(s->top, rel, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? RES_OK : RES_IO;
+    *found = true;
+    result_t r = RES_OK;
+    if (same_content(fd, t)) {
+        *kept = true;
+        char dir[REL_LEN];
+        snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(rel, '/') - rel), rel);
+        if (futimens(fd, NULL) != 0 || fsync(fd) != 0 || fsync_dir_at(s->top, dir) != RES_OK)
+            r = RES_IO;
+    }
+    close(fd);
+    return r;
 }
 
 static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
 {
     struct fs_store *s = h;
     struct fs_tmp *t = tmp;
-    char d1[PATH_LEN], d2[PATH_LEN], path[PATH_LEN];
+    char fan[3] = {hash[0], hash[1], '\0'}, rel[REL_LEN], old[REL_LEN];
+    bool found = false, kept = false, damaged_old = false;
+    int dirfd = -1;
     result_t r = RES_OK;
-    if (fsync(t->fd) != 0 || close(t->fd) != 0) {
-        t->fd = -1;
-        r = RES_IO;
-        goto out;
+    snprintf(rel, sizeof(rel), "%s/%s", fan, hash);
+    snprintf(old, sizeof(old), "%s/%.2s/%s", fan, hash + 2, hash);
+    /* A store from before the one-level layout may hold these bytes at ab/cd/. */
+    if (s->legacy) {
+        if ((r = keep_existing(s, t, old, &found, &kept)) != RES_OK || kept)
+            goto out;
+        damaged_old = found; /* other bytes there: removed once the good copy is durable */
     }
-    t->fd = -1;
-    snprintf(d1, sizeof(d1), "%s/%.2s", s->dir, hash);
-    snprintf(d2, sizeof(d2), "%s/%.2s/%.2s", s->dir, hash, hash + 2);
-    final_path(s, hash, path, sizeof(path));
-    if ((r = mkdir_durable(d1, s->dir)) != RES_OK || (r = mkdir_durable(d2, d1)) != RES_OK)
-        goto out;
-    if (link(t->path, path) != 0) {
-        struct stat st;
-        if (errno != EEXIST || stat(path, &st) != 0) {
+    if ((dirfd = open_dir_at(s->top, fan)) < 0) {
+        /* removed behind our back: make it again, durably */
+        if ((mkdirat(s->top, fan, 0750) != 0 && errno != EEXIST) ||
+            fsync_dir_at(s->top, ".") != RES_OK || (dirfd = open_dir_at(s->top, fan)) < 0) {
             r = RES_IO;
             goto out;
         }
-        if (st.st_size == t->size && same_content(path, t->path)) {
-            /* The same bytes: keep the stored file; refresh its time so a sweep that is
-             * deciding about it right now leaves it alone. A concurrent put of the same
-             * bytes may have linked it and not yet synced its directory: sync it before
-             * this put returns too, or this put's row could reach the disk before the
-             * name (duplicates are rare, so this costs little). */
-            if (utimensat(AT_FDCWD, path, NULL, 0) != 0)
+    }
+    if (link_tmp(t, dirfd, hash) != 0) {
+        if (errno != EEXIST) {
+            r = RES_IO;
+            goto out;
+        }
+        if ((r = keep_existing(s, t, rel, &found, &kept)) != RES_OK || kept)
+            goto out;
+        /* A file under this name with other bytes is damaged: the fresh bytes, whose hash
+         * was just computed, replace it (rename is atomic; readers see either). An
+         * unnamed temporary gets a name in tmp/ first. */
+        if (found) /* else removed since the link: the rename below puts it back */
+            log_warn("msg=\"replacing damaged blob\" hash=%s", hash);
+        char hex[33];
+        if (!t->name[0]) {
+            if (rand_hex(hex, 16) != RES_OK) {
+                r = RES_INTERNAL;
+                goto out;
+            }
+            snprintf(t->name, sizeof(t->name), "%s.tmp", hex);
+            if (link_tmp(&(struct fs_tmp){.fd = t->fd}, t->tmpdir, t->name) != 0) {
+                t->name[0] = '\0';
                 r = RES_IO;
-            if (r == RES_OK)
-                r = fsync_dir(d2);
-            goto out;
+                goto out;
+            }
         }
-        /* A file under this name with other bytes is damaged: the fresh bytes, whose
-         * hash was just computed, replace it (rename is atomic; readers see either). */
-        log_warn("msg=\"replacing damaged blob\" hash=%s", hash);
-        if (rename(t->path, path) != 0) {
+        if (fsync(t->fd) != 0) { /* bytes and link count durable before they take the name */
             r = RES_IO;
             goto out;
         }
+        if (renameat(t->tmpdir, t->name, dirfd, hash) != 0) {
+            r = RES_IO;
+            goto out;
+        }
+        t->name[0] = '\0'; /* moved: nothing to remove */
+    } else if (fsync(t->fd) != 0) {
+        r = RES_IO; /* the name stays: a concurrent put of these bytes may use it */
+        goto out;
     }
-    r = fsync_dir(d2);
+    r = fsync(dirfd) == 0 ? RES_OK : RES_IO;
+    if (r == RES_OK && damaged_old) {
+        log_warn("msg=\"removing damaged blob of the old layout\" hash=%s", hash);
+        unlinkat(s->top, old, 0); /* reads find the new copy first either way */
+    }
 out:
     if (r != RES_OK)
         log_error("msg=\"blob commit failed\" hash=%s err=\"%s\"", hash, strerror(errno));
+    if (dirfd >= 0)
+        close(dirfd);
     fs_tmp_abort(t); /* the temporary name goes; the stored name stays */
     return r;
 }
 
 static result_t fs_read_open(void *h, const char *hash, void **out, int64_t *size)
 {
-    char path[PATH_LEN];
-    final_path(h, hash, path, sizeof(path));
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct fs_store *s = h;
+    char rel[REL_LEN];
+    snprintf(rel, sizeof(rel), "%.2s/%s", hash, hash);
+    int fd = openat(s->top, rel, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) { /* written before the one-level layout */
+        snprintf(rel, sizeof(rel), "%.2s/%.2s/%s", hash, hash + 2, hash);
+        fd = openat(s->top, rel, O_RDONLY | O_CLOEXEC);
+    }
     if (fd < 0)
         return errno == ENOENT ? RES_NOT_FOUND : RES_IO;
     struct stat st;
@@ -247,60 +409,73 @@ static void fs_read_close(void *p)
     free(rd);
 }
 
+/* Both places a blob may be (one-level, then the old two-level layout): each copy older
+ * than older_than goes; a fresh one stays and makes the answer RES_CONFLICT. */
 static result_t fs_remove(void *h, const char *hash, int64_t older_than)
 {
-    char path[PATH_LEN];
-    struct stat st;
-    final_path(h, hash, path, sizeof(path));
-    if (stat(path, &st) != 0)
-        return errno == ENOENT ? RES_NOT_FOUND : RES_IO;
-    if (st.st_mtime >= older_than)
-        return RES_CONFLICT;
-    if (unlink(path) != 0)
-        return errno == ENOENT ? RES_NOT_FOUND : RES_IO;
-    return RES_OK;
+    struct fs_store *s = h;
+    char rel[2][REL_LEN];
+    snprintf(rel[0], REL_LEN, "%.2s/%s", hash, hash);
+    snprintf(rel[1], REL_LEN, "%.2s/%.2s/%s", hash, hash + 2, hash);
+    bool removed = false, fresh = false;
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        if (fstatat(s->top, rel[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno != ENOENT)
+                return RES_IO;
+            continue;
+        }
+        if (st.st_mtime >= older_than)
+            fresh = true;
+        else if (unlinkat(s->top, rel[i], 0) == 0)
+            removed = true;
+        else if (errno != ENOENT)
+            return RES_IO;
+    }
+    return fresh ? RES_CONFLICT : removed ? RES_OK : RES_NOT_FOUND;
 }
 
-static bool hex2(const char *s)
+/* The blobs of one directory whose names start with `prefix` (ab, or abcd in an old
+ * ab/cd directory); in ab/, also descends into old-layout cd/ directories. */
+static void list_dir(int at, const char *rel, const char *prefix, blob_list_fn fn, void *ctx)
 {
-    return strlen(s) == 2 && strspn(s, "0123456789abcdef") == 2;
+    int fd = open_dir_at(at, rel);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    size_t plen = strlen(prefix);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        struct stat st;
+        if (blob_hash_valid(e->d_name) && strncmp(e->d_name, prefix, plen) == 0) {
+            if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+                fn(ctx, e->d_name, (int64_t)st.st_mtime);
+        } else if (plen == 2 && hex2(e->d_name)) {
+            char sub[5];
+            snprintf(sub, sizeof(sub), "%s%s", prefix, e->d_name);
+            list_dir(fd, e->d_name, sub, fn, ctx);
+        }
+    }
+    closedir(d);
 }
 
 static result_t fs_list(void *h, blob_list_fn fn, void *ctx)
 {
     struct fs_store *s = h;
-    DIR *top = opendir(s->dir);
-    if (!top)
+    int fd = open_dir_at(s->top, ".");
+    DIR *top = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!top) {
+        if (fd >= 0)
+            close(fd);
         return RES_IO;
-    struct dirent *e1, *e2, *e3;
-    char p1[DIR_MAX + 8], p2[DIR_MAX + 16], p3[DIR_MAX + 300];
-    while ((e1 = readdir(top))) {
-        if (!hex2(e1->d_name))
-            continue;
-        snprintf(p1, sizeof(p1), "%s/%.2s", s->dir, e1->d_name);
-        DIR *mid = opendir(p1);
-        if (!mid)
-            continue;
-        while ((e2 = readdir(mid))) {
-            if (!hex2(e2->d_name))
-                continue;
-            snprintf(p2, sizeof(p2), "%s/%.2s", p1, e2->d_name);
-            DIR *leaf = opendir(p2);
-            if (!leaf)
-                continue;
-            while ((e3 = readdir(leaf))) {
-                struct stat st;
-                if (!blob_hash_valid(e3->d_name) || strncmp(e3->d_name, e1->d_name, 2) != 0 ||
-                    strncmp(e3->d_name + 2, e2->d_name, 2) != 0)
-                    continue;
-                snprintf(p3, sizeof(p3), "%s/%.64s", p2, e3->d_name);
-                if (stat(p3, &st) == 0 && S_ISREG(st.st_mode))
-                    fn(ctx, e3->d_name, (int64_t)st.st_mtime);
-            }
-            closedir(leaf);
-        }
-        closedir(mid);
     }
+    struct dirent *e;
+    while ((e = readdir(top)))
+        if (hex2(e->d_name))
+            list_dir(s->top, e->d_name, e->d_name, fn, ctx);
     closedir(top);
     return RES_OK;
 }
@@ -308,19 +483,21 @@ static result_t fs_list(void *h, blob_list_fn fn, void *ctx)
 static result_t fs_sweep_tmp(void *h, int64_t older_than, int64_t *removed)
 {
     struct fs_store *s = h;
-    char dir[PATH_LEN], path[PATH_LEN + 512];
-    snprintf(dir, sizeof(dir), "%s/tmp", s->dir);
-    DIR *d = opendir(dir);
-    if (!d)
+    int fd = open_dir_at(s->tmp, ".");
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
         return RES_IO;
+    }
     struct dirent *e;
     while ((e = readdir(d))) {
         struct stat st;
         size_t n = strlen(e->d_name);
         if (n < 5 || strcmp(e->d_name + n - 4, ".tmp") != 0)
             continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        if (stat(path, &st) == 0 && st.st_mtime < older_than && unlink(path) == 0)
+        if (fstatat(s->tmp, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_mtime < older_than &&
+            unlinkat(s->tmp, e->d_name, 0) == 0)
             (*removed)++;
     }
     closedir(d);

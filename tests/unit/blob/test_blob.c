@@ -1,8 +1,10 @@
-/* The blob store: content addressing, durability layout, verification on read,
- * deduplication, temporaries, limits, and the sweep's rule (only unreferenced files and
- * rows older than the grace period go). */
+/* The blob store: content addressing, durability layout (one-level ab/<hash>, the old
+ * two-level ab/cd/<hash> still read), verification on read, deduplication (also of
+ * concurrent puts), unnamed and named temporaries, limits, and the sweep's rule (only
+ * unreferenced files and rows older than the grace period go). */
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "blob/blob.h"
+#include "blob/blob_driver.h"
 #include "check.h"
 #include "db/db.h"
 
@@ -22,7 +25,17 @@ static struct db *db;
 
 static void file_of(const char *hash, char *out, size_t n)
 {
-    snprintf(out, n, "%s/%.2s/%.2s/%s", dir, hash, hash + 2, hash);
+    snprintf(out, n, "%s/%.2s/%s", dir, hash, hash);
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_INT(fwrite(data, 1, len, f), len);
+    fclose(f);
 }
 
 static int count_entries(const char *path)
@@ -79,7 +92,7 @@ TEST(put_get_round_trip)
     CHECK_STR(hash, ABC_SHA256);
     file_of(hash, path, sizeof(path));
     struct stat st;
-    CHECK_INT(stat(path, &st), 0); /* <dir>/ba/78/<hash> */
+    CHECK_INT(stat(path, &st), 0); /* <dir>/ba/<hash> */
     CHECK_INT(st.st_size, 3);
     struct buf out = BUF_INIT(1024);
     CHECK_INT(blob_get(bs, hash, &out), RES_OK);
@@ -157,6 +170,12 @@ TEST(corrupted_file_detected)
     CHECK_INT(blob_get(bs, hash, &out), RES_OK);
     CHECK(out.len == strlen(text) && memcmp(out.data, text, out.len) == 0);
     buf_release(&out);
+    char tmpdir[400];
+    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
+    CHECK_INT(count_entries(tmpdir), 0); /* the repair's named temporary was moved */
+    struct stat st;
+    CHECK_INT(stat(path, &st), 0);
+    CHECK_INT(st.st_nlink, 1);
 }
 
 TEST(identical_put_deduplicated)
@@ -173,35 +192,238 @@ TEST(identical_put_deduplicated)
     CHECK_INT(stat(path, &b), 0);
     CHECK_INT(a.st_ino, b.st_ino);        /* the stored file was kept, not replaced */
     CHECK(b.st_mtime > time(NULL) - 100); /* but refreshed, so a sweep keeps it */
-    snprintf(d2, sizeof(d2), "%s/%.2s/%.2s", dir, h1, h1 + 2);
+    snprintf(d2, sizeof(d2), "%s/%.2s", dir, h1);
     CHECK_INT(count_entries(d2), 1);
 }
 
-TEST(temporaries_cleaned_and_limit)
+/* Abort and the size limit leave nothing behind, with unnamed (O_TMPFILE: nothing in
+ * tmp/ even while writing) and with named temporaries. */
+static void temporaries_in(struct blob_store *store, const char *store_dir, bool named)
 {
     char tmpdir[400], hash[BLOB_HASH_LEN + 1];
-    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
-    CHECK_INT(blob_put(bs, "x", 1, hash), RES_OK);
+    snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", store_dir);
+    CHECK_INT(blob_put(store, "x", 1, hash), RES_OK);
     CHECK_INT(count_entries(tmpdir), 0); /* the temporary became the blob */
 
     struct blob_writer *w = NULL;
-    CHECK_INT(blob_begin(bs, &w), RES_OK);
+    CHECK_INT(blob_begin(store, &w), RES_OK);
     CHECK_INT(blob_write(w, "part", 4), RES_OK);
-    CHECK_INT(count_entries(tmpdir), 1);
+    CHECK_INT(count_entries(tmpdir), named ? 1 : 0);
     blob_abort(w);
     CHECK_INT(count_entries(tmpdir), 0);
 
     /* over the store's limit (1 MiB here): refused, nothing left behind */
     static unsigned char big[700 * 1024];
-    CHECK_INT(blob_begin(bs, &w), RES_OK);
+    CHECK_INT(blob_begin(store, &w), RES_OK);
     CHECK_INT(blob_write(w, big, sizeof(big)), RES_OK);
     CHECK_INT(blob_write(w, big, sizeof(big)), RES_TOO_LARGE);
     CHECK_INT(blob_finish(w, hash, NULL), RES_INVALID);
     CHECK_INT(count_entries(tmpdir), 0);
-    CHECK_INT(blob_put(bs, big, sizeof(big), hash), RES_OK); /* within the limit */
+    CHECK_INT(blob_put(store, big, sizeof(big), hash), RES_OK); /* within the limit */
     static unsigned char huge[1024 * 1024 + 1];
-    CHECK_INT(blob_put(bs, huge, sizeof(huge), hash), RES_TOO_LARGE);
+    CHECK_INT(blob_put(store, huge, sizeof(huge), hash), RES_TOO_LARGE);
     CHECK_INT(count_entries(tmpdir), 0);
+    struct buf out = BUF_INIT(2 * 1024 * 1024);
+    CHECK_INT(blob_get(store, hash, &out), RES_OK);
+    CHECK_INT(out.len, sizeof(big));
+    buf_release(&out);
+}
+
+TEST(temporaries_cleaned_and_limit)
+{
+    temporaries_in(bs, dir, false);
+
+    /* where O_TMPFILE is missing: a named temporary in tmp/, linked, then removed */
+    char other[300], url[320];
+    snprintf(other, sizeof(other), "%s-named", dir);
+    snprintf(url, sizeof(url), "file:%s", other);
+    blob_fs_named_temporaries(true);
+    struct blob_store *named = NULL;
+    CHECK_INT(blob_open(url, 1024 * 1024, &named), RES_OK);
+    blob_fs_named_temporaries(false);
+    if (!named)
+        return;
+    temporaries_in(named, other, true);
+    /* a damaged file is replaced through the named temporary too */
+    char hash[BLOB_HASH_LEN + 1], path[600];
+    CHECK_INT(blob_put(named, "named path", 10, hash), RES_OK);
+    snprintf(path, sizeof(path), "%s/%.2s/%s", other, hash, hash);
+    write_file(path, "NAMED PATH", 10);
+    CHECK_INT(blob_put(named, "named path", 10, hash), RES_OK);
+    struct buf out = BUF_INIT(1024);
+    CHECK_INT(blob_get(named, hash, &out), RES_OK);
+    buf_release(&out);
+    snprintf(path, sizeof(path), "%s/tmp", other);
+    CHECK_INT(count_entries(path), 0);
+    blob_close(named);
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", other);
+    CHECK_INT(system(cmd), 0);
+}
+
+/* A new store: the 256 fan-out directories and the layout marker exist after open, so a
+ * put makes no directory. */
+TEST(fanout_made_at_open)
+{
+    char path[600];
+    int dirs = 0;
+    for (int i = 0; i < 256; i++) {
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%02x", dir, i);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            dirs++;
+    }
+    CHECK_INT(dirs, 256);
+    snprintf(path, sizeof(path), "%s/layout", dir);
+    CHECK_INT(access(path, F_OK), 0);
+    /* 256 directories, tmp/ and the marker: nothing else at the top */
+    CHECK_INT(count_entries(dir), 258);
+}
+
+/* A data directory written by an older version (ab/cd/<hash>, no marker) keeps working:
+ * its files are read, deduplicated, listed and swept where they are; new bytes go to
+ * ab/<hash>; a damaged old file is replaced by a good copy in the new place. */
+TEST(old_layout_still_read)
+{
+    char old[300], url[320], path[700], legacy[700], hash[BLOB_HASH_LEN + 1];
+    snprintf(old, sizeof(old), "%s-old", dir);
+    snprintf(url, sizeof(url), "file:%s", old);
+    /* what the old driver left: ab/ and ab/cd/ made on demand, a file */
+    snprintf(path, sizeof(path), "%s/ba/78", old);
+    char cmd[2400];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s' '%s/tmp' '%s/5d/41'", old, path, old,
+             old);
+    CHECK_INT(system(cmd), 0);
+    snprintf(legacy, sizeof(legacy), "%s/ba/78/%s", old, ABC_SHA256);
+    write_file(legacy, "abc", 3);
+    age(legacy, 7200);
+    /* sha256("hello"), stored with other bytes (damaged) */
+    const char *hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    char damaged[700];
+    snprintf(damaged, sizeof(damaged), "%s/2c/f2/%s", old, hello);
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s/2c/f2'", old);
+    CHECK_INT(system(cmd), 0);
+    write_file(damaged, "HELLO", 5);
+
+    struct blob_store *st = NULL;
+    CHECK_INT(blob_open(url, 1024 * 1024, &st), RES_OK);
+    if (!st)
+        return;
+    snprintf(path, sizeof(path), "%s/layout", old);
+    CHECK(access(path, F_OK) != 0); /* not marked: it may hold the old layout */
+    snprintf(path, sizeof(path), "%s/ff", old);
+    CHECK_INT(access(path, F_OK), 0); /* the missing fan-out directories were made */
+
+    struct buf out = BUF_INIT(1024);
+    CHECK_INT(blob_get(st, ABC_SHA256, &out), RES_OK);
+    CHECK(out.len == 3 && memcmp(out.data, "abc", 3) == 0);
+    CHECK(blob_exists(st, ABC_SHA256));
+
+    /* the same bytes again: the old file is kept (refreshed), no second copy */
+    struct stat a, b;
+    CHECK_INT(stat(legacy, &a), 0);
+    CHECK_INT(blob_put(st, "abc", 3, hash), RES_OK);
+    CHECK_STR(hash, ABC_SHA256);
+    CHECK_INT(stat(legacy, &b), 0);
+    CHECK_INT(a.st_ino, b.st_ino);
+    CHECK(b.st_mtime > time(NULL) - 100);
+    snprintf(path, sizeof(path), "%s/ba/%s", old, ABC_SHA256);
+    CHECK(access(path, F_OK) != 0);
+
+    /* new bytes: one level */
+    char fresh[BLOB_HASH_LEN + 1];
+    CHECK_INT(blob_put(st, "new bytes", 9, fresh), RES_OK);
+    snprintf(path, sizeof(path), "%s/%.2s/%s", old, fresh, fresh);
+    CHECK_INT(access(path, F_OK), 0);
+    CHECK_INT(blob_get(st, fresh, &out), RES_OK);
+
+    /* the damaged old file is detected, then replaced by a good copy at 2c/<hash> */
+    CHECK_INT(blob_get(st, hello, &out), RES_CRYPTO);
+    CHECK_INT(blob_put(st, "hello", 5, hash), RES_OK);
+    CHECK_STR(hash, hello);
+    CHECK_INT(blob_get(st, hello, &out), RES_OK);
+    CHECK(out.len == 5 && memcmp(out.data, "hello", 5) == 0);
+    CHECK(access(damaged, F_OK) != 0);
+    snprintf(path, sizeof(path), "%s/2c/%s", old, hello);
+    CHECK_INT(access(path, F_OK), 0);
+
+    /* the sweep sees both layouts: unreferenced old files go, from either place */
+    char url2[320];
+    snprintf(url2, sizeof(url2), "sqlite:%s.db", old);
+    struct db *odb = NULL;
+    CHECK_INT(db_open(url2, &odb), RES_OK);
+    CHECK_INT(db_migrate(odb), RES_OK);
+    struct db_conn *c = db_conn(odb);
+    age(legacy, 7200);
+    snprintf(path, sizeof(path), "%s/%.2s/%s", old, fresh, fresh);
+    age(path, 7200);
+    struct blob_sweep_report rep;
+    CHECK_INT(blob_sweep(st, c, time(NULL), 3600, &rep), RES_OK);
+    CHECK_INT(rep.files_removed, 2); /* abc (old place), "new bytes" (new place) */
+    CHECK_INT(rep.files_kept, 1);    /* hello: put a moment ago */
+    CHECK(!blob_exists(st, ABC_SHA256));
+    CHECK(!blob_exists(st, fresh));
+    CHECK(blob_exists(st, hello));
+    buf_release(&out);
+    db_close(odb);
+    blob_close(st);
+    /* opened again: still not marked, still read */
+    CHECK_INT(blob_open(url, 1024 * 1024, &st), RES_OK);
+    CHECK(blob_exists(st, hello));
+    blob_close(st);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s.db' '%s.db-wal' '%s.db-shm'", old, old, old, old);
+    CHECK_INT(system(cmd), 0);
+}
+
+/* Puts of the same bytes at the same time: every one succeeds with the same name, one
+ * file stays, no temporary is left. */
+struct same_put {
+    char hash[BLOB_HASH_LEN + 1];
+    result_t r;
+};
+
+static unsigned char same_bytes[150000];
+
+static void *put_same(void *arg)
+{
+    struct same_put *p = arg;
+    p->r = blob_put(bs, same_bytes, sizeof(same_bytes), p->hash);
+    return NULL;
+}
+
+TEST(concurrent_identical_puts)
+{
+    for (size_t i = 0; i < sizeof(same_bytes); i++)
+        same_bytes[i] = (unsigned char)(i * 13 + 1);
+    enum { N = 16 };
+    pthread_t th[N];
+    struct same_put res[N];
+    memset(res, 0, sizeof(res));
+    for (int i = 0; i < N; i++)
+        CHECK_INT(pthread_create(&th[i], NULL, put_same, &res[i]), 0);
+    for (int i = 0; i < N; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < N; i++) {
+        CHECK_INT(res[i].r, RES_OK);
+        CHECK_STR(res[i].hash, res[0].hash);
+    }
+    char d[600];
+    snprintf(d, sizeof(d), "%s/%.2s", dir, res[0].hash);
+    int n = 0;
+    DIR *dd = opendir(d);
+    struct dirent *e;
+    while (dd && (e = readdir(dd)))
+        if (strcmp(e->d_name, res[0].hash) == 0)
+            n++;
+    if (dd)
+        closedir(dd);
+    CHECK_INT(n, 1);
+    snprintf(d, sizeof(d), "%s/tmp", dir);
+    CHECK_INT(count_entries(d), 0);
+    struct buf out = BUF_INIT(sizeof(same_bytes));
+    CHECK_INT(blob_get(bs, res[0].hash, &out), RES_OK);
+    CHECK(out.len == sizeof(same_bytes) && memcmp(out.data, same_bytes, out.len) == 0);
+    buf_release(&out);
 }
 
 TEST(reference_in_rolled_back_transaction)
@@ -290,10 +512,13 @@ TEST(sweep_refuses_bad_registry)
 int main(void)
 {
     setup();
+    RUN(fanout_made_at_open);
     RUN(put_get_round_trip);
     RUN(corrupted_file_detected);
     RUN(identical_put_deduplicated);
     RUN(temporaries_cleaned_and_limit);
+    RUN(old_layout_still_read);
+    RUN(concurrent_identical_puts);
     RUN(reference_in_rolled_back_transaction);
     RUN(sweep_removes_only_unreferenced_and_old);
     RUN(sweep_refuses_bad_registry);
