@@ -1560,6 +1560,31 @@ static result_t do_cancel(struct wf_write *w, struct db_conn *c, struct wf_state
     return r;
 }
 
+/* The copies the issue of document id delivered (in id order; in_force: not those refused
+ * or recalled), at most DOC_MAX_RECIPIENTS: each one's id, agency and state. */
+static result_t copies_list(struct db_conn *c, int64_t id, bool in_force, int64_t *copies,
+                            int64_t *agencies, char (*states)[16], size_t *n)
+{
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          in_force ? "SELECT id, agency_id, state FROM document WHERE "
+                                     "source_document_id = $1 AND state NOT IN ('refused', "
+                                     "'recalled') ORDER BY id"
+                                   : "SELECT id, agency_id, state FROM document WHERE "
+                                     "source_document_id = $1 ORDER BY id",
+                          "i", id);
+    *n = 0;
+    while (r == RES_OK && *n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
+        copies[*n] = db_col_i64(q, 0);
+        agencies[*n] = db_col_i64(q, 1);
+        str_copy(states[*n], db_col_text(q, 2), sizeof(states[*n]));
+        (*n)++;
+        r = RES_OK;
+    }
+    db_finalize(q);
+    return r == RES_DONE ? RES_OK : r;
+}
+
 /* Thu hồi (standards.md §5, §10): the sender's document is recalled at once; each
  * receiver's copy waits for its clerk's answer (state recall_requested, its rows kept
  * but no step possible; the state before in state_before_recall): recall_agree freezes
@@ -1570,21 +1595,7 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
     int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
     char states[DOC_MAX_RECIPIENTS][16];
     size_t n = 0;
-    struct db_stmt *q = NULL;
-    result_t r = db_query(c, &q,
-                          "SELECT id, agency_id, state FROM document WHERE source_document_id = "
-                          "$1 ORDER BY id",
-                          "i", w->id);
-    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
-        copies[n] = db_col_i64(q, 0);
-        agencies[n] = db_col_i64(q, 1);
-        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
-        n++;
-        r = RES_OK;
-    }
-    db_finalize(q);
-    if (r == RES_DONE)
-        r = RES_OK;
+    result_t r = copies_list(c, w->id, false, copies, agencies, states, &n);
     if (r == RES_OK)
         r = set_state(c, w->id, "recalled", w->now);
     if (r == RES_OK)
@@ -1952,22 +1963,7 @@ static result_t upd_copies(struct wf_write *w, struct db_conn *c, const char *su
     int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
     char states[DOC_MAX_RECIPIENTS][16];
     size_t n = 0;
-    struct db_stmt *q = NULL;
-    result_t r = db_query(c, &q,
-                          "SELECT id, agency_id, state FROM document WHERE source_document_id = $1 "
-                          "AND state NOT IN ('refused', 'recalled') ORDER BY id",
-                          "i", w->id);
-    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
-        copies[n] = db_col_i64(q, 0);
-        agencies[n] = db_col_i64(q, 1);
-        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
-        n++;
-        r = RES_OK;
-    }
-    if (q)
-        db_finalize(q);
-    if (r == RES_DONE)
-        r = RES_OK;
+    result_t r = copies_list(c, w->id, true, copies, agencies, states, &n);
     *ncopies = n;
     for (size_t i = 0; r == RES_OK && i < n; i++) {
         int64_t cstep = 0;
