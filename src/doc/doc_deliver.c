@@ -90,6 +90,11 @@ void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, 
                                       .client_addr = a->client_addr});
 }
 
+result_t doc_touch(struct db_conn *c, int64_t id, int64_t now)
+{
+    return db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, now);
+}
+
 static result_t agency_name(struct db_conn *c, int64_t id, char *out, size_t n)
 {
     struct db_stmt *s = NULL;
@@ -124,8 +129,7 @@ result_t doc_deliver_internal(struct tx *t, struct calendar *cal, const struct a
         return r;
     /* The source row's lock orders this delivery with others of the same document (the
      * history step numbers, the second-delivery check). */
-    r = db_run(c, "UPDATE document SET updated_at = $1 WHERE id = $2", "ii", now,
-               source_document_id);
+    r = doc_touch(c, source_document_id, now);
     if (r != RES_OK)
         return r;
     struct db_stmt *s = NULL;
@@ -379,8 +383,7 @@ static result_t tell_source(struct db_conn *c, struct arrived_write *w, const ch
         return RES_OK;
     if (r != RES_ROW)
         return r;
-    if ((r = db_run(c, "UPDATE document SET updated_at = $1 WHERE id = $2", "ii", w->now,
-                    w->d->source_id)) != RES_OK)
+    if ((r = doc_touch(c, w->d->source_id, w->now)) != RES_OK)
         return r;
     return doc_history_add(c, w->d->source_id, w->a, action, state, state, comment, w->now);
 }

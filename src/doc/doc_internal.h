@@ -44,6 +44,9 @@ struct actor;
  * the write path's transaction t. */
 void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, const char *action,
                const char *summary);
+/* doc_deliver.c: document id changed at now (its updated_at), in the write path's
+ * connection c; the row's lock orders the writes on the document. */
+result_t doc_touch(struct db_conn *c, int64_t id, int64_t now);
 struct verrs;
 struct calendar;
 struct doc_recipient_input;
@@ -69,6 +72,12 @@ struct doc_rcpt_row {
     int64_t id, agency, dept, user;
     char kind[16], code[64], name[200];
 };
+/* SQL: the columns of a doc_recipient row (alias rc) doc_rcpt_row_read reads. */
+#define DOC_RCPT_ROW_COLUMNS                                                                 \
+    "rc.id, rc.kind, COALESCE(rc.agency_id, 0), rc.agency_code, COALESCE(rc.department_id, " \
+    "0), COALESCE(rc.user_id, 0), rc.name"
+/* doc_outgoing.c: the row at s (selected with DOC_RCPT_ROW_COLUMNS first) into x. */
+void doc_rcpt_row_read(struct db_stmt *s, struct doc_rcpt_row *x);
 /* Delivers recipient rc of the issued document id in t (the issue, an update adding
  * it): an agency of the installation gets its arrived copy at once (doc_deliver_internal,
  * *copy), an external one a waiting doc_outbox row, a unit or person of the agency a

@@ -120,6 +120,21 @@ static result_t to_person(struct emit *x, int64_t agency, int64_t user, const ch
     return send(x, &to, kind, doc, text);
 }
 
+/* A participant row's people: its person, or its unit dept through unit_roles (0: every
+ * member); nobody when the row has neither. */
+static result_t to_row(struct emit *x, int64_t agency, int64_t user, int64_t dept,
+                       unsigned unit_roles, const char *kind, int64_t doc, const char *text)
+{
+    struct notify_to to = {.agency_id = agency, .user_id = user};
+    if (!user) {
+        if (!dept)
+            return RES_OK;
+        to.department_id = dept;
+        to.roles = unit_roles;
+    }
+    return send(x, &to, kind, doc, text);
+}
+
 /* The rows a step created: each person, or a unit (its leaders; for information, every
  * member), told their role. */
 static result_t to_new_rows(struct emit *x, const struct docinfo *d, const char *what)
@@ -182,15 +197,9 @@ static result_t to_new_rows(struct emit *x, const struct docinfo *d, const char 
             snprintf(due, sizeof(due), ", hạn %s", vn);
         }
         snprintf(text, sizeof(text), "%s %s%s.", name, words, due);
-        struct notify_to to = {.agency_id = d->agency_id, .user_id = rows[i].user};
-        if (unit) {
-            to.department_id = rows[i].dept;
-            /* a unit acts through its leaders; for information it is every member */
-            to.roles = !strcmp(role, "for_info") ? 0 : ROLE_DEPARTMENT_LEADER;
-        }
-        if (unit && !to.department_id)
-            continue;
-        r = send(x, &to, kind, d->id, text);
+        /* a unit acts through its leaders; for information it is every member */
+        r = to_row(x, d->agency_id, rows[i].user, rows[i].dept,
+                   !strcmp(role, "for_info") ? 0 : ROLE_DEPARTMENT_LEADER, kind, d->id, text);
     }
     return r;
 }
@@ -302,16 +311,9 @@ static result_t to_handlers(struct emit *x, const struct docinfo *d, const char 
     if (r != RES_DONE && r != RES_ROW)
         return r;
     r = to_clerks(x, d->agency_id, kind, d->id, text);
-    for (size_t i = 0; i < n && r == RES_OK; i++) {
-        struct notify_to to = {.agency_id = d->agency_id, .user_id = rows[i].user};
-        if (!rows[i].user) {
-            if (!rows[i].dept)
-                continue;
-            to.department_id = rows[i].dept;
-            to.roles = ROLE_DEPARTMENT_LEADER;
-        }
-        r = send(x, &to, kind, d->id, text);
-    }
+    for (size_t i = 0; i < n && r == RES_OK; i++)
+        r = to_row(x, d->agency_id, rows[i].user, rows[i].dept, ROLE_DEPARTMENT_LEADER, kind, d->id,
+                   text);
     return r;
 }
 

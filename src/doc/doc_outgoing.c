@@ -496,7 +496,7 @@ static result_t version_tx(struct tx *t, int64_t id, int64_t step, const char *f
     int64_t ver = 0;
     result_t r = version_insert(c, id, &v->f, "", v->a->user_id, v->now, &ver);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, v->now);
+        r = doc_touch(c, id, v->now);
     char comment[400];
     snprintf(comment, sizeof(comment), "Phiên bản %lld: “%s”", (long long)ver,
              DOC_CUT(v->f.name, 200));
@@ -964,7 +964,7 @@ static result_t digitise_tx(struct tx *t, int64_t id, int64_t step, const char *
     int64_t v = 0;
     r = version_insert(c, id, &s->f, "digitised", s->a->user_id, s->now, &v);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, s->now);
+        r = doc_touch(c, id, s->now);
     if (r == RES_OK)
         r = doc_history_add(c, id, s->a, "digitised_signed", from, from,
                             "Ký số của cơ quan trên bản số hóa từ bản giấy", s->now);
@@ -1017,7 +1017,7 @@ static result_t replace_copy(struct db_conn *c, struct issue_arg *s, int64_t rep
              (long long)copy);
     r = db_run(c, "UPDATE document SET replaces_id = $2 WHERE id = $1", "ii", copy, old);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", old, s->now);
+        r = doc_touch(c, old, s->now);
     if (r == RES_OK)
         r = one_text(c, st, sizeof(st), "SELECT state FROM document WHERE id = $1", "i", old, 0);
     if (r == RES_OK)
@@ -1072,6 +1072,18 @@ static result_t reply_complete(struct tx *t, struct issue_arg *s, int64_t id, in
         doc_audit(t, s->a, s->agency, reply_to, "doc_reply_complete", sum);
     }
     return r;
+}
+
+void doc_rcpt_row_read(struct db_stmt *s, struct doc_rcpt_row *x)
+{
+    memset(x, 0, sizeof(*x));
+    x->id = db_col_i64(s, 0);
+    str_copy(x->kind, db_col_text(s, 1), sizeof(x->kind));
+    x->agency = db_col_i64(s, 2);
+    str_copy(x->code, db_col_text(s, 3), sizeof(x->code));
+    x->dept = db_col_i64(s, 4);
+    x->user = db_col_i64(s, 5);
+    str_copy(x->name, db_col_text(s, 6), sizeof(x->name));
 }
 
 result_t doc_recipient_deliver(struct tx *t, struct calendar *cal, const struct actor *a,
@@ -1143,19 +1155,11 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
     struct doc_rcpt_row rc[DOC_MAX_RECIPIENTS];
     size_t nrc = 0;
     r = db_query(c, &q,
-                 "SELECT id, kind, COALESCE(agency_id, 0), agency_code, COALESCE(department_id, "
-                 "0), COALESCE(user_id, 0), name FROM doc_recipient WHERE document_id = $1 ORDER "
-                 "BY seq",
+                 "SELECT " DOC_RCPT_ROW_COLUMNS " FROM doc_recipient rc WHERE rc.document_id = "
+                 "$1 ORDER BY rc.seq",
                  "i", id);
     while (r == RES_OK && nrc < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
-        rc[nrc].id = db_col_i64(q, 0);
-        str_copy(rc[nrc].kind, db_col_text(q, 1), sizeof(rc[nrc].kind));
-        rc[nrc].agency = db_col_i64(q, 2);
-        str_copy(rc[nrc].code, db_col_text(q, 3), sizeof(rc[nrc].code));
-        rc[nrc].dept = db_col_i64(q, 4);
-        rc[nrc].user = db_col_i64(q, 5);
-        str_copy(rc[nrc].name, db_col_text(q, 6), sizeof(rc[nrc].name));
-        nrc++;
+        doc_rcpt_row_read(q, &rc[nrc++]);
         r = RES_OK;
     }
     db_finalize(q);
@@ -1174,7 +1178,7 @@ static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *fro
         /* §6 the replaced document shows what replaced it (replaced_by in doc_get) */
         char comment[320];
         snprintf(comment, sizeof(comment), "Bị thay thế bởi văn bản %s", ref);
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", replaces, s->now);
+        r = doc_touch(c, replaces, s->now);
         if (r == RES_OK)
             r = doc_history_add(c, replaces, s->a, "replaced", "issued", "issued", comment, s->now);
     }

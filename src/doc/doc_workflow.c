@@ -904,7 +904,7 @@ static result_t do_reassign(struct wf_write *w, struct db_conn *c, struct wf_sta
     r = db_run(c, "UPDATE doc_participant SET status = 'forwarded', done_at = $2 WHERE id = $1",
                "ii", unit->id, w->now);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+        r = doc_touch(c, w->id, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, "reassigned", s->state_key, s->state_key,
                         in->leads[0].user_id, 0, w->in->note, w->now);
@@ -944,7 +944,7 @@ static result_t do_comment(struct wf_write *w, struct db_conn *c, struct wf_stat
         r = db_run(c, "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE id = $1",
                    "ii", s->own.id, w->now);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+        r = doc_touch(c, w->id, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, part_done ? "part_done" : "commented", s->state_key,
                         s->state_key, 0, 0, w->in->note, w->now);
@@ -967,7 +967,7 @@ static result_t do_attach(struct wf_write *w, struct db_conn *c, struct wf_state
     if (r == RES_OK)
         r = doc_file_insert(c, w->id, &f, w->a->user_id, w->now, &w->file_id);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+        r = doc_touch(c, w->id, w->now);
     char comment[DOC_NOTE_MAX * 4 + 400];
     snprintf(comment, sizeof(comment), "Tệp xử lý “%s”%s%s", f.name, w->in->note[0] ? ": " : "",
              w->in->note);
@@ -1021,7 +1021,7 @@ static result_t do_forward(struct wf_write *w, struct db_conn *c, struct wf_stat
     r = part_add(c, w->id, step, role, &t, dept, w->a->user_id, s->own.id,
                  !strcmp(role, "co_handler") ? s->own.due : NULL, w->in->note, w->now, NULL);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+        r = doc_touch(c, w->id, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, "forwarded", s->state_key, s->state_key, in->user_id,
                         0, w->in->note, w->now);
@@ -1361,8 +1361,7 @@ static result_t do_ask(struct wf_write *w, struct db_conn *c, struct wf_state *s
     char comment[DOC_NOTE_MAX * 4 + 800];
     snprintf(comment, sizeof(comment), "Xin ý kiến %s (hạn %.2s/%.2s/%.4s): %s", names,
              w->in->deadline + 8, w->in->deadline + 5, w->in->deadline, w->in->note);
-    result_t r =
-        db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+    result_t r = doc_touch(c, w->id, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, "opinion_asked", s->state_key, s->state_key, 0, 0,
                         comment, w->now);
@@ -1383,7 +1382,7 @@ static result_t do_answer(struct wf_write *w, struct db_conn *c, struct wf_state
                    "id = $1",
                    "iit", s->own.id, w->now, w->in->note);
     if (r == RES_OK)
-        r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+        r = doc_touch(c, w->id, w->now);
     char comment[DOC_NOTE_MAX * 4 + 300];
     snprintf(comment, sizeof(comment), "%s: %s", DOC_CUT(name, 200), w->in->note);
     if (r == RES_OK)
@@ -1458,7 +1457,7 @@ static result_t do_approve(struct wf_write *w, struct db_conn *c, struct wf_stat
         if (r == RES_OK)
             r = db_run(c, "UPDATE doc_participant SET active = 1 WHERE id = $1", "i", next);
         if (r == RES_OK)
-            r = db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", w->id, w->now);
+            r = doc_touch(c, w->id, w->now);
         if (r == RES_OK)
             r = history_add(c, w->id, step, w->a, "reviewed", s->state_key, s->state_key, next_user,
                             0, w->in->note, w->now);
@@ -1561,6 +1560,31 @@ static result_t do_cancel(struct wf_write *w, struct db_conn *c, struct wf_state
     return r;
 }
 
+/* The copies the issue of document id delivered (in id order; in_force: not those refused
+ * or recalled), at most DOC_MAX_RECIPIENTS: each one's id, agency and state. */
+static result_t copies_list(struct db_conn *c, int64_t id, bool in_force, int64_t *copies,
+                            int64_t *agencies, char (*states)[16], size_t *n)
+{
+    struct db_stmt *q = NULL;
+    result_t r = db_query(c, &q,
+                          in_force ? "SELECT id, agency_id, state FROM document WHERE "
+                                     "source_document_id = $1 AND state NOT IN ('refused', "
+                                     "'recalled') ORDER BY id"
+                                   : "SELECT id, agency_id, state FROM document WHERE "
+                                     "source_document_id = $1 ORDER BY id",
+                          "i", id);
+    *n = 0;
+    while (r == RES_OK && *n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
+        copies[*n] = db_col_i64(q, 0);
+        agencies[*n] = db_col_i64(q, 1);
+        str_copy(states[*n], db_col_text(q, 2), sizeof(states[*n]));
+        (*n)++;
+        r = RES_OK;
+    }
+    db_finalize(q);
+    return r == RES_DONE ? RES_OK : r;
+}
+
 /* Thu hồi (standards.md §5, §10): the sender's document is recalled at once; each
  * receiver's copy waits for its clerk's answer (state recall_requested, its rows kept
  * but no step possible; the state before in state_before_recall): recall_agree freezes
@@ -1571,21 +1595,7 @@ static result_t do_recall(struct wf_write *w, struct db_conn *c, struct wf_state
     int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
     char states[DOC_MAX_RECIPIENTS][16];
     size_t n = 0;
-    struct db_stmt *q = NULL;
-    result_t r = db_query(c, &q,
-                          "SELECT id, agency_id, state FROM document WHERE source_document_id = "
-                          "$1 ORDER BY id",
-                          "i", w->id);
-    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
-        copies[n] = db_col_i64(q, 0);
-        agencies[n] = db_col_i64(q, 1);
-        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
-        n++;
-        r = RES_OK;
-    }
-    db_finalize(q);
-    if (r == RES_DONE)
-        r = RES_OK;
+    result_t r = copies_list(c, w->id, false, copies, agencies, states, &n);
     if (r == RES_OK)
         r = set_state(c, w->id, "recalled", w->now);
     if (r == RES_OK)
@@ -1753,26 +1763,18 @@ static result_t upd_check_removed(struct wf_write *w, struct db_conn *c, struct 
             continue;
         }
         struct db_stmt *q = NULL;
-        result_t r = db_query(
-            c, &q,
-            "SELECT rc.id, rc.kind, COALESCE(rc.agency_id, 0), rc.agency_code, "
-            "COALESCE(rc.department_id, 0), COALESCE(rc.user_id, 0), rc.name, CASE "
-            "WHEN " DOC_RECIPIENT_REMOVED
-            " THEN 1 ELSE 0 END, COALESCE((SELECT o.status FROM doc_outbox o WHERE o.recipient_id "
-            "= rc.id), '') FROM doc_recipient rc WHERE rc.document_id = $1 AND rc.seq = $2",
-            "ii", w->id, seq);
+        result_t r =
+            db_query(c, &q,
+                     "SELECT " DOC_RCPT_ROW_COLUMNS ", CASE WHEN " DOC_RECIPIENT_REMOVED
+                     " THEN 1 ELSE 0 END, COALESCE((SELECT o.status FROM doc_outbox o WHERE "
+                     "o.recipient_id = rc.id), '') FROM doc_recipient rc WHERE rc.document_id = "
+                     "$1 AND rc.seq = $2",
+                     "ii", w->id, seq);
         if (r != RES_OK)
             return r;
         if ((r = db_step(q)) == RES_ROW) {
             struct doc_rcpt_row *x = &g[*ng];
-            memset(x, 0, sizeof(*x));
-            x->id = db_col_i64(q, 0);
-            str_copy(x->kind, db_col_text(q, 1), sizeof(x->kind));
-            x->agency = db_col_i64(q, 2);
-            str_copy(x->code, db_col_text(q, 3), sizeof(x->code));
-            x->dept = db_col_i64(q, 4);
-            x->user = db_col_i64(q, 5);
-            str_copy(x->name, db_col_text(q, 6), sizeof(x->name));
+            doc_rcpt_row_read(q, x);
             if (db_col_i64(q, 7))
                 verrs_add(&w->e, "recipients_remove",
                           "%s (nơi nhận số %lld) đã được bỏ khỏi nơi nhận ở lần cập nhật trước.",
@@ -1930,22 +1932,15 @@ static result_t upd_add(struct wf_write *w, struct db_conn *c, int64_t step, int
     struct doc_rcpt_row row = {0};
     struct db_stmt *q = NULL;
     if (r == RES_OK)
-        r = db_query(
-            c, &q,
-            "SELECT id, kind, COALESCE(agency_id, 0), agency_code, COALESCE(department_id, "
-            "0), COALESCE(user_id, 0), name FROM doc_recipient WHERE document_id = $1 AND "
-            "seq = $2",
-            "ii", w->id, seq);
+        r = db_query(c, &q,
+                     "SELECT " DOC_RCPT_ROW_COLUMNS
+                     " FROM doc_recipient rc WHERE rc.document_id = $1 "
+                     "AND rc.seq = $2",
+                     "ii", w->id, seq);
     if (r != RES_OK)
         return r;
     if ((r = db_step(q)) == RES_ROW) {
-        row.id = db_col_i64(q, 0);
-        str_copy(row.kind, db_col_text(q, 1), sizeof(row.kind));
-        row.agency = db_col_i64(q, 2);
-        str_copy(row.code, db_col_text(q, 3), sizeof(row.code));
-        row.dept = db_col_i64(q, 4);
-        row.user = db_col_i64(q, 5);
-        str_copy(row.name, db_col_text(q, 6), sizeof(row.name));
+        doc_rcpt_row_read(q, &row);
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_INTERNAL;
@@ -1968,22 +1963,7 @@ static result_t upd_copies(struct wf_write *w, struct db_conn *c, const char *su
     int64_t copies[DOC_MAX_RECIPIENTS], agencies[DOC_MAX_RECIPIENTS];
     char states[DOC_MAX_RECIPIENTS][16];
     size_t n = 0;
-    struct db_stmt *q = NULL;
-    result_t r = db_query(c, &q,
-                          "SELECT id, agency_id, state FROM document WHERE source_document_id = $1 "
-                          "AND state NOT IN ('refused', 'recalled') ORDER BY id",
-                          "i", w->id);
-    while (r == RES_OK && n < DOC_MAX_RECIPIENTS && (r = db_step(q)) == RES_ROW) {
-        copies[n] = db_col_i64(q, 0);
-        agencies[n] = db_col_i64(q, 1);
-        str_copy(states[n], db_col_text(q, 2), sizeof(states[n]));
-        n++;
-        r = RES_OK;
-    }
-    if (q)
-        db_finalize(q);
-    if (r == RES_DONE)
-        r = RES_OK;
+    result_t r = copies_list(c, w->id, true, copies, agencies, states, &n);
     *ncopies = n;
     for (size_t i = 0; r == RES_OK && i < n; i++) {
         int64_t cstep = 0;

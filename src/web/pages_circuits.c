@@ -30,6 +30,18 @@ static bool may_edit(struct req *r)
     return false;
 }
 
+/* The type of the request's doc_type parameter when the actor may edit its circuit;
+ * NULL with the answer (403, 404) sent otherwise. */
+static const struct doc_type *editable_type(struct req *r)
+{
+    if (!may_edit(r))
+        return NULL;
+    const struct doc_type *type = doc_type_find(req_param(r, "doc_type"));
+    if (!type)
+        resp_error(r, 404, "Không tìm thấy", "Loại văn bản này không có trong danh mục.");
+    return type;
+}
+
 /* What one step of doc_circuit_list names, in the page's words. */
 static const char *step_label(struct req *r, json_t *st)
 {
@@ -271,13 +283,9 @@ static void render_form(struct req *r, int status, const struct doc_type *type,
 
 void page_admin_circuit(struct req *r)
 {
-    if (!may_edit(r))
+    const struct doc_type *type = editable_type(r);
+    if (!type)
         return;
-    const struct doc_type *type = doc_type_find(req_param(r, "doc_type"));
-    if (!type) {
-        resp_error(r, 404, "Không tìm thấy", "Loại văn bản này không có trong danh mục.");
-        return;
-    }
     render_form(r, 200, type, NULL, 0, NULL, false);
 }
 
@@ -289,13 +297,9 @@ void page_admin_circuit_post(struct req *r)
                    why ? why : "Biểu mẫu gửi lên không đọc được. Vui lòng tải lại trang.");
         return;
     }
-    if (!may_edit(r))
+    const struct doc_type *type = editable_type(r);
+    if (!type)
         return;
-    const struct doc_type *type = doc_type_find(req_param(r, "doc_type"));
-    if (!type) {
-        resp_error(r, 404, "Không tìm thấy", "Loại văn bản này không có trong danh mục.");
-        return;
-    }
     /* the rows as sent, empty ones left out: the order is the circuit's */
     const char *vals[ROWS + 1], *steps[ROWS];
     int count = req_form_all(r, "steps", vals, ROWS + 1);

@@ -363,17 +363,24 @@ static json_t *options(struct req *r, json_t *list, json_t *form, const char *na
     return out;
 }
 
+/* The answer of the draft form when the core fails (not a field error): 403 in the
+ * drafting words, else the result's page. */
+static void draft_failed(struct req *r, result_t res)
+{
+    if (res == RES_FORBIDDEN)
+        resp_error(r, 403, "Không có quyền soạn văn bản",
+                   "Chỉ cán bộ của cơ quan được soạn văn bản đi của cơ quan.");
+    else
+        resp_result(r, res);
+}
+
 static void render_draft(struct req *r, int status, json_t *form, const struct verrs *e)
 {
     json_t *cand = NULL;
     result_t res = doc_draft_candidates(r->app, &r->actor, &cand);
     if (res != RES_OK) {
         json_decref(form);
-        if (res == RES_FORBIDDEN)
-            resp_error(r, 403, "Không có quyền soạn văn bản",
-                       "Chỉ cán bộ của cơ quan được soạn văn bản đi của cơ quan.");
-        else
-            resp_result(r, res);
+        draft_failed(r, res);
         return;
     }
     json_t *types = json_array();
@@ -593,11 +600,7 @@ void page_document_draft_post(struct req *r)
     }
     if (res != RES_INVALID) {
         json_decref(form);
-        if (res == RES_FORBIDDEN)
-            resp_error(r, 403, "Không có quyền soạn văn bản",
-                       "Chỉ cán bộ của cơ quan được soạn văn bản đi của cơ quan.");
-        else
-            resp_result(r, res);
+        draft_failed(r, res);
         return;
     }
     /* the core's words for the file name the API uses: the page says "tệp dự thảo" */

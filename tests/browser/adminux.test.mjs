@@ -6,11 +6,10 @@
 // phone.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, Client, ROOT, DEMO_PASSWORD, ADMIN_SKHCN, SYSADMIN, qlvb } from '../integration/harness.mjs';
+import { Client, DEMO_PASSWORD, ADMIN_SKHCN, SYSADMIN } from '../integration/harness.mjs';
+import { serverWithPki } from '../integration/docs_helpers.mjs';
 import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
 
 const VIEWPORTS = [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]];
@@ -38,14 +37,7 @@ async function shoot(page, name, kind) {
 
 describe('administration pages in a browser', () => {
   before(async () => {
-    pki = mkdtempSync(join(tmpdir(), 'qlvb-br-pki-'));
-    execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-    srv = new Server();
-    srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-br-'));
-    qlvb(['init', '--data', srv.dir, '--demo']);
-    mkdirSync(join(srv.dir, 'trust'));
-    for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-    await srv.start({ dataDir: srv.dir });
+    ({ srv, pki } = await serverWithPki('qlvb-br-'));
     browser = await launchBrowser();
   });
   after(async () => {

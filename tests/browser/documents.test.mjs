@@ -15,8 +15,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Server, DEMO_PASSWORD, revokeDemoKeys } from '../integration/harness.mjs';
-import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
+import { Server, revokeDemoKeys } from '../integration/harness.mjs';
+import { OUT, launchBrowser, newPage, stopServer, signIn as signInAt, fitsWidth,
+  selectByText } from './browser.mjs';
 
 const CLERK = '040090000143'; // văn thư, Sở KH&CN
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
@@ -54,46 +55,7 @@ async function scan(meta = {}) {
   }
 }
 
-async function signIn(page, login) {
-  await page.goto(`${host}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-}
-
-// Chooses the option whose text matches re.
-async function selectByText(page, sel, re) {
-  const value = await page.locator(`${sel} option`).evaluateAll(
-    (os, src) => (os.find((o) => new RegExp(src).test(o.textContent)) || {}).value, re.source);
-  assert.ok(value, `${sel}: an option matching ${re}`);
-  await page.selectOption(sel, value);
-}
-
-// No horizontal scrolling: neither the page nor any element outside a scrolling box
-// reaches past the device width. Measured against the width given (the device's), not
-// window.innerWidth: on a mobile viewport the layout viewport grows with the content and
-// hid an overflow (as tests/browser/signing.test.mjs found).
-async function fitsWidth(page, width = page.viewportSize().width) {
-  const { scroll, widest, what } = await page.evaluate(() => {
-    const clipped = (e) => {
-      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-        if (getComputedStyle(a).overflowX !== 'visible') return true;
-      }
-      return false;
-    };
-    let widest = 0, what = '';
-    for (const e of document.body.querySelectorAll('*')) {
-      const r = e.getBoundingClientRect();
-      if (r.width && r.right > widest && !clipped(e)) {
-        widest = r.right;
-        what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`;
-      }
-    }
-    return { scroll: document.documentElement.scrollWidth, widest: Math.ceil(widest), what };
-  });
-  assert.ok(scroll <= width + 1, `${page.url()}: page ${scroll}px wide on a ${width}px screen`);
-  assert.ok(widest <= width + 1, `${page.url()}: ${what} reaches ${widest}px on a ${width}px screen`);
-}
+const signIn = (page, login) => signInAt(page, host, login);
 
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // Vietnam date
 

@@ -16,9 +16,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Client, DEMO_PASSWORD, ADMIN_SKHCN } from '../integration/harness.mjs';
+import { Client, ADMIN_SKHCN } from '../integration/harness.mjs';
 import { PIN, serverWithPki, importKey, decisionPdf } from '../integration/docs_helpers.mjs';
-import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
+import { OUT, launchBrowser, newPage, stopServer, signIn as signInAt, fitsWidth,
+  selectByText } from './browser.mjs';
 
 const CLERK = '040090000143', LEADER = '040090000142', HEAD = '040090000144', SPECIALIST = '040090000145';
 const TV_CLERK = '040090000302'; // văn thư, UBND phường Trường Vinh
@@ -27,43 +28,7 @@ let srv, browser, pki, work;
 
 const hostOf = (label) => `http://${label}.localhost:${srv.port}`;
 
-async function signIn(page, login, label = 'qlvb-skhcn') {
-  await page.goto(`${hostOf(label)}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-}
-
-async function selectByText(page, sel, re) {
-  const value = await page.locator(`${sel} option`).evaluateAll(
-    (os, src) => (os.find((o) => new RegExp(src).test(o.textContent)) || {}).value, re.source);
-  assert.ok(value, `${sel}: an option matching ${re}`);
-  await page.selectOption(sel, value);
-}
-
-// No horizontal scrolling: neither the page nor any element outside a scrolling box
-// reaches past the device width (the helper of tests/browser/documents.test.mjs).
-async function fitsWidth(page, width = page.viewportSize().width) {
-  const { scroll, widest, what } = await page.evaluate(() => {
-    const clipped = (e) => {
-      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-        if (getComputedStyle(a).overflowX !== 'visible') return true;
-      }
-      return false;
-    };
-    let widest = 0, what = '';
-    for (const e of document.body.querySelectorAll('*')) {
-      const r = e.getBoundingClientRect();
-      if (r.width && r.right > widest && !clipped(e)) {
-        widest = r.right;
-        what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`;
-      }
-    }
-    return { scroll: document.documentElement.scrollWidth, widest: Math.ceil(widest), what };
-  });
-  assert.ok(scroll <= width + 1, `${page.url()}: page ${scroll}px wide on a ${width}px screen`);
-  assert.ok(widest <= width + 1, `${page.url()}: ${what} reaches ${widest}px on a ${width}px screen`);
-}
+const signIn = (page, login, label = 'qlvb-skhcn') => signInAt(page, hostOf(label), login);
 
 // The action forms the page offers (the <details> of the "Thao tác" panel).
 const actions = (page) => page.locator('details.action').evaluateAll((ds) => ds.map((d) => d.id.replace('action-', '')));

@@ -12,37 +12,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Server, Client, DEMO_PASSWORD } from '../integration/harness.mjs';
-import { OUT, launchBrowser, newPage, stopServer } from './browser.mjs';
+import { Server, Client } from '../integration/harness.mjs';
+import { OUT, launchBrowser, newPage, stopServer, signIn as signInAt, fitsWidth } from './browser.mjs';
 
 const LEADER = '040090000142', HEAD = '040090000144', SPECIALIST = '040090000145';
 let srv, browser, host, docId;
 
-async function signIn(page, login) {
-  await page.goto(`${host}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-}
-
-// No horizontal scrolling on the device width (as tests/browser/documents.test.mjs).
-async function fitsWidth(page, width = page.viewportSize().width) {
-  const { scroll, widest, what } = await page.evaluate(() => {
-    const clipped = (e) => {
-      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
-        if (getComputedStyle(a).overflowX !== 'visible') return true;
-      return false;
-    };
-    let widest = 0, what = '';
-    for (const e of document.body.querySelectorAll('*')) {
-      const r = e.getBoundingClientRect();
-      if (r.width && r.right > widest && !clipped(e)) { widest = r.right; what = `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`; }
-    }
-    return { scroll: document.documentElement.scrollWidth, widest: Math.ceil(widest), what };
-  });
-  assert.ok(scroll <= width + 1, `${page.url()}: page ${scroll}px wide on a ${width}px screen`);
-  assert.ok(widest <= width + 1, `${page.url()}: ${what} reaches ${widest}px on a ${width}px screen`);
-}
+const signIn = (page, login) => signInAt(page, host, login);
 
 const inDays = (n) => new Date(Date.now() + 7 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };

@@ -6,10 +6,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, ROOT, ADMIN_SKHCN, DEMO_PASSWORD, makePdf, qlvb, revokeDemoKeys } from '../integration/harness.mjs';
+import { ADMIN_SKHCN, DEMO_PASSWORD, makePdf, revokeDemoKeys } from '../integration/harness.mjs';
+import { serverWithPki, apiClient, importKey } from '../integration/docs_helpers.mjs';
 import { OUT, WAIT, launchBrowser, stopServer } from './browser.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc
@@ -25,27 +25,13 @@ const makeDecision = () => makePdf([[70, 780, 12, 'SO THONG TIN VA TRUYEN THONG'
 describe('signing in a browser', () => {
   before(async () => {
     mkdirSync(OUT, { recursive: true });
-    pki = mkdtempSync(join(tmpdir(), 'qlvb-br-pki-'));
-    execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-    srv = new Server();
-    srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-br-'));
-    qlvb(['init', '--data', srv.dir, '--demo']);
-    mkdirSync(join(srv.dir, 'trust'));
-    for (const f of ['root.pem', 'inter.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-    await srv.start({ dataDir: srv.dir });
+    ({ srv, pki } = await serverWithPki('qlvb-br-', { trust: ['root.pem', 'inter.pem'] }));
     await revokeDemoKeys(srv); // the key here is the test PKI's
-    // The administrator issues the leader's key through the API.
-    const login = await (await fetch(srv.url('/api/v1/login'), { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ login: ADMIN_SKHCN, password: DEMO_PASSWORD }) })).json();
-    const users = await (await fetch(srv.url('/api/v1/users?q=Bui Van Long'), { headers: { Authorization: `Bearer ${login.token}` } })).json();
-    const fd = new FormData();
-    fd.append('user_id', String(users.users[0].id));
-    fd.append('pin', '123456');
-    fd.append('name_confirm', '1'); // the test certificate names Nguyễn Văn An
-    fd.append('name_reason', 'Bộ chứng thư kiểm thử');
-    fd.append('file', new Blob([readFileSync(join(pki, 'person.p12'))]), 'person.p12');
-    const imp = await fetch(srv.url('/api/v1/signing-keys'), { method: 'POST', body: fd, headers: { Authorization: `Bearer ${login.token}` } });
-    assert.equal(imp.status, 201, await imp.text());
+    // The administrator issues the leader's key through the API (the test certificate
+    // names Nguyễn Văn An: confirmed with a reason).
+    const admin = await apiClient(srv, ADMIN_SKHCN);
+    const users = (await admin.get('/api/v1/users?q=Bui Van Long')).json;
+    await importKey(admin, pki, users.users[0].id, 'person.p12');
     browser = await launchBrowser();
   });
 

@@ -4,11 +4,11 @@
 // field message with nothing changed (standards.md §12 validation, §11 text).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN, qlvb, revokeDemoKeys } from './harness.mjs';
+import { Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, SYSADMIN, revokeDemoKeys } from './harness.mjs';
+import { serverWithPki, webClient as webClientOf } from './docs_helpers.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long
 const PIN = '123456';
@@ -29,26 +29,12 @@ async function postForm(client, path, fields, files = {}) {
 }
 
 // A signed-in web client with the CSRF token of its pages.
-async function webClient(login) {
-  const c = new Client(srv);
-  const r = await c.webLogin(login);
-  assert.equal(r.status, 303, `web login ${login}: ${r.status}`);
-  const home = await c.get('/');
-  c.csrf = c.csrfFrom(home.text);
-  return c;
-}
+const webClient = (login) => webClientOf(srv, login);
 
 const keyCount = () => Number(srv.db('SELECT COUNT(*) FROM signing_key').trim());
 
 before(async () => {
-  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
-  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-  srv = new Server();
-  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  qlvb(['init', '--data', srv.dir, '--demo']);
-  mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-  await srv.start({ dataDir: srv.dir });
+  ({ srv, pki } = await serverWithPki());
   await revokeDemoKeys(srv); // the keys here are the test PKI's
   admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
   const l = new Client(srv); await l.apiLogin(LEADER);

@@ -13,15 +13,16 @@ import { Server, Client, ROOT, qlvb } from './harness.mjs';
 export const PIN = '123456'; // the PIN of every key of the test PKI
 
 // A fresh demo installation that trusts the test PKI (made in a new directory `pki`,
-// removed by the caller), started: { srv, pki }.
-export async function serverWithPki(prefix = 'qlvb-it-') {
+// removed by the caller), started: { srv, pki }. trust: the files of the PKI copied into
+// the operator's trust directory (by default the root, its issuing CA and their CRL).
+export async function serverWithPki(prefix = 'qlvb-it-', { trust = ['root.pem', 'inter.pem', 'inter.crl.pem'] } = {}) {
   const pki = mkdtempSync(join(tmpdir(), `${prefix}pki-`));
   execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
   const srv = new Server();
   srv.dir = mkdtempSync(join(tmpdir(), prefix));
   qlvb(['init', '--data', srv.dir, '--demo']);
   mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
+  for (const f of trust) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
   await srv.start({ dataDir: srv.dir });
   return { srv, pki };
 }
@@ -62,6 +63,13 @@ export async function importKey(admin, pki, userId, file) {
     { body: formData(fields, [['file', readFileSync(join(pki, file)), file, 'application/x-pkcs12']]) });
   assert.equal(r.status, 201, r.text);
   return r.json.id;
+}
+
+// The bytes of a document's file, downloaded by the API client c (status 200).
+export async function fileOf(srv, c, id, fileId) {
+  const res = await fetch(srv.url(`/api/v1/documents/${id}/files/${fileId}`), { headers: { Authorization: `Bearer ${c.token}` } });
+  assert.equal(res.status, 200);
+  return Buffer.from(await res.arrayBuffer());
 }
 
 // A workflow step through the API that must succeed; returns the document.

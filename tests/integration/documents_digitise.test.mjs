@@ -8,18 +8,15 @@
 // SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, qlvb, makePdf } from './harness.mjs';
+import { rmSync } from 'node:fs';
+import { Client, ADMIN_SKHCN, makePdf } from './harness.mjs';
+import { PIN, serverWithPki, apiClient, importKey, pdfsig as pdfsigIn, fileOf as fileOfIn } from './docs_helpers.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const CLERK = '040090000143';      // văn thư, Sở KH&CN
 const SPECIALIST = '040090000145'; // chuyên viên
 const TV_ADMIN = '040090000301';   // phường Trường Vinh
-const PIN = '123456';
 
 let srv, pki, spec, admin, clerk, specialist, tvAdmin, agencyKey, personalKey, skhcn;
 const one = (sql) => Number(srv.db(sql).trim());
@@ -28,23 +25,9 @@ const footprint = () => srv.db('SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) F
   "SELECT COUNT(*) FROM audit_log WHERE action = 'doc_digitise_sign'");
 const sign = (c, id, json) => c.post(`/api/v1/documents/${id}/agency-sign`, { json });
 
-function fd(fields, files) {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  for (const [field, bytes, name, type] of files) f.append(field, new Blob([bytes], { type }), name);
-  return f;
-}
-function pdfsig(buf) {
-  const f = join(pki, `check-${Date.now()}-${Math.random()}.pdf`);
-  writeFileSync(f, buf);
-  try { return execFileSync('pdfsig', [f], { encoding: 'utf8' }); } catch (e) { return (e.stdout || '') + (e.stderr || ''); }
-}
-async function fileOf(c, id, fileId) {
-  const res = await fetch(srv.url(`/api/v1/documents/${id}/files/${fileId}`), { headers: { Authorization: `Bearer ${c.token}` } });
-  assert.equal(res.status, 200);
-  return Buffer.from(await res.arrayBuffer());
-}
-async function login(l) { const c = new Client(srv); const r = await c.apiLogin(l); assert.equal(r.status, 200, l); return c; }
+const pdfsig = (buf) => pdfsigIn(pki, buf);
+const fileOf = (c, id, fileId) => fileOfIn(srv, c, id, fileId);
+const login = (l) => apiClient(srv, l);
 // A registered paper document of Sở KH&CN with a PDF scan as its only main file.
 function paperDoc(extra = '') {
   return one(`SELECT MIN(d.id) FROM document d WHERE d.agency_id = ${skhcn} AND d.direction = 'incoming' ` +
@@ -54,28 +37,14 @@ function paperDoc(extra = '') {
 }
 
 before(async () => {
-  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
-  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-  srv = new Server();
-  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  qlvb(['init', '--data', srv.dir, '--demo']);
-  mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-  await srv.start({ dataDir: srv.dir });
+  ({ srv, pki } = await serverWithPki());
   spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
   [admin, clerk, specialist, tvAdmin] = await Promise.all([ADMIN_SKHCN, CLERK, SPECIALIST, TV_ADMIN].map(login));
   skhcn = one("SELECT id FROM agency WHERE code = '000.00.04.H41'");
-  const r = await admin.req('POST', '/api/v1/signing-keys',
-    { body: fd({ pin: PIN }, [['file', readFileSync(join(pki, 'agency.p12')), 'agency.p12', 'application/x-pkcs12']]) });
-  assert.equal(r.status, 201, r.text);
-  agencyKey = r.json.id;
+  agencyKey = await importKey(admin, pki, null, 'agency.p12');
   // The clerk's own personal key: not the agency's signature.
   const clerkId = (await clerk.get('/api/v1/me')).json.id;
-  const p = await admin.req('POST', '/api/v1/signing-keys', {
-    body: fd({ pin: PIN, user_id: String(clerkId), name_confirm: '1', name_reason: 'Bộ chứng thư kiểm thử' },
-      [['file', readFileSync(join(pki, 'person.p12')), 'person.p12', 'application/x-pkcs12']]) });
-  assert.equal(p.status, 201, p.text);
-  personalKey = p.json.id;
+  personalKey = await importKey(admin, pki, clerkId, 'person.p12');
 });
 after(async () => { await srv.stop(); srv.cleanup(); rmSync(pki, { recursive: true, force: true }); });
 

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { Client, ADMIN_SKHCN, qlvbStatus } from './harness.mjs';
 import { PIN, serverWithPki, apiClient, formData as fd, importKey as importKeyOf, ok, pdfsig as pdfsigIn, docx,
-  decisionPdf as decisionWith } from './docs_helpers.mjs';
+  decisionPdf as decisionWith, fileOf as fileOfIn } from './docs_helpers.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const LEADER = '040090000142';     // Bùi Văn Long, Giám đốc Sở KH&CN: the signer
@@ -55,11 +55,7 @@ const draft = (c, m, files = [['main', decisionPdf(), 'quyet-dinh.pdf', 'applica
 const act = (c, id, step, json = {}) => c.post(`/api/v1/documents/${id}/${step}`, { json });
 const pdfsig = (buf) => pdfsigIn(pki, buf);
 const importKey = (userId, file) => importKeyOf(admin, pki, userId, file);
-async function fileOf(c, id, fileId) {
-  const res = await fetch(srv.url(`/api/v1/documents/${id}/files/${fileId}`), { headers: { Authorization: `Bearer ${c.token}` } });
-  assert.equal(res.status, 200);
-  return Buffer.from(await res.arrayBuffer());
-}
+const fileOf = (c, id, fileId) => fileOfIn(srv, c, id, fileId);
 // The general outgoing register of Sở KH&CN (the first test opens it; alone, each opens it).
 async function ensureRegister() {
   const regs = (await clerk.get('/api/v1/registers?kind=outgoing')).json.registers;

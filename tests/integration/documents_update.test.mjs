@@ -14,11 +14,10 @@
 // one unread request (the earlier one is read). Runs on SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Server, Client, ROOT, ADMIN_SKHCN, qlvb, qlvbStatus } from './harness.mjs';
+import { rmSync } from 'node:fs';
+import { Client, ADMIN_SKHCN, qlvbStatus } from './harness.mjs';
+import { PIN, serverWithPki, apiClient, formData as fd, importKey as importKeyOf, ok,
+  decisionPdf as decisionWith } from './docs_helpers.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const LEADER = '040090000142';     // Bùi Văn Long, Giám đốc Sở KH&CN: the signer
@@ -28,7 +27,6 @@ const SPECIALIST = '040090000145'; // Đỗ Minh Châu, chuyên viên: the draft
 const TV_CLERK = '040090000302', TV_LEADER = '040090000303';
 const VP_CLERK = '040090000112';   // văn thư, Văn phòng UBND tỉnh
 const PROV_CLERK = '040090000102'; // Trần Thị Mai, văn thư, UBND tỉnh
-const PIN = '123456';
 
 let srv, pki, spec, admin, leader, clerk, head, specialist, tvClerk, tvLeader, vpClerk, provClerk;
 let ids = {}, personKey, agencyKey, tvAgency, vpAgency, provAgency;
@@ -41,49 +39,12 @@ const footprint = () => srv.db(
   'SELECT MAX(updated_at) FROM document');
 const vnDay = (n) => new Date(Date.now() + 7 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 
-// A one-page decision whose page 1 has "Số:" and "ngày … tháng … năm" (Vietnamese
-// letters through the font's Differences: ố, à, á, ă), as the number stamp needs.
-function decisionPdf(title = 'QUYET DINH') {
-  const lines = [[70, 770, 12, 'SO KHOA HOC VA CONG NGHE'], [70, 740, 12, 'S\x80:'],
-    [300, 740, 12, 'Nghe An, ng\x81y      th\x82ng      n\x83m 2026'], [200, 680, 14, title],
-    [70, 640, 12, 'Ve viec ban hanh quy che su dung chu ky so.'], [70, 300, 11, 'Noi nhan:'],
-    [360, 300, 12, 'GIAM DOC'], [360, 200, 12, 'Bui Van Long']];
-  const content = lines.map(([x, y, s, t]) => `BT /F1 ${s} Tf ${x} ${y} Td (${t}) Tj ET`).join('\n');
-  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding ' +
-    '/WinAnsiEncoding /Differences [128 /ocircumflexacute /agrave /aacute /abreve] >> >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`];
-  let out = '%PDF-1.7\n';
-  const offs = [];
-  objs.forEach((o, i) => { offs.push(Buffer.byteLength(out, 'latin1')); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offs) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-function fd(fields, files) {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, typeof v === 'string' ? v : JSON.stringify(v));
-  for (const [field, bytes, name, type] of files) f.append(field, new Blob([bytes], { type: type || 'application/octet-stream' }), name);
-  return f;
-}
+// The decision of these tests: a subject line and the "Nơi nhận:" footer.
+const BODY = [[70, 640, 12, 'Ve viec ban hanh quy che su dung chu ky so.'], [70, 300, 11, 'Noi nhan:']];
+const decisionPdf = (title = 'QUYET DINH') => decisionWith(title, BODY);
 const act = (c, id, step, json = {}) => c.post(`/api/v1/documents/${id}/${step}`, { json });
-async function ok(c, id, step, json) {
-  const r = await act(c, id, step, json);
-  assert.equal(r.status, 200, `${step}: ${r.text}`);
-  return r.json;
-}
-async function importKey(userId, file) {
-  const fields = { pin: PIN };
-  if (userId) Object.assign(fields, { user_id: String(userId), name_confirm: '1', name_reason: 'Bộ chứng thư kiểm thử' });
-  const r = await admin.req('POST', '/api/v1/signing-keys',
-    { body: fd(fields, [['file', readFileSync(join(pki, file)), file, 'application/x-pkcs12']]) });
-  assert.equal(r.status, 201, r.text);
-  return r.json.id;
-}
-async function login(l) { const c = new Client(srv); const r = await c.apiLogin(l); assert.equal(r.status, 200, l); return c; }
+const importKey = (userId, file) => importKeyOf(admin, pki, userId, file);
+const login = (l) => apiClient(srv, l);
 async function draft(over = {}) {
   const r = await specialist.req('POST', '/api/v1/documents/outgoing', {
     body: fd({ metadata: {
@@ -108,14 +69,7 @@ const notes = async (c, doc) => (await c.get('/api/v1/notifications?limit=100'))
   .filter((n) => n.document_id === doc);
 
 before(async () => {
-  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
-  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-  srv = new Server();
-  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  qlvb(['init', '--data', srv.dir, '--demo']);
-  mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-  await srv.start({ dataDir: srv.dir });
+  ({ srv, pki } = await serverWithPki());
   spec = (await new Client(srv).get('/api/v1/openapi.json')).json;
   [admin, leader, clerk, head, specialist, tvClerk, tvLeader, vpClerk, provClerk] = await Promise.all(
     [ADMIN_SKHCN, LEADER, CLERK, HEAD, SPECIALIST, TV_CLERK, TV_LEADER, VP_CLERK, PROV_CLERK].map(login));

@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Server, Client, ROOT, ADMIN_SKHCN, ADMIN_TRUONGVINH, rawRequest, makePdf, qlvb, revokeDemoKeys } from './harness.mjs';
+import { Client, ADMIN_SKHCN, ADMIN_TRUONGVINH, rawRequest, makePdf, revokeDemoKeys } from './harness.mjs';
+import { serverWithPki, pdfsig as pdfsigIn } from './docs_helpers.mjs';
 import { assertDocumented } from './openapi.mjs';
 
 const LEADER = '040090000142'; // Bùi Văn Long, Giám đốc Sở KH&CN
@@ -54,11 +54,7 @@ async function postForm(client, path, fields, files) {
   return { status: res.status, headers: res.headers, buf, json, text: buf.toString('utf8') };
 }
 
-function pdfsig(buf) {
-  const f = join(pki, `check-${Date.now()}-${Math.random()}.pdf`);
-  writeFileSync(f, buf);
-  try { return execFileSync('pdfsig', [f], { encoding: 'utf8' }); } catch (e) { return (e.stdout || '') + (e.stderr || ''); }
-}
+const pdfsig = (buf) => pdfsigIn(pki, buf);
 
 async function importKey(client, userId, file, pin = PIN) {
   const fields = { pin };
@@ -70,15 +66,8 @@ async function importKey(client, userId, file, pin = PIN) {
 }
 
 before(async () => {
-  pki = mkdtempSync(join(tmpdir(), 'qlvb-it-pki-'));
-  execFileSync('bash', [join(ROOT, 'scripts/test-pki.sh'), pki], { stdio: 'ignore' });
-  srv = new Server();
-  srv.dir = mkdtempSync(join(tmpdir(), 'qlvb-it-'));
-  qlvb(['init', '--data', srv.dir, '--demo']);
   // The operator's trust directory: the test root, its issuing CA and their CRL.
-  mkdirSync(join(srv.dir, 'trust'));
-  for (const f of ['root.pem', 'inter.pem', 'inter.crl.pem']) copyFileSync(join(pki, f), join(srv.dir, 'trust', f));
-  await srv.start({ dataDir: srv.dir });
+  ({ srv, pki } = await serverWithPki());
   await revokeDemoKeys(srv); // the keys here are the test PKI's
   admin = new Client(srv); await admin.apiLogin(ADMIN_SKHCN);
   leader = new Client(srv); await leader.apiLogin(LEADER);
