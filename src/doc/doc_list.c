@@ -357,14 +357,11 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
     case BOX_DONE_YEAR:
         /* rows they finished, or any row of theirs on a completed document */
         q_add(q, " AND ");
-        if (box == BOX_DONE && sc->many) {
-            /* walk the order, each entry tested against two sets built once (q_visible):
-             * the document's state is read only for the actor's documents */
-            q_add(q, "(d.id IN (");
-            q_stands_set(q, sc, " AND p.status IN ('done', 'forwarded', 'returned')");
-            q_add(q, ") OR (d.id IN (");
-            q_stands_set(q, sc, NULL);
-            q_add(q, ") AND d.state = 'completed')) IS TRUE");
+        if (box == BOX_DONE && sc->many) { /* walk the order, probe each row (q_visible) */
+            q_add(q, "EXISTS (SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ");
+            q_stands(q, sc);
+            q_add(q, " AND (p.status IN ('done', 'forwarded', 'returned') OR d.state = "
+                     "'completed')" PROBE_END);
             break;
         }
         q_rows_open(q, sc,
@@ -429,28 +426,41 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
  * The set is the same either way: the documents a row stands for the actor on, and the
  * ones they registered (created_by). A person on few documents: the set drives (`IN`,
  * each document read, the few sorted). On many (sc->many, ~9000 of 1M for a
- * specialist): the list's order index is walked and each entry tested against the set,
- * built once — `(… IN (…)) IS TRUE` is not a condition either engine drives from, so
- * SQLite keeps it as a list in memory tested with the entry's rowid (the document row
- * is read for the page's rows alone) and PostgreSQL as a hashed subplan (a plain `IN`
- * becomes a semi-join: a nested loop over the set per entry, or the set sorted). The
- * `EXISTS` probe per entry this replaces read each walked document's row for
- * created_by and searched doc_participant: 10–30 ms a page at 1M. docs/architecture.md,
- * Documents: lists. */
-static void q_visible(struct q *q, const struct scope *sc, enum box box)
+ * specialist) the list's order index is walked, each entry tested:
+ *  - incoming: against the set of their documents, built once from the index alone
+ *    (q_stands_set) — `(… IN (…)) IS TRUE` is not a condition either engine drives
+ *    from, so SQLite keeps the set as a list in memory tested with the entry's rowid
+ *    (no read of the walked document's row) and PostgreSQL as a hashed subplan (a plain
+ *    `IN` becomes a semi-join: a nested loop over the set per entry, or the set sorted).
+ *    Building it costs about what 1500 probes do, a walk to the first page ~2000;
+ *  - outgoing and internal (their rows are nearly all on incoming documents, so the set
+ *    would be built for nothing, and a walk over the few outgoing ones is short): a
+ *    probe per entry (`EXISTS` on doc_participant_probe, covering; created_by first from
+ *    a set of the few they registered, so the walked document's row is not read).
+ * docs/architecture.md, Documents: lists. */
+static void q_visible(struct q *q, const struct scope *sc, enum box box, const char *dir)
 {
     if (sc->sees_all || box != BOX_ALL)
         return;
-    if (sc->many) {
+    if (!sc->many) {
+        q_add(q, " AND ");
+        q_rows_open(q, sc, NULL);
+        q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+        return;
+    }
+    if (!strcmp(dir, "incoming")) {
         q_add(q, " AND (d.id IN (");
         q_stands_set(q, sc, NULL);
         q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)) IS TRUE",
               sc->user_id);
         return;
     }
-    q_add(q, " AND ");
-    q_rows_open(q, sc, NULL);
-    q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
+    q_add(q,
+          " AND (d.id IN (SELECT s.id FROM document s WHERE s.created_by = ?i) OR EXISTS "
+          "(SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ",
+          sc->user_id);
+    q_stands(q, sc);
+    q_add(q, PROBE_END ") IS TRUE");
 }
 
 /* ---- the search text ---- */
@@ -883,7 +893,7 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
         q_add(q, "t.agency_id = ?i AND t.token = ?t AND d.id = t.document_id AND ", sc->agency_id,
               k->sq.words[p->driver]);
     q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
-    q_visible(q, sc, box);
+    q_visible(q, sc, box, k->dir);
     q_box(q, sc, box, k->dir);
     if (f->register_id)
         q_add(q, " AND d.register_id = ?i", f->register_id);
