@@ -5,7 +5,9 @@
 #
 # 1. qlvb init --demo in a data directory (kept in $BENCH_DOCS_DIR, default
 #    /tmp/qlvb-bench-docs-COUNT: a second run reuses the generated database), then
-#    bench/docs_gen.c fills Sở KH&CN with COUNT documents directly through SQL
+#    bench/docs_gen.c fills Sở KH&CN with COUNT documents directly through SQL, and
+#    COUNT/20 outgoing documents ($BENCH_OUTGOING) issued to 1-6 agencies of the
+#    installation each, their receivers' copies in mixed states (issue 12)
 # 2. qlvb serve --threads 2; API logins of the specialist, the clerk and the leader
 # 3. wrk (2 threads, 2 connections = the server's threads, so latency is service time,
 #    not queueing; raise BENCH_CONNECTIONS for throughput; 10 s, --latency) on
@@ -13,6 +15,10 @@
 #      to_process, deep page (cursor)   (clerk: registered documents, ~row 1000)
 #      all, first page / deep page       (leader: the whole agency, cursor at row COUNT/2)
 #      all and done, first page          (specialist: what they are on, ~9000 rows at 1M)
+#      all, deep page                    (specialist: a cursor half-way through their rows)
+#      tracking                          (leader: processing per unit and person, this month)
+#      an outgoing document              (clerk: GET of an issued one with six receivers,
+#                                         the sender's tracking of its copies)
 #      search: a rare pair, a common phrase, a number/symbol, a prefix (leader)
 #      counts                            (specialist)
 # 4. bench/docs_search.c: the same searches in process, against an SQLite FTS5 phrase
@@ -20,7 +26,8 @@
 # 5. summary → bench/results/docs-latest.txt and stdout
 #
 # Env: BENCH_DURATION (10s), BENCH_CONNECTIONS (2), BENCH_THREADS (2), BENCH_ITER (200),
-# BENCH_BIN (the binary to measure, default build/qlvb).
+# BENCH_BIN (the binary to measure, default build/qlvb), BENCH_OUTGOING (COUNT/20).
+# bench/views_pairs.sh compares two binaries on the same data, interleaved.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,6 +37,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-2}
 WTHREADS=${BENCH_THREADS:-2}
 ITER=${BENCH_ITER:-200}
+OUTGOING=${BENCH_OUTGOING:-$((COUNT / 20))}
 DIR=${BENCH_DOCS_DIR:-/tmp/qlvb-bench-docs-$COUNT}
 RESULTS=$ROOT/bench/results
 mkdir -p "$RESULTS"
@@ -55,7 +63,7 @@ if [ ! -f "$DIR/generated" ]; then
     rm -rf "$DIR"
     "$BIN" init --data "$DIR" --demo >/dev/null 2>&1
     t0=$(date +%s)
-    build/docs_gen --db "sqlite:$DIR/qlvb.db" --count "$COUNT"
+    build/docs_gen --db "sqlite:$DIR/qlvb.db" --count "$COUNT" --outgoing "$OUTGOING"
     GEN_S=$(( $(date +%s) - t0 ))s
     sqlite3 "$DIR/qlvb.db" 'ANALYZE' # what PRAGMA optimize does for a running installation
     touch "$DIR/generated"
@@ -91,6 +99,13 @@ key_at() { # WHERE OFFSET
 }
 DEEP_ALL=$(key_at "" $((COUNT / 2)))
 DEEP_CLERK=$(key_at "AND state IN ('arrived', 'registered')" 1000)
+SPEC_ID=$(sqlite3 "$DB" "SELECT id FROM app_user WHERE login = '040090000145'")
+SPEC_ROWS=$(sqlite3 "$DB" "SELECT COUNT(*) FROM doc_participant WHERE user_id = $SPEC_ID")
+DEEP_SPEC=$(key_at "AND id IN (SELECT document_id FROM doc_participant WHERE user_id = $SPEC_ID)" $((SPEC_ROWS / 2)))
+[ -n "$DEEP_SPEC" ] || DEEP_SPEC=$DEEP_ALL
+OUTDOC=$(sqlite3 "$DB" "SELECT d.id FROM document d WHERE d.direction = 'outgoing' AND d.state =
+    'issued' AND (SELECT COUNT(*) FROM doc_recipient r WHERE r.document_id = d.id AND r.kind =
+    'agency') = 6 ORDER BY d.id DESC LIMIT 1")
 [ -n "$DEEP_CLERK" ] || DEEP_CLERK=$(key_at "AND state IN ('arrived', 'registered')" 20)
 
 declare -a NAMES URLS TOKS
@@ -100,12 +115,15 @@ add to_process_deep "/api/v1/documents?box=to_process&cursor=$DEEP_CLERK" "$CLER
 add all_first "/api/v1/documents" "$LEADER"
 add all_deep "/api/v1/documents?cursor=$DEEP_ALL" "$LEADER"
 add mine_all_first "/api/v1/documents" "$SPEC"
+add mine_all_deep "/api/v1/documents?cursor=$DEEP_SPEC" "$SPEC"
 add mine_done_first "/api/v1/documents?box=done" "$SPEC"
 add search_rare_pair "/api/v1/documents?q=Kr%C3%B4ng%20P%E1%BA%AFc%20chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20s%E1%BB%91" "$LEADER"
 add search_phrase "/api/v1/documents?q=chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20s%E1%BB%91" "$LEADER"
 add search_number "/api/v1/documents?q=85%2FSNV" "$LEADER"
 add search_prefix "/api/v1/documents?q=ph%C3%B2ng%20ch%E1%BB%91ng%20thi%C3%AAn" "$LEADER"
 add counts "/api/v1/documents/counts" "$SPEC"
+add tracking "/api/v1/documents/tracking" "$LEADER"
+[ -n "$OUTDOC" ] && add outgoing_page "/api/v1/documents/$OUTDOC" "$CLERK"
 
 for i in "${!NAMES[@]}"; do
     code=$(curl -s -o "$RESULTS/docs-${NAMES[$i]}.json" -w '%{http_code}' \
@@ -131,7 +149,7 @@ echo "bench: in-process search vs FTS5 ($ITER iterations each)" >&2
 INPROC=$(build/docs_search "$DB" "$ITER")
 {
     echo "qlvb document lists — $(date -u '+%Y-%m-%d %H:%M:%SZ') — $(uname -m), $(nproc) CPUs (shared), SQLite"
-    echo "$COUNT documents in one agency (generated: $GEN_S); $(sqlite3 "$DB" 'SELECT COUNT(*) FROM doc_search_token') search words, $(sqlite3 "$DB" 'SELECT COUNT(*) FROM doc_participant') participant rows; database $(du -h "$DB" | cut -f1)"
+    echo "$COUNT incoming and $(sqlite3 "$DB" "SELECT COUNT(*) FROM document WHERE direction = 'outgoing'") outgoing documents in one agency, $(sqlite3 "$DB" "SELECT COUNT(*) FROM document WHERE source_document_id IS NOT NULL") receivers' copies (generated: $GEN_S); $(sqlite3 "$DB" 'SELECT COUNT(*) FROM doc_search_token') search words, $(sqlite3 "$DB" 'SELECT COUNT(*) FROM doc_participant') participant rows; database $(du -h "$DB" | cut -f1)"
     echo "wrk -t$WTHREADS -c$CONNS -d$DURATION --latency, loopback; qlvb serve --threads 2"
     echo
     printf '%-20s %10s %9s %9s %5s  %s\n' "target" "req/s" "p50 ms" "p99 ms" "rows" "errors"

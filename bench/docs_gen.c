@@ -6,9 +6,21 @@
  * directly with SQL in transactions of 5000 documents (not through the API: the point
  * is the read side at scale). Not a test.
  *
- *   docs_gen --db URL --count N [--seed S]
+ * Then M outgoing documents of the same agency over the same ten years (--outgoing M):
+ * drafted by one of the ~150 people, signed by the leader, most issued with a number of
+ * the outgoing register, each to 1-6 other agencies of the installation (a receiver's
+ * incoming copy per agency, source_document_id = the issued one, in a state that depends
+ * on its age: arrived, refused with a reason, registered, presented, assigned, in
+ * progress, completed, a few recalled), sometimes to an external agency (an outbox row,
+ * sent, failed or waiting) or to a unit of the agency (for information), with the
+ * history rows the sender's tracking reads (received, refused, recall_agreed; drafted,
+ * issued, delivered, refused_by_recipient).
  *
- * The demo data must be there (qlvb init --demo). Extra people get the demo password. */
+ *   docs_gen --db URL --count N [--outgoing M] [--seed S]
+ *
+ * N may be 0 to add outgoing documents to a database filled before (the ~150 people are
+ * found by their logins). The demo data must be there (qlvb init --demo). Extra people
+ * get the demo password. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +32,9 @@
 #include "doc/doc.h"
 #include "text/text.h"
 #include "util/clock.h"
+#include "util/str.h"
 
-static unsigned long long rng = 88172645463325252ULL;
+static unsigned long long rng = 88172645463325252ULL, rng_seed;
 static unsigned rnd(unsigned n)
 {
     rng ^= rng << 13;
@@ -114,24 +127,369 @@ static void must(result_t r, const char *what)
     }
 }
 
+/* ---- outgoing documents and the receivers' copies (--outgoing) ---- */
+
+static const char *const out_kinds[][3] = {
+    {"cong_van", "SKHCN-VP", "Về việc"},      {"cong_van", "SKHCN-QLKH", "Về việc"},
+    {"ke_hoach", "KH-SKHCN", "Kế hoạch"},     {"bao_cao", "BC-SKHCN", "Báo cáo"},
+    {"quyet_dinh", "QĐ-SKHCN", "Quyết định"}, {"thong_bao", "TB-SKHCN", "Thông báo"},
+    {"to_trinh", "TTr-SKHCN", "Tờ trình"},    {"giay_moi", "GM-SKHCN", "Giấy mời họp"},
+};
+static const char *const externals[][2] = {
+    {"G01", "Bộ Khoa học và Công nghệ"},
+    {"G02", "Bộ Nội vụ"},
+    {"G03", "Bộ Thông tin và Truyền thông"},
+    {"000.00.00.H40", "Ủy ban nhân dân tỉnh Hà Tĩnh"},
+};
+static const char *const refusals[] = {
+    "Văn bản không thuộc thẩm quyền giải quyết của cơ quan",
+    "Thiếu phụ lục kèm theo văn bản",
+    "Gửi nhầm nơi nhận",
+    "Tệp văn bản không mở được, đề nghị gửi lại",
+};
+
+/* The next number of a register in a Vietnam year: after what the register holds. */
+struct counter {
+    int64_t reg;
+    int year;
+    int64_t last;
+};
+
+static int64_t next_number(struct db_conn *c, struct counter *k, int year)
+{
+    if (k->year != year) {
+        k->year = year;
+        must(db_one_i64(c, &k->last,
+                        "SELECT COALESCE(MAX(reg_number), 0) FROM document WHERE register_id = $1 "
+                        "AND reg_year = $2",
+                        "ii", k->reg, (int64_t)year),
+             "number");
+    }
+    return ++k->last;
+}
+
+static void words_of(struct db_conn *c, int64_t id, int64_t agency, const char *num,
+                     const char *symbol, const char *subject, int64_t urgency, int64_t at)
+{
+    static char words[256][33];
+    char all[512];
+    snprintf(all, sizeof(all), "%s %s %s", num, symbol, subject);
+    int nw = doc_search_words(all, words, 256);
+    for (int w = 0; w < nw; w++)
+        must(db_run(c,
+                    "INSERT INTO doc_search_token (document_id, token, agency_id, urgency, "
+                    "received_at) VALUES ($1, $2, $3, $4, $5)",
+                    "itiii", id, words[w], agency, urgency, at),
+             "token");
+}
+
+static void history(struct db_conn *c, int64_t doc, int step, int64_t actor, const char *action,
+                    const char *from, const char *to, const char *comment, int64_t at)
+{
+    must(db_run(c,
+                "INSERT INTO doc_history (document_id, step, actor_id, actor_name, action, "
+                "from_state, to_state, comment, at) VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8)",
+                "iiItttti", doc, (int64_t)step, actor, action, from, to, comment, at),
+         "history");
+}
+
+/* The state of a receiver's copy by the age of the issued document. */
+static const char *copy_state(int64_t age)
+{
+    unsigned st = rnd(100);
+    if (age > 60 * 86400)
+        return st < 80   ? "completed"
+               : st < 85 ? "refused"
+               : st < 90 ? "in_progress"
+               : st < 93 ? "assigned"
+               : st < 96 ? "registered"
+               : st < 98 ? "presented"
+               : st < 99 ? "arrived"
+                         : "recalled";
+    return st < 20   ? "arrived"
+           : st < 25 ? "refused"
+           : st < 40 ? "registered"
+           : st < 55 ? "presented"
+           : st < 65 ? "assigned"
+           : st < 85 ? "in_progress"
+           : st < 99 ? "completed"
+                     : "recalled";
+}
+
+static void gen_outgoing(struct db_conn *c, int64_t agency, long count, int64_t now, int64_t leader,
+                         int64_t clerk, const int64_t *people, const int64_t *pdept, int npeople,
+                         const int64_t *depts, int ndept)
+{
+    /* its own stream: the same documents whether or not the incoming ones come first */
+    rng = rng_seed ^ 0x5851F42D4C957F2DULL;
+    enum { AGENCIES = 16 };
+    int64_t ag[AGENCIES];
+    char ag_name[AGENCIES][256];
+    struct counter ag_reg[AGENCIES];
+    int nag = 0;
+    struct db_stmt *s = NULL;
+    must(db_query(c, &s,
+                  "SELECT a.id, a.name, (SELECT MIN(r.id) FROM doc_register r WHERE r.agency_id "
+                  "= a.id AND r.kind = 'incoming') FROM agency a WHERE a.id <> $1 ORDER BY a.id",
+                  "i", agency),
+         "agencies");
+    while (db_step(s) == RES_ROW && nag < AGENCIES) {
+        if (db_col_null(s, 2))
+            continue;
+        ag[nag] = db_col_i64(s, 0);
+        str_copy(ag_name[nag], db_col_text(s, 1), sizeof(ag_name[nag]));
+        ag_reg[nag] = (struct counter){.reg = db_col_i64(s, 2)};
+        nag++;
+    }
+    db_finalize(s);
+    struct counter out_reg = {0};
+    must(db_one_i64(c, &out_reg.reg,
+                    "SELECT MIN(id) FROM doc_register WHERE agency_id = $1 AND kind = 'outgoing'",
+                    "i", agency),
+         "outgoing register");
+    char code[64] = "", name[256] = "";
+    must(db_query(c, &s, "SELECT code, name FROM agency WHERE id = $1", "i", agency), "agency");
+    if (db_step(s) == RES_ROW) {
+        str_copy(code, db_col_text(s, 0), sizeof(code));
+        str_copy(name, db_col_text(s, 1), sizeof(name));
+    }
+    db_finalize(s);
+    if (!nag || !out_reg.reg) {
+        fprintf(stderr, "docs_gen: no other agency or no outgoing register (qlvb init --demo)\n");
+        exit(1);
+    }
+    char *name_folded = text_fold(name);
+    int64_t span = 10LL * 365 * 86400, start = now - span - 7200;
+    long copies = 0;
+    time_t t0 = time(NULL);
+    for (long i = 0; i < count; i++) {
+        if (i % 2000 == 0) {
+            if (i)
+                must(db_commit(c), "commit");
+            must(db_begin(c), "begin");
+            if (i % 20000 == 0 && i)
+                fprintf(stderr, "docs_gen: %ld outgoing, %ld copies (%lds)\n", i, copies,
+                        (long)(time(NULL) - t0));
+        }
+        int64_t at = start + (int64_t)((double)span * (double)i / (double)count) + rnd(60);
+        int64_t age = now - at;
+        int y = doc_year_of(at);
+        unsigned st = rnd(100);
+        const char *state = age > 30 * 86400 ? "issued"
+                            : st < 12        ? "draft"
+                            : st < 17        ? "reviewing"
+                            : st < 20        ? "approved"
+                                             : "issued";
+        bool issued = !strcmp(state, "issued");
+        int p = (int)rnd((unsigned)npeople);
+        const char *const *k = out_kinds[rnd(sizeof(out_kinds) / sizeof(out_kinds[0]))];
+        char subject[400], when[48], num[24] = "", issued_date[16] = "";
+        snprintf(when, sizeof(when), PICK(times), y);
+        snprintf(subject, sizeof(subject), "%s %s %s %s %s", k[2], PICK(actions), PICK(objects),
+                 PICK(places), when);
+        unsigned u = rnd(100);
+        int64_t urgency = u < 85 ? 0 : u < 95 ? 1 : u < 99 ? 2 : 3;
+        int64_t number = 0;
+        if (issued) {
+            number = next_number(c, &out_reg, y);
+            snprintf(num, sizeof(num), "%lld", (long long)number);
+            calendar_format_day((at + 7 * 3600) / 86400, issued_date, sizeof(issued_date));
+        }
+        /* the recipients: other agencies of the installation, sometimes an external one
+         * and a unit of the agency */
+        int order[AGENCIES];
+        for (int a = 0; a < nag; a++)
+            order[a] = a;
+        for (int a = nag - 1; a > 0; a--) {
+            int b = (int)rnd((unsigned)(a + 1)), t = order[a];
+            order[a] = order[b];
+            order[b] = t;
+        }
+        int nin = 1 + (int)rnd(6);
+        if (nin > nag)
+            nin = nag;
+        int ext = rnd(100) < 15 ? (int)rnd(sizeof(externals) / sizeof(externals[0])) : -1;
+        int64_t unit = rnd(100) < 20 ? depts[rnd((unsigned)ndept)] : 0;
+        char rjson[2048] = "[";
+        for (int a = 0; a < nin; a++)
+            snprintf(rjson + strlen(rjson), sizeof(rjson) - strlen(rjson), "%s\"%s\"",
+                     a ? ", " : "", ag_name[order[a]]);
+        if (ext >= 0)
+            snprintf(rjson + strlen(rjson), sizeof(rjson) - strlen(rjson), ", \"%s\"",
+                     externals[ext][1]);
+        strcat(rjson, "]");
+        char *sf = text_fold(subject);
+        int64_t id = 0, created = at - 3 * 86400 + rnd(86400);
+        must(db_one_i64(c, &id,
+                        "INSERT INTO document (agency_id, direction, state, medium, issuer_code, "
+                        "issuer_name, issuer_agency_id, number, symbol, issued_date, doc_type, "
+                        "subject, subject_folded, urgency, recipients, signer_id, "
+                        "drafting_department_id, register_id, reg_year, reg_number, created_by, "
+                        "created_at, updated_at, issued_at, issuer_folded) VALUES ($1, "
+                        "'outgoing', $2, 'electronic', $3, $4, $1, $5, $6, $7, $8, $9, $10, $11, "
+                        "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+                        "itttttttttitiIIIIiiiIt", agency, state, code, name, num, k[1],
+                        issued ? issued_date : NULL, k[0], subject, sf, urgency, rjson, leader,
+                        pdept[p], issued ? out_reg.reg : 0, issued ? (int64_t)y : 0, number,
+                        people[p], created, issued ? at : created, issued ? at : 0,
+                        name_folded ? name_folded : ""),
+             "outgoing document");
+        free(sf);
+        words_of(c, id, agency, num, k[1], subject, urgency, 0);
+        bool draft = !strcmp(state, "draft"), reviewing = !strcmp(state, "reviewing");
+        /* the drafter's row (in force while a draft), the signer's (in force while it is
+         * reviewed or approved) */
+        must(db_run(c,
+                    "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                    "department_id, status, active, created_at, done_at) VALUES ($1, 1, "
+                    "'drafter', $2, $3, $4, $5, $6, $7)",
+                    "iiItiiI", id, people[p], pdept[p], draft ? "pending" : "done",
+                    (int64_t)(draft ? 1 : 0), created, draft ? 0 : created + 3600),
+             "drafter row");
+        if (!draft)
+            must(db_run(c,
+                        "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                        "status, active, seq, created_at, done_at) VALUES ($1, 2, 'signer', $2, "
+                        "$3, $4, 1, $5, $6)",
+                        "iitiiI", id, leader, issued ? "done" : "pending",
+                        (int64_t)(issued ? 0 : 1), created + 3600, issued ? at - 600 : 0),
+                 "signer row");
+        int step = 1;
+        history(c, id, step++, people[p], "drafted", "", "draft", "", created);
+        if (!draft)
+            history(c, id, step++, people[p], "submitted", "draft", "reviewing", "",
+                    created + 3600);
+        if (!draft && !reviewing)
+            history(c, id, step++, leader, "approved", "reviewing", "approved", "", at - 1800);
+        int seq = 1;
+        for (int a = 0; a < nin; a++)
+            must(db_run(c,
+                        "INSERT INTO doc_recipient (document_id, seq, kind, agency_id, name) "
+                        "VALUES ($1, $2, 'agency', $3, $4)",
+                        "iiit", id, (int64_t)seq++, ag[order[a]], ag_name[order[a]]),
+                 "recipient");
+        int64_t ext_rc = 0;
+        if (ext >= 0)
+            must(db_one_i64(c, &ext_rc,
+                            "INSERT INTO doc_recipient (document_id, seq, kind, agency_code, name) "
+                            "VALUES ($1, $2, 'external', $3, $4) RETURNING id",
+                            "iitt", id, (int64_t)seq++, externals[ext][0], externals[ext][1]),
+                 "external recipient");
+        if (unit)
+            must(db_run(c,
+                        "INSERT INTO doc_recipient (document_id, seq, kind, department_id, name) "
+                        "VALUES ($1, $2, 'department', $3, 'Đơn vị trong cơ quan')",
+                        "iii", id, (int64_t)seq++, unit),
+                 "unit recipient");
+        if (!issued)
+            continue;
+        history(c, id, step++, leader, "signed", "approved", "signed", "", at - 600);
+        history(c, id, step++, clerk, "issued", "signed", "issued", "", at);
+        if (unit)
+            must(db_run(c,
+                        "INSERT INTO doc_participant (document_id, history_step, role, "
+                        "department_id, assigned_by, status, active, created_at) VALUES ($1, $2, "
+                        "'for_info', $3, $4, 'pending', 1, $5)",
+                        "iiiii", id, (int64_t)(step - 1), unit, clerk, at),
+                 "unit for information");
+        if (ext_rc) {
+            const char *ob = age < 86400 ? "waiting" : rnd(100) < 95 ? "sent" : "failed";
+            must(db_run(c,
+                        "INSERT INTO doc_outbox (document_id, recipient_id, agency_code, urgency, "
+                        "status, attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+                        "$6, $7, $7)",
+                        "iititii", id, ext_rc, externals[ext][0], urgency, ob,
+                        (int64_t)(strcmp(ob, "waiting") ? 1 : 0), at),
+                 "outbox");
+        }
+        /* the receivers' copies */
+        for (int a = 0; a < nin; a++) {
+            int x = order[a];
+            const char *cs = copy_state(age);
+            bool unregistered =
+                !strcmp(cs, "arrived") || !strcmp(cs, "refused") || !strcmp(cs, "recalled");
+            int64_t recv = at + 60 + rnd(3600), cn = 0;
+            int cy = doc_year_of(recv);
+            if (!unregistered)
+                cn = next_number(c, &ag_reg[x], cy);
+            bool done = !strcmp(cs, "completed");
+            int64_t copy = 0;
+            must(db_one_i64(c, &copy,
+                            "INSERT INTO document (agency_id, direction, state, medium, "
+                            "issuer_code, issuer_name, issuer_agency_id, number, symbol, "
+                            "issued_date, doc_type, subject, subject_folded, urgency, "
+                            "recipients, register_id, reg_year, reg_number, received_at, "
+                            "arrived_at, source_document_id, created_at, updated_at, "
+                            "completed_at, issuer_folded) SELECT $1, 'incoming', $2, "
+                            "'electronic', issuer_code, issuer_name, agency_id, number, symbol, "
+                            "issued_date, doc_type, subject, subject_folded, urgency, recipients, "
+                            "$3, $4, $5, $6, $6, id, $6, $6, $7, issuer_folded FROM document "
+                            "WHERE id = $8 RETURNING id",
+                            "itIIIiIi", ag[x], cs, unregistered ? 0 : ag_reg[x].reg,
+                            unregistered ? 0 : (int64_t)cy, cn, recv,
+                            done ? recv + 86400 * (1 + (int64_t)rnd(20)) : 0, id),
+                 "copy");
+            words_of(c, copy, ag[x], num, k[1], subject, urgency, recv);
+            char comment[600];
+            snprintf(comment, sizeof(comment), "Nhận qua hệ thống từ %s (văn bản số %s/%s)", name,
+                     num, k[1]);
+            history(c, copy, 1, clerk, "received", "", "arrived", comment, recv);
+            snprintf(comment, sizeof(comment), "Đã gửi đến %s (văn bản đến #%lld)", ag_name[x],
+                     (long long)copy);
+            history(c, id, step++, clerk, "delivered", "issued", "issued", comment, at);
+            if (!strcmp(cs, "refused")) {
+                const char *why = PICK(refusals);
+                history(c, copy, 2, 0, "refused", "arrived", "refused", why, recv + 3600);
+                history(c, id, step++, 0, "refused_by_recipient", "issued", "issued", why,
+                        recv + 3600);
+            } else if (!strcmp(cs, "recalled")) {
+                history(c, copy, 2, 0, "recall_agreed", "arrived", "recalled", "", recv + 7200);
+            }
+            copies++;
+        }
+    }
+    must(db_commit(c), "commit");
+    free(name_folded);
+    /* the counters follow the numbers written */
+    must(db_run(c,
+                "INSERT INTO doc_counter (register_id, year, next_number) SELECT register_id, "
+                "reg_year, MAX(reg_number) + 1 FROM document WHERE agency_id = $1 AND direction = "
+                "'outgoing' AND register_id IS NOT NULL GROUP BY register_id, reg_year ON "
+                "CONFLICT (register_id, year) DO UPDATE SET next_number = excluded.next_number",
+                "i", agency),
+         "outgoing counters");
+    for (int a = 0; a < nag; a++)
+        must(db_run(c,
+                    "INSERT INTO doc_counter (register_id, year, next_number) SELECT "
+                    "register_id, reg_year, MAX(reg_number) + 1 FROM document WHERE register_id "
+                    "= $1 GROUP BY register_id, reg_year ON CONFLICT (register_id, year) DO "
+                    "UPDATE SET next_number = excluded.next_number",
+                    "i", ag_reg[a].reg),
+             "copy counters");
+    fprintf(stderr, "docs_gen: %ld outgoing documents, %ld copies in %lds\n", count, copies,
+            (long)(time(NULL) - t0));
+}
+
 int main(int argc, char **argv)
 {
     const char *url = NULL;
-    long count = 0;
+    long count = -1, outgoing = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--db"))
             url = argv[i + 1];
-        else if (!strcmp(argv[i], "--count")) {
+        else if (!strcmp(argv[i], "--count") || !strcmp(argv[i], "--outgoing")) {
             char *end = NULL;
             errno = 0;
-            count = strtol(argv[i + 1], &end, 10);
-            if (errno || end == argv[i + 1] || *end || count > 100000000L)
-                count = 0; /* refused below */
+            long v = strtol(argv[i + 1], &end, 10);
+            if (errno || end == argv[i + 1] || *end || v < 0 || v > 100000000L)
+                v = -1; /* refused below */
+            *(!strcmp(argv[i], "--count") ? &count : &outgoing) = v;
         } else if (!strcmp(argv[i], "--seed"))
             rng ^= strtoull(argv[i + 1], NULL, 10) * 2654435761ULL;
     }
-    if (!url || count < 1) {
-        fprintf(stderr, "usage: docs_gen --db URL --count N [--seed S]\n");
+    rng_seed = rng;
+    if (!url || count < 0 || outgoing < 0 || count + outgoing < 1) {
+        fprintf(stderr, "usage: docs_gen --db URL --count N [--outgoing M] [--seed S]\n");
         return 2;
     }
     struct db *db = NULL;
@@ -169,8 +527,21 @@ int main(int argc, char **argv)
                     spec),
          "department of the specialist");
     int64_t now = clock_now();
+    int found = 0; /* the people of an earlier run */
+    must(db_query(c, &s,
+                  "SELECT u.id, COALESCE(m.department_id, 0) FROM app_user u JOIN membership m ON "
+                  "m.user_id = u.id AND m.agency_id = $1 WHERE u.login LIKE '0400999%' ORDER BY "
+                  "u.login",
+                  "i", agency),
+         "people");
+    while (db_step(s) == RES_ROW && found + 1 < PEOPLE) {
+        found++;
+        people[found] = db_col_i64(s, 0);
+        pdept[found] = db_col_i64(s, 1);
+    }
+    db_finalize(s);
     must(db_begin(c), "begin");
-    for (int i = 1; i < PEOPLE; i++) {
+    for (int i = found ? PEOPLE : 1; i < PEOPLE; i++) {
         char login[16], name[64];
         snprintf(login, sizeof(login), "0400999%05d", i);
         snprintf(name, sizeof(name), "Chuyên viên %d", i);
@@ -317,7 +688,8 @@ int main(int argc, char **argv)
                  "for-info row");
         }
     }
-    must(db_commit(c), "commit");
+    if (count)
+        must(db_commit(c), "commit");
     /* the counters follow the numbers written */
     must(db_run(c,
                 "UPDATE doc_counter SET next_number = (SELECT COALESCE(MAX(reg_number), 0) + 1 "
@@ -326,6 +698,8 @@ int main(int argc, char **argv)
                 "i", reg),
          "counters");
     fprintf(stderr, "docs_gen: %ld documents in %lds\n", count, (long)(time(NULL) - t0));
+    if (outgoing)
+        gen_outgoing(c, agency, outgoing, now, leader, clerk, people, pdept, PEOPLE, depts, ndept);
     db_close(db);
     return 0;
 }

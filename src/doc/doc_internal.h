@@ -32,7 +32,8 @@ json_t *doc_json(struct db_stmt *s, bool full);
  * force the plans that walk an order. */
 extern int doc_search_cap;
 /* doc_list.c: a member on more rows than this gets the boxes all and done by walking the
- * list's order with a probe per row instead of the list of their documents (1000). */
+ * list's order instead of sorting the list of their documents; -1 = QLVB_DOC_LIST_MANY
+ * or 1000. Tests set 0 to force the walk. */
 extern int doc_list_many_rows;
 
 struct actor;

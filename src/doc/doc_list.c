@@ -172,10 +172,23 @@ struct scope {
     char soon[11];       /* the last day of the due-soon window */
     int64_t year_start;  /* 1 January 00:00 Vietnam time of this year (UTC) */
     int64_t sample_from; /* now - 30 days: the window of the search's word sample */
-    bool many;           /* on more than doc_list_many_rows rows (q_visible) */
+    bool many;           /* on more than many_rows() rows (q_visible) */
 };
 
-int doc_list_many_rows = 1000;
+/* -1: QLVB_DOC_LIST_MANY or 1000 (the tests set 0: every member is on many) */
+int doc_list_many_rows = -1;
+
+static int64_t many_rows(void)
+{
+    int n = __atomic_load_n(&doc_list_many_rows, __ATOMIC_RELAXED);
+    if (n < 0) { /* every thread computes the same value */
+        const char *v = getenv("QLVB_DOC_LIST_MANY");
+        int64_t x = 0;
+        n = v && *v && str_to_i64(v, 0, 1000000, &x) == RES_OK ? (int)x : 1000;
+        __atomic_store_n(&doc_list_many_rows, n, __ATOMIC_RELAXED);
+    }
+    return n;
+}
 
 static result_t scope_of(struct app *app, const struct actor *a, struct scope *sc)
 {
@@ -215,9 +228,9 @@ static result_t scope_of(struct app *app, const struct actor *a, struct scope *s
         r = c ? db_one_i64(c, &n,
                            "SELECT COUNT(*) FROM (SELECT 1 FROM doc_participant WHERE user_id = $1 "
                            "LIMIT $2) x",
-                           "ii", sc->user_id, (int64_t)doc_list_many_rows + 1)
+                           "ii", sc->user_id, many_rows() + 1)
               : RES_DB;
-        sc->many = n > doc_list_many_rows;
+        sc->many = n > many_rows();
     }
     return r;
 }
@@ -236,6 +249,28 @@ static void q_stands(struct q *q, const struct scope *sc)
               "(p.user_id = ?i OR (p.user_id IS NULL AND p.department_id = ?i AND p.role = "
               "'for_info'))",
               sc->user_id, sc->department_id);
+}
+
+/* The documents of the rows standing for the actor (AND extra, on p) as a set to test a
+ * walk's entries against (q_visible): one branch per kind of row, each an index range
+ * that holds document_id (doc_participant_user, doc_participant_unit), so the set is
+ * read from the index alone — with q_stands' OR, SQLite read every row of the person
+ * from the table (9000 at 1M documents: most of the page's time). */
+static void q_stands_set(struct q *q, const struct scope *sc, const char *extra)
+{
+    q_add(q, "SELECT p.document_id FROM doc_participant p WHERE p.user_id = ?i", sc->user_id);
+    if (extra)
+        q_add(q, extra);
+    if (!sc->department_id)
+        return;
+    q_add(q,
+          " UNION ALL SELECT p.document_id FROM doc_participant p WHERE p.department_id = ?i "
+          "AND p.user_id IS NULL",
+          sc->department_id);
+    if (!sc->unit_leader)
+        q_add(q, " AND p.role = 'for_info'");
+    if (extra)
+        q_add(q, extra);
 }
 
 /* "d.id IN (rows standing for the actor AND extra", the parenthesis left open. */
@@ -388,11 +423,22 @@ static void q_box(struct q *q, const struct scope *sc, enum box box, const char 
 
 /* What a member who does not see all of the agency may see (AZ_DOC_READ's rule), for
  * the box `all`: every other box is made of rows standing for the actor, so visible.
- * A person on few documents: the list of them (`IN`, sorted); on many (sc->many): the
- * list's order index is walked with a probe per row (`EXISTS` on
- * doc_participant_document), which finds a page after page/share rows instead of
- * sorting thousands. */
-static void q_visible(struct q *q, const struct scope *sc, enum box box)
+ * The set is the same either way: the documents a row stands for the actor on, and the
+ * ones they registered (created_by). A person on few documents: the set drives (`IN`,
+ * each document read, the few sorted). On many (sc->many, ~9000 of 1M for a
+ * specialist) the list's order index is walked, each entry tested:
+ *  - incoming: against the set of their documents, built once from the index alone
+ *    (q_stands_set) — `(… IN (…)) IS TRUE` is not a condition either engine drives
+ *    from, so SQLite keeps the set as a list in memory tested with the entry's rowid
+ *    (no read of the walked document's row) and PostgreSQL as a hashed subplan (a plain
+ *    `IN` becomes a semi-join: a nested loop over the set per entry, or the set sorted).
+ *    Building it costs about what 1500 probes do, a walk to the first page ~2000;
+ *  - outgoing and internal (their rows are nearly all on incoming documents, so the set
+ *    would be built for nothing, and a walk over the few outgoing ones is short): a
+ *    probe per entry (`EXISTS` on doc_participant_probe, covering; created_by first from
+ *    a set of the few they registered, so the walked document's row is not read).
+ * docs/architecture.md, Documents: lists. */
+static void q_visible(struct q *q, const struct scope *sc, enum box box, const char *dir)
 {
     if (sc->sees_all || box != BOX_ALL)
         return;
@@ -402,12 +448,19 @@ static void q_visible(struct q *q, const struct scope *sc, enum box box)
         q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)", sc->user_id);
         return;
     }
+    if (!strcmp(dir, "incoming")) {
+        q_add(q, " AND (d.id IN (");
+        q_stands_set(q, sc, NULL);
+        q_add(q, " UNION ALL SELECT s.id FROM document s WHERE s.created_by = ?i)) IS TRUE",
+              sc->user_id);
+        return;
+    }
     q_add(q,
-          " AND (d.created_by = ?i OR EXISTS (SELECT 1 FROM doc_participant p WHERE "
-          "p.document_id = d.id AND ",
+          " AND (d.id IN (SELECT s.id FROM document s WHERE s.created_by = ?i) OR EXISTS "
+          "(SELECT 1 FROM doc_participant p WHERE p.document_id = d.id AND ",
           sc->user_id);
     q_stands(q, sc);
-    q_add(q, PROBE_END ")");
+    q_add(q, PROBE_END ") IS TRUE");
 }
 
 /* ---- the search text ---- */
@@ -840,7 +893,7 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
         q_add(q, "t.agency_id = ?i AND t.token = ?t AND d.id = t.document_id AND ", sc->agency_id,
               k->sq.words[p->driver]);
     q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
-    q_visible(q, sc, box);
+    q_visible(q, sc, box, k->dir);
     q_box(q, sc, box, k->dir);
     if (f->register_id)
         q_add(q, " AND d.register_id = ?i", f->register_id);
@@ -1073,13 +1126,17 @@ static json_t *track_json(const struct track *x, bool person)
     return o;
 }
 
-#define TRACK_COLS                                                                      \
-    "COALESCE(p.department_id, 0), COALESCE(p.user_id, 0), COALESCE(u.full_name, ''), " \
-    "COALESCE(dp.name, '')"
-#define TRACK_JOIN                                                                             \
-    " FROM doc_participant p JOIN document d ON d.id = p.document_id LEFT JOIN app_user u ON " \
-    "u.id = p.user_id LEFT JOIN department dp ON dp.id = p.department_id WHERE d.agency_id = " \
-    "$1 AND p.role = 'lead'"
+/* The agency's lead rows drive, on doc_participant_role (role, status, active, done_at),
+ * each joined to its document by key for the agency and the deadline: CROSS JOIN keeps
+ * SQLite from walking every document of the agency and probing its rows instead (which
+ * it chose, and which cost a probe per document: ~1M at 1M documents); PostgreSQL plans
+ * it as a join. The names are joined to the groups, not to every row. */
+#define TRACK_FROM                                                                  \
+    " FROM doc_participant p CROSS JOIN document d WHERE d.id = p.document_id AND " \
+    "d.agency_id = $1 AND p.role = 'lead'"
+#define TRACK_NAMES                                                                 \
+    " LEFT JOIN app_user u ON u.id = g.user_id LEFT JOIN department dp ON dp.id = " \
+    "g.department_id"
 
 static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t from, int64_t to,
                            struct tracks *t)
@@ -1088,10 +1145,13 @@ static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t fr
     /* Open lead rows: in progress, overdue, due soon, per lead (person or unit). */
     result_t r = db_query(
         c, &s,
-        "SELECT " TRACK_COLS ", COUNT(*), SUM(CASE WHEN d.deadline < $2 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN d.deadline >= $2 AND d.deadline <= $3 THEN 1 ELSE 0 END)" TRACK_JOIN
-        " AND p.active = 1 AND p.status IN ('pending', 'in_progress') GROUP BY p.department_id, "
-        "p.user_id, u.full_name, dp.name",
+        "SELECT g.department_id, g.user_id, COALESCE(u.full_name, ''), COALESCE(dp.name, ''), "
+        "g.n, g.overdue, g.due_soon FROM (SELECT COALESCE(p.department_id, 0) AS department_id, "
+        "COALESCE(p.user_id, 0) AS user_id, COUNT(*) AS n, SUM(CASE WHEN d.deadline < $2 THEN 1 "
+        "ELSE 0 END) AS overdue, SUM(CASE WHEN d.deadline >= $2 AND d.deadline <= $3 THEN 1 "
+        "ELSE 0 END) AS due_soon" TRACK_FROM
+        " AND p.active = 1 AND p.status IN ('pending', 'in_progress') GROUP BY "
+        "COALESCE(p.department_id, 0), COALESCE(p.user_id, 0)) g" TRACK_NAMES,
         "itt", sc->agency_id, sc->today, sc->soon);
     while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
         struct track *x = track_of(t, db_col_i64(s, 0), db_col_i64(s, 1));
@@ -1112,8 +1172,11 @@ static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t fr
      * (Vietnam time); the comparison of an instant with a date is made here, the same on
      * both engines. */
     r = db_query(c, &s,
-                 "SELECT " TRACK_COLS ", p.done_at, d.deadline" TRACK_JOIN
-                 " AND p.status = 'done' AND p.done_at >= $2 AND p.done_at < $3",
+                 "SELECT g.department_id, g.user_id, COALESCE(u.full_name, ''), COALESCE(dp.name, "
+                 "''), g.done_at, g.deadline FROM (SELECT COALESCE(p.department_id, 0) AS "
+                 "department_id, COALESCE(p.user_id, 0) AS user_id, p.done_at AS done_at, "
+                 "d.deadline AS deadline" TRACK_FROM
+                 " AND p.status = 'done' AND p.done_at >= $2 AND p.done_at < $3) g" TRACK_NAMES,
                  "iii", sc->agency_id, from, to);
     while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
         struct track *x = track_of(t, db_col_i64(s, 0), db_col_i64(s, 1));

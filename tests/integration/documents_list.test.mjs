@@ -53,10 +53,30 @@ async function register(c, name, over, into = ids) {
   into[name] = r.json.id;
 }
 
-// A doc_participant row as the workflow writes it.
-function part(doc, { user = null, dept = null, role, status = 'pending', active = 1, seen = null }) {
-  srv.db(`INSERT INTO doc_participant (document_id, history_step, role, user_id, department_id, status, active, seen_at, created_at, done_at)
-    VALUES (${ids[doc]}, 1, '${role}', ${user ?? 'NULL'}, ${dept ?? 'NULL'}, '${status}', ${active}, ${seen ?? 'NULL'}, ${Math.floor(Date.now() / 1000) - 120}, ${status === 'done' ? Math.floor(Date.now() / 1000) - 60 : 'NULL'})`);
+// A doc_participant row as the workflow writes it (on `server`, documents named in `map`).
+function part(doc, { user = null, dept = null, role, status = 'pending', active = 1, seen = null, done = null }, server = srv, map = ids) {
+  const now = Math.floor(Date.now() / 1000);
+  server.db(`INSERT INTO doc_participant (document_id, history_step, role, user_id, department_id, status, active, seen_at, created_at, done_at)
+    VALUES (${map[doc]}, 1, '${role}', ${user ?? 'NULL'}, ${dept ?? 'NULL'}, '${status}', ${active}, ${seen ?? 'NULL'}, ${now - 120}, ${done ?? (status === 'done' ? now - 60 : 'NULL')})`);
+}
+
+// The rows and states the tests below start from, on `server` with the documents of `map`.
+function seedRows(server, map) {
+  const p = (doc, o) => part(doc, o, server, map);
+  const S = users[SPECIALIST], H = users[HEAD], L = users[LEADER];
+  p('quyetdinh', { user: L.id, role: 'leader', status: 'done', active: 0 });
+  p('quyetdinh', { user: S.id, dept: S.dept, role: 'lead' });                  // to process
+  p('hoatoc', { dept: H.dept, role: 'lead' });                                 // the unit: its leader
+  p('nfd', { user: S.id, dept: S.dept, role: 'for_info' });                    // for information, unseen
+  p('khan1', { user: S.id, dept: S.dept, role: 'lead', status: 'in_progress' });
+  p('khan2', { user: S.id, dept: S.dept, role: 'co_handler', status: 'done', active: 0 });
+  p('cu', { user: L.id, role: 'leader' });                                     // presented to the leader
+  p('moi', { user: S.id, dept: S.dept, role: 'for_info', seen: 1 });           // seen
+  server.db(`UPDATE document SET state = 'in_progress' WHERE id IN (${map.quyetdinh}, ${map.hoatoc}, ${map.khan1})`);
+  server.db(`UPDATE document SET state = 'presented' WHERE id IN (${map.cu}, ${map.khan2})`);
+  server.db(`UPDATE document SET deadline = '${vnDate(-1)}' WHERE id = ${map.khan1}`);     // overdue
+  server.db(`UPDATE document SET deadline = '${vnDate(1)}' WHERE id = ${map.quyetdinh}`);  // due soon
+  server.db(`UPDATE document SET deadline = '${vnDate(-3)}' WHERE id = ${map.hoatoc}`);    // overdue (unit)
 }
 
 const names = (json) => json.documents.map((d) => Object.keys(ids).find((k) => ids[k] === d.id) ?? `other:${d.id}`);
@@ -105,20 +125,7 @@ before(async () => {
   // Another agency, same words: never listed for Sở KH&CN.
   await register(outsider, 'ngoai', { number: '12', symbol: 'QĐ-UBND', subject: 'Quyết định phê duyệt kế hoạch tỉnh Đắk Lắk', urgency: 'hoa_toc', received_at: ago(5) });
 
-  const S = users[SPECIALIST], H = users[HEAD], L = users[LEADER];
-  part('quyetdinh', { user: L.id, role: 'leader', status: 'done', active: 0 });
-  part('quyetdinh', { user: S.id, dept: S.dept, role: 'lead' });                  // to process
-  part('hoatoc', { dept: H.dept, role: 'lead' });                                 // the unit: its leader
-  part('nfd', { user: S.id, dept: S.dept, role: 'for_info' });                    // for information, unseen
-  part('khan1', { user: S.id, dept: S.dept, role: 'lead', status: 'in_progress' });
-  part('khan2', { user: S.id, dept: S.dept, role: 'co_handler', status: 'done', active: 0 });
-  part('cu', { user: L.id, role: 'leader' });                                     // presented to the leader
-  part('moi', { user: S.id, dept: S.dept, role: 'for_info', seen: 1 });           // seen
-  srv.db(`UPDATE document SET state = 'in_progress' WHERE id IN (${ids.quyetdinh}, ${ids.hoatoc}, ${ids.khan1})`);
-  srv.db(`UPDATE document SET state = 'presented' WHERE id IN (${ids.cu}, ${ids.khan2})`);
-  srv.db(`UPDATE document SET deadline = '${vnDate(-1)}' WHERE id = ${ids.khan1}`);     // overdue
-  srv.db(`UPDATE document SET deadline = '${vnDate(1)}' WHERE id = ${ids.quyetdinh}`);  // due soon
-  srv.db(`UPDATE document SET deadline = '${vnDate(-3)}' WHERE id = ${ids.hoatoc}`);    // overdue (unit)
+  seedRows(srv, ids);
 });
 after(async () => { await srv.stop(); srv.cleanup(); });
 
@@ -290,5 +297,91 @@ test(`search plans agree: every word common (${ENGINE})`, async () => {
   } finally {
     await other.stop();
     other.cleanup();
+  }
+});
+
+// The box all of a member on many rows (QLVB_DOC_LIST_MANY=0: every member counts as on
+// many) walks the list's order testing each entry against the set of their documents
+// (docs/architecture.md, Documents: lists): the documents of every kind of row — their
+// own in each role and status, their unit's for information, one they registered, one
+// completed — and only those, in order, page by page; the other boxes as with few rows.
+test(`box all and done of a member on many rows (${ENGINE})`, async () => {
+  const other = await new Server([], { QLVB_DOC_LIST_MANY: '0' }).start();
+  try {
+    await resetDemo(other);
+    const [k2, s2] = [new Client(other), new Client(other)];
+    assert.equal((await k2.apiLogin(CLERK)).status, 200);
+    assert.equal((await s2.apiLogin(SPECIALIST)).status, 200);
+    const ids2 = {};
+    for (const [name, over] of DOCS()) await register(k2, name, over, ids2);
+    seedRows(other, ids2);
+    const S = users[SPECIALIST];
+    part('hoatoc', { dept: S.dept, role: 'for_info' }, other, ids2);           // the unit's, for information
+    other.db(`UPDATE document SET created_by = ${S.id} WHERE id = ${ids2.cu}`);     // registered by them
+    other.db(`UPDATE document SET state = 'completed' WHERE id = ${ids2.moi}`);     // done: a completed document
+    const named = (json) => json.documents.map((d) => Object.keys(ids2).find((k) => ids2[k] === d.id) ?? `other:${d.id}`);
+    const pages = async (query) => {
+      const out = [];
+      let cursor = null;
+      for (let i = 0; i < 30; i++) {
+        const r = await s2.get(`/api/v1/documents?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        assert.equal(r.status, 200, query);
+        out.push(...named(r.json));
+        cursor = r.json.next_cursor;
+        if (!cursor) break;
+      }
+      return out;
+    };
+    const box = async (b) => named((await s2.get(`/api/v1/documents?box=${b}&limit=100`)).json);
+    const all = ['hoatoc', 'khan2', 'khan1', 'moi', 'cu', 'nfd', 'quyetdinh'];
+    assert.deepEqual(await box('all'), all);
+    assert.deepEqual(await pages('box=all'), all);
+    assert.deepEqual(await box('done'), ['khan2', 'moi']);
+    assert.deepEqual(await pages('box=done'), ['khan2', 'moi']);
+    assert.deepEqual(await box('for_info'), ['hoatoc', 'moi', 'nfd']);
+    assert.deepEqual(await box('to_process'), ['quyetdinh']);
+    assert.deepEqual(await box('in_progress'), ['khan1']);
+    // outgoing: the demo's drafts they wrote (created_by), none of the incoming above
+    const drafted = other.db(`SELECT id FROM document WHERE direction = 'outgoing' AND agency_id = (SELECT agency_id FROM document WHERE id = ${ids2.cu}) AND created_by = ${S.id} ORDER BY urgency DESC, id DESC`)
+      .trim().split('\n').filter(Boolean).map(Number);
+    assert.deepEqual((await s2.get('/api/v1/documents?box=all&direction=outgoing&limit=100')).json.documents.map((d) => d.id), drafted);
+  } finally {
+    await other.stop();
+    other.cleanup();
+  }
+});
+
+// Tracking counts each lead row of the agency once: open ones (in progress, overdue, due
+// soon), done in the period on time or late (after the end of the deadline's Vietnam
+// day), a unit's rows in its department's line beside its people's; a withdrawn row, one
+// done before the period, other roles and another agency's rows are not counted.
+test(`tracking: every lead state, exact counts (${ENGINE})`, async () => {
+  const S = users[SPECIALIST], H = users[HEAD];
+  const now = Math.floor(Date.now() / 1000);
+  const last = one('SELECT COALESCE(MAX(id), 0) FROM doc_participant');
+  try {
+    part('quyetdinh', { user: S.id, dept: S.dept, role: 'lead', status: 'done', active: 0 });  // on time (deadline tomorrow)
+    part('khan1', { user: S.id, dept: S.dept, role: 'lead', status: 'done', active: 0 });      // late (deadline yesterday)
+    part('hoatoc', { dept: H.dept, role: 'lead', status: 'done', active: 0 });                 // the unit's, late
+    part('moi', { user: S.id, dept: S.dept, role: 'lead', status: 'withdrawn', active: 0 });
+    part('cu', { user: S.id, dept: S.dept, role: 'lead', status: 'done', active: 0, done: now - 400 * 86400 });
+    part('nfd', { user: S.id, dept: S.dept, role: 'co_handler', status: 'done', active: 0 });
+    srv.db(`INSERT INTO doc_participant (document_id, history_step, role, user_id, department_id, status, active, created_at)
+      VALUES (${ids.ngoai}, 1, 'lead', ${S.id}, ${S.dept}, 'in_progress', 1, ${now})`);
+    const r = await leader.get(`/api/v1/documents/tracking?from=${vnDate(-30)}&to=${vnDate(0)}`);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    documented('GET', '/api/v1/documents/tracking', r);
+    const [fullName, deptName] = one(`SELECT u.full_name, d.name FROM app_user u, department d WHERE u.id = ${S.id} AND d.id = ${S.dept}`).split('|');
+    assert.equal(S.dept, H.dept);
+    assert.deepEqual(r.json.people, [{
+      user_id: S.id, full_name: fullName, department_id: S.dept, department_name: deptName,
+      in_progress: 2, overdue: 1, due_soon: 1, completed_on_time: 1, completed_late: 1,
+    }]);
+    assert.deepEqual(r.json.departments, [{
+      department_id: S.dept, department_name: deptName,
+      in_progress: 3, overdue: 2, due_soon: 1, completed_on_time: 1, completed_late: 2,
+    }]);
+  } finally {
+    srv.db(`DELETE FROM doc_participant WHERE id > ${last}`);
   }
 });

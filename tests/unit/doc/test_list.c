@@ -434,6 +434,143 @@ TEST(a_person_on_many_rows_gets_the_same_pages)
     }
 }
 
+/* The box all of a person on many rows lists exactly what the few-rows plan lists, for
+ * every kind of row: their own (each role and status, active or not), their unit's for
+ * information (a unit's other rows stand for its leaders only), the documents they
+ * registered (created_by), never an outgoing document or another person's; page by page
+ * across the keyset. */
+TEST(the_all_box_of_a_person_on_many_rows_is_the_same_set)
+{
+    struct db_conn *c = db_conn(app.db);
+    int64_t mine = one("SELECT MIN(id) FROM document WHERE subject = 'Văn bản trùng thời "
+                       "điểm' AND $1 = $1",
+                       0);
+    int64_t unit_info = one("SELECT MAX(id) FROM document WHERE subject = 'Văn bản trùng "
+                            "thời điểm' AND $1 = $1",
+                            0);
+    CHECK_INT(db_run(c, "UPDATE document SET created_by = $1 WHERE id = $2", "ii",
+                     specialist.user_id, mine),
+              RES_OK);
+    part(unit_info, 0, specialist.department_id, "for_info", "pending", 1);
+    part(d_khan_b, 0, specialist.department_id, "co_handler", "pending", 1); /* the head's */
+    const int64_t *want =
+        IDS(d_khan_a, unit_info, d_info, d_nfd, d_qd, d_done, mine); /* urgent, newest first */
+    for (int many = 0; many < 2; many++) {
+        doc_list_many_rows = many ? 0 : 1000;
+        CHECK(is(box(&specialist, "all"), want));
+        json_t *paged = paged_box("all");
+        size_t n = 0;
+        while (want[n])
+            n++;
+        CHECK_INT((int64_t)json_array_size(paged), (int64_t)n);
+        for (size_t i = 0; i < n && i < json_array_size(paged); i++)
+            CHECK_INT(json_integer_value(json_array_get(paged, i)), want[i]);
+        json_decref(paged);
+        /* the other boxes do not change with the plan */
+        CHECK(is(box(&specialist, "done"), IDS(d_done)));
+        CHECK(is(box(&specialist, "for_info"), IDS(unit_info, d_info, d_nfd)));
+    }
+    doc_list_many_rows = 1000;
+    CHECK_INT(db_run(c,
+                     "DELETE FROM doc_participant WHERE document_id IN ($1, $2) AND user_id "
+                     "IS NULL",
+                     "ii", unit_info, d_khan_b),
+              RES_OK);
+    CHECK_INT(
+        db_run(c, "UPDATE document SET created_by = $1 WHERE id = $2", "ii", clerk.user_id, mine),
+        RES_OK);
+}
+
+/* Tracking counts every lead row of the agency once: open (in progress, overdue, due
+ * soon), done in the period on time or late (after the end of the deadline's Vietnam
+ * day), a unit's rows in its department's line with its people's; rows of other roles,
+ * withdrawn ones, those done outside the period and another agency's are not counted. */
+TEST(tracking_counts_every_lead_state)
+{
+    struct db_conn *c = db_conn(app.db);
+    int64_t now = clock_now(), today = calendar_day_of(now);
+    char yesterday[16];
+    calendar_format_day(today - 1, yesterday, sizeof(yesterday));
+    int64_t late_at = (today - 1 + 1) * 86400 - 7 * 3600; /* the first second after it */
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++)
+        ids[i] = reg("30", "SNV-VP", "Theo dõi xử lý", "thuong", 5 + i);
+    for (int i = 0; i < 4; i++)
+        CHECK_INT(db_run(c,
+                         "UPDATE document SET deadline = $1, state = 'in_progress' WHERE id = $2",
+                         "ti", yesterday, ids[i]),
+                  RES_OK);
+    /* done on time (the last second of the deadline's day), done late, withdrawn, done
+     * last year (outside the period); the unit's: done late */
+    const struct {
+        int doc;
+        bool unit;
+        const char *role, *status;
+        int64_t done_at;
+    } rows[] = {
+        {0, false, "lead", "done", late_at - 1},   {1, false, "lead", "done", late_at},
+        {2, false, "lead", "withdrawn", 0},        {3, false, "lead", "done", now - 400 * 86400},
+        {3, false, "co_handler", "done", late_at}, {2, true, "lead", "done", late_at + 60},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        CHECK_INT(db_run(c,
+                         "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                         "department_id, status, active, created_at, done_at) VALUES ($1, 1, $2, "
+                         "$3, $4, $5, 0, $6, $7)",
+                         "itIItiI", ids[rows[i].doc], rows[i].role,
+                         rows[i].unit ? 0 : specialist.user_id, specialist.department_id,
+                         rows[i].status, now - 500 * 86400, rows[i].done_at),
+                  RES_OK);
+    /* another agency's document with a lead row of the same person: not counted */
+    int64_t other = one("SELECT MIN(id) FROM document WHERE agency_id <> $1", clerk.agency_id);
+    CHECK_INT(db_run(c,
+                     "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                     "department_id, status, active, created_at) VALUES ($1, 1, 'lead', $2, $3, "
+                     "'in_progress', 1, $4)",
+                     "iiii", other, specialist.user_id, specialist.department_id, now),
+              RES_OK);
+    char from[16], to[16];
+    calendar_format_day(today - 30, from, sizeof(from));
+    calendar_format_day(today, to, sizeof(to));
+    struct verrs e = {0};
+    json_t *t = NULL;
+    CHECK_INT(doc_tracking(&app, &leader, from, to, &e, &t), RES_OK);
+    /* the specialist: d_qd (pending, due soon) and d_khan_a (in progress, overdue) from
+     * main(); done on time 1, late 1 from here. Their unit: its lead row on d_hoatoc
+     * (overdue), its done-late row here, and the specialist's. */
+    json_t *people = json_object_get(t, "people"), *deps = json_object_get(t, "departments");
+    json_t *p = NULL, *dep = NULL;
+    for (size_t i = 0; i < json_array_size(people); i++)
+        if (json_integer_value(json_object_get(json_array_get(people, i), "user_id")) ==
+            specialist.user_id)
+            p = json_array_get(people, i);
+    for (size_t i = 0; i < json_array_size(deps); i++)
+        if (json_integer_value(json_object_get(json_array_get(deps, i), "department_id")) ==
+            specialist.department_id)
+            dep = json_array_get(deps, i);
+    CHECK(p != NULL && dep != NULL);
+    json_t *want_p = json_pack("{s:I, s:s, s:I, s:O, s:i, s:i, s:i, s:i, s:i}", "user_id",
+                               (json_int_t)specialist.user_id, "full_name",
+                               json_string_value(json_object_get(p, "full_name")), "department_id",
+                               (json_int_t)specialist.department_id, "department_name",
+                               json_object_get(dep, "department_name"), "in_progress", 2, "overdue",
+                               1, "due_soon", 1, "completed_on_time", 1, "completed_late", 1);
+    CHECK(json_equal(p, want_p));
+    CHECK(json_string_length(json_object_get(p, "full_name")) > 0);
+    CHECK(json_string_length(json_object_get(dep, "department_name")) > 0);
+    json_t *want_d = json_pack("{s:I, s:O, s:i, s:i, s:i, s:i, s:i}", "department_id",
+                               (json_int_t)specialist.department_id, "department_name",
+                               json_object_get(dep, "department_name"), "in_progress", 3, "overdue",
+                               2, "due_soon", 1, "completed_on_time", 1, "completed_late", 2);
+    CHECK(json_equal(dep, want_d));
+    json_decref(want_p);
+    json_decref(want_d);
+    json_decref(t);
+    CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE document_id IN ($1, $2, $3, $4, $5)",
+                     "iiiii", ids[0], ids[1], ids[2], ids[3], other),
+              RES_OK);
+}
+
 int main(void)
 {
     struct actor sys;
@@ -508,6 +645,8 @@ int main(void)
     RUN(counts_and_tracking);
     RUN(the_backfill_job_indexes_documents_without_words);
     RUN(a_person_on_many_rows_gets_the_same_pages);
+    RUN(the_all_box_of_a_person_on_many_rows_is_the_same_set);
+    RUN(tracking_counts_every_lead_state);
     blob_close(app.blobs);
     db_close(app.db);
     char cmd[128];

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The lists and the tracking at scale (issues 11 and 12), two binaries interleaved on the
+# same machine (shared and noisy: compare within a pair, report the medians). Not a test.
+#
+#   bench/views_pairs.sh BIN_A DIR_A BIN_B DIR_B [PAIRS]
+#
+# DIR_A / DIR_B: data directories made by bench/docs.sh (incoming and outgoing documents;
+# the same directory twice when both binaries run one schema, else copies of one
+# generated database: a newer binary migrates its copy). Each pair: qlvb serve
+# --threads 2 on A, then on B; wrk -t2 -c2 for $BENCH_DURATION (5s) on
+#   spec_all_first / spec_all_deep   the demo specialist's box all (on ~9000 of 1M
+#                                    documents), first page and a keyset page half-way
+#   spec_done / spec_to_process      their other boxes (must not get slower)
+#   spec_out_all                     their outgoing documents (drafter on ~1/150)
+#   leader_all_first                 the leader's box all (the whole agency)
+#   tracking / tracking_year         the leader's processing tracking, this month and
+#                                    the last 366 days
+#   out_page                         the clerk's GET of an issued outgoing document with
+#                                    six receiving agencies (its recipients' states)
+#   out_list                         the clerk's outgoing list
+# p50/p99 (ms) and req/s per target; each answer's body must be the same for A and B
+# (the JSON, byte for byte). Summary → $BENCH_OUT (bench/results/views-pairs.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+A=$1 DA=$2 B=$3 DB=$4 PAIRS=${5:-3}
+DUR=${BENCH_DURATION:-5s}
+OUT=${BENCH_OUT:-bench/results/views-pairs.txt}
+TMP=$(mktemp -d)
+export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"; true' EXIT
+
+SQL=$DA/qlvb.db
+AG=$(sqlite3 "$SQL" "SELECT id FROM agency WHERE code = '000.00.04.H41'")
+SPEC=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000145'")
+MINE="SELECT document_id FROM doc_participant WHERE user_id = $SPEC UNION ALL SELECT id FROM document WHERE created_by = $SPEC"
+HALF=$(sqlite3 "$SQL" "SELECT COUNT(*) / 2 FROM document WHERE agency_id = $AG AND direction = 'incoming' AND id IN ($MINE)")
+DEEP=$(sqlite3 "$SQL" "SELECT 'u.' || urgency || '.' || received_at || '.' || id FROM document
+    WHERE agency_id = $AG AND direction = 'incoming' AND id IN ($MINE)
+    ORDER BY urgency DESC, received_at DESC, id DESC LIMIT 1 OFFSET $HALF")
+# a recent issued document to six agencies, one of them refused
+OUTDOC=$(sqlite3 "$SQL" "SELECT d.id FROM document d WHERE d.agency_id = $AG AND d.direction =
+    'outgoing' AND d.state = 'issued' AND (SELECT COUNT(*) FROM doc_recipient r WHERE
+    r.document_id = d.id AND r.kind = 'agency') = 6 AND EXISTS (SELECT 1 FROM document c WHERE
+    c.source_document_id = d.id AND c.state = 'refused') ORDER BY d.id DESC LIMIT 1")
+[ -n "$DEEP" ] && [ -n "$OUTDOC" ] || { echo "views_pairs: no data (bench/docs.sh first)" >&2; exit 1; }
+YEAR_FROM=$(date -u -d '365 days ago' +%F)
+
+declare -a NAMES URLS WHO
+add() { NAMES+=("$1"); URLS+=("$2"); WHO+=("$3"); }
+add spec_all_first "/api/v1/documents" 040090000145
+add spec_all_deep "/api/v1/documents?cursor=$DEEP" 040090000145
+add spec_done "/api/v1/documents?box=done" 040090000145
+add spec_to_process "/api/v1/documents?box=to_process" 040090000145
+add spec_out_all "/api/v1/documents?direction=outgoing" 040090000145
+add leader_all_first "/api/v1/documents" 040090000142
+add tracking "/api/v1/documents/tracking" 040090000142
+add tracking_year "/api/v1/documents/tracking?from=$YEAR_FROM" 040090000142
+add out_page "/api/v1/documents/$OUTDOC" 040090000143
+add out_list "/api/v1/documents?direction=outgoing" 040090000143
+
+one() { # BIN DIR LABEL
+    local port=$((20000 + RANDOM % 30000)) base i
+    "$1" serve --data "$2" --listen "127.0.0.1:$port" --threads 2 >/dev/null 2>&1 &
+    PID=$!
+    base="http://127.0.0.1:$port"
+    for _ in $(seq 1 600); do curl -s -o /dev/null --max-time 1 "$base/login" && break; sleep 0.1; done
+    declare -A tok
+    for l in 040090000145 040090000142 040090000143; do
+        tok[$l]=$(curl -s -H 'Content-Type: application/json' \
+            -d "{\"login\":\"$l\",\"password\":\"Demo@2026qlvb\"}" "$base/api/v1/login" |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    done
+    for i in "${!NAMES[@]}"; do
+        local t=${tok[${WHO[$i]}]} n=${NAMES[$i]}
+        curl -s -H "Authorization: Bearer $t" "$base${URLS[$i]}" |
+            python3 -c 'import json,sys; d=json.load(sys.stdin); [d.pop(k, None) for k in ("today",)]; print(json.dumps(d, sort_keys=True))' \
+            >"$TMP/$3-$n.json"
+        wrk -t2 -c2 -d"$DUR" --latency -H "Authorization: Bearer $t" "$base${URLS[$i]}" |
+            awk -v l="$3" -v n="$n" '
+                function ms(v,  u) { u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+                    return (u == "us") ? v / 1000 : (u == "ms") ? v : (u == "s") ? v * 1000 : -1 }
+                $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)} /^Requests\/sec/ {r = $2}
+                /Non-2xx/ {e = $0}
+                END {printf "%-2s %-17s p50 %8.2f ms  p99 %8.2f ms  %9s req/s %s\n", l, n, p50, p99, r, e}'
+    done
+    kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+}
+
+{
+    echo "lists and tracking, two binaries interleaved — $(date -u '+%Y-%m-%d %H:%M:%SZ') — $(nproc) CPUs (shared)"
+    echo "A: $A on $DA"
+    echo "B: $B on $DB"
+    echo "$(sqlite3 "$SQL" "SELECT COUNT(*) FROM document WHERE agency_id = $AG AND direction = 'incoming'") incoming and $(sqlite3 "$SQL" "SELECT COUNT(*) FROM document WHERE agency_id = $AG AND direction = 'outgoing'") outgoing documents in the agency, $(sqlite3 "$SQL" "SELECT COUNT(*) FROM document WHERE source_document_id IS NOT NULL") receivers' copies; the specialist on $(sqlite3 "$SQL" "SELECT COUNT(*) FROM ($MINE)") rows; outgoing document #$OUTDOC"
+    echo "wrk -t2 -c2 -d$DUR --latency; qlvb serve --threads 2"
+    for p in $(seq 1 "$PAIRS"); do
+        echo "-- pair $p"
+        one "$A" "$DA" A
+        one "$B" "$DB" B
+        for n in "${NAMES[@]}"; do
+            cmp -s "$TMP/A-$n.json" "$TMP/B-$n.json" || echo "DIFFERENT ANSWER: $n"
+        done
+    done
+} | tee "$TMP/run.txt"
+{
+    cat "$TMP/run.txt"
+    echo
+    echo "medians over the pairs (ms, req/s)"
+    for n in "${NAMES[@]}"; do
+        for l in A B; do
+            awk -v l="$l" -v n="$n" '$1 == l && $2 == n {p50[++k] = $4; p99[k] = $7; r[k] = $9}
+                function med(a, k,  i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+                    if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+                END {printf "%-2s %-17s p50 %8.2f  p99 %8.2f  %9.1f req/s\n", l, n, med(p50, k), med(p99, k), med(r, k)}' \
+                "$TMP/run.txt"
+        done
+    done
+} | tee "$OUT" | sed -n '/^medians/,$p'
