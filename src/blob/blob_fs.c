@@ -454,8 +454,8 @@ static void list_dir(int at, const char *rel, const char *prefix, blob_list_fn f
             if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
                 fn(ctx, e->d_name, (int64_t)st.st_mtime);
         } else if (plen == 2 && hex2(e->d_name)) {
-            char sub[5];
-            snprintf(sub, sizeof(sub), "%s%s", prefix, e->d_name);
+            /* the old layout's second level: prefix "ab" and a two-hex-digit name */
+            char sub[5] = {prefix[0], prefix[1], e->d_name[0], e->d_name[1], '\0'};
             list_dir(fd, e->d_name, sub, fn, ctx);
         }
     }
