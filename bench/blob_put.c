@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "blob/blob.h"
+#include "util/str.h"
 
 static struct blob_store *bs;
 static size_t size = 102400;
@@ -72,13 +73,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s DIR [threads] [seconds] [size]\n", argv[0]);
         return 2;
     }
-    int threads = argc > 2 ? atoi(argv[2]) : 8;
-    if (argc > 3)
-        seconds = atof(argv[3]);
-    if (argc > 4)
-        size = (size_t)atol(argv[4]);
-    if (threads < 1 || threads > 256 || seconds <= 0 || size < sizeof(long))
+    int64_t t = 8, secs = 0, sz = 0;
+    if ((argc > 2 && str_to_i64(argv[2], 1, 256, &t) != RES_OK) ||
+        (argc > 3 && str_to_i64(argv[3], 1, 3600, &secs) != RES_OK) ||
+        (argc > 4 && str_to_i64(argv[4], (int64_t)sizeof(long), 1 << 30, &sz) != RES_OK)) {
+        fprintf(stderr, "threads 1–256, seconds 1–3600, size 8 B–1 GiB\n");
         return 2;
+    }
+    int threads = (int)t;
+    if (secs)
+        seconds = (double)secs;
+    if (sz)
+        size = (size_t)sz;
     double o0 = now();
     if (blob_open(argv[1], 0, &bs) != RES_OK)
         return 1;

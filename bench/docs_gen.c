@@ -317,7 +317,7 @@ static void gen_outgoing(struct db_conn *c, int64_t agency, long count, int64_t 
         if (ext >= 0)
             snprintf(rjson + strlen(rjson), sizeof(rjson) - strlen(rjson), ", \"%s\"",
                      externals[ext][1]);
-        strcat(rjson, "]");
+        snprintf(rjson + strlen(rjson), sizeof(rjson) - strlen(rjson), "]");
         char *sf = text_fold(subject);
         int64_t id = 0, created = at - 3 * 86400 + rnd(86400);
         must(db_one_i64(c, &id,

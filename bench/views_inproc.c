@@ -7,6 +7,7 @@
  *   views_inproc DB [ITERATIONS]
  *
  * DB: a database made by bench/docs.sh (the demo specialist on ~9000 rows). */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,9 +69,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: views_inproc DB [ITERATIONS]\n");
         return 2;
     }
-    int iter = argc > 2 ? atoi(argv[2]) : 100;
-    if (iter < 1 || iter > 100000)
-        iter = 100;
+    int iter = 100;
+    if (argc > 2) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(argv[2], &end, 10);
+        if (errno || end == argv[2] || *end || v < 1 || v > 100000) {
+            fprintf(stderr, "ITERATIONS: 1–100000\n");
+            return 2;
+        }
+        iter = (int)v;
+    }
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         return 1;
