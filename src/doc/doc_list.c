@@ -175,19 +175,27 @@ struct scope {
     bool many;           /* on more than many_rows() rows (q_visible) */
 };
 
+/* A tuning value: *slot when set (>= 0, tests set it), else the environment variable
+ * (0 … 1,000,000) or the default, remembered in *slot. Every thread computes the same
+ * value, so the race is harmless. */
+static int64_t tunable(int *slot, const char *env, int def)
+{
+    int n = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (n < 0) {
+        const char *v = getenv(env);
+        int64_t x = 0;
+        n = v && *v && str_to_i64(v, 0, 1000000, &x) == RES_OK ? (int)x : def;
+        __atomic_store_n(slot, n, __ATOMIC_RELAXED);
+    }
+    return n;
+}
+
 /* -1: QLVB_DOC_LIST_MANY or 1000 (the tests set 0: every member is on many) */
 int doc_list_many_rows = -1;
 
 static int64_t many_rows(void)
 {
-    int n = __atomic_load_n(&doc_list_many_rows, __ATOMIC_RELAXED);
-    if (n < 0) { /* every thread computes the same value */
-        const char *v = getenv("QLVB_DOC_LIST_MANY");
-        int64_t x = 0;
-        n = v && *v && str_to_i64(v, 0, 1000000, &x) == RES_OK ? (int)x : 1000;
-        __atomic_store_n(&doc_list_many_rows, n, __ATOMIC_RELAXED);
-    }
-    return n;
+    return tunable(&doc_list_many_rows, "QLVB_DOC_LIST_MANY", 1000);
 }
 
 static result_t scope_of(struct app *app, const struct actor *a, struct scope *sc)
@@ -520,14 +528,7 @@ int doc_search_cap = -1;
 
 static int64_t driver_cap(void)
 {
-    int cap = __atomic_load_n(&doc_search_cap, __ATOMIC_RELAXED);
-    if (cap < 0) { /* every thread computes the same value */
-        const char *v = getenv("QLVB_DOC_SEARCH_CAP");
-        int64_t n = 0;
-        cap = v && *v && str_to_i64(v, 0, 1000000, &n) == RES_OK ? (int)n : DRIVER_CAP;
-        __atomic_store_n(&doc_search_cap, cap, __ATOMIC_RELAXED);
-    }
-    return cap;
+    return tunable(&doc_search_cap, "QLVB_DOC_SEARCH_CAP", DRIVER_CAP);
 }
 
 enum plan_mode { PLAN_IN, PLAN_POSTINGS, PLAN_WALK };
