@@ -41,5 +41,8 @@ extern const struct blob_driver blob_fs_driver;
 /* Tests: stores opened after this call with true use named temporaries in <dir>/tmp,
  * the path taken where O_TMPFILE or /proc is missing. */
 void blob_fs_named_temporaries(bool on);
+/* Tests: stores opened after this call with true write through the page cache, the
+ * path taken where O_DIRECT is refused. */
+void blob_fs_buffered_writes(bool on);
 
 #endif

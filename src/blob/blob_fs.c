@@ -11,11 +11,22 @@
  * and the file's sync can leave a name without its bytes: no row refers to it yet (rows
  * are written after put returns), a read checks the hash (RES_CRYPTO), a put of the
  * same bytes replaces it, the sweep removes it. Where O_TMPFILE or /proc is missing
- * (checked at open), a named temporary in <dir>/tmp does the same. */
+ * (checked at open), a named temporary in <dir>/tmp does the same.
+ *
+ * Direct I/O: where the filesystem takes O_DIRECT (checked at open), a temporary's bytes
+ * are gathered in an aligned buffer and written in whole blocks past the page cache
+ * (the last partial block through it), so a put copies the
+ * bytes once in user space instead of into freshly allocated page-cache pages that the
+ * kernel writes back later: a blob is written once and rarely read soon after, and the
+ * pages it would take are better left to the database (docs/architecture.md
+ * "Storage"). The durability argument is unchanged: the fsync after the link still
+ * flushes the device cache and the inode. A filesystem that refuses a direct write
+ * mid-way gets the rest through the page cache. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,19 +45,133 @@
 #define REL_LEN 80       /* "ab/cd/<hash>" and "<32 hex>.tmp" relative to the store or tmp/ */
 #define LAYOUT  "layout" /* marker: this store never held the two-level layout */
 
+#define DIO_ALIGN 4096         /* offset, length and memory alignment of direct writes */
+#define DIO_CHUNK (256 * 1024) /* bytes gathered before a direct write */
+#define DIO_POOL  64           /* idle chunk buffers kept for the next temporaries */
+
 struct fs_store {
     char dir[DIR_MAX];
     int top, tmp; /* descriptors of <dir> and <dir>/tmp, for the *at calls */
     bool tmpfile; /* O_TMPFILE + linkat through /proc works here */
     bool legacy;  /* may hold ab/cd/<hash> files: a put looks there first */
+    bool direct;  /* O_DIRECT writes work here */
+    /* Chunk buffers of finished temporaries, reused: a fresh 256 KiB allocation is a
+     * fresh mapping whose pages fault in again on every put. */
+    pthread_mutex_t pool_lock;
+    void *pool[DIO_POOL];
+    int npool;
 };
 
 struct fs_tmp {
+    struct fs_store *s; /* the store outlives its temporaries */
     int fd;
-    int tmpdir;    /* the store's tmp/ descriptor (the store outlives its temporaries) */
+    int tmpdir;    /* the store's tmp/ descriptor */
     char name[40]; /* the named temporary in tmp/, "" for an O_TMPFILE one */
     int64_t size;
+    /* Direct I/O: bytes [written, written + fill) wait in buf; NULL once buffered. */
+    unsigned char *buf;
+    size_t fill;
+    int64_t written;
 };
+
+static bool force_buffered; /* blob_fs_buffered_writes */
+
+void blob_fs_buffered_writes(bool on)
+{
+    force_buffered = on;
+}
+
+static void *chunk_get(struct fs_store *s)
+{
+    void *p = NULL;
+    pthread_mutex_lock(&s->pool_lock);
+    if (s->npool)
+        p = s->pool[--s->npool];
+    pthread_mutex_unlock(&s->pool_lock);
+    if (!p && posix_memalign(&p, DIO_ALIGN, DIO_CHUNK) != 0)
+        p = NULL; /* the temporary is then written through the page cache */
+    return p;
+}
+
+static void chunk_put(struct fs_store *s, void *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&s->pool_lock);
+    if (s->npool < DIO_POOL) {
+        s->pool[s->npool++] = p;
+        p = NULL;
+    }
+    pthread_mutex_unlock(&s->pool_lock);
+    free(p);
+}
+
+static bool write_all_at(int fd, const void *data, size_t len, int64_t off)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = pwrite(fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+        off += n;
+    }
+    return true;
+}
+
+/* Leaves direct I/O: the descriptor goes through the page cache from now on (reads of
+ * the temporary need no alignment then) and the gathered bytes are written that way. */
+static bool go_buffered(struct fs_tmp *t)
+{
+    if (!t->buf)
+        return true;
+    int fl = fcntl(t->fd, F_GETFL);
+    bool ok = fl >= 0 && fcntl(t->fd, F_SETFL, fl & ~O_DIRECT) == 0 &&
+              write_all_at(t->fd, t->buf, t->fill, t->written);
+    if (ok) {
+        t->written += (int64_t)t->fill;
+        t->fill = 0;
+    }
+    chunk_put(t->s, t->buf);
+    t->buf = NULL;
+    return ok;
+}
+
+/* One direct write of the first `len` gathered bytes (a multiple of DIO_ALIGN); the
+ * rest moves to the front of the buffer. A refused direct write (EINVAL: this file or
+ * filesystem after all) falls back to the page cache for everything. */
+static bool flush_direct(struct fs_tmp *t, size_t len)
+{
+    ssize_t n;
+    do
+        n = pwrite(t->fd, t->buf, len, (off_t)t->written);
+    while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)len) {
+        t->written += (int64_t)len;
+        t->fill -= len;
+        memmove(t->buf, t->buf + len, t->fill);
+        return true;
+    }
+    if (n < 0 && errno == EINVAL)
+        return go_buffered(t);
+    return false; /* a short direct write: ENOSPC or EIO next time, fail now */
+}
+
+/* The temporary's bytes all in the file, its descriptor buffered: the whole blocks
+ * directly, the last partial block (if any) through the page cache, so the file is
+ * never padded and cut back (a truncate waits for the direct write in flight). */
+static bool tmp_settle(struct fs_tmp *t)
+{
+    if (!t->buf)
+        return true;
+    size_t head = t->fill & ~(size_t)(DIO_ALIGN - 1);
+    if (head && !flush_direct(t, head))
+        return false;
+    return go_buffered(t);
+}
 
 struct fs_reader {
     int fd;
@@ -103,6 +228,27 @@ static bool tmpfile_works(int tmpdir)
     if (ok)
         unlinkat(tmpdir, name, 0);
     close(t.fd);
+    return ok;
+}
+
+/* Does this filesystem take an aligned O_DIRECT write into a temporary of tmp/? (tmpfs
+ * before Linux 6.6 refuses O_DIRECT at open, some filesystems at the write.) */
+static bool direct_works(struct fs_store *s)
+{
+    char name[48] = "", hex[33];
+    int fd = s->tmpfile ? openat(s->tmp, ".", O_TMPFILE | O_RDWR | O_DIRECT | O_CLOEXEC, 0640) : -1;
+    if (fd < 0 && rand_hex(hex, 16) == RES_OK) {
+        snprintf(name, sizeof(name), "%s.tmp", hex);
+        fd = openat(s->tmp, name, O_RDWR | O_CREAT | O_EXCL | O_DIRECT | O_CLOEXEC, 0640);
+    }
+    if (fd < 0)
+        return false;
+    void *p = chunk_get(s);
+    bool ok = p && (memset(p, 0, DIO_ALIGN), pwrite(fd, p, DIO_ALIGN, 0) == DIO_ALIGN);
+    chunk_put(s, p);
+    close(fd);
+    if (name[0])
+        unlinkat(s->tmp, name, 0);
     return ok;
 }
 
@@ -163,6 +309,9 @@ static void fs_close(void *h)
         close(s->top);
     if (s->tmp >= 0)
         close(s->tmp);
+    for (int i = 0; i < s->npool; i++)
+        free(s->pool[i]);
+    pthread_mutex_destroy(&s->pool_lock);
     free(s);
 }
 
@@ -170,6 +319,7 @@ static result_t fs_open(const char *target, void **h)
 {
     struct fs_store *s = xcalloc(1, sizeof(*s));
     s->top = s->tmp = -1;
+    pthread_mutex_init(&s->pool_lock, NULL);
     if (str_copy(s->dir, target, sizeof(s->dir)) >= sizeof(s->dir) || !*target) {
         free(s);
         return RES_INVALID;
@@ -184,6 +334,7 @@ static result_t fs_open(const char *target, void **h)
         return RES_IO;
     }
     s->tmpfile = !force_named && tmpfile_works(s->tmp);
+    s->direct = !force_buffered && direct_works(s);
     *h = s;
     return RES_OK;
 }
@@ -192,9 +343,12 @@ static result_t fs_tmp_create(void *h, void **out)
 {
     struct fs_store *s = h;
     struct fs_tmp *t = xcalloc(1, sizeof(*t));
+    t->s = s;
     t->tmpdir = s->tmp;
+    t->buf = s->direct ? chunk_get(s) : NULL;
+    int direct = t->buf ? O_DIRECT : 0;
     if (s->tmpfile) {
-        t->fd = openat(s->tmp, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0640);
+        t->fd = openat(s->tmp, ".", O_TMPFILE | O_RDWR | O_CLOEXEC | direct, 0640);
     } else {
         char hex[33];
         if (rand_hex(hex, 16) != RES_OK) {
@@ -202,11 +356,12 @@ static result_t fs_tmp_create(void *h, void **out)
             return RES_INTERNAL;
         }
         snprintf(t->name, sizeof(t->name), "%s.tmp", hex);
-        t->fd = openat(s->tmp, t->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        t->fd = openat(s->tmp, t->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | direct, 0640);
     }
     if (t->fd < 0) {
         log_error("msg=\"cannot create blob temporary\" dir=\"%s/tmp\" err=\"%s\"", s->dir,
                   strerror(errno));
+        chunk_put(s, t->buf);
         free(t);
         return RES_IO;
     }
@@ -217,20 +372,26 @@ static result_t fs_tmp_create(void *h, void **out)
 static result_t fs_tmp_write(void *tmp, const void *data, size_t len)
 {
     struct fs_tmp *t = tmp;
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(t->fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            log_error("msg=\"blob write failed\" err=\"%s\"", strerror(errno));
-            return RES_IO;
-        }
+    const unsigned char *p = data;
+    while (len > 0 && t->buf) { /* gathered, written a whole chunk at a time */
+        size_t n = DIO_CHUNK - t->fill < len ? DIO_CHUNK - t->fill : len;
+        memcpy(t->buf + t->fill, p, n);
+        t->fill += n;
+        t->size += (int64_t)n;
         p += n;
-        len -= (size_t)n;
-        t->size += n;
+        len -= n;
+        if (t->fill == DIO_CHUNK && !flush_direct(t, DIO_CHUNK))
+            goto failed;
+    }
+    if (len > 0) {
+        if (!write_all_at(t->fd, p, len, t->size))
+            goto failed;
+        t->size += (int64_t)len;
     }
     return RES_OK;
+failed:
+    log_error("msg=\"blob write failed\" err=\"%s\"", strerror(errno));
+    return RES_IO;
 }
 
 static void fs_tmp_abort(void *tmp)
@@ -242,6 +403,7 @@ static void fs_tmp_abort(void *tmp)
         close(t->fd);
     if (t->name[0])
         unlinkat(t->tmpdir, t->name, 0);
+    chunk_put(t->s, t->buf);
     free(t);
 }
 
@@ -296,6 +458,10 @@ static result_t fs_tmp_commit(void *h, void *tmp, const char *hash)
     result_t r = RES_OK;
     snprintf(rel, sizeof(rel), "%s/%s", fan, hash);
     snprintf(old, sizeof(old), "%s/%.2s/%s", fan, hash + 2, hash);
+    if (!tmp_settle(t)) {
+        r = RES_IO;
+        goto out;
+    }
     /* A store from before the one-level layout may hold these bytes at ab/cd/. */
     if (s->legacy) {
         if ((r = keep_existing(s, t, old, &found, &kept)) != RES_OK || kept)

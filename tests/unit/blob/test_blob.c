@@ -509,6 +509,69 @@ TEST(sweep_refuses_bad_registry)
     CHECK_INT(db_run(c, "DELETE FROM blob_ref_column WHERE column_name = 'x'", ""), RES_OK);
 }
 
+/* Sizes around the direct-I/O block (4096) and chunk (256 KiB), through a store that
+ * writes past the page cache where the filesystem allows it and one that is made to
+ * write through it: the same hashes, the same bytes read back, each file exactly its
+ * size on disk (the last partial block written through the page cache), nothing left
+ * in tmp/. */
+static void sizes_in(struct blob_store *store, const char *root, char hashes[][BLOB_HASH_LEN + 1])
+{
+    static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 262143, 262144, 262145, 600001};
+    enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+    static unsigned char data[600001];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    for (int k = 0; k < N; k++) {
+        data[0] = (unsigned char)k; /* every size its own bytes */
+        /* written in uneven pieces, as an upload arrives */
+        struct blob_writer *w = NULL;
+        CHECK_INT(blob_begin(store, &w), RES_OK);
+        if (!w)
+            return;
+        for (size_t off = 0, step = 1000; off < sizes[k]; off += step, step = step * 3 % 70001 + 1)
+            CHECK_INT(blob_write(w, data + off, step < sizes[k] - off ? step : sizes[k] - off),
+                      RES_OK);
+        int64_t size = -1;
+        CHECK_INT(blob_finish(w, hashes[k], &size), RES_OK);
+        CHECK_INT(size, (int64_t)sizes[k]);
+        struct buf out = BUF_INIT(1024 * 1024);
+        CHECK_INT(blob_get(store, hashes[k], &out), RES_OK);
+        CHECK_INT(out.len, sizes[k]);
+        CHECK(out.len == sizes[k] && (sizes[k] == 0 || memcmp(out.data, data, sizes[k]) == 0));
+        buf_release(&out);
+        char path[700];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%.2s/%s", root, hashes[k], hashes[k]);
+        CHECK_INT(stat(path, &st), 0);
+        CHECK_INT(st.st_size, (long long)sizes[k]);
+    }
+    char tmp[700];
+    snprintf(tmp, sizeof(tmp), "%s/tmp", root);
+    CHECK_INT(count_entries(tmp), 0);
+}
+
+TEST(direct_and_buffered_writes)
+{
+    char direct[9][BLOB_HASH_LEN + 1], buffered[9][BLOB_HASH_LEN + 1];
+    sizes_in(bs, dir, direct);
+    char other[300], url[320];
+    snprintf(other, sizeof(other), "%s-buffered", dir);
+    snprintf(url, sizeof(url), "file:%s", other);
+    blob_fs_buffered_writes(true);
+    struct blob_store *store = NULL;
+    CHECK_INT(blob_open(url, 1024 * 1024, &store), RES_OK);
+    blob_fs_buffered_writes(false);
+    if (!store)
+        return;
+    sizes_in(store, other, buffered);
+    for (int k = 0; k < 9; k++)
+        CHECK_STR(direct[k], buffered[k]);
+    blob_close(store);
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", other);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void)
 {
     setup();
@@ -517,6 +580,7 @@ int main(void)
     RUN(corrupted_file_detected);
     RUN(identical_put_deduplicated);
     RUN(temporaries_cleaned_and_limit);
+    RUN(direct_and_buffered_writes);
     RUN(old_layout_still_read);
     RUN(concurrent_identical_puts);
     RUN(reference_in_rolled_back_transaction);
