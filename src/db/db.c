@@ -1,6 +1,14 @@
 /* Engine-independent part of db.h: per-thread connections (a pthread key whose
  * destructor closes the connection when the thread ends), a per-connection cache of
- * prepared statements, migrations from embedded files, and binding conveniences. */
+ * prepared statements, migrations from embedded files, and binding conveniences.
+ *
+ * One writer connection (single-writer engines, SQLite): every write transaction of the
+ * process runs on one shared handle, taken with the writer's turn (db_begin) and given
+ * back with it (commit, rollback). Nothing else writes, so its page cache stays valid
+ * from one transaction to the next; on a thread's own handle SQLite throws the whole
+ * cache away whenever another connection has committed (WAL mode), and every write
+ * transaction read its B-tree pages again. The thread's db_conn stays the caller's
+ * handle on the connection: only what it points at changes (cur). */
 #include "db/db.h"
 
 #include <pthread.h>
@@ -29,12 +37,18 @@ struct db_stmt {
     bool own_turn; /* a write outside a transaction took the writer's turn (db_step) */
 };
 
-struct db_conn {
-    struct db *db;
+/* A database handle and the statements prepared on it. */
+struct conn_state {
     void *h;
-    char err[256];
     struct db_stmt cache[STMT_CACHE];
     int ncache;
+};
+
+struct db_conn {
+    struct db *db;
+    struct conn_state own;
+    struct conn_state *cur; /* &own, or the writer's during a write transaction */
+    char err[256];
     /* A lost connection is replaced only between statements and outside a
      * transaction: open statements point into it, and a transaction cannot continue
      * on another connection. */
@@ -53,23 +67,28 @@ struct db {
     pthread_mutex_t lock;
     pthread_mutex_t write_lock; /* drv->single_writer: the process's writers in turn */
     struct db_sync *sync;       /* group commit's barrier (db_sync.h), under lock */
-    struct db_conn **all;       /* every open connection, closed by db_close */
+    /* The writer connection (drv->single_writer), made by the first write transaction;
+     * used only by the holder of write_lock. NULL with use_writer false: off
+     * (QLVB_DB_WRITER_CONN=0, for comparisons) or could not be opened. */
+    struct conn_state *writer;
+    bool use_writer;
+    struct db_conn **all; /* every open connection, closed by db_close */
     size_t nall, capall;
 };
 
-static void conn_drop_cache(struct db_conn *c)
+static void state_drop_cache(const struct db_driver *drv, struct conn_state *st)
 {
-    for (int i = 0; i < c->ncache; i++) {
-        c->db->drv->finalize(c->cache[i].h);
-        free(c->cache[i].sql);
+    for (int i = 0; i < st->ncache; i++) {
+        drv->finalize(st->cache[i].h);
+        free(st->cache[i].sql);
     }
-    c->ncache = 0;
+    st->ncache = 0;
 }
 
 static void conn_free(struct db_conn *c)
 {
-    conn_drop_cache(c);
-    c->db->drv->disconnect(c->h);
+    state_drop_cache(c->db->drv, &c->own);
+    c->db->drv->disconnect(c->own.h);
     free(c);
 }
 
@@ -131,6 +150,8 @@ result_t db_open(const char *url, struct db **out)
     }
     struct db *db = xcalloc(1, sizeof(*db));
     db->drv = drv;
+    const char *wc = getenv("QLVB_DB_WRITER_CONN"); /* 0: off, for comparisons */
+    db->use_writer = drv->single_writer && !(wc && strcmp(wc, "0") == 0);
     db->target = xstrdup(target);
     pthread_key_create(&db->key, conn_thread_exit);
     pthread_mutex_init(&db->lock, NULL);
@@ -157,6 +178,11 @@ void db_close(struct db *db)
     pthread_key_delete(db->key);
     pthread_mutex_destroy(&db->lock);
     pthread_mutex_destroy(&db->write_lock);
+    if (db->writer) {
+        state_drop_cache(db->drv, db->writer);
+        db->drv->disconnect(db->writer->h);
+        free(db->writer);
+    }
     if (db->sync) {
         struct db_sync_stats st;
         db_sync_stats(db->sync, &st);
@@ -179,7 +205,8 @@ const char *db_engine(const struct db *db)
 static void conn_revive(struct db_conn *c)
 {
     const struct db_driver *drv = c->db->drv;
-    if (!drv->healthy || c->open_stmts > 0 || c->in_tx || drv->healthy(c->h))
+    if (!drv->healthy || c->open_stmts > 0 || c->in_tx || c->cur != &c->own ||
+        drv->healthy(c->own.h))
         return;
     int64_t now = clock_now();
     if (now < c->retry_at)
@@ -192,9 +219,9 @@ static void conn_revive(struct db_conn *c)
         log_error("msg=\"database reconnect failed\" target=\"%s\" err=\"%s\"", safe, c->err);
         return;
     }
-    conn_drop_cache(c);
-    drv->disconnect(c->h);
-    c->h = h;
+    state_drop_cache(drv, &c->own);
+    drv->disconnect(c->own.h);
+    c->own.h = h;
     log_warn("msg=\"database connection lost; reconnected\" target=\"%s\"", safe);
 }
 
@@ -207,7 +234,8 @@ struct db_conn *db_conn(struct db *db)
     }
     c = xcalloc(1, sizeof(*c));
     c->db = db;
-    if (db->drv->connect(db->target, &c->h, c->err, sizeof(c->err)) != RES_OK) {
+    c->cur = &c->own;
+    if (db->drv->connect(db->target, &c->own.h, c->err, sizeof(c->err)) != RES_OK) {
         char safe[512];
         db_url_redact(db->target, safe, sizeof(safe));
         log_error("msg=\"cannot open database\" target=\"%s\" err=\"%s\"", safe, c->err);
@@ -216,8 +244,9 @@ struct db_conn *db_conn(struct db *db)
     }
     /* QLVB_DB_GROUP_COMMIT=0: every COMMIT syncs by itself (for comparisons). */
     const char *gc = getenv("QLVB_DB_GROUP_COMMIT");
-    const char *log =
-        db->drv->group_commit && !(gc && strcmp(gc, "0") == 0) ? db->drv->group_commit(c->h) : NULL;
+    const char *log = db->drv->group_commit && !(gc && strcmp(gc, "0") == 0)
+                          ? db->drv->group_commit(c->own.h)
+                          : NULL;
     pthread_mutex_lock(&db->lock);
     if (log && !db->sync)
         db->sync = db_sync_new(log); /* one database, so one log for every connection */
@@ -234,12 +263,12 @@ struct db_conn *db_conn(struct db *db)
 
 const char *db_errmsg(struct db_conn *c)
 {
-    return c->db->drv->errmsg(c->h);
+    return c->db->drv->errmsg(c->cur->h);
 }
 
 result_t db_exec(struct db_conn *c, const char *sql)
 {
-    result_t r = c->db->drv->exec(c->h, sql);
+    result_t r = c->db->drv->exec(c->cur->h, sql);
     if (r != RES_OK && r != RES_DONE)
         log_error("msg=\"db exec failed\" err=\"%s\"", db_errmsg(c));
     return r == RES_DONE ? RES_OK : r;
@@ -248,9 +277,39 @@ result_t db_exec(struct db_conn *c, const char *sql)
 static void write_release(struct db_conn *c)
 {
     if (c->holds_write) {
+        if (c->cur != &c->own && c->open_stmts > 0)
+            /* a statement of the writer's handle still open: the next holder would use
+             * the handle from another thread at the same time (the harness fails on it) */
+            log_error("msg=\"db statement left open across the end of a transaction\" open=%d",
+                      c->open_stmts);
+        c->cur = &c->own;
         c->holds_write = false;
         pthread_mutex_unlock(&c->db->write_lock);
     }
+}
+
+/* The writer connection, opened by the first write transaction (the caller holds
+ * write_lock). Set up as every connection, with a larger page cache: the pages write
+ * transactions touch (index leaves, interior pages) stay in it. NULL if it cannot be
+ * opened: transactions then run on their own threads' handles, as before. */
+static struct conn_state *writer_state(struct db *db)
+{
+    if (db->writer || !db->use_writer)
+        return db->writer;
+    struct conn_state *st = xcalloc(1, sizeof(*st));
+    char err[256];
+    if (db->drv->connect(db->target, &st->h, err, sizeof(err)) != RES_OK) {
+        log_error("msg=\"cannot open the writer connection\" err=\"%s\"", err);
+        free(st);
+        db->use_writer = false;
+        return NULL;
+    }
+    if (db->sync && db->drv->group_commit)
+        db->drv->group_commit(st->h); /* its commits wait on the same barrier */
+    if (db->drv->writer_setup_sql)
+        db->drv->exec(st->h, db->drv->writer_setup_sql);
+    db->writer = st;
+    return st;
 }
 
 result_t db_begin(struct db_conn *c)
@@ -261,6 +320,10 @@ result_t db_begin(struct db_conn *c)
     if (c->db->drv->single_writer && !c->holds_write) {
         pthread_mutex_lock(&c->db->write_lock);
         c->holds_write = took = true;
+        /* With statements of its own handle open, a transaction stays on that handle. */
+        struct conn_state *w = c->open_stmts ? NULL : writer_state(c->db);
+        if (w)
+            c->cur = w;
     }
     result_t r = db_exec(c, c->db->drv->begin_write_sql);
     c->in_tx = r == RES_OK;
@@ -296,7 +359,7 @@ bool db_group_commit_stats(struct db *db, struct db_sync_stats *out)
 result_t db_rollback(struct db_conn *c)
 {
     c->in_tx = false;
-    result_t r = c->db->drv->exec(c->h, "ROLLBACK") == RES_OK ? RES_OK : RES_DB;
+    result_t r = c->db->drv->exec(c->cur->h, "ROLLBACK") == RES_OK ? RES_OK : RES_DB;
     write_release(c);
     return r;
 }
@@ -321,10 +384,12 @@ static char *query_sql(const struct db_driver *drv, const char *sql)
 
 result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
-    for (int i = 0; i < c->ncache; i++) {
-        struct db_stmt *s = &c->cache[i];
+    struct conn_state *st = c->cur;
+    for (int i = 0; i < st->ncache; i++) {
+        struct db_stmt *s = &st->cache[i];
         if (!s->in_use && strcmp(s->sql, sql) == 0) {
             s->in_use = true;
+            s->conn = c; /* the writer's statements serve every thread in turn */
             c->open_stmts++;
             *out = s;
             return RES_OK;
@@ -332,15 +397,15 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
     }
     void *h = NULL;
     char *dialect = query_sql(c->db->drv, sql); /* NULL when sql has no tokens */
-    result_t r = c->db->drv->prepare(c->h, dialect ? dialect : sql, &h);
+    result_t r = c->db->drv->prepare(st->h, dialect ? dialect : sql, &h);
     free(dialect);
     if (r != RES_OK) {
         log_error("msg=\"db prepare failed\" err=\"%s\" sql=\"%.120s\"", db_errmsg(c), sql);
         return r;
     }
     struct db_stmt *s;
-    if (c->ncache < STMT_CACHE) {
-        s = &c->cache[c->ncache++];
+    if (st->ncache < STMT_CACHE) {
+        s = &st->cache[st->ncache++];
         s->cached = true;
     } else {
         s = xcalloc(1, sizeof(*s));
@@ -440,7 +505,7 @@ void db_finalize(struct db_stmt *s)
 
 int64_t db_changes(struct db_conn *c)
 {
-    return c->db->drv->changes(c->h);
+    return c->db->drv->changes(c->cur->h);
 }
 
 static result_t bind_va(struct db_stmt *s, const char *types, va_list ap)
