@@ -4,6 +4,7 @@
  * use them: receipt time (standards.md §4), working-day deadlines, due-soon. */
 #include "core/calendar.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,37 @@ static void statutory_year(const struct calendar *cal, int year, struct cal_year
     qsort(yc->days, (size_t)yc->n, sizeof(yc->days[0]), cmp_holiday);
 }
 
+/* The process's computed years, shared by every calendar: the lunar computation (new
+ * moons by series of sines) is ~70 µs a year and a calendar is made per request. The
+ * result depends only on the year and the weekly working days. */
+#define MEMO_YEARS 16
+static struct {
+    pthread_mutex_t lock;
+    struct {
+        unsigned work_days;
+        struct cal_year_cache yc; /* yc.year 0: empty */
+    } e[MEMO_YEARS];
+    int next;
+} memo = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void statutory_year_memo(const struct calendar *cal, int year, struct cal_year_cache *yc)
+{
+    pthread_mutex_lock(&memo.lock);
+    for (int i = 0; i < MEMO_YEARS; i++)
+        if (memo.e[i].yc.year == year && memo.e[i].work_days == cal->work_days) {
+            *yc = memo.e[i].yc;
+            pthread_mutex_unlock(&memo.lock);
+            return;
+        }
+    pthread_mutex_unlock(&memo.lock);
+    statutory_year(cal, year, yc); /* outside the lock: two threads may both compute it */
+    pthread_mutex_lock(&memo.lock);
+    memo.e[memo.next].work_days = cal->work_days;
+    memo.e[memo.next].yc = *yc;
+    memo.next = (memo.next + 1) % MEMO_YEARS;
+    pthread_mutex_unlock(&memo.lock);
+}
+
 static const struct cal_year_cache *year_days(struct calendar *cal, int year)
 {
     for (int i = 0; i < 3; i++)
@@ -329,7 +361,7 @@ static const struct cal_year_cache *year_days(struct calendar *cal, int year)
             return &cal->cache[i];
     struct cal_year_cache *yc = &cal->cache[cal->cache_next];
     cal->cache_next = (cal->cache_next + 1) % 3;
-    statutory_year(cal, year, yc);
+    statutory_year_memo(cal, year, yc);
     return yc;
 }
 
