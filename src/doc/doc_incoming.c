@@ -48,8 +48,8 @@ static void date_vn(const char *iso, char out[11])
 
 /* The cleaned input: every string NFC, squeezed, malloc'd. */
 struct clean {
-    char *issuer_code, *issuer_name, *number, *symbol, *subject, *folded, *signer_name,
-        *signer_position, *notes, *recipients;
+    char *issuer_code, *issuer_name, *issuer_folded, *number, *symbol, *subject, *folded,
+        *signer_name, *signer_position, *notes, *recipients;
     const char *medium, *doc_type, *language, *issued_date, *due_date;
     int urgency;
     int64_t arrived_at, received_at, issuer_agency_id;
@@ -59,6 +59,7 @@ static void clean_release(struct clean *c)
 {
     free(c->issuer_code);
     free(c->issuer_name);
+    free(c->issuer_folded);
     free(c->number);
     free(c->symbol);
     free(c->subject);
@@ -111,6 +112,7 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
             agency_by_code(app, c->issuer_code, &c->issuer_agency_id);
     }
     c->issuer_name = field_clean(in->issuer_name, "issuer_name", "cơ quan ban hành", true, 255, e);
+    c->issuer_folded = c->issuer_name ? text_fold(c->issuer_name) : NULL;
 
     c->number = field_clean(in->number, "number", "số văn bản", true, 20, e);
     if (c->number && !doc_number_valid(c->number))
@@ -410,23 +412,26 @@ static result_t incoming_tx(struct tx *t, void *arg)
         "issuer_agency_id, number, symbol, issued_date, doc_type, subject, subject_folded, "
         "signer_name, signer_position, page_count, urgency, due_date, recipients, language, "
         "notes, register_id, reg_year, reg_number, received_at, created_by, created_at, "
-        "updated_at, arrived_at) VALUES ($1, 'incoming', 'registered', $2, $3, $4, $5, $6, $7, "
-        "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "
-        "$25, $26) RETURNING id",
+        "updated_at, arrived_at, issuer_folded) VALUES ($1, 'incoming', 'registered', $2, $3, "
+        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+        "$22, $23, $24, $25, $25, $26, $27) RETURNING id",
         "itttI"
         "tttttttt"
         "ii"
         "tttt"
         "iiii"
         "I"
-        "ii",
+        "ii"
+        "t",
         w->agency_id, in->medium, in->issuer_code, in->issuer_name, in->issuer_agency_id,
         in->number, in->symbol, in->issued_date, in->doc_type, in->subject, in->folded,
         in->signer_name, in->signer_position, w->page_count, (int64_t)in->urgency, in->due_date,
         in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year, w->number,
-        in->received_at, w->a->user_id, w->now, in->arrived_at);
+        in->received_at, w->a->user_id, w->now, in->arrived_at,
+        in->issuer_folded ? in->issuer_folded : "");
     if (r == RES_OK) /* the search words, in the same transaction (doc_list.c) */
-        r = doc_search_index(c, w->id);
+        r = doc_search_index_new(c, w->id, w->agency_id, in->urgency, in->received_at, in->number,
+                                 in->symbol, in->subject);
     if (r != RES_OK)
         return r;
     for (size_t i = 0; i < w->nfiles; i++)

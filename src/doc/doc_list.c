@@ -18,6 +18,7 @@
 #include "doc/doc_internal.h"
 #include "jobs/jobs.h"
 #include "text/text.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -55,6 +56,38 @@ int doc_search_words(const char *s, char out[][33], int max)
 
 #define DOC_WORDS_MAX 256 /* distinct words indexed per document */
 
+/* The word rows of a document that has none, eight per statement (the last statement
+ * repeats its last word, which ON CONFLICT skips): a registration indexes some twenty
+ * words, and one statement per word was a fifth of its transaction. */
+#define WORDS_PER_INSERT 8
+static result_t insert_words(struct db_conn *c, int64_t doc_id, int64_t agency, int64_t urgency,
+                             int64_t received, const char *number, const char *symbol,
+                             const char *subject)
+{
+    size_t len = strlen(number) + strlen(symbol) + strlen(subject) + 4;
+    char *all = malloc(len);
+    if (!all)
+        return RES_INTERNAL;
+    snprintf(all, len, "%s %s %s", number, symbol, subject);
+    static __thread char words[DOC_WORDS_MAX][33];
+    int n = doc_search_words(all, words, DOC_WORDS_MAX);
+    free(all);
+    result_t r = RES_OK;
+    for (int i = 0; i < n && r == RES_OK; i += WORDS_PER_INSERT) {
+        const char *w[WORDS_PER_INSERT];
+        for (int k = 0; k < WORDS_PER_INSERT; k++)
+            w[k] = words[i + k < n ? i + k : n - 1];
+        r = db_run(c,
+                   "INSERT INTO doc_search_token (document_id, token, agency_id, urgency, "
+                   "received_at) VALUES ($1, $5, $2, $3, $4), ($1, $6, $2, $3, $4), ($1, $7, "
+                   "$2, $3, $4), ($1, $8, $2, $3, $4), ($1, $9, $2, $3, $4), ($1, $10, $2, $3, "
+                   "$4), ($1, $11, $2, $3, $4), ($1, $12, $2, $3, $4) ON CONFLICT DO NOTHING",
+                   "iiiitttttttt", doc_id, agency, urgency, received, w[0], w[1], w[2], w[3], w[4],
+                   w[5], w[6], w[7]);
+    }
+    return r;
+}
+
 result_t doc_search_index(struct db_conn *c, int64_t doc_id)
 {
     struct db_stmt *s = NULL;
@@ -69,27 +102,30 @@ result_t doc_search_index(struct db_conn *c, int64_t doc_id)
         return r == RES_DONE ? RES_NOT_FOUND : r;
     }
     int64_t agency = db_col_i64(s, 0);
-    size_t len =
-        strlen(db_col_text(s, 1)) + strlen(db_col_text(s, 2)) + strlen(db_col_text(s, 3)) + 4;
-    char *all = malloc(len);
-    snprintf(all, len, "%s %s %s", db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3));
+    char *number = xstrdup(db_col_text(s, 1)), *symbol = xstrdup(db_col_text(s, 2)),
+         *subject = xstrdup(db_col_text(s, 3));
     char *issuer = text_fold(db_col_text(s, 4));
     int64_t urgency = db_col_i64(s, 5), received = db_col_i64(s, 6);
     db_finalize(s);
-    static __thread char words[DOC_WORDS_MAX][33];
-    int n = doc_search_words(all, words, DOC_WORDS_MAX);
-    free(all);
     r = db_run(c, "DELETE FROM doc_search_token WHERE document_id = $1", "i", doc_id);
-    for (int i = 0; i < n && r == RES_OK; i++)
-        r = db_run(c,
-                   "INSERT INTO doc_search_token (document_id, token, agency_id, urgency, "
-                   "received_at) VALUES ($1, $2, $3, $4, $5)",
-                   "itiii", doc_id, words[i], agency, urgency, received);
+    if (r == RES_OK)
+        r = insert_words(c, doc_id, agency, urgency, received, number, symbol, subject);
     if (r == RES_OK)
         r = db_run(c, "UPDATE document SET issuer_folded = $1 WHERE id = $2", "ti",
                    issuer ? issuer : "", doc_id);
+    free(number);
+    free(symbol);
+    free(subject);
     free(issuer);
     return r;
+}
+
+result_t doc_search_index_new(struct db_conn *c, int64_t doc_id, int64_t agency_id, int64_t urgency,
+                              int64_t received_at, const char *number, const char *symbol,
+                              const char *subject)
+{
+    return insert_words(c, doc_id, agency_id, urgency, received_at, number ? number : "",
+                        symbol ? symbol : "", subject ? subject : "");
 }
 
 /* ---- a statement built from pieces, every value bound ---- */
