@@ -147,11 +147,19 @@ for ENGINE in $ENGINES; do
     threads_cpu >"$WORK/$ENGINE-threads-before.txt"
     PERF=
     if [ -n "${BENCH_PERF:-}" ]; then
-        perf record -g -o "$BENCH_PERF" -p "$PID" >/dev/null 2>&1 &
+        perf record ${BENCH_PERF_ARGS:--g} -o "$BENCH_PERF" -p "$PID" >/dev/null 2>&1 &
         PERF=$!
     fi
-    BENCH_BAD=0 wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/register.lua \
-        "$BASE" >"$WORK/$ENGINE-register.txt" 2>&1
+    # CPU seconds: the server's (utime + stime of every thread, /proc/PID/stat) and the
+    # client's (bash's `time` of wrk), so that a registration's CPU cost is known apart
+    # from how the two shared the machine's cores.
+    proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
+    SCPU0=$(proc_cpu "$PID")
+    TIMEFORMAT='%U %S'
+    { time BENCH_BAD=0 wrk -t"$WTHREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/register.lua \
+        "$BASE" >"$WORK/$ENGINE-register.txt" 2>&1; } 2>"$WORK/$ENGINE-wrk-time.txt"
+    SCPU=$(awk -v a="$SCPU0" -v b="$(proc_cpu "$PID")" 'BEGIN { printf "%.2f", b - a }')
+    WCPU=$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/$ENGINE-wrk-time.txt")
     HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")
     threads_cpu >"$WORK/$ENGINE-threads-after.txt"
     # threads with at least 50 ms of CPU in the run (one request takes a few ms)
@@ -184,6 +192,7 @@ for ENGINE in $ENGINES; do
         echo "  registered: $DOCS documents ($ROWS in the register: $DISTINCT distinct numbers over a span of $SPAN); blobs $BLOBS"
         echo "  server RSS: max sampled $((RSS_MAX / 1024)) MiB, high-water $((HWM / 1024)) MiB"
         echo "  HTTP threads that served the register run: $SERVED of $NTHREADS"
+        echo "  CPU in the register run: server ${SCPU} s ($(awk -v c="$SCPU" -v n="$DOCS" 'BEGIN { printf "%.2f", n ? c * 1000 / n : 0 }') ms per registration), wrk ${WCPU} s"
         GC=$(grep -o 'msg="group commit" commits=[0-9]* syncs=[0-9]*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
         [ -n "$GC" ] && echo "  group commit (whole server run, demo seed excluded): $GC"
         echo
