@@ -43,6 +43,21 @@ static bool json_id(json_t *in, const char *key, int64_t *out, struct verrs *e)
     return true;
 }
 
+/* The members each body may carry (web/openapi.json, additionalProperties: false); any
+ * other is a typo reported in errors.body (json_unknown_members), nothing written. A PATCH
+ * is checked before the current values fill in the absent members. */
+static const char *const agency_create_keys[] = {"code",       "name",      "abbr",
+                                                 "host_label", "parent_id", NULL};
+static const char *const agency_patch_keys[] = {"code",      "name",   "abbr", "host_label",
+                                                "parent_id", "active", NULL};
+static const char *const department_create_keys[] = {"name", "abbr", "parent_id", NULL};
+static const char *const department_patch_keys[] = {"name", "abbr", "parent_id", "active", NULL};
+static const char *const position_create_keys[] = {"name", "rank", NULL};
+static const char *const position_patch_keys[] = {"name", "rank", "active", NULL};
+static const char *const user_keys[] = {"login",    "full_name",   "email",         "phone",
+                                        "password", "must_change", "department_id", "position_id",
+                                        "roles",    NULL};
+
 /* ---- agencies ---- */
 
 void api_agencies_list(struct req *r)
@@ -70,8 +85,10 @@ void api_agencies_create(struct req *r)
     struct agency_input ai;
     struct verrs e = {0};
     int64_t id = 0;
-    result_t res = agency_input_from(in, &ai, &e) ? agency_create(r->app, &r->actor, &ai, &e, &id)
-                                                  : RES_INVALID;
+    json_unknown_members(in, agency_create_keys, &e);
+    result_t res = agency_input_from(in, &ai, &e) && !e.count
+                       ? agency_create(r->app, &r->actor, &ai, &e, &id)
+                       : RES_INVALID;
     json_t *out = NULL;
     if (res == RES_OK)
         agency_get(r->app, &r->actor, id, &out);
@@ -103,11 +120,17 @@ void api_agency_update(struct req *r)
         json_decref(cur);
         return;
     }
+    struct verrs e = {0};
+    json_unknown_members(in, agency_patch_keys, &e);
+    if (e.count) {
+        json_decref(cur);
+        respond_saved(r, RES_INVALID, &e, 200, json_object());
+        return;
+    }
     /* PATCH: absent members keep their current value. */
     json_object_update_missing(in, cur);
     json_decref(cur);
     struct agency_input ai;
-    struct verrs e = {0};
     /* One transaction for the fields and the active flag: both change or neither. */
     json_t *active = json_object_get(in, "active");
     int set_active = json_is_boolean(active) ? json_is_true(active) : -1;
@@ -137,7 +160,8 @@ void api_departments_create(struct req *r)
     struct verrs e = {0};
     struct department_input di = {json_str(in, "name"), json_str(in, "abbr"), 0};
     int64_t id = 0;
-    result_t res = json_id(in, "parent_id", &di.parent_id, &e)
+    json_unknown_members(in, department_create_keys, &e);
+    result_t res = json_id(in, "parent_id", &di.parent_id, &e) && !e.count
                        ? department_create(r->app, &r->actor, req_target_agency(r), &di, &e, &id)
                        : RES_INVALID;
     respond_saved(r, res, &e, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -151,8 +175,9 @@ void api_department_update(struct req *r)
     struct verrs e = {0};
     int64_t id = req_param_id(r, "id");
     struct department_input di = {json_str(in, "name"), json_str(in, "abbr"), 0};
+    json_unknown_members(in, department_patch_keys, &e);
     result_t res = !id ? RES_NOT_FOUND
-                   : json_id(in, "parent_id", &di.parent_id, &e)
+                   : json_id(in, "parent_id", &di.parent_id, &e) && !e.count
                        ? department_update(r->app, &r->actor, id, &di, &e)
                        : RES_INVALID;
     json_t *active = json_object_get(in, "active");
@@ -190,7 +215,8 @@ void api_positions_create(struct req *r)
     struct verrs e = {0};
     struct position_input pi;
     int64_t id = 0;
-    result_t res = position_from(in, &pi, &e)
+    json_unknown_members(in, position_create_keys, &e);
+    result_t res = position_from(in, &pi, &e) && !e.count
                        ? position_create(r->app, &r->actor, req_target_agency(r), &pi, &e, &id)
                        : RES_INVALID;
     respond_saved(r, res, &e, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -204,9 +230,11 @@ void api_position_update(struct req *r)
     struct verrs e = {0};
     struct position_input pi;
     int64_t id = req_param_id(r, "id");
-    result_t res = !id                          ? RES_NOT_FOUND
-                   : position_from(in, &pi, &e) ? position_update(r->app, &r->actor, id, &pi, &e)
-                                                : RES_INVALID;
+    json_unknown_members(in, position_patch_keys, &e);
+    result_t res = !id ? RES_NOT_FOUND
+                   : position_from(in, &pi, &e) && !e.count
+                       ? position_update(r->app, &r->actor, id, &pi, &e)
+                       : RES_INVALID;
     json_t *active = json_object_get(in, "active");
     if (res == RES_OK && json_is_boolean(active))
         res = position_set_active(r->app, &r->actor, id, json_is_true(active));
@@ -277,7 +305,8 @@ void api_users_create(struct req *r)
     char temp[64] = "";
     bool added_post = false;
     int64_t agency = req_target_agency(r);
-    result_t res = user_input_from(in, &ui, &e)
+    json_unknown_members(in, user_keys, &e);
+    result_t res = user_input_from(in, &ui, &e) && !e.count
                        ? user_create(r->app, &r->actor, agency, &ui, &e, &id, temp, &added_post)
                        : RES_INVALID;
     json_t *out = NULL;
@@ -315,10 +344,16 @@ void api_user_update(struct req *r)
         json_decref(cur);
         return;
     }
+    struct verrs e = {0};
+    json_unknown_members(in, user_keys, &e);
+    if (e.count) {
+        json_decref(cur);
+        respond_saved(r, RES_INVALID, &e, 200, json_object());
+        return;
+    }
     json_object_update_missing(in, cur);
     json_decref(cur);
     struct user_input ui;
-    struct verrs e = {0};
     res = user_input_from(in, &ui, &e) ? user_update(r->app, &r->actor, agency, id, &ui, &e)
                                        : RES_INVALID;
     json_t *out = NULL;

@@ -50,6 +50,14 @@ void api_login(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"login", "password", NULL};
+    struct verrs bad = {0};
+    json_unknown_members(in, known, &bad);
+    if (bad.count) { /* checked before anything is tried: a typo is not a failed login */
+        resp_problem(r, 400, "validation", "Dữ liệu không hợp lệ",
+                     "Vui lòng kiểm tra các trường được báo lỗi.", &bad);
+        return;
+    }
     const char *login = json_str(in, "login"), *password = json_str(in, "password");
     if (!login || !password) {
         struct verrs e = {0};
@@ -115,9 +123,14 @@ void api_me_password(struct req *r)
         return;
     const char *next = json_str(in, "new_password");
     const char *confirm = json_str(in, "confirm_password");
+    static const char *const known[] = {"current_password", "new_password", "confirm_password",
+                                        NULL};
     struct verrs e = {0};
-    result_t res = session_change_password(r->app, &r->actor, json_str(in, "current_password"),
-                                           next, confirm ? confirm : next, &e);
+    json_unknown_members(in, known, &e);
+    result_t res =
+        e.count ? RES_INVALID
+                : session_change_password(r->app, &r->actor, json_str(in, "current_password"), next,
+                                          confirm ? confirm : next, &e);
     if (res == RES_INVALID) {
         resp_problem(r, 422, "validation", "Không đổi được mật khẩu",
                      "Vui lòng kiểm tra các trường được báo lỗi.", &e);
@@ -135,11 +148,16 @@ void api_me_agency(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"membership_id", NULL};
+    struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     json_t *m = json_object_get(in, "membership_id");
-    if (!json_is_integer(m)) {
-        struct verrs e = {0};
+    if (!json_is_integer(m))
         verrs_add(&e, "membership_id", "Cần mã chức danh (số nguyên).");
-        resp_problem(r, 400, "validation", "Thiếu cơ quan làm việc", NULL, &e);
+    if (e.count) {
+        resp_problem(r, 400, "validation",
+                     json_is_integer(m) ? "Dữ liệu không hợp lệ" : "Thiếu cơ quan làm việc", NULL,
+                     &e);
         return;
     }
     result_t res = session_choose(r->app, &r->actor, json_integer_value(m));

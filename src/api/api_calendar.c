@@ -30,11 +30,14 @@ void api_calendar_override_add(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"date", "kind", "note", NULL};
     struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     int64_t id = 0;
     const char *date = json_str(in, "date");
-    result_t res = calendar_override_add(r->app, &r->actor, date, json_str(in, "kind"),
-                                         json_str(in, "note"), &e, &id);
+    result_t res = e.count ? RES_INVALID
+                           : calendar_override_add(r->app, &r->actor, date, json_str(in, "kind"),
+                                                   json_str(in, "note"), &e, &id);
     if (res == RES_OK) {
         /* The row as stored (the note cleaned), from the year's view. */
         json_t *year = NULL, *row = NULL;

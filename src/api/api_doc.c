@@ -53,7 +53,10 @@ void api_registers_create(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"kind",      "name",      "year_mode", "year",
+                                        "doc_types", "normative", NULL};
     struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     struct doc_register_input ri = {.kind = json_str(in, "kind"),
                                     .name = json_str(in, "name"),
                                     .year_mode = json_str(in, "year_mode")};

@@ -68,7 +68,9 @@ void api_documents_issue_batch(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"ids", NULL};
     struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     json_t *list = json_object_get(in, "ids");
     int64_t ids[DOC_ISSUE_BATCH_MAX];
     size_t n = 0;

@@ -258,15 +258,12 @@ void api_circuit_template_set(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"steps", NULL};
     struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     json_t *list = json_object_get(in, "steps");
     const char *key;
     json_t *v;
-    json_object_foreach(in, key, v)
-    {
-        if (strcmp(key, "steps"))
-            verrs_add(&e, "body", "Trường “%s” không dùng ở đây.", DOC_CUT(key, 60));
-    }
     size_t n = json_is_array(list) ? json_array_size(list) : 0;
     if (!json_is_array(list))
         verrs_add(&e, "steps", "steps phải là một mảng các bước duyệt.");

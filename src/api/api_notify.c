@@ -65,7 +65,9 @@ void api_notifications_read(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"ids", "all", "upto", NULL};
     struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     json_t *ids = json_object_get(in, "ids"), *all = json_object_get(in, "all"),
            *upto = json_object_get(in, "upto");
     int64_t list[NOTIFY_READ_IDS_MAX];

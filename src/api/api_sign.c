@@ -168,7 +168,9 @@ void api_signatures_finish(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"signature", "cms", NULL};
     struct verrs e = {0};
+    json_unknown_members(in, known, &e);
     struct buf out = BUF_INIT(300u << 20);
     char name[256] = "";
     const char *sig = json_str(in, "signature"), *cms = json_str(in, "cms");
@@ -233,9 +235,12 @@ void api_signing_key_revoke(struct req *r)
     json_t *in = req_json(r);
     if (!in)
         return;
+    static const char *const known[] = {"reason", NULL};
     struct verrs e = {0};
-    result_t res =
-        signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"), json_str(in, "reason"), &e);
+    json_unknown_members(in, known, &e);
+    result_t res = e.count ? RES_INVALID
+                           : signing_key_revoke(r->app, &r->actor, req_param_id(r, "id"),
+                                                json_str(in, "reason"), &e);
     if (res == RES_OK)
         resp_json(r, 200, json_pack("{s:b}", "revoked", 1));
     else

@@ -67,6 +67,25 @@ void calendar_format_day(int64_t day, char *out, size_t n)
     snprintf(out, n, "%04d-%02d-%02d", y, m, d);
 }
 
+bool calendar_iso_to_vn(const char *iso, char out[11])
+{
+    out[0] = '\0';
+    if (!iso)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? iso[i] != '-' : iso[i] < '0' || iso[i] > '9')
+            return false; /* also stops at the terminator of a shorter string */
+    if (iso[10])
+        return false;
+    memcpy(out, iso + 8, 2);
+    out[2] = '/';
+    memcpy(out + 3, iso + 5, 2);
+    out[5] = '/';
+    memcpy(out + 6, iso, 4);
+    out[10] = '\0';
+    return true;
+}
+
 const char *calendar_kind_key(enum cal_kind k)
 {
     static const char *const keys[] = {"new_year", "tet",      "hung_kings",   "victory",

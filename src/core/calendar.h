@@ -109,6 +109,12 @@ int calendar_weekday(int64_t day);
 /* "YYYY-MM-DD" ↔ day number; parse is strict (RES_INVALID), years 1900–2100. */
 result_t calendar_parse_day(const char *s, int64_t *day);
 void calendar_format_day(int64_t day, char *out, size_t n);
+/* "YYYY-MM-DD" as people read it: "DD/MM/YYYY" (the one place that does this). Only the
+ * shape is checked (digits and dashes, nothing after): a display helper, not validation.
+ * Anything else — NULL, "", a half date, a longer string — writes "" and returns false, so
+ * no caller reads past a short string or shows half a value; callers that want words for
+ * "no date" test the result. */
+bool calendar_iso_to_vn(const char *iso, char out[11]);
 const char *calendar_kind_key(enum cal_kind k);
 
 /* Administration (AZ_CALENDAR_MANAGE; reading: AZ_CALENDAR_READ). The year's view as

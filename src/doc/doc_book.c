@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "db/db.h"
 #include "doc/doc.h"
 #include "pdf/pdf_table.h"
@@ -75,15 +76,6 @@ static const struct table_column out_columns[BOOK_COLUMNS] = {
 };
 
 #define RECIPIENTS_CELL_MAX 4000 /* bytes of the recipients cell; longer lists end in "…" */
-
-/* "dd/mm/yyyy" of a "YYYY-MM-DD" date (as written on the document). */
-static void date_vn(const char *iso, char out[16])
-{
-    if (iso && strlen(iso) == 10)
-        snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    else
-        str_copy(out, iso ? iso : "", 16);
-}
 
 /* A Vietnam date of the query: day number, or an error on field. */
 static bool parse_day(const char *s, const char *field, const char *label, struct verrs *e,
@@ -175,7 +167,7 @@ static result_t load_incoming(struct db_conn *c, int64_t register_id, int64_t fr
         row[1] = xstrdup(tmp);
         row[2] = xstrdup(db_col_text(s, 2));
         row[3] = reference(db_col_text(s, 3), db_col_text(s, 4), "");
-        date_vn(db_col_null(s, 5) ? "" : db_col_text(s, 5), day);
+        calendar_iso_to_vn(db_col_null(s, 5) ? "" : db_col_text(s, 5), day);
         row[4] = xstrdup(day);
         row[5] = type_subject(db_col_text(s, 6), db_col_text(s, 7));
         row[6] = xstrdup(db_col_null(s, 9) ? "" : db_col_text(s, 9));
@@ -277,7 +269,7 @@ static result_t load_outgoing(struct db_conn *c, int64_t register_id, const char
         bool recalled = !strcmp(db_col_text(s, 12), "recalled");
         char tmp[1400], day[16];
         row[0] = reference(db_col_text(s, 1), db_col_text(s, 2), cancelled ? " (đã hủy)" : "");
-        date_vn(db_col_null(s, 3) ? "" : db_col_text(s, 3), day);
+        calendar_iso_to_vn(db_col_null(s, 3) ? "" : db_col_text(s, 3), day);
         row[1] = xstrdup(day);
         row[2] = type_subject(db_col_text(s, 4), db_col_text(s, 5));
         const char *authority = db_col_text(s, 6);
@@ -352,8 +344,11 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
     int64_t d0 = 0, d1 = 0;
     bool ok = parse_day(from, "from", "Từ ngày", e, &d0);
     ok &= parse_day(to, "to", "Đến ngày", e, &d1);
+    char from_vn[11], to_vn[11];
+    calendar_iso_to_vn(from, from_vn);
+    calendar_iso_to_vn(to, to_vn);
     if (ok && d1 < d0)
-        verrs_add(e, "to", "Đến ngày %s trước Từ ngày %s.", to, from);
+        verrs_add(e, "to", "Đến ngày %s trước Từ ngày %s.", to_vn, from_vn);
     else if (ok && d1 - d0 + 1 > DOC_BOOK_MAX_DAYS)
         verrs_add(e, "to", "Khoảng thời gian tối đa %d ngày (một năm); đã chọn %lld ngày.",
                   DOC_BOOK_MAX_DAYS, (long long)(d1 - d0 + 1));
@@ -372,9 +367,7 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
         rows_free(&rows);
         return r;
     }
-    char from_vn[16], to_vn[16], year[32], line_reg[320], line_range[96], line_agency[300];
-    date_vn(from, from_vn);
-    date_vn(to, to_vn);
+    char year[32], line_reg[320], line_range[96], line_agency[300];
     if (fixed_year)
         snprintf(year, sizeof(year), "%lld", (long long)fixed_year);
     else if (!strncmp(from, to, 4))
@@ -406,8 +399,8 @@ result_t doc_book(struct app *app, const struct actor *a, int64_t register_id, c
         return r == RES_INVALID ? RES_INTERNAL : r;
     /* "Sổ văn bản đi 01-12-2026 đến 31-12-2026.pdf" (resp_file sends it as filename*). */
     char name[400];
-    snprintf(name, sizeof(name), "%s %.2s-%.2s-%.4s đến %.2s-%.2s-%.4s.%s", reg_name, from + 8,
-             from + 5, from, to + 8, to + 5, to, format == DOC_BOOK_XLSX ? "xlsx" : "pdf");
+    snprintf(name, sizeof(name), "%s %s đến %s.%s", reg_name, from_vn, to_vn,
+             format == DOC_BOOK_XLSX ? "xlsx" : "pdf"); /* the '/' of the dates become '-' */
     for (char *p = name; *p; p++)
         if (*p == '/' || *p == '\\' || *p == '"')
             *p = '-';

@@ -95,6 +95,12 @@ result_t doc_touch(struct db_conn *c, int64_t id, int64_t now)
     return db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, now);
 }
 
+result_t doc_lock(struct db_conn *c, int64_t id)
+{
+    result_t r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", id);
+    return r == RES_OK && db_changes(c) == 0 ? RES_NOT_FOUND : r;
+}
+
 static result_t agency_name(struct db_conn *c, int64_t id, char *out, size_t n)
 {
     struct db_stmt *s = NULL;

@@ -14,6 +14,7 @@
 
 #include "blob/blob.h"
 #include "core/agency.h"
+#include "core/calendar.h"
 #include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
@@ -34,16 +35,6 @@ static void vn_date(int64_t t, char out[11])
     char iso[40];
     clock_format_iso(t, iso, sizeof(iso)); /* Vietnam time: its date part is the day */
     str_copy(out, iso, 11);
-}
-
-/* "22/11/2026" from "2026-11-22". */
-static void date_vn(const char *iso, char out[11])
-{
-    if (!iso || strlen(iso) != 10) {
-        str_copy(out, iso ? iso : "", 11);
-        return;
-    }
-    snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
 /* The cleaned input: every string NFC, squeezed, malloc'd. */
@@ -156,8 +147,8 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
                   DOC_CUT(in->issued_date, 20));
     else if (strcmp(in->issued_date, today) > 0 || strcmp(in->issued_date, received_day) > 0) {
         char given_vn[11], day_vn[11]; /* dates as the clerk reads them: dd/mm/yyyy */
-        date_vn(in->issued_date, given_vn);
-        date_vn(strcmp(in->issued_date, today) > 0 ? today : received_day, day_vn);
+        calendar_iso_to_vn(in->issued_date, given_vn);
+        calendar_iso_to_vn(strcmp(in->issued_date, today) > 0 ? today : received_day, day_vn);
         if (strcmp(in->issued_date, today) > 0)
             verrs_add(e, "issued_date", "Ngày ban hành %s ở tương lai (hôm nay là %s).", given_vn,
                       day_vn);
@@ -173,8 +164,8 @@ static void check_fields(struct app *app, struct calendar *cal, const struct doc
                   DOC_CUT(c->due_date, 20));
     else if (c->due_date && strcmp(c->due_date, today) < 0) {
         char given_vn[11], today_vn[11];
-        date_vn(c->due_date, given_vn);
-        date_vn(today, today_vn);
+        calendar_iso_to_vn(c->due_date, given_vn);
+        calendar_iso_to_vn(today, today_vn);
         verrs_add(e, "due_date", "Hạn giải quyết %s đã qua (hôm nay là %s).", given_vn, today_vn);
     }
 
@@ -370,7 +361,7 @@ void doc_duplicate_error(struct verrs *e, const struct doc_identity *id,
 {
     char when[64], issued[11];
     clock_format_vn(d->received_at, when, sizeof(when));
-    date_vn(id->issued_date, issued);
+    calendar_iso_to_vn(id->issued_date, issued);
     verrs_add(e, "confirm_duplicate",
               "Văn bản số %s/%s ngày %s của %s đã được vào sổ “%s” lúc %s, số "
               "đến %lld/%lld (văn bản #%lld). Gửi lại với confirm_duplicate = true nếu vẫn "

@@ -48,6 +48,13 @@ void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, 
 /* doc_deliver.c: document id changed at now (its updated_at), in the write path's
  * connection c; the row's lock orders the writes on the document. */
 result_t doc_touch(struct db_conn *c, int64_t id, int64_t now);
+/* doc_deliver.c: takes document id's row lock without changing it (updated_at stays), in
+ * the write path's connection c, before the state or history read that the step decides
+ * on. On PostgreSQL two transactions stepping one document would otherwise both read the
+ * old state (READ COMMITTED) and both act; the lock makes the second wait and then read
+ * what the first wrote. On SQLite the single writer's turn already serialises them, and
+ * the statement costs nothing. RES_NOT_FOUND when no such document. */
+result_t doc_lock(struct db_conn *c, int64_t id);
 struct verrs;
 struct calendar;
 struct doc_recipient_input;

@@ -72,15 +72,6 @@ static void doc_name(const struct docinfo *d, char *out, size_t n)
         snprintf(out, n, "%s %s “%s”", outgoing ? "Văn bản đi" : "Văn bản đến", d->ref, d->subject);
 }
 
-/* "2026-12-10" as people write it: "10/12/2026" (anything else as it is). */
-static void vn_date(const char *iso, char out[16])
-{
-    if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
-        snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    else
-        snprintf(out, 16, "%.15s", iso);
-}
-
 struct emit {
     struct tx *t;
     const struct actor *a;
@@ -192,8 +183,8 @@ static result_t to_new_rows(struct emit *x, const struct docinfo *d, const char 
         }
         char due[40] = "";
         if (rows[i].due[0] && strcmp(role, "for_info")) {
-            char vn[16];
-            vn_date(rows[i].due, vn);
+            char vn[11];
+            calendar_iso_to_vn(rows[i].due, vn);
             snprintf(due, sizeof(due), ", hạn %s", vn);
         }
         snprintf(text, sizeof(text), "%s %s%s.", name, words, due);
@@ -513,8 +504,8 @@ static result_t remind_tx(struct tx *t, void *arg)
         bool overdue = strcmp(deadlines[i], w->today) < 0;
         char name[400], text[700], key[64];
         doc_name(&d, name, sizeof(name));
-        char vn[16];
-        vn_date(deadlines[i], vn);
+        char vn[11];
+        calendar_iso_to_vn(deadlines[i], vn);
         snprintf(text, sizeof(text), "%s %s hạn xử lý %s.", name, overdue ? "đã quá" : "sắp đến",
                  vn);
         /* one reminder per document, person and day */

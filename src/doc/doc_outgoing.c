@@ -1034,8 +1034,7 @@ static result_t reply_complete(struct tx *t, struct issue_arg *s, int64_t id, in
 {
     struct db_conn *c = tx_conn(t);
     char st[16] = "";
-    result_t r =
-        db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", reply_to);
+    result_t r = doc_lock(c, reply_to);
     if (r == RES_OK)
         r = one_text(c, st, sizeof(st), "SELECT state FROM document WHERE id = $1", "i", reply_to,
                      0);

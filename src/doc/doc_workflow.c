@@ -655,10 +655,9 @@ static void check_deadline(struct app *app, const struct doc_step_input *in, int
             return;
         }
         if (strcmp(in->deadline, today) < 0) {
-            char given_vn[16], today_vn[16]; /* dd/mm/yyyy, as the page shows dates */
-            snprintf(given_vn, sizeof(given_vn), "%.2s/%.2s/%.4s", in->deadline + 8,
-                     in->deadline + 5, in->deadline);
-            snprintf(today_vn, sizeof(today_vn), "%.2s/%.2s/%.4s", today + 8, today + 5, today);
+            char given_vn[11], today_vn[11]; /* dd/mm/yyyy, as the page shows dates */
+            calendar_iso_to_vn(in->deadline, given_vn);
+            calendar_iso_to_vn(today, today_vn);
             verrs_add(e, "deadline", "Hạn xử lý %s đã qua (hôm nay là %s).", given_vn, today_vn);
             return;
         }
@@ -1358,9 +1357,9 @@ static result_t do_ask(struct wf_write *w, struct db_conn *c, struct wf_state *s
         size_t used = strlen(names);
         snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", DOC_CUT(name, 100));
     }
-    char comment[DOC_NOTE_MAX * 4 + 800];
-    snprintf(comment, sizeof(comment), "Xin ý kiến %s (hạn %.2s/%.2s/%.4s): %s", names,
-             w->in->deadline + 8, w->in->deadline + 5, w->in->deadline, w->in->note);
+    char comment[DOC_NOTE_MAX * 4 + 800], due_vn[11];
+    calendar_iso_to_vn(w->in->deadline, due_vn);
+    snprintf(comment, sizeof(comment), "Xin ý kiến %s (hạn %s): %s", names, due_vn, w->in->note);
     result_t r = doc_touch(c, w->id, w->now);
     if (r == RES_OK)
         r = history_add(c, w->id, step, w->a, "opinion_asked", s->state_key, s->state_key, 0, 0,
@@ -1690,7 +1689,7 @@ static result_t do_recall_answer(struct wf_write *w, struct db_conn *c, struct w
         snprintf(comment, sizeof(comment), "%s %s%s%s", DOC_CUT(agency, 200),
                  agree ? "đồng ý thu hồi" : "từ chối thu hồi", w->in->note[0] ? ": " : "",
                  w->in->note);
-        r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", source);
+        r = doc_lock(c, source);
         if (r == RES_OK)
             r = next_step(c, source, &sstep);
         if (r == RES_OK)
@@ -1830,12 +1829,9 @@ static result_t upd_check_added(struct wf_write *w, struct db_conn *c, int64_t a
 }
 
 /* "dd/mm/yyyy" of 'YYYY-MM-DD', "(không có)" for none. */
-static const char *upd_day(const char *iso, char out[16])
+static const char *upd_day(const char *iso, char out[11])
 {
-    if (!*iso)
-        return "(không có)";
-    snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return out;
+    return calendar_iso_to_vn(iso, out) ? out : "(không có)";
 }
 
 /* The names of the document's recipients (§9 To, document.recipients) without the ones
@@ -1900,7 +1896,7 @@ static result_t upd_remove(struct wf_write *w, struct db_conn *c, const struct d
     if (!copy)
         return RES_OK; /* never delivered: nothing on the receiver's side */
     bool refused = !strcmp(st, "refused");
-    r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", copy);
+    r = doc_lock(c, copy);
     char comment[DOC_NOTE_MAX * 4 + 200];
     snprintf(comment, sizeof(comment),
              "Cơ quan gửi bỏ cơ quan khỏi nơi nhận khi cập nhật văn bản; "
@@ -2050,7 +2046,7 @@ static result_t do_update(struct wf_write *w, struct db_conn *c, struct wf_state
         r = RES_INVALID;
         goto out;
     }
-    char d1[16], d2[16];
+    char d1[11], d2[11];
     if (subj)
         buf_printf(&what, "%strích yếu: “%s” → “%s”", what.len ? "; " : "", u.subject, subj);
     if (sum)
@@ -2129,7 +2125,7 @@ static result_t wf_tx(struct tx *t, void *arg)
     w->summary[0] = '\0';
     /* The document row first: on PostgreSQL its lock orders concurrent steps on one
      * document (the state and the history step below are read after it). */
-    result_t r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", w->id);
+    result_t r = doc_lock(c, w->id);
     struct wf_state s;
     if (r == RES_OK)
         r = wf_load(c, w->a, w->id, &s);
@@ -2277,14 +2273,14 @@ static void update_input(const struct doc_step_input *in, int64_t now, struct wf
         in->summary ? field_clean(in->summary, "summary", "tóm tắt", false, DOC_NOTE_MAX, e) : NULL;
     if (in->due_date) {
         int64_t day;
-        char today[11];
+        char today[11], shown[11];
         today_vn(now, today);
+        calendar_iso_to_vn(today, shown);
         if (calendar_parse_day(in->due_date, &day) != RES_OK)
             verrs_add(e, "due_date", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng năm-tháng-ngày).",
                       DOC_CUT(in->due_date, 20));
         else if (strcmp(in->due_date, today) < 0)
-            verrs_add(e, "due_date", "Hạn xử lý đã qua (hôm nay là %.2s/%.2s/%.4s).", today + 8,
-                      today + 5, today);
+            verrs_add(e, "due_date", "Hạn xử lý đã qua (hôm nay là %s).", shown);
         else
             str_copy(wi->due, in->due_date, sizeof(wi->due));
     }

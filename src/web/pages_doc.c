@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/authz.h"
+#include "core/calendar.h"
 #include "core/sigcheck.h"
 #include "core/signing_key.h"
 #include "core/trust.h"
@@ -106,12 +107,15 @@ const char *web_doc_action_label(const char *action)
     return "Thao tác khác";
 }
 
-/* "2026-11-22..." → "22/11/2026"; "" when s is not a date. */
+/* "2026-11-22" or an instant "2026-11-22T09:05:00+07:00" (its date part) → "22/11/2026";
+ * "" when s is not a date. */
 const char *web_vn_date(struct req *r, const char *s)
 {
-    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+    char day[11], vn[11];
+    if (!s || strlen(s) < 10)
         return "";
-    return arena_printf(&r->arena, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
+    str_copy(day, s, sizeof(day));
+    return calendar_iso_to_vn(day, vn) ? arena_printf(&r->arena, "%s", vn) : "";
 }
 
 /* "2026-11-22T09:05:00+07:00" (doc/ writes instants in Vietnam time) → "09:05". */

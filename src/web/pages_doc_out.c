@@ -983,10 +983,7 @@ void web_doc_out_render(struct req *r, int status, int64_t id, json_t *doc, cons
                     : !strcmp(st, "closed")  ? "state"
                                              : "warn");
         const char *due = web_jstr(f, "due_date");
-        web_set_str(f, "due_text",
-                    strlen(due) == 10
-                        ? arena_printf(&r->arena, "%.2s/%.2s/%.4s", due + 8, due + 5, due)
-                        : "");
+        web_set_str(f, "due_text", strlen(due) == 10 ? web_vn_date(r, due) : "");
     }
     json_object_set_new(doc, "has_opinions", json_boolean(json_array_size(ops) > 0));
 

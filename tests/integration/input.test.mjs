@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Server, Client, ADMIN_SKHCN, qlvbStatus, rawRequest } from './harness.mjs';
+import { Server, Client, ADMIN_SKHCN, SYSADMIN, DEMO_PASSWORD, qlvbStatus, rawRequest } from './harness.mjs';
 
 let srv, admin;
 before(async () => {
@@ -62,6 +62,51 @@ test('over-long fields are refused with the limit named', async () => {
   const r = await admin.post('/api/v1/departments', { json: { name: 'Phòng '.repeat(60) } });
   assert.equal(r.status, 422);
   assert.match(r.json.errors.name, /255 ký tự/);
+});
+
+test('a JSON body member a route does not take is errors.body and writes nothing', async () => {
+  const sys = new Client(srv); await sys.apiLogin(SYSADMIN);
+  const clerk = new Client(srv); await clerk.apiLogin('040090000143');
+  const one = (sql) => Number(srv.db(sql).trim());
+  const me = one(`SELECT id FROM app_user WHERE login = '${ADMIN_SKHCN}'`);
+  const agency = one(`SELECT agency_id FROM membership WHERE user_id = ${me}`);
+  const membership = one(`SELECT id FROM membership WHERE user_id = ${me}`);
+  const dept = one(`SELECT MIN(id) FROM department WHERE agency_id = ${agency}`);
+  const pos = one(`SELECT MIN(id) FROM position WHERE agency_id = ${agency}`);
+  const user = one(`SELECT MAX(user_id) FROM membership WHERE agency_id = ${agency}`);
+  // Each body is one the route takes (the same without `extra` would be written), plus
+  // one member it does not: the member check comes first, whoever asks.
+  const cases = [
+    [admin, 'POST', '/api/v1/login', { login: ADMIN_SKHCN, password: DEMO_PASSWORD, remember: true }, 400, 'remember'],
+    [admin, 'POST', '/api/v1/me/password', { current_password: DEMO_PASSWORD, new_password: 'Khac@2026qlvb-x', confirm_password: 'Khac@2026qlvb-x', pin: 1 }, 422, 'pin'],
+    [admin, 'POST', '/api/v1/me/agency', { membership_id: membership, agency_id: agency }, 400, 'agency_id'],
+    [sys, 'POST', '/api/v1/agencies', { code: '000.00.99.H41', name: 'Cơ quan thử thành viên lạ', parent: 1 }, 422, 'parent'],
+    [sys, 'PATCH', `/api/v1/agencies/${agency}`, { name: 'Tên mới', Active: false }, 422, 'Active'],
+    [admin, 'POST', '/api/v1/departments', { name: 'Phòng thành viên lạ', parentId: dept }, 422, 'parentId'],
+    [admin, 'PATCH', `/api/v1/departments/${dept}`, { name: 'Phòng đổi tên', id: dept }, 422, 'id'],
+    [admin, 'POST', '/api/v1/positions', { name: 'Chức vụ thành viên lạ', rank: 7, level: 1 }, 422, 'level'],
+    [admin, 'PATCH', `/api/v1/positions/${pos}`, { rank: 3, created_at: 0 }, 422, 'created_at'],
+    [admin, 'POST', '/api/v1/users', { login: '040090009991', full_name: 'Người Thử', roles: ['specialist'], role: 'admin' }, 422, 'role'],
+    [admin, 'PATCH', `/api/v1/users/${user}`, { full_name: 'Tên đổi', disabled: true }, 422, 'disabled'],
+    [admin, 'POST', '/api/v1/signatures/prepared/khong-co/finish', { signature: 'AAAA', key_id: 1 }, 422, 'key_id'],
+    [admin, 'POST', '/api/v1/signing-keys/1/revoke', { reason: 'Mất thiết bị', force: true }, 422, 'force'],
+    [sys, 'POST', '/api/v1/calendar/overrides', { date: '2031-02-10', kind: 'day_off', note: 'Thử', year: 2031 }, 422, 'year'],
+    [admin, 'POST', '/api/v1/registers', { kind: 'incoming', name: 'Sổ thành viên lạ', agency_id: agency }, 422, 'agency_id'],
+    [clerk, 'POST', '/api/v1/documents/issue', { ids: [1], dry_run: true }, 422, 'dry_run'],
+    [admin, 'POST', '/api/v1/circuit-templates/cong_van', { steps: [], replace: true }, 422, 'replace'],
+  ];
+  const tables = ['audit_log', 'session', 'login_attempt', 'agency', 'department', 'position', 'app_user',
+    'membership', 'calendar_override', 'doc_register', 'doc_circuit_step'];
+  const footprint = () => tables.map((t) => one(`SELECT COUNT(*) FROM ${t}`));
+  const before = footprint();
+  for (const [c, method, path, json, status, name] of cases) {
+    const r = await c.req(method, path, { json });
+    assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+    assert.match(r.json.errors.body, new RegExp(`“${name}” không dùng ở đây`), `${method} ${path}: ${r.text}`);
+  }
+  assert.deepEqual(footprint(), before);
+  assert.equal((await admin.get('/api/v1/me')).status, 200, 'the password is unchanged, the session alive');
+  assert.equal((await new Client(srv).apiLogin(ADMIN_SKHCN)).status, 200);
 });
 
 test('decomposed Vietnamese is stored composed (NFC)', async () => {

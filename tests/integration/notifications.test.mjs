@@ -186,6 +186,29 @@ test('bad input is a precise error and changes nothing', async () => {
   assert.equal(await count(clerk), unread);
 });
 
+test('a member the route does not take is 422 errors.body and marks nothing (additionalProperties: false)', async () => {
+  const agency = one(`SELECT agency_id FROM membership WHERE user_id = ${ids[CLERK]}`);
+  srv.db(`INSERT INTO notification (user_id, agency_id, kind, document_id, body, created_at) ` +
+    `VALUES (${ids[CLERK]}, ${agency}, 'due_soon', NULL, 'Nhắc hạn thử thành viên lạ', 1700000000)`);
+  const mine = one(`SELECT MAX(id) FROM notification WHERE user_id = ${ids[CLERK]} AND read_at IS NULL`);
+  const unread = await count(clerk);
+  assert.ok(unread > 0);
+  for (const [json, name] of [
+    [{ ids: [mine], mark: true }, 'mark'], [{ all: true, upto: 2000000000, unread: false }, 'unread'],
+    [{ all: true, constructor: 1 }, 'constructor'], [{ Ids: [mine] }, 'Ids'],
+  ]) {
+    const r = await clerk.post('/api/v1/notifications/read', { json });
+    assert.equal(r.status, 422, `${JSON.stringify(json)}: ${r.text}`);
+    assert.match(r.json.errors.body, new RegExp(`“${name}” không dùng ở đây`), r.text);
+  }
+  assert.equal(await count(clerk), unread);
+  assert.equal(one(`SELECT COUNT(*) FROM notification WHERE id = ${mine} AND read_at IS NULL`), 1);
+  // the same body without the stray member is taken
+  const r = await clerk.post('/api/v1/notifications/read', { json: { ids: [mine] } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.marked, 1);
+});
+
 test('keyset paging returns every notification once, newest first; counts and mark all', async () => {
   const agency = one(`SELECT agency_id FROM membership WHERE user_id = ${ids[HEAD]}`);
   srv.db(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1205) ` +

@@ -4,6 +4,7 @@
  * additions across Tết, deadlines and due-soon (issue 11 "Arrival time"). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "core/calendar.h"
@@ -253,6 +254,37 @@ TEST(parse_and_format)
     CHECK_INT(calendar_day_of(vn(2025, 1, 1, 0, 0) - 1), day(2024, 12, 31));
 }
 
+TEST(iso_to_vn)
+{
+    char out[11] = "xxxxxxxxxx";
+    CHECK(calendar_iso_to_vn("2026-12-03", out));
+    CHECK_STR(out, "03/12/2026");
+    CHECK(calendar_iso_to_vn("1900-01-31", out));
+    CHECK_STR(out, "31/01/1900");
+    /* the shape only: a display helper, not validation (calendar_parse_day is) */
+    CHECK(calendar_iso_to_vn("2025-02-29", out));
+    CHECK_STR(out, "29/02/2025");
+    static const char *const bad[] = {"",
+                                      "2026",
+                                      "2026-12-0",
+                                      "2026-12-3x",
+                                      "2026/12/03",
+                                      "20261203xx",
+                                      "2026-1-03x",
+                                      "２026-12-03",
+                                      "2026-12-03T09:05:00+07:00",
+                                      "2026-12-03 ",
+                                      "abcd-ef-gh"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memcpy(out, "xxxxxxxxxx", 11);
+        CHECK(!calendar_iso_to_vn(bad[i], out));
+        CHECK_STR(out, "");
+    }
+    memcpy(out, "xxxxxxxxxx", 11);
+    CHECK(!calendar_iso_to_vn(NULL, out));
+    CHECK_STR(out, "");
+}
+
 int main(void)
 {
     RUN(holidays_of_2025);
@@ -264,5 +296,6 @@ int main(void)
     RUN(working_day_additions);
     RUN(deadlines_and_due_soon);
     RUN(parse_and_format);
+    RUN(iso_to_vn);
     return CHECK_DONE("test_calendar");
 }

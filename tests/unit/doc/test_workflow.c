@@ -15,7 +15,9 @@
 #include "core/calendar.h"
 #include "core/role.h"
 #include "db/db.h"
+#include "core/tx.h"
 #include "doc/doc.h"
+#include "doc/doc_internal.h"
 #include "util/clock.h"
 #include "util/str.h"
 
@@ -491,6 +493,33 @@ TEST(return_and_withdraw_go_back_a_step)
               1);
 }
 
+struct lock_arg {
+    int64_t id;
+    result_t found, missing;
+};
+
+static result_t lock_tx(struct tx *t, void *arg)
+{
+    struct lock_arg *l = arg;
+    l->found = doc_lock(tx_conn(t), l->id);
+    l->missing = doc_lock(tx_conn(t), INT64_MAX);
+    return RES_OK;
+}
+
+/* doc_lock takes the row's lock and changes nothing (updated_at stays); a document that
+ * does not exist is RES_NOT_FOUND. */
+TEST(doc_lock_changes_nothing)
+{
+    int64_t id = registered();
+    int64_t before = footprint(id), at = one("SELECT updated_at FROM document WHERE id = $1", id);
+    struct lock_arg l = {.id = id};
+    CHECK_INT(tx_run_noaudit(app.db, lock_tx, &l), RES_OK);
+    CHECK_INT(l.found, RES_OK);
+    CHECK_INT(l.missing, RES_NOT_FOUND);
+    CHECK_INT(one("SELECT updated_at FROM document WHERE id = $1", id), at);
+    CHECK_INT(footprint(id), before);
+}
+
 int main(void)
 {
     struct actor sys;
@@ -509,5 +538,6 @@ int main(void)
     RUN(deadline_in_working_days_crosses_weekend_and_holidays);
     RUN(history_maps_to_qcvn102_statuses);
     RUN(return_and_withdraw_go_back_a_step);
+    RUN(doc_lock_changes_nothing);
     return CHECK_DONE("test_workflow");
 }
