@@ -225,8 +225,12 @@ const struct db_driver db_sqlite_driver = {
     .begin_write_sql = "BEGIN IMMEDIATE",
     .single_writer = true,
     /* 64 MiB of page cache (the default is 2 MiB): the pages every registration writes —
-     * index leaves and their parents across a dozen indexes — stay there. */
-    .writer_setup_sql = "PRAGMA cache_size=-65536",
+     * index leaves and their parents across a dozen indexes — stay there. A checkpoint
+     * every 4 000 log pages (16 MiB) instead of 1 000: it runs inside a commit, in the
+     * writer's turn, with two syncs; fewer of them, and a page written by many commits
+     * in between is copied once (the turn's mean 1.18 -> 1.02 ms and 1.45 -> 1.28 ms
+     * with 32 clients registering, two pairs). */
+    .writer_setup_sql = "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000",
     .group_commit = sq_group_commit,
     .prepare = sq_prepare,
     .bind_i64 = sq_bind_i64,
