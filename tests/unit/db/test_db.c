@@ -573,6 +573,87 @@ TEST(migrations_concurrent)
     }
 }
 
+/* SQLite: every write transaction runs on the one writer connection (docs/architecture.md
+ * "Storage", One writer connection) — seen through its own page-cache setting — while
+ * the thread's db_conn stays the caller's handle: db_conn() inside the transaction is
+ * the same one and reads the transaction's own writes; reads outside run on the thread's
+ * handle; a rollback returns to it too; threads take turns on the writer handle. */
+struct turn_arg {
+    int id;
+    result_t r;
+};
+
+static int64_t cache_size(struct db_conn *c)
+{
+    int64_t v = 0;
+    return db_one_i64(c, &v, "PRAGMA cache_size", "") == RES_OK ? v : 0;
+}
+
+static void *turn_taker(void *arg)
+{
+    struct turn_arg *t = arg;
+    struct db_conn *c = db_conn(db);
+    t->r = RES_OK;
+    for (int i = 0; i < 40 && t->r == RES_OK; i++) {
+        if ((t->r = db_begin(c)) != RES_OK)
+            break;
+        char k[32];
+        snprintf(k, sizeof(k), "w%d-%d", t->id, i);
+        int64_t seen = 0;
+        if ((t->r = db_run(c, "INSERT INTO t VALUES ($1, $2)", "ti", k, (int64_t)i)) == RES_OK &&
+            (t->r = db_one_i64(db_conn(db), &seen, "SELECT COUNT(*) FROM t WHERE k = $1", "t",
+                               k)) == RES_OK &&
+            seen != 1)
+            t->r = RES_INTERNAL;
+        if (t->r == RES_OK && cache_size(c) != -65536)
+            t->r = RES_INTERNAL;
+        if (t->r == RES_OK)
+            t->r = db_commit(c);
+        else
+            db_rollback(c);
+    }
+    return NULL;
+}
+
+TEST(writer_connection)
+{
+    if (on_pg)
+        return; /* PostgreSQL takes concurrent writers: every thread on its own session */
+    struct db_conn *c = db_conn(db);
+    int64_t own = cache_size(c);
+    CHECK(own != -65536);
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK(db_conn(db) == c);
+    CHECK_INT(cache_size(c), -65536);
+    CHECK_INT(db_run(c, "INSERT INTO t VALUES ($1, $2)", "ti", "wc", (int64_t)1), RES_OK);
+    CHECK_INT(db_rollback(c), RES_OK);
+    CHECK_INT(cache_size(c), own);
+    int64_t n = -1;
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM t WHERE k = 'wc'", ""), RES_OK);
+    CHECK_INT(n, 0);
+    /* A transaction begun with a statement of the thread's handle open stays there. */
+    struct db_stmt *open = NULL;
+    CHECK_INT(db_query(c, &open, "SELECT k FROM t ORDER BY k", ""), RES_OK);
+    CHECK_INT(db_step(open), RES_ROW);
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK_INT(cache_size(c), own);
+    CHECK_INT(db_commit(c), RES_OK);
+    db_finalize(open);
+    /* Four threads, 40 transactions each, in turn on the writer handle. */
+    pthread_t th[4];
+    struct turn_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (struct turn_arg){.id = i};
+        pthread_create(&th[i], NULL, turn_taker, &args[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_INT(args[i].r, RES_OK);
+    }
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM t WHERE k LIKE 'w%-%'", ""), RES_OK);
+    CHECK_INT(n, 160);
+}
+
 static void run_cases(void)
 {
     RUN(migrations_apply_once);
@@ -580,6 +661,7 @@ static void run_cases(void)
     RUN(bind_by_number);
     RUN(blobs_round_trip);
     RUN(constraints_and_transactions);
+    RUN(writer_connection);
     RUN(statement_cache_reuse_and_nesting);
     RUN(audit_chain_concurrent_and_verified);
     RUN(typed_filters);
