@@ -101,7 +101,8 @@ export class Server {
   // Runs SQL on this server's database (sqlite3 or psql; both print rows as a|b).
   db(sql) {
     if (PG) return psql(dbFor(this.dir), sql);
-    return execFileSync('sqlite3', [join(this.dir, 'qlvb.db'), sql], { encoding: 'utf8' });
+    // A busy timeout: the server may hold the write lock for a moment (its jobs run at start).
+    return execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(this.dir, 'qlvb.db'), sql], { encoding: 'utf8' });
   }
   // SQL for the upper-case hex of a binary expression, on either engine.
   // A binary literal from hex digits, in the engine's own syntax.
