@@ -6,6 +6,7 @@
  * turns it into a WHERE clause. Design and measurements: docs/architecture.md,
  * Documents: lists, search, counts, tracking. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1122,13 +1123,46 @@ struct track {
 struct tracks {
     struct track *v;
     size_t n, cap;
+    uint32_t *slot; /* open addressing over v: index + 1, 0 = empty */
+    size_t nslot;   /* a power of two, more than twice n */
 };
 
+static size_t track_hash(const struct tracks *t, int64_t dep, int64_t user)
+{
+    uint64_t h = (uint64_t)dep * 0x9E3779B97F4A7C15ULL ^ (uint64_t)user * 0xC2B2AE3D27D4EB4FULL;
+    return (size_t)(h ^ (h >> 29)) & (t->nslot - 1);
+}
+
+static bool track_rehash(struct tracks *t)
+{
+    size_t nslot = t->nslot ? t->nslot * 2 : 256;
+    uint32_t *slot = calloc(nslot, sizeof(*slot));
+    if (!slot)
+        return false;
+    free(t->slot);
+    t->slot = slot;
+    t->nslot = nslot;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t h = track_hash(t, t->v[i].department_id, t->v[i].user_id);
+        while (t->slot[h])
+            h = (h + 1) & (t->nslot - 1);
+        t->slot[h] = (uint32_t)i + 1;
+    }
+    return true;
+}
+
+/* The line of (dep, user), made on first sight: a hash, since the open rows come in
+ * document order (one look-up per row, ~27,000 at 1M documents). */
 static struct track *track_of(struct tracks *t, int64_t dep, int64_t user)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].department_id == dep && t->v[i].user_id == user)
-            return &t->v[i];
+    if ((t->n + 1) * 2 > t->nslot && !track_rehash(t))
+        return NULL;
+    size_t h = track_hash(t, dep, user);
+    for (; t->slot[h]; h = (h + 1) & (t->nslot - 1)) {
+        struct track *x = &t->v[t->slot[h] - 1];
+        if (x->department_id == dep && x->user_id == user)
+            return x;
+    }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 32;
         struct track *nv = realloc(t->v, cap * sizeof(*nv));
@@ -1141,6 +1175,7 @@ static struct track *track_of(struct tracks *t, int64_t dep, int64_t user)
     memset(x, 0, sizeof(*x));
     x->department_id = dep;
     x->user_id = user;
+    t->slot[h] = (uint32_t)t->n;
     return x;
 }
 
@@ -1163,44 +1198,100 @@ static json_t *track_json(const struct track *x, bool person)
     return o;
 }
 
-/* The agency's lead rows drive, on doc_participant_role (role, status, active, done_at),
- * each joined to its document by key for the agency and the deadline: CROSS JOIN keeps
- * SQLite from walking every document of the agency and probing its rows instead (which
- * it chose, and which cost a probe per document: ~1M at 1M documents); PostgreSQL plans
- * it as a join. The names are joined to the groups, not to every row. */
+/* The agency's lead rows drive, each joined to its document by key for the agency and
+ * the deadline: CROSS JOIN keeps SQLite from walking every document of the agency and
+ * probing its rows instead (which it chose, and which cost a probe per document: ~1M at
+ * 1M documents); PostgreSQL plans it as a join. The open rows come from
+ * doc_participant_lead_open (migration 0022: only those rows, covering, in document
+ * order: the statement's terms are its WHERE, so keep them the same), the done ones
+ * from doc_participant_role; the documents' agency and deadline from
+ * document_id_deadline. The rows are counted here, not grouped in SQL: SQLite sorted
+ * the ~27,000 open rows for the GROUP BY, as long as the join took. */
 #define TRACK_FROM                                                                  \
     " FROM doc_participant p CROSS JOIN document d WHERE d.id = p.document_id AND " \
     "d.agency_id = $1 AND p.role = 'lead'"
-#define TRACK_NAMES                                                                 \
-    " LEFT JOIN app_user u ON u.id = g.user_id LEFT JOIN department dp ON dp.id = " \
-    "g.department_id"
+
+/* The names of the lines: the agency's members and units in two statements, then one
+ * look-up for anyone left (a lead who is no longer a member). */
+static result_t track_names(struct db_conn *c, int64_t agency, struct tracks *t)
+{
+    static const char *const all[2] = {
+        "SELECT u.id, u.full_name FROM app_user u WHERE u.id IN (SELECT m.user_id FROM "
+        "membership m WHERE m.agency_id = $1)",
+        "SELECT dp.id, dp.name FROM department dp WHERE dp.agency_id = $1"};
+    static const char *const one[2] = {"SELECT full_name FROM app_user WHERE id = $1",
+                                       "SELECT name FROM department WHERE id = $1"};
+    /* found[i]: bit 0 the person's name, bit 1 the unit's */
+    unsigned char *found = calloc(t->n ? t->n : 1, 1);
+    if (!found)
+        return RES_INTERNAL;
+    for (size_t i = 0; i < t->n; i++)
+        found[i] = (unsigned char)((t->v[i].user_id ? 0 : 1) | (t->v[i].department_id ? 0 : 2));
+    result_t r = RES_OK;
+    for (int k = 0; k < 2 && r == RES_OK; k++) {
+        struct db_stmt *s = NULL;
+        r = db_query(c, &s, all[k], "i", agency);
+        while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
+            int64_t id = db_col_i64(s, 0);
+            for (size_t i = 0; i < t->n; i++) {
+                struct track *x = &t->v[i];
+                if (k == 0 && x->user_id == id) {
+                    str_copy(x->name, db_col_text(s, 1), sizeof(x->name));
+                    found[i] |= 1;
+                } else if (k == 1 && x->department_id == id) {
+                    str_copy(x->department, db_col_text(s, 1), sizeof(x->department));
+                    found[i] |= 2;
+                }
+            }
+        }
+        db_finalize(s);
+        if (r == RES_DONE)
+            r = RES_OK;
+    }
+    for (size_t i = 0; i < t->n && r == RES_OK; i++)
+        for (int k = 0; k < 2 && r == RES_OK; k++) {
+            if (found[i] & (1 << k))
+                continue;
+            struct track *x = &t->v[i];
+            struct db_stmt *s = NULL;
+            r = db_query(c, &s, one[k], "i", k == 0 ? x->user_id : x->department_id);
+            if (r == RES_OK && (r = db_step(s)) == RES_ROW)
+                str_copy(k == 0 ? x->name : x->department, db_col_text(s, 0),
+                         k == 0 ? sizeof(x->name) : sizeof(x->department));
+            db_finalize(s);
+            if (r == RES_ROW || r == RES_DONE)
+                r = RES_OK;
+        }
+    free(found);
+    return r;
+}
 
 static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t from, int64_t to,
                            struct tracks *t)
 {
     struct db_stmt *s = NULL;
-    /* Open lead rows: in progress, overdue, due soon, per lead (person or unit). */
-    result_t r = db_query(
-        c, &s,
-        "SELECT g.department_id, g.user_id, COALESCE(u.full_name, ''), COALESCE(dp.name, ''), "
-        "g.n, g.overdue, g.due_soon FROM (SELECT COALESCE(p.department_id, 0) AS department_id, "
-        "COALESCE(p.user_id, 0) AS user_id, COUNT(*) AS n, SUM(CASE WHEN d.deadline < $2 THEN 1 "
-        "ELSE 0 END) AS overdue, SUM(CASE WHEN d.deadline >= $2 AND d.deadline <= $3 THEN 1 "
-        "ELSE 0 END) AS due_soon" TRACK_FROM
-        " AND p.active = 1 AND p.status IN ('pending', 'in_progress') GROUP BY "
-        "COALESCE(p.department_id, 0), COALESCE(p.user_id, 0)) g" TRACK_NAMES,
-        "itt", sc->agency_id, sc->today, sc->soon);
+    /* Open lead rows: in progress, overdue (deadline before today), due soon (today to
+     * the end of the window), per lead (person or unit). The deadlines are 'YYYY-MM-DD':
+     * strcmp orders them as both engines' text comparison does. */
+    result_t r = db_query(c, &s,
+                          "SELECT COALESCE(p.department_id, 0), COALESCE(p.user_id, 0), "
+                          "d.deadline" TRACK_FROM
+                          " AND p.active = 1 AND p.status IN ('pending', 'in_progress')",
+                          "i", sc->agency_id);
     while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
         struct track *x = track_of(t, db_col_i64(s, 0), db_col_i64(s, 1));
         if (!x) {
             r = RES_INTERNAL;
             break;
         }
-        str_copy(x->name, db_col_text(s, 2), sizeof(x->name));
-        str_copy(x->department, db_col_text(s, 3), sizeof(x->department));
-        x->in_progress += db_col_i64(s, 4);
-        x->overdue += db_col_i64(s, 5);
-        x->due_soon += db_col_i64(s, 6);
+        x->in_progress++;
+        if (!db_col_null(s, 2)) {
+            const char *dl = db_col_text(s, 2);
+            if (strcmp(dl, sc->today) < 0)
+                x->overdue++;
+            else if (strcmp(dl, sc->soon) <= 0)
+                x->due_soon++;
+        }
     }
     db_finalize(s);
     if (r != RES_DONE)
@@ -1209,11 +1300,9 @@ static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t fr
      * (Vietnam time); the comparison of an instant with a date is made here, the same on
      * both engines. */
     r = db_query(c, &s,
-                 "SELECT g.department_id, g.user_id, COALESCE(u.full_name, ''), COALESCE(dp.name, "
-                 "''), g.done_at, g.deadline FROM (SELECT COALESCE(p.department_id, 0) AS "
-                 "department_id, COALESCE(p.user_id, 0) AS user_id, p.done_at AS done_at, "
-                 "d.deadline AS deadline" TRACK_FROM
-                 " AND p.status = 'done' AND p.done_at >= $2 AND p.done_at < $3) g" TRACK_NAMES,
+                 "SELECT COALESCE(p.department_id, 0), COALESCE(p.user_id, 0), p.done_at, "
+                 "d.deadline" TRACK_FROM " AND p.status = 'done' AND p.done_at >= $2 AND "
+                 "p.done_at < $3",
                  "iii", sc->agency_id, from, to);
     while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
         struct track *x = track_of(t, db_col_i64(s, 0), db_col_i64(s, 1));
@@ -1221,18 +1310,18 @@ static result_t track_rows(struct db_conn *c, const struct scope *sc, int64_t fr
             r = RES_INTERNAL;
             break;
         }
-        str_copy(x->name, db_col_text(s, 2), sizeof(x->name));
-        str_copy(x->department, db_col_text(s, 3), sizeof(x->department));
         int64_t day = 0;
-        bool late = !db_col_null(s, 5) && calendar_parse_day(db_col_text(s, 5), &day) == RES_OK &&
-                    db_col_i64(s, 4) >= (day + 1) * 86400 - 7 * 3600;
+        bool late = !db_col_null(s, 3) && calendar_parse_day(db_col_text(s, 3), &day) == RES_OK &&
+                    db_col_i64(s, 2) >= (day + 1) * 86400 - 7 * 3600;
         if (late)
             x->late++;
         else
             x->on_time++;
     }
     db_finalize(s);
-    return r == RES_DONE ? RES_OK : r;
+    if (r != RES_DONE)
+        return r;
+    return track_names(c, sc->agency_id, t);
 }
 
 static int track_cmp(const void *x, const void *y)
@@ -1278,6 +1367,7 @@ result_t doc_tracking(struct app *app, const struct actor *a, const char *from, 
         return RES_DB;
     struct tracks t = {0};
     r = track_rows(c, &sc, d_from * 86400 - 7 * 3600, (d_to + 1) * 86400 - 7 * 3600, &t);
+    free(t.slot);
     if (r != RES_OK) {
         free(t.v);
         return r;

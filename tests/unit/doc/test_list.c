@@ -571,6 +571,52 @@ TEST(tracking_counts_every_lead_state)
               RES_OK);
 }
 
+/* A lead who is not (or no longer) a member of the agency still has their line and
+ * their name: the names are read from the agency's members, then looked up by id. */
+TEST(tracking_names_a_lead_outside_the_agency)
+{
+    struct db_conn *c = db_conn(app.db);
+    int64_t now = clock_now();
+    int64_t doc = reg("31", "SNV-VP", "Theo dõi người ngoài cơ quan", "thuong", 9);
+    CHECK_INT(db_run(c,
+                     "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                     "department_id, status, active, created_at) VALUES ($1, 1, 'lead', $2, $3, "
+                     "'in_progress', 1, $4)",
+                     "iiii", doc, outsider.user_id, specialist.department_id, now),
+              RES_OK);
+    struct db_stmt *s = NULL;
+    char want[256] = "";
+    CHECK_INT(
+        db_query(c, &s, "SELECT full_name FROM app_user WHERE id = $1", "i", outsider.user_id),
+        RES_OK);
+    CHECK_INT(db_step(s), RES_ROW);
+    str_copy(want, db_col_text(s, 0), sizeof(want));
+    db_finalize(s);
+    int64_t member = -1; /* the clerk of another agency: not a member of this one */
+    CHECK_INT(db_one_i64(c, &member,
+                         "SELECT COUNT(*) FROM membership WHERE user_id = $1 AND agency_id = $2",
+                         "ii", outsider.user_id, leader.agency_id),
+              RES_OK);
+    CHECK_INT(member, 0);
+    struct verrs e = {0};
+    json_t *t = NULL;
+    CHECK_INT(doc_tracking(&app, &leader, NULL, NULL, &e, &t), RES_OK);
+    json_t *people = json_object_get(t, "people"), *p = NULL;
+    for (size_t i = 0; i < json_array_size(people); i++)
+        if (json_integer_value(json_object_get(json_array_get(people, i), "user_id")) ==
+            outsider.user_id)
+            p = json_array_get(people, i);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(strlen(want) > 0);
+        CHECK_STR(json_string_value(json_object_get(p, "full_name")), want);
+        CHECK_INT(json_integer_value(json_object_get(p, "in_progress")), 1);
+        CHECK(json_string_length(json_object_get(p, "department_name")) > 0);
+    }
+    json_decref(t);
+    CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE document_id = $1", "i", doc), RES_OK);
+}
+
 int main(void)
 {
     struct actor sys;
@@ -647,6 +693,7 @@ int main(void)
     RUN(a_person_on_many_rows_gets_the_same_pages);
     RUN(the_all_box_of_a_person_on_many_rows_is_the_same_set);
     RUN(tracking_counts_every_lead_state);
+    RUN(tracking_names_a_lead_outside_the_agency);
     blob_close(app.blobs);
     db_close(app.db);
     char cmd[128];
