@@ -66,6 +66,19 @@ static result_t sweep_notifications(void *ctx, const struct job *j, char *msg, s
     return r;
 }
 
+/* The planner's statistics, refreshed at night (db_optimize). */
+static result_t optimize_db(void *ctx, const struct job *j, char *msg, size_t size)
+{
+    (void)j;
+    struct app *app = ctx;
+    result_t r = db_optimize(app->db);
+    if (r == RES_OK)
+        snprintf(msg, size, "Đã cập nhật thống kê truy vấn của cơ sở dữ liệu");
+    return r;
+}
+
+#define OPTIMIZE_AT (2 * 3600) /* 02:00, Vietnam time */
+
 result_t housekeeping_register(struct jobs *q, struct app *app)
 {
     int every = app->cfg.sweep_interval > 0 ? app->cfg.sweep_interval : 600;
@@ -76,5 +89,7 @@ result_t housekeeping_register(struct jobs *q, struct app *app)
         r = jobs_register(q, "blob.sweep", sweep_blobs, app, every);
     if (r == RES_OK)
         r = jobs_register(q, "notify.sweep", sweep_notifications, app, every);
+    if (r == RES_OK)
+        r = jobs_register_daily(q, "db.optimize", optimize_db, app, OPTIMIZE_AT);
     return r;
 }

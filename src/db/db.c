@@ -346,6 +346,23 @@ result_t db_commit(struct db_conn *c)
     return seq ? db_sync_wait(c->sync, seq) : RES_OK;
 }
 
+result_t db_optimize(struct db *db)
+{
+    if (!db->drv->optimize_sql)
+        return RES_OK;
+    struct db_conn *c = db_conn(db);
+    if (!c)
+        return RES_DB;
+    result_t r = db_begin(c);
+    if (r != RES_OK)
+        return r;
+    if ((r = db_exec(c, db->drv->optimize_sql)) != RES_OK) {
+        db_rollback(c);
+        return r;
+    }
+    return db_commit(c);
+}
+
 bool db_group_commit_stats(struct db *db, struct db_sync_stats *out)
 {
     pthread_mutex_lock(&db->lock);

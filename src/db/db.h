@@ -46,6 +46,12 @@ result_t db_rollback(struct db_conn *c);
 result_t db_exec(struct db_conn *c,
                  const char *sql); /* no parameters; may hold several statements */
 
+/* Refreshes the query planner's statistics: on SQLite ANALYZE with a sampling limit
+ * (analysis_limit: 1000 rows per index, seconds at a million documents) in a write
+ * transaction, so that plans follow the data as it grows (the daily job db.optimize);
+ * PostgreSQL's autovacuum analyzes by itself: nothing to do there. */
+result_t db_optimize(struct db *db);
+
 result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
 result_t db_bind_i64(struct db_stmt *s, int idx, int64_t v);      /* idx is N of $N */
 result_t db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds SQL NULL */

@@ -27,6 +27,8 @@ struct db_driver {
     bool single_writer;
     /* Run once on the writer connection of a single-writer engine (db.c), or NULL. */
     const char *writer_setup_sql;
+    /* db_optimize's statements (NULL: nothing to do). */
+    const char *optimize_sql;
     /* Group commit (db_sync.h): switches a new connection to commits that write their log
      * without syncing it, when one sync of one file can make them durable later (SQLite
      * in WAL mode: synchronous=NORMAL), and returns that file's path (valid while the
