@@ -1,4 +1,5 @@
-/* The HTTP server: libmicrohttpd with an epoll thread pool. The access handler is
+/* The HTTP server: libmicrohttpd, one epoll daemon per worker thread, fed by one accept
+ * thread (http/accept.c: round-robin, server-wide connection limits). The access handler is
  * called at least twice per request: first for the headers (we only set up the
  * request context), then with body chunks, then once more with no data — only then
  * is the response queued, which keeps connections alive (answering on the first call
@@ -22,6 +23,7 @@
 #include "core/authz.h"
 #include "core/session.h"
 #include "db/db.h"
+#include "http/accept.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "text/text.h"
@@ -34,6 +36,7 @@
 #define RESPONSE_MAX      (64u * 1024 * 1024)
 #define PATH_MAX_LEN      2048
 #define SHUTDOWN_GRACE_MS 10000
+#define MAX_WORKERS       256
 #define BODY_SPILL        (1024u * 1024) /* bodies past this go to a temporary file */
 #define BODY_MIN_RATE     8192           /* bytes/s a body upload must keep up after... */
 #define BODY_RATE_GRACE   30             /* ...this many seconds, or it is cut off */
@@ -701,9 +704,12 @@ static void header_deadline(struct MHD_Connection *conn, struct app *app)
 static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
                               enum MHD_ConnectionNotificationCode toe)
 {
-    (void)socket_ctx;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         header_deadline(conn, cls);
+        acceptor_connection_started(conn, socket_ctx);
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        acceptor_connection_closed(socket_ctx);
+    }
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -728,15 +734,19 @@ int server_run(struct app *app)
     struct sockaddr_in addr4 = {0};
     struct sockaddr_in6 addr6 = {0};
     const struct sockaddr *sa;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET;
+    socklen_t salen;
     if (inet_pton(AF_INET, app->cfg.listen_host, &addr4.sin_addr) == 1) {
         addr4.sin_family = AF_INET;
         addr4.sin_port = htons((uint16_t)app->cfg.port);
         sa = (const struct sockaddr *)&addr4;
+        salen = sizeof(addr4);
     } else if (inet_pton(AF_INET6, app->cfg.listen_host, &addr6.sin6_addr) == 1) {
         addr6.sin6_family = AF_INET6;
         addr6.sin6_port = htons((uint16_t)app->cfg.port);
         sa = (const struct sockaddr *)&addr6;
+        salen = sizeof(addr6);
         flags |= MHD_USE_IPv6;
     } else {
         log_error("msg=\"listen address must be a numeric IPv4 or IPv6 address\" host=%s",
@@ -746,38 +756,51 @@ int server_run(struct app *app)
     int threads = app->cfg.threads > 0 ? app->cfg.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
+    if (threads > MAX_WORKERS)
+        threads = MAX_WORKERS;
     /* Behind a proxy every connection comes from the proxy: the per-address limit
      * is the proxy's job then. */
     unsigned per_ip = app->cfg.trust_proxy ? 0 : (unsigned)app->cfg.per_ip_connections;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, (uint16_t)app->cfg.port, NULL, NULL, access_handler, app, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)app->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, app,
-        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, app, MHD_OPTION_UNESCAPE_CALLBACK,
-        unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
-    if (!d) {
+    /* One daemon per worker, each its own epoll thread; the limits are the acceptor's
+     * (server-wide), a daemon's own connection limit only a backstop. */
+    static struct MHD_Daemon *workers[MAX_WORKERS];
+    int started = 0;
+    for (; started < threads; started++) {
+        workers[started] = MHD_start_daemon(
+            flags, 0, NULL, NULL, access_handler, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.connection_timeout,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+            completed, app, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, app,
+            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+        if (!workers[started])
+            break;
+    }
+    unsigned port = 0;
+    if (started < threads ||
+        acceptor_start(sa, salen, workers, threads, (unsigned)app->cfg.max_connections, per_ip,
+                       &port) != RES_OK) {
         log_error("msg=\"cannot listen\" host=%s port=%d", app->cfg.listen_host, app->cfg.port);
+        for (int i = 0; i < started; i++)
+            MHD_stop_daemon(workers[i]);
         return 1;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char db_safe[sizeof(app->cfg.db_url)];
     db_url_redact(app->cfg.db_url, db_safe, sizeof(db_safe));
-    log_info("msg=\"listening\" url=http://%s:%u threads=%d db=%s", app->cfg.listen_host,
-             di ? di->port : (unsigned)app->cfg.port, threads, db_safe);
+    log_info("msg=\"listening\" url=http://%s:%u threads=%d db=%s", app->cfg.listen_host, port,
+             threads, db_safe);
 
     int sig = 0;
     sigwait(&set, &sig);
     log_info("msg=\"shutting down\" signal=%d inflight=%d", sig, atomic_load(&inflight));
-    MHD_quiesce_daemon(d); /* stop accepting; keep serving open connections */
+    acceptor_stop(); /* stop accepting; keep serving open connections */
     double deadline = clock_mono_ms() + SHUTDOWN_GRACE_MS;
     while (atomic_load(&inflight) > 0 && clock_mono_ms() < deadline) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    MHD_stop_daemon(d);
+    for (int i = 0; i < threads; i++)
+        MHD_stop_daemon(workers[i]);
     log_info("msg=\"stopped\"");
     return 0;
 }

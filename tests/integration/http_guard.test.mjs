@@ -113,6 +113,46 @@ test('hundreds of idle sockets from one address do not lock out another', async 
   }
 });
 
+// The limits hold for the whole server, not per worker: connections go round-robin to
+// one epoll daemon per worker (http/accept.c), each of which alone would admit per_ip.
+test('the per-address and total connection limits are server-wide across the workers', async () => {
+  const s2 = await new Server([], { QLVB_THREADS: '4', QLVB_MAX_CONNECTIONS: '12', QLVB_PER_IP_CONNECTIONS: '5', QLVB_HEADER_TIMEOUT: '5' }).start();
+  const open = (localAddress) => new Promise((resolve) => {
+    const s = net.connect({ port: s2.port, host: '127.0.0.1', localAddress });
+    s.on('error', () => {});
+    s.on('connect', () => resolve(s));
+  });
+  // Whether the server still holds the socket after a moment (a refused one is closed).
+  const held = (s) => new Promise((resolve) => {
+    if (s.destroyed || s.readableEnded) return resolve(false);
+    const t = setTimeout(() => resolve(!s.destroyed && !s.readableEnded), 600);
+    s.once('close', () => { clearTimeout(t); resolve(false); });
+    s.once('end', () => { clearTimeout(t); resolve(false); });
+  });
+  const socks = [];
+  try {
+    // An address of its own (the harness's client may keep a connection from 127.0.0.1).
+    for (let i = 0; i < 8; i++) socks.push(await open('127.0.0.9'));
+    const kept = (await Promise.all(socks.map(held))).filter(Boolean).length;
+    assert.equal(kept, 5, 'five from one address, over four workers');
+    // Three more addresses, three each: the total of 12 stops them at 7 (6 if the
+    // harness still holds its connection).
+    const others = [];
+    for (let i = 0; i < 9; i++) others.push(await open(`127.0.0.${10 + (i % 3)}`));
+    socks.push(...others);
+    const keptOthers = (await Promise.all(others.map(held))).filter(Boolean).length;
+    assert.ok(keptOthers >= 6 && keptOthers <= 7, `the server-wide total (${keptOthers} kept)`);
+    // Closing frees the counts: a fresh connection from the first address is served.
+    socks.forEach((s) => s.destroy());
+    await new Promise((r) => setTimeout(r, 300));
+    const ok = await upload(s2.port, 'GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 0);
+    assert.match(ok.text, /^HTTP\/1\.1 200/);
+  } finally {
+    socks.forEach((s) => s.destroy());
+    await s2.stop(); s2.cleanup();
+  }
+});
+
 const raw = (head) => rawRequest(srv.port, head);
 
 test('host names are matched case-insensitively; a host list is refused', async () => {
