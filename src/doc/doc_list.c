@@ -372,27 +372,21 @@ static const char *const box_keys[] = {"all",      "to_process", "in_progress", 
 /* An incoming document not yet completed (nor refused or recalled). */
 #define OPEN_STATES "'arrived', 'registered', 'presented', 'assigned', 'in_progress'"
 
-/* The box as a condition on document d (" AND ..." appended). */
-static void q_box(struct q *q, const struct scope *sc, enum box box, const char *dir)
+struct page;
+static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
+                         const struct page *top);
+
+/* The box as a condition on document d (" AND ..." appended); top: the page of a list
+ * without other filters (to_process takes its top rows per branch), else NULL. */
+static void q_box(struct q *q, const struct scope *sc, enum box box, const char *dir,
+                  const struct page *top)
 {
     switch (box) {
     case BOX_ALL:
         break;
     case BOX_TO_PROCESS:
-        /* Waiting for the actor to act: presented to them (leader), assigned to them as
-         * lead or co-handler and not started; for clerks also what is to register
-         * (arrived) and to present (registered). One IN over a UNION ALL, not an OR:
-         * each branch keeps its index. */
         q_add(q, " AND ");
-        q_rows_open(q, sc,
-                    "p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', "
-                    "'leader')");
-        if (sc->clerk)
-            q_add(q,
-                  " UNION ALL SELECT s.id FROM document s WHERE s.agency_id = ?i AND s.direction "
-                  "= ?t AND s.state IN ('arrived', 'registered')",
-                  sc->agency_id, dir);
-        q_add(q, ")");
+        q_to_process(q, sc, dir, top);
         break;
     case BOX_IN_PROGRESS:
         q_add(q, " AND ");
@@ -766,6 +760,139 @@ static void q_order(struct q *q, enum sort sort, const struct cursor *cur, int l
     q_add(q, " LIMIT ?i", (int64_t)limit + 1);
 }
 
+/* ---- the box to process ---- */
+
+/* The page of a list that only a box and a cursor narrow, in an order an index holds. */
+struct page {
+    enum sort sort;
+    const struct cursor *cur;
+    int limit;
+};
+
+#define TP_PENDING \
+    "p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', 'leader')"
+
+/* The end of a branch of the box to process (tp_head): after the cursor (x: the
+ * document's alias); ordered, at most the page's rows, when the branch is an index range
+ * in the page's order (cut). A branch of participant rows is not cut, and its cursor
+ * is not an index range (+urgency): it is a few rows of the actor, driven from their
+ * index; with a LIMIT, or a cursor range on the document, PostgreSQL walked the agency's
+ * order index for it instead, probing each document for a row of theirs (27 s for the
+ * clerk's deep page at 100 000 documents, measured). */
+static void tp_key(struct q *q, const struct page *pg, const char *x, bool cut)
+{
+    if (pg->cur->set) {
+        q_add(q, " AND (");
+        /* unary plus: a range no engine takes from the order index (below) */
+        if (pg->sort == SORT_URGENCY) {
+            q_add(q, cut ? "" : "+");
+            q_add(q, x);
+            q_add(q, ".urgency, ");
+        }
+        q_add(q, !cut && pg->sort == SORT_RECEIVED ? "+" : "");
+        q_add(q, x);
+        q_add(q, ".received_at, ");
+        q_add(q, x);
+        if (pg->sort == SORT_URGENCY)
+            q_add(q, ".id) < (?i, ?i, ?i)", pg->cur->urgency, pg->cur->at, pg->cur->id);
+        else
+            q_add(q, ".id) < (?i, ?i)", pg->cur->at, pg->cur->id);
+    }
+    if (!cut) {
+        q_add(q, ") a");
+        return;
+    }
+    q_add(q, " ORDER BY ");
+    if (pg->sort == SORT_URGENCY) {
+        q_add(q, x);
+        q_add(q, ".urgency DESC, ");
+    }
+    q_add(q, x);
+    q_add(q, ".received_at DESC, ");
+    q_add(q, x);
+    q_add(q, ".id DESC LIMIT ?i) a", (int64_t)pg->limit + 1);
+}
+
+/* The head of a branch: "SELECT a.* FROM (SELECT x.id, x.<keys> FROM " */
+static void tp_head(struct q *q, const char *x)
+{
+    q_add(q, " SELECT a.id, a.urgency, a.received_at FROM (SELECT ");
+    q_add(q, x);
+    q_add(q, ".id, ");
+    q_add(q, x);
+    q_add(q, ".urgency, ");
+    q_add(q, x);
+    q_add(q, ".received_at FROM ");
+}
+
+/* Waiting for the actor to act: presented to them (leader), assigned to them as lead or
+ * co-handler and not started — their rows, and a unit leader's unit's (a member's unit
+ * rows stand for them only for information, never one of these roles, so that branch
+ * is left out); for clerks also what is to register (arrived) and to present
+ * (registered). One IN over a UNION ALL of index ranges, not an OR: with q_stands' OR,
+ * SQLite read every for-information row of the member's unit from the table (3300 at
+ * 1M documents) to drop them all.
+ * top (a list's page, no other filter): each branch gives only its first page's rows
+ * after the cursor, in the page's order, with their sort key — the clerk's states from
+ * document_agency_state_urgent (or document_agency_state by date) without reading the
+ * documents — and the set is the first page of their union: the list reads the page's
+ * documents, not the 1600 of the clerk's box (each read to be sorted).
+ * docs/architecture.md, Documents: lists. */
+static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
+                         const struct page *top)
+{
+    if (!top) {
+        q_add(q,
+              "d.id IN (SELECT p.document_id FROM doc_participant p WHERE p.user_id = ?i "
+              "AND " TP_PENDING,
+              sc->user_id);
+        if (sc->department_id && sc->unit_leader)
+            q_add(q,
+                  " UNION ALL SELECT p.document_id FROM doc_participant p WHERE p.department_id "
+                  "= ?i AND p.user_id IS NULL AND " TP_PENDING,
+                  sc->department_id);
+        if (sc->clerk)
+            q_add(q,
+                  " UNION ALL SELECT s.id FROM document s WHERE s.agency_id = ?i AND s.direction "
+                  "= ?t AND s.state IN ('arrived', 'registered')",
+                  sc->agency_id, dir);
+        q_add(q, ")");
+        return;
+    }
+    q_add(q, "d.id IN (SELECT y.id FROM (SELECT DISTINCT x.id, x.urgency, x.received_at FROM (");
+    tp_head(q, "c");
+    q_add(q,
+          "doc_participant p CROSS JOIN document c WHERE p.user_id = ?i AND " TP_PENDING
+          " AND c.id = p.document_id AND c.agency_id = ?i AND c.direction = ?t",
+          sc->user_id, sc->agency_id, dir);
+    tp_key(q, top, "c", false);
+    if (sc->department_id && sc->unit_leader) {
+        q_add(q, " UNION ALL");
+        tp_head(q, "c");
+        q_add(q,
+              "doc_participant p CROSS JOIN document c WHERE p.department_id = ?i AND p.user_id "
+              "IS NULL AND " TP_PENDING " AND c.id = p.document_id AND c.agency_id = ?i AND "
+              "c.direction = ?t",
+              sc->department_id, sc->agency_id, dir);
+        tp_key(q, top, "c", false);
+    }
+    if (sc->clerk) {
+        /* one branch per state: each an index range in the page's order */
+        static const char *const states[] = {"arrived", "registered"};
+        for (int i = 0; i < 2; i++) {
+            q_add(q, " UNION ALL");
+            tp_head(q, "s");
+            q_add(q, "document s WHERE s.agency_id = ?i AND s.direction = ?t AND s.state = ?t",
+                  sc->agency_id, dir, states[i]);
+            tp_key(q, top, "s", true);
+        }
+    }
+    q_add(q, ") x ORDER BY ");
+    if (top->sort == SORT_URGENCY)
+        q_add(q, "x.urgency DESC, ");
+    q_add(q, "x.received_at DESC, x.id DESC LIMIT ?i) y)", (int64_t)top->limit + 1);
+}
+
 /* ---- checking the filter ---- */
 
 static const char *const incoming_states[] = {"arrived",  "refused",     "registered", "presented",
@@ -922,6 +1049,15 @@ static void check_filter(const struct doc_filter *f, struct checked *k, struct v
         k->has_q = search_parse(f->q, &k->sq, e);
 }
 
+/* A list narrowed only by its box and cursor, in an order an index holds: the box to
+ * process may take its page per branch (q_to_process). */
+static bool only_box(const struct doc_filter *f, const struct checked *k, const struct plan *p)
+{
+    return k->limit > 0 && k->sort != SORT_DEADLINE && !p && !f->register_id && !f->year &&
+           f->urgency < 0 && !given(f->doc_type) && !given(f->state) && !k->from && !k->to &&
+           !k->issuer_like[0] && !f->handler;
+}
+
 /* The whole WHERE (after "FROM document d") of a list or a count. */
 static void q_where(struct q *q, const struct scope *sc, const struct doc_filter *f,
                     const struct checked *k, enum box box, const struct plan *p)
@@ -932,7 +1068,8 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
               k->sq.words[p->driver]);
     q_add(q, "d.agency_id = ?i AND d.direction = ?t", sc->agency_id, k->dir);
     q_visible(q, sc, box, k->dir);
-    q_box(q, sc, box, k->dir);
+    struct page pg = {k->sort, &k->cur, k->limit};
+    q_box(q, sc, box, k->dir, box == BOX_TO_PROCESS && only_box(f, k, p) ? &pg : NULL);
     if (f->register_id)
         q_add(q, " AND d.register_id = ?i", f->register_id);
     if (f->year)

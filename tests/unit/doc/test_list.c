@@ -617,6 +617,98 @@ TEST(tracking_names_a_lead_outside_the_agency)
     CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE document_id = $1", "i", doc), RES_OK);
 }
 
+/* The ids of the box to process, as the rows say: the actor's pending rows as lead,
+ * co-handler or leader, their unit's for a unit leader, and for a clerk what is to
+ * register and to present; in the list's order (sort: urgency or received). */
+static json_t *to_process_of(const struct actor *a, bool unit_leader, bool clerk_, bool urgency)
+{
+    char sql[1024];
+    snprintf(sql, sizeof(sql),
+             "SELECT d.id FROM document d WHERE d.agency_id = $1 AND d.direction = 'incoming' "
+             "AND (d.id IN (SELECT p.document_id FROM doc_participant p WHERE p.active = 1 AND "
+             "p.status = 'pending' AND p.role IN ('lead', 'co_handler', 'leader') AND (p.user_id "
+             "= $2 OR (p.user_id IS NULL AND p.department_id = $3 AND $4 = 1))) OR ($5 = 1 AND "
+             "d.state IN ('arrived', 'registered'))) ORDER BY %sd.received_at DESC, d.id DESC",
+             urgency ? "d.urgency DESC, " : "");
+    struct db_stmt *s = NULL;
+    json_t *out = json_array();
+    CHECK_INT(db_query(db_conn(app.db), &s, sql, "iiiii", a->agency_id, a->user_id,
+                       a->department_id, (int64_t)unit_leader, (int64_t)clerk_),
+              RES_OK);
+    while (s && db_step(s) == RES_ROW)
+        json_array_append_new(out, json_integer(db_col_i64(s, 0)));
+    db_finalize(s);
+    return out;
+}
+
+/* The box to process takes each page from its branches' first rows after the cursor
+ * (q_to_process): page by page, by urgency and by date, it is its set in order, each
+ * document once — one on two of the actor's rows, or on the clerk's row and to present;
+ * with another filter or by deadline, the set as a whole gives the same documents. */
+TEST(the_box_to_process_pages_as_its_rows)
+{
+    struct db_conn *c = db_conn(app.db);
+    int64_t before = one("SELECT COALESCE(MAX(id), 0) FROM doc_participant WHERE $1 = $1", 0);
+    part(d_hoatoc, head.user_id, 0, "co_handler", "pending", 1); /* also the unit's lead row */
+    part(d_nfd, clerk.user_id, 0, "co_handler", "pending", 1);   /* also to present */
+    part(d_qd, clerk.user_id, 0, "leader", "pending", 1);
+    part(d_khan_a, clerk.user_id, 0, "co_handler", "in_progress", 1); /* started: not */
+    part(d_done, specialist.user_id, specialist.department_id, "co_handler", "pending", 1);
+    struct {
+        const struct actor *a;
+        bool unit_leader, clerk;
+    } who[] = {{&clerk, false, true},
+               {&head, true, false},
+               {&leader, false, false},
+               {&specialist, false, false}};
+    static const char *const sorts[] = {"urgency", "received"};
+    for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++)
+        for (int so = 0; so < 2; so++) {
+            json_t *want = to_process_of(who[w].a, who[w].unit_leader, who[w].clerk, so == 0);
+            CHECK(json_array_size(want) > 0);
+            for (int limit = 1; limit <= 3; limit += 2) {
+                json_t *got = json_array();
+                char *cursor = NULL, *next = NULL;
+                for (int guard = 0; guard < 100; guard++) {
+                    struct doc_filter f = {.box = "to_process",
+                                           .sort = sorts[so],
+                                           .urgency = -1,
+                                           .limit = limit,
+                                           .cursor = cursor};
+                    json_t *p = page(who[w].a, &f, &next);
+                    for (size_t j = 0; j < json_array_size(p); j++)
+                        json_array_append_new(got, json_integer(id_at(p, j)));
+                    json_decref(p);
+                    free(cursor);
+                    cursor = next;
+                    if (!cursor)
+                        break;
+                }
+                free(cursor);
+                if (!json_equal(got, want))
+                    fprintf(stderr, "to_process of %s by %s, %d a page: not its rows\n",
+                            who[w].a->login, sorts[so], limit);
+                CHECK(json_equal(got, want));
+                json_decref(got);
+            }
+            /* the set as a whole (a filter that keeps every document of the agency) */
+            struct doc_filter f = {.box = "to_process",
+                                   .sort = sorts[so],
+                                   .urgency = -1,
+                                   .limit = 100,
+                                   .received_from = "2000-01-01"};
+            char *next = NULL;
+            json_t *all = page(who[w].a, &f, &next);
+            free(next);
+            CHECK_INT((int64_t)json_array_size(all), (int64_t)json_array_size(want));
+            for (size_t j = 0; j < json_array_size(all) && j < json_array_size(want); j++)
+                CHECK_INT(id_at(all, j), json_integer_value(json_array_get(want, j)));
+            json_decref(all);
+            json_decref(want);
+        }
+    CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE id > $1", "i", before), RES_OK);
+}
+
 int main(void)
 {
     struct actor sys;
@@ -694,6 +786,7 @@ int main(void)
     RUN(the_all_box_of_a_person_on_many_rows_is_the_same_set);
     RUN(tracking_counts_every_lead_state);
     RUN(tracking_names_a_lead_outside_the_agency);
+    RUN(the_box_to_process_pages_as_its_rows);
     blob_close(app.blobs);
     db_close(app.db);
     char cmd[128];

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The box to process at scale (issue 11), two binaries interleaved on the same machine
+# (shared and noisy: compare within a pair, report the medians). Not a test. Made from
+# bench/views_pairs.sh, with the same arguments and output:
+#
+#   bench/to_process_pairs.sh BIN_A DIR_A BIN_B DIR_B [PAIRS]
+#
+# Targets (wrk -t2 -c2 for $BENCH_DURATION, 5s; qlvb serve --threads 2):
+#   spec_tp_first / spec_tp_deep     the demo specialist's to_process (their pending
+#                                    assignments), first page and a cursor at row 40
+#   clerk_tp_first / clerk_tp_deep   the clerk's (documents to register and to present,
+#                                    ~1600 at 1M), first page and a cursor at row 1000
+#   clerk_tp_received                the same deep page by date (sort=received)
+#   clerk_tp_deadline / clerk_tp_urgent  by deadline, and filtered on urgency (the
+#                                    plain set: must not change)
+#   head_tp_first                    the department head's (theirs and their unit's)
+#   leader_tp_first / leader_tp_deep the leader's (presented to them, ~12000 at 1M)
+#   spec_counts / clerk_counts       the home page's numbers
+#   spec_all_first / leader_all_first  the box all (must not change)
+# Each answer's body must be the same for A and B (the JSON, byte for byte). Summary →
+# $BENCH_OUT (bench/results/to-process-pairs.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+A=$1 DA=$2 B=$3 DB=$4 PAIRS=${5:-3}
+DUR=${BENCH_DURATION:-5s}
+OUT=${BENCH_OUT:-bench/results/to-process-pairs.txt}
+TMP=$(mktemp -d)
+export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"; true' EXIT
+
+SQL=$DA/qlvb.db
+AG=$(sqlite3 "$SQL" "SELECT id FROM agency WHERE code = '000.00.04.H41'")
+SPEC=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000145'")
+key_at() { # WHERE OFFSET [received]
+    local k="'u.' || urgency || '.' || received_at || '.' || id" o="urgency DESC, received_at DESC, id DESC"
+    [ "${3:-}" = received ] && k="'r.' || received_at || '.' || id" o="received_at DESC, id DESC"
+    sqlite3 "$SQL" "SELECT $k FROM document WHERE agency_id = $AG AND direction = 'incoming' $1 ORDER BY $o LIMIT 1 OFFSET $2"
+}
+SPEC_TP="AND id IN (SELECT document_id FROM doc_participant WHERE user_id = $SPEC AND active = 1 AND status = 'pending' AND role IN ('lead', 'co_handler', 'leader'))"
+SPEC_DEEP=$(key_at "$SPEC_TP" 40)
+CLERK_DEEP=$(key_at "AND state IN ('arrived', 'registered')" 1000)
+CLERK_DEEP_R=$(key_at "AND state IN ('arrived', 'registered')" 1000 received)
+LEADER=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000142'")
+LEADER_DEEP=$(key_at "AND id IN (SELECT document_id FROM doc_participant WHERE user_id = $LEADER AND active = 1 AND status = 'pending' AND role IN ('lead', 'co_handler', 'leader'))" 5000)
+[ -n "$SPEC_DEEP" ] && [ -n "$CLERK_DEEP" ] && [ -n "$LEADER_DEEP" ] || { echo "to_process_pairs: no data (bench/docs.sh first)" >&2; exit 1; }
+
+declare -a NAMES URLS WHO
+add() { NAMES+=("$1"); URLS+=("$2"); WHO+=("$3"); }
+D=/api/v1/documents
+add spec_tp_first "$D?box=to_process" 040090000145
+add spec_tp_deep "$D?box=to_process&cursor=$SPEC_DEEP" 040090000145
+add clerk_tp_first "$D?box=to_process" 040090000143
+add clerk_tp_deep "$D?box=to_process&cursor=$CLERK_DEEP" 040090000143
+add clerk_tp_received "$D?box=to_process&sort=received&cursor=$CLERK_DEEP_R" 040090000143
+add clerk_tp_deadline "$D?box=to_process&sort=deadline" 040090000143
+add clerk_tp_urgent "$D?box=to_process&urgency=thuong" 040090000143
+add head_tp_first "$D?box=to_process" 040090000144
+add leader_tp_first "$D?box=to_process" 040090000142
+add leader_tp_deep "$D?box=to_process&cursor=$LEADER_DEEP" 040090000142
+add spec_counts "$D/counts" 040090000145
+add clerk_counts "$D/counts" 040090000143
+add spec_all_first "$D" 040090000145
+add leader_all_first "$D" 040090000142
+
+one() { # BIN DIR LABEL
+    local port=$((20000 + RANDOM % 30000)) base i
+    "$1" serve --data "$2" --listen "127.0.0.1:$port" --threads 2 >/dev/null 2>&1 &
+    PID=$!
+    base="http://127.0.0.1:$port"
+    for _ in $(seq 1 600); do curl -s -o /dev/null --max-time 1 "$base/login" && break; sleep 0.1; done
+    declare -A tok
+    for l in 040090000145 040090000142 040090000143 040090000144; do
+        tok[$l]=$(curl -s -H 'Content-Type: application/json' \
+            -d "{\"login\":\"$l\",\"password\":\"Demo@2026qlvb\"}" "$base/api/v1/login" |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    done
+    for i in "${!NAMES[@]}"; do
+        local t=${tok[${WHO[$i]}]} n=${NAMES[$i]}
+        curl -s -H "Authorization: Bearer $t" "$base${URLS[$i]}" |
+            python3 -c 'import json,sys; d=json.load(sys.stdin); [d.pop(k, None) for k in ("today",)]; print(json.dumps(d, sort_keys=True))' \
+            >"$TMP/$3-$n.json"
+        wrk -t2 -c2 -d"$DUR" --latency -H "Authorization: Bearer $t" "$base${URLS[$i]}" |
+            awk -v l="$3" -v n="$n" '
+                function ms(v,  u) { u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+                    return (u == "us") ? v / 1000 : (u == "ms") ? v : (u == "s") ? v * 1000 : -1 }
+                $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)} /^Requests\/sec/ {r = $2}
+                /Non-2xx/ {e = $0}
+                END {printf "%-2s %-17s p50 %8.2f ms  p99 %8.2f ms  %9s req/s %s\n", l, n, p50, p99, r, e}'
+    done
+    kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+}
+
+{
+    echo "the box to process, two binaries interleaved — $(date -u '+%Y-%m-%d %H:%M:%SZ') — $(nproc) CPUs (shared)"
+    echo "A: $A on $DA"
+    echo "B: $B on $DB"
+    echo "$(sqlite3 "$SQL" "SELECT COUNT(*) FROM document WHERE agency_id = $AG AND direction = 'incoming'") incoming documents in the agency; cursors: spec $SPEC_DEEP, clerk $CLERK_DEEP / $CLERK_DEEP_R, leader $LEADER_DEEP"
+    echo "wrk -t2 -c2 -d$DUR --latency; qlvb serve --threads 2"
+    for p in $(seq 1 "$PAIRS"); do
+        echo "-- pair $p"
+        one "$A" "$DA" A
+        one "$B" "$DB" B
+        for n in "${NAMES[@]}"; do
+            cmp -s "$TMP/A-$n.json" "$TMP/B-$n.json" || echo "DIFFERENT ANSWER: $n"
+        done
+    done
+} | tee "$TMP/run.txt"
+{
+    cat "$TMP/run.txt"
+    echo
+    echo "medians over the pairs (ms, req/s)"
+    for n in "${NAMES[@]}"; do
+        for l in A B; do
+            awk -v l="$l" -v n="$n" '$1 == l && $2 == n {p50[++k] = $4; p99[k] = $7; r[k] = $9}
+                function med(a, k,  i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+                    if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+                END {printf "%-2s %-17s p50 %8.2f  p99 %8.2f  %9.1f req/s\n", l, n, med(p50, k), med(p99, k), med(r, k)}' \
+                "$TMP/run.txt"
+        done
+    done
+} | tee "$OUT" | sed -n '/^medians/,$p'
