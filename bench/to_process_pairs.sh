@@ -45,8 +45,7 @@ LEADER=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000142'")
 LEADER_DEEP=$(key_at "AND id IN (SELECT document_id FROM doc_participant WHERE user_id = $LEADER AND active = 1 AND status = 'pending' AND role IN ('lead', 'co_handler', 'leader'))" 5000)
 [ -n "$SPEC_DEEP" ] && [ -n "$CLERK_DEEP" ] && [ -n "$LEADER_DEEP" ] || { echo "to_process_pairs: no data (bench/docs.sh first)" >&2; exit 1; }
 
-declare -a NAMES URLS WHO
-add() { NAMES+=("$1"); URLS+=("$2"); WHO+=("$3"); }
+source bench/pairs_lib.sh
 D=/api/v1/documents
 add spec_tp_first "$D?box=to_process" 040090000145
 add spec_tp_deep "$D?box=to_process&cursor=$SPEC_DEEP" 040090000145
@@ -63,61 +62,6 @@ add clerk_counts "$D/counts" 040090000143
 add spec_all_first "$D" 040090000145
 add leader_all_first "$D" 040090000142
 
-one() { # BIN DIR LABEL
-    local port=$((20000 + RANDOM % 30000)) base i
-    "$1" serve --data "$2" --listen "127.0.0.1:$port" --threads 2 >/dev/null 2>&1 &
-    PID=$!
-    base="http://127.0.0.1:$port"
-    for _ in $(seq 1 600); do curl -s -o /dev/null --max-time 1 "$base/login" && break; sleep 0.1; done
-    declare -A tok
-    for l in 040090000145 040090000142 040090000143 040090000144; do
-        tok[$l]=$(curl -s -H 'Content-Type: application/json' \
-            -d "{\"login\":\"$l\",\"password\":\"Demo@2026qlvb\"}" "$base/api/v1/login" |
-            python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-    done
-    for i in "${!NAMES[@]}"; do
-        local t=${tok[${WHO[$i]}]} n=${NAMES[$i]}
-        curl -s -H "Authorization: Bearer $t" "$base${URLS[$i]}" |
-            python3 -c 'import json,sys; d=json.load(sys.stdin); [d.pop(k, None) for k in ("today",)]; print(json.dumps(d, sort_keys=True))' \
-            >"$TMP/$3-$n.json"
-        wrk -t2 -c2 -d"$DUR" --latency -H "Authorization: Bearer $t" "$base${URLS[$i]}" |
-            awk -v l="$3" -v n="$n" '
-                function ms(v,  u) { u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-                    return (u == "us") ? v / 1000 : (u == "ms") ? v : (u == "s") ? v * 1000 : -1 }
-                $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)} /^Requests\/sec/ {r = $2}
-                /Non-2xx/ {e = $0}
-                END {printf "%-2s %-17s p50 %8.2f ms  p99 %8.2f ms  %9s req/s %s\n", l, n, p50, p99, r, e}'
-    done
-    kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-}
-
-{
-    echo "the box to process, two binaries interleaved — $(date -u '+%Y-%m-%d %H:%M:%SZ') — $(nproc) CPUs (shared)"
-    echo "A: $A on $DA"
-    echo "B: $B on $DB"
-    echo "$(sqlite3 "$SQL" "SELECT COUNT(*) FROM document WHERE agency_id = $AG AND direction = 'incoming'") incoming documents in the agency; cursors: spec $SPEC_DEEP, clerk $CLERK_DEEP / $CLERK_DEEP_R, leader $LEADER_DEEP"
-    echo "wrk -t2 -c2 -d$DUR --latency; qlvb serve --threads 2"
-    for p in $(seq 1 "$PAIRS"); do
-        echo "-- pair $p"
-        one "$A" "$DA" A
-        one "$B" "$DB" B
-        for n in "${NAMES[@]}"; do
-            cmp -s "$TMP/A-$n.json" "$TMP/B-$n.json" || echo "DIFFERENT ANSWER: $n"
-        done
-    done
-} | tee "$TMP/run.txt"
-{
-    cat "$TMP/run.txt"
-    echo
-    echo "medians over the pairs (ms, req/s)"
-    for n in "${NAMES[@]}"; do
-        for l in A B; do
-            awk -v l="$l" -v n="$n" '$1 == l && $2 == n {p50[++k] = $4; p99[k] = $7; r[k] = $9}
-                function med(a, k,  i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
-                    if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-                    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-                END {printf "%-2s %-17s p50 %8.2f  p99 %8.2f  %9.1f req/s\n", l, n, med(p50, k), med(p99, k), med(r, k)}' \
-                "$TMP/run.txt"
-        done
-    done
-} | tee "$OUT" | sed -n '/^medians/,$p'
+LOGINS="040090000145 040090000142 040090000143 040090000144"
+describe() { echo "$(sqlite3 "$SQL" "SELECT COUNT(*) FROM document WHERE agency_id = $AG AND direction = 'incoming'") incoming documents in the agency; cursors: spec $SPEC_DEEP, clerk $CLERK_DEEP / $CLERK_DEEP_R, leader $LEADER_DEEP"; }
+pairs_run "the box to process"

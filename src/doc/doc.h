@@ -345,9 +345,9 @@ result_t doc_search_index(struct db_conn *c, int64_t doc_id);
 /* The same for a document inserted in the caller's transaction, with its folded issuer
  * already in its row and no words yet: the words of number, symbol and subject, without
  * reading the row back. */
-result_t doc_search_index_new(struct db_conn *c, int64_t doc_id, int64_t agency_id,
-                              int64_t urgency, int64_t received_at, const char *number,
-                              const char *symbol, const char *subject);
+result_t doc_search_index_new(struct db_conn *c, int64_t doc_id, int64_t agency_id, int64_t urgency,
+                              int64_t received_at, const char *number, const char *symbol,
+                              const char *subject);
 /* The folded search words of s, lower-case ASCII letters and digits, each NUL-ended in
  * out (distinct, at most max, each at most 32 bytes); returns how many. */
 int doc_search_words(const char *s, char out[][33], int max);
