@@ -32,6 +32,7 @@ struct guess {
     int64_t now;
     int addr_limit;
     int64_t seq;          /* out: this guess's number since the last success */
+    int64_t prev_at;      /* out: when the login string's previous guess was counted */
     int64_t locked_until; /* out: > now while the login string is locked */
     int64_t addr_until;   /* out: > now when the address is over its limit */
 };
@@ -73,6 +74,9 @@ static result_t guess_reserve_tx(struct tx *t, void *arg)
                     "INSERT INTO login_attempt (login, failures, locked_until, updated_at) "
                     "VALUES ($1, 0, 0, $2) ON CONFLICT (login) DO NOTHING",
                     "ti", g->login, g->now)) != RES_OK)
+        return r;
+    if ((r = db_one_i64(c, &g->prev_at, "SELECT updated_at FROM login_attempt WHERE login = $1",
+                        "t", g->login)) != RES_OK)
         return r;
     /* While locked nothing is counted; a lock that has run out starts a new count. */
     if ((r = db_query(c, &s,
@@ -123,6 +127,8 @@ struct guess_fail {
     int64_t uid, agency_id, until;
     const char *summary;
     bool lock;       /* set the lock (unless another guess already did) */
+    bool busy;       /* refused unchecked while parallel guesses hold the tries: its count
+                      * is given back, the address is not charged, nothing is locked */
     bool verified;   /* the password was checked (the lock's summary says which) */
     bool locked_now; /* out: this unit set the lock */
 };
@@ -133,7 +139,13 @@ static result_t guess_fail_tx(struct tx *t, void *arg)
     struct db_conn *c = tx_conn(t);
     f->locked_now = false;
     result_t r = RES_OK;
-    if (f->g->addr && *f->g->addr)
+    if (f->busy) /* its count given back, and the time of the guess before it: retries
+                  * refused as busy do not keep a count left by unfinished guesses fresh */
+        r = db_run(c,
+                   "UPDATE login_attempt SET failures = failures - 1, updated_at = $3 WHERE "
+                   "login = $1 AND failures > 0 AND locked_until <= $2",
+                   "tii", f->g->login, f->g->now, f->g->prev_at);
+    else if (f->g->addr && *f->g->addr)
         r = db_run(c, "UPDATE login_addr SET failures = failures + 1 WHERE addr = $1", "t",
                    f->g->addr);
     if (r == RES_OK && f->lock) {
@@ -167,6 +179,20 @@ static result_t guess_fail_tx(struct tx *t, void *arg)
                     .client_addr = f->g->addr,
                 });
     return RES_OK;
+}
+
+/* Past the threshold and not locked, with the previous guess counted this recently:
+ * the tries are held by guesses still being checked (several correct logins of one
+ * account at once, an API client's parallel requests), not spent. Refused unchecked and
+ * not counted, so that parallel logins cannot lock an account without one wrong
+ * password; at most `threshold` guesses are still checked at a time. Older than this,
+ * the count was left by guesses that never finished (a node killed while checking):
+ * the login string is locked as before, so it does not stay refused for good. */
+#define GUESS_IN_FLIGHT 30 /* seconds: far more than one password check takes */
+
+static bool guesses_in_flight(const struct guess *g)
+{
+    return g->locked_until <= g->now && g->now - g->prev_at < GUESS_IN_FLIGHT;
 }
 
 static result_t new_session(struct db_conn *c, struct app *app, int64_t user_id,
@@ -299,10 +325,17 @@ result_t session_login(struct app *app, const struct login_request *req, struct 
         snprintf(message, msgsize,
                  "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %s.", when);
         f.summary = "Đăng nhập khi đang tạm khóa";
-        /* Past the threshold but not locked: a parallel guess holds the last try, or
-         * the failure that should have locked could not be recorded. Lock now, or the
-         * login string would stay refused without ever being checked again. */
-        f.lock = g.locked_until <= now;
+        f.busy = guesses_in_flight(&g);
+        if (f.busy) {
+            snprintf(message, msgsize,
+                     "Tài khoản đang có nhiều lần đăng nhập cùng lúc. Vui lòng thử lại sau ít "
+                     "giây.");
+            f.summary = "Đăng nhập bị từ chối: các lần thử khác đang được kiểm tra";
+        }
+        /* Past the threshold, not locked and nothing in flight: the failure that should
+         * have locked could not be recorded. Lock now, or the login string would stay
+         * refused without ever being checked again. */
+        f.lock = !f.busy && g.locked_until <= now;
         f.until = until;
         if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
             return r;
@@ -675,17 +708,24 @@ result_t session_change_password(struct app *app, struct actor *a, const char *c
     if (g.locked_until > now || g.seq > app->cfg.lockout_threshold) {
         explicit_bzero(hash, sizeof(hash));
         int64_t until = g.locked_until > now ? g.locked_until : now + app->cfg.lockout_seconds;
+        bool busy = guesses_in_flight(&g);
         struct guess_fail f = {.g = &g,
                                .uid = a->user_id,
                                .agency_id = a->agency_id,
                                .until = until,
                                .summary = "Đổi mật khẩu khi đang tạm khóa",
-                               .lock = g.locked_until <= now};
+                               .lock = !busy && g.locked_until <= now,
+                               .busy = busy};
         if ((r = tx_run(app->db, guess_fail_tx, &f)) != RES_OK)
             return r;
         clock_format_vn(until, when, sizeof(when));
-        verrs_add(errs, "current_password",
-                  "Bạn đã nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau %s.", when);
+        if (busy)
+            verrs_add(errs, "current_password",
+                      "Đang có lần kiểm tra mật khẩu khác cho tài khoản này. Vui lòng thử lại "
+                      "sau ít giây.");
+        else
+            verrs_add(errs, "current_password",
+                      "Bạn đã nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau %s.", when);
         return RES_INVALID;
     }
     if (password_verify(current, hash) != RES_OK) {

@@ -37,6 +37,21 @@ test('40 parallel wrong passwords check at most the threshold of 5 guesses', asy
   assert.equal(right.status, 423, 'the account is locked after the parallel burst');
 });
 
+// Correct passwords at once (a user on a phone and a desktop, an API client's parallel
+// requests): past the threshold the extra ones are refused unchecked as busy, not as
+// failures, so they cannot lock the account; the count they took is given back.
+test('parallel correct logins of one account do not lock it', async () => {
+  await newUser('040095000609');
+  const rs = await Promise.all(Array.from({ length: 12 }, () => new Client(srv).apiLogin('040095000609', PW)));
+  assert.ok(rs.every((r) => r.status === 200 || (r.status === 423 && /cùng lúc/.test(r.json.detail))),
+    rs.map((r) => `${r.status} ${r.json && r.json.detail}`).join('; '));
+  assert.ok(rs.some((r) => r.status === 200));
+  const again = await new Client(srv).apiLogin('040095000609', PW);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(srv.db("SELECT locked_until FROM login_attempt WHERE login = '040095000609'").trim(), '0');
+  assert.equal(srv.db("SELECT COUNT(*) FROM audit_log WHERE actor_login = '040095000609' AND action = 'account_locked_out'").trim(), '0');
+});
+
 test('an unknown ID counts down and locks exactly like a known one', async () => {
   await newUser('040095000602');
   const seq = async (login) => {
