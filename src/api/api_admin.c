@@ -58,6 +58,21 @@ static const char *const user_keys[] = {"login",    "full_name",   "email",     
                                         "password", "must_change", "department_id", "position_id",
                                         "roles",    NULL};
 
+/* A PATCH body: refused (answered here, NULL) when it is not JSON or names a member not
+ * in keys; otherwise the current values (cur, released) fill in the absent members. */
+static json_t *patch_body(struct req *r, json_t *cur, const char *const *keys, struct verrs *e)
+{
+    json_t *in = req_json(r);
+    if (in)
+        json_unknown_members(in, keys, e);
+    if (in && e->count)
+        respond_saved(r, RES_INVALID, e, 200, json_object());
+    if (in && !e->count)
+        json_object_update_missing(in, cur); /* PATCH: absent members keep their value */
+    json_decref(cur);
+    return in && !e->count ? in : NULL;
+}
+
 /* ---- agencies ---- */
 
 void api_agencies_list(struct req *r)
@@ -115,21 +130,10 @@ void api_agency_update(struct req *r)
         resp_result(r, RES_NOT_FOUND);
         return;
     }
-    json_t *in = req_json(r);
-    if (!in) {
-        json_decref(cur);
-        return;
-    }
     struct verrs e = {0};
-    json_unknown_members(in, agency_patch_keys, &e);
-    if (e.count) {
-        json_decref(cur);
-        respond_saved(r, RES_INVALID, &e, 200, json_object());
+    json_t *in = patch_body(r, cur, agency_patch_keys, &e);
+    if (!in)
         return;
-    }
-    /* PATCH: absent members keep their current value. */
-    json_object_update_missing(in, cur);
-    json_decref(cur);
     struct agency_input ai;
     /* One transaction for the fields and the active flag: both change or neither. */
     json_t *active = json_object_get(in, "active");
@@ -339,20 +343,10 @@ void api_user_update(struct req *r)
         resp_result(r, res);
         return;
     }
-    json_t *in = req_json(r);
-    if (!in) {
-        json_decref(cur);
-        return;
-    }
     struct verrs e = {0};
-    json_unknown_members(in, user_keys, &e);
-    if (e.count) {
-        json_decref(cur);
-        respond_saved(r, RES_INVALID, &e, 200, json_object());
+    json_t *in = patch_body(r, cur, user_keys, &e);
+    if (!in)
         return;
-    }
-    json_object_update_missing(in, cur);
-    json_decref(cur);
     struct user_input ui;
     res = user_input_from(in, &ui, &e) ? user_update(r->app, &r->actor, agency, id, &ui, &e)
                                        : RES_INVALID;
