@@ -170,13 +170,26 @@ for ENGINE in $ENGINES; do
     kill "$SAMPLER" 2>/dev/null || true
     wait "$SAMPLER" 2>/dev/null || true
     RSS_MAX=$(sort -n "$WORK/$ENGINE-rss.txt" | tail -n1)
-    kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=
-    # What was written: documents of this run, numbers unique and without gaps.
     if [ "$ENGINE" = sqlite ]; then
         Q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DATA/qlvb.db" "$1"; }
     else
         Q() { psql -X -q -A -t -d "$PGURL" -c "$1"; }
     fi
+    # The search words left pending at the end of the run (doc_search_pending, written by
+    # the job doc.search_index in batches): waited for, and the server's CPU of that
+    # counted with the run's, so that the figure per registration includes its words.
+    PEND=$(Q "SELECT COUNT(*) FROM doc_search_pending" 2>/dev/null || echo -)
+    DRAIN_S=0 DCPU=0
+    if [ "$PEND" != - ]; then
+        for i in $(seq 1 600); do
+            [ "$(Q "SELECT COUNT(*) FROM doc_search_pending")" = 0 ] && break
+            sleep 0.1
+        done
+        DRAIN_S=$(awk -v i="$i" 'BEGIN { printf "%.1f", i / 10 }')
+        DCPU=$(awk -v a="$SCPU" -v b="$(proc_cpu "$PID")" -v s="$SCPU0" 'BEGIN { printf "%.2f", b - s - a }')
+    fi
+    kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=
+    # What was written: documents of this run, numbers unique and without gaps.
     DOCS=$(Q "SELECT COUNT(*) FROM document WHERE subject LIKE '%đo tải%'")
     DISTINCT=$(Q "SELECT COUNT(DISTINCT reg_number) FROM document WHERE register_id = $REGISTER")
     SPAN=$(Q "SELECT MAX(reg_number) - MIN(reg_number) + 1 FROM document WHERE register_id = $REGISTER")
@@ -193,6 +206,7 @@ for ENGINE in $ENGINES; do
         echo "  server RSS: max sampled $((RSS_MAX / 1024)) MiB, high-water $((HWM / 1024)) MiB"
         echo "  HTTP threads that served the register run: $SERVED of $NTHREADS"
         echo "  CPU in the register run: server ${SCPU} s ($(awk -v c="$SCPU" -v n="$DOCS" 'BEGIN { printf "%.2f", n ? c * 1000 / n : 0 }') ms per registration), wrk ${WCPU} s"
+        [ "$PEND" != - ] && echo "  search words pending at the end: $PEND documents, indexed in ${DRAIN_S} s with ${DCPU} s of server CPU; all told $(awk -v c="$SCPU" -v d="$DCPU" -v n="$DOCS" 'BEGIN { printf "%.2f", n ? (c + d) * 1000 / n : 0 }') ms per registration"
         GC=$(grep -o 'msg="group commit" commits=[0-9]* syncs=[0-9]*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
         [ -n "$GC" ] && echo "  group commit (whole server run, demo seed excluded): $GC"
         echo

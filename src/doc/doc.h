@@ -21,6 +21,7 @@
 #include "util/result.h"
 
 struct db_conn;
+struct db;
 struct tx;
 
 #define DOC_SUBJECT_MAX      500 /* characters (§9 Subject) */
@@ -340,19 +341,26 @@ result_t doc_tracking(struct app *app, const struct actor *a, const char *from, 
                       struct verrs *e, json_t **out);
 
 /* Inside the caller's write transaction: (re)writes the search words and the folded
- * issuer of document doc_id. Registration calls it; so does the backfill job. */
+ * issuer of document doc_id (a pending entry, below, is replaced). Re-indexing paths and
+ * the backfill job call it. */
 result_t doc_search_index(struct db_conn *c, int64_t doc_id);
 /* The same for a document inserted in the caller's transaction, with its folded issuer
- * already in its row and no words yet: the words of number, symbol and subject, without
- * reading the row back. */
-result_t doc_search_index_new(struct db_conn *c, int64_t doc_id, int64_t agency_id, int64_t urgency,
-                              int64_t received_at, const char *number, const char *symbol,
-                              const char *subject);
+ * already in its row and no words yet: the words of number, symbol and subject wait in
+ * doc_search_pending, where a search finds them, until the job doc.search_index writes
+ * them in batches (doc_search_index_pending). */
+result_t doc_search_index_later(struct db_conn *c, int64_t doc_id, int64_t agency_id,
+                                int64_t urgency, int64_t received_at, const char *number,
+                                const char *symbol, const char *subject);
+/* Writes the words of pending documents, a batch of 100 per write transaction, until
+ * none is left or about max are done; *indexed gets how many. The job's work, public
+ * for tests and tools. */
+result_t doc_search_index_pending(struct db *db, int64_t max, int64_t *indexed);
 /* The folded search words of s, lower-case ASCII letters and digits, each NUL-ended in
  * out (distinct, at most max, each at most 32 bytes); returns how many. */
 int doc_search_words(const char *s, char out[][33], int max);
 /* The document jobs for `qlvb serve`: doc.search_backfill (indexes documents registered
- * before migration 0011). */
+ * before migration 0011) and doc.search_index (the pending words, queued by
+ * registrations, and every 10 minutes). */
 struct jobs;
 result_t doc_jobs_register(struct jobs *q, struct app *app);
 

@@ -420,9 +420,9 @@ static result_t incoming_tx(struct tx *t, void *arg)
         in->recipients, in->language, in->notes, w->register_id, (int64_t)w->year, w->number,
         in->received_at, w->a->user_id, w->now, in->arrived_at,
         in->issuer_folded ? in->issuer_folded : "");
-    if (r == RES_OK) /* the search words, in the same transaction (doc_list.c) */
-        r = doc_search_index_new(c, w->id, w->agency_id, in->urgency, in->received_at, in->number,
-                                 in->symbol, in->subject);
+    if (r == RES_OK) /* the search words: pending, found at once, indexed by a job (doc_list.c) */
+        r = doc_search_index_later(c, w->id, w->agency_id, in->urgency, in->received_at, in->number,
+                                   in->symbol, in->subject);
     if (r != RES_OK)
         return r;
     for (size_t i = 0; i < w->nfiles; i++)

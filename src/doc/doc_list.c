@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/calendar.h"
 #include "core/role.h"
@@ -57,22 +58,26 @@ int doc_search_words(const char *s, char out[][33], int max)
 
 #define DOC_WORDS_MAX 256 /* distinct words indexed per document */
 
-/* The word rows of a document that has none, eight per statement (the last statement
- * repeats its last word, which ON CONFLICT skips): a registration indexes some twenty
- * words, and one statement per word was a fifth of its transaction. */
-#define WORDS_PER_INSERT 8
-static result_t insert_words(struct db_conn *c, int64_t doc_id, int64_t agency, int64_t urgency,
-                             int64_t received, const char *number, const char *symbol,
-                             const char *subject)
+/* The words of a document: its number, symbol and subject together. */
+static int words_of(const char *number, const char *symbol, const char *subject, char words[][33])
 {
     size_t len = strlen(number) + strlen(symbol) + strlen(subject) + 4;
     char *all = malloc(len);
     if (!all)
-        return RES_INTERNAL;
+        return -1;
     snprintf(all, len, "%s %s %s", number, symbol, subject);
-    static __thread char words[DOC_WORDS_MAX][33];
     int n = doc_search_words(all, words, DOC_WORDS_MAX);
     free(all);
+    return n;
+}
+
+/* The word rows of a document that has none, eight per statement (the last statement
+ * repeats its last word, which ON CONFLICT skips): a document has some twenty words,
+ * and one statement per word was a fifth of a registration's transaction. */
+#define WORDS_PER_INSERT 8
+static result_t insert_tokens(struct db_conn *c, int64_t doc_id, int64_t agency, int64_t urgency,
+                              int64_t received, char words[][33], int n)
+{
     result_t r = RES_OK;
     for (int i = 0; i < n && r == RES_OK; i += WORDS_PER_INSERT) {
         const char *w[WORDS_PER_INSERT];
@@ -102,31 +107,148 @@ result_t doc_search_index(struct db_conn *c, int64_t doc_id)
         db_finalize(s);
         return r == RES_DONE ? RES_NOT_FOUND : r;
     }
-    int64_t agency = db_col_i64(s, 0);
-    char *number = xstrdup(db_col_text(s, 1)), *symbol = xstrdup(db_col_text(s, 2)),
-         *subject = xstrdup(db_col_text(s, 3));
+    static __thread char words[DOC_WORDS_MAX][33];
+    int64_t agency = db_col_i64(s, 0), urgency = db_col_i64(s, 5), received = db_col_i64(s, 6);
+    int n = words_of(db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3), words);
     char *issuer = text_fold(db_col_text(s, 4));
-    int64_t urgency = db_col_i64(s, 5), received = db_col_i64(s, 6);
     db_finalize(s);
-    r = db_run(c, "DELETE FROM doc_search_token WHERE document_id = $1", "i", doc_id);
+    r = n < 0 ? RES_INTERNAL : RES_OK;
+    /* A pending entry (below) is replaced by the words written here. */
     if (r == RES_OK)
-        r = insert_words(c, doc_id, agency, urgency, received, number, symbol, subject);
+        r = db_run(c, "DELETE FROM doc_search_pending WHERE document_id = $1", "i", doc_id);
+    if (r == RES_OK)
+        r = db_run(c, "DELETE FROM doc_search_token WHERE document_id = $1", "i", doc_id);
+    if (r == RES_OK)
+        r = insert_tokens(c, doc_id, agency, urgency, received, words, n);
     if (r == RES_OK)
         r = db_run(c, "UPDATE document SET issuer_folded = $1 WHERE id = $2", "ti",
                    issuer ? issuer : "", doc_id);
-    free(number);
-    free(symbol);
-    free(subject);
     free(issuer);
     return r;
 }
 
-result_t doc_search_index_new(struct db_conn *c, int64_t doc_id, int64_t agency_id, int64_t urgency,
-                              int64_t received_at, const char *number, const char *symbol,
-                              const char *subject)
+/* The words of a new document wait in doc_search_pending (one row: " w1 w2 … wn ")
+ * until the job doc.search_index writes them to doc_search_token in batches; a search
+ * reads the pending rows directly (doc_list), so the document is found at once. Why:
+ * a registration's twenty-odd word rows land on as many random leaves of the word
+ * index, about half the pages each registration committed; a batch of a hundred
+ * documents shares the leaves of the common words (docs/architecture.md, Search). */
+#define SEARCH_INDEX_KIND "doc.search_index"
+result_t doc_search_index_later(struct db_conn *c, int64_t doc_id, int64_t agency_id,
+                                int64_t urgency, int64_t received_at, const char *number,
+                                const char *symbol, const char *subject)
 {
-    return insert_words(c, doc_id, agency_id, urgency, received_at, number ? number : "",
-                        symbol ? symbol : "", subject ? subject : "");
+    static __thread char words[DOC_WORDS_MAX][33];
+    static __thread char joined[DOC_WORDS_MAX * 33 + 2];
+    int n = words_of(number ? number : "", symbol ? symbol : "", subject ? subject : "", words);
+    if (n < 0)
+        return RES_INTERNAL;
+    size_t len = 0;
+    joined[len++] = ' ';
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(words[i]);
+        memcpy(joined + len, words[i], k);
+        len += k;
+        joined[len++] = ' ';
+    }
+    joined[len] = '\0';
+    result_t r = db_run(c,
+                        "INSERT INTO doc_search_pending (document_id, agency_id, urgency, "
+                        "received_at, words) VALUES ($1, $2, $3, $4, $5)",
+                        "iiiit", doc_id, agency_id, urgency, received_at, joined);
+    if (r != RES_OK)
+        return r;
+    /* One job for every pending document: a registration while one is queued or
+     * running adds nothing (the dedupe key); the periodic run catches a document
+     * registered while a run was finishing. */
+    int64_t job = 0;
+    return jobs_enqueue(c,
+                        &(struct jobs_enqueue){.kind = SEARCH_INDEX_KIND,
+                                               .dedupe_key = SEARCH_INDEX_KIND,
+                                               .run_at = clock_now() + 1},
+                        &job);
+}
+
+#define INDEX_BATCH 100
+
+struct index_batch {
+    int64_t id[INDEX_BATCH], agency[INDEX_BATCH], urgency[INDEX_BATCH], received[INDEX_BATCH];
+    char *words[INDEX_BATCH];
+    int n;
+};
+
+/* One batch: the oldest pending rows taken (deleted, so that a concurrent re-index of
+ * the same document waits for this transaction and then rewrites its words), their
+ * words written. */
+static result_t index_batch_tx(struct tx *t, void *arg)
+{
+    struct index_batch *b = arg;
+    struct db_conn *c = tx_conn(t);
+    struct db_stmt *s = NULL;
+    b->n = 0;
+    result_t r = db_query(c, &s,
+                          "DELETE FROM doc_search_pending WHERE document_id IN (SELECT "
+                          "document_id FROM doc_search_pending ORDER BY document_id LIMIT $1) "
+                          "RETURNING document_id, agency_id, urgency, received_at, words",
+                          "i", (int64_t)INDEX_BATCH);
+    if (r != RES_OK)
+        return r;
+    while (b->n < INDEX_BATCH && (r = db_step(s)) == RES_ROW) {
+        int i = b->n++;
+        b->id[i] = db_col_i64(s, 0);
+        b->agency[i] = db_col_i64(s, 1);
+        b->urgency[i] = db_col_i64(s, 2);
+        b->received[i] = db_col_i64(s, 3);
+        b->words[i] = xstrdup(db_col_text(s, 4));
+    }
+    db_finalize(s);
+    if (r != RES_DONE && r != RES_ROW)
+        return r;
+    r = RES_OK;
+    static __thread char words[DOC_WORDS_MAX][33];
+    for (int i = 0; i < b->n && r == RES_OK; i++) {
+        int n = 0;
+        for (char *p = b->words[i], *w; n < DOC_WORDS_MAX && (w = strtok_r(p, " ", &p));)
+            str_copy(words[n++], w, sizeof(words[0]));
+        r = insert_tokens(c, b->id[i], b->agency[i], b->urgency[i], b->received[i], words, n);
+    }
+    return r;
+}
+
+result_t doc_search_index_pending(struct db *db, int64_t max, int64_t *indexed)
+{
+    *indexed = 0;
+    struct index_batch *b = calloc(1, sizeof(*b));
+    if (!b)
+        return RES_INTERNAL;
+    result_t r = RES_OK;
+    while (*indexed < max) {
+        r = tx_run_noaudit(db, index_batch_tx, b);
+        for (int i = 0; i < b->n; i++)
+            free(b->words[i]);
+        if (r != RES_OK || !b->n)
+            break;
+        *indexed += b->n;
+    }
+    free(b);
+    return r;
+}
+
+/* doc.search_index: the pending words, a batch per transaction, until none is left (at
+ * most a million documents a run; the next registration queues the next run). A
+ * derived index, not a user action: no audit row. */
+static result_t search_index_job(void *ctx, const struct job *j, char *message, size_t size)
+{
+    (void)j;
+    struct app *app = ctx;
+    int64_t n = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    result_t r = doc_search_index_pending(app->db, 1000000, &n);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    double cpu = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    snprintf(message, size, "%lld documents indexed, %.0f ms of CPU", (long long)n, cpu);
+    return r;
 }
 
 /* ---- a statement built from pieces, every value bound ---- */
@@ -982,6 +1104,8 @@ struct checked {
     char issuer_like[3 * DOC_Q_MAX + 8];
     bool has_q;
     struct search sq;
+    bool pending;                       /* the statement over doc_search_pending */
+    char pending_like[DOC_Q_WORDS][36]; /* "% w %", the last word "% w%" */
 };
 
 static void check_filter(const struct doc_filter *f, struct checked *k, struct verrs *e)
@@ -1053,9 +1177,9 @@ static void check_filter(const struct doc_filter *f, struct checked *k, struct v
  * process may take its page per branch (q_to_process). */
 static bool only_box(const struct doc_filter *f, const struct checked *k, const struct plan *p)
 {
-    return k->limit > 0 && k->sort != SORT_DEADLINE && !p && !f->register_id && !f->year &&
-           f->urgency < 0 && !given(f->doc_type) && !given(f->state) && !k->from && !k->to &&
-           !k->issuer_like[0] && !f->handler;
+    return k->limit > 0 && k->sort != SORT_DEADLINE && !p && !k->pending && !f->register_id &&
+           !f->year && f->urgency < 0 && !given(f->doc_type) && !given(f->state) && !k->from &&
+           !k->to && !k->issuer_like[0] && !f->handler;
 }
 
 /* The whole WHERE (after "FROM document d") of a list or a count. */
@@ -1094,6 +1218,15 @@ static void q_where(struct q *q, const struct scope *sc, const struct doc_filter
               f->handler);
     if (p)
         q_search(q, sc, &k->sq, p);
+    if (k->pending) {
+        q_add(q,
+              " AND d.id IN (SELECT s.document_id FROM doc_search_pending s WHERE s.agency_id = "
+              "?i",
+              sc->agency_id);
+        for (int i = 0; i < k->sq.n; i++)
+            q_add(q, " AND s.words LIKE ?t", k->pending_like[i]);
+        q_add(q, ")");
+    }
 }
 
 static bool open_state(const char *st)
@@ -1107,6 +1240,70 @@ static bool open_state(const char *st)
 }
 
 /* ---- the list ---- */
+
+/* A row of a page: its sort key, cursor and JSON. */
+struct lrow {
+    int64_t urgency, at, id;
+    char deadline[11];
+    char cursor[64];
+    json_t *o;
+};
+
+/* Whether x comes after y in the list's order. */
+static bool row_after(enum sort sort, const struct lrow *x, const struct lrow *y)
+{
+    switch (sort) {
+    case SORT_URGENCY:
+        if (x->urgency != y->urgency)
+            return x->urgency < y->urgency;
+        return x->at != y->at ? x->at < y->at : x->id < y->id;
+    case SORT_RECEIVED:
+        return x->at != y->at ? x->at < y->at : x->id < y->id;
+    case SORT_DEADLINE: {
+        int d = strcmp(x->deadline, y->deadline);
+        return d ? d > 0 : x->id > y->id;
+    }
+    }
+    return false;
+}
+
+/* Runs q and reads at most k->limit + 1 rows into rows[], *n of them. */
+static result_t read_rows(struct db_conn *c, struct q *q, const struct scope *sc,
+                          const struct checked *k, struct lrow *rows, int *n)
+{
+    struct db_stmt *s = NULL;
+    result_t r = q_prepare(c, q, &s);
+    *n = 0;
+    while (r == RES_OK && *n <= k->limit && (r = db_step(s)) == RES_ROW) {
+        struct lrow *x = &rows[(*n)++];
+        r = RES_OK;
+        x->id = db_col_i64(s, 0);
+        x->at = db_col_null(s, 23) ? 0 : db_col_i64(s, 23);
+        x->urgency = db_col_i64(s, 14);
+        const char *dl = db_col_null(s, DOC_NCOLUMNS) ? NULL : db_col_text(s, DOC_NCOLUMNS);
+        str_copy(x->deadline, dl ? dl : NO_DEADLINE, sizeof(x->deadline));
+        if (k->sort == SORT_URGENCY)
+            snprintf(x->cursor, sizeof(x->cursor), "u.%lld.%lld.%lld", (long long)x->urgency,
+                     (long long)x->at, (long long)x->id);
+        else if (k->sort == SORT_RECEIVED)
+            snprintf(x->cursor, sizeof(x->cursor), "r.%lld.%lld", (long long)x->at,
+                     (long long)x->id);
+        else
+            snprintf(x->cursor, sizeof(x->cursor), "d.%.10s.%lld", x->deadline, (long long)x->id);
+        json_t *o = x->o = doc_json(s, false);
+        /* §3: Khẩn and above are flagged everywhere. */
+        json_object_set_new(o, "urgent", json_boolean(x->urgency >= 1));
+        json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
+        bool open =
+            db_col_null(s, DOC_NCOLUMNS + 1) && open_state(db_col_text(s, 2)); /* completed_at */
+        json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc->today) < 0));
+        json_object_set_new(
+            o, "due_soon",
+            json_boolean(open && dl && strcmp(dl, sc->today) >= 0 && strcmp(dl, sc->soon) <= 0));
+    }
+    db_finalize(s);
+    return r == RES_ROW || r == RES_DONE ? RES_OK : r;
+}
 
 result_t doc_list(struct app *app, const struct actor *a, const struct doc_filter *f,
                   struct verrs *e, json_t **out, char **next_cursor)
@@ -1128,11 +1325,28 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
     struct plan plan = {.driver = -1};
     struct db_conn *c = e->count ? NULL : db_conn(app->db);
     r = e->count ? RES_INVALID : c ? RES_OK : RES_DB;
-    if (r == RES_OK) {
-        if (k->has_q)
+    /* A search reads the documents whose words are still pending first, then plans and
+     * reads the index (a document indexed in between is then found twice, never
+     * missed); the two pages, in the same order after the same cursor, are merged. */
+    struct lrow *rows = r == RES_OK ? calloc(2 * (size_t)(k->limit + 1), sizeof(*rows)) : NULL;
+    if (r == RES_OK && !rows)
+        r = RES_INTERNAL;
+    int npend = 0, nmain = 0;
+    if (r == RES_OK && k->has_q) {
+        k->pending = true;
+        for (int i = 0; i < k->sq.n; i++)
+            snprintf(k->pending_like[i], sizeof(k->pending_like[i]),
+                     i == k->sq.n - 1 ? "%% %s%%" : "%% %s %%", k->sq.words[i]);
+        q_add(q, "SELECT " DOC_COLUMNS ", d.deadline, d.completed_at FROM document d LEFT JOIN "
+                 "doc_register r ON r.id = d.register_id");
+        q_where(q, &sc, f, k, k->box, NULL);
+        q_order(q, k->sort, &k->cur, k->limit, false);
+        r = read_rows(c, q, &sc, k, rows, &npend);
+        k->pending = false;
+        memset(q, 0, sizeof(*q));
+        if (r == RES_OK)
             r = search_plan(c, &sc, &k->sq, k->sort == SORT_URGENCY, &plan);
     }
-    struct db_stmt *s = NULL;
     if (r == RES_OK) {
         bool postings = k->has_q && plan.mode == PLAN_POSTINGS;
         /* CROSS JOIN: SQLite keeps the postings outside (PostgreSQL plans it as a join) */
@@ -1143,42 +1357,30 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
                             "LEFT JOIN doc_register r ON r.id = d.register_id");
         q_where(q, &sc, f, k, k->box, k->has_q ? &plan : NULL);
         q_order(q, k->sort, &k->cur, k->limit, postings);
-        r = q_prepare(c, q, &s);
+        r = read_rows(c, q, &sc, k, rows + npend, &nmain);
     }
     json_t *list = r == RES_OK ? json_array() : NULL;
+    const struct lrow *prev = NULL;
     int n = 0;
-    char last[64] = "";
-    while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW) {
+    for (int i = 0, j = npend; list && (i < npend || j < npend + nmain);) {
+        bool from_pending =
+            i < npend && (j == npend + nmain || !row_after(k->sort, &rows[i], &rows[j]));
+        const struct lrow *x = from_pending ? &rows[i++] : &rows[j++];
+        if (prev && prev->id == x->id)
+            continue; /* the same document on both sides */
         if (++n > k->limit) {
-            *next_cursor = strdup(last);
+            *next_cursor = strdup(prev->cursor);
             break;
         }
-        int64_t id = db_col_i64(s, 0), at = db_col_null(s, 23) ? 0 : db_col_i64(s, 23);
-        int64_t urg = db_col_i64(s, 14);
-        const char *dl = db_col_null(s, DOC_NCOLUMNS) ? NULL : db_col_text(s, DOC_NCOLUMNS);
-        if (k->sort == SORT_URGENCY)
-            snprintf(last, sizeof(last), "u.%lld.%lld.%lld", (long long)urg, (long long)at,
-                     (long long)id);
-        else if (k->sort == SORT_RECEIVED)
-            snprintf(last, sizeof(last), "r.%lld.%lld", (long long)at, (long long)id);
-        else
-            snprintf(last, sizeof(last), "d.%.10s.%lld", dl ? dl : NO_DEADLINE, (long long)id);
-        json_t *o = doc_json(s, false);
-        /* §3: Khẩn and above are flagged everywhere. */
-        json_object_set_new(o, "urgent", json_boolean(urg >= 1));
-        json_object_set_new(o, "deadline", dl ? json_string(dl) : json_null());
-        bool open =
-            db_col_null(s, DOC_NCOLUMNS + 1) && open_state(db_col_text(s, 2)); /* completed_at */
-        json_object_set_new(o, "overdue", json_boolean(open && dl && strcmp(dl, sc.today) < 0));
-        json_object_set_new(
-            o, "due_soon",
-            json_boolean(open && dl && strcmp(dl, sc.today) >= 0 && strcmp(dl, sc.soon) <= 0));
-        json_array_append_new(list, o);
+        json_array_append(list, x->o);
+        prev = x;
     }
-    db_finalize(s);
+    for (int i = 0; rows && i < npend + nmain; i++)
+        json_decref(rows[i].o);
+    free(rows);
     free(k);
     free(q);
-    if (r != RES_ROW && r != RES_DONE) {
+    if (r != RES_OK) {
         json_decref(list);
         free(*next_cursor);
         *next_cursor = NULL;
@@ -1599,5 +1801,8 @@ static result_t search_backfill(void *ctx, const struct job *j, char *message, s
 
 result_t doc_jobs_register(struct jobs *q, struct app *app)
 {
-    return jobs_register(q, "doc.search_backfill", search_backfill, app, 0);
+    result_t r = jobs_register(q, "doc.search_backfill", search_backfill, app, 0);
+    if (r == RES_OK) /* queued by registrations; every 10 minutes for what a run missed */
+        r = jobs_register(q, SEARCH_INDEX_KIND, search_index_job, app, 600);
+    return r;
 }
