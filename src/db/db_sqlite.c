@@ -4,6 +4,7 @@
  * way an acknowledged commit survives kill -9 and power loss; $N placeholders bound by
  * name (SQLite numbers named parameters by first appearance, so "$N" is looked up,
  * never assumed). */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,9 +35,21 @@ static result_t map_rc(int rc)
     }
 }
 
+/* Before the library's first use: no memory statistics. With them (SQLite's default)
+ * every allocation of every connection takes one global mutex, which the server's
+ * threads contended for (futex waits under sqlite3Malloc in a registration profile).
+ * Nothing here reads sqlite3_memory_used. Fails harmlessly (SQLITE_MISUSE) if the
+ * library was initialised already, e.g. by a test that opened a database itself. */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static void config_library(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static result_t sq_connect(const char *target, void **conn, char *err, size_t errsize)
 {
     sqlite3 *h = NULL;
+    pthread_once(&config_once, config_library);
     int rc = sqlite3_open_v2(
         target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
