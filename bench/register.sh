@@ -209,6 +209,8 @@ for ENGINE in $ENGINES; do
         [ "$PEND" != - ] && echo "  search words pending at the end: $PEND documents, indexed in ${DRAIN_S} s with ${DCPU} s of server CPU; all told $(awk -v c="$SCPU" -v d="$DCPU" -v n="$DOCS" 'BEGIN { printf "%.2f", n ? (c + d) * 1000 / n : 0 }') ms per registration"
         GC=$(grep -o 'msg="group commit" commits=[0-9]* syncs=[0-9]*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
         [ -n "$GC" ] && echo "  group commit (whole server run, demo seed excluded): $GC"
+        WT=$(grep -o 'msg="writer turns" .*' "$WORK/serve-$ENGINE.log" | tail -n1 | cut -d' ' -f3- || true)
+        [ -n "$WT" ] && echo "  writer's turn (whole server run): $WT"
         echo
     } >>"$SUMMARY"
     if [ "$ENGINE" = postgres ]; then bash "$ROOT/tests/pg.sh" stop "$PGDIR" >/dev/null 2>&1; PGDIR=; fi

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/db_driver.h"
 #include "db/db_sync.h"
@@ -55,6 +56,7 @@ struct db_conn {
     int open_stmts;
     bool in_tx;
     bool holds_write; /* this connection holds db->write_lock */
+    int64_t turn_from; /* when it took it (monotonic ns) */
     /* Group commit: this connection's COMMIT does not sync; db_commit waits here. */
     struct db_sync *sync;
     int64_t retry_at; /* after a failed attempt, none before this (unix seconds) */
@@ -72,9 +74,26 @@ struct db {
      * (QLVB_DB_WRITER_CONN=0, for comparisons) or could not be opened. */
     struct conn_state *writer;
     bool use_writer;
+    /* The writer's turns (single_writer): how many, how long they were held and waited
+     * for (ns), logged by db_close; updated by the holder. */
+    uint64_t turns, turn_held_ns, turn_wait_ns;
+    /* Combined write transactions (single_writer; db_tx_combined): the queue of waiting
+     * units, whether a leader is running a batch, and the batches' statistics. */
+    pthread_mutex_t q_lock;
+    pthread_cond_t q_cond;
+    struct tx_req *q_head, **q_tail;
+    bool leading, combine;
+    uint64_t batches, batched;
     struct db_conn **all; /* every open connection, closed by db_close */
     size_t nall, capall;
 };
+
+static int64_t mono_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
 
 static void state_drop_cache(const struct db_driver *drv, struct conn_state *st)
 {
@@ -156,6 +175,11 @@ result_t db_open(const char *url, struct db **out)
     pthread_key_create(&db->key, conn_thread_exit);
     pthread_mutex_init(&db->lock, NULL);
     pthread_mutex_init(&db->write_lock, NULL);
+    pthread_mutex_init(&db->q_lock, NULL);
+    pthread_cond_init(&db->q_cond, NULL);
+    db->q_tail = &db->q_head;
+    const char *cb = getenv("QLVB_DB_COMBINE"); /* 0: off, for comparisons */
+    db->combine = drv->single_writer && !(cb && strcmp(cb, "0") == 0);
     struct db_conn *c = db_conn(db); /* fail early if the database cannot be opened */
     if (!c) {
         db_close(db);
@@ -178,6 +202,8 @@ void db_close(struct db *db)
     pthread_key_delete(db->key);
     pthread_mutex_destroy(&db->lock);
     pthread_mutex_destroy(&db->write_lock);
+    pthread_mutex_destroy(&db->q_lock);
+    pthread_cond_destroy(&db->q_cond);
     if (db->writer) {
         state_drop_cache(db->drv, db->writer);
         db->drv->disconnect(db->writer->h);
@@ -190,6 +216,13 @@ void db_close(struct db *db)
             log_info("msg=\"group commit\" commits=%llu syncs=%llu", (unsigned long long)st.commits,
                      (unsigned long long)st.syncs);
     }
+    if (db->batches)
+        log_info("msg=\"combined write transactions\" units=%llu batches=%llu",
+                 (unsigned long long)db->batched, (unsigned long long)db->batches);
+    if (db->turns)
+        log_info("msg=\"writer turns\" turns=%llu held_ms_mean=%.3f wait_ms_mean=%.3f",
+                 (unsigned long long)db->turns, (double)db->turn_held_ns / 1e6 / (double)db->turns,
+                 (double)db->turn_wait_ns / 1e6 / (double)db->turns);
     db_sync_free(db->sync);
     free(db->target);
     free(db);
@@ -284,6 +317,8 @@ static void write_release(struct db_conn *c)
                       c->open_stmts);
         c->cur = &c->own;
         c->holds_write = false;
+        c->db->turns++;
+        c->db->turn_held_ns += (uint64_t)(mono_ns() - c->turn_from);
         pthread_mutex_unlock(&c->db->write_lock);
     }
 }
@@ -318,8 +353,11 @@ result_t db_begin(struct db_conn *c)
         return RES_IO; /* no change that could not be acknowledged (db_sync.h) */
     bool took = false;
     if (c->db->drv->single_writer && !c->holds_write) {
+        int64_t asked = mono_ns();
         pthread_mutex_lock(&c->db->write_lock);
         c->holds_write = took = true;
+        c->turn_from = mono_ns();
+        c->db->turn_wait_ns += (uint64_t)(c->turn_from - asked);
         /* With statements of its own handle open, a transaction stays on that handle. */
         struct conn_state *w = c->open_stmts ? NULL : writer_state(c->db);
         if (w)
@@ -789,4 +827,124 @@ result_t db_migrate(struct db *db)
         i = j;
     }
     return RES_OK;
+}
+
+/* ---- combined write transactions (single-writer engines) ----
+ *
+ * With one writer at a time, each unit's commit writes the same hot pages again (the
+ * tails of the tables and indexes every registration appends to) and each turn is taken
+ * and given up by a thread that the scheduler may preempt while it holds it. So the
+ * units waiting for the turn run in one transaction: the first waiter becomes the
+ * leader, takes the queue (at most COMBINE_MAX units), and runs each unit inside its own
+ * SAVEPOINT — a unit that refuses (any result but RES_OK) is rolled back to it, alone —
+ * then commits once; every unit of the batch is acknowledged after the sync that covers
+ * that commit (group commit). Whatever breaks the transaction itself (RES_BUSY, RES_DB,
+ * RES_IO, a failed SAVEPOINT statement or COMMIT) rolls the batch back and each unit
+ * runs again alone, on its own thread, as before (a unit may run more than once: the
+ * db_tx contract). Units run on the leader's thread with the leader's connection, which
+ * is what db_conn() returns there; the contract already forbids effects outside the
+ * database. docs/architecture.md "Storage". */
+
+#define COMBINE_MAX 64
+
+struct tx_req {
+    db_tx_fn fn;
+    void *arg;
+    result_t r;
+    bool taken, done, alone;
+    struct tx_req *next;
+};
+
+static bool breaks_tx(result_t r)
+{
+    return r == RES_BUSY || r == RES_DB || r == RES_IO;
+}
+
+/* Runs the batch on c; returns false when it must be run again unit by unit. */
+static bool run_batch(struct db_conn *c, struct tx_req **batch, int n, uint64_t *seq)
+{
+    *seq = 0;
+    if (db_begin(c) != RES_OK)
+        return false;
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        struct tx_req *q = batch[i];
+        if (db_exec(c, "SAVEPOINT qlvb_unit") != RES_OK) {
+            ok = false;
+            break;
+        }
+        q->r = q->fn(c, q->arg);
+        if (breaks_tx(q->r))
+            ok = false;
+        else if (q->r == RES_OK)
+            ok = db_exec(c, "RELEASE qlvb_unit") == RES_OK;
+        else
+            ok = db_exec(c, "ROLLBACK TO qlvb_unit") == RES_OK &&
+                 db_exec(c, "RELEASE qlvb_unit") == RES_OK;
+    }
+    if (ok && db_exec(c, "COMMIT") == RES_OK) {
+        c->in_tx = false;
+        *seq = c->sync ? db_sync_committed(c->sync) : 0;
+        c->db->batches++;
+        c->db->batched += (uint64_t)n;
+        write_release(c);
+        return true;
+    }
+    db_rollback(c);
+    return false;
+}
+
+/* db_tx's way on single-writer engines, outside any transaction of the thread. */
+result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg, bool *alone)
+{
+    struct tx_req me = {.fn = fn, .arg = arg};
+    *alone = false;
+    pthread_mutex_lock(&db->q_lock);
+    *db->q_tail = &me;
+    db->q_tail = &me.next;
+    while (!me.done) {
+        if (db->leading || me.taken) {
+            pthread_cond_wait(&db->q_cond, &db->q_lock);
+            continue;
+        }
+        /* Lead: take the queue (this unit is in it). */
+        db->leading = true;
+        struct tx_req *batch[COMBINE_MAX];
+        int n = 0;
+        while (db->q_head && n < COMBINE_MAX) {
+            struct tx_req *q = db->q_head;
+            db->q_head = q->next;
+            q->taken = true;
+            batch[n++] = q;
+        }
+        if (!db->q_head)
+            db->q_tail = &db->q_head;
+        pthread_mutex_unlock(&db->q_lock);
+        uint64_t seq = 0;
+        bool ok = run_batch(c, batch, n, &seq);
+        /* The turn is free: the next leader may start while this batch waits for its
+         * sync. */
+        pthread_mutex_lock(&db->q_lock);
+        db->leading = false;
+        pthread_cond_broadcast(&db->q_cond);
+        pthread_mutex_unlock(&db->q_lock);
+        result_t synced = ok && seq ? db_sync_wait(c->sync, seq) : RES_OK;
+        pthread_mutex_lock(&db->q_lock);
+        for (int i = 0; i < n; i++) {
+            if (!ok)
+                batch[i]->alone = true;
+            else if (synced != RES_OK)
+                batch[i]->r = synced;
+            batch[i]->done = true;
+        }
+        pthread_cond_broadcast(&db->q_cond);
+    }
+    pthread_mutex_unlock(&db->q_lock);
+    *alone = me.alone;
+    return me.r;
+}
+
+bool db_tx_combines(struct db *db, struct db_conn *c)
+{
+    return db->combine && !c->in_tx && !c->holds_write && c->open_stmts == 0;
 }

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "util/log.h"
 #include "util/rand.h"
 
@@ -25,6 +26,12 @@ result_t db_tx(struct db *db, db_tx_fn fn, void *arg)
     struct db_conn *c = db_conn(db);
     if (!c)
         return RES_DB;
+    if (db_tx_combines(db, c)) { /* single-writer engines: with the units waiting (db.c) */
+        bool alone = false;
+        result_t r = db_tx_combined(db, c, fn, arg, &alone);
+        if (!alone)
+            return r;
+    }
     result_t r = RES_INTERNAL;
     for (int attempt = 0; attempt < DB_TX_TRIES; attempt++) {
         if (attempt)
