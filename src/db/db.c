@@ -8,14 +8,26 @@
  * from one transaction to the next; on a thread's own handle SQLite throws the whole
  * cache away whenever another connection has committed (WAL mode), and every write
  * transaction read its B-tree pages again. The thread's db_conn stays the caller's
- * handle on the connection: only what it points at changes (cur). */
+ * handle on the connection: only what it points at changes (cur).
+ *
+ * Across processes (single-writer engines with a file, SQLite): the writer's turn also
+ * holds an flock on "<database>-writelock", so that a CLI command writing while
+ * `qlvb serve` runs takes turns with the server's writer for the whole transaction,
+ * COMMIT and the checkpoint SQLite runs inside it included (SQLite's own write lock is
+ * given up before that checkpoint: the WAL-reset bug, docs/architecture.md "Storage"). */
 #include "db/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "db/db_driver.h"
 #include "db/db_sync.h"
@@ -66,7 +78,13 @@ struct db {
     pthread_key_t key;
     pthread_mutex_t lock;
     pthread_mutex_t write_lock; /* drv->single_writer: the process's writers in turn */
-    struct db_sync *sync;       /* group commit's barrier (db_sync.h), under lock */
+    /* The cross-process write lock (an flock on "<file>-writelock", taken and released
+     * with write_lock) and how long a writer waits for it before RES_BUSY; -1: none (an
+     * in-memory database, PostgreSQL). */
+    int xlock_fd;
+    char *xlock_path;
+    int xlock_wait_ms;
+    struct db_sync *sync; /* group commit's barrier (db_sync.h), under lock */
     /* The writer connection (drv->single_writer), made by the first write transaction;
      * used only by the holder of write_lock. NULL with use_writer false: off
      * (QLVB_DB_WRITER_CONN=0, for comparisons) or could not be opened. */
@@ -136,6 +154,73 @@ static void conn_thread_exit(void *p)
     conn_free(c);
 }
 
+/* Opens (creating it with the database file's permissions) "<file>-writelock" for a
+ * single-writer engine's database file. Never a descriptor on the database file itself:
+ * closing one would drop every POSIX lock SQLite holds on it in this process. */
+static result_t xlock_open(struct db *db, struct db_conn *c)
+{
+    const char *file = db->drv->file_path ? db->drv->file_path(c->own.h) : NULL;
+    if (!db->drv->single_writer || !file || !*file)
+        return RES_OK;
+    struct stat st;
+    mode_t mode = stat(file, &st) == 0 ? (st.st_mode & 0666) : 0600;
+    size_t n = strlen(file) + sizeof("-writelock");
+    db->xlock_path = xmalloc(n);
+    snprintf(db->xlock_path, n, "%s-writelock", file);
+    db->xlock_fd = open(db->xlock_path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (db->xlock_fd < 0) {
+        log_error("msg=\"cannot open the database write lock\" path=\"%s\" err=\"%s\"",
+                  db->xlock_path, strerror(errno));
+        return RES_DB;
+    }
+    db->xlock_wait_ms = 10000;                      /* as SQLite's busy timeout (db_sqlite.c) */
+    const char *w = getenv("QLVB_DB_LOCK_WAIT_MS"); /* tests: a shorter wait */
+    int64_t v = 0;
+    if (w && str_to_i64(w, 0, 600000, &v) == RES_OK)
+        db->xlock_wait_ms = (int)v;
+    return RES_OK;
+}
+
+/* The writer's turn: this process's writers queue on write_lock, then the holder waits
+ * for the cross-process lock (polling: flock has no timeout) at most xlock_wait_ms.
+ * RES_BUSY, with nothing held, when another process kept it that long. */
+static result_t turn_take(struct db *db)
+{
+    pthread_mutex_lock(&db->write_lock);
+    if (db->xlock_fd < 0)
+        return RES_OK;
+    double deadline = clock_mono_ms() + db->xlock_wait_ms;
+    long pause_us = 500;
+    for (;;) {
+        if (flock(db->xlock_fd, LOCK_EX | LOCK_NB) == 0)
+            return RES_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            log_error("msg=\"database write lock failed\" path=\"%s\" err=\"%s\"", db->xlock_path,
+                      strerror(errno));
+            break;
+        }
+        if (errno == EWOULDBLOCK && clock_mono_ms() >= deadline) {
+            log_warn("msg=\"database busy: another process is writing\" path=\"%s\" "
+                     "waited_ms=%d",
+                     db->xlock_path, db->xlock_wait_ms);
+            break;
+        }
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = pause_us * 1000};
+        nanosleep(&ts, NULL);
+        if (pause_us < 8000)
+            pause_us *= 2;
+    }
+    pthread_mutex_unlock(&db->write_lock);
+    return RES_BUSY;
+}
+
+static void turn_give(struct db *db)
+{
+    if (db->xlock_fd >= 0)
+        flock(db->xlock_fd, LOCK_UN);
+    pthread_mutex_unlock(&db->write_lock);
+}
+
 result_t db_open(const char *url, struct db **out)
 {
     const struct db_driver *drv = NULL;
@@ -156,10 +241,15 @@ result_t db_open(const char *url, struct db **out)
     pthread_key_create(&db->key, conn_thread_exit);
     pthread_mutex_init(&db->lock, NULL);
     pthread_mutex_init(&db->write_lock, NULL);
+    db->xlock_fd = -1;
     struct db_conn *c = db_conn(db); /* fail early if the database cannot be opened */
     if (!c) {
         db_close(db);
         return drv == &db_sqlite_driver ? RES_DB : RES_RECONNECT;
+    }
+    if (xlock_open(db, c) != RES_OK) {
+        db_close(db);
+        return RES_DB;
     }
     *out = db;
     return RES_OK;
@@ -178,6 +268,9 @@ void db_close(struct db *db)
     pthread_key_delete(db->key);
     pthread_mutex_destroy(&db->lock);
     pthread_mutex_destroy(&db->write_lock);
+    if (db->xlock_fd >= 0)
+        close(db->xlock_fd); /* after every connection: SQLite's last close checkpoints */
+    free(db->xlock_path);
     if (db->writer) {
         state_drop_cache(db->drv, db->writer);
         db->drv->disconnect(db->writer->h);
@@ -284,7 +377,7 @@ static void write_release(struct db_conn *c)
                       c->open_stmts);
         c->cur = &c->own;
         c->holds_write = false;
-        pthread_mutex_unlock(&c->db->write_lock);
+        turn_give(c->db);
     }
 }
 
@@ -318,7 +411,9 @@ result_t db_begin(struct db_conn *c)
         return RES_IO; /* no change that could not be acknowledged (db_sync.h) */
     bool took = false;
     if (c->db->drv->single_writer && !c->holds_write) {
-        pthread_mutex_lock(&c->db->write_lock);
+        result_t t = turn_take(c->db);
+        if (t != RES_OK)
+            return t;
         c->holds_write = took = true;
         /* With statements of its own handle open, a transaction stays on that handle. */
         struct conn_state *w = c->open_stmts ? NULL : writer_state(c->db);
@@ -469,7 +564,9 @@ result_t db_step(struct db_stmt *s)
          * must survive a crash belongs in a transaction, hence the error line (the
          * integration harness fails on it). */
         log_error("msg=\"db write outside a transaction\" sql=\"%.120s\"", s->sql);
-        pthread_mutex_lock(&c->db->write_lock);
+        result_t t = turn_take(c->db);
+        if (t != RES_OK)
+            return t;
         c->holds_write = s->own_turn = true;
     }
     result_t r = drv->step(s->h);
