@@ -119,17 +119,7 @@ static const char *const metadata_keys[] = {
 
 static bool metadata_from(struct req *r, json_t *m, struct doc_incoming_input *in, struct verrs *e)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach(m, key, v)
-    {
-        bool known = false;
-        for (int i = 0; metadata_keys[i]; i++)
-            known |= !strcmp(key, metadata_keys[i]);
-        if (!known)
-            verrs_add(e, "metadata", "Trường “%s” không có trong mô tả văn bản đến.",
-                      DOC_CUT(key, 60));
-    }
+    json_unknown_members_at(m, metadata_keys, "metadata", e);
     memset(in, 0, sizeof(*in));
     in->register_id = json_member_int(m, "register_id", e);
     in->medium = json_member_str(m, "medium", e);

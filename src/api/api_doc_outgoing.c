@@ -73,17 +73,8 @@ void api_documents_outgoing_create(struct req *r)
     static const char *const known[] = {
         "doc_type",    "subject",    "summary",           "urgency",   "authority",   "signer_id",
         "reply_to_id", "recipients", "complete_on_issue", "normative", "replaces_id", NULL};
-    const char *key;
-    json_t *v;
     if (json_is_object(m))
-        json_object_foreach(m, key, v)
-        {
-            bool ok = false;
-            for (int i = 0; known[i]; i++)
-                ok |= !strcmp(key, known[i]);
-            if (!ok)
-                verrs_add(&e, "metadata", "Trường “%s” không dùng ở đây.", DOC_CUT(key, 60));
-        }
+        json_unknown_members_at(m, known, "metadata", &e);
     struct doc_outgoing_input in = {0};
     in.doc_type = json_member_str(m, "doc_type", &e);
     in.subject = json_member_str(m, "subject", &e);

@@ -103,16 +103,7 @@ static void step(struct req *r, const char *action, int keys)
     if (!in)
         return;
     struct verrs e = {0};
-    const char *key;
-    json_t *v;
-    json_object_foreach(in, key, v)
-    {
-        bool known = false;
-        for (int i = 0; step_keys[keys][i]; i++)
-            known |= !strcmp(key, step_keys[keys][i]);
-        if (!known)
-            verrs_add(&e, "body", "Trường “%s” không dùng ở bước này.", DOC_CUT(key, 60));
-    }
+    json_unknown_members(in, step_keys[keys], &e);
     struct doc_step_input si = {0};
     si.note = json_member_str(in, "note", &e);
     si.leader_id = json_member_id(in, "leader_id", &e);

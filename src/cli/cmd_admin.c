@@ -207,7 +207,7 @@ int cmd_user(int argc, char **argv)
             for (int i = 0; i < e.count; i++)
                 fprintf(stderr, "qlvb user: %s: %s\n", e.items[i].field, e.items[i].message);
             if (!e.count)
-                fprintf(stderr, "qlvb user: lỗi %s\n", result_name(r));
+                fprintf(stderr, "qlvb user: %s\n", cli_result_text(r));
             rc = r == RES_INVALID || r == RES_CONFLICT ? EXIT_DATA : EXIT_FAIL;
         } else {
             printf("Đã tạo tài khoản %s.%s%s\n", login,
@@ -227,7 +227,7 @@ int cmd_user(int argc, char **argv)
         else
             r = user_set_disabled(&app, &sys, uid, !strcmp(sub, "lock"));
         if (r != RES_OK) {
-            fprintf(stderr, "qlvb user: lỗi %s\n", result_name(r));
+            fprintf(stderr, "qlvb user: %s\n", cli_result_text(r));
             rc = EXIT_FAIL;
         } else if (temp[0]) {
             printf("Mật khẩu tạm thời của %s: %s (phải đổi khi đăng nhập)\n", login, temp);
@@ -302,7 +302,10 @@ int cmd_agency(int argc, char **argv)
         char err[300] = "";
         r = agency_import_csv(&app, &sys, buf_str(&b), &created, &updated, err, sizeof(err));
         buf_release(&b);
-        if (r != RES_OK) {
+        if (r == RES_BUSY) {
+            fprintf(stderr, "qlvb agency import: %s\n", cli_result_text(r));
+            rc = EXIT_FAIL;
+        } else if (r != RES_OK) {
             fprintf(stderr, "qlvb agency import: %s (không có thay đổi nào được lưu)\n",
                     err[0] ? err : result_name(r));
             rc = EXIT_DATA;
@@ -358,7 +361,7 @@ int cmd_audit(int argc, char **argv)
         printf("NHẬT KÝ BỊ THAY ĐỔI tại dòng %lld: %s\n", (long long)rep.bad_id, rep.reason);
         rc = EXIT_DATA;
     } else {
-        fprintf(stderr, "qlvb audit verify: lỗi %s\n", result_name(r));
+        fprintf(stderr, "qlvb audit verify: %s\n", cli_result_text(r));
         rc = EXIT_FAIL;
     }
     cli_close(&app);

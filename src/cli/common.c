@@ -81,8 +81,11 @@ bool cli_open(struct app *app, bool create)
         fprintf(stderr, "qlvb: không mở được CSDL '%s'.\n", safe);
         return false;
     }
-    if (db_migrate(app->db) != RES_OK) {
-        fprintf(stderr, "qlvb: không cập nhật được cấu trúc CSDL (migration failed).\n");
+    if ((r = db_migrate(app->db)) != RES_OK) {
+        if (r == RES_BUSY)
+            fprintf(stderr, "qlvb: %s\n", cli_result_text(r));
+        else
+            fprintf(stderr, "qlvb: không cập nhật được cấu trúc CSDL (migration failed).\n");
         db_close(app->db);
         app->db = NULL;
         return false;
@@ -125,6 +128,16 @@ bool cli_start_signer(struct app *app, struct signer *s, const char *cmd)
     }
     app->signer = s;
     return true;
+}
+
+const char *cli_result_text(result_t r)
+{
+    static _Thread_local char text[64];
+    if (r == RES_BUSY)
+        return "CSDL đang bận: một tiến trình khác (qlvb serve hoặc một lệnh khác) giữ "
+               "quyền ghi quá lâu; chưa có thay đổi nào được lưu, hãy chạy lại lệnh.";
+    snprintf(text, sizeof(text), "lỗi %s", result_name(r));
+    return text;
 }
 
 struct actor cli_actor(void)

@@ -8,6 +8,7 @@
 
 #include "core/actor.h"
 #include "core/app.h"
+#include "util/result.h"
 
 /* Fills cfg from defaults and environment; returns the db URL to use. */
 void cli_config(struct config *cfg);
@@ -21,6 +22,10 @@ void cli_close(struct app *app);
  * cmd) and returns false on failure (s is released). */
 struct signer;
 bool cli_start_signer(struct app *app, struct signer *s, const char *cmd);
+/* What a failed command tells its user about r: on RES_BUSY that another process (the
+ * running server or another command) kept the database's write lock past the wait and
+ * nothing was saved; otherwise "lỗi <result name>". */
+const char *cli_result_text(result_t r);
 /* The installation acting through the command line. */
 struct actor cli_actor(void);
 /* Reads a password from the terminal without echo (or a line from stdin). */

@@ -70,14 +70,15 @@ static result_t guess_reserve_tx(struct tx *t, void *arg)
             return RES_OK;
         }
     }
-    if ((r = db_run(c,
-                    "INSERT INTO login_attempt (login, failures, locked_until, updated_at) "
-                    "VALUES ($1, 0, 0, $2) ON CONFLICT (login) DO NOTHING",
-                    "ti", g->login, g->now)) != RES_OK)
-        return r;
-    if ((r = db_one_i64(c, &g->prev_at, "SELECT updated_at FROM login_attempt WHERE login = $1",
-                        "t", g->login)) != RES_OK)
-        return r;
+    /* The row, made if missing, and the time of the previous guess in one statement: the
+     * update on conflict leaves the row as it is and only makes RETURNING answer with it
+     * (a new row answers now, as before). */
+    if ((r = db_one_i64(c, &g->prev_at,
+                        "INSERT INTO login_attempt (login, failures, locked_until, updated_at) "
+                        "VALUES ($1, 0, 0, $2) ON CONFLICT (login) DO UPDATE SET updated_at = "
+                        "login_attempt.updated_at RETURNING updated_at",
+                        "ti", g->login, g->now)) != RES_OK)
+        return r == RES_NOT_FOUND ? RES_INTERNAL : r;
     /* While locked nothing is counted; a lock that has run out starts a new count. */
     if ((r = db_query(c, &s,
                       "UPDATE login_attempt SET failures = CASE WHEN locked_until > $2 THEN "

@@ -8,15 +8,26 @@
  * from one transaction to the next; on a thread's own handle SQLite throws the whole
  * cache away whenever another connection has committed (WAL mode), and every write
  * transaction read its B-tree pages again. The thread's db_conn stays the caller's
- * handle on the connection: only what it points at changes (cur). */
+ * handle on the connection: only what it points at changes (cur).
+ *
+ * Across processes (single-writer engines with a file, SQLite): the writer's turn also
+ * holds an flock on "<database>-writelock", so that a CLI command writing while
+ * `qlvb serve` runs takes turns with the server's writer for the whole transaction,
+ * COMMIT and the checkpoint SQLite runs inside it included (SQLite's own write lock is
+ * given up before that checkpoint: the WAL-reset bug, docs/architecture.md "Storage"). */
 #include "db/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/db_driver.h"
 #include "db/db_sync.h"
@@ -55,7 +66,7 @@ struct db_conn {
      * on another connection. */
     int open_stmts;
     bool in_tx;
-    bool holds_write; /* this connection holds db->write_lock */
+    bool holds_write;  /* this connection holds db->write_lock */
     int64_t turn_from; /* when it took it (monotonic ns) */
     /* Group commit: this connection's COMMIT does not sync; db_commit waits here. */
     struct db_sync *sync;
@@ -68,7 +79,13 @@ struct db {
     pthread_key_t key;
     pthread_mutex_t lock;
     pthread_mutex_t write_lock; /* drv->single_writer: the process's writers in turn */
-    struct db_sync *sync;       /* group commit's barrier (db_sync.h), under lock */
+    /* The cross-process write lock (an flock on "<file>-writelock", taken and released
+     * with write_lock) and how long a writer waits for it before RES_BUSY; -1: none (an
+     * in-memory database, PostgreSQL). */
+    int xlock_fd;
+    char *xlock_path;
+    int xlock_wait_ms;
+    struct db_sync *sync; /* group commit's barrier (db_sync.h), under lock */
     /* The writer connection (drv->single_writer), made by the first write transaction;
      * used only by the holder of write_lock. NULL with use_writer false: off
      * (QLVB_DB_WRITER_CONN=0, for comparisons) or could not be opened. */
@@ -155,6 +172,73 @@ static void conn_thread_exit(void *p)
     conn_free(c);
 }
 
+/* Opens (creating it with the database file's permissions) "<file>-writelock" for a
+ * single-writer engine's database file. Never a descriptor on the database file itself:
+ * closing one would drop every POSIX lock SQLite holds on it in this process. */
+static result_t xlock_open(struct db *db, struct db_conn *c)
+{
+    const char *file = db->drv->file_path ? db->drv->file_path(c->own.h) : NULL;
+    if (!db->drv->single_writer || !file || !*file)
+        return RES_OK;
+    struct stat st;
+    mode_t mode = stat(file, &st) == 0 ? (st.st_mode & 0666) : 0600;
+    size_t n = strlen(file) + sizeof("-writelock");
+    db->xlock_path = xmalloc(n);
+    snprintf(db->xlock_path, n, "%s-writelock", file);
+    db->xlock_fd = open(db->xlock_path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+    if (db->xlock_fd < 0) {
+        log_error("msg=\"cannot open the database write lock\" path=\"%s\" err=\"%s\"",
+                  db->xlock_path, strerror(errno));
+        return RES_DB;
+    }
+    db->xlock_wait_ms = 10000;                      /* as SQLite's busy timeout (db_sqlite.c) */
+    const char *w = getenv("QLVB_DB_LOCK_WAIT_MS"); /* tests: a shorter wait */
+    int64_t v = 0;
+    if (w && str_to_i64(w, 0, 600000, &v) == RES_OK)
+        db->xlock_wait_ms = (int)v;
+    return RES_OK;
+}
+
+/* The writer's turn: this process's writers queue on write_lock, then the holder waits
+ * for the cross-process lock (polling: flock has no timeout) at most xlock_wait_ms.
+ * RES_BUSY, with nothing held, when another process kept it that long. */
+static result_t turn_take(struct db *db)
+{
+    pthread_mutex_lock(&db->write_lock);
+    if (db->xlock_fd < 0)
+        return RES_OK;
+    double deadline = clock_mono_ms() + db->xlock_wait_ms;
+    long pause_us = 500;
+    for (;;) {
+        if (flock(db->xlock_fd, LOCK_EX | LOCK_NB) == 0)
+            return RES_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            log_error("msg=\"database write lock failed\" path=\"%s\" err=\"%s\"", db->xlock_path,
+                      strerror(errno));
+            break;
+        }
+        if (errno == EWOULDBLOCK && clock_mono_ms() >= deadline) {
+            log_warn("msg=\"database busy: another process is writing\" path=\"%s\" "
+                     "waited_ms=%d",
+                     db->xlock_path, db->xlock_wait_ms);
+            break;
+        }
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = pause_us * 1000};
+        nanosleep(&ts, NULL);
+        if (pause_us < 8000)
+            pause_us *= 2;
+    }
+    pthread_mutex_unlock(&db->write_lock);
+    return RES_BUSY;
+}
+
+static void turn_give(struct db *db)
+{
+    if (db->xlock_fd >= 0)
+        flock(db->xlock_fd, LOCK_UN);
+    pthread_mutex_unlock(&db->write_lock);
+}
+
 result_t db_open(const char *url, struct db **out)
 {
     const struct db_driver *drv = NULL;
@@ -180,10 +264,15 @@ result_t db_open(const char *url, struct db **out)
     db->q_tail = &db->q_head;
     const char *cb = getenv("QLVB_DB_COMBINE"); /* 0: off, for comparisons */
     db->combine = drv->single_writer && !(cb && strcmp(cb, "0") == 0);
+    db->xlock_fd = -1;
     struct db_conn *c = db_conn(db); /* fail early if the database cannot be opened */
     if (!c) {
         db_close(db);
         return drv == &db_sqlite_driver ? RES_DB : RES_RECONNECT;
+    }
+    if (xlock_open(db, c) != RES_OK) {
+        db_close(db);
+        return RES_DB;
     }
     *out = db;
     return RES_OK;
@@ -204,6 +293,9 @@ void db_close(struct db *db)
     pthread_mutex_destroy(&db->write_lock);
     pthread_mutex_destroy(&db->q_lock);
     pthread_cond_destroy(&db->q_cond);
+    if (db->xlock_fd >= 0)
+        close(db->xlock_fd); /* after every connection: SQLite's last close checkpoints */
+    free(db->xlock_path);
     if (db->writer) {
         state_drop_cache(db->drv, db->writer);
         db->drv->disconnect(db->writer->h);
@@ -319,7 +411,7 @@ static void write_release(struct db_conn *c)
         c->holds_write = false;
         c->db->turns++;
         c->db->turn_held_ns += (uint64_t)(mono_ns() - c->turn_from);
-        pthread_mutex_unlock(&c->db->write_lock);
+        turn_give(c->db);
     }
 }
 
@@ -354,7 +446,9 @@ result_t db_begin(struct db_conn *c)
     bool took = false;
     if (c->db->drv->single_writer && !c->holds_write) {
         int64_t asked = mono_ns();
-        pthread_mutex_lock(&c->db->write_lock);
+        result_t t = turn_take(c->db);
+        if (t != RES_OK)
+            return t;
         c->holds_write = took = true;
         c->turn_from = mono_ns();
         c->db->turn_wait_ns += (uint64_t)(c->turn_from - asked);
@@ -507,7 +601,9 @@ result_t db_step(struct db_stmt *s)
          * must survive a crash belongs in a transaction, hence the error line (the
          * integration harness fails on it). */
         log_error("msg=\"db write outside a transaction\" sql=\"%.120s\"", s->sql);
-        pthread_mutex_lock(&c->db->write_lock);
+        result_t t = turn_take(c->db);
+        if (t != RES_OK)
+            return t;
         c->holds_write = s->own_turn = true;
     }
     result_t r = drv->step(s->h);
@@ -851,19 +947,21 @@ struct tx_req {
     db_tx_fn fn;
     void *arg;
     result_t r;
-    bool taken, done, alone;
+    bool taken, done, alone, ran;
     struct tx_req *next;
 };
 
-static bool breaks_tx(result_t r)
-{
-    return r == RES_BUSY || r == RES_DB || r == RES_IO;
-}
-
-/* Runs the batch on c; returns false when it must be run again unit by unit. */
+/* Runs the batch on c; returns false when it broke: the units marked alone run again
+ * by themselves. A unit's own failure leaves the others alone when the transaction
+ * survived it (rolled back to its savepoint: as if it had run alone); RES_BUSY, or an
+ * error the engine answered by rolling the whole transaction back, breaks the batch —
+ * the unit that failed keeps its result (RES_BUSY runs again, as db_tx would). */
 static bool run_batch(struct db_conn *c, struct tx_req **batch, int n, uint64_t *seq)
 {
+    const struct db_driver *drv = c->db->drv;
     *seq = 0;
+    for (int i = 0; i < n; i++)
+        batch[i]->alone = true; /* until its part is committed */
     if (db_begin(c) != RES_OK)
         return false;
     bool ok = true;
@@ -874,13 +972,19 @@ static bool run_batch(struct db_conn *c, struct tx_req **batch, int n, uint64_t 
             break;
         }
         q->r = q->fn(c, q->arg);
-        if (breaks_tx(q->r))
-            ok = false;
-        else if (q->r == RES_OK)
+        q->ran = true;
+        if (q->r == RES_OK) {
             ok = db_exec(c, "RELEASE qlvb_unit") == RES_OK;
-        else
+        } else if (q->r == RES_BUSY) {
+            ok = false;
+        } else if (drv->in_tx && !drv->in_tx(c->cur->h)) {
+            q->alone = false; /* its error stands; the transaction is gone */
+            ok = false;
+        } else {
             ok = db_exec(c, "ROLLBACK TO qlvb_unit") == RES_OK &&
                  db_exec(c, "RELEASE qlvb_unit") == RES_OK;
+            q->alone = !ok;
+        }
     }
     if (ok && db_exec(c, "COMMIT") == RES_OK) {
         c->in_tx = false;
@@ -888,14 +992,20 @@ static bool run_batch(struct db_conn *c, struct tx_req **batch, int n, uint64_t 
         c->db->batches++;
         c->db->batched += (uint64_t)n;
         write_release(c);
+        for (int i = 0; i < n; i++)
+            batch[i]->alone = false;
         return true;
     }
     db_rollback(c);
+    for (int i = 0; i < n; i++)
+        if (batch[i]->r == RES_OK)
+            batch[i]->alone = true; /* its writes went with the batch */
     return false;
 }
 
 /* db_tx's way on single-writer engines, outside any transaction of the thread. */
-result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg, bool *alone)
+result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg, bool *alone,
+                        bool *ran)
 {
     struct tx_req me = {.fn = fn, .arg = arg};
     *alone = false;
@@ -931,9 +1041,7 @@ result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg
         result_t synced = ok && seq ? db_sync_wait(c->sync, seq) : RES_OK;
         pthread_mutex_lock(&db->q_lock);
         for (int i = 0; i < n; i++) {
-            if (!ok)
-                batch[i]->alone = true;
-            else if (synced != RES_OK)
+            if (ok && synced != RES_OK)
                 batch[i]->r = synced;
             batch[i]->done = true;
         }
@@ -941,10 +1049,19 @@ result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg
     }
     pthread_mutex_unlock(&db->q_lock);
     *alone = me.alone;
+    *ran = me.ran;
     return me.r;
 }
 
 bool db_tx_combines(struct db *db, struct db_conn *c)
 {
     return db->combine && !c->in_tx && !c->holds_write && c->open_stmts == 0;
+}
+
+void db_combine_stats(struct db *db, uint64_t *batches, uint64_t *units)
+{
+    pthread_mutex_lock(&db->write_lock);
+    *batches = db->batches;
+    *units = db->batched;
+    pthread_mutex_unlock(&db->write_lock);
 }

@@ -76,6 +76,10 @@ int64_t db_changes(struct db_conn *c);
 #define DB_TX_TRIES 5
 typedef result_t (*db_tx_fn)(struct db_conn *c, void *arg);
 __attribute__((warn_unused_result)) result_t db_tx(struct db *db, db_tx_fn fn, void *arg);
+/* On single-writer engines (SQLite) the units waiting for the writer's turn run as one
+ * transaction, each in its own savepoint (db.c, "combined write transactions"): the
+ * batches committed so far and the units in them. */
+void db_combine_stats(struct db *db, uint64_t *batches, uint64_t *units);
 
 /* Conveniences. `types` has one letter per parameter $1..$n:
  *   'i' int64_t, 'I' int64_t id where 0 binds SQL NULL, 't' const char * (NULL => SQL

@@ -18,6 +18,9 @@ struct db_driver {
     void (*disconnect)(void *conn);
     /* False once the connection is known lost (db_conn then reconnects); NULL: never. */
     bool (*healthy)(void *conn);
+    /* Whether a transaction is still open on the connection (after an error inside it,
+     * the engine may have rolled it back by itself); NULL: assume it is. */
+    bool (*in_tx)(void *conn);
     const char *(*errmsg)(void *conn);
     result_t (*exec)(void *conn, const char *sql);
     const char *begin_write_sql;
@@ -25,6 +28,10 @@ struct db_driver {
      * writers on a mutex first, so a waiting writer starts the moment the previous one
      * commits instead of polling the database lock with the busy handler's sleeps. */
     bool single_writer;
+    /* The database file of a single-writer engine (valid while the connection is open),
+     * NULL or "" when there is none (in memory): db.c keeps "<file>-writelock" next to
+     * it, the writer's turn across processes. NULL hook: no file. */
+    const char *(*file_path)(void *conn);
     /* Run once on the writer connection of a single-writer engine (db.c), or NULL. */
     const char *writer_setup_sql;
     /* db_optimize's statements (NULL: nothing to do). */

@@ -12,7 +12,9 @@
 bool db_tx_combines(struct db *db, struct db_conn *c);
 /* Runs fn(c', arg) in a batch with the other waiting units, c' the leader's connection;
  * fn's result, acknowledged after the sync covering the batch's commit. *alone true:
- * the batch broke and nothing of this unit stayed; run it again alone. */
-result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg, bool *alone);
+ * the batch broke and nothing of this unit stayed; run it again alone (*ran: fn ran
+ * once already, which counts as one of db_tx's tries). */
+result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg, bool *alone,
+                        bool *ran);
 
 #endif

@@ -108,6 +108,11 @@ static const char *sq_group_commit(void *conn)
     return sqlite3_filename_wal(db);
 }
 
+static const char *sq_file_path(void *conn)
+{
+    return sqlite3_db_filename(conn, "main");
+}
+
 static void sq_disconnect(void *conn)
 {
     sqlite3_close_v2(conn);
@@ -116,6 +121,11 @@ static void sq_disconnect(void *conn)
 static const char *sq_errmsg(void *conn)
 {
     return sqlite3_errmsg(conn);
+}
+
+static bool sq_in_tx(void *conn)
+{
+    return !sqlite3_get_autocommit(conn);
 }
 
 static result_t sq_exec(void *conn, const char *sql)
@@ -229,6 +239,7 @@ static int64_t sq_changes(void *conn)
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
+    .in_tx = sq_in_tx,
     .blob_column = "BLOB",
     .skip_locked = "",
     .connect = sq_connect,
@@ -237,6 +248,7 @@ const struct db_driver db_sqlite_driver = {
     .exec = sq_exec,
     .begin_write_sql = "BEGIN IMMEDIATE",
     .single_writer = true,
+    .file_path = sq_file_path,
     /* 64 MiB of page cache (the default is 2 MiB): the pages every registration writes —
      * index leaves and their parents across a dozen indexes — stay there. A checkpoint
      * every 4 000 log pages (16 MiB) instead of 1 000: it runs inside a commit, in the

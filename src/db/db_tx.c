@@ -26,14 +26,16 @@ result_t db_tx(struct db *db, db_tx_fn fn, void *arg)
     struct db_conn *c = db_conn(db);
     if (!c)
         return RES_DB;
+    int first = 0;
     if (db_tx_combines(db, c)) { /* single-writer engines: with the units waiting (db.c) */
-        bool alone = false;
-        result_t r = db_tx_combined(db, c, fn, arg, &alone);
+        bool alone = false, ran = false;
+        result_t r = db_tx_combined(db, c, fn, arg, &alone, &ran);
         if (!alone)
             return r;
+        first = ran; /* a try of a batch that broke counts */
     }
     result_t r = RES_INTERNAL;
-    for (int attempt = 0; attempt < DB_TX_TRIES; attempt++) {
+    for (int attempt = first; attempt < DB_TX_TRIES; attempt++) {
         if (attempt)
             backoff(attempt - 1);
         r = db_begin(c);

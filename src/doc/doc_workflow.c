@@ -432,7 +432,9 @@ static const char *actor_name(const struct actor *a)
     return a->full_name[0] ? a->full_name : a->login;
 }
 
-static void today_vn(int64_t now, char out[11])
+/* Today's date in Vietnam (UTC+7) as "YYYY-MM-DD", the form deadlines are stored and
+ * compared in (calendar_iso_to_vn makes the dd/mm/yyyy people read). */
+static void today_iso_vn(int64_t now, char out[11])
 {
     calendar_format_day(calendar_day_of(now), out, 11);
 }
@@ -616,7 +618,7 @@ static void check_deadline(struct app *app, const struct doc_step_input *in, int
     out[0] = '\0';
     bool has_date = in->deadline && *in->deadline;
     char today[11];
-    today_vn(now, today);
+    today_iso_vn(now, today);
     if (has_date && in->has_working_days) {
         verrs_add(e, "deadline",
                   "Chỉ nhập hạn xử lý (deadline) hoặc số ngày làm việc (working_days), không "
@@ -2274,7 +2276,7 @@ static void update_input(const struct doc_step_input *in, int64_t now, struct wf
     if (in->due_date) {
         int64_t day;
         char today[11], shown[11];
-        today_vn(now, today);
+        today_iso_vn(now, today);
         calendar_iso_to_vn(today, shown);
         if (calendar_parse_day(in->due_date, &day) != RES_OK)
             verrs_add(e, "due_date", "Hạn xử lý “%s” không phải ngày hợp lệ (dạng năm-tháng-ngày).",

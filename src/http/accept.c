@@ -23,13 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/addr_table.h"
 #include "util/log.h"
-
-#define ADDR_SLOTS 4096 /* open-addressed table of the addresses with connections */
-
-struct addr_key {
-    unsigned char bytes[16]; /* IPv4 as ::ffff:a.b.c.d */
-};
 
 static struct {
     pthread_mutex_t lock;
@@ -41,11 +36,9 @@ static struct {
     pthread_t thread;
     bool running;
     unsigned max_connections, per_ip, open;
-    struct {
-        struct addr_key key;
-        unsigned count; /* 0 on a used slot: a tombstone, free to take */
-        bool used;
-    } slots[ADDR_SLOTS];
+    /* The addresses with connections open (at most max_connections of them), with
+     * per_ip set; an address leaves it with its last connection. */
+    struct addr_table addrs;
 } acc = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wake = {-1, -1}};
 
 static void key_of(const struct sockaddr *sa, struct addr_key *k)
@@ -60,43 +53,12 @@ static void key_of(const struct sockaddr *sa, struct addr_key *k)
     }
 }
 
-static unsigned key_hash(const struct addr_key *k)
-{
-    unsigned h = 2166136261u;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ k->bytes[i]) * 16777619u;
-    return h;
-}
-
-/* The slot of k (under acc.lock): its own, or a free one to take (NULL: table full). */
-static unsigned *slot_of(const struct addr_key *k, bool create)
-{
-    unsigned h = key_hash(k), first_free = ADDR_SLOTS;
-    for (unsigned i = 0; i < ADDR_SLOTS; i++) {
-        unsigned s = (h + i) % ADDR_SLOTS;
-        if (acc.slots[s].used && memcmp(&acc.slots[s].key, k, sizeof(*k)) == 0)
-            return &acc.slots[s].count;
-        if (!acc.slots[s].used || acc.slots[s].count == 0) {
-            if (first_free == ADDR_SLOTS)
-                first_free = s;
-            if (!acc.slots[s].used)
-                break; /* never used: k is not further on */
-        }
-    }
-    if (!create || first_free == ADDR_SLOTS)
-        return NULL;
-    acc.slots[first_free].used = true;
-    acc.slots[first_free].key = *k;
-    acc.slots[first_free].count = 0;
-    return &acc.slots[first_free].count;
-}
-
 /* Counts a new connection from k, or refuses it (false). */
 static bool admit(const struct addr_key *k)
 {
     pthread_mutex_lock(&acc.lock);
     bool ok = acc.open < acc.max_connections;
-    unsigned *n = ok && acc.per_ip ? slot_of(k, true) : NULL;
+    unsigned *n = ok && acc.per_ip ? addr_table_slot(&acc.addrs, k, true) : NULL;
     if (ok && acc.per_ip)
         ok = n && *n < acc.per_ip;
     if (ok) {
@@ -113,11 +75,9 @@ static void release(const struct addr_key *k)
     pthread_mutex_lock(&acc.lock);
     if (acc.open)
         acc.open--;
-    unsigned *n = acc.per_ip ? slot_of(k, false) : NULL;
-    if (n && *n)
-        (*n)--;
-    if (!acc.open) /* nothing open: the table starts over without its tombstones */
-        memset(acc.slots, 0, sizeof(acc.slots));
+    unsigned *n = acc.per_ip ? addr_table_slot(&acc.addrs, k, false) : NULL;
+    if (n && *n && --*n == 0)
+        addr_table_remove(&acc.addrs, k);
     pthread_mutex_unlock(&acc.lock);
 }
 
@@ -169,7 +129,11 @@ result_t acceptor_start(const struct sockaddr *sa, socklen_t len, struct MHD_Dae
     acc.max_connections = max_connections;
     acc.per_ip = per_ip;
     acc.open = 0;
-    memset(acc.slots, 0, sizeof(acc.slots));
+    addr_table_free(&acc.addrs);
+    if (per_ip && !addr_table_init(&acc.addrs, max_connections)) {
+        log_error("msg=\"cannot listen: out of memory\"");
+        return RES_INTERNAL;
+    }
     int one = 1;
     acc.fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (acc.fd < 0 || setsockopt(acc.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||

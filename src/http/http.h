@@ -128,6 +128,9 @@ int64_t json_member_id(json_t *o, const char *key, struct verrs *e); /* ≥ 1 */
 bool json_member_bool(json_t *o, const char *key, struct verrs *e);
 /* Each member of o not named in known (NULL-terminated) is a typo: an error on "body". */
 void json_unknown_members(json_t *o, const char *const *known, struct verrs *e);
+/* The same on a JSON object that came in a form field (errors.<field>: "metadata"). */
+void json_unknown_members_at(json_t *o, const char *const *known, const char *field,
+                             struct verrs *e);
 
 /* ---- output ---- */
 void resp_header(struct req *r, const char *name, const char *value);

@@ -455,6 +455,12 @@ bool json_member_bool(json_t *o, const char *key, struct verrs *e)
 
 void json_unknown_members(json_t *o, const char *const *known, struct verrs *e)
 {
+    json_unknown_members_at(o, known, "body", e);
+}
+
+void json_unknown_members_at(json_t *o, const char *const *known, const char *field,
+                             struct verrs *e)
+{
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v)
@@ -463,7 +469,7 @@ void json_unknown_members(json_t *o, const char *const *known, struct verrs *e)
         for (int i = 0; known[i] && !ok; i++)
             ok = !strcmp(key, known[i]);
         if (!ok)
-            verrs_add(e, "body", "Trường “%.*s” không dùng ở đây.",
+            verrs_add(e, field, "Trường “%.*s” không dùng ở đây.",
                       (int)text_cut(key, strlen(key), 60), key);
     }
 }

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { BIN, ROOT, qlvb, qlvbStatus } from './harness.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { BIN, ENGINE, ROOT, qlvb, qlvbStatus } from './harness.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'qlvb-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,6 +105,36 @@ test('user add / lock / unlock / reset-password', () => {
   assert.match(qlvb(['user', 'lock', '--data', dir, '--login', '044080000001']), /Đã khóa/);
   assert.match(qlvb(['user', 'unlock', '--data', dir, '--login', '044080000001']), /Đã mở khóa/);
   assert.equal(qlvbStatus(['audit', 'verify', '--data', dir]).code, 0);
+});
+
+// SQLite: every write transaction of every process (the server, each command) holds an
+// flock on <db>-writelock through its COMMIT and the checkpoint SQLite runs in it (the
+// WAL-reset bug, docs/architecture.md "Storage"). A command waits for another holder;
+// past the wait (10 s; QLVB_DB_LOCK_WAIT_MS here) it fails with exit 1, a precise
+// message and nothing saved.
+test('a command waits for another process writing the SQLite file, then gives up clearly', { skip: ENGINE !== 'sqlite' }, async () => {
+  const lock = join(dir, 'qlvb.db-writelock');
+  const hold = async (seconds) => {
+    const p = spawn('flock', [lock, 'sleep', String(seconds)], { stdio: 'ignore' });
+    const done = new Promise((res) => p.on('exit', res));
+    for (let i = 0; i < 200 && spawnSync('flock', ['-n', lock, 'true']).status === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.notEqual(spawnSync('flock', ['-n', lock, 'true']).status, 0, 'the holder has the lock');
+    return { done }; // (an async function returning the promise itself would wait for it)
+  };
+  let held = await hold(1.2);
+  const t0 = Date.now();
+  assert.match(qlvb(['user', 'lock', '--data', dir, '--login', '044090000001']), /Đã khóa/);
+  assert.ok(Date.now() - t0 >= 900, `waited ${Date.now() - t0} ms for the holder`);
+  await held.done;
+  held = await hold(3);
+  const add = ['user', 'add', '--data', dir, '--login', '044090000003', '--name', 'Lê Văn Chờ', '--agency', '000.00.05.H45'];
+  const r = spawnSync(BIN, add, { encoding: 'utf8', env: { ...process.env, QLVB_DB_LOCK_WAIT_MS: '300' } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /CSDL đang bận: một tiến trình khác \(qlvb serve hoặc một lệnh khác\) giữ quyền ghi/);
+  await held.done;
+  assert.match(qlvb(add), /Đã tạo tài khoản 044090000003/, 'nothing was saved by the refused command');
+  assert.match(qlvb(['user', 'unlock', '--data', dir, '--login', '044090000001']), /Đã mở khóa/);
 });
 
 // Help is not an error: every command and subcommand answers --help, -h and help with

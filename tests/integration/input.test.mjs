@@ -74,6 +74,7 @@ test('a JSON body member a route does not take is errors.body and writes nothing
   const dept = one(`SELECT MIN(id) FROM department WHERE agency_id = ${agency}`);
   const pos = one(`SELECT MIN(id) FROM position WHERE agency_id = ${agency}`);
   const user = one(`SELECT MAX(user_id) FROM membership WHERE agency_id = ${agency}`);
+  const doc = one(`SELECT MIN(id) FROM document WHERE agency_id = ${agency}`);
   // Each body is one the route takes (the same without `extra` would be written), plus
   // one member it does not: the member check comes first, whoever asks.
   const cases = [
@@ -94,9 +95,10 @@ test('a JSON body member a route does not take is errors.body and writes nothing
     [admin, 'POST', '/api/v1/registers', { kind: 'incoming', name: 'Sổ thành viên lạ', agency_id: agency }, 422, 'agency_id'],
     [clerk, 'POST', '/api/v1/documents/issue', { ids: [1], dry_run: true }, 422, 'dry_run'],
     [admin, 'POST', '/api/v1/circuit-templates/cong_van', { steps: [], replace: true }, 422, 'replace'],
+    [clerk, 'POST', `/api/v1/documents/${doc}/comment`, { note: 'Ý kiến', part_done: false, pages: 2 }, 422, 'pages'],
   ];
   const tables = ['audit_log', 'session', 'login_attempt', 'agency', 'department', 'position', 'app_user',
-    'membership', 'calendar_override', 'doc_register', 'doc_circuit_step'];
+    'membership', 'calendar_override', 'doc_register', 'doc_circuit_step', 'doc_history'];
   const footprint = () => tables.map((t) => one(`SELECT COUNT(*) FROM ${t}`));
   const before = footprint();
   for (const [c, method, path, json, status, name] of cases) {
@@ -107,6 +109,28 @@ test('a JSON body member a route does not take is errors.body and writes nothing
   assert.deepEqual(footprint(), before);
   assert.equal((await admin.get('/api/v1/me')).status, 200, 'the password is unchanged, the session alive');
   assert.equal((await new Client(srv).apiLogin(ADMIN_SKHCN)).status, 200);
+});
+
+// The metadata of the two upload routes (a JSON object in a form field) is checked by
+// the same helper: a member it does not take is errors.metadata, in the same words.
+test('a metadata member an upload route does not take is errors.metadata and writes nothing', async () => {
+  const clerk = new Client(srv); await clerk.apiLogin('040090000143');
+  const one = (sql) => Number(srv.db(sql).trim());
+  const form = (metadata) => {
+    const f = new FormData();
+    f.append('metadata', JSON.stringify(metadata));
+    return f;
+  };
+  const before = [one('SELECT COUNT(*) FROM document'), one('SELECT COUNT(*) FROM audit_log')];
+  for (const [path, metadata, name] of [
+    ['/api/v1/documents/incoming', { medium: 'paper', subject: 'Thử thành viên lạ', doc_type: 'CV', Subject: 'x' }, 'Subject'],
+    ['/api/v1/documents/outgoing', { doc_type: 'CV', subject: 'Dự thảo thử', urgency: 'normal', signerId: 1 }, 'signerId'],
+  ]) {
+    const r = await clerk.req('POST', path, { body: form(metadata) });
+    assert.equal(r.status, 422, `${path}: ${r.text}`);
+    assert.match(r.json.errors.metadata, new RegExp(`“${name}” không dùng ở đây`), `${path}: ${r.text}`);
+  }
+  assert.deepEqual([one('SELECT COUNT(*) FROM document'), one('SELECT COUNT(*) FROM audit_log')], before);
 });
 
 test('decomposed Vietnamese is stored composed (NFC)', async () => {

@@ -3,10 +3,14 @@
  * (repeats, out-of-order use, typed "$1 = 0 OR" filters), blobs, constraint mapping,
  * transactions, RETURNING, statement cache, threads, reconnect after the server drops
  * the connection; and the audit hash chain on top of it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -654,6 +658,107 @@ TEST(writer_connection)
     CHECK_INT(n, 160);
 }
 
+/* Combined write transactions (SQLite: db.c): units waiting for the writer's turn run
+ * in one transaction, each in its own savepoint. Sixteen threads; each unit inserts its
+ * key (holding the turn a moment, so that others queue), and by its number either
+ * commits, refuses after writing (RES_CONFLICT: rolled back alone), inserts a key that
+ * exists (a constraint error: rolled back alone) or — once per thread — ends the
+ * transaction itself and fails (as when the engine rolls a transaction back on an I/O
+ * error): that batch breaks, the unit keeps its error and the others of its batch run
+ * again alone. Every committed key is there once, nothing of a refused unit is, and
+ * batches of more than one unit happened. */
+struct unit {
+    int thread, i;
+    int runs;
+};
+
+static result_t unit_fn(struct db_conn *c, void *arg)
+{
+    struct unit *u = arg;
+    u->runs++;
+    char k[32];
+    snprintf(k, sizeof(k), "cb%d-%d", u->thread, u->i);
+    result_t r = db_run(c, "INSERT INTO t VALUES ($1, $2)", "ti", k, (int64_t)u->i);
+    if (r != RES_OK)
+        return r;
+    struct timespec pause = {0, 200000};
+    nanosleep(&pause, NULL);
+    switch (u->i % 5) {
+    case 1:
+        return RES_CONFLICT;
+    case 2:
+        return db_run(c, "INSERT INTO t VALUES ($1, $2)", "ti", k, (int64_t)0); /* exists */
+    case 3:
+        if (u->i == 3) {
+            db_exec(c, "ROLLBACK");
+            return RES_DB;
+        }
+        return RES_OK;
+    default:
+        return RES_OK;
+    }
+}
+
+struct unit_thread {
+    int id;
+    int bad;
+};
+
+static void *unit_runner(void *arg)
+{
+    struct unit_thread *t = arg;
+    for (int i = 0; i < 30; i++) {
+        struct unit u = {.thread = t->id, .i = i};
+        result_t r = db_tx(db, unit_fn, &u);
+        result_t want = i % 5 == 1   ? RES_CONFLICT
+                        : i % 5 == 2 ? RES_CONFLICT
+                        : i == 3     ? RES_DB
+                                     : RES_OK;
+        if (r != want) {
+            fprintf(stderr, "unit %d/%d: %s, expected %s\n", t->id, i, result_name(r),
+                    result_name(want));
+            t->bad++;
+        }
+    }
+    return NULL;
+}
+
+TEST(combined_write_transactions)
+{
+    if (on_pg)
+        return; /* PostgreSQL takes concurrent writers: no turn to share */
+    struct db_conn *c = db_conn(db);
+    uint64_t b0 = 0, u0 = 0, b1 = 0, u1 = 0;
+    db_combine_stats(db, &b0, &u0);
+    pthread_t th[16];
+    struct unit_thread args[16];
+    for (int i = 0; i < 16; i++) {
+        args[i] = (struct unit_thread){.id = i};
+        pthread_create(&th[i], NULL, unit_runner, &args[i]);
+    }
+    int bad = 0;
+    for (int i = 0; i < 16; i++) {
+        pthread_join(th[i], NULL);
+        bad += args[i].bad;
+    }
+    CHECK_INT(bad, 0);
+    int64_t n = -1;
+    for (int i = 0; i < 30; i++) {
+        char like[32];
+        snprintf(like, sizeof(like), "cb%%-%d", i);
+        CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM t WHERE k LIKE $1", "t", like), RES_OK);
+        bool kept = i % 5 == 0 || i % 5 == 4 || (i % 5 == 3 && i != 3);
+        if (n != (kept ? 16 : 0))
+            fprintf(stderr, "units %d: %lld rows\n", i, (long long)n);
+        CHECK_INT(n, kept ? 16 : 0);
+    }
+    db_combine_stats(db, &b1, &u1);
+    CHECK(b1 > b0);
+    CHECK(u1 - u0 > b1 - b0); /* some batch held more than one unit */
+    /* the audit chain (other tests' rows) is intact, and writes go on alone */
+    CHECK_INT(db_run(c, "DELETE FROM t WHERE k LIKE 'cb%'", ""), RES_OK);
+}
+
 /* db_optimize: on SQLite the planner's statistics exist afterwards (sqlite_stat1 rows
  * for the indexes of a table with rows), and it runs again harmlessly; on PostgreSQL it
  * does nothing and succeeds. */
@@ -669,6 +774,91 @@ TEST(optimize_refreshes_statistics)
     CHECK(n >= 1);
 }
 
+/* The writer's turn across processes (SQLite): an flock on "<file>-writelock" held from
+ * db_begin to the end of COMMIT (the checkpoint SQLite runs in it included), so that a
+ * CLI command and the server never checkpoint and reset the log at the same time (the
+ * WAL-reset bug). Another holder of the lock — here a descriptor of our own, a separate
+ * open file description, as another process's would be — makes a writer wait, and past
+ * the wait (QLVB_DB_LOCK_WAIT_MS) refuses it as busy with nothing written. */
+static void *tx_waiter(void *arg);
+
+static result_t insert_lk(struct db_conn *c, void *arg)
+{
+    return db_run(c, "INSERT INTO t VALUES ($1, $2)", "ti", (const char *)arg, (int64_t)1);
+}
+
+struct waiter {
+    result_t r;
+    volatile int done;
+};
+
+static void *tx_waiter(void *arg)
+{
+    struct waiter *w = arg;
+    w->r = db_tx(db, insert_lk, "lk-waited");
+    w->done = 1;
+    return NULL;
+}
+
+TEST(write_lock_across_processes)
+{
+    if (on_pg)
+        return; /* PostgreSQL's writers do not share a log file */
+    char lock[300];
+    snprintf(lock, sizeof(lock), "%s-writelock", path);
+    int fd = open(lock, O_RDWR | O_CLOEXEC);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(flock(fd, LOCK_EX | LOCK_NB), 0); /* idle: nobody holds it */
+    flock(fd, LOCK_UN);
+    CHECK_INT(db_begin(c), RES_OK);
+    errno = 0;
+    CHECK_INT(flock(fd, LOCK_EX | LOCK_NB), -1); /* held for the whole transaction */
+    CHECK_INT(errno, EWOULDBLOCK);
+    CHECK_INT(db_run(c, "INSERT INTO t VALUES ($1, $2)", "ti", "lk-1", (int64_t)1), RES_OK);
+    CHECK_INT(db_commit(c), RES_OK);
+    CHECK_INT(flock(fd, LOCK_EX | LOCK_NB), 0); /* given back with the turn */
+
+    /* Held elsewhere: a second opening of the file (as a CLI process) is refused busy
+     * after its wait, and writes nothing. */
+    setenv("QLVB_DB_LOCK_WAIT_MS", "200", 1);
+    char url[300];
+    snprintf(url, sizeof(url), "sqlite:%s", path);
+    struct db *other = NULL;
+    CHECK_INT(db_open(url, &other), RES_OK);
+    unsetenv("QLVB_DB_LOCK_WAIT_MS");
+    if (other) {
+        struct db_conn *oc = db_conn(other);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        CHECK_INT(db_begin(oc), RES_BUSY);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+        CHECK(ms >= 190);
+        int64_t n = -1;
+        CHECK_INT(db_one_i64(oc, &n, "SELECT COUNT(*) FROM t WHERE k LIKE 'lk-%'", ""), RES_OK);
+        CHECK_INT(n, 1);
+        db_close(other);
+    }
+
+    /* A writer of this process waits for the holder, then goes on. */
+    struct waiter w = {.r = RES_INTERNAL};
+    pthread_t th;
+    pthread_create(&th, NULL, tx_waiter, &w);
+    struct timespec pause = {.tv_sec = 0, .tv_nsec = 150 * 1000000L};
+    nanosleep(&pause, NULL);
+    CHECK_INT(w.done, 0);
+    flock(fd, LOCK_UN);
+    pthread_join(th, NULL);
+    CHECK_INT(w.r, RES_OK);
+    int64_t n = -1;
+    CHECK_INT(db_one_i64(c, &n, "SELECT COUNT(*) FROM t WHERE k = 'lk-waited'", ""), RES_OK);
+    CHECK_INT(n, 1);
+    close(fd);
+}
+
 static void run_cases(void)
 {
     RUN(migrations_apply_once);
@@ -677,6 +867,8 @@ static void run_cases(void)
     RUN(blobs_round_trip);
     RUN(constraints_and_transactions);
     RUN(writer_connection);
+    RUN(combined_write_transactions);
+    RUN(write_lock_across_processes);
     RUN(optimize_refreshes_statistics);
     RUN(statement_cache_reuse_and_nesting);
     RUN(audit_chain_concurrent_and_verified);
@@ -698,6 +890,8 @@ int main(void)
     snprintf(wal, sizeof(wal), "%s-wal", path);
     unlink(wal);
     snprintf(wal, sizeof(wal), "%s-shm", path);
+    unlink(wal);
+    snprintf(wal, sizeof(wal), "%s-writelock", path);
     unlink(wal);
     const char *pg = getenv("QLVB_TEST_PG");
     if (pg && *pg) {
