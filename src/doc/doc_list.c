@@ -847,12 +847,13 @@ static void tp_head(struct q *q, const struct tp_cols *k, bool distinct)
  * after the cursor, in the page's order, with their sort key, and the set is the first
  * page of their union: the list reads the page's documents, not the box's every one
  * (each read to be sorted: 1600 for the clerk, 12 000 for the leader at 1M). The
- * actor's rows, one role at a time, from doc_participant_pending_urgent (by date
- * _received) with the sort key copied on the row (migration 0026), each row's document
- * read only to keep its agency and direction; the clerk's states from
+ * actor's rows from doc_participant_pending_urgent (by date _received: partial, the
+ * pending rows of the three roles, in page order per person) with the sort key copied
+ * on the row (migration 0026), each row's document read only to keep its agency and
+ * direction; the clerk's states from
  * document_agency_state_urgent (by date document_agency_state) without reading the
- * documents. DISTINCT: a person may hold two pending rows of one role on a document, and
- * a branch cut at the page must count it once.
+ * documents. DISTINCT: a person may hold two pending rows on a document (lead and
+ * co-handler, or two of one role), and a branch cut at the page must count it once.
  * docs/architecture.md, Documents: lists. */
 static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
                          const struct page *top)
@@ -876,19 +877,13 @@ static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
         return;
     }
     q_add(q, "d.id IN (SELECT y.id FROM (SELECT DISTINCT x.id, x.urgency, x.received_at FROM (");
-    static const char *const roles[] = {"leader", "lead", "co_handler"};
-    for (int i = 0; i < 3; i++) {
-        if (i)
-            q_add(q, " UNION ALL");
-        tp_head(q, &TP_ROW, true);
-        /* the terms of the partial indexes' WHERE, as they are written there */
-        q_add(q,
-              "doc_participant p CROSS JOIN document c WHERE p.user_id = ?i AND p.role = ?t AND "
-              "p.active = 1 AND p.status = 'pending' AND c.id = p.document_id AND c.agency_id "
-              "= ?i AND c.direction = ?t",
-              sc->user_id, roles[i], sc->agency_id, dir);
-        tp_key(q, top, &TP_ROW, true);
-    }
+    tp_head(q, &TP_ROW, true);
+    /* TP_PENDING as the partial indexes' WHERE has it */
+    q_add(q,
+          "doc_participant p CROSS JOIN document c WHERE p.user_id = ?i AND " TP_PENDING
+          " AND c.id = p.document_id AND c.agency_id = ?i AND c.direction = ?t",
+          sc->user_id, sc->agency_id, dir);
+    tp_key(q, top, &TP_ROW, true);
     if (sc->department_id && sc->unit_leader) {
         q_add(q, " UNION ALL");
         tp_head(q, &TP_DOC_C, false);

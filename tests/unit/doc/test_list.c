@@ -4,7 +4,8 @@
  * unit's rows standing for its leaders as in core/authz.c; urgent documents come first
  * (standards.md §3); keyset paging returns every document exactly once across ties; a bad
  * filter is a field error; counts, tracking and the search backfill job. (The same paths
- * run on PostgreSQL in tests/integration/documents_list.test.mjs.) */
+ * run on PostgreSQL in tests/integration/documents_list.test.mjs, and this file too when
+ * QLVB_TEST_PG names a server: app_fixture_open_pg.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -771,7 +772,7 @@ TEST(the_box_to_process_of_a_leader_on_many_rows)
 int main(void)
 {
     struct actor sys;
-    if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "list", true) != 0 ||
+    if (app_fixture_open_pg(&app, &sys, data_dir, sizeof(data_dir), "list", true) != 0 ||
         doc_demo_seed(&app) != RES_OK)
         return 2;
     /* The boxes below are made of hand-made participant rows: the demo's own workflow
@@ -849,6 +850,7 @@ int main(void)
     RUN(the_box_to_process_of_a_leader_on_many_rows);
     blob_close(app.blobs);
     db_close(app.db);
+    app_fixture_drop_pg();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", data_dir);
     if (system(cmd) != 0)
