@@ -700,6 +700,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "docs_gen: %ld documents in %lds\n", count, (long)(time(NULL) - t0));
     if (outgoing)
         gen_outgoing(c, agency, outgoing, now, leader, clerk, people, pdept, PEOPLE, depts, ndept);
+    /* each row's copy of its document's sort key (doc_participant_keys, in one pass) */
+    must(db_run(c,
+                "UPDATE doc_participant SET doc_urgency = d.urgency, doc_received_at = "
+                "d.received_at FROM document d WHERE d.id = doc_participant.document_id AND "
+                "d.agency_id = $1",
+                "i", agency),
+         "participant keys");
     db_close(db);
     return 0;
 }

@@ -82,15 +82,17 @@ if [ "${QLVB_SKIP_PG:-0}" != 1 ]; then
     trap 'bash tests/pg.sh stop "$pgdir"' EXIT
     if QLVB_TEST_PG=$(bash tests/pg.sh start "$pgdir" 2>"$OUT/pg-cluster.log"); then
         export QLVB_TEST_PG
-        echo "== [postgres] unit db tests"
-        log="$OUT/test_db-postgres.log"
-        if (cd tests/unit && "$OLDPWD/$BUILD/tests/unit/db/test_db") >"$log" 2>&1; then
-            tail -n 1 "$log"
-        else
-            grep -qE '[0-9]+ passed, [1-9][0-9]* failed' "$log" || { echo "test_db: crashed"; failed=$((failed + 1)); }
-            cat "$log"
-        fi
-        tally "$log"
+        echo "== [postgres] unit db and list tests"
+        for t in db/test_db doc/test_list; do # test_list: app_fixture_open_pg
+            log="$OUT/$(basename $t)-postgres.log"
+            if (cd tests/unit && "$OLDPWD/$BUILD/tests/unit/$t") >"$log" 2>&1; then
+                tail -n 1 "$log"
+            else
+                grep -qE '[0-9]+ passed, [1-9][0-9]* failed' "$log" || { echo "$t: crashed"; failed=$((failed + 1)); }
+                cat "$log"
+            fi
+            tally "$log"
+        done
         echo "== [postgres] integration tests"
         # pg-env.mjs: every test process gets a fresh database as QLVB_DB.
         node_suite tests/integration integration-postgres --import "file://$PWD/tests/pg-env.mjs"

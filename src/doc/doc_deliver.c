@@ -95,6 +95,16 @@ result_t doc_touch(struct db_conn *c, int64_t id, int64_t now)
     return db_run(c, "UPDATE document SET updated_at = $2 WHERE id = $1", "ii", id, now);
 }
 
+result_t doc_participant_keys(struct db_conn *c, int64_t id)
+{
+    return db_run(c,
+                  "UPDATE doc_participant SET doc_urgency = d.urgency, doc_received_at = "
+                  "d.received_at FROM document d WHERE d.id = $1 AND doc_participant.document_id "
+                  "= $1 AND (doc_participant.doc_urgency <> d.urgency OR "
+                  "COALESCE(doc_participant.doc_received_at, -1) <> COALESCE(d.received_at, -1))",
+                  "i", id);
+}
+
 result_t doc_lock(struct db_conn *c, int64_t id)
 {
     result_t r = db_run(c, "UPDATE document SET updated_at = updated_at WHERE id = $1", "i", id);

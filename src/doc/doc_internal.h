@@ -48,6 +48,12 @@ void doc_audit(struct tx *t, const struct actor *a, int64_t agency, int64_t id, 
 /* doc_deliver.c: document id changed at now (its updated_at), in the write path's
  * connection c; the row's lock orders the writes on the document. */
 result_t doc_touch(struct db_conn *c, int64_t id, int64_t now);
+/* doc_deliver.c: copies document id's sort key (urgency, received_at) onto its
+ * doc_participant rows (doc_urgency, doc_received_at: the box to process reads its page
+ * in that order from doc_participant_pending_urgent/_received, doc_list.c q_to_process).
+ * Every write that adds participant rows calls it after, in the same connection; the
+ * key never changes after the document is made, so nothing else has to. */
+result_t doc_participant_keys(struct db_conn *c, int64_t id);
 /* doc_deliver.c: takes document id's row lock without changing it (updated_at stays), in
  * the write path's connection c, before the state or history read that the step decides
  * on. On PostgreSQL two transactions stepping one document would otherwise both read the

@@ -894,31 +894,41 @@ struct page {
 #define TP_PENDING \
     "p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', 'leader')"
 
-/* The end of a branch of the box to process (tp_head): after the cursor (x: the
- * document's alias); ordered, at most the page's rows, when the branch is an index range
- * in the page's order (cut). A branch of participant rows is not cut, and its cursor
- * is not an index range (+urgency): it is a few rows of the actor, driven from their
- * index; with a LIMIT, or a cursor range on the document, PostgreSQL walked the agency's
- * order index for it instead, probing each document for a row of theirs (27 s for the
- * clerk's deep page at 100 000 documents, measured). */
-static void tp_key(struct q *q, const struct page *pg, const char *x, bool cut)
+/* A branch's sort key: its urgency, received_at and document id columns. */
+struct tp_cols {
+    const char *urgency, *at, *id;
+};
+
+static const struct tp_cols TP_DOC_S = {"s.urgency", "s.received_at", "s.id"};
+static const struct tp_cols TP_DOC_C = {"c.urgency", "c.received_at", "c.id"};
+/* the copy on the row (doc_participant_keys), in doc_participant_pending_urgent/_received */
+static const struct tp_cols TP_ROW = {"p.doc_urgency", "p.doc_received_at", "p.document_id"};
+
+/* The end of a branch of the box to process (tp_head): after the cursor; ordered, at
+ * most the page's rows, when the branch is an index range in the page's order (cut). A
+ * branch of the unit's rows is not cut, and its cursor is not an index range
+ * (+urgency): it is a few rows, driven from their index; with a LIMIT, or a cursor range
+ * on the document, PostgreSQL walked the agency's order index for it instead, probing
+ * each document for a row of theirs (27 s for the clerk's deep page at 100 000
+ * documents, measured). */
+static void tp_key(struct q *q, const struct page *pg, const struct tp_cols *k, bool cut)
 {
     if (pg->cur->set) {
         q_add(q, " AND (");
         /* unary plus: a range no engine takes from the order index (below) */
         if (pg->sort == SORT_URGENCY) {
             q_add(q, cut ? "" : "+");
-            q_add(q, x);
-            q_add(q, ".urgency, ");
+            q_add(q, k->urgency);
+            q_add(q, ", ");
         }
         q_add(q, !cut && pg->sort == SORT_RECEIVED ? "+" : "");
-        q_add(q, x);
-        q_add(q, ".received_at, ");
-        q_add(q, x);
+        q_add(q, k->at);
+        q_add(q, ", ");
+        q_add(q, k->id);
         if (pg->sort == SORT_URGENCY)
-            q_add(q, ".id) < (?i, ?i, ?i)", pg->cur->urgency, pg->cur->at, pg->cur->id);
+            q_add(q, ") < (?i, ?i, ?i)", pg->cur->urgency, pg->cur->at, pg->cur->id);
         else
-            q_add(q, ".id) < (?i, ?i)", pg->cur->at, pg->cur->id);
+            q_add(q, ") < (?i, ?i)", pg->cur->at, pg->cur->id);
     }
     if (!cut) {
         q_add(q, ") a");
@@ -926,25 +936,26 @@ static void tp_key(struct q *q, const struct page *pg, const char *x, bool cut)
     }
     q_add(q, " ORDER BY ");
     if (pg->sort == SORT_URGENCY) {
-        q_add(q, x);
-        q_add(q, ".urgency DESC, ");
+        q_add(q, k->urgency);
+        q_add(q, " DESC, ");
     }
-    q_add(q, x);
-    q_add(q, ".received_at DESC, ");
-    q_add(q, x);
-    q_add(q, ".id DESC LIMIT ?i) a", (int64_t)pg->limit + 1);
+    q_add(q, k->at);
+    q_add(q, " DESC, ");
+    q_add(q, k->id);
+    q_add(q, " DESC LIMIT ?i) a", (int64_t)pg->limit + 1);
 }
 
-/* The head of a branch: "SELECT a.* FROM (SELECT x.id, x.<keys> FROM " */
-static void tp_head(struct q *q, const char *x)
+/* The head of a branch: "SELECT a.* FROM (SELECT [DISTINCT] <keys> FROM " */
+static void tp_head(struct q *q, const struct tp_cols *k, bool distinct)
 {
     q_add(q, " SELECT a.id, a.urgency, a.received_at FROM (SELECT ");
-    q_add(q, x);
-    q_add(q, ".id, ");
-    q_add(q, x);
-    q_add(q, ".urgency, ");
-    q_add(q, x);
-    q_add(q, ".received_at FROM ");
+    q_add(q, distinct ? "DISTINCT " : "");
+    q_add(q, k->id);
+    q_add(q, " AS id, ");
+    q_add(q, k->urgency);
+    q_add(q, " AS urgency, ");
+    q_add(q, k->at);
+    q_add(q, " AS received_at FROM ");
 }
 
 /* Waiting for the actor to act: presented to them (leader), assigned to them as lead or
@@ -955,10 +966,16 @@ static void tp_head(struct q *q, const char *x)
  * SQLite read every for-information row of the member's unit from the table (3300 at
  * 1M documents) to drop them all.
  * top (a list's page, no other filter): each branch gives only its first page's rows
- * after the cursor, in the page's order, with their sort key — the clerk's states from
- * document_agency_state_urgent (or document_agency_state by date) without reading the
- * documents — and the set is the first page of their union: the list reads the page's
- * documents, not the 1600 of the clerk's box (each read to be sorted).
+ * after the cursor, in the page's order, with their sort key, and the set is the first
+ * page of their union: the list reads the page's documents, not the box's every one
+ * (each read to be sorted: 1600 for the clerk, 12 000 for the leader at 1M). The
+ * actor's rows from doc_participant_pending_urgent (by date _received: partial, the
+ * pending rows of the three roles, in page order per person) with the sort key copied
+ * on the row (migration 0026), each row's document read only to keep its agency and
+ * direction; the clerk's states from
+ * document_agency_state_urgent (by date document_agency_state) without reading the
+ * documents. DISTINCT: a person may hold two pending rows on a document (lead and
+ * co-handler, or two of one role), and a branch cut at the page must count it once.
  * docs/architecture.md, Documents: lists. */
 static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
                          const struct page *top)
@@ -982,31 +999,32 @@ static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
         return;
     }
     q_add(q, "d.id IN (SELECT y.id FROM (SELECT DISTINCT x.id, x.urgency, x.received_at FROM (");
-    tp_head(q, "c");
+    tp_head(q, &TP_ROW, true);
+    /* TP_PENDING as the partial indexes' WHERE has it */
     q_add(q,
           "doc_participant p CROSS JOIN document c WHERE p.user_id = ?i AND " TP_PENDING
           " AND c.id = p.document_id AND c.agency_id = ?i AND c.direction = ?t",
           sc->user_id, sc->agency_id, dir);
-    tp_key(q, top, "c", false);
+    tp_key(q, top, &TP_ROW, true);
     if (sc->department_id && sc->unit_leader) {
         q_add(q, " UNION ALL");
-        tp_head(q, "c");
+        tp_head(q, &TP_DOC_C, false);
         q_add(q,
               "doc_participant p CROSS JOIN document c WHERE p.department_id = ?i AND p.user_id "
               "IS NULL AND " TP_PENDING " AND c.id = p.document_id AND c.agency_id = ?i AND "
               "c.direction = ?t",
               sc->department_id, sc->agency_id, dir);
-        tp_key(q, top, "c", false);
+        tp_key(q, top, &TP_DOC_C, false);
     }
     if (sc->clerk) {
         /* one branch per state: each an index range in the page's order */
         static const char *const states[] = {"arrived", "registered"};
         for (int i = 0; i < 2; i++) {
             q_add(q, " UNION ALL");
-            tp_head(q, "s");
+            tp_head(q, &TP_DOC_S, false);
             q_add(q, "document s WHERE s.agency_id = ?i AND s.direction = ?t AND s.state = ?t",
                   sc->agency_id, dir, states[i]);
-            tp_key(q, top, "s", true);
+            tp_key(q, top, &TP_DOC_S, true);
         }
     }
     q_add(q, ") x ORDER BY ");

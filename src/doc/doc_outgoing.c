@@ -324,6 +324,8 @@ static result_t create_tx(struct tx *t, void *arg)
                    "$3, 'pending', 1, '', $4)",
                    "iiIi", w->id, w->a->user_id, w->a->department_id, w->now);
     if (r == RES_OK)
+        r = doc_participant_keys(c, w->id);
+    if (r == RES_OK)
         r = doc_history_add(c, w->id, w->a, "drafted", "", "draft", "", w->now);
     if (r == RES_OK)
         r = db_run(c, "UPDATE doc_history SET file_version = 1 WHERE document_id = $1", "i", w->id);
@@ -1109,11 +1111,12 @@ result_t doc_recipient_deliver(struct tx *t, struct calendar *cal, const struct 
                       "'waiting', 0, $5, $5)",
                       "iitii", id, rc->id, rc->code, urgency, now);
     /* inside the agency: for information (nhận để biết), told with the step */
-    return db_run(c,
-                  "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
-                  "department_id, assigned_by, status, active, note, created_at) VALUES ($1, "
-                  "$2, 'for_info', $3, $4, $5, 'pending', 1, '', $6)",
-                  "iiIIii", id, step, rc->user, rc->dept, a->user_id, now);
+    result_t r = db_run(c,
+                        "INSERT INTO doc_participant (document_id, history_step, role, user_id, "
+                        "department_id, assigned_by, status, active, note, created_at) VALUES "
+                        "($1, $2, 'for_info', $3, $4, $5, 'pending', 1, '', $6)",
+                        "iiIIii", id, step, rc->user, rc->dept, a->user_id, now);
+    return r == RES_OK ? doc_participant_keys(c, id) : r;
 }
 
 static result_t issue_tx(struct tx *t, int64_t id, int64_t step, const char *from, void *arg,

@@ -477,7 +477,7 @@ static result_t part_add(struct db_conn *c, int64_t doc, int64_t step, const cha
         due && *due ? due : NULL, note ? note : "", now);
     if (id)
         *id = pid;
-    return r;
+    return r == RES_OK ? doc_participant_keys(c, doc) : r;
 }
 
 static result_t set_state(struct db_conn *c, int64_t id, const char *state, int64_t now)
@@ -1298,6 +1298,8 @@ static result_t do_submit(struct wf_write *w, struct db_conn *c, struct wf_state
         if (r != RES_OK)
             return r;
     }
+    if ((r = doc_participant_keys(c, w->id)) != RES_OK)
+        return r;
     r = db_run(c,
                "UPDATE doc_participant SET status = 'done', done_at = $2 WHERE document_id = $1 "
                "AND role = 'drafter' AND active = 1 AND status = 'pending'",
@@ -1505,6 +1507,8 @@ static result_t do_return_draft(struct wf_write *w, struct db_conn *c, struct wf
                    "WHERE q.document_id = p.document_id AND q.seq = p.seq AND q.role IN "
                    "('reviewer', 'signer'))",
                    "iiiii", w->id, step, w->a->user_id, to_seq, w->now);
+        if (r == RES_OK)
+            r = doc_participant_keys(c, w->id);
     } else {
         r = db_run(c,
                    "UPDATE doc_participant SET status = 'pending', done_at = NULL WHERE "

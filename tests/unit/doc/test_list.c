@@ -4,7 +4,8 @@
  * unit's rows standing for its leaders as in core/authz.c; urgent documents come first
  * (standards.md §3); keyset paging returns every document exactly once across ties; a bad
  * filter is a field error; counts, tracking and the search backfill job. (The same paths
- * run on PostgreSQL in tests/integration/documents_list.test.mjs.) */
+ * run on PostgreSQL in tests/integration/documents_list.test.mjs, and this file too when
+ * QLVB_TEST_PG names a server: app_fixture_open_pg.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,8 @@ static void part(int64_t doc, int64_t user, int64_t dept, const char *role, cons
                      "itIItiii", doc, role, user, dept, status, (int64_t)active, clock_now() - 120,
                      clock_now() - 60),
               RES_OK);
+    /* as every write that adds rows does (the box to process reads the copy) */
+    CHECK_INT(doc_participant_keys(db_conn(app.db), doc), RES_OK);
 }
 
 /* The ids of a page, in order, as "id,id,..." */
@@ -747,6 +750,56 @@ static json_t *to_process_of(const struct actor *a, bool unit_leader, bool clerk
  * (q_to_process): page by page, by urgency and by date, it is its set in order, each
  * document once — one on two of the actor's rows, or on the clerk's row and to present;
  * with another filter or by deadline, the set as a whole gives the same documents. */
+/* Pages through the box to process of a, 1 and 3 (and 7) a page by urgency and by
+ * date, against the rows (to_process_of); and the set as a whole. */
+static void pages_as_rows(const struct actor *a, bool unit_leader, bool clerk_)
+{
+    static const char *const sorts[] = {"urgency", "received"};
+    for (int so = 0; so < 2; so++) {
+        json_t *want = to_process_of(a, unit_leader, clerk_, so == 0);
+        CHECK(json_array_size(want) > 0);
+        for (int limit = 1; limit <= 7; limit += limit == 1 ? 2 : 4) {
+            json_t *got = json_array();
+            char *cursor = NULL, *next = NULL;
+            for (int guard = 0; guard < 1000; guard++) {
+                struct doc_filter f = {.box = "to_process",
+                                       .sort = sorts[so],
+                                       .urgency = -1,
+                                       .limit = limit,
+                                       .cursor = cursor};
+                json_t *p = page(a, &f, &next);
+                for (size_t j = 0; j < json_array_size(p); j++)
+                    json_array_append_new(got, json_integer(id_at(p, j)));
+                json_decref(p);
+                free(cursor);
+                cursor = next;
+                if (!cursor)
+                    break;
+            }
+            free(cursor);
+            if (!json_equal(got, want))
+                fprintf(stderr, "to_process of %s by %s, %d a page: not its rows\n", a->login,
+                        sorts[so], limit);
+            CHECK(json_equal(got, want));
+            json_decref(got);
+        }
+        /* the set as a whole (a filter that keeps every document of the agency) */
+        struct doc_filter f = {.box = "to_process",
+                               .sort = sorts[so],
+                               .urgency = -1,
+                               .limit = 100,
+                               .received_from = "2000-01-01"};
+        char *next = NULL;
+        json_t *all = page(a, &f, &next);
+        free(next);
+        CHECK_INT((int64_t)json_array_size(all), (int64_t)json_array_size(want));
+        for (size_t j = 0; j < json_array_size(all) && j < json_array_size(want); j++)
+            CHECK_INT(id_at(all, j), json_integer_value(json_array_get(want, j)));
+        json_decref(all);
+        json_decref(want);
+    }
+}
+
 TEST(the_box_to_process_pages_as_its_rows)
 {
     struct db_conn *c = db_conn(app.db);
@@ -756,65 +809,72 @@ TEST(the_box_to_process_pages_as_its_rows)
     part(d_qd, clerk.user_id, 0, "leader", "pending", 1);
     part(d_khan_a, clerk.user_id, 0, "co_handler", "in_progress", 1); /* started: not */
     part(d_done, specialist.user_id, specialist.department_id, "co_handler", "pending", 1);
-    struct {
-        const struct actor *a;
-        bool unit_leader, clerk;
-    } who[] = {{&clerk, false, true},
-               {&head, true, false},
-               {&leader, false, false},
-               {&specialist, false, false}};
-    static const char *const sorts[] = {"urgency", "received"};
-    for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++)
-        for (int so = 0; so < 2; so++) {
-            json_t *want = to_process_of(who[w].a, who[w].unit_leader, who[w].clerk, so == 0);
-            CHECK(json_array_size(want) > 0);
-            for (int limit = 1; limit <= 3; limit += 2) {
-                json_t *got = json_array();
-                char *cursor = NULL, *next = NULL;
-                for (int guard = 0; guard < 100; guard++) {
-                    struct doc_filter f = {.box = "to_process",
-                                           .sort = sorts[so],
-                                           .urgency = -1,
-                                           .limit = limit,
-                                           .cursor = cursor};
-                    json_t *p = page(who[w].a, &f, &next);
-                    for (size_t j = 0; j < json_array_size(p); j++)
-                        json_array_append_new(got, json_integer(id_at(p, j)));
-                    json_decref(p);
-                    free(cursor);
-                    cursor = next;
-                    if (!cursor)
-                        break;
-                }
-                free(cursor);
-                if (!json_equal(got, want))
-                    fprintf(stderr, "to_process of %s by %s, %d a page: not its rows\n",
-                            who[w].a->login, sorts[so], limit);
-                CHECK(json_equal(got, want));
-                json_decref(got);
-            }
-            /* the set as a whole (a filter that keeps every document of the agency) */
-            struct doc_filter f = {.box = "to_process",
-                                   .sort = sorts[so],
-                                   .urgency = -1,
-                                   .limit = 100,
-                                   .received_from = "2000-01-01"};
-            char *next = NULL;
-            json_t *all = page(who[w].a, &f, &next);
-            free(next);
-            CHECK_INT((int64_t)json_array_size(all), (int64_t)json_array_size(want));
-            for (size_t j = 0; j < json_array_size(all) && j < json_array_size(want); j++)
-                CHECK_INT(id_at(all, j), json_integer_value(json_array_get(want, j)));
-            json_decref(all);
-            json_decref(want);
-        }
+    pages_as_rows(&clerk, false, true);
+    pages_as_rows(&head, true, false);
+    pages_as_rows(&leader, false, false);
+    pages_as_rows(&specialist, false, false);
+    CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE id > $1", "i", before), RES_OK);
+}
+
+/* A leader with rows on every document (the box of 12 000 at 1M documents: its pages
+ * come from doc_participant_pending_urgent/_received, one cut branch per role, with the
+ * sort key copied on the row): pending as leader on every incoming document of the
+ * agency, urgencies and ties included, also as lead or co-handler on some (the same
+ * document from two branches), two pending leader rows on one document (a branch cut at
+ * the page counts it once), rows that are not pending (done, inactive, in progress), and
+ * one on an outgoing document (not in the incoming box). The clerk likewise, next to the
+ * states to register and to present. */
+TEST(the_box_to_process_of_a_leader_on_many_rows)
+{
+    struct db_conn *c = db_conn(app.db);
+    int64_t before = one("SELECT COALESCE(MAX(id), 0) FROM doc_participant WHERE $1 = $1", 0);
+    struct db_stmt *s = NULL;
+    int64_t ids[400];
+    size_t n = 0;
+    CHECK_INT(db_query(c, &s,
+                       "SELECT id FROM document WHERE agency_id = $1 AND direction = 'incoming' "
+                       "ORDER BY id",
+                       "i", leader.agency_id),
+              RES_OK);
+    while (s && n < 400 && db_step(s) == RES_ROW)
+        ids[n++] = db_col_i64(s, 0);
+    db_finalize(s);
+    CHECK(n >= 12);
+    for (size_t i = 0; i < n; i++) {
+        part(ids[i], leader.user_id, 0, "leader", i % 7 == 3 ? "done" : "pending", 1);
+        if (i % 3 == 0)
+            part(ids[i], leader.user_id, 0, i % 2 ? "lead" : "co_handler", "pending", 1);
+        if (i % 5 == 1)
+            part(ids[i], leader.user_id, 0, "leader", "pending", 0); /* not in force */
+        if (i % 4 == 2)
+            part(ids[i], clerk.user_id, 0, i % 8 == 2 ? "leader" : "lead", "pending", 1);
+        if (i % 6 == 4)
+            part(ids[i], clerk.user_id, 0, "co_handler", "in_progress", 1); /* started */
+    }
+    part(ids[n / 2], leader.user_id, 0, "leader", "pending", 1); /* a second one */
+    part(ids[n / 2 + 1], leader.user_id, 0, "leader", "pending", 1);
+    int64_t out = one("SELECT COALESCE(MAX(id), 0) FROM document WHERE agency_id = $1 AND "
+                      "direction = 'outgoing'",
+                      leader.agency_id);
+    if (out)
+        part(out, leader.user_id, 0, "leader", "pending", 1);
+    pages_as_rows(&leader, false, false);
+    pages_as_rows(&clerk, false, true);
+    /* the home page's number is the same set */
+    json_t *counts = NULL;
+    CHECK_INT(doc_counts(&app, &leader, &counts), RES_OK);
+    json_t *want = to_process_of(&leader, false, false, true);
+    CHECK_INT(json_integer_value(json_object_get(counts, "to_process")),
+              (int64_t)json_array_size(want));
+    json_decref(want);
+    json_decref(counts);
     CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE id > $1", "i", before), RES_OK);
 }
 
 int main(void)
 {
     struct actor sys;
-    if (app_fixture_open(&app, &sys, data_dir, sizeof(data_dir), "list", true) != 0 ||
+    if (app_fixture_open_pg(&app, &sys, data_dir, sizeof(data_dir), "list", true) != 0 ||
         doc_demo_seed(&app) != RES_OK)
         return 2;
     /* The boxes below are made of hand-made participant rows: the demo's own workflow
@@ -905,8 +965,10 @@ int main(void)
     RUN(tracking_counts_every_lead_state);
     RUN(tracking_names_a_lead_outside_the_agency);
     RUN(the_box_to_process_pages_as_its_rows);
+    RUN(the_box_to_process_of_a_leader_on_many_rows);
     blob_close(app.blobs);
     db_close(app.db);
+    app_fixture_drop_pg();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", data_dir);
     if (system(cmd) != 0)

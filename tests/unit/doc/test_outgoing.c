@@ -73,6 +73,7 @@ static result_t draft(const char *type, const char *file_name, const unsigned ch
     struct doc_recipient_input rc = {.kind = "agency", .agency_id = tv_agency};
     struct doc_outgoing_input in = {.doc_type = type,
                                     .subject = "Về việc thử nghiệm chữ ký số",
+                                    .urgency = "khan", /* the rows' copy of it shows */
                                     .signer_id = leader.user_id,
                                     .recipients = &rc,
                                     .nrecipients = 1};
@@ -90,12 +91,29 @@ static int64_t pdf_draft(void)
     return id;
 }
 
+/* Every participant row carries its document's sort key (doc_participant_keys): the box
+ * to process reads its pages in that order from the rows (doc_list.c q_to_process). */
+static void keys_copied(void)
+{
+    int64_t n = -1;
+    CHECK_INT(db_one_i64(db_conn(app.db), &n,
+                         "SELECT COUNT(*) FROM doc_participant p, document d WHERE d.id = "
+                         "p.document_id AND (p.doc_urgency <> d.urgency OR "
+                         "COALESCE(p.doc_received_at, -1) <> COALESCE(d.received_at, -1))",
+                         ""),
+              RES_OK);
+    CHECK_INT(n, 0);
+}
+
+/* A step, then the participant rows' sort keys checked. */
 static result_t step(const struct actor *a, int64_t id, const char *action,
                      const struct doc_step_input *in)
 {
     struct verrs e = {0};
     struct doc_step_input none = {0};
-    return doc_workflow_act(&app, a, id, action, in ? in : &none, &e);
+    result_t r = doc_workflow_act(&app, a, id, action, in ? in : &none, &e);
+    keys_copied();
+    return r;
 }
 
 static void refused(const struct actor *a, int64_t id, const char *action,

@@ -89,6 +89,8 @@ static int64_t registered(void)
                                     .symbol = "SNV-CCVC",
                                     .issued_date = issued,
                                     .doc_type = "cong_van",
+                                    /* urgent every other one: the rows' copy of it shows */
+                                    .urgency = serial % 2 ? "khan" : NULL,
                                     .subject = "Về việc rà soát quy trình xử lý văn bản"};
     struct doc_upload f = {.role = "main",
                            .file_name = "cong-van.pdf",
@@ -100,11 +102,28 @@ static int64_t registered(void)
     return out.id;
 }
 
+/* Every participant row carries its document's sort key (doc_participant_keys): the box
+ * to process reads its pages in that order from the rows (doc_list.c q_to_process). */
+static void keys_copied(void)
+{
+    int64_t n = -1;
+    CHECK_INT(db_one_i64(db_conn(app.db), &n,
+                         "SELECT COUNT(*) FROM doc_participant p, document d WHERE d.id = "
+                         "p.document_id AND (p.doc_urgency <> d.urgency OR "
+                         "COALESCE(p.doc_received_at, -1) <> COALESCE(d.received_at, -1))",
+                         ""),
+              RES_OK);
+    CHECK_INT(n, 0);
+}
+
+/* A step, then the participant rows' sort keys checked (every step, made or refused). */
 static result_t step(const struct actor *a, int64_t id, const char *action,
                      const struct doc_step_input *in, struct verrs *e)
 {
     struct verrs local = {0};
-    return doc_workflow_act(&app, a, id, action, in, e ? e : &local);
+    result_t r = doc_workflow_act(&app, a, id, action, in, e ? e : &local);
+    keys_copied();
+    return r;
 }
 
 /* The step is refused with `want` and writes nothing. */
