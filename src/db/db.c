@@ -38,7 +38,11 @@
 #include "util/log.h"
 #include "util/str.h"
 
-#define STMT_CACHE 48
+/* Prepared statements kept per connection; when full, the least recently used one not
+ * in use makes room (before, the first 48 texts stayed for the connection's life and
+ * every later one was prepared and finalized at each use: the lists, whose text
+ * depends on the filters, once a thread had seen 48 others). */
+#define STMT_CACHE 96
 
 struct db_stmt {
     struct db_conn *conn;
@@ -47,6 +51,8 @@ struct db_stmt {
     bool in_use;
     bool cached;
     bool own_turn; /* a write outside a transaction took the writer's turn (db_step) */
+    uint32_t hash; /* of sql (cached statements) */
+    uint64_t used; /* the cache's clock at its last use */
 };
 
 /* A database handle and the statements prepared on it. */
@@ -54,6 +60,8 @@ struct conn_state {
     void *h;
     struct db_stmt cache[STMT_CACHE];
     int ncache;
+    uint64_t clock;    /* ticks at every use of a cached statement */
+    uint64_t prepares; /* statements the engine prepared on this handle */
 };
 
 struct db_conn {
@@ -534,10 +542,14 @@ static char *query_sql(const struct db_driver *drv, const char *sql)
 result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
     struct conn_state *st = c->cur;
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        hash = (hash ^ *p) * 16777619u;
     for (int i = 0; i < st->ncache; i++) {
         struct db_stmt *s = &st->cache[i];
-        if (!s->in_use && strcmp(s->sql, sql) == 0) {
+        if (!s->in_use && s->hash == hash && strcmp(s->sql, sql) == 0) {
             s->in_use = true;
+            s->used = ++st->clock;
             s->conn = c; /* the writer's statements serve every thread in turn */
             c->open_stmts++;
             *out = s;
@@ -548,15 +560,28 @@ result_t db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
     char *dialect = query_sql(c->db->drv, sql); /* NULL when sql has no tokens */
     result_t r = c->db->drv->prepare(st->h, dialect ? dialect : sql, &h);
     free(dialect);
+    st->prepares++;
     if (r != RES_OK) {
         log_error("msg=\"db prepare failed\" err=\"%s\" sql=\"%.120s\"", db_errmsg(c), sql);
         return r;
     }
-    struct db_stmt *s;
+    struct db_stmt *s = NULL;
     if (st->ncache < STMT_CACHE) {
         s = &st->cache[st->ncache++];
+    } else { /* the least recently used one not in use makes room */
+        for (int i = 0; i < st->ncache; i++)
+            if (!st->cache[i].in_use && (!s || st->cache[i].used < s->used))
+                s = &st->cache[i];
+        if (s) {
+            c->db->drv->finalize(s->h);
+            free(s->sql);
+        }
+    }
+    if (s) {
         s->cached = true;
-    } else {
+        s->hash = hash;
+        s->used = ++st->clock;
+    } else { /* every cached one is open */
         s = xcalloc(1, sizeof(*s));
         s->cached = false;
     }
@@ -1064,4 +1089,9 @@ void db_combine_stats(struct db *db, uint64_t *batches, uint64_t *units)
     *batches = db->batches;
     *units = db->batched;
     pthread_mutex_unlock(&db->write_lock);
+}
+
+uint64_t db_conn_prepares(struct db_conn *c)
+{
+    return c->cur->prepares;
 }

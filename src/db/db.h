@@ -64,6 +64,8 @@ bool db_col_null(struct db_stmt *s, int col);
 /* Binary column; NULL (and *len 0) for SQL NULL or empty; valid until next step. */
 const void *db_col_blob(struct db_stmt *s, int col, size_t *len);
 void db_finalize(struct db_stmt *s); /* NULL is fine */
+/* How many statements the engine prepared on c's current handle (cache misses). */
+uint64_t db_conn_prepares(struct db_conn *c);
 int64_t db_changes(struct db_conn *c);
 
 /* One write transaction as a unit (db_tx.c): begin with write intent, fn(c, arg),

@@ -206,12 +206,23 @@ TEST(statement_cache_reuse_and_nesting)
     snprintf(buf, sizeof(buf), "SELECT 2");
     CHECK_INT(db_one_i64(c, &v, buf, ""), RES_OK);
     CHECK_INT(v, 2);
-    /* Many distinct statements overflow the cache without leaking or failing. */
-    for (int i = 0; i < 100; i++) {
+    /* Many distinct statements overflow the cache without leaking or failing, and the
+     * least recently used make room: a statement used all along stays prepared, a new
+     * one seen after the cache filled is prepared once for its repeated uses. */
+    const char *hot = "SELECT COUNT(*) FROM t";
+    CHECK_INT(db_one_i64(c, &v, hot, ""), RES_OK);
+    for (int i = 0; i < 300; i++) {
         snprintf(buf, sizeof(buf), "SELECT %d", i);
         CHECK_INT(db_one_i64(c, &v, buf, ""), RES_OK);
         CHECK_INT(v, i);
+        uint64_t before = db_conn_prepares(c);
+        CHECK_INT(db_one_i64(c, &v, hot, ""), RES_OK);
+        CHECK_INT((int64_t)db_conn_prepares(c), (int64_t)before);
     }
+    uint64_t before = db_conn_prepares(c);
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(db_one_i64(c, &v, "SELECT 12345", ""), RES_OK);
+    CHECK_INT((int64_t)db_conn_prepares(c), (int64_t)before + 1);
 }
 
 static void *writer(void *arg)
