@@ -977,6 +977,10 @@ static void tp_head(struct q *q, const struct tp_cols *k, bool distinct)
  * documents. DISTINCT: a person may hold two pending rows on a document (lead and
  * co-handler, or two of one role), and a branch cut at the page must count it once.
  * docs/architecture.md, Documents: lists. */
+/* A receiver's copy recalled by its sender, waiting for the clerk to agree or refuse
+ * (doc_workflow.c: the state before the recall kept until then). */
+#define TP_RECALL_ASKED "s.state_before_recall IS NOT NULL"
+
 static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
                          const struct page *top)
 {
@@ -993,8 +997,10 @@ static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
         if (sc->clerk)
             q_add(q,
                   " UNION ALL SELECT s.id FROM document s WHERE s.agency_id = ?i AND s.direction "
-                  "= ?t AND s.state IN ('arrived', 'registered')",
-                  sc->agency_id, dir);
+                  "= ?t AND s.state IN ('arrived', 'registered') UNION ALL SELECT s.id FROM "
+                  "document s WHERE s.agency_id = ?i AND s.direction = ?t AND s.state = "
+                  "'recalled' AND " TP_RECALL_ASKED,
+                  sc->agency_id, dir, sc->agency_id, dir);
         q_add(q, ")");
         return;
     }
@@ -1017,13 +1023,16 @@ static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
         tp_key(q, top, &TP_DOC_C, false);
     }
     if (sc->clerk) {
-        /* one branch per state: each an index range in the page's order */
-        static const char *const states[] = {"arrived", "registered"};
-        for (int i = 0; i < 2; i++) {
+        /* one branch per state: each an index range in the page's order; a copy its
+         * sender recalled waits for the clerk's answer */
+        static const char *const states[] = {"arrived", "registered", "recalled"};
+        for (int i = 0; i < 3; i++) {
             q_add(q, " UNION ALL");
             tp_head(q, &TP_DOC_S, false);
             q_add(q, "document s WHERE s.agency_id = ?i AND s.direction = ?t AND s.state = ?t",
                   sc->agency_id, dir, states[i]);
+            if (i == 2)
+                q_add(q, " AND " TP_RECALL_ASKED);
             tp_key(q, top, &TP_DOC_S, true);
         }
     }

@@ -92,13 +92,13 @@ async function list(c, query) {
 // The demo's own workflow (documents presented, assigned, in progress) and its
 // deliveries waiting as `arrived` would stand in every box: taken back to plain
 // registered documents first, since the boxes below are made of hand-made rows; and
-// their search words go, since their subjects share words with the ones below.
+// their search words go (indexed or still pending), since their subjects share words with the ones below.
 // (The server's start-up jobs may hold the SQLite write lock for a moment: retried.)
 async function resetDemo(server) {
   for (let i = 0; ; i++) {
     try {
       server.db("DELETE FROM doc_participant; UPDATE document SET state = 'registered', deadline = NULL, completed_at = NULL WHERE direction = 'incoming' AND state <> 'arrived'; " +
-        "UPDATE document SET state = 'refused' WHERE state = 'arrived'; DELETE FROM doc_search_token");
+        "UPDATE document SET state = 'refused' WHERE state = 'arrived'; DELETE FROM doc_search_token; DELETE FROM doc_search_pending");
       return;
     } catch (e) {
       if (i === 50 || !/locked|busy/.test(String(e.message))) throw e;

@@ -733,7 +733,8 @@ static json_t *to_process_of(const struct actor *a, bool unit_leader, bool clerk
              "AND (d.id IN (SELECT p.document_id FROM doc_participant p WHERE p.active = 1 AND "
              "p.status = 'pending' AND p.role IN ('lead', 'co_handler', 'leader') AND (p.user_id "
              "= $2 OR (p.user_id IS NULL AND p.department_id = $3 AND $4 = 1))) OR ($5 = 1 AND "
-             "d.state IN ('arrived', 'registered'))) ORDER BY %sd.received_at DESC, d.id DESC",
+             "(d.state IN ('arrived', 'registered') OR (d.state = 'recalled' AND "
+             "d.state_before_recall IS NOT NULL)))) ORDER BY %sd.received_at DESC, d.id DESC",
              urgency ? "d.urgency DESC, " : "");
     struct db_stmt *s = NULL;
     json_t *out = json_array();
@@ -809,10 +810,36 @@ TEST(the_box_to_process_pages_as_its_rows)
     part(d_qd, clerk.user_id, 0, "leader", "pending", 1);
     part(d_khan_a, clerk.user_id, 0, "co_handler", "in_progress", 1); /* started: not */
     part(d_done, specialist.user_id, specialist.department_id, "co_handler", "pending", 1);
+    /* a copy recalled by its sender, waiting for the clerk's answer, is theirs to
+     * process; one whose recall was answered is not */
+    CHECK_INT(db_run(c,
+                     "UPDATE document SET state = 'recalled', state_before_recall = 'in_progress' "
+                     "WHERE id = $1",
+                     "i", d_info),
+              RES_OK);
+    CHECK_INT(db_run(c, "UPDATE document SET state = 'recalled' WHERE id = $1", "i", d_done),
+              RES_OK);
+    json_t *want = to_process_of(&clerk, false, true, true), *counts = NULL;
+    bool has_info = false, has_done = false;
+    for (size_t i = 0; i < json_array_size(want); i++) {
+        has_info |= json_integer_value(json_array_get(want, i)) == d_info;
+        has_done |= json_integer_value(json_array_get(want, i)) == d_done;
+    }
+    CHECK(has_info && !has_done);
+    CHECK_INT(doc_counts(&app, &clerk, &counts), RES_OK); /* the home page's number */
+    CHECK_INT(json_integer_value(json_object_get(counts, "to_process")),
+              (int64_t)json_array_size(want));
+    json_decref(counts);
+    json_decref(want);
     pages_as_rows(&clerk, false, true);
     pages_as_rows(&head, true, false);
     pages_as_rows(&leader, false, false);
     pages_as_rows(&specialist, false, false);
+    CHECK_INT(db_run(c,
+                     "UPDATE document SET state = 'presented', state_before_recall = NULL WHERE "
+                     "id IN ($1, $2)",
+                     "ii", d_info, d_done),
+              RES_OK);
     CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE id > $1", "i", before), RES_OK);
 }
 
