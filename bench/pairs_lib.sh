@@ -1,8 +1,23 @@
-# The pair runner shared by bench/views_pairs.sh and bench/to_process_pairs.sh (sourced,
-# not run): each script sets A, DA, B, DB, PAIRS, DUR, OUT, TMP, SQL, AG, the targets
-# (add NAME URL LOGIN) and LOGINS (the logins whose tokens the targets use), defines
-# describe() (the data line of the summary), then calls pairs_run TITLE.
+# The pair runner shared by bench/views_pairs.sh, to_process_pairs.sh and
+# search_pairs.sh (sourced, not run): each script calls pairs_setup with its arguments
+# (A, DA, B, DB, PAIRS, DUR, OUT, TMP, SQL, AG), adds the targets (add NAME URL LOGIN),
+# sets LOGINS (the logins whose tokens the targets use), defines describe() (the data
+# line of the summary), then calls pairs_run TITLE.
 declare -a NAMES URLS WHO
+
+# The arguments, the settings and the clean-up every pair script shares, then the
+# agency of the generated data: pairs_setup DEFAULT_OUT BIN_A DIR_A BIN_B DIR_B [PAIRS]
+pairs_setup() {
+    A=$2 DA=$3 B=$4 DB=$5 PAIRS=${6:-3}
+    DUR=${BENCH_DURATION:-5s}
+    OUT=${BENCH_OUT:-$1}
+    TMP=$(mktemp -d)
+    export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
+    PID=
+    trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"; true' EXIT
+    SQL=$DA/qlvb.db
+    AG=$(sqlite3 "$SQL" "SELECT id FROM agency WHERE code = '000.00.04.H41'")
+}
 add() { NAMES+=("$1"); URLS+=("$2"); WHO+=("$3"); }
 
 one() { # BIN DIR LABEL

@@ -12,23 +12,14 @@
 # byte for byte). Summary → $BENCH_OUT (bench/results/search-pairs.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-A=$1 DA=$2 B=$3 DB=$4 PAIRS=${5:-3}
-DUR=${BENCH_DURATION:-5s}
-OUT=${BENCH_OUT:-bench/results/search-pairs.txt}
-TMP=$(mktemp -d)
-export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"; true' EXIT
-
-SQL=$DA/qlvb.db
-AG=$(sqlite3 "$SQL" "SELECT id FROM agency WHERE code = '000.00.04.H41'")
+source bench/pairs_lib.sh
+pairs_setup bench/results/search-pairs.txt "$@"
 [ -n "$AG" ] || { echo "search_pairs: no data (bench/docs.sh first)" >&2; exit 1; }
 RARE="Kr%C3%B4ng%20P%E1%BA%AFc%20chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20s%E1%BB%91"
 PHRASE="chuy%E1%BB%83n%20%C4%91%E1%BB%95i%20s%E1%BB%91"
 NUMBER="85%2FSNV"
 PREFIX="ph%C3%B2ng%20ch%E1%BB%91ng%20thi%C3%AAn"
 
-source bench/pairs_lib.sh
 add leader_rare "/api/v1/documents?q=$RARE" 040090000142
 add leader_phrase "/api/v1/documents?q=$PHRASE" 040090000142
 add leader_number "/api/v1/documents?q=$NUMBER" 040090000142

@@ -21,16 +21,8 @@
 # $BENCH_OUT (bench/results/to-process-pairs.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-A=$1 DA=$2 B=$3 DB=$4 PAIRS=${5:-3}
-DUR=${BENCH_DURATION:-5s}
-OUT=${BENCH_OUT:-bench/results/to-process-pairs.txt}
-TMP=$(mktemp -d)
-export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"; true' EXIT
-
-SQL=$DA/qlvb.db
-AG=$(sqlite3 "$SQL" "SELECT id FROM agency WHERE code = '000.00.04.H41'")
+source bench/pairs_lib.sh
+pairs_setup bench/results/to-process-pairs.txt "$@"
 SPEC=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000145'")
 key_at() { # WHERE OFFSET [received]
     local k="'u.' || urgency || '.' || received_at || '.' || id" o="urgency DESC, received_at DESC, id DESC"
@@ -45,7 +37,6 @@ LEADER=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000142'")
 LEADER_DEEP=$(key_at "AND id IN (SELECT document_id FROM doc_participant WHERE user_id = $LEADER AND active = 1 AND status = 'pending' AND role IN ('lead', 'co_handler', 'leader'))" 5000)
 [ -n "$SPEC_DEEP" ] && [ -n "$CLERK_DEEP" ] && [ -n "$LEADER_DEEP" ] || { echo "to_process_pairs: no data (bench/docs.sh first)" >&2; exit 1; }
 
-source bench/pairs_lib.sh
 D=/api/v1/documents
 add spec_tp_first "$D?box=to_process" 040090000145
 add spec_tp_deep "$D?box=to_process&cursor=$SPEC_DEEP" 040090000145

@@ -22,16 +22,8 @@
 # (the JSON, byte for byte). Summary → $BENCH_OUT (bench/results/views-pairs.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-A=$1 DA=$2 B=$3 DB=$4 PAIRS=${5:-3}
-DUR=${BENCH_DURATION:-5s}
-OUT=${BENCH_OUT:-bench/results/views-pairs.txt}
-TMP=$(mktemp -d)
-export QLVB_ARGON2_MEMORY_KIB=${QLVB_ARGON2_MEMORY_KIB:-1024}
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$TMP"; true' EXIT
-
-SQL=$DA/qlvb.db
-AG=$(sqlite3 "$SQL" "SELECT id FROM agency WHERE code = '000.00.04.H41'")
+source bench/pairs_lib.sh
+pairs_setup bench/results/views-pairs.txt "$@"
 SPEC=$(sqlite3 "$SQL" "SELECT id FROM app_user WHERE login = '040090000145'")
 MINE="SELECT document_id FROM doc_participant WHERE user_id = $SPEC UNION ALL SELECT id FROM document WHERE created_by = $SPEC"
 HALF=$(sqlite3 "$SQL" "SELECT COUNT(*) / 2 FROM document WHERE agency_id = $AG AND direction = 'incoming' AND id IN ($MINE)")
@@ -46,7 +38,6 @@ OUTDOC=$(sqlite3 "$SQL" "SELECT d.id FROM document d WHERE d.agency_id = $AG AND
 [ -n "$DEEP" ] && [ -n "$OUTDOC" ] || { echo "views_pairs: no data (bench/docs.sh first)" >&2; exit 1; }
 YEAR_FROM=$(date -u -d '365 days ago' +%F)
 
-source bench/pairs_lib.sh
 add spec_all_first "/api/v1/documents" 040090000145
 add spec_all_deep "/api/v1/documents?cursor=$DEEP" 040090000145
 add spec_done "/api/v1/documents?box=done" 040090000145

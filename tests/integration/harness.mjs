@@ -75,7 +75,9 @@ export class Server {
       '--threads', '2', ...(PG ? ['--db', dbFor(this.dir)] : []), ...this.extraArgs],
       { env: { ...process.env, ...FAST_ENV, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr.on('data', (d) => { this.log += d; });
-    this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r({ code, sig })));
+    // 'close', not 'exit': exit may come before the last of stderr was read (a test
+    // that looked for the shutdown lines in the log then found them missing).
+    this.exited = new Promise((r) => this.proc.on('close', (code, sig) => r({ code, sig })));
     for (let i = 0; i < 200; i++) {
       try { await fetch(this.base + '/login'); return; } catch { await new Promise((r) => setTimeout(r, 25)); }
     }

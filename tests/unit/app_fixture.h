@@ -108,4 +108,19 @@ static inline void app_fixture_drop_pg(void)
     }
 }
 
+/* Participant rows whose copy of their document's sort key (doc_participant_keys, for
+ * the box to process) differs from the document: 0 when every copy is true, -1 when the
+ * query failed. */
+static inline int64_t app_fixture_stale_participant_keys(struct app *app)
+{
+    int64_t n = -1;
+    if (db_one_i64(db_conn(app->db), &n,
+                   "SELECT COUNT(*) FROM doc_participant p, document d WHERE d.id = "
+                   "p.document_id AND (p.doc_urgency <> d.urgency OR "
+                   "COALESCE(p.doc_received_at, -1) <> COALESCE(d.received_at, -1))",
+                   "") != RES_OK)
+        return -1;
+    return n;
+}
+
 #endif

@@ -95,14 +95,7 @@ static int64_t pdf_draft(void)
  * to process reads its pages in that order from the rows (doc_list.c q_to_process). */
 static void keys_copied(void)
 {
-    int64_t n = -1;
-    CHECK_INT(db_one_i64(db_conn(app.db), &n,
-                         "SELECT COUNT(*) FROM doc_participant p, document d WHERE d.id = "
-                         "p.document_id AND (p.doc_urgency <> d.urgency OR "
-                         "COALESCE(p.doc_received_at, -1) <> COALESCE(d.received_at, -1))",
-                         ""),
-              RES_OK);
-    CHECK_INT(n, 0);
+    CHECK_INT(app_fixture_stale_participant_keys(&app), 0);
 }
 
 /* A step, then the participant rows' sort keys checked. */
