@@ -1359,7 +1359,15 @@ result_t doc_list(struct app *app, const struct actor *a, const struct doc_filte
     if (r == RES_OK && !rows)
         r = RES_INTERNAL;
     int npend = 0, nmain = 0;
-    if (r == RES_OK && k->has_q) {
+    int64_t any_pending = 0; /* usually none: a batch is indexed within seconds */
+    if (r == RES_OK && k->has_q)
+        r = db_one_i64(c, &any_pending,
+                       "SELECT COUNT(*) FROM (SELECT 1 FROM doc_search_pending WHERE agency_id = "
+                       "$1 LIMIT 1) x",
+                       "i", sc.agency_id);
+    if (r == RES_OK && k->has_q && !any_pending) {
+        r = search_plan(c, &sc, &k->sq, k->sort == SORT_URGENCY, &plan);
+    } else if (r == RES_OK && k->has_q) {
         k->pending = true;
         for (int i = 0; i < k->sq.n; i++)
             snprintf(k->pending_like[i], sizeof(k->pending_like[i]),
