@@ -630,6 +630,7 @@ result_t db_step(struct db_stmt *s)
         if (t != RES_OK)
             return t;
         c->holds_write = s->own_turn = true;
+        c->turn_from = mono_ns();
     }
     result_t r = drv->step(s->h);
     if (r != RES_ROW && r != RES_DONE && r != RES_CONFLICT)
