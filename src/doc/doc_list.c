@@ -1799,7 +1799,8 @@ static result_t backfill_tx(struct tx *t, void *arg)
 }
 
 /* doc.search_backfill (queued by migration 0011): the words of every document that has
- * none yet, 500 per transaction. A derived index, not a user action: no audit row. */
+ * none yet and none waiting in doc_search_pending (doc.search_index writes those), 500
+ * per transaction. A derived index, not a user action: no audit row. */
 static result_t search_backfill(void *ctx, const struct job *j, char *message, size_t size)
 {
     (void)j;
@@ -1818,7 +1819,8 @@ static result_t search_backfill(void *ctx, const struct job *j, char *message, s
         r = db_query(c, &s,
                      "SELECT d.id FROM document d WHERE d.id > $1 AND (d.issuer_folded IS NULL OR "
                      "NOT EXISTS (SELECT 1 FROM doc_search_token t WHERE t.document_id = d.id)) "
-                     "ORDER BY d.id LIMIT 500",
+                     "AND NOT EXISTS (SELECT 1 FROM doc_search_pending p WHERE p.document_id = "
+                     "d.id) ORDER BY d.id LIMIT 500",
                      "i", after);
         while ((r == RES_OK || r == RES_ROW) && (r = db_step(s)) == RES_ROW)
             b->ids[b->n++] = after = db_col_i64(s, 0);
