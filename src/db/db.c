@@ -74,6 +74,8 @@ struct db_conn {
      * on another connection. */
     int open_stmts;
     bool in_tx;
+    int reads;         /* db_read_begin depth */
+    bool read_began;   /* the outermost one opened a snapshot on this handle */
     bool holds_write;  /* this connection holds db->write_lock */
     int64_t turn_from; /* when it took it (monotonic ns) */
     /* Group commit: this connection's COMMIT does not sync; db_commit waits here. */
@@ -338,7 +340,7 @@ const char *db_engine(const struct db *db)
 static void conn_revive(struct db_conn *c)
 {
     const struct db_driver *drv = c->db->drv;
-    if (!drv->healthy || c->open_stmts > 0 || c->in_tx || c->cur != &c->own ||
+    if (!drv->healthy || c->open_stmts > 0 || c->in_tx || c->reads || c->cur != &c->own ||
         drv->healthy(c->own.h))
         return;
     int64_t now = clock_now();
@@ -407,6 +409,26 @@ result_t db_exec(struct db_conn *c, const char *sql)
     return r == RES_DONE ? RES_OK : r;
 }
 
+result_t db_read_begin(struct db_conn *c)
+{
+    if (c->reads++ > 0 || c->in_tx || c->holds_write || c->cur != &c->own ||
+        !c->db->drv->begin_read_sql)
+        return RES_OK;
+    result_t r = db_exec(c, c->db->drv->begin_read_sql);
+    c->read_began = r == RES_OK;
+    return r;
+}
+
+void db_read_end(struct db_conn *c)
+{
+    if (c->reads <= 0 || --c->reads > 0 || !c->read_began)
+        return;
+    c->read_began = false;
+    /* Ends the snapshot; on an aborted PostgreSQL transaction COMMIT rolls back. */
+    if (c->db->drv->exec(c->own.h, "COMMIT") != RES_OK)
+        log_error("msg=\"db read snapshot end failed\" err=\"%s\"", db_errmsg(c));
+}
+
 static void write_release(struct db_conn *c)
 {
     if (c->holds_write) {
@@ -447,8 +469,19 @@ static struct conn_state *writer_state(struct db *db)
     return st;
 }
 
+/* A write inside a read snapshot (db_read_begin) is a bug on either engine (on
+ * PostgreSQL the snapshot is READ ONLY): refused on both, so SQLite's tests find it. */
+bool db_in_read(const struct db_conn *c)
+{
+    if (c->read_began)
+        log_error("msg=\"db write inside a read snapshot\"");
+    return c->read_began;
+}
+
 result_t db_begin(struct db_conn *c)
 {
+    if (db_in_read(c))
+        return RES_INTERNAL;
     if (c->sync && db_sync_broken(c->sync))
         return RES_IO; /* no change that could not be acknowledged (db_sync.h) */
     bool took = false;
@@ -618,6 +651,8 @@ result_t db_step(struct db_stmt *s)
 {
     struct db_conn *c = s->conn;
     const struct db_driver *drv = c->db->drv;
+    if (c->read_began && drv->stmt_writes && drv->stmt_writes(s->h) && db_in_read(c))
+        return RES_INTERNAL;
     if (drv->single_writer && !c->holds_write && drv->stmt_writes && drv->stmt_writes(s->h)) {
         /* A write outside db_begin: it still takes the writer's turn until the statement
          * ends, so that no write of this process (nor the checkpoint SQLite runs in a

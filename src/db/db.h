@@ -46,6 +46,14 @@ result_t db_rollback(struct db_conn *c);
 result_t db_exec(struct db_conn *c,
                  const char *sql); /* no parameters; may hold several statements */
 
+/* A read snapshot: the statements between db_read_begin and db_read_end see one
+ * committed state (a page built from several queries agrees with itself), and on SQLite
+ * the handle's page cache stays valid between them. Nests; inside a write transaction
+ * both do nothing. No write may run inside (on PostgreSQL the snapshot is READ ONLY).
+ * Every db_read_begin, whatever it returned, is matched by one db_read_end. */
+result_t db_read_begin(struct db_conn *c);
+void db_read_end(struct db_conn *c);
+
 /* Refreshes the query planner's statistics: on SQLite ANALYZE with a sampling limit
  * (analysis_limit: 1000 rows per index, seconds at a million documents) in a write
  * transaction, so that plans follow the data as it grows (the daily job db.optimize);

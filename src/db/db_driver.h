@@ -24,6 +24,9 @@ struct db_driver {
     const char *(*errmsg)(void *conn);
     result_t (*exec)(void *conn, const char *sql);
     const char *begin_write_sql;
+    /* A read snapshot (db_read_begin): every statement until db_read_end sees the same
+     * committed state. NULL: statements read on their own. */
+    const char *begin_read_sql;
     /* The engine takes one writer at a time (SQLite): db_begin queues this process's
      * writers on a mutex first, so a waiting writer starts the moment the previous one
      * commits instead of polling the database lock with the busy handler's sleeps. */

@@ -17,4 +17,7 @@ bool db_tx_combines(struct db *db, struct db_conn *c);
 result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg, bool *alone,
                         bool *ran);
 
+/* Whether c holds a read snapshot of db_read_begin, where no write may run (logged). */
+bool db_in_read(const struct db_conn *c);
+
 #endif

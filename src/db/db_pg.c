@@ -585,6 +585,7 @@ const struct db_driver db_pg_driver = {
     /* READ COMMITTED with row locks: writers that must serialise (audit head,
      * counters) UPDATE the row first and so queue on its lock. */
     .begin_write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     /* a transaction-scoped advisory lock; the key is "qlvb" in ASCII */
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(1902933602)",
     .prepare = pg_prepare,

@@ -247,6 +247,10 @@ const struct db_driver db_sqlite_driver = {
     .errmsg = sq_errmsg,
     .exec = sq_exec,
     .begin_write_sql = "BEGIN IMMEDIATE",
+    /* deferred: the first read takes the WAL snapshot, and the page cache stays valid
+     * for every statement after it (a statement on its own starts a read transaction,
+     * and after another connection's commit the handle's cache is thrown away) */
+    .begin_read_sql = "BEGIN",
     .single_writer = true,
     .file_path = sq_file_path,
     /* 64 MiB of page cache (the default is 2 MiB): the pages every registration writes —

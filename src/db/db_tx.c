@@ -26,6 +26,8 @@ result_t db_tx(struct db *db, db_tx_fn fn, void *arg)
     struct db_conn *c = db_conn(db);
     if (!c)
         return RES_DB;
+    if (db_in_read(c))
+        return RES_INTERNAL;
     int first = 0;
     if (db_tx_combines(db, c)) { /* single-writer engines: with the units waiting (db.c) */
         bool alone = false, ran = false;

@@ -1373,19 +1373,39 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
         return r;
     json_object_set_new(doc, "replies", replies);
     /* thay thế (§6): on both sides — the replacement names what it replaces, the
-     * replaced one (and a receiver's copy of it) what replaced it */
-    json_t *links = NULL;
+     * replaced one (and a receiver's copy of it) what replaced it; and whether this is a
+     * receiver's copy recalled by its sender, waiting for the clerk's answer */
+    json_t *replaces = json_null();
+    bool pending = false;
     r = db_query(c, &s,
-                 "SELECT o.id, o.state, o.number, o.symbol, o.subject FROM document d JOIN "
+                 "SELECT o.id, o.state, o.number, o.symbol, o.subject, CASE WHEN "
+                 "d.state_before_recall IS NOT NULL THEN 1 ELSE 0 END FROM document d LEFT JOIN "
                  "document o ON o.id = d.replaces_id WHERE d.id = $1",
                  "i", id);
-    if (r == RES_OK)
-        r = db_collect(s, "id:i,state:t,number:T,symbol:T,subject:t", &links);
     if (r != RES_OK)
         return r;
-    json_object_set(doc, "replaces",
-                    json_array_size(links) ? json_array_get(links, 0) : json_null());
-    json_decref(links);
+    if ((r = db_step(s)) == RES_ROW) {
+        pending = db_col_i64(s, 5) == 1;
+        if (!db_col_null(s, 0)) {
+            json_decref(replaces);
+            replaces = json_object();
+            json_object_set_new(replaces, "id", json_integer(db_col_i64(s, 0)));
+            json_object_set_new(replaces, "state", json_string(db_col_text(s, 1)));
+            for (int k = 2; k <= 3; k++)
+                json_object_set_new(replaces, k == 2 ? "number" : "symbol",
+                                    db_col_null(s, k) ? json_null()
+                                                      : json_string(db_col_text(s, k)));
+            json_object_set_new(replaces, "subject", json_string(db_col_text(s, 4)));
+        }
+        r = RES_OK;
+    }
+    db_finalize(s);
+    if (r != RES_OK && r != RES_DONE) {
+        json_decref(replaces);
+        return r;
+    }
+    json_object_set_new(doc, "replaces", replaces);
+    json_t *links = NULL;
     r = db_query(c, &s,
                  "SELECT id, state, number, symbol, subject FROM document WHERE replaces_id = $1 "
                  "ORDER BY id LIMIT 100",
@@ -1395,14 +1415,7 @@ result_t doc_outgoing_json(struct db_conn *c, int64_t id, json_t *doc)
     if (r != RES_OK)
         return r;
     json_object_set_new(doc, "replaced_by", links);
-    /* a receiver's copy recalled by its sender, waiting for the clerk's answer */
-    int64_t pending = 0;
-    if ((r = db_one_i64(c, &pending,
-                        "SELECT COUNT(*) FROM document WHERE id = $1 AND state_before_recall IS "
-                        "NOT NULL",
-                        "i", id)) != RES_OK)
-        return r;
-    json_object_set_new(doc, "recall_pending", json_boolean(pending > 0));
+    json_object_set_new(doc, "recall_pending", json_boolean(pending));
     const char *dir = json_string_value(json_object_get(doc, "direction"));
     if (!dir || strcmp(dir, "outgoing"))
         return RES_OK;

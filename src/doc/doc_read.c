@@ -227,13 +227,32 @@ result_t doc_authorize(struct db_conn *c, const struct actor *a, enum authz_acti
     return r == RES_OK ? authz_check_object(a, action, &o) : r;
 }
 
+static result_t doc_get_in(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
+                           json_t **out);
+
+/* The document with everything its page shows, read in one snapshot (a dozen queries
+ * that agree with each other). */
 result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **out)
 {
     *out = NULL;
     struct db_conn *c = db_conn(app->db);
     if (!c)
         return RES_DB;
-    result_t r = doc_authorize(c, a, AZ_DOC_READ, id);
+    result_t r = db_read_begin(c);
+    if (r == RES_OK)
+        r = doc_get_in(app, c, a, id, out);
+    db_read_end(c);
+    return r;
+}
+
+static result_t doc_get_in(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
+                           json_t **out)
+{
+    struct authz_object o;
+    struct authz_participant parts[DOC_MAX_PARTS];
+    result_t r = doc_object_load(c, id, &o, parts);
+    if (r == RES_OK)
+        r = authz_check_object(a, AZ_DOC_READ, &o);
     if (r != RES_OK)
         return r;
     struct db_stmt *s = NULL;
@@ -249,7 +268,7 @@ result_t doc_get(struct app *app, const struct actor *a, int64_t id, json_t **ou
     if (!doc)
         return r == RES_DONE ? RES_NOT_FOUND : r;
     if ((r = doc_children(c, id, doc)) != RES_OK ||
-        (r = doc_workflow_json(app, c, a, id, doc)) != RES_OK ||
+        (r = doc_workflow_json(app, c, a, id, &o, doc)) != RES_OK ||
         (r = doc_outgoing_json(c, id, doc)) != RES_OK ||
         (r = doc_public_json(app, c, a, id, doc)) != RES_OK) {
         json_decref(doc);

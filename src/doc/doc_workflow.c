@@ -216,6 +216,7 @@ struct wf_state {
     bool sealed;                /* outgoing: the agency signature is on */
     bool paper, digitised;      /* incoming: paper original; its scan signed (§5) */
     bool agency_key;            /* paper, not digitised: the agency can sign it (§5) */
+    int64_t completed_at;       /* 0 while not completed */
 };
 
 static bool open_status(const char *s)
@@ -231,7 +232,8 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
                           "SELECT state, direction, agency_id, created_by, due_date, deadline, "
                           "sealed_at, medium, (SELECT COUNT(*) FROM doc_file f WHERE "
                           "f.document_id = $1 AND f.role = 'main' AND f.stage = 'digitised'), "
-                          "state_before_recall FROM document WHERE id = $1",
+                          "state_before_recall, COALESCE(completed_at, 0) FROM document WHERE "
+                          "id = $1",
                           "i", id);
     if (r != RES_OK)
         return r;
@@ -254,6 +256,7 @@ static result_t wf_load(struct db_conn *c, const struct actor *a, int64_t id, st
         if (!strcmp(w->direction, "incoming") && !strcmp(w->state_key, "recalled") &&
             !db_col_null(s, 9))
             w->state = S_RECALL_REQ;
+        w->completed_at = db_col_i64(s, 10);
         r = RES_OK;
     } else if (r == RES_DONE) {
         r = RES_NOT_FOUND;
@@ -2501,21 +2504,27 @@ const char *doc_history_edxml_status(const char *action)
 }
 
 /* The keys of the steps the actor may take now: the policy and the state machine. */
+static json_t *actions_in(const struct actor *a, const struct authz_object *o,
+                          const struct wf_state *s)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < NSTEPS; i++) {
+        const struct step *st = &steps[i];
+        if ((s->state & st->states) && authz_check_object(a, step_az(st, s->state), o) == RES_OK &&
+            step_ready(st, s, NULL, 0))
+            json_array_append_new(out, json_string(st->key));
+    }
+    return out;
+}
+
 static json_t *actions_of(struct db_conn *c, const struct actor *a, int64_t id,
                           const struct wf_state *s)
 {
     struct authz_object o;
     struct authz_participant parts[DOC_MAX_PARTS];
-    json_t *out = json_array();
     if (doc_object_load(c, id, &o, parts) != RES_OK)
-        return out;
-    for (size_t i = 0; i < NSTEPS; i++) {
-        const struct step *st = &steps[i];
-        if ((s->state & st->states) && authz_check_object(a, step_az(st, s->state), &o) == RES_OK &&
-            step_ready(st, s, NULL, 0))
-            json_array_append_new(out, json_string(st->key));
-    }
-    return out;
+        return json_array();
+    return actions_in(a, &o, s);
 }
 
 static bool has_action(json_t *actions, const char *key)
@@ -2531,17 +2540,13 @@ static bool has_action(json_t *actions, const char *key)
 }
 
 result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
-                           json_t *doc)
+                           const struct authz_object *o, json_t *doc)
 {
     struct wf_state s;
     result_t r = wf_load(c, a, id, &s);
     if (r != RES_OK)
         return r;
-    int64_t completed_at = 0;
-    if ((r = db_one_i64(c, &completed_at,
-                        "SELECT COALESCE(completed_at, 0) FROM document WHERE id = $1", "i", id)) !=
-        RES_OK)
-        return r;
+    int64_t completed_at = s.completed_at;
     json_object_set_new(doc, "deadline", s.deadline[0] ? json_string(s.deadline) : json_null());
     json_t *ds = json_null();
     int64_t day;
@@ -2605,7 +2610,7 @@ result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct acto
         }
     }
     json_object_set_new(doc, "participants", parts);
-    json_object_set_new(doc, "actions", actions_of(c, a, id, &s));
+    json_object_set_new(doc, "actions", actions_in(a, o, &s));
     return RES_OK;
 }
 

@@ -10,9 +10,11 @@
 struct db_conn;
 
 /* Adds "deadline", "deadline_state", "completed_at", "participants" and "actions" to
- * the document object `doc` (which doc_get has read under AZ_DOC_READ). */
+ * the document object `doc` (which doc_get has read under AZ_DOC_READ); `o` is the
+ * object doc_get loaded for that check (doc_object_load), the actions' too. */
+struct authz_object;
 result_t doc_workflow_json(struct app *app, struct db_conn *c, const struct actor *a, int64_t id,
-                           json_t *doc);
+                           const struct authz_object *o, json_t *doc);
 
 /* doc_outgoing.c: adds to doc_get's object the outgoing parts — "recipients",
  * "recipients_status" (per recipient, from the receivers' copies), "versions" of the

@@ -88,8 +88,8 @@ export class Server {
     const exit = await this.exited;
     // db.c refuses a query whose type letters do not match its parameters (a call that
     // would bind the wrong value): any such line fails the test file that caused it.
-    const bad = (this.log || '').split('\n').filter((l) => l.includes('db bind: the type letters') || l.includes('db write outside a transaction') || l.includes('db statement left open across'));
-    if (bad.length) throw new Error('server ran a query with mismatched bind types or a write outside a transaction:\n' + bad.slice(0, 3).join('\n'));
+    const bad = (this.log || '').split('\n').filter((l) => l.includes('db bind: the type letters') || l.includes('db write outside a transaction') || l.includes('db write inside a read snapshot') || l.includes('db statement left open across'));
+    if (bad.length) throw new Error('server ran a query with mismatched bind types, a write outside a transaction or inside a read snapshot:\n' + bad.slice(0, 3).join('\n'));
     return exit;
   }
   cleanup() {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,63 @@ TEST(blobs_round_trip)
     CHECK(db_col_blob(s, 1, &len) == NULL && len == 0);
     CHECK(!db_col_null(s, 2)); /* an empty blob is not NULL */
     db_finalize(s);
+}
+
+/* A read snapshot (db_read_begin): another thread's commit is not seen until
+ * db_read_end; nesting keeps the outermost one; a write inside is refused and changes
+ * nothing; inside a write transaction both do nothing. */
+static void *snapshot_writer(void *arg)
+{
+    (void)arg;
+    struct db_conn *c = db_conn(db);
+    result_t r = db_begin(c);
+    if (r == RES_OK)
+        r = db_run(c, "UPDATE snap SET n = n + 1", "");
+    if (r == RES_OK)
+        r = db_commit(c);
+    else
+        db_rollback(c);
+    return (void *)(intptr_t)r;
+}
+
+TEST(read_snapshots)
+{
+    struct db_conn *c = db_conn(db);
+    CHECK_INT(db_exec(c, "CREATE TABLE snap (n INTEGER NOT NULL)"), RES_OK);
+    CHECK_INT(db_run(c, "INSERT INTO snap VALUES (1)", ""), RES_OK);
+    int64_t n = 0;
+    CHECK_INT(db_read_begin(c), RES_OK);
+    CHECK_INT(db_one_i64(c, &n, "SELECT n FROM snap", ""), RES_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(db_read_begin(c), RES_OK); /* nested */
+    pthread_t th;
+    void *res = NULL;
+    pthread_create(&th, NULL, snapshot_writer, NULL);
+    pthread_join(th, &res);
+    CHECK_INT((int)(intptr_t)res, RES_OK);
+    CHECK_INT(db_one_i64(c, &n, "SELECT n FROM snap", ""), RES_OK);
+    CHECK_INT(n, 1); /* the snapshot's value */
+    db_read_end(c);  /* the inner one: still the snapshot */
+    CHECK_INT(db_one_i64(c, &n, "SELECT n FROM snap", ""), RES_OK);
+    CHECK_INT(n, 1);
+    /* no write inside: refused, nothing written */
+    CHECK_INT(db_begin(c), RES_INTERNAL);
+    CHECK(db_run(c, "UPDATE snap SET n = 100", "") != RES_OK);
+    db_read_end(c);
+    CHECK_INT(db_one_i64(c, &n, "SELECT n FROM snap", ""), RES_OK);
+    CHECK_INT(n, 2); /* the other thread's commit, nothing of the refused write */
+    /* inside a write transaction: nothing to do, the transaction's own view */
+    CHECK_INT(db_begin(c), RES_OK);
+    CHECK_INT(db_run(c, "UPDATE snap SET n = 3", ""), RES_OK);
+    CHECK_INT(db_read_begin(c), RES_OK);
+    CHECK_INT(db_one_i64(c, &n, "SELECT n FROM snap", ""), RES_OK);
+    CHECK_INT(n, 3);
+    db_read_end(c);
+    CHECK_INT(db_commit(c), RES_OK);
+    CHECK_INT(db_one_i64(c, &n, "SELECT n FROM snap", ""), RES_OK);
+    CHECK_INT(n, 3);
+    db_read_end(c); /* unmatched: ignored */
+    CHECK_INT(db_exec(c, "DROP TABLE snap"), RES_OK);
 }
 
 TEST(constraints_and_transactions)
@@ -879,6 +937,7 @@ static void run_cases(void)
     RUN(constraints_and_transactions);
     RUN(writer_connection);
     RUN(combined_write_transactions);
+    RUN(read_snapshots);
     RUN(write_lock_across_processes);
     RUN(optimize_refreshes_statistics);
     RUN(statement_cache_reuse_and_nesting);
