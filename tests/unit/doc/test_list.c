@@ -52,12 +52,15 @@ static struct actor member_of(const char *login, unsigned roles)
     return a;
 }
 
-/* Registers an incoming document received `hours` before now. */
+/* Registers an incoming document received `minutes` before now. "Now" is a working
+ * afternoon (main), so every such time stays in office hours: a time outside them would
+ * be received at the start of the next working period (standards.md §4), and several
+ * documents would share that instant and lose the order the boxes are checked in. */
 static int64_t reg(const char *number, const char *symbol, const char *subject, const char *urgency,
-                   int hours)
+                   int minutes)
 {
     char at[40];
-    clock_format_iso(clock_now() - hours * 3600, at, sizeof(at));
+    clock_format_iso(clock_now() - minutes * 60, at, sizeof(at));
     struct doc_incoming_input in = {.register_id = reg_id,
                                     .issuer_code = "000.00.02.H41",
                                     .issuer_name = "Sở Nội vụ",
@@ -898,9 +901,14 @@ TEST(the_box_to_process_of_a_leader_on_many_rows)
     CHECK_INT(db_run(c, "DELETE FROM doc_participant WHERE id > $1", "i", before), RES_OK);
 }
 
+/* Wednesday 18 November 2026, 16:30 Vietnam time: a working day, with 3 hours of the
+ * afternoon period before it (13:30-17:00), whatever day and hour the test runs. */
+#define TEST_NOW 1794994200
+
 int main(void)
 {
     struct actor sys;
+    clock_set_offset(TEST_NOW - clock_now());
     if (app_fixture_open_pg(&app, &sys, data_dir, sizeof(data_dir), "list", true) != 0 ||
         doc_demo_seed(&app) != RES_OK)
         return 2;
