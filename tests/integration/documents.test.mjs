@@ -26,6 +26,12 @@ const footprint = () => srv.db(
   'SELECT COUNT(*) FROM document; SELECT COUNT(*) FROM doc_file; SELECT COUNT(*) FROM doc_history; ' +
   'SELECT COALESCE(SUM(next_number), 0) FROM doc_counter; SELECT COUNT(*) FROM audit_log; SELECT COUNT(*) FROM blob');
 
+// The number the register gives next in a year: a document is numbered in the year of its
+// receipt, and one registered on 31 December evening is received in the next working
+// period, in the new year (standards.md §4), where numbering starts again.
+const nextIn = (year) => one(`SELECT COALESCE(MAX(reg_number), 0) + 1 FROM document WHERE register_id = ${registerId} AND reg_year = ${year}`);
+const nextByYear = () => { const y = Number(today().slice(0, 4)); return { [y]: nextIn(y), [y + 1]: nextIn(y + 1) }; };
+
 const pdf = (text = 'CONG VAN SO 215') => makePdf([[72, 760, 14, text]]);
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); // Vietnam date
 const daysFromToday = (n) => new Date(Date.now() + 7 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
@@ -96,6 +102,7 @@ test('registers: members list them, clerks and administrators open them, others 
 
 test('a clerk registers a scanned letter; the clerk and the agency leader read it, others get 404', async () => {
   const next = (await clerk.get('/api/v1/registers')).json.registers.find((r) => r.id === registerId).next_number;
+  const before = nextByYear();
   const appendix = Buffer.from('STT;Họ và tên;Chức vụ\n1;Đỗ Minh Châu;Chuyên viên\n');
   const res = await register(clerk, metadata(), [
     { field: 'main', name: 'Công văn 215.pdf', bytes: pdf() },
@@ -105,8 +112,10 @@ test('a clerk registers a scanned letter; the clerk and the agency leader read i
   documented('POST', '/api/v1/documents/incoming', res);
   const doc = res.json;
   assert.equal(res.headers.get('location'), `/api/v1/documents/${doc.id}`);
-  assert.equal(doc.arrival_number, next);
-  assert.equal(doc.year, Number(today().slice(0, 4)));
+  // numbered in the year of its receipt (Vietnam time)
+  assert.match(doc.received_at, /\+07:00$/);
+  assert.equal(doc.year, Number(doc.received_at.slice(0, 4)));
+  assert.equal(doc.arrival_number, doc.year === Number(today().slice(0, 4)) ? next : before[doc.year]);
   assert.equal(doc.number_symbol, '215/SNV-CCVC');
   assert.equal(doc.state, 'registered');
   assert.equal(doc.urgency_label, 'Khẩn');
@@ -115,7 +124,7 @@ test('a clerk registers a scanned letter; the clerk and the agency leader read i
     [['main', 'Công văn 215.pdf', 'pdf'], ['appendix', 'Danh sách cử đi học.csv', 'csv']]);
   assert.equal(doc.history.length, 1);
   assert.equal(doc.history[0].action, 'received');
-  assert.match(doc.history[0].comment, new RegExp(`số đến ${next}/`));
+  assert.match(doc.history[0].comment, new RegExp(`số đến ${doc.arrival_number}/${doc.year}$`));
   assert.equal(one(`SELECT COUNT(*) FROM audit_log WHERE action = 'doc_register_incoming' AND object_id = '${doc.id}'`), 1);
 
   for (const c of [clerk, leader]) {
@@ -215,17 +224,21 @@ test('many clients registering at once get unique, consecutive numbers', async (
   const clients = await Promise.all(Array.from({ length: 8 }, async () => {
     const c = new Client(srv); await c.apiLogin(CLERK); return c;
   }));
-  const start = (await clerk.get('/api/v1/registers')).json.registers.find((r) => r.id === registerId).next_number;
+  const before = nextByYear();
   const N = 40;
   const results = await Promise.all(Array.from({ length: N }, (_, i) =>
     register(clients[i % clients.length], metadata({ number: String(3000 + i), subject: `Công văn số ${3000 + i} về việc báo cáo số liệu` }),
       [{ field: 'main', name: `cv-${i}.pdf`, bytes: pdf(`CONG VAN ${i}`) }])));
   for (const r of results) assert.equal(r.status, 201, r.text);
+  const year = results[0].json.year;
+  for (const r of results) assert.equal(r.json.year, year);
+  const start = before[year];
   const numbers = results.map((r) => r.json.arrival_number).sort((a, b) => a - b);
   assert.deepEqual(numbers, Array.from({ length: N }, (_, i) => start + i));
+  // no number given twice in a year (each year's numbering starts at 1)
   assert.equal(one(`SELECT COUNT(*) FROM document WHERE register_id = ${registerId}`),
-    one(`SELECT COUNT(DISTINCT reg_number) FROM document WHERE register_id = ${registerId}`));
-  assert.equal(one(`SELECT MAX(reg_number) FROM document WHERE register_id = ${registerId}`), start + N - 1);
+    one(`SELECT COUNT(DISTINCT reg_year * 10000000 + reg_number) FROM document WHERE register_id = ${registerId}`));
+  assert.equal(one(`SELECT MAX(reg_number) FROM document WHERE register_id = ${registerId} AND reg_year = ${year}`), start + N - 1);
   // each acknowledged registration has its file
   assert.equal(one(`SELECT COUNT(*) FROM document d WHERE d.register_id = ${registerId} AND NOT EXISTS ` +
     `(SELECT 1 FROM doc_file f WHERE f.document_id = d.id AND f.role = 'main')`), 0);
