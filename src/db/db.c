@@ -107,7 +107,6 @@ struct db {
     /* Combined write transactions (single_writer; db_tx_combined): the queue of waiting
      * units, whether a leader is running a batch, and the batches' statistics. */
     pthread_mutex_t q_lock;
-    pthread_cond_t q_cond;
     struct tx_req *q_head, **q_tail;
     bool leading, combine;
     uint64_t batches, batched;
@@ -270,7 +269,6 @@ result_t db_open(const char *url, struct db **out)
     pthread_mutex_init(&db->lock, NULL);
     pthread_mutex_init(&db->write_lock, NULL);
     pthread_mutex_init(&db->q_lock, NULL);
-    pthread_cond_init(&db->q_cond, NULL);
     db->q_tail = &db->q_head;
     const char *cb = getenv("QLVB_DB_COMBINE"); /* 0: off, for comparisons */
     db->combine = drv->single_writer && !(cb && strcmp(cb, "0") == 0);
@@ -302,7 +300,6 @@ void db_close(struct db *db)
     pthread_mutex_destroy(&db->lock);
     pthread_mutex_destroy(&db->write_lock);
     pthread_mutex_destroy(&db->q_lock);
-    pthread_cond_destroy(&db->q_cond);
     if (db->xlock_fd >= 0)
         close(db->xlock_fd); /* after every connection: SQLite's last close checkpoints */
     free(db->xlock_path);
@@ -409,12 +406,31 @@ result_t db_exec(struct db_conn *c, const char *sql)
     return r == RES_DONE ? RES_OK : r;
 }
 
+/* A transaction control statement (BEGIN, COMMIT, SAVEPOINT, RELEASE) of the hot path,
+ * from the statement cache on single-writer engines: sqlite3_exec parses its text at
+ * every call (1 % of the server's CPU in a registration, whose batch runs six of them
+ * per unit). The others, and multi-statement text, go through db_exec. */
+static result_t exec_control(struct db_conn *c, const char *sql)
+{
+    if (!c->db->drv->single_writer)
+        return db_exec(c, sql);
+    struct db_stmt *s = NULL;
+    result_t r = db_prepare(c, sql, &s);
+    if (r != RES_OK)
+        return r;
+    r = c->db->drv->step(s->h);
+    if (r != RES_DONE && r != RES_ROW)
+        log_error("msg=\"db exec failed\" err=\"%s\" sql=\"%s\"", db_errmsg(c), sql);
+    db_finalize(s);
+    return r == RES_DONE || r == RES_ROW ? RES_OK : r;
+}
+
 result_t db_read_begin(struct db_conn *c)
 {
     if (c->reads++ > 0 || c->in_tx || c->holds_write || c->cur != &c->own ||
         !c->db->drv->begin_read_sql)
         return RES_OK;
-    result_t r = db_exec(c, c->db->drv->begin_read_sql);
+    result_t r = exec_control(c, c->db->drv->begin_read_sql);
     c->read_began = r == RES_OK;
     return r;
 }
@@ -425,7 +441,8 @@ void db_read_end(struct db_conn *c)
         return;
     c->read_began = false;
     /* Ends the snapshot; on an aborted PostgreSQL transaction COMMIT rolls back. */
-    if (c->db->drv->exec(c->own.h, "COMMIT") != RES_OK)
+    if ((c->cur == &c->own ? exec_control(c, "COMMIT") : c->db->drv->exec(c->own.h, "COMMIT")) !=
+        RES_OK)
         log_error("msg=\"db read snapshot end failed\" err=\"%s\"", db_errmsg(c));
 }
 
@@ -498,7 +515,7 @@ result_t db_begin(struct db_conn *c)
         if (w)
             c->cur = w;
     }
-    result_t r = db_exec(c, c->db->drv->begin_write_sql);
+    result_t r = exec_control(c, c->db->drv->begin_write_sql);
     c->in_tx = r == RES_OK;
     if (r != RES_OK && took) /* a BEGIN inside an open transaction keeps the outer's turn */
         write_release(c);
@@ -507,7 +524,7 @@ result_t db_begin(struct db_conn *c)
 
 result_t db_commit(struct db_conn *c)
 {
-    result_t r = db_exec(c, "COMMIT");
+    result_t r = exec_control(c, "COMMIT");
     if (r != RES_OK)
         return r;
     c->in_tx = false;
@@ -1004,11 +1021,18 @@ result_t db_migrate(struct db *db)
 
 #define COMBINE_MAX 64
 
+/* A waiting unit. Each has its own condition variable, so that a wake-up reaches only
+ * the threads it concerns: the next leader (the queue's head, when the turn is given up)
+ * and the units of a finished batch. One shared condition broadcast twice a batch woke
+ * every waiting thread, and each took q_lock in turn to go back to sleep: with 32
+ * clients registering, 5 of a registration's 15 context switches (bench/register.sh
+ * with perf's context-switches event). */
 struct tx_req {
     db_tx_fn fn;
     void *arg;
     result_t r;
     bool taken, done, alone, ran;
+    pthread_cond_t cv;
     struct tx_req *next;
 };
 
@@ -1028,14 +1052,14 @@ static bool run_batch(struct db_conn *c, struct tx_req **batch, int n, uint64_t 
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
         struct tx_req *q = batch[i];
-        if (db_exec(c, "SAVEPOINT qlvb_unit") != RES_OK) {
+        if (exec_control(c, "SAVEPOINT qlvb_unit") != RES_OK) {
             ok = false;
             break;
         }
         q->r = q->fn(c, q->arg);
         q->ran = true;
         if (q->r == RES_OK) {
-            ok = db_exec(c, "RELEASE qlvb_unit") == RES_OK;
+            ok = exec_control(c, "RELEASE qlvb_unit") == RES_OK;
         } else if (q->r == RES_BUSY) {
             ok = false;
         } else if (drv->in_tx && !drv->in_tx(c->cur->h)) {
@@ -1047,7 +1071,7 @@ static bool run_batch(struct db_conn *c, struct tx_req **batch, int n, uint64_t 
             q->alone = !ok;
         }
     }
-    if (ok && db_exec(c, "COMMIT") == RES_OK) {
+    if (ok && exec_control(c, "COMMIT") == RES_OK) {
         c->in_tx = false;
         *seq = c->sync ? db_sync_committed(c->sync) : 0;
         c->db->batches++;
@@ -1069,13 +1093,14 @@ result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg
                         bool *ran)
 {
     struct tx_req me = {.fn = fn, .arg = arg};
+    pthread_cond_init(&me.cv, NULL);
     *alone = false;
     pthread_mutex_lock(&db->q_lock);
     *db->q_tail = &me;
     db->q_tail = &me.next;
     while (!me.done) {
         if (db->leading || me.taken) {
-            pthread_cond_wait(&db->q_cond, &db->q_lock);
+            pthread_cond_wait(&me.cv, &db->q_lock);
             continue;
         }
         /* Lead: take the queue (this unit is in it). */
@@ -1097,7 +1122,10 @@ result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg
          * sync. */
         pthread_mutex_lock(&db->q_lock);
         db->leading = false;
-        pthread_cond_broadcast(&db->q_cond);
+        /* Whoever waits at the head leads next; a unit queued after it is taken by that
+         * leader (or, arriving while no one leads, leads itself and takes the head). */
+        if (db->q_head)
+            pthread_cond_signal(&db->q_head->cv);
         pthread_mutex_unlock(&db->q_lock);
         result_t synced = ok && seq ? db_sync_wait(c->sync, seq) : RES_OK;
         pthread_mutex_lock(&db->q_lock);
@@ -1105,10 +1133,12 @@ result_t db_tx_combined(struct db *db, struct db_conn *c, db_tx_fn fn, void *arg
             if (ok && synced != RES_OK)
                 batch[i]->r = synced;
             batch[i]->done = true;
+            if (batch[i] != &me)
+                pthread_cond_signal(&batch[i]->cv);
         }
-        pthread_cond_broadcast(&db->q_cond);
     }
     pthread_mutex_unlock(&db->q_lock);
+    pthread_cond_destroy(&me.cv);
     *alone = me.alone;
     *ran = me.ran;
     return me.r;
