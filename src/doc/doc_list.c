@@ -980,19 +980,24 @@ static void tp_head(struct q *q, const struct tp_cols *k, bool distinct)
 /* A receiver's copy recalled by its sender, waiting for the clerk to agree or refuse
  * (doc_workflow.c: the state before the recall kept until then). */
 #define TP_RECALL_ASKED "s.state_before_recall IS NOT NULL"
+/* A handler's row is to process only where a step is possible: not on a recalled
+ * document (a receiver's copy waiting for its clerk's answer to the recall keeps its
+ * rows, but no step can be taken until the recall is refused; doc_workflow.c). */
+#define TP_STEP_POSSIBLE "c.state <> 'recalled'"
 
 static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
                          const struct page *top)
 {
     if (!top) {
         q_add(q,
-              "d.id IN (SELECT p.document_id FROM doc_participant p WHERE p.user_id = ?i "
-              "AND " TP_PENDING,
+              "d.id IN (SELECT p.document_id FROM doc_participant p JOIN document c ON c.id = "
+              "p.document_id WHERE p.user_id = ?i AND " TP_PENDING " AND " TP_STEP_POSSIBLE,
               sc->user_id);
         if (sc->department_id && sc->unit_leader)
             q_add(q,
-                  " UNION ALL SELECT p.document_id FROM doc_participant p WHERE p.department_id "
-                  "= ?i AND p.user_id IS NULL AND " TP_PENDING,
+                  " UNION ALL SELECT p.document_id FROM doc_participant p JOIN document c ON "
+                  "c.id = p.document_id WHERE p.department_id = ?i AND p.user_id IS NULL AND "
+                  "" TP_PENDING " AND " TP_STEP_POSSIBLE,
                   sc->department_id);
         if (sc->clerk)
             q_add(q,
@@ -1009,7 +1014,8 @@ static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
     /* TP_PENDING as the partial indexes' WHERE has it */
     q_add(q,
           "doc_participant p CROSS JOIN document c WHERE p.user_id = ?i AND " TP_PENDING
-          " AND c.id = p.document_id AND c.agency_id = ?i AND c.direction = ?t",
+          " AND c.id = p.document_id AND c.agency_id = ?i AND c.direction = ?t AND "
+          "" TP_STEP_POSSIBLE,
           sc->user_id, sc->agency_id, dir);
     tp_key(q, top, &TP_ROW, true);
     if (sc->department_id && sc->unit_leader) {
@@ -1018,7 +1024,7 @@ static void q_to_process(struct q *q, const struct scope *sc, const char *dir,
         q_add(q,
               "doc_participant p CROSS JOIN document c WHERE p.department_id = ?i AND p.user_id "
               "IS NULL AND " TP_PENDING " AND c.id = p.document_id AND c.agency_id = ?i AND "
-              "c.direction = ?t",
+              "c.direction = ?t AND " TP_STEP_POSSIBLE,
               sc->department_id, sc->agency_id, dir);
         tp_key(q, top, &TP_DOC_C, false);
     }

@@ -726,16 +726,19 @@ TEST(tracking_names_a_lead_outside_the_agency)
 }
 
 /* The ids of the box to process, as the rows say: the actor's pending rows as lead,
- * co-handler or leader, their unit's for a unit leader, and for a clerk what is to
- * register and to present; in the list's order (sort: urgency or received). */
+ * co-handler or leader, their unit's for a unit leader — on documents where a step is
+ * possible (not recalled) — and for a clerk what is to register and to present, and a
+ * copy recalled by its sender waiting for the clerk's answer; in the list's order
+ * (sort: urgency or received). */
 static json_t *to_process_of(const struct actor *a, bool unit_leader, bool clerk_, bool urgency)
 {
     char sql[1024];
     snprintf(sql, sizeof(sql),
              "SELECT d.id FROM document d WHERE d.agency_id = $1 AND d.direction = 'incoming' "
-             "AND (d.id IN (SELECT p.document_id FROM doc_participant p WHERE p.active = 1 AND "
-             "p.status = 'pending' AND p.role IN ('lead', 'co_handler', 'leader') AND (p.user_id "
-             "= $2 OR (p.user_id IS NULL AND p.department_id = $3 AND $4 = 1))) OR ($5 = 1 AND "
+             "AND ((d.state <> 'recalled' AND d.id IN (SELECT p.document_id FROM doc_participant "
+             "p WHERE p.active = 1 AND p.status = 'pending' AND p.role IN ('lead', 'co_handler', "
+             "'leader') AND (p.user_id = $2 OR (p.user_id IS NULL AND p.department_id = $3 AND "
+             "$4 = 1)))) OR ($5 = 1 AND "
              "(d.state IN ('arrived', 'registered') OR (d.state = 'recalled' AND "
              "d.state_before_recall IS NOT NULL)))) ORDER BY %sd.received_at DESC, d.id DESC",
              urgency ? "d.urgency DESC, " : "");
@@ -834,6 +837,26 @@ TEST(the_box_to_process_pages_as_its_rows)
               (int64_t)json_array_size(want));
     json_decref(counts);
     json_decref(want);
+    /* ... but not its handlers': their rows stay, no step is possible until the recall
+     * is refused (the specialist's pending row on d_info; on d_done, answered, neither) */
+    part(d_info, specialist.user_id, specialist.department_id, "lead", "pending", 1);
+    part(d_info, 0, head.department_id, "lead", "pending", 1); /* the unit's, for the head */
+    int64_t spec_before = 0;
+    {
+        json_t *sp = box(&specialist, "to_process");
+        for (size_t i = 0; i < json_array_size(sp); i++) {
+            CHECK(id_at(sp, i) != d_info && id_at(sp, i) != d_done);
+            spec_before++;
+        }
+        json_decref(sp);
+        json_t *hp = box(&head, "to_process");
+        for (size_t i = 0; i < json_array_size(hp); i++)
+            CHECK(id_at(hp, i) != d_info);
+        json_decref(hp);
+    }
+    CHECK_INT(doc_counts(&app, &specialist, &counts), RES_OK);
+    CHECK_INT(json_integer_value(json_object_get(counts, "to_process")), spec_before);
+    json_decref(counts);
     pages_as_rows(&clerk, false, true);
     pages_as_rows(&head, true, false);
     pages_as_rows(&leader, false, false);
