@@ -199,6 +199,9 @@ void api_documents_incoming_create(struct req *r)
                      NULL);
         return;
     }
+    static const char *const known[] = {"metadata", "main", "appendix", NULL};
+    if (resp_form_unknown(r, known))
+        return;
     struct verrs e = {0};
     /* The metadata as a text field, or as a file part (curl -F metadata=@meta.json). */
     const char *meta = req_form(r, "metadata");

@@ -64,6 +64,9 @@ void api_documents_outgoing_create(struct req *r)
     if (!multipart_ok(r, "Gửi multipart/form-data: trường metadata (JSON), tệp main và các tệp "
                          "appendix."))
         return;
+    static const char *const known_fields[] = {"metadata", "main", "appendix", NULL};
+    if (resp_form_unknown(r, known_fields))
+        return;
     struct verrs e = {0};
     const char *meta = req_form(r, "metadata");
     json_error_t jerr;
@@ -126,7 +129,10 @@ void api_document_version(struct req *r)
         resp_result(r, RES_NOT_FOUND);
         return;
     }
-    if (!multipart_ok(r, "Gửi multipart/form-data: tệp dự thảo trong trường file, ghi chú (note)."))
+    static const char *const known[] = {"file", "note", NULL};
+    if (!multipart_ok(r,
+                      "Gửi multipart/form-data: tệp dự thảo trong trường file, ghi chú (note).") ||
+        resp_form_unknown(r, known))
         return;
     struct verrs e = {0};
     const struct mp_part *p = req_file(r, "file");

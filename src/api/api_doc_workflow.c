@@ -335,6 +335,9 @@ void api_document_attach(struct req *r)
                      NULL);
         return;
     }
+    static const char *const known[] = {"file", "note", NULL};
+    if (resp_form_unknown(r, known))
+        return;
     struct verrs e = {0};
     const struct mp_part *p = req_file(r, "file");
     struct doc_upload up = {0};

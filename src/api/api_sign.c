@@ -43,6 +43,9 @@ static const struct mp_part *document(struct req *r)
 
 void api_signatures_verify(struct req *r)
 {
+    static const char *const known[] = {"file", NULL};
+    if (resp_form_unknown(r, known))
+        return;
     const struct mp_part *f = document(r);
     if (!f)
         return;
@@ -102,6 +105,11 @@ static void send_pdf(struct req *r, const char *file_name, const struct buf *out
 
 void api_signatures_sign(struct req *r)
 {
+    static const char *const known[] = {
+        "file", "key_id", "pin", "reason", "no_image", "number_symbol",
+        "page", "x0",     "y0",  "x1",     "y1",       NULL};
+    if (resp_form_unknown(r, known))
+        return;
     const struct mp_part *f = document(r);
     if (!f)
         return;
@@ -129,6 +137,10 @@ void api_signatures_sign(struct req *r)
 
 void api_signatures_prepare(struct req *r)
 {
+    static const char *const known[] = {"file", "certificate", "reason", "page", "x0",
+                                        "y0",   "x1",          "y1",     NULL};
+    if (resp_form_unknown(r, known))
+        return;
     const struct mp_part *f = req_file(r, "file");
     struct verrs e = {0};
     struct sign_placement place;
@@ -206,6 +218,10 @@ void api_signing_keys_list(struct req *r)
 
 void api_signing_keys_import(struct req *r)
 {
+    static const char *const known[] = {"file",         "user_id",     "label", "pin",
+                                        "name_confirm", "name_reason", NULL};
+    if (resp_form_unknown(r, known))
+        return;
     struct verrs e = {0};
     struct signing_key_input in = {0};
     int64_t id = 0;

@@ -56,8 +56,9 @@ static void trust_add(struct req *r,
                       result_t (*add)(struct app *, const struct actor *, const unsigned char *,
                                       size_t, struct verrs *, json_t **))
 {
+    static const char *const known[] = {"file", NULL};
     const struct mp_part *f;
-    if (!upload_of(r, &f))
+    if (!upload_of(r, &f) || resp_form_unknown(r, known))
         return;
     struct verrs e = {0};
     json_t *added = NULL;
@@ -122,8 +123,9 @@ static const char *param_of(struct req *r, const char *name)
 void api_sigimages_upload(struct req *r)
 {
     int64_t agency = req_target_agency(r), user_id = 0;
+    static const char *const known[] = {"file", "kind", "user_id", NULL};
     const struct mp_part *f;
-    if (!upload_of(r, &f))
+    if (!upload_of(r, &f) || resp_form_unknown(r, known))
         return;
     struct verrs e = {0};
     const char *kind = param_of(r, "kind"), *uid = param_of(r, "user_id");

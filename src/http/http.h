@@ -105,6 +105,12 @@ int64_t req_target_agency(struct req *r);
 const char *req_form(struct req *r, const char *name);
 int req_form_all(struct req *r, const char *name, const char **out, int max);
 bool req_form_bad(struct req *r);
+/* Each field and file part of a form not named in known (NULL-terminated) is an error
+ * on "body", in json_unknown_members' words; true when there was one. API routes only:
+ * a page's form may carry its buttons' names. */
+bool req_form_unknown(struct req *r, const char *const *known, struct verrs *e);
+/* req_form_unknown answered: 422 with the errors on "body"; true when it answered. */
+bool resp_form_unknown(struct req *r, const char *const *known);
 /* Why the form could not be read (Vietnamese), NULL when it could. */
 const char *req_form_error(struct req *r);
 /* A file of a multipart form; NULL when absent or empty (no file chosen). */

@@ -263,6 +263,36 @@ bool req_form_bad(struct req *r)
     return r->form_bad;
 }
 
+bool req_form_unknown(struct req *r, const char *const *known, struct verrs *e)
+{
+    if (req_form_bad(r))
+        return false;
+    int before = e->count;
+    for (int i = 0; i < r->nform + r->nfiles; i++) {
+        const char *name = i < r->nform ? r->form[i].key : r->files[i - r->nform].name;
+        bool ok = false;
+        for (int k = 0; known[k] && !ok; k++)
+            ok = !strcmp(name, known[k]);
+        /* a name given twice is told once */
+        for (int j = 0; j < i && !ok; j++)
+            ok = !strcmp(name, j < r->nform ? r->form[j].key : r->files[j - r->nform].name);
+        if (!ok)
+            verrs_add(e, "body", "Trường “%.*s” không dùng ở đây.",
+                      (int)text_cut(name, strlen(name), 60), name);
+    }
+    return e->count > before;
+}
+
+bool resp_form_unknown(struct req *r, const char *const *known)
+{
+    struct verrs e = {0};
+    if (!req_form_unknown(r, known, &e))
+        return false;
+    resp_problem(r, 422, "validation", "Dữ liệu không hợp lệ",
+                 "Vui lòng kiểm tra các trường được báo lỗi.", &e);
+    return true;
+}
+
 const char *req_form_error(struct req *r)
 {
     return req_form_bad(r) ? (r->form_error ? r->form_error : "Biểu mẫu không hợp lệ.") : NULL;

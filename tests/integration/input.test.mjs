@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { Server, Client, ADMIN_SKHCN, SYSADMIN, DEMO_PASSWORD, qlvbStatus, rawRequest } from './harness.mjs';
 
 let srv, admin;
@@ -131,6 +132,44 @@ test('a metadata member an upload route does not take is errors.metadata and wri
     assert.match(r.json.errors.metadata, new RegExp(`“${name}” không dùng ở đây`), `${path}: ${r.text}`);
   }
   assert.deepEqual([one('SELECT COUNT(*) FROM document'), one('SELECT COUNT(*) FROM audit_log')], before);
+});
+
+// The upload routes' forms likewise (web/openapi.json: every multipart schema is
+// additionalProperties: false): a field or a file part a route does not take is
+// errors.body, checked first, in the same words; nothing is written.
+test('a form field or file part an upload route does not take is errors.body and writes nothing', async () => {
+  const spec = JSON.parse(readFileSync(new URL('../../web/openapi.json', import.meta.url)));
+  const one = (sql) => Number(srv.db(sql).trim());
+  const doc = one("SELECT MIN(id) FROM document WHERE direction = 'outgoing' AND state = 'draft'");
+  const tables = ['document', 'doc_file', 'doc_history', 'blob', 'audit_log', 'signing_key', 'trust_cert',
+    'trust_crl', 'signature_image'];
+  const footprint = () => tables.map((t) => one(`SELECT COUNT(*) FROM ${t}`));
+  const before = footprint();
+  let routes = 0;
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    const op = ops.post;
+    const schema = op?.requestBody?.content?.['multipart/form-data']?.schema;
+    if (!schema) continue;
+    assert.equal(schema.additionalProperties, false, `${path}: multipart schema not closed`);
+    routes++;
+    const url = '/api/v1' + path.replace('{id}', String(doc));
+    // a field the route does not take, next to one it does
+    const f = new FormData();
+    const known = Object.keys(schema.properties)[0];
+    f.append(known, new Blob([Buffer.from('%PDF-1.4\n')]), 'tep.pdf');
+    f.append('ghi_chu_la', 'x');
+    let r = await admin.req('POST', url, { body: f });
+    assert.equal(r.status, 422, `${url}: ${r.text}`);
+    assert.match(r.json.errors.body, /“ghi_chu_la” không dùng ở đây/, `${url}: ${r.text}`);
+    // a file part under a name it does not take
+    const g = new FormData();
+    g.append('tep_la', new Blob([Buffer.from('%PDF-1.4\n')]), 'phu-luc.pdf');
+    r = await admin.req('POST', url, { body: g });
+    assert.equal(r.status, 422, `${url}: ${r.text}`);
+    assert.match(r.json.errors.body, /“tep_la” không dùng ở đây/, `${url}: ${r.text}`);
+  }
+  assert.equal(routes, 11);
+  assert.deepEqual(footprint(), before);
 });
 
 test('decomposed Vietnamese is stored composed (NFC)', async () => {

@@ -113,7 +113,7 @@ test('duplicates, leaf certificates and garbage are refused with Vietnamese mess
   assert.equal(junk.status, 422);
   assert.match(junk.json.errors.file, /không chứa chứng thư số hợp lệ/);
   // A browser sends an empty part when no file was chosen.
-  const none = await sys.req('POST', '/api/v1/trust/certificates', { body: form({ note: 'x' }, Buffer.alloc(0)) });
+  const none = await sys.req('POST', '/api/v1/trust/certificates', { body: form({}, Buffer.alloc(0)) });
   assert.equal(none.status, 422);
   assert.match(none.json.errors.file, /Chưa chọn tệp/);
   const broken = await sys.req('POST', '/api/v1/trust/certificates', { body: form({}) });
