@@ -11,7 +11,7 @@ void config_defaults(struct config *cfg)
     str_copy(cfg->data_dir, "data", sizeof(cfg->data_dir));
     str_copy(cfg->listen_host, "127.0.0.1", sizeof(cfg->listen_host));
     cfg->port = 8080;
-    cfg->threads = 0; /* 0 = number of cores */
+    cfg->threads = 0; /* 0 = 4 per core, 16 to 64 (http/server.c) */
     cfg->max_connections = 1024;
     cfg->connection_timeout = 60;
     cfg->header_timeout = 15;
