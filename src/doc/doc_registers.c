@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/tx.h"
 #include "core/validate.h"
 #include "db/db.h"
@@ -134,20 +135,32 @@ result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agen
     if (!c)
         return RES_DB;
     struct db_stmt *s = NULL;
-    int year = doc_year_of(clock_now());
-    /* The year shown: a register of one year its own, the others this year (Vietnam
-     * time). Its entries are the numbers given in it (cancelled ones included: a number
-     * is never given twice), counted over the index document_reg_number. */
+    /* The year shown: a register of one year its own; an incoming register the year a
+     * document registered now is numbered in — its receipt's (standards.md §4: on 31
+     * December evening, the next working period's, in the new year); the others this
+     * year (Vietnam time). Its entries are the numbers given in it (cancelled ones
+     * included: a number is never given twice), counted over the index
+     * document_reg_number. */
+    int64_t now = clock_now();
+    int year = doc_year_of(now);
+    struct calendar *cal = NULL;
+    if ((r = doc_calendar_load(app, &cal)) != RES_OK)
+        return r;
+    int in_year = doc_year_of(calendar_receipt_time(cal, now));
+    free(cal);
     r = db_query(c, &s,
                  "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, r.doc_types, "
                  "r.normative, "
                  "COALESCE((SELECT n.next_number FROM doc_counter n WHERE n.register_id = r.id "
-                 "AND n.year = CASE WHEN r.year_mode = 'fixed' THEN r.year ELSE $3 END), 1), "
-                 "CASE WHEN r.year_mode = 'fixed' THEN r.year ELSE $3 END, (SELECT COUNT(*) "
+                 "AND n.year = CASE WHEN r.year_mode = 'fixed' THEN r.year WHEN r.kind = "
+                 "'incoming' THEN $4 ELSE $3 END), 1), "
+                 "CASE WHEN r.year_mode = 'fixed' THEN r.year WHEN r.kind = 'incoming' THEN $4 "
+                 "ELSE $3 END, (SELECT COUNT(*) "
                  "FROM document d WHERE d.register_id = r.id AND d.reg_year = CASE WHEN "
-                 "r.year_mode = 'fixed' THEN r.year ELSE $3 END) FROM doc_register r WHERE "
+                 "r.year_mode = 'fixed' THEN r.year WHEN r.kind = 'incoming' THEN $4 ELSE $3 "
+                 "END) FROM doc_register r WHERE "
                  "r.agency_id = $1 AND ($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
-                 "iti", agency_id, kind ? kind : "", (int64_t)year);
+                 "itii", agency_id, kind ? kind : "", (int64_t)year, (int64_t)in_year);
     if (r != RES_OK)
         return r;
     return db_collect(s,
