@@ -149,17 +149,13 @@ result_t doc_registers_list(struct app *app, const struct actor *a, int64_t agen
     int in_year = doc_year_of(calendar_receipt_time(cal, now));
     free(cal);
     r = db_query(c, &s,
-                 "SELECT r.id, r.kind, r.name, r.year_mode, r.year, r.active, r.doc_types, "
-                 "r.normative, "
-                 "COALESCE((SELECT n.next_number FROM doc_counter n WHERE n.register_id = r.id "
-                 "AND n.year = CASE WHEN r.year_mode = 'fixed' THEN r.year WHEN r.kind = "
-                 "'incoming' THEN $4 ELSE $3 END), 1), "
-                 "CASE WHEN r.year_mode = 'fixed' THEN r.year WHEN r.kind = 'incoming' THEN $4 "
-                 "ELSE $3 END, (SELECT COUNT(*) "
-                 "FROM document d WHERE d.register_id = r.id AND d.reg_year = CASE WHEN "
-                 "r.year_mode = 'fixed' THEN r.year WHEN r.kind = 'incoming' THEN $4 ELSE $3 "
-                 "END) FROM doc_register r WHERE "
-                 "r.agency_id = $1 AND ($2 = '' OR r.kind = $2) ORDER BY r.kind, r.name, r.id",
+                 "SELECT x.id, x.kind, x.name, x.year_mode, x.year, x.active, x.doc_types, "
+                 "x.normative, COALESCE((SELECT n.next_number FROM doc_counter n WHERE "
+                 "n.register_id = x.id AND n.year = x.shown), 1), x.shown, (SELECT COUNT(*) FROM "
+                 "document d WHERE d.register_id = x.id AND d.reg_year = x.shown) FROM (SELECT "
+                 "r.*, CASE WHEN r.year_mode = 'fixed' THEN r.year WHEN r.kind = 'incoming' "
+                 "THEN $4 ELSE $3 END AS shown FROM doc_register r WHERE r.agency_id = $1 AND "
+                 "($2 = '' OR r.kind = $2)) x ORDER BY x.kind, x.name, x.id",
                  "itii", agency_id, kind ? kind : "", (int64_t)year, (int64_t)in_year);
     if (r != RES_OK)
         return r;

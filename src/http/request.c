@@ -263,22 +263,34 @@ bool req_form_bad(struct req *r)
     return r->form_bad;
 }
 
+/* A member or field name a route does not take, on `field`, in one wording for JSON
+ * bodies and forms alike. */
+static void unknown_name(const char *name, const char *const *known, const char *field,
+                         struct verrs *e)
+{
+    for (int i = 0; known[i]; i++)
+        if (!strcmp(name, known[i]))
+            return;
+    verrs_add(e, field, "Trường “%.*s” không dùng ở đây.", (int)text_cut(name, strlen(name), 60),
+              name);
+}
+
+static const char *form_name(const struct req *r, int i)
+{
+    return i < r->nform ? r->form[i].key : r->files[i - r->nform].name;
+}
+
 bool req_form_unknown(struct req *r, const char *const *known, struct verrs *e)
 {
     if (req_form_bad(r))
         return false;
     int before = e->count;
     for (int i = 0; i < r->nform + r->nfiles; i++) {
-        const char *name = i < r->nform ? r->form[i].key : r->files[i - r->nform].name;
-        bool ok = false;
-        for (int k = 0; known[k] && !ok; k++)
-            ok = !strcmp(name, known[k]);
-        /* a name given twice is told once */
-        for (int j = 0; j < i && !ok; j++)
-            ok = !strcmp(name, j < r->nform ? r->form[j].key : r->files[j - r->nform].name);
-        if (!ok)
-            verrs_add(e, "body", "Trường “%.*s” không dùng ở đây.",
-                      (int)text_cut(name, strlen(name), 60), name);
+        bool again = false; /* a name given twice is told once */
+        for (int j = 0; j < i && !again; j++)
+            again = !strcmp(form_name(r, i), form_name(r, j));
+        if (!again)
+            unknown_name(form_name(r, i), known, "body", e);
     }
     return e->count > before;
 }
@@ -495,11 +507,6 @@ void json_unknown_members_at(json_t *o, const char *const *known, const char *fi
     json_t *v;
     json_object_foreach(o, key, v)
     {
-        bool ok = false;
-        for (int i = 0; known[i] && !ok; i++)
-            ok = !strcmp(key, known[i]);
-        if (!ok)
-            verrs_add(e, field, "Trường “%.*s” không dùng ở đây.",
-                      (int)text_cut(key, strlen(key), 60), key);
+        unknown_name(key, known, field, e);
     }
 }

@@ -759,12 +759,9 @@ int server_run(struct app *app)
      * cores' 2 threads, 1,110-1,250/s on 16, as on 32 (bench/register.sh). */
     int threads = app->cfg.threads;
     if (threads <= 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cores > 0 ? (int)(cores < 16 ? cores * 4 : 64) : 16;
-        threads = threads < 16 ? 16 : threads;
+        long per_core = 4 * sysconf(_SC_NPROCESSORS_ONLN);
+        threads = per_core < 16 ? 16 : per_core > 64 ? 64 : (int)per_core;
     }
-    if (threads < 1)
-        threads = 1;
     if (threads > MAX_WORKERS)
         threads = MAX_WORKERS;
     /* Behind a proxy every connection comes from the proxy: the per-address limit
