@@ -186,7 +186,15 @@ test('kill -9 of one node under load: no acknowledged write lost or doubled, the
   const start = Date.now();
   async function worker(w) {
     let client = new Client(lb);
-    assert.equal((await client.apiLogin(ADMIN_SKHCN)).status, 200);
+    // The workers sign in to one account at once: with more guesses in flight than the
+    // lockout threshold, one is answered 423 "busy, try again" (login_guard.test.mjs);
+    // a client does try again.
+    let first = await client.apiLogin(ADMIN_SKHCN);
+    for (let k = 0; first.status === 423 && /cùng lúc/.test(first.json?.detail || '') && k < 10; k++) {
+      await new Promise((r) => setTimeout(r, 300));
+      first = await client.apiLogin(ADMIN_SKHCN);
+    }
+    assert.equal(first.status, 200);
     for (let i = 0; Date.now() - start < LOAD_MS; i++) {
       const op = ['login', 'write', 'write', 'list', 'list'][i % 5];
       const fresh = op === 'login' ? new Client(lb) : client;
